@@ -1,0 +1,3 @@
+"""evidence: typed, cited findings from a folder of policy documents."""
+
+__version__ = "0.1.0"

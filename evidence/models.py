@@ -1,0 +1,93 @@
+"""Plain data passed between the stages: readers -> passages -> nlp -> store."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
+
+DOC_TYPES = (
+    "report",
+    "written evidence",
+    "press release",
+    "commentary",
+    "article",
+    "committee report",
+    "government response",
+    "other",
+)
+
+FINDING_KINDS = ("figure", "recommendation", "claim", "quote")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of text as the source laid it out.
+
+    ``level`` is the heading level (1 = top) for headings, the list depth for
+    list items, and 0 otherwise. ``page`` is 1-based where the format has
+    pages, else None.
+    """
+
+    kind: BlockKind
+    text: str
+    page: int | None = None
+    level: int = 0
+
+
+@dataclass
+class Metadata:
+    """What a briefing needs to cite a document. Every field may be unknown."""
+
+    title: str | None = None
+    org: str | None = None
+    doc_type: str | None = None
+    date: str | None = None  # ISO 8601, "YYYY-MM-DD" or "YYYY-MM" or "YYYY"
+    ref: str | None = None  # reference code such as ICS0048
+
+    def merged(self, override: "Metadata") -> "Metadata":
+        """Fields set in ``override`` win; the rest are kept."""
+        values = asdict(self)
+        values.update({k: v for k, v in asdict(override).items() if v not in (None, "")})
+        return Metadata(**values)
+
+
+@dataclass
+class RawDocument:
+    """What a reader returns: blocks in reading order, plus format facts."""
+
+    blocks: list[Block]
+    format: str  # "txt" | "md" | "html" | "pdf" | "docx"
+    pages: int | None = None
+    #: Metadata the format itself declares (HTML <title>, DOCX core props).
+    declared: Metadata = field(default_factory=Metadata)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph or list item with a stable id and its place in the source."""
+
+    passage_id: str
+    doc_id: str
+    seq: int
+    text: str
+    page: int | None
+    heading: str | None
+    kind: BlockKind
+
+
+@dataclass
+class Finding:
+    """A figure, recommendation, claim or quote with its provenance.
+
+    ``start``/``end`` are character offsets into the passage text; ``text`` is
+    the sentence (or list item) the finding stands in. ``data`` holds the
+    kind-specific fields of the export schema.
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    data: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,93 @@
+"""The one spaCy pipeline: built once, run over passages with ``nlp.pipe``.
+
+Components write their results as span groups on the Doc, one group per
+finding kind (``doc.spans["figures"]`` ...), each span carrying the
+kind-specific export fields in ``span._.finding``. ``findings_from_doc`` turns
+those into :class:`~evidence.models.Finding` objects; nothing else needs to
+know how a component works.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..errors import EvidenceError
+from ..models import Finding
+from . import factories  # noqa: F401  (registers the evidence.* factories)
+
+#: finding kind -> span group name, in the order findings are reported.
+SPAN_GROUPS: dict[str, str] = {
+    "figure": "figures",
+    "recommendation": "recommendations",
+    "claim": "claims",
+    "quote": "quotes",
+}
+
+#: (pipe name, factory name) added after the sentencizer, in order.
+COMPONENTS: tuple[tuple[str, str], ...] = factories.COMPONENTS
+
+if not Span.has_extension("finding"):
+    Span.set_extension("finding", default=None)
+if not Doc.has_extension("context"):
+    # Per-passage facts the rules may use: doc_org, doc_title, doc_type, heading.
+    Doc.set_extension("context", default=None)
+
+
+def build_pipeline(model: str | None = None) -> Language:
+    """Blank English plus our rule components; a trained pipeline adds to them.
+
+    With ``model`` (e.g. ``en_core_web_sm``) its tagger, parser and NER run
+    first and our components can use their output; without it nothing beyond
+    spaCy itself is needed.
+    """
+    if model:
+        try:
+            nlp = spacy.load(model)
+        except OSError as exc:
+            raise EvidenceError(
+                f"cannot load spaCy pipeline {model!r}",
+                hint=f"install it first (python -m spacy download {model}) or leave out --model",
+            ) from exc
+    else:
+        nlp = spacy.blank("en")
+    if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
+    for name, factory in COMPONENTS:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(factory, name=name)
+    return nlp
+
+
+def make_docs(nlp: Language, texts: Iterable[str], context: dict[str, Any] | None = None) -> Iterator[Doc]:
+    """Tokenise ``texts`` and attach ``context`` so components can read it."""
+    for text in texts:
+        doc = nlp.make_doc(text)
+        doc._.context = dict(context) if context else {}
+        yield doc
+
+
+def findings_from_doc(doc: Doc) -> list[Finding]:
+    """Every finding the components left on ``doc``, in a stable order."""
+    found: list[Finding] = []
+    for kind, group in SPAN_GROUPS.items():
+        if group not in doc.spans:
+            continue
+        for span in doc.spans[group]:
+            data = dict(span._.finding or {})
+            sentence = data.pop("_text", None)
+            if sentence is None:
+                sentence = _sentence_text(span)
+            found.append(Finding(kind=kind, start=span.start_char, end=span.end_char, text=sentence, data=data))
+    found.sort(key=lambda f: (f.start, f.end, list(SPAN_GROUPS).index(f.kind)))
+    return found
+
+
+def _sentence_text(span: Span) -> str:
+    try:
+        return span.sent.text.strip()
+    except ValueError:  # no sentence boundaries set
+        return span.doc.text.strip()
