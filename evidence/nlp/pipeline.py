@@ -33,8 +33,13 @@ COMPONENTS: tuple[tuple[str, str], ...] = factories.COMPONENTS
 if not Span.has_extension("finding"):
     Span.set_extension("finding", default=None)
 if not Doc.has_extension("context"):
-    # Per-passage facts the rules may use: doc_org, doc_title, doc_type, heading.
+    # One dict shared by every passage of a document (doc_org, doc_title,
+    # doc_type), processed in order, so a component may carry state from one
+    # passage to the next (e.g. the target of "It should then publish ...").
     Doc.set_extension("context", default=None)
+if not Doc.has_extension("passage"):
+    # Facts about this passage alone: heading, kind ("list_item", ...), page.
+    Doc.set_extension("passage", default=None)
 
 
 def build_pipeline(model: str | None = None) -> Language:
@@ -62,11 +67,22 @@ def build_pipeline(model: str | None = None) -> Language:
     return nlp
 
 
-def make_docs(nlp: Language, texts: Iterable[str], context: dict[str, Any] | None = None) -> Iterator[Doc]:
-    """Tokenise ``texts`` and attach ``context`` so components can read it."""
-    for text in texts:
+def make_docs(
+    nlp: Language,
+    items: Iterable[tuple[str, dict[str, Any]]],
+    context: dict[str, Any] | None = None,
+) -> Iterator[Doc]:
+    """Tokenise each (text, passage facts) pair of one document.
+
+    Every Doc gets the same ``context`` dict (document facts plus whatever the
+    components carry between passages) and its own passage facts. Run the
+    result through ``nlp.pipe`` in order.
+    """
+    shared: dict[str, Any] = context if context is not None else {}
+    for text, facts in items:
         doc = nlp.make_doc(text)
-        doc._.context = dict(context) if context else {}
+        doc._.context = shared
+        doc._.passage = facts
         yield doc
 
 
