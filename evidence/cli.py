@@ -1,0 +1,264 @@
+"""The `evidence` command: parse, call one library function, report.
+
+Library errors (:class:`~evidence.errors.EvidenceError`) become one-line
+messages here and nowhere else. Heavy imports (spaCy, scikit-learn) happen
+inside the commands that need them, so `evidence search` starts quickly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import EvidenceError, QueryError
+
+EXIT_PARTIAL = 3
+
+
+@dataclass
+class Settings:
+    """What every command shares: where the derived data lives."""
+
+    index_dir: Path
+
+
+class UserError(click.ClickException):
+    """A one-line message (plus the fix, if there is one), exit status 1."""
+
+    def __init__(self, error: EvidenceError, exit_code: int = 1) -> None:
+        message = str(error)
+        if error.hint:
+            message += f" ({error.hint})"
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class EvidenceGroup(click.Group):
+    """Translate domain errors once, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QueryError as exc:
+            raise UserError(exc, exit_code=2) from None
+        except EvidenceError as exc:
+            raise UserError(exc) from None
+        except KeyboardInterrupt:
+            raise click.ClickException("interrupted; the store and index keep their last committed state") from None
+
+
+@click.group(cls=EvidenceGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("indexes"),
+    envvar="EVIDENCE_INDEX_DIR",
+    show_default=True,
+    show_envvar=True,
+    help="Where the store and the search index live.",
+)
+@click.version_option(package_name="evidence")
+@click.pass_context
+def cli(ctx: click.Context, index_dir: Path) -> None:
+    """Read policy reports and evidence; extract, search and brief.
+
+    \b
+    Example:
+        evidence ingest corpus/
+        evidence search "capital regime"
+        evidence build -o site
+    """
+    ctx.obj = Settings(index_dir=index_dir)
+
+
+# -- ingest -----------------------------------------------------------------
+
+
+class _Bar:
+    """A click progress bar on a terminal; silence elsewhere."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if total and sys.stderr.isatty():
+            self.bar = click.progressbar(length=total, label="Reading", file=sys.stderr)
+            self.bar.__enter__()
+
+    def advance(self, path: str) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--model", default=None, help="A trained spaCy pipeline to run before our rules, e.g. en_core_web_sm.")
+@click.option(
+    "--metadata",
+    "metadata_csv",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV giving title, organisation, type, date or reference per file.",
+)
+@click.option("--strict", is_flag=True, help="Write nothing if any file cannot be read.")
+@click.pass_obj
+def ingest(
+    settings: Settings, paths: tuple[Path, ...], workers: int | None, model: str | None,
+    metadata_csv: Path | None, strict: bool,
+) -> None:
+    """Sync folders (or files) into the store and the search index.
+
+    New and changed files go in, unchanged ones are skipped by content hash,
+    and files gone from a folder ingested before are removed. Exit status 3
+    means some files could not be read (listed on stderr); the rest went in.
+
+    \b
+    Example:
+        evidence ingest corpus/ --metadata submissions.csv
+    """
+    from .ingest import IngestFailed, ingest as run_ingest
+
+    bar = _Bar()
+    try:
+        report = run_ingest(
+            paths, index_dir=settings.index_dir, workers=workers, model=model,
+            metadata_csv=metadata_csv, strict=strict, progress=bar,
+        )
+    except IngestFailed as exc:
+        bar.close()
+        for path, reason in exc.failed:
+            click.echo(f"failed: {path}: {reason}", err=True)
+        raise UserError(exc) from None
+    finally:
+        bar.close()
+    for path, reason in report.failed:
+        click.echo(f"failed: {path}: {reason}", err=True)
+    summary = (
+        f"{report.documents} documents: {len(report.new)} new, {len(report.changed)} changed, "
+        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed; {len(report.failed)} failed"
+    )
+    if report.duplicates:
+        summary += f"; {len(report.duplicates)} duplicate{'s' if len(report.duplicates) != 1 else ''}"
+    if report.skipped:
+        summary += f"; {len(report.skipped)} skipped (unsupported format)"
+    click.echo(summary)
+    if not report.changed_anything:
+        click.echo("Nothing changed.")
+    if report.failed:
+        sys.exit(EXIT_PARTIAL)
+
+
+# -- status and show --------------------------------------------------------
+
+
+@cli.command()
+@click.pass_obj
+def status(settings: Settings) -> None:
+    """Counts, where the index lives, and when it was last ingested.
+
+    \b
+    Example:
+        evidence status
+    """
+    from .store import Store
+
+    with Store(settings.index_dir) as store:
+        counts = store.counts()
+        last = store.get_meta("last_ingest") or "never"
+        roots = store.roots()
+    click.echo(f"Index directory: {settings.index_dir}")
+    click.echo(f"Sources: {', '.join(roots) if roots else 'none'}")
+    click.echo(f"Last ingest: {last}")
+    click.echo(
+        f"{counts['documents']} documents, {counts['passages']} passages; findings: "
+        f"{counts['figures']} figures, {counts['recommendations']} recommendations, "
+        f"{counts['claims']} claims, {counts['quotes']} quotes"
+    )
+
+
+@cli.command()
+@click.argument("doc_id")
+@click.pass_obj
+def show(settings: Settings, doc_id: str) -> None:
+    """A document's metadata and its passages, with their ids.
+
+    \b
+    Example:
+        evidence show nao-ics-summary-1a2b3c
+    """
+    from .store import Store
+
+    with Store(settings.index_dir) as store:
+        doc = store.document(doc_id)
+        passages = store.passages(doc_id)
+        aliases = store.aliases_of(doc_id)
+    meta = doc.metadata
+    click.echo(f"{doc.title}")
+    for label, value in (
+        ("id", doc.doc_id), ("path", doc.path), ("format", doc.format), ("pages", doc.pages),
+        ("organisation", meta.org), ("type", meta.doc_type), ("date", meta.date), ("reference", meta.ref),
+    ):
+        click.echo(f"  {label + ':':<14}{value if value not in (None, '') else '-'}")
+    if aliases:
+        click.echo(f"  {'also at:':<14}{', '.join(aliases)}")
+    click.echo()
+    for p in passages:
+        where = f"p.{p.page} " if p.page else ""
+        click.echo(f"[{p.passage_id}] {where}({p.kind})")
+        click.echo(f"  {p.text}")
+
+
+# -- export -----------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--kind", type=click.Choice(["figure", "recommendation", "claim", "quote"]), help="Only this kind.")
+@click.option("--theme", help="Only findings with this theme id.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "json"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="File to write (default: stdout).")
+@click.pass_obj
+def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, output: Path | None) -> None:
+    """Every finding in the export schema, as JSON Lines, JSON or CSV.
+
+    CSV files are written with a UTF-8 byte-order mark so spreadsheets open
+    them cleanly.
+
+    \b
+    Example:
+        evidence export --kind figure --format csv -o figures.csv
+    """
+    from .export import export_rows, write_export
+    from .store import Store
+
+    with Store(settings.index_dir) as store:
+        rows = export_rows(store, kind=kind, theme=theme)
+        if output is None:
+            write_export(rows, click.get_text_stream("stdout"), fmt)
+            return
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        try:
+            with output.open("w", encoding=encoding, newline="") as handle:
+                count = write_export(rows, handle, fmt)
+        except OSError as exc:
+            raise click.BadParameter(f"cannot write {output}: {exc.strerror}", param_hint="--output") from None
+    click.echo(f"{count} findings written to {output}", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="evidence")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

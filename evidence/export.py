@@ -1,0 +1,104 @@
+"""Findings out of the store in the export schema of DESIGN.md."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from .errors import EvidenceError
+from .models import FINDING_KINDS
+from .store import Store
+
+FORMATS = ("jsonl", "csv", "json")
+
+COMMON_FIELDS = (
+    "id", "kind", "text", "doc_id", "doc_path", "doc_title", "doc_org",
+    "passage_id", "page", "start", "end", "themes",
+)
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "figure": ("surface", "value", "unit", "figure_kind", "qualifier", "value_max", "measure", "period"),
+    "recommendation": ("actor", "target", "action"),
+    "quote": ("speaker", "role"),
+    "claim": ("attributed_to", "hedged"),
+}
+
+
+def export_rows(store: Store, *, kind: str | None = None, theme: str | None = None) -> Iterator[dict[str, Any]]:
+    """One dict per finding with exactly the schema's keys, in document order."""
+    if kind is not None and kind not in FINDING_KINDS:
+        raise EvidenceError(f"unknown finding kind {kind!r}", hint=f"use one of: {', '.join(FINDING_KINDS)}")
+    docs = {d.doc_id: d for d in store.documents()}
+    themes = store.finding_themes()
+    for row in store.findings(kind=kind):
+        row_themes = themes.get(row["id"], [])
+        if theme is not None and theme not in row_themes:
+            continue
+        doc = docs[row["doc_id"]]
+        out: dict[str, Any] = {
+            "id": row["id"],
+            "kind": row["kind"],
+            "text": row["text"],
+            "doc_id": doc.doc_id,
+            "doc_path": doc.path,
+            "doc_title": doc.title,
+            "doc_org": doc.metadata.org,
+            "passage_id": row["passage_id"],
+            "page": row["page"],
+            "start": row["start"],
+            "end": row["end"],
+            "themes": row_themes,
+        }
+        for name in KIND_FIELDS[row["kind"]]:
+            out[name] = row.get(name)
+        yield out
+
+
+def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
+    """Write ``rows`` as jsonl, json or csv; returns how many were written.
+
+    CSV has every kind's columns (blank where they do not apply), lists
+    joined with "; ", and is meant to be written with a UTF-8 BOM so a
+    spreadsheet opens it as UTF-8.
+    """
+    if fmt not in FORMATS:
+        raise EvidenceError(f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
+    count = 0
+    if fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    elif fmt == "json":
+        items = list(rows)
+        json.dump(items, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        count = len(items)
+    else:
+        columns = list(COMMON_FIELDS)
+        for names in KIND_FIELDS.values():
+            columns.extend(n for n in names if n not in columns)
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+            count += 1
+    return count
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def export_text(store: Store, fmt: str, *, kind: str | None = None, theme: str | None = None) -> str:
+    """The whole export as one string (for tests and small corpora)."""
+    buffer = io.StringIO()
+    write_export(export_rows(store, kind=kind, theme=theme), buffer, fmt)
+    return buffer.getvalue()

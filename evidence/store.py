@@ -1,0 +1,442 @@
+"""The SQLite store: the single source for rendering and export.
+
+Everything in it is derived from the source files and can be rebuilt. One
+transaction per document keeps a killed ingest from leaving half a document;
+the ``indexed`` flag and the ``pending_deletes`` table record what the search
+index has not yet committed, so the next ingest can make the two agree.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import NotFound, StoreError
+from .models import Finding, Metadata, Passage
+
+SCHEMA_VERSION = 1
+STORE_NAME = "evidence.sqlite"
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE roots (root TEXT PRIMARY KEY, name TEXT NOT NULL, is_file INTEGER NOT NULL);
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY,
+    root TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    format TEXT NOT NULL,
+    pages INTEGER,
+    title TEXT,
+    org TEXT,
+    doc_type TEXT,
+    date TEXT,
+    ref TEXT,
+    indexed INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (root, path)
+);
+CREATE TABLE aliases (
+    root TEXT NOT NULL,
+    path TEXT NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    PRIMARY KEY (root, path)
+);
+CREATE TABLE passages (
+    passage_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    page INTEGER,
+    heading TEXT,
+    text TEXT NOT NULL,
+    orgs TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX passages_doc ON passages (doc_id, seq);
+CREATE TABLE findings (
+    finding_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    passage_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX findings_doc ON findings (doc_id);
+CREATE INDEX findings_kind ON findings (kind);
+CREATE TABLE acronyms (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    short TEXT NOT NULL,
+    long TEXT NOT NULL,
+    PRIMARY KEY (doc_id, short, long)
+);
+CREATE TABLE passage_themes (
+    passage_id TEXT NOT NULL,
+    theme TEXT NOT NULL,
+    score REAL NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (passage_id, theme)
+);
+CREATE TABLE finding_themes (
+    finding_id TEXT NOT NULL,
+    theme TEXT NOT NULL,
+    PRIMARY KEY (finding_id, theme)
+);
+CREATE TABLE pending_deletes (doc_id TEXT PRIMARY KEY);
+"""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A document row as the rest of the library sees it."""
+
+    doc_id: str
+    root: str
+    path: str
+    sha256: str
+    size: int
+    format: str
+    pages: int | None
+    metadata: Metadata
+    indexed: bool
+
+    @property
+    def title(self) -> str:
+        return self.metadata.title or Path(self.path).stem
+
+    @property
+    def year(self) -> int | None:
+        date = self.metadata.date
+        return int(date[:4]) if date and date[:4].isdigit() else None
+
+
+class Store:
+    """A connection to ``<index_dir>/evidence.sqlite``.
+
+    ``create=False`` refuses to make a store where there is none, so read-only
+    commands can say "run evidence ingest first" instead of leaving an empty
+    database behind.
+    """
+
+    def __init__(self, index_dir: Path, *, create: bool = False) -> None:
+        self.index_dir = Path(index_dir)
+        self.path = self.index_dir / STORE_NAME
+        if not self.path.exists():
+            if not create:
+                raise StoreError(
+                    f"no evidence store in {self.index_dir}",
+                    hint="run `evidence ingest FOLDER` first, or pass --index-dir",
+                )
+            try:
+                self.index_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create index directory {self.index_dir}: {exc.strerror}") from exc
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        self.conn.row_factory = sqlite3.Row
+        self._check_schema()
+
+    def _check_schema(self) -> None:
+        try:
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not an evidence store ({exc})",
+                hint="delete the index directory and run `evidence ingest` again",
+            ) from exc
+        if not tables:
+            # executescript commits first, so the script carries its own transaction.
+            self.conn.executescript(
+                f"BEGIN IMMEDIATE;{_SCHEMA}INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');COMMIT;"
+            )
+            return
+        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() if "meta" in tables else None
+        version = int(row[0]) if row else 0
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"the store in {self.index_dir} has schema version {version}; this evidence uses {SCHEMA_VERSION}",
+                hint=f"delete {self.index_dir} and run `evidence ingest` again to rebuild it from the source files",
+            )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- meta -------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- roots and documents ---------------------------------------------
+
+    def add_root(self, root: str, name: str, *, is_file: bool) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO roots VALUES (?, ?, ?)", (root, name, int(is_file)))
+
+    def roots(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT root FROM roots ORDER BY root")]
+
+    def documents_under(self, root: str) -> dict[str, tuple[str, str]]:
+        """path -> (doc_id, sha256) for everything ingested from ``root``."""
+        return {
+            r["path"]: (r["doc_id"], r["sha256"])
+            for r in self.conn.execute("SELECT path, doc_id, sha256 FROM documents WHERE root=?", (root,))
+        }
+
+    def aliases_under(self, root: str) -> dict[str, str]:
+        """path -> doc_id for files recorded as copies of another document."""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT path, doc_id FROM aliases WHERE root=?", (root,))}
+
+    def doc_id_by_hash(self, sha256: str) -> str | None:
+        row = self.conn.execute("SELECT doc_id FROM documents WHERE sha256=? ORDER BY doc_id LIMIT 1", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def set_alias(self, root: str, path: str, doc_id: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?)", (root, path, doc_id))
+
+    def remove_alias(self, root: str, path: str) -> None:
+        self.conn.execute("DELETE FROM aliases WHERE root=? AND path=?", (root, path))
+
+    def write_document(
+        self,
+        *,
+        doc_id: str,
+        root: str,
+        path: str,
+        sha256: str,
+        size: int,
+        fmt: str,
+        pages: int | None,
+        metadata: Metadata,
+        passages: Iterable[tuple[Passage, list[str]]],
+        findings: Iterable[tuple[str, str, Finding]],
+        acronyms: Iterable[tuple[str, str]],
+    ) -> None:
+        """Replace everything about one document, as one unit, unindexed.
+
+        ``passages`` pairs each passage with the organisations it mentions;
+        ``findings`` are (finding_id, passage_id, finding).
+        """
+        with self.transaction() as conn:
+            self._delete_rows(conn, doc_id)
+            conn.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)",
+                (doc_id, root, path, sha256, size, fmt, pages, metadata.title, metadata.org,
+                 metadata.doc_type, metadata.date, metadata.ref),
+            )
+            conn.executemany(
+                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (p.passage_id, doc_id, p.seq, p.kind, p.page, p.heading, p.text, json.dumps(orgs, ensure_ascii=False))
+                    for p, orgs in passages
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (fid, doc_id, pid, f.kind, f.start, f.end, f.text, json.dumps(f.data, sort_keys=True, ensure_ascii=False))
+                    for fid, pid, f in findings
+                ],
+            )
+            conn.executemany("INSERT OR IGNORE INTO acronyms VALUES (?,?,?)", [(doc_id, s, l) for s, l in acronyms])
+            conn.execute("DELETE FROM pending_deletes WHERE doc_id=?", (doc_id,))
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document; remember to remove it from the index too."""
+        with self.transaction() as conn:
+            self._delete_rows(conn, doc_id)
+            conn.execute("INSERT OR IGNORE INTO pending_deletes VALUES (?)", (doc_id,))
+
+    @staticmethod
+    def _delete_rows(conn: sqlite3.Connection, doc_id: str) -> None:
+        conn.execute(
+            "DELETE FROM finding_themes WHERE finding_id IN (SELECT finding_id FROM findings WHERE doc_id=?)", (doc_id,)
+        )
+        conn.execute(
+            "DELETE FROM passage_themes WHERE passage_id IN (SELECT passage_id FROM passages WHERE doc_id=?)", (doc_id,)
+        )
+        conn.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+
+    def mark_indexed(self, doc_ids: Iterable[str], deleted: Iterable[str]) -> None:
+        """Record that the search index has committed these changes."""
+        with self.transaction() as conn:
+            conn.executemany("UPDATE documents SET indexed=1 WHERE doc_id=?", [(d,) for d in doc_ids])
+            conn.executemany("DELETE FROM pending_deletes WHERE doc_id=?", [(d,) for d in deleted])
+
+    def unindexed(self) -> tuple[list[str], list[str]]:
+        """(documents to (re)index, documents to delete from the index)."""
+        todo = [r[0] for r in self.conn.execute("SELECT doc_id FROM documents WHERE indexed=0 ORDER BY doc_id")]
+        gone = [r[0] for r in self.conn.execute("SELECT doc_id FROM pending_deletes ORDER BY doc_id")]
+        return todo, gone
+
+    # -- reading ----------------------------------------------------------
+
+    def _record(self, row: sqlite3.Row) -> DocumentRecord:
+        return DocumentRecord(
+            doc_id=row["doc_id"],
+            root=row["root"],
+            path=row["path"],
+            sha256=row["sha256"],
+            size=row["size"],
+            format=row["format"],
+            pages=row["pages"],
+            metadata=Metadata(title=row["title"], org=row["org"], doc_type=row["doc_type"], date=row["date"], ref=row["ref"]),
+            indexed=bool(row["indexed"]),
+        )
+
+    def documents(self) -> list[DocumentRecord]:
+        return [self._record(r) for r in self.conn.execute("SELECT * FROM documents ORDER BY path, doc_id")]
+
+    def document(self, doc_id: str) -> DocumentRecord:
+        row = self.conn.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no document with id {doc_id!r}", hint="`evidence status` lists the documents and their ids")
+        return self._record(row)
+
+    def aliases_of(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT path FROM aliases WHERE doc_id=? ORDER BY path", (doc_id,))]
+
+    def passages(self, doc_id: str | None = None) -> list[Passage]:
+        sql = "SELECT * FROM passages"
+        args: tuple[Any, ...] = ()
+        if doc_id is not None:
+            sql += " WHERE doc_id=?"
+            args = (doc_id,)
+        sql += " ORDER BY doc_id, seq"
+        return [
+            Passage(r["passage_id"], r["doc_id"], r["seq"], r["text"], r["page"], r["heading"], r["kind"])
+            for r in self.conn.execute(sql, args)
+        ]
+
+    def findings(self, *, doc_id: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """Findings as flat rows (finding fields + data), in document order."""
+        clauses, args = [], []
+        if doc_id is not None:
+            clauses.append("f.doc_id=?")
+            args.append(doc_id)
+        if kind is not None:
+            clauses.append("f.kind=?")
+            args.append(kind)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self.conn.execute(
+            f"""SELECT f.*, p.seq AS seq, p.page AS page FROM findings f
+                JOIN passages p ON p.passage_id = f.passage_id {where}
+                ORDER BY f.doc_id, p.seq, f.start, f.finding_id""",
+            args,
+        )
+        out = []
+        for r in rows:
+            item = {
+                "id": r["finding_id"],
+                "kind": r["kind"],
+                "text": r["text"],
+                "doc_id": r["doc_id"],
+                "passage_id": r["passage_id"],
+                "page": r["page"],
+                "start": r["start"],
+                "end": r["end"],
+            }
+            item.update(json.loads(r["data"]))
+            out.append(item)
+        return out
+
+    def acronyms(self) -> dict[str, list[str]]:
+        """short -> sorted long forms, learned from every document."""
+        found: dict[str, set[str]] = {}
+        for short, long in self.conn.execute("SELECT short, long FROM acronyms"):
+            found.setdefault(short, set()).add(long)
+        return {s: sorted(v) for s, v in sorted(found.items())}
+
+    def counts(self) -> dict[str, int]:
+        c = self.conn
+        out = {
+            "documents": c.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
+            "passages": c.execute("SELECT COUNT(*) FROM passages").fetchone()[0],
+        }
+        for kind in ("figure", "recommendation", "claim", "quote"):
+            out[kind + "s"] = c.execute("SELECT COUNT(*) FROM findings WHERE kind=?", (kind,)).fetchone()[0]
+        return out
+
+    # -- themes -----------------------------------------------------------
+
+    def passage_themes(self) -> dict[str, list[tuple[str, float, str]]]:
+        out: dict[str, list[tuple[str, float, str]]] = {}
+        for r in self.conn.execute("SELECT * FROM passage_themes ORDER BY passage_id, score DESC, theme"):
+            out.setdefault(r["passage_id"], []).append((r["theme"], r["score"], r["reason"]))
+        return out
+
+    def finding_themes(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for r in self.conn.execute("SELECT finding_id, theme FROM finding_themes ORDER BY finding_id, theme"):
+            out.setdefault(r[0], []).append(r[1])
+        return out
+
+    def replace_themes(
+        self,
+        passage_rows: Iterable[tuple[str, str, float, str]],
+        finding_rows: Iterable[tuple[str, str]],
+    ) -> None:
+        """Swap in a whole new theme assignment, as one unit."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM passage_themes")
+            conn.execute("DELETE FROM finding_themes")
+            conn.executemany("INSERT INTO passage_themes VALUES (?,?,?,?)", passage_rows)
+            conn.executemany("INSERT INTO finding_themes VALUES (?,?)", finding_rows)
+
+    def index_rows(self, doc_id: str) -> list[dict[str, Any]]:
+        """What the search index holds for each passage of one document."""
+        kinds: dict[str, set[str]] = {}
+        for pid, kind in self.conn.execute("SELECT passage_id, kind FROM findings WHERE doc_id=?", (doc_id,)):
+            kinds.setdefault(pid, set()).add(kind)
+        themes: dict[str, list[str]] = {}
+        for pid, theme in self.conn.execute(
+            """SELECT t.passage_id, t.theme FROM passage_themes t JOIN passages p ON p.passage_id = t.passage_id
+               WHERE p.doc_id=? ORDER BY t.passage_id, t.theme""",
+            (doc_id,),
+        ):
+            themes.setdefault(pid, []).append(theme)
+        rows = []
+        for r in self.conn.execute("SELECT * FROM passages WHERE doc_id=? ORDER BY seq", (doc_id,)):
+            pid = r["passage_id"]
+            rows.append(
+                {
+                    "passage_id": pid,
+                    "text": r["text"],
+                    "heading": r["heading"],
+                    "page": r["page"],
+                    "orgs": tuple(json.loads(r["orgs"])),
+                    "kinds": tuple(sorted(kinds.get(pid, ()))),
+                    "themes": tuple(themes.get(pid, ())),
+                }
+            )
+        return rows
