@@ -142,8 +142,13 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.Error as exc:
+        except sqlite3.OperationalError as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not an evidence store ({exc})",
+                hint="delete the index directory and run `evidence ingest` again",
+            ) from exc
         self.conn.row_factory = sqlite3.Row
         self._check_schema()
 
