@@ -1,0 +1,122 @@
+"""Theme assignment for passages, findings and documents.
+
+Plain data in, plain data out: the caller reads passages from wherever it
+keeps them and stores the result, so a new taxonomy re-assigns the whole
+corpus without reading a document again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .normalise import stems
+from .seeds import matcher_for
+from .taxonomy import Taxonomy
+
+MODEL_REASON = "model"
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    """One theme of one passage: how strongly, and why (terms matched, or "model")."""
+
+    theme: str
+    score: float
+    reason: str
+
+
+def assign_themes(
+    passages: Sequence[tuple[str, str]],
+    taxonomy: Taxonomy,
+    *,
+    use_model: bool = True,
+    seed: int = 0,
+    threshold: float | None = None,
+) -> dict[str, list[ThemeScore]]:
+    """Passage id -> its themes, best first, for the whole corpus at once.
+
+    Seed terms label what they can; with ``use_model`` a classifier trained
+    on those labels adds themes where its probability reaches ``threshold``
+    (default :data:`evidence.themes.model.DEFAULT_THRESHOLD`). Every passage
+    id appears in the result, with an empty list when nothing fits.
+    """
+    ordered = sorted(passages, key=lambda item: item[0])
+    matcher = matcher_for(taxonomy)
+    word_lists = [stems(text) for _, text in ordered]
+    result: dict[str, list[ThemeScore]] = {}
+    labels: list[frozenset[str]] = []
+    for (pid, _), words in zip(ordered, word_lists):
+        hits = matcher.assigned(words)
+        result[pid] = [ThemeScore(theme, hit.score, hit.reason) for theme, hit in hits.items()]
+        labels.append(frozenset(hits))
+    if use_model and ordered:
+        _extend_with_model(ordered, word_lists, labels, taxonomy, result, seed, threshold)
+    order = {theme_id: i for i, theme_id in enumerate(taxonomy.ids)}
+    for scores in result.values():
+        scores.sort(key=lambda s: (-s.score, order[s.theme]))
+    return result
+
+
+def _extend_with_model(
+    ordered: Sequence[tuple[str, str]],
+    word_lists: list[list[str]],
+    labels: list[frozenset[str]],
+    taxonomy: Taxonomy,
+    result: dict[str, list[ThemeScore]],
+    seed: int,
+    threshold: float | None,
+) -> None:
+    # sklearn is imported here so that reading a taxonomy or matching seeds
+    # (finding_themes, the CLI's table) never pays for it.
+    from .model import DEFAULT_THRESHOLD, MIN_CONTENT_WORDS, content_words, predict_probabilities
+
+    cut = DEFAULT_THRESHOLD if threshold is None else threshold
+    docs = [content_words(words) for words in word_lists]
+    probabilities = predict_probabilities(docs, labels, taxonomy.ids, seed=seed)
+    for theme, column in probabilities.items():
+        for row in (column >= cut).nonzero()[0]:
+            if theme in labels[row] or len(docs[row]) < MIN_CONTENT_WORDS:
+                continue
+            pid = ordered[row][0]
+            result[pid].append(ThemeScore(theme, round(float(column[row]), 4), MODEL_REASON))
+
+
+def finding_themes(sentence: str, passage_themes: list[ThemeScore], taxonomy: Taxonomy) -> list[str]:
+    """A finding's theme ids: its passage's, unless its own sentence is clearly narrower.
+
+    Narrower means the sentence's own seed terms assign some but not all of
+    the passage's themes; then only those are kept. A sentence with no seed
+    terms of its own says nothing narrower, so it keeps the passage's themes.
+    """
+    passage_ids = [s.theme for s in passage_themes]
+    own = set(matcher_for(taxonomy).assigned(stems(sentence)))
+    narrower = [t for t in passage_ids if t in own]
+    if narrower and len(narrower) < len(passage_ids):
+        return narrower
+    return passage_ids
+
+
+def document_themes(
+    passage_themes: Iterable[list[ThemeScore]],
+    *,
+    min_passages: int = 2,
+    min_share: float = 0.1,
+) -> list[str]:
+    """The themes a document is about, most passages first.
+
+    A theme counts when at least ``min_passages`` passages carry it and they
+    are at least ``min_share`` of the passages that carry any theme; a single
+    passing mention does not make a document about something.
+    """
+    counts: Counter[str] = Counter()
+    themed = 0
+    for scores in passage_themes:
+        if scores:
+            themed += 1
+        counts.update({s.theme for s in scores})
+    if not themed:
+        return []
+    needed = max(min_passages, min_share * themed)
+    return [t for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= needed]

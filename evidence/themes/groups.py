@@ -1,0 +1,201 @@
+"""Cross-source comparison of findings: who echoes whom, and whose figures disagree.
+
+Both work on plain finding dicts (the export schema's fields) and compare
+only findings from different documents, since a report repeating itself is
+not corroboration. Similarity is TF-IDF cosine over content words, computed
+as a sparse product in row blocks so tens of thousands of findings fit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ..resources import data_path
+from .model import content_words
+from .normalise import stems
+
+#: Cosine at or above which two sentences of the same kind say the same thing.
+TEXT_THRESHOLD = 0.45
+#: Figures with equal values need less textual agreement: the number carries it.
+FIGURE_TEXT_THRESHOLD = 0.2
+#: Cosine at or above which two measures ("efficiency savings") are the same.
+MEASURE_THRESHOLD = 0.6
+_BLOCK = 2048
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s?[-\u2013/]\s?((?:19|20)?\d{2}))?(?!\d)")
+_RANGE = re.compile(r"(?:between|from)\s+((?:19|20)\d{2})\S*\s+(?:and|to)\s+((?:19|20)\d{2})")
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
+    """(i, j, cosine) for i < j whose content words reach ``threshold``."""
+    docs = [content_words(stems(t)) for t in texts]
+    if len(docs) < 2:
+        return []
+    vectoriser = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float64, norm="l2")
+    try:
+        matrix = vectoriser.fit_transform(docs).tocsr()
+    except ValueError:  # no content words at all
+        return []
+    transposed = matrix.T.tocsc()
+    pairs: list[tuple[int, int, float]] = []
+    for start in range(0, matrix.shape[0], _BLOCK):
+        block = (matrix[start : start + _BLOCK] @ transposed).tocoo()
+        rows = block.row + start
+        keep = (block.data >= threshold - 1e-9) & (block.col > rows)
+        for i, j, v in zip(rows[keep], block.col[keep], block.data[keep]):
+            pairs.append((int(i), int(j), float(v)))
+    pairs.sort()
+    return pairs
+
+
+class _Components:
+    """Union-find over row numbers."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _same_value(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    if a.get("figure_kind") != b.get("figure_kind") or a.get("unit") != b.get("unit"):
+        return False
+    va, vb = a.get("value"), b.get("value")
+    if not isinstance(va, (int, float)) or not isinstance(vb, (int, float)):
+        return False
+    return math.isclose(float(va), float(vb), rel_tol=1e-6, abs_tol=1e-9)
+
+
+def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """Groups of finding ids saying the same thing in at least two documents.
+
+    Same kind only. Non-figures group on sentence similarity; figures on an
+    equal value (same figure_kind and unit) plus some sentence agreement, so
+    "£5.7 billion" of savings quoted by three bodies is one group while the
+    same sum spent on something else is not. Ids sorted in each group; groups
+    sorted by their first id.
+    """
+    ordered = sorted(findings, key=lambda f: str(f["id"]))
+    components = _Components(len(ordered))
+    by_kind: dict[str, list[int]] = {}
+    for row, finding in enumerate(ordered):
+        by_kind.setdefault(str(finding.get("kind")), []).append(row)
+    for kind, rows in sorted(by_kind.items()):
+        is_figure = kind == "figure"
+        threshold = FIGURE_TEXT_THRESHOLD if is_figure else TEXT_THRESHOLD
+        texts = [str(ordered[r].get("text") or "") for r in rows]
+        for i, j, _ in similar_pairs(texts, threshold):
+            a, b = ordered[rows[i]], ordered[rows[j]]
+            if a.get("doc_id") == b.get("doc_id"):
+                continue
+            if is_figure and not _same_value(a, b):
+                continue
+            components.join(rows[i], rows[j])
+    members: dict[int, list[int]] = {}
+    for row in range(len(ordered)):
+        members.setdefault(components.find(row), []).append(row)
+    groups = [
+        sorted(str(ordered[r]["id"]) for r in rows)
+        for rows in members.values()
+        if len({ordered[r].get("doc_id") for r in rows}) >= 2
+    ]
+    groups.sort()
+    return groups
+
+
+@lru_cache(maxsize=1)
+def _qualifier_bounds() -> tuple[dict[str, str], float, float]:
+    data = json.loads(data_path("qualifier_bounds.json").read_text(encoding="utf-8"))
+    return dict(data["qualifiers"]), float(data["approx_tolerance"]), float(data["exact_tolerance"])
+
+
+def _interval(figure: Mapping[str, Any]) -> tuple[float, float] | None:
+    """The values a figure allows, given its qualifier and range."""
+    value = figure.get("value")
+    if not isinstance(value, (int, float)):
+        return None
+    low = high = float(value)
+    top = figure.get("value_max")
+    if isinstance(top, (int, float)):
+        high = max(high, float(top))
+    bounds, approx, exact = _qualifier_bounds()
+    kind = bounds.get(str(figure.get("qualifier") or "").lower())
+    if kind == "lower":
+        return low, math.inf
+    if kind == "upper":
+        return -math.inf, high
+    slack = approx if kind == "approx" else exact
+    return low - abs(low) * slack, high + abs(high) * slack
+
+
+def _years(period: object) -> set[int] | None:
+    """Calendar years a period touches; None when it names none (unknown)."""
+    if not isinstance(period, str):
+        return None
+    found: set[int] = set()
+    for first, last in _RANGE.findall(period):
+        found.update(range(int(first), int(last) + 1))
+    for first, second in _YEAR.findall(period):
+        start = int(first)
+        found.add(start)
+        if second:
+            end = int(second) if len(second) == 4 else (start // 100) * 100 + int(second)
+            found.update(range(start, max(start, end) + 1))
+    return found or None
+
+
+def _periods_overlap(a: object, b: object) -> bool:
+    ya, yb = _years(a), _years(b)
+    if ya is None or yb is None:
+        return True
+    return bool(ya & yb)
+
+
+def figure_conflicts(findings: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of figure ids (lower id first) from different documents that may disagree.
+
+    Same figure_kind and unit, similar measure text, overlapping period (an
+    unstated period overlaps any), and values that cannot both be right once
+    qualifiers ("over", "around") and ranges are allowed for.
+    """
+    figures = sorted(
+        (f for f in findings if f.get("kind") == "figure" and str(f.get("measure") or "").strip()),
+        key=lambda f: str(f["id"]),
+    )
+    buckets: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for figure in figures:
+        buckets.setdefault((str(figure.get("figure_kind")), str(figure.get("unit"))), []).append(figure)
+    conflicts: list[tuple[str, str]] = []
+    for _, members in sorted(buckets.items()):
+        measures = [str(f["measure"]) for f in members]
+        for i, j, _ in similar_pairs(measures, MEASURE_THRESHOLD):
+            a, b = members[i], members[j]
+            if a.get("doc_id") == b.get("doc_id") or not _periods_overlap(a.get("period"), b.get("period")):
+                continue
+            ia, ib = _interval(a), _interval(b)
+            if ia is None or ib is None:
+                continue
+            if ia[1] < ib[0] or ib[1] < ia[0]:
+                pair = sorted((str(a["id"]), str(b["id"])))
+                conflicts.append((pair[0], pair[1]))
+    conflicts.sort()
+    return conflicts
