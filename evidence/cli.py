@@ -145,7 +145,7 @@ def ingest(
     for path, reason in report.failed:
         click.echo(f"failed: {path}: {reason}", err=True)
     summary = (
-        f"{report.documents} documents: {len(report.new)} new, {len(report.changed)} changed, "
+        f"{report.documents} document{'s' if report.documents != 1 else ''}: {len(report.new)} new, {len(report.changed)} changed, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed; {len(report.failed)} failed"
     )
     if report.duplicates:

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,8 +24,11 @@ from .errors import EvidenceError, IndexLockedError, ReaderError
 from .models import Finding, Metadata, Passage
 from .passages import make_doc_id, make_passages
 from .store import Store
+from .workers import run_tasks
 
 LOCK_NAME = "ingest.lock"
+#: Seconds one file may take to read and extract before it is given up.
+DEFAULT_FILE_TIMEOUT = 300.0
 _KIND_LETTER = {"figure": "f", "recommendation": "r", "claim": "c", "quote": "q"}
 
 
@@ -209,13 +211,15 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
         handle.close()
 
 
-def _results(tasks: Sequence[FileTask], workers: int) -> Iterator[Processed | Failed]:
-    if workers <= 1 or len(tasks) <= 1:
-        yield from map(process_file, tasks)
-        return
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(min(workers, len(tasks))) as pool:
-        yield from pool.imap(process_file, tasks, chunksize=1)
+def _results(tasks: Sequence[FileTask], workers: int, timeout: float | None) -> Iterator[Processed | Failed]:
+    return run_tasks(
+        process_file,
+        tasks,
+        workers=workers,
+        timeout=timeout,
+        on_timeout=lambda task: Failed(task, f"took longer than {timeout:g} s to read (time limit per file)"),
+        on_error=lambda task, why: Failed(task, f"internal error while reading: {why}"),
+    )
 
 
 def _plan(
@@ -295,6 +299,7 @@ def ingest(
     metadata_csv: Path | None = None,
     strict: bool = False,
     progress: Progress | None = None,
+    file_timeout: float | None = DEFAULT_FILE_TIMEOUT,
 ) -> IngestReport:
     """Bring the store and index in line with ``paths``; see the module doc."""
     from .index import PassageIndex
@@ -315,7 +320,7 @@ def ingest(
         with ingest_lock(Path(index_dir)):
             tasks, deletes, new_aliases, drop_aliases = _plan(store, roots, overrides, model, report)
             progress.start(len(tasks))
-            results: Iterator[Processed | Failed] = _results(tasks, workers)
+            results: Iterator[Processed | Failed] = _results(tasks, workers, file_timeout)
             if strict:
                 results_list = list(_tracked(results, progress))
                 failures = [(_display_task(r.task), r.reason) for r in results_list if isinstance(r, Failed)]

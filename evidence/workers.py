@@ -1,0 +1,138 @@
+"""Run one function over many tasks in worker processes that can be stopped.
+
+``multiprocessing.Pool`` cannot stop one task that hangs, and a hostile file
+(a PDF that makes the parser spin, an HTML page nested beyond reason) must
+not hang a whole ingest. Here every worker is a forked process with a pipe;
+a task that runs past its time limit gets its worker killed and replaced, and
+the caller gets ``on_timeout(task)`` in its place. Results come back in task
+order, with a bounded number in flight so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_CTX = multiprocessing.get_context("fork")
+
+
+def _serve(conn: Connection, fn: Callable[[Any], Any]) -> None:
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if item is None:
+            return
+        index, task = item
+        try:
+            result = ("ok", fn(task))
+        except BaseException as exc:  # report, never die silently
+            result = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send((index, result))
+        except (BrokenPipeError, KeyboardInterrupt):
+            return
+
+
+class _Worker:
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.conn, child = _CTX.Pipe()
+        self.process = _CTX.Process(target=_serve, args=(child, fn), daemon=True)
+        self.process.start()
+        child.close()
+        self.task_index: int | None = None
+        self.started = 0.0
+
+    def give(self, index: int, task: Any) -> None:
+        self.task_index = index
+        self.started = time.monotonic()
+        self.conn.send((index, task))
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+def run_tasks(
+    fn: Callable[[T], R],
+    tasks: Sequence[T],
+    *,
+    workers: int,
+    timeout: float | None,
+    on_timeout: Callable[[T], R],
+    on_error: Callable[[T, str], R],
+) -> Iterator[R]:
+    """Yield ``fn(task)`` for each task, in order.
+
+    A task that takes longer than ``timeout`` seconds yields
+    ``on_timeout(task)``; one whose worker raised or died yields
+    ``on_error(task, reason)``.
+    """
+    if not tasks:
+        return
+    pool = [_Worker(fn) for _ in range(max(1, min(workers, len(tasks))))]
+    window = 4 * len(pool)
+    done: dict[int, R] = {}
+    next_task = 0
+    next_out = 0
+    idle = list(pool)
+    try:
+        while next_out < len(tasks):
+            while idle and next_task < len(tasks) and next_task < next_out + window:
+                idle.pop().give(next_task, tasks[next_task])
+                next_task += 1
+            busy = [w for w in pool if w.task_index is not None]
+            if busy:
+                wait_for = None
+                if timeout is not None:
+                    now = time.monotonic()
+                    wait_for = max(0.0, min(w.started + timeout for w in busy) - now)
+                ready = wait([w.conn for w in busy], timeout=wait_for)
+                for worker in busy:
+                    if worker.conn in ready:
+                        try:
+                            index, (status, value) = worker.conn.recv()
+                        except (EOFError, OSError):
+                            index = worker.task_index
+                            done[index] = on_error(tasks[index], "worker process died")
+                            pool[pool.index(worker)] = replacement = _Worker(fn)
+                            worker.kill()
+                            idle.append(replacement)
+                            continue
+                        done[index] = value if status == "ok" else on_error(tasks[index], value)
+                        worker.task_index = None
+                        idle.append(worker)
+                    elif timeout is not None and time.monotonic() - worker.started >= timeout:
+                        index = worker.task_index
+                        done[index] = on_timeout(tasks[index])
+                        worker.kill()
+                        pool[pool.index(worker)] = replacement = _Worker(fn)
+                        idle.append(replacement)
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+    finally:
+        for worker in pool:
+            if worker.task_index is not None:
+                worker.kill()
+            else:
+                worker.stop()
