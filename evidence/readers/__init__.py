@@ -1,0 +1,66 @@
+"""Format readers: one file in, a :class:`~evidence.models.RawDocument` out.
+
+``read_document`` dispatches on the file extension. Every failure a bad file
+can cause surfaces as :class:`~evidence.errors.ReaderError` with a short
+reason, so ingest can report the file by name and carry on with the rest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..errors import ReaderError, UnsupportedFormat
+from ..models import RawDocument
+from .docx import read_docx
+from .html import read_html
+from .markdown import read_markdown
+from .pdf import read_pdf
+from .plaintext import read_text
+
+__all__ = ["SUPPORTED_EXTENSIONS", "read_document", "read_bytes"]
+
+_READERS: dict[str, Callable[[bytes], RawDocument]] = {
+    ".txt": read_text,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+}
+
+#: Lower-case extensions (with the dot) that ``read_document`` accepts.
+SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(_READERS)
+
+
+def read_bytes(data: bytes, extension: str) -> RawDocument:
+    """Read file content already in memory, as a file with ``extension`` would be."""
+    reader = _READERS.get(extension.lower())
+    if reader is None:
+        raise UnsupportedFormat(f"unsupported file type {extension or '(none)'!r}")
+    if not data:
+        raise ReaderError("empty file")
+    try:
+        return reader(data)
+    except ReaderError:
+        raise
+    except RecursionError as exc:
+        raise ReaderError("document nested too deeply") from exc
+    except (ValueError, TypeError, KeyError, IndexError, OSError, UnicodeError, MemoryError) as exc:
+        raise ReaderError(f"could not read {extension.lstrip('.')} content: {type(exc).__name__}") from exc
+
+
+def read_document(path: Path, *, max_bytes: int | None = None) -> RawDocument:
+    """Read one source file; ``max_bytes`` refuses files larger than that."""
+    extension = path.suffix.lower()
+    if extension not in _READERS:
+        raise UnsupportedFormat(f"unsupported file type {extension or '(none)'!r}")
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise ReaderError(f"file too large: {size} bytes, limit {max_bytes}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReaderError(f"cannot open file: {exc.strerror or type(exc).__name__}") from exc
+    return read_bytes(data, extension)

@@ -1,0 +1,204 @@
+"""HTML reader: the page's main text, without navigation, cookie banners or footers.
+
+Evidence pages saved from the web carry menus, share bars and footers that
+would otherwise be indexed and cited as if the author had written them. The
+reader drops those, picks the main-content element (``<main>``, then
+``<article>``, then ``[role=main]``, then the element holding the most
+paragraph text) and walks it iteratively, so pathological nesting cannot
+exhaust the stack.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..errors import ReaderError
+from ..metadata import normalise_date
+from ..models import Block, Metadata, RawDocument
+from ..resources import data_path
+from .text import clean_text, decode_bytes
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+
+#: Inline elements: their text runs on with the text around them.
+_INLINE = frozenset(
+    "a abbr acronym b bdi bdo big br cite code data del dfn em font i img ins kbd "
+    "label mark q s samp small span strike strong sub sup time tt u var wbr".split()
+)
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+#: Elements emitted whole as one paragraph (their inner markup is inline).
+_LEAF_BLOCKS = frozenset("p pre address dt dd figcaption caption summary".split())
+_LISTS = frozenset(("ul", "ol"))
+
+#: Metadata names that declare a publication date, best first.
+_DATE_META = ("article:published_time", "dcterms.date", "dc.date", "date", "citation_publication_date", "dcterms.issued")
+
+
+@lru_cache(maxsize=1)
+def _noise() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    with data_path("html_noise.json").open(encoding="utf-8") as handle:
+        rules = json.load(handle)
+    return frozenset(rules["drop_tags"]), frozenset(rules["drop_tokens"]), frozenset(rules["keep_tags"])
+
+
+def decode_html(data: bytes) -> str:
+    """Decode with the page's declared charset when UTF-8 fails."""
+    if not data.strip():
+        raise ReaderError("empty file")
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            declared = _CHARSET.search(data[:4096])
+            if declared:
+                try:
+                    return data.decode(declared.group(1).decode("ascii"))
+                except (LookupError, UnicodeDecodeError):
+                    pass
+    return decode_bytes(data)
+
+
+def read_html(data: bytes) -> RawDocument:
+    """Blocks and declared metadata from the bytes of an HTML page."""
+    tree = LexborHTMLParser(decode_html(data))
+    declared = _declared(tree)
+    _drop_noise(tree)
+    root = _main_element(tree)
+    blocks = list(_blocks(root)) if root is not None else []
+    return RawDocument(blocks=blocks, format="html", declared=declared)
+
+
+def _meta(tree: LexborHTMLParser, *names: str) -> str | None:
+    for name in names:
+        for attr in ("name", "property"):
+            node = tree.css_first(f'meta[{attr}="{name}" i]')
+            if node is not None:
+                content = clean_text(node.attributes.get("content") or "")
+                if content:
+                    return content
+    return None
+
+
+def _declared(tree: LexborHTMLParser) -> Metadata:
+    title_node = tree.css_first("title")
+    title = clean_text(title_node.text()) if title_node is not None else ""
+    title = title or _meta(tree, "og:title", "dc.title", "citation_title") or ""
+    org = _meta(tree, "og:site_name", "author", "dc.creator", "dcterms.publisher", "citation_author")
+    raw_date = _meta(tree, *_DATE_META)
+    return Metadata(title=title or None, org=org, date=normalise_date(raw_date) if raw_date else None)
+
+
+def _is_noise_attr(node: LexborNode, tokens: frozenset[str]) -> bool:
+    attrs = node.attributes
+    value = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    return any(token in tokens for token in _TOKEN_SPLIT.split(value))
+
+
+def _drop_noise(tree: LexborHTMLParser) -> None:
+    drop_tags, drop_tokens, keep_tags = _noise()
+    for br in tree.css("br"):
+        br.replace_with(" ")
+    tree.strip_tags(sorted(drop_tags))
+    # Reverse document order: descendants go before their ancestors, so no
+    # node is touched after an ancestor has freed it.
+    for node in reversed(tree.css("[class], [id], [hidden], [aria-hidden=true]")):
+        if node.tag in keep_tags:
+            continue
+        if "hidden" in node.attributes or node.attributes.get("aria-hidden") == "true" or _is_noise_attr(node, drop_tokens):
+            node.decompose()
+
+
+def _main_element(tree: LexborHTMLParser) -> LexborNode | None:
+    for selector in ("main", "article", '[role="main"]'):
+        found = [n for n in tree.css(selector) if clean_text(n.text(deep=True))]
+        if found:
+            return max(found, key=lambda n: len(n.text(deep=True))) if selector == "article" else found[0]
+    return _densest(tree) or tree.body
+
+
+def _densest(tree: LexborHTMLParser) -> LexborNode | None:
+    """The element whose paragraphs hold the most text (grandparents get half)."""
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    order: dict[int, int] = {}
+    for paragraph in tree.css("p"):
+        length = len(clean_text(paragraph.text(deep=True)))
+        if not length:
+            continue
+        parent = paragraph.parent
+        for share in (1.0, 0.5):
+            if parent is None or parent.tag in ("html", "#document"):
+                break
+            key = parent.mem_id
+            nodes[key] = parent
+            order.setdefault(key, len(order))
+            scores[key] = scores.get(key, 0.0) + length * share
+            parent = parent.parent
+    if not scores:
+        return None
+    best = max(scores, key=lambda k: (scores[k], -order[k]))
+    return nodes[best]
+
+
+def _text(node: LexborNode) -> str:
+    return clean_text(node.text(deep=True, separator=""))
+
+
+def _cells(row: LexborNode) -> list[str]:
+    return [_text(cell) for cell in row.iter() if cell.tag in ("td", "th")]
+
+
+def _blocks(root: LexborNode) -> Iterator[Block]:
+    """Walk the main element in document order with an explicit stack.
+
+    Each frame is a container being read: its child iterator, the inline text
+    gathered so far, the kind that text becomes, and the list depth.
+    """
+    stack: list[tuple[Iterator[LexborNode], list[str], str, int]] = [(root.iter(include_text=True), [], "paragraph", 0)]
+    while stack:
+        children, run, kind, depth = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            text = clean_text("".join(run))
+            if text:
+                yield Block(kind, text, level=depth if kind == "list_item" else 0)  # type: ignore[arg-type]
+            continue
+        tag = child.tag
+        if tag == "-text":
+            run.append(child.text_content or "")
+            continue
+        if tag.startswith(("-", "#")):  # comments, doctype
+            continue
+        if tag in _INLINE:
+            run.append(child.text(deep=True, separator=""))
+            continue
+        # A block element: what came before it is a block of its own.
+        text = clean_text("".join(run))
+        run.clear()
+        if text:
+            yield Block(kind, text, level=depth if kind == "list_item" else 0)  # type: ignore[arg-type]
+        if tag in _HEADINGS:
+            heading = _text(child)
+            if heading:
+                yield Block("heading", heading, level=_HEADINGS[tag])
+        elif tag in _LEAF_BLOCKS:
+            body = _text(child)
+            if body:
+                yield Block(kind, body, level=depth if kind == "list_item" else 0)  # type: ignore[arg-type]
+        elif tag == "tr":
+            cells = [c for c in _cells(child) if c]
+            if cells:
+                yield Block("table_row", " | ".join(cells))
+        elif tag == "li":
+            stack.append((child.iter(include_text=True), [], "list_item", max(depth, 1)))
+        elif tag in _LISTS:
+            stack.append((child.iter(include_text=True), [], kind, depth + 1))
+        else:
+            stack.append((child.iter(include_text=True), [], kind, depth))

@@ -1,0 +1,152 @@
+"""Text helpers every reader shares: cleaning, decoding, line-level heuristics.
+
+Kept in one place so that a block of text from a PDF, a DOCX or a web page is
+cleaned the same way, and the passage ids built from it stay stable.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from functools import lru_cache
+
+from charset_normalizer import from_bytes
+
+from ..errors import ReaderError
+from ..resources import data_path
+
+_SPACES = re.compile(r"\s+")
+#: Characters that carry no text: soft hyphen, zero-width space/joiners, BOM,
+#: and the U+FFFE/U+0002 hyphen markers pdfium leaves behind.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+#: Encodings charset-normalizer may choose between once UTF-8 has failed.
+#: A short Western list: a wide search guesses exotic code pages for short
+#: English files.
+WESTERN_ENCODINGS = ("cp1252", "iso8859_15", "latin_1", "mac_roman", "cp850")
+
+BINARY_SNIFF_BYTES = 8192
+
+
+def clean_text(text: str) -> str:
+    """Collapse all whitespace (NBSP included) to single spaces and drop invisibles."""
+    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode a text file in any common encoding, or raise ReaderError.
+
+    UTF-8 (BOM optional) is tried strictly first, then UTF-16 when a BOM says
+    so, then charset-normalizer's best guess among Western code pages, and
+    finally Windows-1252, which decodes almost anything an English-language
+    office produced.
+    """
+    if not data:
+        raise ReaderError("empty file")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReaderError("broken UTF-16 text") from exc
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise ReaderError("binary content, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=list(WESTERN_ENCODINGS)).best()
+    if best is not None and best.encoding:
+        try:
+            return data.decode(best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return data.decode("cp1252", errors="replace")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with any newline convention, trailing whitespace removed."""
+    return [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+
+
+@lru_cache(maxsize=1)
+def _hyphen_rules() -> tuple[frozenset[str], frozenset[str]]:
+    with data_path("hyphen_compounds.json").open(encoding="utf-8") as handle:
+        rules = json.load(handle)
+    return frozenset(rules["prefixes"]), frozenset(rules["suffixes"])
+
+
+_LAST_WORD = re.compile(r"([A-Za-z]+)$")
+_FIRST_WORD = re.compile(r"^([a-z]+)")
+
+
+def join_hyphenated(left: str, right: str) -> str:
+    """Join a word split at a line end: left ends with the hyphen removed.
+
+    The rule: drop the hyphen ("work" + "force" -> "workforce") unless the
+    left half is a known compound prefix ("well-being", "self-care") or the
+    right half a known compound suffix ("place-based", "long-term"), from
+    ``data/hyphen_compounds.json``.
+    """
+    prefixes, suffixes = _hyphen_rules()
+    left_word = _LAST_WORD.search(left)
+    right_word = _FIRST_WORD.match(right)
+    keep = (left_word is not None and left_word.group(1).lower() in prefixes) or (
+        right_word is not None and right_word.group(1) in suffixes
+    )
+    return f"{left}-{right}" if keep else left + right
+
+
+_BROKEN_WORD = re.compile(r"[a-z]-$")
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join the hard-wrapped lines of one paragraph into one line.
+
+    A line ending in lower-case letter + hyphen, followed by one starting in
+    lower case, is a word broken across the break (see ``join_hyphenated``);
+    every other break becomes a space.
+    """
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if out and _BROKEN_WORD.search(out) and line[:1].islower():
+            out = join_hyphenated(out[:-1], line)
+        elif out:
+            out = f"{out} {line}"
+        else:
+            out = line
+    return out
+
+
+#: Short words left lower-case in Title Case headings.
+_MINOR_WORDS = frozenset(
+    "a an and as at but by for from in into nor of on or per the to vs via with".split()
+)
+_TERMINAL = re.compile(r"[.,;:!?]$|[.,;:!?][\"'\u201d\u2019)]$")
+_WORD = re.compile(r"[^\W\d_][\w'\u2019&-]*")
+
+
+def looks_like_heading(line: str, *, max_words: int = 12) -> bool:
+    """A short line without end punctuation in Title Case or ALL CAPS."""
+    text = line.strip()
+    if not text or len(text) > 100 or _TERMINAL.search(text):
+        return False
+    words = _WORD.findall(text)
+    if not words or len(words) > max_words:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True
+    significant = [w for w in words if w.lower() not in _MINOR_WORDS] or words
+    if not words[0][0].isupper():
+        return False
+    capitalised = sum(1 for w in significant if w[0].isupper())
+    return capitalised == len(significant)
+
+
+def is_all_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
