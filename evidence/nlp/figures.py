@@ -1,0 +1,633 @@
+"""Figure extraction: money, percentages, ratios, counts and durations.
+
+Why regexes over ``doc.text`` and not a spaCy Matcher: the English tokenizer
+keeps "£5.7bn", "3bn–£5bn" and "10k$" as single tokens while splitting "£97m"
+into three, so token patterns would need many variants; one scan of the text
+for numbers, then a few anchored look-arounds per number, is both simpler and
+several times faster. Spans are mapped back to tokens with
+``alignment_mode="expand"``.
+
+Every lexicon (currencies, scale words, qualifiers, units, not-figure cues,
+period patterns) is a JSON file in ``patterns/``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .numbers import lexicon, load_pattern_file, longest_word_number, parse_digits, scale_value
+
+SPACE = "[\\s\u00a0\u2009\u202f]"
+FIELDS = ("surface", "value", "unit", "figure_kind", "qualifier", "value_max", "measure", "period")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure found in a text: character span plus the export fields."""
+
+    start: int
+    end: int
+    surface: str
+    value: float
+    unit: str | None
+    figure_kind: str
+    qualifier: str | None = None
+    value_max: float | None = None
+    measure: str | None = None
+    period: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        """The figure fields of the export schema, in contract order."""
+        return {name: getattr(self, name) for name in FIELDS}
+
+
+@dataclass
+class _Number:
+    """A written number before it is classified."""
+
+    start: int
+    end: int
+    value: float
+    words: bool  # spelled out ("forty-two") rather than digits
+    scaled: bool  # a scale word or abbreviation was applied
+    plain_integer: bool  # digits only, no separators, decimals or scale
+    kind: str = "number"  # "number" or "fraction" (pre-built ratio)
+
+
+@dataclass
+class _Classified:
+    start: int  # surface start (after any qualifier)
+    end: int
+    value: float
+    unit: str | None
+    kind: str
+    measure_anchor: int  # where to look for the counted noun
+
+
+def _alternation(items: Iterable[str]) -> str:
+    """Escaped alternatives, longest first so the longest cue wins."""
+    unique = sorted(set(items), key=lambda s: (-len(s), s))
+    return "|".join(re.escape(item).replace("\\ ", SPACE + "+") for item in unique)
+
+
+def _round(value: float) -> float:
+    return float(round(value, 6))
+
+
+class FigureExtractor:
+    """Compiled patterns plus the classification rules; build once, reuse."""
+
+    def __init__(self) -> None:
+        lex = lexicon()
+        currencies = load_pattern_file("figure_currencies.json")["currencies"]
+        units = load_pattern_file("figure_units.json")
+        qualifiers = load_pattern_file("figure_qualifiers.json")["qualifiers"]
+        cues = load_pattern_file("figure_not_figure_cues.json")
+        periods = load_pattern_file("figure_periods.json")
+        measure = load_pattern_file("figure_measure.json")
+
+        # -- numbers -------------------------------------------------------
+        word_alt = _alternation(lex.counting_words)
+        joiner = f"(?:{SPACE}+and{SPACE}+|{SPACE}*-{SPACE}*|{SPACE}+)"
+        article = f"an?(?={SPACE}+(?:hundred|thousand|million|billion|trillion|dozen)\\b)"
+        digits = (
+            "(?:\\d{1,3}(?:(?:,|[\u00a0\u2009\u202f](?=\\d{3}(?!\\d))| (?=\\d{3}(?![\\d]|[.,]\\d)))\\d{3})+"
+            "|\\d+)(?:\\.\\d+)?|\\.\\d+"
+        )
+        self._number_re = re.compile(
+            f"(?P<digits>{digits})|(?i:(?P<words>\\b(?:{article}|{word_alt})(?:{joiner}(?:{word_alt}))*\\b))"
+        )
+        self._word_split_re = re.compile(r"[A-Za-z]+")
+        scale_words = _alternation(list(lex.scale_words) + list(lex.spaced_abbreviations))
+        glued = _alternation(lex.glued_abbreviations)
+        self._scale_re = re.compile(
+            f"(?P<spaced>{SPACE}*(?i:(?P<word>{scale_words}))\\b)|(?P<glued>(?:{glued}))(?![A-Za-z])"
+        )
+
+        # -- fractions ("two-thirds", "a quarter of", "half of") ------------
+        fraction_alt = _alternation(lex.fractions)
+        small_words = _alternation(list(lex.units) + list(lex.teens) + list(lex.tens))
+        self._fractions = lex.fractions
+        self._fraction_re = re.compile(
+            f"(?i:\\b(?:(?P<num>{small_words}|an?){SPACE}*-?{SPACE}*)?(?P<frac>{fraction_alt})\\b"
+            f"(?P<of>{SPACE}+of\\b)?)"
+        )
+
+        # -- currencies ----------------------------------------------------
+        prefix_map: dict[str, str] = {}
+        suffix_map: dict[str, tuple[str, float]] = {}
+        glued_suffix_map: dict[str, tuple[str, float]] = {}
+        code_map: dict[str, str] = {}
+        for cur in currencies:
+            code = cur["code"]
+            for symbol in cur["symbols"]:
+                prefix_map[symbol.lower()] = code
+                suffix_map[symbol.lower()] = (code, 1.0)
+            for item in cur["codes"]:
+                code_map[item] = code
+            for name in cur["names"]:
+                suffix_map[name.lower()] = (code, 1.0)
+            for minor in cur["minor"]:
+                if len(minor) == 1 and minor.isalpha():
+                    glued_suffix_map[minor] = (code, 0.01)
+                else:
+                    suffix_map[minor.lower()] = (code, 0.01)
+        self._prefix_map = prefix_map
+        self._suffix_map = suffix_map
+        self._glued_suffix_map = glued_suffix_map
+        self._code_map = code_map
+        symbol_alt = _alternation(prefix_map)
+        code_alt = _alternation(code_map)
+        self._prefix_re = re.compile(
+            f"(?:(?<![A-Za-z])(?i:(?P<sym>{symbol_alt}))|(?<![A-Za-z])(?P<code>{code_alt}))"
+            f"(?P<gap>[\\s\u00a0:]?-?)\\Z"
+        )
+        suffix_alt = _alternation(suffix_map)
+        glued_alt = _alternation(glued_suffix_map)
+        self._suffix_re = re.compile(
+            f"(?:{SPACE}?|-)(?:(?i:(?P<name>{suffix_alt}))|(?P<code>{code_alt}))(?![A-Za-z])"
+            f"|(?P<glued>{glued_alt})(?![A-Za-z])"
+        )
+
+        # -- percent, durations, ratios ------------------------------------
+        self._points_re = re.compile(f"{SPACE}?(?i:{_alternation(units['percentage_points'])})(?![A-Za-z])")
+        self._percent_re = re.compile(f"{SPACE}?(?i:{_alternation(units['percent'])})(?![A-Za-z])")
+        self._durations = {k.lower(): (v[0], float(v[1])) for k, v in units["durations"].items()}
+        self._duration_re = re.compile(
+            f"(?:{SPACE}|-)(?i:(?P<unit>{_alternation(self._durations)}))\\b(?!-)"
+        )
+        self._single_durations = {k.lower(): (v[0], float(v[1])) for k, v in units["single_durations"].items()}
+        self._single_duration_re = re.compile(f"(?i:\\b(?:{_alternation(self._single_durations)})\\b)")
+        self._ratio_link_re = re.compile(f"{SPACE}+(?i:{_alternation(units['ratio_links'])}){SPACE}+")
+
+        # -- qualifiers and ranges -----------------------------------------
+        self._qualifiers = {k.lower(): v for k, v in qualifiers.items()}
+        self._qualifier_re = re.compile(f"(?i:\\b(?P<q>{_alternation(self._qualifiers)})){SPACE}+\\Z")
+        self._between_re = re.compile(f"(?i:\\bbetween){SPACE}+\\Z")
+        self._from_re = re.compile(f"(?i:\\bfrom){SPACE}+\\Z")
+        self._range_re = re.compile(f"{SPACE}*(?:–|—|-|(?i:to)\\b){SPACE}*|{SPACE}+(?P<and>and){SPACE}+")
+
+        # -- not-figure cues -----------------------------------------------
+        cue_words = _alternation(cues["preceding_words"])
+        self._cue_re = re.compile(f"(?i:(?<![A-Za-z])(?:{cue_words})){SPACE}*\\Z")
+        self._identifier_re = re.compile(f"\\b[A-Z]{{2,}}[A-Za-z]*{SPACE}?-?\\Z")
+        months = [m.capitalize() for m in cues["months"]]
+        month_alt = _alternation(months)
+        ordinal = "(?:st|nd|rd|th)"
+        year = "(?:1[5-9]|20)\\d{2}"
+        self._blocked_re = re.compile(
+            "|".join(
+                [
+                    periods["fy"].replace("(?!\\d)", "(?![\\d%])"),
+                    f"\\b\\d{{1,2}}{ordinal}?{SPACE}+(?:{month_alt})\\b\\.?(?:,?{SPACE}+{year}\\b)?",
+                    f"\\b(?:{month_alt})\\.?{SPACE}+\\d{{1,2}}{ordinal}?\\b(?:,?{SPACE}+{year}\\b)?",
+                    f"\\b(?:{month_alt}){SPACE}+{year}\\b",
+                    "\\b\\d{1,4}[/.]\\d{1,2}[/.]\\d{2,4}\\b",
+                    "(?i:\\b\\d{1,2}(?:[:.]\\d{2})?" + SPACE + "?(?:a\\.m\\.|p\\.m\\.|am\\b|pm\\b))",
+                    "\\b\\d{1,2}:\\d{2}\\b",
+                    "(?m:^[\\s\u00a0]*\\(?\\d{1,3}(?:\\.\\d{1,3})*[.)](?=\\s))",
+                    f"\\b\\d+{ordinal}\\b",
+                    "\\b\\d{4}s\\b",
+                ]
+            )
+        )
+
+        # -- period and measure --------------------------------------------
+        fy = periods["fy"]
+        period_alts = [p.replace("{fy}", fy) for p in periods["patterns"]]
+        self._period_re = re.compile("|".join(f"(?:{p})" for p in period_alts), re.IGNORECASE)
+        self._period_strip_re = re.compile(r"^(?:in|during|for)\s+", re.IGNORECASE)
+        self._stop_words = frozenset(measure["stop_words"])
+        self._measure_words = int(measure["max_words"])
+        self._word_after_re = re.compile(f"{SPACE}+([A-Za-z][A-Za-z0-9'’\\-]*)([^\\s\u00a0]?)")
+        self._of_re = re.compile(f"{SPACE}+of{SPACE}+(?:the{SPACE}+|all{SPACE}+|its{SPACE}+|their{SPACE}+)?")
+        self._before_of_re = re.compile(
+            f"([A-Za-z][A-Za-z\\-]*)(?:{SPACE}+([A-Za-z][A-Za-z\\-]*))?{SPACE}+of{SPACE}+\\Z"
+        )
+
+    # ------------------------------------------------------------------ API
+    def extract(self, text: str, sentences: list[tuple[int, int]] | None = None) -> list[Figure]:
+        """Every figure in ``text``, in order. ``sentences`` bound the period search."""
+        if not any(ch.isdigit() for ch in text) and not self._might_have_words(text):
+            return []
+        blocked = [m.span() for m in self._blocked_re.finditer(text)]
+        numbers = self._numbers(text, blocked)
+        figures: list[Figure] = []
+        consumed = 0
+        index = 0
+        while index < len(numbers):
+            number = numbers[index]
+            index += 1
+            if number.start < consumed:
+                continue
+            found = self._classify(text, number, numbers, index)
+            if found is None:
+                continue
+            figure, consumed = found
+            figures.append(figure)
+        if figures:
+            figures = [self._with_context(text, fig, sentences) for fig in figures]
+        return figures
+
+    # ------------------------------------------------------------ internals
+    def _might_have_words(self, text: str) -> bool:
+        lowered = text.lower()
+        return any(word in lowered for word in ("one", "two", "three", "four", "five", "six", "seven", "eight",
+                                                  "nine", "ten", "eleven", "twelve", "teen", "ty", "half",
+                                                  "third", "quarter", "hundred", "thousand", "decade", "dozen"))
+
+    def _numbers(self, text: str, blocked: list[tuple[int, int]]) -> list[_Number]:
+        found: list[_Number] = []
+        block_index = 0
+        for match in self._number_re.finditer(text):
+            start, end = match.span()
+            while block_index < len(blocked) and blocked[block_index][1] <= start:
+                block_index += 1
+            if block_index < len(blocked) and blocked[block_index][0] < end:
+                continue
+            if match.group("digits") is not None:
+                number = self._digit_number(text, start, end)
+                if number is not None:
+                    found.append(number)
+            else:
+                found.extend(self._word_numbers(text, start, match.group("words")))
+        for match in self._fraction_re.finditer(text):
+            fraction = self._fraction(text, match)
+            if fraction is not None:
+                found.append(fraction)
+        for match in self._single_duration_re.finditer(text):
+            found.append(_Number(match.start(), match.end(), 0.0, True, False, False, kind="single_duration"))
+        found.sort(key=lambda n: (n.start, {"fraction": 0, "single_duration": 1}.get(n.kind, 2), -n.end))
+        return found
+
+    def _digit_number(self, text: str, start: int, end: int) -> _Number | None:
+        raw = text[start:end]
+        try:
+            value = parse_digits(raw)
+        except ValueError:
+            return None
+        before = text[start - 1] if start else ""
+        if before.isalpha():
+            # glued currency code ("GBP3.01", "Rs20") is fine; "ICS0048", "CORE20PLUS5" are not
+            if not self._prefix_re.search(text, max(0, start - 6), start):
+                return None
+        elif before in ".-/" and start >= 2 and text[start - 2].isalnum():
+            return None  # "reforms.1", "Covid-19", "5/17"
+        after = text[end : end + 2]
+        if after[:1] in "/:" and after[1:2].isdigit():
+            return None
+        if after[:1] == "." and after[1:2].isdigit():
+            return None  # "1.2.3" numbering, addresses
+        scaled = False
+        scale = self._scale_re.match(text, end)
+        if scale:
+            word = scale.group("word") or scale.group("glued")
+            multiplier = scale_value(word, glued=scale.group("glued") is not None)
+            if multiplier is not None:
+                value *= multiplier
+                end = scale.end()
+                scaled = True
+        plain = raw.isdigit()
+        return _Number(start, end, _round(value), False, scaled, plain and not scaled)
+
+    def _word_numbers(self, text: str, offset: int, run: str) -> list[_Number]:
+        tokens = [(m.group(0), m.start() + offset, m.end() + offset) for m in self._word_split_re.finditer(run)]
+        words = [t[0] for t in tokens]
+        out: list[_Number] = []
+        position = 0
+        while position < len(words):
+            found = longest_word_number(words, position)
+            if found is None:
+                position += 1
+                continue
+            length, value = found
+            first, last = tokens[position], tokens[position + length - 1]
+            lowered = [w.lower() for w in words[position : position + length]]
+            scaled = any(w in lexicon().scales for w in lowered)
+            out.append(_Number(first[1], last[2], _round(value), True, scaled, False))
+            position += length
+        return out
+
+    def _fraction(self, text: str, match: re.Match[str]) -> _Number | None:
+        numerator_word = (match.group("num") or "").lower()
+        fraction_word = match.group("frac").lower()
+        denominator = self._fractions[fraction_word]
+        has_of = match.group("of") is not None
+        if numerator_word in ("", "a", "an", "one"):
+            if fraction_word.endswith("s") and fraction_word != "halves":
+                return None
+            if not has_of:
+                return None
+            numerator = 1.0
+        else:
+            found = longest_word_number([numerator_word])
+            if found is None:
+                return None
+            numerator = found[1]
+            if not fraction_word.endswith("s") or numerator >= denominator:
+                return None
+        if fraction_word in ("half", "halves"):
+            denominator = 2
+        start = match.start() if match.group("num") else match.start("frac")
+        return _Number(start, match.end("frac"), round(numerator / denominator, 4), True, False, False, kind="fraction")
+
+    def _classify(
+        self, text: str, number: _Number, numbers: list[_Number], next_index: int
+    ) -> tuple[Figure, int] | None:
+        if number.kind == "fraction":
+            return self._finish(text, _Classified(number.start, number.end, number.value, None, "ratio", number.end)), number.end
+        if number.kind == "single_duration":
+            unit, factor = self._single_durations[re.sub(r"\s+", " ", text[number.start : number.end].lower())]
+            return self._finish(text, _Classified(number.start, number.end, factor, unit, "duration", number.end)), number.end
+        first = self._basic(text, number, numbers, next_index)
+        if first is None:
+            return None
+        # ranges: "£3bn–£5bn", "between three and ten years", "50 to 80%"
+        range_match = self._range_re.match(text, first.end)
+        if range_match and not self._from_re.search(text, max(0, first.start - 6), first.start):
+            is_and = range_match.group("and") is not None
+            if not is_and or self._between_re.search(text, max(0, first.start - 10), self._prefix_start(text, first)):
+                second_number = self._number_at(numbers, next_index, range_match.end(), text)
+                if second_number is not None:
+                    second = self._basic(text, second_number, numbers, next_index + 1, in_range=True)
+                    merged = self._merge_range(first, second, number)
+                    if merged is not None:
+                        return self._finish(text, merged[0], value_max=merged[1]), merged[0].end
+        if first.kind == "count" and not self._count_allowed(text, number, first):
+            return None
+        return self._finish(text, first), first.end
+
+    def _prefix_start(self, text: str, classified: _Classified) -> int:
+        return classified.start
+
+    def _number_at(self, numbers: list[_Number], index: int, position: int, text: str) -> _Number | None:
+        while index < len(numbers) and numbers[index].start < position:
+            index += 1
+        if index < len(numbers) and numbers[index].start == position and numbers[index].kind == "number":
+            return numbers[index]
+        # a currency sign may sit between the separator and the number ("£3bn–£5bn")
+        if index < len(numbers) and numbers[index].kind == "number":
+            gap = text[position : numbers[index].start]
+            if gap and len(gap) <= 4 and self._prefix_re.search(text, position, numbers[index].start):
+                return numbers[index]
+        return None
+
+    def _basic(
+        self, text: str, number: _Number, numbers: list[_Number], next_index: int, *, in_range: bool = False
+    ) -> _Classified | None:
+        """Kind, unit and value of one number from what sits right around it."""
+        start, end, value = number.start, number.end, number.value
+        # money with the currency before the amount
+        prefix = self._prefix_re.search(text, max(0, start - 8), start)
+        if prefix:
+            code = self._prefix_map[prefix.group("sym").lower()] if prefix.group("sym") else self._code_map[prefix.group("code")]
+            if prefix.group("gap").endswith("-"):
+                value = -value
+            surface_start = prefix.start()
+            if surface_start >= 1 and text[surface_start - 1] == "-" and (surface_start < 2 or not text[surface_start - 2].isalnum()):
+                surface_start -= 1
+                value = -value
+            suffix = self._suffix_re.match(text, end)
+            if suffix and code == "USD" and prefix.group("sym") == "$" and suffix.group("code"):
+                code = self._code_map[suffix.group("code")]
+                end = suffix.end()
+            elif suffix and suffix.group("name") and self._suffix_map[suffix.group("name").lower()][1] == 1.0:
+                if self._suffix_map[suffix.group("name").lower()][0] == code:
+                    end = suffix.end()  # "$ 10 dollars"
+            return _Classified(surface_start, end, _round(value), code, "money", end)
+        if number.plain_integer and len(text[start:number.end]) == 4 and 1500 <= value <= 2100 and not in_range:
+            # a year: only money or a percentage could make it a figure
+            if not self._percent_re.match(text, end):
+                return None
+        # money with the currency after the amount
+        suffix = self._suffix_re.match(text, end)
+        if suffix:
+            if suffix.group("glued"):
+                code, factor = self._glued_suffix_map[suffix.group("glued")]
+            elif suffix.group("code"):
+                code, factor = self._code_map[suffix.group("code")], 1.0
+            else:
+                code, factor = self._suffix_map[re.sub(r"\s+", " ", suffix.group("name").lower())]
+            if number.words and value == 1.0 and text[start:number.end].lower() == "one" and factor == 1.0 and code == "GBP":
+                pass  # "one pound of coal" is too ambiguous to call money
+            else:
+                money_end = suffix.end()
+                total = value * factor
+                if factor == 1.0:
+                    minor = self._minor_continuation(text, money_end, code, numbers, next_index)
+                    if minor is not None:
+                        total += minor[0]
+                        money_end = minor[1]
+                start_money = start
+                if start >= 1 and text[start - 1] == "-" and (start < 2 or not text[start - 2].isalnum()):
+                    start_money -= 1
+                    total = -total
+                return _Classified(start_money, money_end, _round(total), code, "money", money_end)
+        points = self._points_re.match(text, end)
+        if points:
+            return _Classified(start, points.end(), value, "pp", "percent", points.end())
+        percent = self._percent_re.match(text, end)
+        if percent:
+            return _Classified(start, percent.end(), value, "%", "percent", percent.end())
+        duration = self._duration_re.match(text, end)
+        if duration:
+            unit, factor = self._durations[duration.group("unit").lower()]
+            return _Classified(start, duration.end(), _round(value * factor), unit, "duration", duration.end())
+        if not in_range and not number.scaled and float(value).is_integer() and value >= 1:
+            ratio = self._ratio(text, number, numbers, next_index)
+            if ratio is not None:
+                return ratio
+        return _Classified(start, end, value, None, "count", end)
+
+    def _minor_continuation(
+        self, text: str, position: int, code: str, numbers: list[_Number], next_index: int
+    ) -> tuple[float, int] | None:
+        """"3 dollars 50 cents", "£3 and 50p": the minor part after a major amount."""
+        joiner = re.compile(f"(?:{SPACE}+and)?{SPACE}+").match(text, position)
+        if not joiner:
+            return None
+        following = self._number_at(numbers, next_index, joiner.end(), text)
+        if following is None or following.value >= 100:
+            return None
+        suffix = self._suffix_re.match(text, following.end)
+        if not suffix:
+            return None
+        if suffix.group("glued"):
+            minor_code, factor = self._glued_suffix_map[suffix.group("glued")]
+        elif suffix.group("name"):
+            minor_code, factor = self._suffix_map[re.sub(r"\s+", " ", suffix.group("name").lower())]
+        else:
+            return None
+        if factor != 0.01:
+            return None
+        return following.value * 0.01, suffix.end()
+
+    def _ratio(self, text: str, number: _Number, numbers: list[_Number], next_index: int) -> _Classified | None:
+        link = self._ratio_link_re.match(text, number.end)
+        if not link:
+            return None
+        denominator = self._number_at(numbers, next_index, link.end(), text)
+        if denominator is None or text[link.end() : denominator.start]:
+            return None
+        if denominator.scaled or not float(denominator.value).is_integer() or denominator.value <= number.value:
+            return None
+        if denominator.plain_integer and 1500 <= denominator.value <= 2100:
+            return None
+        if self._duration_re.match(text, denominator.end) or self._percent_re.match(text, denominator.end):
+            return None
+        if self._suffix_re.match(text, denominator.end):
+            return None
+        value = round(number.value / denominator.value, 4)
+        return _Classified(number.start, denominator.end, value, None, "ratio", denominator.end)
+
+    def _merge_range(self, first: _Classified, second: _Classified | None, number: _Number) -> tuple[_Classified, float] | None:
+        if second is None or second.kind == "ratio":
+            return None
+        if first.kind == "count" and second.kind != "count":
+            # "50 to 80%", "three and ten years", "£2-3 billion": the first takes the second's unit
+            low = first.value
+            return (
+                (_Classified(first.start, second.end, low, second.unit, second.kind, second.end), second.value)
+                if low < second.value
+                else None
+            )
+        if first.kind != second.kind or first.unit != second.unit or first.value >= second.value:
+            return None
+        return _Classified(first.start, second.end, first.value, first.unit, first.kind, second.end), second.value
+
+    def _count_allowed(self, text: str, number: _Number, classified: _Classified) -> bool:
+        start, end = number.start, number.end
+        surface = text[start:end]
+        if number.words:
+            lowered = surface.lower()
+            if lowered in ("one", "zero", "nought", "naught", "a", "an"):
+                return False
+            if surface[:1].isupper() and start > 0 and not re.search(r"[.!?:\"“(]\s*\Z|\A\s*\Z", text[max(0, start - 3) : start]):
+                nxt = self._word_after_re.match(text, end)
+                if nxt and nxt.group(1)[:1].isupper():
+                    return False  # a name: "Five Year Forward View"
+        if end < len(text) and text[end].isalpha():
+            return False  # "5G", "180ml", "1cds"
+        if start and text[start - 1] in "#£$€":
+            return False
+        window = text[max(0, start - 14) : start]
+        if self._cue_re.search(window):
+            return False
+        if self._identifier_re.search(text, max(0, start - 12), start):
+            return False  # "NHS 111", "SCP-173"
+        return True
+
+    # ---------------------------------------------------- measure, period
+    def _finish(self, text: str, found: _Classified, *, value_max: float | None = None) -> Figure:
+        start = found.start
+        qualifier = None
+        q = self._qualifier_re.search(text, max(0, start - 24), start)
+        if q:
+            qualifier = self._qualifiers[re.sub(r"\s+", " ", q.group("q").lower())]
+        return Figure(
+            start=start,
+            end=found.end,
+            surface=text[start : found.end],
+            value=found.value,
+            unit=found.unit,
+            figure_kind=found.kind,
+            qualifier=qualifier,
+            value_max=None if value_max is None else _round(value_max),
+            measure=self._measure(text, found),
+        )
+
+    def _noun_phrase(self, text: str, position: int) -> str | None:
+        words: list[str] = []
+        while len(words) < self._measure_words:
+            match = self._word_after_re.match(text, position)
+            if not match:
+                break
+            word, trailing = match.group(1), match.group(2)
+            lowered = word.lower()
+            if lowered in self._stop_words:
+                break
+            if words and (lowered.endswith("ing") or lowered.endswith("ed")):
+                break
+            words.append(word.rstrip("'’"))
+            position = match.end(1)
+            if trailing and not trailing.isalnum():
+                break
+            if len(word) > 3 and lowered.endswith("s") and not lowered.endswith(("ss", "us", "is")):
+                break
+            if word.isupper() and len(word) > 1:
+                continue
+        if not words:
+            return None
+        if len(words) == 1 and (words[0].lower().endswith("ed") or words[0].lower().endswith("ly")):
+            return None
+        return " ".join(words)
+
+    def _measure(self, text: str, found: _Classified) -> str | None:
+        anchor = found.measure_anchor
+        if found.kind in ("count", "ratio"):
+            of = self._of_re.match(text, anchor)
+            if found.kind == "ratio" and of:
+                return self._noun_phrase(text, of.end() - 1)
+            return self._noun_phrase(text, anchor)
+        of = self._of_re.match(text, anchor)
+        if of:
+            return self._noun_phrase(text, of.end() - 1)
+        before = self._before_of_re.search(text, max(0, found.start - 40), found.start)
+        if before:
+            words = [w for w in before.groups() if w]
+            words = [w for w in words if w.lower() not in self._stop_words]
+            if words:
+                return " ".join(words[-2:])
+        return None
+
+    def _with_context(self, text: str, figure: Figure, sentences: list[tuple[int, int]] | None) -> Figure:
+        lo, hi = 0, len(text)
+        if sentences:
+            for s_start, s_end in sentences:
+                if s_start <= figure.start < s_end:
+                    lo, hi = s_start, s_end
+                    break
+        best: tuple[int, str] | None = None
+        for match in self._period_re.finditer(text, lo, hi):
+            if match.start() < figure.end and figure.start < match.end():
+                continue
+            distance = figure.start - match.end() if match.end() <= figure.start else match.start() - figure.end
+            if best is None or distance < best[0]:
+                best = (distance, self._period_strip_re.sub("", re.sub(r"\s+", " ", match.group(0))))
+        if best is None:
+            return figure
+        return Figure(**{**figure.__dict__, "period": best[1]})
+
+
+@lru_cache(maxsize=1)
+def default_extractor() -> FigureExtractor:
+    """The extractor with the shipped patterns, compiled once per process."""
+    return FigureExtractor()
+
+
+class FiguresComponent:
+    """spaCy component: writes ``doc.spans["figures"]`` with ``span._.finding``."""
+
+    def __init__(self, nlp: Language, name: str, *, span_key: str = "figures") -> None:
+        self.name = name
+        self.span_key = span_key
+        self.extractor = default_extractor()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else None
+        spans: list[Span] = []
+        for figure in self.extractor.extract(text, sentences):
+            span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
+            if span is None:
+                continue
+            span._.finding = figure.fields()
+            spans.append(span)
+        doc.spans[self.span_key] = spans
+        return doc
