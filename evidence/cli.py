@@ -219,6 +219,79 @@ def show(settings: Settings, doc_id: str) -> None:
         click.echo(f"  {p.text}")
 
 
+# -- search -----------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--kind", help="Only passages holding this kind of finding (figure, recommendation, claim, quote).")
+@click.option("--theme", help="Only passages with this theme id (see `evidence themes`).")
+@click.option("--source", help="Only documents by this organisation (name or acronym, e.g. nao).")
+@click.option("--type", "doc_type", help='Only this document type, e.g. "written evidence".')
+@click.option("--year", help="A year (2023) or a range (2022..2023).")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many hits.")
+@click.option("--group", is_flag=True, help="Best passages per document.")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
+@click.pass_obj
+def search(
+    settings: Settings, query: str, kind: str | None, theme: str | None, source: str | None,
+    doc_type: str | None, year: str | None, limit: int, group: bool, as_json: bool,
+) -> None:
+    """Ranked passages for QUERY, with the matched words highlighted.
+
+    Words must all match; "quoted phrases", OR, NOT, parentheses, prefix*,
+    fuzzy~ and field filters (kind:, theme:, source:, type:, year:) work in
+    the query. Acronyms find their expansions (NHSE finds "NHS England").
+
+    \b
+    Example:
+        evidence search '"capital regime" source:nao'
+        evidence search "workforce plan" --kind recommendation --json
+    """
+    from .search import search as run_search
+
+    result = run_search(
+        settings.index_dir, query, kind=kind, theme=theme, source=source, doc_type=doc_type,
+        year=year, limit=limit, group=group,
+    )
+    if as_json:
+        click.echo(json.dumps(result.json_hits(), ensure_ascii=False, indent=2))
+        return
+    if result.fallback_note:
+        click.echo(result.fallback_note, err=True)
+    if not result.hits:
+        message = "No passages match."
+        if result.suggestion:
+            message += f" Did you mean '{result.suggestion}'?"
+        click.echo(message)
+        return
+    if result.groups is not None:
+        for rank, group_item in enumerate(result.groups, start=1):
+            click.echo(click.style(f"{rank}. {group_item['doc_title']}", bold=True) + _org_suffix(group_item))
+            for hit in group_item["passages"]:
+                _echo_hit(hit, indent="   ")
+        return
+    for rank, hit in enumerate(result.hits, start=1):
+        click.echo(click.style(f"{rank}. {hit['doc_title']}", bold=True) + _org_suffix(hit))
+        _echo_hit(hit, indent="   ")
+    shown = len(result.hits)
+    click.echo(f"{shown} of {result.total} matching passage{'s' if result.total != 1 else ''}")
+
+
+def _org_suffix(item: dict[str, Any]) -> str:
+    return f" — {item['doc_org']}" if item.get("doc_org") else ""
+
+
+def _echo_hit(hit: dict[str, Any], *, indent: str) -> None:
+    from .search import marked_pieces
+
+    where = f"p.{hit['page']} · " if hit.get("page") else ""
+    click.echo(f"{indent}{where}{hit['passage_id']} · score {hit['score']:.2f}")
+    for fragment in hit["highlights"] or [hit["text"][:200]]:
+        styled = "".join(click.style(text, fg="yellow", bold=True) if match else text for text, match in marked_pieces(fragment))
+        click.echo(f"{indent}{styled}")
+
+
 # -- export -----------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ finished by the next one (``Store.unindexed``).
 from __future__ import annotations
 
 import fcntl
+import json
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,7 @@ from .errors import EvidenceError, IndexLockedError, ReaderError
 from .models import Finding, Metadata, Passage
 from .passages import make_doc_id, make_passages
 from .store import Store
+from .theming import reassign, taxonomy_fingerprint, use_taxonomy
 from .workers import run_tasks
 
 LOCK_NAME = "ingest.lock"
@@ -300,10 +302,12 @@ def ingest(
     strict: bool = False,
     progress: Progress | None = None,
     file_timeout: float | None = DEFAULT_FILE_TIMEOUT,
+    themes: Path | None = None,
 ) -> IngestReport:
     """Bring the store and index in line with ``paths``; see the module doc."""
     from .index import PassageIndex
     from .metadata import load_metadata_csv
+    from .themes import load_taxonomy
 
     roots = []
     for raw_path in paths:
@@ -312,6 +316,8 @@ def ingest(
             raise EvidenceError(f"no such file or folder: {path}")
         roots.append(path.resolve())
     overrides = load_metadata_csv(metadata_csv) if metadata_csv else {}
+    if themes is not None:
+        load_taxonomy(themes)  # a malformed taxonomy fails before any work is done
     progress = progress or Progress()
     workers = workers or os.cpu_count() or 1
     report = IngestReport()
@@ -330,7 +336,13 @@ def ingest(
                 results = iter(results_list)
             else:
                 results = _tracked(results, progress)
-            _apply(store, PassageIndex(Path(index_dir)), roots, results, deletes, new_aliases, drop_aliases, report)
+            index = PassageIndex(Path(index_dir))
+            _apply(store, roots, results, deletes, new_aliases, drop_aliases, report)
+            taxonomy = use_taxonomy(Path(index_dir), themes)
+            if report.changed_anything or store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy):
+                reassign(store, taxonomy)
+            sync_index(store, index)
+            write_acronyms(store, Path(index_dir))
             store.set_meta("last_ingest", datetime.now(timezone.utc).isoformat(timespec="seconds"))
     finally:
         store.close()
@@ -350,7 +362,6 @@ def _tracked(results: Iterator[Processed | Failed], progress: Progress) -> Itera
 
 def _apply(
     store: Store,
-    index: Any,
     roots: Sequence[Path],
     results: Iterator[Processed | Failed],
     deletes: list[str],
@@ -390,7 +401,6 @@ def _apply(
     for root, rel, doc_id in new_aliases:
         if doc_id in written or _exists(store, doc_id):
             store.set_alias(root, rel, doc_id)
-    sync_index(store, index)
 
 
 def _exists(store: Store, doc_id: str) -> bool:
@@ -434,3 +444,14 @@ def sync_index(store: Store, index: Any) -> None:
         for doc_id in todo:
             writer.replace_document(doc_id, index_records(store, doc_id))
     store.mark_indexed(todo, gone)
+
+
+ACRONYMS_NAME = "acronyms.json"
+
+
+def write_acronyms(store: Store, index_dir: Path) -> None:
+    """The corpus's own acronyms, beside the index, for search to expand."""
+    target = index_dir / ACRONYMS_NAME
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(store.acronyms(), ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, target)

@@ -445,3 +445,8 @@ class Store:
                 }
             )
         return rows
+
+    def mark_unindexed(self, doc_ids: Iterable[str]) -> None:
+        """These documents' index entries are out of date (e.g. new themes)."""
+        with self.transaction() as conn:
+            conn.executemany("UPDATE documents SET indexed=0 WHERE doc_id=?", [(d,) for d in doc_ids])
