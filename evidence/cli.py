@@ -292,6 +292,63 @@ def _echo_hit(hit: dict[str, Any], *, indent: str) -> None:
         click.echo(f"{indent}{styled}")
 
 
+# -- themes -----------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@click.option("--discover", is_flag=True, help="Suggest themes for passages the taxonomy does not cover.")
+@click.option("--topics", type=click.IntRange(1, 50), default=5, show_default=True, help="How many candidates with --discover.")
+@click.option(
+    "--themes", "themes_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Use this taxonomy (TOML) from now on and re-assign every passage.",
+)
+@click.pass_obj
+def themes(settings: Settings, as_json: bool, discover: bool, topics: int, themes_file: Path | None) -> None:
+    """Each theme with its counts of documents, passages and findings.
+
+    \b
+    Example:
+        evidence themes
+        evidence themes --themes my-taxonomy.toml --json
+        evidence themes --discover
+    """
+    from .ingest import sync_index
+    from .index import PassageIndex
+    from .store import Store
+    from .theming import discover as discover_themes, reassign, theme_table, use_taxonomy
+
+    with Store(settings.index_dir) as store:
+        taxonomy = use_taxonomy(settings.index_dir, themes_file)
+        if themes_file is not None:
+            from .ingest import ingest_lock
+
+            with ingest_lock(settings.index_dir):
+                reassign(store, taxonomy)
+                sync_index(store, PassageIndex(settings.index_dir))
+        if discover:
+            candidates = discover_themes(store, n_topics=topics)
+            if as_json:
+                click.echo(json.dumps(candidates, ensure_ascii=False, indent=2))
+                return
+            if not candidates:
+                click.echo("Every passage has a theme, or too few are left to cluster.")
+            for number, candidate in enumerate(candidates, start=1):
+                click.echo(f"Candidate {number} ({candidate['size']} passages): {', '.join(candidate['terms'])}")
+                for example in candidate["examples"]:
+                    click.echo(f"  [{example['passage_id']}] {example['text'][:160]}")
+            return
+        table = theme_table(store, taxonomy)
+    if as_json:
+        click.echo(json.dumps(table, ensure_ascii=False, indent=2))
+        return
+    headers = ("theme", "documents", "passages", "figures", "recommendations", "claims", "quotes")
+    width = max(len(headers[0]), *(len(str(row["label"])) for row in table))
+    click.echo(f"{headers[0]:<{width}}  " + "  ".join(f"{h:>{len(h)}}" for h in headers[1:]))
+    for row in table:
+        click.echo(f"{str(row['label']):<{width}}  " + "  ".join(f"{row[h]:>{len(h)}}" for h in headers[1:]))
+
+
 # -- export -----------------------------------------------------------------
 
 

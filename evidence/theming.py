@@ -69,3 +69,53 @@ def reassign(store: Store, taxonomy: Taxonomy) -> int:
     store.mark_unindexed(sorted(changed_docs))
     store.set_meta("taxonomy", taxonomy_fingerprint(taxonomy))
     return len(changed_docs)
+
+
+def theme_table(store: Store, taxonomy: Taxonomy) -> list[dict[str, object]]:
+    """Per theme: how many documents, passages and findings of each kind carry it."""
+    passages_by_theme: dict[str, set[str]] = {t: set() for t in taxonomy.ids}
+    for pid, rows in store.passage_themes().items():
+        for theme, _score, _reason in rows:
+            passages_by_theme.setdefault(theme, set()).add(pid)
+    doc_of = {p.passage_id: p.doc_id for p in store.passages()}
+    kinds_by_theme: dict[str, dict[str, int]] = {t: {} for t in passages_by_theme}
+    finding_kind = {f["id"]: f["kind"] for f in store.findings()}
+    for fid, themes in store.finding_themes().items():
+        for theme in themes:
+            counts = kinds_by_theme.setdefault(theme, {})
+            counts[finding_kind[fid]] = counts.get(finding_kind[fid], 0) + 1
+    table = []
+    for theme_id in passages_by_theme:
+        theme = taxonomy.get(theme_id)
+        pids = passages_by_theme[theme_id]
+        kinds = kinds_by_theme.get(theme_id, {})
+        table.append(
+            {
+                "id": theme_id,
+                "label": theme.label if theme else theme_id,
+                "documents": len({doc_of[p] for p in pids if p in doc_of}),
+                "passages": len(pids),
+                "figures": kinds.get("figure", 0),
+                "recommendations": kinds.get("recommendation", 0),
+                "claims": kinds.get("claim", 0),
+                "quotes": kinds.get("quote", 0),
+            }
+        )
+    return table
+
+
+def discover(store: Store, *, n_topics: int = 5) -> list[dict[str, object]]:
+    """Candidate themes among the passages no theme covers, with examples."""
+    from .themes.discover import discover_themes
+
+    covered = set(store.passage_themes())
+    uncovered = [(p.passage_id, p.text) for p in store.passages() if p.passage_id not in covered and p.kind != "heading"]
+    text_of = dict(uncovered)
+    return [
+        {
+            "terms": list(c.terms),
+            "size": c.size,
+            "examples": [{"passage_id": pid, "text": text_of[pid]} for pid in c.passage_ids],
+        }
+        for c in discover_themes(uncovered, n_topics=n_topics)
+    ]
