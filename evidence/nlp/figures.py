@@ -116,21 +116,25 @@ class FigureExtractor:
         self._fractions = lex.fractions
         self._fraction_re = re.compile(
             f"(?i:\\b(?:(?P<num>{small_words}|an?){SPACE}*-?{SPACE}*)?(?P<frac>{fraction_alt})\\b"
-            f"(?P<of>{SPACE}+of\\b)?)"
+            f"(?P<scale>(?:{SPACE}+a)?{SPACE}+(?:thousand|million|billion|trillion)\\b)?(?P<of>{SPACE}+of\\b)?)"
         )
 
         # -- currencies ----------------------------------------------------
         prefix_map: dict[str, str] = {}
         suffix_map: dict[str, tuple[str, float]] = {}
         glued_suffix_map: dict[str, tuple[str, float]] = {}
-        code_map: dict[str, str] = {}
+        code_map: dict[str, tuple[str, float]] = {}
         for cur in currencies:
             code = cur["code"]
             for symbol in cur["symbols"]:
                 prefix_map[symbol.lower()] = code
                 suffix_map[symbol.lower()] = (code, 1.0)
+            for name in cur.get("prefix_names", []):
+                prefix_map[name.lower()] = code
             for item in cur["codes"]:
-                code_map[item] = code
+                code_map[item] = (code, 1.0)
+                if item.isupper():
+                    code_map["M" + item] = (code, 1e6)  # "48.5 MGBP": millions
             for name in cur["names"]:
                 suffix_map[name.lower()] = (code, 1.0)
             for minor in cur["minor"]:
@@ -147,6 +151,10 @@ class FigureExtractor:
         self._prefix_re = re.compile(
             f"(?:(?<![A-Za-z])(?i:(?P<sym>{symbol_alt}))|(?<![A-Za-z])(?P<code>{code_alt}))"
             f"(?P<gap>[\\s\u00a0:]?-?)\\Z"
+        )
+        self._sign_re = re.compile(f"(?:(?i:\\b(?:minus|negative)){SPACE}+|(?<![\\w\\-–.,/])[-−])\\Z")
+        self._reversed_percent_re = re.compile(
+            f"(?i:\\b(?:per{SPACE}?cent|percents?)){SPACE}+of{SPACE}+\\Z"
         )
         suffix_alt = _alternation(suffix_map)
         glued_alt = _alternation(glued_suffix_map)
@@ -194,6 +202,7 @@ class FigureExtractor:
                     "(?m:^[\\s\u00a0]*\\(?\\d{1,3}(?:\\.\\d{1,3})*[.)](?=\\s))",
                     f"\\b\\d+{ordinal}\\b",
                     "\\b\\d{4}s\\b",
+                    "(?i:\\b(?:https?://|www\\.)\\S+)",
                 ]
             )
         )
@@ -319,10 +328,11 @@ class FigureExtractor:
         fraction_word = match.group("frac").lower()
         denominator = self._fractions[fraction_word]
         has_of = match.group("of") is not None
+        scale = match.group("scale")
         if numerator_word in ("", "a", "an", "one"):
             if fraction_word.endswith("s") and fraction_word != "halves":
                 return None
-            if not has_of:
+            if not has_of and not scale:
                 return None
             numerator = 1.0
         else:
@@ -335,6 +345,9 @@ class FigureExtractor:
         if fraction_word in ("half", "halves"):
             denominator = 2
         start = match.start() if match.group("num") else match.start("frac")
+        if scale:  # "half a million", "three quarters billion": a number, not a ratio
+            multiplier = scale_value(scale.split()[-1], glued=False) or 1.0
+            return _Number(start, match.end("scale"), _round(numerator / denominator * multiplier), True, True, False)
         return _Number(start, match.end("frac"), round(numerator / denominator, 4), True, False, False, kind="fraction")
 
     def _classify(
@@ -384,9 +397,14 @@ class FigureExtractor:
         """Kind, unit and value of one number from what sits right around it."""
         start, end, value = number.start, number.end, number.value
         # money with the currency before the amount
-        prefix = self._prefix_re.search(text, max(0, start - 8), start)
+        prefix = self._prefix_re.search(text, max(0, start - 24), start)
         if prefix:
-            code = self._prefix_map[prefix.group("sym").lower()] if prefix.group("sym") else self._code_map[prefix.group("code")]
+            factor = 1.0
+            if prefix.group("sym"):
+                code = self._prefix_map[re.sub(r"\s+", " ", prefix.group("sym").lower())]
+            else:
+                code, factor = self._code_map[prefix.group("code")]
+            value = _round(value * factor)
             if prefix.group("gap").endswith("-"):
                 value = -value
             surface_start = prefix.start()
@@ -395,23 +413,26 @@ class FigureExtractor:
                 value = -value
             suffix = self._suffix_re.match(text, end)
             if suffix and code == "USD" and prefix.group("sym") == "$" and suffix.group("code"):
-                code = self._code_map[suffix.group("code")]
+                code = self._code_map[suffix.group("code")][0]
                 end = suffix.end()
             elif suffix and suffix.group("name") and self._suffix_map[suffix.group("name").lower()][1] == 1.0:
                 if self._suffix_map[suffix.group("name").lower()][0] == code:
                     end = suffix.end()  # "$ 10 dollars"
+            if value >= 0 and value.is_integer() and not number.scaled:
+                minor = self._minor_continuation(text, end, code, numbers, next_index)
+                if minor is not None:
+                    value, end = value + minor[0], minor[1]
             return _Classified(surface_start, end, _round(value), code, "money", end)
-        if number.plain_integer and len(text[start:number.end]) == 4 and 1500 <= value <= 2100 and not in_range:
-            # a year: only money or a percentage could make it a figure
-            if not self._percent_re.match(text, end):
-                return None
+        sign = self._sign_re.search(text, max(0, start - 10), start)
+        if sign:
+            start, value = sign.start(), -value
         # money with the currency after the amount
         suffix = self._suffix_re.match(text, end)
         if suffix:
             if suffix.group("glued"):
                 code, factor = self._glued_suffix_map[suffix.group("glued")]
             elif suffix.group("code"):
-                code, factor = self._code_map[suffix.group("code")], 1.0
+                code, factor = self._code_map[suffix.group("code")]
             else:
                 code, factor = self._suffix_map[re.sub(r"\s+", " ", suffix.group("name").lower())]
             if number.words and value == 1.0 and text[start:number.end].lower() == "one" and factor == 1.0 and code == "GBP":
@@ -419,22 +440,32 @@ class FigureExtractor:
             else:
                 money_end = suffix.end()
                 total = value * factor
-                if factor == 1.0:
+                if suffix.group("code") and not number.scaled:
+                    scale = self._scale_re.match(text, money_end)
+                    if scale and scale.group("word"):  # "75 USD million"
+                        total *= scale_value(scale.group("word"), glued=False) or 1.0
+                        money_end = scale.end()
+                if factor == 1.0 and float(value).is_integer() and not number.scaled:
                     minor = self._minor_continuation(text, money_end, code, numbers, next_index)
                     if minor is not None:
                         total += minor[0]
                         money_end = minor[1]
-                start_money = start
-                if start >= 1 and text[start - 1] == "-" and (start < 2 or not text[start - 2].isalnum()):
-                    start_money -= 1
-                    total = -total
-                return _Classified(start_money, money_end, _round(total), code, "money", money_end)
+                return _Classified(start, money_end, _round(total), code, "money", money_end)
+        if number.plain_integer and len(text[start:number.end]) == 4 and 1500 <= value <= 2100 and not in_range:
+            # a year: only money or a percentage could make it a figure
+            if not self._percent_re.match(text, end):
+                return None
+        reversed_percent = self._reversed_percent_re.search(text, max(0, start - 16), start)
+        if reversed_percent and not re.search(r"[\d%]\s*\Z", text[max(0, reversed_percent.start() - 3) : reversed_percent.start()]):
+            return _Classified(reversed_percent.start(), end, value, "%", "percent", end)
         points = self._points_re.match(text, end)
         if points:
             return _Classified(start, points.end(), value, "pp", "percent", points.end())
         percent = self._percent_re.match(text, end)
         if percent:
             return _Classified(start, percent.end(), value, "%", "percent", percent.end())
+        if sign:
+            return _Classified(start, end, value, None, "count", end)
         duration = self._duration_re.match(text, end)
         if duration:
             unit, factor = self._durations[duration.group("unit").lower()]
@@ -453,10 +484,13 @@ class FigureExtractor:
         if not joiner:
             return None
         following = self._number_at(numbers, next_index, joiner.end(), text)
-        if following is None or following.value >= 100:
+        if following is None or following.value >= 100 or following.scaled or not float(following.value).is_integer():
             return None
         suffix = self._suffix_re.match(text, following.end)
         if not suffix:
+            # "$20 43", "15 dollars and 50.": a bare minor amount, only at the end of a clause
+            if re.match(r"[ \t]*(?:[.,;:!?)]|\Z)", text[following.end : following.end + 3]):
+                return following.value * 0.01, following.end
             return None
         if suffix.group("glued"):
             minor_code, factor = self._glued_suffix_map[suffix.group("glued")]
