@@ -1,0 +1,89 @@
+"""A killed or concurrent ingest leaves the store and the index agreeing."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from evidence.cli import cli
+from evidence.index import PassageIndex
+from evidence.ingest import ingest, ingest_lock
+from evidence.store import Store
+
+PARAGRAPH = (
+    "Integrated care boards told us that the capital regime makes it hard to plan. "
+    "Around one in three systems reported a deficit of more than £20 million in 2022-23, "
+    "and the NAO recommends that NHS England publishes clearer guidance.\n\n"
+)
+
+
+def _corpus(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for n in range(count):
+        body = f"Submission {n}\n\n" + PARAGRAPH * (3 + n % 4) + f"Closing remark number {n}.\n"
+        (folder / f"submission-{n:03d}.txt").write_text(body, encoding="utf-8")
+
+
+def _agree(index_dir: Path) -> tuple[set[str], set[str]]:
+    with Store(index_dir) as store:
+        stored = {p.passage_id for p in store.passages()}
+        assert store.unindexed() == ([], [])
+    return stored, PassageIndex(index_dir).passage_ids()
+
+
+def test_sigkill_at_many_points_then_rerun_agrees(tmp_path):
+    folder = tmp_path / "inquiry"
+    _corpus(folder, 40)
+    index_dir = tmp_path / "idx"
+    command = [sys.executable, "-m", "evidence.cli", "--index-dir", str(index_dir), "ingest", str(folder), "--workers", "2"]
+    for delay in (0.2, 0.5, 0.9, 1.4, 2.0, 3.0):
+        # Change a few files each round so every run has work to interrupt.
+        for n in range(0, 40, 7):
+            path = folder / f"submission-{n:03d}.txt"
+            path.write_text(path.read_text(encoding="utf-8") + f"Edited after {delay}s.\n", encoding="utf-8")
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    stored, indexed = _agree(index_dir)
+    assert stored == indexed
+    with Store(index_dir) as store:
+        assert store.counts()["documents"] == 40
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert again.stdout.splitlines() == [
+        "40 documents: 0 new, 0 changed, 40 unchanged, 0 removed; 0 failed",
+        "Nothing changed.",
+    ]
+
+
+def test_a_second_ingest_refuses_while_one_runs(tmp_path):
+    folder = tmp_path / "inquiry"
+    _corpus(folder, 2)
+    index_dir = tmp_path / "idx"
+    index_dir.mkdir()
+    with ingest_lock(index_dir):
+        result = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "ingest", str(folder)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: another ingest is running on {index_dir} (wait for it to finish, then run this one again)\n"
+    )
+    assert ingest([folder], index_dir=index_dir, workers=1).new == ["inquiry/submission-000.txt", "inquiry/submission-001.txt"]
+
+
+def test_store_and_index_are_rebuilt_after_losing_the_index(tmp_path):
+    folder = tmp_path / "inquiry"
+    _corpus(folder, 3)
+    index_dir = tmp_path / "idx"
+    ingest([folder], index_dir=index_dir, workers=1)
+    with Store(index_dir) as store:
+        store.mark_unindexed([d.doc_id for d in store.documents()])
+    ingest([folder], index_dir=index_dir, workers=1)
+    stored, indexed = _agree(index_dir)
+    assert stored == indexed and len(stored) == 3 * 2 + sum(3 + n % 4 for n in range(3))
