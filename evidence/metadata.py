@@ -43,7 +43,9 @@ class _Cues:
     orgs: tuple[_Rule, ...]
     org_stop: frozenset[str]
     notes_heading: re.Pattern[str]
-    label_date: re.Pattern[str]
+    label_dates: tuple[re.Pattern[str], ...]  # in order of preference
+    label_dates_anywhere: tuple[re.Pattern[str] | None, ...]
+    org_words: frozenset[str]
     day_month_year: re.Pattern[str]
     month_day_year: re.Pattern[str]
     month_year: re.Pattern[str]
@@ -55,6 +57,9 @@ class _Cues:
     separators: tuple[str, ...]
     junk_title: re.Pattern[str]
     refs: tuple[re.Pattern[str], ...]
+    byline: re.Pattern[str]
+    date_head_blocks: int
+    date_segment_words: int
 
 
 def _compile(pattern: str, case: bool) -> re.Pattern[str]:
@@ -80,7 +85,15 @@ def _cues() -> _Cues:
     )
     months = {name: int(number) for name, number in raw["months"].items()}
     month = "(?P<month>" + "|".join(sorted(months, key=len, reverse=True)) + r")\.?"
-    labels = "|".join(re.escape(label) for label in sorted(raw["date_labels"], key=len, reverse=True))
+    anchored = r"(?:^|[\u00b7|\u2022(\u2013\u2014.;]\s*)"
+    tail = r"\b(?:\s+on)?\s*[:\-\u2013]?\s*(?P<rest>.{4,40})"
+    label_dates = tuple(
+        re.compile(anchored + re.escape(label) + tail, re.IGNORECASE) for label in raw["date_labels"]
+    )
+    label_dates_anywhere = tuple(
+        re.compile(r"\b" + re.escape(label) + tail, re.IGNORECASE) if " " in label else None
+        for label in raw["date_labels"]
+    )
     return _Cues(
         head_blocks=int(raw["head_blocks"]),
         tail_blocks=int(raw["tail_blocks"]),
@@ -88,7 +101,9 @@ def _cues() -> _Cues:
         orgs=orgs,
         org_stop=frozenset(raw["org_stop"]),
         notes_heading=re.compile(raw["notes_heading"], re.IGNORECASE),
-        label_date=re.compile(rf"\b(?:{labels})\b(?:\s+on)?\s*[:\-\u2013]?\s*(?P<rest>.{{4,40}})", re.IGNORECASE),
+        label_dates=label_dates,
+        label_dates_anywhere=label_dates_anywhere,
+        org_words=frozenset(raw["org_words"]),
         day_month_year=re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\s*,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
         month_day_year=re.compile(rf"\b{month}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
         month_year=re.compile(rf"\b{month}\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
@@ -100,6 +115,9 @@ def _cues() -> _Cues:
         separators=tuple(raw["title_separators"]),
         junk_title=re.compile(raw["junk_titles"], re.IGNORECASE),
         refs=tuple(re.compile(p) for p in raw["ref_patterns"]),
+        byline=re.compile(raw["byline"]),
+        date_head_blocks=int(raw["date_head_blocks"]),
+        date_segment_words=int(raw["date_segment_words"]),
     )
 
 
@@ -182,23 +200,54 @@ def normalise_date(value: str) -> str | None:
     return _full_date(text) or _month_date(text)
 
 
-def find_date(texts: Iterable[str], declared: str | None = None) -> str | None:
-    """The first credible date: labelled ("Published: ...") beats declared,
-    which beats a bare full date, then month and year, then a session."""
+def _starts_with_date(text: str) -> bool:
+    first = text.split(maxsplit=1)[0].lower().rstrip(".,") if text.strip() else ""
+    return first[:1].isdigit() or first in _cues().months
+
+
+def find_date(texts: Iterable[str], declared: str | None = None, tail: Iterable[str] = ()) -> str | None:
+    """The first credible date near the top of a document.
+
+    In order: a labelled date ("Published: 3 March 2023", "Last reviewed 21
+    July 2022"), the declared date, then a bare date standing in a short
+    line or segment of the first few blocks (a dateline, not a date the text
+    talks about), then a parliamentary session "(HC 1234, 2022-23)", and
+    last a bare date closing the document ("November 2022" under a letter).
+    """
     head = list(texts)
     cues = _cues()
-    for text in head:
-        for match in cues.label_date.finditer(text):
-            value = normalise_date(match["rest"])
-            if value:
-                return value
+    near_top = cues.date_head_blocks
+    for anchored, anywhere in zip(cues.label_dates, cues.label_dates_anywhere):
+        for index, text in enumerate(head):
+            patterns = (anchored, anywhere) if anywhere is not None and index < near_top else (anchored,)
+            for pattern in patterns:
+                for match in pattern.finditer(text):
+                    rest = match["rest"]
+                    value = normalise_date(rest) if _starts_with_date(rest) else None
+                    if value:
+                        return value
     if declared:
         value = normalise_date(declared)
         if value:
             return value
-    for finder in (_full_date, _month_date, _session_year):
-        for text in head:
+    datelines = [
+        segment
+        for text in head[: cues.date_head_blocks]
+        for segment in _SEGMENT_SPLIT.split(text)
+        if len(segment.split()) <= cues.date_segment_words
+    ]
+    for finder in (_full_date, _month_date):
+        for text in datelines:
             value = finder(text)
+            if value:
+                return value
+    for text in head:
+        value = _session_year(text)
+        if value:
+            return value
+    for text in tail:
+        if len(text.split()) <= 4:
+            value = normalise_date(text)
             if value:
                 return value
     return None
@@ -207,7 +256,12 @@ def find_date(texts: Iterable[str], declared: str | None = None) -> str | None:
 # ---------------------------------------------------------------- text cues
 
 
+#: Separators in a page's label line: "Long read · The King's Fund · 3 July 2024".
+_SEGMENT_SPLIT = re.compile(r"\s+[\u00b7|\u2022]\s+")
+
+
 def _scoped(blocks: list[Block], title: str | None) -> dict[str, list[str]]:
+    """Block texts by the scope names the cue rules use."""
     cues = _cues()
     head = blocks[: cues.head_blocks]
     tail = blocks[-cues.tail_blocks :] if len(blocks) > cues.head_blocks else []
@@ -220,7 +274,12 @@ def _scoped(blocks: list[Block], title: str | None) -> dict[str, list[str]]:
         "title": [title] if title else [],
         "head": [b.text for b in head],
         "tail": [b.text for b in tail],
-        "labels": [b.text for b in head if len(b.text.split()) <= 5],
+        "labels": [
+            segment
+            for b in head
+            for segment in _SEGMENT_SPLIT.split(b.text)
+            if len(segment.split()) <= 5
+        ],
         "after_notes": after_notes,
     }
 
@@ -242,6 +301,7 @@ def _doc_type(scoped: dict[str, list[str]]) -> str:
     return "other"
 
 
+_TERMINAL = re.compile(r"[.?!:]$")
 _ORG_TAIL = re.compile(r"\s*\((?:[A-Z]{2,6}\d{4}|[^)]*\d{4}[^)]*)\)\s*$|[\s.,;:\u2013\u2014-]+$")
 
 
@@ -258,7 +318,18 @@ def clean_org(name: str) -> str | None:
     return text
 
 
-def _org(scoped: dict[str, list[str]], declared: str | None) -> str | None:
+def _bylines(texts: Iterable[str]) -> set[str]:
+    names = set()
+    for text in texts:
+        match = _cues().byline.match(text)
+        if match:
+            names.add(match["name"].lower())
+    return names
+
+
+def _org(scoped: dict[str, list[str]], declared: str | None, site: str | None) -> str | None:
+    """Organisation from the text's cues, else the declared author (unless it
+    is the byline's journalist), else the site name in the title."""
     for rule in _cues().orgs:
         for text in _texts(scoped, rule.scopes):
             match = rule.any[0].search(text)
@@ -269,7 +340,36 @@ def _org(scoped: dict[str, list[str]], declared: str | None) -> str | None:
             org = clean_org(match["org"])
             if org and org[0].isupper():
                 return org
-    return clean_org(declared) if declared else None
+    for text in scoped["head"][: _cues().date_head_blocks]:
+        segments = _SEGMENT_SPLIT.split(text)
+        if len(segments) < 2:
+            continue
+        for segment in segments:
+            words = segment.split()
+            if len(words) <= 6 and "," not in segment and _has_org_word(segment):
+                return clean_org(segment)
+    if declared and declared.lower() not in _bylines(scoped["head"]) and _has_org_word(declared):
+        return clean_org(declared)
+    first = scoped["head"][:1]
+    if first and len(first[0].split()) <= 6 and _has_org_word(first[0]) and not _TERMINAL.search(first[0]):
+        return clean_org(first[0])  # a letterhead: "WESTMOOR COUNTY COUNCIL"
+    if site:
+        return clean_org(site)
+    if declared and declared.lower() not in _bylines(scoped["head"]) and not _person_like(declared):
+        return clean_org(declared)
+    return None
+
+
+def _has_org_word(name: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", name.lower())
+    org_words = _cues().org_words
+    return any(word in org_words for word in words) or any(len(w) >= 2 and w.isupper() for w in name.split())
+
+
+def _person_like(name: str) -> bool:
+    """Two to four capitalised words and no organisation word: "Daniel Okafor"."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not _has_org_word(name)
 
 
 def _ref(texts: Iterable[str], path: Path) -> str | None:
@@ -286,21 +386,27 @@ def _ref(texts: Iterable[str], path: Path) -> str | None:
     return None
 
 
-def _strip_site(title: str, org: str | None) -> str:
-    """"Workforce plan | NHS Confederation" -> "Workforce plan"."""
-    cues = _cues()
-    for separator in cues.separators:
+def _split_site(title: str, org: str | None) -> tuple[str, str | None]:
+    """"Workforce plan | NHS Confederation" -> ("Workforce plan", "NHS Confederation").
+
+    After "|" any short tail is a site name; after a dash only the known org
+    or a short Title Case name, so "Workforce - the crisis" keeps its tail.
+    """
+    for separator in _cues().separators:
         if separator not in title:
             continue
         head, _, tail = title.rpartition(separator)
-        tail_words = len(tail.split())
-        if len(head.split()) < 2:
+        head, tail = head.strip(), tail.strip()
+        words = tail.split()
+        if len(head.split()) < 2 or not words:
             continue
-        if separator.strip() in ("|", "::") and tail_words <= 6:
-            return _strip_site(head.strip(), org)
-        if org and tail.strip().lower() == org.lower():
-            return head.strip()
-    return title
+        if separator.strip() in ("|", "::") and len(words) <= 6:
+            return _split_site(head, org)[0], tail
+        if org and tail.lower() == org.lower():
+            return head, tail
+        if len(words) <= 4 and len(head.split()) >= 4 and all(w[0].isupper() for w in words):
+            return head, tail
+    return title, None
 
 
 def sensible_title(title: str | None) -> bool:
@@ -311,37 +417,45 @@ def sensible_title(title: str | None) -> bool:
     return len(text) >= 4 and " " in text and not _cues().junk_title.search(text)
 
 
-def _title(raw: RawDocument, org: str | None, path: Path) -> str | None:
+def _title(raw: RawDocument, path: Path, skip: str | None = None) -> tuple[str | None, str | None]:
+    """(title, site name split off it): declared if sensible, else the first
+    heading, else the first short line, else the file name. ``skip`` is a
+    letterhead (the organisation's name) that is not the title."""
     declared = raw.declared.title
-    if sensible_title(declared):
-        return _strip_site(declared.strip(), org)  # type: ignore[union-attr]
-    head = raw.blocks[: _cues().head_blocks]
+    if declared and sensible_title(declared):
+        return _split_site(declared.strip(), raw.declared.org)
+    head = [b for b in raw.blocks[: _cues().head_blocks] if not skip or b.text.lower() != skip.lower()]
     for block in head:
         if block.kind == "heading":
-            return _strip_site(block.text, org)
+            return _split_site(block.text, raw.declared.org)
     for block in head:
-        if len(block.text.split()) <= 15 and len(block.text) <= 150:
-            return block.text
+        if len(block.text.split()) <= 15 and len(block.text) <= 150 and block.kind != "table_row":
+            return block.text, None
     stem = re.sub(r"[_\s]+", " ", path.stem).strip()
-    return stem or None
+    return stem or None, None
 
 
 def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     """Title, organisation, type, date and reference guessed from the document."""
     declared = raw.declared
-    # The declared title is matched as well: "Written evidence submitted by X"
-    # is often only there.
-    scoped = _scoped(raw.blocks, declared.title)
-    org = _org(scoped, declared.org)
-    title = _title(raw, org, path)
-    if title and title not in scoped["title"]:
-        scoped["title"] = [title, *scoped["title"]]
+    title, site = _title(raw, path)
+    # The declared title is matched too: "Written evidence submitted by X"
+    # may be only there.
+    titles = [t for t in (title, declared.title) if t]
+    scoped = _scoped(raw.blocks, None)
+    scoped["title"] = list(dict.fromkeys(titles))
     head = scoped["title"] + scoped["head"]
+    org = _org(scoped, declared.org, site)
+    if org and title and title.lower() == org.lower():
+        title = _title(raw, path, skip=org)[0]
+    raw_tail = [b.text for b in raw.blocks[-5:]]
+    # Table cells hold the dates the text is about, not the document's own.
+    dated = scoped["title"] + [b.text for b in raw.blocks[: _cues().head_blocks] if b.kind != "table_row"]
     return Metadata(
         title=title,
         org=org,
         doc_type=_doc_type(scoped),
-        date=find_date(head, declared.date),
+        date=find_date(dated, declared.date, raw_tail),
         ref=_ref(head, path),
     )
 

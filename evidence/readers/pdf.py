@@ -30,11 +30,16 @@ _PAGE_NUMBER = re.compile(
 _BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u25a1\u2013\u2014*\-\uf0b7\uf0a7]\s*")
 _NUMBERED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|\([a-z0-9]{1,4}\)|[a-z]\))\s+\S")
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
+_YEAR_OR_TRAILING_NUMBER = re.compile(r"\b\d{4}\b|\d$")
 _ENDS_SENTENCE = re.compile(r"[.?!:][\"'\u201d\u2019)\]]?$")
 _STARTS_NEW = re.compile(r"^[A-Z\u2018\u201c\"'(\d\u2022\u25aa\u25cf\u25e6\uf0b7]")
 #: pdfium error code for a missing or wrong password (FPDF_ERR_PASSWORD).
 _ERR_PASSWORD = 4
 _EDGE_LINES = 2
+_MIN_PAGE_LINES = 8
+#: A line stopping this share of the text width short of the right margin
+#: ends its paragraph even without a full stop (table rows, addresses).
+_VERY_SHORT = 0.2
 
 _JUNK_TITLE = re.compile(
     r"^(?:microsoft\s+(?:word|powerpoint|excel)\s*-|untitled|document\d*$|slide\s*\d+$|title$|no title)"
@@ -49,7 +54,8 @@ class _Line:
     text: str
     left: float
     right: float
-    y: float  # baseline of the line's first character, PDF points from the bottom
+    y: float  # bottom of the line's first character, PDF points from the bottom
+    y_end: float  # bottom of its last: pdfium runs a hyphen-broken line on into the next
 
 
 def read_pdf(data: bytes) -> RawDocument:
@@ -72,9 +78,10 @@ def read_pdf(data: bytes) -> RawDocument:
     if not any(line.text.strip() for page in pages for line in page):
         raise ReaderError("no text layer: needs OCR")
     _drop_running_lines(pages)
+    document_right = _typical_right([line for lines in pages for line in lines])
     blocks: list[Block] = []
     for number, lines in enumerate(pages, start=1):
-        blocks.extend(_page_blocks(lines, number))
+        blocks.extend(_page_blocks(lines, number, document_right))
     return RawDocument(blocks=_join_across_pages(blocks), format="pdf", pages=len(pages), declared=declared)
 
 
@@ -113,10 +120,11 @@ def _page_lines(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
                     first = start + (len(raw) - len(raw.lstrip()))
                     last = start + len(raw.rstrip()) - 1
                     left, bottom, _, _ = textpage.get_charbox(first)
-                    _, _, right, _ = textpage.get_charbox(last)
+                    _, bottom_end, right, _ = textpage.get_charbox(last)
                 else:
-                    left, bottom, right = 0.0, -float(len(lines)), float(len(stripped))
-                lines.append(_Line(stripped, left, right, bottom))
+                    left, right = 0.0, float(len(stripped))
+                    bottom = bottom_end = -float(len(lines))
+                lines.append(_Line(stripped, left, right, bottom, bottom_end))
             return lines
         finally:
             textpage.close()
@@ -159,26 +167,42 @@ def _median(values: list[float]) -> float:
 
 
 def _heading_level(text: str) -> int | None:
+    """Level of a heading line ("2.1 Targets" -> 2), or None for other text.
+
+    Lines holding a year or ending in a number are taken for table rows or
+    captions ("NHS Long Term Plan January 2019"), not headings.
+    """
     numbered = _NUMBERED_HEADING.match(text)
-    if numbered and looks_like_heading(numbered.group(2)):
+    if numbered and looks_like_heading(numbered.group(2), sentence_case=True):
         return numbered.group(1).count(".") + 1
-    if looks_like_heading(text):
+    if _YEAR_OR_TRAILING_NUMBER.search(text):
+        return None
+    if looks_like_heading(text, sentence_case=True):
         return 1 if is_all_caps(text) else 2
     return None
 
 
-def _page_blocks(lines: list[_Line], page: int) -> list[Block]:
-    """Re-flow one page's lines into paragraphs, list items and headings."""
+def _typical_right(lines: list[_Line]) -> float:
+    """Where full lines end: the 90th percentile of right edges."""
+    rights = sorted(line.right for line in lines)
+    return rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
+
+
+def _page_blocks(lines: list[_Line], page: int, document_right: float) -> list[Block]:
+    """Re-flow one page's lines into paragraphs, list items and headings.
+
+    A page with few lines (a title page) has no typical line width of its
+    own, so the document's is used.
+    """
     if not lines:
         return []
-    rights = sorted(line.right for line in lines)
-    full_right = rights[int(0.9 * (len(rights) - 1))]
+    full_right = _typical_right(lines) if len(lines) >= _MIN_PAGE_LINES else document_right
     left_margin = min(line.left for line in lines)
     width = max(full_right - left_margin, 1.0)
-    spacing = _median([a.y - b.y for a, b in zip(lines, lines[1:]) if a.y - b.y > 0])
+    spacing = _median([a.y_end - b.y for a, b in zip(lines, lines[1:]) if a.y_end - b.y > 0])
 
-    def short(line: _Line) -> bool:
-        return line.right < full_right - 0.1 * width
+    def short(line: _Line, share: float = 0.1) -> bool:
+        return line.right < full_right - share * width
 
     groups: list[tuple[str, list[str]]] = []
     for index, line in enumerate(lines):
@@ -187,20 +211,28 @@ def _page_blocks(lines: list[_Line], page: int) -> list[Block]:
         bullet = _BULLET.match(text) if not text.startswith("--") else None
         brk = previous is None
         if previous is not None:
-            gap = previous.y - line.y
+            gap = previous.y_end - line.y
             brk = (
                 (spacing > 0 and (gap > 1.5 * spacing or gap < 0))
                 or bullet is not None
                 or _NUMBERED.match(text) is not None
                 or (
-                    _ENDS_SENTENCE.search(previous.text) is not None
-                    and _STARTS_NEW.match(text) is not None
-                    and short(previous)
+                    _STARTS_NEW.match(text) is not None
+                    and (
+                        (_ENDS_SENTENCE.search(previous.text) is not None and short(previous))
+                        or short(previous, _VERY_SHORT)
+                    )
                 )
                 or groups[-1][0] == "heading"
             )
-        standalone = _heading_level(clean_text(text)) is not None and short(line)
-        if standalone and (brk or _ENDS_SENTENCE.search(previous.text if previous else ".") or short(previous)):  # type: ignore[arg-type]
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        standalone = (
+            short(line)
+            and _heading_level(clean_text(text)) is not None
+            and (previous is None or brk or _ENDS_SENTENCE.search(previous.text) is not None or short(previous))
+            and (following is None or _STARTS_NEW.match(following.text) is not None)
+        )
+        if standalone:
             groups.append(("heading", [text]))
             continue
         if brk or not groups:

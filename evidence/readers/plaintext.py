@@ -13,6 +13,17 @@ import re
 from ..models import Block, RawDocument
 from .text import clean_text, decode_bytes, is_all_caps, join_lines, looks_like_heading, split_lines
 
+_NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+(\S.*)$")
+_TERMINAL = re.compile(r"[.,;!?][\"'\u201d\u2019)]?$")
+#: Above this typical line length a file is not hard-wrapped.
+_MAX_WRAP = 100
+#: A wrapped line shorter than this share of the wrap width ends a paragraph
+#: when the next line starts like a new one.
+_SHORT_LINE = 0.6
+_NEW_START = re.compile(r"^\s*(?:[A-Z\d\u2022*(\u2018\u201c\"']|- )")
+#: A first line this much shorter than the lines after it is a run-in heading.
+_RUN_IN_RATIO = 0.6
+
 _UNDERLINE = re.compile(r"^\s*(={3,}|-{3,})\s*$")
 _LIST_MARKER = re.compile(
     r"^(?P<indent>\s*)(?:[-*\u2022\u25aa\u25cf\u2013]|\d{1,3}[.)]|\((?:[a-z]|[ivx]{1,5}|\d{1,3})\))\s+(?P<text>\S.*)$"
@@ -26,10 +37,66 @@ def read_text(data: bytes) -> RawDocument:
 
 def text_blocks(text: str) -> list[Block]:
     """Blocks from decoded plain text."""
+    lines = split_lines(text)
     blocks: list[Block] = []
-    for para in _paragraphs(split_lines(text)):
+    for number, para in enumerate(_split_groups(_paragraphs(lines), _wrap_width(lines))):
+        if number == 0 and len(para) == 1 and _is_title_line(para[0]):
+            blocks.append(Block("heading", clean_text(para[0]), level=1))
+            continue
         blocks.extend(_paragraph_blocks(para))
     return [b for b in blocks if b.text]
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width text was hard-wrapped at, or None if lines run unwrapped."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if not lengths:
+        return None
+    typical = lengths[int(0.9 * (len(lengths) - 1))]
+    return typical if typical <= _MAX_WRAP else None
+
+
+def _split_groups(groups: list[list[str]], width: int | None) -> list[list[str]]:
+    """Split blank-line groups where the line breaks carry meaning.
+
+    Unwrapped text (one paragraph a line) splits at every line. In wrapped
+    text a line stopping well short of the wrap width, followed by one
+    opening with a capital, digit or bullet, ends its paragraph.
+    """
+    out: list[list[str]] = []
+    for group in groups:
+        if width is None:
+            out.extend([line] for line in group)
+            continue
+        current: list[str] = []
+        for line in group:
+            if current and len(current[-1].strip()) < _SHORT_LINE * width and _NEW_START.match(line):
+                out.append(current)
+                current = []
+            current.append(line)
+        out.append(current)
+    return out
+
+
+def _is_title_line(line: str) -> bool:
+    """The document's first line, alone, short and unpunctuated: its title."""
+    text = clean_text(line)
+    return bool(text) and len(text.split()) <= 20 and text[0].isupper() and not _TERMINAL.search(text)
+
+
+def _heading_level(line: str) -> int | None:
+    """Heading level of a line standing alone, or None if it is not one.
+
+    Title Case, ALL CAPS and short sentence-case lines count, as do numbered
+    ones ("2. Findings", level 1; "2.1 Targets", level 2).
+    """
+    text = clean_text(line)
+    numbered = _NUMBERED_HEADING.match(text)
+    if numbered and looks_like_heading(numbered.group(2), sentence_case=True):
+        return numbered.group(1).count(".") + 1
+    if looks_like_heading(text, sentence_case=True):
+        return 1 if is_all_caps(text) else 2
+    return None
 
 
 def _paragraphs(lines: list[str]) -> list[list[str]]:
@@ -49,6 +116,16 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
 def _paragraph_blocks(lines: list[str]) -> list[Block]:
     """One blank-line-separated paragraph -> headings, list items, body text."""
     blocks: list[Block] = []
+    if len(lines) == 1:
+        level = _heading_level(lines[0])
+        if level is not None:
+            return [Block("heading", clean_text(lines[0]), level=level)]
+    elif not _LIST_MARKER.match(lines[0]) and not _UNDERLINE.match(lines[1]):
+        level = _heading_level(lines[0])
+        longest = max(len(line.strip()) for line in lines[1:])
+        if level is not None and (_LIST_MARKER.match(lines[1]) or len(lines[0].strip()) < _RUN_IN_RATIO * longest):
+            blocks.append(Block("heading", clean_text(lines[0]), level=level))
+            lines = lines[1:]
     body: list[str] = []
     item: list[str] = []
     item_level = 0
@@ -88,8 +165,4 @@ def _paragraph_blocks(lines: list[str]) -> list[Block]:
             body.append(line)
         i += 1
     flush()
-    if len(blocks) == 1 and len(lines) == 1 and blocks[0].kind == "paragraph":
-        text = blocks[0].text
-        if looks_like_heading(text):
-            return [Block("heading", text, level=1 if is_all_caps(text) else 2)]
     return blocks

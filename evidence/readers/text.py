@@ -24,7 +24,10 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), Non
 #: Encodings charset-normalizer may choose between once UTF-8 has failed.
 #: A short Western list: a wide search guesses exotic code pages for short
 #: English files.
-WESTERN_ENCODINGS = ("cp1252", "iso8859_15", "latin_1", "mac_roman", "cp850")
+WESTERN_ENCODINGS = ("cp1252", "iso8859_15", "latin_1")
+#: Bytes that are printable punctuation in Windows-1252 (curly quotes, dashes,
+#: the euro sign) but control codes in the ISO-8859 sets.
+_CP1252_PUNCTUATION = re.compile(rb"[\x80-\x9f]")
 
 BINARY_SNIFF_BYTES = 8192
 
@@ -38,9 +41,11 @@ def decode_bytes(data: bytes) -> str:
     """Decode a text file in any common encoding, or raise ReaderError.
 
     UTF-8 (BOM optional) is tried strictly first, then UTF-16 when a BOM says
-    so, then charset-normalizer's best guess among Western code pages, and
-    finally Windows-1252, which decodes almost anything an English-language
-    office produced.
+    so. Bytes 0x80-0x9F that Windows-1252 can decode mean Windows-1252: they
+    are its curly quotes and dashes, and control codes elsewhere (a wider
+    charset-normalizer search picks cp850 or Mac Roman for such files and
+    garbles every apostrophe). Otherwise charset-normalizer chooses among a
+    short list of Western code pages, with Windows-1252 as the last resort.
     """
     if not data:
         raise ReaderError("empty file")
@@ -55,6 +60,11 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if _CP1252_PUNCTUATION.search(data):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     best = from_bytes(data, cp_isolation=list(WESTERN_ENCODINGS)).best()
     if best is not None and best.encoding:
         try:
@@ -126,27 +136,39 @@ _MINOR_WORDS = frozenset(
     "a an and as at but by for from in into nor of on or per the to vs via with".split()
 )
 _TERMINAL = re.compile(r"[.,;:!?]$|[.,;:!?][\"'\u201d\u2019)]$")
+#: "Submitted: 14 November 2022" is a label and its value, not a heading.
+_LABEL_VALUE = re.compile(r":\s*\S*\d")
 _WORD = re.compile(r"[^\W\d_][\w'\u2019&-]*")
 
 
-def looks_like_heading(line: str, *, max_words: int = 12) -> bool:
-    """A short line without end punctuation in Title Case or ALL CAPS."""
+def looks_like_heading(line: str, *, max_words: int = 12, sentence_case: bool = False) -> bool:
+    """A short line without end punctuation in Title Case or ALL CAPS.
+
+    With ``sentence_case`` a shorter line (up to eight words) in sentence case
+    also counts ("The view from council leaders"), as long as it holds no
+    digits, colon or comma and does not end on a joining word.
+    """
     text = line.strip()
     if not text or len(text) > 100 or _TERMINAL.search(text):
         return False
     words = _WORD.findall(text)
-    if not words or len(words) > max_words:
+    if not words or len(words) > max_words or not text[0].isupper() or _LABEL_VALUE.search(text):
         return False
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
+    if is_all_caps(text):
         return True
     significant = [w for w in words if w.lower() not in _MINOR_WORDS] or words
-    if not words[0][0].isupper():
-        return False
-    capitalised = sum(1 for w in significant if w[0].isupper())
-    return capitalised == len(significant)
+    if all(w[0].isupper() for w in significant):
+        return True
+    return (
+        sentence_case
+        and len(words) <= 8
+        and words[0][0].isupper()
+        and words[-1].lower() not in _MINOR_WORDS
+        and not any(c.isdigit() or c in ":,;" for c in text)
+    )
 
 
 def is_all_caps(line: str) -> bool:
+    """Every letter upper case (and at least two letters)."""
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
