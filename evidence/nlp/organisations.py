@@ -1,0 +1,359 @@
+"""Organisation names: one canonical name per body, whatever a document calls it.
+
+Briefings group findings by who said what, so "the NAO", "National Audit
+Office" and "C&AG" must all become one name. The gazetteer lives in
+``patterns/organisations.json``; acronyms a document defines for itself
+("the Public Accounts Committee (PAC)") are learned per document through the
+shared ``doc._.context`` and per corpus by whoever stores
+:func:`find_acronym_definitions` results.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
+
+#: span group and label the component writes.
+ORG_GROUP = "orgs"
+ORG_LABEL = "ORG"
+#: context key holding acronyms a document defined: acronym -> canonical name.
+CONTEXT_ACRONYMS = "acronyms"
+
+_BLOCKER = "__blocker__"
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_SPACES = re.compile(r"\s+")
+_REF_CODE = re.compile(r"\s*[\(\[]?\b(?:[A-Z]{2,6}\s?\d{3,5}|HC\s\d{1,5})[\)\]]?\s*$")
+_POSSESSIVE = re.compile(r"['\u2019]s?$")
+_EDGE_JUNK = " \t\n\"'\u201c\u201d\u2018\u2019.,;:()[]-\u2013\u2014"
+_LEADING_WORDS = frozenset(
+    "a an the our this that these those each every all any both some many most its their his her we "
+    "in at on for by with from to and as if when while it recommendation recommendations".split()
+)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """The organisations data file, indexed for lookups."""
+
+    by_alias: dict[str, str]
+    by_acronym: dict[str, str]
+    aliases: tuple[tuple[str, str], ...]
+    acronyms: tuple[tuple[str, str], ...]
+    blockers: tuple[str, ...]
+    heads: frozenset[str]
+    prefix_heads: tuple[str, ...]
+    joiners: frozenset[str]
+
+
+def fold(text: str) -> str:
+    """Lowercase, straight apostrophes, single spaces: the form aliases are compared in."""
+    return _SPACES.sub(" ", text.translate(_APOSTROPHES)).strip().lower()
+
+
+@lru_cache(maxsize=None)
+def gazetteer(path: Path | None = None) -> Gazetteer:
+    """Load (once) the organisations gazetteer."""
+    data = json.loads((path or PATTERNS_DIR / "organisations.json").read_text(encoding="utf-8"))
+    by_alias: dict[str, str] = {}
+    by_acronym: dict[str, str] = {}
+    aliases: list[tuple[str, str]] = []
+    acronyms: list[tuple[str, str]] = []
+    for entry in data["organisations"]:
+        name = entry["name"]
+        for alias in [name, *entry.get("aliases", [])]:
+            by_alias.setdefault(fold(alias), name)
+            aliases.append((alias, name))
+        for acronym in entry.get("acronyms", []):
+            by_acronym.setdefault(acronym, name)
+            acronyms.append((acronym, name))
+    return Gazetteer(
+        by_alias=by_alias,
+        by_acronym=by_acronym,
+        aliases=tuple(aliases),
+        acronyms=tuple(acronyms),
+        blockers=tuple(data.get("blockers", [])),
+        heads=frozenset(data.get("org_heads", [])),
+        prefix_heads=tuple(data.get("prefix_heads", [])),
+        joiners=frozenset(data.get("org_name_joiners", [])),
+    )
+
+
+def tidy_org(name: str) -> str:
+    """The name without reference codes, quotes, possessives or edge punctuation."""
+    text = _SPACES.sub(" ", name).strip()
+    text = _REF_CODE.sub("", text).strip(_EDGE_JUNK)
+    text = _POSSESSIVE.sub("", text).strip(_EDGE_JUNK)
+    if text[:4] == "the ":
+        text = text[4:]
+    return text
+
+
+def normalise_org(name: str | None, *, acronyms: Mapping[str, str] | None = None) -> str | None:
+    """The canonical name of an organisation, or the name tidied if it is not known.
+
+    ``acronyms`` (acronym -> name) adds definitions a document or corpus made
+    for itself. Returns None for an empty or punctuation-only name.
+    """
+    if not name:
+        return None
+    text = tidy_org(name)
+    if not text:
+        return None
+    gaz = gazetteer()
+    folded = fold(text)
+    for key in (folded, folded[4:] if folded.startswith("the ") else "the " + folded):
+        if key in gaz.by_alias:
+            return gaz.by_alias[key]
+    for key in (text, text[4:] if text.startswith("The ") else text):
+        if key in gaz.by_acronym:
+            return gaz.by_acronym[key]
+        if acronyms and key in acronyms:
+            return normalise_org(acronyms[key]) or acronyms[key]
+    return text
+
+
+# --- acronym definitions -------------------------------------------------
+
+_PAREN_ACRONYM = re.compile(r"\((?:the\s+)?([A-Z][A-Za-z&/]*[A-Z](?:s|['\u2019]s)?)\)")
+_ACRONYM_THEN_PAREN = re.compile(r"\b([A-Z][A-Za-z&/]*[A-Z])s?\s+\(([^()]{3,100})\)")
+_WORD = re.compile(r"[A-Za-z][\w'\u2019&-]*|&")
+
+
+def _initials_match(letters: list[str], words: list[str], joiners: frozenset[str]) -> int | None:
+    """Index into ``words`` where an expansion of ``letters`` starts, reading backwards."""
+    need = list(letters)
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        if word.lower() in joiners or word == "&":
+            if not need:
+                return None
+            continue
+        parts = [p for p in word.split("-") if p]
+        consumed = False
+        for candidate in (word, *parts[::-1]) if len(parts) > 1 else (word,):
+            if len(candidate) >= 2 and candidate.isupper() and "".join(need).endswith(candidate):
+                del need[-len(candidate):]
+                consumed = True
+                break
+        if not consumed:
+            initials = [p[0].upper() for p in parts] if parts else [word[0].upper()]
+            if len(initials) <= len(need) and need[-len(initials):] == initials:
+                del need[-len(initials):]
+            elif need and word[0].upper() == need[-1]:
+                need.pop()
+            else:
+                return None
+        if not need:
+            return index
+    return None
+
+
+def find_acronym_definitions(text: str) -> list[tuple[str, str]]:
+    """(acronym, full name) pairs a text defines, in order of appearance.
+
+    Handles "integrated care boards (ICBs)" -> ("ICBs", "integrated care
+    boards") and the reverse "PAC (Public Accounts Committee)". The full name
+    must spell the acronym's capitals with its words' initials, so "(see
+    Figure 2)" or "(HC 1234)" are not taken for definitions.
+    """
+    if "(" not in text:
+        return []
+    joiners = gazetteer().joiners | {"to", "with", "at"}
+    found: list[tuple[int, str, str]] = []
+    for match in _PAREN_ACRONYM.finditer(text):
+        acronym = match.group(1)
+        letters = [c for c in acronym if c.isupper()]
+        before = list(_WORD.finditer(text, max(0, match.start() - 160), match.start()))[-14:]
+        words = [m.group(0) for m in before]
+        start = _initials_match(letters, words, joiners)
+        if start is None:
+            continue
+        expansion = text[before[start].start(): match.start()].strip(_EDGE_JUNK)
+        expansion = _POSSESSIVE.sub("", expansion) if expansion.endswith(("'s", "\u2019s")) else expansion
+        if expansion and _SPACES.search(expansion):
+            found.append((match.start(1), acronym, expansion))
+    for match in _ACRONYM_THEN_PAREN.finditer(text):
+        acronym, inner = match.group(1), match.group(2).strip()
+        words = [m.group(0) for m in _WORD.finditer(inner)]
+        letters = [c for c in acronym if c.isupper()]
+        if words and _initials_match(letters, words, joiners) == 0:
+            found.append((match.start(1), match.group(0).split()[0].strip(_EDGE_JUNK), inner))
+    found.sort()
+    seen: set[tuple[str, str]] = set()
+    result: list[tuple[str, str]] = []
+    for _, acronym, expansion in found:
+        if (acronym, expansion) not in seen:
+            seen.add((acronym, expansion))
+            result.append((acronym, expansion))
+    return result
+
+
+# --- the component -------------------------------------------------------
+
+
+def _looks_like_org(name: str, gaz: Gazetteer) -> bool:
+    words = name.split()
+    return bool(words) and (fold(name) in gaz.by_alias or words[-1] in gaz.heads)
+
+
+class OrganisationTagger:
+    """Marks organisation mentions as ``doc.spans["orgs"]`` with their canonical name.
+
+    Two PhraseMatchers (aliases on lowercase text, acronyms exact) find the
+    known bodies; a regex finds capitalised names ending in an organisation
+    word ("Northshire County Council") where no known body was found; and
+    acronyms defined earlier in the same document are recognised too.
+    """
+
+    def __init__(self, nlp: Language, name: str = "evidence_organisations") -> None:
+        self.name = name
+        gaz = gazetteer()
+        self._aliases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_name: dict[str, list[Doc]] = {}
+        for alias, canonical in gaz.aliases:
+            variants = {alias, alias.replace("'", "\u2019")}
+            by_name.setdefault(canonical, []).extend(nlp.make_doc(v) for v in sorted(variants))
+        for canonical, docs in by_name.items():
+            self._aliases.add(canonical, docs)
+        self._aliases.add(_BLOCKER, [nlp.make_doc(b) for b in gaz.blockers])
+        acronyms: dict[str, list[Doc]] = {}
+        for acronym, canonical in gaz.acronyms:
+            acronyms.setdefault(canonical, []).append(nlp.make_doc(acronym))
+        for canonical, docs in acronyms.items():
+            self._acronyms.add(canonical, docs)
+        heads = "|".join(sorted(map(re.escape, gaz.heads)))
+        joiners = "|".join(sorted(map(re.escape, gaz.joiners)))
+        self._generic = re.compile(
+            rf"\b(?:[A-Z][\w'\u2019&-]*\s+(?:(?:{joiners})\s+)*){{1,6}}(?:{heads})\b"
+        )
+        prefixes = "|".join(sorted(map(re.escape, gaz.prefix_heads))) or r"(?!x)x"
+        self._local = re.compile(rf"\b(?:{prefixes})(?:\s+[A-Z][\w'\u2019-]+){{1,3}}")
+        self._gaz = gaz
+
+    def __call__(self, doc: Doc) -> Doc:
+        context = doc._.context if isinstance(doc._.context, dict) else None
+        if context is not None and "(" in doc.text:
+            self._learn(doc.text, context)
+        spans = []
+        for start, end, canonical in self.mentions(doc, context):
+            span = Span(doc, start, end, label=ORG_LABEL)
+            span._.finding = {"name": canonical}
+            spans.append(span)
+        doc.spans[ORG_GROUP] = spans
+        return doc
+
+    def _learn(self, text: str, context: dict[str, Any]) -> None:
+        learned = context.setdefault(CONTEXT_ACRONYMS, {})
+        for acronym, expansion in find_acronym_definitions(text):
+            if acronym in self._gaz.by_acronym or not _looks_like_org(expansion, self._gaz):
+                continue
+            learned.setdefault(acronym, normalise_org(expansion) or expansion)
+
+    def mentions(self, doc: Doc, context: Mapping[str, Any] | None = None) -> list[tuple[int, int, str]]:
+        """(start token, end token, canonical name) of each mention, left to right."""
+        strings = doc.vocab.strings
+        candidates = [
+            (start, end, strings[key]) for key, start, end in self._aliases(doc)
+        ]
+        candidates += [(start, end, strings[key]) for key, start, end in self._acronyms(doc)]
+        for match in self._local.finditer(doc.text):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is not None:
+                name = normalise_org(match.group(0)) or match.group(0)
+                candidates.append((span.start, span.end, name))
+        learned = context.get(CONTEXT_ACRONYMS) if context else None
+        if learned:
+            for token in doc:
+                name = learned.get(token.text)
+                if name is not None:
+                    candidates.append((token.i, token.i + 1, name))
+        chosen = _longest_first(candidates)
+        for match in self._generic.finditer(doc.text):
+            name = self._trim_generic(match.group(0))
+            if name is None:
+                continue
+            start_char = match.end() - len(name)
+            span = doc.char_span(start_char, match.end(), alignment_mode="expand")
+            if span is None:
+                continue
+            overlapping = [c for c in chosen if c[0] < span.end and span.start < c[1]]
+            # A named body ("Westmoor Integrated Care Board") wins over the kind
+            # of body inside it ("integrated care boards"), never over a known one.
+            if any(not _is_kind(c[2]) or c[0] < span.start or c[1] > span.end for c in overlapping):
+                continue
+            if any(c[0] == span.start and c[1] == span.end for c in overlapping):
+                continue
+            chosen = [c for c in chosen if c not in overlapping]
+            chosen.append((span.start, span.end, normalise_org(name) or name))
+        chosen.sort()
+        return [c for c in chosen if c[2] != _BLOCKER]
+
+    def _trim_generic(self, name: str) -> str | None:
+        words = name.split()
+        while words and words[0].lower() in _LEADING_WORDS:
+            words = words[1:]
+        if len(words) < 2 or all(w.lower() in self._gaz.joiners or w in self._gaz.heads for w in words):
+            return None
+        return " ".join(words)
+
+
+def _is_kind(name: str) -> bool:
+    """Canonical names in lower case name a kind of body ("integrated care boards"), not one body."""
+    return name[:1].islower()
+
+
+def _longest_first(candidates: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping matches, preferring the earliest then the longest."""
+    chosen: list[tuple[int, int, str]] = []
+    last_end = -1
+    for start, end, key in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]), c[2])):
+        if start >= last_end:
+            chosen.append((start, end, key))
+            last_end = end
+    return chosen
+
+
+@lru_cache(maxsize=8)
+def _tagger_for(vocab: Vocab) -> OrganisationTagger:
+    return OrganisationTagger(spacy.blank("en", vocab=vocab))
+
+
+def org_mentions(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start char, end char, canonical name) of each organisation in ``doc``.
+
+    Uses the "orgs" span group when the component ran, else finds them now,
+    so the statement components work in any pipeline.
+    """
+    if ORG_GROUP in doc.spans:
+        return [(s.start_char, s.end_char, s._.finding["name"]) for s in doc.spans[ORG_GROUP]]
+    context = doc._.context if Doc.has_extension("context") else None
+    tagger = _tagger_for(doc.vocab)
+    return [
+        (doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), name)
+        for s, e, name in tagger.mentions(doc, context if isinstance(context, dict) else None)
+    ]
+
+
+@lru_cache(maxsize=1)
+def _text_nlp() -> Language:
+    return spacy.blank("en")
+
+
+def orgs_in_text(text: str) -> list[str]:
+    """Canonical names of the organisations named in a short text, in order."""
+    nlp = _text_nlp()
+    doc = nlp.make_doc(text)
+    return [name for _, _, name in _tagger_for(nlp.vocab).mentions(doc)]

@@ -1,0 +1,435 @@
+"""Recommendations: who asks whom to do what.
+
+Reports ask in a handful of ways: "The NAO recommends that DHSC works with
+...", "DHSC should also publish ...", "We call on the government to ...",
+"There is a need for ...", a numbered recommendation, a list after "leaders
+want to see:", a speaker urging action inside a quotation. Each becomes a
+span over its sentence (or list item) with ``actor`` (who asks: a named body,
+else the document's author), ``target`` (the first body named as the one to
+act, else None) and ``action`` (what should be done).
+
+Statements of duty ("each ICB must have 10 members"), forecasts ("ICBs will
+need to ..."), reports of past requests ("The PAC said DHSC should ...") and
+questions are not recommendations. "must" only asks inside a recommendations
+section, a numbered recommendation or a quotation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .organisations import PATTERNS_DIR, fold, org_mentions
+from .quotes import quote_orgs
+
+RECOMMENDATION_GROUP = "recommendations"
+RECOMMENDATION_LABEL = "RECOMMENDATION"
+
+#: context keys carried between passages of one document
+LAST_TARGET = "last_target"
+REC_LIST = "recommendation_list"
+REC_SECTION = "recommendation_section"
+
+_ADVERBS = (
+    r"(?:also|then|now|urgently|therefore|still|all|both|jointly|each|together|first|further|immediately|"
+    r"clearly|as a priority|at least|in turn|as a matter of urgency|instead|thus|equally|quickly|,)"
+)
+_BOUNDARY = re.compile(
+    r"[;:\u2013\u2014]\s*|,\s*(?:and|but|so|while|whereas|although|because|which|who)\s+|"
+    r"\b(?:that|whether|which|who|where|if|unless|when|because|so)\s+",
+    re.I,
+)
+_WE = re.compile(r"^(?:we|i|our\s+\w+(?:\s+\w+)?)$", re.I)
+_LEADING_CONNECTIVE = re.compile(r"^(?:and|but|so|however|therefore|moreover|finally|in particular|in addition|crucially)\b[\s,]*", re.I)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One request: who asks, whom, what."""
+
+    actor: str | None
+    target: str | None
+    action: str | None
+
+    def finding(self) -> dict[str, Any]:
+        return {"actor": self.actor, "target": self.target, "action": self.action}
+
+
+@dataclass(frozen=True)
+class _Cues:
+    modal: re.Pattern[str]
+    must: re.Pattern[str]
+    not_after_modal: re.Pattern[str]
+    future_before: re.Pattern[str]
+    ask: re.Pattern[str]
+    recommend: re.Pattern[str]
+    need: re.Pattern[str]
+    list_intro: re.Pattern[str]
+    reported: re.Pattern[str]
+    section_headings: tuple[str, ...]
+    prefixes: tuple[re.Pattern[str], ...]
+    pronouns: frozenset[str]
+    max_action_words: int
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _cues() -> _Cues:
+    data = json.loads((PATTERNS_DIR / "recommendations.json").read_text(encoding="utf-8"))
+    return _Cues(
+        modal=re.compile(rf"\b(?:{_alternation(data['modals'])})\b", re.I),
+        must=re.compile(rf"\b(?:{_alternation(data['modals'] + data['context_only_modals'])})\b", re.I),
+        not_after_modal=re.compile(rf"^\s*(?:{_ADVERBS}\s+)*(?:{_alternation(data['not_after_modal'])})\b", re.I),
+        future_before=re.compile(rf"\b(?:{_alternation(data['future_markers'])})\s+(?:{_ADVERBS}\s+)*$", re.I),
+        ask=re.compile(
+            rf"(?P<subject>^|[^,;:]*?)\b(?P<verb>(?:{_alternation(data['ask_verbs'])}))\s+(?P<rest>.+)$", re.I
+        ),
+        recommend=re.compile(rf"\b(?P<verb>{_alternation(data['recommend_verbs'])})\s+(?:that\s+)?", re.I),
+        need=re.compile(rf"\b(?:{_alternation(data['need_phrases'])})\s+", re.I),
+        list_intro=re.compile(rf"\b(?:{_alternation(data['list_intro_cues'])})\b", re.I),
+        reported=re.compile(rf"\b(?:{_alternation(data['reported_speech'])})\b", re.I),
+        section_headings=tuple(fold(h) for h in data["section_headings"]),
+        prefixes=tuple(re.compile(p, re.I if "Recommendation" in p else 0) for p in data["numbered_prefixes"]),
+        pronouns=frozenset(data["pronouns"]),
+        max_action_words=int(data["max_action_words"]),
+    )
+
+
+def _action(text: str, limit: int) -> str | None:
+    """The requested deed: the clause after the modal, short and without end punctuation."""
+    text = re.sub(rf"^\s*(?:{_ADVERBS}\s+)*", "", text)
+    text = re.sub(r"^\s*to\s+", "", text)
+    text = re.split(r"\s*[;:]\s+|\s+\u2013\s+|\s+\u2014\s+|\s*\(", text, maxsplit=1)[0]
+    words = text.split()
+    if not words:
+        return None
+    return " ".join(words[:limit]).rstrip(" .,;:\u201d\"")
+
+
+@dataclass
+class _Sentence:
+    """A sentence being read: its text (list label removed) and the bodies it names."""
+
+    text: str
+    orgs: list[tuple[int, int, str]]
+    actor: str | None  # whose request this is when no body is named as asking
+    may_must: bool
+    in_quote: bool
+    last_target: str | None
+
+
+class RecommendationFinder:
+    """Writes ``doc.spans["recommendations"]`` (one span per sentence or list item)."""
+
+    def __init__(self, nlp: Language, name: str = "evidence_recommendations") -> None:
+        self.name = name
+        self._cues = _cues()
+
+    # -- pipeline entry ---------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        context = doc._.context if isinstance(doc._.context, dict) else {}
+        passage = doc._.passage if isinstance(doc._.passage, dict) else {}
+        kind = passage.get("kind", "paragraph")
+        spans: list[Span] = []
+        if kind == "heading":
+            context[REC_SECTION] = self._is_section(doc.text)
+            context.pop(REC_LIST, None)
+            doc.spans[RECOMMENDATION_GROUP] = spans
+            return doc
+        heading = passage.get("heading")
+        in_section = self._is_section(heading) if heading else bool(context.get(REC_SECTION))
+        rec_list = context.pop(REC_LIST, None) if kind == "list_item" else None
+        context.pop(REC_LIST, None)
+        if rec_list is not None and not self._continues_list(doc.text):
+            rec_list = None
+        elif rec_list is not None and not _ends_open(doc.text):
+            context[REC_LIST] = rec_list if doc.text.strip()[:1].isupper() else None
+        elif rec_list is not None:
+            context[REC_LIST] = rec_list
+        if context.get(REC_LIST) is None:
+            context.pop(REC_LIST, None)
+        doc_org = context.get("doc_org")
+        orgs = org_mentions(doc)
+        quotes = quote_orgs(doc)
+        sentences = list(doc.sents)
+        for index, sent in enumerate(sentences):
+            in_quote, speaker_org = _quote_at(sent.start_char, sent.end_char, quotes)
+            raw = sent.text
+            text, numbered = self._strip_label(raw)
+            lead = len(raw) - len(text)
+            local = [
+                (s - sent.start_char - lead, e - sent.start_char - lead, name)
+                for s, e, name in orgs
+                if s >= sent.start_char + lead and e <= sent.end_char
+            ]
+            actor = (speaker_org or doc_org) if in_quote else doc_org
+            if rec_list is not None:
+                actor = rec_list.get("actor") or actor
+            sentence = _Sentence(
+                text=text.strip(),
+                orgs=local,
+                actor=actor,
+                may_must=in_section or numbered or in_quote or rec_list is not None,
+                in_quote=in_quote,
+                last_target=context.get(LAST_TARGET),
+            )
+            is_intro = index == len(sentences) - 1 and sentence.text.endswith(":")
+            if is_intro:
+                intro = self._intro(sentence)
+                if intro is not None:
+                    context[REC_LIST] = intro
+                    continue
+            found = self.read(sentence)
+            if found is None and rec_list is not None and index == 0:
+                target = rec_list.get("target")
+                if target is None and local and len(text[: local[0][0]].split()) <= 1:
+                    target = local[0][2]  # "We recommend that:" / "NHS England strengthens ..."
+                found = Recommendation(
+                    actor=actor,
+                    target=target,
+                    action=_action(doc.text.strip(), self._cues.max_action_words),
+                )
+            if found is None:
+                continue
+            if found.target:
+                context[LAST_TARGET] = found.target
+            if kind == "list_item" and len(sentences) > 1 and index == 0:
+                span = Span(doc, 0, len(doc), label=RECOMMENDATION_LABEL)
+                span._.finding = {**found.finding(), "_text": doc.text.strip()}
+                spans.append(span)
+                break
+            span = Span(doc, sent.start, sent.end, label=RECOMMENDATION_LABEL)
+            span._.finding = found.finding()
+            spans.append(span)
+        doc.spans[RECOMMENDATION_GROUP] = spans
+        return doc
+
+    # -- reading one sentence ---------------------------------------------
+
+    def read(self, s: _Sentence) -> Recommendation | None:
+        """The recommendation a sentence makes, or None."""
+        text = s.text
+        if not text or text.endswith("?"):
+            return None
+        for rule in (self._recommend, self._ask, self._need, self._modal):
+            found = rule(s)
+            if found is not None:
+                return found
+        return None
+
+    def _recommend(self, s: _Sentence) -> Recommendation | None:
+        match = self._cues.recommend.search(s.text)
+        if match is None:
+            return None
+        subject = s.text[: match.start()]
+        if self._cues.reported.search(subject):
+            return None
+        subject_orgs = [o for o in s.orgs if o[1] <= match.start()]
+        if subject_orgs:
+            actor = subject_orgs[0][2]
+        elif _WE.match(_strip_connective(subject)) or not subject.strip():
+            actor = s.actor
+        else:
+            return None
+        rest_start = match.end()
+        after = [o for o in s.orgs if o[0] >= rest_start]
+        target = None
+        action_from = rest_start
+        if after and len(s.text[rest_start: after[0][0]].split()) <= 2:
+            target = after[0][2]
+            action_from = after[0][1]
+            action_text = s.text[action_from:]
+            more = self._cues.must.search(action_text)
+            if more is not None and len(action_text[: more.start()].split()) <= 6:
+                action_from += more.end()
+        else:
+            first = s.text[rest_start:].split(" ", 1)[0].lower()
+            if first in self._cues.pronouns and s.last_target:
+                target = s.last_target
+                action_from = rest_start + len(first)
+        if match.group("verb").lower().endswith(("suggest", "suggests", "propose", "proposes")) and target is None:
+            return None
+        return Recommendation(actor=actor, target=target, action=_action(s.text[action_from:], self._cues.max_action_words))
+
+    def _ask(self, s: _Sentence) -> Recommendation | None:
+        for clause_start, clause in _clauses(s.text):
+            match = self._cues.ask.match(clause)
+            if match is None:
+                continue
+            subject = _strip_connective(match.group("subject").strip(" ,"))
+            verb = fold(match.group("verb"))
+            subject_orgs = [o for o in s.orgs if clause_start <= o[0] and o[1] <= clause_start + match.start("verb")]
+            if _WE.match(subject):
+                actor = s.actor
+            elif subject_orgs and len(subject.split()) <= 8 and not self._cues.reported.search(subject):
+                actor = subject_orgs[0][2]
+            else:
+                continue
+            rest_start = clause_start + match.start("rest")
+            rest = s.text[rest_start:]
+            if rest.rstrip().endswith(":") and len(rest.split()) <= 6:
+                return None
+            after = [o for o in s.orgs if o[0] >= rest_start]
+            target = None
+            action_from = rest_start
+            if after and len(s.text[rest_start: after[0][0]].split()) <= 3:
+                target = after[0][2]
+                action_from = after[0][1]
+            seeing = verb.endswith("see") or verb == "would like"
+            to = re.match(r"[^.;:]{0,80}?\bto\s+(?=\w)", s.text[action_from:])
+            if not seeing:
+                if to is None or (target is None and not verb.startswith(("call", "urge", "ask", "encourage", "invite", "challenge"))):
+                    continue
+                action_from += to.end()
+            elif target is None and verb in ("need", "needs"):
+                continue
+            return Recommendation(actor=actor, target=target, action=_action(s.text[action_from:], self._cues.max_action_words))
+        return None
+
+    def _need(self, s: _Sentence) -> Recommendation | None:
+        match = self._cues.need.search(s.text)
+        if match is None:
+            return None
+        if self._cues.reported.search(s.text[: match.start()]):
+            return None
+        after = [o for o in s.orgs if o[0] >= match.end()]
+        target = None
+        action_from = match.end()
+        if after and len(s.text[match.end(): after[0][0]].split()) <= 1:
+            to = re.match(r"\s*(?:,\s*)?to\s+", s.text[after[0][1]:])
+            if to is not None:
+                target = after[0][2]
+                action_from = after[0][1] + to.end()
+        return Recommendation(actor=s.actor, target=target, action=_action(s.text[action_from:], self._cues.max_action_words))
+
+    def _modal(self, s: _Sentence) -> Recommendation | None:
+        pattern = self._cues.must if s.may_must else self._cues.modal
+        for match in pattern.finditer(s.text):
+            before = s.text[: match.start()]
+            after = s.text[match.end():]
+            if self._cues.not_after_modal.match(after) or self._cues.future_before.search(before):
+                continue
+            clause_start = _clause_start(before)
+            subject = _subject(before[clause_start:])
+            if not subject or len(subject.split()) > 12:
+                continue
+            subject_start = clause_start + before[clause_start:].rfind(subject)
+            if self._cues.reported.search(before[:subject_start]) and not s.may_must:
+                continue
+            if self._cues.reported.search(subject):
+                continue
+            subject_orgs = [o for o in s.orgs if subject_start <= o[0] and o[1] <= match.start()]
+            action = _action(after, self._cues.max_action_words)
+            passive = re.match(rf"\s*(?:{_ADVERBS}\s+)*(?:be|not)\b", after, re.I) is not None
+            bare = fold(re.sub(r"^(?:the|this)\s+", "", subject, flags=re.I))
+            if subject_orgs:
+                return Recommendation(actor=s.actor, target=subject_orgs[0][2], action=action)
+            if bare in self._cues.pronouns and s.last_target and not passive:
+                return Recommendation(actor=s.actor, target=s.last_target, action=action)
+            if _WE.match(bare):
+                if s.in_quote and not passive:
+                    return Recommendation(actor=s.actor, target=None, action=action)
+                continue
+            if passive and s.may_must and bare not in self._cues.pronouns:
+                return Recommendation(actor=s.actor, target=None, action=action)
+        return None
+
+    # -- helpers ------------------------------------------------------------
+
+    def _intro(self, s: _Sentence) -> dict[str, str | None] | None:
+        """Actor and target the items of a list introduced by this sentence inherit.
+
+        None when the sentence does not introduce recommendations ("Each ICB
+        must have at least:" lists members, it asks nothing).
+        """
+        found = self.read(_Sentence(
+            text=s.text.rstrip(":") + " act.",
+            orgs=s.orgs,
+            actor=s.actor,
+            may_must=s.in_quote,
+            in_quote=s.in_quote,
+            last_target=s.last_target,
+        ))
+        if found is not None:
+            return {"actor": found.actor, "target": found.target}
+        match = self._cues.list_intro.search(s.text)
+        if match is None:
+            return None
+        subject_orgs = [o for o in s.orgs if o[1] <= match.start()]
+        return {"actor": subject_orgs[0][2] if subject_orgs else s.actor, "target": None}
+
+    def _continues_list(self, text: str) -> bool:
+        """A list item still belongs to an introduced list: one sentence, not a new paragraph of argument."""
+        text = text.strip()
+        return bool(text) and len(text.split()) <= 60 and len(_SENTENCE_BREAK.findall(text)) == 0
+
+    def _strip_label(self, text: str) -> tuple[str, bool]:
+        """The sentence without a list label, and whether it was "Recommendation N:"."""
+        for index, prefix in enumerate(self._cues.prefixes):
+            match = prefix.match(text)
+            if match is not None:
+                return text[match.end():], index == 0
+        return text, False
+
+    def _is_section(self, heading: str | None) -> bool:
+        if not heading:
+            return False
+        folded = fold(heading)
+        return any(cue in folded for cue in self._cues.section_headings)
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\u201d\"]?\s+[A-Z\u201c]")
+
+
+def _ends_open(text: str) -> bool:
+    """An item ending in ';' or ',' (or 'and'/'or') leaves its list open for more items."""
+    return re.search(r"(?:[;,]|\b(?:and|or))\s*$", text.strip()) is not None
+
+
+def _quote_at(start: int, end: int, quotes: list[tuple[int, int, str | None]]) -> tuple[bool, str | None]:
+    for q_start, q_end, org in quotes:
+        if q_start < end and start < q_end:
+            return True, org
+    return False, None
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    """(offset, clause) pieces split at semicolons and colons, the sentence first."""
+    pieces = [(0, text)]
+    for match in re.finditer(r"[;:]\s+", text):
+        pieces.append((match.end(), text[match.end():]))
+    return pieces
+
+
+def _clause_start(before: str) -> int:
+    start = 0
+    for match in _BOUNDARY.finditer(before):
+        start = match.end()
+    return start
+
+
+def _strip_connective(text: str) -> str:
+    return _LEADING_CONNECTIVE.sub("", text.strip()).strip(" ,")
+
+
+def _subject(clause: str) -> str:
+    """The subject of a modal: the last comma piece, extended over a list of names."""
+    pieces = [p.strip() for p in clause.split(",")]
+    subject = pieces[-1]
+    for piece in reversed(pieces[:-1]):
+        if piece and len(piece.split()) <= 6 and piece[:1].isupper() and not re.search(r"\b(?:to|in|for|by|with)\b", piece, re.I):
+            subject = piece + ", " + subject
+        else:
+            break
+    subject = re.sub(rf"(?:\s+{_ADVERBS})+$", "", subject, flags=re.I)
+    return _strip_connective(subject)
