@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ..errors import ReaderError
 from ..models import Block, Metadata, RawDocument
@@ -37,6 +38,8 @@ _STARTS_NEW = re.compile(r"^[A-Z\u2018\u201c\"'(\d\u2022\u25aa\u25cf\u25e6\uf0b7
 _ERR_PASSWORD = 4
 _EDGE_LINES = 2
 _MIN_PAGE_LINES = 8
+#: Line spacing as a multiple of the font size, at the loosest.
+_MAX_LEADING = 1.6
 #: A line stopping this share of the text width short of the right margin
 #: ends its paragraph even without a full stop (table rows, addresses).
 _VERY_SHORT = 0.2
@@ -56,6 +59,7 @@ class _Line:
     right: float
     y: float  # bottom of the line's first character, PDF points from the bottom
     y_end: float  # bottom of its last: pdfium runs a hyphen-broken line on into the next
+    size: float  # font size of its first character, points (0 if unknown)
 
 
 def read_pdf(data: bytes) -> RawDocument:
@@ -121,10 +125,12 @@ def _page_lines(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
                     last = start + len(raw.rstrip()) - 1
                     left, bottom, _, _ = textpage.get_charbox(first)
                     _, bottom_end, right, _ = textpage.get_charbox(last)
+                    size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, first))
                 else:
                     left, right = 0.0, float(len(stripped))
                     bottom = bottom_end = -float(len(lines))
-                lines.append(_Line(stripped, left, right, bottom, bottom_end))
+                    size = 0.0
+                lines.append(_Line(stripped, left, right, bottom, bottom_end, size))
             return lines
         finally:
             textpage.close()
@@ -200,6 +206,11 @@ def _page_blocks(lines: list[_Line], page: int, document_right: float) -> list[B
     left_margin = min(line.left for line in lines)
     width = max(full_right - left_margin, 1.0)
     spacing = _median([a.y_end - b.y for a, b in zip(lines, lines[1:]) if a.y_end - b.y > 0])
+    size = _median([line.size for line in lines if line.size > 0])
+    if size > 0:
+        # A page of one-line paragraphs has no typical line gap of its own;
+        # no text is set looser than this without a paragraph break.
+        spacing = min(spacing, _MAX_LEADING * size)
 
     def short(line: _Line, share: float = 0.1) -> bool:
         return line.right < full_right - share * width

@@ -70,7 +70,12 @@ def _split_groups(groups: list[list[str]], width: int | None) -> list[list[str]]
             continue
         current: list[str] = []
         for line in group:
-            if current and len(current[-1].strip()) < _SHORT_LINE * width and _NEW_START.match(line):
+            if (
+                current
+                and len(current[-1].strip()) < _SHORT_LINE * width
+                and _NEW_START.match(line)
+                and not line[:1].isspace()  # indented: a continuation or nested item
+            ):
                 out.append(current)
                 current = []
             current.append(line)
