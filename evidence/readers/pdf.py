@@ -38,6 +38,10 @@ _STARTS_NEW = re.compile(r"^[A-Z\u2018\u201c\"'(\d\u2022\u25aa\u25cf\u25e6\uf0b7
 _ERR_PASSWORD = 4
 _EDGE_LINES = 2
 _MIN_PAGE_LINES = 8
+#: Text this many times the body size is a heading; this many, a top one.
+_HEADING_SIZE = 1.2
+_TOP_HEADING_SIZE = 1.6
+_MAX_HEADING_WORDS = 25
 #: Line spacing as a multiple of the font size, at the loosest.
 _MAX_LEADING = 1.6
 #: A line stopping this share of the text width short of the right margin
@@ -82,10 +86,12 @@ def read_pdf(data: bytes) -> RawDocument:
     if not any(line.text.strip() for page in pages for line in page):
         raise ReaderError("no text layer: needs OCR")
     _drop_running_lines(pages)
-    document_right = _typical_right([line for lines in pages for line in lines])
+    every_line = [line for lines in pages for line in lines]
+    document_right = _typical_right(every_line)
+    body_size = _body_size(every_line)
     blocks: list[Block] = []
     for number, lines in enumerate(pages, start=1):
-        blocks.extend(_page_blocks(lines, number, document_right))
+        blocks.extend(_page_blocks(lines, number, document_right, body_size))
     return RawDocument(blocks=_join_across_pages(blocks), format="pdf", pages=len(pages), declared=declared)
 
 
@@ -188,17 +194,27 @@ def _heading_level(text: str) -> int | None:
     return None
 
 
+def _body_size(lines: list[_Line]) -> float:
+    """The font size most of the text is set in, weighted by characters."""
+    weights: Counter[float] = Counter()
+    for line in lines:
+        if line.size > 0:
+            weights[round(line.size, 1)] += len(line.text)
+    return max(weights, key=lambda size: (weights[size], -size)) if weights else 0.0
+
+
 def _typical_right(lines: list[_Line]) -> float:
     """Where full lines end: the 90th percentile of right edges."""
     rights = sorted(line.right for line in lines)
     return rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
 
 
-def _page_blocks(lines: list[_Line], page: int, document_right: float) -> list[Block]:
+def _page_blocks(lines: list[_Line], page: int, document_right: float, body_size: float) -> list[Block]:
     """Re-flow one page's lines into paragraphs, list items and headings.
 
     A page with few lines (a title page) has no typical line width of its
-    own, so the document's is used.
+    own, so the document's is used. Short runs of text set well above the
+    body size are headings, joined across their own line breaks.
     """
     if not lines:
         return []
@@ -215,10 +231,27 @@ def _page_blocks(lines: list[_Line], page: int, document_right: float) -> list[B
     def short(line: _Line, share: float = 0.1) -> bool:
         return line.right < full_right - share * width
 
-    groups: list[tuple[str, list[str]]] = []
+    def large(line: _Line) -> bool:
+        return body_size > 0 and line.size >= _HEADING_SIZE * body_size and len(line.text.split()) <= _MAX_HEADING_WORDS
+
+    # Each group: [kind, lines' texts, heading level (0 = from the text), font size].
+    groups: list[list] = []
     for index, line in enumerate(lines):
         text = line.text
         previous = lines[index - 1] if index else None
+        if large(line):
+            level = 1 if line.size >= _TOP_HEADING_SIZE * body_size else 2
+            if (
+                previous is not None
+                and groups
+                and groups[-1][0] == "heading"
+                and abs(groups[-1][3] - line.size) < 0.5
+                and previous.y_end - line.y <= _MAX_LEADING * line.size
+            ):
+                groups[-1][1].append(text)
+            else:
+                groups.append(["heading", [text], level, line.size])
+            continue
         bullet = _BULLET.match(text) if not text.startswith("--") else None
         brk = previous is None
         if previous is not None:
@@ -234,6 +267,7 @@ def _page_blocks(lines: list[_Line], page: int, document_right: float) -> list[B
                         or short(previous, _VERY_SHORT)
                     )
                 )
+                or not groups
                 or groups[-1][0] == "heading"
             )
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -244,22 +278,20 @@ def _page_blocks(lines: list[_Line], page: int, document_right: float) -> list[B
             and (following is None or _STARTS_NEW.match(following.text) is not None)
         )
         if standalone:
-            groups.append(("heading", [text]))
-            continue
-        if brk or not groups:
+            groups.append(["heading", [text], 0, line.size])
+        elif brk:
             kind = "list_item" if bullet else "paragraph"
-            groups.append((kind, [text[bullet.end() :] if bullet else text]))
+            groups.append([kind, [text[bullet.end() :] if bullet else text], 1 if bullet else 0, line.size])
         else:
             groups[-1][1].append(text)
     blocks: list[Block] = []
-    for kind, parts in groups:
+    for kind, parts, level, _ in groups:
         text = clean_text(join_lines(_PDFIUM_HYPHEN.sub("-\n", "\n".join(parts)).split("\n")))
         if not text:
             continue
-        if kind == "heading":
-            blocks.append(Block("heading", text, page, _heading_level(text) or 1))
-        else:
-            blocks.append(Block(kind, text, page, 1 if kind == "list_item" else 0))  # type: ignore[arg-type]
+        if kind == "heading" and not level:
+            level = _heading_level(text) or 1
+        blocks.append(Block(kind, text, page, level))
     return blocks
 
 
