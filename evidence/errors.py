@@ -45,3 +45,7 @@ class TaxonomyError(EvidenceError):
 
 class NotFound(EvidenceError):
     """A document or passage id is not in the store."""
+
+
+class SiteError(EvidenceError):
+    """The briefing site cannot be built: a template is missing or broken, or the folder is unwritable."""

@@ -1,0 +1,62 @@
+"""Cut a passage into runs of plain and marked text for inline finding marks.
+
+Findings may nest (a figure inside a recommendation's sentence) or overlap,
+so the passage is cut at every span boundary and each run carries the kinds
+covering it: one flat run of ``<mark>`` elements, never crossed tags. The
+template escapes each run; nothing here produces markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..models import FINDING_KINDS
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(FINDING_KINDS)}
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of passage text; ``kinds`` is empty for unmarked text.
+
+    ``starts`` lists the ids of findings beginning at this run, so the page
+    can carry an anchor per finding without repeating it on every run.
+    """
+
+    text: str
+    kinds: tuple[str, ...] = ()
+    starts: tuple[str, ...] = ()
+
+
+def runs(text: str, spans: Iterable[tuple[int, int, str, str]]) -> list[Run]:
+    """``spans`` are (start, end, kind, finding_id); bad offsets are clamped."""
+    length = len(text)
+    clean: list[tuple[int, int, str, str]] = []
+    for start, end, kind, fid in spans:
+        start, end = max(0, min(start, length)), max(0, min(end, length))
+        if end > start:
+            clean.append((start, end, kind, fid))
+    if not clean:
+        return [Run(text)] if text else []
+    cuts = sorted({0, length, *(s for s, _, _, _ in clean), *(e for _, e, _, _ in clean)})
+    out: list[Run] = []
+    for left, right in zip(cuts, cuts[1:]):
+        covering = [span for span in clean if span[0] <= left and span[1] >= right]
+        kinds = tuple(sorted({span[2] for span in covering}, key=_order))
+        starts = tuple(sorted(span[3] for span in covering if span[0] == left))
+        piece = text[left:right]
+        if out and not kinds and not out[-1].kinds:
+            out[-1] = Run(out[-1].text + piece)
+        else:
+            out.append(Run(piece, kinds, starts))
+    return out
+
+
+def _order(kind: str) -> tuple[int, str]:
+    return (_KIND_ORDER.get(kind, len(_KIND_ORDER)), kind)
+
+
+def kinds_present(all_runs: Sequence[Run]) -> tuple[str, ...]:
+    """Which kinds a passage's runs carry, in the legend's order."""
+    return tuple(sorted({k for run in all_runs for k in run.kinds}, key=_order))

@@ -1,0 +1,241 @@
+"""Build the static briefing site: store -> view-models -> Jinja2 -> files.
+
+The site stands alone: relative links only, our own CSS and script, the
+search data as a script file (a fetch() of JSON fails under file:// in
+Chromium, a <script src> does not). Output is byte-identical for the same
+store: no timestamps, everything sorted. A manifest of the files written
+lets a rebuild remove pages of documents that have gone, touching nothing
+it did not write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+
+from ..errors import SiteError
+from ..models import FINDING_KINDS
+from ..resources import templates_dir
+from ..store import Store
+from .links import BrokenLink, check_links
+from .views import (
+    FindingView,
+    SiteModel,
+    ThemeInputs,
+    build_model,
+    file_stem,
+    passage_views,
+)
+
+MANIFEST = ".evidence-site"
+ASSETS = ("site.css", "site.js")
+KIND_LABELS = {"figure": "Figure", "recommendation": "Recommendation", "claim": "Claim", "quote": "Quote"}
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build wrote and whether every link in it resolves."""
+
+    out_dir: Path
+    pages: int
+    files: int
+    links_checked: int
+    broken: tuple[BrokenLink, ...]
+
+
+def build_site(
+    store: Store,
+    out_dir: Path,
+    *,
+    templates: Path | None = None,
+    taxonomy: Any = None,
+) -> BuildReport:
+    """Write the whole site into ``out_dir``; templates in ``templates`` override ours by name.
+
+    ``taxonomy`` (an :class:`evidence.themes.Taxonomy`) names and describes
+    the themes; by default the packaged one. Themes found in the store but
+    not in the taxonomy still get a page, labelled by their id.
+    """
+    out_dir = Path(out_dir)
+    if templates is not None and not Path(templates).is_dir():
+        raise SiteError(f"no templates folder {templates}", hint="pass a folder holding .html files to override")
+    model = _model(store, taxonomy)
+    env = _environment(Path(templates) if templates is not None else None)
+    files: dict[str, str] = {}
+
+    def render(name: str, rel: str, **context: Any) -> None:
+        root = "../" * (len(PurePosixPath(rel).parts) - 1)
+        try:
+            files[rel] = env.get_template(name).render(root=root, page=rel, site=model, **context)
+        except TemplateNotFound as exc:
+            raise SiteError(f"template {exc.name} not found", hint="a template override folder must keep our template names") from exc
+
+    render("index.html", "index.html")
+    render("documents.html", "documents.html")
+    render("recommendations.html", "recommendations.html", items=_kind(model.findings, "recommendation"))
+    render("figures.html", "figures.html", items=_kind(model.findings, "figure"))
+    render("search.html", "search.html")
+    for theme in model.themes:
+        render("theme.html", theme.href, theme=theme)
+    for org in model.orgs:
+        render("org.html", org.ref.href, org=org)
+    by_doc: dict[str, list[FindingView]] = {}
+    for v in model.findings:
+        by_doc.setdefault(v.doc.doc_id, []).append(v)
+    themes_by_id = model.theme_map
+    passages_by_doc = _passages_by_doc(store)
+    for doc in model.docs:
+        mine = by_doc.get(doc.doc_id, [])
+        pviews = passage_views(passages_by_doc.get(doc.doc_id, []), mine, model.passage_themes)
+        touched: dict[str, int] = {}
+        for pv in pviews:
+            for t in pv.themes:
+                touched[t] = touched.get(t, 0) + 1
+        doc_themes = [(themes_by_id[t], n) for t, n in sorted(touched.items(), key=lambda x: (-x[1], x[0])) if t in themes_by_id]
+        counts = {k: sum(1 for v in mine if v.kind == k) for k in FINDING_KINDS}
+        render("document.html", doc.href, doc=doc, passages=pviews, doc_themes=doc_themes, counts=counts)
+
+    for asset in ASSETS:
+        files[f"assets/{asset}"] = _source(env, asset)
+    data = _search_data(model)
+    files["search-data.json"] = data + "\n"
+    files["assets/search-data.js"] = f"window.EVIDENCE_SEARCH = {data};\n"
+
+    pages = {rel: text for rel, text in files.items() if rel.endswith(".html")}
+    _write(out_dir, files)
+    checked, broken = check_links(out_dir, pages=pages)
+    return BuildReport(out_dir, len(pages), len(files), checked, tuple(broken))
+
+
+def _model(store: Store, taxonomy: Any) -> SiteModel:
+    from ..themes import ThemeScore, load_taxonomy, related_themes
+    from ..themes.groups import figure_conflicts, group_findings
+
+    tax = taxonomy if taxonomy is not None else load_taxonomy()
+    findings = store.findings()
+    f_themes = store.finding_themes()
+    p_themes = store.passage_themes()
+    named = [(t.id, t.label, t.description) for t in tax.themes]
+    seen = {t[0] for t in named}
+    extra = sorted({t for rows in p_themes.values() for t, _, _ in rows} | {t for ts in f_themes.values() for t in ts})
+    named += [(t, t, "") for t in extra if t not in seen]
+    claims = [f for f in findings if f["kind"] == "claim"]
+    figures = [f for f in findings if f["kind"] == "figure"]
+    assignments = {pid: [ThemeScore(t, s, r) for t, s, r in rows] for pid, rows in p_themes.items()}
+    inputs = ThemeInputs(
+        groups=group_findings(claims) if len(claims) > 1 else [],
+        conflicts=figure_conflicts(figures) if len(figures) > 1 else [],
+        related=related_themes(assignments),
+    )
+    return build_model(store.documents(), store.passages(), findings, f_themes, p_themes, named, inputs)
+
+
+def _passages_by_doc(store: Store) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for p in store.passages():
+        out.setdefault(p.doc_id, []).append(p)
+    return out
+
+
+def _kind(findings: Sequence[FindingView], kind: str) -> list[FindingView]:
+    return [v for v in findings if v.kind == kind]
+
+
+def _environment(override: Path | None) -> Environment:
+    loaders = [FileSystemLoader(str(override))] if override is not None else []
+    loaders.append(FileSystemLoader(str(templates_dir())))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["url"] = lambda value: quote(str(value), safe="/#-._~")
+    env.filters["number"] = _number
+    env.globals["kind_labels"] = KIND_LABELS
+    env.globals["kinds"] = FINDING_KINDS
+    return env
+
+
+def _number(value: Any) -> str:
+    """A sortable plain number for data attributes: no exponent, no trailing zeros."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return ""
+    text = f"{number:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _source(env: Environment, name: str) -> str:
+    try:
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    except TemplateNotFound as exc:
+        raise SiteError(f"asset {name} not found among the templates") from exc
+    return source
+
+
+def _search_data(model: SiteModel) -> str:
+    """Findings as compact rows for the in-browser search."""
+    labels = {t.id: t.label for t in model.themes}
+    rows = []
+    for v in model.findings:
+        detail = ""
+        if v.kind == "figure":
+            detail = " ".join(str(v.data.get(k) or "") for k in ("surface", "measure", "period")).strip()
+        elif v.kind == "recommendation":
+            detail = f"{v.body} to {v.target}"
+        elif v.kind == "quote":
+            detail = " ".join(str(v.data.get(k) or "") for k in ("speaker", "role")).strip()
+        elif v.kind == "claim":
+            detail = str(v.data.get("attributed_to") or "")
+        rows.append([v.kind, v.text, detail, v.doc.body, v.doc.title, v.page, quote(v.href, safe="/#-._~"), list(v.themes)])
+    payload: Mapping[str, Any] = {
+        "fields": ["kind", "text", "detail", "body", "title", "page", "href", "themes"],
+        "themes": [[t.id, labels[t.id]] for t in model.themes],
+        "rows": rows,
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _write(out_dir: Path, files: Mapping[str, str]) -> None:
+    """Write every file, then remove what an earlier build wrote and this one did not."""
+    root = out_dir.resolve()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        manifest = root / MANIFEST
+        old = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
+        for rel in sorted(files):
+            path = _inside(root, rel)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = files[rel].encode("utf-8")
+            if not path.is_file() or path.read_bytes() != data:
+                path.write_bytes(data)
+        for rel in old:
+            if rel and rel not in files:
+                path = _inside(root, rel)
+                if path.is_file():
+                    path.unlink()
+        manifest.write_text("".join(f"{rel}\n" for rel in sorted(files)), encoding="utf-8")
+    except OSError as exc:
+        raise SiteError(f"cannot write the site to {out_dir}: {exc.strerror or exc}") from exc
+
+
+def _inside(root: Path, rel: str) -> Path:
+    path = (root / rel).resolve()
+    if root not in path.parents:
+        raise SiteError(f"refusing to write {rel!r} outside {root}")
+    return path
+
+
+__all__ = ["BuildReport", "SiteError", "build_site", "file_stem"]

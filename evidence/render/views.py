@@ -1,0 +1,483 @@
+"""View-models: the store's rows shaped into what each page shows.
+
+Everything here is plain data, sorted on stable keys, so the templates stay
+free of logic and the same store always yields the same site. Links are
+written relative to the site root ("docs/x.html#p3"); templates prefix the
+page's way back to the root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import FINDING_KINDS, Passage
+from ..passages import slugify
+from ..store import DocumentRecord
+from .marks import Run, kinds_present, runs
+
+UNATTRIBUTED = "Unattributed"
+NO_TARGET = "No addressee stated"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,120}$")
+#: How figures are ranked for a theme's headline: money first, then rates.
+_HEADLINE_ORDER = {"money": 0, "percent": 1, "ratio": 2, "count": 3, "duration": 4}
+#: The coverage matrix shows this many bodies; the rest are summed in one row.
+MATRIX_ROWS = 30
+SHADE_LEVELS = 4
+
+
+def file_stem(identifier: str) -> str:
+    """A file name for an id: the id itself when it is safe, else a slug plus hash.
+
+    Ids come from the store, which takes them from file names; a hostile or
+    odd id must never steer a write outside the site folder.
+    """
+    if _SAFE_NAME.match(identifier):
+        return identifier
+    digest = hashlib.sha1(identifier.encode("utf-8")).hexdigest()[:8]
+    return f"{slugify(identifier, max_length=40)}-{digest}"
+
+
+@dataclass(frozen=True)
+class DocView:
+    """A document as pages cite it."""
+
+    doc_id: str
+    href: str
+    title: str
+    org: str | None
+    org_href: str | None
+    doc_type: str | None
+    date: str | None
+    year: int | None
+    ref: str | None
+    path: str
+    format: str
+    pages: int | None
+
+    @property
+    def body(self) -> str:
+        return self.org or UNATTRIBUTED
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One finding with its source document and the link to its passage."""
+
+    id: str
+    kind: str
+    text: str
+    doc: DocView
+    passage_id: str
+    page: int | None
+    href: str
+    data: Mapping[str, Any]
+    themes: tuple[str, ...]
+    #: Position in the store's document order (document, passage, offset).
+    order: int = 0
+
+    @property
+    def body(self) -> str:
+        """Who says it: the named actor of a recommendation, else the document's body."""
+        actor = self.data.get("actor") if self.kind == "recommendation" else None
+        return str(actor) if actor else self.doc.body
+
+    @property
+    def target(self) -> str:
+        value = self.data.get("target")
+        return str(value) if value else NO_TARGET
+
+    @property
+    def cite(self) -> str:
+        """A short citation: body, title, page."""
+        page = f", p. {self.page}" if self.page else ""
+        return f"{self.doc.body}, {self.doc.title}{page}"
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    name: str
+    slug: str
+    href: str
+
+
+@dataclass
+class Group:
+    """A titled list of findings: recommendations to one body, or echoed claims."""
+
+    title: str
+    items: list[FindingView]
+    sources: int = 0
+    href: str | None = None
+
+
+@dataclass
+class ThemeView:
+    id: str
+    label: str
+    description: str
+    href: str
+    passages: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    sources: list[tuple[DocView, int]] = field(default_factory=list)
+    bodies: list[tuple[str, str | None, int]] = field(default_factory=list)
+    headline: list[FindingView] = field(default_factory=list)
+    figures: list[FindingView] = field(default_factory=list)
+    recommendations: list[Group] = field(default_factory=list)
+    echoed: list[Group] = field(default_factory=list)
+    claims: list[FindingView] = field(default_factory=list)
+    quotes: list[FindingView] = field(default_factory=list)
+    conflicts: list[tuple[FindingView, FindingView]] = field(default_factory=list)
+    related: list[tuple["ThemeView", float]] = field(default_factory=list)
+
+    @property
+    def findings(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class OrgView:
+    ref: OrgRef
+    documents: list[DocView] = field(default_factory=list)
+    makes: list[Group] = field(default_factory=list)
+    receives: list[Group] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PassageView:
+    passage: Passage
+    runs: list[Run]
+    kinds: tuple[str, ...]
+    findings: list[FindingView]
+    themes: tuple[str, ...]
+
+
+@dataclass
+class Matrix:
+    """Passages per (body, theme): which body says how much about what."""
+
+    themes: list[ThemeView]
+    rows: list[tuple[str, str | None, list[tuple[int, int]], int]]
+    maximum: int
+
+
+@dataclass
+class Corpus:
+    documents: int
+    passages: int
+    counts: dict[str, int]
+    by_type: list[tuple[str, int]]
+    by_org: list[tuple[str, str | None, int]]
+    first_date: str | None
+    last_date: str | None
+    undated: int
+
+
+@dataclass
+class ThemeInputs:
+    """What the themes library says across sources; computed once per build."""
+
+    groups: list[list[str]] = field(default_factory=list)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
+    related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
+
+@dataclass
+class SiteModel:
+    docs: list[DocView]
+    findings: list[FindingView]
+    themes: list[ThemeView]
+    orgs: list[OrgView]
+    corpus: Corpus
+    matrix: Matrix
+    passage_themes: dict[str, tuple[str, ...]]
+
+    @property
+    def theme_map(self) -> dict[str, ThemeView]:
+        return {t.id: t for t in self.themes}
+
+    @property
+    def theme_labels(self) -> dict[str, str]:
+        return {t.id: t.label for t in self.themes}
+
+    @property
+    def theme_options(self) -> list[tuple[str, str]]:
+        """(id, label) pairs for filter menus."""
+        return [(t.id, t.label) for t in self.themes]
+
+
+def org_refs(names: Iterable[str]) -> dict[str, OrgRef]:
+    """A stable, collision-free slug per organisation name."""
+    refs: dict[str, OrgRef] = {}
+    used: set[str] = set()
+    for name in sorted(set(names)):
+        base = slugify(name)
+        slug, n = base, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        refs[name] = OrgRef(name, slug, f"orgs/{slug}.html")
+    return refs
+
+
+def build_model(
+    documents: Sequence[DocumentRecord],
+    passages: Sequence[Passage],
+    findings: Sequence[Mapping[str, Any]],
+    finding_themes: Mapping[str, Sequence[str]],
+    passage_themes: Mapping[str, Sequence[tuple[str, float, str]]],
+    taxonomy_themes: Sequence[tuple[str, str, str]],
+    inputs: ThemeInputs,
+) -> SiteModel:
+    """Assemble every cross-page view; ``taxonomy_themes`` is (id, label, description)."""
+    names = {d.metadata.org for d in documents if d.metadata.org}
+    for f in findings:
+        if f["kind"] == "recommendation":
+            names.update(str(f[k]) for k in ("actor", "target") if f.get(k))
+    orgs = org_refs(names)
+
+    docs: dict[str, DocView] = {}
+    for d in documents:
+        org = d.metadata.org
+        docs[d.doc_id] = DocView(
+            doc_id=d.doc_id,
+            href=f"docs/{file_stem(d.doc_id)}.html",
+            title=d.title,
+            org=org,
+            org_href=orgs[org].href if org else None,
+            doc_type=d.metadata.doc_type,
+            date=d.metadata.date,
+            year=d.year,
+            ref=d.metadata.ref,
+            path=d.path,
+            format=d.format,
+            pages=d.pages,
+        )
+    views = [
+        FindingView(
+            id=str(f["id"]),
+            kind=str(f["kind"]),
+            text=str(f["text"]),
+            doc=docs[f["doc_id"]],
+            passage_id=str(f["passage_id"]),
+            page=f.get("page"),
+            href=f"{docs[f['doc_id']].href}#{f['passage_id']}",
+            data=f,
+            themes=tuple(finding_themes.get(str(f["id"]), ())),
+            order=n,
+        )
+        for n, f in enumerate(findings)
+        if f["doc_id"] in docs
+    ]
+    by_id = {v.id: v for v in views}
+    p_doc = {p.passage_id: p.doc_id for p in passages}
+    p_themes = {pid: tuple(t for t, _, _ in rows) for pid, rows in passage_themes.items() if pid in p_doc}
+
+    themes = [
+        _theme_view(tid, label, desc, views, by_id, p_doc, p_themes, docs, orgs, inputs)
+        for tid, label, desc in taxonomy_themes
+    ]
+    known = {t.id: t for t in themes}
+    for theme in themes:
+        theme.related = [(known[other], score) for other, score in inputs.related.get(theme.id, []) if other in known]
+
+    return SiteModel(
+        docs=sorted(docs.values(), key=lambda d: (d.title.lower(), d.doc_id)),
+        findings=views,
+        themes=themes,
+        orgs=_org_views(orgs, docs, views),
+        corpus=_corpus(list(docs.values()), len(passages), views),
+        matrix=_matrix(themes, docs, p_doc, p_themes, orgs),
+        passage_themes=p_themes,
+    )
+
+
+def _theme_view(
+    tid: str,
+    label: str,
+    description: str,
+    views: Sequence[FindingView],
+    by_id: Mapping[str, FindingView],
+    p_doc: Mapping[str, str],
+    p_themes: Mapping[str, tuple[str, ...]],
+    docs: Mapping[str, DocView],
+    orgs: Mapping[str, OrgRef],
+    inputs: ThemeInputs,
+) -> ThemeView:
+    theme = ThemeView(tid, label, description, f"themes/{file_stem(tid)}.html")
+    mine = [v for v in views if tid in v.themes]
+    theme.counts = {kind: sum(1 for v in mine if v.kind == kind) for kind in FINDING_KINDS}
+    per_doc: Counter[str] = Counter(p_doc[pid] for pid, ts in p_themes.items() if tid in ts)
+    theme.passages = sum(per_doc.values())
+    theme.sources = sorted(((docs[d], n) for d, n in per_doc.items()), key=lambda x: (-x[1], x[0].title.lower(), x[0].doc_id))
+    per_body: Counter[str] = Counter()
+    for doc_id, n in per_doc.items():
+        per_body[docs[doc_id].body] += n
+    theme.bodies = [
+        (name, orgs[name].href if name in orgs else None, n)
+        for name, n in sorted(per_body.items(), key=lambda x: (-x[1], x[0]))
+    ]
+    theme.figures = sorted((v for v in mine if v.kind == "figure"), key=_source_order)
+    theme.headline = _headline(theme.figures)
+    theme.recommendations = _by_target([v for v in mine if v.kind == "recommendation"], orgs)
+    claims = [v for v in mine if v.kind == "claim"]
+    claim_ids = {v.id for v in claims}
+    grouped: set[str] = set()
+    for ids in inputs.groups:
+        members = [by_id[i] for i in ids if i in claim_ids]
+        sources = len({m.doc.doc_id for m in members})
+        if sources >= 2:
+            members.sort(key=_source_order)
+            theme.echoed.append(Group(members[0].text, members, sources))
+            grouped.update(m.id for m in members)
+    theme.echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
+    theme.claims = sorted((v for v in claims if v.id not in grouped), key=_source_order)
+    theme.quotes = sorted((v for v in mine if v.kind == "quote"), key=_source_order)
+    mine_ids = {v.id for v in mine}
+    theme.conflicts = [
+        (by_id[a], by_id[b]) for a, b in inputs.conflicts if a in by_id and b in by_id and (a in mine_ids or b in mine_ids)
+    ]
+    return theme
+
+
+def _source_order(v: FindingView) -> tuple[str, str, int]:
+    return (v.doc.body.lower(), v.doc.title.lower(), v.order)
+
+
+def _headline(figures: Sequence[FindingView], limit: int = 3) -> list[FindingView]:
+    """The biggest sums first, then rates; one per document so no single source dominates."""
+    ranked = sorted(
+        figures,
+        key=lambda v: (
+            _HEADLINE_ORDER.get(str(v.data.get("figure_kind")), 9),
+            -float(v.data.get("value") or 0.0),
+            v.id,
+        ),
+    )
+    out: list[FindingView] = []
+    seen: set[str] = set()
+    for v in ranked:
+        if v.doc.doc_id not in seen:
+            out.append(v)
+            seen.add(v.doc.doc_id)
+        if len(out) == limit:
+            break
+    return out
+
+
+def _by_target(recs: Sequence[FindingView], orgs: Mapping[str, OrgRef]) -> list[Group]:
+    groups: dict[str, list[FindingView]] = defaultdict(list)
+    for v in recs:
+        groups[v.target].append(v)
+    out = [
+        Group(name, sorted(items, key=_source_order), len({i.doc.doc_id for i in items}), orgs[name].href if name in orgs else None)
+        for name, items in groups.items()
+    ]
+    out.sort(key=lambda g: (g.title == NO_TARGET, -len(g.items), g.title.lower()))
+    return out
+
+
+def _by_actor(recs: Sequence[FindingView], orgs: Mapping[str, OrgRef]) -> list[Group]:
+    groups: dict[str, list[FindingView]] = defaultdict(list)
+    for v in recs:
+        groups[v.body].append(v)
+    out = [
+        Group(name, sorted(items, key=_source_order), len({i.doc.doc_id for i in items}), orgs[name].href if name in orgs else None)
+        for name, items in groups.items()
+    ]
+    out.sort(key=lambda g: (-len(g.items), g.title.lower()))
+    return out
+
+
+def _org_views(orgs: Mapping[str, OrgRef], docs: Mapping[str, DocView], views: Sequence[FindingView]) -> list[OrgView]:
+    out = {name: OrgView(ref) for name, ref in orgs.items()}
+    for doc in sorted(docs.values(), key=lambda d: (d.date or "", d.title.lower(), d.doc_id)):
+        if doc.org:
+            out[doc.org].documents.append(doc)
+    recs = [v for v in views if v.kind == "recommendation"]
+    makes: dict[str, list[FindingView]] = defaultdict(list)
+    receives: dict[str, list[FindingView]] = defaultdict(list)
+    for v in recs:
+        if v.body in out:
+            makes[v.body].append(v)
+        target = v.data.get("target")
+        if target and str(target) in out:
+            receives[str(target)].append(v)
+    for name, view in out.items():
+        view.makes = _by_target(makes.get(name, []), orgs)
+        view.receives = _by_actor(receives.get(name, []), orgs)
+    return [out[name] for name in sorted(out, key=lambda n: (n.lower(), n))]
+
+
+def _corpus(docs: Sequence[DocView], passages: int, views: Sequence[FindingView]) -> Corpus:
+    types = Counter(d.doc_type or "not stated" for d in docs)
+    bodies = Counter(d.body for d in docs)
+    hrefs = {d.body: d.org_href for d in docs}
+    dates = sorted(d.date for d in docs if d.date)
+    return Corpus(
+        documents=len(docs),
+        passages=passages,
+        counts={kind: sum(1 for v in views if v.kind == kind) for kind in FINDING_KINDS},
+        by_type=sorted(types.items(), key=lambda x: (-x[1], x[0])),
+        by_org=[(name, hrefs[name], n) for name, n in sorted(bodies.items(), key=lambda x: (-x[1], x[0].lower()))],
+        first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+        undated=sum(1 for d in docs if not d.date),
+    )
+
+
+def _matrix(
+    themes: Sequence[ThemeView],
+    docs: Mapping[str, DocView],
+    p_doc: Mapping[str, str],
+    p_themes: Mapping[str, tuple[str, ...]],
+    orgs: Mapping[str, OrgRef],
+) -> Matrix:
+    cells: dict[str, Counter[str]] = defaultdict(Counter)
+    for pid, ts in p_themes.items():
+        body = docs[p_doc[pid]].body
+        cells[body].update(ts)
+    ranked = sorted(cells.items(), key=lambda x: (-sum(x[1].values()), x[0].lower()))
+    shown, rest = ranked[:MATRIX_ROWS], ranked[MATRIX_ROWS:]
+    rows_raw: list[tuple[str, str | None, Counter[str]]] = [
+        (name, orgs[name].href if name in orgs else None, counts) for name, counts in shown
+    ]
+    if rest:
+        merged: Counter[str] = Counter()
+        for _, counts in rest:
+            merged.update(counts)
+        rows_raw.append((f"{len(rest)} other bodies", None, merged))
+    maximum = max((n for _, _, c in rows_raw for n in c.values()), default=0)
+    rows = [
+        (name, href, [(c.get(t.id, 0), shade(c.get(t.id, 0), maximum)) for t in themes], sum(c.values()))
+        for name, href, c in rows_raw
+    ]
+    return Matrix(list(themes), rows, maximum)
+
+
+def shade(value: int, maximum: int) -> int:
+    """0 for nothing, else 1..SHADE_LEVELS by share of the largest cell."""
+    if value <= 0 or maximum <= 0:
+        return 0
+    return min(SHADE_LEVELS, 1 + (SHADE_LEVELS * value - 1) // maximum)
+
+
+def passage_views(
+    passages: Sequence[Passage],
+    findings: Sequence[FindingView],
+    p_themes: Mapping[str, tuple[str, ...]],
+) -> list[PassageView]:
+    """One document's passages with their inline marks, in reading order."""
+    by_passage: dict[str, list[FindingView]] = defaultdict(list)
+    for v in findings:
+        by_passage[v.passage_id].append(v)
+    out = []
+    for p in passages:
+        found = sorted(by_passage.get(p.passage_id, []), key=lambda v: (v.data.get("start", 0), v.id))
+        marked = runs(p.text, [(int(v.data.get("start", 0)), int(v.data.get("end", 0)), v.kind, v.id) for v in found])
+        out.append(PassageView(p, marked, kinds_present(marked), found, p_themes.get(p.passage_id, ())))
+    return out

@@ -1,0 +1,250 @@
+"""The briefing site in a real headless Chromium, used as an analyst would use it.
+
+Needs Debian's chromium and the Python playwright package (see
+install_browser.sh). Where they are missing the tests skip, unless
+EVIDENCE_REQUIRE_BROWSER=1 (CI sets it), when they fail instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from site_fixture import make_store  # noqa: E402
+
+from evidence.render import build_site  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+OUTPUT = Path(__file__).resolve().parents[1] / "output" / "e2e"
+
+
+def _need_browser() -> None:
+    missing = []
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright package")
+    if not CHROMIUM.exists():
+        missing.append(str(CHROMIUM))
+    if missing:
+        message = f"browser tests need {' and '.join(missing)}: run tests/e2e/install_browser.sh"
+        if os.environ.get("EVIDENCE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = OUTPUT / "site"
+    if out.exists():
+        shutil.rmtree(out)
+    store = make_store(tmp_path_factory.mktemp("e2e-index"))
+    try:
+        report = build_site(store, out)
+    finally:
+        store.close()
+    assert report.broken == ()
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Watch:
+    """Collects dialogs, page errors, console errors and requests off the site."""
+
+    def __init__(self, page: object, allowed_prefix: str) -> None:
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        page.on("dialog", self._dialog)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        # A missing resource shows as a console error too; responses below say which.
+        page.on("console", lambda msg: self.errors.append(msg.text)
+                if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
+        # Browsers ask a server for /favicon.ico unprompted; the site links no icon.
+        page.on("response", lambda res: self.errors.append(f"{res.status} {res.url}")
+                if res.status >= 400 and not res.url.endswith("/favicon.ico") else None)
+        page.on("request", lambda req: None if req.url.startswith(allowed_prefix) else self.outside.append(req.url))
+
+    def _dialog(self, dialog: object) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture()
+def page(browser: object, site: Path) -> Iterator[tuple[object, Watch]]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    tab = context.new_page()
+    watch = Watch(tab, site.as_uri())
+    try:
+        yield tab, watch
+    finally:
+        context.close()
+    assert watch.dialogs == []
+    assert watch.errors == []
+    assert watch.outside == []
+
+
+def test_index_to_theme_to_passage(page: tuple[object, Watch], site: Path) -> None:
+    tab, _ = page
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    tab.goto((site / "index.html").as_uri())
+    assert tab.locator("h1").inner_text() == "What the evidence says"
+    assert tab.locator(".matrix caption").inner_text().startswith("Passages on each theme, by body.")
+    tab.screenshot(path=str(OUTPUT / "index.png"), full_page=True)
+
+    tab.get_by_role("link", name="Workforce", exact=True).first.click()
+    assert tab.url == (site / "themes" / "workforce.html").as_uri()
+    assert tab.locator("h1").inner_text() == "Workforce"
+    assert tab.locator("#recs-h + section h3").first.inner_text() == "To DHSC (1)"
+    tab.screenshot(path=str(OUTPUT / "theme-workforce.png"), full_page=True)
+
+    link = tab.locator("section.group", has_text="To NHS England").locator("a.src")
+    assert link.inner_text() == "National Audit Office, Introducing integrated care systems, p.\u00a02"
+    link.click()
+    assert tab.url == (site / "docs" / "nao-ics-review-a1b2c3.html").as_uri() + "#nao-ics-review-a1b2c3-p3"
+    target = tab.locator(":target")
+    assert target.get_attribute("id") == "nao-ics-review-a1b2c3-p3"
+    assert target.inner_text().startswith("We recommend that NHS England publish a costed workforce plan")
+    assert target.evaluate("el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+    assert target.locator("mark.m-recommendation").count() == 1
+
+
+def test_figures_table_filters_and_sorts(page: tuple[object, Watch], site: Path) -> None:
+    tab, _ = page
+    tab.goto((site / "figures.html").as_uri())
+    rows = tab.locator("#figures-table tbody tr")
+    visible = tab.locator("#figures-table tbody tr:visible")
+    assert rows.count() == 4
+    count = tab.locator("[data-count='figures-table']")
+    assert count.inner_text() == "Showing 4 of 4 rows"
+
+    tab.get_by_label("Filter figures").fill("vacancy rate")
+    assert visible.count() == 1
+    assert visible.first.locator("td").first.inner_text() == "9.7%"
+    assert count.inner_text() == "Showing 1 of 4 rows"
+
+    tab.get_by_label("Filter figures").fill("")
+    tab.get_by_label("Kind").select_option("money")
+    assert visible.count() == 1
+    assert visible.first.locator("td").nth(1).inner_text() == "gap in adult social care funding"
+
+    tab.get_by_label("Kind").select_option("")
+    tab.get_by_label("Theme").select_option("workforce")
+    assert visible.count() == 3
+
+    tab.get_by_label("Theme").select_option("")
+    tab.get_by_role("button", name="Value").click()
+    firsts = tab.locator("#figures-table tbody tr td:first-child").all_inner_texts()
+    assert firsts == ["9.7%", "around 110,000 (around)", "132,000", "£1.5 billion"]
+    tab.get_by_role("button", name="Value").click()
+    firsts = tab.locator("#figures-table tbody tr td:first-child").all_inner_texts()
+    assert firsts == ["£1.5 billion", "132,000", "around 110,000 (around)", "9.7%"]
+    assert tab.locator("#figures-table th").first.get_attribute("aria-sort") == "descending"
+
+
+def test_search_capital_regime(page: tuple[object, Watch], site: Path) -> None:
+    tab, _ = page
+    tab.goto((site / "search.html").as_uri())
+    tab.get_by_label("Words").fill("capital regime")
+    results = tab.locator("#results li")
+    assert results.count() == 2
+    assert tab.locator("#search-count").inner_text() == "2 findings match."
+    texts = results.locator("q").all_inner_texts()
+    assert texts == [
+        "The capital regime makes it hard for systems to invest in buildings and equipment.",
+        "The government should reform the capital regime so systems can plan beyond one year.",
+    ]
+    tab.get_by_label("Kind").select_option("recommendation")
+    assert results.count() == 1
+    results.first.locator("a.src").click()
+    assert tab.url.endswith("/docs/nhs-providers-ev-d4e5f6.html#nhs-providers-ev-d4e5f6-p3")
+    assert tab.locator(":target").get_attribute("id") == "nhs-providers-ev-d4e5f6-p3"
+
+
+def test_hostile_document_executes_nothing(page: tuple[object, Watch], site: Path) -> None:
+    tab, watch = page
+    for rel in ("docs/hostile-submission-ffffff.html", "themes/workforce.html", "orgs/b-onmouseover-alert-4-mischief-ltd-b.html", "index.html"):
+        tab.goto((site / rel).as_uri())
+        assert tab.locator("script").count() == 1
+        assert tab.evaluate("document.querySelectorAll('[onerror],[onmouseover],img,textarea,b').length") == 0
+        assert tab.evaluate("document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
+    tab.goto((site / "docs/hostile-submission-ffffff.html").as_uri())
+    assert tab.locator("h1").inner_text() == '<script>alert("title")</script>'
+    text = tab.locator("#hostile-submission-ffffff-p1 p").inner_text()
+    assert text.startswith('Read this <script>alert(1)</script> and <img src=x onerror="alert(2)"> now.')
+    assert '</textarea><b>bold</b> "quoted" & done.' in text
+
+    tab.goto((site / "search.html").as_uri())
+    tab.get_by_label("Words").fill("alert")
+    assert tab.locator("#results li").count() == 1
+    assert tab.locator("#results li q").inner_text() == "<script>alert(1)</script>"
+    assert tab.evaluate("document.querySelectorAll('#results script, #results img').length") == 0
+    assert watch.dialogs == []
+
+
+def test_reads_with_scripts_off(browser: object, site: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    try:
+        tab.goto((site / "figures.html").as_uri())
+        assert tab.locator("#figures-table tbody tr:visible").count() == 4
+        assert tab.locator(".controls").is_hidden()
+        tab.goto((site / "search.html").as_uri())
+        assert "Search needs JavaScript." in tab.locator("main").inner_text()
+    finally:
+        context.close()
+
+
+def test_served_over_http_and_on_a_phone(browser: object, site: Path) -> None:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    watch = Watch(tab, base)
+    try:
+        tab.goto(base + "search.html")
+        tab.get_by_label("Words").fill("vacancies")
+        assert tab.locator("#results li").count() == 3
+        tab.goto(base + "themes/workforce.html")
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390
+        tab.screenshot(path=str(OUTPUT / "theme-workforce-phone.png"), full_page=True)
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    assert watch.dialogs == [] and watch.errors == [] and watch.outside == []
