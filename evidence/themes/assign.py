@@ -44,15 +44,19 @@ def assign_themes(
     """
     ordered = sorted(passages, key=lambda item: item[0])
     matcher = matcher_for(taxonomy)
-    word_lists = [stems(text) for _, text in ordered]
     result: dict[str, list[ThemeScore]] = {}
     labels: list[frozenset[str]] = []
-    for (pid, _), words in zip(ordered, word_lists):
-        hits = matcher.assigned(words)
+    # What the model sees: each passage's words minus its seed terms, so it
+    # must learn the company the seeds keep rather than the seeds again.
+    contexts: list[list[str]] = []
+    for pid, text in ordered:
+        context: list[str] = []
+        hits = matcher.assigned(stems(text), context)
         result[pid] = [ThemeScore(theme, hit.score, hit.reason) for theme, hit in hits.items()]
         labels.append(frozenset(hits))
+        contexts.append(context)
     if use_model and ordered:
-        _extend_with_model(ordered, word_lists, labels, taxonomy, result, seed, threshold)
+        _extend_with_model(ordered, contexts, labels, taxonomy, result, seed, threshold)
     order = {theme_id: i for i, theme_id in enumerate(taxonomy.ids)}
     for scores in result.values():
         scores.sort(key=lambda s: (-s.score, order[s.theme]))
@@ -61,7 +65,7 @@ def assign_themes(
 
 def _extend_with_model(
     ordered: Sequence[tuple[str, str]],
-    word_lists: list[list[str]],
+    contexts: list[list[str]],
     labels: list[frozenset[str]],
     taxonomy: Taxonomy,
     result: dict[str, list[ThemeScore]],
@@ -73,7 +77,7 @@ def _extend_with_model(
     from .model import DEFAULT_THRESHOLD, MIN_CONTENT_WORDS, content_words, predict_probabilities
 
     cut = DEFAULT_THRESHOLD if threshold is None else threshold
-    docs = [content_words(words) for words in word_lists]
+    docs = [content_words(words) for words in contexts]
     probabilities = predict_probabilities(docs, labels, taxonomy.ids, seed=seed)
     for theme, column in probabilities.items():
         for row in (column >= cut).nonzero()[0]:
@@ -86,12 +90,14 @@ def _extend_with_model(
 def finding_themes(sentence: str, passage_themes: list[ThemeScore], taxonomy: Taxonomy) -> list[str]:
     """A finding's theme ids: its passage's, unless its own sentence is clearly narrower.
 
-    Narrower means the sentence's own seed terms assign some but not all of
-    the passage's themes; then only those are kept. A sentence with no seed
-    terms of its own says nothing narrower, so it keeps the passage's themes.
+    Narrower means the sentence's own seed terms (strong or weak: naming a
+    theme is enough here, the passage already carries it) touch some but not
+    all of the passage's themes; then only those are kept. A sentence with no
+    seed terms of its own says nothing narrower, so it keeps the passage's
+    themes.
     """
     passage_ids = [s.theme for s in passage_themes]
-    own = set(matcher_for(taxonomy).assigned(stems(sentence)))
+    own = set(matcher_for(taxonomy).match_stems(stems(sentence)))
     narrower = [t for t in passage_ids if t in own]
     if narrower and len(narrower) < len(passage_ids):
         return narrower

@@ -83,7 +83,7 @@ def predict_probabilities(
         positives = int(target.sum())
         if positives < MIN_POSITIVES or len(train_rows) - positives < MIN_POSITIVES:
             continue
-        model = LogisticRegression(C=4.0, solver="liblinear", random_state=seed, max_iter=200)
+        model = LogisticRegression(C=4.0, solver="liblinear", random_state=seed, max_iter=200, class_weight="balanced")
         model.fit(train, target)
         result[theme] = model.predict_proba(matrix)[:, 1]
     return result

@@ -65,8 +65,12 @@ class SeedMatcher:
         self._index = index
         self.theme_ids: tuple[str, ...] = taxonomy.ids
 
-    def match_stems(self, words: Sequence[str]) -> dict[str, SeedHit]:
-        """Theme id -> what matched, for every theme with any match (assigned or not)."""
+    def match_stems(self, words: Sequence[str], rest: list[str] | None = None) -> dict[str, SeedHit]:
+        """Theme id -> what matched, for every theme with any match (assigned or not).
+
+        With ``rest``, the words outside every matched term are appended to
+        it: the context the model learns from, without the seeds themselves.
+        """
         found: dict[str, SeedHit] = {}
         index = self._index
         i = 0
@@ -74,6 +78,8 @@ class SeedMatcher:
         while i < n:
             candidates = index.get(words[i])
             if candidates is None:
+                if rest is not None:
+                    rest.append(words[i])
                 i += 1
                 continue
             step = 1
@@ -88,6 +94,9 @@ class SeedMatcher:
                         hit.hits += 1
                     step = size
                     break
+            else:
+                if rest is not None:
+                    rest.append(words[i])
             i += step
         return found
 
@@ -95,9 +104,9 @@ class SeedMatcher:
         """Like :meth:`match_stems`, from raw text."""
         return self.match_stems(stems(text))
 
-    def assigned(self, words: Sequence[str]) -> dict[str, SeedHit]:
-        """Only the themes the seed terms assign."""
-        return {k: v for k, v in self.match_stems(words).items() if v.assigned}
+    def assigned(self, words: Sequence[str], rest: list[str] | None = None) -> dict[str, SeedHit]:
+        """Only the themes the seed terms assign (``rest`` as in :meth:`match_stems`)."""
+        return {k: v for k, v in self.match_stems(words, rest).items() if v.assigned}
 
 
 @lru_cache(maxsize=8)
