@@ -1,0 +1,347 @@
+"""Metadata heuristics on realistic openings, and the inquiry CSV loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evidence.errors import MetadataError
+from evidence.metadata import find_date, guess_metadata, load_metadata_csv, normalise_date
+from evidence.models import Block, Metadata, RawDocument
+
+
+def _doc(*blocks: tuple[str, str] | str, declared: Metadata | None = None, fmt: str = "txt") -> RawDocument:
+    built = [Block("paragraph", b) if isinstance(b, str) else Block(b[0], b[1], level=1) for b in blocks]  # type: ignore[arg-type]
+    return RawDocument(blocks=built, format=fmt, declared=declared or Metadata())
+
+
+# ------------------------------------------------------------------ dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 March 2023", "2023-03-03"),
+        ("21st July 2022", "2022-07-21"),
+        ("July 21, 2022", "2022-07-21"),
+        ("14/02/2023", "2023-02-14"),
+        ("14.03.2024, 06:30", "2024-03-14"),
+        ("2023-06-06T00:01:00+01:00", "2023-06-06"),
+        ("January 2023", "2023-01"),
+        ("Sept 2021", "2021-09"),
+        ("2023-04", "2023-04"),
+        ("2023", "2023"),
+        ("31/02/2023", None),
+        ("1850", None),
+        ("next spring", None),
+        ("", None),
+    ],
+)
+def test_normalise_date(text: str, expected: str | None) -> None:
+    assert normalise_date(text) == expected
+
+
+def test_find_date_prefers_labelled_then_declared_then_dateline() -> None:
+    head = ["Report title", "We reviewed guidance published between January 2021 and July 2022.", "Last reviewed 21 July 2022"]
+    assert find_date(head) == "2022-07-21"
+    assert find_date(["Report title", "Some text"], declared="2023-05-02") == "2023-05-02"
+    assert find_date(["Report title", "Long read \u00b7 The Fund \u00b7 3 July 2024"]) == "2024-07-03"
+    assert find_date(["Report title", "In March 2023 the board met eleven times to discuss the budget and plans."]) is None
+    assert find_date(["Fifth Report of the Committee (HC 1187, 2022\u201323)"]) == "2023"
+    assert find_date(["Title", "Body."], tail=["Royal College, London", "November 2022"]) == "2022-11"
+
+
+def test_find_date_published_beats_printed() -> None:
+    head = [
+        "Report, together with formal minutes. Ordered by the House of Commons to be printed 29 March 2023.",
+        "HC 1187. Published on 5 April 2023 by authority of the House of Commons.",
+    ]
+    assert find_date(head) == "2023-04-05"
+
+
+# ------------------------------------------------------------------ guesses
+
+
+def test_written_evidence_txt() -> None:
+    raw = _doc(
+        ("heading", "Written evidence submitted by The Nuffield Trust (ICS0048)"),
+        "Health and Social Care Committee inquiry: Integrated care systems \u2013 autonomy and accountability",
+        "Submitted: 14 November 2022",
+        ("heading", "1. Summary"),
+        "1.1 The Nuffield Trust is an independent health think tank.",
+    )
+    assert guess_metadata(raw, Path("nuffield.txt")) == Metadata(
+        title="Written evidence submitted by The Nuffield Trust (ICS0048)",
+        org="The Nuffield Trust",
+        doc_type="written evidence",
+        date="2022-11-14",
+        ref="ICS0048",
+    )
+
+
+def test_submission_from_with_reference_line() -> None:
+    raw = _doc(
+        "Submission from Example Community Interest Company.",
+        "Reference: EXA0123",
+        "Date: 14/02/2023",
+        "We are a social enterprise running community services.",
+    )
+    assert guess_metadata(raw, Path("sub.txt")) == Metadata(
+        title="Submission from Example Community Interest Company.",
+        org="Example Community Interest Company",
+        doc_type="written evidence",
+        date="2023-02-14",
+        ref="EXA0123",
+    )
+
+
+def test_reference_from_file_name() -> None:
+    raw = _doc("Our response to the inquiry.", "We welcome the chance to respond.")
+    assert guess_metadata(raw, Path("ICS0131.pdf")).ref == "ICS0131"
+
+
+def test_press_release_html() -> None:
+    raw = _doc(
+        "Press release",
+        ("heading", "Three in four local partners back integrated care systems, survey finds"),
+        "6 June 2023 \u00b7 Embargoed until 00:01 on Tuesday 6 June",
+        "More than three-quarters (76%) of stakeholders said they supported ICSs.",
+        ("heading", "Notes to editors"),
+        "The NHS Confederation is the membership body that brings together organisations across the whole health and care system.",
+        declared=Metadata(
+            title="Three in four local partners back integrated care systems, survey finds | NHS Confederation",
+            org="NHS Confederation",
+            date="2023-06-06",
+        ),
+        fmt="html",
+    )
+    assert guess_metadata(raw, Path("pr.html")) == Metadata(
+        title="Three in four local partners back integrated care systems, survey finds",
+        org="The NHS Confederation",
+        doc_type="press release",
+        date="2023-06-06",
+        ref=None,
+    )
+
+
+def test_press_release_about_boilerplate() -> None:
+    body = [f"Paragraph {n} of the release, with figures and quotes." for n in range(40)]
+    raw = _doc(
+        ("heading", "Health charity calls for prevention fund"),
+        "For immediate release",
+        *body,
+        ("heading", "About the Example Health Foundation"),
+        "The Example Health Foundation is an independent charity.",
+        "\u00a9 The Example Health Foundation 2023",
+    )
+    meta = guess_metadata(raw, Path("release.txt"))
+    assert (meta.org, meta.doc_type, meta.title) == (
+        "Example Health Foundation",
+        "press release",
+        "Health charity calls for prevention fund",
+    )
+
+
+def test_copyright_line_names_the_org() -> None:
+    raw = _doc(("heading", "Social care workforce: the facts"), "\u00a9 The King's Fund 2023", "Text of the page.")
+    assert guess_metadata(raw, Path("kf.html")).org == "The King's Fund"
+
+
+def test_audit_report_pdf() -> None:
+    raw = _doc(
+        ("heading", "Introducing Integrated Care Systems: joining up local services to improve health outcomes"),
+        ("heading", "Report by the Comptroller and Auditor General"),
+        "Ordered by the House of Commons to be printed on 12 October 2022",
+        "On 1 July 2022 the Health and Care Act 2022 put 42 integrated care systems on a statutory footing.",
+        declared=Metadata(title="Microsoft Word - NAO_ICS_final.docx", org="jsmith"),
+        fmt="pdf",
+    )
+    assert guess_metadata(raw, Path("nao.pdf")) == Metadata(
+        title="Introducing Integrated Care Systems: joining up local services to improve health outcomes",
+        org="National Audit Office",
+        doc_type="report",
+        date="2022-10-12",
+        ref=None,
+    )
+
+
+def test_committee_report() -> None:
+    raw = _doc(
+        ("heading", "Integrated care systems: freedom to deliver"),
+        "House of Commons Health and Social Care Committee",
+        "Fifth Report of Session 2022\u201323",
+        "HC 1187. Published on 5 April 2023 by authority of the House of Commons.",
+        declared=Metadata(org="Health and Social Care Committee"),
+        fmt="docx",
+    )
+    assert guess_metadata(raw, Path("report.docx")) == Metadata(
+        title="Integrated care systems: freedom to deliver",
+        org="Health and Social Care Committee",
+        doc_type="committee report",
+        date="2023-04-05",
+        ref="HC 1187",
+    )
+
+
+def test_government_response() -> None:
+    raw = _doc(
+        ("heading", "Government response to the Health and Social Care Committee report: Integrated care systems"),
+        "Presented to Parliament by the Secretary of State for Health and Social Care by Command of His Majesty",
+        "July 2023",
+        "CP 912",
+        declared=Metadata(org="Department of Health and Social Care"),
+        fmt="pdf",
+    )
+    meta = guess_metadata(raw, Path("gr.pdf"))
+    assert (meta.doc_type, meta.date, meta.ref, meta.org) == (
+        "government response",
+        "2023-07",
+        "CP 912",
+        "Department of Health and Social Care",
+    )
+
+
+def test_trade_press_article_with_byline() -> None:
+    raw = _doc(
+        ("heading", "ICB chairs warn running cost cuts will 'hollow out' partnership teams"),
+        "By Tom Reddaway, Senior correspondent Published 14.03.2024, 06:30",
+        "Integrated care boards are cutting hundreds of posts.",
+        declared=Metadata(
+            title="ICB chairs warn running cost cuts will 'hollow out' partnership teams - Care Systems Review",
+            org="Tom Reddaway",
+        ),
+        fmt="html",
+    )
+    assert guess_metadata(raw, Path("article.html")) == Metadata(
+        title="ICB chairs warn running cost cuts will 'hollow out' partnership teams",
+        org="Care Systems Review",
+        doc_type="article",
+        date="2024-03-14",
+        ref=None,
+    )
+
+
+def test_blog_with_label_line() -> None:
+    raw = _doc(
+        ("heading", "Primary care networks and the digital front door"),
+        "Blog post \u2022 Daniel Okafor, Senior Analyst \u2022 5 December 2023",
+        "General practice is where most people meet the NHS.",
+        declared=Metadata(org="Daniel Okafor"),
+        fmt="html",
+    )
+    meta = guess_metadata(raw, Path("blog.html"))
+    assert (meta.doc_type, meta.org, meta.date) == ("commentary", None, "2023-12-05")
+
+
+def test_long_read_label_segments_give_the_org() -> None:
+    raw = _doc(
+        ("heading", "Integrated care systems two years on: has the reform delivered?"),
+        "Long read \u00b7 The King's Fund \u00b7 Hannah Blackwood, Senior Fellow, Policy \u00b7 3 July 2024",
+        "When the 42 integrated care systems became statutory bodies, few expected miracles.",
+        fmt="md",
+    )
+    assert guess_metadata(raw, Path("long-read.md")) == Metadata(
+        title="Integrated care systems two years on: has the reform delivered?",
+        org="The King's Fund",
+        doc_type="commentary",
+        date="2024-07-03",
+        ref=None,
+    )
+
+
+def test_letterhead_is_org_not_title() -> None:
+    raw = _doc(
+        ("heading", "WESTMOOR COUNTY COUNCIL"),
+        "Date of meeting: Thursday 9th November 2023",
+        ("heading", "Briefing note on the integrated care system"),
+        "1.1 This note updates members.",
+    )
+    assert guess_metadata(raw, Path("westmoor.txt")) == Metadata(
+        title="Briefing note on the integrated care system",
+        org="WESTMOOR COUNTY COUNCIL",
+        doc_type="report",
+        date="2023-11-09",
+        ref=None,
+    )
+
+
+def test_nothing_to_go_on() -> None:
+    raw = _doc("This text says nothing about itself and runs on for long enough to not be a title line at all.")
+    assert guess_metadata(raw, Path("notes_2023_final.txt")) == Metadata(
+        title="notes 2023 final", org=None, doc_type="other", date=None, ref=None
+    )
+    assert guess_metadata(_doc(), Path("empty.md")) == Metadata(title="empty", doc_type="other")
+
+
+# ------------------------------------------------------------------ CSV
+
+
+def _csv(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "submissions.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_load_metadata_csv(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path,
+        "Filename,Title,Organisation,Document Type,Date,Reference\r\n"
+        'ics0048.txt,Written evidence,"The Nuffield Trust (ICS0048)",Written_Evidence,14/11/2022,ICS0048\r\n'
+        "sub\\nao.pdf,,National Audit Office,report,October 2022,\r\n"
+        ",,,,,\r\n"
+        "blog.html,\"A title, with a comma\",,,,\r\n",
+        encoding="utf-8-sig",
+    )
+    assert load_metadata_csv(path) == {
+        "ics0048.txt": Metadata(
+            title="Written evidence", org="The Nuffield Trust", doc_type="written evidence", date="2022-11-14", ref="ICS0048"
+        ),
+        "sub/nao.pdf": Metadata(org="National Audit Office", doc_type="report", date="2022-10"),
+        "blog.html": Metadata(title="A title, with a comma"),
+    }
+
+
+def test_load_metadata_csv_semicolons_and_synonyms(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "path;submitter;type;code\na.docx;Example College;press release;ABC0001\n")
+    assert load_metadata_csv(path) == {
+        "a.docx": Metadata(org="Example College", doc_type="press release", ref="ABC0001")
+    }
+
+
+def test_csv_without_file_column(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "title,org\nA,B\n")
+    with pytest.raises(MetadataError) as caught:
+        load_metadata_csv(path)
+    assert str(caught.value) == "submissions.csv line 1: no file column (found: title, org)"
+    assert caught.value.hint == "name the column that holds each file's name 'file'"
+
+
+def test_csv_unknown_doc_type(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "file,type\na.txt,report\nb.txt,memo\n")
+    with pytest.raises(MetadataError) as caught:
+        load_metadata_csv(path)
+    assert str(caught.value) == "submissions.csv line 3: unknown document type 'memo'"
+    assert caught.value.hint == (
+        "use one of: report, written evidence, press release, commentary, article, "
+        "committee report, government response, other"
+    )
+
+
+def test_csv_bad_encoding(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "file,org\na.txt,Caf\u00e9 Trust\n", encoding="cp1252")
+    with pytest.raises(MetadataError) as caught:
+        load_metadata_csv(path)
+    assert str(caught.value) == "submissions.csv line 2: not UTF-8 text"
+    assert caught.value.hint == "save the spreadsheet as 'CSV UTF-8' and try again"
+
+
+def test_csv_bad_date_and_duplicates(tmp_path: Path) -> None:
+    with pytest.raises(MetadataError, match=r"^submissions.csv line 2: date 'Spring 2023' not understood$"):
+        load_metadata_csv(_csv(tmp_path, "file,date\na.txt,Spring 2023\n"))
+    with pytest.raises(MetadataError, match=r"^submissions.csv line 3: a.txt is already listed on line 2$"):
+        load_metadata_csv(_csv(tmp_path, "file\na.txt\na.txt\n"))
+    with pytest.raises(MetadataError, match=r"^submissions.csv line 2: the file cell is empty$"):
+        load_metadata_csv(_csv(tmp_path, "file,title\n,Orphan title\n"))
+    with pytest.raises(MetadataError, match=r"^submissions.csv line 1: empty file, no header row$"):
+        load_metadata_csv(_csv(tmp_path, ""))
