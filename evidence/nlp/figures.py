@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -101,9 +101,10 @@ class FigureExtractor:
             "|\\d+)(?:\\.\\d+)?|\\.\\d+"
         )
         self._number_re = re.compile(
-            f"(?P<digits>{digits})|(?i:(?P<words>\\b(?:{article}|{word_alt})(?:{joiner}(?:{word_alt}))*\\b))"
+            f"(?P<digits>{digits})|\\b(?=[A-Za-z])(?i:(?P<words>(?:{article}|{word_alt})(?:{joiner}(?:{word_alt}))*\\b))"
         )
         self._word_split_re = re.compile(r"[A-Za-z]+")
+        self._digit_re = re.compile(r"\d")
         scale_words = _alternation(list(lex.scale_words) + list(lex.spaced_abbreviations))
         glued = _alternation(lex.glued_abbreviations)
         self._scale_re = re.compile(
@@ -114,6 +115,7 @@ class FigureExtractor:
         fraction_alt = _alternation(lex.fractions)
         small_words = _alternation(list(lex.units) + list(lex.teens) + list(lex.tens))
         self._fractions = lex.fractions
+        self._fraction_cues = sorted({word.rstrip("s") for word in lex.fractions if word != "halves"})
         self._fraction_re = re.compile(
             f"(?i:\\b(?:(?P<num>{small_words}|an?){SPACE}*-?{SPACE}*)?(?P<frac>{fraction_alt})\\b"
             f"(?P<scale>(?:{SPACE}+a)?{SPACE}+(?:thousand|million|billion|trillion)\\b)?(?P<of>{SPACE}+of\\b)?)"
@@ -202,7 +204,6 @@ class FigureExtractor:
                     "(?m:^[\\s\u00a0]*\\(?\\d{1,3}(?:\\.\\d{1,3})*[.)](?=\\s))",
                     f"\\b\\d+{ordinal}\\b",
                     "\\b\\d{4}s\\b",
-                    "(?i:\\b(?:https?://|www\\.)\\S+)",
                 ]
             )
         )
@@ -221,12 +222,19 @@ class FigureExtractor:
         )
 
     # ------------------------------------------------------------------ API
-    def extract(self, text: str, sentences: list[tuple[int, int]] | None = None) -> list[Figure]:
-        """Every figure in ``text``, in order. ``sentences`` bound the period search."""
-        if not any(ch.isdigit() for ch in text) and not self._might_have_words(text):
+    def extract(
+        self,
+        text: str,
+        sentences: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]] | None = None,
+    ) -> list[Figure]:
+        """Every figure in ``text``, in order.
+
+        ``sentences`` (character bounds, or a callable giving them, so they are
+        only computed for texts that hold a figure) bound the period search.
+        """
+        if not self._digit_re.search(text) and not self._might_have_words(text):
             return []
-        blocked = [m.span() for m in self._blocked_re.finditer(text)]
-        numbers = self._numbers(text, blocked)
+        numbers = self._numbers(text)
         figures: list[Figure] = []
         consumed = 0
         index = 0
@@ -241,7 +249,9 @@ class FigureExtractor:
             figure, consumed = found
             figures.append(figure)
         if figures:
-            figures = [self._with_context(text, fig, sentences) for fig in figures]
+            bounds = sentences() if callable(sentences) else sentences
+            cache: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+            figures = [self._with_context(text, fig, bounds, cache) for fig in figures]
         return figures
 
     # ------------------------------------------------------------ internals
@@ -251,26 +261,34 @@ class FigureExtractor:
                                                   "nine", "ten", "eleven", "twelve", "teen", "ty", "half",
                                                   "third", "quarter", "hundred", "thousand", "decade", "dozen"))
 
-    def _numbers(self, text: str, blocked: list[tuple[int, int]]) -> list[_Number]:
+    def _blocked(self, text: str, start: int, end: int) -> bool:
+        """Inside a date, time, financial-year label, list marker or URL."""
+        for match in self._blocked_re.finditer(text, max(0, start - 16), min(len(text), end + 16)):
+            if match.start() < end and start < match.end():
+                return True
+            if match.start() >= end:
+                break
+        token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+        token = text[token_start : start]
+        return "://" in token or "www." in token
+
+    def _numbers(self, text: str) -> list[_Number]:
         found: list[_Number] = []
-        block_index = 0
         for match in self._number_re.finditer(text):
             start, end = match.span()
-            while block_index < len(blocked) and blocked[block_index][1] <= start:
-                block_index += 1
-            if block_index < len(blocked) and blocked[block_index][0] < end:
-                continue
             if match.group("digits") is not None:
                 number = self._digit_number(text, start, end)
-                if number is not None:
+                if number is not None and not self._blocked(text, start, end):
                     found.append(number)
             else:
                 found.extend(self._word_numbers(text, start, match.group("words")))
-        for match in self._fraction_re.finditer(text):
-            fraction = self._fraction(text, match)
-            if fraction is not None:
-                found.append(fraction)
-        for match in self._single_duration_re.finditer(text):
+        lowered = text.lower()
+        if any(word in lowered for word in self._fraction_cues):
+            for match in self._fraction_re.finditer(text):
+                fraction = self._fraction(text, match)
+                if fraction is not None:
+                    found.append(fraction)
+        for match in self._single_duration_re.finditer(text) if "a " in lowered else ():
             found.append(_Number(match.start(), match.end(), 0.0, True, False, False, kind="single_duration"))
         found.sort(key=lambda n: (n.start, {"fraction": 0, "single_duration": 1}.get(n.kind, 2), -n.end))
         return found
@@ -620,20 +638,31 @@ class FigureExtractor:
                 return " ".join(words[-2:])
         return None
 
-    def _with_context(self, text: str, figure: Figure, sentences: list[tuple[int, int]] | None) -> Figure:
+    def _with_context(
+        self,
+        text: str,
+        figure: Figure,
+        sentences: list[tuple[int, int]] | None,
+        cache: dict[tuple[int, int], list[tuple[int, int, str]]],
+    ) -> Figure:
         lo, hi = 0, len(text)
         if sentences:
             for s_start, s_end in sentences:
                 if s_start <= figure.start < s_end:
                     lo, hi = s_start, s_end
                     break
+        if (lo, hi) not in cache:
+            cache[(lo, hi)] = [
+                (m.start(), m.end(), self._period_strip_re.sub("", re.sub(r"\s+", " ", m.group(0))))
+                for m in self._period_re.finditer(text, lo, hi)
+            ]
         best: tuple[int, str] | None = None
-        for match in self._period_re.finditer(text, lo, hi):
-            if match.start() < figure.end and figure.start < match.end():
+        for p_start, p_end, period in cache[(lo, hi)]:
+            if p_start < figure.end and figure.start < p_end:
                 continue
-            distance = figure.start - match.end() if match.end() <= figure.start else match.start() - figure.end
+            distance = figure.start - p_end if p_end <= figure.start else p_start - figure.end
             if best is None or distance < best[0]:
-                best = (distance, self._period_strip_re.sub("", re.sub(r"\s+", " ", match.group(0))))
+                best = (distance, period)
         if best is None:
             return figure
         return Figure(**{**figure.__dict__, "period": best[1]})
@@ -655,7 +684,15 @@ class FiguresComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else None
+        def sentences() -> list[tuple[int, int]]:
+            # from arrays: iterating doc.sents costs more than the extraction
+            if not doc.has_annotation("SENT_START") or not len(doc):
+                return []
+            starts = doc.to_array("SENT_START")
+            offsets = doc.to_array("IDX")
+            firsts = [int(offsets[i]) for i in range(len(doc)) if i == 0 or starts[i] == 1]
+            return list(zip(firsts, firsts[1:] + [len(text)]))
+
         spans: list[Span] = []
         for figure in self.extractor.extract(text, sentences):
             span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
