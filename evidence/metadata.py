@@ -43,8 +43,9 @@ class _Cues:
     orgs: tuple[_Rule, ...]
     org_stop: frozenset[str]
     notes_heading: re.Pattern[str]
-    label_dates: tuple[re.Pattern[str], ...]  # in order of preference
-    label_dates_anywhere: tuple[re.Pattern[str] | None, ...]
+    label_date: re.Pattern[str]  # a label at a block's start or after a separator
+    label_date_anywhere: re.Pattern[str]  # a label of two or more words, anywhere
+    label_rank: dict[str, int]  # label -> preference, 0 best
     org_words: frozenset[str]
     day_month_year: re.Pattern[str]
     month_day_year: re.Pattern[str]
@@ -87,13 +88,9 @@ def _cues() -> _Cues:
     month = "(?P<month>" + "|".join(sorted(months, key=len, reverse=True)) + r")\.?"
     anchored = r"(?:^|[\u00b7|\u2022(\u2013\u2014.;]\s*)"
     tail = r"\b(?:\s+on)?\s*[:\-\u2013]?\s*(?P<rest>.{4,40})"
-    label_dates = tuple(
-        re.compile(anchored + re.escape(label) + tail, re.IGNORECASE) for label in raw["date_labels"]
-    )
-    label_dates_anywhere = tuple(
-        re.compile(r"\b" + re.escape(label) + tail, re.IGNORECASE) if " " in label else None
-        for label in raw["date_labels"]
-    )
+    labels = sorted(raw["date_labels"], key=len, reverse=True)
+    any_label = "|".join(re.escape(label) for label in labels)
+    long_label = "|".join(re.escape(label) for label in labels if " " in label)
     return _Cues(
         head_blocks=int(raw["head_blocks"]),
         tail_blocks=int(raw["tail_blocks"]),
@@ -101,8 +98,9 @@ def _cues() -> _Cues:
         orgs=orgs,
         org_stop=frozenset(raw["org_stop"]),
         notes_heading=re.compile(raw["notes_heading"], re.IGNORECASE),
-        label_dates=label_dates,
-        label_dates_anywhere=label_dates_anywhere,
+        label_date=re.compile(f"{anchored}(?P<label>{any_label}){tail}", re.IGNORECASE),
+        label_date_anywhere=re.compile(rf"\b(?P<label>{long_label}){tail}", re.IGNORECASE),
+        label_rank={label.lower(): rank for rank, label in enumerate(raw["date_labels"])},
         org_words=frozenset(raw["org_words"]),
         day_month_year=re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\s*,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
         month_day_year=re.compile(rf"\b{month}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
@@ -216,16 +214,18 @@ def find_date(texts: Iterable[str], declared: str | None = None, tail: Iterable[
     """
     head = list(texts)
     cues = _cues()
-    near_top = cues.date_head_blocks
-    for anchored, anywhere in zip(cues.label_dates, cues.label_dates_anywhere):
-        for index, text in enumerate(head):
-            patterns = (anchored, anywhere) if anywhere is not None and index < near_top else (anchored,)
-            for pattern in patterns:
-                for match in pattern.finditer(text):
-                    rest = match["rest"]
-                    value = normalise_date(rest) if _starts_with_date(rest) else None
-                    if value:
-                        return value
+    labelled: list[tuple[int, int, int, str]] = []
+    for index, text in enumerate(head):
+        patterns = (cues.label_date, cues.label_date_anywhere) if index < cues.date_head_blocks else (cues.label_date,)
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                rest = match["rest"]
+                value = normalise_date(rest) if _starts_with_date(rest) else None
+                if value:
+                    rank = cues.label_rank[re.sub(r"\s+", " ", match["label"].lower())]
+                    labelled.append((rank, index, match.start(), value))
+    if labelled:
+        return min(labelled)[3]
     if declared:
         value = normalise_date(declared)
         if value:
@@ -267,7 +267,7 @@ def _scoped(blocks: list[Block], title: str | None) -> dict[str, list[str]]:
     tail = blocks[-cues.tail_blocks :] if len(blocks) > cues.head_blocks else []
     after_notes: list[str] = []
     for index, block in enumerate(blocks):
-        if cues.notes_heading.search(block.text):
+        if len(block.text) <= 40 and cues.notes_heading.search(block.text):
             after_notes = [b.text for b in blocks[index + 1 : index + 1 + cues.tail_blocks]]
             break
     return {
