@@ -31,6 +31,7 @@ CLAIM_LABEL = "CLAIM"
 FIGURE_GROUP = "figures"
 #: context key: the passages since the last heading are publisher boilerplate
 _BOILERPLATE = "boilerplate_section"
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'\u2019-]+\b")
 
 
 def _words(words: list[str]) -> str:
@@ -113,6 +114,8 @@ class ClaimFinder:
             sentence = sent.text.strip()
             if sentence.endswith("?") or len(sentence.split()) < self._cues.min_words:
                 continue
+            if len(_LOWER_WORD.findall(sentence)) < 3:
+                continue  # a title, address or byline line, not a statement
             if any(s < end and start < e for s, e in taken):
                 continue
             has_figure = any(start <= s and e <= end for s, e in figures)

@@ -30,6 +30,9 @@ ORG_GROUP = "orgs"
 ORG_LABEL = "ORG"
 #: context key holding acronyms a document defined: acronym -> canonical name.
 CONTEXT_ACRONYMS = "acronyms"
+#: context key: the first named body of each kind in a document ("committee" ->
+#: "Adult Social Care ... Scrutiny Committee"), for "the Committee", "the council".
+CONTEXT_BODIES = "bodies_by_head"
 
 _BLOCKER = "__blocker__"
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
@@ -121,7 +124,19 @@ def normalise_org(name: str | None, *, acronyms: Mapping[str, str] | None = None
             return gaz.by_acronym[key]
         if acronyms and key in acronyms:
             return normalise_org(acronyms[key]) or acronyms[key]
+    if text.isupper() and len(text.split()) > 1:
+        text = _title_case(text, gaz.joiners)  # "WESTMOOR COUNTY COUNCIL" from a letterhead
+        if text.startswith("The "):
+            text = text[4:]
     return text
+
+
+def _title_case(text: str, joiners: frozenset[str]) -> str:
+    words = text.lower().split()
+    return " ".join(
+        w if i and w in joiners else w[:1].upper() + w[1:]
+        for i, w in enumerate(words)
+    )
 
 
 # --- acronym definitions -------------------------------------------------
@@ -239,6 +254,7 @@ class OrganisationTagger:
         self._generic = re.compile(
             rf"\b(?:[A-Z][\w'\u2019&-]*\s+(?:(?:{joiners})\s+)*){{1,6}}(?:{heads})\b"
         )
+        self._definite = re.compile(rf"\b[Tt]he\s+(?P<head>(?i:{heads}))\b(?!\s+(?:of|for)\b)")
         prefixes = "|".join(sorted(map(re.escape, gaz.prefix_heads))) or r"(?!x)x"
         self._local = re.compile(rf"\b(?:{prefixes})(?:\s+[A-Z][\w'\u2019-]+){{1,3}}")
         self._gaz = gaz
@@ -299,7 +315,33 @@ class OrganisationTagger:
             chosen = [c for c in chosen if c not in overlapping]
             chosen.append((span.start, span.end, normalise_org(name) or name))
         chosen.sort()
+        if isinstance(context, dict):
+            chosen = self._definite_references(doc, chosen, context)
         return [c for c in chosen if c[2] != _BLOCKER]
+
+    def _definite_references(
+        self, doc: Doc, chosen: list[tuple[int, int, str]], context: dict[str, Any]
+    ) -> list[tuple[int, int, str]]:
+        """Register the named bodies of this passage by kind, and resolve "the Committee" to them."""
+        bodies: dict[str, str] = context.setdefault(CONTEXT_BODIES, {})
+        doc_org = context.get("doc_org")
+        if isinstance(doc_org, str) and doc_org.split() and doc_org.split()[-1] in self._gaz.heads:
+            bodies.setdefault(doc_org.split()[-1].lower(), doc_org)
+        for _, _, name in chosen:
+            words = name.split()
+            if name != _BLOCKER and not _is_kind(name) and len(words) > 1 and words[-1] in self._gaz.heads:
+                bodies.setdefault(words[-1].lower(), name)
+        if not bodies:
+            return chosen
+        added = list(chosen)
+        for match in self._definite.finditer(doc.text):
+            name = bodies.get(match.group("head").lower())
+            if name is None:
+                continue
+            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if span is not None and not any(c[0] < span.end and span.start < c[1] for c in chosen):
+                added.append((span.start, span.end, name))
+        return sorted(added)
 
     def _trim_generic(self, name: str) -> str | None:
         words = name.split()

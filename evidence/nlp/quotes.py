@@ -38,7 +38,7 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\u201c\"])")
 class Speaker:
     """Who is quoted: name as written, role as stated, and their organisation."""
 
-    name: str
+    name: str | None  # None for "An NHS England spokesperson said"
     role: str | None
     org: str | None
 
@@ -53,6 +53,9 @@ class _Cues:
     after_verb_role_name: re.Pattern[str]
     after_pronoun: re.Pattern[str]
     pronoun_end: re.Pattern[str]
+    unnamed_end: re.Pattern[str]
+    after_verb_unnamed: re.Pattern[str]
+    name_verb_inside: re.Pattern[str]
     min_words: int
 
 
@@ -65,6 +68,9 @@ def _cues() -> _Cues:
     pronouns = "|".join(sorted(map(re.escape, data["pronouns"])))
     word = r"[A-Z][a-z\u00e0-\u00ff'\u2019-]+(?:-[A-Z][a-z'\u2019-]+)?"
     name = rf"(?:(?:{titles})\s+)?{word}(?:\s+(?:[A-Z]\.\s+)?(?:(?:de|van|von|du|da|le|la)\s+)?{word}){{1,3}}"
+    unnamed = _alternation(data["unnamed_speakers"])
+    determiners = _alternation(data["determiners"])
+    unnamed_role = rf"(?P<role>(?:[\w'\u2019&-]+\s+){{0,5}}?(?:{unnamed})(?:\s+(?:for|at|from|of|in)\s+[^,.;:\u201c\u201d\"]{{2,60}}?)?)"
     return _Cues(
         before=re.compile(rf"\b(?:{verbs})(?:\s+(?:{adverbials}))?\s*[:,]?\s*$"),
         name_end=re.compile(rf"(?P<name>{name})$"),
@@ -80,8 +86,17 @@ def _cues() -> _Cues:
         ),
         after_pronoun=re.compile(rf"^\s*,?\s*(?:(?:{pronouns})\s+(?:{verbs})|(?:{verbs})\s+(?:{pronouns}))\b", re.I),
         pronoun_end=re.compile(rf"\b(?:{pronouns})$", re.I),
+        unnamed_end=re.compile(rf"(?:^|\s)(?i:{determiners})\s+{unnamed_role}$"),
+        after_verb_unnamed=re.compile(rf"^\s*,?\s*(?:{verbs})\s+(?i:{determiners})\s+{unnamed_role}\s*(?:[.;,]|$)"),
+        name_verb_inside=re.compile(
+            rf"(?P<name>{name})(?:,\s*(?P<role>[^,\u201c\u201d\"]+),)?\s+(?:{verbs})\b"
+        ),
         min_words=int(data["min_words_unattributed"]),
     )
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
 def _is_org(name: str) -> bool:
@@ -100,11 +115,13 @@ def _clean_role(role: str | None) -> str | None:
     return role
 
 
-def _speaker(name: str, role: str | None, context_org: str | None) -> Speaker | None:
-    name = name.strip()
-    if _is_org(name):
+def _speaker(name: str | None, role: str | None, context_org: str | None) -> Speaker | None:
+    name = name.strip() if name else None
+    if name is not None and _is_org(name):
         return None
     role = _clean_role(role)
+    if name is None and role is None:
+        return None
     orgs = orgs_in_text(role) if role else []
     return Speaker(name=name, role=role, org=orgs[0] if orgs else context_org)
 
@@ -114,10 +131,17 @@ def _attribution_before(text: str, cues: _Cues, last: Speaker | None, doc_org: s
     clause = _SENTENCE_END.split(text)[-1]
     verb = cues.before.search(clause)
     if verb is None:
+        # reported speech running into the quotation: "X, chief executive of Y, said the cut had “...”"
+        match = cues.name_verb_inside.search(clause)
+        if match is not None and not _is_org(match.group("name")):
+            return _speaker(match.group("name"), match.group("role"), doc_org)
         return None
     left = clause[: verb.start()].rstrip(" ,")
     if cues.pronoun_end.search(left):
         return last
+    unnamed = cues.unnamed_end.search(left)
+    if unnamed is not None:
+        return _speaker(None, unnamed.group("role"), doc_org)
     match = cues.name_role.search(left)
     if match is not None and not _is_org(match.group("name")):
         return _speaker(match.group("name"), match.group("role"), doc_org)
@@ -136,8 +160,11 @@ def _attribution_after(text: str, cues: _Cues, last: Speaker | None, doc_org: st
         match = pattern.search(text)
         if match is not None and not _is_org(match.group("name")):
             return _speaker(match.group("name"), match.group("role"), doc_org)
-    match = cues.after_verb_role_name.search(text)
+    match = cues.after_verb_unnamed.search(text)
     if match is not None:
+        return _speaker(None, match.group("role"), doc_org)
+    match = cues.after_verb_role_name.search(text)
+    if match is not None and not _is_org(match.group("name")):
         return _speaker(match.group("name"), match.group("role"), doc_org)
     if cues.after_pronoun.search(text):
         return last

@@ -25,7 +25,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .organisations import PATTERNS_DIR, fold, org_mentions
+from .organisations import PATTERNS_DIR, fold, org_mentions, orgs_in_text
 from .quotes import quote_orgs
 
 RECOMMENDATION_GROUP = "recommendations"
@@ -35,6 +35,7 @@ RECOMMENDATION_LABEL = "RECOMMENDATION"
 LAST_TARGET = "last_target"
 REC_LIST = "recommendation_list"
 REC_SECTION = "recommendation_section"
+RESPONDING_TO = "responding_to"
 
 _ADVERBS = (
     r"(?:also|then|now|urgently|therefore|still|all|both|jointly|each|together|first|further|immediately|"
@@ -75,6 +76,9 @@ class _Cues:
     section_headings: tuple[str, ...]
     prefixes: tuple[re.Pattern[str], ...]
     pronouns: frozenset[str]
+    subject_bodies: dict[str, str]
+    subject_determiners: re.Pattern[str]
+    responding_types: frozenset[str]
     max_action_words: int
 
 
@@ -88,7 +92,9 @@ def _cues() -> _Cues:
     return _Cues(
         modal=re.compile(rf"\b(?:{_alternation(data['modals'])})\b", re.I),
         must=re.compile(rf"\b(?:{_alternation(data['modals'] + data['context_only_modals'])})\b", re.I),
-        not_after_modal=re.compile(rf"^\s*(?:{_ADVERBS}\s+)*(?:{_alternation(data['not_after_modal'])})\b", re.I),
+        not_after_modal=re.compile(
+            rf"^\s*(?:{_ADVERBS}\s+)*(?:{_alternation(data['not_after_modal'])}|{'|'.join(data['not_after_modal_patterns'])})\b", re.I
+        ),
         future_before=re.compile(rf"\b(?:{_alternation(data['future_markers'])})\s+(?:{_ADVERBS}\s+)*$", re.I),
         ask=re.compile(
             rf"(?P<subject>^|[^,;:]*?)\b(?P<verb>(?:{_alternation(data['ask_verbs'])}))\s+(?P<rest>.+)$", re.I
@@ -100,6 +106,9 @@ def _cues() -> _Cues:
         section_headings=tuple(fold(h) for h in data["section_headings"]),
         prefixes=tuple(re.compile(p, re.I if "Recommendation" in p else 0) for p in data["numbered_prefixes"]),
         pronouns=frozenset(data["pronouns"]),
+        subject_bodies=dict(data["subject_bodies"]),
+        subject_determiners=re.compile(rf"^(?:(?:{_alternation(data['subject_determiners'])})\s+)+", re.I),
+        responding_types=frozenset(data["responding_doc_types"]),
         max_action_words=int(data["max_action_words"]),
     )
 
@@ -158,7 +167,7 @@ class RecommendationFinder:
             context[REC_LIST] = rec_list
         if context.get(REC_LIST) is None:
             context.pop(REC_LIST, None)
-        doc_org = context.get("doc_org")
+        doc_org = self._responding_to(context) or context.get("doc_org")
         orgs = org_mentions(doc)
         quotes = quote_orgs(doc)
         sentences = list(doc.sents)
@@ -194,6 +203,8 @@ class RecommendationFinder:
                 target = rec_list.get("target")
                 if target is None and local and len(text[: local[0][0]].split()) <= 1:
                     target = local[0][2]  # "We recommend that:" / "NHS England strengthens ..."
+                if target is None:
+                    target = self._subject_body(" ".join(text.split()[:3]), prefix_only=True)
                 found = Recommendation(
                     actor=actor,
                     target=target,
@@ -235,10 +246,16 @@ class RecommendationFinder:
         if self._cues.reported.search(subject):
             return None
         subject_orgs = [o for o in s.orgs if o[1] <= match.start()]
+        if fold(match.group("verb")).endswith("recommended to"):
+            # "The Committee is recommended to note ...": the subject is asked
+            if not subject_orgs:
+                return None
+            target = _first_of_last_group(s.text, subject_orgs)
+            return Recommendation(actor=s.actor, target=target, action=_action(s.text[match.end():], self._cues.max_action_words))
         if subject_orgs:
             actor = subject_orgs[0][2]
-        elif _WE.match(_strip_connective(subject)) or not subject.strip():
-            actor = s.actor
+        elif len(_strip_connective(subject).split()) <= 3:
+            actor = s.actor  # "We recommend", "It is recommended that", "Officers recommend"
         else:
             return None
         rest_start = match.end()
@@ -333,9 +350,12 @@ class RecommendationFinder:
             passive = re.match(rf"\s*(?:{_ADVERBS}\s+)*(?:be|not)\b", after, re.I) is not None
             bare = fold(re.sub(r"^(?:the|this)\s+", "", subject, flags=re.I))
             if subject_orgs:
-                return Recommendation(actor=s.actor, target=subject_orgs[0][2], action=action)
+                return Recommendation(actor=s.actor, target=_first_of_last_group(s.text, subject_orgs), action=action)
             if bare in self._cues.pronouns and s.last_target and not passive:
                 return Recommendation(actor=s.actor, target=s.last_target, action=action)
+            body = self._subject_body(subject)
+            if body is not None:
+                return Recommendation(actor=s.actor, target=body, action=action)
             if _WE.match(bare):
                 if s.in_quote and not passive:
                     return Recommendation(actor=s.actor, target=None, action=action)
@@ -368,6 +388,25 @@ class RecommendationFinder:
         subject_orgs = [o for o in s.orgs if o[1] <= match.start()]
         return {"actor": subject_orgs[0][2] if subject_orgs else s.actor, "target": None}
 
+    def _subject_body(self, subject: str, prefix_only: bool = False) -> str | None:
+        """The kind of body a bare subject names: "Every system" -> integrated care systems."""
+        words = self._cues.subject_determiners.sub("", fold(subject)).replace(" themselves", "").split()
+        if not words:
+            return None
+        if prefix_only:
+            return self._cues.subject_bodies.get(words[0]) if subject.split()[0].lower() != words[0] else None
+        return self._cues.subject_bodies.get(" ".join(words))
+
+    def _responding_to(self, context: dict[str, Any]) -> str | None:
+        """In a government response, the committee whose recommendations it restates (from the title)."""
+        if context.get("doc_type") not in self._cues.responding_types:
+            return None
+        if RESPONDING_TO not in context:
+            title = context.get("doc_title") or ""
+            others = [o for o in orgs_in_text(title) if o not in (context.get("doc_org"), "government")]
+            context[RESPONDING_TO] = others[0] if others else None
+        return context[RESPONDING_TO]
+
     def _continues_list(self, text: str) -> bool:
         """A list item still belongs to an introduced list: one sentence, not a new paragraph of argument."""
         text = text.strip()
@@ -375,10 +414,10 @@ class RecommendationFinder:
 
     def _strip_label(self, text: str) -> tuple[str, bool]:
         """The sentence without a list label, and whether it was "Recommendation N:"."""
-        for index, prefix in enumerate(self._cues.prefixes):
+        for prefix in self._cues.prefixes:
             match = prefix.match(text)
             if match is not None:
-                return text[match.end():], index == 0
+                return text[match.end():], "Recommendation" in prefix.pattern
         return text, False
 
     def _is_section(self, heading: str | None) -> bool:
@@ -401,6 +440,15 @@ def _quote_at(start: int, end: int, quotes: list[tuple[int, int, str | None]]) -
         if q_start < end and start < q_end:
             return True, org
     return False, None
+
+
+def _first_of_last_group(text: str, orgs: list[tuple[int, int, str]]) -> str:
+    """The first body of the run of bodies nearest the verb: "NHSE and DHSC need to" -> NHSE,
+    "The Health Foundation believes NHS England should" -> NHS England."""
+    first = len(orgs) - 1
+    while first > 0 and re.fullmatch(r"(?:\s|,|&|\band\b|\bor\b|\bthe\b)*", text[orgs[first - 1][1]: orgs[first][0]], re.I):
+        first -= 1
+    return orgs[first][2]
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
