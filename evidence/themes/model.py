@@ -21,7 +21,7 @@ from .normalise import stem
 #: Probability a passage needs before the model adds a theme. Chosen on the
 #: gold (benchmarks/themes_eval.py --sweep): the highest recall that keeps
 #: finding-level precision above 0.85.
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.45
 #: Passages the model learns from, at most (an even sample of the corpus).
 MAX_TRAIN = 20_000
 #: A theme needs this many seed-labelled passages before the model extends it.
