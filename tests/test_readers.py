@@ -330,6 +330,20 @@ def test_html_density_picks_the_article_body(tmp_path: Path) -> None:
     assert raw.declared == Metadata(title="Blog", date="2023-12-05")
 
 
+def test_html_keeps_the_article_header_only(tmp_path: Path) -> None:
+    page = (
+        "<html><body><header>SITE HEADER</header><div role='navigation'>ROLE NAV</div>"
+        "<article><header><h1>Article title</h1><p>By Jane Smith</p></header><p>Body.</p>"
+        "<footer>Tags: workforce</footer></article><div hidden>HIDDEN</div></body></html>"
+    )
+    raw = read_document(_write(tmp_path, "a.html", page.encode("utf-8")))
+    assert _shape(raw.blocks) == [
+        ("heading", "Article title", None, 1),
+        ("paragraph", "By Jane Smith", None, 0),
+        ("paragraph", "Body.", None, 0),
+    ]
+
+
 def test_html_declared_charset(tmp_path: Path) -> None:
     page = "<html><head><meta charset='windows-1252'></head><body><p>\u00a35m \u2013 \u201cquoted\u201d</p></body></html>"
     raw = read_document(_write(tmp_path, "c.html", page.encode("cp1252")))

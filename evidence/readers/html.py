@@ -41,10 +41,15 @@ _DATE_META = ("article:published_time", "dcterms.date", "dc.date", "date", "cita
 
 
 @lru_cache(maxsize=1)
-def _noise() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _noise() -> tuple[frozenset[str], frozenset[str], frozenset[str], tuple[str, ...]]:
     with data_path("html_noise.json").open(encoding="utf-8") as handle:
         rules = json.load(handle)
-    return frozenset(rules["drop_tags"]), frozenset(rules["drop_tokens"]), frozenset(rules["keep_tags"])
+    return (
+        frozenset(rules["drop_tags"]),
+        frozenset(rules["drop_tokens"]),
+        frozenset(rules["keep_tags"]),
+        tuple(rules["drop_roles"]),
+    )
 
 
 def decode_html(data: bytes) -> str:
@@ -101,16 +106,26 @@ def _is_noise_attr(node: LexborNode, tokens: frozenset[str]) -> bool:
 
 
 def _drop_noise(tree: LexborHTMLParser) -> None:
-    drop_tags, drop_tokens, keep_tags = _noise()
+    drop_tags, drop_tokens, keep_tags, drop_roles = _noise()
     for br in tree.css("br"):
         br.replace_with(" ")
-    tree.strip_tags(sorted(drop_tags))
+    kept_headers = {node.mem_id for node in tree.css("main header, article header")}
+    tree.strip_tags(sorted(drop_tags - {"header"}))
+    roles = ", ".join(f'[role="{role}" i]' for role in drop_roles)
     # Reverse document order: descendants go before their ancestors, so no
     # node is touched after an ancestor has freed it.
-    for node in reversed(tree.css("[class], [id], [hidden], [aria-hidden=true]")):
-        if node.tag in keep_tags:
+    for node in reversed(tree.css(f"header, {roles}, [class], [id], [hidden], [aria-hidden=true]")):
+        tag = node.tag
+        if tag in keep_tags or (tag == "header" and node.mem_id in kept_headers):
             continue
-        if "hidden" in node.attributes or node.attributes.get("aria-hidden") == "true" or _is_noise_attr(node, drop_tokens):
+        attrs = node.attributes
+        if (
+            tag == "header"
+            or "hidden" in attrs
+            or attrs.get("aria-hidden") == "true"
+            or (attrs.get("role") or "").lower() in drop_roles
+            or _is_noise_attr(node, drop_tokens)
+        ):
             node.decompose()
 
 
