@@ -105,6 +105,7 @@ class FigureExtractor:
         )
         self._word_split_re = re.compile(r"[A-Za-z]+")
         self._digit_re = re.compile(r"\d")
+        self._capitalised_after_re = re.compile(f"(?:{SPACE}|-)([A-Z][a-z]+)(?:{SPACE}([A-Z][a-z]+))?")
         scale_words = _alternation(list(lex.scale_words) + list(lex.spaced_abbreviations))
         glued = _alternation(lex.glued_abbreviations)
         self._scale_re = re.compile(
@@ -300,6 +301,8 @@ class FigureExtractor:
         except ValueError:
             return None
         before = text[start - 1] if start else ""
+        if before.isdigit() or (raw.startswith(".") and before.isalnum()):
+            return None  # the tail of "4.2.1" or "192.168.1.2"
         if before.isalpha():
             # glued currency code ("GBP3.01", "Rs20") is fine; "ICS0048", "CORE20PLUS5" are not
             if not self._prefix_re.search(text, max(0, start - 6), start):
@@ -414,6 +417,8 @@ class FigureExtractor:
     ) -> _Classified | None:
         """Kind, unit and value of one number from what sits right around it."""
         start, end, value = number.start, number.end, number.value
+        if number.words and text[start].isupper() and self._in_name(text, start, end):
+            return None
         # money with the currency before the amount
         prefix = self._prefix_re.search(text, max(0, start - 24), start)
         if prefix:
@@ -553,6 +558,15 @@ class FigureExtractor:
             return None
         return _Classified(first.start, second.end, first.value, first.unit, first.kind, second.end), second.value
 
+    def _in_name(self, text: str, start: int, end: int) -> bool:
+        """A capitalised number word inside a title: "the Five Year Forward View"."""
+        following = self._capitalised_after_re.match(text, end)
+        if not following:
+            return False
+        if following.group(2):
+            return True
+        return start > 0 and not re.search(r"[.!?:\"“(]\s*\Z|\A\s*\Z", text[max(0, start - 3) : start])
+
     def _count_allowed(self, text: str, number: _Number, classified: _Classified) -> bool:
         start, end = number.start, number.end
         surface = text[start:end]
@@ -560,10 +574,6 @@ class FigureExtractor:
             lowered = surface.lower()
             if lowered in ("one", "zero", "nought", "naught", "a", "an"):
                 return False
-            if surface[:1].isupper() and start > 0 and not re.search(r"[.!?:\"“(]\s*\Z|\A\s*\Z", text[max(0, start - 3) : start]):
-                nxt = self._word_after_re.match(text, end)
-                if nxt and nxt.group(1)[:1].isupper():
-                    return False  # a name: "Five Year Forward View"
         if end < len(text) and text[end].isalpha():
             return False  # "5G", "180ml", "1cds"
         if start and text[start - 1] in "#£$€":
@@ -635,7 +645,7 @@ class FigureExtractor:
             words = [w for w in before.groups() if w]
             words = [w for w in words if w.lower() not in self._stop_words]
             if words:
-                return " ".join(words[-2:])
+                return words[-1]
         return None
 
     def _with_context(
