@@ -571,6 +571,37 @@ def test_docx_zip_bomb(tmp_path: Path) -> None:
         read_document(_write(tmp_path, "bomb.docx", data))
 
 
+@pytest.mark.parametrize("extension", [".pdf", ".docx", ".html", ".md", ".txt"])
+def test_damaged_files_fail_only_with_reader_error(extension: str) -> None:
+    import random
+
+    rng = random.Random(20231106)
+    sources = {
+        ".pdf": _report_pdf(),
+        ".docx": _docx_bytes(),
+        ".html": HTML_PAGE.encode("utf-8"),
+        ".md": MARKDOWN.encode("utf-8"),
+        ".txt": TXT_STRUCTURED.encode("utf-8"),
+    }
+    source = sources[extension]
+    outcomes = set()
+    for attempt in range(30):
+        data = bytearray(source)
+        if attempt % 3 == 0:
+            for _ in range(rng.randint(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif attempt % 3 == 1:
+            data = data[: rng.randrange(1, len(data))]
+        else:
+            data = bytearray(rng.randrange(256) for _ in range(rng.randint(1, 2000)))
+        try:
+            read_bytes(bytes(data), extension)
+            outcomes.add("read")
+        except ReaderError:
+            outcomes.add("refused")
+    assert "refused" in outcomes
+
+
 def test_read_bytes_matches_read_document(tmp_path: Path) -> None:
     data = _docx_bytes()
     assert read_bytes(data, ".DOCX") == read_document(_write(tmp_path, "same.docx", data))

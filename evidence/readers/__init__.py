@@ -47,7 +47,10 @@ def read_bytes(data: bytes, extension: str) -> RawDocument:
         raise
     except RecursionError as exc:
         raise ReaderError("document nested too deeply") from exc
-    except (ValueError, TypeError, KeyError, IndexError, OSError, UnicodeError, MemoryError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a bad file must not stop the run
+        # The parsing libraries raise whatever their internals meet (zipfile's
+        # NotImplementedError, lxml's XMLSyntaxError, struct.error...): at
+        # this boundary each one means "this file cannot be read".
         raise ReaderError(f"could not read {extension.lstrip('.')} content: {type(exc).__name__}") from exc
 
 

@@ -41,7 +41,7 @@ def check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
         raise ReaderError("not a DOCX (zip) file") from exc
     total = 0
     for member in members:
@@ -63,8 +63,14 @@ def read_docx(data: bytes) -> RawDocument:
     except ReaderError:
         raise
     except Exception as exc:  # python-docx/lxml raise many types for a bad package
-        raise ReaderError(f"not a readable DOCX: {type(exc).__name__}") from exc
+        raise ReaderError(f"not a readable DOCX: {_error_name(exc)}") from exc
     return RawDocument(blocks=blocks, format="docx", declared=declared)
+
+
+def _error_name(exc: Exception) -> str:
+    """"BadZipFile", or "zlib error" for modules that name their exception "error"."""
+    name = type(exc).__name__
+    return f"{type(exc).__module__} {name}" if name == "error" else name
 
 
 def _style_names(document: DocxDocument) -> dict[str, str]:

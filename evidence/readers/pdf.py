@@ -98,7 +98,7 @@ def read_pdf(data: bytes) -> RawDocument:
 def _reason(exc: Exception) -> str:
     text = str(exc)
     found = re.search(r"PDFium: ([^)]*)", text)
-    return (found.group(1) if found else text or type(exc).__name__).strip().lower()
+    return (found.group(1) if found else text or type(exc).__name__).strip().rstrip(".").lower()
 
 
 def _declared(pdf: pdfium.PdfDocument) -> Metadata:
