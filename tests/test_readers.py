@@ -240,6 +240,13 @@ def test_markdown(tmp_path: Path) -> None:
     ]
 
 
+def test_markdown_front_matter(tmp_path: Path) -> None:
+    text = '---\ntitle: "Integrated care: two years on"\nauthor: The Example Fund\ndate: 2024-07-03\ntags: [ics]\n---\n\nBody text.\n'
+    raw = read_document(_write(tmp_path, "f.md", text.encode("utf-8")))
+    assert raw.blocks == [Block("paragraph", "Body text.")]
+    assert raw.declared == Metadata(title="Integrated care: two years on", org="The Example Fund", date="2024-07-03")
+
+
 def test_markdown_keeps_snake_case_and_asterisk_maths(tmp_path: Path) -> None:
     raw = read_document(_write(tmp_path, "m.md", b"The file_name_here holds 2 * 3 items."))
     assert raw.blocks == [Block("paragraph", "The file_name_here holds 2 * 3 items.")]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..models import Block, RawDocument
+from ..metadata import normalise_date
+from ..models import Block, Metadata, RawDocument
 from .text import clean_text, decode_bytes, join_lines, split_lines
 
 _ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
@@ -42,9 +43,48 @@ def strip_inline(text: str) -> str:
     return text
 
 
+_FRONT_FIELD = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+#: Front-matter keys that declare metadata, by the Metadata field they fill.
+_FRONT_KEYS = {
+    "title": "title",
+    "author": "org",
+    "organisation": "org",
+    "organization": "org",
+    "publisher": "org",
+    "date": "date",
+    "published": "date",
+}
+
+
+def _front_matter(text: str) -> tuple[Metadata, str]:
+    """Split YAML-style front matter (between --- lines) off the top.
+
+    Only flat "key: value" lines are read; the block is never shown as text.
+    """
+    lines = text.lstrip("\ufeff").split("\n", 60)
+    if not lines or lines[0].strip() != "---":
+        return Metadata(), text
+    for end in range(1, min(len(lines), 60)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        return Metadata(), text
+    values: dict[str, str] = {}
+    for line in lines[1:end]:
+        found = _FRONT_FIELD.match(line)
+        if found and found.group(1).lower() in _FRONT_KEYS:
+            value = clean_text(found.group(2).strip("\"'"))
+            if value:
+                values.setdefault(_FRONT_KEYS[found.group(1).lower()], value)
+    date = normalise_date(values["date"]) if "date" in values else None
+    declared = Metadata(title=values.get("title"), org=values.get("org"), date=date)
+    return declared, "\n".join(lines[end + 1 :])
+
+
 def read_markdown(data: bytes) -> RawDocument:
-    """Blocks from the bytes of a .md file."""
-    return RawDocument(blocks=markdown_blocks(decode_bytes(data)), format="md")
+    """Blocks (and front-matter metadata) from the bytes of a .md file."""
+    declared, body = _front_matter(decode_bytes(data).replace("\r\n", "\n").replace("\r", "\n"))
+    return RawDocument(blocks=markdown_blocks(body), format="md", declared=declared)
 
 
 def _cells(line: str) -> list[str]:
