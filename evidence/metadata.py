@@ -30,8 +30,8 @@ __all__ = ["guess_metadata", "load_metadata_csv", "normalise_date", "find_date"]
 @dataclass(frozen=True)
 class _Rule:
     scopes: tuple[str, ...]
-    any: tuple[re.Pattern[str], ...]
-    all: tuple[re.Pattern[str], ...]
+    any_of: tuple[re.Pattern[str], ...]  # one of these must match
+    all_of: tuple[re.Pattern[str], ...]  # and each of these somewhere
     value: str | None
 
 
@@ -294,8 +294,8 @@ def _texts(scoped: dict[str, list[str]], scopes: Iterable[str]) -> list[str]:
 def _doc_type(scoped: dict[str, list[str]]) -> str:
     for rule in _cues().doc_types:
         texts = _texts(scoped, rule.scopes)
-        if any(p.search(t) for p in rule.any for t in texts) and all(
-            any(p.search(t) for t in texts) for p in rule.all
+        if any(p.search(t) for p in rule.any_of for t in texts) and all(
+            any(p.search(t) for t in texts) for p in rule.all_of
         ):
             return rule.value or "other"
     return "other"
@@ -332,7 +332,7 @@ def _org(scoped: dict[str, list[str]], declared: str | None, site: str | None) -
     is the byline's journalist), else the site name in the title."""
     for rule in _cues().orgs:
         for text in _texts(scoped, rule.scopes):
-            match = rule.any[0].search(text)
+            match = rule.any_of[0].search(text)
             if not match:
                 continue
             if rule.value:
@@ -515,6 +515,13 @@ def _doc_type_value(value: str, line: int, path: Path) -> str:
     )
 
 
+def _cell(row: list[str], columns: dict[str, int], name: str) -> str | None:
+    index = columns.get(name)
+    if index is None or index >= len(row):
+        return None
+    return row[index].strip() or None
+
+
 def load_metadata_csv(path: Path) -> dict[str, Metadata]:
     """file name (as written in the CSV) -> Metadata, from an inquiry's list."""
     try:
@@ -536,22 +543,16 @@ def load_metadata_csv(path: Path) -> dict[str, Metadata]:
             line = rows.line_num
             if not any(cell.strip() for cell in row):
                 continue
-
-            def cell(name: str, values: list[str] = row) -> str | None:
-                index = columns.get(name)
-                if index is None or index >= len(values):
-                    return None
-                return values[index].strip() or None
-
-            name = cell("file")
+            name = _cell(row, columns, "file")
             if name is None:
                 raise MetadataError(f"{path.name} line {line}: the file cell is empty", hint="give the file's name or path relative to the folder")
             name = name.replace("\\", "/")
             if name in seen_on:
                 raise MetadataError(f"{path.name} line {line}: {name} is already listed on line {seen_on[name]}", hint="keep one row per file")
             seen_on[name] = line
-            doc_type = cell("doc_type")
-            raw_date = cell("date")
+            doc_type = _cell(row, columns, "doc_type")
+            org = _cell(row, columns, "org")
+            raw_date = _cell(row, columns, "date")
             date = normalise_date(raw_date) if raw_date else None
             if raw_date and date is None:
                 raise MetadataError(
@@ -559,11 +560,11 @@ def load_metadata_csv(path: Path) -> dict[str, Metadata]:
                     hint="write dates as YYYY-MM-DD, YYYY-MM or YYYY",
                 )
             result[name] = Metadata(
-                title=cell("title"),
-                org=clean_org(cell("org") or "") if cell("org") else None,
+                title=_cell(row, columns, "title"),
+                org=clean_org(org) if org else None,
                 doc_type=_doc_type_value(doc_type, line, path) if doc_type else None,
                 date=date,
-                ref=cell("ref"),
+                ref=_cell(row, columns, "ref"),
             )
     except csv.Error as exc:
         raise MetadataError(f"{path.name} line {rows.line_num}: {exc}", hint="check the quoting on that line") from exc
