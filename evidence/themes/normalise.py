@@ -55,6 +55,20 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_POSSESSIVE.sub("", text.lower()))
 
 
+# A plain dict in front of the lru_cache: a corpus has few distinct words and
+# this lookup is the hot path (millions of tokens per run).
+_KNOWN: dict[str, str] = {}
+_KNOWN_MAX = 500_000
+
+
+def _learn(word: str) -> str:
+    if len(_KNOWN) >= _KNOWN_MAX:
+        _KNOWN.clear()
+    form = _KNOWN[word] = stem(word)
+    return form
+
+
 def stems(text: str) -> list[str]:
     """Normalised word forms of ``text``, in order."""
-    return [stem(w) for w in _WORD.findall(_POSSESSIVE.sub("", text.lower()))]
+    known = _KNOWN.get
+    return [known(w) or _learn(w) for w in _WORD.findall(_POSSESSIVE.sub("", text.lower()))]

@@ -56,57 +56,61 @@ class SeedMatcher:
             # Strong terms first, so a term listed as both counts as strong.
             for term, weak in [(t, False) for t in theme.terms] + [(t, True) for t in theme.weak_terms]:
                 by_term.setdefault(tuple(stems(term)), {}).setdefault(theme.id, (term, weak))
-        index: dict[str, list[tuple[tuple[str, ...], tuple[_Entry, ...]]]] = {}
+        # Single-word terms by their word; longer ones by their first two
+        # words, longest first, so each position costs one or two lookups.
+        singles: dict[str, tuple[_Entry, ...]] = {}
+        longer: dict[tuple[str, str], list[tuple[list[str], tuple[_Entry, ...]]]] = {}
         for key, owners in by_term.items():
-            entries = tuple((owner, surface, weak) for owner, (surface, weak) in owners.items() if owner is not None)
-            index.setdefault(key[0], []).append((key, entries))
-        for candidates in index.values():
+            entries = tuple((owner, surface, weak) for owner, (surface, weak) in owners.items())
+            if len(key) == 1:
+                singles[key[0]] = entries
+            else:
+                longer.setdefault((key[0], key[1]), []).append((list(key), entries))
+        for candidates in longer.values():
             candidates.sort(key=lambda item: (-len(item[0]), item[0]))
-        self._index = index
+        self._singles = singles
+        self._longer = longer
+        self._starts = frozenset(singles) | frozenset(first for first, _ in longer)
         self.theme_ids: tuple[str, ...] = taxonomy.ids
 
-    def match_stems(self, words: Sequence[str], rest: list[str] | None = None) -> dict[str, SeedHit]:
-        """Theme id -> what matched, for every theme with any match (assigned or not).
-
-        With ``rest``, the words outside every matched term are appended to
-        it: the context the model learns from, without the seeds themselves.
-        """
+    def match_stems(self, words: Sequence[str]) -> dict[str, SeedHit]:
+        """Theme id -> what matched, for every theme with any match (assigned or not)."""
         found: dict[str, SeedHit] = {}
-        index = self._index
-        i = 0
+        starts, singles, longer = self._starts, self._singles, self._longer
+        words = list(words)
         n = len(words)
-        while i < n:
-            candidates = index.get(words[i])
-            if candidates is None:
-                if rest is not None:
-                    rest.append(words[i])
-                i += 1
+        consumed = 0  # words before this position belong to a matched term
+        for i in [i for i, word in enumerate(words) if word in starts]:
+            if i < consumed:
                 continue
-            step = 1
-            for key, entries in candidates:
-                size = len(key)
-                if size == 1 or tuple(words[i : i + size]) == key:
-                    for owner, surface, weak in entries:
-                        hit = found.get(owner)  # type: ignore[arg-type]
-                        if hit is None:
-                            hit = found[owner] = SeedHit()  # type: ignore[index]
-                        (hit.weak if weak else hit.strong).add(surface)
-                        hit.hits += 1
-                    step = size
-                    break
-            else:
-                if rest is not None:
-                    rest.append(words[i])
-            i += step
+            entries = None
+            if i + 1 < n:
+                for key, candidate in longer.get((words[i], words[i + 1]), ()):
+                    if words[i : i + len(key)] == key:
+                        entries, consumed = candidate, i + len(key)
+                        break
+            if entries is None:
+                entries = singles.get(words[i])
+                if entries is None:
+                    continue
+                consumed = i + 1
+            for owner, surface, weak in entries:
+                if owner is None:  # a neutral term: consumed, assigns nothing
+                    continue
+                hit = found.get(owner)
+                if hit is None:
+                    hit = found[owner] = SeedHit()
+                (hit.weak if weak else hit.strong).add(surface)
+                hit.hits += 1
         return found
 
     def match(self, text: str) -> dict[str, SeedHit]:
         """Like :meth:`match_stems`, from raw text."""
         return self.match_stems(stems(text))
 
-    def assigned(self, words: Sequence[str], rest: list[str] | None = None) -> dict[str, SeedHit]:
-        """Only the themes the seed terms assign (``rest`` as in :meth:`match_stems`)."""
-        return {k: v for k, v in self.match_stems(words, rest).items() if v.assigned}
+    def assigned(self, words: Sequence[str]) -> dict[str, SeedHit]:
+        """Only the themes the seed terms assign."""
+        return {k: v for k, v in self.match_stems(words).items() if v.assigned}
 
 
 @lru_cache(maxsize=8)
