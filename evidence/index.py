@@ -20,6 +20,7 @@ fields are lower-cased keywords. Only what a result needs is stored.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from contextlib import contextmanager
@@ -29,7 +30,8 @@ from typing import Any, Iterable, Iterator, Union
 
 from whoosh import index as _windex
 from whoosh import query as _q
-from whoosh.analysis import RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import STOP_WORDS, Analyzer, Token
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as _porter_stem
 from whoosh.scoring import BM25F
@@ -54,6 +56,8 @@ _WORD_PATTERN = r"\w+(?:[.'’]\w+)*"
 _LOCK_NAME = "%s_WRITELOCK" % INDEX_NAME
 #: Written beside the lock while a batch is open: if it outlives its process, the batch died.
 _MARKER_NAME = "WRITER_PID"
+#: zlib level for posting blocks: 0 trades index size for build and query speed.
+_POSTING_COMPRESSION = 0
 #: Lexicon words examined when finding the forms of a stem (bounds a short stem's cost).
 _MAX_FORMS_SCANNED = 5000
 
@@ -151,12 +155,78 @@ class RawHit:
 
 # --- analysis ---------------------------------------------------------------
 
-_tokenizer = RegexTokenizer(_WORD_PATTERN)
+_stem_cache: dict[str, str] = {}
+
+
+def _stem(word: str) -> str:
+    try:
+        return _stem_cache[word]
+    except KeyError:
+        if len(_stem_cache) > 200_000:
+            _stem_cache.clear()
+        result = _stem_cache[word] = _porter_stem(word)
+        return result
+
+
+_WORD_RE = re.compile(_WORD_PATTERN)
+
+
+class WordAnalyzer(Analyzer):
+    """Lower-cased words in one regex pass, optionally stemmed without stop words.
+
+    Whoosh's composed analyzers pass every token through a chain of Python
+    generators; doing it in one loop is most of what building spends on
+    analysis. Stop words removed for the stemmed field still take a position.
+    The index's schema pickles a reference to this class: renaming it makes
+    older indexes unreadable (they are derived data: re-ingest).
+    """
+
+    def __init__(self, stem: bool) -> None:
+        self.stem = stem
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WordAnalyzer) and other.stem == self.stem
+
+    def __hash__(self) -> int:
+        return hash(("WordAnalyzer", self.stem))
+
+    def __call__(  # the signature Whoosh calls analyzers with
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        stem = self.stem
+        for pos, m in enumerate(_WORD_RE.finditer(value), start_pos):
+            word = m.group().lower()
+            if stem:
+                if word in STOP_WORDS:
+                    continue
+                word = _stem(word)
+            t.text = word
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = m.group()
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + m.start()
+                t.endchar = start_char + m.end()
+            yield t
 
 
 def _schema() -> Schema:
-    stemmed = StemmingAnalyzer(expression=_WORD_PATTERN, minsize=1, cachesize=100_000)
-    exact = StandardAnalyzer(expression=_WORD_PATTERN, stoplist=None, minsize=1)
+    stemmed = WordAnalyzer(stem=True)
+    exact = WordAnalyzer(stem=False)
     return Schema(
         passage_id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
@@ -187,23 +257,10 @@ def tokens(text: str) -> list[tuple[int, int, str, str]]:
     Highlighting uses this so it marks exactly the words the index matched.
     """
     out = []
-    for tok in _tokenizer(text, chars=True):
-        low = tok.text.lower()
-        out.append((tok.startchar, tok.endchar, low, _stem(low)))
+    for m in _WORD_RE.finditer(text):
+        low = m.group().lower()
+        out.append((m.start(), m.end(), low, _stem(low)))
     return out
-
-
-_stem_cache: dict[str, str] = {}
-
-
-def _stem(word: str) -> str:
-    try:
-        return _stem_cache[word]
-    except KeyError:
-        if len(_stem_cache) > 200_000:
-            _stem_cache.clear()
-        result = _stem_cache[word] = _porter_stem(word)
-        return result
 
 
 def stems(text: str) -> list[str]:
@@ -214,6 +271,11 @@ def stems(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """The indexed words of ``text`` in the body field (lower case, stop words kept)."""
     return [t.text for t in _EXACT_ANALYZER(text)]
+
+
+def filter_value(text: str) -> str:
+    """How names are compared in filters: lower-case words, punctuation dropped."""
+    return " ".join(words(text))
 
 
 def _join(values: Iterable[str]) -> str:
@@ -231,20 +293,20 @@ def _document(record: IndexRecord) -> dict[str, Any]:
         "title": title,
         "kinds": _join(record.kinds),
         "themes": _join(record.themes),
-        "orgs": _join(record.orgs),
+        "orgs": ",".join(v for v in map(filter_value, record.orgs) if v),
         "page": record.page,
         "doc_title": record.doc_title,
         "doc_org": record.doc_org,
         "doc_path": record.doc_path,
     }
     if record.doc_org:
-        doc["source"] = record.doc_org.strip().lower()
+        doc["source"] = filter_value(record.doc_org)
     if record.doc_type:
-        doc["doc_type"] = record.doc_type.strip().lower()
+        doc["doc_type"] = filter_value(record.doc_type)
     if record.year is not None:
         doc["year"] = str(record.year)
     if record.ref:
-        doc["ref"] = record.ref.strip().lower()
+        doc["ref"] = filter_value(record.ref)
     return doc
 
 
@@ -304,7 +366,11 @@ class PassageIndex:
         """One all-or-nothing batch: commit on normal exit, cancel on any exception."""
         try:
             w = self._ix.writer(
-                procs=procs, multisegment=multisegment, limitmb=128, compound=False
+                procs=procs,
+                multisegment=multisegment,
+                limitmb=128,
+                compound=False,
+                codec=W3Codec(compression=_POSTING_COMPRESSION),
             )
         except _windex.LockError as exc:
             raise IndexLockedError(
@@ -408,9 +474,6 @@ class IndexSearcher:
 
     def close(self) -> None:
         self._searcher.close()
-
-    def passage_count(self) -> int:
-        return self._reader.doc_count()
 
     def search(self, node: Node, limit: int) -> tuple[list[RawHit], int]:
         """The best ``limit`` passages (score, then passage id) and the total matching."""

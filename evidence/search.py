@@ -39,6 +39,7 @@ from evidence.index import (
     Prefix,
     RawHit,
     Word,
+    filter_value,
     stems,
     tokens,
     words,
@@ -365,12 +366,8 @@ class _Parser:
         if not ws:
             raise _Fallback("an empty phrase")
         group = self.syn.group(ws)
-        if len(ws) == 1:
-            self._note_word(text)
-            base: Node = Word(text)
-        else:
-            self._note_phrase(ws)
-            base = Phrase(ws)
+        self._note_phrase(ws)
+        base: Node = Phrase(ws)  # quoted: as written, one word or several, never stemmed
         if group is None:
             return base
         return AnyOf((base, *self._alternatives(group, ws)))
@@ -473,7 +470,11 @@ class _Parser:
             self.plan.phrases.add(ws)
 
     def _note_phrase(self, ws: tuple[str, ...]) -> None:
-        if not self._negated:
+        if self._negated:
+            return
+        if len(ws) == 1:
+            self.plan.exact.add(ws[0])
+        else:
             self.plan.phrases.add(ws)
 
 
@@ -530,13 +531,14 @@ def filter_node(name: str, value: str | int, synonyms: Synonyms) -> Filter:
             raise QueryError(f'year range "{text}" is too wide: give at most 200 years')
         return Filter("year", tuple(str(y) for y in range(first, last + 1)))
     if name in ("source", "mentions"):
-        group = synonyms.group(_norm(low))
-        values = {low}
+        key = filter_value(text)
+        group = synonyms.group(tuple(key.split()))
+        values = {key}
         if group is not None:
             values.update(" ".join(v) for v in group)
         return Filter(name, tuple(sorted(values)))
-    if name == "type":
-        return Filter("type", (low.replace("-", " ").replace("_", " "),))
+    if name in ("type", "ref"):
+        return Filter(name, (filter_value(text),))
     return Filter(name, (low,))
 
 

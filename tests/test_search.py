@@ -39,6 +39,12 @@ PASSAGES = [
      " from the Public Accounts Committee.", (), ()),
 ]
 
+ORGS = {
+    "d1-p2": ("NHS England",),
+    "d2-p1": ("NHS England", "Department for Levelling Up, Housing and Communities"),
+    "d3-p3": ("Department of Health and Social Care", "Public Accounts Committee"),
+}
+
 
 def records() -> list[IndexRecord]:
     out = []
@@ -48,7 +54,8 @@ def records() -> list[IndexRecord]:
         out.append(IndexRecord(
             passage_id=pid, doc_id=doc, text=text, heading=heading, page=page, doc_title=title,
             doc_org=org, doc_path=f"inquiry/{doc}.pdf", doc_type=dtype, year=year,
-            ref=f"ICS00{doc[1]}" if doc == "d2" else None, kinds=kinds, themes=themes, orgs=(),
+            ref=f"ICS00{doc[1]}" if doc == "d2" else None, kinds=kinds, themes=themes,
+            orgs=ORGS.get(pid, ()),
         ))
     return out
 
@@ -133,6 +140,7 @@ def test_acronyms_the_corpus_defines(index_dir: Path, tmp_path: Path) -> None:
 def test_stemming(index_dir: Path) -> None:
     assert found(index_dir, "recommendations") == ["d2-p2", "d3-p1", "d3-p3"]
     assert found(index_dir, "store") == ["d2-p3", "d3-p1", "d3-p2"]
+    assert found(index_dir, '"recommendations"') == ["d3-p1"]  # quoted: as written
 
 
 def test_phrase_keeps_stop_words(index_dir: Path) -> None:
@@ -153,6 +161,11 @@ def test_filters_in_query(index_dir: Path) -> None:
     assert found(index_dir, "capital year:2022") == ["d2-p1"]
     assert found(index_dir, "year:2021 recommendation") == ["d3-p1", "d3-p3"]
     assert found(index_dir, "ref:ics002") == ["d2-p1", "d2-p2", "d2-p3"]
+    assert found(index_dir, "type:written-evidence councils") == ["d2-p1", "d2-p2", "d2-p3"]
+    assert found(index_dir, "mentions:nhse") == ["d1-p2", "d2-p1"]
+    assert found(index_dir, "mentions:DLUHC") == ["d2-p1"]
+    assert found(index_dir, 'mentions:"department for levelling up, housing and communities"') == ["d2-p1"]
+    assert found(index_dir, "mentions:dhsc OR mentions:pac") == ["d3-p3"]
 
 
 def test_filters_as_arguments(index_dir: Path) -> None:
