@@ -112,10 +112,18 @@ class _Bar:
     help="CSV giving title, organisation, type, date or reference per file.",
 )
 @click.option("--strict", is_flag=True, help="Write nothing if any file cannot be read.")
+@click.option(
+    "--themes", "themes_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A theme taxonomy (TOML) to use from now on instead of the default.",
+)
+@click.option("--max-file-size", type=click.FloatRange(min=0.001), default=200.0, show_default=True, help="Refuse files larger than this many MB.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=5000, show_default=True, help="Refuse PDFs with more pages.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True, help="Seconds one file may take before it is given up.")
 @click.pass_obj
 def ingest(
     settings: Settings, paths: tuple[Path, ...], workers: int | None, model: str | None,
-    metadata_csv: Path | None, strict: bool,
+    metadata_csv: Path | None, strict: bool, themes_file: Path | None, max_file_size: float,
+    max_pages: int, timeout: float,
 ) -> None:
     """Sync folders (or files) into the store and the search index.
 
@@ -127,13 +135,14 @@ def ingest(
     Example:
         evidence ingest corpus/ --metadata submissions.csv
     """
-    from .ingest import IngestFailed, ingest as run_ingest
+    from .ingest import IngestFailed, Limits, ingest as run_ingest
 
     bar = _Bar()
+    limits = Limits(max_bytes=int(max_file_size * 1024 * 1024), max_pages=max_pages, timeout=timeout)
     try:
         report = run_ingest(
-            paths, index_dir=settings.index_dir, workers=workers, model=model,
-            metadata_csv=metadata_csv, strict=strict, progress=bar,
+            paths, index_dir=settings.index_dir, workers=workers, model=model, metadata_csv=metadata_csv,
+            strict=strict, progress=bar, limits=limits, themes=themes_file,
         )
     except IngestFailed as exc:
         bar.close()
@@ -386,8 +395,8 @@ def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, ou
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="evidence")
+    """Console-script entry point; EVIDENCE_<COMMAND>_<OPTION> sets any option."""
+    cli(prog_name="evidence", auto_envvar_prefix="EVIDENCE")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,8 +29,16 @@ from .theming import reassign, taxonomy_fingerprint, use_taxonomy
 from .workers import run_tasks
 
 LOCK_NAME = "ingest.lock"
-#: Seconds one file may take to read and extract before it is given up.
-DEFAULT_FILE_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one file may ask of us before it is refused with a reason."""
+
+    max_bytes: int | None = 200 * 1024 * 1024
+    max_pages: int | None = 5000
+    #: Seconds one file may take to read and extract before it is given up.
+    timeout: float | None = 300.0
 _KIND_LETTER = {"figure": "f", "recommendation": "r", "claim": "c", "quote": "q"}
 
 
@@ -46,6 +54,7 @@ class FileTask:
     doc_id: str
     override: Metadata | None
     model: str | None
+    limits: Limits = Limits()
 
 
 @dataclass
@@ -162,7 +171,9 @@ def process_file(task: FileTask) -> Processed | Failed:
 
     path = Path(task.abs_path)
     try:
-        raw = read_document(path)
+        raw = read_document(path, max_bytes=task.limits.max_bytes)
+        if task.limits.max_pages is not None and raw.pages is not None and raw.pages > task.limits.max_pages:
+            raise ReaderError(f"too many pages: {raw.pages}, limit {task.limits.max_pages}")
     except ReaderError as exc:
         return Failed(task, str(exc))
     except OSError as exc:
@@ -214,6 +225,7 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
 
 
 def _results(tasks: Sequence[FileTask], workers: int, timeout: float | None) -> Iterator[Processed | Failed]:
+    """Results in task order; a file past its time limit is stopped and reported."""
     return run_tasks(
         process_file,
         tasks,
@@ -229,6 +241,7 @@ def _plan(
     roots: Sequence[Path],
     overrides: dict[str, Metadata],
     model: str | None,
+    limits: Limits,
     report: IngestReport,
 ) -> tuple[list[FileTask], list[str], list[tuple[str, str, str]], list[tuple[str, str]]]:
     """(tasks, doc ids to delete, aliases to set, aliases to drop)."""
@@ -280,7 +293,7 @@ def _plan(
             (report.changed if rel in known else report.new).append(shown)
             claimed[sha] = doc_id
             override = overrides.get(rel) or overrides.get(path.name)
-            tasks.append(FileTask(root, rel, str(path), sha, size, doc_id, override, model))
+            tasks.append(FileTask(root, rel, str(path), sha, size, doc_id, override, model, limits))
     return tasks, deletes, new_aliases, drop_aliases
 
 
@@ -301,7 +314,7 @@ def ingest(
     metadata_csv: Path | None = None,
     strict: bool = False,
     progress: Progress | None = None,
-    file_timeout: float | None = DEFAULT_FILE_TIMEOUT,
+    limits: Limits | None = None,
     themes: Path | None = None,
 ) -> IngestReport:
     """Bring the store and index in line with ``paths``; see the module doc."""
@@ -320,13 +333,14 @@ def ingest(
         load_taxonomy(themes)  # a malformed taxonomy fails before any work is done
     progress = progress or Progress()
     workers = workers or os.cpu_count() or 1
+    limits = limits or Limits()
     report = IngestReport()
     store = Store(index_dir, create=True)
     try:
         with ingest_lock(Path(index_dir)):
-            tasks, deletes, new_aliases, drop_aliases = _plan(store, roots, overrides, model, report)
+            tasks, deletes, new_aliases, drop_aliases = _plan(store, roots, overrides, model, limits, report)
             progress.start(len(tasks))
-            results: Iterator[Processed | Failed] = _results(tasks, workers, file_timeout)
+            results: Iterator[Processed | Failed] = _results(tasks, workers, limits.timeout)
             if strict:
                 results_list = list(_tracked(results, progress))
                 failures = [(_display_task(r.task), r.reason) for r in results_list if isinstance(r, Failed)]
