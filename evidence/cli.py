@@ -322,19 +322,14 @@ def themes(settings: Settings, as_json: bool, discover: bool, topics: int, theme
         evidence themes --themes my-taxonomy.toml --json
         evidence themes --discover
     """
-    from .ingest import sync_index
-    from .index import PassageIndex
+    from .ingest import retheme
     from .store import Store
-    from .theming import discover as discover_themes, reassign, theme_table, use_taxonomy
+    from .theming import discover as discover_themes, theme_table, use_taxonomy
 
     with Store(settings.index_dir) as store:
         taxonomy = use_taxonomy(settings.index_dir, themes_file)
         if themes_file is not None:
-            from .ingest import ingest_lock
-
-            with ingest_lock(settings.index_dir):
-                reassign(store, taxonomy)
-                sync_index(store, PassageIndex(settings.index_dir))
+            retheme(store, settings.index_dir, taxonomy)
         if discover:
             candidates = discover_themes(store, n_topics=topics)
             if as_json:
@@ -356,6 +351,44 @@ def themes(settings: Settings, as_json: bool, discover: bool, topics: int, theme
     click.echo(f"{headers[0]:<{width}}  " + "  ".join(f"{h:>{len(h)}}" for h in headers[1:]))
     for row in table:
         click.echo(f"{str(row['label']):<{width}}  " + "  ".join(f"{row[h]:>{len(h)}}" for h in headers[1:]))
+
+
+# -- build ------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="Folder to write the site into.")
+@click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of templates that override ours by file name.")
+@click.option(
+    "--themes", "themes_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Re-assign themes with this taxonomy (TOML) before building, and keep it.",
+)
+@click.pass_obj
+def build(settings: Settings, output: Path, templates_dir: Path | None, themes_file: Path | None) -> None:
+    """Write the briefing site: theme pages, documents, figures, recommendations.
+
+    The site is static and self-contained: open index.html from disk or put
+    the folder on any web server. The same store builds the same bytes.
+
+    \b
+    Example:
+        evidence build -o site
+        evidence build -o site --templates my-templates/
+    """
+    from .ingest import retheme
+    from .render import build_site
+    from .store import Store
+    from .theming import use_taxonomy
+
+    with Store(settings.index_dir) as store:
+        taxonomy = use_taxonomy(settings.index_dir, themes_file)
+        if themes_file is not None:
+            retheme(store, settings.index_dir, taxonomy)
+        report = build_site(store, output, templates=templates_dir, taxonomy=taxonomy)
+    for broken in report.broken:
+        click.echo(f"broken link: {broken}", err=True)
+    click.echo(f"{report.pages} pages written to {output} ({report.links_checked} links checked, {len(report.broken)} broken)")
+    click.echo(f"Open {output / 'index.html'}")
 
 
 # -- export -----------------------------------------------------------------

@@ -469,3 +469,16 @@ def write_acronyms(store: Store, index_dir: Path) -> None:
     tmp = target.with_suffix(".tmp")
     tmp.write_text(json.dumps(store.acronyms(), ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, target)
+
+
+def retheme(store: Store, index_dir: Path, taxonomy: Any) -> int:
+    """Re-assign themes with ``taxonomy`` and carry them into search.
+
+    Holds the ingest lock, since it writes the store and the index.
+    """
+    from .index import PassageIndex
+
+    with ingest_lock(Path(index_dir)):
+        changed = reassign(store, taxonomy)
+        sync_index(store, PassageIndex(Path(index_dir)))
+    return changed
