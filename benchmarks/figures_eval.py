@@ -247,6 +247,7 @@ def evaluate_gold(nlp: Any, gold_path: Path, corpus_dir: Path, errors: list[dict
     """Scores against the project's own corpus gold, or None when it is absent."""
     if not gold_path.is_file():
         return None
+    from evidence.nlp.pipeline import make_docs
     from evidence.readers import read_document
 
     gold_by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -261,6 +262,7 @@ def evaluate_gold(nlp: Any, gold_path: Path, corpus_dir: Path, errors: list[dict
             elif item.get("kind") == "not_figure":
                 not_figures[item["file"]].append(item)
     tally = Tally()
+    agreement = {"period": [0, 0], "measure": [0, 0]}  # gold lines with the field, exact agreements
     wrongly_extracted: list[dict[str, Any]] = []
     missing_files: list[str] = []
     for name in sorted(set(gold_by_file) | set(not_figures)):
@@ -271,9 +273,14 @@ def evaluate_gold(nlp: Any, gold_path: Path, corpus_dir: Path, errors: list[dict
         raw = read_document(path)
         blocks = [block.text for block in raw.blocks]
         predicted: list[tuple[int, dict[str, Any]]] = []
-        for b_index, doc in enumerate(nlp.pipe(blocks)):
+        items = [(block.text, {"kind": block.kind, "page": block.page}) for block in raw.blocks]
+        for b_index, doc in enumerate(nlp.pipe(make_docs(nlp, items, {}))):
             for span in doc.spans.get("figures", []):
-                predicted.append((b_index, dict(span._.finding)))
+                data = dict(span._.finding)
+                offset = span.text.find(data["surface"])
+                data["_start"] = span.start_char + max(offset, 0)
+                data["_end"] = data["_start"] + len(data["surface"])
+                predicted.append((b_index, data))
         norm_blocks = [norm(b) for b in blocks]
         used: set[int] = set()
         for item in gold_by_file.get(name, []):
@@ -303,6 +310,10 @@ def evaluate_gold(nlp: Any, gold_path: Path, corpus_dir: Path, errors: list[dict
                 and pred["qualifier"] == item.get("qualifier")
                 and _same_optional(item.get("value_max"), pred["value_max"])
             )
+            for optional in ("period", "measure"):
+                if optional in item:
+                    agreement[optional][0] += 1
+                    agreement[optional][1] += int(norm(str(item[optional])) == norm(str(pred.get(optional))))
             if fields_ok:
                 tally.values_ok[kind] += 1
             elif errors is not None:
@@ -313,18 +324,35 @@ def evaluate_gold(nlp: Any, gold_path: Path, corpus_dir: Path, errors: list[dict
                 if errors is not None:
                     errors.append({"file": name, "type": "fp", "surface": pred["surface"], "block": blocks[b_index][:160]})
         for item in not_figures.get(name, []):
-            target = norm(item.get("surface", ""))
-            for b_index, pred in predicted:
-                if norm(pred["surface"]).find(target) >= 0 and norm(item["text"]) in norm_blocks[b_index]:
-                    wrongly_extracted.append({"file": name, "surface": item.get("surface"), "text": item["text"]})
-                    break
+            hit = _not_figure_hit(item, blocks, predicted)
+            if hit is not None:
+                wrongly_extracted.append({"file": name, "surface": item.get("surface"), "got": hit, "text": item["text"]})
     return {
         "kinds": {k: tally.scores(k) for k in tally.keys()},
         "all": _overall(tally),
+        "optional_fields_agreement": {k: {"gold_lines": v[0], "exact": v[1]} for k, v in agreement.items()},
         "not_figures": sum(len(v) for v in not_figures.values()),
         "not_figures_extracted": wrongly_extracted,
         "missing_files": missing_files,
     }
+
+
+def _not_figure_hit(
+    item: dict[str, Any], blocks: list[str], predicted: list[tuple[int, dict[str, Any]]]
+) -> str | None:
+    """The surface of a figure extracted over a gold not-figure, if any."""
+    surface = item.get("surface") or ""
+    for b_index, block in enumerate(blocks):
+        context = block.find(item["text"])
+        if context < 0 or not surface:
+            continue
+        position = block.find(surface, context)
+        if position < 0 or position >= context + len(item["text"]):
+            continue
+        for p_block, pred in predicted:
+            if p_block == b_index and pred["_start"] < position + len(surface) and position < pred["_end"]:
+                return str(pred["surface"])
+    return None
 
 
 def _same_optional(expected: float | None, got: float | None) -> bool:
@@ -418,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(_table("Corpus gold, by figure_kind (value = all fields right)", [*gold["kinds"].items(), ("all", gold["all"])]))
         print(f"not-figures extracted: {len(gold['not_figures_extracted'])} of {gold['not_figures']}")
+        for field, counts in gold["optional_fields_agreement"].items():
+            print(f"{field}: exact on {counts['exact']} of {counts['gold_lines']} matched gold lines that give one")
         for item in gold["not_figures_extracted"]:
             print(f"  {item['file']}: {item['surface']!r}")
     if errors:

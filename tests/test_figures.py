@@ -43,7 +43,7 @@ EXAMPLES = [
     ("The programme cost €2.1 billion.", "€2.1 billion", 2.1e9, "EUR", "money", None, None),
     ("It cost ten million pounds.", "ten million pounds", 1e7, "GBP", "money", None, None),
     ("Estimates range £3bn–£5bn.", "£3bn–£5bn", 3e9, "GBP", "money", None, 5e9),
-    ("The gap is between £2 billion and £3 billion.", "£2 billion and £3 billion", 2e9, "GBP", "money", None, 3e9),
+    ("The gap is between £2 billion and £3 billion.", "between £2 billion and £3 billion", 2e9, "GBP", "money", None, 3e9),
     ("Savings of around £20 million are expected.", "£20 million", 2e7, "GBP", "money", "around", None),
     ("It cost £3 and 50p.", "£3 and 50p", 3.5, "GBP", "money", None, None),
     # percent
@@ -77,9 +77,10 @@ EXAMPLES = [
     ("The total was 1,500 staff.", "1,500", 1500.0, None, "count", None, None),
     # duration
     ("It will take two years.", "two years", 2.0, "year", "duration", None, None),
-    ("It has been over 20 years.", "20 years", 20.0, "year", "duration", "over", None),
+    ("It follows over 20 years of reform.", "20 years", 20.0, "year", "duration", "over", None),
+    ("The contract runs over seven years.", "seven years", 7.0, "year", "duration", None, None),
     ("It has been more than a decade.", "a decade", 10.0, "year", "duration", "more than", None),
-    ("Plans run for between three and ten years.", "three and ten years", 3.0, "year", "duration", None, 10.0),
+    ("Plans run for between three and ten years.", "between three and ten years", 3.0, "year", "duration", None, 10.0),
     ("A wait of up to 18 weeks is allowed.", "18 weeks", 18.0, "week", "duration", "up to", None),
     ("It stayed open for almost six months.", "six months", 6.0, "month", "duration", "almost", None),
 ]
@@ -137,6 +138,12 @@ def test_glued_tokens_expand_to_whole_tokens(nlp):
         "Covid-19 changed services.",
         "Call NHS 111 for advice.",
         "1. Introduction",
+        "2.1 ICBs are accountable upwards.",
+        "Royal College of Nursing, 20 Cavendish Square, London",
+        "Call the press office on 020 7946 0321.",
+        "Registered charity 1150000. Company number 08345678.",
+        "The survey ran between 3 and 24 April 2023.",
+        "This is documented.[^1]",
         "It was the first time one of them spoke.",
         "The Five Year Forward View set the aims.",
         "The meeting began at 10:30 and ended at 2pm.",
@@ -172,7 +179,8 @@ def test_measure(nlp, text, measure):
         ("Spending was £5 billion in 2019-20.", "2019-20"),
         ("Spending is £5 billion this financial year.", "this financial year"),
         ("Spending rose by 26% between 2010-11 and 2020-21.", "between 2010-11 and 2020-21"),
-        ("ICSs must save £2 billion by 2023/24.", "by 2023/24"),
+        ("ICSs must save £2 billion by 2023/24.", "2023/24"),
+        ("Costs of up to £6m would fall in 2024/25.", "2024/25"),
         ("In 2022 the deficit was £97m.", "2022"),
         ("The deficit was £97m.", None),
         ("In 2019-20 there was a plan. The deficit was £97m.", None),
@@ -205,3 +213,28 @@ def test_analyse_reports_figure_fields():
             "period": "2022-23",
         }
     ]
+
+
+def test_paragraph_numbers_in_a_run_are_not_figures(nlp):
+    from evidence.nlp.pipeline import make_docs
+
+    items = [
+        ("1 On 1 July 2022 there were 42 ICSs.", {}),
+        ("2 ICSs start work under pressure.", {}),
+        ("42 ICSs replied.", {}),
+    ]
+    docs = list(nlp.pipe(make_docs(nlp, items, {})))
+    surfaces = [[span._.finding["surface"] for span in doc.spans["figures"]] for doc in docs]
+    assert surfaces == [["42"], [], ["42"]]
+
+
+def test_fractions_without_of(nlp):
+    assert only(nlp, "They must work with a third fewer people.")["surface"] == "a third"
+    found = only(nlp, "Costs are to be cut by almost a third.")
+    assert (found["surface"], found["value"], found["qualifier"]) == ("a third", 0.3333, "almost")
+    assert figures(nlp, "In the first quarter of the year.") == []
+
+
+def test_of_the_ratio(nlp):
+    found = only(nlp, "We heard that 31 of the 42 ICBs planned a deficit.")
+    assert (found["surface"], found["value"], found["figure_kind"], found["measure"]) == ("31 of the 42", 0.7381, "ratio", "ICBs")

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 from .numbers import lexicon, load_pattern_file, longest_word_number, parse_digits, scale_value
 
 SPACE = "[\\s\u00a0\u2009\u202f]"
+_STATE_KEY = "figures.paragraph_number"
 FIELDS = ("surface", "value", "unit", "figure_kind", "qualifier", "value_max", "measure", "period")
 
 
@@ -175,6 +176,10 @@ class FigureExtractor:
         )
         self._single_durations = {k.lower(): (v[0], float(v[1])) for k, v in units["single_durations"].items()}
         self._single_duration_re = re.compile(f"(?i:\\b(?:{_alternation(self._single_durations)})\\b)")
+        self._fraction_followers = frozenset(units["fraction_followers"])
+        self._fraction_lead_re = re.compile(
+            f"(?i:\\b(?:by|{_alternation(qualifiers)})){SPACE}+\\Z"
+        )
         self._ratio_link_re = re.compile(f"{SPACE}+(?i:{_alternation(units['ratio_links'])}){SPACE}+")
 
         # -- qualifiers and ranges -----------------------------------------
@@ -190,6 +195,9 @@ class FigureExtractor:
         self._identifier_re = re.compile(f"\\b[A-Z]{{2,}}[A-Za-z]*{SPACE}?-?\\Z")
         months = [m.capitalize() for m in cues["months"]]
         month_alt = _alternation(months)
+        street_alt = _alternation(cues["street_words"])
+        self._paragraph_openers = frozenset(cues["paragraph_openers"])
+        self._paragraph_re = re.compile(f"[\\s\u00a0]*(\\d{{1,3}}){SPACE}+([A-Z][A-Za-z]*)")
         ordinal = "(?:st|nd|rd|th)"
         year = "(?:1[5-9]|20)\\d{2}"
         self._blocked_re = re.compile(
@@ -203,6 +211,11 @@ class FigureExtractor:
                     "(?i:\\b\\d{1,2}(?:[:.]\\d{2})?" + SPACE + "?(?:a\\.m\\.|p\\.m\\.|am\\b|pm\\b))",
                     "\\b\\d{1,2}:\\d{2}\\b",
                     "(?m:^[\\s\u00a0]*\\(?\\d{1,3}(?:\\.\\d{1,3})*[.)](?=\\s))",
+                    f"(?m:^[\\s\u00a0]*\\d{{1,3}}\\.\\d{{1,2}}(?={SPACE}+[A-Z])(?!{SPACE}+[A-Z]{{3}}\\b))",
+                    f"\\b\\d{{1,2}}{ordinal}?{SPACE}*(?:–|-|to|and){SPACE}*\\d{{1,2}}{ordinal}?{SPACE}+(?:{month_alt})\\b",
+                    f"(?<![\\d.,])\\+?\\b0\\d{{2,4}}{SPACE}?\\d{{3,4}}(?:{SPACE}?\\d{{3,4}})?\\b",
+                    f"\\b\\d{{1,4}}[a-z]?(?:{SPACE}+[A-Z][a-z]+){{1,3}}{SPACE}+(?:{street_alt})\\b",
+                    "[\\[^]\\^?\\d{1,3}\\]",
                     f"\\b\\d+{ordinal}\\b",
                     "\\b\\d{4}s\\b",
                 ]
@@ -213,7 +226,7 @@ class FigureExtractor:
         fy = periods["fy"]
         period_alts = [p.replace("{fy}", fy) for p in periods["patterns"]]
         self._period_re = re.compile("|".join(f"(?:{p})" for p in period_alts), re.IGNORECASE)
-        self._period_strip_re = re.compile(r"^(?:in|during|for)\s+", re.IGNORECASE)
+        self._period_strip_re = re.compile(r"^(?:in|during|for|by)\s+", re.IGNORECASE)
         self._stop_words = frozenset(measure["stop_words"])
         self._measure_words = int(measure["max_words"])
         self._word_after_re = re.compile(f"{SPACE}+([A-Za-z][A-Za-z0-9'’\\-]*)([^\\s\u00a0]?)")
@@ -227,15 +240,21 @@ class FigureExtractor:
         self,
         text: str,
         sentences: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]] | None = None,
+        state: dict[str, Any] | None = None,
     ) -> list[Figure]:
         """Every figure in ``text``, in order.
 
         ``sentences`` (character bounds, or a callable giving them, so they are
         only computed for texts that hold a figure) bound the period search.
+        ``state`` is carried from one passage of a document to the next, so
+        paragraph numbers ("1 On 1 July ...", "2 Each ICS ...") are recognised.
         """
         if not self._digit_re.search(text) and not self._might_have_words(text):
             return []
         numbers = self._numbers(text)
+        marker = self._paragraph_number(text, state)
+        if marker is not None:
+            numbers = [n for n in numbers if n.start != marker]
         figures: list[Figure] = []
         consumed = 0
         index = 0
@@ -262,9 +281,22 @@ class FigureExtractor:
                                                   "nine", "ten", "eleven", "twelve", "teen", "ty", "half",
                                                   "third", "quarter", "hundred", "thousand", "decade", "dozen"))
 
+    def _paragraph_number(self, text: str, state: dict[str, Any] | None) -> int | None:
+        """Start of a paragraph number opening the passage, if there is one."""
+        match = self._paragraph_re.match(text)
+        if not match:
+            return None
+        number = int(match.group(1))
+        last = state.get(_STATE_KEY) if state is not None else None
+        if match.group(2) in self._paragraph_openers or (isinstance(last, int) and number == last + 1):
+            if state is not None:
+                state[_STATE_KEY] = number
+            return match.start(1)
+        return None
+
     def _blocked(self, text: str, start: int, end: int) -> bool:
         """Inside a date, time, financial-year label, list marker or URL."""
-        for match in self._blocked_re.finditer(text, max(0, start - 16), min(len(text), end + 16)):
+        for match in self._blocked_re.finditer(text, max(0, start - 16), min(len(text), end + 40)):
             if match.start() < end and start < match.end():
                 return True
             if match.start() >= end:
@@ -303,6 +335,8 @@ class FigureExtractor:
         before = text[start - 1] if start else ""
         if before.isdigit() or (raw.startswith(".") and before.isalnum()):
             return None  # the tail of "4.2.1" or "192.168.1.2"
+        if before == "^" or (len(raw) > 1 and raw[0] == "0" and raw[1].isdigit()):
+            return None  # footnote "[^1]"; codes and phone numbers "08345678"
         if before.isalpha():
             # glued currency code ("GBP3.01", "Rs20") is fine; "ICS0048", "CORE20PLUS5" are not
             if not self._prefix_re.search(text, max(0, start - 6), start):
@@ -353,7 +387,9 @@ class FigureExtractor:
         if numerator_word in ("", "a", "an", "one"):
             if fraction_word.endswith("s") and fraction_word != "halves":
                 return None
-            if not has_of and not scale:
+            if not numerator_word and fraction_word != "half" and not scale:
+                return None  # "the first quarter of the year"
+            if not has_of and not scale and not (numerator_word and self._fraction_context(text, match)):
                 return None
             numerator = 1.0
         else:
@@ -370,6 +406,13 @@ class FigureExtractor:
             multiplier = scale_value(scale.split()[-1], glued=False) or 1.0
             return _Number(start, match.end("scale"), _round(numerator / denominator * multiplier), True, True, False)
         return _Number(start, match.end("frac"), round(numerator / denominator, 4), True, False, False, kind="fraction")
+
+    def _fraction_context(self, text: str, match: re.Match[str]) -> bool:
+        """"a third fewer", "by almost a third": a proportion without "of"."""
+        follower = self._word_after_re.match(text, match.end("frac"))
+        if follower and follower.group(1).lower() in self._fraction_followers:
+            return True
+        return bool(self._fraction_lead_re.search(text, max(0, match.start() - 24), match.start()))
 
     def _classify(
         self, text: str, number: _Number, numbers: list[_Number], next_index: int
@@ -392,6 +435,9 @@ class FigureExtractor:
                     second = self._basic(text, second_number, numbers, next_index + 1, in_range=True)
                     merged = self._merge_range(first, second, number)
                     if merged is not None:
+                        between = self._between_re.search(text, max(0, merged[0].start - 10), merged[0].start)
+                        if between:  # the corpus convention keeps "between" in the surface
+                            merged[0].start = between.start()
                         return self._finish(text, merged[0], value_max=merged[1]), merged[0].end
         if first.kind == "count" and not self._count_allowed(text, number, first):
             return None
@@ -578,8 +624,7 @@ class FigureExtractor:
             return False  # "5G", "180ml", "1cds"
         if start and text[start - 1] in "#£$€":
             return False
-        window = text[max(0, start - 14) : start]
-        if self._cue_re.search(window):
+        if self._cue_re.search(text, max(0, start - 24), start):
             return False
         if self._identifier_re.search(text, max(0, start - 12), start):
             return False  # "NHS 111", "SCP-173"
@@ -592,6 +637,8 @@ class FigureExtractor:
         q = self._qualifier_re.search(text, max(0, start - 24), start)
         if q:
             qualifier = self._qualifiers[re.sub(r"\s+", " ", q.group("q").lower())]
+            if q.group("q").lower() == "over" and found.kind == "duration" and not self._of_re.match(text, found.end):
+                qualifier = None  # "£330m over seven years": a preposition, not "more than"
         return Figure(
             start=start,
             end=found.end,
@@ -704,7 +751,8 @@ class FiguresComponent:
             return list(zip(firsts, firsts[1:] + [len(text)]))
 
         spans: list[Span] = []
-        for figure in self.extractor.extract(text, sentences):
+        state = doc._.context if isinstance(doc._.context, dict) else None
+        for figure in self.extractor.extract(text, sentences, state):
             span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
             if span is None:
                 continue
