@@ -92,9 +92,39 @@ def test_conflicting_figures_for_the_same_measure():
 
 def test_same_document_and_unit_mismatch_are_not_conflicts():
     findings = [
-        fig("a", "nao", "Vacancies stood at 100,000.", 100000, "vacancies", unit=None, figure_kind="count"),
-        fig("b", "nao", "Vacancies stood at 120,000.", 120000, "vacancies", unit=None, figure_kind="count"),
-        fig("c", "rcn", "Vacancies were 12% of posts.", 12.0, "vacancies", unit="%", figure_kind="percent"),
-        fig("d", "rcn", "Vacancies reached 110,000.", 110000, "vacancies", unit=None, figure_kind="count"),
+        fig("a", "nao", "Nurse vacancies stood at 100,000.", 100000, "nurse vacancies", unit=None, figure_kind="count"),
+        fig("b", "nao", "Nurse vacancies stood at 120,000.", 120000, "nurse vacancies", unit=None, figure_kind="count"),
+        fig("c", "rcn", "Nurse vacancies were 12% of posts.", 12.0, "nurse vacancies", unit="%",
+            figure_kind="percent"),
+        fig("d", "rcn", "Nurse vacancies reached 110,000.", 110000, "nurse vacancies", unit=None, figure_kind="count"),
     ]
     assert figure_conflicts(findings) == [("a", "d"), ("b", "d")]
+
+
+def test_equal_figures_with_the_same_measure_group_despite_different_wording():
+    findings = [
+        fig("n1", "nao", "Systems were asked to deliver efficiency savings of £5.7 billion in 2022-23.", 5.7e9,
+            "savings", period="2022-23"),
+        fig("t1", "nuffield", "ICSs were expected to find savings of £5.7bn in 2022-23, a rare level.", 5.7e9,
+            "savings", period="2022-23"),
+        fig("x1", "kings", "Savings of £5.7 billion were made in 2015/16 by trusts.", 5.7e9, "savings",
+            period="2015/16"),
+        fig("y1", "lga", "A £5.7 billion pot was announced for roads.", 5.7e9, "pot"),
+    ]
+    # x1 has the same value and measure but another year; y1 another measure.
+    assert group_findings(findings) == [["n1", "t1"]]
+
+
+def test_generic_measures_need_sentence_agreement_to_conflict():
+    def people(fid: str, doc: str, text: str, value: float, surface: str) -> dict:
+        return fig(fid, doc, text, value, "people", unit=None, figure_kind="count", surface=surface)
+
+    findings = [
+        people("a", "hf", "More than 30 million people now have an NHS App account.", 3e7, "30 million"),
+        people("b", "nao", "The NHS employs around 1.5 million people.", 1.5e6, "1.5 million"),
+        people("c", "ww", "We heard from 2,400 local people about moving between services.", 2400, "2,400"),
+        people("d", "wm", "On an average day 86 people fit to leave hospital were still in a bed.", 86, "86"),
+        people("e", "hf2", "Around 25 million people have an NHS App account.", 2.5e7, "25 million"),
+    ]
+    # Only a and e count the same thing (NHS App accounts), and disagree.
+    assert figure_conflicts(findings) == [("a", "e")]

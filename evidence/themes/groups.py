@@ -27,6 +27,9 @@ TEXT_THRESHOLD = 0.45
 FIGURE_TEXT_THRESHOLD = 0.2
 #: Cosine at or above which two measures ("efficiency savings") are the same.
 MEASURE_THRESHOLD = 0.6
+#: Agreement two sentences need, beyond the figure and a one-word measure,
+#: before their values can conflict.
+CONFLICT_TEXT_THRESHOLD = 0.35
 _BLOCK = 2048
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s?[-\u2013/]\s?((?:19|20)?\d{2}))?(?!\d)")
 _RANGE = re.compile(r"(?:between|from)\s+((?:19|20)\d{2})\S*\s+(?:and|to)\s+((?:19|20)\d{2})")
@@ -36,15 +39,22 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
-    """(i, j, cosine) for i < j whose content words reach ``threshold``."""
+def _vectors(texts: Sequence[str]) -> Any:
+    """L2-normalised TF-IDF rows over content words, or None if there are none."""
     docs = [content_words(stems(t)) for t in texts]
-    if len(docs) < 2:
-        return []
     vectoriser = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float64, norm="l2")
     try:
-        matrix = vectoriser.fit_transform(docs).tocsr()
+        return vectoriser.fit_transform(docs).tocsr()
     except ValueError:  # no content words at all
+        return None
+
+
+def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
+    """(i, j, cosine) for i < j whose content words reach ``threshold``."""
+    if len(texts) < 2:
+        return []
+    matrix = _vectors(texts)
+    if matrix is None:
         return []
     transposed = matrix.T.tocsc()
     pairs: list[tuple[int, int, float]] = []
@@ -88,11 +98,12 @@ def _same_value(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     """Groups of finding ids saying the same thing in at least two documents.
 
-    Same kind only. Non-figures group on sentence similarity; figures on an
-    equal value (same figure_kind and unit) plus some sentence agreement, so
+    Same kind only. Non-figures group on sentence similarity. Figures group
+    on an equal value (same figure_kind and unit) and a compatible period,
+    plus either a similar measure ("savings") or some sentence agreement, so
     "£5.7 billion" of savings quoted by three bodies is one group while the
-    same sum spent on something else is not. Ids sorted in each group; groups
-    sorted by their first id.
+    same sum spent on something else is not. Ids sorted in each group;
+    groups sorted by their first id.
     """
     ordered = sorted(findings, key=lambda f: str(f["id"]))
     components = _Components(len(ordered))
@@ -100,14 +111,19 @@ def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     for row, finding in enumerate(ordered):
         by_kind.setdefault(str(finding.get("kind")), []).append(row)
     for kind, rows in sorted(by_kind.items()):
-        is_figure = kind == "figure"
-        threshold = FIGURE_TEXT_THRESHOLD if is_figure else TEXT_THRESHOLD
         texts = [str(ordered[r].get("text") or "") for r in rows]
-        for i, j, _ in similar_pairs(texts, threshold):
+        if kind != "figure":
+            candidates = {(i, j) for i, j, _ in similar_pairs(texts, TEXT_THRESHOLD)}
+        else:
+            candidates = {(i, j) for i, j, _ in similar_pairs(texts, FIGURE_TEXT_THRESHOLD)}
+            measured = [k for k, r in enumerate(rows) if str(ordered[r].get("measure") or "").strip()]
+            measures = [str(ordered[rows[k]]["measure"]) for k in measured]
+            candidates.update((measured[i], measured[j]) for i, j, _ in similar_pairs(measures, MEASURE_THRESHOLD))
+        for i, j in sorted(candidates):
             a, b = ordered[rows[i]], ordered[rows[j]]
             if a.get("doc_id") == b.get("doc_id"):
                 continue
-            if is_figure and not _same_value(a, b):
+            if kind == "figure" and not (_same_value(a, b) and _periods_overlap(a.get("period"), b.get("period"))):
                 continue
             components.join(rows[i], rows[j])
     members: dict[int, list[int]] = {}
@@ -170,12 +186,24 @@ def _periods_overlap(a: object, b: object) -> bool:
     return bool(ya & yb)
 
 
+def _context(figure: Mapping[str, Any]) -> str:
+    """The sentence minus the figure and its measure: what else it says."""
+    drop = set(stems(str(figure.get("measure") or ""))) | set(stems(str(figure.get("surface") or "")))
+    return " ".join(w for w in stems(str(figure.get("text") or "")) if w not in drop)
+
+
+def _is_generic(measure: str) -> bool:
+    """A one-word measure ("people", "ICBs") names too little to compare on alone."""
+    return len(content_words(stems(measure))) < 2
+
+
 def figure_conflicts(findings: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     """Pairs of figure ids (lower id first) from different documents that may disagree.
 
     Same figure_kind and unit, similar measure text, overlapping period (an
     unstated period overlaps any), and values that cannot both be right once
-    qualifiers ("over", "around") and ranges are allowed for.
+    qualifiers ("over", "around") and ranges are allowed for. A one-word
+    measure ("people") also needs the rest of the sentences to agree.
     """
     figures = sorted(
         (f for f in findings if f.get("kind") == "figure" and str(f.get("measure") or "").strip()),
@@ -187,10 +215,15 @@ def figure_conflicts(findings: Sequence[Mapping[str, Any]]) -> list[tuple[str, s
     conflicts: list[tuple[str, str]] = []
     for _, members in sorted(buckets.items()):
         measures = [str(f["measure"]) for f in members]
+        contexts = _vectors([_context(f) for f in members])
         for i, j, _ in similar_pairs(measures, MEASURE_THRESHOLD):
             a, b = members[i], members[j]
             if a.get("doc_id") == b.get("doc_id") or not _periods_overlap(a.get("period"), b.get("period")):
                 continue
+            if _is_generic(measures[i]) or _is_generic(measures[j]):
+                # the rest of the sentences must be about the same thing too
+                if contexts is None or float(contexts[i].multiply(contexts[j]).sum()) < CONFLICT_TEXT_THRESHOLD:
+                    continue
             ia, ib = _interval(a), _interval(b)
             if ia is None or ib is None:
                 continue
