@@ -22,9 +22,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .organisations import PATTERNS_DIR, fold, org_mentions
+from .organisations import PATTERNS_DIR, doc_text, fold, org_mentions
 from .quotes import QUOTE_GROUP, quote_orgs
-from .recommendations import RECOMMENDATION_GROUP
+from .recommendations import RECOMMENDATION_GROUP, sentence_spans
 
 CLAIM_GROUP = "claims"
 CLAIM_LABEL = "CLAIM"
@@ -64,14 +64,14 @@ def _cues() -> _Cues:
     data = json.loads((PATTERNS_DIR / "claims.json").read_text(encoding="utf-8"))
     cues = data["finding_cues"] + data["risk_cues"] + data["evaluative_cues"] + data["causal_cues"]
     return _Cues(
-        claim=re.compile(rf"\b(?:{_words(cues)})\b", re.I),
+        claim=re.compile(rf"\b(?:{_words([c.lower() for c in cues])})\b"),
         hedge=re.compile(rf"\b(?:{_words(data['hedges'])})\b"),
         attribution_verb=re.compile(
             rf"^(?:['\u2019]s?\s+(?:\w+\s+){{0,2}})?\s*(?:has\s+|have\s+)?(?:{_words(data['attribution_verbs'])})\b"
         ),
         attribution_phrase=re.compile(rf"\b(?:{_words(data['attribution_phrases'])})\s+(?:the\s+)?$", re.I),
         boilerplate_headings=tuple(fold(h) for h in data["boilerplate_headings"]),
-        boilerplate=re.compile(_cue_pattern(data["boilerplate_cues"]), re.I),
+        boilerplate=re.compile(_cue_pattern([c.lower() for c in data["boilerplate_cues"]])),
         min_words=int(data["min_words"]),
     )
 
@@ -84,22 +84,28 @@ class ClaimFinder:
         self._cues = _cues()
 
     def __call__(self, doc: Doc) -> Doc:
-        context = doc._.context if isinstance(doc._.context, dict) else {}
-        passage = doc._.passage if isinstance(doc._.passage, dict) else {}
+        ext = doc._
+        context = ext.context
+        passage = ext.passage
+        if not isinstance(context, dict):
+            context = {}
+        if not isinstance(passage, dict):
+            passage = {}
         kind = passage.get("kind", "paragraph")
         spans: list[Span] = []
         doc.spans[CLAIM_GROUP] = spans
         if kind == "heading":
-            context[_BOILERPLATE] = self._boilerplate_heading(doc.text)
+            context[_BOILERPLATE] = self._boilerplate_heading(doc_text(doc))
             return doc
         heading = passage.get("heading")
         if kind == "table_row" or self._boilerplate_heading(heading) or context.get(_BOILERPLATE):
             return doc
-        text = doc.text
+        text = doc_text(doc)
         if self._boilerplate_heading(text[:40]) and len(text) < 60:
             context[_BOILERPLATE] = True  # "Notes to editors" set as a paragraph
             return doc
-        if (self._cues.boilerplate.search(text) or len(text) < 12) and self._is_boilerplate(text):
+        lowered = text.lower()  # cue patterns are lowercase: far faster than re.I on long alternations
+        if (self._cues.boilerplate.search(lowered) or len(text) < 12) and self._is_boilerplate(text):
             return doc
         figures = [(s.start_char, s.end_char) for s in doc.spans[FIGURE_GROUP]] if FIGURE_GROUP in doc.spans else []
         taken = [(s.start_char, s.end_char) for s in doc.spans[RECOMMENDATION_GROUP]] if RECOMMENDATION_GROUP in doc.spans else []
@@ -107,11 +113,11 @@ class ClaimFinder:
         speakers = [
             (span.start_char, span.end_char, (span._.finding or {}).get("speaker"))
             for span in doc.spans[QUOTE_GROUP]
-        ] if QUOTE_GROUP in doc.spans else []
+        ] if quotes and QUOTE_GROUP in doc.spans else []
         orgs: list[tuple[int, int, str]] | None = None
-        for sent in doc.sents:
+        for sent in sentence_spans(doc):
             start, end = sent.start_char, sent.end_char
-            sentence = sent.text.strip()
+            sentence = text[start:end].strip()
             if sentence.endswith("?") or len(sentence.split()) < self._cues.min_words:
                 continue
             if len(_LOWER_WORD.findall(sentence)) < 3:
@@ -119,13 +125,14 @@ class ClaimFinder:
             if any(s < end and start < e for s, e in taken):
                 continue
             has_figure = any(start <= s and e <= end for s, e in figures)
-            if not has_figure and self._cues.claim.search(sentence) is None:
+            hedged = self._cues.hedge.search(sentence) is not None
+            if not has_figure and not hedged and self._cues.claim.search(lowered, start, end) is None:
                 continue
             if orgs is None:
                 orgs = org_mentions(doc)
             claim = {
                 "attributed_to": self._attribution(sent, orgs, quotes, speakers, context.get("doc_org")),
-                "hedged": self._cues.hedge.search(sentence) is not None,
+                "hedged": hedged,
             }
             span = Span(doc, sent.start, sent.end, label=CLAIM_LABEL)
             span._.finding = claim
@@ -142,7 +149,7 @@ class ClaimFinder:
         doc_org: str | None,
     ) -> str | None:
         """The body a claim cites, a quoted speaker's body, or the document's author."""
-        text = sent.doc.text
+        text = doc_text(sent.doc)
         start, end = sent.start_char, sent.end_char
         for o_start, o_end, name in orgs:
             if not (start <= o_start and o_end <= end):
@@ -166,5 +173,5 @@ class ClaimFinder:
         """Contact lines and "X is an independent charity" self-descriptions, not findings."""
         if fold(text).strip(" -*") == "ends":
             return True
-        hits = len(self._cues.boilerplate.findall(text))
+        hits = len(self._cues.boilerplate.findall(text.lower()))
         return hits >= 2 or len(text.split()) <= 25 or text.lower().startswith("about ")

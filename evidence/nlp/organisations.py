@@ -35,6 +35,8 @@ CONTEXT_ACRONYMS = "acronyms"
 CONTEXT_BODIES = "bodies_by_head"
 
 _BLOCKER = "__blocker__"
+_TEXT_KEY = "evidence.text"
+_ORGS_KEY = "evidence.orgs"
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _SPACES = re.compile(r"\s+")
 _REF_CODE = re.compile(r"\s*[\(\[]?\b(?:[A-Z]{2,6}\s?\d{3,5}|HC\s\d{1,5})[\)\]]?\s*$")
@@ -218,6 +220,15 @@ def find_acronym_definitions(text: str) -> list[tuple[str, str]]:
 # --- the component -------------------------------------------------------
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once and kept on the doc (spaCy rebuilds it from the tokens on every access)."""
+    cached = doc.user_data.get(_TEXT_KEY)
+    if cached is None or cached[0] != len(doc):
+        cached = (len(doc), doc.text)
+        doc.user_data[_TEXT_KEY] = cached
+    return cached[1]
+
+
 def _looks_like_org(name: str, gaz: Gazetteer) -> bool:
     words = name.split()
     return bool(words) and (fold(name) in gaz.by_alias or words[-1] in gaz.heads)
@@ -260,15 +271,21 @@ class OrganisationTagger:
         self._gaz = gaz
 
     def __call__(self, doc: Doc) -> Doc:
-        context = doc._.context if isinstance(doc._.context, dict) else None
-        if context is not None and "(" in doc.text:
-            self._learn(doc.text, context)
+        context = doc._.context
+        if not isinstance(context, dict):
+            context = None
+        text = doc_text(doc)
+        if context is not None and "(" in text:
+            self._learn(text, context)
         spans = []
+        offsets = []
         for start, end, canonical in self.mentions(doc, context):
             span = Span(doc, start, end, label=ORG_LABEL)
             span._.finding = {"name": canonical}
             spans.append(span)
+            offsets.append((span.start_char, span.end_char, canonical))
         doc.spans[ORG_GROUP] = spans
+        doc.user_data[_ORGS_KEY] = offsets
         return doc
 
     def _learn(self, text: str, context: dict[str, Any]) -> None:
@@ -285,7 +302,7 @@ class OrganisationTagger:
             (start, end, strings[key]) for key, start, end in self._aliases(doc)
         ]
         candidates += [(start, end, strings[key]) for key, start, end in self._acronyms(doc)]
-        for match in self._local.finditer(doc.text):
+        for match in self._local.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None:
                 name = normalise_org(match.group(0)) or match.group(0)
@@ -297,7 +314,7 @@ class OrganisationTagger:
                 if name is not None:
                     candidates.append((token.i, token.i + 1, name))
         chosen = _longest_first(candidates)
-        for match in self._generic.finditer(doc.text):
+        for match in self._generic.finditer(doc_text(doc)):
             name = self._trim_generic(match.group(0))
             if name is None:
                 continue
@@ -334,7 +351,7 @@ class OrganisationTagger:
         if not bodies:
             return chosen
         added = list(chosen)
-        for match in self._definite.finditer(doc.text):
+        for match in self._definite.finditer(doc_text(doc)):
             name = bodies.get(match.group("head").lower())
             if name is None:
                 continue
@@ -379,6 +396,9 @@ def org_mentions(doc: Doc) -> list[tuple[int, int, str]]:
     Uses the "orgs" span group when the component ran, else finds them now,
     so the statement components work in any pipeline.
     """
+    cached = doc.user_data.get(_ORGS_KEY)
+    if cached is not None:
+        return list(cached)
     if ORG_GROUP in doc.spans:
         return [(s.start_char, s.end_char, s._.finding["name"]) for s in doc.spans[ORG_GROUP]]
     context = doc._.context if Doc.has_extension("context") else None

@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .organisations import PATTERNS_DIR, normalise_org, orgs_in_text
+from .organisations import PATTERNS_DIR, doc_text, normalise_org, orgs_in_text
 
 QUOTE_GROUP = "quotes"
 QUOTE_LABEL = "QUOTE"
@@ -179,9 +179,14 @@ class QuoteFinder:
         self._cues = _cues()
 
     def __call__(self, doc: Doc) -> Doc:
-        context = doc._.context if isinstance(doc._.context, dict) else {}
-        passage = doc._.passage if isinstance(doc._.passage, dict) else {}
-        text = doc.text
+        ext = doc._
+        context = ext.context
+        passage = ext.passage
+        if not isinstance(context, dict):
+            context = {}
+        if not isinstance(passage, dict):
+            passage = {}
+        text = doc_text(doc)
         spans: list[Span] = []
         quote_orgs: list[tuple[int, int, str | None]] = []
         if passage.get("kind") == "heading":

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .organisations import PATTERNS_DIR, fold, org_mentions, orgs_in_text
+from .organisations import PATTERNS_DIR, doc_text, fold, org_mentions, orgs_in_text
 from .quotes import quote_orgs
 
 RECOMMENDATION_GROUP = "recommendations"
@@ -36,6 +37,7 @@ LAST_TARGET = "last_target"
 REC_LIST = "recommendation_list"
 REC_SECTION = "recommendation_section"
 RESPONDING_TO = "responding_to"
+_SENTENCES_KEY = "evidence.sentences"
 
 _ADVERBS = (
     r"(?:also|then|now|urgently|therefore|still|all|both|jointly|each|together|first|further|immediately|"
@@ -80,6 +82,7 @@ class _Cues:
     subject_determiners: re.Pattern[str]
     responding_types: frozenset[str]
     max_action_words: int
+    any_cue: re.Pattern[str]
 
 
 def _alternation(words: list[str]) -> str:
@@ -110,7 +113,18 @@ def _cues() -> _Cues:
         subject_determiners=re.compile(rf"^(?:(?:{_alternation(data['subject_determiners'])})\s+)+", re.I),
         responding_types=frozenset(data["responding_doc_types"]),
         max_action_words=int(data["max_action_words"]),
+        any_cue=_any_cue(data),
     )
+
+
+_FILLER = frozenset("is are am was be would there what the a an to on upon that of for i we strongly also further going see".split())
+
+
+def _any_cue(data: dict[str, Any]) -> re.Pattern[str]:
+    """One lowercase pattern of the words every cue needs: a sentence without any is skipped at once."""
+    phrases = data["modals"] + data["context_only_modals"] + data["ask_verbs"] + data["recommend_verbs"] + data["need_phrases"]
+    words = sorted({w for p in phrases for w in p.lower().split() if w not in _FILLER}, key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b")
 
 
 def _action(text: str, limit: int) -> str | None:
@@ -146,12 +160,18 @@ class RecommendationFinder:
     # -- pipeline entry ---------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        context = doc._.context if isinstance(doc._.context, dict) else {}
-        passage = doc._.passage if isinstance(doc._.passage, dict) else {}
+        ext = doc._
+        context = ext.context
+        passage = ext.passage
+        if not isinstance(context, dict):
+            context = {}
+        if not isinstance(passage, dict):
+            passage = {}
         kind = passage.get("kind", "paragraph")
         spans: list[Span] = []
+        whole = doc_text(doc)
         if kind == "heading":
-            context[REC_SECTION] = self._is_section(doc.text)
+            context[REC_SECTION] = self._is_section(whole)
             context.pop(REC_LIST, None)
             doc.spans[RECOMMENDATION_GROUP] = spans
             return doc
@@ -159,10 +179,10 @@ class RecommendationFinder:
         in_section = self._is_section(heading) if heading else bool(context.get(REC_SECTION))
         rec_list = context.pop(REC_LIST, None) if kind == "list_item" else None
         context.pop(REC_LIST, None)
-        if rec_list is not None and not self._continues_list(doc.text):
+        if rec_list is not None and not self._continues_list(whole):
             rec_list = None
-        elif rec_list is not None and not _ends_open(doc.text):
-            context[REC_LIST] = rec_list if doc.text.strip()[:1].isupper() else None
+        elif rec_list is not None and not _ends_open(whole):
+            context[REC_LIST] = rec_list if whole.strip()[:1].isupper() else None
         elif rec_list is not None:
             context[REC_LIST] = rec_list
         if context.get(REC_LIST) is None:
@@ -170,10 +190,10 @@ class RecommendationFinder:
         doc_org = self._responding_to(context) or context.get("doc_org")
         orgs = org_mentions(doc)
         quotes = quote_orgs(doc)
-        sentences = list(doc.sents)
+        sentences = sentence_spans(doc)
         for index, sent in enumerate(sentences):
             in_quote, speaker_org = _quote_at(sent.start_char, sent.end_char, quotes)
-            raw = sent.text
+            raw = whole[sent.start_char: sent.end_char]
             text, numbered = self._strip_label(raw)
             lead = len(raw) - len(text)
             local = [
@@ -193,6 +213,8 @@ class RecommendationFinder:
                 last_target=context.get(LAST_TARGET),
             )
             is_intro = index == len(sentences) - 1 and sentence.text.endswith(":")
+            if not is_intro and rec_list is None and self._cues.any_cue.search(sentence.text.lower()) is None:
+                continue
             if is_intro:
                 intro = self._intro(sentence)
                 if intro is not None:
@@ -208,7 +230,7 @@ class RecommendationFinder:
                 found = Recommendation(
                     actor=actor,
                     target=target,
-                    action=_action(doc.text.strip(), self._cues.max_action_words),
+                    action=_action(whole.strip(), self._cues.max_action_words),
                 )
             if found is None:
                 continue
@@ -216,7 +238,7 @@ class RecommendationFinder:
                 context[LAST_TARGET] = found.target
             if kind == "list_item" and len(sentences) > 1 and index == 0:
                 span = Span(doc, 0, len(doc), label=RECOMMENDATION_LABEL)
-                span._.finding = {**found.finding(), "_text": doc.text.strip()}
+                span._.finding = {**found.finding(), "_text": whole.strip()}
                 spans.append(span)
                 break
             span = Span(doc, sent.start, sent.end, label=RECOMMENDATION_LABEL)
@@ -433,6 +455,26 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\u201d\"]?\s+[A-Z\u201c]")
 def _ends_open(text: str) -> bool:
     """An item ending in ';' or ',' (or 'and'/'or') leaves its list open for more items."""
     return re.search(r"(?:[;,]|\b(?:and|or))\s*$", text.strip()) is not None
+
+
+def sentence_spans(doc: Doc) -> list[Span]:
+    """The sentences of ``doc``, found once from the SENT_START array and kept on the doc.
+
+    Iterating ``doc.sents`` builds a Token for every word each time it is
+    called; the statement components all need the sentences, so this is
+    what keeps them fast.
+    """
+    cached = doc.user_data.get(_SENTENCES_KEY)
+    if cached is not None and cached[0] == len(doc):
+        return cached[1]
+    if not len(doc):
+        return []
+    flags = doc.to_array(SENT_START).tolist()
+    starts = [0] + [i for i, flag in enumerate(flags) if flag == 1 and i > 0]
+    ends = starts[1:] + [len(doc)]
+    spans = [doc[start:end] for start, end in zip(starts, ends)]
+    doc.user_data[_SENTENCES_KEY] = (len(doc), spans)
+    return spans
 
 
 def _quote_at(start: int, end: int, quotes: list[tuple[int, int, str | None]]) -> tuple[bool, str | None]:
