@@ -145,6 +145,7 @@ def _title_case(text: str, joiners: frozenset[str]) -> str:
 
 _PAREN_ACRONYM = re.compile(r"\((?:the\s+)?([A-Z][A-Za-z&/]*[A-Z](?:s|['\u2019]s)?)\)")
 _ACRONYM_THEN_PAREN = re.compile(r"\b([A-Z][A-Za-z&/]*[A-Z])s?\s+\(([^()]{3,100})\)")
+_NAME_TAIL = re.compile(r"(?:[A-Z][\w'\u2019-]*\s+)+$")
 _WORD = re.compile(r"[A-Za-z][\w'\u2019&-]*|&")
 
 
@@ -293,6 +294,16 @@ class OrganisationTagger:
         for acronym, expansion in find_acronym_definitions(text):
             if acronym in self._gaz.by_acronym or not _looks_like_org(expansion, self._gaz):
                 continue
+            # "The Westmoor Health and Wellbeing Board (HWB)": the body's name
+            # includes the place the initials leave out.
+            at = text.find(expansion + " (" + acronym)
+            before = _NAME_TAIL.search(text, 0, at) if at > 0 else None
+            if before is not None:
+                words = before.group(0).split()
+                while words and words[0].lower() in _LEADING_WORDS:
+                    words = words[1:]
+                if words:
+                    expansion = " ".join(words) + " " + expansion
             learned.setdefault(acronym, normalise_org(expansion) or expansion)
 
     def mentions(self, doc: Doc, context: Mapping[str, Any] | None = None) -> list[tuple[int, int, str]]:
