@@ -28,6 +28,9 @@ _STATE_KEY = "figures.paragraph_number"
 FIELDS = ("surface", "value", "unit", "figure_kind", "qualifier", "value_max", "measure", "period")
 
 
+#: Span label of figure spans (findings are keyed by label and offsets).
+FIGURE_LABEL = "FIGURE"
+
 @dataclass(frozen=True)
 class Figure:
     """One figure found in a text: character span plus the export fields."""
@@ -753,7 +756,7 @@ class FiguresComponent:
         spans: list[Span] = []
         state = doc._.context if isinstance(doc._.context, dict) else None
         for figure in self.extractor.extract(text, sentences, state):
-            span = doc.char_span(figure.start, figure.end, alignment_mode="expand")
+            span = doc.char_span(figure.start, figure.end, label=FIGURE_LABEL, alignment_mode="expand")
             if span is None:
                 continue
             span._.finding = figure.fields()

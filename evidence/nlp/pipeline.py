@@ -30,8 +30,22 @@ SPAN_GROUPS: dict[str, str] = {
 #: (pipe name, factory name) added after the sentencizer, in order.
 COMPONENTS: tuple[tuple[str, str], ...] = factories.COMPONENTS
 
+_FINDING_KEY = "evidence.finding"
+
+
+def _get_finding(span: Span) -> dict[str, Any] | None:
+    return span.doc.user_data.get((_FINDING_KEY, span.label_, span.start_char, span.end_char))
+
+
+def _set_finding(span: Span, value: dict[str, Any] | None) -> None:
+    span.doc.user_data[(_FINDING_KEY, span.label_, span.start_char, span.end_char)] = value
+
+
 if not Span.has_extension("finding"):
-    Span.set_extension("finding", default=None)
+    # Keyed by label as well as offsets: a claim sentence that is nothing but
+    # a figure must not overwrite the figure's fields (plain span extensions
+    # are keyed by offsets alone).
+    Span.set_extension("finding", getter=_get_finding, setter=_set_finding)
 if not Doc.has_extension("context"):
     # One dict shared by every passage of a document (doc_org, doc_title,
     # doc_type), processed in order, so a component may carry state from one
