@@ -170,3 +170,45 @@ def test_free_text_without_context(nlp):
 def test_named_local_body_keeps_its_full_name(nlp):
     found = recs(nlp, ["We call on Hartleydale and Westmoor Integrated Care Board to publish what it has changed."], "Healthwatch Hartleydale")
     assert triples(found) == [("Healthwatch Hartleydale", "Hartleydale and Westmoor Integrated Care Board")]
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "action"),
+    [
+        ("If the government wants ICSs to succeed, it should give them time.", "government", "give them time"),
+        ("We recommend that NHS England and DHSC set out a clear timetable.", "NHS England", "set out a clear timetable"),
+        ("We ask that the CQC reviews how it assesses systems.", "Care Quality Commission", "reviews how it assesses systems"),
+        ("It is vital that NHS England gives systems more freedom.", "NHS England", "gives systems more freedom"),
+        ("NHS England should, as a priority, review the capital regime.", "NHS England", "review the capital regime"),
+        ("In our view, the Treasury ought to allow multi-year settlements.", "HM Treasury", "allow multi-year settlements"),
+        ("Every system should publish how it will keep a non-digital route into general practice.", "integrated care systems",
+         "publish how it will keep a non-digital route into general practice"),
+    ],
+)
+def test_more_forms(nlp, text, target, action):
+    assert [(f["actor"], f["target"], f["action"]) for f in recs(nlp, [text], "The King's Fund")] == [("The King's Fund", target, action)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This means ICBs should have more freedom.",
+        "NHS England said that ICBs should publish their plans.",
+        "The CQC will need to assess ICSs from April 2023.",
+        "These figures should be treated with caution.",
+    ],
+)
+def test_more_not_forms(nlp, text):
+    assert recs(nlp, [text], "The King's Fund") == []
+
+
+def test_government_response_restates_the_committees_recommendations(nlp):
+    items = [("Recommendation 3: NHS England should publish the workforce plan.", {"kind": "list_item", "heading": "Workforce"}),
+             ("The Government accepts this recommendation.", {"kind": "paragraph", "heading": "Workforce"})]
+    context = {
+        "doc_org": "Department of Health and Social Care",
+        "doc_title": "Government response to the Health and Social Care Committee report on integrated care systems",
+        "doc_type": "government response",
+    }
+    found = [f.data for doc in nlp.pipe(make_docs(nlp, items, context)) for f in findings_from_doc(doc) if f.kind == "recommendation"]
+    assert found == [{"actor": "Health and Social Care Committee", "target": "NHS England", "action": "publish the workforce plan"}]

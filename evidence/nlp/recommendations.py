@@ -129,7 +129,7 @@ def _any_cue(data: dict[str, Any]) -> re.Pattern[str]:
 
 def _action(text: str, limit: int) -> str | None:
     """The requested deed: the clause after the modal, short and without end punctuation."""
-    text = re.sub(rf"^\s*(?:{_ADVERBS}\s+)*", "", text)
+    text = re.sub(rf"^[\s,]*(?:{_ADVERBS}[\s,]+)*", "", text)
     text = re.sub(r"^\s*to\s+", "", text)
     text = re.split(r"\s*[;:]\s+|\s+\u2013\s+|\s+\u2014\s+|\s*\(", text, maxsplit=1)[0]
     words = text.split()
@@ -286,7 +286,7 @@ class RecommendationFinder:
         action_from = rest_start
         if after and len(s.text[rest_start: after[0][0]].split()) <= 2:
             target = after[0][2]
-            action_from = after[0][1]
+            action_from = _end_of_group(s.text, after)
             action_text = s.text[action_from:]
             more = self._cues.must.search(action_text)
             if more is not None and len(action_text[: more.start()].split()) <= 6:
@@ -373,8 +373,11 @@ class RecommendationFinder:
             bare = fold(re.sub(r"^(?:the|this)\s+", "", subject, flags=re.I))
             if subject_orgs:
                 return Recommendation(actor=s.actor, target=_first_of_last_group(s.text, subject_orgs), action=action)
-            if bare in self._cues.pronouns and s.last_target and not passive:
-                return Recommendation(actor=s.actor, target=s.last_target, action=action)
+            if bare in self._cues.pronouns and not passive:
+                earlier = [o for o in s.orgs if o[1] <= subject_start]
+                target = earlier[0][2] if earlier else s.last_target  # "If the government ..., it should"
+                if target is not None:
+                    return Recommendation(actor=s.actor, target=target, action=action)
             body = self._subject_body(subject)
             if body is not None:
                 return Recommendation(actor=s.actor, target=body, action=action)
@@ -491,6 +494,14 @@ def _first_of_last_group(text: str, orgs: list[tuple[int, int, str]]) -> str:
     while first > 0 and re.fullmatch(r"(?:\s|,|&|\band\b|\bor\b|\bthe\b)*", text[orgs[first - 1][1]: orgs[first][0]], re.I):
         first -= 1
     return orgs[first][2]
+
+
+def _end_of_group(text: str, orgs: list[tuple[int, int, str]]) -> int:
+    """Where the run of bodies starting at ``orgs[0]`` ends: "NHS England and DHSC set out" -> after DHSC."""
+    last = 0
+    while last + 1 < len(orgs) and re.fullmatch(r"(?:\s|,|&|\band\b|\bor\b|\bthe\b)*", text[orgs[last][1]: orgs[last + 1][0]], re.I):
+        last += 1
+    return orgs[last][1]
 
 
 def _clauses(text: str) -> list[tuple[int, str]]:
