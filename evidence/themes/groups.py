@@ -86,13 +86,13 @@ class _Components:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _same_value(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    if a.get("figure_kind") != b.get("figure_kind") or a.get("unit") != b.get("unit"):
-        return False
-    va, vb = a.get("value"), b.get("value")
-    if not isinstance(va, (int, float)) or not isinstance(vb, (int, float)):
-        return False
-    return math.isclose(float(va), float(vb), rel_tol=1e-6, abs_tol=1e-9)
+def _value_key(figure: Mapping[str, Any]) -> tuple[str, str, float] | None:
+    """What two figures must share to be the same figure: kind, unit, value."""
+    value = figure.get("value")
+    if not isinstance(value, (int, float)):
+        return None
+    # rounded to 9 significant digits, so 5.7e9 written two ways still meets
+    return str(figure.get("figure_kind")), str(figure.get("unit")), float(f"{float(value):.9g}")
 
 
 def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
@@ -107,25 +107,31 @@ def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     """
     ordered = sorted(findings, key=lambda f: str(f["id"]))
     components = _Components(len(ordered))
+    docs = [f.get("doc_id") for f in ordered]
     by_kind: dict[str, list[int]] = {}
     for row, finding in enumerate(ordered):
         by_kind.setdefault(str(finding.get("kind")), []).append(row)
     for kind, rows in sorted(by_kind.items()):
         texts = [str(ordered[r].get("text") or "") for r in rows]
         if kind != "figure":
-            candidates = {(i, j) for i, j, _ in similar_pairs(texts, TEXT_THRESHOLD)}
-        else:
-            candidates = {(i, j) for i, j, _ in similar_pairs(texts, FIGURE_TEXT_THRESHOLD)}
-            measured = [k for k, r in enumerate(rows) if str(ordered[r].get("measure") or "").strip()]
-            measures = [str(ordered[rows[k]]["measure"]) for k in measured]
-            candidates.update((measured[i], measured[j]) for i, j, _ in similar_pairs(measures, MEASURE_THRESHOLD))
-        for i, j in sorted(candidates):
-            a, b = ordered[rows[i]], ordered[rows[j]]
-            if a.get("doc_id") == b.get("doc_id"):
+            for i, j, _ in similar_pairs(texts, TEXT_THRESHOLD):
+                a, b = rows[i], rows[j]
+                if docs[a] != docs[b]:
+                    components.join(a, b)
+            continue
+        values = [_value_key(ordered[r]) for r in rows]
+        years = [_years(ordered[r].get("period")) for r in rows]
+        measured = [k for k, r in enumerate(rows) if str(ordered[r].get("measure") or "").strip()]
+        measures = [str(ordered[rows[k]]["measure"]) for k in measured]
+        pairs = [(i, j) for i, j, _ in similar_pairs(texts, FIGURE_TEXT_THRESHOLD)]
+        pairs += [(measured[i], measured[j]) for i, j, _ in similar_pairs(measures, MEASURE_THRESHOLD)]
+        for i, j in pairs:
+            a, b = rows[i], rows[j]
+            if docs[a] == docs[b] or values[i] is None or values[i] != values[j]:
                 continue
-            if kind == "figure" and not (_same_value(a, b) and _periods_overlap(a.get("period"), b.get("period"))):
+            if years[i] is not None and years[j] is not None and not years[i] & years[j]:
                 continue
-            components.join(rows[i], rows[j])
+            components.join(a, b)
     members: dict[int, list[int]] = {}
     for row in range(len(ordered)):
         members.setdefault(components.find(row), []).append(row)
@@ -163,10 +169,15 @@ def _interval(figure: Mapping[str, Any]) -> tuple[float, float] | None:
     return low - abs(low) * slack, high + abs(high) * slack
 
 
-def _years(period: object) -> set[int] | None:
+def _years(period: object) -> frozenset[int] | None:
     """Calendar years a period touches; None when it names none (unknown)."""
     if not isinstance(period, str):
         return None
+    return _period_years(period)
+
+
+@lru_cache(maxsize=4096)
+def _period_years(period: str) -> frozenset[int] | None:
     found: set[int] = set()
     for first, last in _RANGE.findall(period):
         found.update(range(int(first), int(last) + 1))
@@ -176,14 +187,7 @@ def _years(period: object) -> set[int] | None:
         if second:
             end = int(second) if len(second) == 4 else (start // 100) * 100 + int(second)
             found.update(range(start, max(start, end) + 1))
-    return found or None
-
-
-def _periods_overlap(a: object, b: object) -> bool:
-    ya, yb = _years(a), _years(b)
-    if ya is None or yb is None:
-        return True
-    return bool(ya & yb)
+    return frozenset(found) or None
 
 
 def _context(figure: Mapping[str, Any]) -> str:
@@ -215,20 +219,33 @@ def figure_conflicts(findings: Sequence[Mapping[str, Any]]) -> list[tuple[str, s
     conflicts: list[tuple[str, str]] = []
     for _, members in sorted(buckets.items()):
         measures = [str(f["measure"]) for f in members]
-        contexts = _vectors([_context(f) for f in members])
+        generic = [_is_generic(m) for m in measures]
+        intervals = [_interval(f) for f in members]
+        years = [_years(f.get("period")) for f in members]
+        docs = [f.get("doc_id") for f in members]
+        candidates = []
         for i, j, _ in similar_pairs(measures, MEASURE_THRESHOLD):
-            a, b = members[i], members[j]
-            if a.get("doc_id") == b.get("doc_id") or not _periods_overlap(a.get("period"), b.get("period")):
+            if docs[i] == docs[j] or intervals[i] is None or intervals[j] is None:
                 continue
-            if _is_generic(measures[i]) or _is_generic(measures[j]):
-                # the rest of the sentences must be about the same thing too
-                if contexts is None or float(contexts[i].multiply(contexts[j]).sum()) < CONFLICT_TEXT_THRESHOLD:
-                    continue
-            ia, ib = _interval(a), _interval(b)
-            if ia is None or ib is None:
+            if years[i] is not None and years[j] is not None and not years[i] & years[j]:
                 continue
-            if ia[1] < ib[0] or ib[1] < ia[0]:
-                pair = sorted((str(a["id"]), str(b["id"])))
-                conflicts.append((pair[0], pair[1]))
+            (low_a, high_a), (low_b, high_b) = intervals[i], intervals[j]  # type: ignore[misc]
+            if high_a < low_b or high_b < low_a:
+                candidates.append((i, j))
+        needs_context = [(i, j) for i, j in candidates if generic[i] or generic[j]]
+        agreed: set[tuple[int, int]] = set()
+        if needs_context:
+            # the rest of the sentences must be about the same thing too
+            contexts = _vectors([_context(f) for f in members])
+            if contexts is not None:
+                first = contexts[[i for i, _ in needs_context]]
+                second = contexts[[j for _, j in needs_context]]
+                agreement = np.asarray(first.multiply(second).sum(axis=1)).ravel()
+                agreed = {pair for pair, value in zip(needs_context, agreement) if value >= CONFLICT_TEXT_THRESHOLD}
+        for i, j in candidates:
+            if (generic[i] or generic[j]) and (i, j) not in agreed:
+                continue
+            pair = sorted((str(members[i]["id"]), str(members[j]["id"])))
+            conflicts.append((pair[0], pair[1]))
     conflicts.sort()
     return conflicts
