@@ -416,7 +416,7 @@ def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, ou
     with Store(settings.index_dir) as store:
         rows = export_rows(store, kind=kind, theme=theme)
         if output is None:
-            write_export(rows, click.get_text_stream("stdout"), fmt)
+            write_export(rows, sys.stdout, fmt)
             return
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
         try:

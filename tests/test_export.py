@@ -1,0 +1,94 @@
+"""The export keeps the DESIGN.md contract, in every format."""
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from evidence.cli import cli
+
+COMMON = ["id", "kind", "text", "doc_id", "doc_path", "doc_title", "doc_org", "passage_id", "page", "start", "end", "themes"]
+BY_KIND = {
+    "figure": ["surface", "value", "unit", "figure_kind", "qualifier", "value_max", "measure", "period"],
+    "recommendation": ["actor", "target", "action"],
+    "quote": ["speaker", "role"],
+    "claim": ["attributed_to", "hedged"],
+}
+
+SUBMISSION = """Written evidence submitted by The Nuffield Trust (ICS0048)
+
+Integrated care systems had to make savings of £5.7 billion in 2022-23, about 5% of their budgets.
+
+We call on the government to publish a fully costed workforce plan for social care.
+
+“Systems cannot plan on one-year capital budgets,” said Ada Brennan, chief economist at The Nuffield Trust.
+"""
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("export")
+    folder = root / "inquiry"
+    folder.mkdir()
+    (folder / "nuffield.txt").write_text(SUBMISSION, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--index-dir", str(root / "idx"), "ingest", str(folder), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    return root / "idx"
+
+
+def export(index, *args):
+    result = CliRunner().invoke(cli, ["--index-dir", str(index), "export", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_jsonl_rows_have_exactly_the_schema_keys(index):
+    rows = [json.loads(line) for line in export(index).splitlines()]
+    assert {r["kind"] for r in rows} == {"figure", "recommendation", "claim", "quote"}
+    for row in rows:
+        assert list(row) == COMMON + BY_KIND[row["kind"]]
+        assert row["doc_path"] == "nuffield.txt"
+        assert row["doc_org"] == "The Nuffield Trust"
+
+
+def test_figures_are_typed_by_the_value_conventions(index):
+    rows = [json.loads(line) for line in export(index, "--kind", "figure").splitlines()]
+    assert [(r["surface"], r["value"], r["unit"], r["figure_kind"], r["period"]) for r in rows] == [
+        ("£5.7 billion", 5.7e9, "GBP", "money", "2022-23"),
+        ("5%", 5.0, "%", "percent", "2022-23"),
+        ("one-year", 1.0, "year", "duration", None),
+    ]
+    passage_text = rows[0]["text"]
+    assert passage_text[rows[0]["start"]:rows[0]["end"]] == "£5.7 billion"
+
+
+def test_recommendation_and_quote_fields(index):
+    rows = [json.loads(line) for line in export(index).splitlines()]
+    rec = [r for r in rows if r["kind"] == "recommendation"]
+    assert [(r["actor"], r["target"]) for r in rec] == [("The Nuffield Trust", "government")]
+    quote = [r for r in rows if r["kind"] == "quote"]
+    assert [(r["speaker"], r["role"]) for r in quote] == [("Ada Brennan", "chief economist at The Nuffield Trust")]
+
+
+def test_csv_has_a_bom_and_every_column(index, tmp_path):
+    out = tmp_path / "findings.csv"
+    CliRunner().invoke(cli, ["--index-dir", str(index), "export", "--format", "csv", "-o", str(out)], catch_exceptions=False)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    columns = COMMON + [c for cols in BY_KIND.values() for c in cols]
+    assert reader.fieldnames == columns
+    rows = list(reader)
+    jsonl = [json.loads(line) for line in export(index).splitlines()]
+    assert [r["id"] for r in rows] == [r["id"] for r in jsonl]
+
+
+def test_json_equals_jsonl(index):
+    assert json.loads(export(index, "--format", "json")) == [json.loads(x) for x in export(index).splitlines()]
+
+
+def test_export_is_deterministic_across_reingest(index, tmp_path):
+    first = export(index)
+    assert export(index) == first
