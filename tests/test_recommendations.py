@@ -36,7 +36,7 @@ def test_nao_recommends_that(nlp):
         "text": "11 The NAO recommends that DHSC works with departments across government to agree what success looks like.",
         "actor": "National Audit Office",
         "target": "Department of Health and Social Care",
-        "action": "works with departments across government to agree what success looks like",
+        "action": "work with departments across government to agree what success looks like",
     }]
 
 
@@ -177,8 +177,8 @@ def test_named_local_body_keeps_its_full_name(nlp):
     [
         ("If the government wants ICSs to succeed, it should give them time.", "government", "give them time"),
         ("We recommend that NHS England and DHSC set out a clear timetable.", "NHS England", "set out a clear timetable"),
-        ("We ask that the CQC reviews how it assesses systems.", "Care Quality Commission", "reviews how it assesses systems"),
-        ("It is vital that NHS England gives systems more freedom.", "NHS England", "gives systems more freedom"),
+        ("We ask that the CQC reviews how it assesses systems.", "Care Quality Commission", "review how it assesses systems"),
+        ("It is vital that NHS England gives systems more freedom.", "NHS England", "give systems more freedom"),
         ("NHS England should, as a priority, review the capital regime.", "NHS England", "review the capital regime"),
         ("In our view, the Treasury ought to allow multi-year settlements.", "HM Treasury", "allow multi-year settlements"),
         ("Every system should publish how it will keep a non-digital route into general practice.", "integrated care systems",

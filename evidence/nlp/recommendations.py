@@ -132,10 +132,35 @@ def _action(text: str, limit: int) -> str | None:
     text = re.sub(rf"^[\s,]*(?:{_ADVERBS}[\s,]+)*", "", text)
     text = re.sub(r"^\s*to\s+", "", text)
     text = re.split(r"\s*[;:]\s+|\s+\u2013\s+|\s+\u2014\s+|\s*\(", text, maxsplit=1)[0]
+    text = _TRAILING_CLAUSE.split(text, maxsplit=1)[0]
     words = text.split()
     if not words:
         return None
     return " ".join(words[:limit]).rstrip(" .,;:\u201d\"")
+
+
+_TRAILING_CLAUSE = re.compile(
+    r",\s+(?:rather than|not only|not just|so that|so they|as the first step|as a first step|which|who|whose|"
+    r"in order to|to ensure|building on|given)\b"
+)
+
+
+def _base_verb(action: str | None) -> str | None:
+    """"DHSC works with ..." asks DHSC to "work with ...": the verb without its third-person -s."""
+    if not action:
+        return action
+    first, _, rest = action.partition(" ")
+    if not first.islower() or len(first) < 4 or first.endswith(("ss", "us", "is")):
+        base = first
+    elif first.endswith(("shes", "ches", "sses", "xes", "zes")):
+        base = first[:-2]
+    elif first.endswith("ies"):
+        base = first[:-3] + "y"
+    elif first.endswith("s"):
+        base = first[:-1]
+    else:
+        base = first
+    return f"{base} {rest}" if rest else base
 
 
 @dataclass
@@ -223,14 +248,18 @@ class RecommendationFinder:
             found = self.read(sentence)
             if found is None and rec_list is not None and index == 0:
                 target = rec_list.get("target")
+                item = text.strip()
                 if target is None and local and len(text[: local[0][0]].split()) <= 1:
                     target = local[0][2]  # "We recommend that:" / "NHS England strengthens ..."
+                    item = _base_verb(_action(text[_end_of_group(text, local):], self._cues.max_action_words)) or item
                 if target is None:
                     target = self._subject_body(" ".join(text.split()[:3]), prefix_only=True)
+                    if target is not None:
+                        item = _base_verb(" ".join(self._cues.subject_determiners.sub("", item).split()[1:])) or item
                 found = Recommendation(
                     actor=actor,
                     target=target,
-                    action=_action(whole.strip(), self._cues.max_action_words),
+                    action=_action(item, self._cues.max_action_words),
                 )
             if found is None:
                 continue
@@ -298,7 +327,8 @@ class RecommendationFinder:
                 action_from = rest_start + len(first)
         if match.group("verb").lower().endswith(("suggest", "suggests", "propose", "proposes")) and target is None:
             return None
-        return Recommendation(actor=actor, target=target, action=_action(s.text[action_from:], self._cues.max_action_words))
+        action = _action(s.text[action_from:], self._cues.max_action_words)
+        return Recommendation(actor=actor, target=target, action=_base_verb(action) if target else action)
 
     def _ask(self, s: _Sentence) -> Recommendation | None:
         for clause_start, clause in _clauses(s.text):
