@@ -173,10 +173,15 @@ def evaluate(
     }
 
 
-def coverage(corpus_gold: Path, gold_findings: list[dict[str, Any]]) -> str:
-    """How many recommendations and figures of corpus.jsonl have gold themes."""
+def coverage(corpus: dict[str, list[Any]], corpus_gold: Path, gold_findings: list[dict[str, Any]]) -> str:
+    """How many recommendations and figures of corpus.jsonl have gold themes.
+
+    A corpus finding is covered when a gold theme line points at the same
+    sentence of the same passage.
+    """
     if not corpus_gold.is_file():
         return "corpus.jsonl not found: coverage not checked"
+    themed = {locate(corpus, g) for g in gold_findings}
     covered = total = 0
     missing = []
     for line in corpus_gold.read_text(encoding="utf-8").splitlines():
@@ -186,14 +191,12 @@ def coverage(corpus_gold: Path, gold_findings: list[dict[str, Any]]) -> str:
         if item.get("kind") not in ("recommendation", "figure"):
             continue
         total += 1
-        text = squash(item.get("text", ""))
-        if any(g["file"] == item["file"] and (squash(g["text"]) in text or text in squash(g["text"]))
-               for g in gold_findings):
+        if locate(corpus, item) in themed:
             covered += 1
         else:
-            missing.append(f"  {item['file']}: {text[:90]}")
+            missing.append(f"  {item['file']}: {squash(item.get('text', ''))[:100]}")
     report = f"gold themes cover {covered} of {total} recommendations and figures in corpus.jsonl"
-    return "\n".join([report, *missing[:20]])
+    return "\n".join([report, *sorted(set(missing))])
 
 
 def synthetic(corpus: dict[str, list[Any]], size: int, seed: int = 0) -> list[tuple[str, str]]:
@@ -214,7 +217,7 @@ def main() -> None:
 
     corpus = load_corpus(args.corpus)
     gold_docs, gold_findings = load_gold(args.gold)
-    print(coverage(args.gold.parent / "corpus.jsonl", gold_findings))
+    print(coverage(corpus, args.gold.parent / "corpus.jsonl", gold_findings))
     print(f"{len(corpus)} documents, {sum(map(len, corpus.values()))} passages; "
           f"gold: {len(gold_docs)} documents, {len(gold_findings)} findings")
     print(f"{'run':<22}{'level':<11}{'P':>7}{'R':>7}{'micro-F1':>10}{'macro-F1':>10}")
