@@ -505,7 +505,7 @@ def sentence_spans(doc: Doc) -> list[Span]:
     flags = doc.to_array(SENT_START).tolist()
     starts = [0] + [i for i, flag in enumerate(flags) if flag == 1 and i > 0]
     ends = starts[1:] + [len(doc)]
-    spans = [doc[start:end] for start, end in zip(starts, ends)]
+    spans = [Span(doc, start, end) for start, end in zip(starts, ends)]
     doc.user_data[_SENTENCES_KEY] = (len(doc), spans)
     return spans
 
