@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from .store import Store
-from .themes import Taxonomy, assign_themes, finding_themes, load_taxonomy
+from .themes import Taxonomy, ThemeScore, assign_themes, document_themes, finding_themes, load_taxonomy
 
 TAXONOMY_NAME = "themes.toml"
 
@@ -74,10 +74,17 @@ def reassign(store: Store, taxonomy: Taxonomy) -> int:
 def theme_table(store: Store, taxonomy: Taxonomy) -> list[dict[str, object]]:
     """Per theme: how many documents, passages and findings of each kind carry it."""
     passages_by_theme: dict[str, set[str]] = {t: set() for t in taxonomy.ids}
+    by_doc: dict[str, list[list[ThemeScore]]] = {}
+    doc_of = {p.passage_id: p.doc_id for p in store.passages()}
     for pid, rows in store.passage_themes().items():
         for theme, _score, _reason in rows:
             passages_by_theme.setdefault(theme, set()).add(pid)
-    doc_of = {p.passage_id: p.doc_id for p in store.passages()}
+        by_doc.setdefault(doc_of[pid], []).append([ThemeScore(t, s, r) for t, s, r in rows])
+    docs_by_theme: dict[str, int] = {}
+    for scores in by_doc.values():
+        # A document is about a theme when enough of it is, not at one mention.
+        for theme in document_themes(scores):
+            docs_by_theme[theme] = docs_by_theme.get(theme, 0) + 1
     kinds_by_theme: dict[str, dict[str, int]] = {t: {} for t in passages_by_theme}
     finding_kind = {f["id"]: f["kind"] for f in store.findings()}
     for fid, themes in store.finding_themes().items():
@@ -93,7 +100,7 @@ def theme_table(store: Store, taxonomy: Taxonomy) -> list[dict[str, object]]:
             {
                 "id": theme_id,
                 "label": theme.label if theme else theme_id,
-                "documents": len({doc_of[p] for p in pids if p in doc_of}),
+                "documents": docs_by_theme.get(theme_id, 0),
                 "passages": len(pids),
                 "figures": kinds.get("figure", 0),
                 "recommendations": kinds.get("recommendation", 0),
