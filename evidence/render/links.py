@@ -10,9 +10,10 @@ thousands of pages. The test suite walks the same site with html.parser.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 _ATTR = re.compile(r'\s(href|src|id)="([^"]*)"')
@@ -23,6 +24,9 @@ class BrokenLink:
     page: str
     target: str
     reason: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.target} ({self.reason})"
 
 
 def _scan(text: str) -> tuple[list[str], set[str]]:
@@ -48,42 +52,52 @@ def check_links(site: Path, pages: dict[str, str] | None = None) -> tuple[int, l
     if pages is None:
         pages = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html"))}
     scanned = {rel: _scan(text) for rel, text in pages.items()}
+    files: dict[str, bool] = {}
+    resolved: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     checked = 0
     broken: list[BrokenLink] = []
     for rel in sorted(scanned):
+        folder = posixpath.dirname(rel)
         for link in scanned[rel][0]:
             checked += 1
-            reason = _resolve(site, rel, link, scanned)
+            path, _, fragment = link.partition("#")
+            key = (folder, path)
+            if key not in resolved:
+                resolved[key] = _resolve(site, folder, path, scanned, files)
+            target, reason = resolved[key]
+            if target is None:
+                target = rel if not path else None
+            if reason is None and fragment:
+                if target not in scanned:
+                    reason = "anchor in a non-page file"
+                elif unquote(fragment) not in scanned[target][1]:
+                    reason = "no such anchor"
             if reason:
                 broken.append(BrokenLink(rel, link, reason))
     return checked, broken
 
 
-def _resolve(site: Path, page: str, link: str, scanned: dict[str, tuple[list[str], set[str]]]) -> str | None:
-    parts = urlsplit(link)
+def _resolve(
+    site: Path,
+    folder: str,
+    path: str,
+    scanned: dict[str, tuple[list[str], set[str]]],
+    files: dict[str, bool],
+) -> tuple[str | None, str | None]:
+    """(site-relative target, reason it is broken or None) for one link path."""
+    parts = urlsplit(path)
     if parts.scheme or parts.netloc:
-        return "points outside the site"
+        return None, "points outside the site"
     if parts.query:
-        return "has a query string"
+        return None, "has a query string"
     if not parts.path:
-        target = page
-    else:
-        joined = PurePosixPath(page).parent / unquote(parts.path)
-        stack: list[str] = []
-        for piece in joined.parts:
-            if piece == "..":
-                if not stack:
-                    return "climbs out of the site"
-                stack.pop()
-            elif piece not in (".", ""):
-                stack.append(piece)
-        target = "/".join(stack)
-    if target not in scanned:
-        if not (site / target).is_file():
-            return "no such file"
-        if parts.fragment:
-            return "anchor in a non-page file"
-        return None
-    if parts.fragment and unquote(parts.fragment) not in scanned[target][1]:
-        return "no such anchor"
-    return None
+        return None, None
+    joined = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+        return None, "climbs out of the site"
+    if joined not in scanned:
+        if joined not in files:
+            files[joined] = (site / joined).is_file()
+        if not files[joined]:
+            return joined, "no such file"
+    return joined, None

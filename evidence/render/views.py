@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..export import KIND_FIELDS
 from ..models import FINDING_KINDS, Passage
 from ..passages import slugify
 from ..store import DocumentRecord
@@ -27,6 +28,10 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,120}$")
 _HEADLINE_ORDER = {"money": 0, "percent": 1, "ratio": 2, "count": 3, "duration": 4}
 #: The coverage matrix shows this many bodies; the rest are summed in one row.
 MATRIX_ROWS = 30
+#: A theme page lists this many possible conflicts (and says how many more).
+CONFLICT_LIMIT = 25
+#: An echoed claim shows this many of its sources (and says how many more).
+ECHO_LIMIT = 10
 SHADE_LEVELS = 4
 
 
@@ -92,6 +97,14 @@ class FindingView:
         return str(value) if value else NO_TARGET
 
     @property
+    def context(self) -> str:
+        """The finding's sentence, cut at a word near 200 characters for tables."""
+        text = " ".join(self.text.split())
+        if len(text) <= 200:
+            return text
+        return text[:200].rsplit(" ", 1)[0] + " \u2026"
+
+    @property
     def cite(self) -> str:
         """A short citation: body, title, page."""
         page = f", p. {self.page}" if self.page else ""
@@ -113,6 +126,8 @@ class Group:
     items: list[FindingView]
     sources: int = 0
     href: str | None = None
+    #: Items left off the page, for groups shown in part.
+    more: int = 0
 
 
 @dataclass
@@ -132,6 +147,7 @@ class ThemeView:
     claims: list[FindingView] = field(default_factory=list)
     quotes: list[FindingView] = field(default_factory=list)
     conflicts: list[tuple[FindingView, FindingView]] = field(default_factory=list)
+    conflicts_total: int = 0
     related: list[tuple["ThemeView", float]] = field(default_factory=list)
 
     @property
@@ -266,7 +282,7 @@ def build_model(
             passage_id=str(f["passage_id"]),
             page=f.get("page"),
             href=f"{docs[f['doc_id']].href}#{f['passage_id']}",
-            data=f,
+            data={**dict.fromkeys(KIND_FIELDS.get(str(f['kind']), ())), **f},
             themes=tuple(finding_themes.get(str(f["id"]), ())),
             order=n,
         )
@@ -332,16 +348,30 @@ def _theme_view(
         sources = len({m.doc.doc_id for m in members})
         if sources >= 2:
             members.sort(key=_source_order)
-            theme.echoed.append(Group(members[0].text, members, sources))
+            shown = _one_per_source(members)[:ECHO_LIMIT]
+            theme.echoed.append(Group(shown[0].text, shown, sources, more=len(members) - len(shown)))
             grouped.update(m.id for m in members)
     theme.echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
     theme.claims = sorted((v for v in claims if v.id not in grouped), key=_source_order)
     theme.quotes = sorted((v for v in mine if v.kind == "quote"), key=_source_order)
     mine_ids = {v.id for v in mine}
-    theme.conflicts = [
-        (by_id[a], by_id[b]) for a, b in inputs.conflicts if a in by_id and b in by_id and (a in mine_ids or b in mine_ids)
+    conflicts = [
+        (by_id[a], by_id[b]) for a, b in inputs.conflicts if a in mine_ids and b in mine_ids
     ]
+    theme.conflicts_total = len(conflicts)
+    theme.conflicts = conflicts[:CONFLICT_LIMIT]
     return theme
+
+
+def _one_per_source(members: Sequence[FindingView]) -> list[FindingView]:
+    """The first finding from each document: an echo is about how many bodies say it."""
+    seen: set[str] = set()
+    out = []
+    for m in members:
+        if m.doc.doc_id not in seen:
+            seen.add(m.doc.doc_id)
+            out.append(m)
+    return out
 
 
 def _source_order(v: FindingView) -> tuple[str, str, int]:
@@ -349,10 +379,11 @@ def _source_order(v: FindingView) -> tuple[str, str, int]:
 
 
 def _headline(figures: Sequence[FindingView], limit: int = 3) -> list[FindingView]:
-    """The biggest sums first, then rates; one per document so no single source dominates."""
+    """Figures that say what they measure; the biggest sums first, then rates; one per document."""
     ranked = sorted(
         figures,
         key=lambda v: (
+            not v.data.get("measure"),
             _HEADLINE_ORDER.get(str(v.data.get("figure_kind")), 9),
             -float(v.data.get("value") or 0.0),
             v.id,

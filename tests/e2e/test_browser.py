@@ -149,14 +149,16 @@ def test_figures_table_filters_and_sorts(page: tuple[object, Watch], site: Path)
     assert count.inner_text() == "Showing 4 of 4 rows"
 
     tab.get_by_label("Filter figures").fill("vacancy rate")
-    assert visible.count() == 1
-    assert visible.first.locator("td").first.inner_text() == "9.7%"
+    assert visible.locator("td:first-child").all_inner_texts() == ["132,000", "9.7%"]
+    assert count.inner_text() == "Showing 2 of 4 rows"
+    tab.get_by_label("Filter figures").fill("national audit 110,000")
+    assert visible.locator("td:first-child").all_inner_texts() == ["around 110,000 (around)"]
     assert count.inner_text() == "Showing 1 of 4 rows"
 
     tab.get_by_label("Filter figures").fill("")
     tab.get_by_label("Kind").select_option("money")
     assert visible.count() == 1
-    assert visible.first.locator("td").nth(1).inner_text() == "gap in adult social care funding"
+    assert visible.first.locator("td .measure").inner_text() == "gap in adult social care funding"
 
     tab.get_by_label("Kind").select_option("")
     tab.get_by_label("Theme").select_option("workforce")

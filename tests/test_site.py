@@ -1,0 +1,323 @@
+"""The briefing site: every link resolves, text never runs, output is byte-stable."""
+
+from __future__ import annotations
+
+import json
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
+from site_fixture import HOSTILE_TEXT, make_store  # noqa: E402
+
+from evidence.errors import SiteError  # noqa: E402
+from evidence.models import Finding, Metadata, Passage  # noqa: E402
+from evidence.render import build_site, check_links  # noqa: E402
+from evidence.render.marks import Run, runs  # noqa: E402
+from evidence.render.views import file_stem, shade  # noqa: E402
+from evidence.store import Store  # noqa: E402
+
+
+class Page(HTMLParser):
+    """Everything a test needs from one page, from the standard library's parser."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.headings: list[int] = []
+        self.scripts: list[str | None] = []
+        self.text: list[str] = []
+        self.tables = 0
+        self.captions = 0
+        self._stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.tags.append((tag, found))
+        if "id" in found:
+            self.ids.add(str(found["id"]))
+        for name in ("href", "src"):
+            if found.get(name) is not None:
+                self.links.append(str(found[name]))
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.headings.append(int(tag[1]))
+        if tag == "script":
+            self.scripts.append(found.get("src"))
+        self.tables += tag == "table"
+        self.captions += tag == "caption"
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, Path]:
+    index = tmp_path_factory.mktemp("index")
+    store = make_store(index)
+    out = tmp_path_factory.mktemp("site") / "site"
+    report = build_site(store, out)
+    store.close()
+    return out, report, index
+
+
+@pytest.fixture(scope="module")
+def pages(built: tuple[Path, object, Path]) -> dict[str, Page]:
+    out = built[0]
+    return {p.relative_to(out).as_posix(): parse(p) for p in sorted(out.rglob("*.html"))}
+
+
+def test_report_and_page_names(built: tuple[Path, object, Path]) -> None:
+    out, report, _ = built
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    themes = [
+        "capital", "commissioning", "digital", "finance", "governance", "inequalities", "integration",
+        "performance", "prevention", "primary-care", "social-care", "workforce",
+    ]
+    orgs = [
+        "b-onmouseover-alert-4-mischief-ltd-b", "dhsc", "government", "local-government-association",
+        "national-audit-office", "nhs-england", "nhs-providers",
+    ]
+    docs = ["hostile-submission-ffffff", "lga-briefing-0a9b8c", "nao-ics-review-a1b2c3", "nhs-providers-ev-d4e5f6"]
+    expected = sorted(
+        [".evidence-site", "assets/search-data.js", "assets/site.css", "assets/site.js", "documents.html",
+         "figures.html", "index.html", "recommendations.html", "search-data.json", "search.html"]
+        + [f"themes/{t}.html" for t in themes] + [f"orgs/{o}.html" for o in orgs] + [f"docs/{d}.html" for d in docs]
+    )
+    assert names == expected
+    assert report.pages == 28
+    assert report.files == 32
+    assert report.broken == ()
+    assert report.links_checked == sum(len(parse(out / n).links) for n in names if n.endswith(".html"))
+
+
+def test_every_link_resolves(built: tuple[Path, object, Path], pages: dict[str, Page]) -> None:
+    out = built[0]
+    walked = 0
+    for rel, page in pages.items():
+        for link in page.links:
+            parts = urlsplit(link)
+            assert not parts.scheme and not parts.netloc, (rel, link)
+            target = (out / rel).parent / unquote(parts.path) if parts.path else out / rel
+            target = target.resolve()
+            assert target.is_file(), (rel, link)
+            assert out.resolve() in target.parents
+            if parts.fragment:
+                assert unquote(parts.fragment) in pages[target.relative_to(out.resolve()).as_posix()].ids, (rel, link)
+            walked += 1
+    assert walked == built[1].links_checked
+
+
+def test_every_finding_links_to_its_passage(built: tuple[Path, object, Path], pages: dict[str, Page]) -> None:
+    out, _, index = built
+    with Store(index) as store:
+        findings = store.findings()
+    linked = {link.split("/")[-1] for page in pages.values() for link in page.links}
+    assert len(findings) == 12
+    for f in findings:
+        doc_page = pages[f"docs/{f['doc_id']}.html"]
+        assert f["passage_id"] in doc_page.ids
+        assert f["id"] in doc_page.ids  # the inline mark carries the finding's own anchor
+        assert f"{f['doc_id']}.html#{f['passage_id']}" in linked
+    # Figures and recommendations each have a page listing all of them, with links.
+    assert sum(1 for link in pages["figures.html"].links if link.startswith("docs/")) == 4
+    assert sum(1 for link in pages["recommendations.html"].links if link.startswith("docs/")) == 3
+
+
+def test_hostile_text_stays_text(built: tuple[Path, object, Path], pages: dict[str, Page]) -> None:
+    out = built[0]
+    for rel, page in pages.items():
+        assert page.scripts[-1] == ("../" * rel.count("/")) + "assets/site.js", rel
+        assert all(src is not None for src in page.scripts), rel
+        for tag, attrs in page.tags:
+            assert tag not in ("img", "textarea", "b", "iframe", "object"), (rel, tag)
+            assert not any(name.startswith("on") for name in attrs), (rel, tag, attrs)
+            assert not str(attrs.get("href") or "").lower().startswith("javascript"), rel
+    page = pages["docs/hostile-submission-ffffff.html"]
+    passage = "".join(page.text)
+    assert HOSTILE_TEXT in passage
+    assert '<script>alert("title")</script>' in passage
+    raw = (out / "docs/hostile-submission-ffffff.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in raw
+    assert "&lt;/textarea&gt;&lt;b&gt;bold&lt;/b&gt; &#34;quoted&#34; &amp; done." in raw
+    data = json.loads((out / "search-data.json").read_text(encoding="utf-8"))
+    hostile = [row for row in data["rows"] if row[1] == "<script>alert(1)</script>"]
+    assert hostile == [[
+        "claim", "<script>alert(1)</script>", "javascript:alert(5)", "<b onmouseover=alert(4)>Mischief Ltd</b>",
+        '<script>alert("title")</script>', None,
+        "docs/hostile-submission-ffffff.html#hostile-submission-ffffff-p1", ["workforce"],
+    ]]
+
+
+def test_theme_page_reads_as_a_briefing(pages: dict[str, Page], built: tuple[Path, object, Path]) -> None:
+    text = (built[0] / "themes/workforce.html").read_text(encoding="utf-8")
+    page = pages["themes/workforce.html"]
+    words = " ".join("".join(page.text).split())
+    assert "7 passages in 4 documents discuss workforce, with 3 figures, 2 recommendations, 3 claims and 1 quotation." in words
+    assert ("The bodies that say most are NHS Providers (3 passages), National Audit Office (2 passages) and "
+            "<b onmouseover=alert(4)>Mischief Ltd</b> (1 passage). 1 claim is echoed across sources. "
+            "1 pair of figures may disagree.") in words
+    assert "To DHSC (1)" in words and "To NHS England (1)" in words
+    assert words.index("To DHSC (1)") < words.index("To NHS England (1)")
+    assert "Echoed by 2 sources" in words
+    assert "Jane Smith, chief executive of a trust" in words
+    assert "around 110,000 NHS vacancies (National Audit Office, Introducing integrated care systems, p. 1) against 132,000 NHS vacancies" in words
+    assert '<td data-sort="110000"><strong>around 110,000</strong>' in text
+    assert '<td data-sort="9.7"><strong>9.7%</strong></td>' in text
+
+
+def test_index_summarises_the_corpus(pages: dict[str, Page], built: tuple[Path, object, Path]) -> None:
+    words = " ".join("".join(pages["index.html"].text).split())
+    assert ("This briefing draws on 4 documents from 4 bodies, dated 2022-06-17 to 2023-01-10 (1 undated). "
+            "It holds 4 figures, 3 recommendations, 4 claims and 1 quotation") in words
+    raw = (built[0] / "index.html").read_text(encoding="utf-8")
+    row = raw.split('<th scope="row"><a href="orgs/nhs-providers.html">NHS Providers</a></th>')[1].split("</tr>")[0]
+    # Workforce 3 (the most: darkest), capital 1, nothing else; 4 in all.
+    assert row.startswith('<td class="shade-4">3</td><td class="shade-0">0</td><td class="shade-2">1</td>')
+    assert row.endswith("<td>4</td>")
+
+
+def test_org_page_both_directions(pages: dict[str, Page]) -> None:
+    nao = " ".join("".join(pages["orgs/national-audit-office.html"].text).split())
+    assert "1 document in the briefing; 1 recommendation made; 0 addressed to it." in nao
+    assert "To NHS England (1)" in nao
+    nhse = " ".join("".join(pages["orgs/nhs-england.html"].text).split())
+    assert "0 documents in the briefing; 0 recommendations made; 1 addressed to it." in nhse
+    assert "From National Audit Office (1)" in nhse
+
+
+def test_accessible_structure(pages: dict[str, Page]) -> None:
+    for rel, page in pages.items():
+        assert page.headings[0] == 1 and page.headings.count(1) == 1, rel
+        for before, after in zip(page.headings, page.headings[1:]):
+            assert after <= before + 1, (rel, page.headings)
+        assert page.tables == page.captions, rel
+        tags = {tag for tag, _ in page.tags}
+        assert {"header", "nav", "main", "footer"} <= tags, rel
+        html_attrs = next(attrs for tag, attrs in page.tags if tag == "html")
+        assert html_attrs["lang"] == "en-GB"
+
+
+def test_byte_identical_rebuild(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "index")
+    try:
+        build_site(store, tmp_path / "a")
+        build_site(store, tmp_path / "b")
+    finally:
+        store.close()
+    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
+    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
+    assert a == b
+
+
+def test_rebuild_removes_pages_it_wrote_and_nothing_else(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "index")
+    out = tmp_path / "site"
+    try:
+        build_site(store, out)
+        (out / "notes.txt").write_text("mine", encoding="utf-8")
+        store.delete_document("lga-briefing-0a9b8c")
+        report = build_site(store, out)
+    finally:
+        store.close()
+    assert not (out / "docs/lga-briefing-0a9b8c.html").exists()
+    assert not (out / "orgs/local-government-association.html").exists()
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert report.broken == ()
+
+
+def test_templates_override_by_name(tmp_path: Path) -> None:
+    custom = tmp_path / "mine"
+    custom.mkdir()
+    (custom / "theme.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>Ours: {{ theme.label }}</h1>{% endblock %}', encoding="utf-8"
+    )
+    (custom / "site.css").write_text("body { color: black; }\n", encoding="utf-8")
+    store = make_store(tmp_path / "index")
+    try:
+        build_site(store, tmp_path / "site", templates=custom)
+    finally:
+        store.close()
+    assert "<h1>Ours: Workforce</h1>" in (tmp_path / "site/themes/workforce.html").read_text(encoding="utf-8")
+    assert (tmp_path / "site/assets/site.css").read_text(encoding="utf-8") == "body { color: black; }\n"
+    assert "<h1>What the evidence says</h1>" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_missing_template_folder_is_a_domain_error(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "index")
+    try:
+        with pytest.raises(SiteError, match="no templates folder"):
+            build_site(store, tmp_path / "site", templates=tmp_path / "nowhere")
+    finally:
+        store.close()
+
+
+def test_odd_document_id_never_escapes_the_site(tmp_path: Path) -> None:
+    store = Store(tmp_path / "index", create=True)
+    doc_id = "../../escape me"
+    passage = Passage(f"{doc_id}-p1", doc_id, 1, "The NHS had 42 ICSs.", None, None, "paragraph")
+    store.write_document(
+        doc_id=doc_id, root="/r", path="x.txt", sha256="0", size=1, fmt="txt", pages=None,
+        metadata=Metadata(title="Odd"), passages=[(passage, [])],
+        findings=[(f"{doc_id}-p1-f1", passage.passage_id, Finding("figure", 12, 14, "The NHS had 42 ICSs.",
+                   {"surface": "42", "value": 42.0, "figure_kind": "count", "measure": "ICSs"}))],
+        acronyms=[],
+    )
+    try:
+        report = build_site(store, tmp_path / "site")
+    finally:
+        store.close()
+    stem = file_stem(doc_id)
+    assert stem == "escape-me-" + stem.rsplit("-", 1)[1] and len(stem.rsplit("-", 1)[1]) == 8
+    assert (tmp_path / "site/docs" / f"{stem}.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index", "site"]
+    assert report.broken == ()
+
+
+def test_link_checker_finds_breakage(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text(
+        '<a href="b.html#x">ok</a><a href="b.html#y">no anchor</a><a href="c.html">no file</a>'
+        '<a href="https://example.org/">outside</a><a href="../up.html">up</a><a href="#self" id="self">me</a>',
+        encoding="utf-8",
+    )
+    (tmp_path / "b.html").write_text('<p id="x">x</p>', encoding="utf-8")
+    checked, broken = check_links(tmp_path)
+    assert checked == 6
+    assert [(b.page, b.target, b.reason) for b in broken] == [
+        ("a.html", "b.html#y", "no such anchor"),
+        ("a.html", "c.html", "no such file"),
+        ("a.html", "https://example.org/", "points outside the site"),
+        ("a.html", "../up.html", "climbs out of the site"),
+    ]
+
+
+def test_runs_nest_and_overlap() -> None:
+    text = "We recommend £5m for 26% of ICSs."
+    spans = [(0, 33, "recommendation", "r1"), (13, 16, "figure", "f1"), (21, 24, "figure", "f2"), (40, 50, "claim", "bad")]
+    assert runs(text, spans) == [
+        Run("We recommend ", ("recommendation",), ("r1",)),
+        Run("£5m", ("figure", "recommendation"), ("f1",)),
+        Run(" for ", ("recommendation",)),
+        Run("26%", ("figure", "recommendation"), ("f2",)),
+        Run(" of ICSs.", ("recommendation",)),
+    ]
+    assert runs("abcdef", [(1, 4, "claim", "c"), (3, 6, "quote", "q")]) == [
+        Run("a"), Run("bc", ("claim",), ("c",)), Run("d", ("claim", "quote"), ("q",)), Run("ef", ("quote",)),
+    ]
+    assert runs("plain", []) == [Run("plain")]
+
+
+def test_shade_levels() -> None:
+    assert [shade(n, 8) for n in (0, 1, 2, 3, 4, 5, 6, 7, 8)] == [0, 1, 1, 2, 2, 3, 3, 4, 4]
+    assert shade(3, 0) == 0
