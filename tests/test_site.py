@@ -183,9 +183,18 @@ def test_index_summarises_the_corpus(pages: dict[str, Page], built: tuple[Path, 
             "It holds 4 figures, 3 recommendations, 4 claims and 1 quotation") in words
     raw = (built[0] / "index.html").read_text(encoding="utf-8")
     row = raw.split('<th scope="row"><a href="orgs/nhs-providers.html">NHS Providers</a></th>')[1].split("</tr>")[0]
-    # Workforce 3 (the most: darkest), capital 1, nothing else; 4 in all.
-    assert row.startswith('<td class="shade-4">3</td><td class="shade-0">0</td><td class="shade-2">1</td>')
-    assert row.endswith("<td>4</td>")
+    # Workforce 3 (the most: darkest), finance 1, capital 1, nothing else; 5 in all.
+    assert row.startswith('<td class="shade-4">3</td><td class="shade-2">1</td><td class="shade-2">1</td><td class="shade-0">0</td>')
+    assert row.endswith("<td>5</td>")
+
+
+def test_related_themes_link_both_ways(pages: dict[str, Page]) -> None:
+    capital = pages["themes/capital.html"]
+    finance = pages["themes/finance.html"]
+    assert "../themes/finance.html" in capital.links and "../themes/capital.html" in finance.links
+    assert "../themes/workforce.html" not in capital.links
+    words = " ".join("".join(capital.text).split())
+    assert "Related themes Themes that turn up in the same passages more often than chance: Finance and efficiency" in words
 
 
 def test_org_page_both_directions(pages: dict[str, Page]) -> None:
@@ -321,3 +330,39 @@ def test_runs_nest_and_overlap() -> None:
 def test_shade_levels() -> None:
     assert [shade(n, 8) for n in (0, 1, 2, 3, 4, 5, 6, 7, 8)] == [0, 1, 1, 2, 2, 3, 3, 4, 4]
     assert shade(3, 0) == 0
+
+
+def _luminance(colour: str) -> float:
+    value = colour.lstrip("#")
+    channels = [int(value[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_colours_meet_wcag_aa() -> None:
+    from evidence.resources import templates_dir
+
+    css = (templates_dir() / "site.css").read_text(encoding="utf-8")
+    root = css.split(":root {", 1)[1].split("}", 1)[0]
+    var = {
+        name.strip(): value.strip()
+        for name, value in (line.strip().rstrip(";").split(":", 1) for line in root.strip().splitlines())
+    }
+    white = "#ffffff"
+    text_pairs = [
+        ("--ink", "--paper"), ("--muted", "--paper"), ("--link", "--paper"), ("--figure", "--figure-bg"),
+        ("--ink", "--figure-bg"), ("--ink", "--recommendation-bg"), ("--ink", "--claim-bg"), ("--ink", "--quote-bg"),
+        ("--muted", "--figure-bg"), ("--muted", "--recommendation-bg"), ("--muted", "--claim-bg"),
+        ("--muted", "--quote-bg"), ("--ink", "--shade-1"), ("--ink", "--shade-2"), ("--muted", "--shade-1"),
+    ]
+    for fg, bg in text_pairs:
+        assert _contrast(var[fg], var[bg]) >= 4.5, (fg, bg)
+    for bg in ("--shade-3", "--shade-4"):
+        assert _contrast(white, var[bg]) >= 4.5, bg
+    assert _contrast(var["--focus"], var["--paper"]) >= 3.0
+    assert _contrast(var["--muted"], "#fff8ef") >= 4.5  # a passage landed on by its link

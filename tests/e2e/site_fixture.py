@@ -39,7 +39,7 @@ DOCUMENTS: list[dict[str, Any]] = [
             (3, "claim", "The capital regime makes it hard for systems to invest in buildings and equipment.",
              {"attributed_to": None, "hedged": False}),
         ],
-        "themes": {1: ["workforce"], 2: ["workforce"], 3: ["capital"]},
+        "themes": {1: ["workforce"], 2: ["workforce"], 3: ["capital", "finance"]},
     },
     {
         "doc_id": "nhs-providers-ev-d4e5f6",
@@ -61,7 +61,7 @@ DOCUMENTS: list[dict[str, Any]] = [
              {"actor": None, "target": "government", "action": "reform the capital regime"}),
             (3, "quote", "\u201cWe cannot staff the beds we have,\u201d", {"speaker": "Jane Smith", "role": "chief executive of a trust"}),
         ],
-        "themes": {0: ["workforce"], 1: ["workforce"], 2: ["capital"], 3: ["workforce"]},
+        "themes": {0: ["workforce"], 1: ["workforce"], 2: ["capital", "finance"], 3: ["workforce"]},
     },
     {
         "doc_id": "lga-briefing-0a9b8c",

@@ -250,3 +250,19 @@ def test_served_over_http_and_on_a_phone(browser: object, site: Path) -> None:
         server.shutdown()
         server.server_close()
     assert watch.dialogs == [] and watch.errors == [] and watch.outside == []
+
+
+def test_print_writes_out_source_links_and_focus_is_visible(page: tuple[object, Watch], site: Path) -> None:
+    tab, _ = page
+    tab.goto((site / "themes" / "workforce.html").as_uri())
+    tab.keyboard.press("Tab")
+    focused = tab.evaluate("[document.activeElement.className, getComputedStyle(document.activeElement).outlineStyle,"
+                           " getComputedStyle(document.activeElement).outlineWidth]")
+    assert focused == ["skip", "solid", "3px"]
+    tab.emulate_media(media="print")
+    assert tab.locator("nav").is_hidden()
+    assert tab.locator(".controls").count() == 0 or tab.locator(".controls").first.is_hidden()
+    after = tab.locator("section.group a.src").first.evaluate("el => getComputedStyle(el, '::after').content")
+    assert after == '" [../docs/lga-briefing-0a9b8c.html#lga-briefing-0a9b8c-p2]"'
+    tab.pdf(path=str(OUTPUT / "theme-workforce.pdf"))
+    assert (OUTPUT / "theme-workforce.pdf").stat().st_size > 10_000
