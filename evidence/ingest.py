@@ -25,7 +25,7 @@ from .errors import EvidenceError, IndexLockedError, ReaderError
 from .models import Finding, Metadata, Passage
 from .passages import make_doc_id, make_passages
 from .store import Store
-from .theming import reassign, taxonomy_fingerprint, use_taxonomy
+from .theming import MODEL_NAME, reassign, taxonomy_fingerprint, update_themes, use_taxonomy
 from .workers import run_tasks
 
 LOCK_NAME = "ingest.lock"
@@ -351,10 +351,10 @@ def ingest(
             else:
                 results = _tracked(results, progress)
             index = PassageIndex(Path(index_dir))
-            _apply(store, roots, results, deletes, new_aliases, drop_aliases, report)
+            written = _apply(store, roots, results, deletes, new_aliases, drop_aliases, report)
             taxonomy = use_taxonomy(Path(index_dir), themes)
             if report.changed_anything or store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy):
-                reassign(store, taxonomy)
+                update_themes(store, Path(index_dir), taxonomy, written)
             sync_index(store, index)
             write_acronyms(store, Path(index_dir))
             store.set_meta("last_ingest", datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -382,7 +382,8 @@ def _apply(
     new_aliases: list[tuple[str, str, str]],
     drop_aliases: list[tuple[str, str]],
     report: IngestReport,
-) -> None:
+) -> list[str]:
+    """Write results and removals to the store; returns the doc ids written."""
     for root in roots:
         store.add_root(str(root), root.name, is_file=root.is_file())
     for doc_id in deletes:
@@ -415,6 +416,7 @@ def _apply(
     for root, rel, doc_id in new_aliases:
         if doc_id in written or _exists(store, doc_id):
             store.set_alias(root, rel, doc_id)
+    return written
 
 
 def _exists(store: Store, doc_id: str) -> bool:
@@ -479,6 +481,6 @@ def retheme(store: Store, index_dir: Path, taxonomy: Any) -> int:
     from .index import PassageIndex
 
     with ingest_lock(Path(index_dir)):
-        changed = reassign(store, taxonomy)
+        changed = reassign(store, taxonomy, model_path=Path(index_dir) / MODEL_NAME)
         sync_index(store, PassageIndex(Path(index_dir)))
     return changed

@@ -450,3 +450,23 @@ class Store:
         """These documents' index entries are out of date (e.g. new themes)."""
         with self.transaction() as conn:
             conn.executemany("UPDATE documents SET indexed=0 WHERE doc_id=?", [(d,) for d in doc_ids])
+
+    def replace_document_themes(
+        self,
+        doc_ids: Iterable[str],
+        passage_rows: Iterable[tuple[str, str, float, str]],
+        finding_rows: Iterable[tuple[str, str]],
+    ) -> None:
+        """Swap in new themes for some documents only, as one unit."""
+        with self.transaction() as conn:
+            for doc_id in doc_ids:
+                conn.execute(
+                    "DELETE FROM passage_themes WHERE passage_id IN (SELECT passage_id FROM passages WHERE doc_id=?)",
+                    (doc_id,),
+                )
+                conn.execute(
+                    "DELETE FROM finding_themes WHERE finding_id IN (SELECT finding_id FROM findings WHERE doc_id=?)",
+                    (doc_id,),
+                )
+            conn.executemany("INSERT INTO passage_themes VALUES (?,?,?,?)", passage_rows)
+            conn.executemany("INSERT INTO finding_themes VALUES (?,?)", finding_rows)

@@ -13,9 +13,15 @@ import shutil
 from pathlib import Path
 
 from .store import Store
-from .themes import Taxonomy, ThemeScore, assign_themes, document_themes, finding_themes, load_taxonomy
+from .themes import Taxonomy, ThemeScore, document_themes, finding_themes, load_taxonomy
+from .themes.assign import assign_and_learn, assign_with_model
+from .themes.model import ThemeModel
 
 TAXONOMY_NAME = "themes.toml"
+MODEL_NAME = "theme-model.pkl"
+#: How far the corpus may grow or shrink (as a share of the passages the
+#: saved model learned from) before the theme model is learned again.
+RELEARN_SHARE = 0.2
 
 
 def active_taxonomy_path(index_dir: Path) -> Path | None:
@@ -44,14 +50,18 @@ def taxonomy_fingerprint(taxonomy: Taxonomy) -> str:
     return hashlib.sha256(repr((taxonomy.themes, taxonomy.neutral_terms)).encode("utf-8")).hexdigest()
 
 
-def reassign(store: Store, taxonomy: Taxonomy) -> int:
+def reassign(store: Store, taxonomy: Taxonomy, *, model_path: Path | None = None) -> int:
     """Assign every passage and finding again; returns how many documents changed.
 
-    Documents whose passage themes changed are marked unindexed so the next
-    index sync carries the new themes into search.
+    The model is learned afresh from the whole corpus and, with
+    ``model_path``, kept there for :func:`update_themes`. Documents whose
+    passage themes changed are marked unindexed so the next index sync
+    carries the new themes into search.
     """
     passages = store.passages()
-    assignments = assign_themes([(p.passage_id, p.text) for p in passages], taxonomy)
+    assignments, model = assign_and_learn([(p.passage_id, p.text) for p in passages], taxonomy)
+    if model_path is not None:
+        model.to_disk(model_path)
     old = {pid: [theme for theme, _score, _reason in rows] for pid, rows in store.passage_themes().items()}
     passage_rows = []
     changed_docs: set[str] = set()
@@ -61,14 +71,47 @@ def reassign(store: Store, taxonomy: Taxonomy) -> int:
         passage_rows.extend((pid, s.theme, s.score, s.reason) for s in scores)
         if sorted(s.theme for s in scores) != sorted(old.get(pid, [])):
             changed_docs.add(doc_of[pid])
-    finding_rows = []
-    for finding in store.findings():
-        for theme in finding_themes(finding["text"], assignments.get(finding["passage_id"], []), taxonomy):
-            finding_rows.append((finding["id"], theme))
+    finding_rows = _finding_rows(store.findings(), assignments, taxonomy)
     store.replace_themes(passage_rows, finding_rows)
     store.mark_unindexed(sorted(changed_docs))
     store.set_meta("taxonomy", taxonomy_fingerprint(taxonomy))
+    store.set_meta("theme_model_passages", str(len(passages)))
     return len(changed_docs)
+
+
+def _finding_rows(
+    findings: list[dict[str, object]], assignments: dict[str, list[ThemeScore]], taxonomy: Taxonomy
+) -> list[tuple[str, str]]:
+    rows = []
+    for finding in findings:
+        for theme in finding_themes(str(finding["text"]), assignments.get(str(finding["passage_id"]), []), taxonomy):
+            rows.append((str(finding["id"]), theme))
+    return rows
+
+
+def update_themes(store: Store, index_dir: Path, taxonomy: Taxonomy, changed_docs: list[str]) -> None:
+    """Bring themes up to date after an ingest, as cheaply as is safe.
+
+    When the taxonomy is the one the saved model learned with and the corpus
+    has not grown or shrunk by more than :data:`RELEARN_SHARE` since, only
+    the changed documents are labelled, with the saved model. Otherwise the
+    model is learned again from the whole corpus.
+    """
+    model_path = Path(index_dir) / MODEL_NAME
+    model = None
+    trained_on = int(store.get_meta("theme_model_passages") or 0)
+    total = store.counts()["passages"]
+    if store.get_meta("taxonomy") == taxonomy_fingerprint(taxonomy) and trained_on:
+        if abs(total - trained_on) <= RELEARN_SHARE * trained_on:
+            model = ThemeModel.from_disk(model_path)
+    if model is None:
+        reassign(store, taxonomy, model_path=model_path)
+        return
+    passages = [p for doc_id in changed_docs for p in store.passages(doc_id)]
+    assignments = assign_with_model([(p.passage_id, p.text) for p in passages], taxonomy, model)
+    passage_rows = [(pid, s.theme, s.score, s.reason) for pid in sorted(assignments) for s in assignments[pid]]
+    findings = [f for doc_id in changed_docs for f in store.findings(doc_id=doc_id)]
+    store.replace_document_themes(changed_docs, passage_rows, _finding_rows(findings, assignments, taxonomy))
 
 
 def theme_table(store: Store, taxonomy: Taxonomy) -> list[dict[str, object]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from .normalise import stems
 from .seeds import matcher_for
@@ -42,41 +42,69 @@ def assign_themes(
     (default :data:`evidence.themes.model.DEFAULT_THRESHOLD`). Every passage
     id appears in the result, with an empty list when nothing fits.
     """
+    if not use_model:
+        return _assign(passages, taxonomy, None, threshold, learn=False, seed=seed)[0]
+    return _assign(passages, taxonomy, None, threshold, learn=True, seed=seed)[0]
+
+
+def assign_and_learn(
+    passages: Sequence[tuple[str, str]], taxonomy: Taxonomy, *, seed: int = 0, threshold: float | None = None
+) -> tuple[dict[str, list[ThemeScore]], Any]:
+    """As :func:`assign_themes`, also returning the model, to keep for later runs."""
+    return _assign(passages, taxonomy, None, threshold, learn=True, seed=seed)
+
+
+def assign_with_model(
+    passages: Sequence[tuple[str, str]], taxonomy: Taxonomy, model: Any, *, threshold: float | None = None
+) -> dict[str, list[ThemeScore]]:
+    """Themes for some passages using a model learned earlier from the corpus."""
+    return _assign(passages, taxonomy, model, threshold, learn=False, seed=0)[0]
+
+
+def _assign(
+    passages: Sequence[tuple[str, str]],
+    taxonomy: Taxonomy,
+    model: Any,
+    threshold: float | None,
+    *,
+    learn: bool,
+    seed: int,
+) -> tuple[dict[str, list[ThemeScore]], Any]:
     ordered = sorted(passages, key=lambda item: item[0])
     matcher = matcher_for(taxonomy)
+    word_lists = [stems(text) for _, text in ordered]
     result: dict[str, list[ThemeScore]] = {}
     labels: list[frozenset[str]] = []
-    contexts: list[list[str]] = []
-    for pid, text in ordered:
-        words = stems(text)
+    for (pid, _), words in zip(ordered, word_lists):
         hits = matcher.assigned(words)
         result[pid] = [ThemeScore(theme, hit.score, hit.reason) for theme, hit in hits.items()]
         labels.append(frozenset(hits))
-        contexts.append(words)
-    if use_model and ordered:
-        _extend_with_model(ordered, contexts, labels, taxonomy, result, seed, threshold)
+    if ordered and (learn or model is not None):
+        # sklearn is imported here so that reading a taxonomy or matching seeds
+        # (finding_themes, the CLI's table) never pays for it.
+        from .model import ThemeModel, content_words
+
+        docs = [content_words(words) for words in word_lists]
+        if learn:
+            model = ThemeModel.fit(docs, labels, taxonomy.ids, seed=seed)
+        _extend_with_model(ordered, docs, labels, model.predict(docs), result, threshold)
     order = {theme_id: i for i, theme_id in enumerate(taxonomy.ids)}
     for scores in result.values():
-        scores.sort(key=lambda s: (-s.score, order[s.theme]))
-    return result
+        scores.sort(key=lambda s: (-s.score, order.get(s.theme, len(order))))
+    return result, model
 
 
 def _extend_with_model(
     ordered: Sequence[tuple[str, str]],
-    contexts: list[list[str]],
+    docs: list[list[str]],
     labels: list[frozenset[str]],
-    taxonomy: Taxonomy,
+    probabilities: dict[str, Any],
     result: dict[str, list[ThemeScore]],
-    seed: int,
     threshold: float | None,
 ) -> None:
-    # sklearn is imported here so that reading a taxonomy or matching seeds
-    # (finding_themes, the CLI's table) never pays for it.
-    from .model import DEFAULT_THRESHOLD, MIN_CONTENT_WORDS, content_words, predict_probabilities
+    from .model import DEFAULT_THRESHOLD, MIN_CONTENT_WORDS
 
     cut = DEFAULT_THRESHOLD if threshold is None else threshold
-    docs = [content_words(words) for words in contexts]
-    probabilities = predict_probabilities(docs, labels, taxonomy.ids, seed=seed)
     for theme, column in probabilities.items():
         for row in (column >= cut).nonzero()[0]:
             if theme in labels[row] or len(docs[row]) < MIN_CONTENT_WORDS:

@@ -9,7 +9,10 @@ corpus costs little more than a 20k one; prediction is one sparse product.
 
 from __future__ import annotations
 
+import os
+import pickle
 from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -46,44 +49,81 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def predict_probabilities(
-    docs: Sequence[list[str]],
-    labels: Sequence[frozenset[str]],
-    theme_ids: Sequence[str],
-    *,
-    seed: int = 0,
-) -> dict[str, np.ndarray]:
-    """Theme id -> probability per passage, for the themes with enough labels.
+class ThemeModel:
+    """A TF-IDF vocabulary and one classifier per theme, learned from seed labels.
 
-    ``docs`` are content-word lists in a fixed (sorted) order; ``labels`` the
-    seed themes of each. Themes with too few positives are left out.
+    Kept in the index directory (``to_disk``/``from_disk``) so a re-ingest
+    that changes a few documents can label their passages without learning
+    again from the whole corpus.
     """
-    n = len(docs)
-    if n == 0:
-        return {}
-    step = max(1, -(-n // MAX_TRAIN))
-    train_rows = np.arange(0, n, step)
-    vectoriser = TfidfVectorizer(
-        analyzer=_identity,
-        min_df=2,
-        max_df=0.5,
-        sublinear_tf=True,
-        dtype=np.float32,
-        norm="l2",
-    )
-    try:
-        vectoriser.fit([docs[i] for i in train_rows])
-    except ValueError:  # no term survives min_df / max_df: nothing to learn
-        return {}
-    matrix = vectoriser.transform(docs)
-    train = matrix[train_rows]
-    result: dict[str, np.ndarray] = {}
-    for theme in theme_ids:
-        target = np.fromiter((theme in labels[i] for i in train_rows), dtype=np.int8, count=len(train_rows))
-        positives = int(target.sum())
-        if positives < MIN_POSITIVES or len(train_rows) - positives < MIN_POSITIVES:
-            continue
-        model = LogisticRegression(C=4.0, solver="liblinear", random_state=seed, max_iter=200, class_weight="balanced")
-        model.fit(train, target)
-        result[theme] = model.predict_proba(matrix)[:, 1]
-    return result
+
+    def __init__(self, vectoriser: TfidfVectorizer | None, classifiers: dict[str, LogisticRegression]) -> None:
+        self.vectoriser = vectoriser
+        self.classifiers = classifiers
+
+    @classmethod
+    def fit(
+        cls,
+        docs: Sequence[list[str]],
+        labels: Sequence[frozenset[str]],
+        theme_ids: Sequence[str],
+        *,
+        seed: int = 0,
+    ) -> "ThemeModel":
+        """Learn from an even sample of ``docs`` (content-word lists, fixed order)."""
+        n = len(docs)
+        if n == 0:
+            return cls(None, {})
+        step = max(1, -(-n // MAX_TRAIN))
+        train_rows = np.arange(0, n, step)
+        vectoriser = TfidfVectorizer(
+            analyzer=_identity,
+            min_df=2,
+            max_df=0.5,
+            sublinear_tf=True,
+            dtype=np.float32,
+            norm="l2",
+        )
+        try:
+            train = vectoriser.fit_transform([docs[i] for i in train_rows])
+        except ValueError:  # no term survives min_df / max_df: nothing to learn
+            return cls(None, {})
+        classifiers: dict[str, LogisticRegression] = {}
+        for theme in theme_ids:
+            target = np.fromiter((theme in labels[i] for i in train_rows), dtype=np.int8, count=len(train_rows))
+            positives = int(target.sum())
+            if positives < MIN_POSITIVES or len(train_rows) - positives < MIN_POSITIVES:
+                continue
+            model = LogisticRegression(C=4.0, solver="liblinear", random_state=seed, max_iter=200, class_weight="balanced")
+            model.fit(train, target)
+            classifiers[theme] = model
+        return cls(vectoriser, classifiers)
+
+    def predict(self, docs: Sequence[list[str]]) -> dict[str, np.ndarray]:
+        """Theme id -> probability per doc, for the themes the model knows."""
+        if self.vectoriser is None or not docs:
+            return {}
+        matrix = self.vectoriser.transform(docs)
+        return {theme: model.predict_proba(matrix)[:, 1] for theme, model in self.classifiers.items()}
+
+    def to_disk(self, path: Path) -> None:
+        tmp = Path(path).with_suffix(".tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump({"version": MODEL_FORMAT, "vectoriser": self.vectoriser, "classifiers": self.classifiers}, handle)
+        os.replace(tmp, path)
+
+    @classmethod
+    def from_disk(cls, path: Path) -> "ThemeModel | None":
+        """The saved model, or None when there is none we can trust."""
+        try:
+            with Path(path).open("rb") as handle:
+                saved = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        if not isinstance(saved, dict) or saved.get("version") != MODEL_FORMAT:
+            return None
+        return cls(saved["vectoriser"], saved["classifiers"])
+
+
+#: Bumped when what ThemeModel pickles changes shape.
+MODEL_FORMAT = 1
