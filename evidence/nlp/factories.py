@@ -1,6 +1,6 @@
 """Every spaCy factory of ours, registered here with a versioned name.
 
-Importing this module is what makes ``nlp.add_pipe("evidence.figures.v1")``
+Importing this module is what makes ``nlp.add_pipe("evidence_figures_v1")``
 work; :mod:`evidence.nlp.pipeline` adds them in ``COMPONENTS`` order.
 """
 

@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .numbers import lexicon, load_pattern_file, longest_word_number, parse_digits, scale_value
+from .doc_text import doc_text
 
 SPACE = "[\\s\u00a0\u2009\u202f]"
 _STATE_KEY = "figures.paragraph_number"
@@ -743,7 +744,7 @@ class FiguresComponent:
         self.extractor = default_extractor()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         def sentences() -> list[tuple[int, int]]:
             # from arrays: iterating doc.sents costs more than the extraction
             if not doc.has_annotation("SENT_START") or not len(doc):

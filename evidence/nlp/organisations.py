@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
+from .doc_text import doc_text
 
 PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
 
@@ -35,7 +36,6 @@ CONTEXT_ACRONYMS = "acronyms"
 CONTEXT_BODIES = "bodies_by_head"
 
 _BLOCKER = "__blocker__"
-_TEXT_KEY = "evidence.text"
 _ORGS_KEY = "evidence.orgs"
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _SPACES = re.compile(r"\s+")
@@ -219,15 +219,6 @@ def find_acronym_definitions(text: str) -> list[tuple[str, str]]:
 
 
 # --- the component -------------------------------------------------------
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, joined once and kept on the doc (spaCy rebuilds it from the tokens on every access)."""
-    cached = doc.user_data.get(_TEXT_KEY)
-    if cached is None or cached[0] != len(doc):
-        cached = (len(doc), doc.text)
-        doc.user_data[_TEXT_KEY] = cached
-    return cached[1]
 
 
 def _looks_like_org(name: str, gaz: Gazetteer) -> bool:
