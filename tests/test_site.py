@@ -366,3 +366,16 @@ def test_colours_meet_wcag_aa() -> None:
         assert _contrast(white, var[bg]) >= 4.5, bg
     assert _contrast(var["--focus"], var["--paper"]) >= 3.0
     assert _contrast(var["--muted"], "#fff8ef") >= 4.5  # a passage landed on by its link
+
+
+def test_broken_override_template_names_file_and_line(tmp_path: Path) -> None:
+    custom = tmp_path / "mine"
+    custom.mkdir()
+    (custom / "org.html").write_text("{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n", encoding="utf-8")
+    store = make_store(tmp_path / "index")
+    try:
+        with pytest.raises(SiteError) as caught:
+            build_site(store, tmp_path / "site", templates=custom)
+    finally:
+        store.close()
+    assert str(caught.value).startswith(f"template {custom / 'org.html'}, line 3: ")

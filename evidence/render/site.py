@@ -17,10 +17,18 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
 
 from ..errors import SiteError
-from ..models import FINDING_KINDS
+from ..models import FINDING_KINDS, Passage
 from ..resources import templates_dir
 from ..store import Store
 from .links import BrokenLink, check_links
@@ -65,7 +73,8 @@ def build_site(
     out_dir = Path(out_dir)
     if templates is not None and not Path(templates).is_dir():
         raise SiteError(f"no templates folder {templates}", hint="pass a folder holding .html files to override")
-    model = _model(store, taxonomy)
+    passages = store.passages()
+    model = _model(store, passages, taxonomy)
     env = _environment(Path(templates) if templates is not None else None)
     files: dict[str, str] = {}
 
@@ -75,6 +84,10 @@ def build_site(
             files[rel] = env.get_template(name).render(root=root, page=rel, site=model, **context)
         except TemplateNotFound as exc:
             raise SiteError(f"template {exc.name} not found", hint="a template override folder must keep our template names") from exc
+        except TemplateSyntaxError as exc:
+            raise SiteError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from exc
+        except UndefinedError as exc:
+            raise SiteError(f"template {name} (for {rel}): {exc.message}", hint="check the names an overriding template uses") from exc
 
     render("index.html", "index.html")
     render("documents.html", "documents.html")
@@ -89,7 +102,9 @@ def build_site(
     for v in model.findings:
         by_doc.setdefault(v.doc.doc_id, []).append(v)
     themes_by_id = model.theme_map
-    passages_by_doc = _passages_by_doc(store)
+    passages_by_doc: dict[str, list[Passage]] = {}
+    for p in passages:
+        passages_by_doc.setdefault(p.doc_id, []).append(p)
     for doc in model.docs:
         mine = by_doc.get(doc.doc_id, [])
         pviews = passage_views(passages_by_doc.get(doc.doc_id, []), mine, model.passage_themes)
@@ -113,7 +128,7 @@ def build_site(
     return BuildReport(out_dir, len(pages), len(files), checked, tuple(broken))
 
 
-def _model(store: Store, taxonomy: Any) -> SiteModel:
+def _model(store: Store, passages: Sequence[Passage], taxonomy: Any) -> SiteModel:
     from ..themes import ThemeScore, load_taxonomy, related_themes
     from ..themes.groups import figure_conflicts, group_findings
 
@@ -133,14 +148,7 @@ def _model(store: Store, taxonomy: Any) -> SiteModel:
         conflicts=figure_conflicts(figures) if len(figures) > 1 else [],
         related=related_themes(assignments),
     )
-    return build_model(store.documents(), store.passages(), findings, f_themes, p_themes, named, inputs)
-
-
-def _passages_by_doc(store: Store) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {}
-    for p in store.passages():
-        out.setdefault(p.doc_id, []).append(p)
-    return out
+    return build_model(store.documents(), passages, findings, f_themes, p_themes, named, inputs)
 
 
 def _kind(findings: Sequence[FindingView], kind: str) -> list[FindingView]:
@@ -158,11 +166,16 @@ def _environment(override: Path | None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["url"] = lambda value: quote(str(value), safe="/#-._~")
+    env.filters["url"] = _url
     env.filters["number"] = _number
     env.globals["kind_labels"] = KIND_LABELS
     env.globals["kinds"] = FINDING_KINDS
     return env
+
+
+def _url(value: Any) -> str:
+    """Percent-encode a site-relative link, keeping its path and fragment marks."""
+    return quote(str(value), safe="/#-._~")
 
 
 def _number(value: Any) -> str:
@@ -199,7 +212,7 @@ def _search_data(model: SiteModel) -> str:
             detail = " ".join(str(v.data.get(k) or "") for k in ("speaker", "role")).strip()
         elif v.kind == "claim":
             detail = str(v.data.get("attributed_to") or "")
-        rows.append([v.kind, v.text, detail, v.doc.body, v.doc.title, v.page, quote(v.href, safe="/#-._~"), list(v.themes)])
+        rows.append([v.kind, v.text, detail, v.doc.body, v.doc.title, v.page, _url(v.href), list(v.themes)])
     payload: Mapping[str, Any] = {
         "fields": ["kind", "text", "detail", "body", "title", "page", "href", "themes"],
         "themes": [[t.id, labels[t.id]] for t in model.themes],
