@@ -37,7 +37,6 @@ from .views import (
     SiteModel,
     ThemeInputs,
     build_model,
-    file_stem,
     passage_views,
 )
 
@@ -251,4 +250,4 @@ def _inside(root: Path, rel: str) -> Path:
     return path
 
 
-__all__ = ["BuildReport", "SiteError", "build_site", "file_stem"]
+__all__ = ["BuildReport", "SiteError", "build_site"]
