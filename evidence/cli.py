@@ -388,6 +388,8 @@ def build(settings: Settings, output: Path, templates_dir: Path | None, themes_f
     for broken in report.broken:
         click.echo(f"broken link: {broken}", err=True)
     click.echo(f"{report.pages} pages written to {output} ({report.links_checked} links checked, {len(report.broken)} broken)")
+    if report.broken:
+        raise click.ClickException(f"{len(report.broken)} broken link(s) in the site; see the lines above")
     click.echo(f"Open {output / 'index.html'}")
 
 
