@@ -58,6 +58,8 @@ _LOCK_NAME = "%s_WRITELOCK" % INDEX_NAME
 _MARKER_NAME = "WRITER_PID"
 #: zlib level for posting blocks: 0 trades index size for build and query speed.
 _POSTING_COMPRESSION = 0
+#: Matches counted exactly; beyond this a result says "at least".
+TOTAL_CAP = 1000
 #: Lexicon words examined when finding the forms of a stem (bounds a short stem's cost).
 _MAX_FORMS_SCANNED = 5000
 
@@ -87,7 +89,7 @@ class IndexRecord:
 
 @dataclass(frozen=True)
 class Word:
-    """A word that must occur (stemmed) in the passage body or its title."""
+    """A word that must occur in the passage, in any form with the same stem."""
 
     text: str
 
@@ -475,14 +477,33 @@ class IndexSearcher:
     def close(self) -> None:
         self._searcher.close()
 
-    def search(self, node: Node, limit: int) -> tuple[list[RawHit], int]:
-        """The best ``limit`` passages (score, then passage id) and the total matching."""
-        wq = self._translate(node)
+    def search(
+        self, node: Node, limit: int, *, title_stems: Iterable[str] = ()
+    ) -> tuple[list[RawHit], int, bool]:
+        """The best ``limit`` passages (score, then passage id) and how many match.
+
+        Passages must match ``node`` in their own text; ``title_stems`` (the
+        query's positive words) only raise the score of passages whose
+        document title or heading holds them: BM25F with the title weighted
+        above the body, without making every passage of a document match a
+        word in its title. The count stops at TOTAL_CAP (third value True then):
+        counting every match of a common word costs more than the search.
+        """
+        main = wq = self._translate(node)
+        boosts = [_q.Term("title", s) for s in sorted(set(title_stems))]
+        if boosts:
+            wq = _q.AndMaybe(main, boosts[0] if len(boosts) == 1 else _q.Or(boosts))
         results = self._searcher.search(wq, limit=limit, terms=False)
-        total = len(results)
         hits = [RawHit(round(hit.score, 4), hit.fields()) for hit in results]
         hits.sort(key=lambda h: (-h.score, h.fields["passage_id"]))
-        return hits, total
+        if len(hits) < limit:
+            return hits, len(hits), False
+        total = 0
+        for _docnum in main.docs(self._searcher):
+            total += 1
+            if total >= TOTAL_CAP:
+                return hits, total, True
+        return hits, total, False
 
     def word_frequency(self, word: str) -> int:
         """In how many passages the exact (unstemmed) word occurs."""
@@ -521,9 +542,10 @@ class IndexSearcher:
             return _q.FuzzyTerm("text", node.text.lower(), maxdist=node.maxdist, prefixlength=1)
         if isinstance(node, Filter):
             field = FILTER_FIELDS[node.field]
-            terms = [_q.Term(field, v) for v in node.values]
-            inner = terms[0] if len(terms) == 1 else _q.Or(terms)
-            return _q.ConstantScoreQuery(inner, 0.0)
+            # boost 0: a filter narrows, never ranks; plain terms keep skip-ahead
+            # intersection (a constant-score wrapper would list every match first)
+            terms = [_q.Term(field, v, boost=0.0) for v in node.values]
+            return terms[0] if len(terms) == 1 else _q.Or(terms, boost=0.0)
         if isinstance(node, AllOf):
             positives = [self._translate(p) for p in node.parts if not isinstance(p, Not)]
             negatives = [self._translate(p.part) for p in node.parts if isinstance(p, Not)]
@@ -552,7 +574,7 @@ class IndexSearcher:
         if not ss:  # a stop word: match it as written
             return _q.Term("text", ws[0])
         forms = [_q.Term("text", form) for form in self._forms(ws[0], ss[0])]
-        return _q.Or([*forms, _q.Term("title", ss[0])])
+        return forms[0] if len(forms) == 1 else _q.Or(forms)
 
     def _forms(self, word: str, stem: str) -> list[str]:
         """Every body word with the same stem as ``word``, looked up in the lexicon."""
