@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -407,15 +406,12 @@ class PassageIndex:
         return self._field_values("passage_id")
 
     def _field_values(self, field: str) -> set[str]:
-        """Distinct live values: lexicon terms that still have an undeleted posting."""
+        """Distinct values of live passages: the lexicon, unless deletions await a merge."""
         ix = _windex.open_dir(str(self.path), indexname=INDEX_NAME)
         with ix.reader() as reader:
             if not reader.has_deletions():
                 return {t.decode("utf-8") for t in reader.lexicon(field)}
-            return {
-                stored[field]
-                for docnum, stored in reader.iter_docs()
-            }
+            return {stored[field] for _docnum, stored in reader.iter_docs()}
 
     def clear_stale_lock(self) -> bool:
         """Remove a write lock and temporary files left by a process that died mid-ingest.
@@ -498,10 +494,11 @@ class IndexSearcher:
         hits.sort(key=lambda h: (-h.score, h.fields["passage_id"]))
         if len(hits) < limit:
             return hits, len(hits), False
+        cap = max(TOTAL_CAP, limit + 1)
         total = 0
         for _docnum in main.docs(self._searcher):
             total += 1
-            if total >= TOTAL_CAP:
+            if total >= cap:
                 return hits, total, True
         return hits, total, False
 

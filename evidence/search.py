@@ -48,6 +48,18 @@ from evidence.index import (
 from evidence.models import FINDING_KINDS
 from evidence.resources import data_path
 
+__all__ = [
+    "MARK_CLOSE",
+    "MARK_OPEN",
+    "TOTAL_CAP",
+    "SearchResult",
+    "load_synonyms",
+    "marked_pieces",
+    "parse_query",
+    "search",
+    "strip_marks",
+]
+
 MARK_OPEN = "«"
 MARK_CLOSE = "»"
 #: Target length of one highlight fragment, in characters.

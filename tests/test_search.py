@@ -283,3 +283,25 @@ def test_no_index_yet(tmp_path: Path) -> None:
         search(tmp_path, "capital")
     assert str(err.value) == f"no index in {tmp_path}"
     assert err.value.hint == "run `evidence ingest FOLDER` first"
+
+
+def test_total_stops_at_the_cap(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import evidence.index
+
+    monkeypatch.setattr(evidence.index, "TOTAL_CAP", 2)
+    result = search(index_dir, "capital OR councils", limit=1)
+    assert (result.total, result.total_capped, len(result.hits)) == (2, True, 1)
+    result = search(index_dir, "capital OR councils", limit=3)  # counts past the hits it has
+    assert (result.total, result.total_capped, len(result.hits)) == (4, True, 3)
+    result = search(index_dir, "capital OR councils", limit=5)
+    assert (result.total, result.total_capped) == (5, False)
+
+
+def test_search_import_path_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, evidence.search; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'sklearn', 'numpy'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "[]\n"
