@@ -50,12 +50,12 @@ DOC_TYPE_WEIGHTS = (
 )
 #: (low, high) words aimed at per document type; the mean over the mix is about 1,500.
 LENGTHS = {
-    "written evidence": (700, 2400),
-    "audit report": (1500, 3400),
-    "press release": (350, 800),
-    "commentary": (800, 1800),
-    "committee report": (2000, 3800),
-    "government response": (1000, 2600),
+    "written evidence": (500, 1900),
+    "audit report": (1100, 2800),
+    "press release": (300, 700),
+    "commentary": (700, 1500),
+    "committee report": (1600, 3200),
+    "government response": (800, 2200),
 }
 PARAGRAPH_WORDS = (40, 150)
 #: Sentence kinds and their weights in ordinary sections and in recommendation sections.
