@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ReaderError, UnsupportedFormat
-from ..models import RawDocument
+from ..models import Block, RawDocument
 from .docx import read_docx
 from .html import read_html
 from .markdown import read_markdown
 from .pdf import read_pdf
 from .plaintext import read_text
+from .text import MAX_BLOCK_CHARS, split_long_text
 
 __all__ = ["SUPPORTED_EXTENSIONS", "read_document", "read_bytes"]
 
@@ -34,15 +35,18 @@ _READERS: dict[str, Callable[[bytes], RawDocument]] = {
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(_READERS)
 
 
-def read_bytes(data: bytes, extension: str) -> RawDocument:
-    """Read file content already in memory, as a file with ``extension`` would be."""
+def read_bytes(data: bytes, extension: str, *, max_pages: int | None = None) -> RawDocument:
+    """Read file content already in memory, as a file with ``extension`` would be.
+
+    ``max_pages`` refuses a PDF with more pages before any text is extracted.
+    """
     reader = _READERS.get(extension.lower())
     if reader is None:
         raise UnsupportedFormat(f"unsupported file type {extension or '(none)'!r}")
     if not data:
         raise ReaderError("empty file")
     try:
-        return reader(data)
+        raw = read_pdf(data, max_pages=max_pages) if reader is read_pdf else reader(data)
     except ReaderError:
         raise
     except RecursionError as exc:
@@ -52,10 +56,24 @@ def read_bytes(data: bytes, extension: str) -> RawDocument:
         # NotImplementedError, lxml's XMLSyntaxError, struct.error...): at
         # this boundary each one means "this file cannot be read".
         raise ReaderError(f"could not read {extension.lstrip('.')} content: {type(exc).__name__}") from exc
+    if any(len(block.text) > MAX_BLOCK_CHARS for block in raw.blocks):
+        raw.blocks = _bounded(raw.blocks)
+    return raw
 
 
-def read_document(path: Path, *, max_bytes: int | None = None) -> RawDocument:
-    """Read one source file; ``max_bytes`` refuses files larger than that."""
+def _bounded(blocks: list[Block]) -> list[Block]:
+    """Overlong blocks cut into several of the same kind, page and level."""
+    out: list[Block] = []
+    for block in blocks:
+        if len(block.text) <= MAX_BLOCK_CHARS:
+            out.append(block)
+            continue
+        out.extend(Block(block.kind, piece, block.page, block.level) for piece in split_long_text(block.text))
+    return out
+
+
+def read_document(path: Path, *, max_bytes: int | None = None, max_pages: int | None = None) -> RawDocument:
+    """Read one source file; files past ``max_bytes`` or PDFs past ``max_pages`` are refused."""
     extension = path.suffix.lower()
     if extension not in _READERS:
         raise UnsupportedFormat(f"unsupported file type {extension or '(none)'!r}")
@@ -66,4 +84,4 @@ def read_document(path: Path, *, max_bytes: int | None = None) -> RawDocument:
         data = path.read_bytes()
     except OSError as exc:
         raise ReaderError(f"cannot open file: {exc.strerror or type(exc).__name__}") from exc
-    return read_bytes(data, extension)
+    return read_bytes(data, extension, max_pages=max_pages)

@@ -66,8 +66,12 @@ class _Line:
     size: float  # font size of its first character, points (0 if unknown)
 
 
-def read_pdf(data: bytes) -> RawDocument:
-    """Blocks, page count and declared metadata from the bytes of a PDF."""
+def read_pdf(data: bytes, *, max_pages: int | None = None) -> RawDocument:
+    """Blocks, page count and declared metadata from the bytes of a PDF.
+
+    ``max_pages`` is checked on the page tree, before any page is parsed, so
+    a 100,000-page file is refused at once rather than after minutes of work.
+    """
     if b"%PDF-" not in data[:1024]:
         raise ReaderError("not a PDF file")
     try:
@@ -77,7 +81,10 @@ def read_pdf(data: bytes) -> RawDocument:
             raise ReaderError("encrypted PDF: needs a password") from exc
         raise ReaderError(f"not a readable PDF: {_reason(exc)}") from exc
     try:
-        pages = [_page_lines(pdf, index) for index in range(len(pdf))]
+        count = len(pdf)
+        if max_pages is not None and count > max_pages:
+            raise ReaderError(f"too many pages: {count}, limit {max_pages}")
+        pages = [_page_lines(pdf, index) for index in range(count)]
         declared = _declared(pdf)
     except (pdfium.PdfiumError, ValueError, OSError) as exc:
         raise ReaderError(f"not a readable PDF: {_reason(exc)}") from exc

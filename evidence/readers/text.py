@@ -16,7 +16,10 @@ from charset_normalizer import from_bytes
 from ..errors import ReaderError
 from ..resources import data_path
 
-_SPACES = re.compile(r"\s+")
+#: Whitespace that clean_text must change: runs, and any single character
+#: other than a plain space (a lone space is already clean, and matching
+#: it would make a 50 MB paragraph cost millions of substitutions).
+_SPACES = re.compile(r"\s{2,}|[^\S ]")
 #: Characters that carry no text: soft hyphen, zero-width space/joiners, BOM,
 #: and the U+FFFE/U+0002 hyphen markers pdfium leaves behind.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -172,3 +175,38 @@ def is_all_caps(line: str) -> bool:
     """Every letter upper case (and at least two letters)."""
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+#: The longest block a reader hands on. A paragraph longer than this (a
+#: 50 MB file on one line, a page of minified text) is not a citable unit,
+#: and spaCy refuses texts past a million characters.
+MAX_BLOCK_CHARS = 10_000
+_SENTENCE_END = re.compile(r"[.?!][\"'\u201d\u2019)\]]?\s")
+
+
+def split_long_text(text: str, limit: int = MAX_BLOCK_CHARS) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` characters.
+
+    Each cut falls at the last sentence end in the second half of the
+    window, else at the last space there, else at the limit itself (text
+    with no spaces), so a piece reads as whole sentences where it can.
+    """
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window_end = start + limit
+        half = start + limit // 2
+        cut = -1
+        for match in _SENTENCE_END.finditer(text, half, window_end):
+            cut = match.end()
+        if cut < 0:
+            space = text.rfind(" ", half, window_end)
+            cut = space + 1 if space >= 0 else window_end
+        piece = text[start:cut].strip()
+        if piece:
+            pieces.append(piece)
+        start = cut
+    rest = text[start:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
