@@ -162,6 +162,20 @@ def _pipeline(model: str | None) -> Any:
     return _PIPELINES[model]
 
 
+def _warm_up(model: str | None) -> None:
+    """Load what ``process_file`` needs once, here, before the workers fork.
+
+    Forked workers inherit it, so a file's time limit measures that file's
+    own reading and extraction rather than a worker's start-up (importing
+    spaCy and building the pipeline take seconds), and a bad --model fails
+    once with its own message instead of once per file.
+    """
+    from . import metadata, readers  # noqa: F401 - imported for the workers
+    from .nlp import organisations  # noqa: F401
+
+    _pipeline(model)
+
+
 def process_file(task: FileTask) -> Processed | Failed:
     """Read, describe and extract one file. Never raises for a bad file."""
     from .metadata import guess_metadata
@@ -339,6 +353,8 @@ def ingest(
     try:
         with ingest_lock(Path(index_dir)):
             tasks, deletes, new_aliases, drop_aliases = _plan(store, roots, overrides, model, limits, report)
+            if tasks:
+                _warm_up(model)
             progress.start(len(tasks))
             results: Iterator[Processed | Failed] = _results(tasks, workers, limits.timeout)
             if strict:
