@@ -170,25 +170,46 @@ def build(index_dir: Path, site: Path, repeat: int) -> list[dict[str, Any]]:
     return runs
 
 
-def search_latencies(index_dir: Path, repeat: int) -> list[float]:
-    """Milliseconds per query (every query, every round), after one warm-up round."""
+def search_latencies(index_dir: Path, repeat: int) -> tuple[list[float], dict[str, str]]:
+    """(milliseconds per query, every query every round, after a warm-up round; failed queries).
+
+    A query that raises is reported with its error and left out of the
+    timings, so one bug does not hide every other figure.
+    """
     from evidence.search import search
 
-    queries = make_corpus.Vocabulary.load().data["bench_queries"]
-    for query in queries:
-        search(index_dir, query)
+    failed: dict[str, str] = {}
+    queries = []
+    for query in make_corpus.Vocabulary.load().data["bench_queries"]:
+        try:
+            search(index_dir, query)
+        except Exception as exc:  # noqa: BLE001 - reported, not hidden
+            failed[query] = f"{type(exc).__name__}: {exc}"
+            continue
+        queries.append(query)
     times = []
     for _ in range(repeat):
         for query in queries:
             start = time.perf_counter()
             search(index_dir, query)
             times.append((time.perf_counter() - start) * 1000)
-    return times
+    return times, failed
 
 
 def export_digest(index_dir: Path, out: Path) -> str:
     subprocess.run([*evidence_command(), "--index-dir", str(index_dir), "export", "-o", str(out)], check=True, capture_output=True)
     return hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def code_version() -> str:
+    """The commit measured, marked when evidence/ has uncommitted changes (others work in this checkout)."""
+    repo = HERE.parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "evidence"], cwd=repo, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{commit}{' + uncommitted changes in evidence/' if dirty.strip() else ''}"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -259,7 +280,10 @@ def bench_size(size: int, args: argparse.Namespace, work: Path, log: Any) -> dic
     figures["build_peak_rss_mb"] = summary([r["peak_rss_mb"] for r in builds])
     log(f"[{size}] build {figures['build_s']['median']:.1f} s")
 
-    latencies = search_latencies(index_dir, args.repeat)
+    latencies, failed = search_latencies(index_dir, args.repeat)
+    result["search_failed"] = failed
+    for query, error in failed.items():
+        log(f"[{size}] search FAILED for {query!r}: {error}")
     figures["search_median_ms"] = summary([statistics.median(latencies)])
     figures["search_p95_ms"] = summary([percentile(latencies, 0.95)])
     result["search_queries"] = len(latencies)
@@ -291,6 +315,14 @@ def judged(results: dict[str, Any]) -> list[dict[str, Any]]:
                 row["target"] = f"{op} {bound:g}"
                 row["met"] = fig["median"] >= bound if op == ">=" else fig["median"] < bound
             rows.append(row)
+        if "export_identical" in result:
+            same = 1.0 if result["export_identical"] else 0.0
+            rows.append({"name": f"export identical, workers 1 vs 2 @ {size}", "median": same, "min": same, "max": same,
+                         "target": "= 1 (byte-identical)", "met": bool(same)})
+        if result.get("search_failed"):
+            count = float(len(result["search_failed"]))
+            rows.append({"name": f"search queries that raised @ {size}", "median": count, "min": count, "max": count,
+                         "target": "= 0", "met": False})
     sizes = results["sizes"]
     if "1000" in sizes and "10000" in sizes:
         base = sizes["1000"]["figures"]["ingest_words_per_s"]["median"]
@@ -342,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "command": " ".join(["python", "benchmarks/ingest_bench.py", *argv]),
         "ingest_command": " ".join(ingest_cmd(Path("INDEX"), Path("CORPUS"), WORKERS)[1:]),
-        "repeat": args.repeat, "seed": args.seed, "cores": os.cpu_count(),
+        "repeat": args.repeat, "seed": args.seed, "cores": os.cpu_count(), "code": code_version(),
         "load_start": os.getloadavg(), "sizes": {},
     }
     try:
@@ -361,6 +393,9 @@ def main(argv: list[str] | None = None) -> int:
             if "export_identical" in result:
                 print(f"export --workers 1 vs --workers 2 at {size} documents: "
                       f"{'byte-identical' if result['export_identical'] else 'DIFFERENT'}")
+            for query, error in result.get("search_failed", {}).items():
+                print(f"search failed at {size} documents for {query!r}: {error}")
+        print(f"code: {results['code']}")
         print(f"load average: start {results['load_start'][0]:.2f}, end {results['load_end'][0]:.2f} ({os.cpu_count()} cores)")
     return 0
 
