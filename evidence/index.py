@@ -539,10 +539,16 @@ class IndexSearcher:
             return _q.FuzzyTerm("text", node.text.lower(), maxdist=node.maxdist, prefixlength=1)
         if isinstance(node, Filter):
             field = FILTER_FIELDS[node.field]
-            # boost 0: a filter narrows, never ranks; plain terms keep skip-ahead
-            # intersection (a constant-score wrapper would list every match first)
-            terms = [_q.Term(field, v, boost=0.0) for v in node.values]
-            return terms[0] if len(terms) == 1 else _q.Or(terms, boost=0.0)
+            # A filter adds the same score to every passage it keeps, so it
+            # never reorders them. One value: a plain term (constant for all its
+            # matches) keeps skip-ahead intersection. Several values would score
+            # by each value's rarity, so they get one constant score instead.
+            # (Boost 0 is not an option: Whoosh's block-quality skipping
+            # divides by it.)
+            terms = [_q.Term(field, v) for v in node.values]
+            if len(terms) == 1:
+                return terms[0]
+            return _q.ConstantScoreQuery(_q.Or(terms), 1.0)
         if isinstance(node, AllOf):
             positives = [self._translate(p) for p in node.parts if not isinstance(p, Not)]
             negatives = [self._translate(p.part) for p in node.parts if isinstance(p, Not)]

@@ -305,3 +305,10 @@ def test_search_import_path_stays_light() -> None:
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'spacy', 'sklearn', 'numpy'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "[]\n"
+
+
+def test_filters_with_phrases_and_prefixes(index_dir: Path) -> None:
+    # no plain word to rank by title: the filter alone carries the score
+    assert found(index_dir, '"capital regime" kind:claim') == ["d1-p1"]
+    assert found(index_dir, "capit* year:2022..2023 source:nao") == ["d1-p1", "d1-p2"]
+    assert found(index_dir, "kind:figure year:2021..2023") == ["d1-p2", "d1-p3", "d3-p2"]
