@@ -21,8 +21,16 @@ from ..resources import data_path
 #: it would make a 50 MB paragraph cost millions of substitutions).
 _SPACES = re.compile(r"\s{2,}|[^\S ]")
 #: Characters that carry no text: soft hyphen, zero-width space/joiners, BOM,
-#: and the U+FFFE/U+0002 hyphen markers pdfium leaves behind.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+#: the U+FFFE/U+0002 hyphen markers pdfium leaves behind, and every other
+#: control character that is not whitespace (a stray ESC or DEL from a
+#: damaged file would otherwise sit inside a figure's span).
+_INVISIBLE = dict.fromkeys(
+    [
+        *map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\ufffe"),
+        *(c for c in [*range(0x20), *range(0x7F, 0xA0)] if not chr(c).isspace()),
+    ],
+    None,
+)
 
 #: Encodings charset-normalizer may choose between once UTF-8 has failed.
 #: A short Western list: a wide search guesses exotic code pages for short
