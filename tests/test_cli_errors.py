@@ -11,8 +11,12 @@ import multiprocessing
 import os
 import pwd
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 import tempfile
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -20,7 +24,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from evidence.cli import cli
+from evidence.index import PassageIndex
 from evidence.readers import read_bytes
+from evidence.store import Store
 
 CAPITAL = "Capital regime\n\nThe capital regime limits what integrated care boards can spend on buildings.\n"
 INDEX_HINT = "(run `evidence ingest FOLDER` first, or pass --index-dir)"
@@ -266,3 +272,33 @@ def _child(sender: Connection, user: pwd.struct_passwd, index_dir: Path, folder:
         sender.send(outcomes)
     except BaseException as exc:  # the parent fails the test with this
         sender.send(f"{type(exc).__name__}: {exc}")
+
+
+# -- Ctrl-C ----------------------------------------------------------------
+
+
+def test_ctrl_c_stops_promptly_with_one_line_and_the_next_run_finishes(tmp_path: Path) -> None:
+    folder = tmp_path / "inquiry"
+    folder.mkdir()
+    sentence = "The board spent £5 million on capital works in 2023, up 12 per cent on the year before. "
+    for n in range(8):  # about two seconds of extraction each
+        (folder / f"submission-{n}.txt").write_text(f"Submission {n}\n\n" + sentence * 3000, encoding="utf-8")
+    index_dir = tmp_path / "idx"
+    command = [sys.executable, "-m", "evidence.cli", "--index-dir", str(index_dir), "ingest", str(folder), "--workers", "2"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(3)
+    # A terminal's Ctrl-C goes to the whole foreground group: the CLI and its workers.
+    os.killpg(proc.pid, signal.SIGINT)
+    sent = time.monotonic()
+    stdout, stderr = proc.communicate(timeout=60)
+    assert time.monotonic() - sent < 10
+    assert (proc.returncode, stdout, stderr) == (
+        1, "", "Error: interrupted; the store and index keep their last committed state\n"
+    )
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    with Store(index_dir) as store:
+        assert store.counts()["documents"] == 8
+        assert store.unindexed() == ([], [])
+        stored = {p.passage_id for p in store.passages()}
+    assert PassageIndex(index_dir).passage_ids() == stored
