@@ -267,7 +267,7 @@ def search(
         click.echo(json.dumps(result.json_hits(), ensure_ascii=False, indent=2))
         return
     if result.fallback_note:
-        click.echo(result.fallback_note, err=True)
+        click.echo(f"note: {result.fallback_note}", err=True)
     if not result.hits:
         message = "No passages match."
         if result.suggestion:
@@ -284,7 +284,8 @@ def search(
         click.echo(click.style(f"{rank}. {hit['doc_title']}", bold=True) + _org_suffix(hit))
         _echo_hit(hit, indent="   ")
     shown = len(result.hits)
-    click.echo(f"{shown} of {result.total} matching passage{'s' if result.total != 1 else ''}")
+    more = "+" if result.total_capped else ""
+    click.echo(f"{shown} of {result.total}{more} matching passage{'s' if result.total != 1 else ''}")
 
 
 def _org_suffix(item: dict[str, Any]) -> str:

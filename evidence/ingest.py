@@ -367,6 +367,7 @@ def ingest(
             else:
                 results = _tracked(results, progress)
             index = PassageIndex(Path(index_dir))
+            index.clear_stale_lock()  # left by a run killed mid-commit, if any
             written = _apply(store, roots, results, deletes, new_aliases, drop_aliases, report)
             taxonomy = use_taxonomy(Path(index_dir), themes)
             if report.changed_anything or store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy):
@@ -465,12 +466,19 @@ def index_records(store: Store, doc_id: str) -> list[Any]:
     ]
 
 
+#: Documents in one index batch from which the index writer uses two processes.
+PARALLEL_INDEX_DOCS = 200
+
+
 def sync_index(store: Store, index: Any) -> None:
     """Make the index agree with the store: one commit, then mark it done."""
     todo, gone = store.unindexed()
     if not todo and not gone:
         return
-    with index.writer() as writer:
+    # Whoosh's multi-process writer costs about a second to start: only
+    # worth it for a large batch, such as a first ingest.
+    parallel = len(todo) >= PARALLEL_INDEX_DOCS and (os.cpu_count() or 1) > 1
+    with index.writer(procs=2 if parallel else 1, multisegment=parallel) as writer:
         for doc_id in gone:
             writer.delete_document(doc_id)
         for doc_id in todo:
