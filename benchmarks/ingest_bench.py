@@ -247,10 +247,10 @@ def bench_size(size: int, args: argparse.Namespace, work: Path, log: Any) -> dic
         figures["ingest_workers1_words_per_s"] = summary([words / r["wall_s"] for r in runs1])
         figures["speedup_2_over_1"] = summary([figures["ingest_workers1_s"]["median"] / figures["ingest_s"]["median"]])
         log(f"[{size}] ingest --workers 1: {figures['ingest_workers1_s']['median']:.1f} s")
-        if size == min(args.sizes):
+        if size == min(args.sizes) and "identity" not in args.skip:
             result["export_identical"] = _identity(index1, index_dir, work)
         shutil.rmtree(index1, ignore_errors=True)
-    elif size == min(args.sizes):
+    elif size == min(args.sizes) and "identity" not in args.skip:
         _runs, index1 = full_ingest(corpus, work, f"index-{size}-w1", 1, 1)
         result["export_identical"] = _identity(index1, index_dir, work)
         shutil.rmtree(index1, ignore_errors=True)
@@ -268,17 +268,19 @@ def bench_size(size: int, args: argparse.Namespace, work: Path, log: Any) -> dic
     log(f"[{size}] bare spaCy: {figures['bare_spacy_s']['median']:.2f} s over {len(texts)} passages; "
         f"ratio {figures['ratio_ingest_over_bare']['median']:.1f}")
 
-    unchanged, changed = reingest(corpus, index_dir, args.repeat)
-    figures["reingest_unchanged_s"] = summary(unchanged)
-    figures["reingest_one_changed_s"] = summary(changed)
-    figures["reingest_one_changed_extra_s"] = summary([c - statistics.median(unchanged) for c in changed])
-    log(f"[{size}] re-ingest unchanged {figures['reingest_unchanged_s']['median']:.2f} s, "
-        f"one changed +{figures['reingest_one_changed_extra_s']['median']:.2f} s")
+    if "reingest" not in args.skip:
+        unchanged, changed = reingest(corpus, index_dir, args.repeat)
+        figures["reingest_unchanged_s"] = summary(unchanged)
+        figures["reingest_one_changed_s"] = summary(changed)
+        figures["reingest_one_changed_extra_s"] = summary([c - statistics.median(unchanged) for c in changed])
+        log(f"[{size}] re-ingest unchanged {figures['reingest_unchanged_s']['median']:.2f} s, "
+            f"one changed +{figures['reingest_one_changed_extra_s']['median']:.2f} s")
 
-    builds = build(index_dir, work / f"site-{size}", args.repeat)
-    figures["build_s"] = summary([r["wall_s"] for r in builds])
-    figures["build_peak_rss_mb"] = summary([r["peak_rss_mb"] for r in builds])
-    log(f"[{size}] build {figures['build_s']['median']:.1f} s")
+    if "build" not in args.skip:
+        builds = build(index_dir, work / f"site-{size}", args.repeat)
+        figures["build_s"] = summary([r["wall_s"] for r in builds])
+        figures["build_peak_rss_mb"] = summary([r["peak_rss_mb"] for r in builds])
+        log(f"[{size}] build {figures['build_s']['median']:.1f} s")
 
     latencies, failed = search_latencies(index_dir, args.repeat)
     result["search_failed"] = failed
@@ -358,12 +360,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers1-sizes", default="1000", help="sizes at which --workers 1 is timed too")
+    parser.add_argument("--skip", default="", help="leave out any of: identity, reingest, build")
     parser.add_argument("--work", type=Path, help="folder for corpora and indexes (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep corpora, indexes and sites")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     args.sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     args.workers1_sizes = {int(s) for s in args.workers1_sizes.split(",") if s.strip()}
+    args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    unknown = args.skip - {"identity", "reingest", "build"}
+    if unknown:
+        parser.error(f"--skip: unknown part(s) {', '.join(sorted(unknown))}")
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
