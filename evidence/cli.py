@@ -147,12 +147,12 @@ def ingest(
     except IngestFailed as exc:
         bar.close()
         for path, reason in exc.failed:
-            click.echo(f"failed: {path}: {reason}", err=True)
+            click.echo(f"failed: {_one_line(path)}: {reason}", err=True)
         raise UserError(exc) from None
     finally:
         bar.close()
     for path, reason in report.failed:
-        click.echo(f"failed: {path}: {reason}", err=True)
+        click.echo(f"failed: {_one_line(path)}: {reason}", err=True)
     summary = (
         f"{report.documents} document{'s' if report.documents != 1 else ''}: {len(report.new)} new, {len(report.changed)} changed, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed; {len(report.failed)} failed"
@@ -166,6 +166,11 @@ def ingest(
         click.echo("Nothing changed.")
     if report.failed:
         sys.exit(EXIT_PARTIAL)
+
+
+def _one_line(text: str) -> str:
+    """A file name as one line: a newline in a name must not split the report."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 # -- status and show --------------------------------------------------------

@@ -185,9 +185,7 @@ def process_file(task: FileTask) -> Processed | Failed:
 
     path = Path(task.abs_path)
     try:
-        raw = read_document(path, max_bytes=task.limits.max_bytes)
-        if task.limits.max_pages is not None and raw.pages is not None and raw.pages > task.limits.max_pages:
-            raise ReaderError(f"too many pages: {raw.pages}, limit {task.limits.max_pages}")
+        raw = read_document(path, max_bytes=task.limits.max_bytes, max_pages=task.limits.max_pages)
     except ReaderError as exc:
         return Failed(task, str(exc))
     except OSError as exc:

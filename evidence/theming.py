@@ -60,7 +60,7 @@ def reassign(store: Store, taxonomy: Taxonomy, *, model_path: Path | None = None
     """
     passages = store.passages()
     assignments, model = assign_and_learn([(p.passage_id, p.text) for p in passages], taxonomy)
-    if model_path is not None:
+    if model_path is not None and model is not None:  # None: no passages to learn from
         model.to_disk(model_path)
     old = {pid: [theme for theme, _score, _reason in rows] for pid, rows in store.passage_themes().items()}
     passage_rows = []

@@ -190,12 +190,6 @@ def test_a_corrupt_store_file(ingested: Path, tmp_path: Path) -> None:
         _fatal(_run(ingested, *args), message)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="theming.reassign calls model.to_disk on None when the store has no passages "
-    "(AttributeError); fix there: skip saving when no model was learned",
-    raises=AttributeError,
-)
 def test_ingest_of_an_empty_folder(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -131,12 +131,6 @@ def test_analyse_spans_lie_inside_any_text(text: str) -> None:
     assert analyse(text) == findings  # deterministic
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="evidence/nlp/figures.py: a figure inside a token holding two (\"£5m/£6m\", \"5%-6%\", \"0)0\") or "
-    "ending in a control character gets a span that is not its surface; strict, so the fix shows",
-)
 @PROPERTY
 @given(text=st.one_of(TEXTS, TEXTS.map(clean_text)))
 @example("costs of £5m/£6m")

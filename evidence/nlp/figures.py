@@ -760,7 +760,10 @@ class FiguresComponent:
             span = doc.char_span(figure.start, figure.end, label=FIGURE_LABEL, alignment_mode="expand")
             if span is None:
                 continue
-            span._.finding = figure.fields()
+            fields = figure.fields()
+            if (span.start_char, span.end_char) != (figure.start, figure.end):
+                fields.update({"_start": figure.start, "_end": figure.end})
+            span._.finding = fields
             spans.append(span)
         doc.spans[self.span_key] = spans
         return doc

@@ -111,7 +111,11 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
             sentence = data.pop("_text", None)
             if sentence is None:
                 sentence = _sentence_text(span)
-            found.append(Finding(kind=kind, start=span.start_char, end=span.end_char, text=sentence, data=data))
+            # A component may give exact character offsets where the span had
+            # to grow to token boundaries (two figures in one token: "£5m/£6m").
+            start = data.pop("_start", span.start_char)
+            end = data.pop("_end", span.end_char)
+            found.append(Finding(kind=kind, start=start, end=end, text=sentence, data=data))
     found.sort(key=lambda f: (f.start, f.end, list(SPAN_GROUPS).index(f.kind)))
     return found
 
