@@ -231,7 +231,7 @@ def bench_size(size: int, args: argparse.Namespace, work: Path, log: Any) -> dic
     result: dict[str, Any] = {"documents": size, "words": words, "bytes": stats.bytes, "generate_s": generated, "figures": {}}
     figures = result["figures"]
 
-    runs, index_dir = full_ingest(corpus, work, f"index-{size}", WORKERS, args.repeat)
+    runs, index_dir = full_ingest(corpus, work, f"index-{size}", WORKERS, args.full_repeat or args.repeat)
     walls = [r["wall_s"] for r in runs]
     figures["ingest_s"] = summary(walls)
     figures["ingest_words_per_s"] = summary([words / w for w in walls])
@@ -242,7 +242,7 @@ def bench_size(size: int, args: argparse.Namespace, work: Path, log: Any) -> dic
         f"{figures['ingest_words_per_s']['median']:.0f} words/s, peak {figures['ingest_peak_rss_mb']['median']:.0f} MB")
 
     if size in args.workers1_sizes:
-        runs1, index1 = full_ingest(corpus, work, f"index-{size}-w1", 1, args.repeat)
+        runs1, index1 = full_ingest(corpus, work, f"index-{size}-w1", 1, args.full_repeat or args.repeat)
         figures["ingest_workers1_s"] = summary([r["wall_s"] for r in runs1])
         figures["ingest_workers1_words_per_s"] = summary([words / r["wall_s"] for r in runs1])
         figures["speedup_2_over_1"] = summary([figures["ingest_workers1_s"]["median"] / figures["ingest_s"]["median"]])
@@ -358,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000", help="corpus sizes, comma-separated (10000 takes long)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--full-repeat", type=int, help="runs of the full ingests (default: --repeat); the rest use --repeat")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers1-sizes", default="1000", help="sizes at which --workers 1 is timed too")
     parser.add_argument("--skip", default="", help="leave out any of: identity, reingest, build")
@@ -381,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "command": " ".join(["python", "benchmarks/ingest_bench.py", *argv]),
         "ingest_command": " ".join(ingest_cmd(Path("INDEX"), Path("CORPUS"), WORKERS)[1:]),
-        "repeat": args.repeat, "seed": args.seed, "cores": os.cpu_count(), "code": code_version(),
+        "repeat": args.repeat, "full_repeat": args.full_repeat or args.repeat, "seed": args.seed, "cores": os.cpu_count(), "code": code_version(),
         "load_start": os.getloadavg(), "sizes": {},
     }
     try:
