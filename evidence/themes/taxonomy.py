@@ -7,9 +7,11 @@ CLI shows that message and nothing else.
 
 from __future__ import annotations
 
+
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import TaxonomyError
@@ -59,8 +61,19 @@ def default_taxonomy_path() -> Path:
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
-    """Read and check a taxonomy file; ``None`` reads the packaged default."""
-    file = Path(path) if path is not None else default_taxonomy_path()
+    """Read and check a taxonomy file; ``None`` gives the packaged default."""
+    if path is None:
+        return _default_taxonomy()
+    return _read_taxonomy(Path(path))
+
+
+@lru_cache(maxsize=1)
+def _default_taxonomy() -> Taxonomy:
+    # Package data does not change while we run: read it once per process.
+    return _read_taxonomy(default_taxonomy_path())
+
+
+def _read_taxonomy(file: Path) -> Taxonomy:
     try:
         raw = file.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
