@@ -162,6 +162,13 @@ def _pipeline(model: str | None) -> Any:
     return _PIPELINES[model]
 
 
+_WARM_UP_SAMPLES = (
+    (".txt", b"Written evidence submitted by a body (ABC0001)\n\nA line that ends in a hyph-\nenated word.\n"),
+    (".md", b"# A heading\n\n- a list item\n"),
+    (".html", b"<html><head><title>Warm up</title></head><body><nav>menu</nav><main><p>Text.</p></main></body></html>"),
+)
+
+
 def _warm_up(model: str | None) -> None:
     """Load what ``process_file`` needs once, here, before the workers fork.
 
@@ -170,10 +177,14 @@ def _warm_up(model: str | None) -> None:
     spaCy and building the pipeline take seconds), and a bad --model fails
     once with its own message instead of once per file.
     """
-    from . import metadata, readers  # noqa: F401 - imported for the workers
-    from .nlp import organisations  # noqa: F401
+    from .metadata import guess_metadata
+    from .readers import read_bytes
 
     _pipeline(model)
+    # Readers and metadata cues load their data files on first use: a small
+    # sample of each text format loads them here, once, for every worker.
+    for extension, sample in _WARM_UP_SAMPLES:
+        guess_metadata(read_bytes(sample, extension), Path("warm-up" + extension))
 
 
 def process_file(task: FileTask) -> Processed | Failed:
