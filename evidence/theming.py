@@ -15,7 +15,6 @@ from pathlib import Path
 from .store import Store
 from .themes import Taxonomy, ThemeScore, document_themes, finding_themes, load_taxonomy
 from .themes.assign import assign_and_learn, assign_with_model
-from .themes.model import ThemeModel
 
 TAXONOMY_NAME = "themes.toml"
 MODEL_NAME = "theme-model.pkl"
@@ -97,6 +96,8 @@ def update_themes(store: Store, index_dir: Path, taxonomy: Taxonomy, changed_doc
     the changed documents are labelled, with the saved model. Otherwise the
     model is learned again from the whole corpus.
     """
+    from .themes.model import ThemeModel  # scikit-learn: only when themes change
+
     model_path = Path(index_dir) / MODEL_NAME
     model = None
     trained_on = int(store.get_meta("theme_model_passages") or 0)
