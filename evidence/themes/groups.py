@@ -49,6 +49,32 @@ def _vectors(texts: Sequence[str]) -> Any:
         return None
 
 
+def similar_index_pairs(texts: Sequence[str], threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Row numbers (i, j), i < j, of texts whose content words reach ``threshold``.
+
+    As arrays, so callers can filter millions of pairs without a Python loop.
+    """
+    empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+    if len(texts) < 2:
+        return empty
+    matrix = _vectors(texts)
+    if matrix is None:
+        return empty
+    transposed = matrix.T.tocsc()
+    firsts, seconds = [], []
+    for start in range(0, matrix.shape[0], _BLOCK):
+        block = (matrix[start : start + _BLOCK] @ transposed).tocoo()
+        rows = block.row.astype(np.int64) + start
+        keep = (block.data >= threshold - 1e-9) & (block.col > rows)
+        firsts.append(rows[keep])
+        seconds.append(block.col[keep].astype(np.int64))
+    if not firsts:
+        return empty
+    i, j = np.concatenate(firsts), np.concatenate(seconds)
+    order = np.lexsort((j, i))
+    return i[order], j[order]
+
+
 def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
     """(i, j, cosine) for i < j whose content words reach ``threshold``."""
     if len(texts) < 2:
@@ -56,34 +82,9 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
     matrix = _vectors(texts)
     if matrix is None:
         return []
-    transposed = matrix.T.tocsc()
-    pairs: list[tuple[int, int, float]] = []
-    for start in range(0, matrix.shape[0], _BLOCK):
-        block = (matrix[start : start + _BLOCK] @ transposed).tocoo()
-        rows = block.row + start
-        keep = (block.data >= threshold - 1e-9) & (block.col > rows)
-        for i, j, v in zip(rows[keep], block.col[keep], block.data[keep]):
-            pairs.append((int(i), int(j), float(v)))
-    pairs.sort()
-    return pairs
-
-
-class _Components:
-    """Union-find over row numbers."""
-
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, item: int) -> int:
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def join(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+    i, j = similar_index_pairs(texts, threshold)
+    values = np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel() if len(i) else []
+    return [(int(a), int(b), float(v)) for a, b, v in zip(i, j, values)]
 
 
 def _value_key(figure: Mapping[str, Any]) -> tuple[str, str, float] | None:
@@ -106,35 +107,42 @@ def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     groups sorted by their first id.
     """
     ordered = sorted(findings, key=lambda f: str(f["id"]))
-    components = _Components(len(ordered))
-    docs = [f.get("doc_id") for f in ordered]
+    doc_codes = _codes([f.get("doc_id") for f in ordered])
     by_kind: dict[str, list[int]] = {}
     for row, finding in enumerate(ordered):
         by_kind.setdefault(str(finding.get("kind")), []).append(row)
+    edges_a: list[np.ndarray] = []
+    edges_b: list[np.ndarray] = []
     for kind, rows in sorted(by_kind.items()):
+        row_numbers = np.asarray(rows, dtype=np.int64)
         texts = [str(ordered[r].get("text") or "") for r in rows]
         if kind != "figure":
-            for i, j, _ in similar_pairs(texts, TEXT_THRESHOLD):
-                a, b = rows[i], rows[j]
-                if docs[a] != docs[b]:
-                    components.join(a, b)
+            i, j = similar_index_pairs(texts, TEXT_THRESHOLD)
+            a, b = row_numbers[i], row_numbers[j]
+            apart = doc_codes[a] != doc_codes[b]
+            edges_a.append(a[apart])
+            edges_b.append(b[apart])
             continue
-        values = [_value_key(ordered[r]) for r in rows]
-        years = [_years(ordered[r].get("period")) for r in rows]
-        measured = [k for k, r in enumerate(rows) if str(ordered[r].get("measure") or "").strip()]
+        values = _codes([_value_key(ordered[r]) for r in rows], none_code=-1)
+        measured = np.asarray([k for k, r in enumerate(rows) if str(ordered[r].get("measure") or "").strip()], dtype=np.int64)
         measures = [str(ordered[rows[k]]["measure"]) for k in measured]
-        pairs = [(i, j) for i, j, _ in similar_pairs(texts, FIGURE_TEXT_THRESHOLD)]
-        pairs += [(measured[i], measured[j]) for i, j, _ in similar_pairs(measures, MEASURE_THRESHOLD)]
-        for i, j in pairs:
-            a, b = rows[i], rows[j]
-            if docs[a] == docs[b] or values[i] is None or values[i] != values[j]:
-                continue
-            if years[i] is not None and years[j] is not None and not years[i] & years[j]:
-                continue
-            components.join(a, b)
+        ti, tj = similar_index_pairs(texts, FIGURE_TEXT_THRESHOLD)
+        mi, mj = similar_index_pairs(measures, MEASURE_THRESHOLD)
+        i = np.concatenate([ti, measured[mi]]) if len(measured) else ti
+        j = np.concatenate([tj, measured[mj]]) if len(measured) else tj
+        a, b = row_numbers[i], row_numbers[j]
+        same = (doc_codes[a] != doc_codes[b]) & (values[i] >= 0) & (values[i] == values[j])
+        years = [_years(ordered[r].get("period")) for r in rows]
+        keep = [
+            k for k in np.nonzero(same)[0]
+            if years[i[k]] is None or years[j[k]] is None or years[i[k]] & years[j[k]]
+        ]
+        edges_a.append(a[keep])
+        edges_b.append(b[keep])
+    labels = _components(len(ordered), edges_a, edges_b)
     members: dict[int, list[int]] = {}
-    for row in range(len(ordered)):
-        members.setdefault(components.find(row), []).append(row)
+    for row, label in enumerate(labels):
+        members.setdefault(int(label), []).append(row)
     groups = [
         sorted(str(ordered[r]["id"]) for r in rows)
         for rows in members.values()
@@ -142,6 +150,30 @@ def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     ]
     groups.sort()
     return groups
+
+
+def _codes(items: Sequence[Any], *, none_code: int | None = None) -> np.ndarray:
+    """A small integer per distinct item (``none_code`` for None), for array comparisons."""
+    seen: dict[Any, int] = {}
+    out = np.empty(len(items), dtype=np.int64)
+    for k, item in enumerate(items):
+        if item is None and none_code is not None:
+            out[k] = none_code
+        else:
+            out[k] = seen.setdefault(item, len(seen))
+    return out
+
+
+def _components(size: int, firsts: list[np.ndarray], seconds: list[np.ndarray]) -> np.ndarray:
+    """Connected-component label of each row, given the edges joining rows."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    a = np.concatenate(firsts) if firsts else np.empty(0, dtype=np.int64)
+    b = np.concatenate(seconds) if seconds else np.empty(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(size, size)).tocsr()
+    _count, labels = connected_components(graph, directed=False)
+    return labels
 
 
 @lru_cache(maxsize=1)
@@ -224,8 +256,11 @@ def figure_conflicts(findings: Sequence[Mapping[str, Any]]) -> list[tuple[str, s
         years = [_years(f.get("period")) for f in members]
         docs = [f.get("doc_id") for f in members]
         candidates = []
-        for i, j, _ in similar_pairs(measures, MEASURE_THRESHOLD):
-            if docs[i] == docs[j] or intervals[i] is None or intervals[j] is None:
+        pair_i, pair_j = similar_index_pairs(measures, MEASURE_THRESHOLD)
+        doc_codes = _codes(docs)
+        apart = doc_codes[pair_i] != doc_codes[pair_j]
+        for i, j in zip(pair_i[apart].tolist(), pair_j[apart].tolist()):
+            if intervals[i] is None or intervals[j] is None:
                 continue
             if years[i] is not None and years[j] is not None and not years[i] & years[j]:
                 continue
