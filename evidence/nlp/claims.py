@@ -22,7 +22,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .organisations import PATTERNS_DIR, doc_text, fold, org_mentions
+from .doc_text import doc_facts, doc_text
+from .organisations import PATTERNS_DIR, fold, org_mentions
 from .quotes import QUOTE_GROUP, quote_orgs
 from .recommendations import RECOMMENDATION_GROUP, sentence_spans
 
@@ -84,13 +85,7 @@ class ClaimFinder:
         self._cues = _cues()
 
     def __call__(self, doc: Doc) -> Doc:
-        ext = doc._
-        context = ext.context
-        passage = ext.passage
-        if not isinstance(context, dict):
-            context = {}
-        if not isinstance(passage, dict):
-            passage = {}
+        context, passage = doc_facts(doc)
         kind = passage.get("kind", "paragraph")
         spans: list[Span] = []
         doc.spans[CLAIM_GROUP] = spans

@@ -17,7 +17,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .organisations import PATTERNS_DIR, doc_text, normalise_org, orgs_in_text
+from .doc_text import doc_facts, doc_text
+from .organisations import PATTERNS_DIR, normalise_org, orgs_in_text
 
 QUOTE_GROUP = "quotes"
 QUOTE_LABEL = "QUOTE"
@@ -179,13 +180,7 @@ class QuoteFinder:
         self._cues = _cues()
 
     def __call__(self, doc: Doc) -> Doc:
-        ext = doc._
-        context = ext.context
-        passage = ext.passage
-        if not isinstance(context, dict):
-            context = {}
-        if not isinstance(passage, dict):
-            passage = {}
+        context, passage = doc_facts(doc)
         text = doc_text(doc)
         spans: list[Span] = []
         quote_orgs: list[tuple[int, int, str | None]] = []

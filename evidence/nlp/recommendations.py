@@ -26,7 +26,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .organisations import PATTERNS_DIR, doc_text, fold, org_mentions, orgs_in_text
+from .doc_text import doc_facts, doc_text
+from .organisations import PATTERNS_DIR, fold, org_mentions, orgs_in_text
 from .quotes import quote_orgs
 
 RECOMMENDATION_GROUP = "recommendations"
@@ -185,13 +186,7 @@ class RecommendationFinder:
     # -- pipeline entry ---------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        ext = doc._
-        context = ext.context
-        passage = ext.passage
-        if not isinstance(context, dict):
-            context = {}
-        if not isinstance(passage, dict):
-            passage = {}
+        context, passage = doc_facts(doc)
         kind = passage.get("kind", "paragraph")
         spans: list[Span] = []
         whole = doc_text(doc)
