@@ -87,3 +87,29 @@ def test_store_and_index_are_rebuilt_after_losing_the_index(tmp_path):
     ingest([folder], index_dir=index_dir, workers=1)
     stored, indexed = _agree(index_dir)
     assert stored == indexed and len(stored) == 3 * 2 + sum(3 + n % 4 for n in range(3))
+
+
+def test_build_and_export_during_an_ingest_see_the_last_commit(tmp_path):
+    """An ingest holds a write transaction mid-document: readers see only what was committed."""
+    from evidence.export import export_text
+    from evidence.render import build_site
+
+    folder = tmp_path / "inquiry"
+    _corpus(folder, 2)
+    index_dir = tmp_path / "idx"
+    ingest([folder], index_dir=index_dir, workers=1)
+    before = export_text(Store(index_dir), "jsonl")
+    writer = Store(index_dir)
+    with writer.transaction() as conn:  # what an ingest does for each document
+        conn.execute("DELETE FROM findings")
+        conn.execute("UPDATE documents SET title='half written'")
+        with Store(index_dir) as reader:
+            assert export_text(reader, "jsonl") == before
+            report = build_site(reader, tmp_path / "site")
+        assert report.broken == ()
+        listing = (tmp_path / "site" / "documents.html").read_text(encoding="utf-8")
+        assert "Submission 0" in listing and "half written" not in listing
+        conn.execute("ROLLBACK")
+        conn.execute("BEGIN")  # the context manager commits on the way out
+    writer.close()
+    assert export_text(Store(index_dir), "jsonl") == before
