@@ -7,7 +7,6 @@ CLI shows that message and nothing else.
 
 from __future__ import annotations
 
-
 import re
 import tomllib
 from dataclasses import dataclass
