@@ -96,7 +96,7 @@ def update_themes(store: Store, index_dir: Path, taxonomy: Taxonomy, changed_doc
     the changed documents are labelled, with the saved model. Otherwise the
     model is learned again from the whole corpus.
     """
-    from .themes.model import ThemeModel  # scikit-learn: only when themes change
+    from .themes.model import SavedThemeModel
 
     model_path = Path(index_dir) / MODEL_NAME
     model = None
@@ -104,7 +104,7 @@ def update_themes(store: Store, index_dir: Path, taxonomy: Taxonomy, changed_doc
     total = store.counts()["passages"]
     if store.get_meta("taxonomy") == taxonomy_fingerprint(taxonomy) and trained_on:
         if abs(total - trained_on) <= RELEARN_SHARE * trained_on:
-            model = ThemeModel.from_disk(model_path)
+            model = SavedThemeModel.from_disk(model_path)
     if model is None:
         reassign(store, taxonomy, model_path=model_path)
         return

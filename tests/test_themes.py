@@ -256,3 +256,46 @@ def test_discover_themes_separates_two_topics():
     assert by_first["t"].terms[0] == "bus"
     assert discover_themes(passages, n_topics=2, seed=0) == found
     assert discover_themes([("only", "one passage")]) == []
+
+
+def test_a_saved_model_predicts_as_the_learned_one_without_scikit_learn(tmp_path):
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from evidence.themes.model import SavedThemeModel, ThemeModel, content_words
+    from evidence.themes.normalise import stems
+
+    topics = {
+        "workforce": "nurses vacancies recruitment retention staff pay training doctors shortages",
+        "capital": "buildings estates maintenance backlog equipment hospitals capital allocations",
+    }
+    rng = np.random.default_rng(3)
+    texts, labels = [], []
+    for n in range(80):
+        theme = "workforce" if n % 2 else "capital"
+        words = list(rng.choice(topics[theme].split(), size=8)) + ["the", "system", "report", f"item{n % 5}"]
+        texts.append(" ".join(words))
+        labels.append(frozenset({theme}))
+    docs = [content_words(stems(t)) for t in texts]
+    learned = ThemeModel.fit(docs, labels, ["workforce", "capital"], seed=0)
+    path = tmp_path / "model.pkl"
+    learned.to_disk(path)
+    saved = SavedThemeModel.from_disk(path)
+    assert saved is not None and saved.themes == ["capital", "workforce"]
+    fresh = [content_words(stems("Recruitment of nurses and pay for staff")), content_words(stems("the backlog of hospital buildings")), []]
+    want = learned.predict(fresh)
+    got = saved.predict(fresh)
+    assert set(got) == set(want)
+    for theme in want:
+        assert np.allclose(got[theme], want[theme], atol=1e-6)
+    assert got["workforce"][0] > 0.5 > got["workforce"][1]
+    probe = (
+        "import pickle, sys; from evidence.themes.model import SavedThemeModel; "
+        f"SavedThemeModel.from_disk({str(path)!r}).predict([['nurs']]); print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    (tmp_path / "broken.pkl").write_bytes(b"not a pickle")
+    assert SavedThemeModel.from_disk(tmp_path / "broken.pkl") is None

@@ -84,7 +84,8 @@ def _assign(
         # (finding_themes, the CLI's table) never pays for it.
         from .model import ThemeModel, content_words
 
-        docs = [content_words(words) for words in word_lists]
+        stop = getattr(model, "stop", None)  # a saved model brings its own stop words
+        docs = [content_words(words, stop) for words in word_lists]
         if learn:
             model = ThemeModel.fit(docs, labels, taxonomy.ids, seed=seed)
         _extend_with_model(ordered, docs, labels, model.predict(docs), result, threshold)
