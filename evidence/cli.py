@@ -8,7 +8,6 @@ inside the commands that need them, so `evidence search` starts quickly.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path

@@ -440,13 +440,9 @@ def _apply(
         )
         written.append(task.doc_id)
     for root, rel, doc_id in new_aliases:
-        if doc_id in written or _exists(store, doc_id):
+        if doc_id in written or store.has_document(doc_id):
             store.set_alias(root, rel, doc_id)
     return written
-
-
-def _exists(store: Store, doc_id: str) -> bool:
-    return store.conn.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
 
 
 def index_records(store: Store, doc_id: str) -> list[Any]:

@@ -328,6 +328,9 @@ class Store:
             raise NotFound(f"no document with id {doc_id!r}", hint="`evidence status` lists the documents and their ids")
         return self._record(row)
 
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
+
     def aliases_of(self, doc_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT path FROM aliases WHERE doc_id=? ORDER BY path", (doc_id,))]
 

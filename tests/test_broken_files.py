@@ -12,8 +12,6 @@ import multiprocessing
 import os
 import pwd
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import zipfile

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -401,27 +401,28 @@ def _headline(figures: Sequence[FindingView], limit: int = 3) -> list[FindingVie
 
 
 def _by_target(recs: Sequence[FindingView], orgs: Mapping[str, OrgRef]) -> list[Group]:
-    groups: dict[str, list[FindingView]] = defaultdict(list)
-    for v in recs:
-        groups[v.target].append(v)
-    out = [
-        Group(name, sorted(items, key=_source_order), len({i.doc.doc_id for i in items}), orgs[name].href if name in orgs else None)
-        for name, items in groups.items()
-    ]
+    out = _grouped(recs, orgs, lambda v: v.target)
     out.sort(key=lambda g: (g.title == NO_TARGET, -len(g.items), g.title.lower()))
     return out
 
 
 def _by_actor(recs: Sequence[FindingView], orgs: Mapping[str, OrgRef]) -> list[Group]:
+    out = _grouped(recs, orgs, lambda v: v.body)
+    out.sort(key=lambda g: (-len(g.items), g.title.lower()))
+    return out
+
+
+def _grouped(
+    recs: Sequence[FindingView], orgs: Mapping[str, OrgRef], key: Callable[[FindingView], str]
+) -> list[Group]:
+    """Recommendations grouped by a body, each group in source order, unsorted."""
     groups: dict[str, list[FindingView]] = defaultdict(list)
     for v in recs:
-        groups[v.body].append(v)
-    out = [
+        groups[key(v)].append(v)
+    return [
         Group(name, sorted(items, key=_source_order), len({i.doc.doc_id for i in items}), orgs[name].href if name in orgs else None)
         for name, items in groups.items()
     ]
-    out.sort(key=lambda g: (-len(g.items), g.title.lower()))
-    return out
 
 
 def _org_views(orgs: Mapping[str, OrgRef], docs: Mapping[str, DocView], views: Sequence[FindingView]) -> list[OrgView]:
