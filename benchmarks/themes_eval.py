@@ -8,7 +8,12 @@ so the model's gain is measured rather than assumed.
     python benchmarks/themes_eval.py               # the table
     python benchmarks/themes_eval.py --sweep       # model threshold sweep
     python benchmarks/themes_eval.py --scale 100000  # timing on N passages
-    python benchmarks/themes_eval.py --errors      # list wrong findings
+    python benchmarks/themes_eval.py --errors      # every wrong theme, with why
+    python benchmarks/themes_eval.py --errors --half tune   # only the tuning half
+
+Tuning is decided on half the gold documents and scored on the other half
+too, so the table shows how much of a gain is tuning: documents in name
+order, alternately "tune" (1st, 3rd, ...) and "held-out" (2nd, 4th, ...).
 
 Gold lines: {"file", "themes"} for a document; {"file", "text", "themes"}
 for a finding, where text is a substring of the finding's sentence.
@@ -35,6 +40,7 @@ from evidence.passages import make_passages  # noqa: E402
 from evidence.readers import SUPPORTED_EXTENSIONS, read_document  # noqa: E402
 from evidence.themes import assign_themes, document_themes, finding_themes, load_taxonomy  # noqa: E402
 from evidence.themes.model import DEFAULT_THRESHOLD  # noqa: E402
+from evidence.themes.seeds import matcher_for  # noqa: E402
 
 _SPACE = re.compile(r"\s+")
 
@@ -106,6 +112,11 @@ def locate(corpus: dict[str, list[Any]], finding: dict[str, Any]) -> tuple[str, 
     return None
 
 
+def halves(files: list[str]) -> dict[str, str]:
+    """File name -> "tune" or "held-out": name order, alternately."""
+    return {file: ("tune", "held-out")[i % 2] for i, file in enumerate(sorted(files))}
+
+
 def score(pairs: list[tuple[set[str], set[str]]]) -> dict[str, float]:
     """Micro P/R/F1 over (item, theme) pairs; macro F1 over themes seen."""
     tp = fp = fn = 0
@@ -146,7 +157,9 @@ def evaluate(
     started = time.perf_counter()
     assigned = assign_themes(passages, taxonomy, use_model=use_model, threshold=threshold)
     seconds = time.perf_counter() - started
-    finding_pairs = []
+    half_of = halves(list(corpus))
+    texts = {p.passage_id: p.text for plist in corpus.values() for p in plist}
+    finding_pairs: dict[str, list[tuple[set[str], set[str]]]] = {"tune": [], "held-out": []}
     errors = []
     for finding in gold_findings:
         found = locate(corpus, finding)
@@ -155,17 +168,24 @@ def evaluate(
         pid, sentence = found
         predicted = set(finding_themes(sentence, assigned[pid], taxonomy))
         gold = set(finding["themes"])
-        finding_pairs.append((gold, predicted))
+        finding_pairs[half_of[finding["file"]]].append((gold, predicted))
         if gold != predicted:
-            errors.append((finding["file"], finding["text"], sorted(gold), sorted(predicted), assigned[pid]))
+            errors.append({
+                "half": half_of[finding["file"]], "file": finding["file"], "line": finding["line"],
+                "sentence": sentence, "passage": texts[pid], "gold": gold, "predicted": predicted,
+                "scores": assigned[pid], "own": matcher_for(taxonomy).match(sentence),
+            })
     doc_pairs = []
     for file, gold in sorted(gold_docs.items()):
         predicted = set(document_themes(assigned[p.passage_id] for p in corpus[file]))
         doc_pairs.append((gold, predicted))
         if gold != predicted:
-            errors.append((file, "(document)", sorted(gold), sorted(predicted), []))
+            errors.append({"half": half_of[file], "file": file, "line": 0, "sentence": "(document)",
+                           "passage": "", "gold": gold, "predicted": predicted, "scores": [], "own": {}})
     return {
-        "findings": score(finding_pairs),
+        "findings": score(finding_pairs["tune"] + finding_pairs["held-out"]),
+        "tune": score(finding_pairs["tune"]),
+        "held-out": score(finding_pairs["held-out"]),
         "documents": score(doc_pairs),
         "seconds": seconds,
         "passages": len(passages),
@@ -206,6 +226,21 @@ def synthetic(corpus: dict[str, list[Any]], size: int, seed: int = 0) -> list[tu
     return [(f"s{i:07d}", " ".join(rng.choice(pool) for _ in range(rng.randint(2, 5)))) for i in range(size)]
 
 
+def print_error(error: dict[str, Any]) -> None:
+    """One wrong finding: what was wrong, the sentence, the passage and why each theme came."""
+    gold, predicted = error["gold"], error["predicted"]
+    wrong = [f"+{t}" for t in sorted(predicted - gold)] + [f"-{t}" for t in sorted(gold - predicted)]
+    where = f"line {error['line']}" if error["line"] else "document"
+    print(f"  [{error['half']}] {error['file']} {where}: {' '.join(wrong)}  (gold {sorted(gold)})")
+    print(f"    sentence: {error['sentence']}")
+    if error["passage"] and squash(error["passage"]) != error["sentence"]:
+        print(f"    passage:  {squash(error['passage'])}")
+    for s in error["scores"]:
+        print(f"      passage {s.theme} {s.score} {s.reason}")
+    for theme, hit in sorted(error["own"].items()):
+        print(f"      sentence {theme}: strong {sorted(hit.strong)} weak {sorted(hit.weak)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
@@ -213,6 +248,8 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true", help="score the model at several thresholds")
     parser.add_argument("--scale", type=int, default=0, help="time assignment on this many synthetic passages")
     parser.add_argument("--errors", action="store_true", help="list findings and documents scored wrong")
+    parser.add_argument("--half", choices=("all", "tune", "held-out"), default="all",
+                        help="which documents --errors lists")
     args = parser.parse_args()
 
     corpus = load_corpus(args.corpus)
@@ -226,16 +263,16 @@ def main() -> None:
     for name, use_model, threshold in runs:
         result = evaluate(corpus, gold_docs, gold_findings, use_model=use_model, threshold=threshold)
         results[name] = result
-        for level in ("findings", "documents"):
+        for level in ("findings", "tune", "held-out", "documents"):
             s = result[level]
             print(f"{name:<22}{level:<11}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['micro_f1']:>10.3f}{s['macro_f1']:>10.3f}")
     if args.errors:
         for name, result in results.items():
             print(f"\nerrors, {name}:")
-            for file, text, gold, predicted, scores in result["errors"]:
-                print(f"  {file}: {text[:70]!r}\n    gold {gold} got {predicted}")
-                for s in scores:
-                    print(f"      {s.theme} {s.score} {s.reason}")
+            for error in result["errors"]:
+                if args.half != "all" and error["half"] != args.half:
+                    continue
+                print_error(error)
     if args.sweep:
         print("\nthreshold sweep (seed + model, findings / documents):")
         for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
