@@ -16,6 +16,9 @@ from .seeds import matcher_for
 from .taxonomy import Taxonomy
 
 MODEL_REASON = "model"
+#: A passage theme this strong (two distinct seed terms, or a confident
+#: model) is what the passage is clearly about; see finding_themes.
+CLEAR_SCORE = 0.75
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,9 @@ def finding_themes(sentence: str, passage_themes: list[ThemeScore], taxonomy: Ta
     narrower = [t for t in passage_ids if t in own]
     if narrower and len(narrower) < len(passage_ids):
         return narrower
+    if not narrower:
+        clear = [s.theme for s in passage_themes if s.score >= CLEAR_SCORE]
+        return clear or passage_ids
     return passage_ids
 
 
