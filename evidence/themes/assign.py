@@ -75,13 +75,15 @@ def _assign(
 ) -> tuple[dict[str, list[ThemeScore]], Any]:
     ordered = sorted(passages, key=lambda item: item[0])
     matcher = matcher_for(taxonomy)
-    word_lists = [stems(text) for _, text in ordered]
     result: dict[str, list[ThemeScore]] = {}
     labels: list[frozenset[str]] = []
-    for (pid, _), words in zip(ordered, word_lists):
-        hits = matcher.assigned(words)
-        result[pid] = [ThemeScore(theme, hit.score, hit.reason) for theme, hit in hits.items()]
-        labels.append(frozenset(hits))
+    word_lists: list[list[str]] = []  # without neutral terms, for the model
+    for pid, text in ordered:
+        found, words = matcher.scan(stems(text))
+        hits = [(theme, hit) for theme, hit in found.items() if hit.assigned]
+        result[pid] = [ThemeScore(theme, hit.score, hit.reason) for theme, hit in hits]
+        labels.append(frozenset(theme for theme, _ in hits))
+        word_lists.append(words)
     if ordered and (learn or model is not None):
         # sklearn is imported here so that reading a taxonomy or matching seeds
         # (finding_themes, the CLI's table) never pays for it.

@@ -75,10 +75,22 @@ class SeedMatcher:
 
     def match_stems(self, words: Sequence[str]) -> dict[str, SeedHit]:
         """Theme id -> what matched, for every theme with any match (assigned or not)."""
+        return self.scan(words)[0]
+
+    def scan(self, words: Sequence[str]) -> tuple[dict[str, SeedHit], list[str]]:
+        """What :meth:`match_stems` finds, and ``words`` without the neutral terms.
+
+        The model learns from the second: words that only name the field
+        ("integrated care system", "Health and Social Care Committee") would
+        otherwise teach it that every passage naming the field is about
+        integration or social care, which is what neutral terms prevent for
+        the seeds.
+        """
         found: dict[str, SeedHit] = {}
         starts, singles, longer = self._starts, self._singles, self._longer
         words = list(words)
         n = len(words)
+        neutral: list[tuple[int, int]] = []
         consumed = 0  # words before this position belong to a matched term
         for i in [i for i, word in enumerate(words) if word in starts]:
             if i < consumed:
@@ -96,13 +108,22 @@ class SeedMatcher:
                 consumed = i + 1
             for owner, surface, weak in entries:
                 if owner is None:  # a neutral term: consumed, assigns nothing
+                    neutral.append((i, consumed))
                     continue
                 hit = found.get(owner)
                 if hit is None:
                     hit = found[owner] = SeedHit()
                 (hit.weak if weak else hit.strong).add(surface)
                 hit.hits += 1
-        return found
+        if not neutral:
+            return found, words
+        kept: list[str] = []
+        at = 0
+        for begin, end in neutral:
+            kept.extend(words[at:begin])
+            at = end
+        kept.extend(words[at:])
+        return found, kept
 
     def match(self, text: str) -> dict[str, SeedHit]:
         """Like :meth:`match_stems`, from raw text."""
