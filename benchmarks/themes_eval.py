@@ -257,6 +257,8 @@ def main() -> None:
     print(coverage(corpus, args.gold.parent / "corpus.jsonl", gold_findings))
     print(f"{len(corpus)} documents, {sum(map(len, corpus.values()))} passages; "
           f"gold: {len(gold_docs)} documents, {len(gold_findings)} findings")
+    for half in ("tune", "held-out"):
+        print(f"{half}: " + ", ".join(f for f, h in halves(list(corpus)).items() if h == half))
     print(f"{'run':<22}{'level':<11}{'P':>7}{'R':>7}{'micro-F1':>10}{'macro-F1':>10}")
     runs = [("seed terms", False, None), (f"seed + model @{DEFAULT_THRESHOLD}", True, None)]
     results = {}

@@ -112,6 +112,31 @@ def test_longest_term_wins_and_neutral_terms_assign_nothing(taxonomy):
     assert result == {"a": [ThemeScore("governance", 0.5, "seed: care quality commission")], "b": []}
 
 
+def test_neutral_terms_are_kept_from_the_model(taxonomy):
+    from evidence.themes.seeds import matcher_for
+
+    found, words = matcher_for(taxonomy).scan(stems("The Department of Health & Social Care and integrated care systems met"))
+    assert found == {}
+    assert words == ["the", "and", "met"]
+    found, words = matcher_for(taxonomy).scan(stems("Staff left"))
+    assert words == ["staff", "left"] and set(found) == {"workforce"} and not found["workforce"].assigned
+
+
+def test_discharge_is_social_care_and_integration_and_chair_is_no_theme(taxonomy):
+    result = assign_themes(
+        [("d", "Delayed discharge from hospital rose again."), ("c", "Said the chair of the board.")],
+        taxonomy,
+        use_model=False,
+    )
+    assert result == {
+        "c": [],
+        "d": [
+            ThemeScore("social-care", 0.5, "seed: delayed discharge"),
+            ThemeScore("integration", 0.5, "seed: delayed discharge"),
+        ],
+    }
+
+
 def test_weak_terms_need_a_second_term(taxonomy):
     result = assign_themes(
         [("one", "Staff were consulted."), ("two", "Staff pay was discussed.")], taxonomy, use_model=False
@@ -204,8 +229,13 @@ def test_finding_takes_passage_themes_unless_clearly_narrower(taxonomy):
         ThemeScore("workforce", 0.5, "seed: vacancy"),
     ]
     assert finding_themes("The deficit widened to £1.2 billion.", passage, taxonomy) == ["finance"]
-    assert finding_themes("This was noted by several witnesses.", passage, taxonomy) == ["finance", "workforce"]
     assert finding_themes("Vacancies and the deficit both grew.", passage, taxonomy) == ["finance", "workforce"]
+    # no seed terms of its own: what the passage is clearly about (two terms,
+    # or a confident model), not every passing mention ...
+    assert finding_themes("This was noted by several witnesses.", passage, taxonomy) == ["finance"]
+    # ... and all of the passage's themes when none is clear
+    mentions = [ThemeScore("workforce", 0.5, "seed: vacancy"), ThemeScore("governance", 0.6, "model")]
+    assert finding_themes("This was noted by several witnesses.", mentions, taxonomy) == ["workforce", "governance"]
 
 
 def test_document_themes_need_more_than_a_passing_mention():
@@ -299,3 +329,15 @@ def test_a_saved_model_predicts_as_the_learned_one_without_scikit_learn(tmp_path
     assert out.stdout.strip() == "False"
     (tmp_path / "broken.pkl").write_bytes(b"not a pickle")
     assert SavedThemeModel.from_disk(tmp_path / "broken.pkl") is None
+    # a model saved in an earlier format (one that learned from neutral
+    # terms' words) is not trusted: the caller learns again
+    import pickle
+
+    from evidence.themes.model import MODEL_FORMAT
+
+    with path.open("rb") as handle:
+        old = pickle.load(handle)
+    assert MODEL_FORMAT == 3 and old["version"] == 3
+    old["version"] = 2
+    (tmp_path / "old.pkl").write_bytes(pickle.dumps(old))
+    assert SavedThemeModel.from_disk(tmp_path / "old.pkl") is None
