@@ -4,6 +4,12 @@ Both work on plain finding dicts (the export schema's fields) and compare
 only findings from different documents, since a report repeating itself is
 not corroboration. Similarity is TF-IDF cosine over content words, computed
 as a sparse product in row blocks so tens of thousands of findings fit.
+
+Corpora repeat themselves: the same sentence or measure ("efficiency
+savings") turns up in hundreds of documents. Findings with the same content
+words have the same vector, so groups and conflicts are worked out once per
+distinct word list (a "class") and only then spread to the findings: exact,
+and far cheaper than comparing every finding with every other.
 """
 
 from __future__ import annotations
@@ -11,11 +17,13 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 
 from ..resources import data_path
 from .model import content_words
@@ -31,6 +39,10 @@ MEASURE_THRESHOLD = 0.6
 #: before their values can conflict.
 CONFLICT_TEXT_THRESHOLD = 0.35
 _BLOCK = 2048
+#: Classes per column chunk when components are found chunk by chunk.
+_CHUNK = 2048
+#: Rows per product block, so a block of a dense similarity stays small.
+_ROW_BLOCK = 8192
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s?[-\u2013/]\s?((?:19|20)?\d{2}))?(?!\d)")
 _RANGE = re.compile(r"(?:between|from)\s+((?:19|20)\d{2})\S*\s+(?:and|to)\s+((?:19|20)\d{2})")
 
@@ -87,6 +99,108 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
     return [(int(a), int(b), float(v)) for a, b, v in zip(i, j, values)]
 
 
+@dataclass(frozen=True)
+class _Classes:
+    """Texts folded by their content words: text k belongs to class ``of_row[k]``.
+
+    ``matrix`` holds one L2-normalised TF-IDF row per class, numbered in order
+    of first appearance, with document frequencies counted over every text:
+    each row is exactly the row the text itself would get, computed once.
+    """
+
+    of_row: np.ndarray
+    matrix: Any
+
+    @property
+    def size(self) -> int:
+        return 0 if self.matrix is None else int(self.matrix.shape[0])
+
+
+def _classes(texts: Sequence[str]) -> _Classes:
+    by_text: dict[str, int] = {}
+    by_words: dict[tuple[str, ...], int] = {}
+    words: list[list[str]] = []
+    of_row = np.empty(len(texts), dtype=np.int64)
+    for k, text in enumerate(texts):
+        number = by_text.get(text)
+        if number is None:
+            tokens = content_words(stems(text))
+            number = by_words.setdefault(tuple(tokens), len(words))
+            if number == len(words):
+                words.append(tokens)
+            by_text[text] = number
+        of_row[k] = number
+    try:
+        counts = CountVectorizer(analyzer=_identity, dtype=np.float64).fit_transform(words)
+    except ValueError:  # no content words at all
+        return _Classes(of_row, None)
+    weighting = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
+    weighting.fit(counts[of_row])
+    return _Classes(of_row, weighting.transform(counts).tocsr())
+
+
+def _column_chunks(matrix: Any, width: int) -> list[tuple[int, Any]]:
+    """(first column, transposed CSR slice) pieces of ``matrix.T``, converted once."""
+    transposed = matrix.T.tocsc()
+    return [(start, transposed[:, start : start + width].tocsr()) for start in range(0, matrix.shape[0], width)]
+
+
+def _block_pairs(rows: np.ndarray, product: Any, offset: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Edges (row number, column number) of a block product at or above ``threshold``."""
+    product = product.tocsr()
+    keep = product.data >= threshold - 1e-9
+    local = np.repeat(np.arange(product.shape[0], dtype=np.int64), np.diff(product.indptr))
+    return rows[local[keep]], product.indices[keep].astype(np.int64) + offset
+
+
+def _class_components(
+    matrix: Any, threshold: float, allowed: "Callable[[np.ndarray, np.ndarray], np.ndarray]"
+) -> np.ndarray:
+    """Connected-component label per class under cosine >= ``threshold``.
+
+    Exact without listing every similar pair. Columns are taken a chunk at a
+    time, and only rows outside the growing largest component (the "anchor"
+    component) are compared with them. An edge is skipped only when both its
+    ends were already in that component, and such an edge changes nothing.
+    On repetitive corpora, where one component swallows most classes, this
+    turns a quadratic product into a near-linear one; elsewhere it costs
+    what the full product costs. ``allowed`` filters candidate edges.
+    """
+    size = matrix.shape[0]
+    labels = np.arange(size, dtype=np.int64)
+    anchor = -1
+    everyone = np.arange(size, dtype=np.int64)
+    for start, columns in _column_chunks(matrix, _CHUNK):
+        outside = everyone if anchor < 0 else np.nonzero(labels != labels[anchor])[0]
+        for first in range(0, len(outside), _ROW_BLOCK):
+            rows = outside[first : first + _ROW_BLOCK]
+            a, b = _block_pairs(rows, matrix[rows] @ columns, start, threshold)
+            keep = (a != b) & allowed(a, b)
+            if keep.any():
+                labels = _merge(labels, a[keep], b[keep])
+        if anchor < 0:
+            # fixed from here on: the argument above needs a component that only grows
+            anchor = int(np.argmax(np.bincount(labels, minlength=size)))
+    return labels
+
+
+def _merge(labels: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Labels after adding edges a-b to components ``labels`` (each label is a member)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    size = len(labels)
+    nodes = np.arange(size, dtype=np.int64)
+    first = np.concatenate([nodes, a])
+    second = np.concatenate([labels, b])
+    graph = coo_matrix((np.ones(len(first), dtype=np.int8), (first, second)), shape=(size, size)).tocsr()
+    _count, found = connected_components(graph, directed=False)
+    # name each component by its smallest member, so labels stay members
+    smallest = np.full(size, size, dtype=np.int64)
+    np.minimum.at(smallest, found, nodes)
+    return smallest[found]
+
+
 def _value_key(figure: Mapping[str, Any]) -> tuple[str, str, float] | None:
     """What two figures must share to be the same figure: kind, unit, value."""
     value = figure.get("value")
@@ -117,11 +231,9 @@ def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
         row_numbers = np.asarray(rows, dtype=np.int64)
         texts = [str(ordered[r].get("text") or "") for r in rows]
         if kind != "figure":
-            i, j = similar_index_pairs(texts, TEXT_THRESHOLD)
-            a, b = row_numbers[i], row_numbers[j]
-            apart = doc_codes[a] != doc_codes[b]
-            edges_a.append(a[apart])
-            edges_b.append(b[apart])
+            a, b = _text_edges(texts, row_numbers, doc_codes)
+            edges_a.append(a)
+            edges_b.append(b)
             continue
         values = _codes([_value_key(ordered[r]) for r in rows], none_code=-1)
         measured = np.asarray([k for k, r in enumerate(rows) if str(ordered[r].get("measure") or "").strip()], dtype=np.int64)
@@ -150,6 +262,40 @@ def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     ]
     groups.sort()
     return groups
+
+
+def _text_edges(texts: Sequence[str], rows: np.ndarray, doc_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Edges joining each text to the first text of its component, as row numbers.
+
+    Worked out per class of equal content words. A class is one node: texts
+    with the same words from two documents are joined directly, and a class
+    from one document joins whatever another class joins (through it), so
+    the only class edge to refuse is between two classes from the same
+    single document. A class with no content words joins nothing.
+    """
+    empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+    classes = _classes(texts)
+    if classes.matrix is None:
+        return empty
+    codes = doc_codes[rows]
+    lowest = np.full(classes.size, np.iinfo(np.int64).max, dtype=np.int64)
+    highest = np.full(classes.size, -1, dtype=np.int64)
+    np.minimum.at(lowest, classes.of_row, codes)
+    np.maximum.at(highest, classes.of_row, codes)
+    single = np.where(lowest == highest, lowest, -1)
+
+    def allowed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return (single[a] < 0) | (single[a] != single[b])
+
+    labels = _class_components(classes.matrix, TEXT_THRESHOLD, allowed)
+    worded = (np.diff(classes.matrix.indptr) > 0)[classes.of_row]
+    text_labels = labels[classes.of_row]
+    # the first text of each component stands for it
+    head = np.full(classes.size, len(texts), dtype=np.int64)
+    np.minimum.at(head, text_labels[worded], np.nonzero(worded)[0])
+    ends = head[text_labels]
+    keep = worded & (ends != np.arange(len(texts)))
+    return rows[keep], rows[ends[keep]]
 
 
 def _codes(items: Sequence[Any], *, none_code: int | None = None) -> np.ndarray:
