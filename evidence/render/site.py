@@ -129,7 +129,7 @@ def build_site(
 
 def _model(store: Store, passages: Sequence[Passage], taxonomy: Any) -> SiteModel:
     from ..themes import ThemeScore, load_taxonomy, related_themes
-    from ..themes.groups import figure_conflicts, group_findings
+    from ..themes.groups import FigureConflicts, group_findings
 
     tax = taxonomy if taxonomy is not None else load_taxonomy()
     findings = store.findings()
@@ -144,7 +144,7 @@ def _model(store: Store, passages: Sequence[Passage], taxonomy: Any) -> SiteMode
     assignments = {pid: [ThemeScore(t, s, r) for t, s, r in rows] for pid, rows in p_themes.items()}
     inputs = ThemeInputs(
         groups=group_findings(claims) if len(claims) > 1 else [],
-        conflicts=figure_conflicts(figures) if len(figures) > 1 else [],
+        conflicts=FigureConflicts(figures) if len(figures) > 1 else None,
         related=related_themes(assignments),
     )
     return build_model(store.documents(), passages, findings, f_themes, p_themes, named, inputs)

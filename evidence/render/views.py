@@ -13,13 +13,18 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ..export import KIND_FIELDS
 from ..models import FINDING_KINDS, Passage
 from ..passages import slugify
 from ..store import DocumentRecord
 from .marks import Run, kinds_present, runs
+
+if TYPE_CHECKING:  # scikit-learn loads only when a build needs groups
+    from ..themes.groups import FigureConflicts
 
 UNATTRIBUTED = "Unattributed"
 NO_TARGET = "No addressee stated"
@@ -30,6 +35,8 @@ _HEADLINE_ORDER = {"money": 0, "percent": 1, "ratio": 2, "count": 3, "duration":
 MATRIX_ROWS = 30
 #: A theme page lists this many possible conflicts (and says how many more).
 CONFLICT_LIMIT = 25
+#: Possible conflicts are counted up to this many; past it a page says "more than".
+CONFLICT_COUNT_CAP = 10_000
 #: An echoed claim shows this many of its sources (and says how many more).
 ECHO_LIMIT = 10
 SHADE_LEVELS = 4
@@ -148,6 +155,8 @@ class ThemeView:
     quotes: list[FindingView] = field(default_factory=list)
     conflicts: list[tuple[FindingView, FindingView]] = field(default_factory=list)
     conflicts_total: int = 0
+    #: True when there are more than ``conflicts_total`` pairs (the count stopped).
+    conflicts_capped: bool = False
     related: list[tuple["ThemeView", float]] = field(default_factory=list)
 
     @property
@@ -198,7 +207,7 @@ class ThemeInputs:
     """What the themes library says across sources; computed once per build."""
 
     groups: list[list[str]] = field(default_factory=list)
-    conflicts: list[tuple[str, str]] = field(default_factory=list)
+    conflicts: FigureConflicts | None = None
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
 
@@ -354,12 +363,12 @@ def _theme_view(
     theme.echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
     theme.claims = sorted((v for v in claims if v.id not in grouped), key=_source_order)
     theme.quotes = sorted((v for v in mine if v.kind == "quote"), key=_source_order)
-    mine_ids = {v.id for v in mine}
-    conflicts = [
-        (by_id[a], by_id[b]) for a, b in inputs.conflicts if a in mine_ids and b in mine_ids
-    ]
-    theme.conflicts_total = len(conflicts)
-    theme.conflicts = conflicts[:CONFLICT_LIMIT]
+    if inputs.conflicts is not None and inputs.conflicts.ids:
+        mask = np.fromiter((tid in by_id[i].themes for i in inputs.conflicts.ids), dtype=bool, count=len(inputs.conflicts.ids))
+        shown, total = inputs.conflicts.summary(mask, CONFLICT_LIMIT, CONFLICT_COUNT_CAP)
+        theme.conflicts = [(by_id[a], by_id[b]) for a, b in shown]
+        theme.conflicts_total = min(total, CONFLICT_COUNT_CAP)
+        theme.conflicts_capped = total > CONFLICT_COUNT_CAP
     return theme
 
 

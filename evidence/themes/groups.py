@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
@@ -387,46 +387,145 @@ def figure_conflicts(findings: Sequence[Mapping[str, Any]]) -> list[tuple[str, s
     qualifiers ("over", "around") and ranges are allowed for. A one-word
     measure ("people") also needs the rest of the sentences to agree.
     """
-    figures = sorted(
-        (f for f in findings if f.get("kind") == "figure" and str(f.get("measure") or "").strip()),
-        key=lambda f: str(f["id"]),
-    )
-    buckets: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
-    for figure in figures:
-        buckets.setdefault((str(figure.get("figure_kind")), str(figure.get("unit"))), []).append(figure)
-    conflicts: list[tuple[str, str]] = []
-    for _, members in sorted(buckets.items()):
-        measures = [str(f["measure"]) for f in members]
-        generic = [_is_generic(m) for m in measures]
-        intervals = [_interval(f) for f in members]
-        years = [_years(f.get("period")) for f in members]
-        docs = [f.get("doc_id") for f in members]
-        candidates = []
-        pair_i, pair_j = similar_index_pairs(measures, MEASURE_THRESHOLD)
-        doc_codes = _codes(docs)
-        apart = doc_codes[pair_i] != doc_codes[pair_j]
-        for i, j in zip(pair_i[apart].tolist(), pair_j[apart].tolist()):
-            if intervals[i] is None or intervals[j] is None:
-                continue
-            if years[i] is not None and years[j] is not None and not years[i] & years[j]:
-                continue
-            (low_a, high_a), (low_b, high_b) = intervals[i], intervals[j]  # type: ignore[misc]
-            if high_a < low_b or high_b < low_a:
-                candidates.append((i, j))
-        needs_context = [(i, j) for i, j in candidates if generic[i] or generic[j]]
-        agreed: set[tuple[int, int]] = set()
-        if needs_context:
-            # the rest of the sentences must be about the same thing too
-            contexts = _vectors([_context(f) for f in members])
-            if contexts is not None:
-                first = contexts[[i for i, _ in needs_context]]
-                second = contexts[[j for _, j in needs_context]]
-                agreement = np.asarray(first.multiply(second).sum(axis=1)).ravel()
-                agreed = {pair for pair, value in zip(needs_context, agreement) if value >= CONFLICT_TEXT_THRESHOLD}
-        for i, j in candidates:
-            if (generic[i] or generic[j]) and (i, j) not in agreed:
-                continue
-            pair = sorted((str(members[i]["id"]), str(members[j]["id"])))
-            conflicts.append((pair[0], pair[1]))
-    conflicts.sort()
-    return conflicts
+    return list(FigureConflicts(findings).pairs())
+
+
+class FigureConflicts:
+    """The pairs :func:`figure_conflicts` lists, enumerated on demand in order.
+
+    A corpus that quotes one measure a thousand times has half a million
+    pairs to weigh for it, and a page shows a handful: so everything per
+    measure (similar measures, the context vectors of generic ones) is
+    prepared once, and pairs are produced lazily, first id by first id,
+    optionally only among figures a mask selects (a theme's).
+    """
+
+    def __init__(self, findings: Sequence[Mapping[str, Any]]) -> None:
+        figures = sorted(
+            (f for f in findings if f.get("kind") == "figure" and str(f.get("measure") or "").strip()),
+            key=lambda f: str(f["id"]),
+        )
+        self.ids = [str(f["id"]) for f in figures]
+        size = len(figures)
+        intervals = [_interval(f) for f in figures]
+        self._low = np.array([iv[0] if iv else np.nan for iv in intervals], dtype=np.float64)
+        self._high = np.array([iv[1] if iv else np.nan for iv in intervals], dtype=np.float64)
+        self._doc = _codes([f.get("doc_id") for f in figures])
+        year_sets = [_years(f.get("period")) for f in figures]
+        distinct: dict[frozenset[int], int] = {}
+        for years in year_sets:
+            if years is not None:
+                distinct.setdefault(years, len(distinct))
+        self._year = np.asarray([-1 if y is None else distinct[y] for y in year_sets], dtype=np.int64)
+        # the last row and column stand for "no period", which overlaps any
+        compat = np.ones((len(distinct) + 1, len(distinct) + 1), dtype=bool)
+        for first, i in distinct.items():
+            for second, j in distinct.items():
+                compat[i, j] = bool(first & second)
+        self._compat = compat
+        self._class = np.full(size, -1, dtype=np.int64)
+        self._context_of = np.full(size, -1, dtype=np.int64)
+        self._bucket_of = np.full(size, -1, dtype=np.int64)
+        self._generic: list[bool] = []
+        self._candidates: list[np.ndarray] = []
+        self._buckets: list[np.ndarray] = []
+        self._contexts: dict[int, tuple[Any, Any]] = {}
+        self._agreement: dict[tuple[int, int], np.ndarray] = {}
+        self._figures = figures
+        buckets: dict[tuple[str, str], list[int]] = {}
+        for k, figure in enumerate(figures):
+            buckets.setdefault((str(figure.get("figure_kind")), str(figure.get("unit"))), []).append(k)
+        for _, members in sorted(buckets.items()):
+            self._prepare_bucket(np.asarray(members, dtype=np.int64))
+        self._is_generic = np.asarray(self._generic, dtype=bool)
+
+    def _prepare_bucket(self, members: np.ndarray) -> None:
+        bucket = len(self._buckets)
+        self._buckets.append(members)
+        self._bucket_of[members] = bucket
+        measures = [str(self._figures[k]["measure"]) for k in members]
+        classes = _classes(measures)
+        offset = len(self._candidates)
+        self._class[members] = classes.of_row + offset
+        words_of = {}
+        for local, measure in zip(classes.of_row.tolist(), measures):
+            words_of.setdefault(local, measure)
+        count = int(classes.of_row.max()) + 1 if len(members) else 0
+        self._generic.extend(_is_generic(words_of[c]) for c in range(count))
+        similar: list[list[int]] = [[] for _ in range(count)]
+        if classes.matrix is not None:
+            everyone = np.arange(classes.size, dtype=np.int64)
+            for start, columns in _column_chunks(classes.matrix, _CHUNK):
+                a, b = _block_pairs(everyone, classes.matrix @ columns, start, MEASURE_THRESHOLD)
+                for i, j in zip(a.tolist(), b.tolist()):
+                    similar[i].append(j)
+        by_class: list[list[int]] = [[] for _ in range(count)]
+        for k, c in zip(members.tolist(), classes.of_row.tolist()):
+            by_class[c].append(k)
+        for c in range(count):
+            joined = [k for other in similar[c] for k in by_class[other]]
+            self._candidates.append(np.asarray(sorted(joined), dtype=np.int64))
+
+    def _agrees(self, a: int, others: np.ndarray) -> np.ndarray:
+        """Whether the rest of a's sentence agrees with each of ``others``' (same bucket)."""
+        bucket = int(self._bucket_of[a])
+        if bucket not in self._contexts:
+            members = self._buckets[bucket]
+            contexts = _classes([_context(self._figures[k]) for k in members])
+            self._context_of[members] = contexts.of_row
+            transposed = contexts.matrix.T.tocsr() if contexts.matrix is not None else None
+            self._contexts[bucket] = (contexts.matrix, transposed)
+        matrix, transposed = self._contexts[bucket]
+        if matrix is None:
+            return np.zeros(len(others), dtype=bool)
+        key = (bucket, int(self._context_of[a]))
+        row = self._agreement.get(key)
+        if row is None:
+            scores = (matrix[key[1] : key[1] + 1] @ transposed).toarray().ravel()
+            row = self._agreement[key] = scores >= CONFLICT_TEXT_THRESHOLD
+        return row[self._context_of[others]]
+
+    def partners(self, a: int, mask: np.ndarray | None = None) -> np.ndarray:
+        """Figures after ``a`` (in id order) that may disagree with it, in order."""
+        if np.isnan(self._low[a]):
+            return np.empty(0, dtype=np.int64)
+        cls = int(self._class[a])
+        cand = self._candidates[cls]
+        cand = cand[np.searchsorted(cand, a, side="right") :]
+        if mask is not None:
+            cand = cand[mask[cand]]
+        cand = cand[self._doc[cand] != self._doc[a]]
+        low, high = self._low[cand], self._high[cand]
+        cand = cand[(high < self._low[a]) | (self._high[a] < low)]
+        cand = cand[self._compat[self._year[a], self._year[cand]]]
+        if len(cand):
+            needs = self._is_generic[self._class[cand]] | self._is_generic[cls]
+            if needs.any():
+                keep = ~needs
+                keep[needs] = self._agrees(a, cand[needs])
+                cand = cand[keep]
+        return cand
+
+    def pairs(self, mask: np.ndarray | None = None) -> Iterator[tuple[str, str]]:
+        """Every pair (lower id first), sorted; only among ``mask``'s figures when given."""
+        firsts = range(len(self.ids)) if mask is None else np.nonzero(mask)[0].tolist()
+        for a in firsts:
+            for b in self.partners(a, mask).tolist():
+                yield self.ids[a], self.ids[b]
+
+    def summary(self, mask: np.ndarray, shown: int, cap: int) -> tuple[list[tuple[str, str]], int]:
+        """(the first ``shown`` pairs among ``mask``'s figures, how many pairs, counted up to ``cap``).
+
+        Counting stops once it passes ``cap``: past that, the number tells a
+        reader nothing more, and finding it is the quadratic part.
+        """
+        first: list[tuple[str, str]] = []
+        total = 0
+        for a in np.nonzero(mask)[0].tolist():
+            found = self.partners(a, mask)
+            if len(first) < shown:
+                first.extend((self.ids[a], self.ids[b]) for b in found[: shown - len(first)].tolist())
+            total += len(found)
+            if total > cap:
+                break
+        return first, total
