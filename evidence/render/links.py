@@ -41,6 +41,49 @@ def _scan(text: str) -> tuple[list[str], set[str]]:
     return links, ids
 
 
+class LinkChecker:
+    """Collects each page's links and anchors as the page is written, then checks them all.
+
+    Only links and ids are kept, never the page text, so a build can stream
+    its pages to disk and still check every link once at the end.
+    """
+
+    def __init__(self) -> None:
+        self._scanned: dict[str, tuple[list[str], set[str]]] = {}
+
+    def add(self, rel: str, text: str) -> None:
+        """Take note of one page (site-relative path, HTML text)."""
+        self._scanned[rel] = _scan(text)
+
+    def check(self, site: Path) -> tuple[int, list[BrokenLink]]:
+        """(links checked, broken links); files that are not pages are looked up under ``site``."""
+        site = Path(site)
+        scanned = self._scanned
+        files: dict[str, bool] = {}
+        resolved: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        checked = 0
+        broken: list[BrokenLink] = []
+        for rel in sorted(scanned):
+            folder = posixpath.dirname(rel)
+            for link in scanned[rel][0]:
+                checked += 1
+                path, _, fragment = link.partition("#")
+                key = (folder, path)
+                if key not in resolved:
+                    resolved[key] = _resolve(site, folder, path, scanned, files)
+                target, reason = resolved[key]
+                if target is None:
+                    target = rel if not path else None
+                if reason is None and fragment:
+                    if target not in scanned:
+                        reason = "anchor in a non-page file"
+                    elif unquote(fragment) not in scanned[target][1]:
+                        reason = "no such anchor"
+                if reason:
+                    broken.append(BrokenLink(rel, link, reason))
+        return checked, broken
+
+
 def check_links(site: Path, pages: dict[str, str] | None = None) -> tuple[int, list[BrokenLink]]:
     """(links checked, broken links) over every .html file under ``site``.
 
@@ -49,32 +92,14 @@ def check_links(site: Path, pages: dict[str, str] | None = None) -> tuple[int, l
     as broken: the site must stand alone.
     """
     site = Path(site)
+    checker = LinkChecker()
     if pages is None:
-        pages = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in sorted(site.rglob("*.html"))}
-    scanned = {rel: _scan(text) for rel, text in pages.items()}
-    files: dict[str, bool] = {}
-    resolved: dict[tuple[str, str], tuple[str | None, str | None]] = {}
-    checked = 0
-    broken: list[BrokenLink] = []
-    for rel in sorted(scanned):
-        folder = posixpath.dirname(rel)
-        for link in scanned[rel][0]:
-            checked += 1
-            path, _, fragment = link.partition("#")
-            key = (folder, path)
-            if key not in resolved:
-                resolved[key] = _resolve(site, folder, path, scanned, files)
-            target, reason = resolved[key]
-            if target is None:
-                target = rel if not path else None
-            if reason is None and fragment:
-                if target not in scanned:
-                    reason = "anchor in a non-page file"
-                elif unquote(fragment) not in scanned[target][1]:
-                    reason = "no such anchor"
-            if reason:
-                broken.append(BrokenLink(rel, link, reason))
-    return checked, broken
+        for path in sorted(site.rglob("*.html")):
+            checker.add(path.relative_to(site).as_posix(), path.read_text(encoding="utf-8"))
+    else:
+        for rel, text in pages.items():
+            checker.add(rel, text)
+    return checker.check(site)
 
 
 def _resolve(

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
+
 from ..models import FINDING_KINDS
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(FINDING_KINDS)}
@@ -60,3 +62,16 @@ def _order(kind: str) -> tuple[int, str]:
 def kinds_present(all_runs: Sequence[Run]) -> tuple[str, ...]:
     """Which kinds a passage's runs carry, in the legend's order."""
     return tuple(sorted({k for run in all_runs for k in run.kinds}, key=_order))
+
+
+def marked_html(all_runs: Sequence[Run]) -> Markup:
+    """The runs as HTML: marked runs in ``<mark>`` with a class per kind, the first finding's id as anchor."""
+    out: list[str] = []
+    for run in all_runs:
+        if run.kinds:
+            classes = " ".join(f"m-{escape(k)}" for k in run.kinds)
+            anchor = f' id="{escape(run.starts[0])}"' if run.starts else ""
+            out.append(f'<mark class="{classes}"{anchor}>{escape(run.text)}</mark>')
+        else:
+            out.append(str(escape(run.text)))
+    return Markup("".join(out))

@@ -11,6 +11,7 @@ it did not write.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -26,12 +27,13 @@ from jinja2 import (
     TemplateSyntaxError,
     UndefinedError,
 )
+from markupsafe import Markup, escape
 
 from ..errors import SiteError
 from ..models import FINDING_KINDS, Passage
 from ..resources import templates_dir
 from ..store import Store
-from .links import BrokenLink, check_links
+from .links import BrokenLink, LinkChecker
 from .views import (
     FindingView,
     SiteModel,
@@ -41,6 +43,8 @@ from .views import (
 )
 
 MANIFEST = ".evidence-site"
+#: Links made only of these characters need no percent-encoding.
+_URL_SAFE = re.compile(r"[A-Za-z0-9/#._~-]*")
 ASSETS = ("site.css", "site.js")
 KIND_LABELS = {"figure": "Figure", "recommendation": "Recommendation", "claim": "Claim", "quote": "Quote"}
 
@@ -75,18 +79,30 @@ def build_site(
     passages = store.passages()
     model = _model(store, passages, taxonomy)
     env = _environment(Path(templates) if templates is not None else None)
-    files: dict[str, str] = {}
+    writer = _SiteWriter(out_dir)
+    try:
+        _render_all(env, model, passages, writer)
+    except BaseException:
+        writer.abandon()
+        raise
+    checked, broken = writer.finish()
+    return BuildReport(out_dir, writer.pages, writer.files, checked, tuple(broken))
+
+
+def _render_all(env: Environment, model: SiteModel, passages: Sequence[Passage], writer: _SiteWriter) -> None:
+    """Render every page and asset straight to disk, one at a time."""
 
     def render(name: str, rel: str, **context: Any) -> None:
         root = "../" * (len(PurePosixPath(rel).parts) - 1)
         try:
-            files[rel] = env.get_template(name).render(root=root, page=rel, site=model, **context)
+            text = env.get_template(name).render(root=root, page=rel, site=model, **context)
         except TemplateNotFound as exc:
             raise SiteError(f"template {exc.name} not found", hint="a template override folder must keep our template names") from exc
         except TemplateSyntaxError as exc:
             raise SiteError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from exc
         except UndefinedError as exc:
             raise SiteError(f"template {name} (for {rel}): {exc.message}", hint="check the names an overriding template uses") from exc
+        writer.put(rel, text)
 
     render("index.html", "index.html")
     render("documents.html", "documents.html")
@@ -116,15 +132,10 @@ def build_site(
         render("document.html", doc.href, doc=doc, passages=pviews, doc_themes=doc_themes, counts=counts)
 
     for asset in ASSETS:
-        files[f"assets/{asset}"] = _source(env, asset)
+        writer.put(f"assets/{asset}", _source(env, asset))
     data = _search_data(model)
-    files["search-data.json"] = data + "\n"
-    files["assets/search-data.js"] = f"window.EVIDENCE_SEARCH = {data};\n"
-
-    pages = {rel: text for rel, text in files.items() if rel.endswith(".html")}
-    _write(out_dir, files)
-    checked, broken = check_links(out_dir, pages=pages)
-    return BuildReport(out_dir, len(pages), len(files), checked, tuple(broken))
+    writer.put("search-data.json", data + "\n")
+    writer.put("assets/search-data.js", f"window.EVIDENCE_SEARCH = {data};\n")
 
 
 def _model(store: Store, passages: Sequence[Passage], taxonomy: Any) -> SiteModel:
@@ -169,12 +180,33 @@ def _environment(override: Path | None) -> Environment:
     env.filters["number"] = _number
     env.globals["kind_labels"] = KIND_LABELS
     env.globals["kinds"] = FINDING_KINDS
+    if override is not None and (override / "macros.html").is_file():
+        # an overriding macros.html may restyle citations: use its own macro
+        env.globals["cite"] = lambda f, root: env.get_template("macros.html").module.source(f, root)  # type: ignore[attr-defined]
+    else:
+        env.globals["cite"] = cite
     return env
+
+
+def cite(f: FindingView, root: str) -> Markup:
+    """The ``source`` macro of macros.html, in Python: the same bytes, at a fraction of the cost.
+
+    Pages cite findings hundreds of thousands of times; a Jinja macro call
+    per citation was a third of the build.
+    """
+    page = f", p.&nbsp;{escape(f.page)}" if f.page else ""
+    return Markup(
+        f'<a class="src" href="{escape(root)}{escape(_url(f.href))}">{escape(f.doc.body)}, '
+        f"<cite>{escape(f.doc.title)}</cite>{page}</a>"
+    )
 
 
 def _url(value: Any) -> str:
     """Percent-encode a site-relative link, keeping its path and fragment marks."""
-    return quote(str(value), safe="/#-._~")
+    text = str(value)
+    if _URL_SAFE.fullmatch(text):
+        return text
+    return quote(text, safe="/#-._~")
 
 
 def _number(value: Any) -> str:
@@ -220,27 +252,71 @@ def _search_data(model: SiteModel) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _write(out_dir: Path, files: Mapping[str, str]) -> None:
-    """Write every file, then remove what an earlier build wrote and this one did not."""
-    root = out_dir.resolve()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        manifest = root / MANIFEST
-        old = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
-        for rel in sorted(files):
-            path = _inside(root, rel)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            data = files[rel].encode("utf-8")
-            if not path.is_file() or path.read_bytes() != data:
+class _SiteWriter:
+    """Writes files as they are made and notes their links; removes what an earlier build left.
+
+    A file whose bytes are unchanged is not rewritten. The manifest lists what
+    this build wrote, so the next build can remove pages of documents that
+    have gone, touching nothing it did not write.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.root = self.out_dir.resolve()
+        self.pages = 0
+        self.files = 0
+        self._written: set[str] = set()
+        self._links = LinkChecker()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            manifest = self.root / MANIFEST
+            self._old = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
+        except OSError as exc:
+            raise self._error(exc) from exc
+        self._folders: set[Path] = set()
+
+    def put(self, rel: str, text: str) -> None:
+        if rel.endswith(".html"):
+            self._links.add(rel, text)
+            self.pages += 1
+        self.files += 1
+        self._written.add(rel)
+        path = _inside(self.root, rel)
+        data = text.encode("utf-8")
+        try:
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
+            if not path.is_file() or path.stat().st_size != len(data) or path.read_bytes() != data:
                 path.write_bytes(data)
-        for rel in old:
-            if rel and rel not in files:
-                path = _inside(root, rel)
-                if path.is_file():
-                    path.unlink()
-        manifest.write_text("".join(f"{rel}\n" for rel in sorted(files)), encoding="utf-8")
-    except OSError as exc:
-        raise SiteError(f"cannot write the site to {out_dir}: {exc.strerror or exc}") from exc
+        except OSError as exc:
+            raise self._error(exc) from exc
+
+    def finish(self) -> tuple[int, list[BrokenLink]]:
+        """Remove stale files, write the manifest, and check every link."""
+        try:
+            for rel in self._old:
+                if rel and rel not in self._written:
+                    path = _inside(self.root, rel)
+                    if path.is_file():
+                        path.unlink()
+            self._manifest(self._written)
+        except OSError as exc:
+            raise self._error(exc) from exc
+        return self._links.check(self.out_dir)
+
+    def abandon(self) -> None:
+        """After a failed build: list old and new files alike, so the next build can tidy up."""
+        try:
+            self._manifest(self._written | {rel for rel in self._old if rel})
+        except OSError:
+            pass
+
+    def _manifest(self, names: set[str]) -> None:
+        (self.root / MANIFEST).write_text("".join(f"{rel}\n" for rel in sorted(names)), encoding="utf-8")
+
+    def _error(self, exc: OSError) -> SiteError:
+        return SiteError(f"cannot write the site to {self.out_dir}: {exc.strerror or exc}")
 
 
 def _inside(root: Path, rel: str) -> Path:

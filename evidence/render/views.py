@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from markupsafe import Markup
 
 from ..export import KIND_FIELDS
 from ..models import FINDING_KINDS, Passage
 from ..passages import slugify
 from ..store import DocumentRecord
-from .marks import Run, kinds_present, runs
+from .marks import Run, kinds_present, marked_html, runs
 
 if TYPE_CHECKING:  # scikit-learn loads only when a build needs groups
     from ..themes.groups import FigureConflicts
@@ -179,6 +180,8 @@ class PassageView:
     kinds: tuple[str, ...]
     findings: list[FindingView]
     themes: tuple[str, ...]
+    #: The passage text with its findings marked, as escaped HTML.
+    marked: Markup = Markup("")
 
 
 @dataclass
@@ -520,5 +523,5 @@ def passage_views(
     for p in passages:
         found = sorted(by_passage.get(p.passage_id, []), key=lambda v: (v.data.get("start", 0), v.id))
         marked = runs(p.text, [(int(v.data.get("start", 0)), int(v.data.get("end", 0)), v.kind, v.id) for v in found])
-        out.append(PassageView(p, marked, kinds_present(marked), found, p_themes.get(p.passage_id, ())))
+        out.append(PassageView(p, marked, kinds_present(marked), found, p_themes.get(p.passage_id, ()), marked_html(marked)))
     return out
