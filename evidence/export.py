@@ -31,9 +31,9 @@ def export_rows(store: Store, *, kind: str | None = None, theme: str | None = No
     if kind is not None and kind not in FINDING_KINDS:
         raise EvidenceError(f"unknown finding kind {kind!r}", hint=f"use one of: {', '.join(FINDING_KINDS)}")
     docs = {d.doc_id: d for d in store.documents()}
-    themes = store.finding_themes()
-    for row in store.findings(kind=kind):
-        row_themes = themes.get(row["id"], [])
+    # Streamed from the store: exporting a million findings holds one at a time.
+    for row in store.iter_findings(kind=kind):
+        row_themes = row["themes"]
         if theme is not None and theme not in row_themes:
             continue
         doc = docs[row["doc_id"]]
@@ -71,10 +71,13 @@ def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
     elif fmt == "json":
-        items = list(rows)
-        json.dump(items, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-        count = len(items)
+        # Written item by item, byte for byte as json.dump(list, indent=2) would.
+        out.write("[")
+        for row in rows:
+            out.write(",\n  " if count else "\n  ")
+            out.write(json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
     else:
         columns = list(COMMON_FIELDS)
         for names in KIND_FIELDS.values():

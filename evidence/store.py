@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -304,6 +304,16 @@ class Store:
         gone = [r[0] for r in self.conn.execute("SELECT doc_id FROM pending_deletes ORDER BY doc_id")]
         return todo, gone
 
+    def unindexed_among(self, doc_ids: Sequence[str]) -> list[str]:
+        """Those of ``doc_ids`` whose search entries are out of date, sorted."""
+        marks = ",".join("?" * len(doc_ids))
+        return [
+            r[0]
+            for r in self.conn.execute(
+                f"SELECT doc_id FROM documents WHERE indexed=0 AND doc_id IN ({marks}) ORDER BY doc_id", tuple(doc_ids)
+            )
+        ]
+
     # -- reading ----------------------------------------------------------
 
     def _record(self, row: sqlite3.Row) -> DocumentRecord:
@@ -362,21 +372,7 @@ class Store:
                 ORDER BY f.doc_id, p.seq, f.start, f.finding_id""",
             args,
         )
-        out = []
-        for r in rows:
-            item = {
-                "id": r["finding_id"],
-                "kind": r["kind"],
-                "text": r["text"],
-                "doc_id": r["doc_id"],
-                "passage_id": r["passage_id"],
-                "page": r["page"],
-                "start": r["start"],
-                "end": r["end"],
-            }
-            item.update(json.loads(r["data"]))
-            out.append(item)
-        return out
+        return [_finding_item(r) for r in rows]
 
     def acronyms(self) -> dict[str, list[str]]:
         """short -> sorted long forms, learned from every document."""
@@ -461,15 +457,131 @@ class Store:
         finding_rows: Iterable[tuple[str, str]],
     ) -> None:
         """Swap in new themes for some documents only, as one unit."""
+        with self.rewriting_themes() as themes:
+            themes.replace(list(doc_ids), passage_rows, finding_rows)
+
+    @contextmanager
+    def rewriting_themes(self) -> Iterator["ThemeRewrite"]:
+        """One transaction in which themes are replaced a batch of documents at a time.
+
+        A corpus-wide re-assignment streams through it, so it never holds
+        every passage's themes at once, yet readers see the old assignment
+        until the new one is complete.
+        """
         with self.transaction() as conn:
-            for doc_id in doc_ids:
-                conn.execute(
-                    "DELETE FROM passage_themes WHERE passage_id IN (SELECT passage_id FROM passages WHERE doc_id=?)",
-                    (doc_id,),
-                )
-                conn.execute(
-                    "DELETE FROM finding_themes WHERE finding_id IN (SELECT finding_id FROM findings WHERE doc_id=?)",
-                    (doc_id,),
-                )
-            conn.executemany("INSERT INTO passage_themes VALUES (?,?,?,?)", passage_rows)
-            conn.executemany("INSERT INTO finding_themes VALUES (?,?)", finding_rows)
+            yield ThemeRewrite(conn)
+
+    # -- streaming reads for corpus-wide passes ---------------------------
+
+    def document_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    def passage_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+
+    def iter_passage_texts(self) -> Iterator[tuple[str, str]]:
+        """(passage_id, text) for every passage, by passage id, one row at a time."""
+        for pid, text in self.conn.execute("SELECT passage_id, text FROM passages ORDER BY passage_id"):
+            yield pid, text
+
+    def doc_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+
+    def theme_inputs(
+        self, doc_ids: Sequence[str]
+    ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], dict[str, list[str]]]:
+        """What theme assignment needs for some documents, and what they carry now.
+
+        ((passage_id, doc_id, text) by passage id, (finding_id, passage_id,
+        text) by finding id, passage_id -> its current theme ids, sorted).
+        """
+        marks = ",".join("?" * len(doc_ids))
+        args = tuple(doc_ids)
+        passages = [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                f"SELECT passage_id, doc_id, text FROM passages WHERE doc_id IN ({marks}) ORDER BY passage_id", args
+            )
+        ]
+        findings = [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                f"SELECT finding_id, passage_id, text FROM findings WHERE doc_id IN ({marks}) ORDER BY finding_id", args
+            )
+        ]
+        current: dict[str, list[str]] = {}
+        for pid, theme in self.conn.execute(
+            f"""SELECT t.passage_id, t.theme FROM passage_themes t JOIN passages p ON p.passage_id = t.passage_id
+                WHERE p.doc_id IN ({marks}) ORDER BY t.passage_id, t.theme""",
+            args,
+        ):
+            current.setdefault(pid, []).append(theme)
+        return passages, findings, current
+
+    def iter_findings(self, *, kind: str | None = None) -> Iterator[dict[str, Any]]:
+        """As :meth:`findings` for the whole store, with each finding's theme ids
+        (``themes``, sorted), one row at a time: an export of a million findings
+        never holds them all."""
+        where, args = ("WHERE f.kind=?", (kind,)) if kind is not None else ("", ())
+        rows = self.conn.execute(
+            f"""SELECT f.*, p.seq AS seq, p.page AS page,
+                       (SELECT group_concat(theme, char(31)) FROM finding_themes t WHERE t.finding_id = f.finding_id)
+                       AS themes
+                FROM findings f JOIN passages p ON p.passage_id = f.passage_id {where}
+                ORDER BY f.doc_id, p.seq, f.start, f.finding_id""",
+            args,
+        )
+        for r in rows:
+            item = _finding_item(r)
+            item["themes"] = sorted(r["themes"].split("\x1f")) if r["themes"] else []
+            yield item
+
+
+def _finding_item(r: sqlite3.Row) -> dict[str, Any]:
+    item = {
+        "id": r["finding_id"],
+        "kind": r["kind"],
+        "text": r["text"],
+        "doc_id": r["doc_id"],
+        "passage_id": r["passage_id"],
+        "page": r["page"],
+        "start": r["start"],
+        "end": r["end"],
+    }
+    item.update(json.loads(r["data"]))
+    return item
+
+
+class ThemeRewrite:
+    """Replaces the themes of a few documents at a time inside one open transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def replace(
+        self,
+        doc_ids: Sequence[str],
+        passage_rows: Iterable[tuple[str, str, float, str]],
+        finding_rows: Iterable[tuple[str, str]],
+    ) -> None:
+        """Drop every theme of ``doc_ids``' passages and findings, then add these rows."""
+        if doc_ids:
+            marks = ",".join("?" * len(doc_ids))
+            args = tuple(doc_ids)
+            self._conn.execute(
+                f"DELETE FROM passage_themes WHERE passage_id IN (SELECT passage_id FROM passages WHERE doc_id IN ({marks}))",
+                args,
+            )
+            self._conn.execute(
+                f"DELETE FROM finding_themes WHERE finding_id IN (SELECT finding_id FROM findings WHERE doc_id IN ({marks}))",
+                args,
+            )
+        self._conn.executemany("INSERT INTO passage_themes VALUES (?,?,?,?)", passage_rows)
+        self._conn.executemany("INSERT INTO finding_themes VALUES (?,?)", finding_rows)
+
+    def mark_unindexed(self, doc_ids: Iterable[str]) -> None:
+        """Their index entries carry old themes; committed with the new ones."""
+        self._conn.executemany("UPDATE documents SET indexed=0 WHERE doc_id=?", [(d,) for d in doc_ids])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
