@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .store import Store
@@ -49,46 +50,111 @@ def taxonomy_fingerprint(taxonomy: Taxonomy) -> str:
     return hashlib.sha256(repr((taxonomy.themes, taxonomy.neutral_terms)).encode("utf-8")).hexdigest()
 
 
-def reassign(store: Store, taxonomy: Taxonomy, *, model_path: Path | None = None) -> int:
+#: Documents whose themes are worked out and written together in a
+#: corpus-wide pass: bounds its memory whatever the corpus size.
+BATCH_DOCS = 100
+
+#: Called with the ids of documents whose new themes are written (not yet
+#: committed) and whose search entries are out of date, so the index can
+#: take them in while the rest are still being worked out.
+OnThemed = Callable[[list[str]], None]
+
+
+def _learning_sample(store: Store) -> tuple[int, list[tuple[str, str]]]:
+    """(passages in the store, the even sample the theme model learns from).
+
+    Every ``step``-th passage by passage id, as ``ThemeModel.fit`` would take
+    from the whole corpus, read as a stream: only the sample is held.
+    """
+    from .themes.model import MAX_TRAIN
+
+    total = store.passage_count()
+    step = max(1, -(-total // MAX_TRAIN))
+    sample = [row for i, row in enumerate(store.iter_passage_texts()) if i % step == 0]
+    return total, sample
+
+
+def reassign(
+    store: Store, taxonomy: Taxonomy, *, model_path: Path | None = None, on_themed: OnThemed | None = None
+) -> int:
     """Assign every passage and finding again; returns how many documents changed.
 
-    The model is learned afresh from the whole corpus and, with
-    ``model_path``, kept there for :func:`update_themes`. Documents whose
-    passage themes changed are marked unindexed so the next index sync
-    carries the new themes into search.
+    The model is learned afresh from an even sample of the corpus and, with
+    ``model_path``, kept there for :func:`update_themes`. The sample's
+    passages keep the themes learning gave them (predicted out of sample
+    where the model does that); every other passage is labelled with the
+    learned model, a batch of documents at a time, so memory stays flat as
+    the corpus grows. Documents whose passage themes changed are marked
+    unindexed in the same transaction, so the next index sync carries the
+    new themes into search even if this run dies before it.
     """
-    passages = store.passages()
-    assignments, model = assign_and_learn([(p.passage_id, p.text) for p in passages], taxonomy)
+    total, sample = _learning_sample(store)
+    learned, model = assign_and_learn(sample, taxonomy)
+    del sample
+    # From here until the new themes commit, the saved model and the stored
+    # themes may disagree: a run interrupted in between leaves no taxonomy
+    # fingerprint, so the next one learns again rather than trust the model.
+    store.set_meta("taxonomy", "")
     if model_path is not None and model is not None:  # None: no passages to learn from
         model.to_disk(model_path)
-    old = {pid: [theme for theme, _score, _reason in rows] for pid, rows in store.passage_themes().items()}
-    passage_rows = []
-    changed_docs: set[str] = set()
-    doc_of = {p.passage_id: p.doc_id for p in passages}
-    for pid in sorted(assignments):
-        scores = assignments[pid]
-        passage_rows.extend((pid, s.theme, s.score, s.reason) for s in scores)
-        if sorted(s.theme for s in scores) != sorted(old.get(pid, [])):
-            changed_docs.add(doc_of[pid])
-    finding_rows = _finding_rows(store.findings(), assignments, taxonomy)
-    store.replace_themes(passage_rows, finding_rows)
-    store.mark_unindexed(sorted(changed_docs))
-    store.set_meta("taxonomy", taxonomy_fingerprint(taxonomy))
-    store.set_meta("theme_model_passages", str(len(passages)))
-    return len(changed_docs)
+    changed = 0
+    doc_ids = store.doc_ids()
+    with store.rewriting_themes() as rewrite:
+        for first in range(0, len(doc_ids), BATCH_DOCS):
+            batch = doc_ids[first:first + BATCH_DOCS]
+            passages, findings, current = store.theme_inputs(batch)
+            # A passage is in the sample or not whatever the batch, so the result
+            # is the one learning over the whole corpus at once would give.
+            todo = [(pid, text) for pid, _doc, text in passages if pid not in learned]
+            assignments = assign_with_model(todo, taxonomy, model) if todo else {}
+            assignments.update((pid, learned[pid]) for pid, _doc, _text in passages if pid in learned)
+            changed_docs = sorted(
+                {doc for pid, doc, _text in passages if sorted(s.theme for s in assignments[pid]) != current.get(pid, [])}
+            )
+            rewrite.replace(batch, _passage_rows(assignments), _finding_rows(findings, assignments, taxonomy))
+            rewrite.mark_unindexed(changed_docs)
+            changed += len(changed_docs)
+            if on_themed is not None:
+                stale = store.unindexed_among(batch)
+                if stale:
+                    on_themed(stale)
+        rewrite.set_meta("taxonomy", taxonomy_fingerprint(taxonomy))
+        rewrite.set_meta("theme_model_passages", str(total))
+    return changed
+
+
+def _passage_rows(assignments: dict[str, list[ThemeScore]]) -> list[tuple[str, str, float, str]]:
+    return [(pid, s.theme, s.score, s.reason) for pid in sorted(assignments) for s in assignments[pid]]
 
 
 def _finding_rows(
-    findings: list[dict[str, object]], assignments: dict[str, list[ThemeScore]], taxonomy: Taxonomy
+    findings: Iterable[tuple[str, str, str]], assignments: dict[str, list[ThemeScore]], taxonomy: Taxonomy
 ) -> list[tuple[str, str]]:
+    """(finding_id, theme) rows; a sentence that holds several findings is matched once."""
     rows = []
-    for finding in findings:
-        for theme in finding_themes(str(finding["text"]), assignments.get(str(finding["passage_id"]), []), taxonomy):
-            rows.append((str(finding["id"]), theme))
+    seen: dict[tuple[str, str], list[str]] = {}
+    for finding_id, passage_id, text in findings:
+        key = (passage_id, text)
+        themes = seen.get(key)
+        if themes is None:
+            themes = seen[key] = finding_themes(text, assignments.get(passage_id, []), taxonomy)
+        rows.extend((finding_id, theme) for theme in themes)
     return rows
 
 
-def update_themes(store: Store, index_dir: Path, taxonomy: Taxonomy, changed_docs: list[str]) -> None:
+def relearn_due(store: Store, index_dir: Path, taxonomy: Taxonomy) -> bool:
+    """Whether :func:`update_themes` will learn the model again from the whole corpus."""
+    trained_on = int(store.get_meta("theme_model_passages") or 0)
+    if store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy) or not trained_on:
+        return True
+    if not (Path(index_dir) / MODEL_NAME).is_file():
+        return True
+    return abs(store.passage_count() - trained_on) > RELEARN_SHARE * trained_on
+
+
+def update_themes(
+    store: Store, index_dir: Path, taxonomy: Taxonomy, changed_docs: list[str], *, on_themed: OnThemed | None = None
+) -> None:
     """Bring themes up to date after an ingest, as cheaply as is safe.
 
     When the taxonomy is the one the saved model learned with and the corpus
@@ -99,20 +165,18 @@ def update_themes(store: Store, index_dir: Path, taxonomy: Taxonomy, changed_doc
     from .themes.model import SavedThemeModel
 
     model_path = Path(index_dir) / MODEL_NAME
-    model = None
-    trained_on = int(store.get_meta("theme_model_passages") or 0)
-    total = store.counts()["passages"]
-    if store.get_meta("taxonomy") == taxonomy_fingerprint(taxonomy) and trained_on:
-        if abs(total - trained_on) <= RELEARN_SHARE * trained_on:
-            model = SavedThemeModel.from_disk(model_path)
+    model = None if relearn_due(store, index_dir, taxonomy) else SavedThemeModel.from_disk(model_path)
     if model is None:
-        reassign(store, taxonomy, model_path=model_path)
+        reassign(store, taxonomy, model_path=model_path, on_themed=on_themed)
         return
-    passages = [p for doc_id in changed_docs for p in store.passages(doc_id)]
-    assignments = assign_with_model([(p.passage_id, p.text) for p in passages], taxonomy, model)
-    passage_rows = [(pid, s.theme, s.score, s.reason) for pid in sorted(assignments) for s in assignments[pid]]
-    findings = [f for doc_id in changed_docs for f in store.findings(doc_id=doc_id)]
-    store.replace_document_themes(changed_docs, passage_rows, _finding_rows(findings, assignments, taxonomy))
+    with store.rewriting_themes() as rewrite:
+        for first in range(0, len(changed_docs), BATCH_DOCS):
+            batch = sorted(changed_docs[first:first + BATCH_DOCS])
+            passages, findings, _current = store.theme_inputs(batch)
+            assignments = assign_with_model([(pid, text) for pid, _doc, text in passages], taxonomy, model)
+            rewrite.replace(batch, _passage_rows(assignments), _finding_rows(findings, assignments, taxonomy))
+            if on_themed is not None:
+                on_themed(batch)
 
 
 def theme_table(store: Store, taxonomy: Taxonomy) -> list[dict[str, object]]:
