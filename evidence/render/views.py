@@ -41,6 +41,15 @@ CONFLICT_COUNT_CAP = 10_000
 #: An echoed claim shows this many of its sources (and says how many more).
 ECHO_LIMIT = 10
 SHADE_LEVELS = 4
+#: A theme page is a briefing, not the full list: it shows this many of each
+#: kind (chosen to cover as many bodies as it can) and links to the page that
+#: lists them all, where every one still links to its passage.
+THEME_FIGURES = 50
+THEME_RECOMMENDATIONS = 10
+THEME_CLAIMS = 50
+THEME_QUOTES = 20
+THEME_ECHOED = 25
+THEME_SOURCES = 50
 
 
 def file_stem(identifier: str) -> str:
@@ -156,6 +165,12 @@ class ThemeView:
     quotes: list[FindingView] = field(default_factory=list)
     conflicts: list[tuple[FindingView, FindingView]] = field(default_factory=list)
     conflicts_total: int = 0
+    #: How many there are of what the page shows only in part.
+    figures_total: int = 0
+    claims_total: int = 0
+    quotes_total: int = 0
+    echoed_total: int = 0
+    sources_total: int = 0
     #: True when there are more than ``conflicts_total`` pairs (the count stopped).
     conflicts_capped: bool = False
     related: list[tuple["ThemeView", float]] = field(default_factory=list)
@@ -341,7 +356,9 @@ def _theme_view(
     theme.counts = {kind: sum(1 for v in mine if v.kind == kind) for kind in FINDING_KINDS}
     per_doc: Counter[str] = Counter(p_doc[pid] for pid, ts in p_themes.items() if tid in ts)
     theme.passages = sum(per_doc.values())
-    theme.sources = sorted(((docs[d], n) for d, n in per_doc.items()), key=lambda x: (-x[1], x[0].title.lower(), x[0].doc_id))
+    sources = sorted(((docs[d], n) for d, n in per_doc.items()), key=lambda x: (-x[1], x[0].title.lower(), x[0].doc_id))
+    theme.sources_total = len(sources)
+    theme.sources = sources[:THEME_SOURCES]
     per_body: Counter[str] = Counter()
     for doc_id, n in per_doc.items():
         per_body[docs[doc_id].body] += n
@@ -349,9 +366,15 @@ def _theme_view(
         (name, orgs[name].href if name in orgs else None, n)
         for name, n in sorted(per_body.items(), key=lambda x: (-x[1], x[0]))
     ]
-    theme.figures = sorted((v for v in mine if v.kind == "figure"), key=_source_order)
-    theme.headline = _headline(theme.figures)
+    figures = sorted((v for v in mine if v.kind == "figure"), key=_source_order)
+    theme.headline = _headline(figures)
+    theme.figures_total = len(figures)
+    theme.figures = _spread(figures, THEME_FIGURES)
     theme.recommendations = _by_target([v for v in mine if v.kind == "recommendation"], orgs)
+    for group in theme.recommendations:
+        shown = _spread(group.items, THEME_RECOMMENDATIONS)
+        group.more = len(group.items) - len(shown)
+        group.items = shown
     claims = [v for v in mine if v.kind == "claim"]
     claim_ids = {v.id for v in claims}
     grouped: set[str] = set()
@@ -364,8 +387,14 @@ def _theme_view(
             theme.echoed.append(Group(shown[0].text, shown, sources, more=len(members) - len(shown)))
             grouped.update(m.id for m in members)
     theme.echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
-    theme.claims = sorted((v for v in claims if v.id not in grouped), key=_source_order)
-    theme.quotes = sorted((v for v in mine if v.kind == "quote"), key=_source_order)
+    theme.echoed_total = len(theme.echoed)
+    theme.echoed = theme.echoed[:THEME_ECHOED]
+    single = sorted((v for v in claims if v.id not in grouped), key=_source_order)
+    theme.claims_total = len(single)
+    theme.claims = _spread(single, THEME_CLAIMS)
+    quotes = sorted((v for v in mine if v.kind == "quote"), key=_source_order)
+    theme.quotes_total = len(quotes)
+    theme.quotes = _spread(quotes, THEME_QUOTES)
     if inputs.conflicts is not None and inputs.conflicts.ids:
         mask = np.fromiter((tid in by_id[i].themes for i in inputs.conflicts.ids), dtype=bool, count=len(inputs.conflicts.ids))
         shown, total = inputs.conflicts.summary(mask, CONFLICT_LIMIT, CONFLICT_COUNT_CAP)
@@ -373,6 +402,28 @@ def _theme_view(
         theme.conflicts_total = min(total, CONFLICT_COUNT_CAP)
         theme.conflicts_capped = total > CONFLICT_COUNT_CAP
     return theme
+
+
+def _spread(items: Sequence[FindingView], limit: int) -> list[FindingView]:
+    """Up to ``limit`` of ``items`` (in source order), covering as many bodies, then documents, as it can.
+
+    Taking the first ``limit`` in source order would show only the bodies
+    that sort first; a briefing should show who else says it.
+    """
+    if len(items) <= limit:
+        return list(items)
+    chosen: set[int] = set()
+    keys: tuple[Callable[[FindingView], str], ...] = (lambda v: v.doc.body, lambda v: v.doc.doc_id, lambda v: v.id)
+    for key in keys:
+        seen = {key(items[n]) for n in chosen}
+        for n, v in enumerate(items):
+            if len(chosen) == limit:
+                break
+            k = key(v)
+            if k not in seen:
+                seen.add(k)
+                chosen.add(n)
+    return [items[n] for n in sorted(chosen)]
 
 
 def _one_per_source(members: Sequence[FindingView]) -> list[FindingView]:
