@@ -173,7 +173,7 @@ class ThemeView:
     sources_total: int = 0
     #: True when there are more than ``conflicts_total`` pairs (the count stopped).
     conflicts_capped: bool = False
-    related: list[tuple["ThemeView", float]] = field(default_factory=list)
+    related: list[tuple[ThemeView, float]] = field(default_factory=list)
 
     @property
     def findings(self) -> int:
@@ -196,7 +196,7 @@ class PassageView:
     findings: list[FindingView]
     themes: tuple[str, ...]
     #: The passage text with its findings marked, as escaped HTML.
-    marked: Markup = Markup("")
+    marked: Markup
 
 
 @dataclass
@@ -309,7 +309,7 @@ def build_model(
             passage_id=str(f["passage_id"]),
             page=f.get("page"),
             href=f"{docs[f['doc_id']].href}#{f['passage_id']}",
-            data={**dict.fromkeys(KIND_FIELDS.get(str(f['kind']), ())), **f},
+            data=_with_fields(f),
             themes=tuple(finding_themes.get(str(f["id"]), ())),
             order=n,
         )
@@ -337,6 +337,20 @@ def build_model(
         matrix=_matrix(themes, docs, p_doc, p_themes, orgs),
         passage_themes=p_themes,
     )
+
+
+def _with_fields(finding: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The finding with every field of its kind present (None when missing).
+
+    Filled in place when the row is a plain dict, as the store's rows are: a
+    copy per finding was a tenth of a dense build's memory.
+    """
+    fields = KIND_FIELDS.get(str(finding["kind"]), ())
+    if isinstance(finding, dict):
+        for name in fields:
+            finding.setdefault(name, None)
+        return finding
+    return {**dict.fromkeys(fields), **finding}
 
 
 def _theme_view(

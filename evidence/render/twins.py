@@ -1,0 +1,74 @@
+"""Python twins of the macros every page repeats: the same bytes, a fraction of the cost.
+
+A dense corpus cites findings hundreds of thousands of times and lists tens
+of thousands of figures, and a Jinja macro call costs several times what the
+same string costs built here. The macros stay in macros.html as the
+reference (tests check each twin against its macro, hostile text included);
+when a user overrides macros.html, the build calls their macros instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup, escape
+
+from .views import FindingView
+
+#: Links made only of these characters need no percent-encoding.
+_URL_SAFE = re.compile(r"[A-Za-z0-9/#._~-]*")
+
+
+def url(value: Any) -> str:
+    """Percent-encode a site-relative link, keeping its path and fragment marks."""
+    text = str(value)
+    if _URL_SAFE.fullmatch(text):
+        return text
+    return quote(text, safe="/#-._~")
+
+
+def number(value: Any) -> str:
+    """A sortable plain number for data attributes: no exponent, no trailing zeros."""
+    if value is None or value == "":
+        return ""
+    try:
+        parsed = float(value)
+    except (TypeError, ValueError):
+        return ""
+    text = f"{parsed:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def cite(f: FindingView, root: str) -> Markup:
+    """The ``source`` macro: a link to the finding's passage naming body, title and page."""
+    page = f", p.&nbsp;{escape(f.page)}" if f.page else ""
+    return Markup(
+        f'<a class="src" href="{escape(root)}{escape(url(f.href))}">{escape(f.doc.body)}, '
+        f"<cite>{escape(f.doc.title)}</cite>{page}</a>"
+    )
+
+
+def figure_row(f: FindingView, root: str, show_themes: bool = False, theme_labels: Mapping[str, str] | None = None) -> Markup:
+    """The ``figure_row`` macro: one figure as a table row."""
+    data = f.data
+    kind = data.get("figure_kind")
+    qualifier = data.get("qualifier")
+    measure = data.get("measure")
+    note = f' <span class="note">({escape(qualifier)})</span>' if qualifier else ""
+    measured = f'<span class="measure">{escape(measure)}</span> ' if measure else ""
+    themes = ""
+    if show_themes:
+        labels = theme_labels or {}
+        themes = "<td>" + "; ".join(str(escape(labels.get(t, t))) for t in f.themes) + "</td>"
+    return Markup(
+        f'<tr data-kind="{escape(kind or "")}" data-themes=" {escape(" ".join(f.themes))} ">\n'
+        f'<td data-sort="{escape(number(data.get("value")))}"><strong>{escape(data.get("surface") or f.text)}</strong>{note}</td>\n'
+        f'<td>{measured}<span class="ctx">{escape(f.context)}</span></td>\n'
+        f'<td>{escape(data.get("period") or "—")}</td>\n'
+        f'<td>{escape(kind or "—")}</td>\n'
+        f"{themes}<td>{cite(f, root)}</td>\n"
+        "</tr>\n"
+    )
