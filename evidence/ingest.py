@@ -14,7 +14,8 @@ import fcntl
 import json
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,7 +26,7 @@ from .errors import EvidenceError, IndexLockedError, ReaderError
 from .models import Finding, Metadata, Passage
 from .passages import make_doc_id, make_passages
 from .store import Store
-from .theming import MODEL_NAME, reassign, taxonomy_fingerprint, update_themes, use_taxonomy
+from .theming import MODEL_NAME, RELEARN_SHARE, OnThemed, reassign, relearn_due, taxonomy_fingerprint, update_themes, use_taxonomy
 from .workers import run_tasks
 
 LOCK_NAME = "ingest.lock"
@@ -375,18 +376,56 @@ def ingest(
                 results = iter(results_list)
             else:
                 results = _tracked(results, progress)
+            if len(tasks) >= PRELOAD_MIN_TASKS and len(tasks) > RELEARN_SHARE * store.document_count():
+                # Enough is new that the theme model will be learned again.
+                results = _preloading_learning(results)
             index = PassageIndex(Path(index_dir))
             index.clear_stale_lock()  # left by a run killed mid-commit, if any
             written = _apply(store, roots, results, deletes, new_aliases, drop_aliases, report)
             taxonomy = use_taxonomy(Path(index_dir), themes)
             if report.changed_anything or store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy):
-                update_themes(store, Path(index_dir), taxonomy, written)
-            sync_index(store, index)
+                sync_index(
+                    store,
+                    index,
+                    themes=lambda on_themed: update_themes(store, Path(index_dir), taxonomy, written, on_themed=on_themed),
+                    expected=store.document_count() if relearn_due(store, Path(index_dir), taxonomy) else len(written),
+                )
+            else:
+                sync_index(store, index)
             write_acronyms(store, Path(index_dir))
             store.set_meta("last_ingest", datetime.now(timezone.utc).isoformat(timespec="seconds"))
     finally:
         store.close()
     return report
+
+
+#: Files in a run from which scikit-learn is imported while they are read.
+PRELOAD_MIN_TASKS = 50
+
+
+def _preloading_learning(results: Iterator[Processed | Failed]) -> Iterator[Processed | Failed]:
+    """Pass ``results`` through, importing scikit-learn in a thread meanwhile.
+
+    Learning the theme model needs it once every file is in; importing it
+    takes seconds of one core, which here overlap the workers' reading
+    instead of adding to the run. The thread starts after the first result,
+    when the workers already exist, so they do not inherit half an import.
+    """
+    thread: threading.Thread | None = None
+    try:
+        for result in results:
+            yield result
+            if thread is None:
+                thread = threading.Thread(target=_import_learning, name="preload-sklearn", daemon=True)
+                thread.start()
+    finally:
+        if thread is not None:
+            thread.join()
+
+
+def _import_learning() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: F401
+    from sklearn.linear_model import LogisticRegression  # noqa: F401
 
 
 def _display_task(task: FileTask) -> str:
@@ -475,20 +514,45 @@ def index_records(store: Store, doc_id: str) -> list[Any]:
 PARALLEL_INDEX_DOCS = 200
 
 
-def sync_index(store: Store, index: Any) -> None:
-    """Make the index agree with the store: one commit, then mark it done."""
+def sync_index(
+    store: Store,
+    index: Any,
+    *,
+    themes: Callable[[OnThemed], object] | None = None,
+    expected: int = 0,
+) -> None:
+    """Make the index agree with the store: one commit, then mark it done.
+
+    With ``themes``, a theme pass runs inside the index batch and hands over
+    each few documents as soon as their themes are written, so the index
+    writer's processes work while later documents are still being themed
+    (instead of waiting for the whole pass); ``expected`` is how many
+    documents it may hand over. The store commits the themes before the
+    index commits, and only then are the documents marked indexed: a run
+    that dies in between leaves them unindexed for the next run.
+    """
     todo, gone = store.unindexed()
-    if not todo and not gone:
+    if themes is None and not todo and not gone:
         return
     # Whoosh's multi-process writer costs about a second to start: only
     # worth it for a large batch, such as a first ingest.
-    parallel = len(todo) >= PARALLEL_INDEX_DOCS and (os.cpu_count() or 1) > 1
+    parallel = max(len(todo), expected) >= PARALLEL_INDEX_DOCS and (os.cpu_count() or 1) > 1
+    fed: set[str] = set()
     with index.writer(procs=2 if parallel else 1, multisegment=parallel) as writer:
+
+        def feed(doc_ids: list[str]) -> None:
+            for doc_id in doc_ids:
+                if doc_id not in fed:
+                    writer.replace_document(doc_id, index_records(store, doc_id))
+                    fed.add(doc_id)
+
+        if themes is not None:
+            themes(feed)
+            todo, gone = store.unindexed()
         for doc_id in gone:
             writer.delete_document(doc_id)
-        for doc_id in todo:
-            writer.replace_document(doc_id, index_records(store, doc_id))
-    store.mark_indexed(todo, gone)
+        feed(todo)
+    store.mark_indexed(sorted(fed), gone)
 
 
 ACRONYMS_NAME = "acronyms.json"
@@ -509,7 +573,12 @@ def retheme(store: Store, index_dir: Path, taxonomy: Any) -> int:
     """
     from .index import PassageIndex
 
+    changed = 0
+
+    def themes(on_themed: OnThemed) -> None:
+        nonlocal changed
+        changed = reassign(store, taxonomy, model_path=Path(index_dir) / MODEL_NAME, on_themed=on_themed)
+
     with ingest_lock(Path(index_dir)):
-        changed = reassign(store, taxonomy, model_path=Path(index_dir) / MODEL_NAME)
-        sync_index(store, PassageIndex(Path(index_dir)))
+        sync_index(store, PassageIndex(Path(index_dir)), themes=themes, expected=store.document_count())
     return changed
