@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..models import FINDING_KINDS
 
@@ -73,5 +73,12 @@ def marked_html(all_runs: Sequence[Run]) -> Markup:
             anchor = f' id="{escape(run.starts[0])}"' if run.starts else ""
             out.append(f'<mark class="{classes}"{anchor}>{escape(run.text)}</mark>')
         else:
-            out.append(str(escape(run.text)))
+            out.append(escape(run.text))
     return Markup("".join(out))
+
+
+def escape(value: object) -> str:
+    """markupsafe's escaping as a plain string (no Markup object per call)."""
+    return (
+        str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
+    )

@@ -14,12 +14,23 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .views import FindingView
 
 #: Links made only of these characters need no percent-encoding.
 _URL_SAFE = re.compile(r"[A-Za-z0-9/#._~-]*")
+
+
+def escape(value: Any) -> str:
+    """markupsafe's escaping (same five characters, same entities) as a plain string.
+
+    markupsafe.escape builds a Markup object per call, which is most of the
+    cost of a row; here the result is joined into one Markup at the end.
+    """
+    return (
+        str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
+    )
 
 
 def url(value: Any) -> str:
@@ -62,7 +73,7 @@ def figure_row(f: FindingView, root: str, show_themes: bool = False, theme_label
     themes = ""
     if show_themes:
         labels = theme_labels or {}
-        themes = "<td>" + "; ".join(str(escape(labels.get(t, t))) for t in f.themes) + "</td>"
+        themes = "<td>" + "; ".join(escape(labels.get(t, t)) for t in f.themes) + "</td>"
     return Markup(
         f'<tr data-kind="{escape(kind or "")}" data-themes=" {escape(" ".join(f.themes))} ">\n'
         f'<td data-sort="{escape(number(data.get("value")))}"><strong>{escape(data.get("surface") or f.text)}</strong>{note}</td>\n'
