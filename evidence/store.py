@@ -399,6 +399,34 @@ class Store:
             out.setdefault(r["passage_id"], []).append((r["theme"], r["score"], r["reason"]))
         return out
 
+    def passage_themes_by_passage(self) -> Iterator[tuple[str, str, list[tuple[str, float, str]]]]:
+        """(passage_id, doc_id, its themes as in :meth:`passage_themes`) per themed passage, streamed."""
+        rows = self.conn.execute(
+            """SELECT t.passage_id, p.doc_id, t.theme, t.score, t.reason FROM passage_themes t
+               JOIN passages p ON p.passage_id = t.passage_id ORDER BY t.passage_id, t.score DESC, t.theme"""
+        )
+        current: str | None = None
+        doc_id = ""
+        themes: list[tuple[str, float, str]] = []
+        for pid, doc, theme, score, reason in rows:
+            if pid != current:
+                if current is not None:
+                    yield current, doc_id, themes
+                current, doc_id, themes = pid, doc, []
+            themes.append((theme, score, reason))
+        if current is not None:
+            yield current, doc_id, themes
+
+    def finding_kinds_by_theme(self) -> dict[str, dict[str, int]]:
+        """theme -> finding kind -> how many findings of that kind carry the theme."""
+        out: dict[str, dict[str, int]] = {}
+        for theme, kind, count in self.conn.execute(
+            """SELECT t.theme, f.kind, COUNT(*) FROM finding_themes t JOIN findings f ON f.finding_id = t.finding_id
+               GROUP BY t.theme, f.kind ORDER BY t.theme, f.kind"""
+        ):
+            out.setdefault(theme, {})[kind] = count
+        return out
+
     def finding_themes(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for r in self.conn.execute("SELECT finding_id, theme FROM finding_themes ORDER BY finding_id, theme"):

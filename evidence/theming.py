@@ -180,36 +180,33 @@ def update_themes(
 
 
 def theme_table(store: Store, taxonomy: Taxonomy) -> list[dict[str, object]]:
-    """Per theme: how many documents, passages and findings of each kind carry it."""
-    passages_by_theme: dict[str, set[str]] = {t: set() for t in taxonomy.ids}
+    """Per theme: how many documents, passages and findings of each kind carry it.
+
+    Counted from theme rows and SQL totals, never from every passage's text
+    or every finding, so a large store answers without loading them.
+    """
+    passages_by_theme: dict[str, int] = {t: 0 for t in taxonomy.ids}
     by_doc: dict[str, list[list[ThemeScore]]] = {}
-    doc_of = {p.passage_id: p.doc_id for p in store.passages()}
-    for pid, rows in store.passage_themes().items():
+    for pid, doc_id, rows in store.passage_themes_by_passage():
         for theme, _score, _reason in rows:
-            passages_by_theme.setdefault(theme, set()).add(pid)
-        by_doc.setdefault(doc_of[pid], []).append([ThemeScore(t, s, r) for t, s, r in rows])
+            passages_by_theme[theme] = passages_by_theme.get(theme, 0) + 1
+        by_doc.setdefault(doc_id, []).append([ThemeScore(t, s, r) for t, s, r in rows])
     docs_by_theme: dict[str, int] = {}
     for scores in by_doc.values():
         # A document is about a theme when enough of it is, not at one mention.
         for theme in document_themes(scores):
             docs_by_theme[theme] = docs_by_theme.get(theme, 0) + 1
-    kinds_by_theme: dict[str, dict[str, int]] = {t: {} for t in passages_by_theme}
-    finding_kind = {f["id"]: f["kind"] for f in store.findings()}
-    for fid, themes in store.finding_themes().items():
-        for theme in themes:
-            counts = kinds_by_theme.setdefault(theme, {})
-            counts[finding_kind[fid]] = counts.get(finding_kind[fid], 0) + 1
+    kinds_by_theme = store.finding_kinds_by_theme()
     table = []
-    for theme_id in passages_by_theme:
+    for theme_id, passages in passages_by_theme.items():
         theme = taxonomy.get(theme_id)
-        pids = passages_by_theme[theme_id]
         kinds = kinds_by_theme.get(theme_id, {})
         table.append(
             {
                 "id": theme_id,
                 "label": theme.label if theme else theme_id,
                 "documents": docs_by_theme.get(theme_id, 0),
-                "passages": len(pids),
+                "passages": passages,
                 "figures": kinds.get("figure", 0),
                 "recommendations": kinds.get("recommendation", 0),
                 "claims": kinds.get("claim", 0),

@@ -14,7 +14,7 @@ import pytest
 from evidence import theming
 from evidence.ingest import ingest
 from evidence.store import Store
-from evidence.themes import assign_themes, finding_themes
+from evidence.themes import ThemeScore, assign_themes, document_themes, finding_themes
 from evidence.themes import model as theme_model
 from evidence.themes.assign import MODEL_REASON, assign_and_learn
 from evidence.theming import reassign, relearn_due, use_taxonomy
@@ -158,3 +158,24 @@ def test_seed_only_assignment_matches_without_a_model(index_dir: Path) -> None:
         stored = store.passage_themes()
         for pid, scores in seeds.items():
             assert {(s.theme, s.score, s.reason) for s in scores} <= set(stored.get(pid, []))
+
+
+def test_theme_table_counts_from_theme_rows(index_dir: Path) -> None:
+    with Store(index_dir) as store:
+        taxonomy = use_taxonomy(index_dir, None)
+        table = theming.theme_table(store, taxonomy)
+        stored = store.passage_themes()
+        doc_of = {p.passage_id: p.doc_id for p in store.passages()}
+        kind_of = {f["id"]: f["kind"] for f in store.findings()}
+        finding_themes_ = store.finding_themes()
+    assert [row["id"] for row in table] == list(taxonomy.ids)
+    by_doc: dict[str, list] = {}
+    for pid, rows in stored.items():
+        by_doc.setdefault(doc_of[pid], []).append([ThemeScore(t, s, r) for t, s, r in rows])
+    for row in table:
+        theme = row["id"]
+        assert row["passages"] == sum(1 for rows in stored.values() if theme in [t for t, _s, _r in rows])
+        assert row["documents"] == sum(1 for scores in by_doc.values() if theme in document_themes(scores))
+        for kind, column in (("figure", "figures"), ("recommendation", "recommendations"), ("claim", "claims"), ("quote", "quotes")):
+            assert row[column] == sum(1 for fid, themes in finding_themes_.items() if theme in themes and kind_of[fid] == kind)
+    assert sum(row["passages"] for row in table) > 0 and sum(row["documents"] for row in table) > 0
