@@ -41,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -73,15 +74,66 @@ def evidence_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "evidence.cli"]
 
 
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux /proc), children first."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children", encoding="ascii") as children:
+                    kids = [int(k) for k in children.read().split()]
+            except OSError:
+                continue
+            found.extend(kids)
+            todo.extend(kids)
+    return found
+
+
+def _sample_rss(pid: int, peaks: dict[str, float], done: threading.Event) -> None:
+    """Peak RSS of the main process and of its largest descendant, sampled every 0.2 s.
+
+    ``ru_maxrss`` gives only the largest process of the run; this says which
+    one it was (the CLI, or a reading worker or index-writer process).
+    """
+    while not done.wait(0.2):
+        peaks["main"] = max(peaks["main"], _rss_mb(pid))
+        for child in _descendants(pid):
+            peaks["child"] = max(peaks["child"], _rss_mb(child))
+
+
 def _measure_child(cmd: list[str]) -> int:
     """Run ``cmd`` as this process's only child; print wall, CPU and peak RSS as JSON."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peaks = {"main": 0.0, "child": 0.0}
+    done = threading.Event()
+    sampler = threading.Thread(target=_sample_rss, args=(proc.pid, peaks, done), daemon=True)
+    sampler.start()
+    _out, stderr = proc.communicate()
     wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
         "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024,
-        "returncode": proc.returncode, "stderr": proc.stderr[-2000:],
+        "main_peak_rss_mb": peaks["main"], "child_peak_rss_mb": peaks["child"],
+        "returncode": proc.returncode, "stderr": stderr[-2000:],
     }))
     return 0
 
@@ -237,9 +289,14 @@ def bench_size(size: int, args: argparse.Namespace, work: Path, log: Any) -> dic
     figures["ingest_words_per_s"] = summary([words / w for w in walls])
     figures["ingest_words_per_cpu_s"] = summary([words / r["cpu_s"] for r in runs])
     figures["ingest_peak_rss_mb"] = summary([r["peak_rss_mb"] for r in runs])
+    # Sampled: which process the peak was in (the CLI, or a worker / index writer).
+    figures["ingest_main_peak_rss_mb"] = summary([r.get("main_peak_rss_mb", 0.0) for r in runs])
+    figures["ingest_child_peak_rss_mb"] = summary([r.get("child_peak_rss_mb", 0.0) for r in runs])
     result["ingest_load"] = [r["load"] for r in runs]
     log(f"[{size}] ingest --workers {WORKERS}: {figures['ingest_s']['median']:.1f} s, "
-        f"{figures['ingest_words_per_s']['median']:.0f} words/s, peak {figures['ingest_peak_rss_mb']['median']:.0f} MB")
+        f"{figures['ingest_words_per_s']['median']:.0f} words/s, peak {figures['ingest_peak_rss_mb']['median']:.0f} MB "
+        f"(main {figures['ingest_main_peak_rss_mb']['median']:.0f} MB, "
+        f"largest child {figures['ingest_child_peak_rss_mb']['median']:.0f} MB)")
 
     if size in args.workers1_sizes:
         runs1, index1 = full_ingest(corpus, work, f"index-{size}-w1", 1, args.full_repeat or args.repeat)
