@@ -1,6 +1,13 @@
 """Site build time: generate a store of N documents, time `build_site` over it.
 
     .venv/bin/python benchmarks/build_bench.py [--docs 1000] [--passages 40] [--seed 7] [--keep DIR]
+    .venv/bin/python benchmarks/build_bench.py --index-dir PATH [--repeat 3] [--keep DIR]
+
+With ``--index-dir`` the store is an existing one (for instance a corpus
+from make_corpus.py, ingested): each of ``--repeat`` builds runs in a fresh
+process into an empty folder, so each reports its own peak memory, and the
+result gives the median and range of wall time, CPU time and peak RSS, and
+whether every run wrote the same bytes. The store is only read.
 
 The store is generated here with a fixed seed through the store's own API
 (no readers, no NLP), with the shape the pipeline gives a real corpus:
@@ -18,6 +25,9 @@ import argparse
 import hashlib
 import json
 import random
+import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -135,13 +145,88 @@ def _digest(site: Path) -> str:
     return h.hexdigest()
 
 
+def _one_build(index_dir: Path, site: Path) -> dict[str, object]:
+    """Build once in this process, as `evidence build` does; wall, CPU and peak memory."""
+    import resource
+
+    from evidence.theming import use_taxonomy
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    with Store(index_dir) as store:
+        report = build_site(store, site, taxonomy=use_taxonomy(index_dir, None))
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "pages": report.pages,
+        "files": report.files,
+        "links_checked": report.links_checked,
+        "broken_links": len(report.broken),
+        "site_mb": round(sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6, 1),
+        "digest": _digest(site),
+    }
+
+
+def _spread(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {"median": round(statistics.median(ordered), 2), "min": ordered[0], "max": ordered[-1]}
+
+
+def _existing(index_dir: Path, repeat: int, keep: Path | None) -> int:
+    """Time ``repeat`` cold builds of an existing store, each in its own process."""
+    with Store(index_dir) as store:
+        counts = store.counts()
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in range(repeat):
+            site = keep if keep is not None and n == repeat - 1 else Path(tmp) / f"site-{n}"
+            if site.exists():
+                shutil.rmtree(site)
+            done = subprocess.run(
+                [sys.executable, __file__, "--one-build", str(index_dir), str(site)],
+                check=True, capture_output=True, text=True,
+            )
+            runs.append(json.loads(done.stdout))
+            if site != keep:
+                shutil.rmtree(site)
+    first = runs[0]
+    result = {
+        "index_dir": str(index_dir),
+        "documents": counts["documents"],
+        "passages": counts["passages"],
+        "findings": sum(counts[k] for k in ("figures", "recommendations", "claims", "quotes")),
+        "claims": counts["claims"],
+        "runs": repeat,
+        "wall_s": _spread([r["wall_s"] for r in runs]),
+        "cpu_s": _spread([r["cpu_s"] for r in runs]),
+        "peak_rss_mb": _spread([r["peak_rss_mb"] for r in runs]),
+        "pages": first["pages"],
+        "files": first["files"],
+        "links_checked": first["links_checked"],
+        "broken_links": first["broken_links"],
+        "site_mb": first["site_mb"],
+        "byte_identical": len({r["digest"] for r in runs}) == 1,
+    }
+    print(json.dumps(result, indent=2))
+    return 0 if result["broken_links"] == 0 and result["byte_identical"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--passages", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="build the site here and keep it")
+    parser.add_argument("--index-dir", type=Path, help="time builds of this existing store instead of a generated one")
+    parser.add_argument("--repeat", type=int, default=3, help="builds to time with --index-dir")
+    parser.add_argument("--one-build", nargs=2, type=Path, metavar=("INDEX_DIR", "SITE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.one_build:
+        print(json.dumps(_one_build(*args.one_build)))
+        return 0
+    if args.index_dir is not None:
+        return _existing(args.index_dir, args.repeat, args.keep)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         store = generate(Path(tmp) / "index", args.docs, args.passages, args.seed)

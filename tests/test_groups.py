@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from evidence.themes.groups import figure_conflicts, group_findings
 
 
@@ -128,3 +130,109 @@ def test_generic_measures_need_sentence_agreement_to_conflict():
     ]
     # Only a and e count the same thing (NHS App accounts), and disagree.
     assert figure_conflicts(findings) == [("a", "e")]
+
+
+def _pairwise_groups(findings: list[dict]) -> list[list[str]]:
+    """Reference: every similar pair from different documents, joined into components."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from evidence.themes.groups import TEXT_THRESHOLD, similar_index_pairs
+
+    ordered = sorted(findings, key=lambda f: f["id"])
+    i, j = similar_index_pairs([f["text"] for f in ordered], TEXT_THRESHOLD)
+    keep = [k for k in range(len(i)) if ordered[i[k]]["doc_id"] != ordered[j[k]]["doc_id"]]
+    n = len(ordered)
+    graph = coo_matrix(([1] * len(keep), (i[keep], j[keep])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    members: dict[int, list[int]] = {}
+    for row, label in enumerate(labels):
+        members.setdefault(int(label), []).append(row)
+    return sorted(
+        sorted(ordered[r]["id"] for r in rows)
+        for rows in members.values()
+        if len({ordered[r]["doc_id"] for r in rows}) >= 2
+    )
+
+
+def _templated_claims(count: int, seed: int) -> list[dict]:
+    """Sentences from a few word families that share no words, so several components form."""
+    import random
+
+    rng = random.Random(seed)
+    families = [
+        (["Staff shortages", "Nurse vacancies"], ["limit", "constrain"], ["workforce plans", "rota cover", "training places"]),
+        (["Capital limits", "Backlog maintenance"], ["delay", "stall"], ["new buildings", "estate repairs", "scanner purchases"]),
+        (["Discharge delays", "Bed occupancy"], ["slow", "block"], ["hospital flow", "ambulance handover", "elective recovery"]),
+        (["Prevention cuts", "Public health grants"], ["weaken", "erode"], ["smoking services", "obesity programmes"]),
+    ]
+    out = []
+    for n in range(count):
+        subjects, verbs, objects = rng.choice(families)
+        roll = rng.random()
+        if roll < 0.1:
+            text = "The of and."  # no content words at all
+        elif roll < 0.2:
+            text = f"Unique remark number {n} about {rng.choice(objects)} entirely."
+        else:
+            text = f"{rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(objects)}."
+        out.append({"id": f"c{n:03d}", "kind": "claim", "text": text, "doc_id": f"d{rng.randrange(12)}"})
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_class_groups_equal_every_pair_compared(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import evidence.themes.groups as groups
+
+    # tiny chunks and blocks, so rows are skipped once inside the largest component
+    monkeypatch.setattr(groups, "_CHUNK", 3)
+    monkeypatch.setattr(groups, "_ROW_BLOCK", 4)
+    findings = _templated_claims(160, seed)
+    expected = _pairwise_groups(findings)
+    assert len(expected) >= 2
+    assert group_findings(findings) == expected
+
+
+def test_one_document_repeating_itself_joins_only_through_another() -> None:
+    same = "Staff shortages limit what integrated care systems can do."
+    findings = [
+        {"id": "a1", "kind": "claim", "text": same, "doc_id": "a"},
+        {"id": "a2", "kind": "claim", "text": same, "doc_id": "a"},
+        {"id": "b1", "kind": "claim", "text": "Staff shortages limit what integrated care systems can achieve.", "doc_id": "b"},
+        {"id": "c1", "kind": "claim", "text": "The of and.", "doc_id": "c"},
+        {"id": "c2", "kind": "claim", "text": "The of and.", "doc_id": "d"},
+    ]
+    # a1 and a2 join b1 (another document); texts with no content words join nothing
+    assert group_findings(findings) == [["a1", "a2", "b1"]]
+    assert group_findings(findings[:2]) == []
+
+
+def test_two_similar_sentences_of_one_document_are_not_joined() -> None:
+    findings = [
+        {"id": "u", "kind": "claim", "text": "Capital budgets stall.", "doc_id": "e"},
+        {"id": "v", "kind": "claim", "text": "Capital budgets stall; rota cover gaps.", "doc_id": "e"},
+        {"id": "w", "kind": "claim", "text": "Rota cover gaps.", "doc_id": "f"},
+    ]
+    # u and v are alike but from one document; v and w are alike across two
+    assert group_findings(findings) == [["v", "w"]]
+
+
+def test_conflict_summary_counts_up_to_a_cap_and_keeps_order() -> None:
+    import numpy as np
+
+    from evidence.themes.groups import FigureConflicts
+
+    findings = [
+        fig(f"x{n}", f"doc{n}", f"Systems must find £{n + 1} billion of efficiency savings.", (n + 1) * 1e9,
+            "efficiency savings")
+        for n in range(6)
+    ]
+    every = figure_conflicts(findings)
+    assert len(every) == 15 and every[:3] == [("x0", "x1"), ("x0", "x2"), ("x0", "x3")]
+    finder = FigureConflicts(findings)
+    assert list(finder.pairs()) == every
+    assert finder.summary(np.ones(6, dtype=bool), 2, 100) == (every[:2], 15)
+    # counting stops at the first figure whose pairs pass the cap
+    assert finder.summary(np.ones(6, dtype=bool), 2, 6) == (every[:2], 9)
+    only = np.array([False, True, True, False, True, False])
+    assert finder.summary(only, 5, 100) == ([("x1", "x2"), ("x1", "x4"), ("x2", "x4")], 3)

@@ -17,13 +17,17 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import (
+    CountVectorizer,
+    TfidfTransformer,
+    TfidfVectorizer,
+)
 
 from ..resources import data_path
 from .model import content_words
@@ -154,7 +158,7 @@ def _block_pairs(rows: np.ndarray, product: Any, offset: int, threshold: float) 
 
 
 def _class_components(
-    matrix: Any, threshold: float, allowed: "Callable[[np.ndarray, np.ndarray], np.ndarray]"
+    matrix: Any, threshold: float, allowed: Callable[[np.ndarray, np.ndarray], np.ndarray]
 ) -> np.ndarray:
     """Connected-component label per class under cosine >= ``threshold``.
 
