@@ -13,6 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -64,7 +65,7 @@ def file_stem(identifier: str) -> str:
     return f"{slugify(identifier, max_length=40)}-{digest}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocView:
     """A document as pages cite it."""
 
@@ -86,7 +87,7 @@ class DocView:
         return self.org or UNATTRIBUTED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FindingView:
     """One finding with its source document and the link to its passage."""
 
@@ -228,6 +229,11 @@ class ThemeInputs:
     conflicts: FigureConflicts | None = None
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
+    @cached_property
+    def group_of(self) -> dict[str, int]:
+        """Finding id -> the number of its group (each theme page looks its claims up here)."""
+        return {i: n for n, ids in enumerate(self.groups) for i in ids}
+
 
 @dataclass
 class SiteModel:
@@ -320,8 +326,12 @@ def build_model(
     p_doc = {p.passage_id: p.doc_id for p in passages}
     p_themes = {pid: tuple(t for t, _, _ in rows) for pid, rows in passage_themes.items() if pid in p_doc}
 
+    by_theme: dict[str, list[FindingView]] = defaultdict(list)
+    for v in views:
+        for t in v.themes:
+            by_theme[t].append(v)
     themes = [
-        _theme_view(tid, label, desc, views, by_id, p_doc, p_themes, docs, orgs, inputs)
+        _theme_view(tid, label, desc, by_theme.get(tid, []), by_id, p_doc, p_themes, docs, orgs, inputs)
         for tid, label, desc in taxonomy_themes
     ]
     known = {t.id: t for t in themes}
@@ -357,7 +367,7 @@ def _theme_view(
     tid: str,
     label: str,
     description: str,
-    views: Sequence[FindingView],
+    mine: Sequence[FindingView],
     by_id: Mapping[str, FindingView],
     p_doc: Mapping[str, str],
     p_themes: Mapping[str, tuple[str, ...]],
@@ -365,9 +375,10 @@ def _theme_view(
     orgs: Mapping[str, OrgRef],
     inputs: ThemeInputs,
 ) -> ThemeView:
+    """One theme's page; ``mine`` is the theme's findings in store order."""
     theme = ThemeView(tid, label, description, f"themes/{file_stem(tid)}.html")
-    mine = [v for v in views if tid in v.themes]
-    theme.counts = {kind: sum(1 for v in mine if v.kind == kind) for kind in FINDING_KINDS}
+    kinds = Counter(v.kind for v in mine)
+    theme.counts = {kind: kinds[kind] for kind in FINDING_KINDS}
     per_doc: Counter[str] = Counter(p_doc[pid] for pid, ts in p_themes.items() if tid in ts)
     theme.passages = sum(per_doc.values())
     sources = sorted(((docs[d], n) for d, n in per_doc.items()), key=lambda x: (-x[1], x[0].title.lower(), x[0].doc_id))
@@ -390,10 +401,14 @@ def _theme_view(
         group.more = len(group.items) - len(shown)
         group.items = shown
     claims = [v for v in mine if v.kind == "claim"]
-    claim_ids = {v.id for v in claims}
+    in_groups: dict[int, list[FindingView]] = defaultdict(list)
+    group_of = inputs.group_of
+    for v in claims:
+        number = group_of.get(v.id)
+        if number is not None:
+            in_groups[number].append(v)
     grouped: set[str] = set()
-    for ids in inputs.groups:
-        members = [by_id[i] for i in ids if i in claim_ids]
+    for members in in_groups.values():
         sources = len({m.doc.doc_id for m in members})
         if sources >= 2:
             members.sort(key=_source_order)
