@@ -86,6 +86,47 @@ def test_marked_html_is_the_old_template_loop() -> None:
     )
 
 
+# The template loop passage_html replaced, kept here as the reference.
+OLD_PASSAGES = """{% for pv in passages %}
+{% set p = pv.passage %}
+{% if p.kind == "heading" %}
+<h3 class="passage" id="{{ p.passage_id }}">{{ pv.marked }}</h3>
+{% else %}
+<div class="passage k-{{ p.kind }}" id="{{ p.passage_id }}">
+<p>{{ pv.marked }} <a class="pilcrow" href="#{{ p.passage_id|url }}" aria-label="Link to this passage{% if p.page %}, page {{ p.page }}{% endif %}">¶{% if p.page %}<span class="page">p.&nbsp;{{ p.page }}</span>{% endif %}</a></p>
+{% if pv.findings %}
+<ul class="found" aria-label="Findings in this passage">
+{% for f in pv.findings %}<li><span class="tag t-{{ f.kind }}">{{ kind_labels[f.kind] }}</span> {% if f.kind == "figure" %}{{ f.data.surface }}{% if f.data.measure %}: {{ f.data.measure }}{% endif %}{% if f.data.period %} ({{ f.data.period }}){% endif %}{% elif f.kind == "recommendation" %}{{ f.body }} to {{ f.target }}{% if f.data.action %}: {{ f.data.action }}{% endif %}{% elif f.kind == "quote" %}{{ f.data.speaker or "unnamed speaker" }}{% if f.data.role %}, {{ f.data.role }}{% endif %}{% else %}{{ f.data.attributed_to or doc.body }}{% if f.data.hedged %} (hedged){% endif %}{% endif %}</li>
+{% endfor %}
+</ul>
+{% endif %}
+</div>
+{% endif %}
+{% endfor %}
+"""
+
+
+def test_passage_html_is_the_old_template_loop(tmp_path: Path) -> None:
+    from evidence.render.site import _model
+    from evidence.render.twins import passage
+    from evidence.render.views import passage_views
+
+    store = make_store(tmp_path / "index")
+    try:
+        passages = store.passages()
+        model = _model(store, passages, None)
+    finally:
+        store.close()
+    template = _environment(None).from_string(OLD_PASSAGES)
+    compared = 0
+    for d in model.docs:
+        mine = [v for v in model.findings if v.doc.doc_id == d.doc_id]
+        pviews = passage_views([p for p in passages if p.doc_id == d.doc_id], mine, model.passage_themes)
+        assert "".join(passage(pv, d) for pv in pviews) == template.render(passages=pviews, doc=d)
+        compared += len(pviews)
+    assert compared == len(passages) == 11
+
+
 def test_theme_page_caps_say_where_the_rest_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("THEME_FIGURES", "THEME_CLAIMS", "THEME_QUOTES", "THEME_RECOMMENDATIONS", "THEME_SOURCES"):
         monkeypatch.setattr(views, name, 1)

@@ -42,7 +42,7 @@ from .views import (
 
 MANIFEST = ".evidence-site"
 ASSETS = ("site.css", "site.js")
-KIND_LABELS = {"figure": "Figure", "recommendation": "Recommendation", "claim": "Claim", "quote": "Quote"}
+KIND_LABELS = twins.KIND_LABELS
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,7 @@ def _environment(override: Path | None) -> Environment:
     else:
         env.globals["cite"] = twins.cite
         env.globals["figure_cells"] = twins.figure_row
+    env.globals["passage_html"] = twins.passage
     return env
 
 

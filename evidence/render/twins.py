@@ -16,7 +16,9 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from .views import FindingView
+from .views import DocView, FindingView, PassageView
+
+KIND_LABELS = {"figure": "Figure", "recommendation": "Recommendation", "claim": "Claim", "quote": "Quote"}
 
 #: Links made only of these characters need no percent-encoding.
 _URL_SAFE = re.compile(r"[A-Za-z0-9/#._~-]*")
@@ -83,3 +85,45 @@ def figure_row(f: FindingView, root: str, show_themes: bool = False, theme_label
         f"{themes}<td>{cite(f, root)}</td>\n"
         "</tr>\n"
     )
+
+
+def passage(pv: PassageView, doc: DocView) -> Markup:
+    """One passage of a document page: anchor, marked text, pilcrow link and its findings.
+
+    A dense document has dozens of passages with several findings each; as a
+    template loop this was most of a document page's cost. An overriding
+    document.html can still write its own loop over ``passages``.
+    """
+    p = pv.passage
+    pid = escape(p.passage_id)
+    if p.kind == "heading":
+        return Markup(f'<h3 class="passage" id="{pid}">{pv.marked}</h3>\n')
+    label = f", page {escape(p.page)}" if p.page else ""
+    page = f'<span class="page">p.&nbsp;{escape(p.page)}</span>' if p.page else ""
+    out = [
+        f'<div class="passage k-{escape(p.kind)}" id="{pid}">\n',
+        f'<p>{pv.marked} <a class="pilcrow" href="#{escape(url(p.passage_id))}" aria-label="Link to this passage{label}">\u00b6{page}</a></p>\n',
+    ]
+    if pv.findings:
+        out.append('<ul class="found" aria-label="Findings in this passage">\n')
+        out.extend(f'<li><span class="tag t-{escape(f.kind)}">{escape(KIND_LABELS[f.kind])}</span> {_found(f, doc)}</li>\n' for f in pv.findings)
+        out.append("</ul>\n")
+    out.append("</div>\n")
+    return Markup("".join(out))
+
+
+def _found(f: FindingView, doc: DocView) -> str:
+    """What a finding in a passage says, in a few words, by kind."""
+    data = f.data
+    if f.kind == "figure":
+        measure = f": {escape(data['measure'])}" if data.get("measure") else ""
+        period = f" ({escape(data['period'])})" if data.get("period") else ""
+        return f"{escape(data['surface'])}{measure}{period}"
+    if f.kind == "recommendation":
+        action = f": {escape(data['action'])}" if data.get("action") else ""
+        return f"{escape(f.body)} to {escape(f.target)}{action}"
+    if f.kind == "quote":
+        role = f", {escape(data['role'])}" if data.get("role") else ""
+        return f"{escape(data.get('speaker') or 'unnamed speaker')}{role}"
+    hedged = " (hedged)" if data.get("hedged") else ""
+    return f"{escape(data.get('attributed_to') or doc.body)}{hedged}"
