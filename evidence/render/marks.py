@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -43,16 +44,32 @@ def runs(text: str, spans: Iterable[tuple[int, int, str, str]]) -> list[Run]:
         return [Run(text)] if text else []
     cuts = sorted({0, length, *(s for s, _, _, _ in clean), *(e for _, e, _, _ in clean)})
     out: list[Run] = []
+    plain = False  # whether the last run is unmarked, to merge the next unmarked piece into it
     for left, right in zip(cuts, cuts[1:]):
-        covering = [span for span in clean if span[0] <= left and span[1] >= right]
-        kinds = tuple(sorted({span[2] for span in covering}, key=_order))
-        starts = tuple(sorted(span[3] for span in covering if span[0] == left))
+        kinds_found: set[str] = set()
+        starts: list[str] = []
+        for start, end, kind, fid in clean:
+            if start <= left and end >= right:
+                kinds_found.add(kind)
+                if start == left:
+                    starts.append(fid)
         piece = text[left:right]
-        if out and not kinds and not out[-1].kinds:
-            out[-1] = Run(out[-1].text + piece)
-        else:
-            out.append(Run(piece, kinds, starts))
+        if not kinds_found:
+            if plain:
+                out[-1] = Run(out[-1].text + piece)
+            else:
+                out.append(Run(piece))
+                plain = True
+            continue
+        kinds = _ordered(frozenset(kinds_found))
+        out.append(Run(piece, kinds, tuple(sorted(starts))))
+        plain = False
     return out
+
+
+@lru_cache(maxsize=256)
+def _ordered(kinds: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(kinds, key=_order))
 
 
 def _order(kind: str) -> tuple[int, str]:
@@ -69,12 +86,17 @@ def marked_html(all_runs: Sequence[Run]) -> Markup:
     out: list[str] = []
     for run in all_runs:
         if run.kinds:
-            classes = " ".join(f"m-{escape(k)}" for k in run.kinds)
+            classes = _classes(run.kinds)
             anchor = f' id="{escape(run.starts[0])}"' if run.starts else ""
             out.append(f'<mark class="{classes}"{anchor}>{escape(run.text)}</mark>')
         else:
             out.append(escape(run.text))
     return Markup("".join(out))
+
+
+@lru_cache(maxsize=256)
+def _classes(kinds: tuple[str, ...]) -> str:
+    return " ".join(f"m-{escape(k)}" for k in kinds)
 
 
 def escape(value: object) -> str:
