@@ -10,8 +10,9 @@ it did not write.
 
 from __future__ import annotations
 
+import filecmp
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -129,9 +130,10 @@ def _render_all(env: Environment, model: SiteModel, passages: Sequence[Passage],
 
     for asset in ASSETS:
         writer.put(f"assets/{asset}", _source(env, asset))
-    data = _search_data(model)
-    writer.put("search-data.json", data + "\n")
-    writer.put("assets/search-data.js", f"window.EVIDENCE_SEARCH = {data};\n")
+    writer.put_streamed(
+        [("search-data.json", b"", b"\n"), ("assets/search-data.js", b"window.EVIDENCE_SEARCH = ", b";\n")],
+        _search_chunks(model),
+    )
 
 
 def _model(store: Store, passages: Sequence[Passage], taxonomy: Any) -> SiteModel:
@@ -198,11 +200,23 @@ def _source(env: Environment, name: str) -> str:
     return source
 
 
-def _search_data(model: SiteModel) -> str:
-    """Findings as compact rows for the in-browser search."""
+def _search_chunks(model: SiteModel, rows_per_chunk: int = 5000) -> Iterator[bytes]:
+    """Findings as compact rows for the in-browser search: one JSON object, in UTF-8 pieces.
+
+    The bytes are exactly ``json.dumps(payload, sort_keys=True)`` with compact
+    separators, but made a few thousand rows at a time: a dense corpus has a
+    million findings, and the whole text at once would be gigabytes.
+    """
     labels = {t.id: t.label for t in model.themes}
-    rows = []
-    for v in model.findings:
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+    fields = ["kind", "text", "detail", "body", "title", "page", "href", "themes"]
+    themes = [[t.id, labels[t.id]] for t in model.themes]
+    yield f'{{"fields":{dump(fields)},"rows":['.encode()
+    pieces: list[str] = []
+    for n, v in enumerate(model.findings):
         detail = ""
         if v.kind == "figure":
             detail = " ".join(str(v.data.get(k) or "") for k in ("surface", "measure", "period")).strip()
@@ -212,13 +226,14 @@ def _search_data(model: SiteModel) -> str:
             detail = " ".join(str(v.data.get(k) or "") for k in ("speaker", "role")).strip()
         elif v.kind == "claim":
             detail = str(v.data.get("attributed_to") or "")
-        rows.append([v.kind, v.text, detail, v.doc.body, v.doc.title, v.page, twins.url(v.href), list(v.themes)])
-    payload: Mapping[str, Any] = {
-        "fields": ["kind", "text", "detail", "body", "title", "page", "href", "themes"],
-        "themes": [[t.id, labels[t.id]] for t in model.themes],
-        "rows": rows,
-    }
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        row = [v.kind, v.text, detail, v.doc.body, v.doc.title, v.page, twins.url(v.href), list(v.themes)]
+        pieces.append(("," if n else "") + dump(row))
+        if len(pieces) == rows_per_chunk:
+            yield "".join(pieces).encode("utf-8")
+            pieces = []
+    if pieces:
+        yield "".join(pieces).encode("utf-8")
+    yield f"],\"themes\":{dump(themes)}}}".encode()
 
 
 class _SiteWriter:
@@ -258,6 +273,42 @@ class _SiteWriter:
                 self._folders.add(path.parent)
             if not path.is_file() or path.stat().st_size != len(data) or path.read_bytes() != data:
                 path.write_bytes(data)
+        except OSError as exc:
+            raise self._error(exc) from exc
+
+    def put_streamed(self, targets: Sequence[tuple[str, bytes, bytes]], chunks: Iterable[bytes]) -> None:
+        """Write the same stream of bytes into several files at once, each with its own prefix and suffix.
+
+        Each file is written beside its place and swapped in only when its
+        bytes differ, so an unchanged file keeps its time stamp.
+        """
+        paths = []
+        for rel, _, _ in targets:
+            self.files += 1
+            self._written.add(rel)
+            path = _inside(self.root, rel)
+            paths.append((path, path.with_name(path.name + ".part")))
+        try:
+            handles = []
+            for (path, part), (_, prefix, _) in zip(paths, targets):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle = part.open("wb")
+                handle.write(prefix)
+                handles.append(handle)
+            try:
+                for chunk in chunks:
+                    for handle in handles:
+                        handle.write(chunk)
+                for handle, (_, _, suffix) in zip(handles, targets):
+                    handle.write(suffix)
+            finally:
+                for handle in handles:
+                    handle.close()
+            for path, part in paths:
+                if path.is_file() and filecmp.cmp(path, part, shallow=False):
+                    part.unlink()
+                else:
+                    part.replace(path)
         except OSError as exc:
             raise self._error(exc) from exc
 
