@@ -47,6 +47,8 @@ _BLOCK = 2048
 _CHUNK = 2048
 #: Rows per product block, so a block of a dense similarity stays small.
 _ROW_BLOCK = 8192
+#: Context agreement rows kept for reuse (each as long as a bucket's contexts).
+_AGREEMENT_ROWS = 512
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s?[-\u2013/]\s?((?:19|20)?\d{2}))?(?!\d)")
 _RANGE = re.compile(r"(?:between|from)\s+((?:19|20)\d{2})\S*\s+(?:and|to)\s+((?:19|20)\d{2})")
 
@@ -485,6 +487,8 @@ class FigureConflicts:
         key = (bucket, int(self._context_of[a]))
         row = self._agreement.get(key)
         if row is None:
+            if len(self._agreement) >= _AGREEMENT_ROWS:
+                self._agreement.clear()
             scores = (matrix[key[1] : key[1] + 1] @ transposed).toarray().ravel()
             row = self._agreement[key] = scores >= CONFLICT_TEXT_THRESHOLD
         return row[self._context_of[others]]
