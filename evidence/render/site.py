@@ -215,8 +215,9 @@ def _search_chunks(model: SiteModel, rows_per_chunk: int = 5000) -> Iterator[byt
     fields = ["kind", "text", "detail", "body", "title", "page", "href", "themes"]
     themes = [[t.id, labels[t.id]] for t in model.themes]
     yield f'{{"fields":{dump(fields)},"rows":['.encode()
-    pieces: list[str] = []
-    for n, v in enumerate(model.findings):
+    rows: list[list[Any]] = []
+    first = True
+    for v in model.findings:
         detail = ""
         if v.kind == "figure":
             detail = " ".join(str(v.data.get(k) or "") for k in ("surface", "measure", "period")).strip()
@@ -226,13 +227,13 @@ def _search_chunks(model: SiteModel, rows_per_chunk: int = 5000) -> Iterator[byt
             detail = " ".join(str(v.data.get(k) or "") for k in ("speaker", "role")).strip()
         elif v.kind == "claim":
             detail = str(v.data.get("attributed_to") or "")
-        row = [v.kind, v.text, detail, v.doc.body, v.doc.title, v.page, twins.url(v.href), list(v.themes)]
-        pieces.append(("," if n else "") + dump(row))
-        if len(pieces) == rows_per_chunk:
-            yield "".join(pieces).encode("utf-8")
-            pieces = []
-    if pieces:
-        yield "".join(pieces).encode("utf-8")
+        rows.append([v.kind, v.text, detail, v.doc.body, v.doc.title, v.page, twins.url(v.href), list(v.themes)])
+        if len(rows) == rows_per_chunk:
+            # a list's dump without its brackets is its rows' dumps joined by commas
+            yield (("" if first else ",") + dump(rows)[1:-1]).encode("utf-8")
+            rows, first = [], False
+    if rows:
+        yield (("" if first else ",") + dump(rows)[1:-1]).encode("utf-8")
     yield f"],\"themes\":{dump(themes)}}}".encode()
 
 
