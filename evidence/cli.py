@@ -288,8 +288,7 @@ def search(
         click.echo(click.style(f"{rank}. {hit['doc_title']}", bold=True) + _org_suffix(hit))
         _echo_hit(hit, indent="   ")
     shown = len(result.hits)
-    more = "+" if result.total_capped else ""
-    click.echo(f"{shown} of {result.total}{more} matching passage{'s' if result.total != 1 else ''}")
+    click.echo(f"{shown} of {result.total} matching passage{'s' if result.total != 1 else ''}")
 
 
 def _org_suffix(item: dict[str, Any]) -> str:

@@ -6,35 +6,39 @@ tree made of the node classes below, so the engine could be swapped without
 touching the query language.
 
 Fields. ``text`` is the passage lower-cased and unstemmed, stop words kept,
-with positions: phrases ("store the") match exactly and never over-match
-through a dropped stop word, and prefixes, fuzzy terms and spelling
-suggestions see real words. A word query is stemmed at search time instead:
-it matches every indexed form of the word with the same Porter stem
+with term frequencies but no positions: prefixes, fuzzy terms and spelling
+suggestions see real words, and a word query is stemmed at search time
+instead: it matches every indexed form of the word with the same Porter stem
 ("recommendations" -> recommend, recommended, recommendation...), found in
-the lexicon. One body field instead of a stemmed and an unstemmed copy halves
-the postings, which is most of the build time. ``title`` (document title plus
-section heading) is stemmed and weighted above the body in BM25F. Filter
+the lexicon. ``seq`` is a column of each passage's words as hashes in order:
+a phrase ("store the") is matched on it, stop words included, so it never
+over-matches through a dropped stop word. ``title`` (document
+title plus section heading) is stemmed and weighted above the body. Filter
 fields are lower-cased keywords. Only what a result needs is stored.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Union
 
+import numpy as np
 from whoosh import index as _windex
-from whoosh import query as _q
 from whoosh.analysis import STOP_WORDS, Analyzer, Token
-from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as _porter_stem
-from whoosh.scoring import BM25F
+from whoosh.reading import TermNotFound as _TermNotFound
 from whoosh.util.filelock import FileLock
+from whoosh.util.numeric import byte_to_length
 
 from evidence.errors import IndexLockedError, StoreError
 
@@ -57,8 +61,11 @@ _LOCK_NAME = "%s_WRITELOCK" % INDEX_NAME
 _MARKER_NAME = "WRITER_PID"
 #: zlib level for posting blocks: 0 trades index size for build and query speed.
 _POSTING_COMPRESSION = 0
-#: Matches counted exactly; beyond this a result says "at least".
-TOTAL_CAP = 1000
+#: Postings per block: large blocks mean fewer reads per posting list.
+_POSTING_BLOCK = 1024
+#: The index layout; an index of another format is rebuilt by the next ingest.
+INDEX_FORMAT = "2"
+_FORMAT_NAME = "FORMAT"
 #: Lexicon words examined when finding the forms of a stem (bounds a short stem's cost).
 _MAX_FORMS_SCANNED = 5000
 
@@ -225,13 +232,33 @@ class WordAnalyzer(Analyzer):
             yield t
 
 
+_SEQ_DTYPE = np.dtype("<u8")
+
+
+def _word_hash(word: str) -> int:
+    """A 64-bit hash of a body word, never 0 (0 marks the start of a passage)."""
+    raw = word.encode("utf-8")
+    return (zlib.crc32(raw) << 32 | zlib.adler32(raw)) | 1
+
+
+def word_sequence(text: str) -> bytes:
+    """The passage's body words as hashes in order, after a 0 marking its start.
+
+    Stored as a column, all passages of a segment end to end: a phrase is then
+    found by comparing whole arrays, which costs far less to build than
+    positions or word pairs in the inverted index and less to read.
+    """
+    return np.array([0, *map(_word_hash, words(text))], dtype=_SEQ_DTYPE).tobytes()
+
+
 def _schema() -> Schema:
     stemmed = WordAnalyzer(stem=True)
     exact = WordAnalyzer(stem=False)
     return Schema(
         passage_id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
-        text=TEXT(analyzer=exact, phrase=True, stored=True),
+        text=TEXT(analyzer=exact, phrase=False, stored=True),
+        seq=COLUMN(VarBytesColumn()),
         title=TEXT(analyzer=stemmed, phrase=False, field_boost=TITLE_BOOST),
         kinds=KEYWORD(stored=True, lowercase=True, commas=True, scorable=False),
         themes=KEYWORD(stored=True, lowercase=True, commas=True, scorable=False),
@@ -291,6 +318,7 @@ def _document(record: IndexRecord) -> dict[str, Any]:
         "passage_id": record.passage_id,
         "doc_id": record.doc_id,
         "text": record.text,
+        "seq": word_sequence(record.text),
         "title": title,
         "kinds": _join(record.kinds),
         "themes": _join(record.themes),
@@ -356,11 +384,19 @@ class PassageIndex:
 
     def __init__(self, directory: Path) -> None:
         self.path = Path(directory) / "whoosh"
+        #: True when an index of an older format was found and emptied: the
+        #: caller (an ingest, holding the ingest lock) must index every document again.
+        self.rebuilt = False
         self.path.mkdir(parents=True, exist_ok=True)
         if _windex.exists_in(str(self.path), indexname=INDEX_NAME):
-            self._ix = _windex.open_dir(str(self.path), indexname=INDEX_NAME)
-        else:
-            self._ix = _windex.create_in(str(self.path), _SCHEMA, indexname=INDEX_NAME)
+            if _format_of(self.path) == INDEX_FORMAT:
+                self._ix = _windex.open_dir(str(self.path), indexname=INDEX_NAME)
+                return
+            shutil.rmtree(self.path)
+            self.path.mkdir()
+            self.rebuilt = True
+        self._ix = _windex.create_in(str(self.path), _SCHEMA, indexname=INDEX_NAME)
+        (self.path / _FORMAT_NAME).write_text(INDEX_FORMAT + "\n", encoding="ascii")
 
     @contextmanager
     def writer(self, *, procs: int = 1, multisegment: bool = False) -> Iterator[BatchWriter]:
@@ -371,7 +407,7 @@ class PassageIndex:
                 multisegment=multisegment,
                 limitmb=128,
                 compound=False,
-                codec=W3Codec(compression=_POSTING_COMPRESSION),
+                codec=W3Codec(blocklimit=_POSTING_BLOCK, compression=_POSTING_COMPRESSION),
             )
         except _windex.LockError as exc:
             raise IndexLockedError(
@@ -440,6 +476,14 @@ class PassageIndex:
         return True
 
 
+def _format_of(path: Path) -> str:
+    """The layout version written beside an index; indexes from before versioning are "1"."""
+    try:
+        return (path / _FORMAT_NAME).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return "1"
+
+
 def _cancel(writer: Any) -> None:
     """Cancel a writer; stop a multi-process writer's workers so none is left waiting."""
     for task in getattr(writer, "tasks", ()):
@@ -449,7 +493,139 @@ def _cancel(writer: Any) -> None:
     writer.cancel()
 
 
-# --- searching --------------------------------------------------------------
+# --- searching ---------------------------------------------------------------
+#
+# Queries are evaluated here rather than by Whoosh's matchers. Whoosh walks
+# postings one document at a time in Python, which costs tens to hundreds of
+# milliseconds for a common word at 100,000 passages and more to count the
+# matches. Instead each segment's posting lists are read block by block into
+# numpy arrays and the query tree is evaluated on whole arrays: a mask of
+# matching passages and a BM25 score per passage. Counting is then exact and
+# free, and top-N selection is one partition.
+
+
+# BM25 parameters, as Whoosh's BM25F defaults.
+_K1 = 1.2
+_B = 0.75
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _leaf_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and term frequencies of one segment's posting list.
+
+    Whoosh 3-codec blocks are pickled (ids, weights, values) tuples with ids
+    delta-coded within the block; reading them whole avoids a Python call per
+    posting. Inlined lists (a term in one passage) come as another matcher
+    class and are walked the slow, public way.
+    """
+    if not isinstance(matcher, W3LeafMatcher):
+        ids, tfs = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            tfs.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(tfs, dtype=np.float64)
+    id_parts, tf_parts = [], []
+    while matcher.is_active():
+        matcher._read_data()
+        ids, weights, _values = matcher._data
+        id_parts.append(np.cumsum(np.array(ids, dtype=np.int64)))
+        n = len(ids)
+        if weights is None:
+            tf_parts.append(np.ones(n))
+        elif isinstance(weights, float):
+            tf_parts.append(np.full(n, weights))
+        else:
+            tf_parts.append(np.array(weights, dtype=np.float64))
+        matcher._next_block()
+    if not id_parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(id_parts), np.concatenate(tf_parts)
+
+
+#: A phrase scans a whole segment's word sequence once its candidate passages
+#: hold more than 1/ratio of the segment's words (one check per passage costs
+#: a few microseconds; a scan about a nanosecond per word).
+_SCAN_COST_RATIO = 4000
+
+
+def _phrase_starts(seq: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where in ``seq`` the hashes ``wanted`` occur in order."""
+    span = len(seq) - len(wanted) + 1
+    if span <= 0:
+        return np.zeros(0, dtype=np.int64)
+    hit = seq[:span] == wanted[0]
+    for k in range(1, len(wanted)):
+        hit &= seq[k : span + k] == wanted[k]
+    return np.flatnonzero(hit)
+
+
+def _occurrences(seq: np.ndarray, wanted: np.ndarray) -> int:
+    return len(_phrase_starts(seq, wanted))
+
+
+class _Segment:
+    """One index segment: its live passages, field lengths and posting arrays."""
+
+    def __init__(self, reader: Any, offset: int) -> None:
+        self.reader = reader
+        self.offset = offset
+        self.size = reader.doc_count_all()
+        self.live = np.ones(self.size, dtype=bool)
+        if reader.has_deletions():
+            self.live[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False
+        self._lengths: dict[str, np.ndarray] = {}
+        self._sequence: tuple[np.ndarray, np.ndarray] | None = None
+
+    def sequence(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every passage's word hashes end to end, and where each passage starts.
+
+        Memory-mapped from the column file: the OS keeps it cached between
+        searches and nothing is copied.
+        """
+        if self._sequence is None:
+            column = self.reader.column_reader("seq", translate=False)
+            offsets = np.asarray(column._offsets, dtype=np.int64)  # bytes, per passage
+            lengths = np.asarray(column._lengths, dtype=np.int64)
+            size = int(offsets[-1] + lengths[-1]) // _SEQ_DTYPE.itemsize if len(offsets) else 0
+            name = W3Codec.column_filename(self.reader.segment(), "seq")
+            path = Path(getattr(self.reader.storage(), "folder", "")) / name
+            if size and path.is_file():
+                seq = np.memmap(path, dtype=_SEQ_DTYPE, mode="r", shape=(size,))
+            else:  # a compound segment: copy the column's data out
+                raw = column._dbfile.get(column._basepos, size * _SEQ_DTYPE.itemsize)
+                seq = np.frombuffer(raw, dtype=_SEQ_DTYPE)
+            self._sequence = (seq, offsets // _SEQ_DTYPE.itemsize)
+        return self._sequence
+
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        try:
+            matcher = self.reader.postings(field, term)
+        except _TermNotFound:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        # Deleted passages are masked out with ``live`` after evaluation, so
+        # read past Whoosh's per-posting deletion filter.
+        return _leaf_arrays(getattr(matcher, "child", matcher))
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Each passage's length in ``field``, decoded from Whoosh's one-byte column."""
+        cached = self._lengths.get(field)
+        if cached is None:
+            name = W3Codec.column_filename(self.reader.segment(), f"_{field}_len")
+            storage = self.reader.storage()
+            codes = np.zeros(self.size, dtype=np.uint8)
+            if storage.file_exists(name):
+                f = storage.open_file(name)
+                try:
+                    raw = np.frombuffer(f.read(), dtype=np.uint8)[: self.size]
+                finally:
+                    f.close()
+                codes[: len(raw)] = raw
+            cached = self._lengths[field] = _LENGTHS[codes]
+        return cached
+
+    def text(self, docnum: int) -> str:
+        return self.reader.stored_fields(int(docnum)).get("text", "")
 
 
 class IndexSearcher:
@@ -459,10 +635,17 @@ class IndexSearcher:
         path = Path(index_dir) / "whoosh"
         if not _windex.exists_in(str(path), indexname=INDEX_NAME):
             raise StoreError(f"no index in {index_dir}", hint="run `evidence ingest FOLDER` first")
+        if _format_of(path) != INDEX_FORMAT:
+            raise StoreError(
+                f"the search index in {index_dir} was made by an older version of evidence",
+                hint="run `evidence ingest FOLDER` to rebuild it from the store",
+            )
         ix = _windex.open_dir(str(path), indexname=INDEX_NAME)
-        self._searcher = ix.searcher(weighting=BM25F())
-        self._reader = self._searcher.reader()
+        self._reader = ix.reader()
+        self._segments = [_Segment(r, offset) for r, offset in self._reader.leaf_readers()]
+        self._count = self._reader.doc_count_all()
         self._form_cache: dict[tuple[str, str], list[str]] = {}
+        self._avg: dict[str, float] = {}
 
     def __enter__(self) -> "IndexSearcher":
         return self
@@ -471,36 +654,170 @@ class IndexSearcher:
         self.close()
 
     def close(self) -> None:
-        self._searcher.close()
+        self._reader.close()
 
     def search(
         self, node: Node, limit: int, *, title_stems: Iterable[str] = ()
-    ) -> tuple[list[RawHit], int, bool]:
+    ) -> tuple[list[RawHit], int]:
         """The best ``limit`` passages (score, then passage id) and how many match.
 
         Passages must match ``node`` in their own text; ``title_stems`` (the
         query's positive words) only raise the score of passages whose
         document title or heading holds them: BM25F with the title weighted
         above the body, without making every passage of a document match a
-        word in its title. The count stops at TOTAL_CAP (third value True then):
-        counting every match of a common word costs more than the search.
+        word in its title.
         """
-        main = wq = self._translate(node)
-        boosts = [_q.Term("title", s) for s in sorted(set(title_stems))]
-        if boosts:
-            wq = _q.AndMaybe(main, boosts[0] if len(boosts) == 1 else _q.Or(boosts))
-        results = self._searcher.search(wq, limit=limit, terms=False)
-        hits = [RawHit(round(hit.score, 4), hit.fields()) for hit in results]
-        hits.sort(key=lambda h: (-h.score, h.fields["passage_id"]))
-        if len(hits) < limit:
-            return hits, len(hits), False
-        cap = max(TOTAL_CAP, limit + 1)
+        stems_ = sorted(set(title_stems))
+        ids, scores = [], []
         total = 0
-        for _docnum in main.docs(self._searcher):
-            total += 1
-            if total >= cap:
-                return hits, total, True
-        return hits, total, False
+        for seg in self._segments:
+            mask, score = self._eval(node, seg)
+            mask &= seg.live
+            for stem_ in stems_:
+                tids, ttf = seg.postings("title", stem_)
+                if len(tids):
+                    score[tids] += TITLE_BOOST * self._bm25(seg, "title", stem_, tids, ttf)
+            hit = np.flatnonzero(mask)
+            total += len(hit)
+            ids.append(hit + seg.offset)
+            scores.append(score[hit])
+        if not total:
+            return [], 0
+        all_ids = np.concatenate(ids)
+        all_scores = np.round(np.concatenate(scores), 4)
+        if total > limit:  # the best ``limit``; among equal scores, the earliest passages
+            kth = np.partition(all_scores, total - limit)[total - limit]
+            above = all_ids[all_scores > kth]
+            tied = all_ids[all_scores == kth][: limit - len(above)]
+            keep = np.concatenate([above, tied])
+            order = np.isin(all_ids, keep)
+            all_ids, all_scores = all_ids[order], all_scores[order]
+        hits = [
+            RawHit(float(score), self._reader.stored_fields(int(docnum)))
+            for docnum, score in zip(all_ids, all_scores)
+        ]
+        hits.sort(key=lambda h: (-h.score, h.fields["passage_id"]))
+        return hits, total
+
+    # -- evaluation: each node gives, per segment, a match mask and a score array
+
+    def _eval(self, node: Node, seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
+        if isinstance(node, Word):
+            return self._word(node.text, seg)
+        if isinstance(node, Phrase):
+            return self._phrase([w for p in node.words for w in words(p)], seg)
+        if isinstance(node, Prefix):
+            mask = np.zeros(seg.size, dtype=bool)
+            for term in self._expand(node.text.lower()):
+                mask[seg.postings("text", term)[0]] = True
+            return mask, mask.astype(np.float64)
+        if isinstance(node, Fuzzy):
+            text = node.text.lower()
+            near = {w for w, _n in self.similar_words(text, node.maxdist)} | {text}
+            return self._terms(sorted(near), seg)
+        if isinstance(node, Filter):
+            mask = np.zeros(seg.size, dtype=bool)
+            for value in node.values:
+                mask[seg.postings(FILTER_FIELDS[node.field], value)[0]] = True
+            return mask, np.zeros(seg.size)
+        if isinstance(node, AllOf):
+            mask = seg.live.copy()
+            score = np.zeros(seg.size)
+            for part in node.parts:
+                if isinstance(part, Not):
+                    mask &= ~self._eval(part.part, seg)[0]
+                else:
+                    m, s = self._eval(part, seg)
+                    mask &= m
+                    score += s
+            return mask, score
+        if isinstance(node, AnyOf):
+            mask = np.zeros(seg.size, dtype=bool)
+            score = np.zeros(seg.size)
+            for part in node.parts:
+                m, s = self._eval(part, seg)
+                mask |= m
+                score += s
+            return mask, score
+        if isinstance(node, Not):
+            return seg.live & ~self._eval(node.part, seg)[0], np.zeros(seg.size)
+        if isinstance(node, Everything):
+            return seg.live.copy(), np.zeros(seg.size)
+        raise TypeError(f"not a query node: {node!r}")
+
+    def _word(self, text: str, seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
+        ws = words(text)
+        if len(ws) > 1:  # "covid-19", "e.g": one typed word the index splits
+            return self._phrase(ws, seg)
+        if not ws:
+            return np.zeros(seg.size, dtype=bool), np.zeros(seg.size)
+        ss = stems(text)
+        if not ss:  # a stop word: match it as written
+            return self._terms(ws, seg)
+        return self._terms(self._forms(ws[0], ss[0]), seg)
+
+    def _terms(self, terms: Iterable[str], seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
+        """Passages holding any of ``terms`` in the body, scored by the sum of their BM25."""
+        mask = np.zeros(seg.size, dtype=bool)
+        score = np.zeros(seg.size)
+        for term in terms:
+            ids, tf = seg.postings("text", term)
+            if len(ids):
+                mask[ids] = True
+                score[ids] += self._bm25(seg, "text", term, ids, tf)
+        return mask, score
+
+    def _phrase(self, ws: list[str], seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
+        """Words in order, found in the passages that hold all of them.
+
+        Few such passages: each one's word sequence is checked. Many: the
+        whole segment's sequence is scanned at once, which costs the same
+        whatever the number of matches.
+        """
+        if len(ws) < 2:
+            return self._terms(ws, seg)
+        mask = seg.live.copy()
+        for word in set(ws):
+            hit = np.zeros(seg.size, dtype=bool)
+            hit[seg.postings("text", word)[0]] = True
+            mask &= hit
+        candidates = np.flatnonzero(mask)
+        tf = np.zeros(seg.size)
+        if len(candidates):
+            seq, starts = seg.sequence()
+            wanted = np.array([_word_hash(w) for w in ws], dtype=_SEQ_DTYPE)
+            if len(candidates) * _SCAN_COST_RATIO < len(seq):
+                ends = np.append(starts[1:], len(seq))
+                for doc in candidates:
+                    tf[doc] = _occurrences(seq[starts[doc] : ends[doc]], wanted)
+            else:
+                at = _phrase_starts(seq, wanted)
+                counts = np.bincount(np.searchsorted(starts, at, side="right") - 1, minlength=seg.size)
+                tf = np.where(mask, counts, 0).astype(np.float64)
+        mask = tf > 0
+        score = np.zeros(seg.size)
+        ids = np.flatnonzero(mask)
+        if len(ids):
+            rarest = min(ws, key=lambda w: (self._reader.doc_frequency("text", w), w))
+            score[ids] = self._bm25(seg, "text", rarest, ids, tf[ids])
+        return mask, score
+
+    def _bm25(self, seg: _Segment, field: str, term: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """BM25 of ``term`` in the passages ``ids``, as Whoosh's BM25F computes it."""
+        avg = self._avg.get(field)
+        if avg is None:
+            avg = self._avg[field] = max(self._reader.field_length(field) / max(self._count, 1), 1.0)
+        idf = math.log(self._count / (self._reader.doc_frequency(field, term) + 1)) + 1
+        norm = _K1 * ((1 - _B) + _B * seg.lengths(field)[ids] / avg)
+        return idf * (tf * (_K1 + 1)) / (tf + norm)
+
+    def _expand(self, prefix: str) -> list[str]:
+        return [
+            b.decode("utf-8") if isinstance(b, bytes) else b
+            for b in self._reader.expand_prefix("text", prefix)
+        ]
+
+    # -- the lexicon
 
     def word_frequency(self, word: str) -> int:
         """In how many passages the exact (unstemmed) word occurs."""
@@ -522,62 +839,6 @@ class IndexSearcher:
             if len(out) >= limit:
                 break
         return out
-
-    def _translate(self, node: Node) -> _q.Query:
-        if isinstance(node, Word):
-            return self._word(node.text)
-        if isinstance(node, Phrase):
-            ws = [w for p in node.words for w in words(p)]
-            if not ws:
-                return _q.NullQuery
-            if len(ws) == 1:
-                return _q.Term("text", ws[0])
-            return _q.Phrase("text", ws)
-        if isinstance(node, Prefix):
-            return _q.Prefix("text", node.text.lower())
-        if isinstance(node, Fuzzy):
-            return _q.FuzzyTerm("text", node.text.lower(), maxdist=node.maxdist, prefixlength=1)
-        if isinstance(node, Filter):
-            field = FILTER_FIELDS[node.field]
-            # A filter adds the same score to every passage it keeps, so it
-            # never reorders them. One value: a plain term (constant for all its
-            # matches) keeps skip-ahead intersection. Several values would score
-            # by each value's rarity, so they get one constant score instead.
-            # (Boost 0 is not an option: Whoosh's block-quality skipping
-            # divides by it.)
-            terms = [_q.Term(field, v) for v in node.values]
-            if len(terms) == 1:
-                return terms[0]
-            return _q.ConstantScoreQuery(_q.Or(terms), 1.0)
-        if isinstance(node, AllOf):
-            positives = [self._translate(p) for p in node.parts if not isinstance(p, Not)]
-            negatives = [self._translate(p.part) for p in node.parts if isinstance(p, Not)]
-            base: _q.Query = _q.And(positives) if len(positives) > 1 else (
-                positives[0] if positives else _q.Every()
-            )
-            if negatives:
-                neg = negatives[0] if len(negatives) == 1 else _q.Or(negatives)
-                return _q.AndNot(base, neg)
-            return base
-        if isinstance(node, AnyOf):
-            return _q.Or([self._translate(p) for p in node.parts])
-        if isinstance(node, Not):
-            return _q.AndNot(_q.Every(), self._translate(node.part))
-        if isinstance(node, Everything):
-            return _q.Every()
-        raise TypeError(f"not a query node: {node!r}")
-
-    def _word(self, text: str) -> _q.Query:
-        ws = words(text)
-        if not ws:
-            return _q.NullQuery
-        if len(ws) > 1:  # "covid-19", "e.g": one typed word the index splits
-            return _q.Phrase("text", ws)
-        ss = stems(text)
-        if not ss:  # a stop word: match it as written
-            return _q.Term("text", ws[0])
-        forms = [_q.Term("text", form) for form in self._forms(ws[0], ss[0])]
-        return forms[0] if len(forms) == 1 else _q.Or(forms)
 
     def _forms(self, word: str, stem: str) -> list[str]:
         """Every body word with the same stem as ``word``, looked up in the lexicon."""

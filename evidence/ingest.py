@@ -381,6 +381,8 @@ def ingest(
                 results = _preloading_learning(results)
             index = PassageIndex(Path(index_dir))
             index.clear_stale_lock()  # left by a run killed mid-commit, if any
+            if index.rebuilt:  # an index of an older layout was emptied: fill it again
+                store.mark_unindexed(store.doc_ids())
             written = _apply(store, roots, results, deletes, new_aliases, drop_aliases, report)
             taxonomy = use_taxonomy(Path(index_dir), themes)
             if report.changed_anything or store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy):
@@ -580,5 +582,8 @@ def retheme(store: Store, index_dir: Path, taxonomy: Any) -> int:
         changed = reassign(store, taxonomy, model_path=Path(index_dir) / MODEL_NAME, on_themed=on_themed)
 
     with ingest_lock(Path(index_dir)):
-        sync_index(store, PassageIndex(Path(index_dir)), themes=themes, expected=store.document_count())
+        index = PassageIndex(Path(index_dir))
+        if index.rebuilt:
+            store.mark_unindexed(store.doc_ids())
+        sync_index(store, index, themes=themes, expected=store.document_count())
     return changed

@@ -27,7 +27,6 @@ from typing import Any, Iterable
 from evidence.errors import QueryError, StoreError
 from evidence.index import (
     FILTER_FIELDS,
-    TOTAL_CAP,
     AllOf,
     AnyOf,
     Everything,
@@ -51,7 +50,6 @@ from evidence.resources import data_path
 __all__ = [
     "MARK_CLOSE",
     "MARK_OPEN",
-    "TOTAL_CAP",
     "SearchResult",
     "load_synonyms",
     "marked_pieces",
@@ -81,8 +79,7 @@ class SearchResult:
     ``hits`` are dicts with exactly the DESIGN.md ``search --json`` keys.
     With ``group=True``, ``groups`` lists documents best first, each with its
     best passages under ``"passages"``, and ``hits`` is those passages in the
-    same order. ``total`` counts matching passages exactly up to
-    TOTAL_CAP; ``total_capped`` says there are at least that many.
+    same order. ``total`` counts every matching passage.
     """
 
     hits: list[dict[str, Any]]
@@ -90,7 +87,6 @@ class SearchResult:
     suggestion: str | None = None
     fallback_note: str | None = None
     groups: list[dict[str, Any]] | None = None
-    total_capped: bool = False
 
     def json_hits(self) -> list[dict[str, Any]]:
         """The hits as ``search --json`` prints them: highlights without markers."""
@@ -708,7 +704,7 @@ def search(
         node = AllOf((Everything(), node))
     with IndexSearcher(Path(index_dir)) as searcher:
         fetch = max(limit * 10, 50) if group else limit
-        raw, total, capped = searcher.search(node, fetch, title_stems=plan.stems)
+        raw, total = searcher.search(node, fetch, title_stems=plan.stems)
         suggestion = None
         if total == 0 and note is None:
             suggestion = _did_you_mean(searcher, query, synonyms, filters)
@@ -719,10 +715,10 @@ def search(
                 fuzzy_words.update(w for w, _n in searcher.similar_words(fz.text, fz.maxdist))
         hits = [_shape(h, plan, fuzzy_words, highlight) for h in raw]
     if not group:
-        return SearchResult(hits, total, suggestion, note, total_capped=capped)
+        return SearchResult(hits, total, suggestion, note)
     groups = _group(hits, limit)
     flat = [h for g in groups for h in g["passages"]]
-    return SearchResult(flat, total, suggestion, note, groups, capped)
+    return SearchResult(flat, total, suggestion, note, groups)
 
 
 def _shape(hit: RawHit, plan: _Plan, fuzzy_words: set[str], highlight: bool) -> dict[str, Any]:
@@ -798,5 +794,5 @@ def _did_you_mean(
         return None
     if filters:
         node = AllOf((node, *filters))
-    _hits, total, _capped = searcher.search(node, 1)
+    _hits, total = searcher.search(node, 1)
     return corrected if total else None
