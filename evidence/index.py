@@ -543,10 +543,9 @@ def _leaf_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(id_parts), np.concatenate(tf_parts)
 
 
-#: A phrase scans a whole segment's word sequence once its candidate passages
-#: hold more than 1/ratio of the segment's words (one check per passage costs
-#: a few microseconds; a scan about a nanosecond per word).
-_SCAN_COST_RATIO = 4000
+#: A phrase gathers its candidate passages' words when they are less than this
+#: share of the segment's; past it, scanning the whole segment costs less.
+_GATHER_SHARE = 0.2
 
 
 def _phrase_starts(seq: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -558,10 +557,6 @@ def _phrase_starts(seq: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     for k in range(1, len(wanted)):
         hit &= seq[k : span + k] == wanted[k]
     return np.flatnonzero(hit)
-
-
-def _occurrences(seq: np.ndarray, wanted: np.ndarray) -> int:
-    return len(_phrase_starts(seq, wanted))
 
 
 class _Segment:
@@ -768,11 +763,12 @@ class IndexSearcher:
         return mask, score
 
     def _phrase(self, ws: list[str], seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
-        """Words in order, found in the passages that hold all of them.
+        """Words in order, found in the word sequences of the passages that hold all of them.
 
-        Few such passages: each one's word sequence is checked. Many: the
-        whole segment's sequence is scanned at once, which costs the same
-        whatever the number of matches.
+        Those passages' sequences are gathered into one array and scanned at
+        once; when they are most of the segment, the whole segment is scanned.
+        A passage's sequence starts with 0, which no word hashes to, so a
+        match never runs from one passage into the next.
         """
         if len(ws) < 2:
             return self._terms(ws, seg)
@@ -786,14 +782,17 @@ class IndexSearcher:
         if len(candidates):
             seq, starts = seg.sequence()
             wanted = np.array([_word_hash(w) for w in ws], dtype=_SEQ_DTYPE)
-            if len(candidates) * _SCAN_COST_RATIO < len(seq):
-                ends = np.append(starts[1:], len(seq))
-                for doc in candidates:
-                    tf[doc] = _occurrences(seq[starts[doc] : ends[doc]], wanted)
-            else:
-                at = _phrase_starts(seq, wanted)
-                counts = np.bincount(np.searchsorted(starts, at, side="right") - 1, minlength=seg.size)
-                tf = np.where(mask, counts, 0).astype(np.float64)
+            ends = np.append(starts[1:], len(seq))
+            sizes = ends[candidates] - starts[candidates]
+            if sizes.sum() < _GATHER_SHARE * len(seq):  # gather the candidates' words (each after its 0)
+                first = np.cumsum(sizes) - sizes
+                at = np.repeat(starts[candidates] - first, sizes) + np.arange(sizes.sum())
+                found = _phrase_starts(seq[at], wanted)
+                owner = candidates[np.searchsorted(first, found, side="right") - 1]
+            else:  # most of the segment: scan it all
+                found = _phrase_starts(seq, wanted)
+                owner = np.searchsorted(starts, found, side="right") - 1
+            tf = np.where(mask, np.bincount(owner, minlength=seg.size), 0).astype(np.float64)
         mask = tf > 0
         score = np.zeros(seg.size)
         ids = np.flatnonzero(mask)

@@ -1,7 +1,7 @@
 """The index's own query evaluation: phrases, boolean nodes, counts and ranking order.
 
 Each case is checked against a brute-force reading of the passages' words, in
-both ways a phrase is found (checking candidate passages one by one, and
+both ways a phrase is found (gathering the candidate passages' words, and
 scanning a segment's whole word sequence), over several segments and with
 deleted passages.
 """
@@ -60,10 +60,10 @@ PASSAGES = {
 }
 
 
-@pytest.fixture(params=["per-passage", "scan"])
+@pytest.fixture(params=["gather", "scan"])
 def index_dir(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    # A ratio of 0 always scans; a huge one always checks candidates one by one.
-    monkeypatch.setattr(index_module, "_SCAN_COST_RATIO", 10**9 if request.param == "per-passage" else 0)
+    # A share of 0 always scans the whole segment; a huge one always gathers candidates.
+    monkeypatch.setattr(index_module, "_GATHER_SHARE", 10**9 if request.param == "gather" else 0)
     ix = PassageIndex(tmp_path)
     for doc, texts in PASSAGES.items():  # one commit per document: several segments
         with ix.writer() as w:
@@ -167,12 +167,12 @@ def test_phrase_matches_brute_force(tmp_path_factory: pytest.TempPathFactory, te
             [f"x-{i:02d}" for i, t in enumerate(texts[:half]) if contains(t, phrase)]
             + [f"y-{i:02d}" for i, t in enumerate(texts[half:]) if contains(t, phrase)]
         )
-        old = index_module._SCAN_COST_RATIO
-        index_module._SCAN_COST_RATIO = 0 if scan else 10**9
+        old = index_module._GATHER_SHARE
+        index_module._GATHER_SHARE = 0 if scan else 10**9
         try:
             assert matched(root, Phrase(tuple(phrase))) == (expected, len(expected))
         finally:
-            index_module._SCAN_COST_RATIO = old
+            index_module._GATHER_SHARE = old
     finally:
         shutil.rmtree(root)
 
