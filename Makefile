@@ -27,7 +27,7 @@ test: install-test
 	$(BIN)/python -m pytest -q
 
 bench: install-test
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py --json benchmarks/results.json
 
 clean:
 	rm -rf $(INDEX)/*.sqlite* $(INDEX)/whoosh $(SITE) build *.egg-info

@@ -257,6 +257,8 @@ def render(results: list[dict[str, Any]], info: dict[str, Any], notes: str, head
         loads = ", ".join(f"{load:.2f}" for load in result.get("load", []))
         took = ", ".join(f"{s:.0f}" for s in result.get("seconds", []))
         lines += [f"Runs: {result['runs']}; seconds per run: {took}; load average before each: {loads}", ""]
+        if result.get("commit") and result["commit"] != header["commit"]:
+            lines += [f"Carried over from the run of {result['when']} (commit {result['commit']}): not re-run this time.", ""]
         if "error" in result:
             lines += [f"**Did not complete**: {result['error']}", ""]
         if not result["figures"]:
@@ -278,6 +280,15 @@ def _with_option(args: list[str], option: str, value: str) -> list[str]:
     return [*args, option, value]
 
 
+def _carried_over(previous: Path, fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every benchmark in plan order: fresh results where run now, earlier ones otherwise."""
+    old = json.loads(previous.read_text(encoding="utf-8"))
+    by_name = {r["name"]: {"when": old["header"]["when"], "commit": old["header"]["commit"], **r} for r in old["results"]}
+    by_name.update({r["name"]: r for r in fresh})
+    order = [spec["name"] for spec in json.loads(PLAN.read_text(encoding="utf-8"))["benchmarks"]]
+    return [by_name[name] for name in order if name in by_name]
+
+
 def _commit() -> str:
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
@@ -294,6 +305,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ingest-sizes", help="override ingest_bench --sizes, e.g. 100,1000,10000")
     parser.add_argument("-o", "--output", type=Path, default=REPO / "BENCHMARKS.md")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument(
+        "--keep", type=Path,
+        help="raw results of an earlier run (its --json): benchmarks not run now are carried over from it, marked so",
+    )
     args = parser.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 3)
     plan = json.loads(PLAN.read_text(encoding="utf-8"))["benchmarks"]
@@ -317,8 +332,13 @@ def main(argv: list[str] | None = None) -> int:
         "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "commit": _commit(), "load_start": os.getloadavg()[0],
     }
-    results = [run_benchmark(spec, quick=args.quick, repeat=repeat, log=log) for spec in plan]
+    results = []
+    for spec in plan:
+        result = run_benchmark(spec, quick=args.quick, repeat=repeat, log=log)
+        results.append({**result, "when": header["when"], "commit": header["commit"]})
     header["load_end"] = os.getloadavg()[0]
+    if args.keep:
+        results = _carried_over(args.keep, results)
     notes = kept_notes(args.output)
     args.output.write_text(render(results, machine(), notes, header), encoding="utf-8")
     if args.json:
