@@ -38,14 +38,14 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as _porter_stem
 from whoosh.reading import TermNotFound as _TermNotFound
-from whoosh.util.filelock import FileLock
 from whoosh.system import pack_uint
+from whoosh.util.filelock import FileLock
 from whoosh.util.numeric import byte_to_length
 
 from evidence.errors import IndexLockedError, StoreError
 
 INDEX_NAME = "MAIN"
-#: Weight of the title field relative to the body in BM25F.
+#: A title word's BM25 counts this many times a body word's.
 TITLE_BOOST = 2.5
 #: Filter fields a query may name, mapped to the index field they search.
 FILTER_FIELDS = {
@@ -288,7 +288,7 @@ def _schema() -> Schema:
         doc_id=ID(stored=True),
         text=CountedText(analyzer=exact, phrase=False, stored=True),
         seq=COLUMN(VarBytesColumn()),
-        title=CountedText(analyzer=stemmed, phrase=False, field_boost=TITLE_BOOST),
+        title=CountedText(analyzer=stemmed, phrase=False),
         kinds=KEYWORD(stored=True, lowercase=True, commas=True, scorable=False),
         themes=KEYWORD(stored=True, lowercase=True, commas=True, scorable=False),
         orgs=KEYWORD(lowercase=True, commas=True, scorable=False),
