@@ -11,6 +11,7 @@ finished by the next one (``Store.unindexed``).
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import hashlib
 import os
@@ -540,20 +541,27 @@ def sync_index(
     # worth it for a large batch, such as a first ingest.
     parallel = max(len(todo), expected) >= PARALLEL_INDEX_DOCS and (os.cpu_count() or 1) > 1
     fed: set[str] = set()
-    with index.writer(procs=2 if parallel else 1, multisegment=parallel) as writer:
+    try:
+        with index.writer(procs=2 if parallel else 1, multisegment=parallel) as writer:
 
-        def feed(doc_ids: list[str]) -> None:
-            for doc_id in doc_ids:
-                if doc_id not in fed:
-                    writer.replace_document(doc_id, index_records(store, doc_id))
-                    fed.add(doc_id)
+            def feed(doc_ids: list[str]) -> None:
+                if parallel and not fed and doc_ids:
+                    # The writer's processes fork at the first documents: as for
+                    # the reading workers, what they inherit is frozen for their GC.
+                    gc.freeze()
+                for doc_id in doc_ids:
+                    if doc_id not in fed:
+                        writer.replace_document(doc_id, index_records(store, doc_id))
+                        fed.add(doc_id)
 
-        if themes is not None:
-            themes(feed)
-            todo, gone = store.unindexed()
-        for doc_id in gone:
-            writer.delete_document(doc_id)
-        feed(todo)
+            if themes is not None:
+                themes(feed)
+                todo, gone = store.unindexed()
+            for doc_id in gone:
+                writer.delete_document(doc_id)
+            feed(todo)
+    finally:
+        gc.unfreeze()
     store.mark_indexed(sorted(fed), gone)
 
 

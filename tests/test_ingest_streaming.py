@@ -129,3 +129,19 @@ def test_retheme_with_a_new_taxonomy_reaches_search(tmp_path: Path) -> None:
         assert store.unindexed() == ([], [])
     for theme, pids in sorted(_themes_in_store(index_dir).items()):
         assert _themes_in_search(index_dir, theme) == pids
+
+
+def test_workers_inherit_a_frozen_heap_and_this_process_does_not_keep_it() -> None:
+    import gc
+
+    from evidence.workers import run_tasks
+
+    counts = list(run_tasks(_freeze_count, [1, 2], workers=2, timeout=None, on_timeout=lambda t: -1, on_error=lambda t, w: -2))
+    assert len(counts) == 2 and min(counts) > 1000
+    assert gc.get_freeze_count() == 0
+
+
+def _freeze_count(_task: int) -> int:
+    import gc
+
+    return gc.get_freeze_count()
