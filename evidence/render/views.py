@@ -42,6 +42,7 @@ CONFLICT_COUNT_CAP = 10_000
 #: An echoed claim shows this many of its sources (and says how many more).
 ECHO_LIMIT = 10
 SHADE_LEVELS = 4
+_FIELDS = {kind: frozenset(names) for kind, names in KIND_FIELDS.items()}
 #: A theme page is a briefing, not the full list: it shows this many of each
 #: kind (chosen to cover as many bodies as it can) and links to the page that
 #: lists them all, where every one still links to its passage.
@@ -230,6 +231,11 @@ class ThemeInputs:
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
     @cached_property
+    def conflict_position(self) -> dict[str, int]:
+        """Figure id -> its place among the conflict finder's figures."""
+        return {i: n for n, i in enumerate(self.conflicts.ids)} if self.conflicts is not None else {}
+
+    @cached_property
     def group_of(self) -> dict[str, int]:
         """Finding id -> the number of its group (each theme page looks its claims up here)."""
         return {i: n for n, ids in enumerate(self.groups) for i in ids}
@@ -306,28 +312,23 @@ def build_model(
             format=d.format,
             pages=d.pages,
         )
-    views = [
-        FindingView(
-            id=str(f["id"]),
-            kind=str(f["kind"]),
-            text=str(f["text"]),
-            doc=docs[f["doc_id"]],
-            passage_id=str(f["passage_id"]),
-            page=f.get("page"),
-            href=f"{docs[f['doc_id']].href}#{f['passage_id']}",
-            data=_with_fields(f),
-            themes=tuple(finding_themes.get(str(f["id"]), ())),
-            order=n,
-        )
-        for n, f in enumerate(findings)
-        if f["doc_id"] in docs
-    ]
+    views = []
+    for n, f in enumerate(findings):
+        doc = docs.get(f["doc_id"])
+        if doc is None:
+            continue
+        fid = str(f["id"])
+        views.append(FindingView(
+            fid, str(f["kind"]), str(f["text"]), doc, str(f["passage_id"]), f.get("page"),
+            f"{doc.href}#{f['passage_id']}", _with_fields(f), tuple(finding_themes.get(fid, ())), n,
+        ))
     by_id = {v.id: v for v in views}
     p_doc = {p.passage_id: p.doc_id for p in passages}
     p_themes = {pid: tuple(t for t, _, _ in rows) for pid, rows in passage_themes.items() if pid in p_doc}
 
+    # each theme's findings in source order, from one sort of them all
     by_theme: dict[str, list[FindingView]] = defaultdict(list)
-    for v in views:
+    for v in sorted(views, key=_source_order):
         for t in v.themes:
             by_theme[t].append(v)
     themes = [
@@ -355,12 +356,13 @@ def _with_fields(finding: Mapping[str, Any]) -> Mapping[str, Any]:
     Filled in place when the row is a plain dict, as the store's rows are: a
     copy per finding was a tenth of a dense build's memory.
     """
-    fields = KIND_FIELDS.get(str(finding["kind"]), ())
+    fields = _FIELDS.get(finding["kind"], frozenset())
     if isinstance(finding, dict):
-        for name in fields:
-            finding.setdefault(name, None)
+        if not finding.keys() >= fields:
+            for name in fields:
+                finding.setdefault(name, None)
         return finding
-    return {**dict.fromkeys(fields), **finding}
+    return {**dict.fromkeys(KIND_FIELDS.get(finding["kind"], ())), **finding}
 
 
 def _theme_view(
@@ -375,7 +377,7 @@ def _theme_view(
     orgs: Mapping[str, OrgRef],
     inputs: ThemeInputs,
 ) -> ThemeView:
-    """One theme's page; ``mine`` is the theme's findings in store order."""
+    """One theme's page; ``mine`` is the theme's findings in source order (see ``_source_order``)."""
     theme = ThemeView(tid, label, description, f"themes/{file_stem(tid)}.html")
     kinds = Counter(v.kind for v in mine)
     theme.counts = {kind: kinds[kind] for kind in FINDING_KINDS}
@@ -391,7 +393,7 @@ def _theme_view(
         (name, orgs[name].href if name in orgs else None, n)
         for name, n in sorted(per_body.items(), key=lambda x: (-x[1], x[0]))
     ]
-    figures = sorted((v for v in mine if v.kind == "figure"), key=_source_order)
+    figures = [v for v in mine if v.kind == "figure"]
     theme.headline = _headline(figures)
     theme.figures_total = len(figures)
     theme.figures = _spread(figures, THEME_FIGURES)
@@ -411,21 +413,22 @@ def _theme_view(
     for members in in_groups.values():
         sources = len({m.doc.doc_id for m in members})
         if sources >= 2:
-            members.sort(key=_source_order)
             shown = _one_per_source(members)[:ECHO_LIMIT]
             theme.echoed.append(Group(shown[0].text, shown, sources, more=len(members) - len(shown)))
             grouped.update(m.id for m in members)
     theme.echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
     theme.echoed_total = len(theme.echoed)
     theme.echoed = theme.echoed[:THEME_ECHOED]
-    single = sorted((v for v in claims if v.id not in grouped), key=_source_order)
+    single = [v for v in claims if v.id not in grouped]
     theme.claims_total = len(single)
     theme.claims = _spread(single, THEME_CLAIMS)
-    quotes = sorted((v for v in mine if v.kind == "quote"), key=_source_order)
+    quotes = [v for v in mine if v.kind == "quote"]
     theme.quotes_total = len(quotes)
     theme.quotes = _spread(quotes, THEME_QUOTES)
     if inputs.conflicts is not None and inputs.conflicts.ids:
-        mask = np.fromiter((tid in by_id[i].themes for i in inputs.conflicts.ids), dtype=bool, count=len(inputs.conflicts.ids))
+        position = inputs.conflict_position
+        mask = np.zeros(len(inputs.conflicts.ids), dtype=bool)
+        mask[[position[v.id] for v in figures if v.id in position]] = True
         shown, total = inputs.conflicts.summary(mask, CONFLICT_LIMIT, CONFLICT_COUNT_CAP)
         theme.conflicts = [(by_id[a], by_id[b]) for a, b in shown]
         theme.conflicts_total = min(total, CONFLICT_COUNT_CAP)
