@@ -20,6 +20,7 @@ fields are lower-cased keywords. Only what a result needs is stored.
 from __future__ import annotations
 
 import math
+from array import array
 import os
 import re
 import shutil
@@ -33,7 +34,7 @@ from typing import Any, Iterable, Iterator, Union
 import numpy as np
 from whoosh import index as _windex
 from whoosh.analysis import STOP_WORDS, Analyzer, Token
-from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as _porter_stem
@@ -268,8 +269,29 @@ class CountedText(TEXT):
         return [(w.encode("utf-8"), n, n * boost, pack_uint(n)) for w, n in Counter(found).items()]
 
 
+class ArrayPostingsWriter(W3PostingsWriter):
+    """Posting blocks with ids and weights as arrays instead of tuples of numbers.
+
+    A block is pickled; a tuple of 1,024 numbers unpickles into 1,024 Python
+    objects, an array into one buffer that numpy reads without copying.
+    Whoosh's own readers iterate either alike.
+    """
+
+    def _mini_ids(self) -> Any:
+        if self._byteids:
+            return super()._mini_ids()
+        ids = np.frombuffer(self._ids, dtype=np.uint32)
+        deltas = array("I")
+        deltas.frombytes(np.diff(ids, prepend=np.uint32(0)).astype(np.uint32).tobytes())
+        return deltas
+
+    def _mini_weights(self) -> Any:
+        weights = super()._mini_weights()
+        return array("f", weights) if isinstance(weights, tuple) else weights
+
+
 class EvidenceCodec(W3Codec):
-    """Whoosh's codec without per-posting length statistics.
+    """Whoosh's 3 codec with array blocks and no per-posting length statistics.
 
     Whoosh looks up every posting's passage length while writing, to keep
     each block's shortest and longest passage for skipping blocks in its own
@@ -278,6 +300,15 @@ class EvidenceCodec(W3Codec):
     """
 
     length_stats = False
+
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> ArrayPostingsWriter:
+        return ArrayPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            byteids=byteids,
+            compression=self._compression,
+            inlinelimit=self._inlinelimit,
+        )
 
 
 def _schema() -> Schema:
@@ -559,12 +590,17 @@ def _leaf_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     while matcher.is_active():
         matcher._read_data()
         ids, weights, _values = matcher._data
-        id_parts.append(np.cumsum(np.array(ids, dtype=np.int64)))
+        if isinstance(ids, array):  # written by ArrayPostingsWriter
+            id_parts.append(np.cumsum(np.frombuffer(ids, dtype=np.uint32), dtype=np.int64))
+        else:
+            id_parts.append(np.cumsum(np.array(ids, dtype=np.int64)))
         n = len(ids)
         if weights is None:
             tf_parts.append(np.ones(n))
         elif isinstance(weights, float):
             tf_parts.append(np.full(n, weights))
+        elif isinstance(weights, array):
+            tf_parts.append(np.frombuffer(weights, dtype=np.float32).astype(np.float64))
         else:
             tf_parts.append(np.array(weights, dtype=np.float64))
         matcher._next_block()
@@ -632,22 +668,33 @@ class _Segment:
         # read past Whoosh's per-posting deletion filter.
         return _leaf_arrays(getattr(matcher, "child", matcher))
 
-    def lengths(self, field: str) -> np.ndarray:
-        """Each passage's length in ``field``, decoded from Whoosh's one-byte column."""
-        cached = self._lengths.get(field)
-        if cached is None:
-            name = W3Codec.column_filename(self.reader.segment(), f"_{field}_len")
-            storage = self.reader.storage()
+    def lengths(self, field: str, ids: np.ndarray) -> np.ndarray:
+        """The lengths in ``field`` of passages ``ids``, from Whoosh's one-byte column.
+
+        The column is memory-mapped and only the bytes of ``ids`` decoded.
+        """
+        codes = self._lengths.get(field)
+        if codes is None:
             codes = np.zeros(self.size, dtype=np.uint8)
-            if storage.file_exists(name):
-                f = storage.open_file(name)
-                try:
-                    raw = np.frombuffer(f.read(), dtype=np.uint8)[: self.size]
-                finally:
-                    f.close()
-                codes[: len(raw)] = raw
-            cached = self._lengths[field] = _LENGTHS[codes]
-        return cached
+            name = W3Codec.column_filename(self.reader.segment(), f"_{field}_len")
+            path = Path(getattr(self.reader.storage(), "folder", "")) / name
+            if path.is_file() and path.stat().st_size:
+                stored = np.memmap(path, dtype=np.uint8, mode="r")[: self.size]
+                if len(stored) == self.size:
+                    codes = stored
+                else:  # trailing passages of length 0 are not written
+                    codes[: len(stored)] = stored
+            else:
+                storage = self.reader.storage()
+                if storage.file_exists(name):
+                    f = storage.open_file(name)
+                    try:
+                        raw = np.frombuffer(f.read(), dtype=np.uint8)[: self.size]
+                    finally:
+                        f.close()
+                    codes[: len(raw)] = raw
+            self._lengths[field] = codes
+        return _LENGTHS[codes[ids]]
 
     def text(self, docnum: int) -> str:
         return self.reader.stored_fields(int(docnum)).get("text", "")
@@ -837,7 +884,7 @@ class IndexSearcher:
         if avg is None:
             avg = self._avg[field] = max(self._reader.field_length(field) / max(self._count, 1), 1.0)
         idf = math.log(self._count / (self._reader.doc_frequency(field, term) + 1)) + 1
-        norm = _K1 * ((1 - _B) + _B * seg.lengths(field)[ids] / avg)
+        norm = _K1 * ((1 - _B) + _B * seg.lengths(field, ids) / avg)
         return idf * (tf * (_K1 + 1)) / (tf + norm)
 
     def _expand(self, prefix: str) -> list[str]:
