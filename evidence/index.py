@@ -609,20 +609,20 @@ def _leaf_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(id_parts), np.concatenate(tf_parts)
 
 
-#: A phrase gathers its candidate passages' words when they are less than this
-#: share of the segment's; past it, scanning the whole segment costs less.
-_GATHER_SHARE = 0.2
+#: A phrase searches only the passages holding its rarest word when that word
+#: is in fewer than this share of passages; past it, one pass over the whole
+#: word sequence costs less than gathering the passages' words.
+_GATHER_SHARE = 0.05
 
 
-def _phrase_starts(seq: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Where in ``seq`` the hashes ``wanted`` occur in order."""
-    span = len(seq) - len(wanted) + 1
-    if span <= 0:
-        return np.zeros(0, dtype=np.int64)
-    hit = seq[:span] == wanted[0]
-    for k in range(1, len(wanted)):
-        hit &= seq[k : span + k] == wanted[k]
-    return np.flatnonzero(hit)
+def _phrase_starts(seq: np.ndarray, wanted: np.ndarray, anchor: int) -> np.ndarray:
+    """Where in ``seq`` the hashes ``wanted`` occur in order, found from ``wanted[anchor]``."""
+    at = np.flatnonzero(seq == wanted[anchor]) - anchor
+    at = at[(at >= 0) & (at + len(wanted) <= len(seq))]
+    for k, value in enumerate(wanted):
+        if k != anchor:
+            at = at[seq[at + k] == value]
+    return at
 
 
 class _Segment:
@@ -840,42 +840,37 @@ class IndexSearcher:
         return mask, score
 
     def _phrase(self, ws: list[str], seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
-        """Words in order, found in the word sequences of the passages that hold all of them.
+        """Words in order, found in the segment's word sequence.
 
-        Those passages' sequences are gathered into one array and scanned at
-        once; when they are most of the segment, the whole segment is scanned.
-        A passage's sequence starts with 0, which no word hashes to, so a
-        match never runs from one passage into the next.
+        The phrase's rarest word anchors it: where that word is rare, only the
+        passages holding it are gathered and searched; where it is common, the
+        whole sequence is, in one pass. A passage's sequence starts with 0,
+        which no word hashes to, so a match never runs into the next passage.
         """
         if len(ws) < 2:
             return self._terms(ws, seg)
-        mask = seg.live.copy()
-        for word in set(ws):
-            hit = np.zeros(seg.size, dtype=bool)
-            hit[seg.postings("text", word)[0]] = True
-            mask &= hit
-        candidates = np.flatnonzero(mask)
+        anchor = min(range(len(ws)), key=lambda i: (self._reader.doc_frequency("text", ws[i]), i))
+        wanted = np.array([_word_hash(w) for w in ws], dtype=_SEQ_DTYPE)
+        seq, starts = seg.sequence()
         tf = np.zeros(seg.size)
-        if len(candidates):
-            seq, starts = seg.sequence()
-            wanted = np.array([_word_hash(w) for w in ws], dtype=_SEQ_DTYPE)
-            ends = np.append(starts[1:], len(seq))
-            sizes = ends[candidates] - starts[candidates]
-            if sizes.sum() < _GATHER_SHARE * len(seq):  # gather the candidates' words (each after its 0)
+        if self._reader.doc_frequency("text", ws[anchor]) < _GATHER_SHARE * self._count:
+            holders = seg.postings("text", ws[anchor])[0]
+            if len(holders):
+                ends = np.append(starts[1:], len(seq))
+                sizes = ends[holders] - starts[holders]
                 first = np.cumsum(sizes) - sizes
-                at = np.repeat(starts[candidates] - first, sizes) + np.arange(sizes.sum())
-                found = _phrase_starts(seq[at], wanted)
-                owner = candidates[np.searchsorted(first, found, side="right") - 1]
-            else:  # most of the segment: scan it all
-                found = _phrase_starts(seq, wanted)
-                owner = np.searchsorted(starts, found, side="right") - 1
-            tf = np.where(mask, np.bincount(owner, minlength=seg.size), 0).astype(np.float64)
+                at = np.repeat(starts[holders] - first, sizes) + np.arange(sizes.sum())
+                found = _phrase_starts(seq[at], wanted, anchor)
+                tf = np.bincount(holders[np.searchsorted(first, found, side="right") - 1], minlength=seg.size)
+        elif len(seq):
+            found = _phrase_starts(seq, wanted, anchor)
+            tf = np.bincount(np.searchsorted(starts, found, side="right") - 1, minlength=seg.size)
+        tf = np.where(seg.live, tf, 0).astype(np.float64)
         mask = tf > 0
         score = np.zeros(seg.size)
         ids = np.flatnonzero(mask)
         if len(ids):
-            rarest = min(ws, key=lambda w: (self._reader.doc_frequency("text", w), w))
-            score[ids] = self._bm25(seg, "text", rarest, ids, tf[ids])
+            score[ids] = self._bm25(seg, "text", ws[anchor], ids, tf[ids])
         return mask, score
 
     def _bm25(self, seg: _Segment, field: str, term: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
