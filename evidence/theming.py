@@ -51,8 +51,10 @@ def taxonomy_fingerprint(taxonomy: Taxonomy) -> str:
 
 
 #: Documents whose themes are worked out and written together in a
-#: corpus-wide pass: bounds its memory whatever the corpus size.
-BATCH_DOCS = 100
+#: corpus-wide pass: bounds its memory whatever the corpus size. Small, so
+#: the index writer's processes get each batch while the next is themed
+#: (the work per batch costs the same from 25 to 100 documents).
+BATCH_DOCS = 25
 
 #: Called with the ids of documents whose new themes are written (not yet
 #: committed) and whose search entries are out of date, so the index can
