@@ -269,25 +269,60 @@ class CountedText(TEXT):
         return [(w.encode("utf-8"), n, n * boost, pack_uint(n)) for w, n in Counter(found).items()]
 
 
+def _array_from_bytes(typecode: str, raw: bytes) -> array:
+    out = array(typecode)
+    out.frombytes(raw)
+    return out
+
+
+class PackedArray(array):
+    """An array that pickles as its raw bytes.
+
+    Whoosh pickles posting blocks with protocol 2, under which a plain array
+    is written as a list of numbers and read back one Python object each;
+    as bytes it is read back in one piece. It unpickles as a plain array.
+    """
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, tuple[str, bytes]]:
+        return _array_from_bytes, (self.typecode, self.tobytes())
+
+
 class ArrayPostingsWriter(W3PostingsWriter):
     """Posting blocks with ids and weights as arrays instead of tuples of numbers.
 
-    A block is pickled; a tuple of 1,024 numbers unpickles into 1,024 Python
-    objects, an array into one buffer that numpy reads without copying.
-    Whoosh's own readers iterate either alike.
+    A tuple of 1,024 numbers unpickles into 1,024 Python objects, an array
+    into one buffer that numpy reads without copying. Ids are small deltas
+    and weights of counted words small whole numbers, so both are stored in
+    the fewest bytes that hold them. Whoosh's own readers (deleting by term,
+    merging segments) iterate these arrays as they would the tuples.
     """
 
     def _mini_ids(self) -> Any:
         if self._byteids:
             return super()._mini_ids()
-        ids = np.frombuffer(self._ids, dtype=np.uint32)
-        deltas = array("I")
-        deltas.frombytes(np.diff(ids, prepend=np.uint32(0)).astype(np.uint32).tobytes())
-        return deltas
+        deltas = np.diff(np.frombuffer(self._ids, dtype=np.uint32), prepend=np.uint32(0))
+        return _packed(deltas)
 
     def _mini_weights(self) -> Any:
         weights = super()._mini_weights()
-        return array("f", weights) if isinstance(weights, tuple) else weights
+        if not isinstance(weights, tuple):
+            return weights  # None (all 1.0) or one float for all
+        values = np.asarray(weights, dtype=np.float64)
+        if np.all(values == np.round(values)) and values.min() >= 0:
+            return _packed(values.astype(np.int64))
+        return PackedArray("f", weights)
+
+
+def _packed(values: np.ndarray) -> PackedArray:
+    """Whole numbers (0 or more) in the smallest array type that holds them."""
+    top = int(values.max()) if len(values) else 0
+    typecode = "B" if top < 2**8 else "H" if top < 2**16 else "I"
+    out = PackedArray(typecode)
+    out.frombytes(values.astype(_ARRAY_DTYPES[typecode]).tobytes())
+    return out
+
+
+_ARRAY_DTYPES = {"B": np.uint8, "H": np.uint16, "I": np.uint32, "f": np.float32}
 
 
 class EvidenceCodec(W3Codec):
@@ -591,7 +626,7 @@ def _leaf_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
         matcher._read_data()
         ids, weights, _values = matcher._data
         if isinstance(ids, array):  # written by ArrayPostingsWriter
-            id_parts.append(np.cumsum(np.frombuffer(ids, dtype=np.uint32), dtype=np.int64))
+            id_parts.append(np.cumsum(np.frombuffer(ids, dtype=_ARRAY_DTYPES[ids.typecode]), dtype=np.int64))
         else:
             id_parts.append(np.cumsum(np.array(ids, dtype=np.int64)))
         n = len(ids)
@@ -600,7 +635,7 @@ def _leaf_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
         elif isinstance(weights, float):
             tf_parts.append(np.full(n, weights))
         elif isinstance(weights, array):
-            tf_parts.append(np.frombuffer(weights, dtype=np.float32).astype(np.float64))
+            tf_parts.append(np.frombuffer(weights, dtype=_ARRAY_DTYPES[weights.typecode]).astype(np.float64))
         else:
             tf_parts.append(np.array(weights, dtype=np.float64))
         matcher._next_block()

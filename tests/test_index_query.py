@@ -190,3 +190,25 @@ def test_ingest_rebuilds_an_index_of_the_old_layout(tmp_path: Path) -> None:
     ingest([docs], index_dir=index_dir, workers=1)  # nothing changed in the folder
     result = search(index_dir, '"capital regime"')
     assert result.total == 2
+
+
+def test_whoosh_merges_segments_written_with_packed_blocks(tmp_path: Path) -> None:
+    """Whoosh reads our posting blocks itself when it merges small segments."""
+    from whoosh import index as windex
+
+    ix = PassageIndex(tmp_path)
+    for n in range(12):
+        texts = [f"capital regime number {n}", "care " * (n + 1) + "workforce"]
+        with ix.writer() as w:
+            w.replace_document(f"d{n:02d}", [rec(f"d{n:02d}-{i}", f"d{n:02d}", t) for i, t in enumerate(texts)])
+    with windex.open_dir(str(tmp_path / "whoosh"), indexname="MAIN").reader() as reader:
+        assert len(list(reader.leaf_readers())) < 12
+    assert matched(tmp_path, Word("regime"))[1] == 12
+    assert matched(tmp_path, Phrase(("care", "workforce")))[1] == 12
+    with IndexSearcher(tmp_path) as s:
+        hits, total = s.search(Word("care"), 3)
+    assert total == 12
+    # BM25 rises with how often "care" occurs (less than in proportion, as the
+    # passage lengthens): the passages saying it most come first
+    assert [h.fields["passage_id"] for h in hits][:2] == ["d11-1", "d10-1"]
+    assert all(h.fields["passage_id"].endswith("-1") for h in hits)
