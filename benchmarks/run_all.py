@@ -100,11 +100,12 @@ _THEMES_ROW = re.compile(rf"^(?P<run>.+?)\s+(?P<level>findings|documents)\s+{_NU
 
 
 def parse_search_text(text: str) -> dict[str, float]:
-    """search_bench's table: per query type, wall median/p95 and the CPU ratio to FTS5."""
+    """search_bench's table: per query type, wall and CPU median/p95 and the CPU ratio to FTS5."""
     out: dict[str, float] = {}
     for line in text.splitlines():
-        if match := re.match(rf"whoosh build.*?:\s*{_NUM} s wall", line):
+        if match := re.match(rf"whoosh build.*?:\s*{_NUM} s wall,\s*{_NUM} s CPU", line):
             out["build_s"] = float(match.group(1))
+            out["build_cpu_s"] = float(match.group(2))
         elif match := re.match(rf"import evidence\.search:\s*{_NUM} ms", line):
             out["import_ms"] = float(match.group(1))
         elif match := _SEARCH_ROW.match(line):
@@ -112,6 +113,8 @@ def parse_search_text(text: str) -> dict[str, float]:
             numbers = [float(n) for n in match.groups()[1:]]
             out[f"{label}.median_ms"] = numbers[0]
             out[f"{label}.p95_ms"] = numbers[2]
+            out[f"{label}.cpu_median_ms"] = numbers[1]
+            out[f"{label}.cpu_p95_ms"] = numbers[3]
             out[f"{label}.fts5_median_ms"] = numbers[4]
             out[f"{label}.ratio_to_fts5"] = numbers[8]
     return out

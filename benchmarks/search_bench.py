@@ -275,7 +275,7 @@ def main() -> None:
                 label = f"{kind}{' +highlight' if hl else ''}"
                 print(f"{label:<20}{med:>8.2f} ({c_med:>5.1f}){p95:>9.1f} ({c_p95:>6.1f})"
                       f"{f_med:>8.2f} ({fc_med:>4.2f}){f_p95:>8.2f} ({fc_p95:>4.2f})"
-                      f"{c_med / max(fc_med, 0.01):>7.0f}")
+                      f"{c_med / max(fc_med, 0.01):>7.1f}")
         print("ratio: CPU median of ours over FTS5's")
         hits = sum(search(index_dir, q).total > 0 for qs in queries.values() for q in qs)
         print(f"\nqueries with at least one hit: {hits}/{sum(len(q) for q in queries.values())}")
