@@ -501,8 +501,8 @@ def _drop_stop_words(nodes: list[Node]) -> list[Node]:
     return content or nodes
 
 
-def _plain_words(toks: list[_Tok], synonyms: Synonyms) -> tuple[Node, _Plan]:
-    """The fallback reading: every token's text as a plain word."""
+def _plain_words(toks: list[_Tok], synonyms: Synonyms) -> tuple[Node, _Plan, list[str]]:
+    """The fallback reading: every token's text as a plain word (and those words)."""
     texts: list[str] = []
     for tok in toks:
         if tok.kind in ("(", ")"):
@@ -511,12 +511,16 @@ def _plain_words(toks: list[_Tok], synonyms: Synonyms) -> tuple[Node, _Plan]:
             texts.extend(tok.text.split())
         else:
             texts.extend(tok.text.split())
-    cleaned = [t.strip(_EDGE_PUNCT + "*~") for t in texts]
+    cleaned = []
+    for text in texts:
+        text = text.strip(_EDGE_PUNCT + "*~")
+        # "{~1" still reads as fuzzy syntax once stripped: keep only its words
+        cleaned.extend([text] if _is_plain(text) else words(text))
     cleaned = [t for t in cleaned if words(t)]
     if not cleaned:
         raise QueryError('nothing to search for: give at least one word, "phrase" or field:value')
     parser = _Parser([_Tok("word", t, 0, 0) for t in cleaned], synonyms)
-    return parser.parse(), parser.plan
+    return parser.parse(), parser.plan, cleaned
 
 
 # --- filters ----------------------------------------------------------------
@@ -661,15 +665,8 @@ def parse_query(query: str, synonyms: Synonyms) -> tuple[Node, _Plan, str | None
     try:
         return parser.parse(), parser.plan, None
     except _Fallback as why:
-        node, plan = _plain_words(toks, synonyms)
-        plain = " ".join(
-            t.strip(_EDGE_PUNCT + "*~")
-            for tok in toks
-            if tok.kind not in ("(", ")")
-            for t in tok.text.split()
-            if words(t.strip(_EDGE_PUNCT + "*~"))
-        )
-        note = f"could not read the query as written ({why}); searched for the plain words: {plain}"
+        node, plan, plain = _plain_words(toks, synonyms)
+        note = f"could not read the query as written ({why}); searched for the plain words: {' '.join(plain)}"
         return node, plan, note
 
 

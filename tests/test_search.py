@@ -259,6 +259,12 @@ def test_fallback_to_plain_words(index_dir: Path, query: str, note: str, expecte
                                            " searched for the plain words: ")
 
 
+def test_fallback_keeps_only_the_words_of_what_still_looks_like_syntax(index_dir: Path) -> None:
+    result = search(index_dir, "capital {~1")
+    assert result.fallback_note == ('could not read the query as written (an unreadable term "{~1");'
+                                    " searched for the plain words: capital 1")
+
+
 def test_group_by_document(index_dir: Path) -> None:
     result = search(index_dir, "capital OR councils OR recommendation", group=True, limit=2)
     assert result.groups is not None
