@@ -161,7 +161,9 @@ def ingest(
     if report.skipped:
         summary += f"; {len(report.skipped)} skipped (unsupported format)"
     click.echo(summary)
-    if not report.changed_anything:
+    if report.index_rebuilt:
+        click.echo("Search index rebuilt from the store (it was written by an older version of evidence).")
+    elif not report.changed_anything:
         click.echo("Nothing changed.")
     if report.failed:
         sys.exit(EXIT_PARTIAL)

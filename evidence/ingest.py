@@ -87,6 +87,8 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, doc_id it copies)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     skipped: list[str] = field(default_factory=list)  # unsupported formats
+    #: The search index was of an older layout and was written again from the store.
+    index_rebuilt: bool = False
 
     @property
     def documents(self) -> int:
@@ -384,6 +386,7 @@ def ingest(
             index.clear_stale_lock()  # left by a run killed mid-commit, if any
             if index.rebuilt:  # an index of an older layout was emptied: fill it again
                 store.mark_unindexed(store.doc_ids())
+                report.index_rebuilt = True
             written = _apply(store, roots, results, deletes, new_aliases, drop_aliases, report)
             taxonomy = use_taxonomy(Path(index_dir), themes)
             if report.changed_anything or store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy):

@@ -187,9 +187,31 @@ def test_ingest_rebuilds_an_index_of_the_old_layout(tmp_path: Path) -> None:
     index_dir = tmp_path / "idx"
     ingest([docs], index_dir=index_dir, workers=1)
     (index_dir / "whoosh" / "FORMAT").unlink()
-    ingest([docs], index_dir=index_dir, workers=1)  # nothing changed in the folder
+    report = ingest([docs], index_dir=index_dir, workers=1)  # nothing changed in the folder
+    assert report.index_rebuilt is True
     result = search(index_dir, '"capital regime"')
     assert result.total == 2
+
+
+def test_ingest_says_when_it_rebuilt_the_index(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "note.txt").write_text("The capital regime holds back investment.\n", encoding="utf-8")
+    args = ["--index-dir", str(tmp_path / "idx"), "ingest", str(docs), "--workers", "1"]
+    runner = CliRunner()
+    assert runner.invoke(cli, args).exit_code == 0
+    (tmp_path / "idx" / "whoosh" / "FORMAT").unlink()
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0
+    assert result.output == (
+        "1 document: 0 new, 0 changed, 1 unchanged, 0 removed; 0 failed\n"
+        "Search index rebuilt from the store (it was written by an older version of evidence).\n"
+    )
+    assert runner.invoke(cli, args).output.endswith("Nothing changed.\n")
 
 
 def test_whoosh_merges_segments_written_with_packed_blocks(tmp_path: Path) -> None:
