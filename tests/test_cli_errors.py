@@ -275,8 +275,10 @@ def test_ctrl_c_stops_promptly_with_one_line_and_the_next_run_finishes(tmp_path:
     folder = tmp_path / "inquiry"
     folder.mkdir()
     sentence = "The board spent £5 million on capital works in 2023, up 12 per cent on the year before. "
-    for n in range(8):  # about two seconds of extraction each
-        (folder / f"submission-{n}.txt").write_text(f"Submission {n}\n\n" + sentence * 3000, encoding="utf-8")
+    # About 100,000 words each: on a quiet machine the run still lasts well
+    # past the interrupt at 3 s (8 files of half this size did not).
+    for n in range(12):
+        (folder / f"submission-{n}.txt").write_text(f"Submission {n}\n\n" + sentence * 6000, encoding="utf-8")
     index_dir = tmp_path / "idx"
     command = [sys.executable, "-m", "evidence.cli", "--index-dir", str(index_dir), "ingest", str(folder), "--workers", "2"]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -292,7 +294,7 @@ def test_ctrl_c_stops_promptly_with_one_line_and_the_next_run_finishes(tmp_path:
     finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
     with Store(index_dir) as store:
-        assert store.counts()["documents"] == 8
+        assert store.counts()["documents"] == 12
         assert store.unindexed() == ([], [])
         stored = {p.passage_id for p in store.passages()}
     assert PassageIndex(index_dir).passage_ids() == stored
