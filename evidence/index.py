@@ -706,34 +706,23 @@ class _Segment:
     def lengths(self, field: str, ids: np.ndarray) -> np.ndarray:
         """The lengths in ``field`` of passages ``ids``, from Whoosh's one-byte column.
 
-        The column is memory-mapped and only the bytes of ``ids`` decoded.
+        The column (a byte a passage) is read once per search; only the bytes
+        of ``ids`` are decoded.
         """
         codes = self._lengths.get(field)
         if codes is None:
             codes = np.zeros(self.size, dtype=np.uint8)
             name = W3Codec.column_filename(self.reader.segment(), f"_{field}_len")
-            path = Path(getattr(self.reader.storage(), "folder", "")) / name
-            if path.is_file() and path.stat().st_size:
-                stored = np.memmap(path, dtype=np.uint8, mode="r")[: self.size]
-                if len(stored) == self.size:
-                    codes = stored
-                else:  # trailing passages of length 0 are not written
-                    codes[: len(stored)] = stored
-            else:
-                storage = self.reader.storage()
-                if storage.file_exists(name):
-                    f = storage.open_file(name)
-                    try:
-                        raw = np.frombuffer(f.read(), dtype=np.uint8)[: self.size]
-                    finally:
-                        f.close()
-                    codes[: len(raw)] = raw
+            storage = self.reader.storage()
+            if storage.file_exists(name):  # one byte a passage; trailing zeros are not written
+                f = storage.open_file(name)
+                try:
+                    raw = np.frombuffer(f.read(), dtype=np.uint8)[: self.size]
+                finally:
+                    f.close()
+                codes[: len(raw)] = raw
             self._lengths[field] = codes
         return _LENGTHS[codes[ids]]
-
-    def text(self, docnum: int) -> str:
-        return self.reader.stored_fields(int(docnum)).get("text", "")
-
 
 class IndexSearcher:
     """A read-only view of the last committed state of the index."""
@@ -815,7 +804,7 @@ class IndexSearcher:
             return self._phrase([w for p in node.words for w in words(p)], seg)
         if isinstance(node, Prefix):
             mask = np.zeros(seg.size, dtype=bool)
-            for term in self._expand(node.text.lower()):
+            for term in self.prefix_words(node.text.lower(), limit=None):
                 mask[seg.postings("text", term)[0]] = True
             return mask, mask.astype(np.float64)
         if isinstance(node, Fuzzy):
@@ -917,12 +906,6 @@ class IndexSearcher:
         norm = _K1 * ((1 - _B) + _B * seg.lengths(field, ids) / avg)
         return idf * (tf * (_K1 + 1)) / (tf + norm)
 
-    def _expand(self, prefix: str) -> list[str]:
-        return [
-            b.decode("utf-8") if isinstance(b, bytes) else b
-            for b in self._reader.expand_prefix("text", prefix)
-        ]
-
     # -- the lexicon
 
     def word_frequency(self, word: str) -> int:
@@ -937,12 +920,12 @@ class IndexSearcher:
             key=lambda item: (-item[1], item[0]),
         )
 
-    def prefix_words(self, prefix: str, limit: int = 512) -> list[str]:
-        """Body words starting with ``prefix`` (at most ``limit``, alphabetical)."""
+    def prefix_words(self, prefix: str, limit: int | None = 512) -> list[str]:
+        """Body words starting with ``prefix`` (at most ``limit``, or all; alphabetical)."""
         out = []
         for btext in self._reader.expand_prefix("text", prefix):
             out.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
-            if len(out) >= limit:
+            if limit is not None and len(out) >= limit:
                 break
         return out
 
