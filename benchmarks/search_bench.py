@@ -246,7 +246,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = Path(tmp) / "indexes"
         t, c = time.perf_counter(), time.process_time()
-        with PassageIndex(index_dir).writer(procs=2, multisegment=True) as w:
+        with PassageIndex(index_dir).writer(procs=2) as w:
             for d in range(0, len(corpus.records), PASSAGES_PER_DOC):
                 chunk = corpus.records[d : d + PASSAGES_PER_DOC]
                 w.replace_document(chunk[0].doc_id, chunk)
@@ -260,7 +260,7 @@ def main() -> None:
         fts_build_s = time.perf_counter() - t
 
         print(f"passages: {len(corpus.records)}  (generated in {gen_s:.1f} s)")
-        print(f"whoosh build (procs=2, multisegment): {build_s:.1f} s wall,"
+        print(f"whoosh build (procs=2): {build_s:.1f} s wall,"
               f" {build_cpu:.1f} s CPU over all processes, {size_mb:.0f} MB")
         print(f"fts5 build: {fts_build_s:.1f} s")
         print(f"import evidence.search: {import_time():.0f} ms (python start included)")

@@ -19,12 +19,17 @@ fields are lower-cased keywords. Only what a result needs is stored.
 
 from __future__ import annotations
 
+import gc
+import heapq
+import itertools
 import math
-from array import array
 import os
+import pickle
 import re
 import shutil
+import signal
 import zlib
+from array import array
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,8 +43,11 @@ from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem as _porter_stem
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import TermNotFound as _TermNotFound
 from whoosh.system import pack_uint
+from whoosh.writing import SegmentWriter
+from whoosh.util import random_name
 from whoosh.util.filelock import FileLock
 from whoosh.util.numeric import byte_to_length
 
@@ -303,6 +311,34 @@ class ArrayPostingsWriter(W3PostingsWriter):
         deltas = np.diff(np.frombuffer(self._ids, dtype=np.uint32), prepend=np.uint32(0))
         return _packed(deltas)
 
+    def add_arrays(self, ids: array, weights: array, values: Any) -> None:
+        """A term's whole posting list at once, cut into blocks as ``add_posting`` would.
+
+        ``values`` is the fixed-size values end to end (bytes), a list of
+        variable-size values, or None for formats without values. The last
+        block stays buffered for ``finish_postings``.
+        """
+        limit = self._blocklimit
+        size = self._format.fixed_value_size()
+        for start in range(0, len(ids), limit):
+            if self._ids:
+                self._write_block()
+            end = start + limit
+            self._ids = ids[start:end]
+            self._weights = block = weights[start:end]
+            self._maxweight = max(block)
+            if values is None or size == 0:
+                self._values = []
+            elif size is None:
+                self._values = values[start:end]
+            else:
+                self._values = values[start * size : end * size]
+
+    def _mini_values(self) -> Any:
+        if isinstance(self._values, (bytes, bytearray)):
+            return bytes(self._values)  # fixed-size values, already end to end
+        return super()._mini_values()
+
     def _mini_weights(self) -> Any:
         weights = super()._mini_weights()
         if not isinstance(weights, tuple):
@@ -344,6 +380,248 @@ class EvidenceCodec(W3Codec):
             compression=self._compression,
             inlinelimit=self._inlinelimit,
         )
+
+
+# --- building segments ---------------------------------------------------------
+#
+# Whoosh's segment writer sends every posting through a sorting pool: a
+# tuple per posting, pickled one at a time into sorted runs on disk, read
+# back and heap-merged, then fed one call at a time to the postings writer.
+# That is most of what building the index costs. Postings here are instead
+# gathered per term into arrays: document numbers only grow while a writer
+# adds documents (and while it merges older segments after them), so each
+# term's list is already in order and runs spilled to disk merge by simple
+# concatenation, term by term; each term's list is then cut into blocks of
+# the same layout Whoosh writes.
+
+#: Estimated buffer size (bytes) past which a writer spills its postings to a run file.
+_SPILL_BYTES = 96 * 1024 * 1024
+#: Estimated bytes a new term costs in the buffer (dict slot, key, three arrays).
+_TERM_BYTES = 260
+
+
+class _TermBuffer:
+    """Postings gathered per (field, term): document numbers, weights and values.
+
+    Stands in for Whoosh's ``PostingPool`` (``add``, ``iter_postings``,
+    ``save``, ``cleanup``, ``fieldnames``) so Whoosh's own merging of older
+    segments still works, and adds ``terms`` for writing whole posting lists.
+    """
+
+    def __init__(self, tempstore: Any, schema: Schema, limit: int = _SPILL_BYTES) -> None:
+        self.tempstore = tempstore
+        self.limit = limit
+        self.fieldnames: set[str] = set()
+        self._value_sizes = {
+            name: schema[name].format.fixed_value_size() for name in schema.names() if schema[name].indexed
+        }
+        self._fields: dict[str, dict[bytes, tuple[array, array, Any]]] = {}
+        self._size = 0
+        self._runs: list[str] = []
+
+    def _terms_of(self, fieldname: str) -> dict[bytes, tuple[array, array, Any]]:
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        return terms
+
+    def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes]]) -> None:
+        """One document's postings in one field: (term, frequency, weight, value) per term."""
+        terms = self._terms_of(fieldname)
+        size = self._value_sizes.get(fieldname)
+        added = 0
+        for tbytes, _freq, weight, vbytes in items:
+            entry = terms.get(tbytes)
+            if entry is None:
+                entry = terms[tbytes] = (array("I"), array("f"), bytearray() if size else None if size == 0 else [])
+                added += _TERM_BYTES + len(tbytes)
+            entry[0].append(docnum)
+            entry[1].append(weight)
+            values = entry[2]
+            if values is not None:
+                values += (vbytes,) if size is None else vbytes
+            added += 12
+        self._size += added
+        if self._size > self.limit:
+            self.save()
+
+    def add(self, item: tuple[str, bytes, int, float, Any]) -> None:
+        """One posting as Whoosh's pool takes it (used when Whoosh merges older segments)."""
+        fieldname, tbytes, docnum, weight, vbytes = item
+        self.add_field(fieldname, docnum, ((tbytes, 0, weight, vbytes or b""),))
+
+    def _sorted(self) -> Iterator[tuple[str, bytes, array, array, Any]]:
+        for fieldname in sorted(self._fields):
+            terms = self._fields[fieldname]
+            for tbytes in sorted(terms):
+                ids, weights, values = terms[tbytes]
+                yield fieldname, tbytes, ids, weights, values
+
+    def save(self) -> None:
+        """Spill the buffered postings to a run file, in term order."""
+        if not self._fields:
+            return
+        name = f"{random_name()}.terms"
+        with self.tempstore.create_file(name).raw_file() as f:
+            dump = pickle.Pickler(f, pickle.HIGHEST_PROTOCOL).dump
+            for fieldname, tbytes, ids, weights, values in self._sorted():
+                dump((fieldname, tbytes, ids.tobytes(), weights.tobytes(),
+                      bytes(values) if isinstance(values, bytearray) else values))
+        self._runs.append(name)
+        self._fields = {}
+        self._size = 0
+
+    def _read_run(self, name: str) -> Iterator[tuple[str, bytes, array, array, Any]]:
+        with self.tempstore.open_file(name).raw_file() as f:
+            load = pickle.Unpickler(f).load
+            while True:
+                try:
+                    fieldname, tbytes, ids, weights, values = load()
+                except EOFError:
+                    break
+                yield fieldname, tbytes, _array_from_bytes("I", ids), _array_from_bytes("f", weights), values
+        self.tempstore.delete_file(name)
+
+    def terms(self) -> Iterator[tuple[str, bytes, array, array, Any]]:
+        """Every (field, term, ids, weights, values), sorted by field then term."""
+        if not self._runs:
+            yield from self._sorted()
+            return
+        self.save()
+        runs, self._runs = self._runs, []
+        merged = heapq.merge(*(self._read_run(name) for name in runs), key=lambda t: (t[0], t[1]))
+        for (fieldname, tbytes), group in itertools.groupby(merged, key=lambda t: (t[0], t[1])):
+            parts = list(group)
+            if len(parts) == 1:
+                yield parts[0]
+                continue
+            ids, weights = array("I"), array("f")
+            values: Any = parts[0][4]
+            values = None if values is None else type(values)()
+            for _f, _t, part_ids, part_weights, part_values in parts:
+                ids.extend(part_ids)
+                weights.extend(part_weights)
+                if values is not None:
+                    values += part_values
+            yield fieldname, tbytes, ids, weights, values
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        for fieldname, tbytes, ids, weights, values in self.terms():
+            size = self._value_sizes.get(fieldname)
+            for k, (docnum, weight) in enumerate(zip(ids, weights)):
+                if values is None:
+                    vbytes = b""
+                elif size is None:
+                    vbytes = values[k]
+                else:
+                    vbytes = bytes(values[k * size : (k + 1) * size])
+                yield fieldname, tbytes, docnum, weight, vbytes
+
+    def cleanup(self) -> None:
+        for name in self._runs:
+            try:
+                self.tempstore.delete_file(name)
+            except OSError:
+                pass
+        self._runs = []
+        self._fields = {}
+
+
+def _write_terms(fieldwriter: Any, schema: Schema, terms: Iterable[tuple[str, bytes, array, array, Any]]) -> None:
+    """Write sorted whole posting lists through a W3 field writer."""
+    current = None
+    for fieldname, tbytes, ids, weights, values in terms:
+        if fieldname != current:
+            if current is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            current = fieldname
+        fieldwriter.start_term(tbytes)
+        fieldwriter._postwriter.add_arrays(ids, weights, values)
+        fieldwriter.finish_term()
+    if current is not None:
+        fieldwriter.finish_field()
+
+
+class _SegmentWriter(SegmentWriter):
+    """Whoosh's segment writer with postings gathered per term (see ``_TermBuffer``).
+
+    ``add_document(_record=...)`` takes an ``IndexRecord`` and makes the
+    fields itself, so a multi-process writer ships records to its workers
+    and the parent does not analyse text. Our schema has no spelling or
+    vector fields and no per-document boosts, which keeps adding short.
+    """
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        self.pool = _TermBuffer(self._tempstorage, self.schema, limit=kwargs.get("limitmb", 128) * 1024 * 1024)
+
+    def add_document(self, **fields: Any) -> None:
+        self._check_state()
+        record = fields.get("_record")
+        if record is not None:
+            fields = _document(record)
+        schema, docnum, perdoc, pool = self.schema, self.docnum, self.perdocwriter, self.pool
+        perdoc.start_doc(docnum)
+        try:
+            for name in sorted(fields):
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    items = field.index(value)
+                    if field.scorable:
+                        length = sum(item[1] for item in items)
+                    pool.add_field(name, docnum, items)
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                if field.column_type:
+                    perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        _write_terms(self.fieldwriter, self.schema, self.pool.terms())
+        self.fieldwriter.close()
+
+
+class _WriterTask(SubWriterTask):
+    """A worker process of ``_MpWriter``: our segment writer, one segment of its own."""
+
+    def run(self) -> None:
+        # The parent cancels its workers itself; Ctrl-C must not print their tracebacks.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        gc.freeze()
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = _SegmentWriter(ix, _lk=False, **self.kwargs)
+        while True:
+            job = self.jobqueue.get()
+            if job is None:
+                break
+            self._process_file(*job)
+        segment = writer._finalize_segment()
+        self.resultqueue.put((None, writer.pool.fieldnames, segment), timeout=5)
+
+
+class _MpWriter(MpWriter, _SegmentWriter):
+    """Whoosh's multi-process writer, each worker writing its own segment with ``_SegmentWriter``."""
+
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        MpWriter.__init__(self, ix, multisegment=True, **kwargs)
+        self.pool = _TermBuffer(self._tempstorage, self.schema, limit=kwargs.get("limitmb", 128) * 1024 * 1024)
+
+    def _new_task(self) -> _WriterTask:
+        task = _WriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, True)
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 def _schema() -> Schema:
@@ -466,7 +744,7 @@ class BatchWriter:
                 raise ValueError(
                     f"passage {record.passage_id} belongs to {record.doc_id}, not {doc_id}"
                 )
-            self._writer.add_document(**_document(record))
+            self._writer.add_document(_record=record)
             added += 1
         return added
 
@@ -495,16 +773,18 @@ class PassageIndex:
         (self.path / _FORMAT_NAME).write_text(INDEX_FORMAT + "\n", encoding="ascii")
 
     @contextmanager
-    def writer(self, *, procs: int = 1, multisegment: bool = False) -> Iterator[BatchWriter]:
-        """One all-or-nothing batch: commit on normal exit, cancel on any exception."""
+    def writer(self, *, procs: int = 1) -> Iterator[BatchWriter]:
+        """One all-or-nothing batch: commit on normal exit, cancel on any exception.
+
+        With ``procs`` above 1, that many worker processes analyse and write
+        the added passages, each into a segment of its own.
+        """
         try:
-            w = self._ix.writer(
-                procs=procs,
-                multisegment=multisegment,
-                limitmb=128,
-                compound=False,
-                codec=EvidenceCodec(blocklimit=_POSTING_BLOCK, compression=_POSTING_COMPRESSION),
-            )
+            codec = EvidenceCodec(blocklimit=_POSTING_BLOCK, compression=_POSTING_COMPRESSION)
+            if procs > 1:
+                w = _MpWriter(self._ix, procs=procs, limitmb=128, compound=False, codec=codec)
+            else:
+                w = _SegmentWriter(self._ix, limitmb=128, compound=False, codec=codec)
         except _windex.LockError as exc:
             raise IndexLockedError(
                 f"the search index in {self.path.parent} is locked by another ingest",

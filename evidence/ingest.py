@@ -545,7 +545,7 @@ def sync_index(
     parallel = max(len(todo), expected) >= PARALLEL_INDEX_DOCS and (os.cpu_count() or 1) > 1
     fed: set[str] = set()
     try:
-        with index.writer(procs=2 if parallel else 1, multisegment=parallel) as writer:
+        with index.writer(procs=2 if parallel else 1) as writer:
 
             def feed(doc_ids: list[str]) -> None:
                 if parallel and not fed and doc_ids:

@@ -97,12 +97,12 @@ def test_exception_cancels_the_whole_batch(index: PassageIndex, tmp_path: Path) 
 
 def test_multiprocess_writer_and_cancel(tmp_path: Path) -> None:
     ix = PassageIndex(tmp_path)
-    with ix.writer(procs=2, multisegment=True) as w:
+    with ix.writer(procs=2) as w:
         for d in range(30):
             w.replace_document(f"d{d}", [rec(f"d{d}-{p}", f"d{d}", f"capital {d} {p}") for p in range(10)])
     assert len(ix.passage_ids()) == 300
     with pytest.raises(KeyError):
-        with ix.writer(procs=2, multisegment=True) as w:
+        with ix.writer(procs=2) as w:
             for d in range(30, 60):
                 w.replace_document(f"d{d}", [rec(f"d{d}-{p}", f"d{d}", "capital") for p in range(10)])
             raise KeyError("stop")
