@@ -246,10 +246,19 @@ class WordAnalyzer(Analyzer):
 _SEQ_DTYPE = np.dtype("<u8")
 
 
+_hash_cache: dict[str, int] = {}
+
+
 def _word_hash(word: str) -> int:
     """A 64-bit hash of a body word, never 0 (0 marks the start of a passage)."""
-    raw = word.encode("utf-8")
-    return (zlib.crc32(raw) << 32 | zlib.adler32(raw)) | 1
+    try:
+        return _hash_cache[word]
+    except KeyError:
+        if len(_hash_cache) > 200_000:
+            _hash_cache.clear()
+        raw = word.encode("utf-8")
+        result = _hash_cache[word] = (zlib.crc32(raw) << 32 | zlib.adler32(raw)) | 1
+        return result
 
 
 def word_sequence(text: str) -> bytes:
@@ -308,8 +317,12 @@ class ArrayPostingsWriter(W3PostingsWriter):
     def _mini_ids(self) -> Any:
         if self._byteids:
             return super()._mini_ids()
-        deltas = np.diff(np.frombuffer(self._ids, dtype=np.uint32), prepend=np.uint32(0))
-        return _packed(deltas)
+        ids = self._ids
+        if len(ids) > _SMALL_BLOCK:
+            return _packed(np.diff(np.frombuffer(ids, dtype=np.uint32), prepend=np.uint32(0)))
+        # Most posting lists are a few passages long, where numpy's per-call cost dominates.
+        deltas = [ids[0], *(b - a for a, b in zip(ids, ids[1:]))]
+        return PackedArray(_typecode(max(deltas)), deltas)
 
     def add_arrays(self, ids: array, weights: array, values: Any) -> None:
         """A term's whole posting list at once, cut into blocks as ``add_posting`` would.
@@ -349,10 +362,18 @@ class ArrayPostingsWriter(W3PostingsWriter):
         return PackedArray("f", weights)
 
 
+#: Blocks of up to this many postings have their ids packed without numpy.
+_SMALL_BLOCK = 32
+
+
+def _typecode(top: int) -> str:
+    """The smallest array type holding whole numbers from 0 to ``top``."""
+    return "B" if top < 2**8 else "H" if top < 2**16 else "I"
+
+
 def _packed(values: np.ndarray) -> PackedArray:
     """Whole numbers (0 or more) in the smallest array type that holds them."""
-    top = int(values.max()) if len(values) else 0
-    typecode = "B" if top < 2**8 else "H" if top < 2**16 else "I"
+    typecode = _typecode(int(values.max()) if len(values) else 0)
     out = PackedArray(typecode)
     out.frombytes(values.astype(_ARRAY_DTYPES[typecode]).tobytes())
     return out

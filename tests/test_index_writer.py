@@ -148,3 +148,11 @@ def test_segments_merged_by_whoosh_match_one_build(tmp_path: Path) -> None:
         assert len(list(reader.leaf_readers())) < 12
     ours_built(tmp_path / "one", DOCS[:12])
     assert by_passage(tmp_path / "many") == by_passage(tmp_path / "one")
+
+
+def test_small_blocks_pack_as_numpy_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short posting lists skip numpy when packing ids; the bytes must not change."""
+    ours_built(tmp_path / "a", DOCS)
+    monkeypatch.setattr(index_module, "_SMALL_BLOCK", 0)  # numpy for every block
+    ours_built(tmp_path / "b", DOCS)
+    assert segment_files(tmp_path / "a") == segment_files(tmp_path / "b")
