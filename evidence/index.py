@@ -418,7 +418,7 @@ class EvidenceCodec(W3Codec):
 #: Estimated buffer size (bytes) past which a writer spills its postings to a run file.
 _SPILL_BYTES = 96 * 1024 * 1024
 #: Estimated bytes a new term costs in the buffer (dict slot, key, three arrays).
-_TERM_BYTES = 260
+_TERM_BYTES = 400
 
 
 class _TermBuffer:
