@@ -114,7 +114,7 @@ def test_passage_html_is_the_old_template_loop(tmp_path: Path) -> None:
     store = make_store(tmp_path / "index")
     try:
         passages = store.passages()
-        model = _model(store, passages, None)
+        model = _model(store, None)
     finally:
         store.close()
     template = _environment(None).from_string(OLD_PASSAGES)

@@ -49,16 +49,17 @@ class LinkChecker:
     """
 
     def __init__(self) -> None:
-        self._scanned: dict[str, tuple[list[str], set[str]]] = {}
+        #: page -> (its links, its ids); pages noted elsewhere may be added here
+        self.scanned: dict[str, tuple[list[str], set[str]]] = {}
 
     def add(self, rel: str, text: str) -> None:
         """Take note of one page (site-relative path, HTML text)."""
-        self._scanned[rel] = _scan(text)
+        self.scanned[rel] = _scan(text)
 
     def check(self, site: Path) -> tuple[int, list[BrokenLink]]:
         """(links checked, broken links); files that are not pages are looked up under ``site``."""
         site = Path(site)
-        scanned = self._scanned
+        scanned = self.scanned
         files: dict[str, bool] = {}
         resolved: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         checked = 0

@@ -33,7 +33,9 @@ from ..resources import templates_dir
 from ..store import Store
 from . import twins
 from .links import BrokenLink, LinkChecker
+from .parallel import DocumentPages
 from .views import (
+    DocView,
     FindingView,
     SiteModel,
     ThemeInputs,
@@ -69,74 +71,85 @@ def build_site(
     ``taxonomy`` (an :class:`evidence.themes.Taxonomy`) names and describes
     the themes; by default the packaged one. Themes found in the store but
     not in the taxonomy still get a page, labelled by their id.
+
+    Document pages are shared with a second process where the platform can
+    fork (see :mod:`.parallel`); the bytes are the same either way.
     """
     out_dir = Path(out_dir)
     if templates is not None and not Path(templates).is_dir():
         raise SiteError(f"no templates folder {templates}", hint="pass a folder holding .html files to override")
-    passages = store.passages()
-    model = _model(store, passages, taxonomy)
+    model = _model(store, taxonomy)
     env = _environment(Path(templates) if templates is not None else None)
     writer = _SiteWriter(out_dir)
+    pages = _Pages(env, model)
+    documents = DocumentPages(store.index_dir, model, pages.document)
     try:
-        _render_all(env, model, passages, writer)
+        with documents.shared(writer) as helper:
+            pages.site(writer)
+            helper.render_rest(store, writer)
     except BaseException:
-        writer.abandon()
+        writer.abandon(doc.href for doc in model.docs)
         raise
     checked, broken = writer.finish()
     return BuildReport(out_dir, writer.pages, writer.files, checked, tuple(broken))
 
 
-def _render_all(env: Environment, model: SiteModel, passages: Sequence[Passage], writer: _SiteWriter) -> None:
-    """Render every page and asset straight to disk, one at a time."""
+class _Pages:
+    """Renders pages from the templates and the site model; each page straight to disk."""
 
-    def render(name: str, rel: str, **context: Any) -> None:
+    def __init__(self, env: Environment, model: SiteModel) -> None:
+        self.env = env
+        self.model = model
+        self.themes_by_id = model.theme_map
+
+    def render(self, name: str, rel: str, **context: Any) -> str:
         root = "../" * (len(PurePosixPath(rel).parts) - 1)
         try:
-            text = env.get_template(name).render(root=root, page=rel, site=model, **context)
+            return self.env.get_template(name).render(root=root, page=rel, site=self.model, **context)
         except TemplateNotFound as exc:
             raise SiteError(f"template {exc.name} not found", hint="a template override folder must keep our template names") from exc
         except TemplateSyntaxError as exc:
             raise SiteError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from exc
         except UndefinedError as exc:
             raise SiteError(f"template {name} (for {rel}): {exc.message}", hint="check the names an overriding template uses") from exc
-        writer.put(rel, text)
 
-    render("index.html", "index.html")
-    render("documents.html", "documents.html")
-    render("recommendations.html", "recommendations.html", items=_kind(model.findings, "recommendation"))
-    render("figures.html", "figures.html", items=_kind(model.findings, "figure"))
-    render("search.html", "search.html")
-    for theme in model.themes:
-        render("theme.html", theme.href, theme=theme)
-    for org in model.orgs:
-        render("org.html", org.ref.href, org=org)
-    by_doc: dict[str, list[FindingView]] = {}
-    for v in model.findings:
-        by_doc.setdefault(v.doc.doc_id, []).append(v)
-    themes_by_id = model.theme_map
-    passages_by_doc: dict[str, list[Passage]] = {}
-    for p in passages:
-        passages_by_doc.setdefault(p.doc_id, []).append(p)
-    for doc in model.docs:
-        mine = by_doc.get(doc.doc_id, [])
-        pviews = passage_views(passages_by_doc.get(doc.doc_id, []), mine, model.passage_themes)
+    def site(self, writer: _SiteWriter) -> None:
+        """Every page but the documents' pages, the assets, and the search data."""
+        model = self.model
+
+        def render(name: str, rel: str, **context: Any) -> None:
+            writer.put(rel, self.render(name, rel, **context))
+
+        render("index.html", "index.html")
+        render("documents.html", "documents.html")
+        render("recommendations.html", "recommendations.html", items=_kind(model.findings, "recommendation"))
+        render("figures.html", "figures.html", items=_kind(model.findings, "figure"))
+        render("search.html", "search.html")
+        for theme in model.themes:
+            render("theme.html", theme.href, theme=theme)
+        for org in model.orgs:
+            render("org.html", org.ref.href, org=org)
+        for asset in ASSETS:
+            writer.put(f"assets/{asset}", _source(self.env, asset))
+        writer.put_streamed(
+            [("search-data.json", b"", b"\n"), ("assets/search-data.js", b"window.EVIDENCE_SEARCH = ", b";\n")],
+            _search_chunks(model),
+        )
+
+    def document(self, doc: DocView, passages: Sequence[Passage], mine: Sequence[FindingView]) -> str:
+        """One document's page, from its passages in reading order and its findings."""
+        pviews = passage_views(passages, mine, self.model.passage_themes)
         touched: dict[str, int] = {}
         for pv in pviews:
             for t in pv.themes:
                 touched[t] = touched.get(t, 0) + 1
+        themes_by_id = self.themes_by_id
         doc_themes = [(themes_by_id[t], n) for t, n in sorted(touched.items(), key=lambda x: (-x[1], x[0])) if t in themes_by_id]
         counts = {k: sum(1 for v in mine if v.kind == k) for k in FINDING_KINDS}
-        render("document.html", doc.href, doc=doc, passages=pviews, doc_themes=doc_themes, counts=counts)
-
-    for asset in ASSETS:
-        writer.put(f"assets/{asset}", _source(env, asset))
-    writer.put_streamed(
-        [("search-data.json", b"", b"\n"), ("assets/search-data.js", b"window.EVIDENCE_SEARCH = ", b";\n")],
-        _search_chunks(model),
-    )
+        return self.render("document.html", doc.href, doc=doc, passages=pviews, doc_themes=doc_themes, counts=counts)
 
 
-def _model(store: Store, passages: Sequence[Passage], taxonomy: Any) -> SiteModel:
+def _model(store: Store, taxonomy: Any) -> SiteModel:
     from ..themes import ThemeScore, load_taxonomy, related_themes
     from ..themes.groups import FigureConflicts, group_findings
 
@@ -144,6 +157,7 @@ def _model(store: Store, passages: Sequence[Passage], taxonomy: Any) -> SiteMode
     findings = store.findings()
     f_themes = store.finding_themes()
     p_themes = store.passage_themes()
+    p_doc = store.themed_passage_docs()
     named = [(t.id, t.label, t.description) for t in tax.themes]
     seen = {t[0] for t in named}
     extra = sorted({t for rows in p_themes.values() for t, _, _ in rows} | {t for ts in f_themes.values() for t in ts})
@@ -156,7 +170,7 @@ def _model(store: Store, passages: Sequence[Passage], taxonomy: Any) -> SiteMode
         conflicts=FigureConflicts(figures) if len(figures) > 1 else None,
         related=related_themes(assignments),
     )
-    return build_model(store.documents(), passages, findings, f_themes, p_themes, named, inputs)
+    return build_model(store.documents(), store.passage_count(), p_doc, findings, f_themes, p_themes, named, inputs)
 
 
 def _kind(findings: Sequence[FindingView], kind: str) -> list[FindingView]:
@@ -245,20 +259,39 @@ class _SiteWriter:
     have gone, touching nothing it did not write.
     """
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, *, earlier: Sequence[str] | None = None) -> None:
         self.out_dir = Path(out_dir)
         self.root = self.out_dir.resolve()
         self.pages = 0
         self.files = 0
         self._written: set[str] = set()
         self._links = LinkChecker()
+        self._folders: set[Path] = set()
+        if earlier is not None:
+            self._old = list(earlier)
+            return
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             manifest = self.root / MANIFEST
             self._old = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
         except OSError as exc:
             raise self._error(exc) from exc
-        self._folders: set[Path] = set()
+
+    def detached(self) -> _SiteWriter:
+        """A writer into the same folder that starts with nothing written, for a second process."""
+        return _SiteWriter(self.out_dir, earlier=())
+
+    def harvest(self) -> tuple[list[str], int, int, dict[str, tuple[list[str], set[str]]]]:
+        """What a detached writer wrote, for :meth:`absorb` in the first process."""
+        return sorted(self._written), self.pages, self.files, self._links.scanned
+
+    def absorb(self, harvest: tuple[list[str], int, int, dict[str, tuple[list[str], set[str]]]]) -> None:
+        """Count another writer's files as this build's, links included."""
+        written, pages, files, scanned = harvest
+        self._written.update(written)
+        self.pages += pages
+        self.files += files
+        self._links.scanned.update(scanned)
 
     def put(self, rel: str, text: str) -> None:
         if rel.endswith(".html"):
@@ -326,10 +359,13 @@ class _SiteWriter:
             raise self._error(exc) from exc
         return self._links.check(self.out_dir)
 
-    def abandon(self) -> None:
-        """After a failed build: list old and new files alike, so the next build can tidy up."""
+    def abandon(self, planned: Iterable[str] = ()) -> None:
+        """After a failed build: list old, new and ``planned`` files alike, so the next build can tidy up.
+
+        ``planned`` names pages another process may have written.
+        """
         try:
-            self._manifest(self._written | {rel for rel in self._old if rel})
+            self._manifest(self._written | {rel for rel in self._old if rel} | set(planned))
         except OSError:
             pass
 

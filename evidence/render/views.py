@@ -281,14 +281,19 @@ def org_refs(names: Iterable[str]) -> dict[str, OrgRef]:
 
 def build_model(
     documents: Sequence[DocumentRecord],
-    passages: Sequence[Passage],
+    passage_count: int,
+    passage_docs: Mapping[str, str],
     findings: Sequence[Mapping[str, Any]],
     finding_themes: Mapping[str, Sequence[str]],
     passage_themes: Mapping[str, Sequence[tuple[str, float, str]]],
     taxonomy_themes: Sequence[tuple[str, str, str]],
     inputs: ThemeInputs,
 ) -> SiteModel:
-    """Assemble every cross-page view; ``taxonomy_themes`` is (id, label, description)."""
+    """Assemble every cross-page view; ``taxonomy_themes`` is (id, label, description).
+
+    ``passage_docs`` maps at least every themed passage to its document; the
+    passages' text is not needed here (document pages read it a document at a time).
+    """
     names = {d.metadata.org for d in documents if d.metadata.org}
     for f in findings:
         if f["kind"] == "recommendation":
@@ -323,7 +328,7 @@ def build_model(
             f"{doc.href}#{f['passage_id']}", _with_fields(f), tuple(finding_themes.get(fid, ())), n,
         ))
     by_id = {v.id: v for v in views}
-    p_doc = {p.passage_id: p.doc_id for p in passages}
+    p_doc = passage_docs
     p_themes = {pid: tuple(t for t, _, _ in rows) for pid, rows in passage_themes.items() if pid in p_doc}
 
     # each theme's findings in source order, from one sort of them all
@@ -344,7 +349,7 @@ def build_model(
         findings=views,
         themes=themes,
         orgs=_org_views(orgs, docs, views),
-        corpus=_corpus(list(docs.values()), len(passages), views),
+        corpus=_corpus(list(docs.values()), passage_count, views),
         matrix=_matrix(themes, docs, p_doc, p_themes, orgs),
         passage_themes=p_themes,
     )
