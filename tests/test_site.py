@@ -230,6 +230,26 @@ def test_byte_identical_rebuild(tmp_path: Path) -> None:
     assert a == b
 
 
+def test_two_processes_write_the_same_bytes_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence.render import parallel
+
+    store = make_store(tmp_path / "index")
+    try:
+        serial = build_site(store, tmp_path / "one")
+        monkeypatch.setattr(parallel, "PARALLEL_MIN_DOCUMENTS", 1)
+        monkeypatch.setattr(parallel, "CHUNK", 1)
+        forked = build_site(store, tmp_path / "two")
+    finally:
+        store.close()
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert one == two
+    assert (forked.pages, forked.files, forked.links_checked, forked.broken) == (
+        serial.pages, serial.files, serial.links_checked, ())
+    assert sorted((tmp_path / "two/.evidence-site").read_text(encoding="utf-8").splitlines()) == sorted(
+        str(p.as_posix()) for p in one if str(p) != ".evidence-site")
+
+
 def test_rebuild_removes_pages_it_wrote_and_nothing_else(tmp_path: Path) -> None:
     store = make_store(tmp_path / "index")
     out = tmp_path / "site"
