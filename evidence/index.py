@@ -33,6 +33,7 @@ from array import array
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Union
 
@@ -174,17 +175,11 @@ class RawHit:
 
 # --- analysis ---------------------------------------------------------------
 
-_stem_cache: dict[str, str] = {}
+#: Stems and word hashes are asked for once per word occurrence but differ
+#: only per distinct word: both are memoised, within a bound.
+_WORD_CACHE = 200_000
 
-
-def _stem(word: str) -> str:
-    try:
-        return _stem_cache[word]
-    except KeyError:
-        if len(_stem_cache) > 200_000:
-            _stem_cache.clear()
-        result = _stem_cache[word] = _porter_stem(word)
-        return result
+_stem = lru_cache(maxsize=_WORD_CACHE)(_porter_stem)
 
 
 _WORD_RE = re.compile(_WORD_PATTERN)
@@ -246,19 +241,11 @@ class WordAnalyzer(Analyzer):
 _SEQ_DTYPE = np.dtype("<u8")
 
 
-_hash_cache: dict[str, int] = {}
-
-
+@lru_cache(maxsize=_WORD_CACHE)
 def _word_hash(word: str) -> int:
     """A 64-bit hash of a body word, never 0 (0 marks the start of a passage)."""
-    try:
-        return _hash_cache[word]
-    except KeyError:
-        if len(_hash_cache) > 200_000:
-            _hash_cache.clear()
-        raw = word.encode("utf-8")
-        result = _hash_cache[word] = (zlib.crc32(raw) << 32 | zlib.adler32(raw)) | 1
-        return result
+    raw = word.encode("utf-8")
+    return (zlib.crc32(raw) << 32 | zlib.adler32(raw)) | 1
 
 
 def word_sequence(text: str) -> bytes:
