@@ -6,14 +6,11 @@ when the extractor improves.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SCRIPT = REPO / "benchmarks" / "figures_eval.py"
+from benchmark_scripts import load_benchmark
 
 #: kind -> (minimum F1, minimum recall, minimum value accuracy) on the peer data
 PEER_FLOORS = {
@@ -27,24 +24,13 @@ GOLD_F1_FLOOR = 0.98
 #: gold "not_figure" lines a figure may be extracted over
 GOLD_NOT_FIGURES_ALLOWED = 0
 
-
-def _load_eval():
-    spec = importlib.util.spec_from_file_location("figures_eval", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def evaluation():
-    return _load_eval()
-
+    return load_benchmark("figures_eval")
 
 @pytest.fixture(scope="module")
 def nlp(evaluation):
     return evaluation.figures_pipeline()
-
 
 def test_peer_scores_stay_above_floors(evaluation, nlp):
     eval_dir = evaluation.DEFAULT_EVAL_DIR
@@ -59,14 +45,12 @@ def test_peer_scores_stay_above_floors(evaluation, nlp):
         assert scores["recall"] >= recall, (kind, scores)
         assert scores["value_accuracy"] >= accuracy, (kind, scores)
 
-
 def test_value_tolerance_rules(evaluation):
     assert evaluation.value_ok("money", 5.7e9, 5.7e9 * (1 + 5e-7))
     assert not evaluation.value_ok("money", 5.7e9, 5.71e9)
     assert evaluation.value_ok("ratio", 0.333333333333, 0.3333)
     assert not evaluation.value_ok("ratio", 0.25, 0.2)
     assert not evaluation.value_ok("percent", 26.0, None)
-
 
 def test_scoring_of_one_case(evaluation, nlp):
     case = {
@@ -84,7 +68,6 @@ def test_scoring_of_one_case(evaluation, nlp):
         "tp": 1, "fp": 0, "fn": 0, "precision": 1.0, "recall": 1.0, "f1": 1.0, "value_n": 1, "value_accuracy": 1.0,
     }
     assert by_kind.keys() == ["money"]
-
 
 def test_corpus_gold_scores_stay_above_floor(evaluation, nlp):
     if not evaluation.DEFAULT_GOLD.is_file():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import threading
 from pathlib import Path
@@ -17,15 +16,9 @@ from evidence.search import search
 from evidence.store import Store
 from evidence.theming import MODEL_NAME, use_taxonomy
 
+from benchmark_scripts import load_benchmark
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _make_corpus():
-    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "benchmarks" / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _themes_in_search(index_dir: Path, theme: str) -> set[str]:
@@ -56,7 +49,7 @@ def test_search_carries_the_themes_the_store_holds(tmp_path: Path, monkeypatch: 
         return real_reassign(*args, **kwargs)
 
     monkeypatch.setattr(theming, "reassign", spying)
-    _make_corpus().generate(tmp_path / "corpus", 18, seed=5)
+    load_benchmark("make_corpus").generate(tmp_path / "corpus", 18, seed=5)
     index_dir = tmp_path / "index"
     report = ingest([tmp_path / "corpus"], index_dir=index_dir, workers=2)
 
@@ -76,7 +69,7 @@ def test_search_carries_the_themes_the_store_holds(tmp_path: Path, monkeypatch: 
 
 def test_one_changed_document_uses_the_saved_model_and_reaches_search(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    _make_corpus().generate(corpus, 12, seed=6)
+    load_benchmark("make_corpus").generate(corpus, 12, seed=6)
     index_dir = tmp_path / "index"
     ingest([corpus], index_dir=index_dir, workers=1)
     model_bytes = (index_dir / MODEL_NAME).read_bytes()
@@ -117,7 +110,7 @@ def test_preloading_passes_every_result_through_and_leaves_no_thread() -> None:
 
 def test_retheme_with_a_new_taxonomy_reaches_search(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    _make_corpus().generate(corpus, 10, seed=7)
+    load_benchmark("make_corpus").generate(corpus, 10, seed=7)
     index_dir = tmp_path / "index"
     ingest([corpus], index_dir=index_dir, workers=1)
     packaged = (REPO / "evidence" / "data" / "themes.toml").read_text(encoding="utf-8")

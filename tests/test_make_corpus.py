@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,19 +13,9 @@ from evidence.metadata import guess_metadata
 from evidence.readers import read_document
 from evidence.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
+from benchmark_scripts import load_benchmark
 
-
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "benchmarks" / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-make_corpus = _load_generator()
-
+make_corpus = load_benchmark("make_corpus")
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
@@ -35,22 +23,18 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     stats = make_corpus.generate(out, 20, seed=1)
     return out, stats
 
-
 def _tree(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
-
 
 def test_two_runs_write_the_same_bytes(corpus: tuple[Path, object], tmp_path: Path) -> None:
     first, _stats = corpus
     make_corpus.generate(tmp_path / "again", 20, seed=1)
     assert _tree(first) == _tree(tmp_path / "again")
 
-
 def test_another_seed_writes_other_documents(corpus: tuple[Path, object], tmp_path: Path) -> None:
     first, _stats = corpus
     make_corpus.generate(tmp_path / "other", 20, seed=2)
     assert _tree(first) != _tree(tmp_path / "other")
-
 
 def test_a_document_does_not_depend_on_how_many_are_made(corpus: tuple[Path, object], tmp_path: Path) -> None:
     first, _stats = corpus
@@ -58,7 +42,6 @@ def test_a_document_does_not_depend_on_how_many_are_made(corpus: tuple[Path, obj
     fewer = _tree(tmp_path / "fewer")
     assert len(fewer) == 5
     assert fewer == {name: data for name, data in _tree(first).items() if name in fewer}
-
 
 def test_stats_count_what_was_written(corpus: tuple[Path, object]) -> None:
     folder, stats = corpus
@@ -70,7 +53,6 @@ def test_stats_count_what_was_written(corpus: tuple[Path, object]) -> None:
     assert sorted(stats.by_format) == sorted({p.suffix[1:] for p in files})
     # written to be 1,000-2,000 words a document on average
     assert 1000 <= stats.words / stats.documents <= 2000
-
 
 def test_every_document_reads_with_its_org_and_type(corpus: tuple[Path, object]) -> None:
     folder, stats = corpus
@@ -84,14 +66,12 @@ def test_every_document_reads_with_its_org_and_type(corpus: tuple[Path, object])
         assert metadata.doc_type is not None, path.name
     assert formats == {"txt", "md", "html", "docx", "pdf"}
 
-
 def test_written_evidence_carries_its_inquiry_code() -> None:
     vocab = make_corpus.Vocabulary.load()
     doc = make_corpus.make_document(vocab, 1, 1)
     assert doc.doc_type == "written evidence"
     assert doc.title == "Written evidence submitted by NHS England (ASC0002)"
     assert doc.name == "00001-nhs-england-written-evidence"
-
 
 def test_paragraphs_are_40_to_150_words() -> None:
     import random
@@ -106,14 +86,12 @@ def test_paragraphs_are_40_to_150_words() -> None:
     assert min(lengths) >= 40
     assert max(lengths) <= 150
 
-
 def test_cli_stats_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert make_corpus.main([str(tmp_path / "c"), "--documents", "3", "--seed", "3", "--stats", "--no-pdf"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["documents"] == 3
     assert "pdf" not in stats["by_format"]
     assert stats["bytes"] == sum(p.stat().st_size for p in (tmp_path / "c").iterdir())
-
 
 def _export(index_dir: Path) -> bytes:
     import io
@@ -122,7 +100,6 @@ def _export(index_dir: Path) -> bytes:
         out = io.StringIO()
         write_export(export_rows(store), out, "jsonl")
     return out.getvalue().encode("utf-8")
-
 
 def test_export_is_identical_with_one_or_two_workers(corpus: tuple[Path, object], tmp_path: Path) -> None:
     folder, _stats = corpus

@@ -6,30 +6,22 @@ margin; if a change drops below them, look at ``themes_eval.py --errors``.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
+from benchmark_scripts import load_benchmark
+
 REPO = Path(__file__).resolve().parent.parent
-SCRIPT = REPO / "benchmarks" / "themes_eval.py"
 
 #: Issue 6: micro-F1 per finding at least 0.85, precision with the model too.
 FINDING_F1_FLOOR = 0.85
 FINDING_PRECISION_FLOOR = 0.85
 
 
-def _load_eval():
-    spec = importlib.util.spec_from_file_location("themes_eval", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def evaluation():
-    return _load_eval()
+    return load_benchmark("themes_eval")
 
 
 @pytest.fixture(scope="module")

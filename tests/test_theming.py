@@ -4,9 +4,7 @@ give exactly what assigning the whole corpus at once gives."""
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,21 +17,15 @@ from evidence.themes import model as theme_model
 from evidence.themes.assign import MODEL_REASON, assign_and_learn
 from evidence.theming import reassign, relearn_due, use_taxonomy
 
+from benchmark_scripts import load_benchmark
+
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _make_corpus():
-    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "benchmarks" / "make_corpus.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("theming")
-    _make_corpus().generate(base / "corpus", 24, seed=3)
+    load_benchmark("make_corpus").generate(base / "corpus", 24, seed=3)
     ingest([base / "corpus"], index_dir=base / "index", workers=1)
     return base / "index"
 
