@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
+#: ``footnote`` holds a footnote or endnote (never mixed into body text);
+#: ``comment`` a reviewer's comment on a word-processor file.
+BlockKind = Literal["heading", "paragraph", "list_item", "table_row", "footnote", "comment"]
 
 DOC_TYPES = (
     "report",
@@ -62,6 +64,10 @@ class RawDocument:
     pages: int | None = None
     #: Metadata the format itself declares (HTML <title>, DOCX core props).
     declared: Metadata = field(default_factory=Metadata)
+    #: Text the layout sets most prominently at the start, most prominent
+    #: first (PDF: the largest type on the first pages; DOCX: the Title style;
+    #: HTML: <h1>): where a document's own title is looked for first.
+    prominent: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
