@@ -579,6 +579,31 @@ def evaluate_stress(real: Path) -> tuple[dict[str, Any], list[str]]:
     return {"files": total, "as_expected": right, "share": round(right / total, 3) if total else None}, wrong
 
 
+# -- reading speed ------------------------------------------------------------------
+
+
+def pdf_speed(real: Path, repeat: int = 3) -> dict[str, Any]:
+    """Milliseconds a page to read every real PDF with a text layer (reading only, no NLP)."""
+    from evidence.errors import ReaderError
+    from evidence.readers import read_document
+
+    files = sorted((real / "docs").glob("*.pdf"))
+    runs = []
+    pages = 0
+    for _ in range(repeat):
+        pages = 0
+        started = time.process_time()
+        for path in files:
+            try:
+                raw = read_document(path)
+            except ReaderError:
+                continue
+            pages += raw.pages or 0
+        runs.append(1000 * (time.process_time() - started) / max(pages, 1))
+    runs.sort()
+    return {"pages": pages, "ms_per_page_median": round(runs[len(runs) // 2], 2), "ms_per_page_min": round(runs[0], 2), "ms_per_page_max": round(runs[-1], 2)}
+
+
 # -- output -------------------------------------------------------------------------
 
 _ROWS = (
@@ -609,6 +634,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--verbose", action="store_true", help="list what went wrong, document by document")
     parser.add_argument("--only", help="documents whose file name holds this text")
+    parser.add_argument("--speed", action="store_true", help="also time PDF reading (CPU ms a page, 3 runs)")
     parser.add_argument("--half", choices=(*HALVES, "all"), default="all", help="whose problems --verbose lists")
     args = parser.parse_args(argv)
     if not (args.real / "gold").is_dir():
@@ -620,6 +646,8 @@ def main(argv: list[str] | None = None) -> int:
         evaluate_stress(args.real) if not args.only else ({"files": 0, "as_expected": 0, "share": None}, [])
     )
     scores["stress"] = stress
+    if args.speed:
+        scores["pdf_reading"] = pdf_speed(args.real)
     scores["seconds"] = round(time.perf_counter() - started, 1)
     if args.verbose:
         for name, misses in problems.items():
@@ -635,6 +663,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(scores, indent=1, sort_keys=True, ensure_ascii=False))
     else:
         print(table(scores, stress))
+        if args.speed:
+            speed = scores["pdf_reading"]
+            print(f"PDF reading: {speed['ms_per_page_median']} CPU ms a page (median of 3; {speed['ms_per_page_min']}-{speed['ms_per_page_max']}) over {speed['pages']} pages")
     return 0
 
 
