@@ -328,7 +328,10 @@ def test_split_long_text_cuts_at_sentences_then_spaces_then_anywhere() -> None:
 def test_max_pages_refuses_before_any_page_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     from evidence.readers import pdf as pdf_reader
 
-    data = _text_pdf(tuple(f"Page {n} of a long report on waiting lists." for n in range(1, 7)))
+    # Six different pages: the same line on every page would be running furniture, and a
+    # document of nothing else is refused as holding no text.
+    regions = ("north", "south", "east", "west", "midlands", "capital")
+    data = _text_pdf(tuple(f"Waiting lists in the {region} grew last year." for region in regions))
 
     real = pdf_reader._page_lines
     read: list[int] = []

@@ -19,7 +19,10 @@ from .pdf import read_pdf
 from .plaintext import read_text
 from .text import MAX_BLOCK_CHARS, split_long_text
 
-__all__ = ["SUPPORTED_EXTENSIONS", "read_document", "read_bytes"]
+__all__ = ["NO_TEXT", "SUPPORTED_EXTENSIONS", "read_document", "read_bytes"]
+
+#: The reason given for a file that opens but holds no text at all.
+NO_TEXT = "no text in the document"
 
 _READERS: dict[str, Callable[[bytes], RawDocument]] = {
     ".txt": read_text,
@@ -56,6 +59,10 @@ def read_bytes(data: bytes, extension: str, *, max_pages: int | None = None) -> 
         # NotImplementedError, lxml's XMLSyntaxError, struct.error...): at
         # this boundary each one means "this file cannot be read".
         raise ReaderError(f"could not read {extension.lstrip('.')} content: {type(exc).__name__}") from exc
+    if not any(block.text.strip() for block in raw.blocks):
+        # A file that opens but shows no words would be indexed as an empty
+        # document the user cannot find or cite: say so instead.
+        raise ReaderError(NO_TEXT)
     if any(len(block.text) > MAX_BLOCK_CHARS for block in raw.blocks):
         raw.blocks = _bounded(raw.blocks)
     return raw
