@@ -33,6 +33,7 @@ class _Rule:
     any_of: tuple[re.Pattern[str], ...]  # one of these must match
     all_of: tuple[re.Pattern[str], ...]  # and each of these somewhere
     value: str | None
+    late: bool = False  # an organisation rule tried after the cover's own cues
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,25 @@ class _Cues:
     byline: re.Pattern[str]
     date_head_blocks: int
     date_segment_words: int
+    front_pages: int
+    front_max_blocks: int
+    front_blocks: int
+    max_title_words: int
+    max_run_words: int
+    not_title: re.Pattern[str]
+    sentence_starts: frozenset[str]
+    title_strip: re.Pattern[str]
+    software: re.Pattern[str]
+    presented_by: re.Pattern[str]
+    ministers: tuple[tuple[re.Pattern[str], str], ...]
+    department_line: re.Pattern[str]
+    committee_line: re.Pattern[str]
+    house_cue: re.Pattern[str]
+    org_intro: re.Pattern[str]
+    genre_words: re.Pattern[str]
+    org_heads: frozenset[str]
+    generic_government: frozenset[str]
+    ref_publishers: tuple[tuple[re.Pattern[str], str], ...]
 
 
 def _compile(pattern: str, case: bool) -> re.Pattern[str]:
@@ -81,7 +101,10 @@ def _cues() -> _Cues:
         for rule in raw["doc_types"]
     )
     orgs = tuple(
-        _Rule(tuple(rule["scope"]), (_compile(rule["pattern"], rule.get("case", False)),), (), rule.get("org"))
+        _Rule(
+            tuple(rule["scope"]), (_compile(rule["pattern"], rule.get("case", False)),), (), rule.get("org"),
+            bool(rule.get("late")),
+        )
         for rule in raw["orgs"]
     )
     months = {name: int(number) for name, number in raw["months"].items()}
@@ -116,6 +139,25 @@ def _cues() -> _Cues:
         byline=re.compile(raw["byline"]),
         date_head_blocks=int(raw["date_head_blocks"]),
         date_segment_words=int(raw["date_segment_words"]),
+        front_pages=int(raw["front_pages"]),
+        front_max_blocks=int(raw["front_max_blocks"]),
+        front_blocks=int(raw["front_blocks"]),
+        max_title_words=int(raw["max_title_words"]),
+        max_run_words=int(raw["max_run_words"]),
+        not_title=re.compile("(?:" + "|".join(f"(?:{p})" for p in raw["not_title_lines"]) + ")", re.IGNORECASE),
+        sentence_starts=frozenset(raw["sentence_starts"]),
+        title_strip=re.compile(raw["title_strip"], re.IGNORECASE),
+        software=re.compile(raw["software"], re.IGNORECASE),
+        presented_by=re.compile(raw["presented_by"], re.IGNORECASE),
+        ministers=tuple((re.compile(m["pattern"], re.IGNORECASE), m["org"]) for m in raw["ministers"]),
+        department_line=re.compile(raw["department_line"], re.IGNORECASE),
+        committee_line=re.compile(raw["committee_line"], re.IGNORECASE),
+        house_cue=re.compile(raw["house_cue"], re.IGNORECASE),
+        org_intro=re.compile(raw["org_intro"]),
+        genre_words=re.compile(raw["genre_words"], re.IGNORECASE),
+        org_heads=frozenset(raw["org_heads"]),
+        generic_government=frozenset(raw["generic_government"]),
+        ref_publishers=tuple((re.compile(m["pattern"]), m["org"]) for m in raw["ref_publishers"]),
     )
 
 
@@ -203,22 +245,45 @@ def _starts_with_date(text: str) -> bool:
     return first[:1].isdigit() or first in _cues().months
 
 
-def find_date(texts: Iterable[str], declared: str | None = None, tail: Iterable[str] = ()) -> str | None:
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
+    """Every match, also one that starts inside the last ("printed 11 July
+    2011 and published 19 July 2011" holds two labelled dates)."""
+    position = 0
+    while True:
+        match = pattern.search(text, position)
+        if not match:
+            return
+        yield match
+        position = match.start() + 1
+
+
+def find_date(
+    texts: Iterable[str],
+    declared: str | None = None,
+    tail: Iterable[str] = (),
+    *,
+    window: int | None = None,
+    declared_last: bool = False,
+) -> str | None:
     """The first credible date near the top of a document.
 
     In order: a labelled date ("Published: 3 March 2023", "Last reviewed 21
     July 2022"), the declared date, then a bare date standing in a short
-    line or segment of the first few blocks (a dateline, not a date the text
-    talks about), then a parliamentary session "(HC 1234, 2022-23)", and
-    last a bare date closing the document ("November 2022" under a letter).
+    line or segment of the first ``window`` blocks (a dateline, not a date
+    the text talks about), then a parliamentary session "(HC 1234,
+    2022-23)", and last a bare date closing the document ("November 2022"
+    under a letter). ``declared_last`` puts the declared date after all the
+    text's own (a PDF's CreationDate is when the file was made, not when the
+    paper was published).
     """
     head = list(texts)
     cues = _cues()
+    window = cues.date_head_blocks if window is None else window
     labelled: list[tuple[int, int, int, str]] = []
     for index, text in enumerate(head):
-        patterns = (cues.label_date, cues.label_date_anywhere) if index < cues.date_head_blocks else (cues.label_date,)
+        patterns = (cues.label_date, cues.label_date_anywhere) if index < window else (cues.label_date,)
         for pattern in patterns:
-            for match in pattern.finditer(text):
+            for match in _overlapping(pattern, text):
                 rest = match["rest"]
                 value = normalise_date(rest) if _starts_with_date(rest) else None
                 if value:
@@ -226,13 +291,13 @@ def find_date(texts: Iterable[str], declared: str | None = None, tail: Iterable[
                     labelled.append((rank, index, match.start(), value))
     if labelled:
         return min(labelled)[3]
-    if declared:
+    if declared and not declared_last:
         value = normalise_date(declared)
         if value:
             return value
     datelines = [
         segment
-        for text in head[: cues.date_head_blocks]
+        for text in head[:window]
         for segment in _SEGMENT_SPLIT.split(text)
         if len(segment.split()) <= cues.date_segment_words
     ]
@@ -250,6 +315,8 @@ def find_date(texts: Iterable[str], declared: str | None = None, tail: Iterable[
             value = normalise_date(text)
             if value:
                 return value
+    if declared and declared_last:
+        return normalise_date(declared)
     return None
 
 
@@ -258,26 +325,260 @@ def find_date(texts: Iterable[str], declared: str | None = None, tail: Iterable[
 
 #: Separators in a page's label line: "Long read · The King's Fund · 3 July 2024".
 _SEGMENT_SPLIT = re.compile(r"\s+[\u00b7|\u2022]\s+")
+#: Emphasis and escapes a Markdown conversion leaves around cover lines ("*Hello *").
+_MARKUP = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|\\(?=[^\w\s])")
+_SPACES = re.compile(r"\s+")
+#: Contents lines (dot leaders, unmapped glyphs) and bullets never make a title.
+_LEADERS = re.compile(r"(?:\.\s?){4,}|\u2026{2,}|\ufffd|[\u2022\u25aa\u25cf\u2023\u276f\u2771\u27a2]")
+_END_SENTENCE = re.compile(r"[.!?;]$")
+_WORD = re.compile(r"[A-Za-z][\w'\u2019&-]*")
+_JOINERS = frozenset({"and", "of", "for", "the", "&", "on", "in", "to", "with", "at"})
 
 
-def _scoped(blocks: list[Block], title: str | None) -> dict[str, list[str]]:
+@dataclass(frozen=True)
+class _Line:
+    """A front-matter block, cleaned of markup."""
+
+    text: str
+    page: int | None
+    kind: str
+    level: int
+
+
+def _clean(text: str) -> str:
+    return _SPACES.sub(" ", _MARKUP.sub("", text)).strip()
+
+
+def _key(text: str) -> str:
+    """Letters and digits only, lower case: how two spellings of a title are compared."""
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+def _front(raw: RawDocument) -> tuple[list[_Line], bool]:
+    """(the front matter's blocks, whether the file has pages).
+
+    A paged file's cover and title pages hold its title, author, date and
+    paper number; elsewhere the first blocks do.
+    """
+    cues = _cues()
+    paged = any(b.page for b in raw.blocks[:5])
+    if paged:
+        chosen = [b for b in raw.blocks[: cues.front_max_blocks] if b.page and b.page <= cues.front_pages]
+    else:
+        chosen = raw.blocks[: cues.head_blocks]
+    lines = []
+    for block in chosen:
+        if block.kind in ("footnote", "comment"):
+            continue
+        text = _clean(block.text)
+        if text:
+            lines.append(_Line(text, block.page, block.kind, block.level))
+    return lines, paged
+
+
+def _is_date_line(text: str) -> bool:
+    """A line that is a date, maybe with a label ("Published 4 November 2025")."""
+    cues = _cues()
+    rest = text
+    for pattern in (cues.day_month_year, cues.month_day_year, cues.month_year, cues.numeric, cues.iso):
+        rest = pattern.sub(" ", rest)
+    if rest == text:
+        return False
+    return len(_WORD.findall(rest)) <= 2
+
+
+def _is_code_line(text: str) -> bool:
+    """A reference code or other digits-and-capitals line ("CP 1478", "E03528146 01/26")."""
+    cues = _cues()
+    for pattern in cues.refs:
+        match = pattern.search(text)
+        if match and len(_WORD.findall(text[: match.start()] + " " + text[match.end() :])) <= 1:
+            return True
+    return bool(re.search(r"\d", text)) and not re.search(r"[a-z]", text) and len(text.split()) <= 3
+
+
+def _rejected(text: str) -> bool:
+    """Never a title line: markings, labels, dates, codes, producer strings, contents lines."""
+    cues = _cues()
+    bare = text.strip(" .:;,-\u2013\u2014|")
+    if not bare or not re.search(r"[A-Za-z]{2}", bare):
+        return True
+    if cues.not_title.fullmatch(bare) or _LEADERS.search(text):
+        return True
+    return _is_date_line(bare) or _is_code_line(bare) or bool(cues.junk_title.search(bare))
+
+
+def _sentence(text: str) -> bool:
+    """Body text rather than a title: long, a full sentence, or opening like one ("We are ...")."""
+    cues = _cues()
+    words = text.split()
+    if len(words) > cues.max_title_words:
+        return True
+    if re.search(r"[.!;]$", text) and len(words) >= 10:
+        return True
+    first = words[0].lower().strip("\"'\u201c\u2018(") if words else ""
+    return words[0][:1].isupper() and first in cues.sentence_starts and len(words) >= 5
+
+
+def _org_only(text: str) -> bool:
+    """The line is only a body's name: a letterhead, a committee, a party, a department."""
+    cues = _cues()
+    bare = text.strip(" .,:;")
+    if not bare or ":" in bare or len(bare.split()) > 10:
+        return False
+    if bare.lower() in cues.generic_government or _in_gazetteer(bare):
+        return True
+    if re.fullmatch(r"[A-Z][A-Z&]{1,7}", bare):
+        return True
+    if not _name_shaped(bare):
+        return False
+    if cues.department_line.fullmatch(bare) or cues.committee_line.fullmatch(bare):
+        return True
+    return re.sub(r"[^a-z]", "", bare.split()[-1].lower()) in cues.org_heads
+
+
+def _in_gazetteer(name: str) -> bool:
+    """A body the organisations gazetteer knows ("NHS England")."""
+    from .nlp.organisations import fold, gazetteer
+
+    return fold(name) in gazetteer().by_alias
+
+
+def _tidy_title(text: str) -> str:
+    text = _cues().title_strip.sub("", _clean(text))
+    return text.strip(" ,;:|\u2013\u2014-")
+
+
+def _runs(lines: list[_Line], paged: bool) -> list[list[_Line]]:
+    """Consecutive title-like lines, joined as the layout broke them.
+
+    A paged cover breaks a title over several lines ("Government response
+    to" / "the House of Lords UK" / ...); a run ends at a line that cannot be
+    part of a title, at a page break or after a full stop. In a structured
+    file a heading stands alone.
+    """
+    runs: list[list[_Line]] = []
+    current: list[_Line] = []
+    for line in lines:
+        if line.kind in ("table_row", "list_item") or _rejected(line.text) or _sentence(line.text):
+            if current:
+                runs.append(current)
+            current = []
+            continue
+        if current:
+            previous = current[-1]
+            apart = previous.page != line.page or bool(_END_SENTENCE.search(previous.text))
+            if not paged:
+                apart = apart or previous.kind == "heading" or line.kind == "heading"
+            if apart:
+                runs.append(current)
+                current = []
+        current.append(line)
+    if current:
+        runs.append(current)
+    limit = _cues().max_run_words
+    return [run for run in runs if sum(len(line.text.split()) for line in run) <= limit]
+
+
+def _run_text(run: list[_Line]) -> str:
+    return _SPACES.sub(" ", " ".join(line.text for line in run)).strip()
+
+
+def _good_title(text: str) -> bool:
+    return bool(text) and not _rejected(text) and not _org_only(text) and not _sentence(text)
+
+
+def _incomplete(text: str) -> bool:
+    """A prominent fragment that needs its neighbours: an org's name, a bare
+    genre ("Manifesto 2024") or a line that breaks off ("Government response to")."""
+    words = text.split()
+    if _org_only(text) or (len(words) <= 3 and _cues().genre_words.search(text)):
+        return True
+    return bool(words) and (words[-1].lower() in _JOINERS or text.endswith((":", ",", "\u2013", "-")))
+
+
+def _from_prominent(prominent: list[str], runs: list[list[_Line]]) -> str | None:
+    """The most prominent text that can be a title, widened to its cover run
+    when it is only part of one."""
+    for text in prominent:
+        candidate = _tidy_title(_split_site(_clean(text), None)[0])
+        if not candidate or _rejected(candidate) or _sentence(candidate):
+            continue
+        key = _key(candidate)
+        containing = [run for run in runs if key and key in _key(_run_text(run))]
+        if containing:
+            whole = _tidy_title(_run_text(containing[0]))
+            if _incomplete(candidate) or len(whole.split()) <= 1.6 * len(candidate.split()) + 1:
+                if _good_title(whole):
+                    return whole
+        if _good_title(candidate):
+            return candidate
+    return None
+
+
+def _agrees(declared: str, lines: list[_Line]) -> bool:
+    """The declared title is printed on the front pages (allowing line breaks)."""
+    key = _key(declared)
+    return len(key) >= 6 and key in _key(" ".join(line.text for line in lines))
+
+
+def _declared_title(raw: RawDocument) -> tuple[str | None, str | None]:
+    """(the declared title if it is a title at all, the site name split off it)."""
+    declared = raw.declared.title
+    if not declared or not sensible_title(declared) or _cues().software.search(declared):
+        return None, None
+    title, site = _split_site(_clean(declared), raw.declared.org)
+    return title, site
+
+
+def _title(raw: RawDocument, path: Path, lines: list[_Line], paged: bool) -> tuple[str | None, str | None]:
+    """(title, site name split off a declared title).
+
+    The prominent text the reader found first, then a declared title that
+    the front pages print (an HTML <title> is trusted as it is), then the
+    first title-like run of cover lines (page by page), then the declared
+    title whatever it says, then the file name.
+    """
+    declared, site = _declared_title(raw)
+    cover_pages = sorted({line.page for line in lines if line.page}) if paged else [None]
+    runs = _runs(lines if paged else lines[: _cues().front_blocks], paged)
+    if raw.prominent:
+        found = _from_prominent(raw.prominent, runs)
+        if found:
+            return found, site
+    if declared and (raw.format == "html" or _agrees(declared, lines)):
+        return declared, site
+    for page in cover_pages:
+        for run in runs:
+            if run[0].page != page:
+                continue
+            text = _tidy_title(_run_text(run))
+            if _good_title(text):
+                return text, site
+    if declared:
+        return declared, site
+    stem = re.sub(r"[_\s]+", " ", path.stem).strip()
+    return stem or None, site
+
+
+def _scoped(blocks: list[Block], lines: list[_Line], titles: list[str]) -> dict[str, list[str]]:
     """Block texts by the scope names the cue rules use."""
     cues = _cues()
-    head = blocks[: cues.head_blocks]
     tail = blocks[-cues.tail_blocks :] if len(blocks) > cues.head_blocks else []
     after_notes: list[str] = []
     for index, block in enumerate(blocks):
         if len(block.text) <= 40 and cues.notes_heading.search(block.text):
             after_notes = [b.text for b in blocks[index + 1 : index + 1 + cues.tail_blocks]]
             break
+    head = [line.text for line in lines]
     return {
-        "title": [title] if title else [],
-        "head": [b.text for b in head],
-        "tail": [b.text for b in tail],
+        "title": titles,
+        "head": head,
+        "tail": [_clean(b.text) for b in tail],
         "labels": [
             segment
-            for b in head
-            for segment in _SEGMENT_SPLIT.split(b.text)
+            for text in head[: cues.head_blocks]
+            for segment in _SEGMENT_SPLIT.split(text)
             if len(segment.split()) <= 5
         ],
         "after_notes": after_notes,
@@ -302,18 +603,22 @@ def _doc_type(scoped: dict[str, list[str]]) -> str:
 
 
 _TERMINAL = re.compile(r"[.?!:]$")
-_ORG_TAIL = re.compile(r"\s*\((?:[A-Z]{2,6}\d{4}|[^)]*\d{4}[^)]*)\)\s*$|[\s.,;:\u2013\u2014-]+$")
+_ORG_TAIL = re.compile(r"\s*\((?:[A-Z]{2,6}\d{4,6}|[^)]*\d{4}[^)]*)\)\s*$|[\s.,;:\u2013\u2014-]+$")
 
 
 def clean_org(name: str) -> str | None:
-    """An organisation name as written, without reference codes or trailing punctuation."""
-    text = name.strip()
+    """An organisation name as written, without reference codes, trailing
+    punctuation, pronouns, producer software or paper numbers."""
+    text = _clean(name)
     previous = None
     while previous != text:
         previous = text
         text = _ORG_TAIL.sub("", text).strip()
     text = re.sub(r"\s+", " ", text)
-    if not text or len(text) > 120 or len(text.split()) > 14 or text.lower() in _cues().org_stop:
+    cues = _cues()
+    if not text or len(text) > 120 or len(text.split()) > 14 or text.lower() in cues.org_stop:
+        return None
+    if cues.software.search(text) or _is_code_line(text) or not re.search(r"[A-Za-z]{2}", text):
         return None
     return text
 
@@ -327,37 +632,159 @@ def _bylines(texts: Iterable[str]) -> set[str]:
     return names
 
 
-def _org(scoped: dict[str, list[str]], declared: str | None, site: str | None) -> str | None:
-    """Organisation from the text's cues, else the declared author (unless it
-    is the byline's journalist), else the site name in the title."""
+def _rule_orgs(scoped: dict[str, list[str]], late: bool) -> Iterable[str]:
     for rule in _cues().orgs:
+        if rule.late != late:
+            continue
         for text in _texts(scoped, rule.scopes):
             match = rule.any_of[0].search(text)
             if not match:
                 continue
             if rule.value:
-                return rule.value
+                yield rule.value
+                continue
             org = clean_org(match["org"])
             if org and org[0].isupper():
+                yield org
+
+
+def _minister_org(front_text: str) -> str | None:
+    """"Presented to Parliament by the Secretary of State for Work and
+    Pensions" -> "Department for Work and Pensions"."""
+    cues = _cues()
+    match = cues.presented_by.search(front_text)
+    if not match:
+        return None
+    minister = re.sub(r"\s+", " ", match["minister"]).strip(" ,.")
+    for pattern, org in cues.ministers:
+        found = pattern.search(minister)
+        if found:
+            remit = found.groupdict().get("remit")
+            return org.format(remit=remit.strip(" ,")) if remit else org
+    return None
+
+
+def _committee_org(lines: list[_Line], front_text: str) -> str | None:
+    """A Parliamentary committee named on the cover of its report."""
+    cues = _cues()
+    houses = {(m["house"] or m["paper"] or "").lower() for m in cues.house_cue.finditer(front_text)}
+    if not houses:
+        return None
+    lords = bool(houses & {"house of lords", "hl"})
+    for line in lines[:40]:
+        match = cues.committee_line.fullmatch(line.text.strip(" .,"))
+        if not match:
+            continue
+        name = re.sub(r"^the\s+", "", match["name"], flags=re.IGNORECASE)
+        if not name[:1].isupper():
+            continue
+        house = (match["house"] or "").lower()
+        if house == "house of lords" or (not house and lords):
+            return "House of Lords " + name
+        return name
+    return None
+
+
+def _title_org(title: str | None) -> str | None:
+    """The body a title opens with: "The X Party Manifesto 2024", "XYZ Workforce Strategy"."""
+    if not title:
+        return None
+    cues = _cues()
+    genre = cues.genre_words.search(title)
+    if not genre or genre.start() == 0:
+        return None
+    prefix = title[: genre.start()].strip()
+    words = prefix.split()
+    if not words or len(words) > 9 or not all(w[:1].isupper() or w.lower() in _JOINERS for w in words):
+        return None
+    if re.fullmatch(r"[A-Z][A-Z&]{1,7}", words[0]) and (len(words) == 1 or not _org_only(prefix)):
+        return words[0]
+    if _org_only(prefix):
+        return clean_org(prefix)
+    return None
+
+
+def _name_shaped(text: str) -> bool:
+    """Every word capitalised but the joiners: "Department for Work and Pensions"."""
+    words = text.replace(",", " ").split()
+    return bool(words) and all(w[:1].isupper() or w.lower() in _JOINERS for w in words)
+
+
+def _cover_department(lines: list[_Line]) -> str | None:
+    """A government department's name standing alone on the cover."""
+    for line in lines[:40]:
+        text = line.text.strip(" .,")
+        if len(text.split()) <= 10 and _name_shaped(text) and _cues().department_line.fullmatch(text):
+            return clean_org(text)
+    return None
+
+
+def _org_intro(texts: Iterable[str]) -> str | None:
+    for text in texts:
+        match = _cues().org_intro.match(text)
+        if match:
+            org = clean_org(match["org"])
+            if org and org.split()[0].lower() not in _cues().sentence_starts:
                 return org
+    return None
+
+
+def _letterhead(lines: list[_Line]) -> str | None:
+    for line in lines[:12]:
+        text = line.text.strip(" .,")
+        if len(text.split()) <= 8 and _org_only(text) and not _TERMINAL.search(line.text):
+            return clean_org(text)
+    return None
+
+
+def _org_candidates(
+    scoped: dict[str, list[str]], lines: list[_Line], title: str | None, declared: str | None, site: str | None, ref: str | None
+) -> Iterable[str | None]:
+    """Candidate authors, best cue first."""
+    front_text = " ".join(scoped["head"])
+    yield from _rule_orgs(scoped, late=False)
+    yield _minister_org(front_text)
+    yield _cover_department(lines)
+    yield _committee_org(lines, front_text)
+    yield _org_intro(scoped["head"])
+    yield _title_org(title)
+    yield from _rule_orgs(scoped, late=True)
     for text in scoped["head"][: _cues().date_head_blocks]:
         segments = _SEGMENT_SPLIT.split(text)
         if len(segments) < 2:
             continue
         for segment in segments:
-            words = segment.split()
-            if len(words) <= 6 and "," not in segment and _has_org_word(segment):
-                return clean_org(segment)
-    if declared and declared.lower() not in _bylines(scoped["head"]) and _has_org_word(declared):
-        return clean_org(declared)
-    first = scoped["head"][:1]
-    if first and len(first[0].split()) <= 6 and _has_org_word(first[0]) and not _TERMINAL.search(first[0]):
-        return clean_org(first[0])  # a letterhead: "WESTMOOR COUNTY COUNCIL"
+            if len(segment.split()) <= 6 and "," not in segment and _has_org_word(segment):
+                yield clean_org(segment)
+    bylines = _bylines(scoped["head"])
+    if declared and declared.lower() not in bylines and _has_org_word(declared):
+        yield clean_org(declared)
+    yield _letterhead(lines)
     if site:
-        return clean_org(site)
-    if declared and declared.lower() not in _bylines(scoped["head"]) and not _person_like(declared):
-        return clean_org(declared)
-    return None
+        yield clean_org(site)
+    if declared and declared.lower() not in bylines and not _person_like(declared) and " " in declared.strip():
+        yield clean_org(declared)
+    if ref:
+        for pattern, org in _cues().ref_publishers:
+            if pattern.search(ref):
+                yield org
+
+
+def _org(
+    scoped: dict[str, list[str]], lines: list[_Line], title: str | None, declared: str | None, site: str | None, ref: str | None
+) -> str | None:
+    """The first candidate that names one body; a bare "Government" or
+    "House of Lords" only when nothing more specific is found."""
+    generic = _cues().generic_government
+    fallback = None
+    for candidate in _org_candidates(scoped, lines, title, declared, site, ref):
+        if not candidate:
+            continue
+        if candidate.lower() in generic:
+            fallback = fallback or candidate
+            continue
+        return candidate
+    return fallback
 
 
 def _has_org_word(name: str) -> bool:
@@ -374,7 +801,7 @@ def _person_like(name: str) -> bool:
 
 def _ref(texts: Iterable[str], path: Path) -> str | None:
     stem = path.stem
-    if re.fullmatch(r"[A-Z]{2,6}\d{4}", stem):
+    if re.fullmatch(r"[A-Z]{2,6}\d{4,6}", stem):
         return stem
     patterns = _cues().refs
     lines = list(texts)
@@ -417,46 +844,28 @@ def sensible_title(title: str | None) -> bool:
     return len(text) >= 4 and " " in text and not _cues().junk_title.search(text)
 
 
-def _title(raw: RawDocument, path: Path, skip: str | None = None) -> tuple[str | None, str | None]:
-    """(title, site name split off it): declared if sensible, else the first
-    heading, else the first short line, else the file name. ``skip`` is a
-    letterhead (the organisation's name) that is not the title."""
-    declared = raw.declared.title
-    if declared and sensible_title(declared):
-        return _split_site(declared.strip(), raw.declared.org)
-    head = [b for b in raw.blocks[: _cues().head_blocks] if not skip or b.text.lower() != skip.lower()]
-    for block in head:
-        if block.kind == "heading":
-            return _split_site(block.text, raw.declared.org)
-    for block in head:
-        if len(block.text.split()) <= 15 and len(block.text) <= 150 and block.kind != "table_row":
-            return block.text, None
-    stem = re.sub(r"[_\s]+", " ", path.stem).strip()
-    return stem or None, None
-
-
 def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     """Title, organisation, type, date and reference guessed from the document."""
     declared = raw.declared
-    title, site = _title(raw, path)
+    lines, paged = _front(raw)
+    title, site = _title(raw, path, lines, paged)
     # The declared title is matched too: "Written evidence submitted by X"
     # may be only there.
-    titles = [t for t in (title, declared.title) if t]
-    scoped = _scoped(raw.blocks, None)
-    scoped["title"] = list(dict.fromkeys(titles))
-    head = scoped["title"] + scoped["head"]
-    org = _org(scoped, declared.org, site)
-    if org and title and title.lower() == org.lower():
-        title = _title(raw, path, skip=org)[0]
-    raw_tail = [b.text for b in raw.blocks[-5:]]
+    titles = list(dict.fromkeys(t for t in (title, declared.title) if t))
+    scoped = _scoped(raw.blocks, lines, titles)
+    ref = _ref(titles + scoped["head"], path)
+    declared_org = declared.org if declared.org and clean_org(declared.org) else None
+    org = _org(scoped, lines, title, declared_org, site, ref)
+    raw_tail = [_clean(b.text) for b in raw.blocks[-5:]]
     # Table cells hold the dates the text is about, not the document's own.
-    dated = scoped["title"] + [b.text for b in raw.blocks[: _cues().head_blocks] if b.kind != "table_row"]
+    dated = [line.text for line in lines if line.kind != "table_row"] + titles
+    window = len(dated) if paged else _cues().date_head_blocks
     return Metadata(
         title=title,
         org=org,
         doc_type=_doc_type(scoped),
-        date=find_date(dated, declared.date, raw_tail),
-        ref=_ref(head, path),
+        date=find_date(dated, declared.date, raw_tail, window=window, declared_last=raw.format == "pdf"),
+        ref=ref,
     )
 
 
