@@ -69,14 +69,42 @@ def decode_html(data: bytes) -> str:
     return decode_bytes(data)
 
 
+#: The most title candidates handed to the metadata step.
+MAX_PROMINENT = 5
+
+
 def read_html(data: bytes) -> RawDocument:
-    """Blocks and declared metadata from the bytes of an HTML page."""
+    """Blocks, title candidates and declared metadata from the bytes of an HTML page."""
     tree = LexborHTMLParser(decode_html(data))
     declared = _declared(tree)
     _drop_noise(tree)
     root = _main_element(tree)
     blocks = list(_blocks(root)) if root is not None else []
-    return RawDocument(blocks=blocks, format="html", declared=declared)
+    return RawDocument(blocks=blocks, format="html", declared=declared, prominent=_prominent(tree, declared))
+
+
+def html_fragment_blocks(markup: str) -> list[Block]:
+    """Blocks of a piece of HTML embedded in another format (a raw HTML block in Markdown).
+
+    The same noise rules apply (no script, style, navigation), but the whole
+    fragment is read: it has no page around it to find a main element in.
+    """
+    tree = LexborHTMLParser(markup)
+    _drop_noise(tree)
+    root = tree.body
+    return list(_blocks(root)) if root is not None else []
+
+
+def _prominent(tree: LexborHTMLParser, declared: Metadata) -> list[str]:
+    """The page's <h1> texts (site chrome already dropped), then its <title>."""
+    out: list[str] = []
+    for node in tree.css("h1"):
+        text = _text(node)
+        if text and text not in out:
+            out.append(text)
+    if declared.title and declared.title not in out:
+        out.append(declared.title)
+    return out[:MAX_PROMINENT]
 
 
 def _meta(tree: LexborHTMLParser, *names: str) -> str | None:

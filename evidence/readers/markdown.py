@@ -1,46 +1,106 @@
 """Markdown reader: the subset policy documents use, parsed line by line.
 
-Headings, paragraphs, nested lists, pipe tables and block quotes become
-blocks; inline markup (emphasis, links, images, code) is reduced to its text,
+Headings, paragraphs, nested lists, pipe tables, block quotes, footnote
+definitions and raw HTML blocks become blocks; inline markup (emphasis,
+links, images, code, inline HTML, backslash escapes) is reduced to its text,
 because passages are cited as a reader sees them, not as they were typed.
+
+Much real Markdown is a PDF or web page converted by a tool, and still holds
+the original's furniture (see :mod:`evidence.readers.furniture`): running
+headers glued to the first line of each former page, page numbers alone or
+glued to a line's end, protective markings, web-page controls, paragraphs
+split at a former page break, and headings written as a paragraph in bold.
+The reader removes the furniture, rejoins the split paragraphs and reads a
+short all-bold paragraph as a heading.
 """
 
 from __future__ import annotations
 
+import html
 import re
+from dataclasses import dataclass
 
 from ..metadata import normalise_date
 from ..models import Block, Metadata, RawDocument
-from .text import clean_text, decode_bytes, join_lines, split_lines
+from .furniture import strip_page_furniture
+from .html import html_fragment_blocks
+from .text import clean_text, decode_bytes, join_hyphenated, split_lines
 
 _ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
-_LIST = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,9}[.)])\s+(?P<text>.*)$")
+_LIST = re.compile(r"^(?P<indent>\s*)(?:[-*+\u2022\u25aa\u25cf]|\d{1,9}[.)])\s+(?P<text>.*)$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
+_LINK_DEF = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*\S+")
+_FOOTNOTE_DEF = re.compile(r"^\s{0,3}\[\^([^\]\s]+)\]:\s*(.*)$")
 _QUOTE = re.compile(r"^\s{0,3}>\s?")
+_ONLY_MARKERS = re.compile(r"^[\s*_]+$")
+_HAS_WORD = re.compile(r"\w")
+#: The start of a raw HTML block: a block-level tag, a comment, or a
+#: processing instruction (CommonMark's HTML block kinds, simplified).
+_HTML_BLOCK = re.compile(
+    r"^\s{0,3}<(?:!--|\?|!\[CDATA\[|/?(?:address|article|aside|blockquote|center|details|dialog|div|dl|fieldset|"
+    r"figcaption|figure|footer|form|h[1-6]|header|hr|main|nav|ol|p|pre|script|section|style|summary|table|"
+    r"tbody|td|tfoot|th|thead|tr|ul|noscript|iframe|textarea)(?=[\s/>]|$))",
+    re.IGNORECASE,
+)
+#: HTML blocks that run to their closing tag rather than to a blank line.
+_HTML_CLOSERS = {"script": "</script>", "style": "</style>", "pre": "</pre>", "textarea": "</textarea>", "!--": "-->"}
+_HTML_OPENER = re.compile(r"^\s{0,3}<(!--|script|style|pre|textarea)", re.IGNORECASE)
+
+#: Backslash-escaped punctuation is hidden behind private-use characters while
+#: emphasis is removed, so an escaped ``\*`` is never read as markup.
+_ESCAPABLE = "\\`*_{}[]()#+-.!|>~<"
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
+_HIDE = {c: chr(0xE000 + i) for i, c in enumerate(_ESCAPABLE)}
+_SHOW = str.maketrans({v: k for k, v in _HIDE.items()})
 
 _INLINE = (
+    (re.compile(r"<!--.*?-->", re.DOTALL), ""),  # HTML comment
+    (re.compile(r"<br\s*/?>", re.IGNORECASE), " "),
+    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),  # inline HTML tag
+    (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote reference
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # image -> alt text
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [text](url)
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
     (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # autolink
     (re.compile(r"`+([^`]+)`+"), r"\1"),  # inline code
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *em*
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), r"\1"),  # *em*
     (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),  # _em_
     (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),  # strikethrough
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),  # backslash escapes
+    # *em * with the closing star after a space, as converters write it
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]+?)\s+\*(?=\s|$|[.,;:!?)])"), r"\1"),
 )
+#: Emphasis markers a converter left unmatched ("**Title **", "at** **NHS"):
+#: runs of two or more, stars around nothing but space, a star before punctuation.
+_STRAY_RUN = re.compile(r"\s*(?:\*{2,}|(?<!\w)_{2,}|_{2,}(?!\w))\s*")
+_EMPTY_STARS = re.compile(r"(?<!\S)\*(?:\s+\*)+(?!\S)")
+_STAR_BEFORE_PUNCT = re.compile(r"\s\*(?=[.,;:!?])")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S) +(?=[.,;:!?](?:\s|$))")
+
+
+def _stray(match: re.Match[str]) -> str:
+    """A removed marker leaves one space if it had space on either side, else nothing."""
+    text = match.group(0)
+    return " " if text[:1].isspace() or text[-1:].isspace() else ""
 
 
 def strip_inline(text: str) -> str:
     """Markdown inline markup reduced to the words it shows."""
+    text = _ESCAPE.sub(lambda m: _HIDE[m.group(1)], text)
+    had_markers = "*" in text or "_" in text
     for pattern, repl in _INLINE:
         text = pattern.sub(repl, text)
-    return text
+    if had_markers:
+        text = _EMPTY_STARS.sub(" ", text)
+        text = _STAR_BEFORE_PUNCT.sub("", text)
+        text = _STRAY_RUN.sub(_stray, text)
+        text = _SPACE_BEFORE_PUNCT.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text.translate(_SHOW)
 
 
 _FRONT_FIELD = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
@@ -54,6 +114,8 @@ _FRONT_KEYS = {
     "date": "date",
     "published": "date",
 }
+#: The most title candidates handed to the metadata step.
+MAX_PROMINENT = 5
 
 
 def _front_matter(text: str) -> tuple[Metadata, str]:
@@ -82,9 +144,25 @@ def _front_matter(text: str) -> tuple[Metadata, str]:
 
 
 def read_markdown(data: bytes) -> RawDocument:
-    """Blocks (and front-matter metadata) from the bytes of a .md file."""
+    """Blocks, title candidates and front-matter metadata from the bytes of a .md file."""
     declared, body = _front_matter(decode_bytes(data).replace("\r\n", "\n").replace("\r", "\n"))
-    return RawDocument(blocks=markdown_blocks(body), format="md", declared=declared)
+    blocks = markdown_blocks(body)
+    return RawDocument(blocks=blocks, format="md", declared=declared, prominent=_prominent(blocks))
+
+
+def _prominent(blocks: list[Block]) -> list[str]:
+    """The first level-1 headings (a document's title), then its first heading."""
+    headings = [b for b in blocks if b.kind == "heading"]
+    out: list[str] = []
+    for block in headings:
+        if block.level != 1:
+            if out:
+                break  # only the run of level-1 headings the document opens with
+            continue
+        out.append(block.text)
+    if headings and headings[0].text not in out:
+        out.append(headings[0].text)
+    return out[:MAX_PROMINENT]
 
 
 def _cells(line: str) -> list[str]:
@@ -96,33 +174,77 @@ def _cells(line: str) -> list[str]:
     return [clean_text(strip_inline(cell.replace("\\|", "|"))) for cell in re.split(r"(?<!\\)\|", body)]
 
 
+@dataclass
+class _Raw:
+    """A block before its inline markup is removed: rejoining and heading tests need the markup."""
+
+    kind: str
+    text: str
+    level: int = 0
+    final: bool = False  # already plain text (table rows, HTML blocks)
+
+
 def markdown_blocks(text: str) -> list[Block]:
     """Blocks from decoded Markdown."""
-    lines = split_lines(text)
+    lines = strip_page_furniture(split_lines(text))
+    raws = _rejoin(_parse(lines))
     blocks: list[Block] = []
+    for raw in raws:
+        if raw.final:
+            blocks.append(Block(raw.kind, raw.text, level=raw.level))  # type: ignore[arg-type]
+            continue
+        kind, level = raw.kind, raw.level
+        if kind == "paragraph" and _all_bold(raw.text):
+            kind, level = "heading", 2
+        cleaned = clean_text(strip_inline(raw.text))
+        if _HAS_WORD.search(cleaned):
+            blocks.append(Block(kind, cleaned, level=level))  # type: ignore[arg-type]
+    return blocks
+
+
+def _parse(lines: list[str]) -> list[_Raw]:
+    """Blocks with their inline markup still in place."""
+    raws: list[_Raw] = []
     para: list[str] = []
     para_kind = "paragraph"
     item: list[str] = []
     item_level = 0
     list_indents: list[int] = []
     in_fence = False
+    html_lines: list[str] = []
+    html_closer: str | None = None
 
     def emit(kind: str, raw: str, level: int = 0) -> None:
-        cleaned = clean_text(strip_inline(raw))
-        if cleaned:
-            blocks.append(Block(kind, cleaned, level=level))  # type: ignore[arg-type]
+        if raw.strip():
+            raws.append(_Raw(kind, raw, level))
 
     def flush() -> None:
         nonlocal para, item, para_kind
         if item:
-            emit("list_item", join_lines(item), item_level)
+            emit("list_item", _join(item), item_level)
             item = []
         if para:
-            emit(para_kind, join_lines(para))
+            emit(para_kind, _join(para))
             para = []
         para_kind = "paragraph"
 
+    def flush_html() -> None:
+        nonlocal html_lines
+        if html_lines:
+            for block in html_fragment_blocks("\n".join(html_lines)):
+                raws.append(_Raw(block.kind, block.text, block.level, final=True))
+            html_lines = []
+
     for index, line in enumerate(lines):
+        if html_closer is not None or html_lines:
+            html_lines.append(line)
+            if html_closer is not None:
+                if html_closer in line.lower():
+                    html_closer = None
+                    flush_html()
+            elif not line.strip():
+                flush_html()
+            continue
         if _FENCE.match(line):
             flush()
             in_fence = not in_fence
@@ -130,8 +252,18 @@ def markdown_blocks(text: str) -> list[Block]:
         if in_fence:
             para.append(line)
             continue
-        if not line.strip():
+        if not line.strip() or _ONLY_MARKERS.match(line):
+            flush()  # "* *" or "****": emphasis around nothing, a converter's leftover
+            continue
+        if _HTML_BLOCK.match(line) and not item:
             flush()
+            opener = _HTML_OPENER.match(line)
+            closer = _HTML_CLOSERS[opener.group(1).lower()] if opener else None
+            html_lines = [line]
+            if closer is not None and closer not in line.lower()[opener.end() :]:  # type: ignore[union-attr]
+                html_closer = closer
+            elif closer is not None:
+                flush_html()
             continue
         atx = _ATX.match(line)
         if atx:
@@ -148,6 +280,12 @@ def markdown_blocks(text: str) -> list[Block]:
         if _RULE.match(line):
             flush()
             continue
+        footnote = _FOOTNOTE_DEF.match(line)
+        if footnote:
+            flush()
+            para = [footnote.group(2)]
+            para_kind = "footnote"
+            continue
         if _LINK_DEF.match(line):
             continue
         if line.lstrip().startswith("|") or (
@@ -155,7 +293,9 @@ def markdown_blocks(text: str) -> list[Block]:
         ):
             flush()
             if not _TABLE_SEP.match(line):
-                blocks.append(Block("table_row", " | ".join(_cells(line))))
+                row = " | ".join(cell for cell in _cells(line) if cell)
+                if row:
+                    raws.append(_Raw("table_row", row, final=True))
             continue
         if _QUOTE.match(line):
             if item:
@@ -163,7 +303,7 @@ def markdown_blocks(text: str) -> list[Block]:
             para.append(_QUOTE.sub("", line))
             continue
         marker = _LIST.match(line)
-        if marker:
+        if marker and para_kind != "footnote":
             flush()
             indent = len(marker.group("indent").expandtabs(4))
             while list_indents and indent < list_indents[-1]:
@@ -180,4 +320,105 @@ def markdown_blocks(text: str) -> list[Block]:
             list_indents.clear()
         para.append(line)
     flush()
-    return blocks
+    if html_lines:
+        flush_html()
+    return raws
+
+
+_BROKEN_WORD = re.compile(r"[a-z]-$")
+
+
+def _join(lines: list[str]) -> str:
+    """Lines of one block joined with spaces (a word broken at a hyphen rejoined)."""
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if out and _BROKEN_WORD.search(out) and line[:1].islower():
+            out = join_hyphenated(out[:-1], line)
+        else:
+            out = f"{out} {line}" if out else line
+    return out
+
+
+#: Text that ends a sentence (or a lead-in): a paragraph ending so is complete.
+_COMPLETE = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*$")
+#: A paragraph ending on one of these is cut short whatever follows.
+_OPEN_END = re.compile(
+    r"(?:[,(/\u2013\u2014-]|\b(?:a|an|and|are|as|at|be|by|for|from|in|into|is|of|on|or|the|that|to|was|were|which|with))$",
+    re.IGNORECASE,
+)
+#: A paragraph this long that stops without punctuation was cut at a former page break.
+_CUT_WORDS = 15
+
+
+def _plain_edge(text: str) -> str:
+    return clean_text(strip_inline(text))
+
+
+def _rejoin(raws: list[_Raw]) -> list[_Raw]:
+    """Paragraphs split at a former page or column break joined again.
+
+    A paragraph or list item that stops without closing punctuation is
+    continued by the next paragraph when that one opens in lower case, when
+    the first ends on a joining word or mark ("the", "and", ",", "/"), or
+    when the first is a long run of prose (a heading or label is short).
+    """
+    out: list[_Raw] = []
+    for raw in raws:
+        if raw.kind == "paragraph" and not raw.final and out:
+            prev = out[-1]
+            if prev.kind in ("paragraph", "list_item") and not prev.final and _continues(prev.text, raw.text, prev.kind == "list_item"):
+                prev.text = _glue(prev.text, raw.text)
+                continue
+        out.append(_Raw(raw.kind, raw.text, raw.level, raw.final))
+    return out
+
+
+def _continues(before: str, after: str, in_list: bool) -> bool:
+    left = _plain_edge(before)
+    right = _plain_edge(after)
+    if not left or not right:
+        return False
+    if left.count("(") > left.count(")"):
+        return True  # a bracket left open: "(see Annex:" + "Principles ...)"
+    if _COMPLETE.search(left):
+        return False
+    first = right[0]
+    if first.islower():
+        return True
+    if not (first.isupper() or first.isdigit()):
+        return False
+    # A list item often ends without punctuation: only a joining word carries it on.
+    return bool(_OPEN_END.search(left)) or (not in_list and len(left.split()) >= _CUT_WORDS)
+
+
+def _glue(before: str, after: str) -> str:
+    left, right = before.rstrip(), after.lstrip()
+    if left.endswith("-") and right[:1].isalnum():
+        if _BROKEN_WORD.search(left) and right[:1].islower():
+            return join_hyphenated(left[:-1], right)
+        return left + right  # "62-" + "day" keeps its hyphen
+    return f"{left} {right}"
+
+
+_BOLD_RUN = re.compile(r"(\*\*|__)(.+?)\1")
+_EMPTY_BOLD = re.compile(r"\*{4,}|(?<!\S)\*(?:\s+\*)+(?!\S)")
+#: The most words an all-bold paragraph read as a heading may hold.
+_HEADING_WORDS = 20
+
+
+def _all_bold(text: str) -> bool:
+    """A short paragraph set wholly in bold, without closing punctuation: a heading.
+
+    Converters write a PDF's headings this way, often in several bold runs
+    ("**Live within our means** **and maximising productivity **").
+    """
+    body = _EMPTY_BOLD.sub(" ", text).strip()
+    if not body.startswith(("**", "__")) or _BOLD_RUN.sub("", body).strip():
+        return False
+    plain = clean_text(strip_inline(body))
+    if not plain or len(plain.split()) > _HEADING_WORDS:
+        return False
+    return not re.search(r"[.;:,]$", plain)
