@@ -369,11 +369,24 @@ def _rejoin(raws: list[_Raw]) -> list[_Raw]:
     for raw in raws:
         if raw.kind == "paragraph" and not raw.final and out:
             prev = out[-1]
-            if prev.kind in ("paragraph", "list_item") and not prev.final and _continues(prev.text, raw.text, prev.kind == "list_item"):
+            if (
+                prev.kind in ("paragraph", "list_item")
+                and not prev.final
+                and _same_setting(prev.text, raw.text)
+                and _continues(prev.text, raw.text, prev.kind == "list_item")
+            ):
                 prev.text = _glue(prev.text, raw.text)
                 continue
         out.append(_Raw(raw.kind, raw.text, raw.level, raw.final))
     return out
+
+
+def _same_setting(before: str, after: str) -> bool:
+    """Both set wholly in bold (a title over several lines) or neither (prose).
+
+    A bold heading never continues prose, nor prose a bold heading.
+    """
+    return _all_bold(before, any_length=True) == _all_bold(after, any_length=True)
 
 
 def _continues(before: str, after: str, in_list: bool) -> bool:
@@ -409,7 +422,7 @@ _EMPTY_BOLD = re.compile(r"\*{4,}|(?<!\S)\*(?:\s+\*)+(?!\S)")
 _HEADING_WORDS = 20
 
 
-def _all_bold(text: str) -> bool:
+def _all_bold(text: str, *, any_length: bool = False) -> bool:
     """A short paragraph set wholly in bold, without closing punctuation: a heading.
 
     Converters write a PDF's headings this way, often in several bold runs
@@ -418,7 +431,10 @@ def _all_bold(text: str) -> bool:
     body = _EMPTY_BOLD.sub(" ", text).strip()
     if not body.startswith(("**", "__")) or _BOLD_RUN.sub("", body).strip():
         return False
+    if any_length:
+        return True
     plain = clean_text(strip_inline(body))
-    if not plain or len(plain.split()) > _HEADING_WORDS:
+    if not plain or len(plain.split()) > _HEADING_WORDS or plain[0].islower():
         return False
-    return not re.search(r"[.;:,]$", plain)
+    # A heading does not stop on a comma or a joining word ("... have", "... and").
+    return not re.search(r"[.;:,]$", plain) and not _OPEN_END.search(plain)
