@@ -424,3 +424,17 @@ def test_html_title_candidates_and_marked_furniture() -> None:
     raw = read_bytes(page.encode("utf-8"), ".html")
     assert _shape(raw.blocks) == [("heading", "Annual report 2024", 1), ("paragraph", "Activity rose by 4%.", 0)]
     assert raw.prominent == ["Annual report 2024", "Report | Example Trust"]
+
+
+# ------------------------------------------------------------------ plain text
+
+
+def test_text_saved_from_a_pdf_loses_running_headers_and_page_numbers() -> None:
+    pages = [
+        ("The trust saw demand rise in every quarter of the year.", "1"),
+        ("Staff numbers grew by 4% over the period.", "Page 2"),
+        ("Finances were balanced at year end.", "3"),
+    ]
+    text = "\f".join(f"Annual Review of Community Care\n\n{body}\n\n{number}\n" for body, number in pages)
+    raw = read_bytes(text.encode("utf-8"), ".txt")
+    assert _shape(raw.blocks) == [("paragraph", body, 0) for body, _ in pages]

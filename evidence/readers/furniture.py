@@ -65,11 +65,12 @@ def _mask(word: str) -> str:
     return _DIGITS.sub("0", word)
 
 
-def strip_page_furniture(lines: list[str]) -> list[str]:
+def strip_page_furniture(lines: list[str], *, footnotes: bool = True) -> list[str]:
     """``lines`` with furniture removed; a line that was only furniture becomes blank.
 
-    The number of lines is kept, so blank-line structure (and with it
-    paragraph and page breaks) survives for the parser.
+    Blank-line structure (and with it paragraph and page breaks) survives for
+    the parser. With ``footnotes``, a note left on a page's last line is
+    split off as a Markdown footnote definition (``[^1]: ...``).
     """
     numbers, other = _patterns()
     starts, ends = _page_edges(lines)
@@ -111,7 +112,7 @@ def strip_page_furniture(lines: list[str]) -> list[str]:
                 if fits:
                     out[index] = glued.group("body")
                     last_page = number
-    return _page_footnotes(out, starts)
+    return _page_footnotes(out, starts) if footnotes else out
 
 
 #: A footnote at a page's foot: its number, then its text, closing the page's

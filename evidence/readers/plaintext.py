@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..models import Block, RawDocument
+from .furniture import strip_page_furniture
 from .text import clean_text, decode_bytes, is_all_caps, join_lines, looks_like_heading, split_lines
 
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+(\S.*)$")
@@ -36,8 +37,12 @@ def read_text(data: bytes) -> RawDocument:
 
 
 def text_blocks(text: str) -> list[Block]:
-    """Blocks from decoded plain text."""
-    lines = split_lines(text)
+    """Blocks from decoded plain text.
+
+    Text saved from a PDF (form feeds between pages) or a web page keeps the
+    page's furniture: it is removed first (see :mod:`.furniture`).
+    """
+    lines = strip_page_furniture(split_lines(text.replace("\f", "\n\n\n")), footnotes=False)
     blocks: list[Block] = []
     for number, para in enumerate(_split_groups(_paragraphs(lines), _wrap_width(lines))):
         if number == 0 and len(para) == 1 and _is_title_line(para[0]):
