@@ -81,6 +81,8 @@ class _Cues:
     org_heads: frozenset[str]
     generic_government: frozenset[str]
     ref_publishers: tuple[tuple[re.Pattern[str], str], ...]
+    title_label: re.Pattern[str]
+    site_tail: re.Pattern[str]
 
 
 def _compile(pattern: str, case: bool) -> re.Pattern[str]:
@@ -158,6 +160,8 @@ def _cues() -> _Cues:
         org_heads=frozenset(raw["org_heads"]),
         generic_government=frozenset(raw["generic_government"]),
         ref_publishers=tuple((re.compile(m["pattern"]), m["org"]) for m in raw["ref_publishers"]),
+        title_label=re.compile(raw["title_label"], re.IGNORECASE),
+        site_tail=re.compile(raw["site_tail"]),
     )
 
 
@@ -295,12 +299,16 @@ def find_date(
         value = normalise_date(declared)
         if value:
             return value
-    datelines = [
-        segment
-        for text in head[:window]
-        for segment in _SEGMENT_SPLIT.split(text)
-        if len(segment.split()) <= cues.date_segment_words
-    ]
+    datelines = []
+    for text in head[:window]:
+        segments = _SEGMENT_SPLIT.split(text)
+        for number, segment in enumerate(segments):
+            if len(segment.split()) <= cues.date_segment_words:
+                datelines.append(segment)
+            elif number and _starts_with_date(segment):
+                # "Long read · The Fund · 3 July 2024 When the ...": a label
+                # line run into the paragraph after it.
+                datelines.append(" ".join(segment.split()[: cues.date_segment_words]))
     for finder in (_full_date, _month_date):
         for text in datelines:
             value = finder(text)
@@ -445,7 +453,8 @@ def _in_gazetteer(name: str) -> bool:
 
 
 def _tidy_title(text: str) -> str:
-    text = _cues().title_strip.sub("", _clean(text))
+    cues = _cues()
+    text = cues.site_tail.sub("", cues.title_strip.sub("", _clean(text)))
     return text.strip(" ,;:|\u2013\u2014-")
 
 
@@ -492,7 +501,8 @@ def _incomplete(text: str) -> bool:
     """A prominent fragment that needs its neighbours: an org's name, a bare
     genre ("Manifesto 2024") or a line that breaks off ("Government response to")."""
     words = text.split()
-    if _org_only(text) or (len(words) <= 3 and _cues().genre_words.search(text)):
+    rest = re.sub(r"\b(?:the|an?|\d[\d/-]*)\b", " ", _cues().genre_words.sub(" ", text), flags=re.IGNORECASE)
+    if _org_only(text) or not rest.strip(" ,:;-\u2013"):
         return True
     return bool(words) and (words[-1].lower() in _JOINERS or text.endswith((":", ",", "\u2013", "-")))
 
@@ -534,7 +544,8 @@ def _declared_title(raw: RawDocument) -> tuple[str | None, str | None]:
 def _title(raw: RawDocument, path: Path, lines: list[_Line], paged: bool) -> tuple[str | None, str | None]:
     """(title, site name split off a declared title).
 
-    The prominent text the reader found first, then a declared title that
+    A labelled title ("Paper title: ..."), the prominent text the reader
+    found first, then a declared title that
     the front pages print (an HTML <title> is trusted as it is), then the
     first title-like run of cover lines (page by page), then the declared
     title whatever it says, then the file name.
@@ -542,6 +553,10 @@ def _title(raw: RawDocument, path: Path, lines: list[_Line], paged: bool) -> tup
     declared, site = _declared_title(raw)
     cover_pages = sorted({line.page for line in lines if line.page}) if paged else [None]
     runs = _runs(lines if paged else lines[: _cues().front_blocks], paged)
+    for line in lines[: _cues().front_blocks]:
+        labelled = _cues().title_label.match(line.text)
+        if labelled and _good_title(_tidy_title(labelled["title"])):
+            return _tidy_title(labelled["title"]), site
     if raw.prominent:
         found = _from_prominent(raw.prominent, runs)
         if found:

@@ -1,0 +1,307 @@
+"""Metadata from the covers of published papers, laid out as readers deliver them.
+
+Each fixture follows how a genre's front pages are generally set: a Lords
+committee report's cover, a command paper split over short lines, a party
+manifesto, an NHS-style guidance document converted to Markdown, a strategy
+that opens with a letter, a web page printed to PDF, a board paper.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evidence.metadata import guess_metadata
+from evidence.models import Block, Metadata, RawDocument
+
+Line = tuple[int, str] | tuple[int, str, str]
+
+
+def _pdf(*lines: Line, declared: Metadata | None = None, prominent: list[str] | None = None) -> RawDocument:
+    """Cover lines as (page, text) or (page, kind, text), one block each, as a PDF reader gives them."""
+    blocks = []
+    for line in lines:
+        page, kind, text = (line[0], "paragraph", line[1]) if len(line) == 2 else line  # type: ignore[misc]
+        blocks.append(Block(kind, text, page=page, level=2 if kind == "heading" else 0))  # type: ignore[arg-type]
+    pages = max((b.page or 0) for b in blocks) if blocks else 0
+    return RawDocument(blocks, "pdf", pages=pages, declared=declared or Metadata(), prominent=prominent or [])
+
+
+def _flat(*blocks: tuple[str, str] | str, fmt: str = "md", prominent: list[str] | None = None) -> RawDocument:
+    built = [Block("paragraph", b) if isinstance(b, str) else Block(b[0], b[1], level=1) for b in blocks]  # type: ignore[arg-type]
+    return RawDocument(built, fmt, prominent=prominent or [])
+
+
+BODY = (5, "The committee heard from forty witnesses over six months and visited three regions to see services at first hand.")
+
+
+def test_lords_committee_report_cover() -> None:
+    raw = _pdf(
+        (1, "HOUSE OF LORDS"),
+        (1, "Rural Affairs Select Committee"),
+        (1, "3rd Report of Session 2019\u201321"),
+        (1, "Village Broadband"),
+        (1, "Report"),
+        (1, "Ordered to be printed 2 March 2020 and published 9 March 2020"),
+        (1, "Published by the Authority of the House of Lords"),
+        (1, "\u00a3price"),
+        (1, "HL Paper 88"),
+        (2, "heading", "Rural Affairs Committee"),
+        BODY,
+        declared=Metadata(title="Committee Report 4.3", org="Acrobat PDFMaker 24.2 for Word"),
+    )
+    assert guess_metadata(raw, Path("report.pdf")) == Metadata(
+        title="Village Broadband",
+        org="House of Lords Rural Affairs Select Committee",
+        doc_type="committee report",
+        date="2020-03-09",
+        ref="HL Paper 88",
+    )
+
+
+def test_command_paper_title_split_over_lines() -> None:
+    raw = _pdf(
+        (1, "CP 921"),
+        (1, "Government response to"),
+        (1, "the Transport Committee"),
+        (1, "heading", "report: Cycling in"),
+        (1, "Towns"),
+        (3, "Government of the United Kingdom"),
+        (3, "Government response to the Transport"),
+        (3, "Committee report: Cycling in Towns"),
+        (3, "Presented to Parliament by the Secretary of State for Transport"),
+        (3, "by Command of His Majesty"),
+        (3, "March 2024"),
+        (3, "CP 921"),
+        (4, "\u00a9 Crown copyright 2024"),
+        (4, "ISBN 978-1-0000-0000-0"),
+        BODY,
+    )
+    assert guess_metadata(raw, Path("response.pdf")) == Metadata(
+        title="Government response to the Transport Committee report: Cycling in Towns",
+        org="Department for Transport",
+        doc_type="government response",
+        date="2024-03",
+        ref="CP 921",
+    )
+
+
+def test_presenting_minister_names_the_department() -> None:
+    raw = _pdf(
+        (1, "heading", "UK Government"),
+        (1, "Response to the Flooding"),
+        (1, "Review Report"),
+        (1, "CP1300"),
+        (3, "Presented to Parliament"),
+        (3, "by the Chancellor of the Duchy of Lancaster"),
+        (3, "by Command of His Majesty"),
+        (3, "heading", "4 May 2024"),
+        BODY,
+    )
+    meta = guess_metadata(raw, Path("flooding.pdf"))
+    assert (meta.title, meta.org, meta.doc_type, meta.date, meta.ref) == (
+        "UK Government Response to the Flooding Review Report",
+        "Cabinet Office",
+        "government response",
+        "2024-05-04",
+        "CP1300",
+    )
+
+
+@pytest.mark.parametrize(
+    ("minister", "department"),
+    [
+        ("the Secretary of State for Work and Pensions", "Department for Work and Pensions"),
+        ("the Secretary of State for Health and Social Care", "Department of Health and Social Care"),
+        ("the Chancellor of the Exchequer", "HM Treasury"),
+        ("the Secretary of State for the Home Department", "Home Office"),
+    ],
+)
+def test_ministers_and_their_departments(minister: str, department: str) -> None:
+    raw = _pdf(
+        (1, "Government response to the Pensions Review"),
+        (1, f"Presented to Parliament by {minister} by Command of His Majesty"),
+        BODY,
+    )
+    assert guess_metadata(raw, Path("r.pdf")).org == department
+
+
+def test_junior_minister_leaves_the_cover_department() -> None:
+    raw = _pdf(
+        (3, "Department for Culture, Media and Sport"),
+        (3, "Government response to the Museums Inquiry"),
+        (3, "Presented to Parliament by the Parliamentary Under-Secretary of State for Arts"),
+        (3, "and Heritage by Command of His Majesty"),
+        BODY,
+    )
+    assert guess_metadata(raw, Path("r.pdf")).org == "Department for Culture, Media and Sport"
+
+
+def test_manifesto_cover_names_its_party() -> None:
+    raw = _pdf(
+        (1, "The Example Party"),
+        (1, "Manifesto 2029"),
+        (3, "The Example Party Manifesto 2029 1"),
+        (3, "Contents"),
+        (3, "\u2771 Foreword .......................... 3"),
+        (5, "heading", "We are building a fairer country for every family"),
+        BODY,
+    )
+    meta = guess_metadata(raw, Path("manifesto.pdf"))
+    assert (meta.title, meta.org, meta.doc_type, meta.ref) == (
+        "The Example Party Manifesto 2029",
+        "The Example Party",
+        "other",
+        None,
+    )
+
+
+def test_prominent_fragment_widens_to_its_cover_lines() -> None:
+    raw = _pdf((1, "The Example Party"), (1, "Manifesto 2029"), BODY, prominent=["Manifesto 2029", "The Example Party"])
+    assert guess_metadata(raw, Path("m.pdf")).title == "The Example Party Manifesto 2029"
+
+
+def test_prominent_title_is_kept_apart_from_a_long_subtitle() -> None:
+    raw = _pdf(
+        (1, "The Rail Review"),
+        (1, "Interim findings on fares, timetables and station access"),
+        BODY,
+        prominent=["The Rail Review"],
+    )
+    assert guess_metadata(raw, Path("rail.pdf")).title == "The Rail Review"
+
+
+def test_prominent_skips_markings_and_codes() -> None:
+    raw = _pdf((1, "OFFICIAL-SENSITIVE"), (1, "HC 412"), (1, "Ward Staffing Levels"), BODY, prominent=["OFFICIAL-SENSITIVE", "HC 412", "Ward Staffing Levels"])
+    meta = guess_metadata(raw, Path("w.pdf"))
+    assert (meta.title, meta.ref) == ("Ward Staffing Levels", "HC 412")
+
+
+def test_declared_title_used_when_the_cover_prints_it() -> None:
+    raw = _pdf(
+        (1, "Local Bus Services"),
+        (1, "in Rural Areas:"),
+        (1, "a progress report"),
+        BODY,
+        declared=Metadata(title="Local Bus Services in Rural Areas"),
+    )
+    assert guess_metadata(raw, Path("bus.pdf")).title == "Local Bus Services in Rural Areas"
+
+
+def test_junk_declared_metadata_is_ignored() -> None:
+    raw = _pdf(
+        (1, "Adult Learning in Coastal Towns"),
+        BODY,
+        declared=Metadata(title="Microsoft Word - draft3.docx", org="jbloggs"),
+    )
+    meta = guess_metadata(raw, Path("learning.pdf"))
+    assert (meta.title, meta.org) == ("Adult Learning in Coastal Towns", None)
+
+
+def test_converted_guidance_with_marking_and_reference() -> None:
+    raw = _flat(
+        "Classification: Official",
+        "*2030/31 planning guidance for *",
+        "*community services *",
+        "Publication reference: PRN09999",
+        ("heading", "Foreword from the Chief Executive"),
+        "Our services have changed a great deal over the last decade, and this guidance sets out what comes next.",
+    )
+    assert guess_metadata(raw, Path("guidance.md")) == Metadata(
+        title="2030/31 planning guidance for community services",
+        org="NHS England",
+        doc_type="other",
+        date=None,
+        ref="PRN09999",
+    )
+
+
+def test_strategy_opening_with_a_letter() -> None:
+    raw = _flat(
+        ("heading", "ABC People Plan 2024-27 (V2.1)"),
+        ("heading", "Hello"),
+        "We are pleased to share our plan with you. It sets out what we want to achieve over three years.",
+        "Thanks for reading.",
+        ("heading", "Jo Bloggs, Director of People, May 2024"),
+        ("heading", "1. Where are we now?"),
+    )
+    meta = guess_metadata(raw, Path("plan.md"))
+    assert (meta.title, meta.org, meta.doc_type, meta.date) == ("ABC People Plan 2024-27", "ABC", "other", "2024-05")
+
+
+def test_we_is_never_the_organisation() -> None:
+    raw = _flat(
+        ("heading", "Response to the consultation on respite care"),
+        "We are an independent charity working with unpaid carers across the region.",
+        fmt="txt",
+    )
+    assert guess_metadata(raw, Path("response.txt")).org is None
+
+
+def test_body_introducing_itself() -> None:
+    raw = _flat(
+        ("heading", "Respite care: what carers told us"),
+        "The Carers Network (TCN) is an independent charity working with unpaid carers across the region.",
+        fmt="txt",
+    )
+    assert guess_metadata(raw, Path("carers.txt")).org == "The Carers Network"
+
+
+def test_web_page_printed_to_pdf() -> None:
+    raw = _pdf(
+        (1, "1/30/26, 9:31 PM"),
+        (1, "Rural bus grants: guidance for councils - GOV.UK"),
+        (1, "https://www.gov.uk/government/publications/rural-bus-grants"),
+        (1, "Guidance"),
+        (1, "Rural bus grants: guidance for councils"),
+        (1, "From: Department for Transport"),
+        (1, "Published 4 March 2025"),
+        (1, "1/9"),
+        BODY,
+    )
+    meta = guess_metadata(raw, Path("grants.pdf"))
+    assert (meta.title, meta.org, meta.date) == (
+        "Rural bus grants: guidance for councils",
+        "Department for Transport",
+        "2025-03-04",
+    )
+
+
+def test_board_paper_labels_its_title() -> None:
+    raw = _flat(
+        "Meeting of the Board",
+        "Paper title: Quarterly finance update",
+        "Agenda item: 6",
+        "Report by: Chief Financial Officer",
+        ("heading", "Action required"),
+        "The Board is asked to note the report.",
+        fmt="md",
+    )
+    meta = guess_metadata(raw, Path("board.md"))
+    assert (meta.title, meta.doc_type) == ("Quarterly finance update", "report")
+
+
+@pytest.mark.parametrize(
+    ("line", "ref"),
+    [
+        ("HC 456", "HC 456"),
+        ("HL Paper 12", "HL Paper 12"),
+        ("CP 77", "CP 77"),
+        ("Cm 9876", "Cm 9876"),
+        ("Research Report 123", "Research Report 123"),
+        ("BM/25/07(Pu)", "BM/25/07(Pu)"),
+        ("Publication reference: PRN01234", "PRN01234"),
+    ],
+)
+def test_reference_codes_go_to_ref_not_title(line: str, ref: str) -> None:
+    raw = _pdf((1, line), (1, "Hospital Discharge Delays"), BODY)
+    meta = guess_metadata(raw, Path("x.pdf"))
+    assert (meta.ref, meta.title) == (ref, "Hospital Discharge Delays")
+
+
+def test_creation_date_only_when_the_text_has_none() -> None:
+    printed = _pdf((1, "Hospital Discharge Delays"), (1, "June 2023"), BODY, declared=Metadata(date="2023-09-14"))
+    assert guess_metadata(printed, Path("x.pdf")).date == "2023-06"
+    unprinted = _pdf((1, "Hospital Discharge Delays"), BODY, declared=Metadata(date="2023-09-14"))
+    assert guess_metadata(unprinted, Path("x.pdf")).date == "2023-09-14"
