@@ -369,6 +369,28 @@ def test_markdown_converted_from_pdf_loses_its_page_furniture() -> None:
     assert read_bytes(CONVERTED.encode("utf-8"), ".md").prominent == ["Community health services plan"]
 
 
+def test_markdown_bold_is_emphasis_where_the_document_marks_its_headings() -> None:
+    text = "# Board update\n\n**Savings of 2% were delivered**\n\nThe board noted the savings.\n"
+    assert _md(text) == [
+        ("heading", "Board update", 1),
+        ("paragraph", "Savings of 2% were delivered", 0),
+        ("paragraph", "The board noted the savings.", 0),
+    ]
+
+
+def test_markdown_page_foot_number_is_a_footnote_only_with_its_reference_mark() -> None:
+    text = (
+        "Annual plan 2024\n\n\n\nSpending was 2.5 billion in the year.\n\nOutcomes improved. 5 areas did better\n\n\n\n"
+        "Annual plan 2024\n\n\n\nMore text here.\n\n\n\nAnnual plan 2024\n\n\n\nThe end.\n"
+    )
+    assert [t for _, t, _ in _md(text)] == [
+        "Spending was 2.5 billion in the year.",
+        "Outcomes improved. 5 areas did better",
+        "More text here.",
+        "The end.",
+    ]
+
+
 def test_markdown_web_page_chrome_is_dropped() -> None:
     text = (
         "Publication (/publication)\n\n"

@@ -119,7 +119,9 @@ def strip_page_furniture(lines: list[str], *, footnotes: bool = True) -> list[st
 #: last line ("...by:** 1 other than agreed exclusions") or standing alone.
 _FOOT_NOTE = re.compile(r"^(?:(?P<body>.*\S)\s+)?(?P<number>\d{1,2})\s+(?P<note>[A-Za-z\u2018\u201c\"'(].{2,})$")
 #: Where the number stood glued to the word it annotates ("calls1 are").
-_MARKER = r"(?<=[a-z)\]\u2019\u201d.,;:])({})(?=[\s.,;:)]|$)"
+#: Glued to a letter, a closing bracket or quote, or punctuation after a letter
+#: (never the decimals of "2.5", which a page's last line could seem to annotate).
+_MARKER = r"(?:(?<=[a-z)\]\u2019\u201d])|(?<=[a-z][.,;:]))({})(?=[\s.,;:)]|$)"
 
 
 def _page_footnotes(lines: list[str], starts: set[int]) -> list[str]:

@@ -188,13 +188,16 @@ def markdown_blocks(text: str) -> list[Block]:
     """Blocks from decoded Markdown."""
     lines = strip_page_furniture(split_lines(text))
     raws = _rejoin(_parse(lines))
+    # A document that marks its headings (# or underlines) uses bold for
+    # emphasis; one converted from a PDF shows its headings only in bold.
+    bold_headings = not any(raw.kind == "heading" for raw in raws)
     blocks: list[Block] = []
     for raw in raws:
         if raw.final:
             blocks.append(Block(raw.kind, raw.text, level=raw.level))  # type: ignore[arg-type]
             continue
         kind, level = raw.kind, raw.level
-        if kind == "paragraph" and _all_bold(raw.text):
+        if bold_headings and kind == "paragraph" and _all_bold(raw.text):
             kind, level = "heading", 2
         cleaned = clean_text(strip_inline(raw.text))
         if _HAS_WORD.search(cleaned):
