@@ -83,6 +83,7 @@ class _Cues:
     ref_publishers: tuple[tuple[re.Pattern[str], str], ...]
     title_label: re.Pattern[str]
     site_tail: re.Pattern[str]
+    response_title: re.Pattern[str]
 
 
 def _compile(pattern: str, case: bool) -> re.Pattern[str]:
@@ -162,6 +163,7 @@ def _cues() -> _Cues:
         ref_publishers=tuple((re.compile(m["pattern"]), m["org"]) for m in raw["ref_publishers"]),
         title_label=re.compile(raw["title_label"], re.IGNORECASE),
         site_tail=re.compile(raw["site_tail"]),
+        response_title=re.compile(raw["response_title"], re.IGNORECASE),
     )
 
 
@@ -436,8 +438,8 @@ def _org_only(text: str) -> bool:
         return False
     if bare.lower() in cues.generic_government or _in_gazetteer(bare):
         return True
-    if re.fullmatch(r"[A-Z][A-Z&]{1,7}", bare):
-        return True
+    if re.fullmatch(r"[A-Z][A-Z&]{1,7}(?: [A-Z][A-Z&]{1,5}){0,2}", bare):
+        return True  # acronyms: "LCH", "TNS BMRB"
     if not _name_shaped(bare):
         return False
     if cues.department_line.fullmatch(bare) or cues.committee_line.fullmatch(bare):
@@ -468,8 +470,16 @@ def _runs(lines: list[_Line], paged: bool) -> list[list[_Line]]:
     """
     runs: list[list[_Line]] = []
     current: list[_Line] = []
-    for line in lines:
-        if line.kind in ("table_row", "list_item") or _rejected(line.text) or _sentence(line.text):
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        breaks = line.kind in ("table_row", "list_item") or _rejected(line.text) or _sentence(line.text)
+        breaks = breaks or _paper_number(line.text)
+        if not breaks and _org_only(line.text):
+            # A letterhead stands apart unless the title runs through it:
+            # "UK Government" / "Response to the ...", "Government response to the" / "X Committee" / "report".
+            before = current[-1].text if current else ""
+            breaks = not (_breaks_off(before) or (following is not None and _continues(following.text)))
+        if breaks:
             if current:
                 runs.append(current)
             current = []
@@ -489,6 +499,27 @@ def _runs(lines: list[_Line], paged: bool) -> list[list[_Line]]:
     return [run for run in runs if sum(len(line.text.split()) for line in run) <= limit]
 
 
+def _paper_number(text: str) -> bool:
+    """The line carries a paper number ("HM Revenue and Customs Research Report
+    361"); a submission code in brackets belongs to its title line."""
+    for pattern in _cues().refs:
+        match = pattern.search(text)
+        if match and not text[: match.start("ref")].endswith("("):
+            return True
+    return False
+
+
+def _breaks_off(text: str) -> bool:
+    """A line that stops mid-phrase ("Government response to the")."""
+    words = text.split()
+    return bool(words) and (words[-1].lower() in _JOINERS or text.endswith((":", ",", "\u2013", "-")))
+
+
+def _continues(text: str) -> bool:
+    """A line that carries on from the one before ("response to ...", "Manifesto 2024")."""
+    return text[:1].islower() or bool(_cues().genre_words.match(text))
+
+
 def _run_text(run: list[_Line]) -> str:
     return _SPACES.sub(" ", " ".join(line.text for line in run)).strip()
 
@@ -504,7 +535,7 @@ def _incomplete(text: str) -> bool:
     rest = re.sub(r"\b(?:the|an?|\d[\d/-]*)\b", " ", _cues().genre_words.sub(" ", text), flags=re.IGNORECASE)
     if _org_only(text) or not rest.strip(" ,:;-\u2013"):
         return True
-    return bool(words) and (words[-1].lower() in _JOINERS or text.endswith((":", ",", "\u2013", "-")))
+    return _breaks_off(text)
 
 
 def _from_prominent(prominent: list[str], runs: list[list[_Line]]) -> str | None:
@@ -607,8 +638,16 @@ def _texts(scoped: dict[str, list[str]], scopes: Iterable[str]) -> list[str]:
     return out
 
 
-def _doc_type(scoped: dict[str, list[str]]) -> str:
-    for rule in _cues().doc_types:
+def _government_body(org: str | None) -> bool:
+    cues = _cues()
+    return bool(org) and (org.lower() in cues.generic_government or bool(cues.department_line.fullmatch(org)))
+
+
+def _doc_type(scoped: dict[str, list[str]], org: str | None = None) -> str:
+    cues = _cues()
+    if _government_body(org) and any(cues.response_title.search(t) for t in scoped["title"]):
+        return "government response"
+    for rule in cues.doc_types:
         texts = _texts(scoped, rule.scopes)
         if any(p.search(t) for p in rule.any_of for t in texts) and all(
             any(p.search(t) for t in texts) for p in rule.all_of
@@ -878,7 +917,7 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     return Metadata(
         title=title,
         org=org,
-        doc_type=_doc_type(scoped),
+        doc_type=_doc_type(scoped, org),
         date=find_date(dated, declared.date, raw_tail, window=window, declared_last=raw.format == "pdf"),
         ref=ref,
     )

@@ -305,3 +305,35 @@ def test_creation_date_only_when_the_text_has_none() -> None:
     assert guess_metadata(printed, Path("x.pdf")).date == "2023-06"
     unprinted = _pdf((1, "Hospital Discharge Delays"), BODY, declared=Metadata(date="2023-09-14"))
     assert guess_metadata(unprinted, Path("x.pdf")).date == "2023-09-14"
+
+
+def test_department_response_without_a_command_paper_number() -> None:
+    raw = _pdf(
+        (1, "Department for Education"),
+        (1, "Our response to the Ombudsman's report on school transport"),
+        (1, "June 2024"),
+        BODY,
+    )
+    meta = guess_metadata(raw, Path("r.pdf"))
+    assert (meta.org, meta.doc_type, meta.title) == (
+        "Department for Education",
+        "government response",
+        "Our response to the Ombudsman's report on school transport",
+    )
+
+
+def test_report_series_names_its_publisher() -> None:
+    raw = _pdf(
+        (1, "Understanding How Small Firms File Their Returns"),
+        (1, "Example Revenue Agency Research Report 42"),
+        (1, "ACME RES"),
+        (1, "May 2016"),
+        BODY,
+    )
+    assert guess_metadata(raw, Path("r.pdf")) == Metadata(
+        title="Understanding How Small Firms File Their Returns",
+        org="Example Revenue Agency",
+        doc_type="report",
+        date="2016-05",
+        ref="Research Report 42",
+    )
