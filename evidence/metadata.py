@@ -541,6 +541,7 @@ def _incomplete(text: str) -> bool:
 def _from_prominent(prominent: list[str], runs: list[list[_Line]]) -> str | None:
     """The most prominent text that can be a title, widened to its cover run
     when it is only part of one."""
+    keys = [_key(text) for text in prominent]
     for text in prominent:
         candidate = _tidy_title(_split_site(_clean(text), None)[0])
         if not candidate or _rejected(candidate) or _sentence(candidate):
@@ -549,12 +550,26 @@ def _from_prominent(prominent: list[str], runs: list[list[_Line]]) -> str | None
         containing = [run for run in runs if key and key in _key(_run_text(run))]
         if containing:
             whole = _tidy_title(_run_text(containing[0]))
-            if _incomplete(candidate) or len(whole.split()) <= 1.6 * len(candidate.split()) + 1:
-                if _good_title(whole):
-                    return whole
+            if _widen(candidate, whole, sum(1 for k in keys if k and k in _key(whole))) and _good_title(whole):
+                return whole
         if _good_title(candidate):
             return candidate
     return None
+
+
+def _widen(candidate: str, whole: str, prominent_parts: int) -> bool:
+    """Whether the cover run, not the prominent fragment alone, is the title:
+    several prominent parts lie in it, the fragment is incomplete, the run is
+    little longer, or the fragment sits mid-phrase."""
+    if prominent_parts >= 2 or _incomplete(candidate):
+        return True
+    if len(whole.split()) <= 1.6 * len(candidate.split()) + 1:
+        return True
+    at = whole.lower().find(candidate.lower())
+    if at < 0:
+        return False
+    before, after = whole[:at].strip(), whole[at + len(candidate) :].strip()
+    return (bool(before) and _breaks_off(before)) or after[:1].islower() or candidate[:1].islower()
 
 
 def _agrees(declared: str, lines: list[_Line]) -> bool:

@@ -337,3 +337,16 @@ def test_report_series_names_its_publisher() -> None:
         date="2016-05",
         ref="Research Report 42",
     )
+
+
+def test_prominent_parts_of_one_title_give_the_whole_cover_title() -> None:
+    lines = [
+        (1, "Government response to"),
+        (1, "the Lords Digital Skills Committee report:"),
+        (1, "heading", "Skills for"),
+        (1, "Tomorrow"),
+        BODY,
+    ]
+    whole = "Government response to the Lords Digital Skills Committee report: Skills for Tomorrow"
+    assert guess_metadata(_pdf(*lines, prominent=["Skills for", "Tomorrow"]), Path("r.pdf")).title == whole
+    assert guess_metadata(_pdf(*lines, prominent=["Skills for Tomorrow"]), Path("r.pdf")).title == whole
