@@ -56,22 +56,24 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 _HIDE = {c: chr(0xE000 + i) for i, c in enumerate(_ESCAPABLE)}
 _SHOW = str.maketrans({v: k for k, v in _HIDE.items()})
 
+#: (pattern, replacement, a character the pattern cannot match without):
+#: most text holds no markup, and the test skips the pattern cheaply.
 _INLINE = (
-    (re.compile(r"<!--.*?-->", re.DOTALL), ""),  # HTML comment
-    (re.compile(r"<br\s*/?>", re.IGNORECASE), " "),
-    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),  # inline HTML tag
-    (re.compile(r"\[\^[^\]\s]+\]"), ""),  # footnote reference
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # image -> alt text
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [text](url)
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
-    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # autolink
-    (re.compile(r"`+([^`]+)`+"), r"\1"),  # inline code
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
-    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), r"\1"),  # *em*
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),  # _em_
-    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),  # strikethrough
+    (re.compile(r"<!--.*?-->", re.DOTALL), "", "<"),  # HTML comment
+    (re.compile(r"<br\s*/?>", re.IGNORECASE), " ", "<"),
+    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), "", "<"),  # inline HTML tag
+    (re.compile(r"\[\^[^\]\s]+\]"), "", "["),  # footnote reference
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1", "["),  # image -> alt text
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1", "["),  # [text](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1", "["),  # [text][ref]
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1", "<"),  # autolink
+    (re.compile(r"`+([^`]+)`+"), r"\1", "`"),  # inline code
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2", None),  # strong
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), r"\1", "*"),  # *em*
+    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1", "_"),  # _em_
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1", "~"),  # strikethrough
     # *em * with the closing star after a space, as converters write it
-    (re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]+?)\s+\*(?=\s|$|[.,;:!?)])"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]+?)\s+\*(?=\s|$|[.,;:!?)])"), r"\1", "*"),
 )
 #: Emphasis markers a converter left unmatched ("**Title **", "at** **NHS"):
 #: runs of two or more, stars around nothing but space, a star before punctuation.
@@ -91,7 +93,12 @@ def strip_inline(text: str) -> str:
     """Markdown inline markup reduced to the words it shows."""
     text = _ESCAPE.sub(lambda m: _HIDE[m.group(1)], text)
     had_markers = "*" in text or "_" in text
-    for pattern, repl in _INLINE:
+    for pattern, repl, needs in _INLINE:
+        if needs is None:
+            if "**" not in text and "__" not in text:
+                continue
+        elif needs not in text:
+            continue
         text = pattern.sub(repl, text)
     if had_markers:
         text = _EMPTY_STARS.sub(" ", text)
@@ -356,6 +363,10 @@ _OPEN_END = re.compile(
 _CUT_WORDS = 15
 
 
+#: How much of a block's edge is looked at to decide whether it continues.
+_EDGE_CHARS = 400
+
+
 def _plain_edge(text: str) -> str:
     return clean_text(strip_inline(text))
 
@@ -365,39 +376,42 @@ def _rejoin(raws: list[_Raw]) -> list[_Raw]:
 
     A paragraph or list item that stops without closing punctuation is
     continued by the next paragraph when that one opens in lower case, when
-    the first ends on a joining word or mark ("the", "and", ",", "/"), or
-    when the first is a long run of prose (a heading or label is short).
+    the first ends on a joining word or mark ("the", "and", ",", "/") or
+    leaves a bracket open, or when the first is a long run of prose (a
+    heading or label is short). Bold never continues plain text, nor plain
+    text bold. Only the blocks' edges are read, so a long chain of joins
+    stays linear.
     """
     out: list[_Raw] = []
+    bold: list[bool] = []
+    brackets: list[int] = []
     for raw in raws:
-        if raw.kind == "paragraph" and not raw.final and out:
+        joinable = raw.kind in ("paragraph", "list_item") and not raw.final
+        is_bold = joinable and _all_bold(raw.text, any_length=True)
+        balance = raw.text.count("(") - raw.text.count(")")
+        if raw.kind == "paragraph" and joinable and out:
             prev = out[-1]
             if (
                 prev.kind in ("paragraph", "list_item")
                 and not prev.final
-                and _same_setting(prev.text, raw.text)
-                and _continues(prev.text, raw.text, prev.kind == "list_item")
+                and bold[-1] == is_bold
+                and _continues(prev.text, raw.text, prev.kind == "list_item", brackets[-1] > 0)
             ):
                 prev.text = _glue(prev.text, raw.text)
+                brackets[-1] += balance
                 continue
         out.append(_Raw(raw.kind, raw.text, raw.level, raw.final))
+        bold.append(is_bold)
+        brackets.append(balance)
     return out
 
 
-def _same_setting(before: str, after: str) -> bool:
-    """Both set wholly in bold (a title over several lines) or neither (prose).
-
-    A bold heading never continues prose, nor prose a bold heading.
-    """
-    return _all_bold(before, any_length=True) == _all_bold(after, any_length=True)
-
-
-def _continues(before: str, after: str, in_list: bool) -> bool:
-    left = _plain_edge(before)
-    right = _plain_edge(after)
+def _continues(before: str, after: str, in_list: bool, open_bracket: bool) -> bool:
+    left = _plain_edge(before[-_EDGE_CHARS:])
+    right = _plain_edge(after[:_EDGE_CHARS])
     if not left or not right:
         return False
-    if left.count("(") > left.count(")"):
+    if open_bracket:
         return True  # a bracket left open: "(see Annex:" + "Principles ...)"
     if _COMPLETE.search(left):
         return False
