@@ -350,3 +350,23 @@ def test_prominent_parts_of_one_title_give_the_whole_cover_title() -> None:
     whole = "Government response to the Lords Digital Skills Committee report: Skills for Tomorrow"
     assert guess_metadata(_pdf(*lines, prominent=["Skills for", "Tomorrow"]), Path("r.pdf")).title == whole
     assert guess_metadata(_pdf(*lines, prominent=["Skills for Tomorrow"]), Path("r.pdf")).title == whole
+
+
+def test_board_paper_belongs_to_the_board_it_is_for() -> None:
+    raw = _flat(
+        "Meeting of the Example Health Board",
+        "Paper title: Quarterly finance update",
+        "The Board is asked to note the report.",
+    )
+    assert guess_metadata(raw, Path("board.md")).org == "Example Health"
+
+
+def test_parliamentary_copyright_names_the_house_only_as_a_last_resort() -> None:
+    raw = _flat(("heading", "Digital Exclusion in Later Life"), "\u00a9 Parliamentary copyright House of Lords 2024")
+    assert guess_metadata(raw, Path("x.md")).org == "House of Lords"
+    raw = _flat(
+        ("heading", "Digital Exclusion in Later Life"),
+        "The Ageing Well Trust is an independent charity supporting older people online.",
+        "\u00a9 Parliamentary copyright House of Lords 2024",
+    )
+    assert guess_metadata(raw, Path("x.md")).org == "The Ageing Well Trust"
