@@ -255,7 +255,10 @@ def test_markdown_stray_emphasis_and_escapes_are_not_text() -> None:
         "Changes at** **the trust cut costs by 3% \\(ICBs\\) and *more *.\n\n"
         "***Fig 1: Waiting times by region ***\n\n"
         "The team met the target, * * and 2 * 3 is six.\n\n"
-        "**3a. Enablers \\(continued\\)** * *\n"
+        "**3a. Enablers \\(continued\\)** * *\n\n"
+        "***For everybody:** I am happy with my work *\n\n"
+        "*Our plan sits beside the strategy, stressing the vital* *link between the two. ** ***\n\n"
+        "Costs marked \\* are estimates.\n"
     )
     assert _md(text) == [
         ("heading", "Community care review", 2),
@@ -263,6 +266,9 @@ def test_markdown_stray_emphasis_and_escapes_are_not_text() -> None:
         ("paragraph", "Fig 1: Waiting times by region", 0),
         ("paragraph", "The team met the target, and 2 * 3 is six.", 0),
         ("heading", "3a. Enablers (continued)", 2),
+        ("paragraph", "For everybody: I am happy with my work", 0),
+        ("paragraph", "Our plan sits beside the strategy, stressing the vital link between the two.", 0),
+        ("paragraph", "Costs marked * are estimates.", 0),
     ]
 
 

@@ -83,6 +83,19 @@ _STAR_BEFORE_PUNCT = re.compile(r"\s\*(?=[.,;:!?])")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\S) +(?=[.,;:!?](?:\s|$))")
 
 
+_LEFT_STAR = re.compile(r"\s*\*+\s*")
+
+
+def _left_star(match: re.Match[str]) -> str:
+    """A star left once emphasis is read is a marker, unless it multiplies ("2 * 3")."""
+    text = match.string
+    before = text[match.start() - 1] if match.start() else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    if before.isdigit() and after.isdigit() and match.group(0).strip() == "*":
+        return match.group(0)
+    return _stray(match)
+
+
 def _stray(match: re.Match[str]) -> str:
     """A removed marker leaves one space if it had space on either side, else nothing."""
     text = match.group(0)
@@ -104,6 +117,8 @@ def strip_inline(text: str) -> str:
         text = _EMPTY_STARS.sub(" ", text)
         text = _STAR_BEFORE_PUNCT.sub("", text)
         text = _STRAY_RUN.sub(_stray, text)
+        if "*" in text:
+            text = _LEFT_STAR.sub(_left_star, text)
         text = _SPACE_BEFORE_PUNCT.sub("", text)
     if "&" in text:
         text = html.unescape(text)
