@@ -438,7 +438,7 @@ def _org_only(text: str) -> bool:
         return False
     if bare.lower() in cues.generic_government or _in_gazetteer(bare):
         return True
-    if re.fullmatch(r"[A-Z][A-Z&]{1,7}(?: [A-Z][A-Z&]{1,5}){0,2}", bare):
+    if re.fullmatch(r"[A-Z][A-Z&]{1,7}|[A-Z][A-Z&]{2,5}(?: [A-Z][A-Z&]{2,5}){1,2}", bare):
         return True  # acronyms: "LCH", "TNS BMRB"
     if not _name_shaped(bare):
         return False
@@ -692,6 +692,18 @@ def clean_org(name: str) -> str | None:
     return text
 
 
+def _declared_author(name: str) -> bool:
+    """A file's Author field can name a body; a login ("JOHNSCA", "jbloggs",
+    "SE:W:CAR") or a tool cannot. One word counts only as a short acronym or
+    a body the gazetteer knows."""
+    text = clean_org(name)
+    if not text:
+        return False
+    if " " not in text:
+        return bool(re.fullmatch(r"[A-Z]{2,5}", text)) or _in_gazetteer(text)
+    return True
+
+
 def _bylines(texts: Iterable[str]) -> set[str]:
     names = set()
     for text in texts:
@@ -799,11 +811,21 @@ def _org_intro(texts: Iterable[str]) -> str | None:
 
 
 def _letterhead(lines: list[_Line]) -> str | None:
+    """A body's name heading the first page ("WESTMOOR COUNTY COUNCIL"); a
+    row of capitals with no organisation word ("START END") is not one."""
     for line in lines[:12]:
         text = line.text.strip(" .,")
-        if len(text.split()) <= 8 and _org_only(text) and not _TERMINAL.search(line.text):
-            return clean_org(text)
+        words = text.split()
+        if len(words) > 8 or not _org_only(text) or _TERMINAL.search(line.text):
+            continue
+        if len(words) > 1 and text.isupper() and not _has_head_word(text):
+            continue
+        return clean_org(text)
     return None
+
+
+def _has_head_word(text: str) -> bool:
+    return any(re.sub(r"[^a-z]", "", w.lower()) in _cues().org_heads for w in text.split())
 
 
 def _org_candidates(
@@ -923,7 +945,7 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     titles = list(dict.fromkeys(t for t in (title, declared.title) if t))
     scoped = _scoped(raw.blocks, lines, titles)
     ref = _ref(titles + scoped["head"], path)
-    declared_org = declared.org if declared.org and clean_org(declared.org) else None
+    declared_org = declared.org if declared.org and _declared_author(declared.org) else None
     org = _org(scoped, lines, title, declared_org, site, ref)
     raw_tail = [_clean(b.text) for b in raw.blocks[-5:]]
     # Table cells hold the dates the text is about, not the document's own.
