@@ -405,10 +405,12 @@ def test_markdown_web_page_chrome_is_dropped() -> None:
         "\u25b2Back to top\n\n"
         "Date last updated: 3 March 2024\n"
     )
-    assert _md(text) == [
+    raw = read_bytes(text.encode("utf-8"), ".md")
+    assert _shape(raw.blocks) == [
         ("heading", "Board update on productivity", 1),
         ("paragraph", "The board noted a rise in activity of 4%.", 0),
     ]
+    assert raw.declared.date == "2024-03-03"
 
 
 def test_markdown_footnote_definitions_are_footnotes() -> None:

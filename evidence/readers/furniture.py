@@ -65,12 +65,14 @@ def _mask(word: str) -> str:
     return _DIGITS.sub("0", word)
 
 
-def strip_page_furniture(lines: list[str], *, footnotes: bool = True) -> list[str]:
+def strip_page_furniture(lines: list[str], *, footnotes: bool = True, dropped: list[str] | None = None) -> list[str]:
     """``lines`` with furniture removed; a line that was only furniture becomes blank.
 
     Blank-line structure (and with it paragraph and page breaks) survives for
     the parser. With ``footnotes``, a note left on a page's last line is
-    split off as a Markdown footnote definition (``[^1]: ...``).
+    split off as a Markdown footnote definition (``[^1]: ...``). Lines
+    dropped as markings or web-page chrome are added to ``dropped`` (an
+    update stamp there still dates the document).
     """
     numbers, other = _patterns()
     starts, ends = _page_edges(lines)
@@ -94,6 +96,8 @@ def strip_page_furniture(lines: list[str], *, footnotes: bool = True) -> list[st
             continue
         if other.match(plain):
             out[index] = ""
+            if dropped is not None:
+                dropped.append(plain)
             continue
         if index in starts or index in ends:
             if _masked_line(plain) in footers:

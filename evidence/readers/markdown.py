@@ -165,10 +165,25 @@ def _front_matter(text: str) -> tuple[Metadata, str]:
     return declared, "\n".join(lines[end + 1 :])
 
 
+#: A web page's stamp that dates it ("Date last updated: 3 March 2024"), dropped as chrome.
+_DATED_CHROME = re.compile(r"\b(?:last (?:updated|reviewed|modified)|published)\b", re.IGNORECASE)
+
+
 def read_markdown(data: bytes) -> RawDocument:
-    """Blocks, title candidates and front-matter metadata from the bytes of a .md file."""
+    """Blocks, title candidates and declared metadata from the bytes of a .md file.
+
+    Front matter declares metadata; failing a date there, a web page's
+    update stamp (dropped from the text as chrome) declares the date.
+    """
     declared, body = _front_matter(decode_bytes(data).replace("\r\n", "\n").replace("\r", "\n"))
-    blocks = markdown_blocks(body)
+    dropped: list[str] = []
+    blocks = _markdown(body, dropped)
+    if declared.date is None:
+        for line in dropped:
+            date = normalise_date(line) if _DATED_CHROME.search(line) else None
+            if date:
+                declared.date = date
+                break
     return RawDocument(blocks=blocks, format="md", declared=declared, prominent=_prominent(blocks))
 
 
@@ -208,7 +223,11 @@ class _Raw:
 
 def markdown_blocks(text: str) -> list[Block]:
     """Blocks from decoded Markdown."""
-    lines = strip_page_furniture(split_lines(text))
+    return _markdown(text, [])
+
+
+def _markdown(text: str, dropped: list[str]) -> list[Block]:
+    lines = strip_page_furniture(split_lines(text), dropped=dropped)
     raws = _rejoin(_parse(lines))
     # A document that marks its headings (# or underlines) uses bold for
     # emphasis; one converted from a PDF shows its headings only in bold.
