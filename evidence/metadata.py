@@ -84,6 +84,7 @@ class _Cues:
     title_label: re.Pattern[str]
     site_tail: re.Pattern[str]
     response_title: re.Pattern[str]
+    press_lede: re.Pattern[str]
 
 
 def _compile(pattern: str, case: bool) -> re.Pattern[str]:
@@ -164,6 +165,7 @@ def _cues() -> _Cues:
         title_label=re.compile(raw["title_label"], re.IGNORECASE),
         site_tail=re.compile(raw["site_tail"]),
         response_title=re.compile(raw["response_title"], re.IGNORECASE),
+        press_lede=re.compile(raw["press_lede"]),
     )
 
 
@@ -828,8 +830,25 @@ def _has_head_word(text: str) -> bool:
     return any(re.sub(r"[^a-z]", "", w.lower()) in _cues().org_heads for w in text.split())
 
 
+def _press_lede(texts: Iterable[str]) -> str | None:
+    """The body a press release's opening sentence has speaking."""
+    for text in texts:
+        match = _cues().press_lede.match(text)
+        if match and len(text.split()) >= 8:
+            org = clean_org(re.sub(r"^the ", "The ", match["org"]))
+            if org and org.split()[0].lower() not in _cues().sentence_starts and not _person_like(org):
+                return org
+    return None
+
+
 def _org_candidates(
-    scoped: dict[str, list[str]], lines: list[_Line], title: str | None, declared: str | None, site: str | None, ref: str | None
+    scoped: dict[str, list[str]],
+    lines: list[_Line],
+    title: str | None,
+    declared: str | None,
+    site: str | None,
+    ref: str | None,
+    press_release: bool = False,
 ) -> Iterable[str | None]:
     """Candidate authors, best cue first."""
     front_text = " ".join(scoped["head"])
@@ -840,6 +859,8 @@ def _org_candidates(
     yield _org_intro(scoped["head"])
     yield _title_org(title)
     yield from _rule_orgs(scoped, late=True)
+    if press_release:
+        yield _press_lede(scoped["head"])
     for text in scoped["head"][: _cues().date_head_blocks]:
         segments = _SEGMENT_SPLIT.split(text)
         if len(segments) < 2:
@@ -862,13 +883,19 @@ def _org_candidates(
 
 
 def _org(
-    scoped: dict[str, list[str]], lines: list[_Line], title: str | None, declared: str | None, site: str | None, ref: str | None
+    scoped: dict[str, list[str]],
+    lines: list[_Line],
+    title: str | None,
+    declared: str | None,
+    site: str | None,
+    ref: str | None,
+    press_release: bool = False,
 ) -> str | None:
     """The first candidate that names one body; a bare "Government" or
     "House of Lords" only when nothing more specific is found."""
     generic = _cues().generic_government
     fallback = None
-    for candidate in _org_candidates(scoped, lines, title, declared, site, ref):
+    for candidate in _org_candidates(scoped, lines, title, declared, site, ref, press_release):
         if not candidate:
             continue
         if candidate.lower() in generic:
@@ -946,7 +973,7 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     scoped = _scoped(raw.blocks, lines, titles)
     ref = _ref(titles + scoped["head"], path)
     declared_org = declared.org if declared.org and _declared_author(declared.org) else None
-    org = _org(scoped, lines, title, declared_org, site, ref)
+    org = _org(scoped, lines, title, declared_org, site, ref, _doc_type(scoped) == "press release")
     raw_tail = [_clean(b.text) for b in raw.blocks[-5:]]
     # Table cells hold the dates the text is about, not the document's own.
     dated = [line.text for line in lines if line.kind != "table_row"] + titles

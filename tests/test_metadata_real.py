@@ -371,3 +371,18 @@ def test_parliamentary_copyright_names_no_author() -> None:
         "\u00a9 Parliamentary copyright House of Lords 2024",
     )
     assert guess_metadata(raw, Path("x.md")).org == "The Ageing Well Trust"
+
+
+@pytest.mark.parametrize(
+    "lede",
+    [
+        "The Coastal Policy Institute today published research showing that ferry fares rose twice as fast as wages.",
+        "The Coastal Policy Institute's new report finds that ferry fares rose twice as fast as wages last year.",
+        "In a new report published today, the Coastal Policy Institute warns that ferry fares are rising.",
+    ],
+)
+def test_press_release_lede_names_the_author(lede: str) -> None:
+    raw = _flat("Press release", ("heading", "Ferry fares outpace wages"), lede, fmt="html")
+    meta = guess_metadata(raw, Path("pr.html"))
+    assert (meta.doc_type, meta.title) == ("press release", "Ferry fares outpace wages")
+    assert meta.org == "The Coastal Policy Institute"
