@@ -174,6 +174,25 @@ def test_docx_title_candidates_title_style_then_first_heading_1() -> None:
     assert raw.prominent == ["Community services in review", "Summary"]
 
 
+def test_docx_styles_are_read_through_what_they_are_based_on() -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = Document()
+    chapter = document.styles.add_style("Chapter Heading", WD_STYLE_TYPE.PARAGRAPH)
+    chapter.base_style = document.styles["Heading 2"]
+    bullets = document.styles.add_style("Key Points", WD_STYLE_TYPE.PARAGRAPH)
+    bullets.element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {NSDECL}><w:ilvl w:val="0"/><w:numId w:val="3"/></w:numPr>')
+    )
+    contents = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
+    document.add_paragraph("Introduction 4", style=contents)
+    document.add_paragraph("Findings 9", style=contents)
+    document.add_paragraph("Introduction", style=chapter)
+    document.add_paragraph("Demand grew in every region.", style=bullets)
+    raw = read_bytes(_saved(document), ".docx")
+    assert _shape(raw.blocks) == [("heading", "Introduction", 2), ("list_item", "Demand grew in every region.", 1)]
+
+
 STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 
 

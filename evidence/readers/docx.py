@@ -44,6 +44,10 @@ MAX_PROMINENT = 5
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _TRAILING_DIGIT = re.compile(r"(\d)$")
+#: Paragraph styles of generated contents lists (Word's "toc 1", "TOC Heading", "table of figures").
+_CONTENTS_STYLE = re.compile(r"^(?:toc\s*\d|toc heading|table of figures|index\s*\d)$")
+#: How far "based on" links between styles are followed.
+_MAX_STYLE_DEPTH = 10
 
 _PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -156,7 +160,9 @@ class _Package:
 @dataclass
 class _Style:
     name: str
-    outline: int | None = None
+    based_on: str | None = None
+    outline: int | None = None  # 0-based outline level the style gives, if any
+    numbered: bool = False  # the style itself numbers or bullets its paragraphs
 
 
 @dataclass
@@ -185,6 +191,7 @@ class _BodyReader:
             )
         }
         self.styles = self._styles(package.part("/styles"))
+        self._heading_cache: dict[str | None, int | None] = {}
         self.notes: dict[tuple[str, str], str] = {}
         self.note_kind: dict[str, BlockKind] = {}
         for suffix, tag, kind in (
@@ -211,8 +218,48 @@ class _BodyReader:
                 continue
             name_el = style.find(f"{w}name")
             name = (name_el.get(f"{w}val") if name_el is not None else None) or style_id
-            styles[style_id] = _Style(name=name)
+            based = style.find(f"{w}basedOn")
+            ppr = style.find(f"{w}pPr")
+            outline = ppr.find(f"{w}outlineLvl") if ppr is not None else None
+            outline_value = outline.get(f"{w}val") if outline is not None else None
+            num_pr = ppr.find(f"{w}numPr") if ppr is not None else None
+            num_id = num_pr.find(f"{w}numId") if num_pr is not None else None
+            styles[style_id] = _Style(
+                name=name,
+                based_on=based.get(f"{w}val") if based is not None else None,
+                outline=int(outline_value) if outline_value and outline_value.isdigit() and int(outline_value) < 9 else None,
+                numbered=num_id is not None and num_id.get(f"{w}val") not in (None, "0"),
+            )
         return styles
+
+    def _style_chain(self, style_id: str | None) -> Iterator[tuple[str, _Style | None]]:
+        """The style and those it is based on, nearest first (cycles cut)."""
+        seen: set[str] = set()
+        while style_id and style_id not in seen and len(seen) < _MAX_STYLE_DEPTH:
+            seen.add(style_id)
+            style = self.styles.get(style_id)
+            yield style_id, style
+            style_id = style.based_on if style is not None else None
+
+    def _style_heading(self, style_id: str | None) -> int | None:
+        """The heading level a paragraph style gives, through the styles it is based on."""
+        if style_id in self._heading_cache:
+            return self._heading_cache[style_id]
+        level = None
+        for chain_id, style in self._style_chain(style_id):
+            name = style.name if style is not None else chain_id
+            found = _HEADING_STYLE.match(name) or _HEADING_STYLE.match(chain_id)
+            if found:
+                level = int(found.group(1))
+                break
+            if style is not None and style.outline is not None:
+                level = style.outline + 1
+                break
+        self._heading_cache[style_id] = level
+        return level
+
+    def _style_numbered(self, style_id: str | None) -> bool:
+        return any(style is not None and style.numbered for _, style in self._style_chain(style_id))
 
     def _load_notes(self, root: etree._Element | None, tag: str, kind: BlockKind) -> None:
         if root is None:
@@ -287,8 +334,9 @@ class _BodyReader:
     def _paragraph_blocks(self, p: etree._Element) -> Iterator[Block]:
         content = self._runs(p)
         text = clean_text("".join(content.text))
-        if text:
-            yield self._classify(p, text)
+        block = self._classify(p, text) if text else None
+        if block is not None:
+            yield block
         for box in content.boxes:
             yield from self._container(box)
         yield from self._notes_for(content.notes)
@@ -339,7 +387,8 @@ class _BodyReader:
                 stack.append(iter(node))
         return out
 
-    def _classify(self, p: etree._Element, text: str) -> Block:
+    def _classify(self, p: etree._Element, text: str) -> Block | None:
+        """The block a paragraph makes by its style, or None for a contents entry."""
         t = self._tags
         ppr = p.find(t["pPr"])
         style_id = None
@@ -349,24 +398,26 @@ class _BodyReader:
                 style_id = pstyle.get(t["val"])
         name = self.styles[style_id].name if style_id in self.styles else (style_id or "")
         lowered = name.lower()
-        heading = _HEADING_STYLE.match(name) or _HEADING_STYLE.match(style_id or "")
-        if heading:
-            level = int(heading.group(1))
-            if level == 1 and self.first_heading is None:
-                self.first_heading = text
-            return Block("heading", text, level=level)
+        if _CONTENTS_STYLE.match(lowered):
+            return None  # a table of contents repeats headings with page numbers
         if lowered in ("title", "subtitle"):
             if lowered == "title":
                 self.titles.append(text)
             return Block("heading", text, level=1 if lowered == "title" else 2)
+        level = None
         if ppr is not None:
             outline = ppr.find(t["outlineLvl"])
-            if outline is not None:
-                value = outline.get(t["val"])
-                if value is not None and value.isdigit() and int(value) < 9:
-                    return Block("heading", text, level=int(value) + 1)
+            value = outline.get(t["val"]) if outline is not None else None
+            if value is not None and value.isdigit() and int(value) < 9:
+                level = int(value) + 1
+        if level is None:
+            level = self._style_heading(style_id)
+        if level is not None:
+            if level == 1 and self.first_heading is None:
+                self.first_heading = text
+            return Block("heading", text, level=level)
         num_pr = ppr.find(t["numPr"]) if ppr is not None else None
-        if num_pr is not None or lowered.startswith("list"):
+        if num_pr is not None or lowered.startswith("list") or self._style_numbered(style_id):
             level = 1
             ilvl = num_pr.find(t["ilvl"]) if num_pr is not None else None
             value = ilvl.get(t["val"]) if ilvl is not None else None
