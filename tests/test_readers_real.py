@@ -487,3 +487,13 @@ def test_text_saved_from_a_pdf_loses_running_headers_and_page_numbers() -> None:
     text = "\f".join(f"Annual Review of Community Care\n\n{body}\n\n{number}\n" for body, number in pages)
     raw = read_bytes(text.encode("utf-8"), ".txt")
     assert _shape(raw.blocks) == [("paragraph", body, 0) for body, _ in pages]
+
+
+def test_html_page_controls_the_page_does_not_mark_are_not_passages() -> None:
+    page = (
+        "<html><body><main><h1>Board update</h1><p>Activity rose by 4%.</p>"
+        '<p><a href="#top">\u25b2 Back to top</a></p><p>Last updated: 5 March 2025</p></main></body></html>'
+    )
+    raw = read_bytes(page.encode("utf-8"), ".html")
+    assert _shape(raw.blocks) == [("heading", "Board update", 1), ("paragraph", "Activity rose by 4%.", 0)]
+    assert raw.declared.date == "2025-03-05"

@@ -56,6 +56,15 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return numbers, other
 
 
+def is_chrome(text: str) -> bool:
+    """A whole line or block that is a protective marking or a web page's control or stamp."""
+    return bool(_patterns()[1].match(bare(text)))
+
+
+#: A web page's stamp that dates it ("Date last updated: 3 March 2024").
+DATED_CHROME = re.compile(r"\b(?:last (?:updated|reviewed|modified)|published)\b", re.IGNORECASE)
+
+
 def bare(line: str) -> str:
     """A line without Markdown markup or surrounding space, for matching."""
     return " ".join(_MARKUP.sub("", line).split())

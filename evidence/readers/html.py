@@ -21,6 +21,7 @@ from ..errors import ReaderError
 from ..metadata import normalise_date
 from ..models import Block, Metadata, RawDocument
 from ..resources import data_path
+from .furniture import DATED_CHROME, is_chrome
 from .text import clean_text, decode_bytes
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -71,6 +72,8 @@ def decode_html(data: bytes) -> str:
 
 #: The most title candidates handed to the metadata step.
 MAX_PROMINENT = 5
+#: Blocks longer than this are never page controls.
+_CHROME_CHARS = 120
 
 
 def read_html(data: bytes) -> RawDocument:
@@ -79,7 +82,15 @@ def read_html(data: bytes) -> RawDocument:
     declared = _declared(tree)
     _drop_noise(tree)
     root = _main_element(tree)
-    blocks = list(_blocks(root)) if root is not None else []
+    blocks: list[Block] = []
+    for block in _blocks(root) if root is not None else ():
+        if block.kind != "heading" and len(block.text) <= _CHROME_CHARS and is_chrome(block.text):
+            # "Back to top", "Print this page", "Last updated ...": controls the
+            # page did not mark as navigation. An update stamp still dates the page.
+            if declared.date is None and DATED_CHROME.search(block.text):
+                declared.date = normalise_date(block.text)
+            continue
+        blocks.append(block)
     return RawDocument(blocks=blocks, format="html", declared=declared, prominent=_prominent(tree, declared))
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..metadata import normalise_date
 from ..models import Block, Metadata, RawDocument
-from .furniture import strip_page_furniture
+from .furniture import DATED_CHROME, strip_page_furniture
 from .html import html_fragment_blocks
 from .text import clean_text, decode_bytes, join_hyphenated, split_lines
 
@@ -165,10 +165,6 @@ def _front_matter(text: str) -> tuple[Metadata, str]:
     return declared, "\n".join(lines[end + 1 :])
 
 
-#: A web page's stamp that dates it ("Date last updated: 3 March 2024"), dropped as chrome.
-_DATED_CHROME = re.compile(r"\b(?:last (?:updated|reviewed|modified)|published)\b", re.IGNORECASE)
-
-
 def read_markdown(data: bytes) -> RawDocument:
     """Blocks, title candidates and declared metadata from the bytes of a .md file.
 
@@ -180,7 +176,7 @@ def read_markdown(data: bytes) -> RawDocument:
     blocks = _markdown(body, dropped)
     if declared.date is None:
         for line in dropped:
-            date = normalise_date(line) if _DATED_CHROME.search(line) else None
+            date = normalise_date(line) if DATED_CHROME.search(line) else None
             if date:
                 declared.date = date
                 break
