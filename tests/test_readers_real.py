@@ -416,6 +416,24 @@ def test_markdown_page_foot_number_is_a_footnote_only_with_its_reference_mark() 
     ]
 
 
+def test_markdown_pages_separated_by_rules() -> None:
+    pages = [
+        "Regional review of stroke care\n\nThe review visited every stroke unit in the region and found that",
+        "Regional review of stroke care\n\nthe units with the most staff saw patients fastest.\n\n2",
+        "Regional review of stroke care\n\nA second finding concerned transport.\n\n3",
+    ]
+    text = "\n\n-----\n\n".join(pages) + "\n"
+    assert _md(text) == [
+        (
+            "paragraph",
+            "The review visited every stroke unit in the region and found that the units with the most staff saw "
+            "patients fastest.",
+            0,
+        ),
+        ("paragraph", "A second finding concerned transport.", 0),
+    ]
+
+
 def test_markdown_web_page_chrome_is_dropped() -> None:
     text = (
         "Publication (/publication)\n\n"

@@ -44,6 +44,7 @@ _MARKUP = re.compile(r"[*_`\\]|^\s{0,3}(?:#{1,6}|>)\s*")
 _DIGITS = re.compile(r"\d+")
 _TRAILING_NUMBER = re.compile(r"^(?P<body>.*[^\s\d])\s+(?P<number>\d{1,4})\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_PAGE_RULE = re.compile(r"^\s{0,3}(?:\{\d{1,4}\})?(?:-{3,}|\*{3,}|_{3,})\s*$")
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +96,9 @@ def strip_page_furniture(lines: list[str], *, footnotes: bool = True, dropped: l
             in_fence = not in_fence
             continue
         if in_fence or not line.strip():
+            continue
+        if _PAGE_RULE.match(line):
+            out[index] = "" if line.lstrip().startswith("{") else line
             continue
         plain = bare(line)
         if numbers.match(plain):
@@ -186,6 +190,11 @@ def _page_edges(lines: list[str]) -> tuple[set[int], set[int]]:
     for index, line in enumerate(lines):
         if not line.strip():
             blanks += 1
+            continue
+        if _PAGE_RULE.match(line) and (blanks or previous is None):
+            # A rule standing apart ("-----", "{12}-----") is how some
+            # converters mark the page break itself.
+            blanks = BREAK_BLANKS
             continue
         if blanks >= BREAK_BLANKS:
             starts.add(index)

@@ -223,7 +223,7 @@ def markdown_blocks(text: str) -> list[Block]:
 
 
 def _markdown(text: str, dropped: list[str]) -> list[Block]:
-    lines = strip_page_furniture(split_lines(text), dropped=dropped)
+    lines = strip_page_furniture(split_lines(text.replace("\f", "\n\n\n")), dropped=dropped)
     raws = _rejoin(_parse(lines))
     # A document that marks its headings (# or underlines) uses bold for
     # emphasis; one converted from a PDF shows its headings only in bold.
