@@ -60,6 +60,8 @@ class Gazetteer:
     heads: frozenset[str]
     prefix_heads: tuple[str, ...]
     joiners: frozenset[str]
+    name_patterns: tuple[str, ...]
+    pronouns: frozenset[str]
 
 
 def fold(text: str) -> str:
@@ -92,6 +94,8 @@ def gazetteer(path: Path | None = None) -> Gazetteer:
         heads=frozenset(data.get("org_heads", [])),
         prefix_heads=tuple(data.get("prefix_heads", [])),
         joiners=frozenset(data.get("org_name_joiners", [])),
+        name_patterns=tuple(data.get("name_patterns", [])),
+        pronouns=frozenset(data.get("pronouns_not_orgs", [])),
     )
 
 
@@ -117,6 +121,8 @@ def normalise_org(name: str | None, *, acronyms: Mapping[str, str] | None = None
     if not text:
         return None
     gaz = gazetteer()
+    if text.lower() in gaz.pronouns:
+        return None  # "We" is the author speaking, never a body's name
     folded = fold(text)
     for key in (folded, folded[4:] if folded.startswith("the ") else "the " + folded):
         if key in gaz.by_alias:
@@ -260,6 +266,7 @@ class OrganisationTagger:
         self._definite = re.compile(rf"\b[Tt]he\s+(?P<head>(?i:{heads}))\b(?!\s+(?:of|for)\b)")
         prefixes = "|".join(sorted(map(re.escape, gaz.prefix_heads))) or r"(?!x)x"
         self._local = re.compile(rf"\b(?:{prefixes})(?:\s+[A-Z][\w'\u2019-]+){{1,3}}")
+        self._named = [re.compile(pattern) for pattern in gaz.name_patterns]
         self._gaz = gaz
 
     def __call__(self, doc: Doc) -> Doc:
@@ -309,6 +316,11 @@ class OrganisationTagger:
             if span is not None:
                 name = normalise_org(match.group(0)) or match.group(0)
                 candidates.append((span.start, span.end, name))
+        for pattern in self._named:
+            for match in pattern.finditer(doc_text(doc)):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is not None:
+                    candidates.append((span.start, span.end, normalise_org(match.group(0)) or match.group(0)))
         learned = context.get(CONTEXT_ACRONYMS) if context else None
         if learned:
             for token in doc:

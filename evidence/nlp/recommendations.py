@@ -1,17 +1,31 @@
 """Recommendations: who asks whom to do what.
 
-Reports ask in a handful of ways: "The NAO recommends that DHSC works with
-...", "DHSC should also publish ...", "We call on the government to ...",
-"There is a need for ...", a numbered recommendation, a list after "leaders
-want to see:", a speaker urging action inside a quotation. Each becomes a
-span over its sentence (or list item) with ``actor`` (who asks: a named body,
-else the document's author), ``target`` (the first body named as the one to
-act, else None) and ``action`` (what should be done).
+A recommendation is a sentence in which the author, or someone the author
+reports, asks a body to act. Reports ask in a handful of ways, all read here
+with cheap regular expressions over one sentence at a time:
 
-Statements of duty ("each ICB must have 10 members"), forecasts ("ICBs will
-need to ..."), reports of past requests ("The PAC said DHSC should ...") and
-questions are not recommendations. "must" only asks inside a recommendations
-section, a numbered recommendation or a quotation.
+* a subject and a deontic verb: "DHSC should ...", "ICBs must ...", "NHS
+  organisations will need to ...", "Systems are expected to ...";
+* a speaker recommending: "We recommend that ...", "The NAO recommends that
+  DHSC works ...", "ADS Group suggested the Government should ...";
+* a speaker asking a body: "We urge/ask/invite/encourage/call on X to ...";
+* a call without an addressee: "We continue to call for ...", "There is a
+  need for ...";
+* a list introduced as recommendations ("leaders want to see:").
+
+Each finding has ``actor`` (who asks: the document's author for its own
+voice, the named speaker for a reported one, the committee or inquiry whose
+recommendation a government response quotes), ``target`` (every body asked,
+canonical names joined by ``TARGET_SEPARATOR``; None when the subject names
+no body, "The plan should set out ...") and ``action`` (what is asked).
+Pronouns ("they", "it") and generic subjects ("all areas", "every trust")
+stand for the last body named or for the group itself.
+
+Not recommendations: an author's own commitments ("We will ...", "we must
+..."), a government's replies in a response ("The Government agrees ..."),
+criticism of the past ("should
+have published"), forecasts ("This should help ..."), questions and advice to
+the reader ("should be treated with caution").
 """
 
 from __future__ import annotations
@@ -32,25 +46,52 @@ from .quotes import quote_orgs
 
 RECOMMENDATION_GROUP = "recommendations"
 RECOMMENDATION_LABEL = "RECOMMENDATION"
+#: how several bodies asked together are written in ``target``
+TARGET_SEPARATOR = "; "
 
 #: context keys carried between passages of one document
-LAST_TARGET = "last_target"
+LAST_SUBJECT = "rec_last_subject"
 REC_LIST = "recommendation_list"
 REC_SECTION = "recommendation_section"
+DESCRIPTIVE_SECTION = "descriptive_section"
+REC_BLOCK = "quoted_recommendation"
 RESPONDING_TO = "responding_to"
 _SENTENCES_KEY = "evidence.sentences"
 
 _ADVERBS = (
     r"(?:also|then|now|urgently|therefore|still|all|both|jointly|each|together|first|further|immediately|"
-    r"clearly|as a priority|at least|in turn|as a matter of urgency|instead|thus|equally|quickly|,)"
+    r"clearly|as a priority|at least|in turn|as a matter of urgency|instead|thus|equally|quickly|"
+    r"themselves|itself|collectively|again|always|explicitly|continue to|,)"
 )
+_ADVERB_RUN = re.compile(rf"^(?:[\s,]*{_ADVERBS}(?!\w))*[\s,]*", re.I)
 _BOUNDARY = re.compile(
     r"[;:\u2013\u2014]\s*|,\s*(?:and|but|so|while|whereas|although|because|which|who)\s+|"
-    r"\b(?:that|whether|which|who|where|if|unless|when|because|so)\s+",
+    r"\b(?:means|meant|implies|implied)\s+(?:that\s+)?|"
+    r"\b(?P<word>that|whether|which|who|where|if|unless|when|because|so|what|how|why|while|although|as|since|once|until)\s+",
     re.I,
 )
-_WE = re.compile(r"^(?:we|i|our\s+\w+(?:\s+\w+)?)$", re.I)
-_LEADING_CONNECTIVE = re.compile(r"^(?:and|but|so|however|therefore|moreover|finally|in particular|in addition|crucially)\b[\s,]*", re.I)
+_SUBORDINATE = frozenset("whether if unless what how why where when which who".split())
+#: subordinate clauses that come before the main clause and end at a comma
+_OPENERS = frozenset("if unless when while although as since once until because that".split())
+_LEADING_CONNECTIVE = re.compile(
+    r"^(?:and|but|so|however|therefore|moreover|finally|in particular|in addition|crucially|subsequently|"
+    r"equally|instead|meanwhile|overall|specifically|importantly|first|second|third|firstly|secondly|lastly)\b[\s,]*",
+    re.I,
+)
+_GROUP_GAP = re.compile(r"(?:\s|,|&|\band\b|\bor\b|\bthe\b|\bboth\b|\([^()]{0,12}\))*", re.I)
+_TRIM_AFTER_HEAD = re.compile(
+    r"\s*(?:\(|\b(?:that|which|who|whose|where|in|within|across|with|at|on|for|to|from|by|under|over|such as|"
+    r"including|like|responsible|involved|concerned|[a-z]+ed)\b)",
+)
+_DEFINITE_NP = re.compile(r"\b(?:the|this|that|each|every|a|an)\s+(?P<np>[a-z][\w-]*(?:\s+(?!of\b|the\b)[a-z][\w-]*){0,3}?(?:\s+of\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?)(?=\s*[,;.]|\s+(?:it|is|has|was|should|must|will)\b)")
+_INVERSION = re.compile(r"\s+(?:that|this|it|they|we|he|she|the|any|there|you)\b(?!\s*[,.;:])", re.I)
+_CONTRACTION = re.compile(r"['\u2019](?:ll|d|re|ve|s)\b")
+#: "response to the X", "the report of the X": X is the body a government response answers
+_ANSWERED_BEFORE = re.compile(r"\b(?:response\s+to|report\s+(?:of|from|by)|recommendations?\s+(?:of|from|by|made\s+by))\s+(?:the\s+)?$", re.I)
+_ANSWERED_AFTER = re.compile(r"['\u2019]s?\s+(?:report|recommendations?|investigation|findings)\b", re.I)
+_RUN_ON = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)")
+_WORD = re.compile(r"[A-Za-z][\w'\u2019-]*")
+_QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
 
 
 @dataclass(frozen=True)
@@ -68,19 +109,29 @@ class Recommendation:
 @dataclass(frozen=True)
 class _Cues:
     modal: re.Pattern[str]
-    must: re.Pattern[str]
     not_after_modal: re.Pattern[str]
-    future_before: re.Pattern[str]
-    ask: re.Pattern[str]
+    epistemic: re.Pattern[str]
+    stative: re.Pattern[str]
+    not_before_need: re.Pattern[str]
     recommend: re.Pattern[str]
+    ask: re.Pattern[str]
+    call_for: re.Pattern[str]
+    passive: re.Pattern[str]
     need: re.Pattern[str]
     list_intro: re.Pattern[str]
-    reported: re.Pattern[str]
+    reporting_end: re.Pattern[str]
+    judging: re.Pattern[str]
     section_headings: tuple[str, ...]
+    descriptive_headings: tuple[str, ...]
     prefixes: tuple[re.Pattern[str], ...]
+    reply_opener: re.Pattern[str]
+    reporting_heads: tuple[str, ...]
     pronouns: frozenset[str]
+    demonstratives: frozenset[str]
+    we_words: frozenset[str]
+    determiners: re.Pattern[str]
+    body_nouns: frozenset[str]
     subject_bodies: dict[str, str]
-    subject_determiners: re.Pattern[str]
     responding_types: frozenset[str]
     max_action_words: int
     any_cue: re.Pattern[str]
@@ -93,57 +144,87 @@ def _alternation(words: list[str]) -> str:
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
     data = json.loads((PATTERNS_DIR / "recommendations.json").read_text(encoding="utf-8"))
+    modals = data["modals"] + data["body_only_modals"]
     return _Cues(
-        modal=re.compile(rf"\b(?:{_alternation(data['modals'])})\b", re.I),
-        must=re.compile(rf"\b(?:{_alternation(data['modals'] + data['context_only_modals'])})\b", re.I),
+        modal=re.compile(rf"\b(?P<modal>{_alternation(modals)})\b", re.I),
         not_after_modal=re.compile(
             rf"^\s*(?:{_ADVERBS}\s+)*(?:{_alternation(data['not_after_modal'])}|{'|'.join(data['not_after_modal_patterns'])})\b", re.I
         ),
-        future_before=re.compile(rf"\b(?:{_alternation(data['future_markers'])})\s+(?:{_ADVERBS}\s+)*$", re.I),
-        ask=re.compile(
-            rf"(?P<subject>^|[^,;:]*?)\b(?P<verb>(?:{_alternation(data['ask_verbs'])}))\s+(?P<rest>.+)$", re.I
+        epistemic=re.compile(rf"^\s*(?:{_ADVERBS}\s+)*(?:not\s+)?(?:{_alternation(data['epistemic_after_modal'])})\b", re.I),
+        stative=re.compile(rf"^\s*(?:{_ADVERBS}\s+)*(?:{_alternation(data['stative_after_must'])})\b", re.I),
+        not_before_need=re.compile(rf"\b(?:{_alternation(data['not_before_need'])})\s+(?:{_ADVERBS}\s+)*$", re.I),
+        recommend=re.compile(
+            rf"\b(?P<verb>{_alternation(data['recommend_verbs'])})\b(?:\s+(?:strongly|further|also|therefore|again|instead|now))*"
+            rf"(?:\s*,)?(?:\s+that\b)?\s*",
+            re.I,
         ),
-        recommend=re.compile(rf"\b(?P<verb>{_alternation(data['recommend_verbs'])})\s+(?:that\s+)?", re.I),
+        ask=re.compile(
+            rf"\b(?P<verb>{_alternation(data['ask_verbs'] + ['urged', 'asked', 'invited', 'encouraged', 'challenged', 'requested'])})\b"
+            rf"(?:\s+and\s+(?!to\b)[a-z]+)?\s+(?=\S)",
+            re.I,
+        ),
+        call_for=re.compile(rf"\b(?P<verb>{_alternation(data['call_for'])})\b\s*", re.I),
+        passive=re.compile(
+            rf"\b(?:(?P<aux>is|are|am|remain|remains|being)|(?P<with>with)\s+(?P<np>(?:every|each|all|the|some|most)\s+[\w-]+(?:\s+[\w-]+){{0,3}}?))\s+"
+            rf"(?:(?:also|now|strongly|therefore|further|again|still|all|each|being|,)\s+)*"
+            rf"(?P<verb>{_alternation(data['passive_asks'])})\s+to\s+(?=[a-z])",
+            re.I,
+        ),
         need=re.compile(rf"\b(?:{_alternation(data['need_phrases'])})\s+", re.I),
         list_intro=re.compile(rf"\b(?:{_alternation(data['list_intro_cues'])})\b", re.I),
-        reported=re.compile(rf"\b(?:{_alternation(data['reported_speech'])})\b", re.I),
+        reporting_end=re.compile(
+            rf"\b(?P<verb>{_alternation(data['reporting_verbs'])})\b(?:[^.;:]{{0,60}}?\bthat)?[\s,{_QUOTE_CHARS}]*$", re.I
+        ),
+        judging=re.compile(rf"\b(?:{_alternation(data['judging_verbs'])})\b", re.I),
         section_headings=tuple(fold(h) for h in data["section_headings"]),
+        descriptive_headings=tuple(fold(h) for h in data["descriptive_headings"]),
         prefixes=tuple(re.compile(p, re.I if "Recommendation" in p else 0) for p in data["numbered_prefixes"]),
+        reply_opener=re.compile(rf"^\s*(?:{_alternation(data['reply_openers'])})\b\s*(?:[:.\u2013\u2014-]|$)", re.I),
+        reporting_heads=tuple(data["reporting_heads"]),
         pronouns=frozenset(data["pronouns"]),
+        demonstratives=frozenset(data["demonstratives"]),
+        we_words=frozenset(data["we_words"]),
+        determiners=re.compile(rf"^(?:(?:{_alternation(data['determiners'])})\s+)+", re.I),
+        body_nouns=frozenset(data["body_nouns"]),
         subject_bodies=dict(data["subject_bodies"]),
-        subject_determiners=re.compile(rf"^(?:(?:{_alternation(data['subject_determiners'])})\s+)+", re.I),
         responding_types=frozenset(data["responding_doc_types"]),
         max_action_words=int(data["max_action_words"]),
         any_cue=_any_cue(data),
     )
 
 
-_FILLER = frozenset("is are am was be would there what the a an to on upon that of for i we strongly also further going see".split())
+_FILLER = frozenset("is are am was be would there what the a an to on upon that of for i we strongly also further going see will".split())
 
 
 def _any_cue(data: dict[str, Any]) -> re.Pattern[str]:
     """One lowercase pattern of the words every cue needs: a sentence without any is skipped at once."""
-    phrases = data["modals"] + data["context_only_modals"] + data["ask_verbs"] + data["recommend_verbs"] + data["need_phrases"]
+    phrases = (
+        data["modals"] + data["body_only_modals"] + data["ask_verbs"] + data["recommend_verbs"] + data["need_phrases"]
+        + data["call_for"] + data["passive_asks"] + ["urged", "asked", "invited", "encouraged"]
+    )
     words = sorted({w for p in phrases for w in p.lower().split() if w not in _FILLER}, key=len, reverse=True)
     return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b")
 
 
-def _action(text: str, limit: int) -> str | None:
-    """The requested deed: the clause after the modal, short and without end punctuation."""
-    text = re.sub(rf"^[\s,]*(?:{_ADVERBS}[\s,]+)*", "", text)
-    text = re.sub(r"^\s*to\s+", "", text)
-    text = re.split(r"\s*[;:]\s+|\s+\u2013\s+|\s+\u2014\s+|\s*\(", text, maxsplit=1)[0]
-    text = _TRAILING_CLAUSE.split(text, maxsplit=1)[0]
-    words = text.split()
-    if not words:
-        return None
-    return " ".join(words[:limit]).rstrip(" .,;:\u201d\"")
+# -- small text helpers ---------------------------------------------------------
 
 
 _TRAILING_CLAUSE = re.compile(
     r",\s+(?:rather than|not only|not just|so that|so they|as the first step|as a first step|which|who|whose|"
-    r"in order to|to ensure|building on|given)\b"
+    r"in order to|to ensure|building on|given|particularly|especially)\b"
 )
+
+
+def _action(text: str, limit: int) -> str | None:
+    """The requested deed: the clause after the verb of asking, short and without end punctuation."""
+    text = _ADVERB_RUN.sub("", text)
+    text = re.sub(r"^\s*to\s+", "", text)
+    text = re.split(r"\s*[;:]\s+|\s*:\s*$|\s+\u2013\s+|\s+\u2014\s+|\s*\(", text, maxsplit=1)[0]
+    text = _TRAILING_CLAUSE.split(text, maxsplit=1)[0]
+    words = text.split()
+    if not words:
+        return None
+    return " ".join(words[:limit]).strip(" .,;:" + _QUOTE_CHARS) or None
 
 
 def _base_verb(action: str | None) -> str | None:
@@ -164,16 +245,108 @@ def _base_verb(action: str | None) -> str | None:
     return f"{base} {rest}" if rest else base
 
 
+def _strip_connective(text: str) -> str:
+    text = text.strip().strip(_QUOTE_CHARS)
+    while True:
+        stripped = _LEADING_CONNECTIVE.sub("", text).strip(" ,")
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def _clause_start(before: str) -> tuple[int, str | None]:
+    """Where the clause that ends ``before`` starts, and the subordinating word that opened it (if any).
+
+    "If the Government intend ..., we urge": a comma after the subordinate
+    clause opens the main clause.
+    """
+    start, word = 0, None
+    for match in _BOUNDARY.finditer(before):
+        start, word = match.end(), (match.group("word") or "").lower() or None
+    if word in _OPENERS:
+        comma = before.rfind(",", start)
+        if comma >= 0:
+            return comma + 1, None
+    return start, word
+
+
+def _subject_phrase(clause: str) -> str:
+    """The subject of a verb at the end of ``clause``: the last comma piece, extended over a list of names."""
+    clause = _RUN_ON.split(clause)[-1]  # a heading run into the sentence: "... resilience The governments of ..."
+    pieces = [p.strip() for p in clause.split(",")]
+    subject = pieces[-1]
+    for piece in reversed(pieces[:-1]):
+        if piece and len(piece.split()) <= 6 and piece[:1].isupper() and not re.search(r"\b(?:to|in|for|by|with|within|after|before)\b", piece, re.I):
+            subject = piece + ", " + subject
+        else:
+            break
+    subject = re.sub(rf"(?:\s+{_ADVERBS})+$", "", subject, flags=re.I)
+    return _strip_connective(subject)
+
+
+def _group(text: str, orgs: list[tuple[int, int, str]], index: int) -> tuple[int, int]:
+    """The run of coordinated bodies around ``orgs[index]``: "NHSE and DHSC", "ICBs, trusts and NHS England"."""
+    first = last = index
+    while first > 0 and _GROUP_GAP.fullmatch(text[orgs[first - 1][1]: orgs[first][0]]):
+        first -= 1
+    while last + 1 < len(orgs) and _GROUP_GAP.fullmatch(text[orgs[last][1]: orgs[last + 1][0]]):
+        last += 1
+    return first, last
+
+
+_PROPER_NAME = re.compile(r"(?:[A-Z][\w&'\u2019-]*)(?:\s+(?:[A-Z][\w&'\u2019-]*|of|and|for|the|&)){0,5}")
+
+
+def _trim_after_head(phrase: str) -> str:
+    """"groups and committees retained or created to ..." -> "groups and committees"."""
+    for match in _TRIM_AFTER_HEAD.finditer(phrase):
+        if match.start() > 0:
+            return phrase[: match.start()].strip(" ,")
+    return phrase
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: list[str] = []
+    for name in names:
+        if name and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _joined(names: list[str] | None) -> str | None:
+    return TARGET_SEPARATOR.join(names) if names else None
+
+
+def _ends_open(text: str) -> bool:
+    """An item ending in ';' or ',' (or 'and'/'or') leaves its list open for more items."""
+    return re.search(r"(?:[;,]|\b(?:and|or))\s*$", text.strip()) is not None
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?][\u201d\"]?\s+[A-Z\u201c]")
+
+
+# -- a sentence being read ---------------------------------------------------------
+
+
 @dataclass
 class _Sentence:
-    """A sentence being read: its text (list label removed) and the bodies it names."""
+    """A sentence being read: its text (list label removed), the bodies it names and its setting."""
 
     text: str
     orgs: list[tuple[int, int, str]]
-    actor: str | None  # whose request this is when no body is named as asking
-    may_must: bool
+    actor: str | None  # whose voice the sentence is in: author, quoted speaker, or the body a response quotes
     in_quote: bool
-    last_target: str | None
+    in_rec: bool  # a recommendations section, a numbered or quoted recommendation, a list of recommendations
+    descriptive: bool  # a findings or background section
+    last_subject: list[str] | None  # the bodies the previous sentences were about
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """What a noun phrase names: ``kind`` is body, pronoun, we, you, thing or none."""
+
+    kind: str
+    bodies: list[str] | None = None
 
 
 class RecommendationFinder:
@@ -190,76 +363,77 @@ class RecommendationFinder:
         kind = passage.get("kind", "paragraph")
         spans: list[Span] = []
         whole = doc_text(doc)
+        responding = context.get("doc_type") in self._cues.responding_types
+        if responding:
+            self._learn_responding_to(context, whole, org_mentions(doc) if "eport" in whole or "nquiry" in whole else [])
         if kind == "heading":
             context[REC_SECTION] = self._is_section(whole)
+            context[DESCRIPTIVE_SECTION] = self._is_descriptive(whole)
+            context[REC_BLOCK] = responding and self._label(whole)[1]
             context.pop(REC_LIST, None)
+            context.pop(LAST_SUBJECT, None)
             doc.spans[RECOMMENDATION_GROUP] = spans
             return doc
         heading = passage.get("heading")
         in_section = self._is_section(heading) if heading else bool(context.get(REC_SECTION))
-        rec_list = context.pop(REC_LIST, None) if kind == "list_item" else None
-        context.pop(REC_LIST, None)
-        if rec_list is not None and not self._continues_list(whole):
-            rec_list = None
-        elif rec_list is not None and not _ends_open(whole):
-            context[REC_LIST] = rec_list if whole.strip()[:1].isupper() else None
-        elif rec_list is not None:
-            context[REC_LIST] = rec_list
-        if context.get(REC_LIST) is None:
-            context.pop(REC_LIST, None)
-        doc_org = self._responding_to(context) or context.get("doc_org")
+        descriptive = self._is_descriptive(heading) if heading else bool(context.get(DESCRIPTIVE_SECTION))
+        rec_list = self._list_state(context, kind, whole)
+        doc_org = context.get("doc_org")
+        quoted_by = (context.get(RESPONDING_TO) or doc_org) if responding else doc_org
+        sentences = sentence_spans(doc)
+        if not sentences:
+            doc.spans[RECOMMENDATION_GROUP] = spans
+            return doc
         orgs = org_mentions(doc)
         quotes = quote_orgs(doc)
-        sentences = sentence_spans(doc)
         for index, sent in enumerate(sentences):
-            in_quote, speaker_org = _quote_at(sent.start_char, sent.end_char, quotes)
             raw = whole[sent.start_char: sent.end_char]
-            text, numbered = self._strip_label(raw)
+            text, numbered = self._label(raw)
+            if numbered and responding:
+                context[REC_BLOCK] = True
+            in_block = responding and bool(context.get(REC_BLOCK))
             lead = len(raw) - len(text)
-            local = [
-                (s - sent.start_char - lead, e - sent.start_char - lead, name)
-                for s, e, name in orgs
-                if s >= sent.start_char + lead and e <= sent.end_char
-            ]
-            actor = (speaker_org or doc_org) if in_quote else doc_org
-            if rec_list is not None:
-                actor = rec_list.get("actor") or actor
+            stripped = text.strip()
+            if in_block and self._is_reply_opener(stripped):
+                context[REC_BLOCK] = False
+                continue
+            in_quote, speaker_org = _quote_at(sent.start_char, sent.end_char, quotes)
+            offset = sent.start_char + lead + (len(text) - len(text.lstrip()))
+            local = [(s - offset, e - offset, name) for s, e, name in orgs if s >= offset and e <= sent.end_char]
+            actor = quoted_by if in_block else doc_org
+            if in_quote:
+                actor = speaker_org or actor
+            if rec_list is not None and rec_list.get("actor"):
+                actor = rec_list["actor"]
             sentence = _Sentence(
-                text=text.strip(),
+                text=stripped,
                 orgs=local,
                 actor=actor,
-                may_must=in_section or numbered or in_quote or rec_list is not None,
                 in_quote=in_quote,
-                last_target=context.get(LAST_TARGET),
+                in_rec=in_section or numbered or in_block or in_quote or rec_list is not None,
+                descriptive=descriptive,
+                last_subject=context.get(LAST_SUBJECT),
             )
-            is_intro = index == len(sentences) - 1 and sentence.text.endswith(":")
-            if not is_intro and rec_list is None and self._cues.any_cue.search(sentence.text.lower()) is None:
-                continue
+            is_intro = index == len(sentences) - 1 and stripped.endswith(":")
+            has_cue = self._cues.any_cue.search(stripped.lower()) is not None
+            found: Recommendation | None = None
+            if has_cue and not stripped.endswith("?"):
+                found = self.read(sentence)
+            if found is not None and responding and not in_block and not in_quote and found.actor == doc_org:
+                found = None  # the government's own voice in its response: a reply, not a recommendation
             if is_intro:
-                intro = self._intro(sentence)
+                intro = self._intro(sentence, found)
                 if intro is not None:
                     context[REC_LIST] = intro
-                    continue
-            found = self.read(sentence)
-            if found is None and rec_list is not None and index == 0:
-                target = rec_list.get("target")
-                item = text.strip()
-                if target is None and local and len(text[: local[0][0]].split()) <= 1:
-                    target = local[0][2]  # "We recommend that:" / "NHS England strengthens ..."
-                    item = _base_verb(_action(text[_end_of_group(text, local):], self._cues.max_action_words)) or item
-                if target is None:
-                    target = self._subject_body(" ".join(text.split()[:3]), prefix_only=True)
-                    if target is not None:
-                        item = _base_verb(" ".join(self._cues.subject_determiners.sub("", item).split()[1:])) or item
-                found = Recommendation(
-                    actor=actor,
-                    target=target,
-                    action=_action(item, self._cues.max_action_words),
-                )
+                    if not intro.get("absorb"):
+                        found = None  # "We ask that:" announces; its items are the recommendations
+            if found is None and rec_list is not None and index == 0 and not rec_list.get("absorb"):
+                found = self._list_item(sentence, rec_list)
+            self._remember_subject(context, sentence, found)
+            if in_block and found is None and self._is_reply(sentence, doc_org):
+                context[REC_BLOCK] = False
             if found is None:
                 continue
-            if found.target:
-                context[LAST_TARGET] = found.target
             if kind == "list_item" and len(sentences) > 1 and index == 0:
                 span = Span(doc, 0, len(doc), label=RECOMMENDATION_LABEL)
                 span._.finding = {**found.finding(), "_text": whole.strip()}
@@ -275,195 +449,519 @@ class RecommendationFinder:
 
     def read(self, s: _Sentence) -> Recommendation | None:
         """The recommendation a sentence makes, or None."""
-        text = s.text
-        if not text or text.endswith("?"):
+        if not s.text or s.text.endswith("?"):
             return None
-        for rule in (self._recommend, self._ask, self._need, self._modal):
+        for rule in (self._recommend, self._ask, self._passive, self._call_for, self._need, self._modal):
             found = rule(s)
             if found is not None:
                 return found
         return None
 
     def _recommend(self, s: _Sentence) -> Recommendation | None:
-        match = self._cues.recommend.search(s.text)
-        if match is None:
-            return None
-        subject = s.text[: match.start()]
-        if self._cues.reported.search(subject):
-            return None
-        subject_orgs = [o for o in s.orgs if o[1] <= match.start()]
-        if fold(match.group("verb")).endswith("recommended to"):
-            # "The Committee is recommended to note ...": the subject is asked
-            if not subject_orgs:
-                return None
-            target = _first_of_last_group(s.text, subject_orgs)
-            return Recommendation(actor=s.actor, target=target, action=_action(s.text[match.end():], self._cues.max_action_words))
-        if subject_orgs:
-            actor = subject_orgs[0][2]
-        elif len(_strip_connective(subject).split()) <= 3:
-            actor = s.actor  # "We recommend", "It is recommended that", "Officers recommend"
-        else:
-            return None
-        rest_start = match.end()
-        after = [o for o in s.orgs if o[0] >= rest_start]
-        target = None
-        action_from = rest_start
-        if after and len(s.text[rest_start: after[0][0]].split()) <= 2:
-            target = after[0][2]
-            action_from = _end_of_group(s.text, after)
-            action_text = s.text[action_from:]
-            more = self._cues.must.search(action_text)
-            if more is not None and len(action_text[: more.start()].split()) <= 6:
-                action_from += more.end()
-        else:
-            first = s.text[rest_start:].split(" ", 1)[0].lower()
-            if first in self._cues.pronouns and s.last_target:
-                target = s.last_target
-                action_from = rest_start + len(first)
-        if match.group("verb").lower().endswith(("suggest", "suggests", "propose", "proposes")) and target is None:
-            return None
-        action = _action(s.text[action_from:], self._cues.max_action_words)
-        return Recommendation(actor=actor, target=target, action=_base_verb(action) if target else action)
+        """"We recommend that X ...", "The NAO recommends that DHSC works ...", "It is vital that X ..."."""
+        for match in self._cues.recommend.finditer(s.text):
+            verb = fold(match.group("verb"))
+            before = s.text[: match.start()]
+            clause_start, word = _clause_start(before)
+            if word in _SUBORDINATE:
+                continue
+            subject_text = before[clause_start:]
+            rest_start = match.end()
+            if verb.endswith("recommended to"):
+                # "The Committee is recommended to note ...": the subject is asked
+                subject = self._noun_phrase(s, clause_start, len(before.rstrip()))
+                if subject.kind != "body":
+                    continue
+                return Recommendation(s.actor, _joined(subject.bodies), _action(s.text[rest_start:], self._cues.max_action_words))
+            if verb.startswith("is ") or verb.startswith("are "):
+                if _strip_connective(subject_text).lower() not in ("it", ""):
+                    continue
+                actor = s.actor  # "It is recommended that ...", "It is vital that ..."
+            else:
+                actor = self._speaker(s, clause_start, match.start(), verb, named_only=verb.endswith("ed"))
+                if actor is _SKIP:
+                    continue
+            if self._blocked(s.text[:clause_start]):
+                continue
+            target, action_from, named = self._complement(s, rest_start)
+            weak = verb.split()[-1] in ("suggest", "suggests", "suggested", "propose", "proposes", "proposed")
+            if weak and not named:
+                continue  # "This suggests that ..." infers; a suggestion must name who acts or say "should"
+            action = _action(s.text[action_from:], self._cues.max_action_words)
+            return Recommendation(actor, target, _base_verb(action) if target else action)
+        return None
 
     def _ask(self, s: _Sentence) -> Recommendation | None:
-        for clause_start, clause in _clauses(s.text):
-            match = self._cues.ask.match(clause)
-            if match is None:
-                continue
-            subject = _strip_connective(match.group("subject").strip(" ,"))
+        """"We urge/ask/invite/encourage/call on X to ..."."""
+        for match in self._cues.ask.finditer(s.text):
             verb = fold(match.group("verb"))
-            subject_orgs = [o for o in s.orgs if clause_start <= o[0] and o[1] <= clause_start + match.start("verb")]
-            if _WE.match(subject):
-                actor = s.actor
-            elif subject_orgs and len(subject.split()) <= 8 and not self._cues.reported.search(subject):
-                actor = subject_orgs[0][2]
-            else:
+            before = s.text[: match.start()]
+            aux = re.search(r"((?:\b(?:will|would|also|further|strongly|therefore|again|continue to|continues to|are|is|am|have|has|had|"
+                            r"repeatedly|previously|once again|now|hereby|,)\s*)*)$", before, re.I)
+            aux_text = (aux.group(1) if aux else "").lower()
+            past = verb.endswith("ed") or verb in ("called on", "called upon")
+            if past and re.search(r"\b(?:is|are|am|was|were|be|been|being)\b", aux_text):
+                continue  # passive: "Systems are asked to ..." is read by _passive
+            if past and not re.search(r"\b(?:have|has)\b", aux_text):
+                continue  # "NHS England asked ICBs to ..." reports a past instruction
+            verb_start = match.start() - len(aux.group(1) if aux else "")
+            clause_before = s.text[:verb_start]
+            clause_start, word = _clause_start(clause_before)
+            if word in _SUBORDINATE:
                 continue
-            rest_start = clause_start + match.start("rest")
+            subject_text = clause_before[clause_start:].strip()
+            if not subject_text or re.search(r"\band$", subject_text, re.I):
+                # "We note ... and urge X to ...": the subject of the first verb
+                subject_text = s.text[:clause_start].strip() if not subject_text else subject_text[:-3]
+                first = re.match(r"^\W*(\w+)", subject_text)
+                if first is None or first.group(1).lower() not in self._cues.we_words:
+                    subject_orgs = [o for o in s.orgs if o[0] < 40 and o[1] <= len(subject_text)]
+                    if not subject_orgs:
+                        continue
+                    actor: Any = subject_orgs[0][2]
+                else:
+                    actor = s.actor
+            else:
+                actor = self._speaker(s, clause_start, verb_start, verb)
+                if actor is _SKIP:
+                    continue
+            if self._blocked(s.text[:clause_start]):
+                continue
+            rest_start = match.end()
             rest = s.text[rest_start:]
-            if rest.rstrip().endswith(":") and len(rest.split()) <= 6:
-                return None
-            after = [o for o in s.orgs if o[0] >= rest_start]
+            to = re.match(r"(?P<np>[^.;:]{0,120}?)\s*\bto\s+(?=[a-z])", rest)
+            if to is None:
+                continue
+            if re.search(r"\b(?:who|which|that|whose|where|able|unable|likely|how)\b", to.group("np"), re.I):
+                continue  # "challenge organisations who are not able to ...": the "to" is not the ask's
+            subject = self._noun_phrase(s, rest_start, rest_start + to.end("np"))
+            if subject.kind not in ("body", "you", "pronoun") or not subject.bodies:
+                continue  # an ask needs somebody asked
+            target = _joined(subject.bodies)
+            action = _action(rest[to.end():], self._cues.max_action_words)
+            return Recommendation(actor, target, action)
+        return None
+
+    def _passive(self, s: _Sentence) -> Recommendation | None:
+        """"Systems are expected/encouraged/asked to ...", "with every trust expected to deliver ..."."""
+        for match in self._cues.passive.finditer(s.text):
+            before = s.text[: match.start()]
+            if match.group("with"):
+                # "..., with every trust expected to deliver": the body sits between "with" and the verb
+                start, end = match.start("np"), match.end("np")
+            else:
+                clause_start, word = _clause_start(before)
+                if word in _SUBORDINATE:
+                    continue
+                phrase = _subject_phrase(before[clause_start:])
+                if not phrase:
+                    continue
+                start = clause_start + before[clause_start:].rfind(phrase)
+                end = len(before.rstrip())
+            if self._blocked(s.text[:start]):
+                continue
+            subject = self._noun_phrase(s, start, end)
+            if subject.kind != "body":
+                continue
+            action = _action(s.text[match.end():], self._cues.max_action_words)
+            return Recommendation(s.actor, _joined(subject.bodies), action)
+        return None
+
+    def _call_for(self, s: _Sentence) -> Recommendation | None:
+        """"We continue to call for ...", "leaders want to see ...": an ask without an addressee."""
+        for match in self._cues.call_for.finditer(s.text):
+            before = s.text[: match.start()]
+            if re.search(r"(?:['\u2019]s|\b(?:the|a|an|this|that|its|their|his|her))\s*$", before, re.I):
+                continue  # "the Hewitt review's call for ..." names a call, it does not make one
+            clause_start, word = _clause_start(before)
+            if word in _SUBORDINATE:
+                continue
+            actor = self._speaker(s, clause_start, match.start(), fold(match.group("verb")), generic_is_author=True)
+            if actor is _SKIP or self._blocked(s.text[:clause_start]):
+                continue
+            rest_start = match.end()
             target = None
             action_from = rest_start
-            if after and len(s.text[rest_start: after[0][0]].split()) <= 3:
-                target = after[0][2]
-                action_from = after[0][1]
-            seeing = verb.endswith("see") or verb == "would like"
-            to = re.match(r"[^.;:]{0,80}?\bto\s+(?=\w)", s.text[action_from:])
-            if not seeing:
-                if to is None or (target is None and not verb.startswith(("call", "urge", "ask", "encourage", "invite", "challenge"))):
-                    continue
-                action_from += to.end()
-            elif target is None and verb in ("need", "needs"):
-                continue
-            return Recommendation(actor=actor, target=target, action=_action(s.text[action_from:], self._cues.max_action_words))
+            to = re.match(r"(?P<np>[^.;:,]{0,80}?)\s*\bto\s+(?=[a-z])", s.text[rest_start:])
+            if to is not None:
+                subject = self._noun_phrase(s, rest_start, rest_start + to.end("np"))
+                if subject.kind == "body":
+                    target, action_from = _joined(subject.bodies), rest_start + to.end()
+            return Recommendation(actor, target, _action(s.text[action_from:], self._cues.max_action_words))
         return None
 
     def _need(self, s: _Sentence) -> Recommendation | None:
+        """"There is a need for ...", "There should be ...": who should act is not said."""
         match = self._cues.need.search(s.text)
-        if match is None:
+        if match is None or self._blocked(s.text[: match.start()]):
             return None
-        if self._cues.reported.search(s.text[: match.start()]):
+        if self._reported(s.text[: match.start()]):
             return None
-        after = [o for o in s.orgs if o[0] >= match.end()]
-        target = None
-        action_from = match.end()
-        if after and len(s.text[match.end(): after[0][0]].split()) <= 1:
-            to = re.match(r"\s*(?:,\s*)?to\s+", s.text[after[0][1]:])
-            if to is not None:
-                target = after[0][2]
-                action_from = after[0][1] + to.end()
-        return Recommendation(actor=s.actor, target=target, action=_action(s.text[action_from:], self._cues.max_action_words))
+        return Recommendation(s.actor, None, _action(s.text[match.end():], self._cues.max_action_words))
 
     def _modal(self, s: _Sentence) -> Recommendation | None:
-        pattern = self._cues.must if s.may_must else self._cues.modal
-        for match in pattern.finditer(s.text):
+        """A subject and a deontic verb: "DHSC should ...", "ICBs must ...", "the NHS will need to ..."."""
+        for match in self._cues.modal.finditer(s.text):
+            modal = fold(match.group("modal"))
             before = s.text[: match.start()]
             after = s.text[match.end():]
-            if self._cues.not_after_modal.match(after) or self._cues.future_before.search(before):
+            if self._cues.not_after_modal.match(after) or _INVERSION.match(after):
                 continue
-            clause_start = _clause_start(before)
-            subject = _subject(before[clause_start:])
-            if not subject or len(subject.split()) > 12:
+            if "need" in modal and self._cues.not_before_need.search(before):
                 continue
-            subject_start = clause_start + before[clause_start:].rfind(subject)
-            if self._cues.reported.search(before[:subject_start]) and not s.may_must:
+            clause_start, word = _clause_start(before)
+            if word in _SUBORDINATE:
+                continue  # "how ICBs should ...", "if DHSC should ..."
+            clause = before[clause_start:]
+            phrase = _subject_phrase(clause)
+            if not phrase or len(phrase.split()) > 12:
+                continue  # "However, should the UK wish ...": no subject, no request
+            start = clause_start + clause.rfind(phrase)
+            end = len(before.rstrip())
+            if self._blocked(before):
                 continue
-            if self._cues.reported.search(subject):
-                continue
-            subject_orgs = [o for o in s.orgs if subject_start <= o[0] and o[1] <= match.start()]
-            action = _action(after, self._cues.max_action_words)
+            actor = s.actor
+            reported = self._cues.reporting_end.search(s.text[:start])
+            if reported is not None:
+                actor = self._speaker(s, _clause_start(s.text[: reported.start()])[0], reported.start(), fold(reported.group("verb")))
+                if actor is _SKIP:
+                    continue
+            subject = self._noun_phrase(s, start, end)
             passive = re.match(rf"\s*(?:{_ADVERBS}\s+)*(?:be|not)\b", after, re.I) is not None
-            bare = fold(re.sub(r"^(?:the|this)\s+", "", subject, flags=re.I))
-            if subject_orgs:
-                return Recommendation(actor=s.actor, target=_first_of_last_group(s.text, subject_orgs), action=action)
-            if bare in self._cues.pronouns and not passive:
-                earlier = [o for o in s.orgs if o[1] <= subject_start]
-                target = earlier[0][2] if earlier else s.last_target  # "If the government ..., it should"
-                if target is not None:
-                    return Recommendation(actor=s.actor, target=target, action=action)
-            body = self._subject_body(subject)
-            if body is not None:
-                return Recommendation(actor=s.actor, target=body, action=action)
-            if _WE.match(bare):
+            must = modal == "must"
+            if must and not s.in_rec and (s.descriptive or self._cues.stative.match(after)):
+                continue  # "Each board must include:", a rule described in a findings section
+            if subject.kind == "we":
                 if s.in_quote and not passive:
-                    return Recommendation(actor=s.actor, target=None, action=action)
+                    return Recommendation(actor, None, _action(after, self._cues.max_action_words))
+                continue  # the author's own resolve: "we must all live within our means"
+            if subject.kind in ("you", "none"):
                 continue
-            if passive and s.may_must and bare not in self._cues.pronouns:
-                return Recommendation(actor=s.actor, target=None, action=action)
+            if subject.kind == "pronoun":
+                if not subject.bodies and not s.in_rec:
+                    continue  # "it must cover ...": a pronoun for no body, outside a recommendation
+                target = _joined(subject.bodies)
+            elif subject.kind == "body":
+                target = _joined(subject.bodies)
+            else:  # a thing, not a body: "The plan should make clear ..."
+                if modal in ("has to", "have to") or self._cues.epistemic.match(after):
+                    continue
+                if subject.bodies is None and not s.in_rec:
+                    continue  # a bare "This should ..." outside a recommendation
+                target = None
+            return Recommendation(actor, target, _action(after, self._cues.max_action_words))
         return None
 
-    # -- helpers ------------------------------------------------------------
+    # -- who speaks, whom they ask -------------------------------------------
 
-    def _intro(self, s: _Sentence) -> dict[str, str | None] | None:
-        """Actor and target the items of a list introduced by this sentence inherit.
+    def _speaker(self, s: _Sentence, start: int, end: int, verb: str, generic_is_author: bool = False, named_only: bool = False) -> Any:
+        """The actor of a verb of asking whose subject is ``s.text[start:end]``: author, named body, or _SKIP."""
+        phrase = _strip_connective(s.text[start:end])
+        phrase = re.sub(r"(?:\s+(?:also|further|strongly|therefore|again|would|will|continue to|continues to|now|"
+                        r"have|has|had|repeatedly|previously|once again|,))+$", "", phrase, flags=re.I).strip(" ,")
+        words = phrase.split()
+        if not words:
+            return _SKIP if not verb.startswith(("is ", "are ")) else s.actor
+        last = words[-1].lower().strip(_QUOTE_CHARS)
+        if last in self._cues.we_words or (len(words) <= 3 and words[0].lower() == "our"):
+            return s.actor
+        near = [o for o in s.orgs if start <= o[0] and o[1] <= end]
+        if near:
+            first, _ = _group(s.text, near, len(near) - 1)
+            return near[first][2]
+        if last in self._cues.pronouns:
+            bodies = self._resolve_pronoun(s, start, last)
+            return bodies[0] if bodies else _SKIP
+        if named_only:
+            return _SKIP  # "Other measures recommended above": a participle, nobody recommending
+        if len(words) <= 3 and not self._cues.reporting_end.search(phrase):
+            head = self._cues.determiners.sub("", phrase.lower()).split()
+            if head and head[-1] in self._cues.body_nouns and not generic_is_author:
+                return s.actor if head[-1] in ("officers", "officials") else " ".join(phrase.split()[-len(head):])
+            if generic_is_author or verb.startswith(("recommend", "strongly", "would", "also", "further", "continue")):
+                return s.actor  # "Officers recommend ...", "leaders want to see ..."
+        return _SKIP
 
-        None when the sentence does not introduce recommendations ("Each ICB
-        must have at least:" lists members, it asks nothing).
+    def _noun_phrase(self, s: _Sentence, start: int, end: int) -> _Subject:
+        """What ``s.text[start:end]`` names: the bodies of a subject or addressee."""
+        phrase = s.text[start:end].strip(" ," + _QUOTE_CHARS)
+        phrase = re.sub(rf"(?:\s+{_ADVERBS})+$", "", phrase, flags=re.I).strip(" ,")
+        phrase = _strip_connective(phrase)
+        if not phrase:
+            return _Subject("none")
+        lowered = _CONTRACTION.sub("", phrase.lower())
+        last = lowered.split()[-1].strip(_QUOTE_CHARS)
+        if lowered in self._cues.we_words or lowered.startswith("we ") or last in self._cues.we_words:
+            return _Subject("we")
+        if lowered == "you" or last == "you" and len(lowered.split()) <= 3:
+            return _Subject("you", ["you"])
+        if last in self._cues.pronouns and (lowered == last or not self._cues.determiners.sub("", lowered[: -len(last)] + " ").strip() or " and " in lowered[-len(last) - 5:]):
+            return _Subject("pronoun", self._resolve_pronoun(s, start + len(phrase) - len(last), last))
+        if lowered in self._cues.demonstratives:
+            return _Subject("thing", None)
+        inside = [o for o in s.orgs if o[0] >= start - 1 and o[1] <= end + 1]
+        if inside:
+            first, last_org = _group(s.text, inside, len(inside) - 1)
+            lead = self._cues.determiners.sub("", s.text[start: inside[first][0]].strip() + " ").strip()
+            if first > 0 or re.search(r"\b(?:is|are|was|were|has|have|had)\b", lead) or self._cues.judging.search(lead) or self._cues.reporting_end.search(lead):
+                # "The Government accepts this and NHS England should ...": the subject is the last group
+                start, inside = inside[first][0], inside[first: last_org + 1]
+                phrase = s.text[start:end].strip(" ,")
+        bare = _trim_after_head(self._cues.determiners.sub("", phrase))
+        head_part = re.split(r"\s+of\s+", bare, maxsplit=1)
+        head_words = head_part[0].lower().split()
+        head = head_words[-1] if head_words else ""
+        if inside and not (len(head_part) > 1 and self._is_body_noun(head) and not self._starts_with_org(s, start, inside)):
+            names = self._coordinated(s, start, end, inside)
+            if names is not None:
+                return _Subject("body", names)
+        if self._is_body_noun(head):
+            return _Subject("body", [self._generic_name(bare)])
+        if _PROPER_NAME.fullmatch(bare) and (re.search(r"[A-Z]\w*[A-Z]", bare) or len(re.findall(r"\b[A-Z]", bare)) >= 2):
+            return _Subject("body", [bare])  # a name the gazetteer does not know: "the DfT", "Ofwat"
+        return _Subject("thing", [])
+
+    def _is_body_noun(self, word: str) -> bool:
+        return word in self._cues.body_nouns or (word.endswith("s") and word[:-1] in self._cues.body_nouns)
+
+    def _starts_with_org(self, s: _Sentence, start: int, inside: list[tuple[int, int, str]]) -> bool:
+        lead = s.text[start: inside[0][0]]
+        return not self._cues.determiners.sub("", lead.strip() + " ").strip()
+
+    def _coordinated(self, s: _Sentence, start: int, end: int, inside: list[tuple[int, int, str]]) -> list[str] | None:
+        """"ICBs, trusts and primary care providers" -> each body; None when a part names no body."""
+        spots: list[tuple[int, str]] = [(o[0], o[2]) for o in inside]
+        cursor = start
+        pieces: list[tuple[int, str]] = []
+        for o_start, o_end, _ in inside:
+            pieces.append((cursor, s.text[cursor:max(cursor, o_start)]))
+            cursor = max(cursor, o_end)
+        pieces.append((cursor, s.text[cursor:end]))
+        for at, piece in pieces:
+            piece = re.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), piece)
+            for part in re.finditer(r"[^,&/]+?(?=,|&|/|\band\b|\bor\b|$)", piece):
+                text = _strip_connective(part.group(0).strip(" ,.;:" + _QUOTE_CHARS))
+                text = re.sub(r"^(?:and|or)\s+", "", text)
+                bare = self._cues.determiners.sub("", text + " ").strip()
+                if not bare:
+                    continue
+                words = bare.lower().split()
+                if self._is_body_noun(words[-1]):
+                    spots.append((at + part.start(), self._generic_name(bare)))
+                elif len(words) > 3 or words[-1] in ("of", "for", "in"):
+                    return None
+        return _unique([name for _, name in sorted(spots, key=lambda x: x[0])])
+
+    def _generic_name(self, phrase: str) -> str:
+        """"Every trust", "boards of providers and ICBs", "Systems": the group as written, trimmed."""
+        phrase = self._cues.determiners.sub("", phrase.strip())
+        phrase = re.sub(r"\([^()]*\)", "", phrase)
+        head, sep, tail = phrase.partition(" of ")
+        trimmed = _trim_after_head(head)
+        if trimmed != head.strip(" ,"):
+            head, sep, tail = trimmed, "", ""
+        elif tail:
+            tail = _trim_after_head(tail)
+        name = " ".join(f"{head}{sep}{tail}".split()).strip(" ,")
+        key = name.lower()
+        if key in self._cues.subject_bodies:
+            return self._cues.subject_bodies[key]
+        words = name.split()
+        if words and words[0][:1].isupper() and words[0][1:].islower():
+            words[0] = words[0].lower()
+        return " ".join(words)
+
+    def _resolve_pronoun(self, s: _Sentence, at: int, pronoun: str) -> list[str] | None:
+        """The bodies "they"/"it"/"them" stand for: the nearest named earlier in the sentence, else the last subject."""
+        earlier = [o for o in s.orgs if o[1] <= at and not (pronoun == "it" and _plural(o[2]))]
+        if pronoun == "it" and re.search(r"(?:^|,\s*|\b(?:while|as|since|although|because|if|when)\s+)(?:this|that|it)\b", s.text[:at], re.I):
+            return None  # "While this provides ..., it must cover ...": "it" is the thing just named
+        generic = self._singular_body_before(s.text[:at]) if pronoun == "it" else None
+        if generic is not None and (not earlier or generic[0] > earlier[-1][1]):
+            return [generic[1]]  # "Within 6 months of the creation of the group of officials, it should ..."
+        if earlier:
+            first, last = _group(s.text, earlier, len(earlier) - 1)
+            names = _unique([o[2] for o in earlier[first: last + 1]])
+        elif s.last_subject:
+            names = list(s.last_subject)
+        else:
+            return None
+        if pronoun == "it" and all(_plural(n) for n in names):
+            return None
+        return names
+
+    def _singular_body_before(self, text: str) -> tuple[int, str] | None:
+        """The last "the <body noun> (of ...)" in ``text``, with where it starts."""
+        found = None
+        for match in _DEFINITE_NP.finditer(text):
+            words = match.group("np").lower().split(" of ")[0].split()
+            if words and words[-1] in self._cues.body_nouns and not words[-1].endswith("s"):
+                found = (match.start("np"), self._generic_name(match.group("np")))
+        return found
+
+    def _complement(self, s: _Sentence, rest_start: int) -> tuple[str | None, int, bool]:
+        """After "recommend (that)": (target, where the action starts, whether a body or a modal was found)."""
+        rest = s.text[rest_start:]
+        modal = self._cues.modal.search(rest)
+        if modal is not None and len(rest[: modal.start()].split()) <= 14 and not re.search(r"[;:]", rest[: modal.start()]):
+            subject = self._noun_phrase(s, rest_start, rest_start + modal.start())
+            action_from = rest_start + modal.end()
+            if subject.kind in ("body", "pronoun", "you"):
+                return _joined(subject.bodies), action_from, True
+            if subject.kind == "thing":
+                return None, action_from, True
+        after = [o for o in s.orgs if o[0] >= rest_start]
+        if after and not self._cues.determiners.sub("", s.text[rest_start: after[0][0]].strip() + " ").strip():
+            first, last = _group(s.text, after, 0)
+            names = _unique([o[2] for o in after[first: last + 1]])
+            return _joined(names), after[last][1], True
+        word = re.match(r"\s*(\w+)\s+", rest)
+        if word is not None and word.group(1).lower() in ("they", "it"):
+            bodies = self._resolve_pronoun(s, rest_start, word.group(1).lower())
+            if bodies:
+                return _joined(bodies), rest_start + word.end(), True
+        generic = re.match(r"\s*((?:(?:every|each|all|the|local|individual)\s+)+[a-z]+(?:\s+[a-z]+)?)\s+(?=[a-z]+s?\b)", rest, re.I)
+        if generic is not None:
+            subject = self._noun_phrase(s, rest_start, rest_start + generic.end(1))
+            if subject.kind == "body":
+                return _joined(subject.bodies), rest_start + generic.end(), True
+        return None, rest_start, False
+
+    # -- sentence setting ---------------------------------------------------
+
+    def _blocked(self, before: str) -> bool:
+        """A request inside a judgement: "The Government agrees that ... should ..."."""
+        if not before.strip():
+            return False
+        return self._cues.judging.search(before) is not None
+
+    def _reported(self, before: str) -> bool:
+        return self._cues.reporting_end.search(before) is not None
+
+    def _remember_subject(self, context: dict[str, Any], s: _Sentence, found: Recommendation | None) -> None:
+        """The bodies this sentence is about, for a "they" or "it" in the next one."""
+        if found is not None and found.target and found.target != "you":
+            context[LAST_SUBJECT] = found.target.split(TARGET_SEPARATOR)
+            return
+        if not s.orgs:
+            return
+        first = s.orgs[0]
+        lead = _strip_connective(s.text[: first[0]])
+        lead = re.sub(r"^(?:according to|if|as|while|when|although|because|since)\s+", "", lead, flags=re.I)
+        if not self._cues.determiners.sub("", lead + " ").strip():
+            start, last = _group(s.text, s.orgs, 0)
+            context[LAST_SUBJECT] = _unique([o[2] for o in s.orgs[start: last + 1]])
+
+    def _intro(self, s: _Sentence, found: Recommendation | None) -> dict[str, Any] | None:
+        """What a list introduced by this sentence is.
+
+        An introduction that asks with its own verb ("The exercise should:",
+        "we ask ICBs to focus on:") is the recommendation, completed by its
+        items: they are not read again ("absorb"). One that only announces
+        ("leaders want to see:", "We ask that:") passes its actor and target to
+        each item. None when the sentence introduces no recommendations
+        ("Each ICB must have at least:").
         """
-        found = self.read(_Sentence(
+        if found is not None:
+            ends_in_verb = re.search(r"(?:\b(?:should|must|to|be|on|in|by|need to|needs to|include)|\bshould\s+\w+)\s*:$", s.text, re.I)
+            if ends_in_verb and not self._cues.list_intro.search(s.text[-30:]):
+                return {"absorb": True}
+            return {"actor": found.actor, "target": found.target}
+        probe = self.read(_Sentence(
             text=s.text.rstrip(":") + " act.",
             orgs=s.orgs,
             actor=s.actor,
-            may_must=s.in_quote,
             in_quote=s.in_quote,
-            last_target=s.last_target,
+            in_rec=s.in_rec,
+            descriptive=s.descriptive,
+            last_subject=s.last_subject,
         ))
-        if found is not None:
-            return {"actor": found.actor, "target": found.target}
+        if probe is not None:
+            return {"actor": probe.actor, "target": probe.target}
         match = self._cues.list_intro.search(s.text)
         if match is None:
             return None
         subject_orgs = [o for o in s.orgs if o[1] <= match.start()]
         return {"actor": subject_orgs[0][2] if subject_orgs else s.actor, "target": None}
 
-    def _subject_body(self, subject: str, prefix_only: bool = False) -> str | None:
-        """The kind of body a bare subject names: "Every system" -> integrated care systems."""
-        words = self._cues.subject_determiners.sub("", fold(subject)).replace(" themselves", "").split()
-        if not words:
-            return None
-        if prefix_only:
-            return self._cues.subject_bodies.get(words[0]) if subject.split()[0].lower() != words[0] else None
-        return self._cues.subject_bodies.get(" ".join(words))
+    def _list_item(self, s: _Sentence, rec_list: dict[str, Any]) -> Recommendation | None:
+        """An item of a list of recommendations: its own subject if it has one, else the list's target."""
+        text = s.text
+        target = rec_list.get("target")
+        item = text
+        if target is None and s.orgs and not self._cues.determiners.sub("", text[: s.orgs[0][0]].strip() + " ").strip():
+            first, last = _group(text, s.orgs, 0)
+            target = _joined(_unique([o[2] for o in s.orgs[first: last + 1]]))  # "NHS England strengthens ..."
+            item = _base_verb(_action(text[s.orgs[last][1]:], self._cues.max_action_words)) or item
+        if target is None:
+            words = text.split()
+            if len(words) > 1:
+                head = self._cues.determiners.sub("", " ".join(words[:3]).lower() + " ").split()
+                if head and head[0] in self._cues.subject_bodies and words[0].lower() != head[0]:
+                    target = self._cues.subject_bodies[head[0]]  # "Each system publishes ..."
+                    item = _base_verb(" ".join(self._cues.determiners.sub("", text).split()[1:])) or item
+        return Recommendation(rec_list.get("actor") or s.actor, target, _action(item, self._cues.max_action_words))
 
-    def _responding_to(self, context: dict[str, Any]) -> str | None:
-        """In a government response, the committee whose recommendations it restates (from the title)."""
-        if context.get("doc_type") not in self._cues.responding_types:
+    def _list_state(self, context: dict[str, Any], kind: str, whole: str) -> dict[str, Any] | None:
+        """The list this passage is an item of, if any; keeps the list open while items follow."""
+        rec_list = context.pop(REC_LIST, None) if kind == "list_item" else None
+        context.pop(REC_LIST, None)
+        if rec_list is None:
             return None
+        if not self._continues_list(whole):
+            return None
+        if not _ends_open(whole) and not whole.strip()[:1].isupper():
+            return rec_list  # the last item ("...; and an end to short-term pots.")
+        context[REC_LIST] = rec_list
+        return rec_list
+
+    def _is_reply(self, s: _Sentence, doc_org: str | None) -> bool:
+        """A government's answer to the recommendation it quoted: its own voice as the subject."""
+        first = re.match(r"^\W*(\w+)", s.text)
+        if first is not None and first.group(1).lower() in self._cues.we_words | {"our"}:
+            return True
+        if self._cues.judging.search(s.text[:80]):
+            return True
+        if not s.orgs or s.orgs[0][0] > 12:
+            return False
+        name = s.orgs[0][2]
+        return name == "government" or name == doc_org
+
+    def _is_reply_opener(self, text: str) -> bool:
+        return self._cues.reply_opener.match(text) is not None
+
+    def _learn_responding_to(self, context: dict[str, Any], text: str, orgs: list[tuple[int, int, str]]) -> None:
+        """In a government response, the body whose report it answers: named in the title, else the first pages."""
+        if context.get(RESPONDING_TO):
+            return
         if RESPONDING_TO not in context:
             title = context.get("doc_title") or ""
-            others = [o for o in orgs_in_text(title) if o not in (context.get("doc_org"), "government")]
-            context[RESPONDING_TO] = others[0] if others else None
-        return context[RESPONDING_TO]
+            found = self._reporting_body([name for name in orgs_in_text(title)], context)
+            context[RESPONDING_TO] = found
+            if found:
+                return
+        answered = [
+            o[2] for o in orgs
+            if _ANSWERED_BEFORE.search(text, max(0, o[0] - 40), o[0]) or _ANSWERED_AFTER.match(text, o[1])
+        ]
+        if answered:
+            context[RESPONDING_TO] = self._reporting_body(answered, context, strict=True)
+
+    def _reporting_body(self, names: list[str], context: dict[str, Any], strict: bool = False) -> str | None:
+        doc_org = context.get("doc_org")
+        others = [n for n in names if n not in (doc_org, "government")]
+        heads = [n for n in others if n.endswith(self._cues.reporting_heads)]
+        if heads:
+            return heads[0]
+        return None if strict or not others else others[0]
 
     def _continues_list(self, text: str) -> bool:
         """A list item still belongs to an introduced list: one sentence, not a new paragraph of argument."""
         text = text.strip()
         return bool(text) and len(text.split()) <= 60 and len(_SENTENCE_BREAK.findall(text)) == 0
 
-    def _strip_label(self, text: str) -> tuple[str, bool]:
-        """The sentence without a list label, and whether it was "Recommendation N:"."""
+    def _label(self, text: str) -> tuple[str, bool]:
+        """The sentence without a list label, and whether the label was "Recommendation N"."""
         for prefix in self._cues.prefixes:
             match = prefix.match(text)
             if match is not None:
@@ -476,13 +974,20 @@ class RecommendationFinder:
         folded = fold(heading)
         return any(cue in folded for cue in self._cues.section_headings)
 
+    def _is_descriptive(self, heading: str | None) -> bool:
+        if not heading:
+            return False
+        folded = fold(heading).strip(" .:*")
+        return any(folded == cue or folded.endswith(" " + cue) for cue in self._cues.descriptive_headings)
 
-_SENTENCE_BREAK = re.compile(r"[.!?][\u201d\"]?\s+[A-Z\u201c]")
+
+#: a verb of asking whose speaker is not one we can name: the sentence is not read as a request
+_SKIP: Any = object()
 
 
-def _ends_open(text: str) -> bool:
-    """An item ending in ';' or ',' (or 'and'/'or') leaves its list open for more items."""
-    return re.search(r"(?:[;,]|\b(?:and|or))\s*$", text.strip()) is not None
+def _plural(name: str) -> bool:
+    """Canonical kinds of body are plural and lower case ("integrated care boards")."""
+    return name[:1].islower() and name.endswith("s")
 
 
 def sentence_spans(doc: Doc) -> list[Span]:
@@ -510,52 +1015,3 @@ def _quote_at(start: int, end: int, quotes: list[tuple[int, int, str | None]]) -
         if q_start < end and start < q_end:
             return True, org
     return False, None
-
-
-def _first_of_last_group(text: str, orgs: list[tuple[int, int, str]]) -> str:
-    """The first body of the run of bodies nearest the verb: "NHSE and DHSC need to" -> NHSE,
-    "The Health Foundation believes NHS England should" -> NHS England."""
-    first = len(orgs) - 1
-    while first > 0 and re.fullmatch(r"(?:\s|,|&|\band\b|\bor\b|\bthe\b)*", text[orgs[first - 1][1]: orgs[first][0]], re.I):
-        first -= 1
-    return orgs[first][2]
-
-
-def _end_of_group(text: str, orgs: list[tuple[int, int, str]]) -> int:
-    """Where the run of bodies starting at ``orgs[0]`` ends: "NHS England and DHSC set out" -> after DHSC."""
-    last = 0
-    while last + 1 < len(orgs) and re.fullmatch(r"(?:\s|,|&|\band\b|\bor\b|\bthe\b)*", text[orgs[last][1]: orgs[last + 1][0]], re.I):
-        last += 1
-    return orgs[last][1]
-
-
-def _clauses(text: str) -> list[tuple[int, str]]:
-    """(offset, clause) pieces split at semicolons and colons, the sentence first."""
-    pieces = [(0, text)]
-    for match in re.finditer(r"[;:]\s+", text):
-        pieces.append((match.end(), text[match.end():]))
-    return pieces
-
-
-def _clause_start(before: str) -> int:
-    start = 0
-    for match in _BOUNDARY.finditer(before):
-        start = match.end()
-    return start
-
-
-def _strip_connective(text: str) -> str:
-    return _LEADING_CONNECTIVE.sub("", text.strip()).strip(" ,")
-
-
-def _subject(clause: str) -> str:
-    """The subject of a modal: the last comma piece, extended over a list of names."""
-    pieces = [p.strip() for p in clause.split(",")]
-    subject = pieces[-1]
-    for piece in reversed(pieces[:-1]):
-        if piece and len(piece.split()) <= 6 and piece[:1].isupper() and not re.search(r"\b(?:to|in|for|by|with)\b", piece, re.I):
-            subject = piece + ", " + subject
-        else:
-            break
-    subject = re.sub(rf"(?:\s+{_ADVERBS})+$", "", subject, flags=re.I)
-    return _strip_connective(subject)
