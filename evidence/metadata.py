@@ -85,6 +85,9 @@ class _Cues:
     site_tail: re.Pattern[str]
     response_title: re.Pattern[str]
     press_lede: re.Pattern[str]
+    report_min_pages: int
+    author_line: re.Pattern[str]
+    other_genres: re.Pattern[str]
 
 
 def _compile(pattern: str, case: bool) -> re.Pattern[str]:
@@ -166,6 +169,9 @@ def _cues() -> _Cues:
         site_tail=re.compile(raw["site_tail"]),
         response_title=re.compile(raw["response_title"], re.IGNORECASE),
         press_lede=re.compile(raw["press_lede"]),
+        report_min_pages=int(raw["report_min_pages"]),
+        author_line=re.compile(raw["author_line"]),
+        other_genres=re.compile(raw["other_genres"], re.IGNORECASE),
     )
 
 
@@ -416,6 +422,8 @@ def _rejected(text: str) -> bool:
     if not bare or not re.search(r"[A-Za-z]{2}", bare):
         return True
     if cues.not_title.fullmatch(bare) or _LEADERS.search(text):
+        return True
+    if cues.author_line.fullmatch(bare) and not _has_head_word(bare) and not bare.lower().startswith("the "):
         return True
     return _is_date_line(bare) or _is_code_line(bare) or bool(cues.junk_title.search(bare))
 
@@ -978,10 +986,13 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     # Table cells hold the dates the text is about, not the document's own.
     dated = [line.text for line in lines if line.kind != "table_row"] + titles
     window = len(dated) if paged else _cues().date_head_blocks
+    doc_type = _doc_type(scoped, org)
+    if doc_type == "other" and (raw.pages or 0) >= _cues().report_min_pages and not _cues().other_genres.search(title or ""):
+        doc_type = "report"
     return Metadata(
         title=title,
         org=org,
-        doc_type=_doc_type(scoped, org),
+        doc_type=doc_type,
         date=find_date(dated, declared.date, raw_tail, window=window, declared_last=raw.format == "pdf"),
         ref=ref,
     )

@@ -386,3 +386,65 @@ def test_press_release_lede_names_the_author(lede: str) -> None:
     meta = guess_metadata(raw, Path("pr.html"))
     assert (meta.doc_type, meta.title) == ("press release", "Ferry fares outpace wages")
     assert meta.org == "The Coastal Policy Institute"
+
+
+def test_commons_committee_report_cover() -> None:
+    raw = _pdf(
+        (1, "House of Commons"),
+        (1, "Transport Committee"),
+        (1, "heading", "Rural bus services: the road ahead"),
+        (1, "Fourth Report of Session 2023\u201324"),
+        (1, "Report, together with formal minutes relating to the report"),
+        (1, "Ordered by the House of Commons to be printed 12 March 2024"),
+        (1, "HC 512"),
+        (1, "Published on 19 March 2024 by authority of the House of Commons"),
+        BODY,
+    )
+    assert guess_metadata(raw, Path("c.pdf")) == Metadata(
+        title="Rural bus services: the road ahead",
+        org="Transport Committee",
+        doc_type="committee report",
+        date="2024-03-19",
+        ref="HC 512",
+    )
+
+
+def test_think_tank_cover_with_authors() -> None:
+    raw = _pdf(
+        (1, "The Example Policy Foundation"),
+        (1, "Caring at Home"),
+        (1, "What families need from social care"),
+        (1, "Sarah Jones, Tom Smith and Ann Lee"),
+        (1, "March 2024"),
+        (2, "\u00a9 The Example Policy Foundation 2024"),
+        BODY,
+    )
+    meta = guess_metadata(raw, Path("t.pdf"))
+    assert (meta.title, meta.org, meta.date, meta.doc_type) == (
+        "Caring at Home What families need from social care",
+        "The Example Policy Foundation",
+        "2024-03",
+        "other",
+    )
+
+
+def test_board_paper_type_line() -> None:
+    raw = _flat("Paper title: Elective recovery", "Paper type: For discussion", "Some text about the recovery of services.")
+    assert guess_metadata(raw, Path("b.md")).doc_type == "report"
+
+
+def test_long_untyped_paper_is_a_report_unless_its_title_names_another_genre() -> None:
+    def paged(title: str, pages: int) -> RawDocument:
+        raw = _pdf((1, title), BODY)
+        raw.pages = pages
+        return raw
+
+    assert guess_metadata(paged("Caring at Home", 40), Path("t.pdf")).doc_type == "report"
+    assert guess_metadata(paged("Caring at Home", 3), Path("t.pdf")).doc_type == "other"
+    assert guess_metadata(paged("Caring at Home: a national strategy", 40), Path("t.pdf")).doc_type == "other"
+
+
+def test_party_name_with_and_is_not_an_author_line() -> None:
+    raw = _pdf((1, "The Green and Pleasant Party"), (1, "Manifesto 2029"), BODY)
+    meta = guess_metadata(raw, Path("m.pdf"))
+    assert (meta.title, meta.org) == ("The Green and Pleasant Party Manifesto 2029", "The Green and Pleasant Party")
