@@ -87,6 +87,8 @@ class _Cues:
     press_lede: re.Pattern[str]
     report_min_pages: int
     author_line: re.Pattern[str]
+    named_blocks: int
+    named_min: int
     other_genres: re.Pattern[str]
 
 
@@ -171,6 +173,8 @@ def _cues() -> _Cues:
         press_lede=re.compile(raw["press_lede"]),
         report_min_pages=int(raw["report_min_pages"]),
         author_line=re.compile(raw["author_line"]),
+        named_blocks=int(raw["named_blocks"]),
+        named_min=int(raw["named_min"]),
         other_genres=re.compile(raw["other_genres"], re.IGNORECASE),
     )
 
@@ -857,6 +861,7 @@ def _org_candidates(
     site: str | None,
     ref: str | None,
     press_release: bool = False,
+    opening: list[str] | None = None,
 ) -> Iterable[str | None]:
     """Candidate authors, best cue first."""
     front_text = " ".join(scoped["head"])
@@ -888,6 +893,26 @@ def _org_candidates(
         for pattern, org in _cues().ref_publishers:
             if pattern.search(ref):
                 yield org
+    yield _most_named(opening or [])
+
+
+def _most_named(texts: list[str]) -> str | None:
+    """The one body the opening names most often, if it stands out."""
+    from collections import Counter
+
+    from .nlp.organisations import orgs_in_text
+
+    cues = _cues()
+    counts = Counter(
+        name
+        for text in texts
+        for name in orgs_in_text(text)
+        if name[:1].isupper() and name.lower() not in cues.generic_government
+    )
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < cues.named_min or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def _org(
@@ -898,12 +923,13 @@ def _org(
     site: str | None,
     ref: str | None,
     press_release: bool = False,
+    opening: list[str] | None = None,
 ) -> str | None:
     """The first candidate that names one body; a bare "Government" or
     "House of Lords" only when nothing more specific is found."""
     generic = _cues().generic_government
     fallback = None
-    for candidate in _org_candidates(scoped, lines, title, declared, site, ref, press_release):
+    for candidate in _org_candidates(scoped, lines, title, declared, site, ref, press_release, opening):
         if not candidate:
             continue
         if candidate.lower() in generic:
@@ -981,7 +1007,8 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     scoped = _scoped(raw.blocks, lines, titles)
     ref = _ref(titles + scoped["head"], path)
     declared_org = declared.org if declared.org and _declared_author(declared.org) else None
-    org = _org(scoped, lines, title, declared_org, site, ref, _doc_type(scoped) == "press release")
+    opening = [b.text for b in raw.blocks[: _cues().named_blocks] if b.kind not in ("footnote", "comment")]
+    org = _org(scoped, lines, title, declared_org, site, ref, _doc_type(scoped) == "press release", opening)
     raw_tail = [_clean(b.text) for b in raw.blocks[-5:]]
     # Table cells hold the dates the text is about, not the document's own.
     dated = [line.text for line in lines if line.kind != "table_row"] + titles

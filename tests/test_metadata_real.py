@@ -448,3 +448,20 @@ def test_party_name_with_and_is_not_an_author_line() -> None:
     raw = _pdf((1, "The Green and Pleasant Party"), (1, "Manifesto 2029"), BODY)
     meta = guess_metadata(raw, Path("m.pdf"))
     assert (meta.title, meta.org) == ("The Green and Pleasant Party Manifesto 2029", "The Green and Pleasant Party")
+
+
+def test_body_named_most_often_is_the_last_resort() -> None:
+    raw = _flat(
+        ("heading", "Winter pressures update"),
+        "Northshire County Council has opened two more reablement units this winter.",
+        "NHS England asked every area to plan for a hard winter, and Northshire County Council did so early.",
+        "Northshire County Council will report again in the spring.",
+    )
+    assert guess_metadata(raw, Path("w.md")).org == "Northshire County Council"
+    tied = _flat(
+        ("heading", "Winter pressures update"),
+        "Northshire County Council and NHS England met in October.",
+        "Northshire County Council and NHS England met again in November.",
+        "Northshire County Council and NHS England will meet in December.",
+    )
+    assert guess_metadata(tied, Path("w.md")).org is None
