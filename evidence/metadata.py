@@ -604,11 +604,11 @@ def _declared_title(raw: RawDocument) -> tuple[str | None, str | None]:
 def _title(raw: RawDocument, path: Path, lines: list[_Line], paged: bool) -> tuple[str | None, str | None]:
     """(title, site name split off a declared title).
 
-    A labelled title ("Paper title: ..."), the prominent text the reader
-    found first, then a declared title that
-    the front pages print (an HTML <title> is trusted as it is), then the
-    first title-like run of cover lines (page by page), then the declared
-    title whatever it says, then the file name.
+    In order: a labelled title ("Paper title: ..."); the most prominent text
+    the reader found; a declared title the front pages print (a PDF's Info
+    title is often a template's or a file name; an HTML <title> is trusted);
+    the first title-like run of cover lines, page by page; the declared
+    title whatever it says; the file name.
     """
     declared, site = _declared_title(raw)
     cover_pages = sorted({line.page for line in lines if line.page}) if paged else [None]
