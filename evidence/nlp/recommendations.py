@@ -89,6 +89,7 @@ _CONTRACTION = re.compile(r"['\u2019](?:ll|d|re|ve|s)\b")
 #: "response to the X", "the report of the X": X is the body a government response answers
 _ANSWERED_BEFORE = re.compile(r"\b(?:response\s+to|report\s+(?:of|from|by)|recommendations?\s+(?:of|from|by|made\s+by))\s+(?:the\s+)?$", re.I)
 _ANSWERED_AFTER = re.compile(r"['\u2019]s?\s+(?:report|recommendations?|investigation|findings)\b", re.I)
+_PASSIVE_BEFORE = re.compile(r"\b(?:be|been|being|is|are|was|were|not|widely|generally)\s+$", re.I)
 _RUN_ON = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)")
 _WORD = re.compile(r"[A-Za-z][\w'\u2019-]*")
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
@@ -454,6 +455,8 @@ class RecommendationFinder:
         for rule in (self._recommend, self._ask, self._passive, self._call_for, self._need, self._modal):
             found = rule(s)
             if found is not None:
+                if found.action is None and not s.text.endswith(":"):
+                    return None  # "We recommend that" cut off by a line break asks nothing yet
                 return found
         return None
 
@@ -716,7 +719,7 @@ class RecommendationFinder:
             if names is not None:
                 return _Subject("body", names)
         if self._is_body_noun(head):
-            return _Subject("body", [self._generic_name(bare)])
+            return _Subject("body", [self._generic_name(_trim_after_head(phrase))])
         if _PROPER_NAME.fullmatch(bare) and (re.search(r"[A-Z]\w*[A-Z]", bare) or len(re.findall(r"\b[A-Z]", bare)) >= 2):
             return _Subject("body", [bare])  # a name the gazetteer does not know: "the DfT", "Ofwat"
         return _Subject("thing", [])
@@ -753,7 +756,8 @@ class RecommendationFinder:
         return _unique([name for _, name in sorted(spots, key=lambda x: x[0])])
 
     def _generic_name(self, phrase: str) -> str:
-        """"Every trust", "boards of providers and ICBs", "Systems": the group as written, trimmed."""
+        """"every trust", "boards of providers and ICBs", "Systems": the group as written, trimmed."""
+        quantifier = re.match(r"(?i)(every|all|each)\s+", phrase.strip())
         phrase = self._cues.determiners.sub("", phrase.strip())
         phrase = re.sub(r"\([^()]*\)", "", phrase)
         head, sep, tail = phrase.partition(" of ")
@@ -769,6 +773,8 @@ class RecommendationFinder:
         words = name.split()
         if words and words[0][:1].isupper() and words[0][1:].islower():
             words[0] = words[0].lower()
+        if quantifier is not None and len(words) <= 3:
+            words.insert(0, quantifier.group(1).lower())  # "every trust", "all areas"
         return " ".join(words)
 
     def _resolve_pronoun(self, s: _Sentence, at: int, pronoun: str) -> list[str] | None:
@@ -833,7 +839,10 @@ class RecommendationFinder:
         """A request inside a judgement: "The Government agrees that ... should ..."."""
         if not before.strip():
             return False
-        return self._cues.judging.search(before) is not None
+        for match in self._cues.judging.finditer(before):
+            if not _PASSIVE_BEFORE.search(before, 0, match.start()):
+                return True  # "cannot be agreed" is not somebody agreeing
+        return False
 
     def _reported(self, before: str) -> bool:
         return self._cues.reporting_end.search(before) is not None

@@ -1,0 +1,189 @@
+"""Recommendations as real reports phrase them: the forms, speakers and addressees of issue 15.
+
+Each fixture is a short passage written for this test in the project's own
+words, laid out the way committee reports, audit reports, guidance and
+government responses lay theirs out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from evidence.nlp.organisations import normalise_org
+from evidence.nlp.pipeline import build_pipeline, findings_from_doc, make_docs
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+Item = str | tuple[str, dict[str, Any]]
+
+
+def recs(nlp, passages: list[Item], doc_org: str | None, doc_type: str | None = None,
+         doc_title: str | None = None) -> list[tuple[Any, Any, Any]]:
+    """(actor, target, action) of every recommendation over the passages of one document."""
+    items = [(p, {"kind": "paragraph", "heading": None}) if isinstance(p, str) else p for p in passages]
+    context = {"doc_org": doc_org, "doc_title": doc_title, "doc_type": doc_type}
+    out = []
+    for doc in nlp.pipe(make_docs(nlp, items, context)):
+        out += [(f.data["actor"], f.data["target"], f.data["action"]) for f in findings_from_doc(doc) if f.kind == "recommendation"]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "action"),
+    [
+        ("We invite the Government to explain why its labelling policy ignores the evidence.", "government",
+         "explain why its labelling policy ignores the evidence"),
+        ("We urge ministers to publish the review before the summer recess.", "government", "publish the review before the summer recess"),
+        ("We call on the government to develop a ten-year plan for adult social care.", "government",
+         "develop a ten-year plan for adult social care"),
+        ("Given the evidence, we recommend that the Government introduce a single labelling scheme.", "government",
+         "introduce a single labelling scheme"),
+        ("We recommend further that the National Institute for Clinical Excellence should compile a list of approved services.",
+         "National Institute for Health and Care Excellence", "compile a list of approved services"),
+        ("As the evidence shows, we strongly encourage the DfT to keep funding local bus routes.", "Department for Transport",
+         "keep funding local bus routes"),
+        ("We have recommended that every system should publish its waiting-list data each month.", "integrated care systems",
+         "publish its waiting-list data each month"),
+        ("Specifically, all areas should publish a local plan for winter discharge.", "all areas", "publish a local plan for winter discharge"),
+        ("We continue to call for a fully costed workforce plan.", None, "a fully costed workforce plan"),
+        ("The governments of the UK, Scotland, Wales and Northern Ireland should each simplify their resilience structures.",
+         "governments of the UK, Scotland, Wales and Northern Ireland", "simplify their resilience structures"),
+        ("NHSE and DHSC should agree a shorter list of national targets.", "NHS England; Department of Health and Social Care",
+         "agree a shorter list of national targets"),
+        ("ICBs, trusts and primary care providers must work together to balance the system budget.",
+         "integrated care boards; NHS trusts; primary care providers", "work together to balance the system budget"),
+        ("Systems are expected to improve cancer waiting times by March.", "integrated care systems", "improve cancer waiting times by March"),
+        ("Shorten elective waits, with every trust expected to deliver a five point improvement.", "every trust",
+         "deliver a five point improvement"),
+        ("Overall, this means NHS organisations will need to reduce their cost base.", "NHS organisations", "reduce their cost base"),
+        ("The plan should make clear how the money will reach general practice.", None, "make clear how the money will reach general practice"),
+        ("Any groups and committees retained to support the board should have a clear purpose.", "groups and committees",
+         "have a clear purpose"),
+        ("Within a year of the creation of the new board, it should complete a review of its sub-committees.", "new board",
+         "complete a review of its sub-committees"),
+        ("If effective measures cannot be agreed, the Government must legislate.", "government", "legislate"),
+        ("We will also continue to ask and support you to make the NHS a fairer place to work.", "you",
+         "make the NHS a fairer place to work"),
+    ],
+)
+def test_the_authors_own_asks(nlp, text, target, action):
+    assert recs(nlp, [text], "Northshire Select Committee") == [("Northshire Select Committee", target, action)]
+
+
+def test_they_and_it_stand_for_the_last_body_named(nlp):
+    passages = [
+        "Local authorities hold the public health grant for their areas.",
+        "They must also tackle pressures on ICSs from rising demand.",
+        "As outlined below, they should have a role in planning discharge.",
+    ]
+    assert recs(nlp, passages, "The King's Fund") == [
+        ("The King's Fund", "local authorities", "tackle pressures on ICSs from rising demand"),
+        ("The King's Fund", "local authorities", "have a role in planning discharge"),
+    ]
+
+
+def test_we_recommend_that_they_takes_the_previous_target(nlp):
+    passages = ["We recommend that the Government consult evaluation experts. We further recommend that they make clear what will change."]
+    assert recs(nlp, passages, "Northshire Select Committee") == [
+        ("Northshire Select Committee", "government", "consult evaluation experts"),
+        ("Northshire Select Committee", "government", "make clear what will change"),
+    ]
+
+
+def test_we_urge_them_after_an_if_clause(nlp):
+    text = "If the Government intend to keep voluntary agreements, we urge them to base these on the best evidence."
+    assert recs(nlp, [text], "Northshire Select Committee") == [
+        ("Northshire Select Committee", "government", "base these on the best evidence"),
+    ]
+
+
+def test_coordinated_urge_after_we_note(nlp):
+    text = "We note the Government's commitment to the brand and urge the Department of Health to evaluate it properly."
+    assert recs(nlp, [text], "Northshire Select Committee") == [
+        ("Northshire Select Committee", "Department of Health and Social Care", "evaluate it properly"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "target", "action"),
+    [
+        ("The NAO recommends that DHSC works with NHS England on a single set of measures.", "National Audit Office",
+         "Department of Health and Social Care", "work with NHS England on a single set of measures"),
+        ("Westmoor Trade Group suggested the Government should fund a pilot in two regions.", "Westmoor Trade Group", "government",
+         "fund a pilot in two regions"),
+        ("According to the Food Standards Agency, simple labels helped shoppers and, as a result, they recommended strongly a single colour-coded label.",
+         "Food Standards Agency", None, "a single colour-coded label"),
+    ],
+)
+def test_reported_recommendations_belong_to_their_speaker(nlp, text, actor, target, action):
+    assert recs(nlp, [text], "The King's Fund") == [(actor, target, action)]
+
+
+def test_an_audit_offices_bare_should_is_its_own(nlp):
+    assert recs(nlp, ["DHSC should also publish an assessment of reporting burdens."], "National Audit Office") == [
+        ("National Audit Office", "Department of Health and Social Care", "publish an assessment of reporting burdens"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We recommend that",
+        "The Government should",
+        "While this provides real-terms growth, it must cover the pay award and new treatments.",
+        "However, should the Board wish to go further, more funding is essential.",
+        "Equally, we will challenge organisations who are not able to show a robust approach.",
+        "It is anticipated we'll need to use this again next winter.",
+        "Other measures recommended above will help downstream adoption.",
+        "The government agrees that regular exercises should test pandemic plans.",
+    ],
+)
+def test_not_recommendations(nlp, text):
+    assert recs(nlp, [text], "Northshire Select Committee") == []
+
+
+RESPONSE = {
+    "doc_org": "Department for Northshire Affairs",
+    "doc_type": "government response",
+}
+
+
+def test_government_response_quotes_the_committee_and_replies(nlp):
+    passages = [
+        "The Government welcomes the Committee's report.",
+        "Recommendation 4",
+        "The Government should publish a skills plan for the sector. These plans should also be aligned with regional priorities.",
+        "The Government agrees that a skills plan is needed. We will publish one in the spring.",
+        "The Government should not wait for the spending review to act on this.",
+    ]
+    title = "Government response to the House of Lords Northshire Industry Committee report"
+    assert recs(nlp, passages, doc_title=title, **RESPONSE) == [
+        ("House of Lords Northshire Industry Committee", "government", "publish a skills plan for the sector"),
+        ("House of Lords Northshire Industry Committee", None, "be aligned with regional priorities"),
+    ]
+
+
+def test_government_response_learns_the_inquiry_from_its_text_and_reads_a_numbered_list(nlp):
+    passages = [
+        "This document responds to the recommendations of the Northshire Flooding Inquiry.",
+        "Recommendation 2: A regular flood exercise The county and district councils should together hold an exercise every two years.",
+        "The exercise should:",
+        ("test the response from the first warning to recovery;", {"kind": "list_item", "heading": None}),
+        ("include voluntary groups.", {"kind": "list_item", "heading": None}),
+        "The government accepts this recommendation.",
+    ]
+    assert recs(nlp, passages, doc_title="Flooding: the government's reply", **RESPONSE) == [
+        ("Northshire Flooding Inquiry", "county and district councils", "hold an exercise every two years"),
+        ("Northshire Flooding Inquiry", None, None),
+    ]
+
+
+@pytest.mark.parametrize("word", ["We", "we", "Our", "us", "They"])
+def test_pronouns_are_never_organisations(word):
+    assert normalise_org(word) is None
