@@ -459,6 +459,11 @@ def test_markdown_footnote_definitions_are_footnotes() -> None:
     ]
 
 
+def test_markdown_page_numbers_alone_go_but_years_stay() -> None:
+    text = "Annual report\n\n2024\n\n2024/25\n\n12\n\nPage 3 of 40\n\n4 / 40\n\nThe year went well.\n"
+    assert [t for _, t, _ in _md(text)] == ["Annual report", "2024", "2024/25", "The year went well."]
+
+
 def test_markdown_paragraph_repeated_in_many_places_in_prose_is_kept() -> None:
     """A sentence opening several paragraphs one blank line apart is not furniture."""
     text = "\n\n".join(f"The trust said waiting times in area {n} had improved." for n in range(1, 6))

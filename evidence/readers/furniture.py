@@ -42,7 +42,7 @@ FIRST_PAGE_LIMIT = 30
 
 _MARKUP = re.compile(r"[*_`\\]|^\s{0,3}(?:#{1,6}|>)\s*")
 _DIGITS = re.compile(r"\d+")
-_TRAILING_NUMBER = re.compile(r"^(?P<body>.*[^\s\d])\s+(?P<number>\d{1,4})\s*$")
+_TRAILING_NUMBER = re.compile(r"^(?P<body>.*[^\s\d])\s+(?P<number>\d{1,3})\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _PAGE_RULE = re.compile(r"^\s{0,3}(?:\{\d{1,4}\})?(?:-{3,}|\*{3,}|_{3,})\s*$")
 
