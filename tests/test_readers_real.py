@@ -395,12 +395,21 @@ def test_markdown_converted_from_pdf_loses_its_page_furniture() -> None:
 
 
 def test_markdown_bold_is_emphasis_where_the_document_marks_its_headings() -> None:
-    text = "# Board update\n\n**Savings of 2% were delivered**\n\nThe board noted the savings.\n"
+    text = (
+        "# Board update\n\n**Savings of 2% were delivered**\n\nThe board noted the savings.\n\n"
+        "## Finance\n\nBalanced.\n\n## Workforce\n\nStable.\n"
+    )
     assert _md(text) == [
         ("heading", "Board update", 1),
         ("paragraph", "Savings of 2% were delivered", 0),
         ("paragraph", "The board noted the savings.", 0),
+        ("heading", "Finance", 2),
+        ("paragraph", "Balanced.", 0),
+        ("heading", "Workforce", 2),
+        ("paragraph", "Stable.", 0),
     ]
+    # A converter's stray "#" line does not stop bold lines from being the headings.
+    assert _md("**Summary of findings**\n\nDemand rose.\n\n## part of\n\nMore.\n")[0] == ("heading", "Summary of findings", 2)
 
 
 def test_markdown_page_foot_number_is_a_footnote_only_with_its_reference_mark() -> None:

@@ -226,8 +226,11 @@ def _markdown(text: str, dropped: list[str]) -> list[Block]:
     lines = strip_page_furniture(split_lines(text.replace("\f", "\n\n\n")), dropped=dropped)
     raws = _rejoin(_parse(lines))
     # A document that marks its headings (# or underlines) uses bold for
-    # emphasis; one converted from a PDF shows its headings only in bold.
-    bold_headings = not any(raw.kind == "heading" for raw in raws)
+    # emphasis; one converted from a PDF shows its headings in bold (a
+    # converter may still mark a stray line or two with #).
+    bold_headings = sum(raw.kind == "heading" for raw in raws) < _MARKED_HEADINGS
+    if bold_headings:
+        raws = [piece for raw in raws for piece in _glued_headings(raw)]
     blocks: list[Block] = []
     for raw in raws:
         if raw.final:
@@ -463,8 +466,60 @@ def _glue(before: str, after: str) -> str:
     return f"{left} {right}"
 
 
+_GLUED_RUN = re.compile(r"(?<=\S)\s+\*\*(?=[^\s*])([^*]+?)\s*\*\*(?=\s|$)")
+#: A bold heading glued into prose at a former page break has this many words.
+_GLUED_WORDS = (2, 12)
+
+
+def _glued_headings(raw: _Raw) -> list[_Raw]:
+    """A bold heading a conversion glued to the prose of a page before it, split off.
+
+    "...experience and outcomes **Local prioritisation**" and "...in the
+    pathway **Improve waiting times** Urgent care remains...": the prose
+    before stops without punctuation, the bold run reads as a heading, and
+    what follows (if anything) opens a new sentence.
+    """
+    if raw.final or raw.kind not in ("paragraph", "list_item") or "**" not in raw.text:
+        return [raw]
+    opening = _OPENING_RUNS.match(raw.text) if raw.kind == "paragraph" else None
+    if opening:
+        heading = clean_text(strip_inline(opening.group(1)))
+        rest = raw.text[opening.end() :]
+        if _heading_like(heading) and _plain_edge(rest[:_EDGE_CHARS])[:1].isupper():
+            return [_Raw("heading", heading, 2, final=True), *_glued_headings(_Raw("paragraph", rest))]
+    for match in _GLUED_RUN.finditer(raw.text):
+        before, after = raw.text[: match.start()], raw.text[match.end() :].strip()
+        heading = clean_text(strip_inline(match.group(1)))
+        left = _plain_edge(before[-_EDGE_CHARS:])
+        if not left or _COMPLETE.search(left) or not _heading_like(heading):
+            continue
+        if after and not (_plain_edge(after[:_EDGE_CHARS])[:1].isupper() or after.startswith("**")):
+            continue
+        pieces = [_Raw(raw.kind, before, raw.level), _Raw("heading", heading, 2, final=True)]
+        if after:
+            pieces.extend(_glued_headings(_Raw("paragraph", after)))
+        return pieces
+    return [raw]
+
+
+#: Bold runs opening a paragraph, then the paragraph's first sentence.
+_OPENING_RUNS = re.compile(r"^((?:\*\*(?=[^\s*])[^*]+?\s*\*\*\s*)+)(?=\S)")
+
+
+def _heading_like(text: str) -> bool:
+    """A few words from a capital, not stopping on punctuation or a joining word."""
+    return (
+        _GLUED_WORDS[0] <= len(text.split()) <= _GLUED_WORDS[1]
+        and text[:1].isupper()
+        and not re.search(r"[.;:,!?]$", text)
+        and not _OPEN_END.search(text)
+    )
+
+
 _BOLD_RUN = re.compile(r"(\*\*|__)(.+?)\1")
 _EMPTY_BOLD = re.compile(r"\*{4,}|(?<!\S)\*(?:\s+\*)+(?!\S)")
+#: A document marking at least this many headings with # or underlines uses bold for emphasis only.
+_MARKED_HEADINGS = 3
 #: The most words an all-bold paragraph read as a heading may hold.
 _HEADING_WORDS = 20
 
