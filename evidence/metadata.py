@@ -89,6 +89,7 @@ class _Cues:
     author_line: re.Pattern[str]
     named_blocks: int
     named_min: int
+    evidence_title: re.Pattern[str]
     other_genres: re.Pattern[str]
 
 
@@ -175,6 +176,7 @@ def _cues() -> _Cues:
         author_line=re.compile(raw["author_line"]),
         named_blocks=int(raw["named_blocks"]),
         named_min=int(raw["named_min"]),
+        evidence_title=re.compile(raw["evidence_title"], re.IGNORECASE),
         other_genres=re.compile(raw["other_genres"], re.IGNORECASE),
     )
 
@@ -604,7 +606,8 @@ def _declared_title(raw: RawDocument) -> tuple[str | None, str | None]:
 def _title(raw: RawDocument, path: Path, lines: list[_Line], paged: bool) -> tuple[str | None, str | None]:
     """(title, site name split off a declared title).
 
-    In order: a labelled title ("Paper title: ..."); the most prominent text
+    In order: a labelled title ("Paper title: ...") or a submission's
+    "Written evidence submitted by X" line; the most prominent text
     the reader found; a declared title the front pages print (a PDF's Info
     title is often a template's or a file name; an HTML <title> is trusted);
     the first title-like run of cover lines, page by page; the declared
@@ -617,6 +620,8 @@ def _title(raw: RawDocument, path: Path, lines: list[_Line], paged: bool) -> tup
         labelled = _cues().title_label.match(line.text)
         if labelled and _good_title(_tidy_title(labelled["title"])):
             return _tidy_title(labelled["title"]), site
+        if _cues().evidence_title.match(line.text) and len(line.text.split()) <= _cues().max_title_words:
+            return line.text, site
     if raw.prominent:
         found = _from_prominent(raw.prominent, runs)
         if found:
@@ -738,7 +743,8 @@ def _rule_orgs(scoped: dict[str, list[str]], late: bool) -> Iterable[str]:
             if rule.value:
                 yield rule.value
                 continue
-            org = clean_org(match["org"])
+            # "submitted by the Royal College of Nursing": a lower-case article is not part of the name.
+            org = clean_org(re.sub(r"^the\s+", "", match["org"]))
             if org and org[0].isupper():
                 yield org
 

@@ -465,3 +465,20 @@ def test_body_named_most_often_is_the_last_resort() -> None:
         "Northshire County Council and NHS England will meet in December.",
     )
     assert guess_metadata(tied, Path("w.md")).org is None
+
+
+def test_written_evidence_line_is_the_title_whatever_is_set_larger() -> None:
+    raw = _flat(
+        ("heading", "Rural bus services inquiry"),
+        "Written evidence submitted by the Village Transport Trust (RBS0042)",
+        "1. The Village Transport Trust runs community minibuses in four counties.",
+        fmt="docx",
+        prominent=["Rural bus services inquiry"],
+    )
+    meta = guess_metadata(raw, Path("rbs0042.docx"))
+    assert (meta.title, meta.org, meta.doc_type, meta.ref) == (
+        "Written evidence submitted by the Village Transport Trust (RBS0042)",
+        "Village Transport Trust",
+        "written evidence",
+        "RBS0042",
+    )
