@@ -355,6 +355,7 @@ _SPACES = re.compile(r"\s+")
 #: Contents lines (dot leaders, unmapped glyphs) and bullets never make a title.
 _LEADERS = re.compile(r"(?:\.\s?){4,}|\u2026{2,}|\ufffd|[\u2022\u25aa\u25cf\u2023\u276f\u2771\u27a2]")
 _END_SENTENCE = re.compile(r"[.!?;]$")
+_CONTENTS = re.compile(r"(?:table of )?contents", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][\w'\u2019&-]*")
 _JOINERS = frozenset({"and", "of", "for", "the", "&", "on", "in", "to", "with", "at"})
 
@@ -486,9 +487,13 @@ def _runs(lines: list[_Line], paged: bool) -> list[list[_Line]]:
     """
     runs: list[list[_Line]] = []
     current: list[_Line] = []
+    contents_page: int | None = None
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else None
+        if paged and _CONTENTS.fullmatch(line.text.strip()):
+            contents_page = line.page  # the rest of a contents page lists sections
         breaks = line.kind in ("table_row", "list_item") or _rejected(line.text) or _sentence(line.text)
+        breaks = breaks or (contents_page is not None and line.page == contents_page)
         breaks = breaks or _paper_number(line.text)
         if not breaks and _org_only(line.text):
             # A letterhead stands apart unless the title runs through it:

@@ -482,3 +482,16 @@ def test_written_evidence_line_is_the_title_whatever_is_set_larger() -> None:
         "written evidence",
         "RBS0042",
     )
+
+
+def test_contents_page_entries_are_not_titles() -> None:
+    raw = _pdf(
+        (2, "\u00a9 Crown copyright 2024"),
+        (3, "Contents"),
+        (3, "Chapter 1: Why rural buses matter 4"),
+        (3, "Chapter 2: What we heard 9"),
+        (5, "Rural Buses: A Plan for Growth 3"),
+        BODY,
+        declared=Metadata(title="Rural Buses: A Plan for Growth"),
+    )
+    assert guess_metadata(raw, Path("r.pdf")).title == "Rural Buses: A Plan for Growth"
