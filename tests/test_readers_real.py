@@ -459,6 +459,11 @@ def test_markdown_web_page_chrome_is_dropped() -> None:
     assert raw.declared.date == "2024-03-03"
 
 
+def test_markdown_html_footnote_marks_are_not_text() -> None:
+    text = 'Ambulance calls<sup><a href="#fn1">1</a></sup> rose by 4%.<sup>2</sup> The site is 40 m<sup>2</sup>.\n'
+    assert _md(text) == [("paragraph", "Ambulance calls rose by 4%. The site is 40 m2.", 0)]
+
+
 def test_markdown_footnote_definitions_are_footnotes() -> None:
     text = "Spending rose by 4%.[^1] It fell later.[^note]\n\n[^1]: In cash terms.\n[^note]: After inflation.\n"
     assert _md(text) == [
@@ -529,3 +534,19 @@ def test_html_page_controls_the_page_does_not_mark_are_not_passages() -> None:
     raw = read_bytes(page.encode("utf-8"), ".html")
     assert _shape(raw.blocks) == [("heading", "Board update", 1), ("paragraph", "Activity rose by 4%.", 0)]
     assert raw.declared.date == "2025-03-05"
+
+
+def test_html_footnote_marks_dropped_and_notes_are_footnotes() -> None:
+    page = (
+        '<html><body><main><h1>Report</h1><p>Ambulance calls<sup><a href="#fn1" id="r1">1</a></sup> rose by 4%.'
+        "<sup>2</sup> The site is 40 m<sup>2</sup>.</p>"
+        '<section class="footnotes" role="doc-endnotes"><ol><li id="fn1"><p>Category 3 and 4 calls. '
+        '<a href="#r1" role="doc-backlink">\u21a9</a></p></li><li>Per year.</li></ol></section></main></body></html>'
+    )
+    raw = read_bytes(page.encode("utf-8"), ".html")
+    assert _shape(raw.blocks) == [
+        ("heading", "Report", 1),
+        ("paragraph", "Ambulance calls rose by 4%. The site is 40 m2.", 0),
+        ("footnote", "Category 3 and 4 calls.", 0),
+        ("footnote", "Per year.", 0),
+    ]

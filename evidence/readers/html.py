@@ -144,10 +144,51 @@ def _is_noise_attr(node: LexborNode, tokens: frozenset[str]) -> bool:
     return any(token in tokens for token in _TOKEN_SPLIT.split(value))
 
 
+#: Class tokens and ARIA roles of a page's list of footnotes or endnotes.
+_NOTE_TOKENS = frozenset(("footnote", "footnotes", "endnote", "endnotes"))
+_NOTE_ROLES = frozenset(("doc-endnotes", "doc-footnote", "doc-endnote"))
+#: A superscript that is a note mark: a number, a letter or a dagger, maybe bracketed.
+_NOTE_MARK = re.compile(r"^\[?(?:\d{1,3}|[a-z]|[*\u2020\u2021\u00a7])\]?$")
+_WORD_BEFORE = re.compile(r"(?:[^\W\d_]{3,}|[.,;:)\]\u201d\u2019\"'])$")
+
+
+def _drop_note_marks(tree: LexborHTMLParser) -> None:
+    """Footnote reference marks and a note's link back are not text.
+
+    A mark is a superscript linking within the page, or a bare superscript
+    number after a word or punctuation ("calls<sup>1</sup>"; "m<sup>2</sup>"
+    is a unit and stays).
+    """
+    for node in reversed(tree.css('sup, a[role="doc-noteref"], a[role="doc-backlink"], a.footnote-backref')):
+        if node.tag != "sup":
+            node.decompose()
+            continue
+        text = clean_text(node.text(deep=True))
+        if not _NOTE_MARK.match(text):
+            continue
+        linked = node.css_first('a[href^="#"]') is not None
+        before = node.prev
+        previous = (before.text_content or "") if before is not None and before.tag == "-text" else (
+            before.text(deep=True) if before is not None else ""
+        )
+        if linked or _WORD_BEFORE.search(previous.rstrip()):
+            node.decompose()
+
+
+def _is_notes(node: LexborNode) -> bool:
+    """The element holding the page's footnotes or endnotes."""
+    attrs = node.attributes
+    if (attrs.get("role") or "").lower() in _NOTE_ROLES:
+        return True
+    value = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
+    return any(token in _NOTE_TOKENS for token in value.split())
+
+
 def _drop_noise(tree: LexborHTMLParser) -> None:
     drop_tags, drop_tokens, keep_tags, drop_roles = _noise()
     for br in tree.css("br"):
         br.replace_with(" ")
+    _drop_note_marks(tree)
     kept_headers = {node.mem_id for node in tree.css("main header, article header")}
     tree.strip_tags(sorted(drop_tags - {"header"}))
     roles = ", ".join(f'[role="{role}" i]' for role in drop_roles)
@@ -251,8 +292,9 @@ def _blocks(root: LexborNode) -> Iterator[Block]:
             if cells:
                 yield Block("table_row", " | ".join(cells))
         elif tag == "li":
-            stack.append((child.iter(include_text=True), [], "list_item", max(depth, 1)))
+            item_kind = "footnote" if kind == "footnote" else "list_item"
+            stack.append((child.iter(include_text=True), [], item_kind, max(depth, 1)))
         elif tag in _LISTS:
-            stack.append((child.iter(include_text=True), [], kind, depth + 1))
+            stack.append((child.iter(include_text=True), [], "footnote" if _is_notes(child) else kind, depth + 1))
         else:
-            stack.append((child.iter(include_text=True), [], kind, depth))
+            stack.append((child.iter(include_text=True), [], "footnote" if _is_notes(child) else kind, depth))

@@ -60,6 +60,17 @@ _SHOW = str.maketrans({v: k for k, v in _HIDE.items()})
 #: most text holds no markup, and the test skips the pattern cheaply.
 _INLINE = (
     (re.compile(r"<!--.*?-->", re.DOTALL), "", "<"),  # HTML comment
+    # A footnote mark in HTML: a superscript linking within the page, or a bare
+    # superscript number after a word or punctuation ("m<sup>2</sup>" stays).
+    (re.compile(r"<sup>\s*<a\s[^>]*href=[\"']#[^>]*>[^<]{1,6}</a>\s*</sup>", re.IGNORECASE), "", "<"),
+    (
+        re.compile(
+            r"(?:(?<=[^\W\d_]{3})|(?<=[.,;:)\]\u201d\u2019\"']))<sup>\s*\[?(?:\d{1,3}|[*\u2020\u2021])\]?\s*</sup>",
+            re.IGNORECASE,
+        ),
+        "",
+        "<",
+    ),
     (re.compile(r"<br\s*/?>", re.IGNORECASE), " ", "<"),
     (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), "", "<"),  # inline HTML tag
     (re.compile(r"\[\^[^\]\s]+\]"), "", "["),  # footnote reference
