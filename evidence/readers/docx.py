@@ -183,11 +183,10 @@ class _BodyReader:
         self._tags = {
             name: f"{w}{name}"
             for name in (
-                "p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml", "smartTag", "r", "t", "tab", "br", "cr",
+                "p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml", "t", "tab", "br", "cr",
                 "noBreakHyphen", "del", "moveFrom", "delText", "instrText", "footnoteReference",
-                "endnoteReference", "commentReference", "txbxContent", "pPr", "pStyle", "numPr", "ilvl",
-                "outlineLvl", "tcPr", "vMerge", "body", "val", "id", "type", "hyperlink", "ins", "moveTo",
-                "fldSimple", "rPr", "sectPr", "trPr", "tblPr", "tblGrid", "commentRangeStart",
+                "endnoteReference", "commentReference", "commentRangeStart", "txbxContent", "pPr", "rPr",
+                "pStyle", "numPr", "ilvl", "outlineLvl", "tcPr", "vMerge", "body", "val", "id",
             )
         }
         self.styles = self._styles(package.part("/styles"))
