@@ -160,12 +160,16 @@ def test_government_response_quotes_the_committee_and_replies(nlp):
         "Recommendation 4",
         "The Government should publish a skills plan for the sector. These plans should also be aligned with regional priorities.",
         "The Government agrees that a skills plan is needed. We will publish one in the spring.",
-        "The Government should not wait for the spending review to act on this.",
+        "We agree with the Committee. Local authorities should also review their skills budgets.",
+        "The Government should set a national target for apprenticeships in the sector.",
+        "The Government does not accept this recommendation.",
     ]
     title = "Government response to the House of Lords Northshire Industry Committee report"
     assert recs(nlp, passages, doc_title=title, **RESPONSE) == [
         ("House of Lords Northshire Industry Committee", "government", "publish a skills plan for the sector"),
         ("House of Lords Northshire Industry Committee", None, "be aligned with regional priorities"),
+        # a paragraph that opens by asking is the next quoted recommendation, label or not
+        ("House of Lords Northshire Industry Committee", "government", "set a national target for apprenticeships in the sector"),
     ]
 
 

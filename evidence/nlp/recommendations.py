@@ -421,7 +421,12 @@ class RecommendationFinder:
             if has_cue and not stripped.endswith("?"):
                 found = self.read(sentence)
             if found is not None and responding and not in_block and not in_quote and found.actor == doc_org:
-                found = None  # the government's own voice in its response: a reply, not a recommendation
+                if index == 0 and kind != "list_item" and not self._is_reply(sentence, doc_org, found):
+                    # a paragraph that opens by asking, in a response: the quoted recommendation, unlabelled
+                    context[REC_BLOCK] = in_block = True
+                    found = Recommendation(quoted_by, found.target, found.action)
+                else:
+                    found = None  # the government's own voice in its response: a reply, not a recommendation
             if is_intro:
                 intro = self._intro(sentence, found)
                 if intro is not None:
@@ -431,8 +436,9 @@ class RecommendationFinder:
             if found is None and rec_list is not None and index == 0 and not rec_list.get("absorb"):
                 found = self._list_item(sentence, rec_list)
             self._remember_subject(context, sentence, found)
-            if in_block and found is None and self._is_reply(sentence, doc_org):
+            if in_block and self._is_reply(sentence, doc_org, found):
                 context[REC_BLOCK] = False
+                found = None
             if found is None:
                 continue
             if kind == "list_item" and len(sentences) > 1 and index == 0:
@@ -924,8 +930,12 @@ class RecommendationFinder:
         context[REC_LIST] = rec_list
         return rec_list
 
-    def _is_reply(self, s: _Sentence, doc_org: str | None) -> bool:
-        """A government's answer to the recommendation it quoted: its own voice as the subject."""
+    def _is_reply(self, s: _Sentence, doc_org: str | None, found: Recommendation | None = None) -> bool:
+        """A government's answer to the recommendation it quoted: its own voice as the subject, asking nothing."""
+        if self._is_reply_opener(s.text):
+            return True
+        if found is not None:
+            return False  # "We recommend that the Government ...": the committee, quoted
         first = re.match(r"^\W*(\w+)", s.text)
         if first is not None and first.group(1).lower() in self._cues.we_words | {"our"}:
             return True
