@@ -139,3 +139,19 @@ def test_component_learns_acronyms_and_definite_references_per_document(nlp):
 def test_free_text_has_no_learned_acronyms(nlp):
     doc = nlp("The HWB agreed the plan.")
     assert [(s.text, s._.finding["name"]) for s in doc.spans["orgs"]] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("The House of Lords UK Engagement with Space Committee reported in May.", ["House of Lords UK Engagement with Space Committee"]),
+        ("Evidence to the Northshire Flooding Inquiry and the DfT.", ["Northshire Flooding Inquiry", "Department for Transport"]),
+        ("HMRC and the DWP wrote to the Parliamentary and Health Service Ombudsman.",
+         ["HM Revenue and Customs", "Department for Work and Pensions", "Parliamentary and Health Service Ombudsman"]),
+        ("We think the National Institute for Clinical Excellence agrees.", ["National Institute for Health and Care Excellence"]),
+    ],
+)
+def test_named_bodies_found_whole(text, names):
+    from evidence.nlp.organisations import orgs_in_text
+
+    assert orgs_in_text(text) == names

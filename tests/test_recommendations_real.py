@@ -191,3 +191,18 @@ def test_government_response_learns_the_inquiry_from_its_text_and_reads_a_number
 @pytest.mark.parametrize("word", ["We", "we", "Our", "us", "They"])
 def test_pronouns_are_never_organisations(word):
     assert normalise_org(word) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "target", "action"),
+    [
+        ("Witnesses suggested that the Government should fund more pilots.", "Witnesses", "government", "fund more pilots"),
+        ("Professor Hartley told us that the Department should publish its evidence.", "Professor Hartley", "department",
+         "publish its evidence"),
+        ("This suggests that ICBs should publish more data.", "The King's Fund", "integrated care boards", "publish more data"),
+        ("There is an urgent need for the Government to set out a plan.", "The King's Fund", "government", "set out a plan"),
+        ("The Secretary of State should lay regulations this year.", "The King's Fund", "Secretary of State", "lay regulations this year"),
+    ],
+)
+def test_people_reported_and_the_author_concluding(nlp, text, actor, target, action):
+    assert recs(nlp, [text], "The King's Fund") == [(actor, target, action)]

@@ -256,6 +256,9 @@ class OrganisationTagger:
         acronyms: dict[str, list[Doc]] = {}
         for acronym, canonical in gaz.acronyms:
             acronyms.setdefault(canonical, []).append(nlp.make_doc(acronym))
+            closing = nlp.make_doc(acronym + ".")
+            if len(closing) == 1:  # the tokenizer keeps the full stop on "DfT." at a sentence end
+                acronyms[canonical].append(closing)
         for canonical, docs in acronyms.items():
             self._acronyms.add(canonical, docs)
         heads = "|".join(sorted(map(re.escape, gaz.heads)))
@@ -325,6 +328,8 @@ class OrganisationTagger:
         if learned:
             for token in doc:
                 name = learned.get(token.text)
+                if name is None and token.text.endswith(".") and len(token.text) > 2:
+                    name = learned.get(token.text[:-1])  # "... by the FSA." kept as one token
                 if name is not None:
                     candidates.append((token.i, token.i + 1, name))
         chosen = _longest_first(candidates)

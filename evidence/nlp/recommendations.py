@@ -132,6 +132,7 @@ class _Cues:
     we_words: frozenset[str]
     determiners: re.Pattern[str]
     body_nouns: frozenset[str]
+    speaker_nouns: frozenset[str]
     subject_bodies: dict[str, str]
     responding_types: frozenset[str]
     max_action_words: int
@@ -187,6 +188,7 @@ def _cues() -> _Cues:
         we_words=frozenset(data["we_words"]),
         determiners=re.compile(rf"^(?:(?:{_alternation(data['determiners'])})\s+)+", re.I),
         body_nouns=frozenset(data["body_nouns"]),
+        speaker_nouns=frozenset(data["speaker_nouns"]),
         subject_bodies=dict(data["subject_bodies"]),
         responding_types=frozenset(data["responding_doc_types"]),
         max_action_words=int(data["max_action_words"]),
@@ -606,7 +608,13 @@ class RecommendationFinder:
             return None
         if self._reported(s.text[: match.start()]):
             return None
-        return Recommendation(s.actor, None, _action(s.text[match.end():], self._cues.max_action_words))
+        rest_start = match.end()
+        to = re.match(r"(?P<np>[^.;:,]{0,80}?)\s*\bto\s+(?=[a-z])", s.text[rest_start:])
+        if to is not None and fold(match.group(0)).endswith("for"):
+            subject = self._noun_phrase(s, rest_start, rest_start + to.end("np"))
+            if subject.kind == "body":  # "There is an urgent need for the Government to ..."
+                return Recommendation(s.actor, _joined(subject.bodies), _action(s.text[rest_start + to.end():], self._cues.max_action_words))
+        return Recommendation(s.actor, None, _action(s.text[rest_start:], self._cues.max_action_words))
 
     def _modal(self, s: _Sentence) -> Recommendation | None:
         """A subject and a deontic verb: "DHSC should ...", "ICBs must ...", "the NHS will need to ..."."""
@@ -634,7 +642,7 @@ class RecommendationFinder:
             if reported is not None:
                 actor = self._speaker(s, _clause_start(s.text[: reported.start()])[0], reported.start(), fold(reported.group("verb")))
                 if actor is _SKIP:
-                    continue
+                    actor = s.actor  # "This suggests that ICBs should ...": the author concluding
             subject = self._noun_phrase(s, start, end)
             passive = re.match(rf"\s*(?:{_ADVERBS}\s+)*(?:be|not)\b", after, re.I) is not None
             must = modal == "must"
@@ -681,6 +689,11 @@ class RecommendationFinder:
         if last in self._cues.pronouns:
             bodies = self._resolve_pronoun(s, start, last)
             return bodies[0] if bodies else _SKIP
+        if 1 < len(words) <= 4 and _PROPER_NAME.fullmatch(phrase) and words[0] not in ("The", "This", "These", "It"):
+            return phrase  # a person or body named as written: "Professor Marteau", "Westmoor Trade Group"
+        head = self._cues.determiners.sub("", phrase.lower() + " ").split()
+        if head and len(head) <= 3 and head[-1] in self._cues.speaker_nouns:
+            return " ".join(phrase.split()[-len(head):])  # "Witnesses suggested ...", "many respondents said ..."
         if named_only:
             return _SKIP  # "Other measures recommended above": a participle, nobody recommending
         if len(words) <= 3 and not self._cues.reporting_end.search(phrase):
@@ -777,8 +790,9 @@ class RecommendationFinder:
         if key in self._cues.subject_bodies:
             return self._cues.subject_bodies[key]
         words = name.split()
-        if words and words[0][:1].isupper() and words[0][1:].islower():
-            words[0] = words[0].lower()
+        titled = [w for w in words[1:] if w[:1].isupper() and w[1:].islower()]
+        if words and words[0][:1].isupper() and words[0][1:].islower() and not titled:
+            words[0] = words[0].lower()  # "Systems" at the head of a sentence; "Secretary of State" stays
         if quantifier is not None and len(words) <= 3:
             words.insert(0, quantifier.group(1).lower())  # "every trust", "all areas"
         return " ".join(words)
