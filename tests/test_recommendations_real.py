@@ -63,6 +63,8 @@ def recs(nlp, passages: list[Item], doc_org: str | None, doc_type: str | None = 
          "deliver a five point improvement"),
         ("Overall, this means NHS organisations will need to reduce their cost base.", "NHS organisations", "reduce their cost base"),
         ("The plan should make clear how the money will reach general practice.", None, "make clear how the money will reach general practice"),
+        ("Where possible, data should be shared between partners.", None, "be shared between partners"),
+        ("Current spending should remain the floor for future settlements.", None, "remain the floor for future settlements"),
         ("Any groups and committees retained to support the board should have a clear purpose.", "groups and committees",
          "have a clear purpose"),
         ("Within a year of the creation of the new board, it should complete a review of its sub-committees.", "new board",
@@ -142,6 +144,9 @@ def test_an_audit_offices_bare_should_is_its_own(nlp):
         "It is anticipated we'll need to use this again next winter.",
         "Other measures recommended above will help downstream adoption.",
         "The government agrees that regular exercises should test pandemic plans.",
+        "Costs should fall by 5% next year.",
+        "Requests for internal review should be addressed to:",
+        "You should do this as soon as possible.",
     ],
 )
 def test_not_recommendations(nlp, text):

@@ -72,7 +72,7 @@ _BOUNDARY = re.compile(
 )
 _SUBORDINATE = frozenset("whether if unless what how why where when which who".split())
 #: subordinate clauses that come before the main clause and end at a comma
-_OPENERS = frozenset("if unless when while although as since once until because that".split())
+_OPENERS = frozenset("if unless when where while although as since once until because that".split())
 _LEADING_CONNECTIVE = re.compile(
     r"^(?:and|but|so|however|therefore|moreover|finally|in particular|in addition|crucially|subsequently|"
     r"equally|instead|meanwhile|overall|specifically|importantly|first|second|third|firstly|secondly|lastly)\b[\s,]*",
