@@ -91,7 +91,6 @@ _ANSWERED_BEFORE = re.compile(r"\b(?:response\s+to|report\s+(?:of|from|by)|recom
 _ANSWERED_AFTER = re.compile(r"['\u2019]s?\s+(?:report|recommendations?|investigation|findings)\b", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:be|been|being|is|are|was|were|not|widely|generally)\s+$", re.I)
 _RUN_ON = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)")
-_WORD = re.compile(r"[A-Za-z][\w'\u2019-]*")
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
 
 
