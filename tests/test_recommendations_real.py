@@ -211,3 +211,27 @@ def test_pronouns_are_never_organisations(word):
 )
 def test_people_reported_and_the_author_concluding(nlp, text, actor, target, action):
     assert recs(nlp, [text], "The King's Fund") == [(actor, target, action)]
+
+
+def test_imperative_items_of_recommendations_made_by_others(nlp):
+    passages = [
+        "The main recommendations made by tax agents included:",
+        ("Explain each warning in plain words;", {"kind": "list_item", "heading": None}),
+        ("Show the warning before the return is filed.", {"kind": "list_item", "heading": None}),
+    ]
+    assert recs(nlp, passages, "HM Revenue and Customs") == [
+        ("tax agents", None, "Explain each warning in plain words"),
+        ("tax agents", None, "Show the warning before the return is filed"),
+    ]
+
+
+def test_list_introduced_by_a_reported_speaker(nlp):
+    passages = [
+        "Respondents suggested the following improvements:",
+        ("Publish the guidance earlier;", {"kind": "list_item", "heading": None}),
+        ("Simplify the form.", {"kind": "list_item", "heading": None}),
+    ]
+    assert recs(nlp, passages, "HM Revenue and Customs") == [
+        ("Respondents", None, "Publish the guidance earlier"),
+        ("Respondents", None, "Simplify the form"),
+    ]

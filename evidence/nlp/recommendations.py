@@ -90,6 +90,11 @@ _CONTRACTION = re.compile(r"['\u2019](?:ll|d|re|ve|s)\b")
 _ANSWERED_BEFORE = re.compile(r"\b(?:response\s+to|report\s+(?:of|from|by)|recommendations?\s+(?:of|from|by|made\s+by))\s+(?:the\s+)?$", re.I)
 _ANSWERED_AFTER = re.compile(r"['\u2019]s?\s+(?:report|recommendations?|investigation|findings)\b", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:be|been|being|is|are|was|were|not|widely|generally)\s+$", re.I)
+_MADE_BY = re.compile(
+    r"\b(?:recommendations|suggestions|proposals|asks)\s+(?:\w+\s+)?(?:made|put forward|proposed|offered|given)\s+by\s+"
+    r"(?P<who>[^,:;]{2,60}?)\s*(?:,|\b(?:include|included|includes|were|are|was|is)\b|:)",
+    re.I,
+)
 _RUN_ON = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)")
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
 
@@ -909,8 +914,20 @@ class RecommendationFinder:
         match = self._cues.list_intro.search(s.text)
         if match is None:
             return None
+        by = _MADE_BY.search(s.text)
+        if by is not None:
+            # "The key recommendations made by agents included:": the items are the agents'
+            start = by.start("who")
+            end = start + len(by.group("who").rstrip(" ,:"))
+            named = [o for o in s.orgs if start <= o[0] < end]
+            who = named[0][2] if named else self._cues.determiners.sub("", by.group("who").strip(" ,:") + " ").strip()
+            return {"actor": who or s.actor, "target": None}
         subject_orgs = [o for o in s.orgs if o[1] <= match.start()]
-        return {"actor": subject_orgs[0][2] if subject_orgs else s.actor, "target": None}
+        if subject_orgs:
+            return {"actor": subject_orgs[0][2], "target": None}
+        lead = re.sub(r"['\u2019]s?\s*$", "", s.text[: match.start()].rstrip())  # "The Committee's recommendations"
+        speaker = self._speaker(s, 0, len(lead), fold(match.group(0)), generic_is_author=True) if lead.strip() else _SKIP
+        return {"actor": s.actor if speaker is _SKIP else speaker, "target": None}
 
     def _list_item(self, s: _Sentence, rec_list: dict[str, Any]) -> Recommendation | None:
         """An item of a list of recommendations: its own subject if it has one, else the list's target."""
