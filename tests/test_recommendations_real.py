@@ -235,3 +235,19 @@ def test_list_introduced_by_a_reported_speaker(nlp):
         ("Respondents", None, "Publish the guidance earlier"),
         ("Respondents", None, "Simplify the form"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We recommend therefore that, at the earliest opportunity, the Government appoint a chief social scientist.",
+         [("Northshire Select Committee", "government", "appoint a chief social scientist")]),
+        ("There is a need to improve the data on discharge.", [("Northshire Select Committee", None, "improve the data on discharge")]),
+        ("The evidence showed that the Government's preference for voluntary codes has encouraged officials to avoid regulation.", []),
+        ("This pledge ignores the need to make substantial changes to the food environment.", []),
+        ("If voluntary codes work, then this should be tried first.", []),
+        ("As one witness put it, we will need to use the levy.", []),
+    ],
+)
+def test_asides_nouns_and_reports_of_effects(nlp, text, expected):
+    assert recs(nlp, [text], "Northshire Select Committee") == expected

@@ -67,15 +67,16 @@ _ADVERB_RUN = re.compile(rf"^(?:[\s,]*{_ADVERBS}(?!\w))*[\s,]*", re.I)
 _BOUNDARY = re.compile(
     r"[;:\u2013\u2014]\s*|,\s*(?:and|but|so|while|whereas|although|because|which|who)\s+|"
     r"\b(?:means|meant|implies|implied)\s+(?:that\s+)?|"
-    r"\b(?P<word>that|whether|which|who|where|if|unless|when|because|so|what|how|why|while|although|as|since|once|until)\s+",
+    r"\b(?P<word>that|whether|which|who|where|if|unless|when|because|so|what|how|why|while|although|though|as|since|once|until)\s+",
     re.I,
 )
 _SUBORDINATE = frozenset("whether if unless what how why where when which who".split())
 #: subordinate clauses that come before the main clause and end at a comma
-_OPENERS = frozenset("if unless when where while although as since once until because that".split())
+_OPENERS = frozenset("if unless when where while although though as since once until because that".split())
 _LEADING_CONNECTIVE = re.compile(
     r"^(?:and|but|so|however|therefore|moreover|finally|in particular|in addition|crucially|subsequently|"
-    r"equally|instead|meanwhile|overall|specifically|importantly|first|second|third|firstly|secondly|lastly)\b[\s,]*",
+    r"equally|instead|meanwhile|overall|specifically|importantly|first|second|third|firstly|secondly|lastly|then|"
+    r"consequently|accordingly|thus|hence|nonetheless|nevertheless|similarly|likewise|again|rather)\b[\s,]*",
     re.I,
 )
 _GROUP_GAP = re.compile(r"(?:\s|,|&|\band\b|\bor\b|\bthe\b|\bboth\b|\([^()]{0,12}\))*", re.I)
@@ -94,6 +95,9 @@ _MADE_BY = re.compile(
     r"\b(?:recommendations|suggestions|proposals|asks)\s+(?:\w+\s+)?(?:made|put forward|proposed|offered|given)\s+by\s+"
     r"(?P<who>[^,:;]{2,60}?)\s*(?:,|\b(?:include|included|includes|were|are|was|is)\b|:)",
     re.I,
+)
+_NOUN_NEED = re.compile(
+    r"\b(?:the|a|an|any|no|this|that|their|its|our|his|her)\s+(?:(?:urgent|clear|pressing|real|obvious|growing|ongoing|continuing|same)\s+)?$", re.I
 )
 _RUN_ON = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)")
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
@@ -628,8 +632,8 @@ class RecommendationFinder:
             after = s.text[match.end():]
             if self._cues.not_after_modal.match(after) or _INVERSION.match(after):
                 continue
-            if "need" in modal and self._cues.not_before_need.search(before):
-                continue
+            if "need" in modal and (self._cues.not_before_need.search(before) or modal == "need to" and _NOUN_NEED.search(before)):
+                continue  # "would need to", "the need to involve experts"
             clause_start, word = _clause_start(before)
             if word in _SUBORDINATE:
                 continue  # "how ICBs should ...", "if DHSC should ..."
@@ -653,9 +657,7 @@ class RecommendationFinder:
             if must and not s.in_rec and (s.descriptive or self._cues.stative.match(after)):
                 continue  # "Each board must include:", a rule described in a findings section
             if subject.kind == "we":
-                if s.in_quote and not passive:
-                    return Recommendation(actor, None, _action(after, self._cues.max_action_words))
-                continue  # the author's own resolve: "we must all live within our means"
+                continue  # the speaker's own resolve: "we must all live within our means"
             if subject.kind in ("you", "none"):
                 continue
             if subject.kind == "pronoun":
@@ -688,6 +690,9 @@ class RecommendationFinder:
             return s.actor
         near = [o for o in s.orgs if start <= o[0] and o[1] <= end]
         if near:
+            trailing = re.sub(rf"(?:\s*{_ADVERBS}(?!\w))+", " ", s.text[near[-1][1]:end], flags=re.I).strip(" ," + _QUOTE_CHARS)
+            if trailing and not re.fullmatch(r"(?i)(?:itself|themselves|\([^()]*\))", trailing):
+                return _SKIP  # "the Government's preference for X has encouraged ...": not the Government asking
             first, _ = _group(s.text, near, len(near) - 1)
             return near[first][2]
         if last in self._cues.pronouns:
@@ -831,6 +836,9 @@ class RecommendationFinder:
 
     def _complement(self, s: _Sentence, rest_start: int) -> tuple[str | None, int, bool]:
         """After "recommend (that)": (target, where the action starts, whether a body or a modal was found)."""
+        aside = re.match(r"\s*,[^,;:]{1,60},\s*", s.text[rest_start:])
+        if aside is not None:
+            rest_start += aside.end()  # "that, at the earliest opportunity, the Government appoint ..."
         rest = s.text[rest_start:]
         modal = self._cues.modal.search(rest)
         if modal is not None and len(rest[: modal.start()].split()) <= 14 and not re.search(r"[;:]", rest[: modal.start()]):
