@@ -698,8 +698,11 @@ class RecommendationFinder:
         if last in self._cues.pronouns:
             bodies = self._resolve_pronoun(s, start, last)
             return bodies[0] if bodies else _SKIP
-        if 1 < len(words) <= 4 and _PROPER_NAME.fullmatch(phrase) and words[0] not in ("The", "This", "These", "It"):
-            return phrase  # a person or body named as written: "Professor Marteau", "Westmoor Trade Group"
+        named = self._cues.determiners.sub("", phrase + " ").strip()
+        if len(named.split()) <= 4 and _PROPER_NAME.fullmatch(named) and (
+            re.search(r"[A-Z]\w*[A-Z]", named) or len(re.findall(r"\b[A-Z]", named)) >= 2
+        ):
+            return named  # a person or body named as written: "Professor Marteau", "the NCOB"
         head = self._cues.determiners.sub("", phrase.lower() + " ").split()
         if head and len(head) <= 3 and head[-1] in self._cues.speaker_nouns:
             return " ".join(phrase.split()[-len(head):])  # "Witnesses suggested ...", "many respondents said ..."
