@@ -99,6 +99,7 @@ _MADE_BY = re.compile(
 _NOUN_NEED = re.compile(
     r"\b(?:the|a|an|any|no|this|that|their|its|our|his|her)\s+(?:(?:urgent|clear|pressing|real|obvious|growing|ongoing|continuing|same)\s+)?$", re.I
 )
+_PREPOSITION = re.compile(r"(?i)(?:in|at|on|for|with|by|as|from|under|within|across|through|via|including)\b")
 _RUN_ON = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)")
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
 
@@ -776,6 +777,8 @@ class RecommendationFinder:
             for part in re.finditer(r"[^,&/]+?(?=,|&|/|\band\b|\bor\b|$)", piece):
                 text = _strip_connective(part.group(0).strip(" ,.;:" + _QUOTE_CHARS))
                 text = re.sub(r"^(?:and|or)\s+", "", text)
+                if _PREPOSITION.match(text):
+                    continue  # an aside: "ICBs, in their role as strategic commissioners, ..."
                 bare = self._cues.determiners.sub("", text + " ").strip()
                 if not bare:
                     continue
@@ -788,6 +791,9 @@ class RecommendationFinder:
 
     def _generic_name(self, phrase: str) -> str:
         """"every trust", "boards of providers and ICBs", "Systems": the group as written, trimmed."""
+        inner = re.search(r"(?i)\b(?:every|all|each)\s+\w", phrase)
+        if inner is not None and inner.start() > 0:
+            phrase = phrase[inner.start():]  # "As a minimum all systems" -> "all systems"
         quantifier = re.match(r"(?i)(every|all|each)\s+", phrase.strip())
         phrase = self._cues.determiners.sub("", phrase.strip())
         phrase = re.sub(r"\([^()]*\)", "", phrase)
