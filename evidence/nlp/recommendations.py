@@ -100,6 +100,10 @@ _NOUN_NEED = re.compile(
     r"\b(?:the|a|an|any|no|this|that|their|its|our|his|her)\s+(?:(?:urgent|clear|pressing|real|obvious|growing|ongoing|continuing|same)\s+)?$", re.I
 )
 _PREPOSITION = re.compile(r"(?i)(?:in|at|on|for|with|by|as|from|under|within|across|through|via|including)\b")
+_NOT_A_NAME_START = frozenset(
+    "rather given despite although though unlike like as if when while since because following beyond besides moreover "
+    "however furthermore instead subsequently overall finally crucially importantly where whilst once unless".split()
+)
 _RUN_ON = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)")
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
 
@@ -288,6 +292,9 @@ def _subject_phrase(clause: str) -> str:
     pieces = [p.strip() for p in clause.split(",")]
     subject = pieces[-1]
     for piece in reversed(pieces[:-1]):
+        first = piece.split()[0].lower() if piece else ""
+        if first in _NOT_A_NAME_START:
+            break
         if piece and len(piece.split()) <= 6 and piece[:1].isupper() and not re.search(r"\b(?:to|in|for|by|with|within|after|before)\b", piece, re.I):
             subject = piece + ", " + subject
         else:
@@ -367,6 +374,7 @@ class RecommendationFinder:
     def __init__(self, nlp: Language, name: str = "evidence_recommendations") -> None:
         self.name = name
         self._cues = _cues()
+        self._body_only = frozenset(fold(m) for m in json.loads((PATTERNS_DIR / "recommendations.json").read_text(encoding="utf-8"))["body_only_modals"])
 
     # -- pipeline entry ---------------------------------------------------
 
@@ -668,7 +676,7 @@ class RecommendationFinder:
             elif subject.kind == "body":
                 target = _joined(subject.bodies)
             else:  # a thing, not a body: "The plan should make clear ..."
-                if modal in ("has to", "have to") or self._cues.epistemic.match(after):
+                if modal in self._body_only or self._cues.epistemic.match(after):
                     continue
                 if subject.bodies is None and not s.in_rec:
                     continue  # a bare "This should ..." outside a recommendation
@@ -738,7 +746,7 @@ class RecommendationFinder:
         if inside:
             first, last_org = _group(s.text, inside, len(inside) - 1)
             lead = self._cues.determiners.sub("", s.text[start: inside[first][0]].strip() + " ").strip()
-            if first > 0 or re.search(r"\b(?:is|are|was|were|has|have|had)\b", lead) or self._cues.judging.search(lead) or self._cues.reporting_end.search(lead):
+            if first > 0 or "," in lead or re.search(r"\b(?:is|are|was|were|has|have|had)\b", lead) or self._cues.judging.search(lead) or self._cues.reporting_end.search(lead):
                 # "The Government accepts this and NHS England should ...": the subject is the last group
                 start, inside = inside[first][0], inside[first: last_org + 1]
                 phrase = s.text[start:end].strip(" ,")
@@ -785,6 +793,8 @@ class RecommendationFinder:
                 words = bare.lower().split()
                 if self._is_body_noun(words[-1]):
                     spots.append((at + part.start(), self._generic_name(bare)))
+                elif _PROPER_NAME.fullmatch(bare) and re.search(r"[A-Z]\w*[A-Z]", bare):
+                    spots.append((at + part.start(), bare))  # a body the gazetteer does not know: "UKSA and UKRI"
                 elif len(words) > 3 or words[-1] in ("of", "for", "in"):
                     return None
         return _unique([name for _, name in sorted(spots, key=lambda x: x[0])])
