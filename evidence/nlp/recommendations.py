@@ -82,10 +82,10 @@ _LEADING_CONNECTIVE = re.compile(
 _GROUP_GAP = re.compile(r"(?:\s|,|&|\band\b|\bor\b|\bthe\b|\bboth\b|\([^()]{0,12}\))*", re.I)
 _TRIM_AFTER_HEAD = re.compile(
     r"\s*(?:\(|\b(?:that|which|who|whose|where|in|within|across|with|at|on|for|to|from|by|under|over|such as|"
-    r"including|like|responsible|involved|concerned|[a-z]+ed)\b)",
+    r"including|like|responsible|involved|concerned|[a-z]{3,}ed)\b)",
 )
 _DEFINITE_NP = re.compile(r"\b(?:the|this|that|each|every|a|an)\s+(?P<np>[a-z][\w-]*(?:\s+(?!of\b|the\b)[a-z][\w-]*){0,3}?(?:\s+of\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?)(?=\s*[,;.]|\s+(?:it|is|has|was|should|must|will)\b)")
-_INVERSION = re.compile(r"\s+(?:that|this|it|they|we|he|she|the|any|there|you)\b(?!\s*[,.;:])", re.I)
+_INVERSION = re.compile(r"\s+(?:that|this|these|those|it|they|we|he|she|the|a|an|any|such|there|you)\b(?!\s*[,.;:])", re.I)
 _CONTRACTION = re.compile(r"['\u2019](?:ll|d|re|ve|s)\b")
 #: "response to the X", "the report of the X": X is the body a government response answers
 _ANSWERED_BEFORE = re.compile(r"\b(?:response\s+to|report\s+(?:of|from|by)|recommendations?\s+(?:of|from|by|made\s+by))\s+(?:the\s+)?$", re.I)
@@ -235,7 +235,7 @@ def _action(text: str, limit: int) -> str | None:
     """The requested deed: the clause after the verb of asking, short and without end punctuation."""
     text = _ADVERB_RUN.sub("", text)
     text = re.sub(r"^\s*to\s+", "", text)
-    text = re.split(r"\s*[;:]\s+|\s*:\s*$|\s+\u2013\s+|\s+\u2014\s+|\s*\(", text, maxsplit=1)[0]
+    text = re.split(r"\s*[;:]\s+|\s*:\s*$|\s+\u2013\s+|\s+\u2014\s+|\s*\(|\s*\.{3,}", text, maxsplit=1)[0]
     text = _TRAILING_CLAUSE.split(text, maxsplit=1)[0]
     words = text.split()
     if not words:
@@ -719,11 +719,13 @@ class RecommendationFinder:
             return _SKIP  # "Other measures recommended above": a participle, nobody recommending
         if len(words) <= 3 and not self._cues.reporting_end.search(phrase):
             head = self._cues.determiners.sub("", phrase.lower()).split()
-            if head and head[-1] in self._cues.body_nouns and not generic_is_author:
-                return s.actor if head[-1] in ("officers", "officials") else " ".join(phrase.split()[-len(head):])
-            if generic_is_author or verb.startswith(("recommend", "strongly", "would", "also", "further", "continue")):
-                return s.actor  # "Officers recommend ...", "leaders want to see ..."
-        return _SKIP
+            if head and head[-1] in ("officers", "officials", "staff"):
+                return s.actor  # "Officers recommend ...": the author's own staff
+            if generic_is_author:
+                return s.actor  # "leaders want to see ..."
+            if head and head[-1] in self._cues.body_nouns:
+                return " ".join(phrase.split()[-len(head):])
+        return _SKIP  # "The guidance recommends ...": a document, not somebody asking
 
     def _noun_phrase(self, s: _Sentence, start: int, end: int) -> _Subject:
         """What ``s.text[start:end]`` names: the bodies of a subject or addressee."""
