@@ -155,6 +155,8 @@ def test_an_audit_offices_bare_should_is_its_own(nlp):
         "Such capabilities are required to deter threats in space.",
         "It creates plans for each risk should a response be required.",
         "The guidance recommends that planners consider vulnerable groups.",
+        "As the market changes, the price cap will need to evolve.",
+        "Their plan denies farmers the flexibility they need to meet environmental goals.",
         "Requests for internal review should be addressed to:",
         "You should do this as soon as possible.",
     ],
@@ -261,3 +263,11 @@ def test_list_introduced_by_a_reported_speaker(nlp):
 )
 def test_asides_nouns_and_reports_of_effects(nlp, text, expected):
     assert recs(nlp, [text], "Northshire Select Committee") == expected
+
+
+def test_a_pronoun_after_a_long_opening_is_not_the_last_body(nlp):
+    passages = [
+        "The Office for Budget Responsibility published its forecast in March.",
+        "For children and young people to benefit from the reforms, they must be in school.",
+    ]
+    assert recs(nlp, passages, "Northshire Party") == []

@@ -76,7 +76,7 @@ _OPENERS = frozenset("if unless when where while although though as since once u
 _LEADING_CONNECTIVE = re.compile(
     r"^(?:and|but|so|however|therefore|moreover|finally|in particular|in addition|crucially|subsequently|"
     r"equally|instead|meanwhile|overall|specifically|importantly|first|second|third|firstly|secondly|lastly|then|"
-    r"consequently|accordingly|thus|hence|nonetheless|nevertheless|similarly|likewise|again|rather)\b[\s,]*",
+    r"consequently|accordingly|thus|hence|nonetheless|nevertheless|similarly|likewise|again|rather|further|also)\b[\s,]*",
     re.I,
 )
 _GROUP_GAP = re.compile(r"(?:\s|,|&|\band\b|\bor\b|\bthe\b|\bboth\b|\([^()]{0,12}\))*", re.I)
@@ -102,7 +102,7 @@ _NOUN_NEED = re.compile(
 _PREPOSITION = re.compile(r"(?i)(?:in|at|on|for|with|by|as|from|under|within|across|through|via|including)\b")
 _NOT_A_NAME_START = frozenset(
     "rather given despite although though unlike like as if when while since because following beyond besides moreover "
-    "however furthermore instead subsequently overall finally crucially importantly where whilst once unless".split()
+    "however furthermore further instead subsequently overall finally crucially importantly where whilst once unless".split()
 )
 _RUN_ON = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)")
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
@@ -740,8 +740,10 @@ class RecommendationFinder:
             return _Subject("we")
         if lowered == "you" or last == "you" and len(lowered.split()) <= 3:
             return _Subject("you", ["you"])
-        if last in self._cues.pronouns and (lowered == last or not self._cues.determiners.sub("", lowered[: -len(last)] + " ").strip() or " and " in lowered[-len(last) - 5:]):
-            return _Subject("pronoun", self._resolve_pronoun(s, start + len(phrase) - len(last), last))
+        if last in self._cues.pronouns:
+            if lowered == last or not self._cues.determiners.sub("", lowered[: -len(last)] + " ").strip() or " and " in lowered[-len(last) - 5:]:
+                return _Subject("pronoun", self._resolve_pronoun(s, start + len(phrase) - len(last), last))
+            return _Subject("none")  # "the flexibility they need to ...": a relative clause, no request
         if lowered in self._cues.demonstratives:
             return _Subject("thing", None)
         inside = [o for o in s.orgs if o[0] >= start - 1 and o[1] <= end + 1]
@@ -838,8 +840,8 @@ class RecommendationFinder:
         if earlier:
             first, last = _group(s.text, earlier, len(earlier) - 1)
             names = _unique([o[2] for o in earlier[first: last + 1]])
-        elif s.last_subject:
-            names = list(s.last_subject)
+        elif s.last_subject and len(s.text[:at].split()) <= 5:
+            names = list(s.last_subject)  # "In particular, they should ...": the bodies of the sentences before
         else:
             return None
         if pronoun == "it" and all(_plural(n) for n in names):
