@@ -126,6 +126,8 @@ def test_coordinated_urge_after_we_note(nlp):
          "Department of Health and Social Care", "work with NHS England on a single set of measures"),
         ("Westmoor Trade Group suggested the Government should fund a pilot in two regions.", "Westmoor Trade Group", "government",
          "fund a pilot in two regions"),
+        ("NHS E/I recommended in its planning guidance that all organisations should secure psychology input.", "NHS England",
+         "all organisations", "secure psychology input"),
         ("According to the Food Standards Agency, simple labels helped shoppers and, as a result, they recommended strongly a single colour-coded label.",
          "Food Standards Agency", None, "a single colour-coded label"),
     ],

@@ -865,7 +865,8 @@ class RecommendationFinder:
         rest = s.text[rest_start:]
         modal = self._cues.modal.search(rest)
         if modal is not None and len(rest[: modal.start()].split()) <= 14 and not re.search(r"[;:]", rest[: modal.start()]):
-            subject = self._noun_phrase(s, rest_start, rest_start + modal.start())
+            inner, _ = _clause_start(rest[: modal.start()])  # "recommended in their guidance that all trusts should"
+            subject = self._noun_phrase(s, rest_start + inner, rest_start + modal.start())
             action_from = rest_start + modal.end()
             if subject.kind in ("body", "pronoun", "you"):
                 return _joined(subject.bodies), action_from, True
