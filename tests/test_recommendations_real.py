@@ -273,3 +273,16 @@ def test_a_pronoun_after_a_long_opening_is_not_the_last_body(nlp):
         "For children and young people to benefit from the reforms, they must be in school.",
     ]
     assert recs(nlp, passages, "Northshire Party") == []
+
+
+def test_bullets_kept_as_paragraphs_still_make_a_list(nlp):
+    passages = [
+        "The key recommendations made by agents included:",
+        "\u2022 Flag each warning in plain words;",
+        "\u2022 Show the warning before the return is filed.",
+        "The trial ran for twelve weeks.",
+    ]
+    assert recs(nlp, passages, "HM Revenue and Customs") == [
+        ("agents", None, "Flag each warning in plain words"),
+        ("agents", None, "Show the warning before the return is filed"),
+    ]

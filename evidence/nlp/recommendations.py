@@ -104,6 +104,7 @@ _NOT_A_NAME_START = frozenset(
     "rather given despite although though unlike like as if when while since because following beyond besides moreover "
     "however furthermore further instead subsequently overall finally crucially importantly where whilst once unless".split()
 )
+_BULLET = re.compile(r"\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2013*-]|\(?[a-z0-9]{1,2}[.)])\s+\S")
 _RUN_ON = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)")
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
 
@@ -981,7 +982,8 @@ class RecommendationFinder:
 
     def _list_state(self, context: dict[str, Any], kind: str, whole: str) -> dict[str, Any] | None:
         """The list this passage is an item of, if any; keeps the list open while items follow."""
-        rec_list = context.pop(REC_LIST, None) if kind == "list_item" else None
+        is_item = kind == "list_item" or _BULLET.match(whole) is not None  # "• ..." kept as a paragraph
+        rec_list = context.pop(REC_LIST, None) if is_item else None
         context.pop(REC_LIST, None)
         if rec_list is None:
             return None
