@@ -286,3 +286,13 @@ def test_bullets_kept_as_paragraphs_still_make_a_list(nlp):
         ("agents", None, "Flag each warning in plain words"),
         ("agents", None, "Show the warning before the return is filed"),
     ]
+
+
+def test_a_bold_recommendation_taken_for_a_heading_is_read(nlp):
+    passages = [
+        ("Voluntary agreements", {"kind": "heading", "heading": None}),
+        ("The Government must set out what it will do if the food industry does not act.", {"kind": "heading", "heading": None}),
+    ]
+    assert recs(nlp, passages, "Northshire Select Committee") == [
+        ("Northshire Select Committee", "government", "set out what it will do if the food industry does not act"),
+    ]

@@ -105,6 +105,7 @@ _NOT_A_NAME_START = frozenset(
     "however furthermore further instead subsequently overall finally crucially importantly where whilst once unless".split()
 )
 _BULLET = re.compile(r"\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2013*-]|\(?[a-z0-9]{1,2}[.)])\s+\S")
+_SENTENCE_LIKE = re.compile(r"(?=(?:\S+\s+){7})[^\n]*[a-z][^\n]*[.;:]\s*$", re.S)
 _RUN_ON = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)")
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
 
@@ -387,6 +388,8 @@ class RecommendationFinder:
         responding = context.get("doc_type") in self._cues.responding_types
         if responding:
             self._learn_responding_to(context, whole, org_mentions(doc) if "eport" in whole or "nquiry" in whole else [])
+        if kind == "heading" and _SENTENCE_LIKE.match(whole):
+            kind = "paragraph"  # a bold recommendation taken for a heading: read it as the sentence it is
         if kind == "heading":
             context[REC_SECTION] = self._is_section(whole)
             context[DESCRIPTIVE_SECTION] = self._is_descriptive(whole)
