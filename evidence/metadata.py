@@ -59,12 +59,14 @@ class _Cues:
     separators: tuple[str, ...]
     junk_title: re.Pattern[str]
     refs: tuple[re.Pattern[str], ...]
+    any_ref: re.Pattern[str]  # all of refs at once, to skip lines that hold none
     byline: re.Pattern[str]
     date_head_blocks: int
     date_segment_words: int
     front_pages: int
     front_max_blocks: int
     front_blocks: int
+    front_chars: int
     max_title_words: int
     max_run_words: int
     not_title: re.Pattern[str]
@@ -93,8 +95,8 @@ class _Cues:
     other_genres: re.Pattern[str]
 
 
-def _compile(pattern: str, case: bool) -> re.Pattern[str]:
-    return re.compile(pattern, 0 if case else re.IGNORECASE)
+def _compile(pattern: str, case: bool, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(pattern, flags | (0 if case else re.IGNORECASE))
 
 
 @lru_cache(maxsize=1)
@@ -104,8 +106,10 @@ def _cues() -> _Cues:
     doc_types = tuple(
         _Rule(
             tuple(rule["scope"]),
-            tuple(_compile(p, rule.get("case", False)) for p in rule["any"]),
-            tuple(_compile(p, rule.get("case", False)) for p in rule.get("all", ())),
+            # One pass over a scope's texts joined by line breaks: the rule's
+            # alternatives as one pattern, ^ and $ at each text's ends.
+            (_compile("|".join(f"(?:{p})" for p in rule["any"]), rule.get("case", False), re.MULTILINE),),
+            tuple(_compile(p, rule.get("case", False), re.MULTILINE) for p in rule.get("all", ())),
             rule["doc_type"],
         )
         for rule in raw["doc_types"]
@@ -146,12 +150,14 @@ def _cues() -> _Cues:
         separators=tuple(raw["title_separators"]),
         junk_title=re.compile(raw["junk_titles"], re.IGNORECASE),
         refs=tuple(re.compile(p) for p in raw["ref_patterns"]),
+        any_ref=re.compile("|".join("(?:" + p.replace("?P<ref>", "") + ")" for p in raw["ref_patterns"])),
         byline=re.compile(raw["byline"]),
         date_head_blocks=int(raw["date_head_blocks"]),
         date_segment_words=int(raw["date_segment_words"]),
         front_pages=int(raw["front_pages"]),
         front_max_blocks=int(raw["front_max_blocks"]),
         front_blocks=int(raw["front_blocks"]),
+        front_chars=int(raw["front_chars"]),
         max_title_words=int(raw["max_title_words"]),
         max_run_words=int(raw["max_run_words"]),
         not_title=re.compile("(?:" + "|".join(f"(?:{p})" for p in raw["not_title_lines"]) + ")", re.IGNORECASE),
@@ -356,6 +362,8 @@ _SPACES = re.compile(r"\s+")
 _LEADERS = re.compile(r"(?:\.\s?){4,}|\u2026{2,}|\ufffd|[\u2022\u25aa\u25cf\u2023\u276f\u2771\u27a2]")
 _END_SENTENCE = re.compile(r"[.!?;]$")
 _CONTENTS = re.compile(r"(?:table of )?contents", re.IGNORECASE)
+_YEAR = re.compile(r"\d{4}")
+_DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[A-Za-z][\w'\u2019&-]*")
 _JOINERS = frozenset({"and", "of", "for", "the", "&", "on", "in", "to", "with", "at"})
 
@@ -395,7 +403,8 @@ def _front(raw: RawDocument) -> tuple[list[_Line], bool]:
     for block in chosen:
         if block.kind in ("footnote", "comment"):
             continue
-        text = _clean(block.text)
+        # Cover cues sit at a block's start; a long paragraph's tail is body text.
+        text = _clean(block.text[: cues.front_chars])
         if text:
             lines.append(_Line(text, block.page, block.kind, block.level))
     return lines, paged
@@ -403,6 +412,8 @@ def _front(raw: RawDocument) -> tuple[list[_Line], bool]:
 
 def _is_date_line(text: str) -> bool:
     """A line that is a date, maybe with a label ("Published 4 November 2025")."""
+    if len(text) > 80 or not _YEAR.search(text):
+        return False  # a dateline is short, and every date form written out has a four-digit year
     cues = _cues()
     rest = text
     for pattern in (cues.day_month_year, cues.month_day_year, cues.month_year, cues.numeric, cues.iso):
@@ -414,14 +425,17 @@ def _is_date_line(text: str) -> bool:
 
 def _is_code_line(text: str) -> bool:
     """A reference code or other digits-and-capitals line ("CP 1478", "E03528146 01/26")."""
+    if len(text) > 80:
+        return False
     cues = _cues()
-    for pattern in cues.refs:
+    for pattern in cues.refs if _DIGIT.search(text) and cues.any_ref.search(text) else ():
         match = pattern.search(text)
         if match and len(_WORD.findall(text[: match.start()] + " " + text[match.end() :])) <= 1:
             return True
     return bool(re.search(r"\d", text)) and not re.search(r"[a-z]", text) and len(text.split()) <= 3
 
 
+@lru_cache(maxsize=4096)
 def _rejected(text: str) -> bool:
     """Never a title line: markings, labels, dates, codes, producer strings, contents lines."""
     cues = _cues()
@@ -435,6 +449,7 @@ def _rejected(text: str) -> bool:
     return _is_date_line(bare) or _is_code_line(bare) or bool(cues.junk_title.search(bare))
 
 
+@lru_cache(maxsize=4096)
 def _sentence(text: str) -> bool:
     """Body text rather than a title: long, a full sentence, or opening like one ("We are ...")."""
     cues = _cues()
@@ -447,6 +462,7 @@ def _sentence(text: str) -> bool:
     return words[0][:1].isupper() and first in cues.sentence_starts and len(words) >= 5
 
 
+@lru_cache(maxsize=4096)
 def _org_only(text: str) -> bool:
     """The line is only a body's name: a letterhead, a committee, a party, a department."""
     cues = _cues()
@@ -464,6 +480,7 @@ def _org_only(text: str) -> bool:
     return re.sub(r"[^a-z]", "", bare.split()[-1].lower()) in cues.org_heads
 
 
+@lru_cache(maxsize=4096)
 def _in_gazetteer(name: str) -> bool:
     """A body the organisations gazetteer knows ("NHS England")."""
     from .nlp.organisations import fold, gazetteer
@@ -492,7 +509,7 @@ def _runs(lines: list[_Line], paged: bool) -> list[list[_Line]]:
         following = lines[index + 1] if index + 1 < len(lines) else None
         if paged and _CONTENTS.fullmatch(line.text.strip()):
             contents_page = line.page  # the rest of a contents page lists sections
-        breaks = line.kind in ("table_row", "list_item") or _rejected(line.text) or _sentence(line.text)
+        breaks = line.kind in ("table_row", "list_item") or _sentence(line.text) or _rejected(line.text)
         breaks = breaks or (contents_page is not None and line.page == contents_page)
         breaks = breaks or _paper_number(line.text)
         if not breaks and _org_only(line.text):
@@ -520,10 +537,12 @@ def _runs(lines: list[_Line], paged: bool) -> list[list[_Line]]:
     return [run for run in runs if sum(len(line.text.split()) for line in run) <= limit]
 
 
+@lru_cache(maxsize=4096)
 def _paper_number(text: str) -> bool:
     """The line carries a paper number ("HM Revenue and Customs Research Report
     361"); a submission code in brackets belongs to its title line."""
-    for pattern in _cues().refs:
+    cues = _cues()
+    for pattern in cues.refs if _DIGIT.search(text) and cues.any_ref.search(text) else ():
         match = pattern.search(text)
         if match and not text[: match.start("ref")].endswith("("):
             return True
@@ -682,15 +701,14 @@ def _government_body(org: str | None) -> bool:
     return bool(org) and (org.lower() in cues.generic_government or bool(cues.department_line.fullmatch(org)))
 
 
-def _doc_type(scoped: dict[str, list[str]], org: str | None = None) -> str:
+def _doc_type(scoped: dict[str, list[str]]) -> str:
     cues = _cues()
-    if _government_body(org) and any(cues.response_title.search(t) for t in scoped["title"]):
-        return "government response"
+    joined: dict[tuple[str, ...], str] = {}
     for rule in cues.doc_types:
-        texts = _texts(scoped, rule.scopes)
-        if any(p.search(t) for p in rule.any_of for t in texts) and all(
-            any(p.search(t) for t in texts) for p in rule.all_of
-        ):
+        if rule.scopes not in joined:
+            joined[rule.scopes] = "\n".join(t.replace("\n", " ") for t in _texts(scoped, rule.scopes))
+        text = joined[rule.scopes]
+        if any(p.search(text) for p in rule.any_of) and all(p.search(text) for p in rule.all_of):
             return rule.value or "other"
     return "other"
 
@@ -966,9 +984,9 @@ def _ref(texts: Iterable[str], path: Path) -> str | None:
     stem = path.stem
     if re.fullmatch(r"[A-Z]{2,6}\d{4,6}", stem):
         return stem
-    patterns = _cues().refs
-    lines = list(texts)
-    for pattern in patterns:
+    cues = _cues()
+    lines = [text for text in texts if _DIGIT.search(text) and cues.any_ref.search(text)]
+    for pattern in cues.refs:
         for text in lines:
             match = pattern.search(text)
             if match:
@@ -1019,13 +1037,15 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     ref = _ref(titles + scoped["head"], path)
     declared_org = declared.org if declared.org and _declared_author(declared.org) else None
     opening = [b.text for b in raw.blocks[: _cues().named_blocks] if b.kind not in ("footnote", "comment")]
-    org = _org(scoped, lines, title, declared_org, site, ref, _doc_type(scoped) == "press release", opening)
+    doc_type = _doc_type(scoped)
+    org = _org(scoped, lines, title, declared_org, site, ref, doc_type == "press release", opening)
     raw_tail = [_clean(b.text) for b in raw.blocks[-5:]]
     # Table cells hold the dates the text is about, not the document's own.
     dated = [line.text for line in lines if line.kind != "table_row"] + titles
     window = len(dated) if paged else _cues().date_head_blocks
-    doc_type = _doc_type(scoped, org)
-    if doc_type == "other" and (raw.pages or 0) >= _cues().report_min_pages and not _cues().other_genres.search(title or ""):
+    if _government_body(org) and any(_cues().response_title.search(t) for t in titles):
+        doc_type = "government response"
+    elif doc_type == "other" and (raw.pages or 0) >= _cues().report_min_pages and not _cues().other_genres.search(title or ""):
         doc_type = "report"
     return Metadata(
         title=title,
