@@ -166,11 +166,15 @@ def test_not_figures(nlp, text):
         ("ICSs must deliver savings of £5.7 billion.", "savings"),
         ("Around 26% of stakeholders supported ICSs.", "stakeholders"),
         ("By then 36 out of 42 systems had plans.", "systems"),
-        ("It was 42 in total.", None),
     ],
 )
 def test_measure(nlp, text, measure):
     assert only(nlp, text)["measure"] == measure
+
+
+def test_a_count_needs_a_counted_noun(nlp):
+    assert figures(nlp, "It was 42 in total.") == []
+    assert only(nlp, "The trust hired 92,000 more nurses.")["measure"] == "nurses"
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,8 @@ from .doc_text import doc_text
 
 SPACE = "[\\s\u00a0\u2009\u202f]"
 _STATE_KEY = "figures.paragraph_number"
+_LAST_KIND_KEY = "figures.last_kind"
+_HEADER_KEY = "figures.table_header"
 FIELDS = ("surface", "value", "unit", "figure_kind", "qualifier", "value_max", "measure", "period")
 
 
@@ -185,17 +187,33 @@ class FigureExtractor:
             f"(?i:\\b(?:by|{_alternation(qualifiers)})){SPACE}+\\Z"
         )
         self._ratio_link_re = re.compile(f"{SPACE}+(?i:{_alternation(units['ratio_links'])}){SPACE}+")
+        self._multipliers = {k.lower(): float(v) for k, v in units["multipliers"].items()}
+        self._multiplier_re = re.compile(f"\\b(?:{_alternation(self._multipliers)})\\b")
+        self._multiplier_objects = frozenset(units["multiplier_objects"])
+        self._times_re = re.compile(f"{SPACE}+(?:{_alternation(units['times'])})\\b")
 
         # -- qualifiers and ranges -----------------------------------------
         self._qualifiers = {k.lower(): v for k, v in qualifiers.items()}
         self._qualifier_re = re.compile(f"(?i:\\b(?P<q>{_alternation(self._qualifiers)})){SPACE}+\\Z")
         self._between_re = re.compile(f"(?i:\\bbetween){SPACE}+\\Z")
         self._from_re = re.compile(f"(?i:\\bfrom){SPACE}+\\Z")
-        self._range_re = re.compile(f"{SPACE}*(?:–|—|-|(?i:to)\\b){SPACE}*|{SPACE}+(?P<and>and){SPACE}+")
+        self._range_re = re.compile(f"{SPACE}*(?:–|—|-|\u2010|\u2011|(?i:to)\\b){SPACE}*|{SPACE}+(?P<and>and){SPACE}+")
 
         # -- not-figure cues -----------------------------------------------
         cue_words = _alternation(cues["preceding_words"])
+        self._alpha_word_re = re.compile("[A-Za-z]{2,}")
+        self._note_number_re = re.compile("[\\s\u00a0*_]*(\\d{1,4})(?![\\d.,%])")
         self._cue_re = re.compile(f"(?i:(?<![A-Za-z])(?:{cue_words})){SPACE}*\\Z")
+        label = "\\d{1,4}(?:\\.\\d{1,3})*[a-z]?"
+        link = f"(?:{SPACE}*(?:,|&|–|—|-|\u2010){SPACE}*|{SPACE}+(?:and|or|to){SPACE}+)"
+        # "paragraphs 7.44–7.46", "bands 2 and 3", "QQ 464–6, 552": every number of the list is a label
+        self._cue_list_re = re.compile(f"(?i:(?<![A-Za-z])(?:{cue_words})){SPACE}*(?:{label}{link})+\\Z")
+        self._age_re = re.compile(f"{SPACE}+(?:{_alternation(cues['age_followers'])})\\b")
+        self._citation_re = re.compile("|".join(re.escape(c) for c in cues["citation_cues"]))
+        self._capitalised_word_re = re.compile(f"{SPACE}+[A-Z][a-z]")
+        self._half_ordinal_re = re.compile(f"(?i:\\b(?:first|second|latter|former|other|last|next|each|either)){SPACE}+\\Z")
+        self._quote_open_re = re.compile("[\u2018\u201c\"']([^\u2018\u2019\u201c\u201d\"]{0,60})\\Z")
+        self._quote_close_re = re.compile("([^\u2018\u2019\u201c\u201d\"]{0,60}?)[\u2019\u201d\"']")
         self._identifier_re = re.compile(f"\\b[A-Z]{{2,}}[A-Za-z]*{SPACE}?-?\\Z")
         months = [m.capitalize() for m in cues["months"]]
         month_alt = _alternation(months)
@@ -213,8 +231,8 @@ class FigureExtractor:
                     f"\\b(?:{month_alt}){SPACE}+{year}\\b",
                     "\\b\\d{1,4}[/.]\\d{1,2}[/.]\\d{2,4}\\b",
                     "(?i:\\b\\d{1,2}(?:[:.]\\d{2})?" + SPACE + "?(?:a\\.m\\.|p\\.m\\.|am\\b|pm\\b))",
-                    "\\b\\d{1,2}:\\d{2}\\b",
-                    "(?m:^[\\s\u00a0]*\\(?\\d{1,3}(?:\\.\\d{1,3})*[.)](?=\\s))",
+                    "\\b\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.,]\\d{1,3})?\\b",
+                    "(?m:^[\\s\u00a0]*\\(?\\d{1,3}(?:\\.\\d{1,3})*[.)](?=\\s|[A-Z]))",
                     f"(?m:^[\\s\u00a0]*\\d{{1,3}}\\.\\d{{1,2}}(?={SPACE}+[A-Z])(?!{SPACE}+[A-Z]{{3}}\\b))",
                     f"\\b\\d{{1,2}}{ordinal}?{SPACE}*(?:–|-|to|and){SPACE}*\\d{{1,2}}{ordinal}?{SPACE}+(?:{month_alt})\\b",
                     f"(?<![\\d.,])\\+?\\b0\\d{{2,4}}{SPACE}?\\d{{3,4}}(?:{SPACE}?\\d{{3,4}})?\\b",
@@ -232,6 +250,13 @@ class FigureExtractor:
         self._period_re = re.compile("|".join(f"(?:{p})" for p in period_alts), re.IGNORECASE)
         self._period_strip_re = re.compile(r"^(?:in|during|for|by)\s+", re.IGNORECASE)
         self._stop_words = frozenset(measure["stop_words"])
+        self._count_modifiers = frozenset(measure["count_modifiers"])
+        qualifier_alt = _alternation(qualifiers)
+        self._noun_before_re = re.compile(
+            f"\\b([a-z][a-z\\-]{{2,}}){SPACE}+(of|from){SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
+        )
+        self._cut_count_re = re.compile(f"\\d,\\d{{3}}|[A-Za-z]{SPACE}|[A-Za-z]{{4,}}")
+        self._rate_re = re.compile(f"{SPACE}+(?:a|per|each|every){SPACE}+(?:year|annum|month|week|day)\\b")
         self._measure_words = int(measure["max_words"])
         self._word_after_re = re.compile(f"{SPACE}+([A-Za-z][A-Za-z0-9'’\\-]*)([^\\s\u00a0]?)")
         self._of_re = re.compile(f"{SPACE}+of{SPACE}+(?:the{SPACE}+|all{SPACE}+|its{SPACE}+|their{SPACE}+)?")
@@ -245,20 +270,34 @@ class FigureExtractor:
         text: str,
         sentences: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]] | None = None,
         state: dict[str, Any] | None = None,
+        facts: dict[str, Any] | None = None,
     ) -> list[Figure]:
         """Every figure in ``text``, in order.
 
         ``sentences`` (character bounds, or a callable giving them, so they are
         only computed for texts that hold a figure) bound the period search.
         ``state`` is carried from one passage of a document to the next, so
-        paragraph numbers ("1 On 1 July ...", "2 Each ICS ...") are recognised.
+        paragraph numbers ("1 On 1 July ...", "2 Each ICS ...") and a table's
+        header row are recognised. ``facts`` are the passage's own (its
+        ``kind``: footnotes and table rows are read with their own rules).
         """
+        kind = (facts or {}).get("kind")
+        header = self._table_header(text, kind, state)
         if not self._digit_re.search(text) and not self._might_have_words(text):
             return []
+        # a chart axis, a page number, a diagram label: numbers with hardly a word to measure
+        wordless = kind != "table_row" and len(self._alpha_word_re.findall(text, 0, 400)) < 2
         numbers = self._numbers(text)
         marker = self._paragraph_number(text, state)
         if marker is not None:
             numbers = [n for n in numbers if n.start != marker]
+        money_only = False
+        if kind == "footnote":
+            # the note's own number is a marker; a note that cites a source holds titles and references
+            lead = self._note_number_re.match(text)
+            if lead:
+                numbers = [n for n in numbers if n.start != lead.start(1)]
+            money_only = self._citation_re.search(text) is not None
         figures: list[Figure] = []
         consumed = 0
         index = 0
@@ -267,11 +306,18 @@ class FigureExtractor:
             index += 1
             if number.start < consumed:
                 continue
-            found = self._classify(text, number, numbers, index)
+            found = self._classify(text, number, numbers, index, figures, table=kind == "table_row")
             if found is None:
                 continue
             figure, consumed = found
+            if money_only and figure.figure_kind not in ("money", "percent"):
+                continue
             figures.append(figure)
+        if wordless:
+            # only a lone amount of money or percentage (a line the reader cut short) says what it is
+            figures = [f for f in figures if f.figure_kind in ("money", "percent")] if len(figures) == 1 else []
+        if figures and kind == "table_row":
+            figures = self._table_cells(text, figures, header)
         if figures:
             bounds = sentences() if callable(sentences) else sentences
             cache: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
@@ -279,11 +325,53 @@ class FigureExtractor:
         return figures
 
     # ------------------------------------------------------------ internals
+    def _table_header(self, text: str, kind: str | None, state: dict[str, Any] | None) -> list[str] | None:
+        """The header cells of the table this row belongs to (the first row after other text)."""
+        if state is None:
+            return None
+        previous = state.get(_LAST_KIND_KEY)
+        state[_LAST_KIND_KEY] = kind
+        if kind != "table_row":
+            state.pop(_HEADER_KEY, None)
+            return None
+        if previous != "table_row":
+            state[_HEADER_KEY] = [cell.strip() for cell in text.split(" | ")]
+            return None
+        header = state.get(_HEADER_KEY)
+        return header if isinstance(header, list) else None
+
+    def _table_cells(self, text: str, figures: list[Figure], header: list[str] | None) -> list[Figure]:
+        """A cell that is nothing but a number is a figure only with its row and column labels as its measure."""
+        cells: list[tuple[int, int]] = []
+        position = 0
+        for cell in text.split(" | "):
+            cells.append((position, position + len(cell)))
+            position += len(cell) + 3
+        row_label = text[cells[0][0] : cells[0][1]].strip(" *_")
+        if not self._alpha_word_re.search(row_label):
+            row_label = ""
+        kept: list[Figure] = []
+        for figure in figures:
+            index = next((i for i, (lo, hi) in enumerate(cells) if lo <= figure.start < hi), None)
+            if index is None:
+                continue
+            lo, hi = cells[index]
+            rest = (text[lo : figure.start] + text[figure.end : hi]).strip(" *_()")
+            if self._alpha_word_re.search(rest) and len(rest.split()) > 1:
+                kept.append(figure)  # a cell of prose: its words are the context
+                continue
+            column = header[index].strip(" *_") if header and index < len(header) else ""
+            if index == 0 or not row_label or not column:
+                continue
+            kept.append(Figure(**{**figure.__dict__, "measure": f"{row_label} ({column})"}))
+        return kept
+
     def _might_have_words(self, text: str) -> bool:
         lowered = text.lower()
         return any(word in lowered for word in ("one", "two", "three", "four", "five", "six", "seven", "eight",
                                                   "nine", "ten", "eleven", "twelve", "teen", "ty", "half",
-                                                  "third", "quarter", "hundred", "thousand", "decade", "dozen"))
+                                                  "third", "quarter", "hundred", "thousand", "decade", "dozen",
+                                                  "halve", "doubl", "tripl", "trebl", "quadrupl"))
 
     def _paragraph_number(self, text: str, state: dict[str, Any] | None) -> int | None:
         """Start of a paragraph number opening the passage, if there is one."""
@@ -327,6 +415,11 @@ class FigureExtractor:
                     found.append(fraction)
         for match in self._single_duration_re.finditer(text) if "a " in lowered else ():
             found.append(_Number(match.start(), match.end(), 0.0, True, False, False, kind="single_duration"))
+        if "ubl" in lowered or "alve" in lowered or "ripl" in lowered or "rebl" in lowered or "uadrupl" in lowered:
+            for match in self._multiplier_re.finditer(text):
+                value = self._multiplier(text, match)
+                if value is not None:
+                    found.append(_Number(match.start(), match.end(), value, True, False, False, kind="multiplier"))
         found.sort(key=lambda n: (n.start, {"fraction": 0, "single_duration": 1}.get(n.kind, 2), -n.end))
         return found
 
@@ -403,6 +496,8 @@ class FigureExtractor:
             numerator = found[1]
             if not fraction_word.endswith("s") or numerator >= denominator:
                 return None
+        if fraction_word == "half" and not numerator_word and self._half_ordinal_re.search(text, max(0, match.start() - 12), match.start()):
+            return None  # "the first half of the year": a part of a period, not a proportion
         if fraction_word in ("half", "halves"):
             denominator = 2
         start = match.start() if match.group("num") else match.start("frac")
@@ -410,6 +505,18 @@ class FigureExtractor:
             multiplier = scale_value(scale.split()[-1], glued=False) or 1.0
             return _Number(start, match.end("scale"), _round(numerator / denominator * multiplier), True, True, False)
         return _Number(start, match.end("frac"), round(numerator / denominator, 4), True, False, False, kind="fraction")
+
+    def _multiplier(self, text: str, match: re.Match[str]) -> float | None:
+        """"to halve waits", "double the rate": a verb of multiplying; not "the double tax" or "Triple Lock"."""
+        word = match.group(0)
+        if word.startswith("halv"):
+            return self._multipliers[word] if word == "halve" else None
+        if word.endswith(("ed", "ing", "s")):
+            return None  # "doubled": the gold reads a change already made as no figure
+        following = self._word_after_re.match(text, match.end())
+        if following is None or following.group(1).lower() not in self._multiplier_objects:
+            return None
+        return self._multipliers[word]
 
     def _fraction_context(self, text: str, match: re.Match[str]) -> bool:
         """"a third fewer", "by almost a third": a proportion without "of"."""
@@ -419,16 +526,23 @@ class FigureExtractor:
         return bool(self._fraction_lead_re.search(text, max(0, match.start() - 24), match.start()))
 
     def _classify(
-        self, text: str, number: _Number, numbers: list[_Number], next_index: int
+        self, text: str, number: _Number, numbers: list[_Number], next_index: int,
+        earlier: list[Figure] | None = None, *, table: bool = False,
     ) -> tuple[Figure, int] | None:
         if number.kind == "fraction":
             return self._finish(text, _Classified(number.start, number.end, number.value, None, "ratio", number.end)), number.end
         if number.kind == "single_duration":
             unit, factor = self._single_durations[re.sub(r"\s+", " ", text[number.start : number.end].lower())]
             return self._finish(text, _Classified(number.start, number.end, factor, unit, "duration", number.end)), number.end
+        if number.kind == "multiplier":
+            return self._finish(text, _Classified(number.start, number.end, number.value, None, "ratio", number.end)), number.end
         first = self._basic(text, number, numbers, next_index)
         if first is None:
             return None
+        if first.kind in ("count", "duration", "ratio") and self._is_label(text, number, first.kind):
+            return None  # "Recommendation 12", "paragraphs 7.44–7.46", "aged 16-64", "QQ 464–6"
+        if self._in_quoted_title(text, first.start, first.end):
+            return None  # ‘Three year delivery plan’
         # ranges: "£3bn–£5bn", "between three and ten years", "50 to 80%"
         range_match = self._range_re.match(text, first.end)
         if range_match and not self._from_re.search(text, max(0, first.start - 6), first.start):
@@ -442,10 +556,92 @@ class FigureExtractor:
                         between = self._between_re.search(text, max(0, merged[0].start - 10), merged[0].start)
                         if between:  # the corpus convention keeps "between" in the surface
                             merged[0].start = between.start()
-                        return self._finish(text, merged[0], value_max=merged[1]), merged[0].end
+                        figure = self._finish(text, merged[0], value_max=merged[1])
+                        if figure.figure_kind == "count" and not table:
+                            figure = self._counted_figure(text, figure, earlier)
+                            if figure is None:
+                                return None
+                        return figure, merged[0].end
         if first.kind == "count" and not self._count_allowed(text, number, first):
             return None
-        return self._finish(text, first), first.end
+        figure = self._finish(text, first)
+        if figure.figure_kind == "count" and not table:
+            figure = self._counted_figure(text, figure, earlier)
+            if figure is None:
+                return None
+        return figure, first.end
+
+    def _counted_figure(self, text: str, figure: Figure, earlier: list[Figure] | None) -> Figure | None:
+        """The count with what it counts, or None when nothing near it says.
+
+        The noun may follow ("870 re-entries"), come before ("a workforce of
+        about 480", "objectives from 89 to 31"), be shared with a count just
+        before in the sentence ("from 500,000 people to more than 3 million",
+        "14 ICBs ..., and six are"), or the count may be a rate ("15,000 a year").
+        """
+        if self._counted(figure.measure, opening=not text[: figure.start].strip(" \t*_•-–(")):
+            return figure
+        if figure.measure is not None and not (figure.measure.split()[0].islower()):
+            return None  # a capitalised word after the number: a name or a header, not a noun left out
+        if not text[figure.end :].strip() and self._cut_count_re.search(figure.surface):
+            # a line the reader cut after "over 25,000": the noun is on the next line; a page
+            # number at a line end has no qualifier, no thousands separator and no scale word
+            return figure
+        before = self._noun_before_re.search(text, max(0, figure.start - 60), figure.start)
+        if before is not None and before.group(1).lower() not in self._stop_words:
+            if before.group(2) == "of" or before.group(1).endswith("s"):
+                return Figure(**{**figure.__dict__, "measure": before.group(1)})
+        if self._rate_re.match(text, figure.end):
+            return figure
+        for previous in reversed(earlier or []):
+            if previous.figure_kind != "count" or not previous.measure or figure.start - previous.end > 120:
+                continue
+            if re.search(r"[.;:!?]\s", text[previous.end : figure.start]):
+                break
+            following = self._word_after_re.match(text, figure.end)
+            if following is None or following.group(1).lower() in self._stop_words:
+                return Figure(**{**figure.__dict__, "measure": previous.measure})
+            break
+        return None
+
+    def _is_label(self, text: str, number: _Number, kind: str) -> bool:
+        """A number that names a paragraph, box, tier or age group rather than measuring anything."""
+        start = number.start
+        return bool(
+            self._cue_re.search(text, max(0, start - 24), start)
+            or self._cue_list_re.search(text, max(0, start - 80), start)
+            or (kind == "count" and not number.words and self._identifier_re.search(text, max(0, start - 12), start))
+        )
+
+    def _in_quoted_title(self, text: str, start: int, end: int) -> bool:
+        """A number inside a short quoted title that opens with a capital: ‘Three year delivery plan’."""
+        opening = self._quote_open_re.search(text, max(0, start - 60), start)
+        if opening is None:
+            return False
+        at = opening.start()
+        if at > 0 and not (text[at - 1].isspace() or text[at - 1] in "(["):
+            return False
+        closing = self._quote_close_re.match(text, end)
+        if closing is None or text[closing.end() : closing.end() + 1].isalpha():
+            return False
+        quoted = opening.group(1) + text[start:end] + closing.group(1)
+        return quoted[:1].isupper() and len(quoted.split()) <= 6
+
+    def _counted(self, measure: str | None, *, opening: bool = False) -> bool:
+        """A count needs a counted noun: lower case ("nurses"), an acronym ("ICSs") or, inside a
+        sentence, capitalised ("12 Integrated Care Boards"); a number opening a line before
+        capitalised words is a note, list or page number ("3 UK Space Agency blog")."""
+        if not measure:
+            return False
+        words = measure.split()
+        first = words[0]
+        if first.isupper():
+            if len(first.rstrip("s")) >= 5:
+                return False  # "56 BEHAVIOUR CHANGE": a running header
+            return not (opening and len(words) > 1 and words[1][:1].isupper() and not words[1].isupper())
+        if first[:1].isupper():
+            return not opening or bool(re.fullmatch(r"[A-Z]{2,}[a-z]{1,2}", first))  # "ICSs", "PCNs"
+        return True
 
     def _prefix_start(self, text: str, classified: _Classified) -> int:
         return classified.start
@@ -525,8 +721,9 @@ class FigureExtractor:
                         money_end = minor[1]
                 return _Classified(start, money_end, _round(total), code, "money", money_end)
         if number.plain_integer and len(text[start:number.end]) == 4 and 1500 <= value <= 2100 and not in_range:
-            # a year: only money or a percentage could make it a figure
-            if not self._percent_re.match(text, end):
+            # a year: only money or a percentage could make it a figure, or a
+            # qualifier before and a plural noun after ("over 1800 launches")
+            if not self._percent_re.match(text, end) and not self._qualified_count(text, start, end):
                 return None
         reversed_percent = self._reversed_percent_re.search(text, max(0, start - 16), start)
         if reversed_percent and not re.search(r"[\d%]\s*\Z", text[max(0, reversed_percent.start() - 3) : reversed_percent.start()]):
@@ -541,13 +738,29 @@ class FigureExtractor:
             return _Classified(start, end, value, None, "count", end)
         duration = self._duration_re.match(text, end)
         if duration:
-            unit, factor = self._durations[duration.group("unit").lower()]
+            if self._age_re.match(text, duration.end()):
+                return None  # "nine months old": an age
+            unit_word = duration.group("unit")
+            if unit_word[:1].isupper() and self._capitalised_word_re.match(text, duration.end()):
+                return None  # "the 10 Year Health Plan": part of a name
+            unit, factor = self._durations[unit_word.lower()]
             return _Classified(start, duration.end(), _round(value * factor), unit, "duration", duration.end())
+        times = self._times_re.match(text, end)
+        if times and not in_range:
+            if self._word_after_re.match(text, times.end()) and self._word_after_re.match(text, times.end()).group(1).lower() in ("a", "per", "each", "every"):
+                return None  # "three times a week": a frequency
+            return _Classified(start, times.end(), value, None, "ratio", times.end())
         if not in_range and not number.scaled and float(value).is_integer() and value >= 1:
             ratio = self._ratio(text, number, numbers, next_index)
             if ratio is not None:
                 return ratio
         return _Classified(start, end, value, None, "count", end)
+
+    def _qualified_count(self, text: str, start: int, end: int) -> bool:
+        if not self._qualifier_re.search(text, max(0, start - 24), start):
+            return False
+        following = self._word_after_re.match(text, end)
+        return bool(following and following.group(1).islower() and following.group(1) not in self._stop_words)
 
     def _minor_continuation(
         self, text: str, position: int, code: str, numbers: list[_Number], next_index: int
@@ -687,6 +900,15 @@ class FigureExtractor:
             of = self._of_re.match(text, anchor)
             if found.kind == "ratio" and of:
                 return self._noun_phrase(text, of.end() - 1)
+            if found.kind == "count":
+                if text[anchor : anchor + 1] == "+":
+                    anchor += 1  # "100+ returns": a hundred or more
+                # "92,000 more nurses", "700,000 additional appointments": the noun after the modifier
+                while True:
+                    modifier = self._word_after_re.match(text, anchor)
+                    if modifier is None or modifier.group(2) or modifier.group(1).lower() not in self._count_modifiers:
+                        break
+                    anchor = modifier.end(1)
             return self._noun_phrase(text, anchor)
         of = self._of_re.match(text, anchor)
         if of:
@@ -756,7 +978,8 @@ class FiguresComponent:
 
         spans: list[Span] = []
         state = doc._.context if isinstance(doc._.context, dict) else None
-        for figure in self.extractor.extract(text, sentences, state):
+        facts = doc._.passage if isinstance(doc._.passage, dict) else None
+        for figure in self.extractor.extract(text, sentences, state, facts):
             span = doc.char_span(figure.start, figure.end, label=FIGURE_LABEL, alignment_mode="expand")
             if span is None:
                 continue

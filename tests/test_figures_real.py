@@ -1,0 +1,130 @@
+"""Figures as real policy documents lay them out: the labels, markers and
+names that look like figures, and the forms of durations, ranges and
+multiples the real-document gold counts. Fixtures are written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import spacy
+
+import evidence.nlp.pipeline  # noqa: F401  (registers factories and span extensions)
+from evidence.nlp.pipeline import make_docs
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("evidence_figures_v1", name="evidence_figures")
+    return pipeline
+
+
+def surfaces(nlp, text: str, kind: str = "paragraph") -> list[str]:
+    (doc,) = nlp.pipe(make_docs(nlp, [(text, {"kind": kind})], {}))
+    return [span._.finding["surface"] for span in doc.spans["figures"]]
+
+
+def fields(nlp, text: str) -> list[tuple[Any, ...]]:
+    doc = nlp(text)
+    return [
+        (f["surface"], f["value"], f["unit"], f["figure_kind"], f["value_max"])
+        for f in (span._.finding for span in doc.spans["figures"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # footnote markers glued to punctuation, a percentage or a closing quote
+        "Shoppers “understood the colours at a glance”.97 Officials agreed.",
+        "The scheme was popular with retailers.)45 A later survey found otherwise.",
+        # paragraph numbers, with or without the space the text layer dropped
+        "4.12.We urge the department to publish its evidence.",
+        "4.13. Several councils described their plans.",
+        # cross-references and labels, alone or in lists
+        "The fund (see paragraphs 5.21–5.24) pays for new cycle lanes.",
+        "Staff in bands 5 and 6 were offered the course.",
+        "Case study 3: reducing waiting lists",
+        "Evidence was heard in QQ 210–4, 377.",
+        "Module 2 of the inquiry looks at decisions.",
+        "We accept Recommendation 14 in full.",
+        # ages and age bands
+        "The offer covers young people aged 16-24 across the county.",
+        "Support starts when a baby is ten months old.",
+        # numbers in names
+        "The Five Year Forward View and the 10 Year Health Plan set the direction.",
+        "Work on the A412 and on HS3 continues, as does Walk4Health.",
+        # a quoted title
+        "The board endorsed the ‘Two year recovery plan’ last spring.",
+        # timecodes in a transcript
+        "[00:14:52] Speaker 2: we had no warning at all.",
+        # a number with nothing it counts
+        "The total came to 42 in the end.",
+        # the first half of a period is not a proportion
+        "Most claims arrived in the first half of the year.",
+        # "double" as an adjective and a capitalised policy name
+        "They want to end the double charge on carers and keep the Triple Guarantee.",
+    ],
+)
+def test_not_figures(nlp, text):
+    assert surfaces(nlp, text) == []
+
+
+def test_footnote_marker_after_a_percentage(nlp):
+    assert surfaces(nlp, "Sales of the green range rose sharply (64%).312 The next study followed.") == ["64%"]
+
+
+def test_running_header_and_page_number_lines(nlp):
+    assert surfaces(nlp, "48 SAFER STREETS") == []
+    assert surfaces(nlp, "17") == []
+    assert surfaces(nlp, "0% 10% 20% 30% 40%") == []
+
+
+def test_footnote_number_is_not_a_figure_but_its_facts_are(nlp):
+    assert surfaces(nlp, "12 The network links 14 nations across three continents.", "footnote") == ["14", "three"]
+
+
+def test_footnote_citing_a_source_gives_no_counts_or_durations(nlp):
+    note = "7 Coastal monitoring centre marks two year anniversary - Environment Agency blog"
+    assert surfaces(nlp, note, "footnote") == []
+    assert surfaces(nlp, "8 Ibid., the programme cost £4.2 million.", "footnote") == ["£4.2 million"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("It compares sales over a 10 week period.", [("10 week", 10.0, "week", "duration", None)]),
+        ("The council agreed a four-year settlement.", [("four-year", 4.0, "year", "duration", None)]),
+        ("Patients should be seen within 2 hours.", [("2 hours", 2.0, "hour", "duration", None)]),
+        ("Crews should arrive in under 20 minutes.", [("20 minutes", 20.0, "minute", "duration", None)]),
+        ("Agents flagged 12‐15 warning signs.", [("12‐15", 12.0, None, "count", 15.0)]),
+        ("The aim is to halve the backlog.", [("halve", 0.5, None, "ratio", None)]),
+        ("Growth must double the rate seen before.", [("double", 2.0, None, "ratio", None)]),
+        ("Demand is almost four times as high.", [("four times", 4.0, None, "ratio", None)]),
+        ("It monitored over 1900 satellite passes.", [("1900", 1900.0, None, "count", None)]),
+        ("We will fund 6,000 more places.", [("6,000", 6000.0, None, "count", None)]),
+        ("Half of all councils replied.", [("Half", 0.5, None, "ratio", None)]),
+    ],
+)
+def test_real_document_forms(nlp, text, expected):
+    assert fields(nlp, text) == expected
+
+
+def test_table_cells_need_row_and_column_labels(nlp):
+    rows = [
+        ("Region | 2023 | 2024", {"kind": "table_row"}),
+        ("North | 12% | 14%", {"kind": "table_row"}),
+        ("| 7 | 9", {"kind": "table_row"}),
+        ("South | waits fell by 3% over the year |", {"kind": "table_row"}),
+    ]
+    docs = list(nlp.pipe(make_docs(nlp, rows, {})))
+    found = [[(s._.finding["surface"], s._.finding["measure"]) for s in doc.spans["figures"]] for doc in docs]
+    assert found == [[], [("12%", "North (2023)"), ("14%", "North (2024)")], [], [("3%", None)]]
+
+
+def test_a_table_without_a_header_row_gives_no_bare_cells(nlp):
+    rows = [("Visits | 120 | 140", {"kind": "table_row"})]
+    (doc,) = nlp.pipe(make_docs(nlp, rows, {}))
+    assert list(doc.spans["figures"]) == []
