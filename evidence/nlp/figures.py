@@ -432,13 +432,17 @@ class FigureExtractor:
         before = text[start - 1] if start else ""
         if before.isdigit() or (raw.startswith(".") and before.isalnum()):
             return None  # the tail of "4.2.1" or "192.168.1.2"
+        if raw.startswith(".") and before and not (before.isspace() or before in "(£$€-−~<>"):
+            return None  # "glance”.97", "(64%).312": a sentence's full stop and a footnote marker
+        if before and before in ")]\u201d\u2019\"%" and "." not in raw:
+            return None  # "consumption”.)284", "cutbacks.”324": a marker glued to the closing mark
         if before == "^" or (len(raw) > 1 and raw[0] == "0" and raw[1].isdigit()):
             return None  # footnote "[^1]"; codes and phone numbers "08345678"
         if before.isalpha():
             # glued currency code ("GBP3.01", "Rs20") is fine; "ICS0048", "CORE20PLUS5" are not
             if not self._prefix_re.search(text, max(0, start - 6), start):
                 return None
-        elif before in ".-/" and start >= 2 and text[start - 2].isalnum():
+        elif before in ".-/:" and start >= 2 and text[start - 2].isalnum():
             return None  # "reforms.1", "Covid-19", "5/17"
         after = text[end : end + 2]
         if after[:1] in "/:" and after[1:2].isdigit():
