@@ -67,6 +67,7 @@ class _Cues:
     front_max_blocks: int
     front_blocks: int
     front_chars: int
+    cue_chars: int
     max_title_words: int
     max_run_words: int
     not_title: re.Pattern[str]
@@ -77,7 +78,8 @@ class _Cues:
     ministers: tuple[tuple[re.Pattern[str], str], ...]
     department_line: re.Pattern[str]
     committee_line: re.Pattern[str]
-    house_cue: re.Pattern[str]
+    house_papers: re.Pattern[str]
+    house_line: re.Pattern[str]
     org_intro: re.Pattern[str]
     genre_words: re.Pattern[str]
     org_heads: frozenset[str]
@@ -158,6 +160,7 @@ def _cues() -> _Cues:
         front_max_blocks=int(raw["front_max_blocks"]),
         front_blocks=int(raw["front_blocks"]),
         front_chars=int(raw["front_chars"]),
+        cue_chars=int(raw["cue_chars"]),
         max_title_words=int(raw["max_title_words"]),
         max_run_words=int(raw["max_run_words"]),
         not_title=re.compile("(?:" + "|".join(f"(?:{p})" for p in raw["not_title_lines"]) + ")", re.IGNORECASE),
@@ -168,7 +171,8 @@ def _cues() -> _Cues:
         ministers=tuple((re.compile(m["pattern"], re.IGNORECASE), m["org"]) for m in raw["ministers"]),
         department_line=re.compile(raw["department_line"], re.IGNORECASE),
         committee_line=re.compile(raw["committee_line"], re.IGNORECASE),
-        house_cue=re.compile(raw["house_cue"], re.IGNORECASE),
+        house_papers=re.compile(raw["house_papers"]),
+        house_line=re.compile(raw["house_line"], re.MULTILINE),
         org_intro=re.compile(raw["org_intro"]),
         genre_words=re.compile(raw["genre_words"], re.IGNORECASE),
         org_heads=frozenset(raw["org_heads"]),
@@ -363,6 +367,8 @@ _LEADERS = re.compile(r"(?:\.\s?){4,}|\u2026{2,}|\ufffd|[\u2022\u25aa\u25cf\u202
 _END_SENTENCE = re.compile(r"[.!?;]$")
 _CONTENTS = re.compile(r"(?:table of )?contents", re.IGNORECASE)
 _YEAR = re.compile(r"\d{4}")
+#: Parts of a label line: "Health and Social Care Committee. Report of Session 2024-25. HC 1138."
+_LABEL_PARTS = re.compile(r"(?<=[a-z])\.\s+|\s+[\u00b7|\u2022]\s+")
 _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[A-Za-z][\w'\u2019&-]*")
 _JOINERS = frozenset({"and", "of", "for", "the", "&", "on", "in", "to", "with", "at"})
@@ -379,7 +385,9 @@ class _Line:
 
 
 def _clean(text: str) -> str:
-    return _SPACES.sub(" ", _MARKUP.sub("", text)).strip()
+    if "*" in text or "_" in text or "\\" in text:
+        text = _MARKUP.sub("", text)
+    return " ".join(text.split())
 
 
 def _key(text: str) -> str:
@@ -706,7 +714,8 @@ def _doc_type(scoped: dict[str, list[str]]) -> str:
     joined: dict[tuple[str, ...], str] = {}
     for rule in cues.doc_types:
         if rule.scopes not in joined:
-            joined[rule.scopes] = "\n".join(t.replace("\n", " ") for t in _texts(scoped, rule.scopes))
+            # A type cue opens a block: each text's first line is read.
+            joined[rule.scopes] = "\n".join(t[: cues.cue_chars].replace("\n", " ") for t in _texts(scoped, rule.scopes))
         text = joined[rule.scopes]
         if any(p.search(text) for p in rule.any_of) and all(p.search(text) for p in rule.all_of):
             return rule.value or "other"
@@ -791,12 +800,16 @@ def _minister_org(front_text: str) -> str | None:
 def _committee_org(lines: list[_Line], front_text: str) -> str | None:
     """A Parliamentary committee named on the cover of its report."""
     cues = _cues()
-    houses = {(m["house"] or m["paper"] or "").lower() for m in cues.house_cue.finditer(front_text)}
-    if not houses:
+    joined = "\n".join(line.text for line in lines)
+    papers = {key for match in cues.house_papers.finditer(joined) for key, value in match.groupdict().items() if value}
+    houses = {match["house"].lower() for match in cues.house_line.finditer(joined)}
+    if not papers and not houses:
         return None
-    lords = bool(houses & {"house of lords", "hl"})
-    for line in lines[:40]:
-        match = cues.committee_line.fullmatch(line.text.strip(" .,"))
+    # A paper number settles the House; else a cover line naming it.
+    lords = "lords" in papers or ("commons" not in papers and "lords" in houses)
+    segments = (segment for line in lines[:40] for segment in _LABEL_PARTS.split(line.text))
+    for segment in segments:
+        match = cues.committee_line.fullmatch(segment.strip(" .,"))
         if not match:
             continue
         name = re.sub(r"^the\s+", "", match["name"], flags=re.IGNORECASE)
@@ -894,7 +907,6 @@ def _org_candidates(
 ) -> Iterable[str | None]:
     """Candidate authors, best cue first."""
     front_text = " ".join(scoped["head"])
-    yield from _rule_orgs(scoped, late=False)
     yield _minister_org(front_text)
     yield _cover_department(lines)
     yield _committee_org(lines, front_text)
@@ -908,7 +920,11 @@ def _org_candidates(
         if len(segments) < 2:
             continue
         for segment in segments:
-            if len(segment.split()) <= 6 and "," not in segment and _has_org_word(segment):
+            words = segment.split()
+            plain = len(words) <= 6 and "," not in segment and _has_org_word(segment)
+            # "Department for Business, Energy and Industrial Strategy": commas inside a name.
+            named = len(words) <= 10 and _name_shaped(segment) and _has_head_word(segment)
+            if plain or named:
                 yield clean_org(segment)
     bylines = _bylines(scoped["head"])
     if declared and declared.lower() not in bylines and _has_org_word(declared):
@@ -956,6 +972,9 @@ def _org(
 ) -> str | None:
     """The first candidate that names one body; a bare "Government" or
     "House of Lords" only when nothing more specific is found."""
+    # The submitter a submission names is its author, however general the name.
+    for candidate in _rule_orgs(scoped, late=False):
+        return candidate
     generic = _cues().generic_government
     fallback = None
     for candidate in _org_candidates(scoped, lines, title, declared, site, ref, press_release, opening):
@@ -985,7 +1004,8 @@ def _ref(texts: Iterable[str], path: Path) -> str | None:
     if re.fullmatch(r"[A-Z]{2,6}\d{4,6}", stem):
         return stem
     cues = _cues()
-    lines = [text for text in texts if _DIGIT.search(text) and cues.any_ref.search(text)]
+    lines = [text[: cues.cue_chars] for text in texts]
+    lines = [text for text in lines if _DIGIT.search(text) and cues.any_ref.search(text)]
     for pattern in cues.refs:
         for text in lines:
             match = pattern.search(text)
@@ -1043,7 +1063,8 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     # Table cells hold the dates the text is about, not the document's own.
     dated = [line.text for line in lines if line.kind != "table_row"] + titles
     window = len(dated) if paged else _cues().date_head_blocks
-    if _government_body(org) and any(_cues().response_title.search(t) for t in titles):
+    untyped = doc_type in ("other", "report")
+    if untyped and _government_body(org) and any(_cues().response_title.search(t) for t in titles):
         doc_type = "government response"
     elif doc_type == "other" and (raw.pages or 0) >= _cues().report_min_pages and not _cues().other_genres.search(title or ""):
         doc_type = "report"

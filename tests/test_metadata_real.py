@@ -495,3 +495,43 @@ def test_contents_page_entries_are_not_titles() -> None:
         declared=Metadata(title="Rural Buses: A Plan for Growth"),
     )
     assert guess_metadata(raw, Path("r.pdf")).title == "Rural Buses: A Plan for Growth"
+
+
+def test_committee_named_in_a_label_line() -> None:
+    raw = _flat(
+        ("heading", "Hospital discharge and social care"),
+        "Health and Social Care Committee. Report of Session 2024\u201325. HC 1138.",
+        "The Department of Health and Social Care must publish a plan. DHSC has not done so. DHSC should act.",
+    )
+    meta = guess_metadata(raw, Path("c.md"))
+    assert (meta.org, meta.doc_type, meta.ref) == ("Health and Social Care Committee", "committee report", "HC 1138")
+
+
+def test_department_with_commas_in_a_label_line() -> None:
+    raw = _flat(
+        ("heading", "Why data sharing matters"),
+        "Long read \u00b7 Department for Business, Energy and Industrial Strategy \u00b7 Ann Lee, chair \u00b7 25 March 2025",
+        "Our members tell us data sharing remains a concern.",
+    )
+    meta = guess_metadata(raw, Path("c.txt"))
+    assert (meta.org, meta.doc_type, meta.date) == ("Department for Business, Energy and Industrial Strategy", "commentary", "2025-03-25")
+
+
+def test_submitter_is_the_author_however_general() -> None:
+    raw = _flat(
+        ("heading", "Written evidence submitted by House of Lords (ASC0043)"),
+        ("heading", "About the British Medical Association"),
+        "The British Medical Association is a trade union for doctors.",
+    )
+    assert guess_metadata(raw, Path("w.md")).org == "House of Lords"
+
+
+def test_department_press_release_answering_figures_stays_a_press_release() -> None:
+    raw = _flat(
+        "Press release",
+        ("heading", "Department for Transport responds to figures on bus use"),
+        "Department for Transport",
+        "Bus use rose by four per cent last year, the figures show, and ministers welcomed the rise today.",
+        fmt="html",
+    )
+    assert guess_metadata(raw, Path("pr.html")).doc_type == "press release"
