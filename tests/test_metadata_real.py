@@ -535,3 +535,13 @@ def test_department_press_release_answering_figures_stays_a_press_release() -> N
         fmt="html",
     )
     assert guess_metadata(raw, Path("pr.html")).doc_type == "press release"
+
+
+def test_capitalised_title_ending_in_a_body_name_is_still_a_title() -> None:
+    raw = _flat(
+        ("heading", "MANAGING WAITING LISTS IN THE NHS"),
+        "Report by the Comptroller and Auditor General. Published 15 September 2024.",
+        ("heading", "Key findings"),
+    )
+    meta = guess_metadata(raw, Path("n.txt"))
+    assert (meta.title, meta.org) == ("MANAGING WAITING LISTS IN THE NHS", "National Audit Office")
