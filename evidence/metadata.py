@@ -797,7 +797,7 @@ def _minister_org(front_text: str) -> str | None:
     return None
 
 
-def _committee_org(lines: list[_Line], front_text: str) -> str | None:
+def _committee_org(lines: list[_Line]) -> str | None:
     """A Parliamentary committee named on the cover of its report."""
     cues = _cues()
     joined = "\n".join(line.text for line in lines)
@@ -909,7 +909,7 @@ def _org_candidates(
     front_text = " ".join(scoped["head"])
     yield _minister_org(front_text)
     yield _cover_department(lines)
-    yield _committee_org(lines, front_text)
+    yield _committee_org(lines)
     yield _org_intro(scoped["head"])
     yield _title_org(title)
     yield from _rule_orgs(scoped, late=True)
