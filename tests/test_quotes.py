@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import spacy
 
-from evidence.nlp.pipeline import build_pipeline, findings_from_doc, make_docs
+from evidence.nlp.pipeline import findings_from_doc, make_docs
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    return build_pipeline()
+    # only what quotes read: sentences and organisation mentions
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("evidence_organisations_v1", name="evidence_organisations")
+    pipeline.add_pipe("evidence_quotes_v1", name="evidence_quotes")
+    return pipeline
 
 
 def quotes(nlp, passages: list[str], doc_org: str | None = None) -> list[dict[str, Any]]:
@@ -99,13 +105,19 @@ def test_unnamed_speakers_keep_their_role(nlp):
     "text",
     [
         "Twenty years of reform have produced “at best modest” improvements.",
-        "NHS Providers said: “Trusts are under pressure from every side this winter.”",
         "The plan promised a “permission to be different” for systems.",
         "“A long quotation with nobody named as saying it, and nothing after it.”",
     ],
 )
 def test_not_quotes(nlp, text):
     assert quotes(nlp, [text]) == []
+
+
+def test_a_body_that_speaks_is_the_speaker(nlp):
+    found = quotes(nlp, ["NHS Providers said: “Trusts are under pressure from every side this winter.”"])
+    assert [(f["text"], f["speaker"], f["role"]) for f in found] == [
+        ("Trusts are under pressure from every side this winter.", "NHS Providers", None)
+    ]
 
 
 def test_span_covers_the_quoted_words_without_marks(nlp):

@@ -2,10 +2,17 @@
 
 Press releases and trade press attribute quotes before ("Gareth Davies, head
 of the NAO, said: “...”") or after ("“...”, said Sir X, chair of Y.") the
-words, and run one quotation over several paragraphs, each opening with “
-and only the last closing. The open quotation and the last speaker are kept
-in the document's shared ``doc._.context`` so later paragraphs (and "she
-added") get the right speaker.
+words; committee reports quote witnesses in fragments inside their own
+sentences ("Ms X justified this on the basis that it was “consistent”") and
+introduce block quotations with a line that ends in a colon ("Mr X told us,
+for example, that:"), the quotation following as its own paragraph. One
+quotation may run over several paragraphs, each opening with “ and only the
+last closing. The open quotation, the speaker a paragraph is about and a
+pending introduction are kept in the document's shared ``doc._.context``, so
+later paragraphs ("she added") get the right speaker.
+
+Quoted words with nobody named as saying them (scare quotes, titles) are not
+quotes.
 """
 
 from __future__ import annotations
@@ -30,9 +37,14 @@ QUOTE_ORGS_KEY = "evidence.quote_orgs"
 _OPEN = "open_quote"
 _LAST = "last_speaker"
 _PREV = "quote_in_previous_passage"
+_PENDING = "introduced_speaker"
+_SUBJECT = "paragraph_subject"
+_PERSONS = "quoted_persons"
 
-_QUOTED = re.compile(r"\u201c([^\u201c\u201d]*)(\u201d|$)|\"([^\"\n]*)\"")
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\u201c\"])")
+#: A sentence ends at . ! ? (perhaps after a closing mark or a footnote number) before a capital or a quote.
+_SENTENCE_END = re.compile(
+    "[.!?][\"\u201d\u2019\u2016)]*\\d{0,3}\\s+(?=[A-Z\u201c\u2018\u2015\"(])"
+)
 
 
 @dataclass(frozen=True)
@@ -42,62 +54,122 @@ class Speaker:
     name: str | None  # None for "An NHS England spokesperson said"
     role: str | None
     org: str | None
+    person: bool = True  # False for a body ("Cycling England said")
+
+
+@dataclass(frozen=True)
+class _Quotation:
+    open_at: int  # index of the opening mark
+    start: int  # first quoted character
+    end: int  # one past the last quoted character
+    close_end: int  # one past the closing mark (== end when the quotation runs on)
+    closed: bool
 
 
 @dataclass(frozen=True)
 class _Cues:
-    before: re.Pattern[str]
-    name_end: re.Pattern[str]
-    name_role: re.Pattern[str]
+    quoted: re.Pattern[str]
+    marks: str
     after_verb_name: re.Pattern[str]
     after_name_verb: re.Pattern[str]
     after_verb_role_name: re.Pattern[str]
     after_pronoun: re.Pattern[str]
-    pronoun_end: re.Pattern[str]
     unnamed_end: re.Pattern[str]
     after_verb_unnamed: re.Pattern[str]
-    name_verb_inside: re.Pattern[str]
-    min_words: int
+    speaker_verb: re.Pattern[str]
+    according: re.Pattern[str]
+    subject: re.Pattern[str]
+    connective: re.Pattern[str]
+    body_start: re.Pattern[str]
+    not_name_words: frozenset[str]
+    titles: re.Pattern[str]
+    person_of: re.Pattern[str]
+    not_roles: frozenset[str]
+    role_head: re.Pattern[str]
+    group_speakers: frozenset[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def _quoted_pattern(pairs: list[list[str]]) -> re.Pattern[str]:
+    """One alternative per pair of marks; a double quotation may run to the end of the passage.
+
+    A single curly quotation opens only after a space or bracket and closes
+    only before a non-letter, so apostrophes ("Sainsbury’s") are not marks.
+    """
+    parts = []
+    for index, (opening, closing) in enumerate(pairs):
+        o, c = re.escape(opening), re.escape(closing)
+        if opening == closing:
+            parts.append(f"{o}(?P<q{index}>[^{o}\\n]*){c}(?P<c{index}>)")
+        elif opening == "\u2018":
+            parts.append(
+                f"(?<![^\\s(\\[\u2014\u2013]){o}(?P<q{index}>(?:[^{o}{c}]|{c}(?=[A-Za-z]))+?)(?P<c{index}>{c}(?![A-Za-z]))"
+            )
+        else:
+            parts.append(f"{o}(?P<q{index}>[^{o}{c}]*)(?P<c{index}>{c}|$)")
+    return re.compile("|".join(parts))
 
 
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
     data = json.loads((PATTERNS_DIR / "quotes.json").read_text(encoding="utf-8"))
-    verbs = "|".join(sorted(map(re.escape, data["reporting_verbs"]), key=len, reverse=True))
-    titles = "|".join(sorted((re.escape(h).replace(r"\ ", r"\s+") for h in data["honorifics"]), key=len, reverse=True))
-    adverbials = "|".join(sorted((re.escape(a).replace(r"\ ", r"\s+") for a in data["trailing_adverbials"]), key=len, reverse=True))
+    verbs = _alternation(data["reporting_verbs"])
+    any_verb = _alternation(data["reporting_verbs"] + data["speech_verbs"])
+    titles = _alternation(data["honorifics"])
+    adverbials = _alternation(data["trailing_adverbials"])
     pronouns = "|".join(sorted(map(re.escape, data["pronouns"])))
     word = r"[A-Z][a-z\u00e0-\u00ff'\u2019-]+(?:-[A-Z][a-z'\u2019-]+)?"
-    name = rf"(?:(?:{titles})\s+)?{word}(?:\s+(?:[A-Z]\.\s+)?(?:(?:de|van|von|du|da|le|la)\s+)?{word}){{1,3}}"
+    particle = r"(?:de|van|von|du|da|le|la)\s+"
+    # a person: a title and a surname, or two to four capitalised words
+    person = rf"(?:(?:{titles})\s+(?:[A-Z]\.\s+)*{word}(?:\s+(?:[A-Z]\.\s+)?(?:{particle})?{word}){{0,2}}|{word}(?:\s+(?:[A-Z]\.\s+)?(?:{particle})?{word}){{1,3}})"
+    # a body: capitalised words and acronyms joined by small words ("Transport for Quality of Life", "Officials from DH")
+    cap = r"(?:[A-Z][A-Za-z\u00e0-\u00ff'\u2019&.-]*[A-Za-z]|[A-Z])"
+    body = rf"{cap}(?:\s+(?:(?:of|for|and|from|on|at|in|the|&)\s+){{0,2}}{cap}){{0,6}}"
+    speaker = rf"(?:{person}|{body})"
     unnamed = _alternation(data["unnamed_speakers"])
     determiners = _alternation(data["determiners"])
     unnamed_role = rf"(?P<role>(?:[\w'\u2019&-]+\s+){{0,5}}?(?:{unnamed})(?:\s+(?:for|at|from|of|in)\s+[^,.;:\u201c\u201d\"]{{2,60}}?)?)"
+    pairs = data["quote_pairs"]
+    marks = "".join(sorted({m for pair in pairs for m in pair}))
+    no_mark = f"[^{re.escape(marks)}]"
     return _Cues(
-        before=re.compile(rf"\b(?:{verbs})(?:\s+(?:{adverbials}))?\s*[:,]?\s*$"),
-        name_end=re.compile(rf"(?P<name>{name})$"),
-        name_role=re.compile(rf"(?P<name>{name}),\s+(?P<role>[^\u201c\u201d\"]+)$"),
+        quoted=_quoted_pattern(pairs),
+        marks=marks,
         after_verb_name=re.compile(
-            rf"^\s*,?\s*(?:{verbs})\s+(?P<name>{name})(?:,\s*(?P<role>[^\u201c\u201d\"]+?))?\s*(?:[.;]\s|[.;]?$)"
+            rf"^\s*,?\s*(?:{verbs})\s+(?P<name>{person})(?:,\s*(?P<role>{no_mark}+?))?\s*(?:[.;]\s|[.;]?$)"
         ),
         after_name_verb=re.compile(
-            rf"^\s*,?\s*(?P<name>{name})(?:,\s*(?P<role>[^\u201c\u201d\"]+?),)?\s+(?:{verbs})\b"
+            rf"^\s*,?\s*(?P<name>{person})(?:,\s*(?P<role>{no_mark}+?),)?\s+(?:{verbs})\b"
         ),
         after_verb_role_name=re.compile(
-            rf"^\s*,?\s*(?:{verbs})\s+(?:the\s+)?(?P<role>[^\u201c\u201d\".]*?[a-z][^\u201c\u201d\".]*?)\s+(?P<name>{name})\s*(?:[.,;]|$)"
+            rf"^\s*,?\s*(?:{verbs})\s+(?:the\s+)?(?P<role>[^\u201c\u201d\".]*?[a-z][^\u201c\u201d\".]*?)\s+(?P<name>{person})\s*(?:[.,;]|$)"
         ),
         after_pronoun=re.compile(rf"^\s*,?\s*(?:(?:{pronouns})\s+(?:{verbs})|(?:{verbs})\s+(?:{pronouns}))\b", re.I),
-        pronoun_end=re.compile(rf"\b(?:{pronouns})$", re.I),
         unnamed_end=re.compile(rf"(?:^|\s)(?i:{determiners})\s+{unnamed_role}$"),
         after_verb_unnamed=re.compile(rf"^\s*,?\s*(?:{verbs})\s+(?i:{determiners})\s+{unnamed_role}\s*(?:[.;,]|$)"),
-        name_verb_inside=re.compile(
-            rf"(?P<name>{name})(?:,\s*(?P<role>[^,\u201c\u201d\"]+),)?\s+(?:{verbs})\b"
+        # "<speaker>[, <role>,] <verb>" anywhere in the words before a quotation; also "he said"
+        speaker_verb=re.compile(
+            rf"(?:(?P<pronoun>\b(?i:{pronouns}))|(?P<name>{speaker})(?:,\s*(?P<role>[^,{re.escape(marks)}]+?(?:,\s*[A-Z][^,{re.escape(marks)}]*?){{0,3}}),?)?)"
+            rf"(?:\s+(?:also|then|later|further|subsequently|similarly|rightly|clearly))?\s+(?P<verb>{any_verb})\b"
+            rf"(?:\s+(?:{adverbials}))?"
         ),
-        min_words=int(data["min_words_unattributed"]),
+        according=re.compile(rf"\b(?:[Aa]ccording\s+to|[Aa]s\s+(?=(?:{titles})\s)|[Ii]n\s+the\s+words\s+of)\s+(?:the\s+)?(?P<name>{speaker})(?:,\s*(?P<role>[^,{re.escape(marks)}]+))?"),
+        subject=re.compile(rf"^(?P<name>{person})(?:\s+of\s+(?P<org>{body}))?(?=[\s,])"),
+        connective=re.compile(rf"^(?i:{_alternation(data['connective_openers'])})\s*,?\s+(?:(?i:{_alternation(data['connective_openers'])})\s*,?\s+)?"),
+        body_start=re.compile(rf"^(?:The\s+)?(?P<name>{body})\s+[a-z]"),
+        not_name_words=frozenset(data["not_name_words"]),
+        titles=re.compile(rf"^(?:{titles})\s"),
+        person_of=re.compile(rf"^(?P<name>(?:{titles})\s+{word}(?:\s+{word})?)\s+(?:of|from|at)\s+(?:the\s+)?(?P<org>.+)$"),
+        group_speakers=frozenset(data["group_speakers"]),
+        role_head=re.compile(rf"^(?:{_alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?\s+(?:of|for|at)\b"),
+        not_roles=frozenset(
+            [w.lower() for w in data["not_name_words"]] + list(data["connective_openers"])
+            + ["for example", "for instance", "too", "though", "also", "again", "then", "now", "in turn", "of course"]
+        ),
     )
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
 def _is_org(name: str) -> bool:
@@ -113,63 +185,67 @@ def _clean_role(role: str | None) -> str | None:
     role = re.split(r",?\s+(?:who|which|whose)\s+", role, maxsplit=1)[0].strip(" ,.;:")
     if not role or len(role.split()) > 20 or not re.search(r"[a-z]", role):
         return None
+    if role.lower() in _cues().not_roles:
+        return None  # "Mr X, however, said": an adverb between commas, not a role
     return role
 
 
-def _speaker(name: str | None, role: str | None, context_org: str | None) -> Speaker | None:
-    name = name.strip() if name else None
-    if name is not None and _is_org(name):
+def _trim_name(name: str, cues: _Cues) -> str | None:
+    """Drop sentence openers caught as capitalised words ("As", "But"); None if nothing is left."""
+    words = name.split()
+    while words and words[0] in cues.not_name_words:
+        words.pop(0)
+    if words and words[-1] in cues.not_name_words:
         return None
+    return " ".join(words) or None
+
+
+def _person_name(name: str, cues: _Cues, persons: set[str]) -> bool:
+    """A person: titled ("Ms Milton"), or already quoted as a person in this document."""
+    return bool(cues.titles.match(name + " ")) or name in persons
+
+
+def _make(name: str | None, role: str | None, context_org: str | None, cues: _Cues, persons: set[str]) -> Speaker | None:
+    """A speaker from a name found in the text: a person, or a body that speaks ("Cycling England said")."""
+    if name is not None:
+        name = _trim_name(re.sub(r"\s+", " ", name.strip()), cues)
+        if name is None:
+            return None
+    if name is not None and (name.endswith(("\u2019s", "'s", "\u2019", "'")) or (" " not in name and name.endswith("ly"))):
+        return None  # "Lord X’s plan", "Currently": a possessive or an adverb, not a speaker
+    if name is not None and cues.role_head.match(name):
+        return None  # "Professor of Social Research": a job title, the name is elsewhere
+    if name is not None and role is None:
+        # "Mr Ortiz of the Rural Bus Alliance": a titled person and where they are from
+        split = cues.person_of.match(name)
+        if split is not None:
+            name, role = split.group("name"), split.group("org")
     role = _clean_role(role)
-    if name is None and role is None:
+    if name is None:
+        return None if role is None else Speaker(None, role, _first_org(role) or context_org)
+    if _person_name(name, cues, persons) or not _is_org(name):
+        if name.split()[-1].lower() in cues.group_speakers or (len(name.split()) == 1 and not cues.titles.match(name + " ")):
+            # "Officials from DH", "Asda": a body or group named in one word
+            return Speaker(name, role, normalise_org(name) or context_org, person=False)
+        return Speaker(name, role, _first_org(role) if role else context_org)
+    return Speaker(name, role, normalise_org(name) or name, person=False)
+
+
+def _is_title(words: str) -> bool:
+    """‘Evaluating the Health Effects of Social Interventions’: a title, not someone's words."""
+    tokens = re.findall(r"[A-Za-z][\w'\u2019-]*", words)
+    if len(tokens) < 2 or len(tokens) > 15 or words.rstrip()[-1:] in ".!?":
+        return False
+    long_words = [t for t in tokens if len(t) > 3]
+    capitalised = [t for t in long_words if t[0].isupper()]
+    return bool(long_words) and tokens[0][0].isupper() and len(capitalised) >= 0.75 * len(long_words)
+
+
+def _first_org(text: str | None) -> str | None:
+    if not text:
         return None
-    orgs = orgs_in_text(role) if role else []
-    return Speaker(name=name, role=role, org=orgs[0] if orgs else context_org)
-
-
-def _attribution_before(text: str, cues: _Cues, last: Speaker | None, doc_org: str | None) -> Speaker | None:
-    """Speaker named in the words leading up to a quotation, if they end in a reporting verb."""
-    clause = _SENTENCE_END.split(text)[-1]
-    verb = cues.before.search(clause)
-    if verb is None:
-        # reported speech running into the quotation: "X, chief executive of Y, said the cut had “...”"
-        match = cues.name_verb_inside.search(clause)
-        if match is not None and not _is_org(match.group("name")):
-            return _speaker(match.group("name"), match.group("role"), doc_org)
-        return None
-    left = clause[: verb.start()].rstrip(" ,")
-    if cues.pronoun_end.search(left):
-        return last
-    unnamed = cues.unnamed_end.search(left)
-    if unnamed is not None:
-        return _speaker(None, unnamed.group("role"), doc_org)
-    match = cues.name_role.search(left)
-    if match is not None and not _is_org(match.group("name")):
-        return _speaker(match.group("name"), match.group("role"), doc_org)
-    match = cues.name_end.search(left)
-    if match is not None:
-        role = left[: match.start()].strip(" ,") or None
-        if role is not None and role[:1].isupper() and not re.search(r"\b[a-z]{3,}", role):
-            role = None
-        return _speaker(match.group("name"), role, doc_org)
-    return None
-
-
-def _attribution_after(text: str, cues: _Cues, last: Speaker | None, doc_org: str | None) -> Speaker | None:
-    """Speaker named just after a quotation ("”, said Sir X, chair of Y.")."""
-    for pattern in (cues.after_verb_name, cues.after_name_verb):
-        match = pattern.search(text)
-        if match is not None and not _is_org(match.group("name")):
-            return _speaker(match.group("name"), match.group("role"), doc_org)
-    match = cues.after_verb_unnamed.search(text)
-    if match is not None:
-        return _speaker(None, match.group("role"), doc_org)
-    match = cues.after_verb_role_name.search(text)
-    if match is not None and not _is_org(match.group("name")):
-        return _speaker(match.group("name"), match.group("role"), doc_org)
-    if cues.after_pronoun.search(text):
-        return last
-    return None
+    orgs = orgs_in_text(text)
+    return orgs[0] if orgs else None
 
 
 class QuoteFinder:
@@ -184,51 +260,197 @@ class QuoteFinder:
         text = doc_text(doc)
         spans: list[Span] = []
         quote_orgs: list[tuple[int, int, str | None]] = []
+        doc.spans[QUOTE_GROUP] = []
+        doc.user_data[QUOTE_ORGS_KEY] = quote_orgs
         if passage.get("kind") == "heading":
-            context.pop(_OPEN, None)
+            for key in (_OPEN, _PENDING, _SUBJECT):
+                context.pop(key, None)
             context[_PREV] = False
-            doc.spans[QUOTE_GROUP] = spans
+            return doc
+        cues = self._cues
+        pending: Speaker | None = context.pop(_PENDING, None)
+        carried: Speaker | None = context.pop(_OPEN, None)
+        if not any(mark in text for mark in cues.marks):
+            self._introduction(text, context)
+            context[_PREV] = False
             return doc
         doc_org = context.get("doc_org")
+        persons: set[str] = context.setdefault(_PERSONS, set())
         last: Speaker | None = context.get(_LAST)
-        carried: Speaker | None = context.pop(_OPEN, None)
-        if carried is None and context.get(_PREV) and text.lstrip().startswith(("\u201c", '"')):
+        subject: Speaker | None = None  # the first speaker attributed in this paragraph
+        if carried is None and context.get(_PREV) and text.lstrip()[:1] in cues.marks:
             carried = last
-        found_any = False
-        for match in _QUOTED.finditer(text):
-            group = 1 if match.group(1) is not None else 3
-            start, end = match.start(group), match.end(group)
-            words = text[start:end]
-            closed = group == 3 or match.group(2) == "\u201d"
-            speaker = _attribution_before(text[: match.start()], self._cues, last, doc_org)
-            if speaker is None and closed:
-                speaker = _attribution_after(text[match.end():], self._cues, last, doc_org)
-            if speaker is None and carried is not None and not text[: match.start()].strip():
-                speaker = carried
-            if speaker is None and found_any and last is not None:
-                speaker = last  # a quotation resumed after "..., said X."
+        previous: _Quotation | None = None
+        previous_speaker: Speaker | None = None
+        for quotation in self._quotations(text):
+            lead_from = previous.close_end if previous is not None else 0
+            lead = text[lead_from : quotation.open_at]
+            same_sentence = previous is not None and not _SENTENCE_END.search(lead)
+            sentence_start = self._sentence_start(text, quotation.open_at, lead_from if previous is not None else 0)
+            fallback = subject or context.get(_SUBJECT) or last
+            speaker = self._before(text[sentence_start : quotation.open_at], text[:sentence_start], fallback, doc_org, persons)
+            if speaker is None and same_sentence and previous_speaker is not None:
+                speaker = previous_speaker  # “consistent” and “meaningful”: one speaker for the sentence
+            if speaker is None and quotation.closed:
+                speaker = self._after(text[quotation.close_end :], fallback, doc_org, persons)
+            if speaker is None and not text[: quotation.open_at].strip():
+                speaker = carried or pending
+            if speaker is None and previous_speaker is not None and previous is not None and not lead.strip(" ,;:"):
+                speaker = previous_speaker
+            previous = quotation
+            previous_speaker = speaker
             if speaker is None:
                 continue
-            stripped = words.strip().rstrip(",")
-            if len(stripped.split()) < 2:
+            if not self._emit(doc, text, quotation, speaker, spans, quote_orgs):
                 continue
-            lead = len(words) - len(words.lstrip())
-            span = doc.char_span(start + lead, start + lead + len(stripped.rstrip()), alignment_mode="expand")
-            if span is None:
-                continue
-            span = Span(doc, span.start, span.end, label=QUOTE_LABEL)
-            span._.finding = {"speaker": speaker.name, "role": speaker.role, "_text": stripped.strip()}
-            spans.append(span)
-            quote_orgs.append((span.start_char, span.end_char, speaker.org))
+            if speaker.person and speaker.name:
+                persons.add(speaker.name)
+            if subject is None:
+                subject = speaker
             last = speaker
-            found_any = True
-            if not closed:
+            if not quotation.closed:
                 context[_OPEN] = speaker
         context[_LAST] = last
-        context[_PREV] = found_any
+        if subject is not None:
+            context[_SUBJECT] = subject
+        context[_PREV] = bool(spans)
+        self._introduction(text, context)
         doc.spans[QUOTE_GROUP] = spans
-        doc.user_data[QUOTE_ORGS_KEY] = quote_orgs
         return doc
+
+    # -- finding the quotations -------------------------------------------------
+    def _quotations(self, text: str) -> list[_Quotation]:
+        found = []
+        for match in self._cues.quoted.finditer(text):
+            group = next(name for name, value in match.groupdict().items() if value is not None and name.startswith("q"))
+            start, end = match.span(group)
+            closing = match.group("c" + group[1:])
+            found.append(_Quotation(match.start(), start, end, match.end(), bool(closing) or match.group(0)[0] == match.group(0)[-1] and len(match.group(0)) > 1))
+        return found
+
+    def _emit(
+        self, doc: Doc, text: str, quotation: _Quotation, speaker: Speaker,
+        spans: list[Span], quote_orgs: list[tuple[int, int, str | None]],
+    ) -> bool:
+        words = text[quotation.start : quotation.end]
+        stripped = words.strip().rstrip(",")
+        if not re.search(r"[A-Za-z]{2,}", stripped):
+            return False
+        if _is_title(stripped):
+            return False
+        lead = len(words) - len(words.lstrip())
+        span = doc.char_span(quotation.start + lead, quotation.start + lead + len(stripped.rstrip()), alignment_mode="expand")
+        if span is None:
+            return False
+        span = Span(doc, span.start, span.end, label=QUOTE_LABEL)
+        span._.finding = {"speaker": speaker.name, "role": speaker.role, "_text": stripped.strip()}
+        spans.append(span)
+        quote_orgs.append((span.start_char, span.end_char, speaker.org))
+        return True
+
+    @staticmethod
+    def _sentence_start(text: str, position: int, floor: int) -> int:
+        start = floor
+        for match in _SENTENCE_END.finditer(text, floor, position):
+            start = match.end()
+        return start
+
+    # -- attribution ----------------------------------------------------------
+    def _before(
+        self, clause: str, earlier: str, fallback: Speaker | None, doc_org: str | None, persons: set[str],
+    ) -> Speaker | None:
+        """Speaker named in the sentence before a quotation."""
+        cues = self._cues
+        according = cues.according.search(clause)
+        if according is not None:
+            found = _make(according.group("name"), according.group("role"), doc_org, cues, persons)
+            if found is not None:
+                return found
+        # "<name>[, role,] said ...": the last such speaker in the clause
+        best: Speaker | None = None
+        for match in cues.speaker_verb.finditer(clause):
+            if match.group("pronoun"):
+                best = self._pronoun(match.group("pronoun"), earlier, fallback, doc_org, persons)
+                continue
+            found = _make(match.group("name"), match.group("role"), doc_org, cues, persons)
+            if found is not None:
+                best = found
+        if best is not None:
+            return best
+        # the sentence's subject is a person: "Ms X justified this on the basis that it was “...”"
+        body = cues.connective.sub("", clause.lstrip(), count=1)
+        subject = cues.subject.match(body)
+        if subject is not None:
+            name = _trim_name(subject.group("name"), cues)
+            if name and _person_name(name, cues, persons):
+                return _make(name, subject.group("org"), doc_org, cues, persons)
+        return self._unnamed_before(clause, doc_org)
+
+    def _unnamed_before(self, clause: str, doc_org: str | None) -> Speaker | None:
+        """"An NHS England spokesperson said:" gives speaker null and the role."""
+        cues = self._cues
+        verbs = re.search(r"\b(?:said|says|told|tells|added|adds|explained|commented|stated|warned|noted|wrote)\b[^.]*$", clause)
+        if verbs is None:
+            return None
+        left = clause[: verbs.start()].rstrip(" ,")
+        unnamed = cues.unnamed_end.search(left)
+        if unnamed is not None:
+            role = _clean_role(unnamed.group("role"))
+            return Speaker(None, role, _first_org(role) or doc_org) if role else None
+        return None
+
+    def _pronoun(
+        self, pronoun: str, earlier: str, fallback: Speaker | None, doc_org: str | None, persons: set[str]
+    ) -> Speaker | None:
+        """"he/she said" is the person the paragraph is about; "they said" the body the last sentence was about."""
+        if pronoun.lower() == "they":
+            sentences = [s for s in _SENTENCE_END.split(earlier.strip()) if s.strip()]
+            if sentences:
+                body = self._cues.connective.sub("", sentences[-1].lstrip(), count=1)
+                match = self._cues.body_start.match(body)
+                if match is not None:
+                    found = _make(match.group("name"), None, doc_org, self._cues, persons)
+                    if found is not None and not found.person:
+                        return found
+            return fallback if fallback is not None and not fallback.person else None
+        return fallback if fallback is not None and fallback.person else None
+
+    def _after(self, text: str, fallback: Speaker | None, doc_org: str | None, persons: set[str]) -> Speaker | None:
+        """Speaker named just after a quotation ("”, said Sir X, chair of Y.")."""
+        cues = self._cues
+        for pattern in (cues.after_verb_name, cues.after_name_verb):
+            match = pattern.search(text)
+            if match is not None:
+                found = _make(match.group("name"), match.group("role"), doc_org, cues, persons)
+                if found is not None and found.person:
+                    return found
+        match = cues.after_verb_unnamed.search(text)
+        if match is not None:
+            role = _clean_role(match.group("role"))
+            if role:
+                return Speaker(None, role, _first_org(role) or doc_org)
+        match = cues.after_verb_role_name.search(text)
+        if match is not None:
+            found = _make(match.group("name"), match.group("role"), doc_org, cues, persons)
+            if found is not None and found.person:
+                return found
+        if cues.after_pronoun.search(text):
+            return fallback
+        return None
+
+    def _introduction(self, text: str, context: dict) -> None:
+        """A paragraph that ends "X told us, for example, that:" introduces the quotation that follows."""
+        tail = text.rstrip()
+        if not tail.endswith((":", " that", ",")):
+            return
+        start = self._sentence_start(tail, len(tail), 0)
+        clause = tail[start:]
+        if any(mark in clause for mark in self._cues.marks):
+            return
+        persons: set[str] = context.setdefault(_PERSONS, set())
+        found = self._before(clause, tail[:start], context.get(_SUBJECT) or context.get(_LAST), context.get("doc_org"), persons)
+        if found is not None:
+            context[_PENDING] = found
 
 
 def quote_orgs(doc: Doc) -> list[tuple[int, int, str | None]]:

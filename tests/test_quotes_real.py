@@ -1,0 +1,138 @@
+"""Quotations as committee reports, government responses and evaluations
+write them: speakers before or after the words, titles kept as part of the
+name, short attributed fragments, introductions ending in a colon, pronouns,
+bodies as speakers, and the odd quote marks of some PDFs. Paragraphs are
+written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import spacy
+
+from evidence.nlp.pipeline import findings_from_doc, make_docs
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("evidence_organisations_v1", name="evidence_organisations")
+    pipeline.add_pipe("evidence_quotes_v1", name="evidence_quotes")
+    return pipeline
+
+
+def quotes(nlp, passages: list[str]) -> list[tuple[Any, ...]]:
+    items = [(p, {"kind": "paragraph"}) for p in passages]
+    out = []
+    for doc in nlp.pipe(make_docs(nlp, items, {})):
+        out += [(f.text, f.data["speaker"], f.data["role"]) for f in findings_from_doc(doc) if f.kind == "quote"]
+    return out
+
+
+def test_short_fragments_in_the_subjects_sentence(nlp):
+    found = quotes(nlp, [
+        "6.4. Ms Okafor defended the scheme on the grounds that it was “simple” and “fair”, "
+        "and that it reached “the households we most wanted to help”. Officials agreed."
+    ])
+    assert found == [
+        ("simple", "Ms Okafor", None),
+        ("fair", "Ms Okafor", None),
+        ("the households we most wanted to help", "Ms Okafor", None),
+    ]
+
+
+def test_introduction_ending_in_a_colon_gives_the_block_quotation_its_speaker(nlp):
+    found = quotes(nlp, [
+        "Several retailers changed their labels. Mr Hale told us, for example, that:",
+        "“... once the new labels went up, sales of the high-salt range fell within a month.”",
+        "We return to this below.",
+    ])
+    assert found == [("... once the new labels went up, sales of the high-salt range fell within a month.", "Mr Hale", None)]
+
+
+def test_name_with_role_before_the_verb(nlp):
+    found = quotes(nlp, ["Priya Shah, Chief Executive of Northgate Foods, said: “We acted on the evidence.”"])
+    assert found == [("We acted on the evidence.", "Priya Shah", "Chief Executive of Northgate Foods")]
+
+
+def test_speaker_with_an_organisation_and_a_colon(nlp):
+    found = quotes(nlp, [
+        "Mr Ortiz of the Rural Bus Alliance raised concerns that: “councils are cutting the very routes they promote.”"
+    ])
+    assert [(f[0], f[1]) for f in found] == [("councils are cutting the very routes they promote.", "Mr Ortiz")]
+
+
+def test_speaker_after_the_quotation(nlp):
+    found = quotes(nlp, ["“The pilot worked better than we hoped,” said Dame Ruth Keller, chair of the review."])
+    assert found == [("The pilot worked better than we hoped", "Dame Ruth Keller", "chair of the review")]
+
+
+def test_according_to(nlp):
+    found = quotes(nlp, ["According to Professor Lin, “the effect fades once the incentive stops”."])
+    assert [(f[0], f[1]) for f in found] == [("the effect fades once the incentive stops", "Professor Lin")]
+
+
+def test_as_is_not_part_of_the_name(nlp):
+    found = quotes(nlp, ["As Sir Paul Brant said, “the system is only as strong as its weakest link”."])
+    assert [(f[0], f[1]) for f in found] == [("the system is only as strong as its weakest link", "Sir Paul Brant")]
+
+
+def test_he_said_is_the_person_the_paragraph_is_about(nlp):
+    found = quotes(nlp, [
+        "Mr Adeyemi, who spoke after Ms Grant and Dr Lowe, said the pilot had “changed how staff worked”. "
+        "Ms Grant had raised costs earlier. He said the savings were “real but small”."
+    ])
+    assert [(f[0], f[1]) for f in found] == [
+        ("changed how staff worked", "Mr Adeyemi"),
+        ("real but small", "Mr Adeyemi"),
+    ]
+
+
+def test_they_said_is_the_body_the_last_sentence_was_about(nlp):
+    found = quotes(nlp, [
+        "Officials from the Treasury gave a similar account. They said the decision had been taken because they did "
+        "“not think the industry would adopt it”."
+    ])
+    assert [(f[0], f[1]) for f in found] == [("not think the industry would adopt it", "Officials from the Treasury")]
+
+
+def test_a_body_that_speaks(nlp):
+    found = quotes(nlp, ["Walking Wales said in relation to footpaths, for example: “maintenance has been cut in every county.”"])
+    assert [(f[0], f[1]) for f in found] == [("maintenance has been cut in every county.", "Walking Wales")]
+
+
+def test_quotation_over_several_paragraphs_keeps_one_speaker(nlp):
+    found = quotes(nlp, [
+        "Dr Mensah said: “We saw the change in the first week. Families noticed it too.",
+        "“By the spring the waiting list had halved.”",
+    ])
+    assert [(f[0], f[1]) for f in found] == [
+        ("We saw the change in the first week. Families noticed it too.", "Dr Mensah"),
+        ("By the spring the waiting list had halved.", "Dr Mensah"),
+    ]
+
+
+def test_odd_quote_marks_of_some_pdfs(nlp):
+    found = quotes(nlp, ["Mr Barr told us that ―the scheme needs a clear owner‖, and we agree."])
+    assert [(f[0], f[1]) for f in found] == [("the scheme needs a clear owner", "Mr Barr")]
+
+
+def test_single_curly_quotes(nlp):
+    found = quotes(nlp, ["Ms Cole said the Council’s plan was ‘a step in the right direction’."])
+    assert [(f[0], f[1]) for f in found] == [("a step in the right direction", "Ms Cole")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A number of witnesses welcomed the emphasis on “smarter choices” within a wider package.",
+        "The department has embraced “smarter choices” measures (see Box 4).",
+        "The guidance, ‘Principles for Remedy’, sets out the approach.",
+        "The Board endorsed the ‘Two year recovery plan’ in March.",
+        "As the evidence suggests, “nudges” alone rarely change behaviour.",
+    ],
+)
+def test_scare_quotes_and_titles_are_not_quotes(nlp, text):
+    assert quotes(nlp, [text]) == []
