@@ -1,52 +1,64 @@
-"""PDF reader: pypdfium2 text, re-flowed into paragraphs, without running headers.
+"""PDF reader: pypdfium2 text, re-flowed into paragraphs from the page layout.
 
-A PDF holds positioned lines, not paragraphs. Lines are re-joined using the
-page's geometry (vertical gaps, lines stopping short of the right margin
-after a full stop), words hyphenated across a line break are rejoined, and
-running headers, footers and page numbers are dropped so they are neither
-indexed nor cited. Every block keeps its 1-based page number.
+A PDF holds positioned glyphs, not paragraphs. Each line's real type size
+and baseline are read from the glyph matrices (the size pdfium reports is 1.0
+when a file sets it through the text matrix), lines are put in reading order
+column by column, and joined into paragraphs by line pitch, indents and the
+right margin. Running headers and footers (masked digits, odd and even pages
+apart) and page numbers are dropped; footnotes at the foot of a page become
+their own "footnote" blocks, and superscript note markers are cut out of the
+body text so they are not read as part of a figure. Every block keeps its
+1-based physical page number.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import ReaderError
 from ..models import Block, Metadata, RawDocument
-from .text import clean_text, is_all_caps, join_lines, looks_like_heading
+from .text import clean_text, is_all_caps, looks_like_heading
 
-#: pdfium marks a hyphen at a line break with U+FFFE (older builds U+0002).
-_PDFIUM_HYPHEN = re.compile("[\ufffe\x02]\r?\n?")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_HYPHEN_MARKS = "\ufffe\x02"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|(?<=[\ufffe\x02])")
 _PAGE_NUMBER = re.compile(
     r"^(?:(?:page|p\.)\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-\u2013\u2014]\s*\d{1,4}\s*[-\u2013\u2014]$|^[ivxlc]{1,6}$",
     re.IGNORECASE,
 )
-_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u25a1\u2013\u2014*\-\uf0b7\uf0a7]\s*")
-_NUMBERED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|\([a-z0-9]{1,4}\)|[a-z]\))\s+\S")
+_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u25a1\u2013\u2014*\-\uf0b7\uf0a7\u2771\u27a2\u25ba\u25b6\u2713\u2714]\s*")
+_NUMBERED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.(?=\s|[A-Z])|\d{1,3}\)|\([a-z0-9]{1,4}\)|[a-z]\))\s*\S")
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 _YEAR_OR_TRAILING_NUMBER = re.compile(r"\b\d{4}\b|\d$")
-_ENDS_SENTENCE = re.compile(r"[.?!:][\"'\u201d\u2019)\]]?$")
+_ENDS_SENTENCE = re.compile(r"[.?!:;][\"'\u201d\u2019)\]]*$")
 _STARTS_NEW = re.compile(r"^[A-Z\u2018\u201c\"'(\d\u2022\u25aa\u25cf\u25e6\uf0b7]")
+_NOTE_START = re.compile(r"^(\d{1,4})\.?(?:\s+|(?=[A-Z\u201c\u2018(]))")
+#: Digits glued after a word or punctuation: a footnote marker set inline.
+_GLUED_MARKER = re.compile(r"(?<=[a-z.,;:)\]\u201d\u2019\"'%])(\d{1,4})(?=\s|$|[.,;:)\]])")
+_WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019]*(?:-[A-Za-z]+)*")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_MARKER_CHARS = frozenset("0123456789*\u2020\u2021")
 #: pdfium error code for a missing or wrong password (FPDF_ERR_PASSWORD).
 _ERR_PASSWORD = 4
-_EDGE_LINES = 2
-_MIN_PAGE_LINES = 8
 #: Text this many times the body size is a heading; this many, a top one.
-_HEADING_SIZE = 1.2
+_HEADING_SIZE = 1.15
 _TOP_HEADING_SIZE = 1.6
 _MAX_HEADING_WORDS = 25
-#: Line spacing as a multiple of the font size, at the loosest.
-_MAX_LEADING = 1.6
-#: A line stopping this share of the text width short of the right margin
-#: ends its paragraph even without a full stop (table rows, addresses).
-_VERY_SHORT = 0.2
+#: A gap this many line pitches high ends a paragraph.
+_PARAGRAPH_GAP = 1.3
+#: Footnotes are set at most this share of the body size.
+_NOTE_SIZE = 0.92
+#: A scanned page: an image over this share of the page and fewer words than this.
+_SCAN_COVER = 0.4
+_SCAN_WORDS = 25
+_PROMINENT = 5
 
 _JUNK_TITLE = re.compile(
     r"^(?:microsoft\s+(?:word|powerpoint|excel)\s*-|untitled|document\d*$|slide\s*\d+$|title$|no title)"
@@ -58,16 +70,20 @@ _JUNK_AUTHOR = re.compile(r"^(?:user|admin(?:istrator)?|owner|author|unknown|win
 
 @dataclass
 class _Line:
-    text: str
+    text: str  # superscript markers cut out; a trailing U+FFFE marks a line-end hyphen
     left: float
     right: float
-    y: float  # bottom of the line's first character, PDF points from the bottom
-    y_end: float  # bottom of its last: pdfium runs a hyphen-broken line on into the next
-    size: float  # font size of its first character, points (0 if unknown)
+    y: float  # baseline, PDF points from the bottom of the page
+    size: float  # real type size in points (0 if unknown)
+    bold: bool = False
+    lead: str = ""  # a superscript number opening the line (a footnote's own number)
+    column: int = 0  # -1 for a line spanning the columns
+    height: float = 0.0  # page height
+    markers: list[str] = field(default_factory=list)
 
 
 def read_pdf(data: bytes, *, max_pages: int | None = None) -> RawDocument:
-    """Blocks, page count and declared metadata from the bytes of a PDF.
+    """Blocks, page count, declared metadata and title candidates from a PDF.
 
     ``max_pages`` is checked on the page tree, before any page is parsed, so
     a 100,000-page file is refused at once rather than after minutes of work.
@@ -86,20 +102,16 @@ def read_pdf(data: bytes, *, max_pages: int | None = None) -> RawDocument:
             raise ReaderError(f"too many pages: {count}, limit {max_pages}")
         pages = [_page_lines(pdf, index) for index in range(count)]
         declared = _declared(pdf)
+        if not any(line.text.strip() for page in pages for line in page) or _scanned(pdf, pages):
+            raise ReaderError("no text layer: needs OCR")
     except (pdfium.PdfiumError, ValueError, OSError) as exc:
         raise ReaderError(f"not a readable PDF: {_reason(exc)}") from exc
     finally:
         pdf.close()
-    if not any(line.text.strip() for page in pages for line in page):
-        raise ReaderError("no text layer: needs OCR")
     _drop_running_lines(pages)
-    every_line = [line for lines in pages for line in lines]
-    document_right = _typical_right(every_line)
-    body_size = _body_size(every_line)
-    blocks: list[Block] = []
-    for number, lines in enumerate(pages, start=1):
-        blocks.extend(_page_blocks(lines, number, document_right, body_size))
-    return RawDocument(blocks=_join_across_pages(blocks), format="pdf", pages=len(pages), declared=declared)
+    layout = _Layout(pages)
+    blocks, prominent = layout.blocks()
+    return RawDocument(blocks=blocks, format="pdf", pages=len(pages), declared=declared, prominent=prominent)
 
 
 def _reason(exc: Exception) -> str:
@@ -110,79 +122,585 @@ def _reason(exc: Exception) -> str:
 
 def _declared(pdf: pdfium.PdfDocument) -> Metadata:
     info = pdf.get_metadata_dict()
-    title = clean_text(info.get("Title") or "")
-    author = clean_text(info.get("Author") or "")
+    title = clean_text(str(info.get("Title") or ""))
+    author = clean_text(str(info.get("Author") or ""))
     title_ok = len(title) >= 4 and " " in title and not _JUNK_TITLE.search(title)
     author_ok = len(author) >= 3 and not _JUNK_AUTHOR.match(author) and (" " in author or author[:1].isupper())
     return Metadata(title=title if title_ok else None, org=author if author_ok else None)
 
 
+def _words(text: str) -> int:
+    return len(_LETTER_WORD.findall(text)) + len(_CJK.findall(text)) // 2
+
+
+def _scanned(pdf: pdfium.PdfDocument, pages: list[list[_Line]]) -> bool:
+    """Scanned pages whose only text is a few fragments or OCR debris.
+
+    Checked only when no page holds a real run of words: then, if most pages
+    are covered by an image, the text layer is not to be trusted.
+    """
+    if any(_words(" ".join(line.text for line in lines)) >= _SCAN_WORDS for lines in pages):
+        return False
+    covered = 0
+    for index in range(len(pdf)):
+        page = pdf[index]
+        try:
+            width, height = page.get_size()
+            area = max(width * height, 1.0)
+            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+                left, bottom, right, top = obj.get_pos()
+                if (right - left) * (top - bottom) >= _SCAN_COVER * area:
+                    covered += 1
+                    break
+        finally:
+            page.close()
+    return covered * 2 >= len(pdf) and covered > 0
+
+
+# -- one page: glyphs to lines in reading order -------------------------------------
+
+
+class _Glyphs:
+    """Per-character facts from a pdfium text page, through the raw API (fast)."""
+
+    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
+        self.raw = textpage.raw
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._x = ctypes.c_double()
+        self._y = ctypes.c_double()
+        self._l = ctypes.c_double()
+        self._r = ctypes.c_double()
+        self._b = ctypes.c_double()
+        self._t = ctypes.c_double()
+
+    def size(self, index: int) -> float:
+        pdfium_c.FPDFText_GetMatrix(self.raw, index, self._matrix)
+        m = self._matrix
+        return float(pdfium_c.FPDFText_GetFontSize(self.raw, index)) * math.hypot(m.c, m.d)
+
+    def baseline(self, index: int) -> float:
+        pdfium_c.FPDFText_GetCharOrigin(self.raw, index, self._x, self._y)
+        return self._y.value
+
+    def box(self, index: int) -> tuple[float, float]:
+        pdfium_c.FPDFText_GetCharBox(self.raw, index, self._l, self._r, self._b, self._t)
+        return self._l.value, self._r.value
+
+    def bold(self, index: int) -> bool:
+        return pdfium_c.FPDFText_GetFontWeight(self.raw, index) >= 600
+
+
+def _segment(text: str, start: int, glyphs: _Glyphs, height: float) -> list[_Line]:
+    """One pdfium line as lines of the page: split where a wide gap parts it
+    (a column gutter, a table cell), superscript markers cut out."""
+    n = len(text)
+    a = 0
+    while a < n and text[a].isspace():
+        a += 1
+    b = n
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if a >= b:
+        return []
+    samples = sorted({a, (a + b - 1) // 2, b - 1, min(a + 2, b - 1)})
+    sized = sorted((glyphs.size(start + k), k) for k in samples if not text[k].isspace())
+    sized = [item for item in sized if item[0] > 1.5] or sized
+    size, anchor = sized[len(sized) // 2] if sized else (0.0, a)
+    base = glyphs.baseline(start + anchor)
+    bold = glyphs.bold(start + anchor)
+    # Cuts at wide spaces.
+    cuts = [a]
+    if size > 0:
+        for k in range(a + 1, b - 1):
+            if text[k] == " " and not text[k - 1].isspace() and not text[k + 1].isspace():
+                _, right = glyphs.box(start + k - 1)
+                left, _ = glyphs.box(start + k + 1)
+                if left - right > 1.5 * size:
+                    cuts.append(k + 1)
+    cuts.append(b)
+    out: list[_Line] = []
+    for s, e in zip(cuts, cuts[1:]):
+        chunk = text[s:e].rstrip()
+        if not chunk:
+            continue
+        e = s + len(chunk)
+        kept: list[str] = []
+        markers: list[str] = []
+        lead = ""
+        run: list[str] = []
+        for k in range(s, e):
+            ch = text[k]
+            raised = False
+            if ch in _MARKER_CHARS and size > 0:
+                rise = glyphs.baseline(start + k) - base
+                small = glyphs.size(start + k) < 0.8 * size
+                raised = rise > 0.2 * size or (small and rise > 0.05 * size)
+            if raised:
+                run.append(ch)
+                continue
+            if run:
+                if not kept or not "".join(kept).strip():
+                    lead = "".join(run)
+                else:
+                    markers.append("".join(run))
+                run = []
+            kept.append(ch)
+        if run:
+            if not kept or not "".join(kept).strip():
+                lead = "".join(run)
+            else:
+                markers.append("".join(run))
+        body = "".join(kept).strip()
+        if not body and not lead:
+            continue
+        left, _ = glyphs.box(start + s)
+        _, right = glyphs.box(start + e - 1)
+        out.append(_Line(body, left, right, base, size, bold, lead, 0, height, markers))
+    return out
+
+
 def _page_lines(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
+    """The lines of one page, in reading order, with their geometry."""
     page = pdf[index]
     try:
+        height = float(page.get_height())
         textpage = page.get_textpage()
         try:
             text = textpage.get_text_range()
-            geometry = textpage.count_chars() == len(text)
-            lines: list[_Line] = []
+            if textpage.count_chars() != len(text):
+                return [
+                    _Line(clean_text(raw), 0.0, float(len(raw)), -12.0 * k, 0.0, height=0.0)
+                    for k, raw in enumerate(_LINE_BREAK.split(text))
+                    if raw.strip()
+                ]
+            glyphs = _Glyphs(textpage)
+            segments: list[_Line] = []
             offset = 0
             for match in _LINE_BREAK.finditer(text + "\n"):
-                raw = text[offset : match.start()]
-                start = offset
-                offset = match.end()
-                stripped = raw.strip()
-                if not stripped:
+                if match.end() == offset and match.start() == offset and offset:
                     continue
-                if geometry:
-                    first = start + (len(raw) - len(raw.lstrip()))
-                    last = start + len(raw.rstrip()) - 1
-                    left, bottom, _, _ = textpage.get_charbox(first)
-                    _, bottom_end, right, _ = textpage.get_charbox(last)
-                    size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, first))
-                else:
-                    left, right = 0.0, float(len(stripped))
-                    bottom = bottom_end = -float(len(lines))
-                    size = 0.0
-                lines.append(_Line(stripped, left, right, bottom, bottom_end, size))
-            return lines
+                raw = text[offset : match.start()]
+                segments.extend(_segment(raw, offset, glyphs, height))
+                offset = match.end()
+            return _reading_order(segments)
         finally:
             textpage.close()
     finally:
         page.close()
 
 
-def _edge_key(text: str) -> str:
-    return re.sub(r"\d+", "#", clean_text(_PDFIUM_HYPHEN.sub("-", text)).lower())
+def _merge_row(row: list[_Line]) -> _Line:
+    """Pieces of one printed line (split at a superscript or a cell gap) as one line."""
+    row.sort(key=lambda line: line.left)
+    first = row[0]
+    text = first.text
+    for previous, piece in zip(row, row[1:]):
+        gap = piece.left - previous.right
+        joiner = "" if gap < 0.15 * max(first.size, 1.0) else " "
+        text = f"{text}{joiner}{piece.lead}{piece.text}" if piece.lead else f"{text}{joiner}{piece.text}"
+    markers = [m for piece in row for m in piece.markers] + [piece.lead for piece in row[1:] if piece.lead]
+    return _Line(text, first.left, max(p.right for p in row), first.y, first.size, first.bold, first.lead,
+                 first.column, first.height, markers)
+
+
+def _gutters(lines: list[_Line]) -> list[float]:
+    """x positions of column gutters: strips no prose line crosses, with prose on both sides."""
+    if len(lines) < 8:
+        return []
+    low = min(line.left for line in lines)
+    high = max(line.right for line in lines)
+    if high - low < 100:
+        return []
+    step = 2.0
+    bins = int((high - low) / step) + 1
+    cover = [0] * bins
+    for line in lines:
+        for k in range(int((line.left - low) / step), min(bins, int((line.right - low) / step) + 1)):
+            cover[k] += 1
+    allowed = max(1, len(lines) // 12)
+    sizes = sorted(line.size for line in lines if line.size > 0)
+    size = sizes[len(sizes) // 2] if sizes else 10.0
+    found: list[float] = []
+    k = 0
+    while k < bins:
+        if cover[k] <= allowed:
+            j = k
+            while j < bins and cover[j] <= allowed:
+                j += 1
+            if (j - k) * step >= max(8.0, 0.8 * size):
+                x = low + (k + j) * step / 2
+                left = [line for line in lines if line.right <= x]
+                right = [line for line in lines if line.left >= x]
+                if (
+                    len(left) >= 4
+                    and len(right) >= 4
+                    and sorted(len(l.text) for l in left)[len(left) // 2] >= 20
+                    and sorted(len(l.text) for l in right)[len(right) // 2] >= 20
+                ):
+                    found.append(x)
+            k = j
+        else:
+            k += 1
+    return found
+
+
+def _reading_order(segments: list[_Line]) -> list[_Line]:
+    """Lines top to bottom, column by column between lines that span the columns."""
+    if not segments:
+        return []
+    gutters = _gutters(segments)
+    for line in segments:
+        column = 0
+        for x in gutters:
+            if line.left >= x:
+                column += 1
+            elif line.right > x:
+                column = -1
+                break
+        line.column = column
+    # Rows: pieces of one printed line in one column share a baseline.
+    segments.sort(key=lambda line: (line.column, -line.y, line.left))
+    rows: list[_Line] = []
+    row: list[_Line] = []
+    for line in segments:
+        if row and (line.column != row[0].column or abs(line.y - row[0].y) > 0.3 * max(row[0].size, line.size, 1.0)):
+            rows.append(_merge_row(row))
+            row = []
+        row.append(line)
+    if row:
+        rows.append(_merge_row(row))
+    if not gutters:
+        rows.sort(key=lambda line: -line.y)
+        return rows
+    # Bands split by spanning lines, read column by column within a band.
+    rows.sort(key=lambda line: -line.y)
+    out: list[_Line] = []
+    band: list[_Line] = []
+    for line in rows:
+        if line.column == -1:
+            out.extend(sorted(band, key=lambda item: (item.column, -item.y)))
+            band = []
+            out.append(line)
+        else:
+            band.append(line)
+    out.extend(sorted(band, key=lambda item: (item.column, -item.y)))
+    return out
+
+
+# -- furniture ----------------------------------------------------------------------
+
+
+def _edge_key(line: _Line) -> str:
+    """Masked text and position: running lines repeat at the same place."""
+    text = re.sub(r"\d+", "#", clean_text(line.text.replace("\ufffe", "-")).lower())
+    return f"{text}@{round(line.y / 4)}"
+
+
+def _edge_lines(lines: list[_Line]) -> list[int]:
+    """Indices of the two top-most and two bottom-most lines, when near the page edge."""
+    if not lines:
+        return []
+    order = sorted(range(len(lines)), key=lambda k: -lines[k].y)
+    picked = []
+    for k in order[:2] + order[-2:]:
+        line = lines[k]
+        if line.height <= 0 or line.y > 0.8 * line.height or line.y < 0.2 * line.height:
+            picked.append(k)
+    return sorted(set(picked))
 
 
 def _drop_running_lines(pages: list[list[_Line]]) -> None:
     """Remove running headers/footers and page numbers, in place.
 
-    A line among the first or last two of a page is a running line when the
-    same text (digits masked) sits at a page edge on at least half the pages,
-    and two at the least; a bare page number at an edge always goes.
+    A line near the top or bottom edge is running furniture when the same
+    text with digits masked sits at a page edge on several pages (counted on
+    odd and even pages apart, as books alternate them); a bare page number at
+    an edge always goes.
     """
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        edge = {_edge_key(line.text) for line in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]}
-        counts.update(edge)
-    threshold = max(2, math.ceil(len(pages) / 2))
-    running = {key for key, n in counts.items() if n >= threshold}
+    counts: list[Counter[str]] = [Counter(), Counter()]
     for number, lines in enumerate(pages):
-        size = len(lines)
-        keep: list[_Line] = []
+        counts[number % 2].update({_edge_key(lines[k]) for k in _edge_lines(lines) if not lines[k].lead})
+    parity_pages = [len(pages[0::2]), len(pages[1::2])]
+    running: list[set[str]] = []
+    for parity in (0, 1):
+        threshold = max(2, min(5, math.ceil(0.25 * parity_pages[parity])))
+        both = counts[0] + counts[1]
+        running.append({key for key, n in counts[parity].items() if n >= threshold or both[key] >= max(3, threshold)})
+    for number, lines in enumerate(pages):
+        edge = set(_edge_lines(lines))
+        keep = []
         for position, line in enumerate(lines):
-            at_edge = position < _EDGE_LINES or position >= size - _EDGE_LINES
-            text = clean_text(line.text)
-            if at_edge and (_edge_key(line.text) in running or _PAGE_NUMBER.match(text)):
-                continue
+            if position in edge:
+                text = clean_text(line.text)
+                if (_edge_key(line) in running[number % 2] and not line.lead) or _PAGE_NUMBER.match(text) or (not text and line.lead):
+                    continue
             keep.append(line)
         pages[number] = keep
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2] if ordered else 0.0
+# -- lines to blocks ----------------------------------------------------------------
+
+
+def _bucket(size: float) -> float:
+    return round(size * 2) / 2
+
+
+def _mode(counter: Counter[float], default: float) -> float:
+    return max(counter, key=lambda k: (counter[k], -k)) if counter else default
+
+
+class _Layout:
+    """Document-wide measures (body size, line pitch, vocabulary) and the blocks they give."""
+
+    def __init__(self, pages: list[list[_Line]]) -> None:
+        self.pages = pages
+        weights: Counter[float] = Counter()
+        for lines in pages:
+            for line in lines:
+                if line.size > 0:
+                    weights[_bucket(line.size)] += len(line.text)
+        self.body = _mode(weights, 0.0)
+        pitches: dict[float, Counter[float]] = {}
+        for lines in pages:
+            for a, b in zip(lines, lines[1:]):
+                delta = a.y - b.y
+                if a.column == b.column and a.size > 0 and _bucket(a.size) == _bucket(b.size):
+                    if 0.8 * a.size < delta < 2.5 * a.size:
+                        pitches.setdefault(_bucket(a.size), Counter())[round(delta * 2) / 2] += 1
+        self.pitch = {size: _mode(counter, 1.2 * size) for size, counter in pitches.items()}
+        self.vocabulary, self.compounds = _vocabulary(pages)
+
+    def pitch_of(self, size: float) -> float:
+        return self.pitch.get(_bucket(size), 1.25 * size if size > 0 else 12.0)
+
+    # -- footnotes
+
+    def _split_notes(self, lines: list[_Line]) -> tuple[list[_Line], list[list[_Line]]]:
+        """Body lines and footnotes (lists of lines) of one page.
+
+        Footnotes are the smaller lines at the foot of a column, below the
+        last line in body type, opening with their number.
+        """
+        if self.body <= 0:
+            return lines, []
+        notes_at: set[int] = set()
+        by_column: dict[int, list[int]] = {}
+        for k, line in enumerate(lines):
+            by_column.setdefault(line.column, []).append(k)
+        for indices in by_column.values():
+            region: list[int] = []
+            for k in reversed(indices):
+                line = lines[k]
+                if 0 < line.size <= _NOTE_SIZE * self.body:
+                    region.append(k)
+                else:
+                    break
+            region.reverse()
+            while region and not self._opens_note(lines[region[0]]):
+                region.pop(0)
+            notes_at.update(region)
+        if not notes_at:
+            return lines, []
+        body = [line for k, line in enumerate(lines) if k not in notes_at]
+        notes: list[list[_Line]] = []
+        for k in sorted(notes_at, key=lambda k: (lines[k].column, -lines[k].y)):
+            line = lines[k]
+            if not notes or self._opens_note(line):
+                notes.append([line])
+            else:
+                notes[-1].append(line)
+        return body, notes
+
+    @staticmethod
+    def _opens_note(line: _Line) -> bool:
+        return bool(line.lead) or _NOTE_START.match(line.text) is not None or line.text[:1] in "*\u2020\u2021"
+
+    # -- paragraphs
+
+    def blocks(self) -> tuple[list[Block], list[str]]:
+        out: list[Block] = []
+        sizes: list[float] = []  # type size of each block in ``out``
+        prominent: list[tuple[float, int, str]] = []
+        previous_body: int | None = None
+        for number, lines in enumerate(self.pages, start=1):
+            body, notes = self._split_notes(lines)
+            numbers = set()
+            note_blocks = []
+            for note in notes:
+                first = note[0]
+                text = self._join([first.text] + [line.text for line in note[1:]])
+                found = _NOTE_START.match(first.text)
+                if first.lead:
+                    numbers.add(first.lead)
+                    text = f"{first.lead} {text}"
+                elif found:
+                    numbers.add(found.group(1))
+                note_blocks.append(Block("footnote", clean_text(text), number))
+            groups = self._groups(body, numbers)
+            for group_index, (kind, text, level, size, column_start, lines_of) in enumerate(groups):
+                text = clean_text(text)
+                if not text:
+                    continue
+                first_of_column = column_start
+                if (
+                    first_of_column
+                    and kind == "paragraph"
+                    and previous_body is not None
+                    and out[previous_body].kind in ("paragraph", "list_item")
+                    and abs(sizes[previous_body] - size) <= 0.1 * max(size, 1.0)
+                    and not _ENDS_SENTENCE.search(out[previous_body].text)
+                    and not _NUMBERED.match(text)
+                ):
+                    held = out[previous_body]
+                    out[previous_body] = Block(held.kind, self._join([held.text, text]), held.page, held.level)
+                    continue
+                out.append(Block(kind, text, number, level))
+                sizes.append(size)
+                if kind != "heading":
+                    previous_body = len(out) - 1
+                else:
+                    previous_body = None
+                if number <= 3 and size > 0 and len(text) <= 200:
+                    prominent.append((size, len(prominent), text))
+            for block in note_blocks:
+                if block.text:
+                    out.append(block)
+                    sizes.append(0.0)
+        prominent.sort(key=lambda item: (-item[0], item[1]))
+        top = prominent[0][0] if prominent else 0.0
+        titles = [text for size, _, text in prominent if size > self.body or size >= top][:_PROMINENT]
+        return out, titles
+
+    def _strip_glued(self, text: str, numbers: set[str]) -> str:
+        if not numbers:
+            return text
+        return _GLUED_MARKER.sub(lambda m: "" if m.group(1) in numbers else m.group(0), text)
+
+    def _groups(self, lines: list[_Line], numbers: set[str]) -> list[tuple[str, str, int, float, bool, int]]:
+        """(kind, text, level, size, opens a page or column, line count) for one page's body lines."""
+        if not lines:
+            return []
+        rights: dict[int, list[float]] = {}
+        lefts: dict[int, float] = {}
+        for line in lines:
+            rights.setdefault(line.column, []).append(line.right)
+            lefts[line.column] = min(lefts.get(line.column, line.left), line.left)
+        full = {c: sorted(r)[int(0.9 * (len(r) - 1))] for c, r in rights.items()}
+        groups: list[list] = []  # [kind, lines, level, size, column start]
+        previous: _Line | None = None
+        for line in lines:
+            text = self._strip_glued(line.text, numbers)
+            if not text:
+                continue
+            line.text = text
+            new_column = previous is None or line.column != previous.column
+            if new_column or previous is None:
+                brk = True
+            else:
+                brk = self._breaks(previous, line, groups[-1], full, lefts)
+            if brk:
+                groups.append(["paragraph", [line], 0, line.size, new_column])
+            else:
+                groups[-1][1].append(line)
+            previous = line
+        out = []
+        for kind, members, level, size, start in groups:
+            texts = [m.text for m in members]
+            bullet = _BULLET.match(texts[0]) if not texts[0].startswith("--") else None
+            if bullet and len(texts[0]) > bullet.end():
+                kind, level = "list_item", 1
+                texts[0] = texts[0][bullet.end():]
+            text = self._join(texts)
+            words = len(text.split())
+            if kind == "paragraph" and self.body > 0 and size >= _HEADING_SIZE * self.body and words <= _MAX_HEADING_WORDS:
+                kind, level = "heading", (1 if size >= _TOP_HEADING_SIZE * self.body else 2)
+            elif kind == "paragraph" and len(members) <= 2 and words <= 12 and _heading_level(clean_text(text)) is not None and (
+                members[0].bold or self.body <= 0 or len(members) == 1 and members[-1].right < full[members[-1].column] - 0.3 * (full[members[-1].column] - lefts[members[-1].column])
+            ):
+                kind, level = "heading", _heading_level(clean_text(text)) or 2
+            out.append((kind, text, level, size, start, len(members)))
+        return out
+
+    def _breaks(self, a: _Line, b: _Line, group: list, full: dict[int, float], lefts: dict[int, float]) -> bool:
+        size = max(a.size, b.size, 1.0)
+        if abs(a.size - b.size) > 0.12 * size:
+            return True
+        gap = a.y - b.y
+        if gap < -0.3 * size or gap > _PARAGRAPH_GAP * self.pitch_of(a.size):
+            return True
+        if _BULLET.match(b.text) and not b.text.startswith("--") or _NUMBERED.match(b.text):
+            return True
+        members = group[1]
+        if len(members) >= 2 and abs(b.left - members[1].left) > 0.8 * size:
+            return True
+        if len(members) == 1 and a.text.endswith(":") and (b.left > a.left + 0.8 * size or b.text[:1] in "\u201c\"\u2018"):
+            return True
+        width = max(full[a.column] - lefts[a.column], 1.0)
+        short = a.right < full[a.column] - 0.12 * width
+        if short and _ENDS_SENTENCE.search(a.text) and _STARTS_NEW.match(b.text):
+            return True
+        if a.bold != b.bold and len(members) == 1 and short:
+            return True
+        return False
+
+    def _join(self, texts: list[str]) -> str:
+        out = ""
+        for raw in texts:
+            line = raw.strip()
+            if not line:
+                continue
+            if not out:
+                out = line
+                continue
+            if out[-1] in _HYPHEN_MARKS or (out.endswith("-") and out[-2:-1].isalpha() and line[:1].islower()):
+                out = self._dehyphenate(out[:-1], line)
+            else:
+                out = f"{out} {line}"
+        return out.replace("\ufffe", "-").replace("\x02", "-")
+
+    def _dehyphenate(self, left: str, right: str) -> str:
+        """Join a word split at a line end, keeping the hyphen of a real compound.
+
+        The document is its own dictionary: the joined form printed elsewhere
+        means join; the hyphenated form printed elsewhere, or both halves
+        being words of the document, means keep.
+        """
+        head = re.search(r"([A-Za-z]+)$", left)
+        tail = re.match(r"([A-Za-z]+)", right)
+        if not head or not tail:
+            return f"{left}-{right}" if right[:1].isalnum() else f"{left}- {right}"
+        a, b = head.group(1).lower(), tail.group(1).lower()
+        joined = self.vocabulary.get(a + b, 0)
+        hyphened = self.compounds.get(f"{a}-{b}", 0)
+        if joined > hyphened:
+            return left + right
+        if hyphened or (self.vocabulary.get(a, 0) and self.vocabulary.get(b, 0) and len(a) > 1):
+            return f"{left}-{right}"
+        if not tail.group(1)[0].islower():
+            return f"{left}-{right}"
+        return left + right
+
+
+def _vocabulary(pages: list[list[_Line]]) -> tuple[Counter[str], Counter[str]]:
+    """Words and hyphenated compounds printed whole (not broken at a line end)."""
+    words: Counter[str] = Counter()
+    compounds: Counter[str] = Counter()
+    for lines in pages:
+        broken = False
+        for line in lines:
+            tokens = _WORD_TOKEN.findall(line.text.lower())
+            if broken and tokens:
+                tokens = tokens[1:]
+            broken = line.text[-1:] in _HYPHEN_MARKS or line.text.endswith("-")
+            if broken and tokens:
+                tokens = tokens[:-1]
+            for token in tokens:
+                if "-" in token:
+                    compounds[token] += 1
+                    words.update(token.split("-"))
+                else:
+                    words[token] += 1
+    return words, compounds
 
 
 def _heading_level(text: str) -> int | None:
@@ -199,124 +717,3 @@ def _heading_level(text: str) -> int | None:
     if looks_like_heading(text, sentence_case=True):
         return 1 if is_all_caps(text) else 2
     return None
-
-
-def _body_size(lines: list[_Line]) -> float:
-    """The font size most of the text is set in, weighted by characters."""
-    weights: Counter[float] = Counter()
-    for line in lines:
-        if line.size > 0:
-            weights[round(line.size, 1)] += len(line.text)
-    return max(weights, key=lambda size: (weights[size], -size)) if weights else 0.0
-
-
-def _typical_right(lines: list[_Line]) -> float:
-    """Where full lines end: the 90th percentile of right edges."""
-    rights = sorted(line.right for line in lines)
-    return rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
-
-
-def _page_blocks(lines: list[_Line], page: int, document_right: float, body_size: float) -> list[Block]:
-    """Re-flow one page's lines into paragraphs, list items and headings.
-
-    A page with few lines (a title page) has no typical line width of its
-    own, so the document's is used. Short runs of text set well above the
-    body size are headings, joined across their own line breaks.
-    """
-    if not lines:
-        return []
-    full_right = _typical_right(lines) if len(lines) >= _MIN_PAGE_LINES else document_right
-    left_margin = min(line.left for line in lines)
-    width = max(full_right - left_margin, 1.0)
-    spacing = _median([a.y_end - b.y for a, b in zip(lines, lines[1:]) if a.y_end - b.y > 0])
-    size = _median([line.size for line in lines if line.size > 0])
-    if size > 0:
-        # A page of one-line paragraphs has no typical line gap of its own;
-        # no text is set looser than this without a paragraph break.
-        spacing = min(spacing, _MAX_LEADING * size)
-
-    def short(line: _Line, share: float = 0.1) -> bool:
-        return line.right < full_right - share * width
-
-    def large(line: _Line) -> bool:
-        return body_size > 0 and line.size >= _HEADING_SIZE * body_size and len(line.text.split()) <= _MAX_HEADING_WORDS
-
-    # Each group: [kind, lines' texts, heading level (0 = from the text), font size].
-    groups: list[list] = []
-    for index, line in enumerate(lines):
-        text = line.text
-        previous = lines[index - 1] if index else None
-        if large(line):
-            level = 1 if line.size >= _TOP_HEADING_SIZE * body_size else 2
-            if (
-                previous is not None
-                and groups
-                and groups[-1][0] == "heading"
-                and abs(groups[-1][3] - line.size) < 0.5
-                and previous.y_end - line.y <= _MAX_LEADING * line.size
-            ):
-                groups[-1][1].append(text)
-            else:
-                groups.append(["heading", [text], level, line.size])
-            continue
-        bullet = _BULLET.match(text) if not text.startswith("--") else None
-        brk = previous is None
-        if previous is not None:
-            gap = previous.y_end - line.y
-            brk = (
-                (spacing > 0 and (gap > 1.5 * spacing or gap < 0))
-                or bullet is not None
-                or _NUMBERED.match(text) is not None
-                or (
-                    _STARTS_NEW.match(text) is not None
-                    and (
-                        (_ENDS_SENTENCE.search(previous.text) is not None and short(previous))
-                        or short(previous, _VERY_SHORT)
-                    )
-                )
-                or not groups
-                or groups[-1][0] == "heading"
-            )
-        following = lines[index + 1] if index + 1 < len(lines) else None
-        standalone = (
-            short(line)
-            and _heading_level(clean_text(text)) is not None
-            and (previous is None or brk or _ENDS_SENTENCE.search(previous.text) is not None or short(previous))
-            and (following is None or _STARTS_NEW.match(following.text) is not None)
-        )
-        if standalone:
-            groups.append(["heading", [text], 0, line.size])
-        elif brk:
-            kind = "list_item" if bullet else "paragraph"
-            groups.append([kind, [text[bullet.end() :] if bullet else text], 1 if bullet else 0, line.size])
-        else:
-            groups[-1][1].append(text)
-    blocks: list[Block] = []
-    for kind, parts, level, _ in groups:
-        text = clean_text(join_lines(_PDFIUM_HYPHEN.sub("-\n", "\n".join(parts)).split("\n")))
-        if not text:
-            continue
-        if kind == "heading" and not level:
-            level = _heading_level(text) or 1
-        blocks.append(Block(kind, text, page, level))
-    return blocks
-
-
-def _join_across_pages(blocks: list[Block]) -> list[Block]:
-    """A paragraph cut by a page break continues on the next page: rejoin it."""
-    out: list[Block] = []
-    for block in blocks:
-        if (
-            out
-            and block.kind == "paragraph"
-            and out[-1].kind in ("paragraph", "list_item")
-            and out[-1].page is not None
-            and block.page == out[-1].page + 1
-            and not _ENDS_SENTENCE.search(out[-1].text)
-            and block.text[:1].islower()
-        ):
-            previous = out[-1]
-            out[-1] = Block(previous.kind, join_lines([previous.text, block.text]), previous.page, previous.level)
-            continue
-        out.append(block)
-    return out
