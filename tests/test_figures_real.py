@@ -105,6 +105,7 @@ def test_footnote_citing_a_source_gives_no_counts_or_durations(nlp):
         ("Demand is almost four times as high.", [("four times", 4.0, None, "ratio", None)]),
         ("It monitored over 1900 satellite passes.", [("1900", 1900.0, None, "count", None)]),
         ("We will fund 6,000 more places.", [("6,000", 6000.0, None, "count", None)]),
+        ("The plan runs for the next 2 and a half years.", [("2 and a half years", 2.5, "year", "duration", None)]),
         ("Half of all councils replied.", [("Half", 0.5, None, "ratio", None)]),
     ],
 )

@@ -256,6 +256,7 @@ class FigureExtractor:
             f"\\b([a-z][a-z\\-]{{2,}}){SPACE}+(of|from){SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
         )
         self._cut_count_re = re.compile(f"\\d,\\d{{3}}|[A-Za-z]{SPACE}|[A-Za-z]{{4,}}")
+        self._and_half_re = re.compile(f"{SPACE}+and{SPACE}+a{SPACE}+half\\b")
         self._rate_re = re.compile(f"{SPACE}+(?:a|per|each|every){SPACE}+(?:year|annum|month|week|day)\\b")
         self._measure_words = int(measure["max_words"])
         self._word_after_re = re.compile(f"{SPACE}+([A-Za-z][A-Za-z0-9'’\\-]*)([^\\s\u00a0]?)")
@@ -642,6 +643,8 @@ class FigureExtractor:
         if first.isupper():
             if len(first.rstrip("s")) >= 5:
                 return False  # "56 BEHAVIOUR CHANGE": a running header
+            if opening and len(words) == 1:
+                return False  # "12 DHSC should ...": a paragraph number before a body's initials
             return not (opening and len(words) > 1 and words[1][:1].isupper() and not words[1].isupper())
         if first[:1].isupper():
             return not opening or bool(re.fullmatch(r"[A-Z]{2,}[a-z]{1,2}", first))  # "ICSs", "PCNs"
@@ -740,7 +743,10 @@ class FigureExtractor:
             return _Classified(start, percent.end(), value, "%", "percent", percent.end())
         if sign:
             return _Classified(start, end, value, None, "count", end)
-        duration = self._duration_re.match(text, end)
+        and_half = self._and_half_re.match(text, end) if float(value).is_integer() and not number.scaled else None
+        duration = self._duration_re.match(text, and_half.end() if and_half else end)
+        if duration and and_half:
+            value, end = value + 0.5, and_half.end()  # "3 and a half years"
         if duration:
             if self._age_re.match(text, duration.end()):
                 return None  # "nine months old": an age
