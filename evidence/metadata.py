@@ -590,6 +590,19 @@ def _from_prominent(prominent: list[str], runs: list[list[_Line]]) -> str | None
     """The most prominent text that can be a title, widened to its cover run
     when it is only part of one."""
     keys = [_key(text) for text in prominent]
+    # The title is on the cover: prominent text found in the first cover
+    # page's runs is tried before larger type further in (a chapter heading).
+    cover = next((run[0].page for run in runs if _good_title(_tidy_title(_run_text(run)))), None)
+    on_cover = [
+        text for text in prominent
+        if cover is not None and any(_key(text) and _key(text) in _key(_run_text(run)) for run in runs if run[0].page == cover)
+    ]
+    found = _prominent_title(on_cover, runs, keys) if on_cover else None
+    return found or _prominent_title(prominent, runs, keys)
+
+
+def _prominent_title(prominent: list[str], runs: list[list[_Line]], keys: list[str]) -> str | None:
+    """The first of ``prominent`` that makes a title, or its cover run."""
     for text in prominent:
         candidate = _tidy_title(_split_site(_clean(text), None)[0])
         if not candidate or _rejected(candidate) or _sentence(candidate):

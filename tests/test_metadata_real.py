@@ -545,3 +545,15 @@ def test_capitalised_title_ending_in_a_body_name_is_still_a_title() -> None:
     )
     meta = guess_metadata(raw, Path("n.txt"))
     assert (meta.title, meta.org) == ("MANAGING WAITING LISTS IN THE NHS", "National Audit Office")
+
+
+def test_cover_title_beats_larger_type_further_in() -> None:
+    raw = _pdf(
+        (1, "Safer Streets at Night"),
+        (1, "An evaluation of late-night transport"),
+        (3, "heading", "Ministerial foreword"),
+        (4, "heading", "What the pilots achieved"),
+        BODY,
+        prominent=["What the pilots achieved", "Ministerial foreword", "Safer Streets at Night"],
+    )
+    assert guess_metadata(raw, Path("s.pdf")).title == "Safer Streets at Night"
