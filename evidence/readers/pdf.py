@@ -40,7 +40,11 @@ _ENDS_SENTENCE = re.compile(r"[.?!:;][\"'\u201d\u2019)\]]*$")
 _STARTS_NEW = re.compile(r"^[A-Z\u2018\u201c\"'(\d\u2022\u25aa\u25cf\u25e6\uf0b7]")
 _NOTE_START = re.compile(r"^(\d{1,4})\.?(?:\s+|(?=[A-Z\u201c\u2018(]))")
 #: Digits glued after a word or punctuation: a footnote marker set inline.
-_GLUED_MARKER = re.compile(r"(?<=[a-z.,;:)\]\u201d\u2019\"'%])(\d{1,4})(?=\s|$|[.,;:)\]])")
+#: Not after a decimal point ("£2.2 billion"), unless the number before is
+#: grouped in thousands ("£75,000.197": no sum is written so).
+_GLUED_MARKER = re.compile(
+    r"(?:(?<=[a-z,;:)\]\u201d\u2019\"'%])|(?<=[a-z)\]\u201d\u2019\"'%]\.)|(?<=\d,\d\d\d\.))(\d{1,4})(?=\s|$|[.,;:)\]])"
+)
 _WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019]*(?:-[A-Za-z]+)*")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -59,6 +63,8 @@ _NOTE_SIZE = 0.92
 _SCAN_COVER = 0.4
 _SCAN_WORDS = 25
 _PROMINENT = 5
+#: Dot leaders of a contents line (pdfium gives unmapped leader glyphs as U+FFFD).
+_LEADERS = re.compile(r"\.{4,}|\u2026{2,}|\ufffd{2,}|(?:\. ){3,}")
 
 _JUNK_TITLE = re.compile(
     r"^(?:microsoft\s+(?:word|powerpoint|excel)\s*-|untitled|document\d*$|slide\s*\d+$|title$|no title)"
@@ -206,7 +212,9 @@ def _segment(text: str, start: int, glyphs: _Glyphs, height: float) -> list[_Lin
     sized = sorted((glyphs.size(start + k), k) for k in samples if not text[k].isspace())
     sized = [item for item in sized if item[0] > 1.5] or sized
     size, anchor = sized[len(sized) // 2] if sized else (0.0, a)
-    base = glyphs.baseline(start + anchor)
+    # The baseline most full-size samples share (one may be a raised marker).
+    bases = sorted(glyphs.baseline(start + k) for s_, k in sized if s_ >= 0.9 * size)
+    base = bases[len(bases) // 2] if bases else glyphs.baseline(start + anchor)
     bold = glyphs.bold(start + anchor)
     # Cuts at wide spaces.
     cuts = [a]
@@ -232,9 +240,12 @@ def _segment(text: str, start: int, glyphs: _Glyphs, height: float) -> list[_Lin
             ch = text[k]
             raised = False
             if ch in _MARKER_CHARS and size > 0:
+                # A note marker is set smaller and raised; a digit merely
+                # raised must sit well above the line (not a subscript, not a
+                # line whose baseline drifts).
                 rise = glyphs.baseline(start + k) - base
-                small = glyphs.size(start + k) < 0.8 * size
-                raised = rise > 0.2 * size or (small and rise > 0.05 * size)
+                small = glyphs.size(start + k) < 0.85 * size
+                raised = (small and rise > 0.15 * size) or rise > 0.33 * size
             if raised:
                 run.append(ch)
                 continue
@@ -390,10 +401,10 @@ def _reading_order(segments: list[_Line]) -> list[_Line]:
 # -- furniture ----------------------------------------------------------------------
 
 
-def _edge_key(line: _Line) -> str:
-    """Masked text and position: running lines repeat at the same place."""
+def _edge_keys(line: _Line) -> tuple[str, str]:
+    """Masked text, and masked text with position: running lines repeat, mostly at one place."""
     text = re.sub(r"\d+", "#", clean_text(line.text.replace("\ufffe", "-")).lower())
-    return f"{text}@{round(line.y / 4)}"
+    return text, f"{text}@{round(line.y / 4)}"
 
 
 def _edge_lines(lines: list[_Line]) -> list[int]:
@@ -404,7 +415,7 @@ def _edge_lines(lines: list[_Line]) -> list[int]:
     picked = []
     for k in order[:2] + order[-2:]:
         line = lines[k]
-        if line.height <= 0 or line.y > 0.8 * line.height or line.y < 0.2 * line.height:
+        if not line.lead and (line.height <= 0 or line.y > 0.8 * line.height or line.y < 0.2 * line.height):
             picked.append(k)
     return sorted(set(picked))
 
@@ -413,26 +424,35 @@ def _drop_running_lines(pages: list[list[_Line]]) -> None:
     """Remove running headers/footers and page numbers, in place.
 
     A line near the top or bottom edge is running furniture when the same
-    text with digits masked sits at a page edge on several pages (counted on
-    odd and even pages apart, as books alternate them); a bare page number at
-    an edge always goes.
+    text with digits masked sits at the same place on several pages, or
+    anywhere at an edge on a large share of them (counted on odd and even
+    pages apart, as books alternate them); a bare page number at an edge
+    always goes. Footnotes (lines opening with a superscript number) never count.
     """
     counts: list[Counter[str]] = [Counter(), Counter()]
     for number, lines in enumerate(pages):
-        counts[number % 2].update({_edge_key(lines[k]) for k in _edge_lines(lines) if not lines[k].lead})
+        keys = set()
+        for k in _edge_lines(lines):
+            keys.update(_edge_keys(lines[k]))
+        counts[number % 2].update(keys)
+    both = counts[0] + counts[1]
     parity_pages = [len(pages[0::2]), len(pages[1::2])]
-    running: list[set[str]] = []
-    for parity in (0, 1):
-        threshold = max(2, min(5, math.ceil(0.25 * parity_pages[parity])))
-        both = counts[0] + counts[1]
-        running.append({key for key, n in counts[parity].items() if n >= threshold or both[key] >= max(3, threshold)})
     for number, lines in enumerate(pages):
+        parity = number % 2
+        placed = max(2, min(5, math.ceil(0.25 * parity_pages[parity])))
+        anywhere = max(3, math.ceil(0.4 * parity_pages[parity]))
         edge = set(_edge_lines(lines))
         keep = []
         for position, line in enumerate(lines):
             if position in edge:
                 text = clean_text(line.text)
-                if (_edge_key(line) in running[number % 2] and not line.lead) or _PAGE_NUMBER.match(text) or (not text and line.lead):
+                loose, fixed = _edge_keys(line)
+                running = (
+                    counts[parity][fixed] >= placed
+                    or both[fixed] >= max(3, placed)
+                    or counts[parity][loose] >= anywhere
+                )
+                if running or _PAGE_NUMBER.match(text):
                     continue
             keep.append(line)
         pages[number] = keep
@@ -560,7 +580,7 @@ class _Layout:
                     previous_body = len(out) - 1
                 else:
                     previous_body = None
-                if number <= 3 and size > 0 and len(text) <= 200:
+                if number <= 3 and size > 0 and len(text) <= 200 and not _LEADERS.search(text):
                     prominent.append((size, len(prominent), text))
             for block in note_blocks:
                 if block.text:
