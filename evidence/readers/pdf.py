@@ -24,7 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import ReaderError
 from ..models import Block, Metadata, RawDocument
-from .text import clean_text, is_all_caps, looks_like_heading
+from .text import clean_text, compound_affixes, is_all_caps, looks_like_heading
 
 _HYPHEN_MARKS = "\ufffe\x02"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|(?<=[\ufffe\x02])")
@@ -154,7 +154,7 @@ def _scanned(pdf: pdfium.PdfDocument, pages: list[list[_Line]]) -> bool:
             width, height = page.get_size()
             area = max(width * height, 1.0)
             for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-                left, bottom, right, top = obj.get_pos()
+                left, bottom, right, top = obj.get_bounds()
                 if (right - left) * (top - bottom) >= _SCAN_COVER * area:
                     covered += 1
                     break
@@ -196,9 +196,30 @@ class _Glyphs:
         return pdfium_c.FPDFText_GetFontWeight(self.raw, index) >= 600
 
 
+def _measure(text: str, start: int, a: int, b: int, glyphs: _Glyphs) -> tuple[float, float, bool]:
+    """Type size, baseline and boldness of text[a:b], from a few sampled glyphs.
+
+    The median of the samples, so one raised note marker or a bullet set in
+    another size does not decide.
+    """
+    samples = sorted({a, min(a + 2, b - 1), (a + b - 1) // 2, b - 1})
+    sized = sorted((glyphs.size(start + k), k) for k in samples if not text[k].isspace())
+    sized = [item for item in sized if item[0] > 1.5] or sized
+    if not sized:
+        return 0.0, glyphs.baseline(start + a), False
+    size, anchor = sized[len(sized) // 2]
+    bases = sorted(glyphs.baseline(start + k) for s_, k in sized if s_ >= 0.9 * size)
+    base = bases[len(bases) // 2] if bases else glyphs.baseline(start + anchor)
+    return size, base, glyphs.bold(start + anchor)
+
+
 def _segment(text: str, start: int, glyphs: _Glyphs, height: float) -> list[_Line]:
-    """One pdfium line as lines of the page: split where a wide gap parts it
-    (a column gutter, a table cell), superscript markers cut out."""
+    """One pdfium line as lines of the page, superscript markers cut out.
+
+    pdfium's line may hold more than one printed line: it is cut where a
+    wide gap parts it (a column gutter, a table cell) and where the text
+    runs back to the left (a raised marker bridged two lines).
+    """
     n = len(text)
     a = 0
     while a < n and text[a].isspace():
@@ -208,22 +229,14 @@ def _segment(text: str, start: int, glyphs: _Glyphs, height: float) -> list[_Lin
         b -= 1
     if a >= b:
         return []
-    samples = sorted({a, (a + b - 1) // 2, b - 1, min(a + 2, b - 1)})
-    sized = sorted((glyphs.size(start + k), k) for k in samples if not text[k].isspace())
-    sized = [item for item in sized if item[0] > 1.5] or sized
-    size, anchor = sized[len(sized) // 2] if sized else (0.0, a)
-    # The baseline most full-size samples share (one may be a raised marker).
-    bases = sorted(glyphs.baseline(start + k) for s_, k in sized if s_ >= 0.9 * size)
-    base = bases[len(bases) // 2] if bases else glyphs.baseline(start + anchor)
-    bold = glyphs.bold(start + anchor)
-    # Cuts at wide spaces.
+    rough, _, _ = _measure(text, start, a, b, glyphs)
     cuts = [a]
-    if size > 0:
+    if rough > 0:
         for k in range(a + 1, b - 1):
             if text[k] == " " and not text[k - 1].isspace() and not text[k + 1].isspace():
                 _, right = glyphs.box(start + k - 1)
                 left, _ = glyphs.box(start + k + 1)
-                if left - right > 1.5 * size:
+                if left - right > 1.5 * rough or right - left > 2 * rough:
                     cuts.append(k + 1)
     cuts.append(b)
     out: list[_Line] = []
@@ -232,6 +245,7 @@ def _segment(text: str, start: int, glyphs: _Glyphs, height: float) -> list[_Lin
         if not chunk:
             continue
         e = s + len(chunk)
+        size, base, bold = _measure(text, start, s, e, glyphs) if len(cuts) > 2 else _measure(text, start, a, b, glyphs)
         kept: list[str] = []
         markers: list[str] = []
         lead = ""
@@ -250,14 +264,14 @@ def _segment(text: str, start: int, glyphs: _Glyphs, height: float) -> list[_Lin
                 run.append(ch)
                 continue
             if run:
-                if not kept or not "".join(kept).strip():
+                if not "".join(kept).strip():
                     lead = "".join(run)
                 else:
                     markers.append("".join(run))
                 run = []
             kept.append(ch)
         if run:
-            if not kept or not "".join(kept).strip():
+            if not "".join(kept).strip():
                 lead = "".join(run)
             else:
                 markers.append("".join(run))
@@ -682,7 +696,8 @@ class _Layout:
         """Join a word split at a line end, keeping the hyphen of a real compound.
 
         The document is its own dictionary: the joined form printed elsewhere
-        means join; the hyphenated form printed elsewhere, or both halves
+        means join; the hyphenated form printed elsewhere, a known compound
+        prefix or suffix (``data/hyphen_compounds.json``), or both halves
         being words of the document, means keep.
         """
         head = re.search(r"([A-Za-z]+)$", left)
@@ -694,7 +709,13 @@ class _Layout:
         hyphened = self.compounds.get(f"{a}-{b}", 0)
         if joined > hyphened:
             return left + right
-        if hyphened or (self.vocabulary.get(a, 0) and self.vocabulary.get(b, 0) and len(a) > 1):
+        prefixes, suffixes = compound_affixes()
+        if (
+            hyphened
+            or a in prefixes
+            or b in suffixes
+            or (self.vocabulary.get(a, 0) and self.vocabulary.get(b, 0) and min(len(a), len(b)) >= 3)
+        ):
             return f"{left}-{right}"
         if not tail.group(1)[0].islower():
             return f"{left}-{right}"

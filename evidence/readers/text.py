@@ -97,6 +97,11 @@ def _hyphen_rules() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(rules["prefixes"]), frozenset(rules["suffixes"])
 
 
+def compound_affixes() -> tuple[frozenset[str], frozenset[str]]:
+    """Prefixes and suffixes whose line-end hyphen belongs to the word ("well-", "-based")."""
+    return _hyphen_rules()
+
+
 _LAST_WORD = re.compile(r"([A-Za-z]+)$")
 _FIRST_WORD = re.compile(r"^([a-z]+)")
 
