@@ -48,6 +48,7 @@ _GLUED_MARKER = re.compile(
 _WORD_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019]*(?:-[A-Za-z]+)*")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 _MARKER_CHARS = frozenset("0123456789*\u2020\u2021")
 #: pdfium error code for a missing or wrong password (FPDF_ERR_PASSWORD).
 _ERR_PASSWORD = 4
@@ -86,6 +87,7 @@ class _Line:
     column: int = 0  # -1 for a line spanning the columns
     height: float = 0.0  # page height
     markers: list[str] = field(default_factory=list)
+    cells: bool = False  # pieces set apart by wide gaps: a table row
 
 
 def read_pdf(data: bytes, *, max_pages: int | None = None) -> RawDocument:
@@ -178,6 +180,8 @@ class _Glyphs:
         self._r = ctypes.c_double()
         self._b = ctypes.c_double()
         self._t = ctypes.c_double()
+        self._name = ctypes.create_string_buffer(128)
+        self._flags = ctypes.c_int()
 
     def size(self, index: int) -> float:
         pdfium_c.FPDFText_GetMatrix(self.raw, index, self._matrix)
@@ -193,7 +197,12 @@ class _Glyphs:
         return self._l.value, self._r.value
 
     def bold(self, index: int) -> bool:
-        return pdfium_c.FPDFText_GetFontWeight(self.raw, index) >= 600
+        """Weight 600 or more, or (standard fonts report no weight) a bold face by name."""
+        if pdfium_c.FPDFText_GetFontWeight(self.raw, index) >= 600:
+            return True
+        length = pdfium_c.FPDFText_GetFontInfo(self.raw, index, self._name, len(self._name), self._flags)
+        name = bytes(self._name[: max(0, min(length, len(self._name)) - 1)]).decode("latin-1").lower()
+        return any(word in name for word in _BOLD_NAMES)
 
 
 def _measure(text: str, start: int, a: int, b: int, glyphs: _Glyphs) -> tuple[float, float, bool]:
@@ -324,8 +333,9 @@ def _merge_row(row: list[_Line]) -> _Line:
         joiner = "" if gap < 0.15 * max(first.size, 1.0) else " "
         text = f"{text}{joiner}{piece.lead}{piece.text}" if piece.lead else f"{text}{joiner}{piece.text}"
     markers = [m for piece in row for m in piece.markers] + [piece.lead for piece in row[1:] if piece.lead]
+    cells = any(b.left - a.right > 1.5 * max(first.size, 1.0) for a, b in zip(row, row[1:]))
     return _Line(text, first.left, max(p.right for p in row), first.y, first.size, first.bold, first.lead,
-                 first.column, first.height, markers)
+                 first.column, first.height, markers, cells)
 
 
 def _gutters(lines: list[_Line]) -> list[float]:
@@ -499,7 +509,7 @@ class _Layout:
             for a, b in zip(lines, lines[1:]):
                 delta = a.y - b.y
                 if a.column == b.column and a.size > 0 and _bucket(a.size) == _bucket(b.size):
-                    if 0.8 * a.size < delta < 2.5 * a.size:
+                    if 0.9 * a.size < delta < 1.7 * a.size:
                         pitches.setdefault(_bucket(a.size), Counter())[round(delta * 2) / 2] += 1
         self.pitch = {size: _mode(counter, 1.2 * size) for size, counter in pitches.items()}
         self.vocabulary, self.compounds = _vocabulary(pages)
@@ -649,7 +659,10 @@ class _Layout:
             if kind == "paragraph" and self.body > 0 and size >= _HEADING_SIZE * self.body and words <= _MAX_HEADING_WORDS:
                 kind, level = "heading", (1 if size >= _TOP_HEADING_SIZE * self.body else 2)
             elif kind == "paragraph" and len(members) <= 2 and words <= 12 and _heading_level(clean_text(text)) is not None and (
-                members[0].bold or self.body <= 0 or len(members) == 1 and members[-1].right < full[members[-1].column] - 0.3 * (full[members[-1].column] - lefts[members[-1].column])
+                members[0].bold
+                or self.body <= 0
+                or size > self.body + 0.5
+                or len(members) == 1 and members[-1].right < full[members[-1].column] - 0.3 * (full[members[-1].column] - lefts[members[-1].column])
             ):
                 kind, level = "heading", _heading_level(clean_text(text)) or 2
             out.append((kind, text, level, size, start, len(members)))
@@ -657,7 +670,7 @@ class _Layout:
 
     def _breaks(self, a: _Line, b: _Line, group: list, full: dict[int, float], lefts: dict[int, float]) -> bool:
         size = max(a.size, b.size, 1.0)
-        if abs(a.size - b.size) > 0.12 * size:
+        if abs(a.size - b.size) > max(0.5, 0.06 * size) or a.cells or b.cells:
             return True
         gap = a.y - b.y
         if gap < -0.3 * size or gap > _PARAGRAPH_GAP * self.pitch_of(a.size):
