@@ -171,8 +171,14 @@ def _scanned(pdf: pdfium.PdfDocument, pages: list[list[_Line]]) -> bool:
 class _Glyphs:
     """Per-character facts from a pdfium text page, through the raw API (fast)."""
 
-    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
+    def __init__(self, textpage: pdfium.PdfTextPage, width: float = 0.0, height: float = 0.0) -> None:
         self.raw = textpage.raw
+        self.width = width
+        self.height = height
+        #: Quarter turns of the text direction: coordinates are turned back so
+        #: text always runs left to right and lines go down the page (a page
+        #: set sideways, with /Rotate, reads as the same page upright).
+        self.quarter = 0
         self._matrix = pdfium_c.FS_MATRIX()
         self._x = ctypes.c_double()
         self._y = ctypes.c_double()
@@ -188,13 +194,36 @@ class _Glyphs:
         m = self._matrix
         return float(pdfium_c.FPDFText_GetFontSize(self.raw, index)) * math.hypot(m.c, m.d)
 
+    def turn(self, index: int) -> int:
+        """Quarter turns of this glyph's writing direction (0: left to right)."""
+        pdfium_c.FPDFText_GetMatrix(self.raw, index, self._matrix)
+        m = self._matrix
+        return round(math.atan2(m.b, m.a) / (math.pi / 2)) % 4
+
+    def upright_height(self) -> float:
+        return self.width if self.quarter in (1, 3) else self.height
+
     def baseline(self, index: int) -> float:
         pdfium_c.FPDFText_GetCharOrigin(self.raw, index, self._x, self._y)
-        return self._y.value
+        q = self.quarter
+        if q == 0:
+            return self._y.value
+        if q == 1:
+            return self.width - self._x.value
+        if q == 2:
+            return self.height - self._y.value
+        return self._x.value
 
     def box(self, index: int) -> tuple[float, float]:
         pdfium_c.FPDFText_GetCharBox(self.raw, index, self._l, self._r, self._b, self._t)
-        return self._l.value, self._r.value
+        q = self.quarter
+        if q == 0:
+            return self._l.value, self._r.value
+        if q == 1:
+            return self._b.value, self._t.value
+        if q == 2:
+            return self.width - self._r.value, self.width - self._l.value
+        return self.height - self._t.value, self.height - self._b.value
 
     def bold(self, index: int) -> bool:
         """Weight 600 or more, or (standard fonts report no weight) a bold face by name."""
@@ -307,7 +336,11 @@ def _page_lines(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
                     for k, raw in enumerate(_LINE_BREAK.split(text))
                     if raw.strip()
                 ]
-            glyphs = _Glyphs(textpage)
+            glyphs = _Glyphs(textpage, float(page.get_width()), height)
+            turns = Counter(glyphs.turn(k) for k in range(0, len(text), max(1, len(text) // 16)) if not text[k].isspace())
+            if turns:
+                glyphs.quarter = turns.most_common(1)[0][0]
+                height = glyphs.upright_height()
             segments: list[_Line] = []
             offset = 0
             for match in _LINE_BREAK.finditer(text + "\n"):
