@@ -246,3 +246,16 @@ def test_a_scanned_page_with_a_few_text_fragments_needs_ocr(tmp_path: Path) -> N
 def test_a_rotated_page_reads_as_the_same_page_unrotated(tmp_path: Path) -> None:
     page = [(72, 760, 20, "Planning for the long term"), *_column(72, 720, BOARD), *_column(72, 670, CAPITAL)]
     assert _read(tmp_path, _pdf([page], rotate=90)) == _read(tmp_path, _pdf([page]))
+
+
+def test_the_end_of_a_note_carried_over_from_the_previous_page_stays_a_footnote(tmp_path: Path) -> None:
+    page = [
+        *_column(72, 760, ["Most boards met their targets for community care in the first year."]),
+        (72, 132, 9, "taken in public session, March 2023."),
+        (72, 120, 9, [("12", 0.6, 0.4), (" Survey of board finance directors, 2023.", 1, 0)]),
+    ]
+    assert _read(tmp_path, _pdf([page])) == [
+        ("paragraph", "Most boards met their targets for community care in the first year.", 1),
+        ("footnote", "taken in public session, March 2023.", 1),
+        ("footnote", "12 Survey of board finance directors, 2023.", 1),
+    ]

@@ -573,9 +573,10 @@ class _Layout:
                 else:
                     break
             region.reverse()
-            while region and not self._opens_note(lines[region[0]]):
-                region.pop(0)
-            notes_at.update(region)
+            # Lines above the first numbered note are the end of a note
+            # carried over from the previous page, so long as one does open.
+            if any(self._opens_note(lines[k]) for k in region):
+                notes_at.update(region)
         if not notes_at:
             return lines, []
         body = [line for k, line in enumerate(lines) if k not in notes_at]
