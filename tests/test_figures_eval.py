@@ -12,12 +12,16 @@ import pytest
 
 from benchmark_scripts import load_benchmark
 
-#: kind -> (minimum F1, minimum recall, minimum value accuracy) on the peer data
+#: kind -> (minimum F1, minimum recall, minimum value accuracy) on the peer data.
+#: "number" (and a few "money" lines in currencies we do not know, which a bare
+#: count used to overlap) fell when counts began to need a counted noun: most
+#: peer number lines are bare numbers ("I count 12 in six boxes", "forty-two"),
+#: which real policy documents' gold does not count as figures (issue 15).
 PEER_FLOORS = {
-    "money": (0.95, 0.92, 0.985),
+    "money": (0.94, 0.91, 0.985),
     "percent": (0.99, 0.99, 0.99),
     "ratio": (0.55, 0.89, 0.99),
-    "number": (0.86, 0.83, 0.74),
+    "number": (0.62, 0.47, 0.76),
 }
 #: figure_kind -> minimum F1 on the corpus gold
 GOLD_F1_FLOOR = 0.98
