@@ -251,11 +251,13 @@ def test_a_rotated_page_reads_as_the_same_page_unrotated(tmp_path: Path) -> None
 def test_the_end_of_a_note_carried_over_from_the_previous_page_stays_a_footnote(tmp_path: Path) -> None:
     page = [
         *_column(72, 760, ["Most boards met their targets for community care in the first year."]),
+        *_column(72, 730, BOARD),
         (72, 132, 9, "taken in public session, March 2023."),
         (72, 120, 9, [("12", 0.6, 0.4), (" Survey of board finance directors, 2023.", 1, 0)]),
     ]
     assert _read(tmp_path, _pdf([page])) == [
         ("paragraph", "Most boards met their targets for community care in the first year.", 1),
+        ("paragraph", " ".join(BOARD), 1),
         ("footnote", "taken in public session, March 2023.", 1),
         ("footnote", "12 Survey of board finance directors, 2023.", 1),
     ]
