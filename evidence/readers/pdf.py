@@ -725,19 +725,18 @@ class _Layout:
         return False
 
     def _join(self, texts: list[str]) -> str:
-        out = ""
+        """Lines of one block as one text (pieces joined once: linear in its length)."""
+        parts: list[str] = []
         for raw in texts:
             line = raw.strip()
             if not line:
                 continue
-            if not out:
-                out = line
-                continue
-            if out[-1] in _HYPHEN_MARKS or (out.endswith("-") and out[-2:-1].isalpha() and line[:1].islower()):
-                out = self._dehyphenate(out[:-1], line)
+            last = parts[-1] if parts else ""
+            if last and (last[-1] in _HYPHEN_MARKS or (last.endswith("-") and last[-2:-1].isalpha() and line[:1].islower())):
+                parts[-1] = self._dehyphenate(last[:-1], line)
             else:
-                out = f"{out} {line}"
-        return out.replace("\ufffe", "-").replace("\x02", "-")
+                parts.append(line)
+        return " ".join(parts).replace("\ufffe", "-").replace("\x02", "-")
 
     def _dehyphenate(self, left: str, right: str) -> str:
         """Join a word split at a line end, keeping the hyphen of a real compound.
