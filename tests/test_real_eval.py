@@ -23,6 +23,9 @@ def test_names_match_when_equal_contained_or_initials() -> None:
     assert not real_eval.same_name("NHS England", "NHS Providers")
     assert not real_eval.same_name("NHS England", None)
     assert real_eval.same_name(None, None)
+    assert real_eval.same_name("NHSE and DHSC", "NHSE; DHSC")
+    assert real_eval.same_name("the Government", "Government; local authorities")
+    assert not real_eval.same_name("the Government", "NHS England; local authorities")
     assert not real_eval.same_name(None, "the Government")
 
 
@@ -30,6 +33,14 @@ def test_speakers_match_by_surname_titles_and_suffixes_aside() -> None:
     assert real_eval.same_speaker("Ms Milton (Anne Milton MP)", "Anne Milton")
     assert real_eval.same_speaker("Mr King (Justin King)", "Mr King")
     assert not real_eval.same_speaker("Mr King (Justin King)", "As Sir Gordon Messenger")
+
+
+def test_refs_match_without_spaces_or_with_the_publisher_in_front() -> None:
+    assert real_eval.same_ref("CP 1240", "CP1240")
+    assert real_eval.same_ref("HM Revenue and Customs Research Report 361", "Research Report 361")
+    assert not real_eval.same_ref("HL Paper 190", "190")
+    assert real_eval.same_ref(None, None)
+    assert not real_eval.same_ref(None, "HC 12")
 
 
 def test_titles_match_when_close_in_length() -> None:
