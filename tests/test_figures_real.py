@@ -113,6 +113,22 @@ def test_real_document_forms(nlp, text, expected):
     assert fields(nlp, text) == expected
 
 
+@pytest.mark.parametrize(
+    "text,measure",
+    [
+        ("Nurse vacancies rose to 4,500 last year.", "vacancies"),
+        ("The number of applicants was 1,200.", "applicants"),
+        ("It cut 30 posts from a workforce of about 240.", "workforce"),
+        ("Visits went from around 500,000 people to more than 2 million.", "people"),
+        ("It trains 9,000 a year.", None),
+    ],
+)
+def test_the_counted_noun_may_sit_elsewhere_in_the_clause(nlp, text, measure):
+    doc = nlp(text)
+    found = [span._.finding for span in doc.spans["figures"]]
+    assert found[-1]["figure_kind"] == "count" and found[-1]["measure"] == measure
+
+
 def test_table_cells_need_row_and_column_labels(nlp):
     rows = [
         ("Region | 2023 | 2024", {"kind": "table_row"}),

@@ -257,6 +257,11 @@ class FigureExtractor:
         )
         self._cut_count_re = re.compile(f"\\d,\\d{{3}}|[A-Za-z]{SPACE}|[A-Za-z]{{4,}}")
         self._and_half_re = re.compile(f"{SPACE}+and{SPACE}+a{SPACE}+half\\b")
+        self._level_re = re.compile(
+            f"\\b(?:rose|risen|fell|fallen|increased|decreased|grew|grown|dropped|reached|totalled|totaled|numbered"
+            f"|stood{SPACE}+at|was|were|is|are)(?:{SPACE}+(?:to|by|at))?{SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
+        )
+        self._plural_re = re.compile("\\b([a-z][a-z\\-]{2,}s)\\b")
         self._rate_re = re.compile(f"{SPACE}+(?:a|per|each|every){SPACE}+(?:year|annum|month|week|day)\\b")
         self._measure_words = int(measure["max_words"])
         self._word_after_re = re.compile(f"{SPACE}+([A-Za-z][A-Za-z0-9'’\\-]*)([^\\s\u00a0]?)")
@@ -598,6 +603,13 @@ class FigureExtractor:
                 return Figure(**{**figure.__dict__, "measure": before.group(1)})
         if self._rate_re.match(text, figure.end):
             return figure
+        level = self._level_re.search(text, max(0, figure.start - 40), figure.start)
+        if level is not None:
+            # "vacancies rose to 4,500", "the number of applicants was 1,200": the noun the clause is about
+            clause = re.split(r"[.;:!?]\s|,\s", text[max(0, level.start() - 80) : level.start()])[-1]
+            nouns = [w for w in self._plural_re.findall(clause) if w.lower() not in self._stop_words]
+            if nouns:
+                return Figure(**{**figure.__dict__, "measure": nouns[-1]})
         for previous in reversed(earlier or []):
             if previous.figure_kind != "count" or not previous.measure or figure.start - previous.end > 120:
                 continue
