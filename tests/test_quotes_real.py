@@ -124,6 +124,16 @@ def test_single_curly_quotes(nlp):
     assert [(f[0], f[1]) for f in found] == [("a step in the right direction", "Ms Cole")]
 
 
+def test_words_quoted_from_a_named_document(nlp):
+    found = quotes(nlp, [
+        "This builds on the commitments within the 2022 National Flood Resilience Strategy, to the "
+        "“regular testing of local warning systems in every county”."
+    ])
+    assert [(f[0], f[1]) for f in found] == [
+        ("regular testing of local warning systems in every county", "2022 National Flood Resilience Strategy")
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [

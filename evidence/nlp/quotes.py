@@ -86,6 +86,7 @@ class _Cues:
     person_of: re.Pattern[str]
     not_roles: frozenset[str]
     role_head: re.Pattern[str]
+    document: re.Pattern[str]
     group_speakers: frozenset[str]
 
 
@@ -164,6 +165,10 @@ def _cues() -> _Cues:
         titles=re.compile(rf"^(?:{titles})\s"),
         person_of=re.compile(rf"^(?P<name>(?:{titles})\s+{word}(?:\s+{word})?)\s+(?:of|from|at)\s+(?:the\s+)?(?P<org>.+)$"),
         group_speakers=frozenset(data["group_speakers"]),
+        document=re.compile(
+            rf"\b(?:in|within|under|of|from)\s+(?:the\s+)?(?:Government[\u2019']s\s+)?(?P<name>(?:(?:19|20)\d\d\s+)?(?:[A-Z][A-Za-z'\u2019-]*\s+){{0,6}}"
+            rf"(?:{_alternation(data['document_nouns'])}))(?:\s+\((?:19|20)\d\d\))?\s*,?\s+(?:to|for|on)\s+(?:the\s+|a\s+|an\s+)?$"
+        ),
         role_head=re.compile(rf"^(?:{_alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?\s+(?:of|for|at)\b"),
         not_roles=frozenset(
             [w.lower() for w in data["not_name_words"]] + list(data["connective_openers"])
@@ -377,6 +382,10 @@ class QuoteFinder:
                 best = found
         if best is not None:
             return best
+        document = cues.document.search(clause)
+        if document is not None:
+            # "commitments within the 2023 UK Biological Security Strategy, to the “...”": the document speaks
+            return Speaker(re.sub(r"\s+", " ", document.group("name")), None, doc_org, person=False)
         # the sentence's subject is a person: "Ms X justified this on the basis that it was “...”"
         body = cues.connective.sub("", clause.lstrip(), count=1)
         subject = cues.subject.match(body)
