@@ -187,7 +187,7 @@ def _clean_role(role: str | None) -> str | None:
     if not role:
         return None
     role = re.sub(r"\s+", " ", role)
-    role = re.split(r",?\s+(?:who|which|whose)\s+", role, maxsplit=1)[0].strip(" ,.;:")
+    role = re.split(r",?\s+(?:who|which|whose)(?:\s+|$)", role, maxsplit=1)[0].strip(" ,.;:")
     if not role or len(role.split()) > 20 or not re.search(r"[a-z]", role):
         return None
     if role.lower() in _cues().not_roles:
