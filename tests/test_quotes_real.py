@@ -124,6 +124,17 @@ def test_single_curly_quotes(nlp):
     assert [(f[0], f[1]) for f in found] == [("a step in the right direction", "Ms Cole")]
 
 
+def test_anonymised_speaker_described_after_the_words(nlp):
+    found = quotes(nlp, [
+        "“The warnings made me check the figures twice before sending the return.” (Agent, sole trader, 1-20 returns)",
+        "“It slowed us down at the busiest time of year.” – Payroll manager, large employer",
+    ])
+    assert [(f[0], f[1]) for f in found] == [
+        ("The warnings made me check the figures twice before sending the return.", "Agent, sole trader, 1-20 returns"),
+        ("It slowed us down at the busiest time of year.", "Payroll manager, large employer"),
+    ]
+
+
 def test_words_quoted_from_a_named_document(nlp):
     found = quotes(nlp, [
         "This builds on the commitments within the 2022 National Flood Resilience Strategy, to the "

@@ -87,6 +87,7 @@ class _Cues:
     not_roles: frozenset[str]
     role_head: re.Pattern[str]
     document: re.Pattern[str]
+    descriptor: re.Pattern[str]
     group_speakers: frozenset[str]
 
 
@@ -168,6 +169,9 @@ def _cues() -> _Cues:
         document=re.compile(
             rf"\b(?:in|within|under|of|from)\s+(?:the\s+)?(?:Government[\u2019']s\s+)?(?P<name>(?:(?:19|20)\d\d\s+)?(?:[A-Z][A-Za-z'\u2019-]*\s+){{0,6}}"
             rf"(?:{_alternation(data['document_nouns'])}))(?:\s+\((?:19|20)\d\d\))?\s*,?\s+(?:to|for|on)\s+(?:the\s+|a\s+|an\s+)?$"
+        ),
+        descriptor=re.compile(
+            rf"^[ \t]*(?:\(|\[|[\u2013\u2014-][ \t]*)(?P<who>[^()\[\]\n\u201c\u201d]{{0,40}}?\b(?i:{_alternation(data['descriptor_nouns'])})\b[^()\[\]\n\u201c\u201d]{{0,80}}?)(?:\)|\]|[ \t]*$|[ \t]*\n)"
         ),
         role_head=re.compile(rf"^(?:{_alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?\s+(?:of|for|at)\b"),
         not_roles=frozenset(
@@ -427,6 +431,11 @@ class QuoteFinder:
     def _after(self, text: str, fallback: Speaker | None, doc_org: str | None, persons: set[str]) -> Speaker | None:
         """Speaker named just after a quotation ("”, said Sir X, chair of Y.")."""
         cues = self._cues
+        described = cues.descriptor.match(text)
+        if described is not None:
+            # "“...” (Agent, sole trader, 21-100 returns)": an anonymised speaker described after the words
+            who = re.sub(r"\s+", " ", described.group("who")).strip(" ,;:")
+            return Speaker(who, None, doc_org, person=False)
         for pattern in (cues.after_verb_name, cues.after_name_verb):
             match = pattern.search(text)
             if match is not None:
