@@ -64,6 +64,8 @@ _NOTE_SIZE = 0.92
 _SCAN_COVER = 0.4
 _SCAN_WORDS = 25
 _PROMINENT = 5
+#: A block shorter than this (a caption, a label) does not run on to the next page.
+_MIN_RUN_ON = 40
 #: Dot leaders of a contents line (pdfium gives unmapped leader glyphs as U+FFFD).
 _LEADERS = re.compile(r"\.{4,}|\u2026{2,}|\ufffd{2,}|(?:\. ){3,}")
 
@@ -627,6 +629,7 @@ class _Layout:
                     and out[previous_body].kind in ("paragraph", "list_item")
                     and abs(sizes[previous_body] - size) <= 0.1 * max(size, 1.0)
                     and not _ENDS_SENTENCE.search(out[previous_body].text)
+                    and len(out[previous_body].text) >= _MIN_RUN_ON
                     and not _NUMBERED.match(text)
                 ):
                     held = out[previous_body]
