@@ -90,6 +90,7 @@ class _Line:
     height: float = 0.0  # page height
     markers: list[str] = field(default_factory=list)
     cells: bool = False  # pieces set apart by wide gaps: a table row
+    prose_pieces: bool = False  # ... each of them a long run of words: columns, not cells
 
 
 def read_pdf(data: bytes, *, max_pages: int | None = None) -> RawDocument:
@@ -368,9 +369,11 @@ def _merge_row(row: list[_Line]) -> _Line:
         joiner = "" if gap < 0.15 * max(first.size, 1.0) else " "
         text = f"{text}{joiner}{piece.lead}{piece.text}" if piece.lead else f"{text}{joiner}{piece.text}"
     markers = [m for piece in row for m in piece.markers] + [piece.lead for piece in row[1:] if piece.lead]
-    cells = any(b.left - a.right > 1.5 * max(first.size, 1.0) for a, b in zip(row, row[1:]))
-    return _Line(text, first.left, max(p.right for p in row), first.y, first.size, first.bold, first.lead,
-                 first.column, first.height, markers, cells)
+    wide = [(a, b) for a, b in zip(row, row[1:]) if b.left - a.right > 1.5 * max(first.size, 1.0)]
+    merged = _Line(text, first.left, max(p.right for p in row), first.y, first.size, first.bold, first.lead,
+                   first.column, first.height, markers, bool(wide))
+    merged.prose_pieces = any(len(a.text) >= 25 and len(b.text) >= 25 for a, b in wide)
+    return merged
 
 
 def _gutters(lines: list[_Line]) -> list[float]:
@@ -401,12 +404,8 @@ def _gutters(lines: list[_Line]) -> list[float]:
                 x = low + (k + j) * step / 2
                 left = [line for line in lines if line.right <= x]
                 right = [line for line in lines if line.left >= x]
-                if (
-                    len(left) >= 4
-                    and len(right) >= 4
-                    and sorted(len(l.text) for l in left)[len(left) // 2] >= 20
-                    and sorted(len(l.text) for l in right)[len(right) // 2] >= 20
-                ):
+                # Prose on both sides (table cells are short).
+                if sum(len(l.text) >= 25 for l in left) >= 3 and sum(len(l.text) >= 25 for l in right) >= 3:
                     found.append(x)
             k = j
         else:
@@ -414,10 +413,29 @@ def _gutters(lines: list[_Line]) -> list[float]:
     return found
 
 
+def _stream_rows(segments: list[_Line]) -> list[_Line]:
+    """Lines in the file's own order, pieces of one printed line (cut at a
+    raised marker) put back together."""
+    rows: list[_Line] = []
+    row: list[_Line] = []
+    for line in segments:
+        if row:
+            last = row[-1]
+            size = max(last.size, line.size, 1.0)
+            if abs(line.y - last.y) > 0.3 * size or not (-size < line.left - last.right < 1.5 * size):
+                rows.append(_merge_row(row))
+                row = []
+        row.append(line)
+    if row:
+        rows.append(_merge_row(row))
+    return rows
+
+
 def _reading_order(segments: list[_Line]) -> list[_Line]:
     """Lines top to bottom, column by column between lines that span the columns."""
     if not segments:
         return []
+    stream = list(segments)
     gutters = _gutters(segments)
     for line in segments:
         column = 0
@@ -441,6 +459,13 @@ def _reading_order(segments: list[_Line]) -> list[_Line]:
         rows.append(_merge_row(row))
     if not gutters:
         rows.sort(key=lambda line: -line.y)
+        # Columns the gutter test missed: sorting by height would interleave
+        # them line by line, so the file's own order is kept instead.
+        mixed = sum(line.prose_pieces for line in rows) + sum(
+            a.right < b.left or b.right < a.left for a, b in zip(rows, rows[1:])
+        )
+        if len(rows) >= 8 and mixed > 0.2 * len(rows):
+            return _stream_rows(stream)
         return rows
     # Bands split by spanning lines, read column by column within a band.
     rows.sort(key=lambda line: -line.y)
