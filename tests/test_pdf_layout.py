@@ -228,11 +228,12 @@ def test_two_columns_are_read_one_after_the_other(tmp_path: Path) -> None:
     ]
 
 
-def test_title_candidates_come_from_the_largest_type_joined_across_its_lines(tmp_path: Path) -> None:
+def test_title_candidates_come_from_the_largest_type_joined_across_its_lines_and_once(tmp_path: Path) -> None:
     cover = [(72, 780, 9, "CARE SYSTEMS REVIEW"), (72, 700, 28, "Planning care for"),
              (72, 668, 28, "whole populations"), (72, 620, 16, "Interim report"), *_column(72, 560, BOARD)]
+    inside = [(72, 760, 20, "Planning care for whole"), (72, 736, 20, "populations"), *_column(72, 700, CAPITAL)]
     path = tmp_path / "cover.pdf"
-    path.write_bytes(_pdf([cover]))
+    path.write_bytes(_pdf([cover, inside]))
     raw = read_document(path)
     assert raw.prominent == ["Planning care for whole populations", "Interim report"]
 

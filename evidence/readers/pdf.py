@@ -674,7 +674,17 @@ class _Layout:
                     sizes.append(0.0)
         prominent.sort(key=lambda item: (-item[0], item[1]))
         top = prominent[0][0] if prominent else 0.0
-        titles = [text for size, _, text in prominent if size > self.body or size >= top][:_PROMINENT]
+        titles: list[str] = []
+        for size, _, text in prominent:
+            if size <= self.body and size < top:
+                continue
+            # A title repeated on the next page (often broken differently) is one candidate.
+            folded = text.casefold()
+            if any(folded in seen.casefold() for seen in titles):
+                continue
+            titles.append(text)
+            if len(titles) == _PROMINENT:
+                break
         return out, titles
 
     def _strip_glued(self, text: str, numbers: set[str]) -> str:
