@@ -58,7 +58,7 @@ _TOP_HEADING_SIZE = 1.6
 _MAX_HEADING_WORDS = 25
 #: A gap this many line pitches high ends a paragraph.
 _PARAGRAPH_GAP = 1.3
-#: Footnotes are set at most this share of the body size.
+#: Footnotes are set at most this share of the body size (or half a point below it).
 _NOTE_SIZE = 0.92
 #: A scanned page: an image over this share of the page and fewer words than this.
 _SCAN_COVER = 0.4
@@ -595,7 +595,7 @@ class _Layout:
             region: list[int] = []
             for k in reversed(indices):
                 line = lines[k]
-                if 0 < line.size <= _NOTE_SIZE * self.body:
+                if 0 < line.size <= max(_NOTE_SIZE * self.body, self.body - 0.5):
                     region.append(k)
                 else:
                     break
