@@ -257,6 +257,19 @@ class Tally(Counter):
         return round(self[top] / self[bottom], 3) if self[bottom] else None
 
 
+def _edge(doc: DocResult, gold: dict[str, Any]) -> set[str]:
+    """Passages that start on the page before a labelled page, which is not labelled itself.
+
+    Such a passage may run onto the labelled page, where its figures and
+    statements are in the gold: they count when they match, and a finding
+    that matches nothing there is not held against precision (it may sit on
+    the unlabelled page).
+    """
+    pages = set(gold.get("sampled_pages") or [])
+    before = {page - 1 for page in pages} - pages
+    return {p["id"] for p in doc.passages if p["page"] in before}
+
+
 def _in_scope(doc: DocResult, gold: dict[str, Any]) -> set[str]:
     """Ids of the passages on the completely labelled pages or sections."""
     pages = set(gold.get("sampled_pages") or [])
@@ -384,36 +397,61 @@ def _near(found_page: int | None, gold_page: int | None) -> bool:
     return found_page in (gold_page, gold_page - 1)
 
 
-def score_figures(doc: DocResult, gold: dict[str, Any], scope: set[str], tally: Tally, misses: list[str]) -> None:
-    found = [f for f in doc.findings if f["kind"] == "figure" and f["passage"] in scope]
+def _same_value(got: Any, want: Any) -> bool:
+    return got is not None and abs(float(got) - float(want)) <= 1e-3 * max(1.0, abs(float(want)))
+
+
+def _figure_match(figure: dict[str, Any], golds: list[dict[str, Any]], used: list[bool]) -> list[int]:
+    """Gold figures one found figure stands for: one, or for a range the gold
+    lists as two ("18-20": the export's value and value_max), its two bounds."""
+    surface = figure.get("surface") or figure["span"]
+    open_golds = [i for i, item in enumerate(golds) if not used[i] and _near(figure["page"], item.get("page"))]
+    for index in open_golds:
+        item = golds[index]
+        if digits(item["surface"]) and digits(item["surface"]) == digits(surface):
+            return [index]
+        if not digits(item["surface"]) and (key(item["surface"]).lower() in key(surface).lower() or key(surface).lower() in key(item["surface"]).lower()):
+            return [index]
+    if figure.get("value_max") is not None:
+        bounds = []
+        for bound in (figure.get("value"), figure.get("value_max")):
+            for index in open_golds:
+                item = golds[index]
+                if index not in bounds and digits(item["surface"]) and digits(item["surface"]) in digits(surface) and _same_value(bound, item["value"]):
+                    bounds.append(index)
+                    break
+        if len(bounds) == 2:
+            return bounds
+    return []
+
+
+def score_figures(
+    doc: DocResult, gold: dict[str, Any], scope: set[str], tally: Tally, misses: list[str], edge: frozenset[str] = frozenset()
+) -> None:
+    found = [f for f in doc.findings if f["kind"] == "figure" and (f["passage"] in scope or f["passage"] in edge)]
     golds = list(gold.get("figures", []))
     used = [False] * len(golds)
     traps = gold.get("not_figures", [])
     tally["figures_gold"] += len(golds)
-    tally["figures_found"] += len(found)
     for figure in found:
         surface = figure.get("surface") or figure["span"]
-        best = None
-        for index, item in enumerate(golds):
-            if used[index] or not _near(figure["page"], item.get("page")):
+        matched = _figure_match(figure, golds, used)
+        on_edge = figure["passage"] not in scope
+        if not matched:
+            if on_edge:
                 continue
-            if digits(item["surface"]) and digits(item["surface"]) == digits(surface):
-                best = index
-                break
-            if not digits(item["surface"]) and (key(item["surface"]).lower() in key(surface).lower() or key(surface).lower() in key(item["surface"]).lower()):
-                best = index
-                break
-        if best is None:
+            tally["figures_found"] += 1
             trap = any(digits(t["surface"]) and digits(t["surface"]) == digits(surface) for t in traps)
             tally["figures_trap_hit"] += trap
             misses.append(f"figure not in gold (p. {figure['page']}){' [trap]' if trap else ''}: {surface!r} in {figure['text'][:80]!r}")
             continue
-        used[best] = True
-        tally["figures_matched"] += 1
-        want = golds[best]
-        value = figure.get("value")
-        right = value is not None and abs(float(value) - float(want["value"])) <= 1e-3 * max(1.0, abs(float(want["value"])))
-        tally["figures_value_right"] += right
+        tally["figures_found"] += 1
+        tally["figures_found_matched"] += 1
+        for index in matched:
+            used[index] = True
+            tally["figures_matched"] += 1
+        bounds = [figure.get("value")] if len(matched) == 1 else [figure.get("value"), figure.get("value_max")]
+        tally["figures_value_right"] += sum(_same_value(got, golds[i]["value"]) for got, i in zip(bounds, matched))
     for index, item in enumerate(golds):
         if not used[index]:
             misses.append(f"figure missed (p. {item.get('page')}): {item['surface']!r} in {item['context']!r}")
@@ -435,10 +473,28 @@ def _statement_match(golds: list[dict[str, Any]], found: list[dict[str, Any]], f
     return pairs
 
 
-def score_recommendations(doc: DocResult, gold: dict[str, Any], scope: set[str], tally: Tally, misses: list[str]) -> None:
-    found = [f for f in doc.findings if f["kind"] == "recommendation" and f["passage"] in scope]
+def _kept(
+    found: list[dict[str, Any]], pairs: list[tuple[int, int]], scope: set[str]
+) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """Every finding in scope, and those on the edge that matched gold; pairs renumbered."""
+    matched = {f: g for g, f in pairs}
+    kept: list[dict[str, Any]] = []
+    new_pairs: list[tuple[int, int]] = []
+    for index, finding in enumerate(found):
+        if finding["passage"] in scope or index in matched:
+            if index in matched:
+                new_pairs.append((matched[index], len(kept)))
+            kept.append(finding)
+    return kept, new_pairs
+
+
+def score_recommendations(
+    doc: DocResult, gold: dict[str, Any], scope: set[str], tally: Tally, misses: list[str], edge: frozenset[str] = frozenset()
+) -> None:
+    found = [f for f in doc.findings if f["kind"] == "recommendation" and (f["passage"] in scope or f["passage"] in edge)]
     golds = gold.get("recommendations", [])
     pairs = _statement_match(golds, found, "text")
+    found, pairs = _kept(found, pairs, scope)
     tally["recs_gold"] += len(golds)
     tally["recs_found"] += len(found)
     tally["recs_matched"] += len(pairs)
@@ -463,10 +519,13 @@ def score_recommendations(doc: DocResult, gold: dict[str, Any], scope: set[str],
             misses.append(f"recommendation not in gold (p. {finding['page']}): {finding['text'][:90]!r}")
 
 
-def score_quotes(doc: DocResult, gold: dict[str, Any], scope: set[str], tally: Tally, misses: list[str]) -> None:
-    found = [f for f in doc.findings if f["kind"] == "quote" and f["passage"] in scope]
+def score_quotes(
+    doc: DocResult, gold: dict[str, Any], scope: set[str], tally: Tally, misses: list[str], edge: frozenset[str] = frozenset()
+) -> None:
+    found = [f for f in doc.findings if f["kind"] == "quote" and (f["passage"] in scope or f["passage"] in edge)]
     golds = gold.get("quotes", [])
     pairs = _statement_match(golds, found, "span")
+    found, pairs = _kept(found, pairs, scope)
     tally["quotes_gold"] += len(golds)
     tally["quotes_found"] += len(found)
     tally["quotes_matched"] += len(pairs)
@@ -502,7 +561,7 @@ def summarise(tally: Tally) -> dict[str, Any]:
         "type": tally.ratio("meta_type_right", "meta_type"),
         "ref": tally.ratio("meta_ref_right", "meta_ref"),
         "date": tally.ratio("meta_date_right", "meta_date"),
-        "figures_precision": tally.ratio("figures_matched", "figures_found"),
+        "figures_precision": tally.ratio("figures_found_matched", "figures_found"),
         "figures_recall": tally.ratio("figures_matched", "figures_gold"),
         "figures_value_accuracy": tally.ratio("figures_value_right", "figures_matched"),
         "figures_traps_hit": tally["figures_trap_hit"],
@@ -537,9 +596,10 @@ def evaluate_documents(real: Path, only: str | None = None) -> tuple[dict[str, A
         score_paragraphs(doc, gold, tally, misses)
         score_noise(doc, gold, tally, misses)
         score_metadata(doc, gold, tally, misses)
-        score_figures(doc, gold, scope, tally, misses)
-        score_recommendations(doc, gold, scope, tally, misses)
-        score_quotes(doc, gold, scope, tally, misses)
+        edge = frozenset(_edge(doc, gold))
+        score_figures(doc, gold, scope, tally, misses, edge)
+        score_recommendations(doc, gold, scope, tally, misses, edge)
+        score_quotes(doc, gold, scope, tally, misses, edge)
         half = "held_out" if name in HELD_OUT else "dev"
         tallies[half].update(tally)
         tallies["all"].update(tally)
