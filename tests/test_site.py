@@ -399,3 +399,33 @@ def test_broken_override_template_names_file_and_line(tmp_path: Path) -> None:
     finally:
         store.close()
     assert str(caught.value).startswith(f"template {custom / 'org.html'}, line 3: ")
+
+
+def test_a_recommendation_to_two_bodies_is_addressed_to_each(tmp_path: Path) -> None:
+    store = Store(tmp_path / "index", create=True)
+    doc_id = "audit-1"
+    text = "NHS England and the Department of Health should publish a workforce plan."
+    passage = Passage(f"{doc_id}-p1", doc_id, 1, text, None, None, "paragraph")
+    store.write_document(
+        doc_id=doc_id, root="/r", path="audit.txt", sha256="0", size=1, fmt="txt", pages=None,
+        metadata=Metadata(title="Workforce audit", org="National Audit Office"), passages=[(passage, [])],
+        findings=[(f"{doc_id}-p1-r1", passage.passage_id, Finding("recommendation", 0, len(text), text, {
+            "actor": "National Audit Office", "target": "NHS England; Department of Health",
+            "action": "publish a workforce plan"}))],
+        acronyms=[],
+    )
+    try:
+        build_site(store, tmp_path / "site")
+    finally:
+        store.close()
+    for name in ("nhs-england", "department-of-health"):
+        page = (tmp_path / "site" / "orgs" / f"{name}.html").read_text(encoding="utf-8")
+        parser = Page()
+        parser.feed(page)
+        words = " ".join("".join(parser.text).split())
+        assert "0 recommendations made; 1 addressed to it." in words
+        assert "From National Audit Office (1)" in words
+    nao = Page()
+    nao.feed((tmp_path / "site" / "orgs" / "national-audit-office.html").read_text(encoding="utf-8"))
+    words = " ".join("".join(nao.text).split())
+    assert "To NHS England (1)" in words and "To Department of Health (1)" in words

@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # scikit-learn loads only when a build needs groups
 
 UNATTRIBUTED = "Unattributed"
 NO_TARGET = "No addressee stated"
+#: A recommendation asking several bodies names them joined by this.
+TARGET_SEPARATOR = "; "
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,120}$")
 #: How figures are ranked for a theme's headline: money first, then rates.
 _HEADLINE_ORDER = {"money": 0, "percent": 1, "ratio": 2, "count": 3, "duration": 4}
@@ -114,6 +116,11 @@ class FindingView:
     def target(self) -> str:
         value = self.data.get("target")
         return str(value) if value else NO_TARGET
+
+    @property
+    def targets(self) -> list[str]:
+        """Each body asked, or the no-addressee label: a recommendation to two bodies is listed under both."""
+        return split_targets(self.data.get("target")) or [NO_TARGET]
 
     @property
     def context(self) -> str:
@@ -297,7 +304,9 @@ def build_model(
     names = {d.metadata.org for d in documents if d.metadata.org}
     for f in findings:
         if f["kind"] == "recommendation":
-            names.update(str(f[k]) for k in ("actor", "target") if f.get(k))
+            if f.get("actor"):
+                names.add(str(f["actor"]))
+            names.update(split_targets(f.get("target")))
     orgs = org_refs(names)
 
     docs: dict[str, DocView] = {}
@@ -500,25 +509,33 @@ def _headline(figures: Sequence[FindingView], limit: int = 3) -> list[FindingVie
     return out
 
 
+def split_targets(value: object) -> list[str]:
+    """The bodies a recommendation's ``target`` names (several are joined by ``TARGET_SEPARATOR``)."""
+    if not value:
+        return []
+    return [part.strip() for part in str(value).split(TARGET_SEPARATOR) if part.strip()]
+
+
 def _by_target(recs: Sequence[FindingView], orgs: Mapping[str, OrgRef]) -> list[Group]:
-    out = _grouped(recs, orgs, lambda v: v.target)
+    out = _grouped(recs, orgs, lambda v: v.targets)
     out.sort(key=lambda g: (g.title == NO_TARGET, -len(g.items), g.title.lower()))
     return out
 
 
 def _by_actor(recs: Sequence[FindingView], orgs: Mapping[str, OrgRef]) -> list[Group]:
-    out = _grouped(recs, orgs, lambda v: v.body)
+    out = _grouped(recs, orgs, lambda v: [v.body])
     out.sort(key=lambda g: (-len(g.items), g.title.lower()))
     return out
 
 
 def _grouped(
-    recs: Sequence[FindingView], orgs: Mapping[str, OrgRef], key: Callable[[FindingView], str]
+    recs: Sequence[FindingView], orgs: Mapping[str, OrgRef], key: Callable[[FindingView], list[str]]
 ) -> list[Group]:
-    """Recommendations grouped by a body, each group in source order, unsorted."""
+    """Recommendations grouped by body (one may stand in several groups), each group in source order, unsorted."""
     groups: dict[str, list[FindingView]] = defaultdict(list)
     for v in recs:
-        groups[key(v)].append(v)
+        for name in key(v):
+            groups[name].append(v)
     return [
         Group(name, sorted(items, key=_source_order), len({i.doc.doc_id for i in items}), orgs[name].href if name in orgs else None)
         for name, items in groups.items()
@@ -536,9 +553,9 @@ def _org_views(orgs: Mapping[str, OrgRef], docs: Mapping[str, DocView], views: S
     for v in recs:
         if v.body in out:
             makes[v.body].append(v)
-        target = v.data.get("target")
-        if target and str(target) in out:
-            receives[str(target)].append(v)
+        for target in split_targets(v.data.get("target")):
+            if target in out:
+                receives[target].append(v)
     for name, view in out.items():
         view.makes = _by_target(makes.get(name, []), orgs)
         view.receives = _by_actor(receives.get(name, []), orgs)
