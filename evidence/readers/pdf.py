@@ -386,10 +386,16 @@ def _gutters(lines: list[_Line]) -> list[float]:
         return []
     step = 2.0
     bins = int((high - low) / step) + 1
-    cover = [0] * bins
+    # Lines covering each strip, by a running sum of starts and ends (linear).
+    delta = [0] * (bins + 1)
     for line in lines:
-        for k in range(int((line.left - low) / step), min(bins, int((line.right - low) / step) + 1)):
-            cover[k] += 1
+        delta[int((line.left - low) / step)] += 1
+        delta[min(bins, int((line.right - low) / step) + 1)] -= 1
+    cover = []
+    running = 0
+    for k in range(bins):
+        running += delta[k]
+        cover.append(running)
     allowed = max(1, len(lines) // 12)
     sizes = sorted(line.size for line in lines if line.size > 0)
     size = sizes[len(sizes) // 2] if sizes else 10.0
