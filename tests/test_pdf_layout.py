@@ -262,3 +262,18 @@ def test_the_end_of_a_note_carried_over_from_the_previous_page_stays_a_footnote(
         ("footnote", "taken in public session, March 2023.", 1),
         ("footnote", "12 Survey of board finance directors, 2023.", 1),
     ]
+
+
+def test_note_numbers_set_as_text_of_their_own_go_to_their_lines(tmp_path: Path) -> None:
+    page = [
+        *_column(72, 760, BOARD),
+        (72, 700, 12, "Most boards met their targets for community care in the first year."),
+        (390, 705, 7, "3"),
+        (72, 116, 7, "3"),
+        (77, 112, 10, "Survey of board finance directors, 2023."),
+    ]
+    assert _read(tmp_path, _pdf([page])) == [
+        ("paragraph", " ".join(BOARD), 1),
+        ("paragraph", "Most boards met their targets for community care in the first year.", 1),
+        ("footnote", "3 Survey of board finance directors, 2023.", 1),
+    ]

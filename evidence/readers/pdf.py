@@ -419,6 +419,37 @@ def _gutters(lines: list[_Line]) -> list[float]:
     return found
 
 
+def _attach_markers(segments: list[_Line]) -> list[_Line]:
+    """A note marker pdfium gave a line of its own (small, raised, digits only)
+    goes to the line it sits on: the number of a note before its text, a
+    reference marker after the word it follows."""
+    sizes = sorted(line.size for line in segments if line.size > 0)
+    typical = sizes[len(sizes) // 2] if sizes else 0.0
+    markers = [
+        k for k, line in enumerate(segments)
+        if 0 < line.size < 0.85 * typical and len(line.text) <= 4 and all(ch in _MARKER_CHARS for ch in line.text)
+    ]
+    if not markers:
+        return segments
+    gone: set[int] = set()
+    for k in markers:
+        mark = segments[k]
+        for j, line in enumerate(segments):
+            if j == k or j in gone or line.size <= 0 or mark.size >= 0.85 * line.size:
+                continue
+            if not 0 < mark.y - line.y < 0.7 * line.size:
+                continue
+            if abs(line.left - mark.right) < 0.5 * line.size and not line.lead:
+                line.lead = mark.text
+            elif line.left < mark.left < line.right + 0.5 * line.size:
+                line.markers.append(mark.text)
+            else:
+                continue
+            gone.add(k)
+            break
+    return [line for k, line in enumerate(segments) if k not in gone]
+
+
 def _stream_rows(segments: list[_Line]) -> list[_Line]:
     """Lines in the file's own order, pieces of one printed line (cut at a
     raised marker) put back together."""
@@ -441,6 +472,7 @@ def _reading_order(segments: list[_Line]) -> list[_Line]:
     """Lines top to bottom, column by column between lines that span the columns."""
     if not segments:
         return []
+    segments = _attach_markers(segments)
     stream = list(segments)
     gutters = _gutters(segments)
     for line in segments:
