@@ -277,3 +277,19 @@ def test_note_numbers_set_as_text_of_their_own_go_to_their_lines(tmp_path: Path)
         ("paragraph", "Most boards met their targets for community care in the first year.", 1),
         ("footnote", "3 Survey of board finance directors, 2023.", 1),
     ]
+
+
+def test_a_dash_opening_a_line_inside_a_sentence_is_not_a_bullet(tmp_path: Path) -> None:
+    page = [
+        (72, 760, 12, "\u2022 End the cap on care costs for families, so that no family pays more than"),
+        (84, 746, 12, "a set amount for the care of a parent over their lifetime, whatever the"),
+        (84, 732, 12, "cost of that care turns out to be in the years to come for the family"),
+        (84, 718, 12, "\u2013 saving the average family \u00a31,500."),
+        (72, 704, 12, "\u2013 a second point set as a list item."),
+    ]
+    assert _read(tmp_path, _pdf([page])) == [
+        ("list_item", "End the cap on care costs for families, so that no family pays more than a set amount "
+         "for the care of a parent over their lifetime, whatever the cost of that care turns out to be in "
+         "the years to come for the family \u2013 saving the average family \u00a31,500.", 1),
+        ("list_item", "a second point set as a list item.", 1),
+    ]

@@ -32,7 +32,8 @@ _PAGE_NUMBER = re.compile(
     r"^(?:(?:page|p\.)\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[-\u2013\u2014]\s*\d{1,4}\s*[-\u2013\u2014]$|^[ivxlc]{1,6}$",
     re.IGNORECASE,
 )
-_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u25a1\u2013\u2014*\-\uf0b7\uf0a7\u2771\u27a2\u25ba\u25b6\u2713\u2714]\s*")
+#: Bullet glyphs, symbol-font bullets among them (the private-use area).
+_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u25a1\u2013\u2014*\-\u2771\u27a2\u25ba\u25b6\u2713\u2714\ue000-\uf8ff]\s*")
 _NUMBERED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.(?=\s|[A-Z])|\d{1,3}\)|\([a-z0-9]{1,4}\)|[a-z]\))\s*\S")
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 _YEAR_OR_TRAILING_NUMBER = re.compile(r"\b\d{4}\b|\d$")
@@ -785,15 +786,21 @@ class _Layout:
         gap = a.y - b.y
         if gap < -0.3 * size or gap > _PARAGRAPH_GAP * self.pitch_of(a.size):
             return True
-        if _BULLET.match(b.text) and not b.text.startswith("--") or _NUMBERED.match(b.text):
-            return True
         members = group[1]
+        width = max(full[a.column] - lefts[a.column], 1.0)
+        short = a.right < full[a.column] - 0.12 * width
+        if _NUMBERED.match(b.text):
+            return True
+        if _BULLET.match(b.text) and not b.text.startswith("--"):
+            # A dash opening a line inside a running sentence is punctuation.
+            dash = b.text[0] in "-\u2013\u2014"
+            aligned = len(members) >= 2 and abs(b.left - members[1].left) <= 0.8 * size
+            if not (dash and aligned and not short and not _ENDS_SENTENCE.search(a.text)):
+                return True
         if len(members) >= 2 and abs(b.left - members[1].left) > 0.8 * size:
             return True
         if len(members) == 1 and a.text.endswith(":") and (b.left > a.left + 0.8 * size or b.text[:1] in "\u201c\"\u2018"):
             return True
-        width = max(full[a.column] - lefts[a.column], 1.0)
-        short = a.right < full[a.column] - 0.12 * width
         if short and _ENDS_SENTENCE.search(a.text) and _STARTS_NEW.match(b.text):
             return True
         if a.bold != b.bold and len(members) == 1 and short:
