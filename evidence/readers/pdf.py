@@ -803,7 +803,7 @@ class _Layout:
             return True
         if short and _ENDS_SENTENCE.search(a.text) and _STARTS_NEW.match(b.text):
             return True
-        if a.bold != b.bold and len(members) == 1 and short:
+        if a.bold != b.bold and len(members) == 1 and short and not _BULLET.match(a.text):
             return True
         return False
 
