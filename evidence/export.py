@@ -14,6 +14,10 @@ from .store import Store
 
 FORMATS = ("jsonl", "csv", "json")
 
+#: A text cell starting with one of these is read as a formula (or, for tab
+#: and carriage return, can be turned into one) by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 COMMON_FIELDS = (
     "id", "kind", "text", "doc_id", "doc_path", "doc_title", "doc_org",
     "passage_id", "page", "start", "end", "themes",
@@ -61,7 +65,9 @@ def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
 
     CSV has every kind's columns (blank where they do not apply), lists
     joined with "; ", and is meant to be written with a UTF-8 BOM so a
-    spreadsheet opens it as UTF-8.
+    spreadsheet opens it as UTF-8. A text cell that a spreadsheet would run
+    as a formula gets a leading ``'``; numbers (page, start, end, value,
+    value_max) stay numbers, a negative one included.
     """
     if fmt not in FORMATS:
         raise EvidenceError(f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
@@ -91,13 +97,28 @@ def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
 
 
 def _cell(value: Any) -> Any:
+    """One CSV cell: lists joined, None blank, text made formula-safe."""
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return _formula_safe("; ".join(str(v) for v in value))
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return _formula_safe(value)
     return value
+
+
+def _formula_safe(text: str) -> str:
+    """``text`` with a leading ``'`` if a spreadsheet would run it as a formula.
+
+    Titles, organisations and sentences come from documents anyone may have
+    written, so "=HYPERLINK(...)" must open as text, not run. Numbers are
+    not passed here: -3.5 written by us is a value, not a formula.
+    """
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def export_text(store: Store, fmt: str, *, kind: str | None = None, theme: str | None = None) -> str:

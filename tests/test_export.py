@@ -92,3 +92,40 @@ def test_json_equals_jsonl(index):
 def test_export_is_deterministic_across_reingest(index, tmp_path):
     first = export(index)
     assert export(index) == first
+
+
+def test_csv_neutralises_formula_cells_and_keeps_numbers_numeric():
+    from evidence.export import write_export
+
+    row = {
+        "id": "f1", "kind": "figure", "text": "-5% fall in \"=funding\"", "doc_id": "d1",
+        "doc_path": "a.txt", "doc_title": "=HYPERLINK(\"http://x\",\"y\")", "doc_org": "@SUM(A1)",
+        "passage_id": "p1", "page": 3, "start": 0, "end": 3, "themes": ["+t", "u"],
+        "surface": "-5%", "value": -5.0, "unit": "%", "figure_kind": "percent",
+        "qualifier": "\tabout", "value_max": None, "measure": "\rcarriage", "period": "2022-23",
+    }
+    buffer = io.StringIO()
+    assert write_export([row], buffer, "csv") == 1
+    got = next(csv.DictReader(io.StringIO(buffer.getvalue())))
+    assert {k: got[k] for k in row} == {
+        "id": "f1", "kind": "figure", "text": "'-5% fall in \"=funding\"", "doc_id": "d1",
+        "doc_path": "a.txt", "doc_title": "'=HYPERLINK(\"http://x\",\"y\")", "doc_org": "'@SUM(A1)",
+        "passage_id": "p1", "page": "3", "start": "0", "end": "3", "themes": "'+t; u",
+        "surface": "'-5%", "value": "-5.0", "unit": "%", "figure_kind": "percent",
+        "qualifier": "'\tabout", "value_max": "", "measure": "'\rcarriage", "period": "2022-23",
+    }
+
+
+def test_csv_export_of_formula_metadata_is_text_and_json_is_unchanged(tmp_path):
+    folder = tmp_path / "inquiry"
+    folder.mkdir()
+    (folder / "nuffield.txt").write_text(SUBMISSION, encoding="utf-8")
+    sheet = tmp_path / "meta.csv"
+    sheet.write_text('file,title,org\nnuffield.txt,"=1+2","+44 Trust"\n', encoding="utf-8")
+    index = tmp_path / "idx"
+    result = CliRunner().invoke(cli, ["--index-dir", str(index), "ingest", str(folder), "--workers", "1", "--metadata", str(sheet)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(export(index, "--format", "csv").lstrip("\ufeff"))))
+    assert {(r["doc_title"], r["doc_org"]) for r in rows} == {("'=1+2", "'+44 Trust")}
+    jsonl = [json.loads(line) for line in export(index).splitlines()]
+    assert {(r["doc_title"], r["doc_org"]) for r in jsonl} == {("=1+2", "+44 Trust")}
