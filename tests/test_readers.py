@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -409,6 +410,7 @@ def _report_pdf(**encryption: str) -> bytes:
     pdf = _ReportPDF()
     pdf.set_title("Written evidence from the Example Trust")
     pdf.set_author("Example Trust")
+    pdf.set_creation_date(datetime(2023, 5, 9, 14, 30, tzinfo=timezone.utc))
     if encryption:
         pdf.set_encryption(**encryption)
     for heading, first, second in PDF_BODY:
@@ -456,11 +458,12 @@ def test_pdf_paragraphs_pages_and_running_lines(tmp_path: Path) -> None:
     ]
     text = " ".join(b.text for b in raw.blocks)
     assert "Written evidence ICS0001" not in text and "Page" not in text
-    assert raw.declared == Metadata(title="Written evidence from the Example Trust", org="Example Trust")
+    assert raw.declared == Metadata(title="Written evidence from the Example Trust", org="Example Trust", date="2023-05")
 
 
 def test_pdf_wrapped_paragraph_and_bullets(tmp_path: Path) -> None:
     pdf = FPDF()
+    pdf.set_creation_date(datetime(2019, 12, 15, 12, 0, tzinfo=timezone.utc))
     pdf.add_page()
     pdf.set_font("Helvetica", size=11)
     long = " ".join(["Integrated care systems need stable funding to plan services."] * 4)
@@ -476,7 +479,8 @@ def test_pdf_wrapped_paragraph_and_bullets(tmp_path: Path) -> None:
         ("list_item", "a chair and a chief executive;", 1, 1),
         ("list_item", "at least two ordinary non-executive members.", 1, 1),
     ]
-    assert raw.declared == Metadata()
+    # The month the file was made, as fpdf2 writes it (no title or author).
+    assert raw.declared == Metadata(date="2019-12")
 
 
 def test_pdf_not_a_pdf(tmp_path: Path) -> None:

@@ -138,7 +138,22 @@ def _declared(pdf: pdfium.PdfDocument) -> Metadata:
     author = clean_text(str(info.get("Author") or ""))
     title_ok = len(title) >= 4 and " " in title and not _JUNK_TITLE.search(title)
     author_ok = len(author) >= 3 and not _JUNK_AUTHOR.match(author) and (" " in author or author[:1].isupper())
-    return Metadata(title=title if title_ok else None, org=author if author_ok else None)
+    return Metadata(
+        title=title if title_ok else None,
+        org=author if author_ok else None,
+        date=_creation_month(str(info.get("CreationDate") or "")),
+    )
+
+
+def _creation_month(value: str) -> str | None:
+    """The month a PDF was made ("D:20240611093000+01'00'" → "2024-06").
+
+    Only a last resort for the publication date (metadata puts it after every
+    date the text prints), so it keeps no more precision than a month: a
+    file is often made days before it is published, rarely months.
+    """
+    match = re.match(r"(?:D:)?((?:19|20)\d\d)(0[1-9]|1[0-2])", value.strip())
+    return f"{match.group(1)}-{match.group(2)}" if match else None
 
 
 def _words(text: str) -> int:
