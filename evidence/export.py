@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
@@ -74,14 +75,14 @@ def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
     count = 0
     if fmt == "jsonl":
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.write(_json(row) + "\n")
             count += 1
     elif fmt == "json":
         # Written item by item, byte for byte as json.dump(list, indent=2) would.
         out.write("[")
         for row in rows:
             out.write(",\n  " if count else "\n  ")
-            out.write(json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+            out.write(_json(row, indent=2).replace("\n", "\n  "))
             count += 1
         out.write("\n]\n" if count else "]\n")
     else:
@@ -91,9 +92,30 @@ def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
         writer.writeheader()
         for row in rows:
+            if any(isinstance(v, float) and not math.isfinite(v) for v in row.values()):
+                raise _not_finite(row)
             writer.writerow({k: _cell(v) for k, v in row.items()})
             count += 1
     return count
+
+
+def _json(row: dict[str, Any], *, indent: int | None = None) -> str:
+    """``row`` as strict JSON: Infinity and NaN are not JSON, so they are refused.
+
+    Extraction drops such figures; a store written before it did may still
+    hold one, and re-ingesting is the fix.
+    """
+    try:
+        return json.dumps(row, ensure_ascii=False, indent=indent, allow_nan=False)
+    except ValueError:
+        raise _not_finite(row) from None
+
+
+def _not_finite(row: dict[str, Any]) -> EvidenceError:
+    return EvidenceError(
+        f"finding {row.get('id')} in {row.get('doc_path')} has a value that is not a finite number",
+        hint="run `evidence ingest` on the folder again to re-extract it",
+    )
 
 
 def _cell(value: Any) -> Any:

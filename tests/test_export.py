@@ -129,3 +129,21 @@ def test_csv_export_of_formula_metadata_is_text_and_json_is_unchanged(tmp_path):
     assert {(r["doc_title"], r["doc_org"]) for r in rows} == {("'=1+2", "'+44 Trust")}
     jsonl = [json.loads(line) for line in export(index).splitlines()]
     assert {(r["doc_title"], r["doc_org"]) for r in jsonl} == {("=1+2", "+44 Trust")}
+
+
+def test_a_stored_infinity_is_refused_with_one_line(index, tmp_path):
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "idx"
+    shutil.copytree(index, copy)
+    with sqlite3.connect(copy / "evidence.sqlite") as db:
+        fid, data = db.execute("SELECT finding_id, data FROM findings WHERE kind = 'figure' ORDER BY finding_id LIMIT 1").fetchone()
+        db.execute("UPDATE findings SET data = ? WHERE finding_id = ?", (json.dumps({**json.loads(data), "value": float("inf")}), fid))
+    for fmt in ("jsonl", "json", "csv"):
+        result = CliRunner().invoke(cli, ["--index-dir", str(copy), "export", "--format", fmt])
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[-1] == (
+            f"Error: finding {fid} in nuffield.txt has a value that is not a finite number"
+            " (run `evidence ingest` on the folder again to re-extract it)"
+        )

@@ -242,3 +242,10 @@ def test_fractions_without_of(nlp):
 def test_of_the_ratio(nlp):
     found = only(nlp, "We heard that 31 of the 42 ICBs planned a deficit.")
     assert (found["surface"], found["value"], found["figure_kind"], found["measure"]) == ("31 of the 42", 0.7381, "ratio", "ICBs")
+
+
+def test_a_number_past_a_float_is_refused_not_infinity():
+    huge = "9" * 400
+    text = f"The deficit was £{huge} billion, between £3bn and £{huge} billion, and 5% more in 2022-23."
+    rows = [r for r in analyse(text) if r["kind"] == "figure"]
+    assert [(r["surface"], r["value"], r["value_max"]) for r in rows] == [("5%", 5.0, None)]

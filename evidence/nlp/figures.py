@@ -13,6 +13,7 @@ period patterns) is a JSON file in ``patterns/``.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,6 +86,11 @@ def _alternation(items: Iterable[str]) -> str:
 
 def _round(value: float) -> float:
     return float(round(value, 6))
+
+
+def _finite(figure: Figure) -> bool:
+    """Whether the figure's values are real numbers (JSON has no Infinity or NaN)."""
+    return math.isfinite(figure.value) and (figure.value_max is None or math.isfinite(figure.value_max))
 
 
 class FigureExtractor:
@@ -318,6 +324,8 @@ class FigureExtractor:
             figure, consumed = found
             if money_only and figure.figure_kind not in ("money", "percent"):
                 continue
+            if not _finite(figure):
+                continue  # "£999…9 billion" past a float's range: no value to give, so no figure
             figures.append(figure)
         if wordless:
             # only a lone amount of money or percentage (a line the reader cut short) says what it is
