@@ -94,7 +94,7 @@ def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
         for row in rows:
             if any(isinstance(v, float) and not math.isfinite(v) for v in row.values()):
                 raise _not_finite(row)
-            writer.writerow({k: _cell(v) for k, v in row.items()})
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
             count += 1
     return count
 
@@ -118,7 +118,7 @@ def _not_finite(row: dict[str, Any]) -> EvidenceError:
     )
 
 
-def _cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     """One CSV cell: lists joined, None blank, text made formula-safe."""
     if isinstance(value, list):
         return _formula_safe("; ".join(str(v) for v in value))
