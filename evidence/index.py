@@ -53,6 +53,7 @@ from whoosh.util.filelock import FileLock
 from whoosh.util.numeric import byte_to_length
 
 from evidence.errors import IndexLockedError, StoreError
+from evidence.workers import detach_from_parent
 
 INDEX_NAME = "MAIN"
 #: A title word's BM25 counts this many times a body word's.
@@ -603,7 +604,12 @@ class _SegmentWriter(SegmentWriter):
 class _WriterTask(SubWriterTask):
     """A worker process of ``_MpWriter``: our segment writer, one segment of its own."""
 
+    #: The writer process that started this one (set before the fork).
+    parent_pid = 0
+
     def run(self) -> None:
+        # Gone with the parent: an orphan would wait on the job queue for ever.
+        detach_from_parent(self.parent_pid)
         # The parent cancels its workers itself; Ctrl-C must not print their tracebacks.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         gc.freeze()
@@ -627,6 +633,7 @@ class _MpWriter(MpWriter, _SegmentWriter):
 
     def _new_task(self) -> _WriterTask:
         task = _WriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, True)
+        task.parent_pid = os.getpid()
         self.tasks.append(task)
         task.start()
         return task
@@ -824,6 +831,12 @@ class PassageIndex:
 
     def passage_ids(self) -> set[str]:
         return self._field_values("passage_id")
+
+    def passage_count(self) -> int:
+        """Live passages in the last commit: with ``passage_ids`` it shows no passage is in twice."""
+        ix = _windex.open_dir(str(self.path), indexname=INDEX_NAME)
+        with ix.reader() as reader:
+            return reader.doc_count()
 
     def _field_values(self, field: str) -> set[str]:
         """Distinct values of live passages: the lexicon, unless deletions await a merge."""

@@ -23,12 +23,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import EvidenceError, IndexLockedError, ReaderError
+from .errors import EvidenceError, IndexLockedError, ReaderError, StoreError
 from .models import Finding, Metadata, Passage
 from .passages import make_doc_id, make_passages
 from .store import Store
 from .theming import MODEL_NAME, RELEARN_SHARE, OnThemed, reassign, relearn_due, taxonomy_fingerprint, update_themes, use_taxonomy
-from .workers import run_tasks
+from .workers import keep_from_children, run_tasks
 
 LOCK_NAME = "ingest.lock"
 
@@ -236,8 +236,18 @@ def process_file(task: FileTask) -> Processed | Failed:
 
 @contextmanager
 def ingest_lock(index_dir: Path) -> Iterator[None]:
-    """One ingest per index directory; the OS drops the lock if we die."""
-    handle = (index_dir / LOCK_NAME).open("a")
+    """One ingest per index directory; the OS drops the lock if we die.
+
+    Creates the directory if need be, so that a first ingest holds the lock
+    before it makes the store. Worker processes forked meanwhile close their
+    copy of the lock's descriptor (``keep_from_children``): a copy left open
+    in an orphan would hold the lock after we die.
+    """
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = (index_dir / LOCK_NAME).open("a")
+    except OSError as exc:
+        raise StoreError(f"cannot create the index directory {index_dir}: {exc.strerror or exc}") from exc
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -246,7 +256,8 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
                 f"another ingest is running on {index_dir}",
                 hint="wait for it to finish, then run this one again",
             ) from exc
-        yield
+        with keep_from_children(handle):
+            yield
     finally:
         handle.close()
 
@@ -362,46 +373,42 @@ def ingest(
     workers = workers or os.cpu_count() or 1
     limits = limits or Limits()
     report = IngestReport()
-    store = Store(index_dir, create=True)
-    try:
-        with ingest_lock(Path(index_dir)):
-            tasks, deletes, new_aliases, drop_aliases = _plan(store, roots, overrides, model, limits, report)
-            if tasks:
-                _warm_up(model)
-            progress.start(len(tasks))
-            results: Iterator[Processed | Failed] = _results(tasks, workers, limits.timeout)
-            if strict:
-                results_list = list(_tracked(results, progress))
-                failures = [(_display_task(r.task), r.reason) for r in results_list if isinstance(r, Failed)]
-                failures = report.failed + failures
-                if failures:
-                    raise IngestFailed(failures)
-                results = iter(results_list)
-            else:
-                results = _tracked(results, progress)
-            if len(tasks) >= PRELOAD_MIN_TASKS and len(tasks) > RELEARN_SHARE * store.document_count():
-                # Enough is new that the theme model will be learned again.
-                results = _preloading_learning(results)
-            index = PassageIndex(Path(index_dir))
-            index.clear_stale_lock()  # left by a run killed mid-commit, if any
-            if index.rebuilt:  # an index of an older layout was emptied: fill it again
-                store.mark_unindexed(store.doc_ids())
-                report.index_rebuilt = True
-            written = _apply(store, roots, results, deletes, new_aliases, drop_aliases, report)
-            taxonomy = use_taxonomy(Path(index_dir), themes)
-            if report.changed_anything or store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy):
-                sync_index(
-                    store,
-                    index,
-                    themes=lambda on_themed: update_themes(store, Path(index_dir), taxonomy, written, on_themed=on_themed),
-                    expected=store.document_count() if relearn_due(store, Path(index_dir), taxonomy) else len(written),
-                )
-            else:
-                sync_index(store, index)
-            write_acronyms(store, Path(index_dir))
-            store.set_meta("last_ingest", datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    finally:
-        store.close()
+    with ingest_lock(Path(index_dir)), Store(index_dir, create=True) as store:
+        tasks, deletes, new_aliases, drop_aliases = _plan(store, roots, overrides, model, limits, report)
+        if tasks:
+            _warm_up(model)
+        progress.start(len(tasks))
+        results: Iterator[Processed | Failed] = _results(tasks, workers, limits.timeout)
+        if strict:
+            results_list = list(_tracked(results, progress))
+            failures = [(_display_task(r.task), r.reason) for r in results_list if isinstance(r, Failed)]
+            failures = report.failed + failures
+            if failures:
+                raise IngestFailed(failures)
+            results = iter(results_list)
+        else:
+            results = _tracked(results, progress)
+        if len(tasks) >= PRELOAD_MIN_TASKS and len(tasks) > RELEARN_SHARE * store.document_count():
+            # Enough is new that the theme model will be learned again.
+            results = _preloading_learning(results)
+        index = PassageIndex(Path(index_dir))
+        index.clear_stale_lock()  # left by a run killed mid-commit, if any
+        if index.rebuilt:  # an index of an older layout was emptied: fill it again
+            store.mark_unindexed(store.doc_ids())
+            report.index_rebuilt = True
+        written = _apply(store, roots, results, deletes, new_aliases, drop_aliases, report)
+        taxonomy = use_taxonomy(Path(index_dir), themes)
+        if report.changed_anything or store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy):
+            sync_index(
+                store,
+                index,
+                themes=lambda on_themed: update_themes(store, Path(index_dir), taxonomy, written, on_themed=on_themed),
+                expected=store.document_count() if relearn_due(store, Path(index_dir), taxonomy) else len(written),
+            )
+        else:
+            sync_index(store, index)
+        write_acronyms(store, Path(index_dir))
+        store.set_meta("last_ingest", datetime.now(timezone.utc).isoformat(timespec="seconds"))
     return report
 
 

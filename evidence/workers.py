@@ -6,14 +6,25 @@ not hang a whole ingest. Here every worker is a forked process with a pipe;
 a task that runs past its time limit gets its worker killed and replaced, and
 the caller gets ``on_timeout(task)`` in its place. Results come back in task
 order, with a bounded number in flight so memory stays flat.
+
+A worker must never outlive the run that started it: a SIGKILLed parent
+cannot clean up, and an orphan that keeps a copy of the ingest lock's file
+or of a pipe end blocks every later ingest. So each child asks the kernel to
+kill it when its parent dies, lets go of what it inherited but does not own
+(see ``keep_from_children``), and leaves on end-of-file on its pipe.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
+import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
@@ -22,12 +33,55 @@ R = TypeVar("R")
 
 _CTX = multiprocessing.get_context("fork")
 
+#: Open objects (files, pipe ends) of this process that forked children must
+#: close: by id, so registering is cheap and needs no hashing of the object.
+_PRIVATE: dict[int, Any] = {}
+_PR_SET_PDEATHSIG = 1
 
-def _serve(conn: Connection, fn: Callable[[Any], Any]) -> None:
+
+@contextmanager
+def keep_from_children(obj: Any) -> Iterator[Any]:
+    """While inside, a child forked by ``detach_from_parent`` callers closes its copy of ``obj``.
+
+    For objects with a ``close()`` method whose file descriptor must stay
+    this process's alone: a lock taken with ``flock`` is held as long as any
+    copy of its descriptor is open, in any process.
+    """
+    _PRIVATE[id(obj)] = obj
+    try:
+        yield obj
+    finally:
+        _PRIVATE.pop(id(obj), None)
+
+
+def detach_from_parent(parent_pid: int) -> None:
+    """In a freshly forked child: die with the parent and drop the parent's private files.
+
+    ``parent_pid`` is taken before the fork, so a parent that died before
+    the death signal was armed is noticed too.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: end-of-file on the pipe still ends us
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    for obj in list(_PRIVATE.values()):
+        try:
+            obj.close()
+        except OSError:
+            pass
+    _PRIVATE.clear()
+
+
+def _serve(conn: Connection, fn: Callable[[Any], Any], parent_pid: int) -> None:
+    detach_from_parent(parent_pid)
     while True:
         try:
             item = conn.recv()
-        except (EOFError, KeyboardInterrupt):
+        except (EOFError, OSError, KeyboardInterrupt):
             return
         if item is None:
             return
@@ -38,14 +92,17 @@ def _serve(conn: Connection, fn: Callable[[Any], Any]) -> None:
             result = ("error", f"{type(exc).__name__}: {exc}")
         try:
             conn.send((index, result))
-        except (BrokenPipeError, KeyboardInterrupt):
+        except (OSError, KeyboardInterrupt):
             return
 
 
 class _Worker:
     def __init__(self, fn: Callable[[Any], Any]) -> None:
         self.conn, child = _CTX.Pipe()
-        self.process = _CTX.Process(target=_serve, args=(child, fn), daemon=True)
+        # This end is the parent's: the child (and every later child) closes
+        # its copy, so the child reads end-of-file once the parent is gone.
+        _PRIVATE[id(self.conn)] = self.conn
+        self.process = _CTX.Process(target=_serve, args=(child, fn, os.getpid()), daemon=True)
         # What the worker inherits (the pipeline, its data) lives as long as it
         # does: frozen, the worker's garbage collector never walks it again,
         # which saves its time and keeps those pages shared with this process.
@@ -66,6 +123,10 @@ class _Worker:
     def kill(self) -> None:
         self.process.kill()
         self.process.join()
+        self._close()
+
+    def _close(self) -> None:
+        _PRIVATE.pop(id(self.conn), None)
         self.conn.close()
 
     def stop(self) -> None:
@@ -77,7 +138,7 @@ class _Worker:
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
-        self.conn.close()
+        self._close()
 
 
 def run_tasks(

@@ -62,6 +62,89 @@ def test_sigkill_at_many_points_then_rerun_agrees(tmp_path):
     ]
 
 
+def _session(sid: int) -> list[int]:
+    """Live processes of session ``sid`` (zombies are dead and hold nothing)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        state, _ppid, _pgrp, session = stat.rsplit(")", 1)[1].split()[:4]
+        if int(session) == sid and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _children(pid: int) -> int:
+    try:
+        return len((Path("/proc") / str(pid) / "task" / str(pid) / "children").read_text().split())
+    except OSError:
+        return 0
+
+
+def _stored_documents(index_dir: Path) -> int:
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{index_dir / 'evidence.sqlite'}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _until(condition, limit: float = 120.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "the moment to kill at never came"
+        time.sleep(0.02)
+
+
+def test_killing_only_the_parent_leaves_no_process_and_no_lock(tmp_path):
+    """SIGKILL the ingest itself, not its process group: its workers must not live on.
+
+    Killed while reading, while storing and while the two index-writer
+    processes commit (a first index of over 200 documents uses them), each
+    time nothing of the run may stay, and the next ingest runs at once and
+    finishes the interrupted ones.
+    """
+    folder = tmp_path / "inquiry"
+    _corpus(folder, 210)
+    index_dir = tmp_path / "idx"
+    command = [sys.executable, "-m", "evidence.cli", "--index-dir", str(index_dir), "ingest", str(folder), "--workers", "2"]
+    marker = index_dir / "whoosh" / "WRITER_PID"
+    moments = {
+        "reading": lambda pid: _children(pid) >= 2,
+        "storing": lambda pid: _stored_documents(index_dir) >= 120,
+        "committing the index": lambda pid: marker.exists() and _children(pid) >= 2,
+    }
+    for moment, reached in moments.items():
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            _until(lambda: reached(proc.pid) or proc.poll() is not None)
+            assert proc.poll() is None, f"the ingest ended before {moment}"
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            deadline = time.monotonic() + 10
+            while _session(proc.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert _session(proc.pid) == [], f"processes outlived an ingest killed while {moment}"
+        finally:
+            for pid in _session(proc.pid):  # whatever a failure left behind
+                os.kill(pid, signal.SIGKILL)
+    result = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "ingest", str(folder), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    stored, indexed = _agree(index_dir)
+    assert len(stored) == 210 * 2 + sum(3 + n % 4 for n in range(210))
+    assert stored == indexed and PassageIndex(index_dir).passage_count() == len(stored)
+    assert CliRunner().invoke(cli, ["--index-dir", str(index_dir), "ingest", str(folder)]).stdout.splitlines() == [
+        "210 documents: 0 new, 0 changed, 210 unchanged, 0 removed; 0 failed",
+        "Nothing changed.",
+    ]
+
+
 def test_a_second_ingest_refuses_while_one_runs(tmp_path):
     folder = tmp_path / "inquiry"
     _corpus(folder, 2)

@@ -15,9 +15,9 @@ def _work(task):
     return value * 2 if kind == "double" else value
 
 
-def _run(tasks, workers=2, timeout=None):
+def _run(tasks, workers=2, timeout=None, fn=_work):
     return list(
-        run_tasks(_work, tasks, workers=workers, timeout=timeout,
+        run_tasks(fn, tasks, workers=workers, timeout=timeout,
                   on_timeout=lambda t: ("timeout", t), on_error=lambda t, why: ("error", why))
     )
 
@@ -41,3 +41,21 @@ def test_errors_and_dead_workers_are_reported_per_task():
 
 def test_no_tasks_no_workers():
     assert _run([]) == []
+
+
+def _is_open(fd):
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
+def test_a_worker_closes_what_the_parent_keeps_from_children(tmp_path):
+    """The ingest lock's file (and the parent's pipe ends) must not stay open in a worker."""
+    from evidence.workers import keep_from_children
+
+    with (tmp_path / "lock").open("a") as private, (tmp_path / "shared").open("a") as shared:
+        with keep_from_children(private):
+            assert _run([private.fileno(), shared.fileno()], workers=1, fn=_is_open) == [False, True]
+        assert _run([private.fileno()], workers=1, fn=_is_open) == [True]
