@@ -38,9 +38,8 @@ from .views import (
     DocView,
     FindingView,
     SiteModel,
-    ThemeInputs,
-    build_model,
     passage_views,
+    site_model,
 )
 
 MANIFEST = ".evidence-site"
@@ -150,27 +149,7 @@ class _Pages:
 
 
 def _model(store: Store, taxonomy: Any) -> SiteModel:
-    from ..themes import ThemeScore, load_taxonomy, related_themes
-    from ..themes.groups import FigureConflicts, group_findings
-
-    tax = taxonomy if taxonomy is not None else load_taxonomy()
-    findings = store.findings()
-    f_themes = store.finding_themes()
-    p_themes = store.passage_themes()
-    p_doc = store.themed_passage_docs()
-    named = [(t.id, t.label, t.description) for t in tax.themes]
-    seen = {t[0] for t in named}
-    extra = sorted({t for rows in p_themes.values() for t, _, _ in rows} | {t for ts in f_themes.values() for t in ts})
-    named += [(t, t, "") for t in extra if t not in seen]
-    claims = [f for f in findings if f["kind"] == "claim"]
-    figures = [f for f in findings if f["kind"] == "figure"]
-    assignments = {pid: [ThemeScore(t, s, r) for t, s, r in rows] for pid, rows in p_themes.items()}
-    inputs = ThemeInputs(
-        groups=group_findings(claims) if len(claims) > 1 else [],
-        conflicts=FigureConflicts(figures) if len(figures) > 1 else None,
-        related=related_themes(assignments),
-    )
-    return build_model(store.documents(), store.passage_count(), p_doc, findings, f_themes, p_themes, named, inputs)
+    return site_model(store, taxonomy)
 
 
 def _kind(findings: Sequence[FindingView], kind: str) -> list[FindingView]:

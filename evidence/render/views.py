@@ -26,6 +26,8 @@ from ..store import DocumentRecord
 from .marks import Run, kinds_present, marked_html, runs
 
 if TYPE_CHECKING:  # scikit-learn loads only when a build needs groups
+    from ..store import Store
+    from ..themes import Taxonomy
     from ..themes.groups import FigureConflicts
 
 UNATTRIBUTED = "Unattributed"
@@ -284,6 +286,40 @@ def org_refs(names: Iterable[str]) -> dict[str, OrgRef]:
         used.add(slug)
         refs[name] = OrgRef(name, slug, f"orgs/{slug}.html")
     return refs
+
+
+def site_model(store: Store, taxonomy: Taxonomy | None = None, *, cross_source: bool = True) -> SiteModel:
+    """The site's model of ``store``: what the site's pages and the Word briefing are made from.
+
+    Themes come in the taxonomy's order (the packaged one by default), then
+    any theme the store holds that the taxonomy lacks, labelled by its id.
+    ``cross_source=False`` skips echoed claims, figure conflicts and related
+    themes (scikit-learn work a Word briefing does not show); the headline
+    figures, figure tables and recommendation groups are the same either way.
+    """
+    from ..themes import ThemeScore, load_taxonomy, related_themes
+    from ..themes.groups import FigureConflicts, group_findings
+
+    tax = taxonomy if taxonomy is not None else load_taxonomy()
+    findings = store.findings()
+    f_themes = store.finding_themes()
+    p_themes = store.passage_themes()
+    p_doc = store.themed_passage_docs()
+    named = [(t.id, t.label, t.description) for t in tax.themes]
+    seen = {t[0] for t in named}
+    extra = sorted({t for rows in p_themes.values() for t, _, _ in rows} | {t for ts in f_themes.values() for t in ts})
+    named += [(t, t, "") for t in extra if t not in seen]
+    inputs = ThemeInputs()
+    if cross_source:
+        claims = [f for f in findings if f["kind"] == "claim"]
+        figures = [f for f in findings if f["kind"] == "figure"]
+        assignments = {pid: [ThemeScore(t, s, r) for t, s, r in rows] for pid, rows in p_themes.items()}
+        inputs = ThemeInputs(
+            groups=group_findings(claims) if len(claims) > 1 else [],
+            conflicts=FigureConflicts(figures) if len(figures) > 1 else None,
+            related=related_themes(assignments),
+        )
+    return build_model(store.documents(), store.passage_count(), p_doc, findings, f_themes, p_themes, named, inputs)
 
 
 def build_model(
