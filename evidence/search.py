@@ -70,6 +70,13 @@ _FUZZY_RE = re.compile(r"(.+?)~([12])?\Z")
 _YEAR_RE = re.compile(r"(\d{4})(?:\.\.(\d{4}))?\Z")
 _EDGE_PUNCT = ",.;!?"
 _KNOWN_FIELDS = ", ".join(sorted(FILTER_FIELDS))
+#: Parentheses nested deeper than this are refused: parsing and evaluating
+#: recurse once per level, and no real question needs more.
+MAX_NESTING = 50
+#: Unknown words "did you mean" looks up (each is a fuzzy scan of the lexicon).
+MAX_CORRECTIONS = 8
+#: Fuzzy~ terms a query may hold: each expands through a scan of the lexicon.
+MAX_FUZZY_TERMS = 16
 
 
 @dataclass
@@ -255,6 +262,11 @@ def _lex(query: str) -> list[_Tok]:
     for tok in toks:
         if tok.kind == "(":
             depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(
+                    f"query too deeply nested (more than {MAX_NESTING} levels of parentheses):"
+                    " shorten it"
+                )
         elif tok.kind == ")":
             depth -= 1
             if depth < 0:
@@ -295,6 +307,7 @@ class _Parser:
         self.syn = synonyms
         self.plan = _Plan()
         self._negated = 0
+        self._fuzzy_terms = 0
 
     def parse(self) -> Node:
         node = self._or()
@@ -344,13 +357,18 @@ class _Parser:
         tok = self._peek()
         assert tok is not None
         if tok.kind == "op" and tok.text == "NOT":
-            self.pos += 1
-            nxt = self._peek()
-            if nxt is None or nxt.kind == ")" or (nxt.kind == "op" and nxt.text != "NOT"):
+            # A run of NOTs is counted, not recursed into: "NOT NOT x" is x, however long the run.
+            count = 0
+            while (nxt := self._peek()) is not None and nxt.kind == "op" and nxt.text == "NOT":
+                self.pos += 1
+                count += 1
+            if nxt is None or nxt.kind == ")" or nxt.kind == "op":
                 raise _Fallback('a dangling "NOT"')
-            self._negated += 1
+            self._negated += count
             inner = self._unary()
-            self._negated -= 1
+            self._negated -= count
+            if count % 2 == 0:
+                return inner
             return inner.part if isinstance(inner, Not) else Not(inner)
         self.pos += 1
         if tok.kind == "(":
@@ -397,6 +415,12 @@ class _Parser:
             base = m.group(1).lower()
             dist = int(m.group(2) or (1 if len(base) <= 4 else 2))
             node = Fuzzy(base, dist)
+            self._fuzzy_terms += 1
+            if self._fuzzy_terms > MAX_FUZZY_TERMS:
+                raise QueryError(
+                    f"too many fuzzy~ terms in query (at most {MAX_FUZZY_TERMS}):"
+                    " remove the ~ from some words"
+                )
             if not self._negated:
                 self.plan.fuzzy.append(node)
             return node
@@ -763,13 +787,23 @@ def _did_you_mean(
     toks = _lex(query)
     corrected = query
     changed = False
+    # Each unknown word costs a fuzzy scan of the lexicon: only the first
+    # MAX_CORRECTIONS are looked up, so a long query still answers at once.
+    unknown = [
+        (tok, m)
+        for tok in toks
+        if tok.kind in ("word", "phrase")
+        for m in re.finditer(r"\w+", tok.text)
+        if _correctable(m.group(0).lower(), searcher)
+    ][:MAX_CORRECTIONS]
+    looked_up = {(tok.start, m.start()) for tok, m in unknown}
     for tok in reversed(toks):  # right to left so earlier offsets stay valid
         if tok.kind not in ("word", "phrase"):
             continue
         replaced = tok.text
         for m in reversed(list(re.finditer(r"\w+", tok.text))):
             word = m.group(0).lower()
-            if len(word) < 4 or word.isdigit() or searcher.word_frequency(word) > 0:
+            if (tok.start, m.start()) not in looked_up:
                 continue
             best = None
             for dist in (1, 2):
@@ -793,3 +827,8 @@ def _did_you_mean(
         node = AllOf((node, *filters))
     _hits, total = searcher.search(node, 1)
     return corrected if total else None
+
+
+def _correctable(word: str, searcher: IndexSearcher) -> bool:
+    """A word "did you mean" would look up: long enough, not a number, not in the corpus."""
+    return len(word) >= 4 and not word.isdigit() and searcher.word_frequency(word) == 0

@@ -311,3 +311,52 @@ def test_filters_with_phrases_and_prefixes(index_dir: Path) -> None:
     assert found(index_dir, '"capital regime" kind:claim') == ["d1-p1"]
     assert found(index_dir, "capit* year:2022..2023 source:nao") == ["d1-p1", "d1-p2"]
     assert found(index_dir, "kind:figure year:2021..2023") == ["d1-p2", "d1-p3", "d3-p2"]
+
+
+def test_deep_nesting_is_one_line_error_not_a_crash(index_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+
+    deep = "(" * 330 + "capital" + ")" * 330
+    result = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "search", deep])
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: query too deeply nested (more than 50 levels of parentheses): shorten it\n"
+    )
+    assert ids(search(index_dir, "(" * 50 + "capital regime" + ")" * 50)) == ["d1-p1", "d2-p1"]
+
+
+def test_a_thousand_nots_are_counted_not_recursed(index_dir: Path) -> None:
+    assert found(index_dir, "regime " + "NOT " * 1000 + "capital") == ["d1-p1", "d2-p1"]
+    assert found(index_dir, "regime " + "NOT " * 999 + "capital") == []
+    assert found(index_dir, "NOT " * 1000 + "capital") == found(index_dir, "capital")
+
+
+def test_too_many_fuzzy_terms_is_refused(index_dir: Path) -> None:
+    from evidence.search import MAX_FUZZY_TERMS
+
+    assert MAX_FUZZY_TERMS == 16
+    assert found(index_dir, " OR ".join(["capitol~"] * 16)) == ["d1-p1", "d1-p2", "d2-p1"]
+    with pytest.raises(QueryError) as err:
+        search(index_dir, " ".join(f"wrd{i}~" for i in range(900)))
+    assert str(err.value) == "too many fuzzy~ terms in query (at most 16): remove the ~ from some words"
+
+
+def test_did_you_mean_looks_up_at_most_eight_unknown_words(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence.index import IndexSearcher
+
+    looked_up: list[tuple[str, int]] = []
+    real = IndexSearcher.similar_words
+
+    def counted(self: IndexSearcher, word: str, maxdist: int) -> list[tuple[str, int]]:
+        looked_up.append((word, maxdist))
+        return real(self, word, maxdist)
+
+    monkeypatch.setattr(IndexSearcher, "similar_words", counted)
+    query = "workfroce " + " ".join(f"qzxv{i:03d}" for i in range(900))
+    result = search(index_dir, query)
+    assert (result.total, result.suggestion) == (0, None)
+    # the first eight unknown words (corrected right to left), each tried at distance 1 then 2
+    assert looked_up == [(f"qzxv{i:03d}", d) for i in range(6, -1, -1) for d in (1, 2)] + [("workfroce", 1), ("workfroce", 2)]
+    looked_up.clear()
+    assert search(index_dir, "workfroce plan").suggestion == "workforce plan"
