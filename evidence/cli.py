@@ -7,7 +7,9 @@ inside the commands that need them, so `evidence search` starts quickly.
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +69,8 @@ class EvidenceGroup(click.Group):
 def cli(ctx: click.Context, index_dir: Path) -> None:
     """Read policy reports and evidence; extract, search and brief.
 
+    Set NO_COLOR to any value for output without colour on a terminal.
+
     \b
     Example:
         evidence ingest corpus/
@@ -74,6 +78,40 @@ def cli(ctx: click.Context, index_dir: Path) -> None:
         evidence build -o site
     """
     ctx.obj = Settings(index_dir=index_dir)
+    if os.environ.get("NO_COLOR"):
+        ctx.color = False
+
+
+def _set_index_dir(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.find_object(Settings).index_dir = value
+
+
+def index_dir_option(command: Any) -> Any:
+    """``--index-dir`` after the command name too (``evidence search --index-dir X``)."""
+    return click.option(
+        "--index-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_index_dir,
+        help="Where the store and the search index live (as before the command).",
+    )(command)
+
+
+#: Finding kinds as options take them; plurals are accepted too.
+KIND_CHOICES = ("figure", "recommendation", "claim", "quote")
+
+
+def _kind(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    low = value.strip().lower()
+    for kind in KIND_CHOICES:
+        if low in (kind, kind + "s"):
+            return kind
+    raise click.BadParameter(f"unknown kind {value!r}: use one of {', '.join(KIND_CHOICES)}")
 
 
 # -- ingest -----------------------------------------------------------------
@@ -101,6 +139,7 @@ class _Bar:
 
 
 @cli.command()
+@index_dir_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--model", default=None, help="A trained spaCy pipeline to run before our rules, e.g. en_core_web_sm.")
@@ -178,23 +217,29 @@ def _one_line(text: str) -> str:
 
 
 @cli.command()
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the report as a JSON object.")
 @click.pass_obj
-def status(settings: Settings) -> None:
+def status(settings: Settings, as_json: bool) -> None:
     """Counts, where the index lives, and when it was last ingested.
 
     \b
     Example:
         evidence status
+        evidence status --json
     """
+    from .catalogue import status_report
     from .store import Store
 
     with Store(settings.index_dir) as store:
-        counts = store.counts()
-        last = store.get_meta("last_ingest") or "never"
-        roots = store.roots()
+        report = status_report(store, str(settings.index_dir))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    counts, roots = report["counts"], report["sources"]
     click.echo(f"Index directory: {settings.index_dir}")
     click.echo(f"Sources: {', '.join(roots) if roots else 'none'}")
-    click.echo(f"Last ingest: {last}")
+    click.echo(f"Last ingest: {report['last_ingest'] or 'never'}")
     click.echo(
         f"{counts['documents']} documents, {counts['passages']} passages; findings: "
         f"{counts['figures']} figures, {counts['recommendations']} recommendations, "
@@ -203,21 +248,31 @@ def status(settings: Settings) -> None:
 
 
 @cli.command()
-@click.argument("doc_id")
+@index_dir_option
+@click.argument("document")
+@click.option("--json", "as_json", is_flag=True, help="Print the document and its passages as a JSON object.")
 @click.pass_obj
-def show(settings: Settings, doc_id: str) -> None:
+def show(settings: Settings, document: str, as_json: bool) -> None:
     """A document's metadata and its passages, with their ids.
+
+    DOCUMENT is its id, its file name, or the file name without extension
+    (any case); `evidence docs` lists them.
 
     \b
     Example:
         evidence show nao-ics-summary-1a2b3c
+        evidence show "NAO summary.pdf" --json
     """
+    from .catalogue import document_detail, find_document
     from .store import Store
 
     with Store(settings.index_dir) as store:
-        doc = store.document(doc_id)
-        passages = store.passages(doc_id)
-        aliases = store.aliases_of(doc_id)
+        doc = find_document(store, document)
+        if as_json:
+            click.echo(json.dumps(document_detail(store, doc), ensure_ascii=False, indent=2))
+            return
+        passages = store.passages(doc.doc_id)
+        aliases = store.aliases_of(doc.doc_id)
     meta = doc.metadata
     click.echo(f"{doc.title}")
     for label, value in (
@@ -234,13 +289,56 @@ def show(settings: Settings, doc_id: str) -> None:
         click.echo(f"  {p.text}")
 
 
+@cli.command()
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print the documents as a JSON list.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the documents as CSV with a header row.")
+@click.pass_obj
+def docs(settings: Settings, as_json: bool, as_csv: bool) -> None:
+    """Every document: id, title, organisation, type, date and reference.
+
+    \b
+    Example:
+        evidence docs
+        evidence docs --csv > documents.csv
+    """
+    from .catalogue import DOCUMENT_FIELDS, document_rows
+    from .store import Store
+
+    if as_json and as_csv:
+        raise click.UsageError("give --json or --csv, not both")
+    with Store(settings.index_dir) as store:
+        rows = document_rows(store)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if as_csv:
+        from .export import csv_cell
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(DOCUMENT_FIELDS)
+        for row in rows:
+            writer.writerow([csv_cell(row[f]) for f in DOCUMENT_FIELDS])
+        return
+    if not rows:
+        click.echo("No documents yet: run `evidence ingest FOLDER`.")
+        return
+    for row in rows:
+        details = " · ".join(str(row[f]) for f in ("org", "type", "date", "ref") if row[f])
+        click.echo(click.style(row["id"], bold=True) + f"  {row['title']}")
+        if details:
+            click.echo(f"    {details}")
+    click.echo(f"{len(rows)} document{'s' if len(rows) != 1 else ''}")
+
+
 # -- search -----------------------------------------------------------------
 
 
 @cli.command()
+@index_dir_option
 @click.argument("query")
-@click.option("--kind", help="Only passages holding this kind of finding (figure, recommendation, claim, quote).")
-@click.option("--theme", help="Only passages with this theme id (see `evidence themes`).")
+@click.option("--kind", callback=_kind, help="Only passages holding this kind of finding (figure, recommendation, claim, quote).")
+@click.option("--theme", help="Only passages with this theme: its id or label, any case (see `evidence themes`).")
 @click.option("--source", help="Only documents by this organisation (name or acronym, e.g. nao).")
 @click.option("--type", "doc_type", help='Only this document type, e.g. "written evidence".')
 @click.option("--year", help="A year (2023) or a range (2022..2023).")
@@ -264,9 +362,10 @@ def search(
         evidence search "workforce plan" --kind recommendation --json
     """
     from .search import search as run_search
+    from .theming import resolve_theme
 
     result = run_search(
-        settings.index_dir, query, kind=kind, theme=theme, source=source, doc_type=doc_type,
+        settings.index_dir, query, kind=kind, theme=resolve_theme(settings.index_dir, theme), source=source, doc_type=doc_type,
         year=year, limit=limit, group=group,
     )
     if as_json:
@@ -311,6 +410,7 @@ def _echo_hit(hit: dict[str, Any], *, indent: str) -> None:
 
 
 @cli.command()
+@index_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
 @click.option("--discover", is_flag=True, help="Suggest themes for passages the taxonomy does not cover.")
 @click.option("--topics", type=click.IntRange(1, 50), default=5, show_default=True, help="How many candidates with --discover.")
@@ -352,17 +452,22 @@ def themes(settings: Settings, as_json: bool, discover: bool, topics: int, theme
     if as_json:
         click.echo(json.dumps(table, ensure_ascii=False, indent=2))
         return
-    headers = ("theme", "documents", "passages", "figures", "recommendations", "claims", "quotes")
-    width = max(len(headers[0]), *(len(str(row["label"])) for row in table))
-    click.echo(f"{headers[0]:<{width}}  " + "  ".join(f"{h:>{len(h)}}" for h in headers[1:]))
+    headers = ("id", "theme", "documents", "passages", "figures", "recommendations", "claims", "quotes")
+    id_width = max(len(headers[0]), *(len(str(row["id"])) for row in table))
+    width = max(len(headers[1]), *(len(str(row["label"])) for row in table))
+    click.echo(f"{headers[0]:<{id_width}}  {headers[1]:<{width}}  " + "  ".join(f"{h:>{len(h)}}" for h in headers[2:]))
     for row in table:
-        click.echo(f"{str(row['label']):<{width}}  " + "  ".join(f"{row[h]:>{len(h)}}" for h in headers[1:]))
+        click.echo(
+            f"{str(row['id']):<{id_width}}  {str(row['label']):<{width}}  "
+            + "  ".join(f"{row[h]:>{len(h)}}" for h in headers[2:])
+        )
 
 
 # -- build ------------------------------------------------------------------
 
 
 @cli.command()
+@index_dir_option
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="Folder to write the site into.")
 @click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of templates that override ours by file name.")
 @click.option(
@@ -403,8 +508,9 @@ def build(settings: Settings, output: Path, templates_dir: Path | None, themes_f
 
 
 @cli.command()
-@click.option("--kind", type=click.Choice(["figure", "recommendation", "claim", "quote"]), help="Only this kind.")
-@click.option("--theme", help="Only findings with this theme id.")
+@index_dir_option
+@click.option("--kind", callback=_kind, help="Only this kind: figure, recommendation, claim or quote (plurals too).")
+@click.option("--theme", help="Only findings with this theme: its id or label, any case.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "json"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="File to write (default: stdout).")
 @click.pass_obj
@@ -420,9 +526,10 @@ def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, ou
     """
     from .export import export_rows, write_export
     from .store import Store
+    from .theming import resolve_theme
 
     with Store(settings.index_dir) as store:
-        rows = export_rows(store, kind=kind, theme=theme)
+        rows = export_rows(store, kind=kind, theme=resolve_theme(settings.index_dir, theme))
         if output is None:
             write_export(rows, sys.stdout, fmt)
             return

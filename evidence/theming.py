@@ -45,6 +45,14 @@ def use_taxonomy(index_dir: Path, path: Path | None) -> Taxonomy:
     return load_taxonomy(active_taxonomy_path(index_dir))
 
 
+def resolve_theme(index_dir: Path, name: str | None) -> str | None:
+    """The id of the theme ``name`` gives (an id or a label, any case) in the
+    taxonomy this index uses; QueryError listing the ids when there is none."""
+    if name is None:
+        return None
+    return load_taxonomy(active_taxonomy_path(index_dir)).resolve(name)
+
+
 def taxonomy_fingerprint(taxonomy: Taxonomy) -> str:
     """Changes when the themes or their terms change, wherever the file lives."""
     return hashlib.sha256(repr((taxonomy.themes, taxonomy.neutral_terms)).encode("utf-8")).hexdigest()

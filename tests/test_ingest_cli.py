@@ -125,4 +125,4 @@ def test_show_and_status(tmp_path, folder):
     assert "2 documents, " in status.stdout
     missing = run(tmp_path, "show", "nope")
     assert missing.exit_code == 1
-    assert missing.stderr == "Error: no document with id 'nope' (`evidence status` lists the documents and their ids)\n"
+    assert missing.stderr == "Error: no document with id or file name 'nope' (`evidence docs` lists the documents and their ids)\n"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import TaxonomyError
+from ..errors import QueryError, TaxonomyError
 from ..resources import data_path
 from .normalise import stems
 
@@ -52,6 +52,18 @@ class Taxonomy:
             if theme.id == theme_id:
                 return theme
         return None
+
+    def resolve(self, name: str) -> str:
+        """The id of the theme ``name`` gives by id or label, in any case.
+
+        Raises QueryError listing the ids, so a typo in ``--theme`` is one
+        line that shows what to type instead.
+        """
+        key = " ".join(name.split()).casefold()
+        for theme in self.themes:
+            if key in (theme.id.casefold(), " ".join(theme.label.split()).casefold()):
+                return theme.id
+        raise QueryError(f"unknown theme {name!r}: use one of {', '.join(self.ids)}")
 
 
 def default_taxonomy_path() -> Path:
