@@ -43,7 +43,7 @@ from whoosh.analysis import STOP_WORDS, Analyzer, Token
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.lang.porter import stem as _porter_stem
+from whoosh.lang.porter2 import stem as _porter2_stem
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import TermNotFound as _TermNotFound
 from whoosh.system import pack_uint
@@ -68,7 +68,9 @@ FILTER_FIELDS = {
     "ref": "ref",
     "mentions": "orgs",
 }
-_WORD_PATTERN = r"\w+(?:[.'’]\w+)*"
+#: A word (group 1) may hold dots and apostrophes ("e.g", "o'neill", "don't");
+#: a possessive "'s" at its end is matched but left out, so "board's" is "board".
+_WORD_PATTERN = r"(\w+(?:(?:\.|['’](?![sS]\b))\w+)*)(?:['’][sS]\b)?"
 _LOCK_NAME = "%s_WRITELOCK" % INDEX_NAME
 #: Written beside the lock while a batch is open: if it outlives its process, the batch died.
 _MARKER_NAME = "WRITER_PID"
@@ -77,7 +79,7 @@ _POSTING_COMPRESSION = 0
 #: Postings per block: large blocks mean fewer reads per posting list.
 _POSTING_BLOCK = 1024
 #: The index layout; an index of another format is rebuilt by the next ingest.
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"  # 3: Porter2 stems, possessive 's split off
 _FORMAT_NAME = "FORMAT"
 #: Lexicon words examined when finding the forms of a stem (bounds a short stem's cost).
 _MAX_FORMS_SCANNED = 5000
@@ -180,7 +182,10 @@ class RawHit:
 #: only per distinct word: both are memoised, within a bound.
 _WORD_CACHE = 200_000
 
-_stem = lru_cache(maxsize=_WORD_CACHE)(_porter_stem)
+#: Porter2 (Snowball English), not Whoosh's Porter: that one stems "planning"
+#: to "plann" and "days" to "dai" beside "day", so word forms the README
+#: promises went unmatched.
+_stem = lru_cache(maxsize=_WORD_CACHE)(_porter2_stem)
 
 
 _WORD_RE = re.compile(_WORD_PATTERN)
@@ -221,7 +226,7 @@ class WordAnalyzer(Analyzer):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         stem = self.stem
         for pos, m in enumerate(_WORD_RE.finditer(value), start_pos):
-            word = m.group().lower()
+            word = m.group(1).lower()
             if stem:
                 if word in STOP_WORDS:
                     continue
@@ -230,12 +235,12 @@ class WordAnalyzer(Analyzer):
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
-                t.original = m.group()
+                t.original = m.group(1)
             if positions:
                 t.pos = pos
             if chars:
-                t.startchar = start_char + m.start()
-                t.endchar = start_char + m.end()
+                t.startchar = start_char + m.start(1)
+                t.endchar = start_char + m.end(1)
             yield t
 
 
@@ -672,8 +677,8 @@ def tokens(text: str) -> list[tuple[int, int, str, str]]:
     """
     out = []
     for m in _WORD_RE.finditer(text):
-        low = m.group().lower()
-        out.append((m.start(), m.end(), low, _stem(low)))
+        low = m.group(1).lower()
+        out.append((m.start(1), m.end(1), low, _stem(low)))
     return out
 
 
@@ -1236,16 +1241,19 @@ class IndexSearcher:
         cached = self._form_cache.get(key)
         if cached is not None:
             return cached
-        prefix = os.path.commonprefix([word, stem])
+        # Porter2 rewrites at most the stem's last letter ("priority" and
+        # "priorities" -> "prioriti", "sharing" -> "share"), so every form starts
+        # with the stem less that letter.
+        prefix = os.path.commonprefix([word, stem[:-1]])
         forms = {word}
-        if len(prefix) >= 3:
+        if len(prefix) >= 2:
             for n, btext in enumerate(self._reader.expand_prefix("text", prefix)):
                 if n >= _MAX_FORMS_SCANNED:
                     break
                 term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
                 if _stem(term) == stem:
                     forms.add(term)
-        else:  # too short to scan by prefix: the plural is the common variant
+        else:  # too short to scan by prefix ("dying" -> "die"): the plural is the common variant
             forms.update(f for f in (stem, stem + "s", word + "s") if self._reader.doc_frequency("text", f))
         result = self._form_cache[key] = sorted(forms)
         return result
