@@ -504,6 +504,40 @@ def build(settings: Settings, output: Path, templates_dir: Path | None, themes_f
     click.echo(f"Open {output / 'index.html'}")
 
 
+# -- brief ------------------------------------------------------------------
+
+
+@cli.command()
+@index_dir_option
+@click.option("--theme", help="Only this theme: its id or label, any case (default: every theme, a section each).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("briefing.docx"), show_default=True, help="Word file to write.")
+@click.pass_obj
+def brief(settings: Settings, theme: str | None, output: Path) -> None:
+    """Write a Word briefing: headline figures, a figures table and recommendations by addressee.
+
+    It shows what the site's theme pages show, and every statement carries a
+    Word footnote citing its source: (Body, Title, ref, p. N) for a PDF page,
+    else the paragraph ("para 3.2"). Without --theme every theme gets a
+    section, in the taxonomy's order. The same store writes the same bytes.
+
+    \b
+    Example:
+        evidence brief --theme workforce -o workforce.docx
+        evidence brief -o briefing.docx
+    """
+    from .brief import write_brief
+    from .store import Store
+    from .theming import use_taxonomy
+
+    with Store(settings.index_dir) as store:
+        report = write_brief(store, output, theme=theme, taxonomy=use_taxonomy(settings.index_dir, None))
+    about = report.themes[0] if theme is not None else f"{len(report.themes)} themes"
+    click.echo(
+        f"Briefing on {about} written to {output}: {report.figures} figures, "
+        f"{report.recommendations} recommendations, {report.footnotes} footnotes"
+    )
+
+
 # -- export -----------------------------------------------------------------
 
 

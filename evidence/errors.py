@@ -49,3 +49,7 @@ class NotFound(EvidenceError):
 
 class SiteError(EvidenceError):
     """The briefing site cannot be built: a template is missing or broken, or the folder is unwritable."""
+
+
+class BriefError(EvidenceError):
+    """The Word briefing cannot be written: the folder is missing or unwritable."""
