@@ -157,11 +157,15 @@ class _Bar:
 @click.option("--max-file-size", type=click.FloatRange(min=0.001), default=200.0, show_default=True, help="Refuse files larger than this many MB.")
 @click.option("--max-pages", type=click.IntRange(min=1), default=5000, show_default=True, help="Refuse PDFs with more pages.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True, help="Seconds one file may take before it is given up.")
+@click.option(
+    "--no-ocr", "no_ocr", is_flag=True,
+    help="Do not read scanned PDF pages with Tesseract (faster); a scanned file is then refused.",
+)
 @click.pass_obj
 def ingest(
     settings: Settings, paths: tuple[Path, ...], workers: int | None, model: str | None,
     metadata_csv: Path | None, strict: bool, themes_file: Path | None, max_file_size: float,
-    max_pages: int, timeout: float,
+    max_pages: int, timeout: float, no_ocr: bool,
 ) -> None:
     """Sync folders (or files) into the store and the search index.
 
@@ -176,7 +180,7 @@ def ingest(
     from .ingest import IngestFailed, Limits, ingest as run_ingest
 
     bar = _Bar()
-    limits = Limits(max_bytes=int(max_file_size * 1024 * 1024), max_pages=max_pages, timeout=timeout)
+    limits = Limits(max_bytes=int(max_file_size * 1024 * 1024), max_pages=max_pages, timeout=timeout, ocr=not no_ocr)
     try:
         report = run_ingest(
             paths, index_dir=settings.index_dir, workers=workers, model=model, metadata_csv=metadata_csv,

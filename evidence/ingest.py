@@ -41,6 +41,8 @@ class Limits:
     max_pages: int | None = 5000
     #: Seconds one file may take to read and extract before it is given up.
     timeout: float | None = 300.0
+    #: Read scanned PDF pages with Tesseract (when it is installed).
+    ocr: bool = True
 _KIND_LETTER = {"figure": "f", "recommendation": "r", "claim": "c", "quote": "q"}
 
 
@@ -200,7 +202,7 @@ def process_file(task: FileTask) -> Processed | Failed:
 
     path = Path(task.abs_path)
     try:
-        raw = read_document(path, max_bytes=task.limits.max_bytes, max_pages=task.limits.max_pages)
+        raw = read_document(path, max_bytes=task.limits.max_bytes, max_pages=task.limits.max_pages, ocr=task.limits.ocr)
     except ReaderError as exc:
         return Failed(task, str(exc))
     except OSError as exc:

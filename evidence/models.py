@@ -29,13 +29,15 @@ class Block:
 
     ``level`` is the heading level (1 = top) for headings, the list depth for
     list items, and 0 otherwise. ``page`` is 1-based where the format has
-    pages, else None.
+    pages, else None. ``ocr`` marks text read from a picture of the page,
+    which may hold misread characters.
     """
 
     kind: BlockKind
     text: str
     page: int | None = None
     level: int = 0
+    ocr: bool = False
 
 
 @dataclass
@@ -81,6 +83,7 @@ class Passage:
     page: int | None
     heading: str | None
     kind: BlockKind
+    ocr: bool = False  # the text was read by OCR
 
 
 @dataclass

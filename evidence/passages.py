@@ -58,6 +58,7 @@ def make_passages(doc_id: str, blocks: Iterable[Block]) -> list[Passage]:
                 page=block.page,
                 heading=heading,
                 kind=block.kind,
+                ocr=block.ocr,
             )
         )
     return passages

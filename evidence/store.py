@@ -57,7 +57,8 @@ CREATE TABLE passages (
     page INTEGER,
     heading TEXT,
     text TEXT NOT NULL,
-    orgs TEXT NOT NULL DEFAULT '[]'
+    orgs TEXT NOT NULL DEFAULT '[]',
+    ocr INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX passages_doc ON passages (doc_id, seq);
 CREATE TABLE findings (
@@ -175,6 +176,10 @@ class Store:
                 f"the store in {self.index_dir} has schema version {version}; this evidence uses {SCHEMA_VERSION}",
                 hint=f"delete {self.index_dir} and run `evidence ingest` again to rebuild it from the source files",
             )
+        if "ocr" not in {r[1] for r in self.conn.execute("PRAGMA table_info(passages)")}:
+            # A store from before OCR: its passages were all read from text.
+            with self.transaction() as conn:
+                conn.execute("ALTER TABLE passages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         self.conn.close()
@@ -262,9 +267,10 @@ class Store:
                  metadata.doc_type, metadata.date, metadata.ref),
             )
             conn.executemany(
-                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
                 [
-                    (p.passage_id, doc_id, p.seq, p.kind, p.page, p.heading, p.text, json.dumps(orgs, ensure_ascii=False))
+                    (p.passage_id, doc_id, p.seq, p.kind, p.page, p.heading, p.text, json.dumps(orgs, ensure_ascii=False),
+                     int(p.ocr))
                     for p, orgs in passages
                 ],
             )
@@ -347,13 +353,13 @@ class Store:
         return [r[0] for r in self.conn.execute("SELECT path FROM aliases WHERE doc_id=? ORDER BY path", (doc_id,))]
 
     def passages(self, doc_id: str | None = None) -> list[Passage]:
-        sql = "SELECT passage_id, doc_id, seq, text, page, heading, kind FROM passages"
+        sql = "SELECT passage_id, doc_id, seq, text, page, heading, kind, ocr FROM passages"
         args: tuple[Any, ...] = ()
         if doc_id is not None:
             sql += " WHERE doc_id=?"
             args = (doc_id,)
         sql += " ORDER BY doc_id, seq"
-        return [Passage(*r) for r in self._plain().execute(sql, args)]
+        return [Passage(*r[:7], ocr=bool(r[7])) for r in self._plain().execute(sql, args)]
 
     def _plain(self) -> sqlite3.Cursor:
         """A cursor that yields plain tuples: a sqlite3.Row per row costs a third of a big read."""
@@ -490,6 +496,7 @@ class Store:
                     "text": r["text"],
                     "heading": r["heading"],
                     "page": r["page"],
+                    "ocr": bool(r["ocr"]),
                     "orgs": tuple(json.loads(r["orgs"])),
                     "kinds": tuple(sorted(kinds.get(pid, ()))),
                     "themes": tuple(themes.get(pid, ())),

@@ -240,8 +240,10 @@ def test_title_candidates_come_from_the_largest_type_joined_across_its_lines_and
 
 def test_a_scanned_page_with_a_few_text_fragments_needs_ocr(tmp_path: Path) -> None:
     page = [(72, 760, 12, "2021 3 31"), (300, 400, 12, "Add: 128")]
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(_pdf([page, page], image=True))
     with pytest.raises(ReaderError, match="^no text layer: needs OCR$"):
-        _read(tmp_path, _pdf([page, page], image=True))
+        read_document(path, ocr=False)
 
 
 def test_a_rotated_page_reads_as_the_same_page_unrotated(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from fpdf import FPDF
 from evidence.errors import ReaderError, UnsupportedFormat
 from evidence.models import Block, Metadata
 from evidence.readers import SUPPORTED_EXTENSIONS, read_bytes, read_document
+from evidence.readers.ocr import ocr_available
 from evidence.readers.text import clean_text, join_lines, looks_like_heading
 
 
@@ -510,8 +511,13 @@ def test_pdf_without_text_layer(tmp_path: Path) -> None:
     pdf.add_page()
     pdf.rect(20, 20, 100, 50, style="F")
     pdf.add_page()
+    path = _write(tmp_path, "scan.pdf", bytes(pdf.output()))
     with pytest.raises(ReaderError, match="^no text layer: needs OCR$"):
-        read_document(_write(tmp_path, "scan.pdf", bytes(pdf.output())))
+        read_document(path, ocr=False)
+    # Read by OCR (where Tesseract is installed), the shape holds no words either.
+    reason = "no text layer, and OCR found no text" if ocr_available() else "no text layer: needs OCR: install tesseract-ocr"
+    with pytest.raises(ReaderError, match=f"^{reason}$"):
+        read_document(path)
 
 
 # ------------------------------------------------------------------ DOCX

@@ -38,10 +38,11 @@ _READERS: dict[str, Callable[[bytes], RawDocument]] = {
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(_READERS)
 
 
-def read_bytes(data: bytes, extension: str, *, max_pages: int | None = None) -> RawDocument:
+def read_bytes(data: bytes, extension: str, *, max_pages: int | None = None, ocr: bool = True) -> RawDocument:
     """Read file content already in memory, as a file with ``extension`` would be.
 
-    ``max_pages`` refuses a PDF with more pages before any text is extracted.
+    ``max_pages`` refuses a PDF with more pages before any text is extracted;
+    ``ocr`` False refuses scanned pages rather than running Tesseract on them.
     """
     reader = _READERS.get(extension.lower())
     if reader is None:
@@ -49,7 +50,7 @@ def read_bytes(data: bytes, extension: str, *, max_pages: int | None = None) -> 
     if not data:
         raise ReaderError("empty file")
     try:
-        raw = read_pdf(data, max_pages=max_pages) if reader is read_pdf else reader(data)
+        raw = read_pdf(data, max_pages=max_pages, ocr=ocr) if reader is read_pdf else reader(data)
     except ReaderError:
         raise
     except RecursionError as exc:
@@ -75,12 +76,17 @@ def _bounded(blocks: list[Block]) -> list[Block]:
         if len(block.text) <= MAX_BLOCK_CHARS:
             out.append(block)
             continue
-        out.extend(Block(block.kind, piece, block.page, block.level) for piece in split_long_text(block.text))
+        out.extend(Block(block.kind, piece, block.page, block.level, block.ocr) for piece in split_long_text(block.text))
     return out
 
 
-def read_document(path: Path, *, max_bytes: int | None = None, max_pages: int | None = None) -> RawDocument:
-    """Read one source file; files past ``max_bytes`` or PDFs past ``max_pages`` are refused."""
+def read_document(
+    path: Path, *, max_bytes: int | None = None, max_pages: int | None = None, ocr: bool = True
+) -> RawDocument:
+    """Read one source file; files past ``max_bytes`` or PDFs past ``max_pages`` are refused.
+
+    ``ocr`` False: scanned PDF pages are not read by Tesseract.
+    """
     extension = path.suffix.lower()
     if extension not in _READERS:
         raise UnsupportedFormat(f"unsupported file type {extension or '(none)'!r}")
@@ -91,4 +97,4 @@ def read_document(path: Path, *, max_bytes: int | None = None, max_pages: int | 
         data = path.read_bytes()
     except OSError as exc:
         raise ReaderError(f"cannot open file: {exc.strerror or type(exc).__name__}") from exc
-    return read_bytes(data, extension, max_pages=max_pages)
+    return read_bytes(data, extension, max_pages=max_pages, ocr=ocr)

@@ -17,13 +17,14 @@ import ctypes
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import ReaderError
 from ..models import Block, Metadata, RawDocument
+from .ocr import INSTALL_HINT, ocr_available, parse_hocr, render_pgm, run_tesseract
 from .text import clean_text, compound_affixes, is_all_caps, looks_like_heading
 
 _HYPHEN_MARKS = "\ufffe\x02"
@@ -70,6 +71,10 @@ _MIN_RUN_ON = 40
 #: Dot leaders of a contents line (pdfium gives unmapped leader glyphs as U+FFFD).
 _LEADERS = re.compile(r"\.{4,}|\u2026{2,}|\ufffd{2,}|(?:\. ){3,}")
 
+#: What Tesseract makes of a round bullet opening a line: a lone "e", "o",
+#: cent or degree sign (none of them a word that starts an English line).
+_OCR_BULLET = re.compile(r"^[eo\u00a2\u00b0\u00ab\u00bb\u2022\u00b7]\s+(?=\S)")
+
 _JUNK_TITLE = re.compile(
     r"^(?:microsoft\s+(?:word|powerpoint|excel)\s*-|untitled|document\d*$|slide\s*\d+$|title$|no title)"
     r"|\.(?:docx?|pdf|indd|pptx?|rtf|odt|xlsx?)$",
@@ -94,11 +99,13 @@ class _Line:
     prose_pieces: bool = False  # ... each of them a long run of words: columns, not cells
 
 
-def read_pdf(data: bytes, *, max_pages: int | None = None) -> RawDocument:
+def read_pdf(data: bytes, *, max_pages: int | None = None, ocr: bool = True) -> RawDocument:
     """Blocks, page count, declared metadata and title candidates from a PDF.
 
     ``max_pages`` is checked on the page tree, before any page is parsed, so
     a 100,000-page file is refused at once rather than after minutes of work.
+    With ``ocr`` (and Tesseract installed), scanned pages are read by OCR and
+    their blocks flagged ``ocr``; without, a scan is refused.
     """
     if b"%PDF-" not in data[:1024]:
         raise ReaderError("not a PDF file")
@@ -114,8 +121,16 @@ def read_pdf(data: bytes, *, max_pages: int | None = None) -> RawDocument:
             raise ReaderError(f"too many pages: {count}, limit {max_pages}")
         pages = [_page_lines(pdf, index) for index in range(count)]
         declared = _declared(pdf)
-        if not any(line.text.strip() for page in pages for line in page) or _scanned(pdf, pages):
-            raise ReaderError("no text layer: needs OCR")
+        targets, whole = _pages_to_ocr(pdf, pages)
+        if targets and not (ocr and ocr_available()):
+            if whole:
+                raise ReaderError("no text layer: needs OCR" + (f": {INSTALL_HINT}" if ocr else ""))
+            targets = []  # image-only pages of a text PDF are left out, as before OCR
+        for index in targets:
+            pages[index] = _ocr_lines(pdf, index)
+        _steady_sizes([pages[index] for index in targets])
+        if whole and not any(pages):
+            raise ReaderError("no text layer, and OCR found no text")
     except (pdfium.PdfiumError, ValueError, OSError) as exc:
         raise ReaderError(f"not a readable PDF: {_reason(exc)}") from exc
     finally:
@@ -123,6 +138,9 @@ def read_pdf(data: bytes, *, max_pages: int | None = None) -> RawDocument:
     _drop_running_lines(pages)
     layout = _Layout(pages)
     blocks, prominent = layout.blocks()
+    if targets:
+        read = {index + 1 for index in targets}
+        blocks = [replace(block, ocr=True) if block.page in read else block for block in blocks]
     return RawDocument(blocks=blocks, format="pdf", pages=len(pages), declared=declared, prominent=prominent)
 
 
@@ -168,20 +186,75 @@ def _scanned(pdf: pdfium.PdfDocument, pages: list[list[_Line]]) -> bool:
     """
     if any(_words(" ".join(line.text for line in lines)) >= _SCAN_WORDS for lines in pages):
         return False
-    covered = 0
-    for index in range(len(pdf)):
-        page = pdf[index]
-        try:
-            width, height = page.get_size()
-            area = max(width * height, 1.0)
-            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-                left, bottom, right, top = obj.get_bounds()
-                if (right - left) * (top - bottom) >= _SCAN_COVER * area:
-                    covered += 1
-                    break
-        finally:
-            page.close()
+    covered = sum(_image_covered(pdf, index) for index in range(len(pdf)))
     return covered * 2 >= len(pdf) and covered > 0
+
+
+def _image_covered(pdf: pdfium.PdfDocument, index: int) -> bool:
+    """An image covers a good share of the page: a scan or a picture of text."""
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        area = max(width * height, 1.0)
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+            left, bottom, right, top = obj.get_bounds()
+            if (right - left) * (top - bottom) >= _SCAN_COVER * area:
+                return True
+        return False
+    finally:
+        page.close()
+
+
+def _pages_to_ocr(pdf: pdfium.PdfDocument, pages: list[list[_Line]]) -> tuple[list[int], bool]:
+    """Indices of the pages to read by OCR, and whether that is the whole file.
+
+    A file with no text, or a scan whose text layer is debris, is read whole
+    (its text layer is not trusted); in a file with text, only pages with
+    no text at all that an image covers (a letter scanned into a report).
+    """
+    if not any(line.text.strip() for lines in pages for line in lines) or _scanned(pdf, pages):
+        return list(range(len(pages))), True
+    return [index for index, lines in enumerate(pages) if not lines and _image_covered(pdf, index)], False
+
+
+def _ocr_lines(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
+    """One page read by Tesseract, as lines in reading order for the layout code."""
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        image, scale, rows = render_pgm(page, width, height)
+    finally:
+        page.close()
+    upright = rows / scale  # the page's height as shown (after /Rotate)
+    lines = [
+        _Line(_OCR_BULLET.sub("\u2022 ", line.text), line.left, line.right, line.baseline, line.size, height=upright)
+        for line in parse_hocr(run_tesseract(image, round(72 * scale)), scale, rows)
+    ]
+    return _reading_order(lines)
+
+
+def _steady_sizes(pages: list[list[_Line]]) -> None:
+    """Snap OCR line sizes to a few type sizes, in place.
+
+    Tesseract measures each line afresh, so lines of one type size differ by
+    a pixel or two; the layout code reads a size change as a new block. The
+    most used size takes every line within 12% of it, then the next, and so on.
+    """
+    lines = [line for lines in pages for line in lines if line.size > 0]
+    weight: Counter[float] = Counter()
+    for line in lines:
+        weight[round(line.size * 2) / 2] += len(line.text)
+    left = sorted(lines, key=lambda line: line.size)
+    for centre, _ in weight.most_common():
+        if not left:
+            break
+        keep = []
+        for line in left:
+            if abs(line.size - centre) <= 0.12 * centre:
+                line.size = centre
+            else:
+                keep.append(line)
+        left = keep
 
 
 # -- one page: glyphs to lines in reading order -------------------------------------

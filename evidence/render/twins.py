@@ -98,10 +98,11 @@ def passage(pv: PassageView, doc: DocView) -> Markup:
     pid = escape(p.passage_id)
     if p.kind == "heading":
         return Markup(f'<h3 class="passage" id="{pid}">{pv.marked}</h3>\n')
-    label = f", page {escape(p.page)}" if p.page else ""
-    page = f'<span class="page">p.&nbsp;{escape(p.page)}</span>' if p.page else ""
+    ocr = ", text from OCR" if p.ocr else ""
+    label = f", page {escape(p.page)}{ocr}" if p.page else ocr
+    page = f'<span class="page">p.&nbsp;{escape(p.page)}{" (OCR)" if p.ocr else ""}</span>' if p.page else ""
     out = [
-        f'<div class="passage k-{escape(p.kind)}" id="{pid}">\n',
+        f'<div class="passage k-{escape(p.kind)}{" ocr" if p.ocr else ""}" id="{pid}">\n',
         f'<p>{pv.marked} <a class="pilcrow" href="#{escape(url(p.passage_id))}" aria-label="Link to this passage{label}">\u00b6{page}</a></p>\n',
     ]
     if pv.findings:
