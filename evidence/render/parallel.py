@@ -6,7 +6,8 @@ search pages, then joins in. Both take documents a few at a time from one
 shared counter, so neither idles while the other has work. Each page is a
 pure function of the model, so which process writes it changes no byte.
 Each process reads its documents' passages through its own store connection
-(a SQLite connection must not cross a fork) and notes the links of the pages
+(a SQLite connection must not cross a fork; the second one reads a copy of
+the first one's snapshot, so both see the same state) and notes the links of the pages
 it writes; the second sends its notes back at the end, so the link check
 still sees every page.
 
@@ -38,6 +39,11 @@ PARALLEL_MIN_DOCUMENTS = 200
 CHUNK = 4
 
 RenderDocument = Callable[[DocView, Sequence[Passage], Sequence[FindingView]], str]
+
+
+def shares_work(documents: int) -> bool:
+    """Whether a build of ``documents`` pages forks a second process for them."""
+    return hasattr(os, "fork") and documents >= PARALLEL_MIN_DOCUMENTS
 
 
 class PageWriter(Protocol):
@@ -110,7 +116,7 @@ class _Helper:
         self.frozen = False
 
     def __enter__(self) -> _Helper:
-        if not hasattr(os, "fork") or len(self.pages.docs) < PARALLEL_MIN_DOCUMENTS:
+        if not shares_work(len(self.pages.docs)):
             return self
         try:
             claims = _Claims(len(self.pages.docs), True)

@@ -3,16 +3,28 @@
 The site stands alone: relative links only, our own CSS and script, the
 search data as a script file (a fetch() of JSON fails under file:// in
 Chromium, a <script src> does not). Output is byte-identical for the same
-store: no timestamps, everything sorted. A manifest of the files written
-lets a rebuild remove pages of documents that have gone, touching nothing
-it did not write.
+store: no timestamps, everything sorted.
+
+A build is a consistent snapshot, written aside and swapped in whole. It
+reads the store in one read transaction (an ingest committing meanwhile is
+not seen; a second rendering process reads a copy of that same snapshot),
+writes into a folder beside the output, and only when every page is written
+renames the old site away and the new one into place. A build that fails
+leaves the old site as it was. The manifest lists the files a build wrote:
+anything else found in the old site (not ours) is carried into the new one.
 """
 
 from __future__ import annotations
 
+import errno
 import filecmp
 import json
+import os
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,10 +42,10 @@ from jinja2 import (
 from ..errors import SiteError
 from ..models import FINDING_KINDS, Passage
 from ..resources import templates_dir
-from ..store import Store
+from ..store import STORE_NAME, Store
 from . import twins
 from .links import BrokenLink, LinkChecker
-from .parallel import DocumentPages
+from .parallel import DocumentPages, shares_work
 from .views import (
     DocView,
     FindingView,
@@ -77,20 +89,156 @@ def build_site(
     out_dir = Path(out_dir)
     if templates is not None and not Path(templates).is_dir():
         raise SiteError(f"no templates folder {templates}", hint="pass a folder holding .html files to override")
-    model = _model(store, taxonomy)
-    env = _environment(Path(templates) if templates is not None else None)
-    writer = _SiteWriter(out_dir)
-    pages = _Pages(env, model)
-    documents = DocumentPages(store.index_dir, model, pages.document)
+    target = _Target(out_dir)
+    staging = target.staging()
     try:
-        with documents.shared(writer) as helper:
-            pages.site(writer)
-            helper.render_rest(store, writer)
+        with _one_snapshot(store):
+            model = _model(store, taxonomy)
+            env = _environment(Path(templates) if templates is not None else None)
+            writer = _SiteWriter(staging, previous=target.path)
+            pages = _Pages(env, model)
+            with _snapshot_for_second_process(store, target, len(model.docs)) as helper_index:
+                documents = DocumentPages(helper_index, model, pages.document)
+                with documents.shared(writer) as helper:
+                    pages.site(writer)
+                    helper.render_rest(store, writer)
+        checked, broken = writer.finish(target.foreign())
+        target.replace_with(staging)
     except BaseException:
-        writer.abandon(doc.href for doc in model.docs)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
-    checked, broken = writer.finish()
     return BuildReport(out_dir, writer.pages, writer.files, checked, tuple(broken))
+
+
+@contextmanager
+def _one_snapshot(store: Store) -> Iterator[None]:
+    """Every read of the build in one read transaction: an ingest committing meanwhile is not seen.
+
+    Reading the documents, then the findings, then each document's passages
+    in separate transactions let a build see half of an ingest (a finding of
+    a document it had not listed), which crashed it or wrote broken links.
+    A caller already in a transaction has pinned its own snapshot.
+    """
+    conn = store.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")  # deferred: the snapshot is taken at the first read and held to the end
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")  # nothing was written: this only ends the read
+
+
+@contextmanager
+def _snapshot_for_second_process(store: Store, target: _Target, documents: int) -> Iterator[Path]:
+    """The index folder the second rendering process opens: a copy of this build's snapshot.
+
+    A SQLite connection must not cross a fork, and a new connection would see
+    whatever was committed since the build began; the backup API, run on the
+    connection holding the snapshot, copies exactly what it sees.
+    """
+    if not shares_work(documents):
+        yield store.index_dir
+        return
+    folder = target.scratch("snapshot")
+    try:
+        copy = sqlite3.connect(folder / STORE_NAME)
+        try:
+            store.conn.backup(copy)
+        finally:
+            copy.close()
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Target:
+    """The output folder, and the folders beside it that a build writes and swaps in."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = Path(os.path.abspath(out_dir))
+        if self.path.exists() and not self.path.is_dir():
+            raise SiteError(f"cannot write the site to {out_dir}: it is a file", hint="pass a folder with -o")
+        cwd = Path.cwd()
+        if self.path == cwd or self.path in cwd.parents:
+            raise SiteError(
+                f"cannot build the site into {out_dir}: it is the current folder, and a build replaces its output folder",
+                hint="build into a folder of its own, e.g. -o site",
+            )
+        self._prefix = f".{self.path.name}."
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SiteError(f"cannot write the site to {out_dir}: {exc.strerror or exc}") from exc
+        self._tidy()
+
+    def scratch(self, purpose: str) -> Path:
+        """A new empty folder beside the output (same file system, so renames are cheap)."""
+        try:
+            return Path(tempfile.mkdtemp(prefix=f"{self._prefix}{purpose}-{os.getpid()}-", dir=self.path.parent))
+        except OSError as exc:
+            raise SiteError(f"cannot write the site beside {self.path}: {exc.strerror or exc}") from exc
+
+    def staging(self) -> Path:
+        return self.scratch("building")
+
+    def foreign(self) -> list[str]:
+        """Files in the current site that no build wrote (not in its manifest): they are kept."""
+        if not self.path.is_dir():
+            return []
+        manifest = self.path / MANIFEST
+        try:
+            ours = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
+            found = []
+            for folder, _dirs, files in os.walk(self.path):
+                for name in files:
+                    rel = Path(folder, name).relative_to(self.path).as_posix()
+                    if rel != MANIFEST and rel not in ours:
+                        found.append(rel)
+        except OSError as exc:
+            raise SiteError(f"cannot read the site in {self.path}: {exc.strerror or exc}") from exc
+        return sorted(found)
+
+    def replace_with(self, staging: Path) -> None:
+        """Swap the finished site in: the old one is renamed away, the new one renamed into place."""
+        old = None
+        try:
+            if self.path.exists():
+                old = self.scratch("old")
+                os.rename(self.path, old / "site")
+            try:
+                os.rename(staging, self.path)
+            except OSError:
+                if old is not None:
+                    os.rename(old / "site", self.path)
+                raise
+        except OSError as exc:
+            raise SiteError(f"cannot replace the site in {self.path}: {exc.strerror or exc}") from exc
+        finally:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def _tidy(self) -> None:
+        """Remove what a killed build left beside the output (its process is gone)."""
+        try:
+            siblings = [p for p in self.path.parent.iterdir() if p.name.startswith(self._prefix)]
+        except OSError:
+            return
+        for path in siblings:
+            parts = path.name[len(self._prefix):].split("-")
+            if len(parts) == 3 and parts[0] in ("building", "snapshot", "old") and parts[1].isdigit():
+                if not _alive(int(parts[1])):
+                    shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno == errno.EPERM
+    return True
 
 
 class _Pages:
@@ -231,34 +379,27 @@ def _search_chunks(model: SiteModel, rows_per_chunk: int = 5000) -> Iterator[byt
 
 
 class _SiteWriter:
-    """Writes files as they are made and notes their links; removes what an earlier build left.
+    """Writes files into the staging folder as they are made and notes their links.
 
-    A file whose bytes are unchanged is not rewritten. The manifest lists what
-    this build wrote, so the next build can remove pages of documents that
-    have gone, touching nothing it did not write.
+    A file whose bytes are the same as in the ``previous`` site is linked
+    from there rather than written again, so it keeps its time stamp (a
+    sync to a web server sends only what changed). The manifest lists what
+    this build wrote.
     """
 
-    def __init__(self, out_dir: Path, *, earlier: Sequence[str] | None = None) -> None:
+    def __init__(self, out_dir: Path, *, previous: Path | None = None) -> None:
         self.out_dir = Path(out_dir)
         self.root = self.out_dir.resolve()
+        self.previous = previous
         self.pages = 0
         self.files = 0
         self._written: set[str] = set()
         self._links = LinkChecker()
         self._folders: set[Path] = set()
-        if earlier is not None:
-            self._old = list(earlier)
-            return
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            manifest = self.root / MANIFEST
-            self._old = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
-        except OSError as exc:
-            raise self._error(exc) from exc
 
     def detached(self) -> _SiteWriter:
         """A writer into the same folder that starts with nothing written, for a second process."""
-        return _SiteWriter(self.out_dir, earlier=())
+        return _SiteWriter(self.out_dir, previous=self.previous)
 
     def harvest(self) -> tuple[list[str], int, int, dict[str, tuple[list[str], set[str]]]]:
         """What a detached writer wrote, for :meth:`absorb` in the first process."""
@@ -284,16 +425,24 @@ class _SiteWriter:
             if path.parent not in self._folders:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._folders.add(path.parent)
-            if not path.is_file() or path.stat().st_size != len(data) or path.read_bytes() != data:
+            before = self._before(rel)
+            if before is None or before.stat().st_size != len(data) or before.read_bytes() != data or not _link(before, path):
                 path.write_bytes(data)
         except OSError as exc:
             raise self._error(exc) from exc
 
+    def _before(self, rel: str) -> Path | None:
+        """The same file in the previous site, if there is one."""
+        if self.previous is None:
+            return None
+        path = self.previous / rel
+        return path if path.is_file() and not path.is_symlink() else None
+
     def put_streamed(self, targets: Sequence[tuple[str, bytes, bytes]], chunks: Iterable[bytes]) -> None:
         """Write the same stream of bytes into several files at once, each with its own prefix and suffix.
 
-        Each file is written beside its place and swapped in only when its
-        bytes differ, so an unchanged file keeps its time stamp.
+        A file whose bytes equal the previous site's is linked from there
+        instead, so an unchanged file keeps its time stamp.
         """
         paths = []
         for rel, _, _ in targets:
@@ -317,42 +466,41 @@ class _SiteWriter:
             finally:
                 for handle in handles:
                     handle.close()
-            for path, part in paths:
-                if path.is_file() and filecmp.cmp(path, part, shallow=False):
+            for (rel, _, _), (path, part) in zip(targets, paths):
+                before = self._before(rel)
+                if before is not None and filecmp.cmp(before, part, shallow=False) and _link(before, path):
                     part.unlink()
                 else:
                     part.replace(path)
         except OSError as exc:
             raise self._error(exc) from exc
 
-    def finish(self) -> tuple[int, list[BrokenLink]]:
-        """Remove stale files, write the manifest, and check every link."""
+    def finish(self, foreign: Sequence[str] = ()) -> tuple[int, list[BrokenLink]]:
+        """Carry over the previous site's ``foreign`` files, write the manifest, and check every link."""
         try:
-            for rel in self._old:
-                if rel and rel not in self._written:
-                    path = _inside(self.root, rel)
-                    if path.is_file():
-                        path.unlink()
-            self._manifest(self._written)
+            for rel in foreign:
+                if rel in self._written or self.previous is None:
+                    continue
+                path = _inside(self.root, rel)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if not _link(self.previous / rel, path):
+                    shutil.copy2(self.previous / rel, path)
+            (self.root / MANIFEST).write_text("".join(f"{rel}\n" for rel in sorted(self._written)), encoding="utf-8")
         except OSError as exc:
             raise self._error(exc) from exc
         return self._links.check(self.out_dir)
 
-    def abandon(self, planned: Iterable[str] = ()) -> None:
-        """After a failed build: list old, new and ``planned`` files alike, so the next build can tidy up.
-
-        ``planned`` names pages another process may have written.
-        """
-        try:
-            self._manifest(self._written | {rel for rel in self._old if rel} | set(planned))
-        except OSError:
-            pass
-
-    def _manifest(self, names: set[str]) -> None:
-        (self.root / MANIFEST).write_text("".join(f"{rel}\n" for rel in sorted(names)), encoding="utf-8")
-
     def _error(self, exc: OSError) -> SiteError:
         return SiteError(f"cannot write the site to {self.out_dir}: {exc.strerror or exc}")
+
+
+def _link(existing: Path, new: Path) -> bool:
+    """Hard-link ``new`` to ``existing``; False where the file system cannot."""
+    try:
+        os.link(existing, new)
+    except OSError:
+        return False
+    return True
 
 
 def _inside(root: Path, rel: str) -> Path:
