@@ -28,6 +28,7 @@ from evidence.ingest import ingest
 from evidence.models import RawDocument
 from evidence.readers import SUPPORTED_EXTENSIONS, read_bytes
 from evidence.readers.text import MAX_BLOCK_CHARS, clean_text
+from test_formats import ODT_BODY, _odt  # noqa: E402 - fixtures of the newer formats
 from evidence.search import SearchResult, search
 
 PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -171,6 +172,7 @@ SAMPLES = {
     ".md": b"---\ntitle: X\n---\n# Heading\n\n- item\n\nText with *emphasis*.\n",
     ".markdown": b"Title\n=====\n\nText.\n",
     ".txt": b"Title\n\nA paragraph of text.\n\n1. A numbered item\n",
+    ".odt": _odt(ODT_BODY),
 }
 
 

@@ -15,6 +15,7 @@ from ..models import Block, RawDocument
 from .docx import read_docx
 from .html import read_html
 from .markdown import read_markdown
+from .odt import read_odt
 from .pdf import read_pdf
 from .plaintext import read_text
 from .text import MAX_BLOCK_CHARS, split_long_text
@@ -32,6 +33,7 @@ _READERS: dict[str, Callable[[bytes], RawDocument]] = {
     ".htm": read_html,
     ".pdf": read_pdf,
     ".docx": read_docx,
+    ".odt": read_odt,
 }
 
 #: Lower-case extensions (with the dot) that ``read_document`` accepts.

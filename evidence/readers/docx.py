@@ -61,21 +61,26 @@ _W_NAMESPACES = (
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True)
 
 
-def check_zip(data: bytes) -> None:
-    """Raise ReaderError unless ``data`` is a zip that expands to a sane size."""
+def check_zip(data: bytes, label: str = "DOCX") -> None:
+    """Raise ReaderError unless ``data`` is a zip that expands to a sane size.
+
+    ``label`` names the format in the reason (the ODT and XLSX readers share this).
+    """
+    # "an ODT", "an XLSX": initials said with a vowel sound.
+    article = "an" if label[:1] in "AEFHILMNORSX" else "a"
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ReaderError("not a DOCX (zip) file")
+        raise ReaderError(f"not {article} {label} (zip) file")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-        raise ReaderError("not a DOCX (zip) file") from exc
+        raise ReaderError(f"not {article} {label} (zip) file") from exc
     total = 0
     for member in members:
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         if total > MAX_EXPANDED_BYTES or (member.file_size > BOMB_MEMBER_BYTES and ratio > MAX_RATIO):
-            raise ReaderError("DOCX expands too far (zip bomb?)")
+            raise ReaderError(f"{label} expands too far (zip bomb?)")
 
 
 def read_docx(data: bytes) -> RawDocument:
