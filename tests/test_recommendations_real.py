@@ -216,7 +216,7 @@ def test_pronouns_are_never_organisations(word):
     ("text", "actor", "target", "action"),
     [
         ("Witnesses suggested that the Government should fund more pilots.", "Witnesses", "government", "fund more pilots"),
-        ("Professor Hartley told us that the Department should publish its evidence.", "Professor Hartley", "department",
+        ("Professor Hartley told us that the Department should publish its evidence.", "Professor Hartley", "the Department",
          "publish its evidence"),
         ("This suggests that ICBs should publish more data.", "The King's Fund", "integrated care boards", "publish more data"),
         ("There is an urgent need for the Government to set out a plan.", "The King's Fund", "government", "set out a plan"),
@@ -296,3 +296,22 @@ def test_a_bold_recommendation_taken_for_a_heading_is_read(nlp):
     assert recs(nlp, passages, "Northshire Select Committee") == [
         ("Northshire Select Committee", "government", "set out what it will do if the food industry does not act"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target", "action"),
+    [
+        # A capital after "the" names the one body the reader knows.
+        ("The Department should not merely restate policy.", "the Department", "not merely restate policy"),
+        ("The Board should approve the plan by March.", "the Board", "approve the plan by March"),
+        ("The department should act.", "department", "act"),
+        # A body named in one word after "that", then its verb in the present or the subjunctive.
+        ("We recommend that the Department publishes a plan.", "the Department", "publish a plan"),
+        ("We recommend that every trust publishes its waiting times.", "every trust", "publish its waiting times"),
+        ("We recommend that the Committee be given new powers.", "the Committee", "be given new powers"),
+        ("We recommend that the ministerial committee meets monthly.", "ministerial committee", "meet monthly"),
+        ("We recommend that the plan sets out its costs.", None, "the plan sets out its costs"),
+    ],
+)
+def test_one_word_bodies_after_the(nlp, sentence: str, target: str | None, action: str) -> None:
+    assert [(t, a) for _actor, t, a in recs(nlp, [sentence], "Example Health Trust")] == [(target, action)]

@@ -813,6 +813,9 @@ class RecommendationFinder:
         if inner is not None and inner.start() > 0:
             phrase = phrase[inner.start():]  # "As a minimum all systems" -> "all systems"
         quantifier = re.match(r"(?i)(every|all|each)\s+", phrase.strip())
+        # "the Department", "The Board": a capital after "the" names one body
+        # the reader knows, not a kind of body at the head of a sentence.
+        definite = re.match(r"(?i:the)\s+[A-Z][a-z]+\s*$", phrase.strip())
         phrase = self._cues.determiners.sub("", phrase.strip())
         phrase = re.sub(r"\([^()]*\)", "", phrase)
         head, sep, tail = phrase.partition(" of ")
@@ -826,6 +829,8 @@ class RecommendationFinder:
         if key in self._cues.subject_bodies:
             return self._cues.subject_bodies[key]
         words = name.split()
+        if definite is not None and len(words) == 1:
+            return f"the {words[0]}"
         titled = [w for w in words[1:] if w[:1].isupper() and w[1:].islower()]
         if words and words[0][:1].isupper() and words[0][1:].islower() and not titled:
             words[0] = words[0].lower()  # "Systems" at the head of a sentence; "Secretary of State" stays
@@ -886,8 +891,15 @@ class RecommendationFinder:
             bodies = self._resolve_pronoun(s, rest_start, word.group(1).lower())
             if bodies:
                 return _joined(bodies), rest_start + word.end(), True
-        generic = re.match(r"\s*((?:(?:every|each|all|the|local|individual)\s+)+[a-z]+(?:\s+[a-z]+)?)\s+(?=[a-z]+s?\b)", rest, re.I)
-        if generic is not None:
+        # "every trust publishes", "the ministerial committee meets": the
+        # shortest run of one or two words after the determiners that names
+        # a body is the subject; the word after it is the verb.
+        for generic in (
+            re.match(r"\s*((?:(?:every|each|all|the|local|individual)\s+)+[a-z]+)\s+(?=[a-z]+s?\b)", rest, re.I),
+            re.match(r"\s*((?:(?:every|each|all|the|local|individual)\s+)+[a-z]+\s+[a-z]+)\s+(?=[a-z]+s?\b)", rest, re.I),
+        ):
+            if generic is None:
+                continue
             subject = self._noun_phrase(s, rest_start, rest_start + generic.end(1))
             if subject.kind == "body":
                 return _joined(subject.bodies), rest_start + generic.end(), True
