@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from .discovery import NOT_REGULAR, OUTSIDE_LINK, UNSUPPORTED
 from .errors import EvidenceError, QueryError
 
 EXIT_PARTIAL = 3
@@ -161,21 +162,34 @@ class _Bar:
     "--no-ocr", "no_ocr", is_flag=True,
     help="Do not read scanned PDF pages with Tesseract (faster); a scanned file is then refused.",
 )
+@click.option(
+    "--follow-links", is_flag=True, envvar="EVIDENCE_FOLLOW_LINKS", show_envvar=True,
+    help="Read files and folders that symbolic links lead to outside the folder.",
+)
+@click.option(
+    "--skip-unsupported", is_flag=True,
+    help="Files in formats evidence does not read are expected: count them, do not list them or exit 3.",
+)
 @click.pass_obj
 def ingest(
     settings: Settings, paths: tuple[Path, ...], workers: int | None, model: str | None,
     metadata_csv: Path | None, strict: bool, themes_file: Path | None, max_file_size: float,
-    max_pages: int, timeout: float, no_ocr: bool,
+    max_pages: int, timeout: float, follow_links: bool, skip_unsupported: bool, no_ocr: bool,
 ) -> None:
     """Sync folders (or files) into the store and the search index.
 
-    New and changed files go in, unchanged ones are skipped by content hash,
-    and files gone from a folder ingested before are removed. Exit status 3
-    means some files could not be read (listed on stderr); the rest went in.
+    New and changed files go in, unchanged ones are skipped by content hash
+    (a file moved or renamed keeps its id and is not read again), and files
+    gone from a folder ingested before are removed. Every file that does not
+    go in is named on stderr with its reason, and the exit status is then 3;
+    the rest went in. Only regular files are read; links out of the folder,
+    hidden files, a site written by `evidence build` and the index directory
+    are left out. A folder that cannot be read keeps what was stored from it.
 
     \b
     Example:
         evidence ingest corpus/ --metadata submissions.csv
+        evidence ingest inbox/ --skip-unsupported      # .xlsx, .zip ... expected
     """
     from .ingest import IngestFailed, Limits, ingest as run_ingest
 
@@ -184,7 +198,7 @@ def ingest(
     try:
         report = run_ingest(
             paths, index_dir=settings.index_dir, workers=workers, model=model, metadata_csv=metadata_csv,
-            strict=strict, progress=bar, limits=limits, themes=themes_file,
+            strict=strict, progress=bar, limits=limits, themes=themes_file, follow_links=follow_links,
         )
     except IngestFailed as exc:
         bar.close()
@@ -193,23 +207,38 @@ def ingest(
         raise UserError(exc) from None
     finally:
         bar.close()
-    for path, reason in report.failed:
+    for path, reason in report.failed + report.unreadable:
         click.echo(f"failed: {_one_line(path)}: {reason}", err=True)
+    named = [(path, kind, reason) for path, kind, reason in report.skipped if not (skip_unsupported and kind == UNSUPPORTED)]
+    for path, kind, reason in named:
+        click.echo(f"skipped: {_one_line(path)}: {reason}{_SKIP_HINTS.get(kind, '')}", err=True)
+    for path, what in report.own_output:
+        click.echo(f"note: not read: {_one_line(path)} ({what})", err=True)
     summary = (
         f"{report.documents} document{'s' if report.documents != 1 else ''}: {len(report.new)} new, {len(report.changed)} changed, "
         f"{len(report.unchanged)} unchanged, {len(report.removed)} removed; {len(report.failed)} failed"
     )
     if report.duplicates:
         summary += f"; {len(report.duplicates)} duplicate{'s' if len(report.duplicates) != 1 else ''}"
-    if report.skipped:
-        summary += f"; {len(report.skipped)} skipped (unsupported format)"
+    if report.moved:
+        summary += f"; {len(report.moved)} moved"
+    for kind in (UNSUPPORTED, OUTSIDE_LINK, NOT_REGULAR):
+        count = sum(1 for _path, skip_kind, _reason in report.skipped if skip_kind == kind)
+        if count:
+            summary += f"; {count} skipped ({kind})"
+    if report.unreadable:
+        summary += f"; {len(report.unreadable)} unreadable folder{'s' if len(report.unreadable) != 1 else ''}"
     click.echo(summary)
     if report.index_rebuilt:
         click.echo("Search index rebuilt from the store (it was written by an older version of evidence).")
     elif not report.changed_anything:
         click.echo("Nothing changed.")
-    if report.failed:
+    if report.failed or report.unreadable or named:
         sys.exit(EXIT_PARTIAL)
+
+
+#: What the user can do about a file passed over, by kind.
+_SKIP_HINTS = {UNSUPPORTED: " (--skip-unsupported if expected)", OUTSIDE_LINK: " (--follow-links reads it)"}
 
 
 def _one_line(text: str) -> str:

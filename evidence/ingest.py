@@ -10,11 +10,13 @@ finished by the next one (``Store.unindexed``).
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import gc
 import json
 import hashlib
 import os
+import stat
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .discovery import Candidate, discover, displayable
 from .errors import EvidenceError, IndexLockedError, ReaderError, StoreError
 from .models import Finding, Metadata, Passage
 from .passages import make_doc_id, make_passages
@@ -59,6 +62,8 @@ class FileTask:
     override: Metadata | None
     model: str | None
     limits: Limits = Limits()
+    #: The file as reports name it ('folder/sub/file.pdf'); the path when empty.
+    shown: str = ""
 
 
 @dataclass
@@ -88,17 +93,28 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, doc_id it copies)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
-    skipped: list[str] = field(default_factory=list)  # unsupported formats
+    #: (path, kind, reason) of files passed over on purpose; kind is one of
+    #: evidence.discovery's UNSUPPORTED, OUTSIDE_LINK, NOT_REGULAR.
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (path, doc_id): stored documents found again, unchanged, under a new path.
+    moved: list[tuple[str, str]] = field(default_factory=list)
+    #: (folder path ending in '/', reason): folders that could not be listed; what is stored from them is kept.
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    #: (folder path ending in '/', what it is): our own output (a built site, the index) passed over.
+    own_output: list[tuple[str, str]] = field(default_factory=list)
     #: The search index was of an older layout and was written again from the store.
     index_rebuilt: bool = False
 
     @property
     def documents(self) -> int:
-        return len(self.new) + len(self.changed) + len(self.unchanged) + len(self.duplicates) + len(self.failed)
+        return (
+            len(self.new) + len(self.changed) + len(self.unchanged) + len(self.duplicates) + len(self.failed)
+            + len(self.moved)
+        )
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.new or self.changed or self.removed or self.duplicates)
+        return bool(self.new or self.changed or self.removed or self.duplicates or self.moved)
 
 
 class IngestFailed(EvidenceError):
@@ -123,36 +139,19 @@ class Progress:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    """The file's content hash, read only if it is (still) a regular file.
+
+    Opened without blocking and checked on the open descriptor, so a file
+    swapped for a FIFO since it was listed cannot hang the run.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        digest = hashlib.sha256()
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def walk(root: Path) -> tuple[list[Path], list[Path]]:
-    """(readable candidates, unsupported files) under ``root``, sorted.
-
-    Hidden files and folders are passed over; symbolic links to folders are
-    not followed, so a link loop cannot trap the walk.
-    """
-    from .readers import SUPPORTED_EXTENSIONS
-
-    if root.is_file():
-        return ([root], []) if root.suffix.lower() in SUPPORTED_EXTENSIONS else ([], [root])
-    found, unsupported = [], []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = Path(dirpath) / name
-            (found if path.suffix.lower() in SUPPORTED_EXTENSIONS else unsupported).append(path)
-    return sorted(found), sorted(unsupported)
-
-
-def _relative(root: Path, path: Path) -> str:
-    return path.name if root.is_file() else path.relative_to(root).as_posix()
 
 
 # -- the work a worker does -------------------------------------------------
@@ -207,13 +206,14 @@ def process_file(task: FileTask) -> Processed | Failed:
         return Failed(task, str(exc))
     except OSError as exc:
         return Failed(task, f"cannot read file: {exc.strerror or exc}")
-    metadata = guess_metadata(raw, path)
+    named = Path(displayable(task.abs_path))  # a name with bytes that are not UTF-8, as text
+    metadata = guess_metadata(raw, named)
     if task.override is not None:
         metadata = metadata.merged(task.override)
     if metadata.org:
         metadata.org = normalise_org(metadata.org) or metadata.org
     if not metadata.title:
-        metadata.title = path.stem
+        metadata.title = named.stem
     passages = make_passages(task.doc_id, raw.blocks)
     nlp = _pipeline(task.model)
     context: dict[str, Any] = {"doc_org": metadata.org, "doc_title": metadata.title, "doc_type": metadata.doc_type}
@@ -276,6 +276,106 @@ def _results(tasks: Sequence[FileTask], workers: int, timeout: float | None) -> 
     )
 
 
+@dataclass
+class _Plan:
+    """What a run will do to the store, decided before any file is read."""
+
+    tasks: list[FileTask] = field(default_factory=list)
+    deletes: list[str] = field(default_factory=list)
+    #: (doc_id, root, path): documents whose file is found unchanged at a new place.
+    moves: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (root, path, doc_id it copies, path as shown)
+    new_aliases: list[tuple[str, str, str, str]] = field(default_factory=list)
+    drop_aliases: list[tuple[str, str]] = field(default_factory=list)
+    #: Roots (not in this run) that documents moved away from.
+    left_roots: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Scanned:
+    """One ingested path, walked and hashed."""
+
+    root: str  # the store's key for it: the absolute path, displayable
+    name: str
+    is_file: bool
+    known: dict[str, tuple[str, str]]
+    aliases: dict[str, str]
+    entries: list[tuple[Candidate, str, str]]  # (file, as shown, sha256)
+    present: set[str]  # every rel still there, read or not
+    protected: tuple[str, ...]  # folders that could not be listed ('' for the whole root)
+
+    def show(self, rel: str) -> str:
+        return rel if self.is_file else f"{self.name}/{rel}"
+
+    def keeps(self, rel: str) -> bool:
+        """True when ``rel`` is in the folder or under a folder that could not be listed."""
+        return rel in self.present or any(rel.startswith(prefix) for prefix in self.protected)
+
+
+def _scan(
+    store: Store, root_path: Path, limits: Limits, report: IngestReport, *, follow_links: bool, exclude: Sequence[Path]
+) -> _Scanned:
+    """Walk one path and hash its files; every file left out goes in ``report`` with its reason."""
+    from .readers import SUPPORTED_EXTENSIONS
+
+    root = displayable(str(root_path))
+    scanned = _Scanned(
+        root, displayable(root_path.name), not root_path.is_dir(), store.documents_under(root), store.aliases_under(root),
+        [], set(), (),
+    )
+    found = discover(root_path, supported=SUPPORTED_EXTENSIONS, follow_links=follow_links, exclude=exclude)
+    show = scanned.show
+    report.unreadable.extend((show(rel), reason) for rel, reason in found.unreadable)
+    report.own_output.extend((show(rel), what) for rel, what in found.own_output)
+    report.skipped.extend((show(skip.rel), skip.kind, skip.reason) for skip in found.skipped)
+    scanned.protected = tuple(rel for rel, _reason in found.unreadable)
+    for rel, reason in found.failed:
+        report.failed.append((show(rel), reason))
+        scanned.present.add(rel)
+    for candidate in found.files:
+        shown = show(candidate.rel)
+        if candidate.rel in scanned.present:
+            # Two names that differ only in bytes that are not UTF-8 can display alike.
+            report.failed.append((shown, "another file's name shows the same; rename one of them"))
+            continue
+        scanned.present.add(candidate.rel)
+        if limits.max_bytes is not None and candidate.size > limits.max_bytes:
+            report.failed.append((shown, f"file too large: {candidate.size} bytes, limit {limits.max_bytes}"))
+            continue
+        try:
+            sha = _sha256(candidate.path)
+        except OSError as exc:
+            report.failed.append((shown, f"cannot read file: {exc.strerror or exc}"))
+            continue
+        scanned.entries.append((candidate, shown, sha))
+    return scanned
+
+
+def _source_gone(root: str, path: str, is_file: bool) -> bool:
+    """True when a stored document's file is certainly not where it was (not merely unreadable)."""
+    try:
+        os.lstat(root if is_file else os.path.join(root, path))
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _new_doc_id(rel: str, root_name: str, sha: str, taken: set[str]) -> str:
+    """An id from the file's path inside its folder, so renaming or moving the folder keeps it.
+
+    Two folders ingested together may both hold 'report.pdf': the second gets
+    the folder's name in its key, then its content, to stay unique.
+    """
+    stem = Path(rel).stem
+    for key in (rel, f"{root_name}/{rel}", f"{root_name}/{rel}#{sha}"):
+        doc_id = make_doc_id(key, stem)
+        if doc_id not in taken:
+            return doc_id
+    raise StoreError(f"cannot make a unique document id for {root_name}/{rel}")
+
+
 def _plan(
     store: Store,
     roots: Sequence[Path],
@@ -283,66 +383,99 @@ def _plan(
     model: str | None,
     limits: Limits,
     report: IngestReport,
-) -> tuple[list[FileTask], list[str], list[tuple[str, str, str]], list[tuple[str, str]]]:
-    """(tasks, doc ids to delete, aliases to set, aliases to drop)."""
-    tasks: list[FileTask] = []
-    deletes: list[str] = []
-    new_aliases: list[tuple[str, str, str]] = []
-    drop_aliases: list[tuple[str, str]] = []
+    *,
+    follow_links: bool = False,
+    exclude: Sequence[Path] = (),
+) -> _Plan:
+    """Decide, from content hashes, what is new, changed, unchanged, moved, copied or gone."""
+    plan = _Plan()
+    scans = [_scan(store, root, limits, report, follow_links=follow_links, exclude=exclude) for root in roots]
+    by_root = {scan.root: scan for scan in scans}
+    by_hash = store.documents_by_hash()
+    ids_in_use = set(store.doc_ids())
+    moved: set[str] = set()
     claimed: dict[str, str] = {}  # sha256 -> doc_id, for copies within this run
-    for root_path in roots:
-        root = str(root_path)
-        known = store.documents_under(root)
-        aliases = store.aliases_under(root)
-        files, unsupported = walk(root_path)
-        report.skipped.extend(_display(root_path, p) for p in unsupported)
-        present = {_relative(root_path, p) for p in files}
-        for rel, (doc_id, _sha) in sorted(known.items()):
-            if rel not in present:
-                deletes.append(doc_id)
-                report.removed.append(_display_rel(root_path, rel))
-        for rel in sorted(aliases):
-            if rel not in present:
-                drop_aliases.append((root, rel))
-        for path in files:
-            rel = _relative(root_path, path)
-            shown = _display(root_path, path)
-            try:
-                sha = _sha256(path)
-                size = path.stat().st_size
-            except OSError as exc:
-                report.failed.append((shown, f"cannot read file: {exc.strerror or exc}"))
+    decided: set[tuple[str, str]] = set()  # (root, rel) already placed by a move
+
+    def vacated(doc: tuple[str, str, str, bool]) -> bool:
+        doc_id, root, path, is_file = doc
+        if doc_id in moved:
+            return False
+        scan = by_root.get(root)
+        if scan is not None:
+            return not scan.keeps(path)
+        return _source_gone(root, path, is_file)
+
+    def move(scan: _Scanned, rel: str, shown: str, sha: str, doc: tuple[str, str, str, bool]) -> None:
+        doc_id, old_root, _path, _is_file = doc
+        moved.add(doc_id)
+        claimed[sha] = doc_id
+        decided.add((scan.root, rel))
+        plan.moves.append((doc_id, scan.root, rel))
+        report.moved.append((shown, doc_id))
+        if rel in scan.aliases:
+            plan.drop_aliases.append((scan.root, rel))
+        if old_root not in by_root:
+            plan.left_roots.add(old_root)
+
+    # A folder renamed or moved: each unchanged file takes back its document, path for path first.
+    for scan in scans:
+        for candidate, shown, sha in scan.entries:
+            if candidate.rel not in scan.known:
+                same_path = [d for d in by_hash.get(sha, ()) if d[2] == candidate.rel and vacated(d)]
+                if same_path:
+                    move(scan, candidate.rel, shown, sha, same_path[0])
+    for scan in scans:
+        for candidate, shown, sha in scan.entries:
+            rel = candidate.rel
+            if (scan.root, rel) in decided:
                 continue
-            if rel in known and known[rel][1] == sha:
+            known = scan.known.get(rel)
+            if known is not None and known[1] == sha:
                 report.unchanged.append(shown)
-                claimed.setdefault(sha, known[rel][0])
+                claimed.setdefault(sha, known[0])
                 continue
-            original = claimed.get(sha) or store.doc_id_by_hash(sha)
-            if original is not None and original not in deletes and (rel not in known or known[rel][0] != original):
-                if rel in known:
-                    deletes.append(known[rel][0])
-                if aliases.get(rel) == original:
+            original = claimed.get(sha)
+            if original is None:
+                stored = by_hash.get(sha, ())
+                gone = [d for d in stored if vacated(d)]
+                if gone and known is None:  # a file renamed or moved within what was ingested
+                    move(scan, rel, shown, sha, gone[0])
+                    continue
+                live = [d[0] for d in stored if d[0] not in moved and not vacated(d)]
+                original = live[0] if live else None
+            if original is not None and (known is None or known[0] != original):
+                if known is not None:
+                    plan.deletes.append(known[0])
+                if scan.aliases.get(rel) == original:
                     report.unchanged.append(shown)
                 else:
-                    new_aliases.append((root, rel, original))
+                    plan.new_aliases.append((scan.root, rel, original, shown))
                     report.duplicates.append((shown, original))
                 continue
-            if rel in aliases:
-                drop_aliases.append((root, rel))
-            doc_id = known[rel][0] if rel in known else make_doc_id(f"{root_path.name}/{rel}", Path(rel).stem)
-            (report.changed if rel in known else report.new).append(shown)
+            if rel in scan.aliases:
+                plan.drop_aliases.append((scan.root, rel))
+            if known is not None:
+                doc_id = known[0]
+                report.changed.append(shown)
+            else:
+                doc_id = _new_doc_id(rel, scan.name, sha, ids_in_use)
+                ids_in_use.add(doc_id)
+                report.new.append(shown)
             claimed[sha] = doc_id
-            override = overrides.get(rel) or overrides.get(path.name)
-            tasks.append(FileTask(root, rel, str(path), sha, size, doc_id, override, model, limits))
-    return tasks, deletes, new_aliases, drop_aliases
-
-
-def _display(root: Path, path: Path) -> str:
-    return path.name if root.is_file() else _display_rel(root, _relative(root, path))
-
-
-def _display_rel(root: Path, rel: str) -> str:
-    return rel if root.is_file() else f"{root.name}/{rel}"
+            override = overrides.get(rel) or overrides.get(rel.rsplit("/", 1)[-1])
+            plan.tasks.append(
+                FileTask(scan.root, rel, str(candidate.path), sha, candidate.size, doc_id, override, model, limits, shown)
+            )
+    for scan in scans:
+        for rel, (doc_id, _sha) in sorted(scan.known.items()):
+            if not scan.keeps(rel) and doc_id not in moved:
+                plan.deletes.append(doc_id)
+                report.removed.append(scan.show(rel))
+        for rel in sorted(scan.aliases):
+            if not scan.keeps(rel):
+                plan.drop_aliases.append((scan.root, rel))
+    return plan
 
 
 def ingest(
@@ -356,8 +489,13 @@ def ingest(
     progress: Progress | None = None,
     limits: Limits | None = None,
     themes: Path | None = None,
+    follow_links: bool = False,
 ) -> IngestReport:
-    """Bring the store and index in line with ``paths``; see the module doc."""
+    """Bring the store and index in line with ``paths``; see the module doc.
+
+    ``follow_links`` reads files (and folders) that symbolic links lead to
+    outside the ingested folder; by default they are reported and left.
+    """
     from .index import PassageIndex
     from .metadata import load_metadata_csv
     from .themes import load_taxonomy
@@ -376,7 +514,8 @@ def ingest(
     limits = limits or Limits()
     report = IngestReport()
     with ingest_lock(Path(index_dir)), Store(index_dir, create=True) as store:
-        tasks, deletes, new_aliases, drop_aliases = _plan(store, roots, overrides, model, limits, report)
+        plan = _plan(store, roots, overrides, model, limits, report, follow_links=follow_links, exclude=[Path(index_dir)])
+        tasks = plan.tasks
         if tasks:
             _warm_up(model)
         progress.start(len(tasks))
@@ -384,7 +523,7 @@ def ingest(
         if strict:
             results_list = list(_tracked(results, progress))
             failures = [(_display_task(r.task), r.reason) for r in results_list if isinstance(r, Failed)]
-            failures = report.failed + failures
+            failures = report.failed + report.unreadable + failures
             if failures:
                 raise IngestFailed(failures)
             results = iter(results_list)
@@ -398,7 +537,7 @@ def ingest(
         if index.rebuilt:  # an index of an older layout was emptied: fill it again
             store.mark_unindexed(store.doc_ids())
             report.index_rebuilt = True
-        written = _apply(store, roots, results, deletes, new_aliases, drop_aliases, report)
+        written = _apply(store, roots, results, plan, report)
         taxonomy = use_taxonomy(Path(index_dir), themes)
         if report.changed_anything or store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy):
             sync_index(
@@ -444,6 +583,8 @@ def _import_learning() -> None:
 
 
 def _display_task(task: FileTask) -> str:
+    if task.shown:
+        return task.shown
     root = Path(task.root)
     return task.path if Path(task.abs_path) == root else f"{root.name}/{task.path}"
 
@@ -458,22 +599,26 @@ def _apply(
     store: Store,
     roots: Sequence[Path],
     results: Iterator[Processed | Failed],
-    deletes: list[str],
-    new_aliases: list[tuple[str, str, str]],
-    drop_aliases: list[tuple[str, str]],
+    plan: _Plan,
     report: IngestReport,
 ) -> list[str]:
-    """Write results and removals to the store; returns the doc ids written."""
+    """Write results, moves and removals to the store; returns the doc ids written."""
     for root in roots:
-        store.add_root(str(root), root.name, is_file=root.is_file())
-    for doc_id in deletes:
+        store.add_root(displayable(str(root)), displayable(root.name), is_file=not root.is_dir())
+    for doc_id in plan.deletes:
         store.delete_document(doc_id)
-    for root, rel in drop_aliases:
+    for doc_id, root, path in plan.moves:
+        store.move_document(doc_id, root, path)
+    for root in sorted(plan.left_roots):
+        store.forget_root_if_empty(root)
+    for root, rel in plan.drop_aliases:
         store.remove_alias(root, rel)
     written: list[str] = []
+    failed: dict[str, tuple[str, str]] = {}  # doc_id -> (path shown, reason)
     for result in results:
         if isinstance(result, Failed):
             report.failed.append((_display_task(result.task), result.reason))
+            failed[result.task.doc_id] = (_display_task(result.task), result.reason)
             for bucket in (report.new, report.changed):
                 if _display_task(result.task) in bucket:
                     bucket.remove(_display_task(result.task))
@@ -493,9 +638,14 @@ def _apply(
             acronyms=result.acronyms,
         )
         written.append(task.doc_id)
-    for root, rel, doc_id in new_aliases:
+    for root, rel, doc_id, shown in plan.new_aliases:
         if doc_id in written or store.has_document(doc_id):
             store.set_alias(root, rel, doc_id)
+        elif doc_id in failed:
+            # A copy of a file that failed does not go in either: say so, by name.
+            original, reason = failed[doc_id]
+            report.duplicates.remove((shown, doc_id))
+            report.failed.append((shown, f"{reason} (same content as {original})"))
     return written
 
 

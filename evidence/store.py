@@ -233,6 +233,28 @@ class Store:
         row = self.conn.execute("SELECT doc_id FROM documents WHERE sha256=? ORDER BY doc_id LIMIT 1", (sha256,)).fetchone()
         return row[0] if row else None
 
+    def documents_by_hash(self) -> dict[str, list[tuple[str, str, str, bool]]]:
+        """sha256 -> [(doc_id, root, path, root is a single file)], by doc_id: one read for a whole plan."""
+        out: dict[str, list[tuple[str, str, str, bool]]] = {}
+        for sha, doc_id, root, path, is_file in self.conn.execute(
+            """SELECT d.sha256, d.doc_id, d.root, d.path, COALESCE(r.is_file, 0) FROM documents d
+               LEFT JOIN roots r ON r.root = d.root ORDER BY d.doc_id"""
+        ):
+            out.setdefault(sha, []).append((doc_id, root, path, bool(is_file)))
+        return out
+
+    def move_document(self, doc_id: str, root: str, path: str) -> None:
+        """The same file found at a new place: keep its id and everything extracted, re-index its path."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE documents SET root=?, path=?, indexed=0 WHERE doc_id=?", (root, path, doc_id))
+
+    def forget_root_if_empty(self, root: str) -> None:
+        """Drop a root no document is stored from any more (its files moved), with its aliases."""
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE root=? LIMIT 1", (root,)).fetchone() is None:
+                conn.execute("DELETE FROM aliases WHERE root=?", (root,))
+                conn.execute("DELETE FROM roots WHERE root=?", (root,))
+
     def set_alias(self, root: str, path: str, doc_id: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?)", (root, path, doc_id))
 

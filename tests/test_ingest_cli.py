@@ -25,7 +25,7 @@ def folder(tmp_path: Path) -> Path:
     src.mkdir()
     (src / "capital.txt").write_text(CAPITAL, encoding="utf-8")
     (src / "workforce.md").write_text("# Workforce\n\n" + WORKFORCE.split("\n\n", 1)[1], encoding="utf-8")
-    (src / "notes.xlsx").write_bytes(b"PK\x03\x04 not for us")
+    (src / "notes.xyz").write_bytes(b"PK\x03\x04 not for us")
     return src
 
 
@@ -35,14 +35,18 @@ def run(tmp_path: Path, *args: str):
 
 
 def test_ingest_is_a_sync(tmp_path, folder):
+    # Issue 20: a file in a format we do not read is named, and the exit status says so.
     first = run(tmp_path, "ingest", str(folder), "--workers", "1")
-    assert first.exit_code == 0, first.output
+    assert first.exit_code == 3, first.output
+    assert first.stderr == "skipped: inquiry/notes.xyz: unsupported format (--skip-unsupported if expected)\n"
     assert first.stdout == (
         "2 documents: 2 new, 0 changed, 0 unchanged, 0 removed; 0 failed; 1 skipped (unsupported format)\n"
     )
 
-    again = run(tmp_path, "ingest", str(folder), "--workers", "1")
+    # ... unless the user says such files are expected.
+    again = run(tmp_path, "ingest", str(folder), "--workers", "1", "--skip-unsupported")
     assert again.exit_code == 0
+    assert again.stderr == ""
     assert again.stdout == (
         "2 documents: 0 new, 0 changed, 2 unchanged, 0 removed; 0 failed; 1 skipped (unsupported format)\n"
         "Nothing changed.\n"
