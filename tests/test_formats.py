@@ -127,3 +127,57 @@ def test_odt_missing_content_is_refused() -> None:
 
 def test_new_formats_are_supported() -> None:
     assert {".odt"} <= SUPPORTED_EXTENSIONS
+
+
+# ------------------------------------------------------------------ RTF
+
+RTF = (
+    rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\fswiss Arial;}}{\colortbl;\red0\green0\blue0;}"
+    rb"{\stylesheet{\s0 Normal;}{\s1\outlinelevel0 heading 1;}{\s15 Title;}}"
+    rb"{\info{\title Rural bus services}{\author J Smith}{\company Hilltown Parish Council}}"
+    rb"{\header\pard Parish council header\par}"
+    rb"\pard\s15 Rural bus routes\par"
+    rb"\pard\s1 Summary\par"
+    rb"\pard\plain Fares rose by 12\'25 in 2023 \endash  the council\rquote s survey"
+    rb"{\super\chftn}{\footnote\pard\plain {\super\chftn} Survey of 400 residents.}"
+    rb" found caf\'e9s and shops lost trade.\par"
+    rb"\pard\outlinelevel1 What we ask\par"
+    rb"{\listtext\pard\plain \'b7\tab}\pard\ls1\ilvl0 Restore the Sunday service.\par"
+    rb"{\listtext\pard\plain \'b7\tab}\pard\ls1\ilvl1 Starting in May.\par"
+    rb"\pard\intbl Route\cell Buses a day\cell\row"
+    rb"\pard\intbl 42\cell 6\cell\row"
+    rb"\pard{\pict\pngblip 89504e47}Unicode \u8364?20 and \uc2\u8212\'97\'97 done "
+    rb"{\*\bkmkstart x}{\field{\*\fldinst HYPERLINK \"https://example.org\"}{\fldrslt link text}}.\par}"
+)
+
+
+def test_rtf_reads_styles_lists_tables_footnotes_and_characters() -> None:
+    raw = read_bytes(RTF, ".rtf")
+    assert [(b.kind, b.text, b.level) for b in raw.blocks] == [
+        ("paragraph", "Rural bus routes", 0),
+        ("heading", "Summary", 1),
+        ("paragraph", "Fares rose by 12% in 2023 \u2013 the council\u2019s survey found caf\u00e9s and shops lost trade.", 0),
+        ("footnote", "Survey of 400 residents.", 0),
+        ("heading", "What we ask", 2),
+        ("list_item", "Restore the Sunday service.", 1),
+        ("list_item", "Starting in May.", 2),
+        ("table_row", "Route | Buses a day", 0),
+        ("table_row", "42 | 6", 0),
+        ("paragraph", "Unicode \u20ac20 and \u2014 done link text.", 0),
+    ]
+    assert raw.format == "rtf"
+    assert raw.declared == Metadata(title="Rural bus services", org="Hilltown Parish Council")
+    assert raw.prominent == ["Rural bus routes", "Summary"]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"Not RTF at all", "not an RTF file"),
+        (b"{\\rtf1{\\fonttbl{\\f0 Arial;}}}", "no text in the document"),
+        (b"{\\rtf1" + b"{" * 600 + b"x" + b"}" * 600 + b"}", "RTF nested too deeply"),
+    ],
+)
+def test_rtf_broken_files_are_refused_with_a_reason(data: bytes, reason: str) -> None:
+    with pytest.raises(ReaderError, match=f"^{re.escape(reason)}$"):
+        read_bytes(data, ".rtf")

@@ -18,6 +18,7 @@ from .markdown import read_markdown
 from .odt import read_odt
 from .pdf import read_pdf
 from .plaintext import read_text
+from .rtf import read_rtf
 from .text import MAX_BLOCK_CHARS, split_long_text
 
 __all__ = ["NO_TEXT", "SUPPORTED_EXTENSIONS", "read_document", "read_bytes"]
@@ -34,6 +35,7 @@ _READERS: dict[str, Callable[[bytes], RawDocument]] = {
     ".pdf": read_pdf,
     ".docx": read_docx,
     ".odt": read_odt,
+    ".rtf": read_rtf,
 }
 
 #: Lower-case extensions (with the dot) that ``read_document`` accepts.
