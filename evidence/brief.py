@@ -22,7 +22,7 @@ from .models import Passage
 from .render.views import NO_TARGET, FindingView, ThemeView, site_model
 from .store import Store
 from .themes import Taxonomy, load_taxonomy
-from .wordml import TEXT_WIDTH, Inline, Note, Text, WordDocument, clean
+from .wordml import TEXT_WIDTH, Note, Text, WordDocument, clean
 
 #: A paragraph number with points ("3.2", "12.1.4") opening a passage before a capital or a quote.
 _DOTTED = re.compile(r"(\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(?=[A-Z\"'(\u2018\u201c])")
