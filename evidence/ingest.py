@@ -328,7 +328,11 @@ def _scan(
     report.unreadable.extend((show(rel), reason) for rel, reason in found.unreadable)
     report.own_output.extend((show(rel), what) for rel, what in found.own_output)
     report.skipped.extend((show(skip.rel), skip.kind, skip.reason) for skip in found.skipped)
-    scanned.protected = tuple(rel for rel, _reason in found.unreadable)
+    # What was stored from a folder that could not be listed stays; so does what
+    # was stored from a path that is now, as a whole, a built site or the index.
+    scanned.protected = tuple(rel for rel, _reason in found.unreadable) + tuple(
+        rel for rel, _what in found.own_output if rel == ""
+    )
     for rel, reason in found.failed:
         report.failed.append((show(rel), reason))
         scanned.present.add(rel)

@@ -445,3 +445,15 @@ def test_empty_files_are_each_named(tmp_path: Path, folder: Path) -> None:
         "failed: inquiry/empty.txt: empty file (same content as inquiry/blank.txt)",
     ]
     assert result.stdout == "3 documents: 1 new, 0 changed, 0 unchanged, 0 removed; 2 failed\n"
+
+
+def test_a_site_built_over_the_folder_itself_removes_nothing(tmp_path: Path, folder: Path) -> None:
+    index_dir = tmp_path / "idx"
+    assert _ingest(index_dir, str(folder)).exit_code == 0
+    built = _run(index_dir, "build", "-o", str(folder))
+    assert built.exit_code == 0, built.output
+    result = _ingest(index_dir, str(folder))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "note: not read: inquiry/ (a site written by `evidence build`)\n"
+    assert result.stdout == "0 documents: 0 new, 0 changed, 0 unchanged, 0 removed; 0 failed\nNothing changed.\n"
+    assert _paths(index_dir) == ["capital.txt"]
