@@ -396,12 +396,14 @@ def _plan(
     scans = [_scan(store, root, limits, report, follow_links=follow_links, exclude=exclude) for root in roots]
     by_root = {scan.root: scan for scan in scans}
     by_hash = store.documents_by_hash()
+    hashes = {(scan.root, candidate.rel): sha for scan in scans for candidate, _shown, sha in scan.entries}
     ids_in_use = set(store.doc_ids())
     moved: set[str] = set()
     claimed: dict[str, str] = {}  # sha256 -> doc_id, for copies within this run
     decided: set[tuple[str, str]] = set()  # (root, rel) already placed by a move
 
     def vacated(doc: tuple[str, str, str, bool]) -> bool:
+        """Its file is gone from where it was: the document may move to a copy found elsewhere."""
         doc_id, root, path, is_file = doc
         if doc_id in moved:
             return False
@@ -409,6 +411,14 @@ def _plan(
         if scan is not None:
             return not scan.keeps(path)
         return _source_gone(root, path, is_file)
+
+    def holds(doc: tuple[str, str, str, bool], sha: str) -> bool:
+        """After this run the document still holds the content ``sha``: a copy may point to it."""
+        if doc[0] in moved or vacated(doc):
+            return False
+        # A file that changed takes its document with it (rewritten, or
+        # dropped for another's copy): its old content is no longer there.
+        return hashes.get((doc[1], doc[2]), sha) == sha
 
     def move(scan: _Scanned, rel: str, shown: str, sha: str, doc: tuple[str, str, str, bool]) -> None:
         doc_id, old_root, _path, _is_file = doc
@@ -446,7 +456,7 @@ def _plan(
                 if gone and known is None:  # a file renamed or moved within what was ingested
                     move(scan, rel, shown, sha, gone[0])
                     continue
-                live = [d[0] for d in stored if d[0] not in moved and not vacated(d)]
+                live = [d[0] for d in stored if holds(d, sha)]
                 original = live[0] if live else None
             if original is not None and (known is None or known[0] != original):
                 if known is not None:

@@ -457,3 +457,24 @@ def test_a_site_built_over_the_folder_itself_removes_nothing(tmp_path: Path, fol
     assert result.stderr == "note: not read: inquiry/ (a site written by `evidence build`)\n"
     assert result.stdout == "0 documents: 0 new, 0 changed, 0 unchanged, 0 removed; 0 failed\nNothing changed.\n"
     assert _paths(index_dir) == ["capital.txt"]
+
+
+def test_a_copy_of_content_that_left_its_file_goes_in(tmp_path: Path, folder: Path) -> None:
+    """c.txt holds what a.txt held; a.txt now holds b.txt's content: nothing may be lost."""
+    (folder / "capital.txt").unlink()
+    (folder / "a.txt").write_text(CAPITAL, encoding="utf-8")
+    (folder / "b.txt").write_text(WORKFORCE, encoding="utf-8")
+    index_dir = tmp_path / "idx"
+    _ingest(index_dir, str(folder))
+    (folder / "a.txt").write_text(WORKFORCE, encoding="utf-8")
+    (folder / "0.txt").write_text(CAPITAL, encoding="utf-8")  # sorts first
+    (folder / "c.txt").write_text(CAPITAL, encoding="utf-8")
+    result = _ingest(index_dir, str(folder))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "4 documents: 1 new, 0 changed, 1 unchanged, 0 removed; 0 failed; 2 duplicates\n"
+    assert {h["doc_path"] for h in _hits(index_dir, "capital regime")} == {"0.txt"}
+    with Store(index_dir) as store:
+        docs = {d.path: d.doc_id for d in store.documents()}
+        assert sorted(docs) == ["0.txt", "b.txt"]
+        assert store.aliases_of(docs["0.txt"]) == ["c.txt"]
+        assert store.aliases_of(docs["b.txt"]) == ["a.txt"]
