@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 import pytest
 
@@ -181,3 +183,224 @@ def test_rtf_reads_styles_lists_tables_footnotes_and_characters() -> None:
 def test_rtf_broken_files_are_refused_with_a_reason(data: bytes, reason: str) -> None:
     with pytest.raises(ReaderError, match=f"^{re.escape(reason)}$"):
         read_bytes(data, ".rtf")
+
+
+# ------------------------------------------------------------------ e-mail (.eml)
+
+
+def _eml(*, sender: str = "Jane Doe <jane.doe@hilltown-pc.gov.uk>", organisation: str | None = None,
+         attachments: bool = True, html_only: bool = False) -> bytes:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "inquiry@committee.example"
+    message["Subject"] = "Evidence on rural bus services"
+    message["Date"] = "Tue, 05 Mar 2024 16:20:00 +0000"
+    if organisation:
+        message["Organization"] = organisation
+    if html_only:
+        message.set_content("<html><body><p>Buses matter to <b>older</b> residents.</p></body></html>", subtype="html")
+    else:
+        message.set_content(
+            "Dear Committee,\n\nThe parish council asks that the Sunday service be restored.\n\n"
+            "Fares rose by 12% in 2023.\n"
+        )
+    if attachments:
+        message.add_attachment(RTF, maintype="application", subtype="rtf", filename="survey.rtf")
+        message.add_attachment(b"PK\x03\x04 not read", maintype="application", subtype="zip", filename="photos.zip")
+        forwarded = EmailMessage()
+        forwarded["From"] = "Bus Users UK <info@bususers.example>"
+        forwarded["Subject"] = "Route 42"
+        forwarded.set_content("Route 42 carries 300 passengers a day.\n")
+        message.add_attachment(forwarded, filename="route 42.eml")
+    return message.as_bytes()
+
+
+def test_eml_subject_body_and_attachments_in_one_document() -> None:
+    raw = read_bytes(_eml(), ".eml")
+    rtf = [(b.kind, b.text, b.level + 2 if b.kind == "heading" else b.level) for b in read_bytes(RTF, ".rtf").blocks]
+    assert [(b.kind, b.text, b.level) for b in raw.blocks] == [
+        ("heading", "Evidence on rural bus services", 1),
+        ("paragraph", "Dear Committee,", 0),
+        ("paragraph", "The parish council asks that the Sunday service be restored.", 0),
+        ("paragraph", "Fares rose by 12% in 2023.", 0),
+        ("heading", "Attachment: survey.rtf", 2),
+        *rtf,
+        ("heading", "Attachment: photos.zip (not read: unsupported file type '.zip')", 2),
+        ("heading", "Attachment: route 42.eml", 2),
+        ("heading", "Route 42", 3),
+        ("paragraph", "Route 42 carries 300 passengers a day.", 0),
+    ]
+    assert raw.format == "eml"
+    assert raw.declared == Metadata(title="Evidence on rural bus services", org="hilltown-pc.gov.uk", date="2024-03-05")
+    assert raw.prominent == ["Evidence on rural bus services"]
+
+
+@pytest.mark.parametrize(
+    ("sender", "organisation", "org"),
+    [
+        ("Jane Doe <jane@hilltown-pc.gov.uk>", "Hilltown Parish Council", "Hilltown Parish Council"),
+        ("Jane Doe (Bus Users UK) <jane@gmail.com>", None, "Bus Users UK"),
+        ("Jane Doe <jane@gmail.com>", None, None),
+    ],
+)
+def test_eml_sender_organisation(sender: str, organisation: str | None, org: str | None) -> None:
+    raw = read_bytes(_eml(sender=sender, organisation=organisation, attachments=False), ".eml")
+    assert raw.declared.org == org
+
+
+def test_eml_with_only_an_html_body_reads_the_html() -> None:
+    raw = read_bytes(_eml(attachments=False, html_only=True), ".eml")
+    assert [(b.kind, b.text) for b in raw.blocks] == [
+        ("heading", "Evidence on rural bus services"), ("paragraph", "Buses matter to older residents."),
+    ]
+
+
+def test_a_file_without_mail_headers_is_not_an_email() -> None:
+    with pytest.raises(ReaderError, match="^not an e-mail message: no From, To, Subject or Date header$"):
+        read_bytes(b"Just some text saved as .eml\n", ".eml")
+
+
+# ------------------------------------------------------------------ Outlook (.msg)
+
+_FREE, _END, _FAT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+
+
+def _ole(streams: dict[str, bytes]) -> bytes:
+    """A compound file (CFB version 3) holding ``streams`` ("storage/stream" paths).
+
+    Streams under 4096 bytes go in the mini stream, as the format requires.
+    """
+    storages: dict[str, list[str]] = {"": []}
+    for path in streams:
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            parent, name = "/".join(parts[: depth - 1]), "/".join(parts[:depth])
+            if name not in storages:
+                storages[name] = []
+                storages[parent].append(name)
+        storages["/".join(parts[:-1])].append(path)
+    mini = bytearray()
+    mini_fat: list[int] = []
+    mini_start: dict[str, int] = {}
+    big = {path: data for path, data in streams.items() if len(data) >= 4096}
+    for path, data in streams.items():
+        if path in big or not data:
+            continue
+        first = len(mini_fat)
+        count = -(-len(data) // 64)
+        mini_fat.extend(list(range(first + 1, first + count)) + [_END])
+        mini_start[path] = first
+        mini += data + b"\0" * (count * 64 - len(data))
+    entries = [""] + [name for name in storages if name] + [p for p in streams]
+    ids = {name: k for k, name in enumerate(entries)}
+    directory_sectors = -(-len(entries) * 128 // 512)
+    mini_fat_sectors = -(-len(mini_fat) * 4 // 512)
+    mini_sectors = -(-len(mini) // 512)
+    big_sectors = {path: -(-len(data) // 512) for path, data in big.items()}
+    body = directory_sectors + mini_fat_sectors + mini_sectors + sum(big_sectors.values())
+    fat_sectors = -(-(body + 1) // 127)
+    fat: list[int] = [_FAT] * fat_sectors
+    def chain(count: int) -> int:
+        first = len(fat)
+        fat.extend(list(range(first + 1, first + count)) + [_END] if count else [])
+        return first if count else _END
+    directory_start = chain(directory_sectors)
+    mini_fat_start = chain(mini_fat_sectors)
+    mini_stream_start = chain(mini_sectors)
+    big_start = {path: chain(count) for path, count in big_sectors.items()}
+    fat += [_FREE] * (fat_sectors * 128 - len(fat))
+
+    def entry(name: str) -> bytes:
+        label = "Root Entry" if name == "" else name.rsplit("/", 1)[-1]
+        encoded = label.encode("utf-16-le") + b"\0\0"
+        kids = storages.get(name)
+        kind = 5 if name == "" else (1 if kids is not None else 2)
+        siblings = storages["/".join(name.split("/")[:-1]) if "/" in name else ""] if name else [name]
+        right = siblings[siblings.index(name) + 1] if name and siblings.index(name) + 1 < len(siblings) else None
+        child = ids[kids[0]] if kids else _FREE
+        if name == "":
+            start, size = (mini_stream_start, len(mini)) if mini else (_END, 0)
+        elif kind == 1:
+            start, size = 0, 0
+        elif name in big:
+            start, size = big_start[name], len(big[name])
+        else:
+            start, size = mini_start.get(name, _END), len(streams[name])
+        return (encoded.ljust(64, b"\0") + len(encoded).to_bytes(2, "little") + bytes([kind, 1])
+                + _FREE.to_bytes(4, "little") + (ids[right] if right else _FREE).to_bytes(4, "little")
+                + child.to_bytes(4, "little") + b"\0" * 36 + start.to_bytes(4, "little") + size.to_bytes(8, "little"))
+
+    directory = b"".join(entry(name) for name in entries)
+    directory += b"\0" * (directory_sectors * 512 - len(directory))
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + (0x3E).to_bytes(2, "little") + (3).to_bytes(2, "little")
+              + b"\xfe\xff" + (9).to_bytes(2, "little") + (6).to_bytes(2, "little") + b"\0" * 10
+              + fat_sectors.to_bytes(4, "little") + directory_start.to_bytes(4, "little") + b"\0" * 4
+              + (4096).to_bytes(4, "little") + (mini_fat_start if mini_fat else _END).to_bytes(4, "little")
+              + mini_fat_sectors.to_bytes(4, "little") + _END.to_bytes(4, "little") + b"\0" * 4
+              + b"".join(k.to_bytes(4, "little") for k in range(fat_sectors))
+              + _FREE.to_bytes(4, "little") * (109 - fat_sectors))
+    out = bytearray(header)
+    out += b"".join(value.to_bytes(4, "little") for value in fat)
+    out += directory
+    packed = b"".join(value.to_bytes(4, "little") for value in mini_fat)
+    out += packed + b"\xff" * (mini_fat_sectors * 512 - len(packed))
+    out += bytes(mini) + b"\0" * (mini_sectors * 512 - len(mini))
+    for path, data in big.items():
+        out += data + b"\0" * (big_sectors[path] * 512 - len(data))
+    return bytes(out)
+
+
+def _unicode(text: str) -> bytes:
+    return text.encode("utf-16-le")
+
+
+def _msg(*, headers: bool = True) -> bytes:
+    sent = (datetime(2024, 3, 5, 16, 20) - datetime(1601, 1, 1)) // timedelta(microseconds=1) * 10
+    properties = b"\0" * 32 + (0x00390040).to_bytes(4, "little") + b"\x06\0\0\0" + sent.to_bytes(8, "little")
+    streams = {
+        "__properties_version1.0": properties,
+        "__substg1.0_0037001F": _unicode("Evidence on rural bus services"),
+        "__substg1.0_0C1A001F": _unicode("Jane Doe"),
+        "__substg1.0_0C1F001F": _unicode("jane.doe@hilltown-pc.gov.uk"),
+        "__substg1.0_1000001F": _unicode("Dear Committee,\r\n\r\nThe parish council asks that the Sunday service be restored.\r\n"),
+        "__attach_version1.0_#00000000/__properties_version1.0": b"\0" * 8,
+        "__attach_version1.0_#00000000/__substg1.0_3707001F": _unicode("survey.rtf"),
+        "__attach_version1.0_#00000000/__substg1.0_37010102": RTF + b" " * 4096,  # past the mini-stream cutoff
+    }
+    if headers:
+        streams["__substg1.0_007D001F"] = _unicode(
+            "From: Jane Doe <jane.doe@hilltown-pc.gov.uk>\r\nOrganization: Hilltown Parish Council\r\n"
+            "Date: Wed, 06 Mar 2024 09:00:00 +0000\r\nSubject: Evidence on rural bus services\r\n\r\n"
+        )
+    return _ole(streams)
+
+
+def test_msg_reads_subject_body_sender_and_attachment() -> None:
+    raw = read_bytes(_msg(), ".msg")
+    rtf = [(b.kind, b.text) for b in read_bytes(RTF, ".rtf").blocks]
+    assert [(b.kind, b.text) for b in raw.blocks] == [
+        ("heading", "Evidence on rural bus services"),
+        ("paragraph", "Dear Committee,"),
+        ("paragraph", "The parish council asks that the Sunday service be restored."),
+        ("heading", "Attachment: survey.rtf"),
+        *rtf,
+    ]
+    assert raw.format == "msg"
+    assert raw.declared == Metadata(title="Evidence on rural bus services", org="Hilltown Parish Council", date="2024-03-06")
+
+
+def test_msg_without_internet_headers_dates_by_the_submit_time() -> None:
+    raw = read_bytes(_msg(headers=False), ".msg")
+    assert raw.declared == Metadata(title="Evidence on rural bus services", org="hilltown-pc.gov.uk", date="2024-03-05")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"From: someone\n\nnot OLE", "not an Outlook message (OLE) file"),
+        (_ole({"WordDocument": b"x" * 100}), "not an Outlook message: no MAPI properties"),
+    ],
+)
+def test_msg_broken_files_are_refused_with_a_reason(data: bytes, reason: str) -> None:
+    with pytest.raises(ReaderError, match=f"^{re.escape(reason)}$"):
+        read_bytes(data, ".msg")

@@ -32,7 +32,9 @@ def _shape(blocks: list[Block]) -> list[tuple[str, str, int | None, int]]:
 
 
 def test_supported_extensions() -> None:
-    assert SUPPORTED_EXTENSIONS == frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".odt", ".rtf"})
+    assert SUPPORTED_EXTENSIONS == frozenset(
+        {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".odt", ".rtf", ".eml", ".msg"}
+    )
 
 
 def test_clean_text_collapses_nbsp_and_drops_soft_hyphens() -> None:

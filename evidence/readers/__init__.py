@@ -14,6 +14,7 @@ from ..errors import ReaderError, UnsupportedFormat
 from ..models import Block, RawDocument
 from .docx import read_docx
 from .html import read_html
+from .mail import read_eml, read_msg
 from .markdown import read_markdown
 from .odt import read_odt
 from .pdf import read_pdf
@@ -36,6 +37,8 @@ _READERS: dict[str, Callable[[bytes], RawDocument]] = {
     ".docx": read_docx,
     ".odt": read_odt,
     ".rtf": read_rtf,
+    ".eml": read_eml,
+    ".msg": read_msg,
 }
 
 #: Lower-case extensions (with the dot) that ``read_document`` accepts.

@@ -1,0 +1,285 @@
+"""E-mail readers: .eml (RFC 5322, Python's email package) and .msg (Outlook, through olefile).
+
+An e-mail is one document. Its subject is the title (and the first block,
+a heading), the sender's organisation and the date come from the headers,
+and the body is read as text (or as HTML when that is all it has). Each
+attached document is read by the reader for its type and follows the body
+as a section of its own, under a heading naming the attachment: one file in,
+one document out, as the ingest pipeline expects. An attachment that cannot
+be read is named under its heading with the reason.
+
+``.msg`` files are OLE compound files; the MAPI properties an e-mail needs
+(subject, sender, body, transport headers, attachments) are read from their
+streams with olefile (BSD) rather than extract-msg, which is GPL-3 and so
+cannot be a dependency of this Apache-2.0 project.
+"""
+
+from __future__ import annotations
+
+import email
+import email.errors
+import email.header
+import email.policy
+import email.utils
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from email.message import EmailMessage, Message
+from pathlib import PurePath
+
+from ..errors import ReaderError, UnsupportedFormat
+from ..models import Block, Metadata, RawDocument
+from .text import clean_text
+
+#: Attachments inside attachments (a forwarded e-mail's files) are read this deep.
+MAX_DEPTH = 3
+#: Web-mail and internet providers: their domain says nothing of the sender's organisation.
+_PERSONAL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com", "live.co.uk",
+        "msn.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "mac.com", "aol.com", "btinternet.com",
+        "sky.com", "virginmedia.com", "talktalk.net", "protonmail.com", "proton.me", "gmx.com", "mail.com",
+    }
+)
+_PARENTHESISED = re.compile(r"\(([^()]{2,80})\)\s*$")
+_ADDRESS = re.compile(r"<[^<>]*>|\S+@\S+")
+
+
+@dataclass
+class Parts:
+    """What either kind of e-mail file gives: headers, body, attached files."""
+
+    subject: str = ""
+    sender_name: str = ""
+    sender_address: str = ""
+    organisation: str = ""
+    date: str | None = None
+    text: str = ""
+    html: str = ""
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, content)
+
+
+def read_eml(data: bytes, *, depth: int = 0) -> RawDocument:
+    """Blocks and declared metadata from an RFC 5322 message (.eml)."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    if not any(message.get(name) for name in ("From", "Subject", "Date", "To", "Message-ID")):
+        raise ReaderError("not an e-mail message: no From, To, Subject or Date header")
+    return assemble(_eml_parts(message), "eml", depth)
+
+
+def _header(message: Message, name: str) -> str:
+    try:
+        return clean_text(str(message.get(name) or ""))
+    except (ValueError, TypeError, IndexError):  # a header the parser cannot make sense of
+        return ""
+
+
+def _eml_parts(message: Message) -> Parts:
+    parts = Parts(subject=_header(message, "Subject"), organisation=_header(message, "Organization"))
+    sender = _header(message, "From")
+    parts.sender_address = email.utils.parseaddr(sender)[1]
+    # The parsed header drops comments; the raw one keeps them (encoded words decoded).
+    raw_from = next((value for name, value in message.raw_items() if name.lower() == "from"), "")
+    if "(" in raw_from:
+        try:
+            sender = str(email.header.make_header(email.header.decode_header(raw_from)))
+        except (email.errors.HeaderParseError, UnicodeError, LookupError, ValueError):
+            pass  # the parsed name, without the comment
+    # The name as written, comments kept: "Jane Doe (Bus Users UK) <jane@...>".
+    parts.sender_name = clean_text(_ADDRESS.sub(" ", sender))
+    parts.date = iso_date(_header(message, "Date"))
+    if isinstance(message, EmailMessage):
+        for kind in ("plain", "html"):
+            body = message.get_body(preferencelist=(kind,))
+            if body is not None:
+                setattr(parts, "text" if kind == "plain" else "html", _decoded(body))
+        for attachment in message.iter_attachments():
+            filename = attachment.get_filename() or ""
+            if attachment.get_content_type() == "message/rfc822":
+                inner = attachment.get_payload()
+                content = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
+                parts.attachments.append((filename or "forwarded message.eml", content))
+            elif filename:
+                parts.attachments.append((filename, attachment.get_payload(decode=True) or b""))
+    return parts
+
+
+def _decoded(part: Message) -> str:
+    payload = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        return payload.decode(charset, "replace")
+    except LookupError:  # a charset Python does not know
+        return payload.decode("utf-8", "replace")
+
+
+def iso_date(value: str) -> str | None:
+    """An RFC 5322 date as YYYY-MM-DD, or None."""
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return parsed.date().isoformat() if parsed is not None and 1900 <= parsed.year <= 2100 else None
+
+
+def sender_organisation(parts: Parts) -> str | None:
+    """The Organization header; else a name in brackets after the sender's; else the sender's domain."""
+    if parts.organisation:
+        return parts.organisation
+    bracketed = _PARENTHESISED.search(parts.sender_name)
+    if bracketed:
+        return clean_text(bracketed.group(1))
+    domain = parts.sender_address.rpartition("@")[2].lower().strip(">. ")
+    if domain and "." in domain and domain not in _PERSONAL_DOMAINS:
+        return domain
+    return None
+
+
+def assemble(parts: Parts, fmt: str, depth: int) -> RawDocument:
+    """The e-mail's blocks: subject heading, body, then each attachment under its own heading."""
+    from . import read_bytes  # the readers' registry imports this module
+
+    blocks: list[Block] = []
+    if parts.subject:
+        blocks.append(Block("heading", parts.subject, None, 1))
+    body = _body_blocks(parts)
+    blocks.extend(body)
+    for filename, content in parts.attachments:
+        name = PurePath(filename.replace("\\", "/")).name or "attachment"
+        extension = PurePath(name).suffix.lower()
+        try:
+            if depth >= MAX_DEPTH:
+                raise ReaderError("attachments nested too deeply")
+            if extension in (".eml", ".msg"):
+                inner = read_eml(content, depth=depth + 1) if extension == ".eml" else read_msg(content, depth=depth + 1)
+            else:
+                inner = read_bytes(content, extension)
+        except UnsupportedFormat as exc:
+            blocks.append(Block("heading", f"Attachment: {name} (not read: {exc})", None, 2))
+            continue
+        except ReaderError as exc:
+            blocks.append(Block("heading", f"Attachment: {name} (not read: {exc})", None, 2))
+            continue
+        blocks.append(Block("heading", f"Attachment: {name}", None, 2))
+        # Headings inside the attachment sit below its own.
+        blocks.extend(
+            Block(b.kind, b.text, b.page, min(b.level + 2, 9) if b.kind == "heading" else b.level, b.ocr)
+            for b in inner.blocks
+        )
+    declared = Metadata(title=parts.subject or None, org=sender_organisation(parts), date=parts.date)
+    return RawDocument(blocks=blocks, format=fmt, declared=declared, prominent=[parts.subject] if parts.subject else [])
+
+
+def _body_blocks(parts: Parts) -> list[Block]:
+    from .html import read_html
+    from .plaintext import read_text
+
+    if parts.text.strip():
+        return read_text(parts.text.encode("utf-8")).blocks
+    if parts.html.strip():
+        try:
+            return read_html(parts.html.encode("utf-8")).blocks
+        except ReaderError:
+            return []
+    return []
+
+
+# -- Outlook .msg ---------------------------------------------------------------------
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_msg(data: bytes, *, depth: int = 0) -> RawDocument:
+    """Blocks and declared metadata from an Outlook message (.msg)."""
+    import olefile
+
+    if not data.startswith(_OLE_MAGIC):
+        raise ReaderError("not an Outlook message (OLE) file")
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except (OSError, ValueError) as exc:
+        raise ReaderError(f"not a readable Outlook message: {exc}") from exc
+    try:
+        if not ole.exists("__properties_version1.0"):
+            raise ReaderError("not an Outlook message: no MAPI properties")
+        parts = _msg_parts(ole)
+    finally:
+        ole.close()
+    return assemble(parts, "msg", depth)
+
+
+def _msg_string(ole: object, storage: str, prop: str) -> str:
+    """A string property from its stream: Unicode (001F) or the message's 8-bit code page (001E)."""
+    for kind, codec in (("001F", "utf-16-le"), ("001E", "cp1252")):
+        path = f"{storage}__substg1.0_{prop}{kind}"
+        if ole.exists(path):  # type: ignore[attr-defined]
+            raw = ole.openstream(path).read()  # type: ignore[attr-defined]
+            return raw.decode(codec, "replace").rstrip("\x00")
+    return ""
+
+
+def _msg_binary(ole: object, storage: str, prop: str) -> bytes:
+    path = f"{storage}__substg1.0_{prop}0102"
+    if ole.exists(path):  # type: ignore[attr-defined]
+        return ole.openstream(path).read()  # type: ignore[attr-defined]
+    return b""
+
+
+def _msg_parts(ole: object) -> Parts:
+    headers = _msg_string(ole, "", "007D")  # the internet headers, when the message came by SMTP
+    parsed = email.message_from_string(headers, policy=email.policy.default) if headers else None
+    parts = Parts(
+        subject=clean_text(_msg_string(ole, "", "0037")),
+        sender_name=clean_text(_msg_string(ole, "", "0C1A")),
+        sender_address=_msg_string(ole, "", "0C1F") or _msg_string(ole, "", "5D01"),
+        text=_msg_string(ole, "", "1000"),
+    )
+    if parsed is not None:
+        parts.organisation = _header(parsed, "Organization")
+        parts.date = iso_date(_header(parsed, "Date"))
+        if not parts.sender_address:
+            parts.sender_address = email.utils.parseaddr(_header(parsed, "From"))[1]
+    if parts.date is None:
+        parts.date = _msg_sent(ole)
+    if "@" not in parts.sender_address:
+        parts.sender_address = ""  # an Exchange address (/O=...) names no domain
+    if not parts.text:
+        html = _msg_binary(ole, "", "1013")
+        parts.html = html.decode("utf-8", "replace") if html else _msg_string(ole, "", "1013")
+    for entry in ole.listdir(streams=False, storages=True):  # type: ignore[attr-defined]
+        if len(entry) != 1 or not entry[0].startswith("__attach_version1.0_"):
+            continue
+        storage = entry[0] + "/"
+        name = _msg_string(ole, storage, "3707") or _msg_string(ole, storage, "3704") or "attachment"
+        content = _msg_binary(ole, storage, "3701")
+        if content:
+            parts.attachments.append((name, content))
+    return parts
+
+
+#: PR_CLIENT_SUBMIT_TIME then PR_MESSAGE_DELIVERY_TIME, as PT_SYSTIME property tags.
+_SENT_TAGS = (0x00390040, 0x0E060040)
+
+
+def _msg_sent(ole: object) -> str | None:
+    """The date the message was sent (or delivered), from the fixed-size property stream."""
+    raw = ole.openstream("__properties_version1.0").read()  # type: ignore[attr-defined]
+    found: dict[int, int] = {}
+    # The top-level stream has a 32-byte header, then 16-byte entries: tag, flags, value.
+    for offset in range(32, len(raw) - 15, 16):
+        tag = int.from_bytes(raw[offset : offset + 4], "little")
+        if tag in _SENT_TAGS:
+            found[tag] = int.from_bytes(raw[offset + 8 : offset + 16], "little")
+    for tag in _SENT_TAGS:
+        if found.get(tag):
+            days = found[tag] // (10_000_000 * 86_400)  # FILETIME: 100 ns steps since 1601-01-01
+            try:
+                day = date(1601, 1, 1) + timedelta(days=days)
+            except OverflowError:
+                continue
+            if 1900 <= day.year <= 2100:
+                return day.isoformat()
+    return None
