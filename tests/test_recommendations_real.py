@@ -311,6 +311,9 @@ def test_a_bold_recommendation_taken_for_a_heading_is_read(nlp):
         ("We recommend that the Committee be given new powers.", "the Committee", "be given new powers"),
         ("We recommend that the ministerial committee meets monthly.", "ministerial committee", "meet monthly"),
         ("We recommend that the plan sets out its costs.", None, "the plan sets out its costs"),
+        # "it" stands for the body named in the clause before it.
+        ("In general, if the Department does not agree with a recommendation, it should say so.", "the Department", "say so"),
+        ("Once each trust has a plan, it should publish it.", "each trust", "publish it"),
     ],
 )
 def test_one_word_bodies_after_the(nlp, sentence: str, target: str | None, action: str) -> None:

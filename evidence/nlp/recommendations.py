@@ -84,7 +84,11 @@ _TRIM_AFTER_HEAD = re.compile(
     r"\s*(?:\(|\b(?:that|which|who|whose|where|in|within|across|with|at|on|for|to|from|by|under|over|such as|"
     r"including|like|responsible|involved|concerned|[a-z]{3,}ed)\b)",
 )
-_DEFINITE_NP = re.compile(r"\b(?:the|this|that|each|every|a|an)\s+(?P<np>[a-z][\w-]*(?:\s+(?!of\b|the\b)[a-z][\w-]*){0,3}?(?:\s+of\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?)(?=\s*[,;.]|\s+(?:it|is|has|was|should|must|will)\b)")
+_DEFINITE_NP = re.compile(
+    r"\b(?:the|this|that|each|every|a|an)\s+(?P<np>(?:[a-z]|(?<=the )[A-Z](?=[a-z]))[\w-]*(?:\s+(?!of\b|the\b)[a-z][\w-]*){0,3}?"
+    r"(?:\s+of\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?)"
+    r"(?=\s*[,;.]|\s+(?:it|is|has|was|should|must|will|does|did|can|cannot|could|would|may|might|had)\b)"
+)
 _INVERSION = re.compile(r"\s+(?:that|this|these|those|it|they|we|he|she|the|a|an|any|such|there|you)\b(?!\s*[,.;:])", re.I)
 _CONTRACTION = re.compile(r"['\u2019](?:ll|d|re|ve|s)\b")
 #: "response to the X", "the report of the X": X is the body a government response answers
@@ -863,7 +867,7 @@ class RecommendationFinder:
         for match in _DEFINITE_NP.finditer(text):
             words = match.group("np").lower().split(" of ")[0].split()
             if words and words[-1] in self._cues.body_nouns and not words[-1].endswith("s"):
-                found = (match.start("np"), self._generic_name(match.group("np")))
+                found = (match.start("np"), self._generic_name(match.group(0)))
         return found
 
     def _complement(self, s: _Sentence, rest_start: int) -> tuple[str | None, int, bool]:
