@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import pytest
+from openpyxl import Workbook
 
 from evidence.errors import ReaderError
 from evidence.models import Metadata
@@ -404,3 +405,83 @@ def test_msg_without_internet_headers_dates_by_the_submit_time() -> None:
 def test_msg_broken_files_are_refused_with_a_reason(data: bytes, reason: str) -> None:
     with pytest.raises(ReaderError, match=f"^{re.escape(reason)}$"):
         read_bytes(data, ".msg")
+
+
+# ------------------------------------------------------------------ sheets (.xlsx, .csv)
+
+RESPONSE = (
+    "We ask the council to restore the Sunday bus service because older residents in the villages "
+    "cannot reach the hospital or the shops without it."
+)
+
+
+def _xlsx(*, second_sheet: bool = True) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Responses"
+    sheet.append(["Respondent", "Organisation", "Received", "Buses a day", "Response"])
+    sheet.append(["R1", "Age UK Hilltown", datetime(2024, 3, 5), 6.0, RESPONSE])
+    sheet.append([None, None, None, None, None])
+    sheet.append(["R2", "Hilltown School", datetime(2024, 3, 6, 14, 30), 2.5, "Agree"])
+    if second_sheet:
+        other = workbook.create_sheet("Routes")
+        other.append(["Route", "Operator"])
+        other.append(["42", "Hill Buses"])
+        hidden = workbook.create_sheet("Lookups")
+        hidden.append(["x", "y"])
+        hidden.sheet_state = "hidden"
+    workbook.properties.title = "Bus consultation responses"
+    workbook.properties.creator = "Hilltown Parish Council"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_rows_are_passages_with_their_column_names() -> None:
+    raw = read_bytes(_xlsx(), ".xlsx")
+    assert [(b.kind, b.text, b.level) for b in raw.blocks] == [
+        ("heading", "Responses", 1),
+        ("paragraph", f"Respondent: R1; Organisation: Age UK Hilltown; Received: 2024-03-05; Buses a day: 6; Response: {RESPONSE}", 0),
+        ("table_row", "Respondent: R2; Organisation: Hilltown School; Received: 2024-03-06 14:30; Buses a day: 2.5; Response: Agree", 0),
+        ("heading", "Routes", 1),
+        ("table_row", "Route: 42; Operator: Hill Buses", 0),
+    ]
+    assert raw.format == "xlsx"
+    assert raw.declared == Metadata(title="Bus consultation responses", org="Hilltown Parish Council")
+
+
+def test_a_one_sheet_workbook_has_no_sheet_heading() -> None:
+    assert [b.kind for b in read_bytes(_xlsx(second_sheet=False), ".xlsx").blocks] == ["paragraph", "table_row"]
+
+
+@pytest.mark.parametrize(
+    ("data", "delimiter"),
+    [(b"Route,Operator,Notes\r\n42,Hill Buses,\r\n,,\r\n7,\"Vale, Coaches\",late\r\n", ","),
+     ("Route;Operator;Notes\n42;Hill Buses;\n7;Vale, Coaches;late\n".encode("cp1252"), ";")],
+)
+def test_csv_rows_are_passages_whatever_the_delimiter(data: bytes, delimiter: str) -> None:
+    raw = read_bytes(data, ".csv")
+    assert [(b.kind, b.text) for b in raw.blocks] == [
+        ("table_row", "Route: 42; Operator: Hill Buses"),
+        ("table_row", "Route: 7; Operator: Vale, Coaches; Notes: late"),
+    ]
+    assert raw.format == "csv"
+
+
+def test_a_list_of_submissions_is_refused_as_metadata() -> None:
+    reason = "a list of submissions (file, title, org... columns), not evidence: pass it to `evidence ingest --metadata`"
+    with pytest.raises(ReaderError, match=f"^{re.escape(reason)}$"):
+        read_bytes(b"file,title,org\na.pdf,Evidence from A,A Trust\n", ".csv")
+
+
+@pytest.mark.parametrize(
+    ("data", "extension", "reason"),
+    [
+        (b"not a zip", ".xlsx", "not an XLSX (zip) file"),
+        (_odt("<text:p>x</text:p>"), ".xlsx", "not a readable XLSX: no workbook in the package"),
+        (b"\n\n", ".csv", "no text in the document"),
+    ],
+)
+def test_broken_sheets_are_refused_with_a_reason(data: bytes, extension: str, reason: str) -> None:
+    with pytest.raises(ReaderError, match=f"^{re.escape(reason)}$"):
+        read_bytes(data, extension)

@@ -33,7 +33,8 @@ def _shape(blocks: list[Block]) -> list[tuple[str, str, int | None, int]]:
 
 def test_supported_extensions() -> None:
     assert SUPPORTED_EXTENSIONS == frozenset(
-        {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".odt", ".rtf", ".eml", ".msg"}
+        {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".odt", ".rtf", ".eml", ".msg",
+         ".xlsx", ".csv"}
     )
 
 
@@ -58,8 +59,8 @@ def test_looks_like_heading() -> None:
 
 
 def test_unknown_extension(tmp_path: Path) -> None:
-    with pytest.raises(UnsupportedFormat, match="unsupported file type '.xlsx'"):
-        read_document(_write(tmp_path, "table.xlsx", b"PK"))
+    with pytest.raises(UnsupportedFormat, match="unsupported file type '.pptx'"):
+        read_document(_write(tmp_path, "slides.pptx", b"PK"))
 
 
 @pytest.mark.parametrize("name", ["empty.txt", "empty.md", "empty.html", "empty.pdf", "empty.docx"])

@@ -20,6 +20,7 @@ from .odt import read_odt
 from .pdf import read_pdf
 from .plaintext import read_text
 from .rtf import read_rtf
+from .sheet import read_csv, read_xlsx
 from .text import MAX_BLOCK_CHARS, split_long_text
 
 __all__ = ["NO_TEXT", "SUPPORTED_EXTENSIONS", "read_document", "read_bytes"]
@@ -39,6 +40,8 @@ _READERS: dict[str, Callable[[bytes], RawDocument]] = {
     ".rtf": read_rtf,
     ".eml": read_eml,
     ".msg": read_msg,
+    ".xlsx": read_xlsx,
+    ".csv": read_csv,
 }
 
 #: Lower-case extensions (with the dot) that ``read_document`` accepts.
