@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -92,12 +93,12 @@ def test_report_and_page_names(built: tuple[Path, object, Path]) -> None:
     docs = ["hostile-submission-ffffff", "lga-briefing-0a9b8c", "nao-ics-review-a1b2c3", "nhs-providers-ev-d4e5f6"]
     expected = sorted(
         [".evidence-site", "assets/search-data.js", "assets/site.css", "assets/site.js", "documents.html",
-         "figures.html", "index.html", "recommendations.html", "search-data.json", "search.html"]
+         "figures.html", "index.html", "recommendations.html", "search.html"]
         + [f"themes/{t}.html" for t in themes] + [f"orgs/{o}.html" for o in orgs] + [f"docs/{d}.html" for d in docs]
     )
     assert names == expected
     assert report.pages == 28
-    assert report.files == 32
+    assert report.files == 31
     assert report.broken == ()
     assert report.links_checked == sum(len(parse(out / n).links) for n in names if n.endswith(".html"))
 
@@ -151,7 +152,9 @@ def test_hostile_text_stays_text(built: tuple[Path, object, Path], pages: dict[s
     raw = (out / "docs/hostile-submission-ffffff.html").read_text(encoding="utf-8")
     assert "<script>alert" not in raw
     assert "&lt;/textarea&gt;&lt;b&gt;bold&lt;/b&gt; &#34;quoted&#34; &amp; done." in raw
-    data = json.loads((out / "search-data.json").read_text(encoding="utf-8"))
+    script = (out / "assets/search-data.js").read_text(encoding="utf-8")
+    assert script.startswith("window.EVIDENCE_SEARCH = ") and script.endswith(";\n")
+    data = json.loads(script.removeprefix("window.EVIDENCE_SEARCH = ").removesuffix(";\n"))
     hostile = [row for row in data["rows"] if row[1] == "<script>alert(1)</script>"]
     assert hostile == [[
         "claim", "<script>alert(1)</script>", "javascript:alert(5)", "<b onmouseover=alert(4)>Mischief Ltd</b>",
@@ -429,3 +432,35 @@ def test_a_recommendation_to_two_bodies_is_addressed_to_each(tmp_path: Path) -> 
     nao.feed((tmp_path / "site" / "orgs" / "national-audit-office.html").read_text(encoding="utf-8"))
     words = " ".join("".join(nao.text).split())
     assert "To NHS England (1)" in words and "To Department of Health (1)" in words
+
+
+def test_full_lists_are_split_into_pages_that_link_to_each_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence.render import site as site_module
+
+    store = make_store(tmp_path / "index")
+    try:
+        build_site(store, tmp_path / "whole")
+        monkeypatch.setattr(site_module, "LIST_PAGE_ROWS", 2)
+        report = build_site(store, tmp_path / "paged")
+    finally:
+        store.close()
+    assert report.broken == ()
+
+    def rows(folder: Path, name: str) -> list[str]:
+        stem = name.removesuffix(".html")
+        found = sorted(folder.glob(f"{stem}*.html"), key=lambda p: (len(p.name), p.name))
+        return [row for path in found for row in re.findall(r"<tr[ >].*?</tr>", path.read_text(encoding="utf-8"), re.S)[1:]]
+
+    for name, what in (("figures.html", "figures"), ("recommendations.html", "recommendations"), ("documents.html", "documents")):
+        whole = rows(tmp_path / "whole", name)
+        assert rows(tmp_path / "paged", name) == whole
+        count = -(-len(whole) // 2)
+        stem = name.removesuffix(".html")
+        pages = [name] + [f"{stem}-{n}.html" for n in range(2, count + 1)]
+        assert sorted(p.name for p in (tmp_path / "paged").glob(f"{stem}*.html")) == sorted(pages)
+        assert count > 1
+        last = (tmp_path / "paged" / pages[-1]).read_text(encoding="utf-8")
+        assert f"{2 * count - 1}–{len(whole)} of {len(whole)} {what}, {count} pages" in last
+        assert f'<span aria-current="page">{count}</span>' in last
+        assert f'<a href="{name}">1</a>' in last
+        assert "<nav" not in re.sub(r"<header.*?</header>", "", (tmp_path / "whole" / name).read_text(encoding="utf-8"), flags=re.S).split("<main", 1)[1]

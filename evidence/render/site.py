@@ -55,6 +55,11 @@ from .views import (
 )
 
 MANIFEST = ".evidence-site"
+#: Rows on one page of a full list (figures, recommendations, documents). A
+#: dense corpus has hundreds of thousands of figures: on one page they made
+#: 125 MB of HTML, more than a browser opens comfortably, and a string that
+#: size in memory while it was written.
+LIST_PAGE_ROWS = 1000
 ASSETS = ("site.css", "site.js")
 KIND_LABELS = twins.KIND_LABELS
 
@@ -268,9 +273,13 @@ class _Pages:
             writer.put(rel, self.render(name, rel, **context))
 
         render("index.html", "index.html")
-        render("documents.html", "documents.html")
-        render("recommendations.html", "recommendations.html", items=_kind(model.findings, "recommendation"))
-        render("figures.html", "figures.html", items=_kind(model.findings, "figure"))
+        for name, items in (
+            ("documents.html", model.docs),
+            ("recommendations.html", _kind(model.findings, "recommendation")),
+            ("figures.html", _kind(model.findings, "figure")),
+        ):
+            for pager in _pagers(name, len(items)):
+                render(name, pager.href, items=items[pager.first - 1 : pager.last], pager=pager)
         render("search.html", "search.html")
         for theme in model.themes:
             render("theme.html", theme.href, theme=theme)
@@ -278,10 +287,8 @@ class _Pages:
             render("org.html", org.ref.href, org=org)
         for asset in ASSETS:
             writer.put(f"assets/{asset}", _source(self.env, asset))
-        writer.put_streamed(
-            [("search-data.json", b"", b"\n"), ("assets/search-data.js", b"window.EVIDENCE_SEARCH = ", b";\n")],
-            _search_chunks(model),
-        )
+        # one copy: the page loads it as a script (a fetch() of JSON fails under file://)
+        writer.put_streamed([("assets/search-data.js", b"window.EVIDENCE_SEARCH = ", b";\n")], _search_chunks(model))
 
     def document(self, doc: DocView, passages: Sequence[Passage], mine: Sequence[FindingView]) -> str:
         """One document's page, from its passages in reading order and its findings."""
@@ -294,6 +301,30 @@ class _Pages:
         doc_themes = [(themes_by_id[t], n) for t, n in sorted(touched.items(), key=lambda x: (-x[1], x[0])) if t in themes_by_id]
         counts = {k: sum(1 for v in mine if v.kind == k) for k in FINDING_KINDS}
         return self.render("document.html", doc.href, doc=doc, passages=pviews, doc_themes=doc_themes, counts=counts)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a full list: which rows it shows and where the other pages are."""
+
+    number: int
+    hrefs: tuple[str, ...]
+    total: int
+    first: int  # 1-based, as a reader counts rows
+    last: int
+
+    @property
+    def href(self) -> str:
+        return self.hrefs[self.number - 1]
+
+
+def _pagers(name: str, total: int) -> list[Pager]:
+    """The pages of a list of ``total`` rows: ``figures.html``, then ``figures-2.html``, ..."""
+    rows = LIST_PAGE_ROWS
+    count = max(1, -(-total // rows))
+    stem = name.removesuffix(".html")
+    hrefs = tuple(name if n == 1 else f"{stem}-{n}.html" for n in range(1, count + 1))
+    return [Pager(n, hrefs, total, min((n - 1) * rows + 1, total), min(n * rows, total)) for n in range(1, count + 1)]
 
 
 def _model(store: Store, taxonomy: Any) -> SiteModel:
