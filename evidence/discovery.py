@@ -62,7 +62,7 @@ def file_type(mode: int) -> str:
 class Candidate:
     """A regular file to hash and perhaps read."""
 
-    path: Path  #: as the OS names it (may hold undecodable bytes)
+    path: str  #: as the OS names it (may hold undecodable bytes); a str, as a Path per file costs more than the stat
     rel: str  #: relative to the ingested folder, '/'-separated, displayable
     size: int
 
@@ -153,13 +153,13 @@ def _walk(
     for entry in listed:
         if entry.name.startswith("."):
             continue
-        path = Path(entry.path)
         rel = prefix + displayable(entry.name)
         try:
             is_dir = entry.is_dir()  # follows a link
         except OSError:
             is_dir = False
         if is_dir:
+            path = Path(entry.path)
             if entry.is_symlink():
                 target = os.path.realpath(path)
                 if _within(target, root_real):
@@ -169,12 +169,12 @@ def _walk(
                     continue
             _walk(found, path, rel + "/", root_real, excluded, visited, direct, inside, supported, follow_links)
             continue
-        _consider(found, path, rel, root_real, supported, follow_links, direct=direct, inside=inside, real=os.path.join(real, entry.name))
+        _consider(found, entry, rel, root_real, supported, follow_links, direct=direct, inside=inside, real=os.path.join(real, entry.name))
 
 
 def _consider(
     found: Discovery,
-    path: Path,
+    file: Path | os.DirEntry[str],
     rel: str,
     root_real: str,
     supported: Collection[str],
@@ -187,17 +187,19 @@ def _consider(
     """Put one file in its list; nothing here opens it.
 
     ``real`` is where the file really is when it is not a link (its folder's
-    real path joined to its name), which saves resolving every file.
+    real path joined to its name), which saves resolving every file. A
+    directory entry answers ``is_symlink`` from the listing, without a call.
     """
-    if path.suffix.lower() not in supported:
+    if os.path.splitext(file.name)[1].lower() not in supported:
         found.skipped.append(Skip(rel, UNSUPPORTED, UNSUPPORTED))
         return
     try:
-        info = path.stat()  # follows links: a loop or a dangling link fails here
+        info = file.stat()  # follows links: a loop or a dangling link fails here
     except OSError as exc:
         found.failed.append((rel, f"cannot read file: {exc.strerror or exc}"))
         return
-    link_target = os.path.realpath(path) if path.is_symlink() else None
+    path = os.fspath(file)
+    link_target = os.path.realpath(path) if file.is_symlink() else None
     if link_target is not None and not _within(link_target, root_real) and not follow_links:
         found.skipped.append(Skip(rel, OUTSIDE_LINK, f"link to {displayable(link_target)}, outside the folder"))
         return

@@ -138,7 +138,7 @@ class Progress:
 # -- the plan ---------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: str | os.PathLike[str]) -> str:
     """The file's content hash, read only if it is (still) a regular file.
 
     Opened without blocking and checked on the open descriptor, so a file
