@@ -76,6 +76,13 @@ def test_footnote_marker_after_a_percentage(nlp):
     assert surfaces(nlp, "Sales of the green range rose sharply (64%).312 The next study followed.") == ["64%"]
 
 
+def test_a_capitalised_word_before_the_counted_noun(nlp):
+    # A running header is capitals only; a name in capitals before a lower-case noun counts that noun.
+    assert surfaces(nlp, "On average there were 8,300 COVID-19 patients in hospital.") == ["8,300"]
+    assert surfaces(nlp, "We met 40 NHS staff and 12 CQC inspectors.") == ["40", "12"]
+    assert surfaces(nlp, "56 BEHAVIOUR CHANGE") == []
+
+
 def test_running_header_and_page_number_lines(nlp):
     assert surfaces(nlp, "48 SAFER STREETS") == []
     assert surfaces(nlp, "17") == []

@@ -661,8 +661,8 @@ class FigureExtractor:
         words = measure.split()
         first = words[0]
         if first.isupper():
-            if len(first.rstrip("s")) >= 5:
-                return False  # "56 BEHAVIOUR CHANGE": a running header
+            if len(first.rstrip("s")) >= 5 and not any(w[:1].islower() for w in words[1:]):
+                return False  # "56 BEHAVIOUR CHANGE": a running header; "8,300 COVID-19 patients" counts patients
             if opening and len(words) == 1:
                 return False  # "12 DHSC should ...": a paragraph number before a body's initials
             return not (opening and len(words) > 1 and words[1][:1].isupper() and not words[1].isupper())
