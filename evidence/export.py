@@ -35,6 +35,11 @@ def export_rows(store: Store, *, kind: str | None = None, theme: str | None = No
     """One dict per finding with exactly the schema's keys, in document order."""
     if kind is not None and kind not in FINDING_KINDS:
         raise EvidenceError(f"unknown finding kind {kind!r}", hint=f"use one of: {', '.join(FINDING_KINDS)}")
+    with store.snapshot():  # the documents and their findings from one committed state
+        yield from _rows(store, kind, theme)
+
+
+def _rows(store: Store, kind: str | None, theme: str | None) -> Iterator[dict[str, Any]]:
     docs = {d.doc_id: d for d in store.documents()}
     # Streamed from the store: exporting a million findings holds one at a time.
     for row in store.iter_findings(kind=kind):

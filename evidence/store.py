@@ -201,6 +201,27 @@ class Store:
             raise
         self.conn.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Every read inside in one read transaction: what an ingest commits meanwhile is not seen.
+
+        A command that reads the documents, then their findings, in separate
+        transactions can see half of an ingest (a finding of a document it
+        did not list). Already inside a transaction, that one's snapshot holds.
+        """
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")  # deferred: the snapshot is taken at the first read, held to the end
+        try:
+            yield
+        finally:
+            try:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")  # nothing was written: this only ends the read
+            except sqlite3.ProgrammingError:
+                pass  # the store was closed first (a reader abandoned mid-way): the read ended with it
+
     # -- meta -------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:

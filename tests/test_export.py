@@ -147,3 +147,29 @@ def test_a_stored_infinity_is_refused_with_one_line(index, tmp_path):
             f"Error: finding {fid} in nuffield.txt has a value that is not a finite number"
             " (run `evidence ingest` on the folder again to re-extract it)"
         )
+
+
+def test_an_export_reads_one_committed_state_while_an_ingest_commits(index, tmp_path, monkeypatch):
+    import shutil
+    import sqlite3
+
+    from evidence.export import export_text
+    from evidence.store import Store
+
+    copy = tmp_path / "idx"
+    shutil.copytree(index, copy)
+    with Store(copy) as store:
+        before = export_text(store, "jsonl")
+    real = Store.documents
+
+    def then_an_ingest_commits(self):
+        listed = real(self)
+        with sqlite3.connect(copy / "evidence.sqlite") as other:  # a new document and its findings
+            other.execute("INSERT INTO documents SELECT 'new-doc', root, 'new.txt', sha256 || 'x', size, format, pages,"
+                          " title, org, doc_type, date, ref, indexed FROM documents LIMIT 1")
+            other.execute("UPDATE findings SET doc_id = 'new-doc'")
+        return listed
+
+    monkeypatch.setattr(Store, "documents", then_an_ingest_commits)
+    with Store(copy) as store:
+        assert export_text(store, "jsonl") == before

@@ -97,7 +97,7 @@ def build_site(
     target = _Target(out_dir)
     staging = target.staging()
     try:
-        with _one_snapshot(store):
+        with store.snapshot():
             model = _model(store, taxonomy)
             env = _environment(Path(templates) if templates is not None else None)
             writer = _SiteWriter(staging, previous=target.path)
@@ -113,27 +113,6 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BuildReport(out_dir, writer.pages, writer.files, checked, tuple(broken))
-
-
-@contextmanager
-def _one_snapshot(store: Store) -> Iterator[None]:
-    """Every read of the build in one read transaction: an ingest committing meanwhile is not seen.
-
-    Reading the documents, then the findings, then each document's passages
-    in separate transactions let a build see half of an ingest (a finding of
-    a document it had not listed), which crashed it or wrote broken links.
-    A caller already in a transaction has pinned its own snapshot.
-    """
-    conn = store.conn
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")  # deferred: the snapshot is taken at the first read and held to the end
-    try:
-        yield
-    finally:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")  # nothing was written: this only ends the read
 
 
 @contextmanager
