@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -485,3 +487,85 @@ def test_a_list_of_submissions_is_refused_as_metadata() -> None:
 def test_broken_sheets_are_refused_with_a_reason(data: bytes, extension: str, reason: str) -> None:
     with pytest.raises(ReaderError, match=f"^{re.escape(reason)}$"):
         read_bytes(data, extension)
+
+
+# ------------------------------------------------------------------ legacy Word (.doc)
+
+DOC_PARAGRAPHS = ["Library services review", "Opening hours fell by a third since 2015.", "The council should keep branches open."]
+
+
+def _word97(paragraphs: list[str], *, word_document: bytes | None = None) -> bytes:
+    """A Word 97 file: a FIB, the text as one 8-bit piece, and its piece table in 1Table."""
+    text = ("\r".join(paragraphs) + "\r").encode("cp1252")
+    start = 0x800
+    fib = bytearray(start)
+
+    def put(offset: int, value: int, size: int) -> None:
+        fib[offset : offset + size] = value.to_bytes(size, "little")
+
+    put(0, 0xA5EC, 2)  # wIdent
+    put(2, 0x00C1, 2)  # nFib: Word 97
+    put(6, 0x0409, 2)  # lid: English (US)
+    put(10, 0x0200, 2)  # fWhichTblStm: the table stream is 1Table
+    put(12, 0x00BF, 2)  # nFibBack
+    put(24, start, 4)
+    put(28, start + len(text), 4)
+    put(32, 14, 2)  # csw
+    put(62, 22, 2)  # cslw
+    put(64, start + len(text), 4)  # cbMac
+    put(76, len(text), 4)  # ccpText
+    put(152, 0x5D, 2)  # cbRgFcLcb
+    piece = (0).to_bytes(2, "little") + ((start * 2) | 0x40000000).to_bytes(4, "little") + (0).to_bytes(2, "little")
+    plc = (0).to_bytes(4, "little") + len(text).to_bytes(4, "little") + piece
+    clx = b"\x02" + len(plc).to_bytes(4, "little") + plc
+    put(154 + 33 * 8 + 4, len(clx), 4)  # fcClx = 0, lcbClx
+    styles = (18).to_bytes(2, "little") + b"\0" * 18  # an empty style sheet (antiword needs one)
+    put(154 + 1 * 8, len(clx), 4)  # fcStshf, lcbStshf
+    put(154 + 1 * 8 + 4, len(styles), 4)
+    word = word_document if word_document is not None else bytes(fib) + text
+    return _ole({"WordDocument": word.ljust(4096, b"\0"), "1Table": (clx + styles).ljust(4096, b"\0")})
+
+
+def _only_on_path(monkeypatch: pytest.MonkeyPatch, folder: Path, *programs: str) -> None:
+    folder.mkdir()
+    for program in programs:
+        (folder / program).symlink_to(shutil.which(program))
+    monkeypatch.setenv("PATH", str(folder))
+
+
+@pytest.mark.skipif(shutil.which("antiword") is None, reason="needs antiword (.ci/run installs it)")
+def test_doc_is_read_through_antiword() -> None:
+    raw = read_bytes(_word97(DOC_PARAGRAPHS), ".doc")
+    assert [(b.kind, b.text) for b in raw.blocks] == [("paragraph", text) for text in DOC_PARAGRAPHS]
+    assert raw.format == "doc"
+
+
+@pytest.mark.skipif(shutil.which("catdoc") is None, reason="needs catdoc")
+def test_doc_is_read_through_catdoc_when_antiword_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _only_on_path(monkeypatch, tmp_path / "bin", "catdoc")
+    raw = read_bytes(_word97(DOC_PARAGRAPHS), ".doc")
+    assert [(b.kind, b.text) for b in raw.blocks] == [("paragraph", text) for text in DOC_PARAGRAPHS]
+
+
+def test_doc_without_a_converter_is_refused_naming_the_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _only_on_path(monkeypatch, tmp_path / "bin")
+    with pytest.raises(ReaderError, match=r"^legacy Word \.doc: needs antiword: install antiword \(or catdoc\)$"):
+        read_bytes(_word97(DOC_PARAGRAPHS), ".doc")
+
+
+def test_rtf_saved_as_doc_is_read_as_rtf() -> None:
+    assert read_bytes(RTF, ".doc") == read_bytes(RTF, ".rtf")
+
+
+@pytest.mark.skipif(shutil.which("antiword") is None, reason="needs antiword (.ci/run installs it)")
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"Plain text saved as .doc", "not a Word .doc file"),
+        (_ole({"__properties_version1.0": b"\0" * 32}), "not a Word .doc file: no WordDocument stream (another Office format?)"),
+        (_word97([], word_document=b"\0" * 4096), "not a readable Word .doc: This file is from a version of Word before Word 6."),
+    ],
+)
+def test_doc_broken_files_are_refused_with_a_reason(data: bytes, reason: str) -> None:
+    with pytest.raises(ReaderError, match=f"^{re.escape(reason)}$"):
+        read_bytes(data, ".doc")

@@ -28,7 +28,7 @@ from evidence.ingest import ingest
 from evidence.models import RawDocument
 from evidence.readers import SUPPORTED_EXTENSIONS, read_bytes
 from evidence.readers.text import MAX_BLOCK_CHARS, clean_text
-from test_formats import ODT_BODY, RTF, _eml, _msg, _odt, _xlsx  # noqa: E402 - fixtures of the newer formats
+from test_formats import DOC_PARAGRAPHS, ODT_BODY, RTF, _eml, _msg, _odt, _word97, _xlsx  # noqa: E402 - fixtures of the newer formats
 from evidence.search import SearchResult, search
 
 PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -177,6 +177,7 @@ SAMPLES = {
     ".eml": _eml(),
     ".msg": _msg(),
     ".xlsx": _xlsx(),
+    ".doc": _word97(DOC_PARAGRAPHS),
     ".csv": b"Route,Operator,Notes\r\n42,Hill Buses,\r\n7,\"Vale, Coaches\",late\r\n",
 }
 

@@ -34,7 +34,7 @@ def _shape(blocks: list[Block]) -> list[tuple[str, str, int | None, int]]:
 def test_supported_extensions() -> None:
     assert SUPPORTED_EXTENSIONS == frozenset(
         {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".odt", ".rtf", ".eml", ".msg",
-         ".xlsx", ".csv"}
+         ".xlsx", ".csv", ".doc"}
     )
 
 

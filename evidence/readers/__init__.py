@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..errors import ReaderError, UnsupportedFormat
 from ..models import Block, RawDocument
+from .doc import read_doc
 from .docx import read_docx
 from .html import read_html
 from .mail import read_eml, read_msg
@@ -42,6 +43,7 @@ _READERS: dict[str, Callable[[bytes], RawDocument]] = {
     ".msg": read_msg,
     ".xlsx": read_xlsx,
     ".csv": read_csv,
+    ".doc": read_doc,
 }
 
 #: Lower-case extensions (with the dot) that ``read_document`` accepts.

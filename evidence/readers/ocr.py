@@ -70,7 +70,7 @@ def ocr_available() -> bool:
     return _LANGUAGE in done.stdout.decode("utf-8", "replace").split()
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
     """A worker killed at its time limit takes its Tesseract with it."""
     if sys.platform.startswith("linux"):
         try:
@@ -105,7 +105,7 @@ def run_tesseract(image: bytes, dpi: int) -> bytes:
         done = subprocess.run(
             [program, "stdin", "stdout", "--dpi", str(dpi), "-l", _LANGUAGE, "hocr"],
             input=image, capture_output=True, timeout=PAGE_TIMEOUT, env=env, check=False,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
     except subprocess.TimeoutExpired as exc:
         raise ReaderError(f"OCR took over {PAGE_TIMEOUT:g} s on one page") from exc
