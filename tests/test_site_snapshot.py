@@ -118,3 +118,18 @@ def test_what_a_killed_build_left_beside_the_site_is_removed(tmp_path: Path) -> 
     finally:
         store.close()
     assert beside(out) == [".site.keep"]
+
+
+def test_a_symlinked_output_folder_stays_a_link_to_the_new_site(tmp_path: Path) -> None:
+    real = tmp_path / "out" / "real-site"
+    real.mkdir(parents=True)
+    link = tmp_path / "out" / "site"
+    link.symlink_to(real, target_is_directory=True)
+    store = make_store(tmp_path / "index")
+    try:
+        build_site(store, link)
+        build_site(store, link)
+    finally:
+        store.close()
+    assert link.is_symlink() and (real / "index.html").is_file()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["real-site", "site"]

@@ -142,7 +142,7 @@ class _Target:
     """The output folder, and the folders beside it that a build writes and swaps in."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.path = Path(os.path.abspath(out_dir))
+        self.path = Path(out_dir).resolve()  # a symlinked output folder: its target is replaced
         if self.path.exists() and not self.path.is_dir():
             raise SiteError(f"cannot write the site to {out_dir}: it is a file", hint="pass a folder with -o")
         cwd = Path.cwd()
