@@ -8,8 +8,10 @@ inside the commands that need them, so `evidence search` starts quickly.
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
+import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +53,22 @@ class EvidenceGroup(click.Group):
             raise UserError(exc, exit_code=2) from None
         except EvidenceError as exc:
             raise UserError(exc) from None
+        except sqlite3.DatabaseError as exc:  # met at any query: a full disk or a damaged store
+            from .store import database_error
+
+            raise UserError(database_error(exc, _index_dir(ctx))) from None
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            from .store import no_space
+
+            raise UserError(no_space(Path(exc.filename).parent if exc.filename else _index_dir(ctx))) from None
         except KeyboardInterrupt:
             raise click.ClickException("interrupted; the store and index keep their last committed state") from None
+
+
+def _index_dir(ctx: click.Context) -> Path:
+    return ctx.obj.index_dir if isinstance(ctx.obj, Settings) else Path("indexes")
 
 
 @click.group(cls=EvidenceGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -231,6 +247,8 @@ def ingest(
     click.echo(summary)
     if report.index_rebuilt:
         click.echo("Search index rebuilt from the store (it was written by an older version of evidence).")
+    elif report.index_repaired:
+        click.echo(f"Search index rebuilt from the store ({report.index_repaired}).")
     elif not report.changed_anything:
         click.echo("Nothing changed.")
     if report.failed or report.unreadable or named:
@@ -605,6 +623,11 @@ def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, ou
             with output.open("w", encoding=encoding, newline="") as handle:
                 count = write_export(rows, handle, fmt)
         except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                from .store import no_space
+
+                output.unlink(missing_ok=True)  # half a file would pass for the whole export
+                raise UserError(no_space(output)) from None
             raise click.BadParameter(f"cannot write {output}: {exc.strerror}", param_hint="--output") from None
     click.echo(f"{count} findings written to {output}", err=True)
 

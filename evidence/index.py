@@ -19,15 +19,19 @@ fields are lower-cased keywords. Only what a result needs is stored.
 
 from __future__ import annotations
 
+import errno
+import functools
 import gc
 import heapq
 import itertools
 import math
 import os
 import pickle
+import queue
 import re
 import shutil
 import signal
+import sys
 import zlib
 from array import array
 from collections import Counter
@@ -52,7 +56,8 @@ from whoosh.util import random_name
 from whoosh.util.filelock import FileLock
 from whoosh.util.numeric import byte_to_length
 
-from evidence.errors import IndexLockedError, StoreError
+from evidence.errors import EvidenceError, IndexLockedError, StoreError
+from evidence.store import no_space
 from evidence.workers import detach_from_parent
 
 INDEX_NAME = "MAIN"
@@ -618,15 +623,30 @@ class _WriterTask(SubWriterTask):
         # The parent cancels its workers itself; Ctrl-C must not print their tracebacks.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         gc.freeze()
-        ix = self.storage.open_index(self.indexname)
-        writer = self.writer = _SegmentWriter(ix, _lk=False, **self.kwargs)
-        while True:
-            job = self.jobqueue.get()
-            if job is None:
-                break
-            self._process_file(*job)
-        segment = writer._finalize_segment()
+        try:
+            ix = self.storage.open_index(self.indexname)
+            writer = self.writer = _SegmentWriter(ix, _lk=False, **self.kwargs)
+            while True:
+                job = self.jobqueue.get()
+                if job is None:
+                    break
+                self._process_file(*job)
+            segment = writer._finalize_segment()
+        except Exception as exc:  # noqa: BLE001 - told to the parent, which fails the batch with it
+            code = exc.errno if isinstance(exc, OSError) else None
+            self.resultqueue.put((_FAILED, code, _describe(exc)), timeout=5)
+            sys.exit(1)  # no traceback on the user's terminal: the parent reports it in one line
         self.resultqueue.put((None, writer.pool.fieldnames, segment), timeout=5)
+
+
+#: First item of a result a writer process sends when it failed.
+_FAILED = "failed"
+#: Seconds between looks at the writer processes while waiting on their queues.
+_POLL = 0.5
+
+
+class WriterDied(StoreError):
+    """An index writer process failed or was killed: nothing of the batch is committed."""
 
 
 class _MpWriter(MpWriter, _SegmentWriter):
@@ -642,6 +662,66 @@ class _MpWriter(MpWriter, _SegmentWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    # Whoosh's own versions block for ever on the bounded job queue or skip a
+    # missing result once a worker process is dead (the disk filled up, the
+    # OOM killer): here every wait looks at the workers and fails the batch.
+
+    def _check_tasks(self) -> None:
+        for task in self.tasks:
+            if not task.is_alive() and task.exitcode != 0:
+                raise WriterDied(f"an index writer process died (exit status {task.exitcode})")
+
+    def _put(self, job: Any) -> None:
+        while True:
+            try:
+                self.jobqueue.put(job, timeout=_POLL)
+                return
+            except queue.Full:
+                self._check_tasks()
+
+    def _enqueue(self) -> None:
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as handle:
+            for item in self.docbuffer:
+                pickle.dump(item, handle, 2)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        self._put((filename, len(self.docbuffer)))
+        self.docbuffer = []
+
+    def _results(self) -> list[Any]:
+        """One segment from each worker process, or the error that stopped one."""
+        results: list[Any] = []
+        while len(results) < len(self.tasks):
+            try:
+                result = self.resultqueue.get(timeout=_POLL)
+            except queue.Empty:
+                self._check_tasks()
+                continue
+            if result[0] == _FAILED:
+                _failed, code, why = result
+                if code is not None:
+                    raise OSError(code, why)
+                raise WriterDied(f"an index writer process failed ({why})")
+            results.append(result)
+        for task in self.tasks:
+            task.join()
+        return results
+
+    def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
+        if self.docbuffer:
+            self._enqueue()
+        for _task in self.tasks:
+            self._put(None)
+        segments = self._merge_segments(mergetype, optimize, merge)
+        segments += [segment for _run, _fields, segment in self._results()]
+        if self._added:
+            segments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(segments)
+        self._finish()
 
 
 def _schema() -> Schema:
@@ -781,14 +861,42 @@ class PassageIndex:
         #: True when an index of an older format was found and emptied: the
         #: caller (an ingest, holding the ingest lock) must index every document again.
         self.rebuilt = False
-        self.path.mkdir(parents=True, exist_ok=True)
-        if _windex.exists_in(str(self.path), indexname=INDEX_NAME):
-            if _format_of(self.path) == INDEX_FORMAT:
-                self._ix = _windex.open_dir(str(self.path), indexname=INDEX_NAME)
-                return
+        #: Why an index found here could not be read and was emptied, else None;
+        #: as with ``rebuilt``, every document must be indexed again.
+        self.damaged: str | None = None
+        #: True when no index was here (a first ingest, or the folder was deleted).
+        self.created = False
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(
+                f"{self.path} is a file, not the search index folder",
+                hint="move or delete it and run `evidence ingest` again",
+            )
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._open()
+        except OSError as exc:
+            raise _os_error(exc, self.path) from exc
+
+    def _open(self) -> None:
+        marked = self.path / _DAMAGED_NAME  # a search found it unreadable
+        try:
+            if marked.exists():
+                self.damaged = marked.read_text(encoding="utf-8", errors="replace").strip() or "marked damaged"
+            elif _windex.exists_in(str(self.path), indexname=INDEX_NAME):
+                if _format_of(self.path) == INDEX_FORMAT:
+                    self._ix = _windex.open_dir(str(self.path), indexname=INDEX_NAME)
+                    _probe(self._ix, self.path)
+                    return
+                self.rebuilt = True
+            else:
+                self.created = True
+        except Exception as exc:  # noqa: BLE001 - Whoosh reports damage with many types, bare Exception among them
+            if isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS:
+                raise
+            self.damaged = _describe(exc)
+        if self.rebuilt or self.damaged or any(self.path.iterdir()):
             shutil.rmtree(self.path)
             self.path.mkdir()
-            self.rebuilt = True
         self._ix = _windex.create_in(str(self.path), _SCHEMA, indexname=INDEX_NAME)
         (self.path / _FORMAT_NAME).write_text(INDEX_FORMAT + "\n", encoding="ascii")
 
@@ -812,8 +920,8 @@ class PassageIndex:
                 " (a lock left by a dead process is cleared)",
             ) from exc
         marker = self.path / _MARKER_NAME
-        marker.write_text(f"{os.getpid()}\n", encoding="ascii")
         try:
+            marker.write_text(f"{os.getpid()}\n", encoding="ascii")
             with w.reader() as reader:
                 existing = {
                     term.decode("utf-8") if isinstance(term, bytes) else term
@@ -821,21 +929,43 @@ class PassageIndex:
                 }
             batch = BatchWriter(w, existing)
             yield batch
-        except BaseException:
+            w.commit()
+        except BaseException as exc:
             _cancel(w)
             marker.unlink(missing_ok=True)
+            if isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS:
+                raise _os_error(exc, self.path) from exc
             raise
-        else:
-            try:
-                w.commit()
-            finally:
-                marker.unlink(missing_ok=True)
+        marker.unlink(missing_ok=True)
 
     def doc_ids(self) -> set[str]:
         return self._field_values("doc_id")
 
     def passage_ids(self) -> set[str]:
         return self._field_values("passage_id")
+
+    def passages_per_doc(self) -> dict[str, int]:
+        """Live passages of each document in the last commit, for ingest to check against the store."""
+        ix = _windex.open_dir(str(self.path), indexname=INDEX_NAME)
+        counts: dict[str, int] = {}
+        with ix.reader() as reader:
+            deletions = reader.has_deletions()
+            for term in reader.lexicon("doc_id"):
+                doc_id = term.decode("utf-8")
+                if deletions:
+                    live = sum(1 for _ in reader.postings("doc_id", term).all_ids())
+                else:
+                    live = reader.doc_frequency("doc_id", term)
+                if live:
+                    counts[doc_id] = live
+        return counts
+
+    def reset(self) -> None:
+        """Empty the index (it holds what the store does not): the caller indexes everything again."""
+        shutil.rmtree(self.path)
+        self.path.mkdir()
+        self._ix = _windex.create_in(str(self.path), _SCHEMA, indexname=INDEX_NAME)
+        (self.path / _FORMAT_NAME).write_text(INDEX_FORMAT + "\n", encoding="ascii")
 
     def passage_count(self) -> int:
         """Live passages in the last commit: with ``passage_ids`` it shows no passage is in twice."""
@@ -878,6 +1008,54 @@ class PassageIndex:
         return True
 
 
+#: A search that found the index unreadable leaves this file, so the next ingest rebuilds it.
+_DAMAGED_NAME = "DAMAGED"
+#: Extensions of the files every committed segment has (``compound=False``).
+_SEGMENT_FILES = (".trm", ".pst", "._stored.col", ".seq.col", "._text_len.col", "._title_len.col")
+#: Errors of the machine (disk full, too many open files, out of quota) rather than of the index.
+_RESOURCE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.EACCES, errno.EROFS})
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _probe(ix: Any, path: Path) -> None:
+    """Raise if the committed index cannot be read: a segment's file gone or empty, a
+    lexicon, postings file or stored field unreadable."""
+    for segment in ix._segments():
+        for ext in _SEGMENT_FILES:
+            name = segment.make_filename(ext)
+            if not (path / name).is_file() or (path / name).stat().st_size == 0:
+                raise FileNotFoundError(f"segment file {name} is missing or empty")
+    with ix.reader() as reader:
+        for leaf, _offset in reader.leaf_readers():
+            # Each field's terms, and the postings of its last term, which lie
+            # furthest into the postings file: a cut file fails here.
+            for field in ix.schema.names():
+                if not ix.schema[field].indexed:
+                    continue
+                last = None
+                for last in leaf.lexicon(field):
+                    pass
+                if last is not None:
+                    for _docnum in leaf.postings(field, last).all_ids():
+                        pass
+            if leaf.doc_count_all():
+                final = leaf.doc_count_all() - 1
+                leaf.stored_fields(final)
+                leaf.doc_field_length(final, "text")
+                leaf.doc_field_length(final, "title")
+
+
+def _os_error(exc: OSError, path: Path) -> StoreError:
+    """A domain error for an OS failure while writing the index."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return no_space(path.parent)
+    return StoreError(f"cannot write the search index in {path}: {exc.strerror or exc}")
+
+
 def _format_of(path: Path) -> str:
     """The layout version written beside an index; indexes from before versioning are "1"."""
     try:
@@ -887,12 +1065,21 @@ def _format_of(path: Path) -> str:
 
 
 def _cancel(writer: Any) -> None:
-    """Cancel a writer; stop a multi-process writer's workers so none is left waiting."""
+    """Cancel a writer; stop a multi-process writer's workers so none is left waiting.
+
+    Also after a failed commit, when Whoosh may have closed part of the
+    writer already: the lock is released whatever state it is in.
+    """
     for task in getattr(writer, "tasks", ()):
         if task.is_alive():
             task.terminate()
         task.join()
-    writer.cancel()
+    try:
+        writer.cancel()
+    except Exception:  # noqa: BLE001 - half-closed by the failure; the lock below is what matters
+        lock = getattr(writer, "writelock", None)
+        if lock is not None and getattr(lock, "locked", False):
+            lock.release()
 
 
 # --- searching ---------------------------------------------------------------
@@ -1030,18 +1217,63 @@ class _Segment:
             self._lengths[field] = codes
         return _LENGTHS[codes[ids]]
 
+#: Exceptions that mean a bug in this module rather than a damaged index: never blamed on the files.
+_PROGRAMMING_ERRORS = (TypeError, AttributeError, NameError, AssertionError, RecursionError, MemoryError)
+
+
+def _damaged(path: Path, why: str, *, mark: bool = False) -> StoreError:
+    """The one-line error for an unreadable index; with ``mark``, leave a note for the next ingest."""
+    if mark:
+        try:
+            (path / _DAMAGED_NAME).write_text(why + "\n", encoding="utf-8")
+        except OSError:
+            pass  # a read-only index folder: the ingest's own probe still looks at the files
+    return StoreError(
+        f"the search index in {path.parent} is damaged ({why})",
+        hint="run `evidence ingest` to rebuild it from the store",
+    )
+
+
+def _guarded(method: Any) -> Any:
+    """Report a failure to read the index files as one StoreError, and mark the index for rebuilding."""
+
+    @functools.wraps(method)
+    def wrapper(self: "IndexSearcher", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (EvidenceError, *_PROGRAMMING_ERRORS):
+            raise
+        except Exception as exc:  # noqa: BLE001 - Whoosh signals damage with many types, bare Exception among them
+            if isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS:
+                raise
+            raise _damaged(self._path, _describe(exc), mark=True) from exc
+
+    return wrapper
+
+
 class IndexSearcher:
     """A read-only view of the last committed state of the index."""
 
     def __init__(self, index_dir: Path) -> None:
-        path = Path(index_dir) / "whoosh"
-        if not _windex.exists_in(str(path), indexname=INDEX_NAME):
+        path = self._path = Path(index_dir) / "whoosh"
+        if path.exists() and not path.is_dir():
+            raise StoreError(
+                f"{path} is a file, not the search index folder",
+                hint="move or delete it and run `evidence ingest` again",
+            )
+        self._open(index_dir, path)
+
+    @_guarded
+    def _open(self, index_dir: Path, path: Path) -> None:
+        if not path.is_dir() or not any(path.glob(f"_{INDEX_NAME}_*.toc")):
             raise StoreError(f"no index in {index_dir}", hint="run `evidence ingest FOLDER` first")
         if _format_of(path) != INDEX_FORMAT:
             raise StoreError(
                 f"the search index in {index_dir} was made by an older version of evidence",
                 hint="run `evidence ingest FOLDER` to rebuild it from the store",
             )
+        if (path / _DAMAGED_NAME).exists():
+            raise _damaged(path, (path / _DAMAGED_NAME).read_text(encoding="utf-8", errors="replace").strip())
         ix = _windex.open_dir(str(path), indexname=INDEX_NAME)
         self._reader = ix.reader()
         self._segments = [_Segment(r, offset) for r, offset in self._reader.leaf_readers()]
@@ -1058,6 +1290,7 @@ class IndexSearcher:
     def close(self) -> None:
         self._reader.close()
 
+    @_guarded
     def search(
         self, node: Node, limit: int, *, title_stems: Iterable[str] = ()
     ) -> tuple[list[RawHit], int]:
@@ -1214,10 +1447,12 @@ class IndexSearcher:
 
     # -- the lexicon
 
+    @_guarded
     def word_frequency(self, word: str) -> int:
         """In how many passages the exact (unstemmed) word occurs."""
         return self._reader.doc_frequency("text", word)
 
+    @_guarded
     def similar_words(self, word: str, maxdist: int) -> list[tuple[str, int]]:
         """Body words within ``maxdist`` Damerau-Levenshtein edits, with their passage counts."""
         found = set(self._reader.terms_within("text", word, maxdist, prefix=1))
@@ -1226,6 +1461,7 @@ class IndexSearcher:
             key=lambda item: (-item[1], item[0]),
         )
 
+    @_guarded
     def prefix_words(self, prefix: str, limit: int | None = 512) -> list[str]:
         """Body words starting with ``prefix`` (at most ``limit``, or all; alphabetical)."""
         out = []

@@ -29,7 +29,7 @@ from .discovery import Candidate, discover, displayable
 from .errors import EvidenceError, IndexLockedError, ReaderError, StoreError
 from .models import Finding, Metadata, Passage
 from .passages import make_doc_id, make_passages
-from .store import Store
+from .store import Store, no_space
 from .theming import MODEL_NAME, RELEARN_SHARE, OnThemed, reassign, relearn_due, taxonomy_fingerprint, update_themes, use_taxonomy
 from .workers import keep_from_children, run_tasks
 
@@ -104,6 +104,9 @@ class IngestReport:
     own_output: list[tuple[str, str]] = field(default_factory=list)
     #: The search index was of an older layout and was written again from the store.
     index_rebuilt: bool = False
+    #: Why the search index was found wanting (missing, unreadable, not matching
+    #: the store) and filled again from the store; None when it was sound.
+    index_repaired: str | None = None
 
     @property
     def documents(self) -> int:
@@ -247,9 +250,14 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
     """
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        handle = (index_dir / LOCK_NAME).open("a")
     except OSError as exc:
         raise StoreError(f"cannot create the index directory {index_dir}: {exc.strerror or exc}") from exc
+    try:
+        handle = (index_dir / LOCK_NAME).open("a")
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise no_space(index_dir) from exc
+        raise StoreError(f"cannot write to the index directory {index_dir}: {exc.strerror or exc}") from exc
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -549,8 +557,8 @@ def ingest(
         index = PassageIndex(Path(index_dir))
         index.clear_stale_lock()  # left by a run killed mid-commit, if any
         if index.rebuilt:  # an index of an older layout was emptied: fill it again
-            store.mark_unindexed(store.doc_ids())
             report.index_rebuilt = True
+        report.index_repaired = check_index(store, index)
         written = _apply(store, roots, results, plan, report)
         taxonomy = use_taxonomy(Path(index_dir), themes)
         if report.changed_anything or store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy):
@@ -587,7 +595,9 @@ def _preloading_learning(results: Iterator[Processed | Failed]) -> Iterator[Proc
                 thread = threading.Thread(target=_import_learning, name="preload-sklearn", daemon=True)
                 thread.start()
     finally:
-        if thread is not None:
+        # A run that failed leaves this generator to the garbage collector,
+        # which may close it on the import thread itself: it cannot join itself.
+        if thread is not None and thread is not threading.current_thread():
             thread.join()
 
 
@@ -689,6 +699,36 @@ def index_records(store: Store, doc_id: str) -> list[Any]:
     ]
 
 
+def check_index(store: Store, index: Any) -> str | None:
+    """Compare the search index with the store, and mark for indexing whatever it lacks.
+
+    The README promises that the index can be deleted or damaged and the next
+    ingest rebuilds it from the store. Returns why documents are indexed again
+    (None when the index agrees with the store); ``sync_index`` does the work.
+    """
+    passages, indexed, gone = store.index_view()
+    if index.rebuilt or index.damaged or index.created:
+        store.mark_unindexed(passages)
+        if index.rebuilt:
+            return "it was written by an older version of evidence"
+        if index.damaged:
+            return f"it could not be read: {index.damaged}"
+        return "it was missing" if indexed else None
+    found = index.passages_per_doc()
+    if found.keys() - passages.keys() - gone:
+        index.reset()
+        store.mark_unindexed(passages)
+        return "it held documents the store does not"
+    # The store marks a document indexed only after the index committed it, so
+    # a difference here is damage (or a hand in the folder): start afresh.
+    wrong = [doc_id for doc_id in sorted(indexed) if found.get(doc_id, 0) != passages[doc_id]]
+    if wrong:
+        index.reset()
+        store.mark_unindexed(passages)
+        return f"{len(wrong)} document{'s' if len(wrong) != 1 else ''} missing from it or incomplete"
+    return None
+
+
 #: Documents in one index batch from which the index writer uses two processes.
 PARALLEL_INDEX_DOCS = 200
 
@@ -767,7 +807,6 @@ def retheme(store: Store, index_dir: Path, taxonomy: Any) -> int:
 
     with ingest_lock(Path(index_dir)):
         index = PassageIndex(Path(index_dir))
-        if index.rebuilt:
-            store.mark_unindexed(store.doc_ids())
+        check_index(store, index)
         sync_index(store, index, themes=themes, expected=store.document_count())
     return changed

@@ -9,7 +9,9 @@ index has not yet committed, so the next ingest can make the two agree.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +22,8 @@ from .errors import NotFound, StoreError
 from .models import Finding, Metadata, Passage
 
 SCHEMA_VERSION = 1
+#: Seconds to wait for another process's write lock (SQLite's busy timeout).
+_OPEN_TIMEOUT = 30
 STORE_NAME = "evidence.sqlite"
 #: Rows fetched at a time by the big reads.
 _BATCH = 4096
@@ -95,6 +99,52 @@ CREATE TABLE pending_deletes (doc_id TEXT PRIMARY KEY);
 """
 
 
+#: Every table the schema makes: a store lacking one is damaged.
+_TABLES = frozenset(line.split()[2] for line in _SCHEMA.splitlines() if line.startswith("CREATE TABLE"))
+
+
+def _disk_full(where: Path) -> bool:
+    try:
+        stats = os.statvfs(where)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < _ROOM_TO_OPEN
+
+
+#: Bytes SQLite needs free to open a WAL store (its shared-memory file).
+_ROOM_TO_OPEN = 64 * 1024
+
+
+def no_space(where: Path) -> StoreError:
+    """The one-line error for a disk that filled up while writing ``where``."""
+    return StoreError(
+        f"no space left on the device holding {where}",
+        hint="free some space and run the command again; the store and index keep their last committed state",
+    )
+
+
+def database_error(exc: sqlite3.DatabaseError, index_dir: Path) -> StoreError:
+    """The one-line error for an SQLite failure: a full disk, or a damaged file.
+
+    Commands meet these at any query, so the CLI turns every
+    ``sqlite3.DatabaseError`` into one of these, once.
+    """
+    text = str(exc)
+    if "full" in text or "no space" in text.lower():
+        return no_space(index_dir)
+    if "not a database" in text:
+        return StoreError(
+            f"{index_dir / STORE_NAME} is not an evidence store ({text})",
+            hint="delete the index directory and run `evidence ingest` again",
+        )
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
+        return StoreError(f"the store in {index_dir} is locked ({text})", hint="wait for the other command to finish")
+    return StoreError(
+        f"the store in {index_dir} is damaged ({text})",
+        hint=f"delete {index_dir} and run `evidence ingest` again to rebuild it from the source files",
+    )
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     """A document row as the rest of the library sees it."""
@@ -141,12 +191,17 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"cannot create index directory {self.index_dir}: {exc.strerror}") from exc
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, timeout=_OPEN_TIMEOUT, isolation_level=None)
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             self.conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+            if hasattr(self, "conn"):
+                self.conn.close()
+            if create or not self._open_snapshot():
+                if _disk_full(self.index_dir):
+                    raise no_space(self.index_dir) from exc
+                raise StoreError(f"cannot open store {self.path}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{self.path} is not an evidence store ({exc})",
@@ -155,27 +210,73 @@ class Store:
         self.conn.row_factory = sqlite3.Row
         self._check_schema()
 
+    def _open_snapshot(self) -> bool:
+        """Open the last committed state read-only when the disk is too full to open it normally.
+
+        A WAL-mode store needs room for its shared-memory file even to be
+        read. With the disk full and no write-ahead log left over (every
+        commit is in the main file), the file is read as it is, so status,
+        show and export still work. True if that was possible.
+        """
+        wal = Path(f"{self.path}-wal")
+        if not _disk_full(self.index_dir) or (wal.exists() and wal.stat().st_size):
+            return False
+        self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        return True
+
+    def _use_wal(self) -> None:
+        """Switch to write-ahead logging, waiting out another process doing the same.
+
+        The switch takes an exclusive lock without SQLite's busy handler, so two
+        processes opening a new store at once would see "database is locked".
+        """
+        deadline = time.monotonic() + _OPEN_TIMEOUT
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
     def _check_schema(self) -> None:
+        rebuild = f"delete {self.index_dir} and run `evidence ingest` again to rebuild it from the source files"
         try:
-            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = self._tables()
+            if not tables:
+                self._create_schema()
+                return
+            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() if "meta" in tables else None
         except sqlite3.DatabaseError as exc:
+            raise database_error(exc, self.index_dir) from exc
+        version = row[0] if row else "0"
+        if str(version) != str(SCHEMA_VERSION):
             raise StoreError(
-                f"{self.path} is not an evidence store ({exc})",
-                hint="delete the index directory and run `evidence ingest` again",
-            ) from exc
-        if not tables:
-            # executescript commits first, so the script carries its own transaction.
-            self.conn.executescript(
-                f"BEGIN IMMEDIATE;{_SCHEMA}INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');COMMIT;"
+                f"the store in {self.index_dir} has schema version {str(version)[:40]}; this evidence uses {SCHEMA_VERSION}",
+                hint=rebuild,
             )
-            return
-        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() if "meta" in tables else None
-        version = int(row[0]) if row else 0
-        if version != SCHEMA_VERSION:
-            raise StoreError(
-                f"the store in {self.index_dir} has schema version {version}; this evidence uses {SCHEMA_VERSION}",
-                hint=f"delete {self.index_dir} and run `evidence ingest` again to rebuild it from the source files",
-            )
+        missing = sorted(_TABLES - tables)
+        if missing:
+            raise StoreError(f"the store {self.path} is damaged: table {', '.join(missing)} missing", hint=rebuild)
+
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+    def _create_schema(self) -> None:
+        """Create the tables, unless another process got there first.
+
+        Two first ingests (or an ingest and a reader) can both find the file
+        empty; the write lock taken here decides, and the one that waited
+        sees the tables and leaves them be.
+        """
+        with self.transaction() as conn:
+            if self._tables():
+                return
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         if "ocr" not in {r[1] for r in self.conn.execute("PRAGMA table_info(passages)")}:
             # A store from before OCR: its passages were all read from text.
             with self.transaction() as conn:
@@ -354,6 +455,17 @@ class Store:
         todo = [r[0] for r in self.conn.execute("SELECT doc_id FROM documents WHERE indexed=0 ORDER BY doc_id")]
         gone = [r[0] for r in self.conn.execute("SELECT doc_id FROM pending_deletes ORDER BY doc_id")]
         return todo, gone
+
+    def index_view(self) -> tuple[dict[str, int], set[str], set[str]]:
+        """(passages per stored document, documents marked indexed, documents awaiting removal from the index).
+
+        What the search index should hold, for ingest to check it against.
+        """
+        passages = {doc_id: 0 for doc_id in self.doc_ids()}
+        passages.update(self.conn.execute("SELECT doc_id, count(*) FROM passages GROUP BY doc_id").fetchall())
+        indexed = {r[0] for r in self.conn.execute("SELECT doc_id FROM documents WHERE indexed=1")}
+        gone = {r[0] for r in self.conn.execute("SELECT doc_id FROM pending_deletes")}
+        return passages, indexed, gone
 
     def unindexed_among(self, doc_ids: Sequence[str]) -> list[str]:
         """Those of ``doc_ids`` whose search entries are out of date, sorted."""

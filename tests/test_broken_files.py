@@ -156,7 +156,7 @@ EXPECTED_FAILURES = [
     "failed: submissions/encrypted.pdf: encrypted PDF: needs a password",
     "failed: submissions/not-a-zip.docx: not a DOCX (zip) file",
     "failed: submissions/scanned.pdf: "
-    + ("no text layer, and OCR found no text" if ocr_available() else "no text layer: needs OCR: install tesseract-ocr"),
+    + ("no text layer, and OCR found no readable text" if ocr_available() else "no text layer: needs OCR: install tesseract-ocr"),
     "failed: submissions/truncated.pdf: not a readable PDF: data format error",
 ]
 

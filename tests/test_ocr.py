@@ -106,7 +106,7 @@ def test_a_page_with_nothing_to_read_says_ocr_found_no_text() -> None:
     pdf = FPDF()
     pdf.add_page()
     pdf.rect(20, 20, 100, 50, style="F")
-    with pytest.raises(ReaderError, match="^no text layer, and OCR found no text$"):
+    with pytest.raises(ReaderError, match="^no text layer, and OCR found no readable text$"):
         read_bytes(bytes(pdf.output()), ".pdf")
 
 
@@ -120,9 +120,21 @@ def test_hocr_lines_become_points_with_the_baseline_above_the_descenders() -> No
     <span class='ocr_line' title='bbox 300 700 400 750'><span class='ocrx_word' title='bbox 300 700 400 750; x_wconf 5'>|</span></span>
     </div></body></html>"""
     scale = 300 / 72
-    assert parse_hocr(hocr, scale, 3508) == [
-        OcrLine("Waiting times", 300 / scale, 1500 / scale, (3508 - 650 + 10) / scale, round(50 / scale, 1))
-    ]
+    assert parse_hocr(hocr, scale, 3508) == (
+        [OcrLine("Waiting times", 300 / scale, 1500 / scale, (3508 - 650 + 10) / scale, round(50 / scale, 1))],
+        (7 * 95 + 1 * 12 + 5 * 91 + 1 * 5) / 14,
+    )
+
+
+STRESS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "real" / "stress"
+
+
+@pytest.mark.skipif(not (STRESS / "plumber_malformed-from-issue-932.pdf").exists(), reason="needs ../shared/eval/real/stress")
+def test_a_scan_in_a_script_no_installed_model_reads_is_refused_not_read_as_debris() -> None:
+    # A scanned Chinese page (EXPECTED.tsv: "refuse: no usable text layer, needs OCR"): read
+    # with the English model its words average a confidence near 25.
+    with pytest.raises(ReaderError, match="^no text layer, and OCR found no readable text$"):
+        read_document(STRESS / "plumber_malformed-from-issue-932.pdf")
 
 
 def _ingest(runner: CliRunner, index_dir: Path, *args: str):

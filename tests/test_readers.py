@@ -518,7 +518,7 @@ def test_pdf_without_text_layer(tmp_path: Path) -> None:
     with pytest.raises(ReaderError, match="^no text layer: needs OCR$"):
         read_document(path, ocr=False)
     # Read by OCR (where Tesseract is installed), the shape holds no words either.
-    reason = "no text layer, and OCR found no text" if ocr_available() else "no text layer: needs OCR: install tesseract-ocr"
+    reason = "no text layer, and OCR found no readable text" if ocr_available() else "no text layer: needs OCR: install tesseract-ocr"
     with pytest.raises(ReaderError, match=f"^{reason}$"):
         read_document(path)
 

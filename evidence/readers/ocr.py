@@ -36,6 +36,11 @@ PAGE_TIMEOUT = 180.0
 #: Words Tesseract is less sure of than this (0-100) are noise from
 #: pictures and rules, not text.
 MIN_CONFIDENCE = 30
+#: A page whose words average less than this (weighted by length) is not
+#: read: its script is one no installed model reads (a Chinese scan read as
+#: English gives Latin debris at about 30), or it is no text at all. Clean
+#: English scans average about 90.
+MIN_PAGE_CONFIDENCE = 60
 _LANGUAGE = "eng"
 
 _BBOX = re.compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)")
@@ -117,18 +122,21 @@ def run_tesseract(image: bytes, dpi: int) -> bytes:
     return done.stdout
 
 
-def parse_hocr(hocr: bytes, scale: float, rows: int) -> list[OcrLine]:
-    """Lines of an hOCR page, turned from pixels (top left origin) into PDF points.
+def parse_hocr(hocr: bytes, scale: float, rows: int) -> tuple[list[OcrLine], float]:
+    """Lines of an hOCR page, turned from pixels (top left origin) into PDF points,
+    and the page's mean word confidence (weighted by word length; 0 for no words).
 
     The baseline is the line box's bottom plus Tesseract's offset, so
     descenders do not move it; the size is Tesseract's ``x_size``.
     """
     if not hocr.strip():
-        return []
+        return [], 0.0
     root = etree.fromstring(hocr, etree.HTMLParser(no_network=True))
     if root is None:
-        return []
+        return [], 0.0
     lines: list[OcrLine] = []
+    weighted = 0
+    letters = 0
     for element in root.iter("span"):
         if element.get("class") not in _LINE_CLASSES:
             continue
@@ -141,8 +149,11 @@ def parse_hocr(hocr: bytes, scale: float, rows: int) -> list[OcrLine]:
             if word.get("class") != "ocrx_word":
                 continue
             text = "".join(word.itertext()).strip()
-            confidence = _CONFIDENCE.search(word.get("title") or "")
-            if text and (confidence is None or int(confidence.group(1)) >= MIN_CONFIDENCE):
+            found = _CONFIDENCE.search(word.get("title") or "")
+            confidence = int(found.group(1)) if found else 100
+            weighted += confidence * len(text)
+            letters += len(text)
+            if text and confidence >= MIN_CONFIDENCE:
                 words.append(text)
         if not words:
             continue
@@ -160,4 +171,4 @@ def parse_hocr(hocr: bytes, scale: float, rows: int) -> list[OcrLine]:
                 size=round(height / scale, 1),
             )
         )
-    return lines
+    return lines, weighted / letters if letters else 0.0

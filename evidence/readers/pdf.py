@@ -24,7 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import ReaderError
 from ..models import Block, Metadata, RawDocument
-from .ocr import INSTALL_HINT, ocr_available, parse_hocr, render_pgm, run_tesseract
+from .ocr import INSTALL_HINT, MIN_PAGE_CONFIDENCE, ocr_available, parse_hocr, render_pgm, run_tesseract
 from .text import clean_text, compound_affixes, is_all_caps, looks_like_heading
 
 _HYPHEN_MARKS = "\ufffe\x02"
@@ -130,7 +130,7 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, ocr: bool = True) -> 
             pages[index] = _ocr_lines(pdf, index)
         _steady_sizes([pages[index] for index in targets])
         if whole and not any(pages):
-            raise ReaderError("no text layer, and OCR found no text")
+            raise ReaderError("no text layer, and OCR found no readable text")
     except (pdfium.PdfiumError, ValueError, OSError) as exc:
         raise ReaderError(f"not a readable PDF: {_reason(exc)}") from exc
     finally:
@@ -226,9 +226,12 @@ def _ocr_lines(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
     finally:
         page.close()
     upright = rows / scale  # the page's height as shown (after /Rotate)
+    found, confidence = parse_hocr(run_tesseract(image, round(72 * scale)), scale, rows)
+    if confidence < MIN_PAGE_CONFIDENCE:
+        return []  # debris: a script no installed model reads, or no text at all
     lines = [
         _Line(_OCR_BULLET.sub("\u2022 ", line.text), line.left, line.right, line.baseline, line.size, height=upright)
-        for line in parse_hocr(run_tesseract(image, round(72 * scale)), scale, rows)
+        for line in found
     ]
     return _reading_order(lines)
 
