@@ -157,3 +157,18 @@ def test_words_quoted_from_a_named_document(nlp):
 )
 def test_scare_quotes_and_titles_are_not_quotes(nlp, text):
     assert quotes(nlp, [text]) == []
+
+
+def test_a_body_named_after_the_quotation(nlp):
+    # News reports name the body that spoke after its words, with or without its acronym.
+    assert quotes(nlp, [
+        "\u201cWe cannot see how the backlog can be cleared without new staff,\u201d the National Audit Office said.",
+        "The recovery plan is at \u201cserious risk\u201d, the National Audit Office (NAO) has said.",
+        "\u201cThe targets were never realistic,\u201d said the King\u2019s Fund.",
+    ]) == [
+        ("We cannot see how the backlog can be cleared without new staff", "National Audit Office", None),
+        ("serious risk", "National Audit Office", None),
+        ("The targets were never realistic", "King\u2019s Fund", None),
+    ]
+    # A word that names no known body is not taken for one.
+    assert quotes(nlp, ["\u201cIt will take years to recover,\u201d the Committee said."]) == []

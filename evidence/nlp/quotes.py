@@ -74,6 +74,7 @@ class _Cues:
     after_name_verb: re.Pattern[str]
     after_verb_role_name: re.Pattern[str]
     after_pronoun: re.Pattern[str]
+    after_body: re.Pattern[str]
     unnamed_end: re.Pattern[str]
     after_verb_unnamed: re.Pattern[str]
     speaker_verb: re.Pattern[str]
@@ -150,6 +151,11 @@ def _cues() -> _Cues:
             rf"^\s*,?\s*(?:{verbs})\s+(?:the\s+)?(?P<role>[^\u201c\u201d\".]*?[a-z][^\u201c\u201d\".]*?)\s+(?P<name>{person})\s*(?:[.,;]|$)"
         ),
         after_pronoun=re.compile(rf"^\s*,?\s*(?:(?:{pronouns})\s+(?:{verbs})|(?:{verbs})\s+(?:{pronouns}))\b", re.I),
+        # "”, the National Audit Office (NAO) has said.", "”, said the Department."
+        after_body=re.compile(
+            rf"^\s*,?\s*(?:(?:the\s+)?(?P<name>{body})(?:\s+\([A-Z][A-Za-z]{{1,9}}\))?\s+(?:has\s+|had\s+)?(?:{verbs})"
+            rf"|(?:{verbs})\s+(?:the\s+)?(?P<name2>{body}))\s*(?:[.;,]|$)"
+        ),
         unnamed_end=re.compile(rf"(?:^|\s)(?i:{determiners})\s+{unnamed_role}$"),
         after_verb_unnamed=re.compile(rf"^\s*,?\s*(?:{verbs})\s+(?i:{determiners})\s+{unnamed_role}\s*(?:[.;,]|$)"),
         # "<speaker>[, <role>,] <verb>" anywhere in the words before a quotation; also "he said"
@@ -452,6 +458,11 @@ class QuoteFinder:
             found = _make(match.group("name"), match.group("role"), doc_org, cues, persons)
             if found is not None and found.person:
                 return found
+        match = cues.after_body.search(text)
+        if match is not None:
+            name = match.group("name") or match.group("name2")
+            if _is_org(name):
+                return _make(name, None, doc_org, cues, persons)
         if cues.after_pronoun.search(text):
             return fallback
         return None
