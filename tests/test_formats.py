@@ -15,11 +15,14 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import Workbook
 
+from evidence.cli import cli
 from evidence.errors import ReaderError
 from evidence.models import Metadata
 from evidence.readers import SUPPORTED_EXTENSIONS, read_bytes
+from evidence.store import Store
 
 # ------------------------------------------------------------------ ODT
 
@@ -569,3 +572,31 @@ def test_rtf_saved_as_doc_is_read_as_rtf() -> None:
 def test_doc_broken_files_are_refused_with_a_reason(data: bytes, reason: str) -> None:
     with pytest.raises(ReaderError, match=f"^{re.escape(reason)}$"):
         read_bytes(data, ".doc")
+
+
+# ------------------------------------------------------------------ through `evidence ingest`
+
+
+def test_ingest_reads_the_new_formats_and_names_a_submissions_list(tmp_path: Path) -> None:
+    folder = tmp_path / "inquiry"
+    folder.mkdir()
+    (folder / "review.odt").write_bytes(_odt(ODT_BODY))
+    (folder / "survey.rtf").write_bytes(RTF)
+    (folder / "letter.eml").write_bytes(_eml(organisation="Hilltown Parish Council", attachments=False))
+    (folder / "routes.csv").write_text("Route,Operator\n42,Hill Buses\n", encoding="utf-8")
+    (folder / "submissions.csv").write_text("file,title,org\nsurvey.rtf,Bus survey,Hilltown Parish Council\n", encoding="utf-8")
+    index_dir = tmp_path / "idx"
+    result = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "ingest", str(folder), "--workers", "1"])
+    assert result.exit_code == 3, result.output
+    assert result.stderr.splitlines() == [
+        "failed: inquiry/submissions.csv: a list of submissions (file, title, org... columns), not evidence: "
+        "pass it to `evidence ingest --metadata`"
+    ]
+    with Store(index_dir) as store:
+        documents = {doc.path: doc for doc in store.documents()}
+        assert {path: doc.format for path, doc in documents.items()} == {
+            "letter.eml": "eml", "review.odt": "odt", "routes.csv": "csv", "survey.rtf": "rtf",
+        }
+        letter = documents["letter.eml"].metadata
+        assert (letter.title, letter.org, letter.date) == ("Evidence on rural bus services", "Hilltown Parish Council", "2024-03-05")
+        assert [p.text for p in store.passages(documents["routes.csv"].doc_id)] == ["Route: 42; Operator: Hill Buses"]

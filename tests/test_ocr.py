@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import sqlite3
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -172,3 +173,17 @@ def test_ingest_reads_a_scan_and_no_ocr_refuses_it_by_name(tmp_path: Path) -> No
     ]
     assert 'aria-label="Link to this passage, page 1, text from OCR"' in letter
     assert "OCR" not in note
+
+
+def test_a_store_from_before_ocr_gains_the_column_and_keeps_its_passages(tmp_path: Path) -> None:
+    folder = tmp_path / "inquiry"
+    folder.mkdir()
+    (folder / "note.txt").write_text(SECOND + "\n", encoding="utf-8")
+    index_dir = tmp_path / "idx"
+    assert _ingest(CliRunner(), index_dir, str(folder)).exit_code == 0
+    with sqlite3.connect(index_dir / "evidence.sqlite") as conn:
+        conn.execute("ALTER TABLE passages DROP COLUMN ocr")
+    with Store(index_dir) as store:
+        assert [(p.text, p.ocr) for p in store.passages()] == [(SECOND, False)]
+    with sqlite3.connect(index_dir / "evidence.sqlite") as conn:
+        assert "ocr" in {row[1] for row in conn.execute("PRAGMA table_info(passages)")}
