@@ -205,7 +205,7 @@ def ingest(
     \b
     Example:
         evidence ingest corpus/ --metadata submissions.csv
-        evidence ingest inbox/ --skip-unsupported      # .xlsx, .zip ... expected
+        evidence ingest inbox/ --skip-unsupported      # .pptx, .zip ... expected
     """
     from .ingest import IngestFailed, Limits, ingest as run_ingest
 
@@ -225,6 +225,8 @@ def ingest(
         bar.close()
     for path, reason in report.failed + report.unreadable:
         click.echo(f"failed: {_one_line(path)}: {reason}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {_one_line(warning)}", err=True)
     named = [(path, kind, reason) for path, kind, reason in report.skipped if not (skip_unsupported and kind == UNSUPPORTED)]
     for path, kind, reason in named:
         click.echo(f"skipped: {_one_line(path)}: {reason}{_SKIP_HINTS.get(kind, '')}", err=True)

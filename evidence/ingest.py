@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .discovery import Candidate, discover, displayable
 from .errors import EvidenceError, IndexLockedError, ReaderError, StoreError
@@ -32,6 +32,9 @@ from .passages import make_doc_id, make_passages
 from .store import Store, no_space
 from .theming import MODEL_NAME, RELEARN_SHARE, OnThemed, reassign, relearn_due, taxonomy_fingerprint, update_themes, use_taxonomy
 from .workers import keep_from_children, run_tasks
+
+if TYPE_CHECKING:
+    from .metadata import MetadataSheet
 
 LOCK_NAME = "ingest.lock"
 
@@ -107,6 +110,8 @@ class IngestReport:
     #: Why the search index was found wanting (missing, unreadable, not matching
     #: the store) and filled again from the store; None when it was sound.
     index_repaired: str | None = None
+    #: One-line reports of what was passed over in the metadata sheet.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def documents(self) -> int:
@@ -297,6 +302,8 @@ class _Plan:
     drop_aliases: list[tuple[str, str]] = field(default_factory=list)
     #: Roots (not in this run) that documents moved away from.
     left_roots: set[str] = field(default_factory=set)
+    #: Paths (relative to their root) of every file found to read, changed or not.
+    found: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -402,6 +409,7 @@ def _plan(
     """Decide, from content hashes, what is new, changed, unchanged, moved, copied or gone."""
     plan = _Plan()
     scans = [_scan(store, root, limits, report, follow_links=follow_links, exclude=exclude) for root in roots]
+    plan.found = {candidate.rel for scan in scans for candidate, _shown, _sha in scan.entries}
     by_root = {scan.root: scan for scan in scans}
     by_hash = store.documents_by_hash()
     hashes = {(scan.root, candidate.rel): sha for scan in scans for candidate, _shown, sha in scan.entries}
@@ -500,6 +508,16 @@ def _plan(
     return plan
 
 
+def _rows_matching_nothing(sheet: MetadataSheet, found: set[str]) -> list[str]:
+    """A row whose file is in none of the folders: usually a typo in the name."""
+    names = found | {rel.rsplit("/", 1)[-1] for rel in found}
+    return [
+        f"{sheet.name} line {sheet.lines[name]}: no file {name} in the folders ingested; the row is not used"
+        for name in sheet.rows
+        if name not in names
+    ]
+
+
 def ingest(
     paths: Sequence[Path],
     *,
@@ -528,7 +546,8 @@ def ingest(
         if not path.exists():
             raise EvidenceError(f"no such file or folder: {path}")
         roots.append(path.resolve())
-    overrides = load_metadata_csv(metadata_csv) if metadata_csv else {}
+    sheet = load_metadata_csv(metadata_csv) if metadata_csv else None
+    overrides = sheet.rows if sheet else {}
     if themes is not None:
         load_taxonomy(themes)  # a malformed taxonomy fails before any work is done
     progress = progress or Progress()
@@ -537,6 +556,8 @@ def ingest(
     report = IngestReport()
     with ingest_lock(Path(index_dir)), Store(index_dir, create=True) as store:
         plan = _plan(store, roots, overrides, model, limits, report, follow_links=follow_links, exclude=[Path(index_dir)])
+        if sheet is not None:
+            report.warnings.extend(sheet.problems + _rows_matching_nothing(sheet, plan.found))
         tasks = plan.tasks
         if tasks:
             _warm_up(model)

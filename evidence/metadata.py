@@ -34,6 +34,7 @@ class _Rule:
     all_of: tuple[re.Pattern[str], ...]  # and each of these somewhere
     value: str | None
     late: bool = False  # an organisation rule tried after the cover's own cues
+    body_only: bool = False  # the name must read as a body's, not a person's ("Author: Committee of …")
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def _cues() -> _Cues:
     orgs = tuple(
         _Rule(
             tuple(rule["scope"]), (_compile(rule["pattern"], rule.get("case", False)),), (), rule.get("org"),
-            bool(rule.get("late")),
+            bool(rule.get("late")), bool(rule.get("body_only")),
         )
         for rule in raw["orgs"]
     )
@@ -790,7 +791,7 @@ def _rule_orgs(scoped: dict[str, list[str]], late: bool) -> Iterable[str]:
                 continue
             # "submitted by the Royal College of Nursing": a lower-case article is not part of the name.
             org = clean_org(re.sub(r"^the\s+", "", match["org"]))
-            if org and org[0].isupper():
+            if org and org[0].isupper() and (not rule.body_only or _has_org_word(org)):
                 yield org
 
 
@@ -1119,30 +1120,50 @@ def _decode_csv(data: bytes, path: Path) -> str:
         ) from exc
 
 
-def _header_map(header: list[str], path: Path) -> dict[str, int]:
+@dataclass
+class MetadataSheet:
+    """An inquiry's list of submissions, read as far as it can be.
+
+    ``rows`` maps each file name as written (slashes forward) to what the
+    row gives; ``lines`` gives each name's line, for messages; ``problems``
+    are one-line reports of what was passed over ("line 7: date 'Spring
+    2023' not understood"), each naming the sheet and its line, so one bad
+    cell costs that cell, not the whole list.
+    """
+
+    name: str
+    rows: dict[str, Metadata]
+    lines: dict[str, int]
+    problems: list[str]
+
+
+def _header_map(header: list[str], path: Path, delimiter: str) -> tuple[dict[str, int], list[str]]:
+    """(field -> column index, names of columns that are not used)."""
     wanted = {alias: field for field, aliases in _COLUMNS.items() for alias in aliases}
     mapping: dict[str, int] = {}
+    unused: list[str] = []
     for index, name in enumerate(header):
         key = re.sub(r"\s+", " ", name.strip().lower().replace("_", " "))
         field_name = wanted.get(key) or wanted.get(name.strip().lower())
         if field_name and field_name not in mapping:
             mapping[field_name] = index
+        elif name.strip():
+            unused.append(name.strip())
     if "file" not in mapping:
-        raise MetadataError(
-            f"{path.name} line 1: no file column (found: {', '.join(h.strip() for h in header) or 'nothing'})",
-            hint="name the column that holds each file's name 'file'",
-        )
-    return mapping
+        found = ", ".join(h.strip() for h in header) or "nothing"
+        hint = "name the column that holds each file's name 'file'"
+        if len(header) == 1:
+            others = [d for d in ",;\t|" if d != delimiter and d in header[0]]
+            if others:
+                shown = "a tab" if others[0] == "\t" else repr(others[0])
+                hint = f"the columns seem to be separated by {shown}: save the sheet as CSV with commas"
+        raise MetadataError(f"{path.name} line 1: no file column (found: {found})", hint=hint)
+    return mapping, unused
 
 
-def _doc_type_value(value: str, line: int, path: Path) -> str:
+def _doc_type_value(value: str) -> str | None:
     key = re.sub(r"[\s_-]+", " ", value.strip().lower())
-    if key in DOC_TYPES:
-        return key
-    raise MetadataError(
-        f"{path.name} line {line}: unknown document type {value.strip()!r}",
-        hint="use one of: " + ", ".join(DOC_TYPES),
-    )
+    return key if key in DOC_TYPES else None
 
 
 def _cell(row: list[str], columns: dict[str, int], name: str) -> str | None:
@@ -1152,8 +1173,14 @@ def _cell(row: list[str], columns: dict[str, int], name: str) -> str | None:
     return row[index].strip() or None
 
 
-def load_metadata_csv(path: Path) -> dict[str, Metadata]:
-    """file name (as written in the CSV) -> Metadata, from an inquiry's list."""
+def load_metadata_csv(path: Path) -> MetadataSheet:
+    """Read an inquiry's list of submissions (file, title, org, type, date, ref).
+
+    A sheet that cannot be read at all (no file column, not text, broken
+    quoting) raises MetadataError; a bad cell, a repeated or empty file
+    cell and an unused column are reported in ``problems`` and the rest of
+    the sheet still applies.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -1162,40 +1189,50 @@ def load_metadata_csv(path: Path) -> dict[str, Metadata]:
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    sheet = MetadataSheet(name=path.name, rows={}, lines={}, problems=[])
     try:
         header = next(rows, None)
         if header is None or not any(cell.strip() for cell in header):
             raise MetadataError(f"{path.name} line 1: empty file, no header row", hint="add a header row: file,title,org,type,date,ref")
-        columns = _header_map(header, path)
-        result: dict[str, Metadata] = {}
-        seen_on: dict[str, int] = {}
+        columns, unused = _header_map(header, path, delimiter)
+        for column in unused:
+            sheet.problems.append(
+                f"{path.name} line 1: column {column!r} is not used (the columns read are file, title, org, type, date, ref)"
+            )
         for row in rows:
             line = rows.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            name = _cell(row, columns, "file")
-            if name is None:
-                raise MetadataError(f"{path.name} line {line}: the file cell is empty", hint="give the file's name or path relative to the folder")
-            name = name.replace("\\", "/")
-            if name in seen_on:
-                raise MetadataError(f"{path.name} line {line}: {name} is already listed on line {seen_on[name]}", hint="keep one row per file")
-            seen_on[name] = line
-            doc_type = _cell(row, columns, "doc_type")
-            org = _cell(row, columns, "org")
-            raw_date = _cell(row, columns, "date")
-            date = normalise_date(raw_date) if raw_date else None
-            if raw_date and date is None:
-                raise MetadataError(
-                    f"{path.name} line {line}: date {raw_date!r} not understood",
-                    hint="write dates as YYYY-MM-DD, YYYY-MM or YYYY",
-                )
-            result[name] = Metadata(
-                title=_cell(row, columns, "title"),
-                org=clean_org(org) if org else None,
-                doc_type=_doc_type_value(doc_type, line, path) if doc_type else None,
-                date=date,
-                ref=_cell(row, columns, "ref"),
-            )
+            _read_row(row, line, columns, sheet)
     except csv.Error as exc:
         raise MetadataError(f"{path.name} line {rows.line_num}: {exc}", hint="check the quoting on that line") from exc
-    return result
+    return sheet
+
+
+def _read_row(row: list[str], line: int, columns: dict[str, int], sheet: MetadataSheet) -> None:
+    where = f"{sheet.name} line {line}"
+    name = _cell(row, columns, "file")
+    if name is None:
+        sheet.problems.append(f"{where}: the file cell is empty, so the row is not used")
+        return
+    name = name.replace("\\", "/")
+    if name in sheet.lines:
+        sheet.problems.append(f"{where}: {name} is already listed on line {sheet.lines[name]}; this row is not used")
+        return
+    raw_type = _cell(row, columns, "doc_type")
+    doc_type = _doc_type_value(raw_type) if raw_type else None
+    if raw_type and doc_type is None:
+        sheet.problems.append(f"{where}: unknown document type {raw_type!r}, left out (use one of: {', '.join(DOC_TYPES)})")
+    raw_date = _cell(row, columns, "date")
+    date = normalise_date(raw_date) if raw_date else None
+    if raw_date and date is None:
+        sheet.problems.append(f"{where}: date {raw_date!r} not understood, left out (write YYYY-MM-DD, YYYY-MM or YYYY)")
+    org = _cell(row, columns, "org")
+    sheet.lines[name] = line
+    sheet.rows[name] = Metadata(
+        title=_cell(row, columns, "title"),
+        org=clean_org(org) if org else None,
+        doc_type=doc_type,
+        date=date,
+        ref=_cell(row, columns, "ref"),
+    )

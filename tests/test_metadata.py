@@ -96,6 +96,36 @@ def test_submission_from_with_reference_line() -> None:
     )
 
 
+def test_submission_code_on_a_line_of_its_own_heads_the_page() -> None:
+    # Committee websites print each submission's code alone above its title.
+    raw = _doc(
+        "EXA0042",
+        "Written evidence submitted by the Example Health Trust",
+        "We welcome the committee's inquiry. A line such as ABC1234 inside a sentence is not the code.",
+    )
+    got = guess_metadata(raw, Path("evidence.html"))
+    assert (got.title, got.ref) == ("Written evidence submitted by the Example Health Trust", "EXA0042")
+    prose = _doc("Written evidence submitted by the Example Health Trust", "Our product ABC1234 is one of many.")
+    assert guess_metadata(prose, Path("evidence.html")).ref is None
+
+
+def test_an_author_label_names_the_body_but_not_a_person() -> None:
+    page = _doc(
+        "Managing hospital backlogs in England",
+        "This is a House of Commons Committee report, with recommendations to government.",
+        "Author: Committee of Public Accounts",
+        "Date Published: 1 March 2023",
+        "NHS England set a recovery target. NHS England wrote to every trust.",
+    )
+    assert guess_metadata(page, Path("report.html")).org == "Committee of Public Accounts"
+    person = _doc(
+        "Why waiting lists grew",
+        "Author: Jane Smith",
+        "NHS England set a recovery target. NHS England wrote to every trust.",
+    )
+    assert guess_metadata(person, Path("blog.html")).org != "Jane Smith"
+
+
 def test_reference_from_file_name() -> None:
     raw = _doc("Our response to the inquiry.", "We welcome the chance to respond.")
     assert guess_metadata(raw, Path("ICS0131.pdf")).ref == "ICS0131"
@@ -293,7 +323,10 @@ def test_load_metadata_csv(tmp_path: Path) -> None:
         "blog.html,\"A title, with a comma\",,,,\r\n",
         encoding="utf-8-sig",
     )
-    assert load_metadata_csv(path) == {
+    sheet = load_metadata_csv(path)
+    assert sheet.problems == []
+    assert sheet.lines == {"ics0048.txt": 2, "sub/nao.pdf": 3, "blog.html": 5}
+    assert sheet.rows == {
         "ics0048.txt": Metadata(
             title="Written evidence", org="The Nuffield Trust", doc_type="written evidence", date="2022-11-14", ref="ICS0048"
         ),
@@ -304,7 +337,7 @@ def test_load_metadata_csv(tmp_path: Path) -> None:
 
 def test_load_metadata_csv_semicolons_and_synonyms(tmp_path: Path) -> None:
     path = _csv(tmp_path, "path;submitter;type;code\na.docx;Example College;press release;ABC0001\n")
-    assert load_metadata_csv(path) == {
+    assert load_metadata_csv(path).rows == {
         "a.docx": Metadata(org="Example College", doc_type="press release", ref="ABC0001")
     }
 
@@ -317,15 +350,30 @@ def test_csv_without_file_column(tmp_path: Path) -> None:
     assert caught.value.hint == "name the column that holds each file's name 'file'"
 
 
-def test_csv_unknown_doc_type(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "file,type\na.txt,report\nb.txt,memo\n")
+def test_csv_unknown_doc_type_costs_that_cell_only(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "file,type,title\na.txt,report,A\nb.txt,memo,B\n")
+    sheet = load_metadata_csv(path)
+    assert sheet.rows == {"a.txt": Metadata(doc_type="report", title="A"), "b.txt": Metadata(title="B")}
+    assert sheet.problems == [
+        "submissions.csv line 3: unknown document type 'memo', left out (use one of: report, written evidence, "
+        "press release, commentary, article, committee report, government response, other)"
+    ]
+
+
+def test_csv_unused_columns_are_reported(tmp_path: Path) -> None:
+    sheet = load_metadata_csv(_csv(tmp_path, "file,Notes,title,Received by\na.txt,late,A,clerk\n"))
+    assert sheet.rows == {"a.txt": Metadata(title="A")}
+    assert sheet.problems == [
+        "submissions.csv line 1: column 'Notes' is not used (the columns read are file, title, org, type, date, ref)",
+        "submissions.csv line 1: column 'Received by' is not used (the columns read are file, title, org, type, date, ref)",
+    ]
+
+
+def test_csv_separated_by_something_else_says_so(tmp_path: Path) -> None:
     with pytest.raises(MetadataError) as caught:
-        load_metadata_csv(path)
-    assert str(caught.value) == "submissions.csv line 3: unknown document type 'memo'"
-    assert caught.value.hint == (
-        "use one of: report, written evidence, press release, commentary, article, "
-        "committee report, government response, other"
-    )
+        load_metadata_csv(_csv(tmp_path, "file|title\na.txt|A\n"))
+    assert str(caught.value) == "submissions.csv line 1: no file column (found: file|title)"
+    assert caught.value.hint == "the columns seem to be separated by '|': save the sheet as CSV with commas"
 
 
 def test_csv_bad_encoding(tmp_path: Path) -> None:
@@ -336,12 +384,15 @@ def test_csv_bad_encoding(tmp_path: Path) -> None:
     assert caught.value.hint == "save the spreadsheet as 'CSV UTF-8' and try again"
 
 
-def test_csv_bad_date_and_duplicates(tmp_path: Path) -> None:
-    with pytest.raises(MetadataError, match=r"^submissions.csv line 2: date 'Spring 2023' not understood$"):
-        load_metadata_csv(_csv(tmp_path, "file,date\na.txt,Spring 2023\n"))
-    with pytest.raises(MetadataError, match=r"^submissions.csv line 3: a.txt is already listed on line 2$"):
-        load_metadata_csv(_csv(tmp_path, "file\na.txt\na.txt\n"))
-    with pytest.raises(MetadataError, match=r"^submissions.csv line 2: the file cell is empty$"):
-        load_metadata_csv(_csv(tmp_path, "file,title\n,Orphan title\n"))
+def test_csv_bad_date_duplicates_and_empty_names_are_reported_and_the_rest_applies(tmp_path: Path) -> None:
+    sheet = load_metadata_csv(
+        _csv(tmp_path, "file,date,title\na.txt,Spring 2023,A\nb.txt,2023,B\nb.txt,2024,B again\n,2022,Orphan title\n")
+    )
+    assert sheet.rows == {"a.txt": Metadata(title="A"), "b.txt": Metadata(date="2023", title="B")}
+    assert sheet.problems == [
+        "submissions.csv line 2: date 'Spring 2023' not understood, left out (write YYYY-MM-DD, YYYY-MM or YYYY)",
+        "submissions.csv line 4: b.txt is already listed on line 3; this row is not used",
+        "submissions.csv line 5: the file cell is empty, so the row is not used",
+    ]
     with pytest.raises(MetadataError, match=r"^submissions.csv line 1: empty file, no header row$"):
         load_metadata_csv(_csv(tmp_path, ""))
