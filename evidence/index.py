@@ -1462,6 +1462,14 @@ class IndexSearcher:
         )
 
     @_guarded
+    def field_values(self, field_name: str) -> list[str]:
+        """Every value a filter field holds in the index ("source": the bodies), sorted."""
+        return sorted(
+            (value.decode("utf-8") if isinstance(value, bytes) else value)
+            for value in self._reader.lexicon(FILTER_FIELDS[field_name])
+        )
+
+    @_guarded
     def prefix_words(self, prefix: str, limit: int | None = 512) -> list[str]:
         """Body words starting with ``prefix`` (at most ``limit``, or all; alphabetical)."""
         out = []

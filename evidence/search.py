@@ -18,6 +18,7 @@ should start instantly.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -581,6 +582,31 @@ def filter_node(name: str, value: str | int, synonyms: Synonyms) -> Filter:
     return Filter(name, (low,))
 
 
+def _bodies_by_part_of_name(node: Node, searcher: IndexSearcher) -> Node:
+    """``source:nuffield`` finds "The Nuffield Trust": a source filter whose
+    value names no body in the index takes every body whose name holds its
+    words in a run; none at all is a QueryError with the closest name."""
+    if isinstance(node, Filter) and node.field == "source":
+        known = searcher.field_values("source")
+        if any(value in known for value in node.values):
+            return node
+        found = sorted({name for value in node.values for name in known if f" {value} " in f" {name} "})
+        if found:
+            return Filter("source", tuple(found))
+        wanted = " ".join(node.values[:1])
+        # The closest whole name, or the name holding the closest word ("nufield" -> "the nuffield trust").
+        spellings = {name: name for name in known}
+        spellings.update({w: name for name in known for w in name.split() if len(w) >= 4 and w not in spellings})
+        close = difflib.get_close_matches(wanted, list(spellings), n=1, cutoff=0.6)
+        hint = f'did you mean source:"{spellings[close[0]]}"?' if close else "`evidence docs` lists each document's body"
+        raise QueryError(f'no body named "{wanted}" in the index', hint=hint)
+    if isinstance(node, (AllOf, AnyOf)):
+        return type(node)(tuple(_bodies_by_part_of_name(part, searcher) for part in node.parts))
+    if isinstance(node, Not):
+        return Not(_bodies_by_part_of_name(node.part, searcher))
+    return node
+
+
 def _argument_filters(
     synonyms: Synonyms, **given: str | int | None
 ) -> list[Node]:
@@ -724,6 +750,7 @@ def search(
     if isinstance(node, Not):
         node = AllOf((Everything(), node))
     with IndexSearcher(Path(index_dir)) as searcher:
+        node = _bodies_by_part_of_name(node, searcher)
         fetch = max(limit * 10, 50) if group else limit
         raw, total = searcher.search(node, fetch, title_stems=plan.stems)
         suggestion = None
