@@ -398,10 +398,14 @@ def docs(settings: Settings, as_json: bool, as_csv: bool) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many hits.")
 @click.option("--group", is_flag=True, help="Best passages per document.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
+@click.option(
+    "--json-object", "as_json_object", is_flag=True,
+    help="Print {query, total, hits} as JSON, each hit with its document's date, reference and type.",
+)
 @click.pass_obj
 def search(
     settings: Settings, query: str, kind: str | None, theme: str | None, source: str | None,
-    doc_type: str | None, year: str | None, limit: int, group: bool, as_json: bool,
+    doc_type: str | None, year: str | None, limit: int, group: bool, as_json: bool, as_json_object: bool,
 ) -> None:
     """Ranked passages for QUERY, with the matched words highlighted.
 
@@ -417,12 +421,22 @@ def search(
     from .search import search as run_search
     from .theming import resolve_theme
 
+    if as_json and as_json_object:
+        raise click.UsageError("give --json or --json-object, not both")
+
     result = run_search(
         settings.index_dir, query, kind=kind, theme=resolve_theme(settings.index_dir, theme), source=source, doc_type=doc_type,
         year=year, limit=limit, group=group,
     )
     if as_json:
         click.echo(json.dumps(result.json_hits(), ensure_ascii=False, indent=2))
+        return
+    if as_json_object:
+        from .store import Store
+
+        with Store(settings.index_dir) as store:
+            documents = {doc_id: store.document(doc_id) for doc_id in {h["doc_id"] for h in result.hits} if store.has_document(doc_id)}
+        click.echo(json.dumps(result.json_object(query, documents), ensure_ascii=False, indent=2))
         return
     if result.fallback_note:
         click.echo(f"note: {result.fallback_note}", err=True)

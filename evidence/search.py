@@ -104,6 +104,22 @@ class SearchResult:
         ]
 
 
+    def json_object(self, query: str, documents: dict[str, Any]) -> dict[str, Any]:
+        """``search --json-object``: the query, the total and the hits, each with
+        what a citation needs of its document (``documents``: doc_id -> record
+        with ``metadata``, as the store gives them)."""
+        hits = []
+        for hit in self.json_hits():
+            meta = documents[hit["doc_id"]].metadata if hit["doc_id"] in documents else None
+            hits.append({
+                **hit,
+                "doc_date": meta.date if meta else None,
+                "doc_ref": meta.ref if meta else None,
+                "doc_type": meta.doc_type if meta else None,
+            })
+        return {"query": query, "total": self.total, "hits": hits}
+
+
 def strip_marks(fragment: str) -> str:
     return fragment.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
 

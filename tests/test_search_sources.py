@@ -63,3 +63,17 @@ def test_a_misspelt_body_gets_the_closest_name(index: Path) -> None:
     assert result.stderr == 'Error: no body named "nufield" in the index (did you mean source:"the nuffield trust"?)\n'
     nothing = search(index, "capital", "--source", "zzzzzz")
     assert nothing.stderr == "Error: no body named \"zzzzzz\" in the index (`evidence docs` lists each document's body)\n"
+
+
+def test_json_object_gives_query_total_and_citation_fields(index: Path) -> None:
+    result = search(index, "capital", "--json-object", "--limit", "1")
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    assert (got["query"], got["total"], len(got["hits"])) == ("capital", 2, 1)
+    hit = got["hits"][0]
+    assert (hit["doc_type"], hit["doc_date"], hit["doc_ref"]) == ("written evidence", None, None)
+    plain = json.loads(search(index, "capital", "--json", "--limit", "1").stdout)[0]
+    assert {k: v for k, v in hit.items() if k not in ("doc_type", "doc_date", "doc_ref")} == plain
+    both = search(index, "capital", "--json", "--json-object")
+    assert both.exit_code == 2
+    assert both.stderr.splitlines()[-1] == "Error: give --json or --json-object, not both"
