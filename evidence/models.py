@@ -62,7 +62,7 @@ class RawDocument:
     """What a reader returns: blocks in reading order, plus format facts."""
 
     blocks: list[Block]
-    format: str  # "txt" | "md" | "html" | "pdf" | "docx"
+    format: str  # "txt" | "md" | "html" | "pdf" | "docx" | "doc" | "odt" | "rtf" | "eml" | "msg" | "xlsx" | "csv"
     pages: int | None = None
     #: Metadata the format itself declares (HTML <title>, DOCX core props).
     declared: Metadata = field(default_factory=Metadata)
