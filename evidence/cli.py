@@ -541,8 +541,9 @@ def themes(settings: Settings, as_json: bool, discover: bool, topics: int, theme
     "--themes", "themes_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Re-assign themes with this taxonomy (TOML) before building, and keep it.",
 )
+@click.option("--title", help='The site\'s name on every page, e.g. "Inquiry into ICSs" (default: Evidence briefing).')
 @click.pass_obj
-def build(settings: Settings, output: Path, templates_dir: Path | None, themes_file: Path | None) -> None:
+def build(settings: Settings, output: Path, templates_dir: Path | None, themes_file: Path | None, title: str | None) -> None:
     """Write the briefing site: theme pages, documents, figures, recommendations.
 
     The site is static and self-contained: open index.html from disk or put
@@ -552,6 +553,7 @@ def build(settings: Settings, output: Path, templates_dir: Path | None, themes_f
     Example:
         evidence build -o site
         evidence build -o site --templates my-templates/
+        evidence build -o site --title "Inquiry into ICSs"
     """
     from .ingest import retheme
     from .render import build_site
@@ -562,7 +564,7 @@ def build(settings: Settings, output: Path, templates_dir: Path | None, themes_f
         taxonomy = use_taxonomy(settings.index_dir, themes_file)
         if themes_file is not None:
             retheme(store, settings.index_dir, taxonomy)
-        report = build_site(store, output, templates=templates_dir, taxonomy=taxonomy)
+        report = build_site(store, output, templates=templates_dir, taxonomy=taxonomy, title=title)
     for broken in report.broken:
         click.echo(f"broken link: {broken}", err=True)
     click.echo(f"{report.pages} pages written to {output} ({report.links_checked} links checked, {len(report.broken)} broken)")
@@ -612,25 +614,37 @@ def brief(settings: Settings, theme: str | None, output: Path) -> None:
 @index_dir_option
 @click.option("--kind", callback=_kind, help="Only this kind: figure, recommendation, claim or quote (plurals too).")
 @click.option("--theme", help="Only findings with this theme: its id or label, any case.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "json"]), default="jsonl", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv", "json", "xlsx"]), default="jsonl", show_default=True,
+    help="xlsx: a workbook with one sheet per kind (needs -o).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="File to write (default: stdout).")
 @click.pass_obj
 def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, output: Path | None) -> None:
-    """Every finding in the export schema, as JSON Lines, JSON or CSV.
+    """Every finding in the export schema, as JSON Lines, JSON, CSV or a workbook.
 
     CSV files are written with a UTF-8 byte-order mark so spreadsheets open
-    them cleanly.
+    them cleanly. An xlsx workbook has one sheet per kind with only that
+    kind's columns, and themes by their labels.
 
     \b
     Example:
         evidence export --kind figure --format csv -o figures.csv
+        evidence export --format xlsx -o findings.xlsx
     """
-    from .export import export_rows, write_export
+    from .export import export_rows, write_export, write_workbook
     from .store import Store
-    from .theming import resolve_theme
+    from .theming import resolve_theme, use_taxonomy
 
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a file: give -o FILE.xlsx")
     with Store(settings.index_dir) as store:
         rows = export_rows(store, kind=kind, theme=resolve_theme(settings.index_dir, theme))
+        if fmt == "xlsx":
+            labels = {t.id: t.label for t in use_taxonomy(settings.index_dir, None).themes}
+            count = write_workbook(rows, output, theme_labels=labels)
+            click.echo(f"{count} findings written to {output}", err=True)
+            return
         if output is None:
             write_export(rows, sys.stdout, fmt)
             return

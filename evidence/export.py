@@ -6,7 +6,9 @@ import csv
 import io
 import json
 import math
+import os
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import EvidenceError
@@ -14,6 +16,8 @@ from .models import FINDING_KINDS
 from .store import Store
 
 FORMATS = ("jsonl", "csv", "json")
+#: Formats written to a file only (binary), by :func:`write_workbook`.
+FILE_FORMATS = ("xlsx",)
 
 #: A text cell starting with one of these is read as a formula (or, for tab
 #: and carriage return, can be turned into one) by spreadsheet programs.
@@ -101,6 +105,50 @@ def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
                 raise _not_finite(row)
             writer.writerow({k: csv_cell(v) for k, v in row.items()})
             count += 1
+    return count
+
+
+def write_workbook(rows: Iterable[dict[str, Any]], path: Path, *, theme_labels: dict[str, str]) -> int:
+    """Write ``rows`` to an .xlsx workbook, one sheet per kind with only that
+    kind's columns and themes by their labels; returns how many were written.
+
+    Text is stored as text, so "=HYPERLINK(...)" in a title is shown, never
+    run, with no quote added; the file is written beside ``path`` and moved
+    into place, so a failed export leaves what was there.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    book.properties.creator = "evidence"
+    sheets = {}
+    for kind in FINDING_KINDS:
+        sheet = book.create_sheet(title=kind.capitalize() + "s")
+        sheet.append([name for name in COMMON_FIELDS if name != "kind"] + list(KIND_FIELDS[kind]))
+        sheets[kind] = sheet
+    count = 0
+    for row in rows:
+        if any(isinstance(v, float) and not math.isfinite(v) for v in row.values()):
+            raise _not_finite(row)
+        sheet = sheets[row["kind"]]
+        values = [row.get(name) for name in COMMON_FIELDS if name != "kind"] + [row.get(n) for n in KIND_FIELDS[row["kind"]]]
+        themes_at = [name for name in COMMON_FIELDS if name != "kind"].index("themes")
+        values[themes_at] = "; ".join(theme_labels.get(t, t) for t in row["themes"])
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever it starts with
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        book.save(partial)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise EvidenceError(f"cannot write {path}: {exc.strerror or exc}", hint="choose another -o file or free space") from exc
     return count
 
 
