@@ -128,9 +128,32 @@
         hits.length > LIMIT ? "Showing the first " + LIMIT + " of " + hits.length + " findings." :
         hits.length + " finding" + (hits.length === 1 ? "" : "s") + " match.";
     }
-    input.addEventListener("input", render);
-    kind.addEventListener("change", render);
-    theme.addEventListener("change", render);
+    function choose(select, value) {
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (option.value === value) { select.value = value; }
+      });
+    }
+    // A search is shared as its address: search.html?q=words&kind=figure&theme=workforce
+    var shared = new URLSearchParams(window.location.search);
+    input.value = shared.get("q") || "";
+    choose(kind, shared.get("kind") || "");
+    choose(theme, shared.get("theme") || "");
+    function remember() {
+      var wanted = new URLSearchParams();
+      if (input.value.trim()) { wanted.set("q", input.value.trim()); }
+      if (kind.value) { wanted.set("kind", kind.value); }
+      if (theme.value) { wanted.set("theme", theme.value); }
+      var query = wanted.toString();
+      try {
+        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+      } catch (e) {
+        // some browsers refuse to change the address of a file:// page; the search still runs
+      }
+    }
+    function changed() { render(); remember(); }
+    input.addEventListener("input", changed);
+    kind.addEventListener("change", changed);
+    theme.addEventListener("change", changed);
     box.hidden = false;
     render();
   }

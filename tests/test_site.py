@@ -464,3 +464,82 @@ def test_full_lists_are_split_into_pages_that_link_to_each_other(tmp_path: Path,
         assert f'<span aria-current="page">{count}</span>' in last
         assert f'<a href="{name}">1</a>' in last
         assert "<nav" not in re.sub(r"<header.*?</header>", "", (tmp_path / "whole" / name).read_text(encoding="utf-8"), flags=re.S).split("<main", 1)[1]
+
+
+def _words(path: Path) -> str:
+    page = parse(path)
+    return " ".join("".join(page.text).split())
+
+
+def test_title_and_as_at_date_on_every_page(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+
+    index = tmp_path / "index"
+    store = make_store(index)
+    store.set_meta("last_ingest", "2026-12-04T18:02:11+00:00")
+    store.close()
+    runner = CliRunner()
+    results = [
+        runner.invoke(cli, ["--index-dir", str(index), "build", "-o", str(tmp_path / out), "--title", "Inquiry  into\nICSs"])
+        for out in ("a", "b")
+    ]
+    assert [r.exit_code for r in results] == [0, 0], results[0].output
+    pages = sorted((tmp_path / "a").rglob("*.html"))
+    assert len(pages) == 28
+    for path in pages:
+        raw = path.read_text(encoding="utf-8")
+        assert raw.count(" · Inquiry into ICSs</title>") == 1, path
+        root = "../" * (len(path.relative_to(tmp_path / "a").parts) - 1)
+        assert f'<p class="brand"><a href="{root}index.html">Inquiry into ICSs</a></p>' in raw, path
+        assert '<p class="as-at">As at 2026-12-04, the date of the last ingest</p>' in raw, path
+    # the date is the store's, not the build's: a second build writes the same bytes
+    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
+    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
+    assert a == b
+
+
+def test_default_title_and_no_date_without_an_ingest(built: tuple[Path, object, Path]) -> None:
+    raw = (built[0] / "themes/workforce.html").read_text(encoding="utf-8")
+    assert "<title>Workforce · Evidence briefing</title>" in raw
+    assert '<p class="brand"><a href="../index.html">Evidence briefing</a></p>' in raw
+    assert "as-at" not in raw
+
+
+def test_an_empty_title_is_one_line_and_the_site_is_kept(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from evidence.cli import cli
+
+    index = tmp_path / "index"
+    make_store(index).close()
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--index-dir", str(index), "build", "-o", str(tmp_path / "site")]).exit_code == 0
+    before = (tmp_path / "site/index.html").read_bytes()
+    result = runner.invoke(cli, ["--index-dir", str(index), "build", "-o", str(tmp_path / "site"), "--title", " \t"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == ('Error: the site title is empty (give it some words, e.g. --title "Inquiry into ICSs", '
+                             "or leave it out)\n")
+    assert (tmp_path / "site/index.html").read_bytes() == before
+
+
+def test_coverage_scale_is_set_by_the_named_bodies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence.render import views
+
+    monkeypatch.setattr(views, "MATRIX_ROWS", 1)
+    store = make_store(tmp_path / "index")
+    try:
+        build_site(store, tmp_path / "site")
+    finally:
+        store.close()
+    raw = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', raw)
+    cells = {re.sub(r"<.*?>", "", name): re.findall(r'<td class="shade-(\d)">(\d+)</td>', body) for name, body in rows}
+    # columns workforce, finance, capital, ..., social care: NHS Providers' 3 workforce passages are the
+    # darkest though the other bodies' summed row has 4 (2 + 1 + 1)
+    assert list(cells) == ["NHS Providers", "3 other bodies"]
+    assert [c for c in cells["NHS Providers"] if c[1] != "0"] == [("4", "3"), ("2", "1"), ("2", "1")]
+    assert [c for c in cells["3 other bodies"] if c[1] != "0"] == [("4", "4"), ("2", "1"), ("2", "1"), ("3", "2")]
+    assert "Darker cells mean more passages (the darkest, 3 or more)." in _words(tmp_path / "site/index.html")

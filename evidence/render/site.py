@@ -47,6 +47,7 @@ from . import twins
 from .links import BrokenLink, LinkChecker
 from .parallel import DocumentPages, shares_work
 from .views import (
+    DEFAULT_TITLE,
     DocView,
     FindingView,
     SiteModel,
@@ -81,8 +82,12 @@ def build_site(
     *,
     templates: Path | None = None,
     taxonomy: Any = None,
+    title: str | None = None,
 ) -> BuildReport:
     """Write the whole site into ``out_dir``; templates in ``templates`` override ours by name.
+
+    ``title`` names the site on every page (default "Evidence briefing");
+    its whitespace is collapsed, and a title of no words is refused.
 
     ``taxonomy`` (an :class:`evidence.themes.Taxonomy`) names and describes
     the themes; by default the packaged one. Themes found in the store but
@@ -92,6 +97,9 @@ def build_site(
     fork (see :mod:`.parallel`); the bytes are the same either way.
     """
     out_dir = Path(out_dir)
+    name = DEFAULT_TITLE if title is None else " ".join(title.split())
+    if not name:
+        raise SiteError("the site title is empty", hint='give it some words, e.g. --title "Inquiry into ICSs", or leave it out')
     if templates is not None and not Path(templates).is_dir():
         raise SiteError(f"no templates folder {templates}", hint="pass a folder holding .html files to override")
     target = _Target(out_dir)
@@ -99,6 +107,7 @@ def build_site(
     try:
         with store.snapshot():
             model = _model(store, taxonomy)
+            model.title = name
             env = _environment(Path(templates) if templates is not None else None)
             writer = _SiteWriter(staging, previous=target.path)
             pages = _Pages(env, model)

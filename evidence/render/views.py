@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # scikit-learn loads only when a build needs groups
     from ..themes.groups import FigureConflicts
 
 UNATTRIBUTED = "Unattributed"
+#: The site's name on every page unless ``evidence build --title`` names it.
+DEFAULT_TITLE = "Evidence briefing"
 NO_TARGET = "No addressee stated"
 #: A recommendation asking several bodies names them joined by this.
 TARGET_SEPARATOR = "; "
@@ -259,6 +261,11 @@ class SiteModel:
     corpus: Corpus
     matrix: Matrix
     passage_themes: dict[str, tuple[str, ...]]
+    #: The name every page carries (its <title> and masthead).
+    title: str = DEFAULT_TITLE
+    #: The date of the store's last ingest (YYYY-MM-DD): what the site is "as at".
+    #: Not the build's time, so the same store builds the same bytes.
+    as_at: str | None = None
 
     @property
     def theme_map(self) -> dict[str, ThemeView]:
@@ -319,7 +326,17 @@ def site_model(store: Store, taxonomy: Taxonomy | None = None, *, cross_source: 
             conflicts=FigureConflicts(figures) if len(figures) > 1 else None,
             related=related_themes(assignments),
         )
-    return build_model(store.documents(), store.passage_count(), p_doc, findings, f_themes, p_themes, named, inputs)
+    model = build_model(store.documents(), store.passage_count(), p_doc, findings, f_themes, p_themes, named, inputs)
+    model.as_at = as_at(store.get_meta("last_ingest"))
+    return model
+
+
+def as_at(last_ingest: str | None) -> str | None:
+    """The calendar date of an ingest's ISO time stamp ("2026-12-05T07:41:02+00:00" -> "2026-12-05")."""
+    if not last_ingest:
+        return None
+    day = last_ingest[:10]
+    return day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else None
 
 
 def build_model(
@@ -631,12 +648,14 @@ def _matrix(
     rows_raw: list[tuple[str, str | None, Counter[str]]] = [
         (name, orgs[name].href if name in orgs else None, counts) for name, counts in shown
     ]
+    # the scale is set by the named bodies: the summed row of all the rest would
+    # outweigh them and leave every named body's cells pale
+    maximum = max((n for _, _, c in rows_raw for n in c.values()), default=0)
     if rest:
         merged: Counter[str] = Counter()
         for _, counts in rest:
             merged.update(counts)
         rows_raw.append((f"{len(rest)} other bodies", None, merged))
-    maximum = max((n for _, _, c in rows_raw for n in c.values()), default=0)
     rows = [
         (name, href, [(c.get(t.id, 0), shade(c.get(t.id, 0), maximum)) for t in themes], sum(c.values()))
         for name, href, c in rows_raw

@@ -193,6 +193,25 @@ def test_search_capital_regime(page: tuple[object, Watch], site: Path) -> None:
     assert tab.locator(":target").get_attribute("id") == "nhs-providers-ev-d4e5f6-p3"
 
 
+def test_a_search_is_shared_by_its_address(page: tuple[object, Watch], site: Path) -> None:
+    tab, _ = page
+    tab.goto((site / "search.html").as_uri() + "?q=capital+regime&kind=recommendation&theme=nowhere")
+    assert tab.get_by_label("Words").input_value() == "capital regime"
+    assert tab.get_by_label("Kind").input_value() == "recommendation"
+    assert tab.get_by_label("Theme").input_value() == ""  # a theme the site lacks is ignored
+    assert tab.locator("#results li q").all_inner_texts() == [
+        "The government should reform the capital regime so systems can plan beyond one year.",
+    ]
+    assert tab.locator("#search-count").inner_text() == "1 finding match."
+    # what is typed becomes the address, from file:// too, so it can be copied and sent
+    tab.get_by_label("Kind").select_option("")
+    tab.get_by_label("Words").fill("vacancies")
+    assert tab.url == (site / "search.html").as_uri() + "?q=vacancies"
+    tab.reload()
+    assert tab.get_by_label("Words").input_value() == "vacancies"
+    assert tab.locator("#results li").count() == 3
+
+
 def test_hostile_document_executes_nothing(page: tuple[object, Watch], site: Path) -> None:
     tab, watch = page
     for rel in ("docs/hostile-submission-ffffff.html", "themes/workforce.html", "orgs/b-onmouseover-alert-4-mischief-ltd-b.html", "index.html"):
