@@ -24,7 +24,7 @@ from ..metadata import normalise_date
 from ..models import Block, Metadata, RawDocument
 from .furniture import DATED_CHROME, strip_page_furniture
 from .html import html_fragment_blocks
-from .text import clean_text, decode_bytes, join_hyphenated, split_lines
+from .text import clean_text, decode_bytes, join_hyphenated, join_lines, split_lines
 
 _ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
@@ -383,17 +383,8 @@ _BROKEN_WORD = re.compile(r"[a-z]-$")
 
 
 def _join(lines: list[str]) -> str:
-    """Lines of one block joined with spaces (a word broken at a hyphen rejoined)."""
-    out = ""
-    for raw in lines:
-        line = raw.strip()
-        if not line:
-            continue
-        if out and _BROKEN_WORD.search(out) and line[:1].islower():
-            out = join_hyphenated(out[:-1], line)
-        else:
-            out = f"{out} {line}" if out else line
-    return out
+    """Lines of one block joined with spaces (a word broken at a hyphen rejoined), in linear time."""
+    return join_lines(lines)
 
 
 #: Text that ends a sentence (or a lead-in): a paragraph ending so is complete.

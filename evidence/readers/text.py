@@ -102,7 +102,6 @@ def compound_affixes() -> tuple[frozenset[str], frozenset[str]]:
     return _hyphen_rules()
 
 
-_LAST_WORD = re.compile(r"([A-Za-z]+)$")
 _FIRST_WORD = re.compile(r"^([a-z]+)")
 
 
@@ -114,13 +113,31 @@ def join_hyphenated(left: str, right: str) -> str:
     right half a known compound suffix ("place-based", "long-term"), from
     ``data/hyphen_compounds.json``.
     """
+    return f"{left}-{right}" if _keeps_hyphen(_trailing_letters(left, ""), right) else left + right
+
+
+def _keeps_hyphen(left_word: str, right: str) -> bool:
+    """Whether a line-end hyphen between ``left_word`` (the letters before it) and ``right`` stays."""
     prefixes, suffixes = _hyphen_rules()
-    left_word = _LAST_WORD.search(left)
     right_word = _FIRST_WORD.match(right)
-    keep = (left_word is not None and left_word.group(1).lower() in prefixes) or (
+    return (bool(left_word) and left_word.lower() in prefixes) or (
         right_word is not None and right_word.group(1) in suffixes
     )
-    return f"{left}-{right}" if keep else left + right
+
+
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _trailing_letters(text: str, before: str) -> str:
+    """The run of ASCII letters ``text`` ends with, continuing ``before`` (the run ending what precedes it).
+
+    What ``[A-Za-z]+$`` finds in the joined text, found by walking back from
+    the end: a regex search from every start would be quadratic in a long run.
+    """
+    start = len(text)
+    while start and text[start - 1] in _ASCII_LETTERS:
+        start -= 1
+    return before + text if start == 0 else text[start:]
 
 
 _BROKEN_WORD = re.compile(r"[a-z]-$")
@@ -132,19 +149,39 @@ def join_lines(lines: list[str]) -> str:
     A line ending in lower-case letter + hyphen, followed by one starting in
     lower case, is a word broken across the break (see ``join_hyphenated``);
     every other break becomes a space.
+
+    Linear in the paragraph's length: only the end of the text joined so far
+    decides how the next line joins, so that end (its last characters and
+    the letters before a final hyphen) is kept as it grows, never searched
+    for again in the whole text.
     """
-    out = ""
+    pieces: list[str] = []
+    end = ""  # the last three characters joined
+    word = ""  # the ASCII letters the joined text ends with
+    before_hyphen = ""  # when it ends with "-": the letters just before that hyphen
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
-        if out and _BROKEN_WORD.search(out) and line[:1].islower():
-            out = join_hyphenated(out[:-1], line)
-        elif out:
-            out = f"{out} {line}"
+        if not pieces:
+            piece = line
+        elif _BROKEN_WORD.search(end) and line[:1].islower():
+            if _keeps_hyphen(before_hyphen, line):
+                piece = line
+            else:  # the hyphen goes: the text now ends with the letters before it
+                pieces[-1] = pieces[-1][:-1]
+                end, word = end[:-1], before_hyphen
+                piece = line
         else:
-            out = line
-    return out
+            piece = " " + line
+        pieces.append(piece)
+        end = (end + piece[-3:])[-3:]
+        if piece.endswith("-"):
+            before_hyphen = _trailing_letters(piece[:-1], word)
+            word = ""
+        else:
+            word = _trailing_letters(piece, word)
+    return "".join(pieces)
 
 
 #: Short words left lower-case in Title Case headings.
