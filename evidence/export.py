@@ -189,9 +189,12 @@ def _formula_safe(text: str) -> str:
 
     Titles, organisations and sentences come from documents anyone may have
     written, so "=HYPERLINK(...)" must open as text, not run. Numbers are
-    not passed here: -3.5 written by us is a value, not a formula.
+    not passed here: -3.5 written by us is a value, not a formula. Text that
+    already starts with quotes before such a character gets one more, so a
+    reader gets the text back exactly by dropping one leading ``'`` from any
+    cell whose first character after its leading quotes starts a formula.
     """
-    if text.startswith(FORMULA_STARTS):
+    if text.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + text
     return text
 

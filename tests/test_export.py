@@ -173,3 +173,13 @@ def test_an_export_reads_one_committed_state_while_an_ingest_commits(index, tmp_
     monkeypatch.setattr(Store, "documents", then_an_ingest_commits)
     with Store(copy) as store:
         assert export_text(store, "jsonl") == before
+
+
+def test_formula_quoting_can_be_undone_exactly():
+    from evidence.export import _formula_safe
+
+    cases = {"=x": "'=x", "'=x": "''=x", "''-1": "'''-1", "'abc": "'abc", "'": "'", "": "", "a=b": "a=b", "@me": "'@me"}
+    assert {text: _formula_safe(text) for text in cases} == cases
+    for text, cell in cases.items():
+        back = cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(("=", "+", "-", "@", "\t", "\r")) else cell
+        assert back == text

@@ -289,6 +289,8 @@ def finding_rows(draw: st.DrawFn) -> dict[str, Any]:
 
 def _from_csv(cell: str, name: str, kind: str) -> Any:
     """Undo the CSV conventions of write_export for one schema field."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(("=", "+", "-", "@", "\t", "\r")):
+        cell = cell[1:]  # the quote that keeps a spreadsheet from running the cell as a formula
     if name == "themes":
         return cell.split("; ") if cell else []
     if name in ("page",):
