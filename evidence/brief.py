@@ -12,11 +12,11 @@ passages in reading order (the number the site's passage links end in).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .citations import Citer, locator, printed_numbers
 from .errors import BriefError
 from .models import Passage
 from .render.views import NO_TARGET, FindingView, ThemeView, site_model
@@ -24,12 +24,6 @@ from .store import Store
 from .themes import Taxonomy, load_taxonomy
 from .wordml import TEXT_WIDTH, Note, Text, WordDocument, clean
 
-#: A paragraph number with points ("3.2", "12.1.4") opening a passage before a capital or a quote.
-_DOTTED = re.compile(r"(\d{1,3}(?:\.\d{1,3}){1,3})\.?\s+(?=[A-Z\"'(\u2018\u201c])")
-#: A whole number ("7", "14.") opening a passage: a paragraph number only beside its neighbours.
-_WHOLE = re.compile(r"(\d{1,3})\.?\s+(?=[A-Z\"'(\u2018\u201c])")
-#: Passages that can carry a printed paragraph number (a table row's first cell or a note's marker cannot).
-_NUMBERED_KINDS = frozenset({"paragraph", "list_item"})
 #: Key figures table: value, what it measures, period, source (twentieths of a point).
 _FIGURE_WIDTHS = (1700, TEXT_WIDTH - 1700 - 1500 - 2600, 1500, 2600)
 
@@ -45,33 +39,6 @@ class BriefReport:
     footnotes: int
 
 
-def printed_numbers(passages: Sequence[Passage]) -> dict[str, str]:
-    """Passage id -> the paragraph number the document prints at its start, for one document's passages.
-
-    "3.2 Capital is..." is numbered 3.2. A bare "7 Workforce shortages..."
-    counts only when the paragraph before or after in the numbering (6 or 8)
-    opens another passage of the document too: a sentence may start with a
-    count ("42 ICSs were set up") but a run of them does not.
-    """
-    out: dict[str, str] = {}
-    whole: dict[str, int] = {}
-    for p in passages:
-        if p.kind not in _NUMBERED_KINDS:
-            continue
-        dotted = _DOTTED.match(p.text)
-        if dotted:
-            out[p.passage_id] = dotted.group(1)
-            continue
-        match = _WHOLE.match(p.text)
-        if match:
-            whole[p.passage_id] = int(match.group(1))
-    numbers = set(whole.values())
-    for pid, number in whole.items():
-        if number - 1 in numbers or number + 1 in numbers:
-            out[pid] = str(number)
-    return out
-
-
 def citation(f: FindingView, passage: Passage, printed: Mapping[str, str]) -> tuple[Text, ...]:
     """The footnote's runs, the title in italics: "(Body, Title, ref, p. N)" or "... para N)".
 
@@ -81,31 +48,20 @@ def citation(f: FindingView, passage: Passage, printed: Mapping[str, str]) -> tu
     doc = f.doc
     title = clean(doc.title)
     ref = clean(doc.ref or "")
-    where = f"p. {f.page}" if f.page else f"para {printed.get(passage.passage_id, passage.seq)}"
+    where = locator(f.page, passage, printed)
     tail = ", ".join(part for part in (ref if ref and ref.casefold() not in title.casefold() else "", where) if part)
     return (Text(f"({clean(doc.body)}, "), Text(title, italic=True), Text(f", {tail})"))
 
 
-class _Citations:
+class _Citations(Citer):
     """Footnote runs for findings, reading each cited document's passages once."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._passages: dict[str, Passage] = {}
-        self._printed: dict[str, str] = {}
-        self._read: set[str] = set()
-
     def note(self, f: FindingView) -> Note:
-        if f.doc.doc_id not in self._read:
-            self._read.add(f.doc.doc_id)
-            passages = self.store.passages(f.doc.doc_id)
-            self._passages.update((p.passage_id, p) for p in passages)
-            self._printed.update(printed_numbers(passages))
-        passage = self._passages.get(f.passage_id)
+        passage = self.passage(f.doc.doc_id, f.passage_id)
         if passage is None:
             raise BriefError(f"finding {f.id} cites passage {f.passage_id}, which is not in the store",
                              hint="run `evidence ingest` again to repair the store")
-        return Note(citation(f, passage, self._printed))
+        return Note(citation(f, passage, self.printed))
 
 
 def write_brief(store: Store, path: Path, *, theme: str | None = None, taxonomy: Taxonomy | None = None) -> BriefReport:

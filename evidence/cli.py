@@ -446,28 +446,51 @@ def search(
             message += f" Did you mean '{result.suggestion}'?"
         click.echo(message)
         return
-    if result.groups is not None:
-        for rank, group_item in enumerate(result.groups, start=1):
-            click.echo(click.style(f"{rank}. {group_item['doc_title']}", bold=True) + _org_suffix(group_item))
-            for hit in group_item["passages"]:
-                _echo_hit(hit, indent="   ")
-        return
-    for rank, hit in enumerate(result.hits, start=1):
-        click.echo(click.style(f"{rank}. {hit['doc_title']}", bold=True) + _org_suffix(hit))
-        _echo_hit(hit, indent="   ")
+    from .store import Store
+
+    with Store(settings.index_dir) as store:
+        cites = _Cites(store)
+        if result.groups is not None:
+            for rank, group_item in enumerate(result.groups, start=1):
+                click.echo(click.style(f"{rank}. {group_item['doc_title']}", bold=True) + cites.suffix(group_item))
+                for hit in group_item["passages"]:
+                    _echo_hit(hit, cites.locator(hit), indent="   ")
+            return
+        for rank, hit in enumerate(result.hits, start=1):
+            click.echo(click.style(f"{rank}. {hit['doc_title']}", bold=True) + cites.suffix(hit))
+            _echo_hit(hit, cites.locator(hit), indent="   ")
     shown = len(result.hits)
     click.echo(f"{shown} of {result.total} matching passage{'s' if result.total != 1 else ''}")
 
 
-def _org_suffix(item: dict[str, Any]) -> str:
-    return f" — {item['doc_org']}" if item.get("doc_org") else ""
+class _Cites:
+    """What a hit's citation needs from the store: the document's reference
+    and date after its body, and "p. N" or "para N" before the passage id."""
+
+    def __init__(self, store: Any) -> None:
+        from .citations import Citer
+
+        self._store = store
+        self._citer = Citer(store)
+
+    def suffix(self, item: dict[str, Any]) -> str:
+        org = f" — {item['doc_org']}" if item.get("doc_org") else ""
+        if not self._store.has_document(item["doc_id"]):
+            return org
+        meta = self._store.document(item["doc_id"]).metadata
+        title = item.get("doc_title") or ""
+        extra = [v for v in (meta.ref, meta.date) if v and v.casefold() not in title.casefold()]
+        return org + (f" ({', '.join(extra)})" if extra else "")
+
+    def locator(self, hit: dict[str, Any]) -> str | None:
+        return self._citer.locator(hit["doc_id"], hit["passage_id"], hit.get("page"))
 
 
-def _echo_hit(hit: dict[str, Any], *, indent: str) -> None:
+def _echo_hit(hit: dict[str, Any], where: str | None, *, indent: str) -> None:
     from .search import marked_pieces
 
-    where = f"p.{hit['page']} · " if hit.get("page") else ""
-    click.echo(f"{indent}{where}{hit['passage_id']} · score {hit['score']:.2f}")
+    shown = f"{where} · " if where else ""
+    click.echo(f"{indent}{shown}{hit['passage_id']} · score {hit['score']:.2f}")
     for fragment in hit["highlights"] or [hit["text"][:200]]:
         styled = "".join(click.style(text, fg="yellow", bold=True) if match else text for text, match in marked_pieces(fragment))
         click.echo(f"{indent}{styled}")
@@ -639,7 +662,9 @@ def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, ou
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a file: give -o FILE.xlsx")
     with Store(settings.index_dir) as store:
-        rows = export_rows(store, kind=kind, theme=resolve_theme(settings.index_dir, theme))
+        rows = export_rows(
+            store, kind=kind, theme=resolve_theme(settings.index_dir, theme), citations=fmt in ("csv", "xlsx")
+        )
         if fmt == "xlsx":
             labels = {t.id: t.label for t in use_taxonomy(settings.index_dir, None).themes}
             count = write_workbook(rows, output, theme_labels=labels)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from .citations import Citer
 from .errors import EvidenceError
 from .models import FINDING_KINDS
 from .store import Store
@@ -35,16 +36,26 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def export_rows(store: Store, *, kind: str | None = None, theme: str | None = None) -> Iterator[dict[str, Any]]:
-    """One dict per finding with exactly the schema's keys, in document order."""
+#: Added after the schema's keys for spreadsheets (``export_rows(citations=True)``):
+#: what a reader needs to cite a finding without looking its document up.
+CITATION_FIELDS = ("doc_date", "doc_ref", "cited_at")
+
+
+def export_rows(
+    store: Store, *, kind: str | None = None, theme: str | None = None, citations: bool = False
+) -> Iterator[dict[str, Any]]:
+    """One dict per finding with exactly the schema's keys, in document order;
+    with ``citations``, also CITATION_FIELDS ("cited_at": "p. 3" or "para 3.2")."""
     if kind is not None and kind not in FINDING_KINDS:
         raise EvidenceError(f"unknown finding kind {kind!r}", hint=f"use one of: {', '.join(FINDING_KINDS)}")
     with store.snapshot():  # the documents and their findings from one committed state
-        yield from _rows(store, kind, theme)
+        yield from _rows(store, kind, theme, citations)
 
 
-def _rows(store: Store, kind: str | None, theme: str | None) -> Iterator[dict[str, Any]]:
+def _rows(store: Store, kind: str | None, theme: str | None, citations: bool) -> Iterator[dict[str, Any]]:
     docs = {d.doc_id: d for d in store.documents()}
+    citer = Citer(store)
+    current = None
     # Streamed from the store: exporting a million findings holds one at a time.
     for row in store.iter_findings(kind=kind):
         row_themes = row["themes"]
@@ -67,6 +78,13 @@ def _rows(store: Store, kind: str | None, theme: str | None) -> Iterator[dict[st
         }
         for name in KIND_FIELDS[row["kind"]]:
             out[name] = row.get(name)
+        if citations:
+            if doc.doc_id != current:  # rows come in document order: hold one document's passages
+                citer.forget()
+                current = doc.doc_id
+            out["doc_date"] = doc.metadata.date
+            out["doc_ref"] = doc.metadata.ref
+            out["cited_at"] = citer.locator(doc.doc_id, row["passage_id"], row["page"])
         yield out
 
 
@@ -98,7 +116,8 @@ def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
         columns = list(COMMON_FIELDS)
         for names in KIND_FIELDS.values():
             columns.extend(n for n in names if n not in columns)
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+        columns.extend(CITATION_FIELDS)
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n", restval="")
         writer.writeheader()
         for row in rows:
             if any(isinstance(v, float) and not math.isfinite(v) for v in row.values()):
@@ -124,7 +143,7 @@ def write_workbook(rows: Iterable[dict[str, Any]], path: Path, *, theme_labels: 
     sheets = {}
     for kind in FINDING_KINDS:
         sheet = book.create_sheet(title=kind.capitalize() + "s")
-        sheet.append([name for name in COMMON_FIELDS if name != "kind"] + list(KIND_FIELDS[kind]))
+        sheet.append([name for name in COMMON_FIELDS if name != "kind"] + list(KIND_FIELDS[kind]) + list(CITATION_FIELDS))
         sheets[kind] = sheet
     count = 0
     for row in rows:
@@ -132,6 +151,7 @@ def write_workbook(rows: Iterable[dict[str, Any]], path: Path, *, theme_labels: 
             raise _not_finite(row)
         sheet = sheets[row["kind"]]
         values = [row.get(name) for name in COMMON_FIELDS if name != "kind"] + [row.get(n) for n in KIND_FIELDS[row["kind"]]]
+        values += [row.get(name) for name in CITATION_FIELDS]
         themes_at = [name for name in COMMON_FIELDS if name != "kind"].index("themes")
         values[themes_at] = "; ".join(theme_labels.get(t, t) for t in row["themes"])
         cells = []

@@ -141,7 +141,7 @@ def test_ingest_option_file_missing(tmp_path: Path, option: str, shown: str) -> 
         (["frobnicate"], None, "Error: No such command 'frobnicate'."),
         (["search"], "search", "Error: Missing argument 'QUERY'."),
         (["ingest", ".", "--workers", "0"], "ingest", "Error: Invalid value for '--workers': 0 is not in the range x>=1."),
-        (["export", "--format", "xml"], "export", "Error: Invalid value for '--format': 'xml' is not one of 'jsonl', 'csv', 'json'."),
+        (["export", "--format", "xml"], "export", "Error: Invalid value for '--format': 'xml' is not one of 'jsonl', 'csv', 'json', 'xlsx'."),
     ],
 )
 def test_unknown_or_bad_options(tmp_path: Path, args: list[str], command: str | None, message: str) -> None:

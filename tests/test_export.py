@@ -78,11 +78,14 @@ def test_csv_has_a_bom_and_every_column(index, tmp_path):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
-    columns = COMMON + [c for cols in BY_KIND.values() for c in cols]
+    columns = COMMON + [c for cols in BY_KIND.values() for c in cols] + ["doc_date", "doc_ref", "cited_at"]
     assert reader.fieldnames == columns
     rows = list(reader)
     jsonl = [json.loads(line) for line in export(index).splitlines()]
     assert [r["id"] for r in rows] == [r["id"] for r in jsonl]
+    # The citation columns a spreadsheet user needs; JSON keeps the schema's keys only.
+    assert "cited_at" not in jsonl[0]
+    assert all(r["cited_at"].startswith(("p. ", "para ")) for r in rows)
 
 
 def test_json_equals_jsonl(index):

@@ -42,21 +42,23 @@ def test_one_sheet_per_kind_with_its_own_columns(index: Path, tmp_path: Path) ->
     assert book.sheetnames == ["Figures", "Recommendations", "Claims", "Quotes"]
     common = ["id", "text", "doc_id", "doc_path", "doc_title", "doc_org", "passage_id", "page", "start", "end", "themes"]
     figures = [[c.value for c in row] for row in book["Figures"].iter_rows()]
-    assert figures[0] == common + ["surface", "value", "unit", "figure_kind", "qualifier", "value_max", "measure", "period"]
+    cited = ["doc_date", "doc_ref", "cited_at"]
+    assert figures[0] == common + ["surface", "value", "unit", "figure_kind", "qualifier", "value_max", "measure", "period"] + cited
     assert len(figures) == 2
     row = dict(zip(figures[0], figures[1]))
     assert (row["surface"], row["value"], row["figure_kind"], row["measure"]) == ("112,000", 112000, "count", "vacancies")
     assert row["themes"] == "Workforce"
+    assert row["cited_at"] == "para 2"
     # Text, not a formula: shown as written, with no quote added.
     assert row["doc_title"] == '=HYPERLINK("http://x","y")'
     assert book["Figures"]["E2"].data_type == "s"
     recs = [[c.value for c in row] for row in book["Recommendations"].iter_rows()]
-    assert recs[0] == common + ["actor", "target", "action"]
+    assert recs[0] == common + ["actor", "target", "action"] + cited
     assert dict(zip(recs[0], recs[1]))["target"] == "NHS England"
     claims = [[c.value for c in row] for row in book["Claims"].iter_rows()]
-    assert claims[0] == common + ["attributed_to", "hedged"]
+    assert claims[0] == common + ["attributed_to", "hedged"] + cited
     assert len(claims) == 2
-    assert [[c.value for c in row] for row in book["Quotes"].iter_rows()] == [common + ["speaker", "role"]]
+    assert [[c.value for c in row] for row in book["Quotes"].iter_rows()] == [common + ["speaker", "role"] + cited]
 
 
 def test_xlsx_needs_a_file(index: Path) -> None:

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from evidence.analyse import analyse
 from evidence.errors import QueryError, ReaderError
-from evidence.export import COMMON_FIELDS, KIND_FIELDS, write_export
+from evidence.export import CITATION_FIELDS, COMMON_FIELDS, KIND_FIELDS, write_export
 from evidence.ingest import ingest
 from evidence.models import RawDocument
 from evidence.readers import SUPPORTED_EXTENSIONS, read_bytes
@@ -325,7 +325,7 @@ def test_csv_reads_back_the_same_values(rows: list[dict[str, Any]]) -> None:
     out = io.StringIO(newline="")
     assert write_export(rows, out, "csv") == len(rows)
     reader = csv.DictReader(io.StringIO(out.getvalue(), newline=""))
-    columns = list(COMMON_FIELDS) + [n for names in KIND_FIELDS.values() for n in names]
+    columns = list(COMMON_FIELDS) + [n for names in KIND_FIELDS.values() for n in names] + list(CITATION_FIELDS)
     assert reader.fieldnames == columns
     back = list(reader)
     assert len(back) == len(rows)
