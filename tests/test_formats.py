@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fpdf import FPDF
 from openpyxl import Workbook
 
 from evidence.cli import cli
@@ -600,3 +601,22 @@ def test_ingest_reads_the_new_formats_and_names_a_submissions_list(tmp_path: Pat
         letter = documents["letter.eml"].metadata
         assert (letter.title, letter.org, letter.date) == ("Evidence on rural bus services", "Hilltown Parish Council", "2024-03-05")
         assert [p.text for p in store.passages(documents["routes.csv"].doc_id)] == ["Route: 42; Operator: Hill Buses"]
+
+
+def test_eml_attachments_are_read_under_the_file_limits() -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 50, style="F")
+    pdf.add_page()
+    message = EmailMessage()
+    message["From"] = "Jane Doe <jane@gmail.com>"
+    message["Subject"] = "Scanned letter"
+    message.set_content("Please see the letter attached.\n")
+    message.add_attachment(bytes(pdf.output()), maintype="application", subtype="pdf", filename="letter.pdf")
+    data = message.as_bytes()
+    assert [b.text for b in read_bytes(data, ".eml", ocr=False).blocks][-1] == (
+        "Attachment: letter.pdf (not read: no text layer: needs OCR)"
+    )
+    assert [b.text for b in read_bytes(data, ".eml", max_pages=1).blocks][-1] == (
+        "Attachment: letter.pdf (not read: too many pages: 2, limit 1)"
+    )

@@ -62,7 +62,12 @@ def read_bytes(data: bytes, extension: str, *, max_pages: int | None = None, ocr
     if not data:
         raise ReaderError("empty file")
     try:
-        raw = read_pdf(data, max_pages=max_pages, ocr=ocr) if reader is read_pdf else reader(data)
+        if reader is read_pdf:
+            raw = read_pdf(data, max_pages=max_pages, ocr=ocr)
+        elif reader is read_eml or reader is read_msg:
+            raw = reader(data, max_pages=max_pages, ocr=ocr)  # its attachments are read under the same limits
+        else:
+            raw = reader(data)
     except ReaderError:
         raise
     except RecursionError as exc:

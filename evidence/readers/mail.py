@@ -60,12 +60,15 @@ class Parts:
     attachments: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, content)
 
 
-def read_eml(data: bytes, *, depth: int = 0) -> RawDocument:
-    """Blocks and declared metadata from an RFC 5322 message (.eml)."""
+def read_eml(data: bytes, *, depth: int = 0, max_pages: int | None = None, ocr: bool = True) -> RawDocument:
+    """Blocks and declared metadata from an RFC 5322 message (.eml).
+
+    ``max_pages`` and ``ocr`` apply to attached PDFs as to files of their own.
+    """
     message = email.message_from_bytes(data, policy=email.policy.default)
     if not any(message.get(name) for name in ("From", "Subject", "Date", "To", "Message-ID")):
         raise ReaderError("not an e-mail message: no From, To, Subject or Date header")
-    return assemble(_eml_parts(message), "eml", depth)
+    return assemble(_eml_parts(message), "eml", depth, max_pages=max_pages, ocr=ocr)
 
 
 def _header(message: Message, name: str) -> str:
@@ -138,7 +141,7 @@ def sender_organisation(parts: Parts) -> str | None:
     return None
 
 
-def assemble(parts: Parts, fmt: str, depth: int) -> RawDocument:
+def assemble(parts: Parts, fmt: str, depth: int, *, max_pages: int | None = None, ocr: bool = True) -> RawDocument:
     """The e-mail's blocks: subject heading, body, then each attachment under its own heading."""
     from . import read_bytes  # the readers' registry imports this module
 
@@ -154,9 +157,10 @@ def assemble(parts: Parts, fmt: str, depth: int) -> RawDocument:
             if depth >= MAX_DEPTH:
                 raise ReaderError("attachments nested too deeply")
             if extension in (".eml", ".msg"):
-                inner = read_eml(content, depth=depth + 1) if extension == ".eml" else read_msg(content, depth=depth + 1)
+                nested = read_eml if extension == ".eml" else read_msg
+                inner = nested(content, depth=depth + 1, max_pages=max_pages, ocr=ocr)
             else:
-                inner = read_bytes(content, extension)
+                inner = read_bytes(content, extension, max_pages=max_pages, ocr=ocr)
         except UnsupportedFormat as exc:
             blocks.append(Block("heading", f"Attachment: {name} (not read: {exc})", None, 2))
             continue
@@ -192,8 +196,8 @@ def _body_blocks(parts: Parts) -> list[Block]:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def read_msg(data: bytes, *, depth: int = 0) -> RawDocument:
-    """Blocks and declared metadata from an Outlook message (.msg)."""
+def read_msg(data: bytes, *, depth: int = 0, max_pages: int | None = None, ocr: bool = True) -> RawDocument:
+    """Blocks and declared metadata from an Outlook message (.msg); limits as for :func:`read_eml`."""
     import olefile
 
     if not data.startswith(_OLE_MAGIC):
@@ -208,7 +212,7 @@ def read_msg(data: bytes, *, depth: int = 0) -> RawDocument:
         parts = _msg_parts(ole)
     finally:
         ole.close()
-    return assemble(parts, "msg", depth)
+    return assemble(parts, "msg", depth, max_pages=max_pages, ocr=ocr)
 
 
 def _msg_string(ole: object, storage: str, prop: str) -> str:
