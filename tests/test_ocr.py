@@ -48,8 +48,11 @@ def _text_pdf(pages: list[list[tuple[str, str]]]) -> FPDF:
     return pdf
 
 
-def _scan(pages: list[list[tuple[str, str]]], *, text_pages: frozenset[int] = frozenset()) -> bytes:
-    """The pages as pictures on pages without text; pages in ``text_pages`` keep their text."""
+def _scan(pages: list[list[tuple[str, str]]], *, text_pages: frozenset[int] = frozenset(), stamp: str = "") -> bytes:
+    """The pages as pictures on pages without text; pages in ``text_pages`` keep their text.
+
+    ``stamp`` is set as text on top of each picture (a page number a PDF tool added).
+    """
     source = pdfium.PdfDocument(bytes(_text_pdf(pages).output()))
     out = FPDF(format="A4")
     for index, blocks in enumerate(pages):
@@ -65,6 +68,9 @@ def _scan(pages: list[list[tuple[str, str]]], *, text_pages: frozenset[int] = fr
         buffer = io.BytesIO()
         picture.save(buffer, format="PNG")
         out.image(buffer, x=0, y=0, w=210, h=297)
+        if stamp:
+            out.set_font("Helvetica", "", 10)
+            out.text(180, 290, stamp)
     source.close()
     return bytes(out.output())
 
@@ -81,6 +87,12 @@ def test_a_scanned_page_is_read_into_whole_flagged_paragraphs() -> None:
 
 def test_only_the_image_pages_of_a_text_pdf_are_read_by_ocr() -> None:
     raw = read_bytes(_scan([[("p", FIRST), ("p", SECOND)], [("p", FIRST)]], text_pages=frozenset({0})), ".pdf")
+    assert [(b.text, b.page, b.ocr) for b in raw.blocks] == [(FIRST, 1, False), (SECOND, 1, False), (FIRST, 2, True)]
+
+
+def test_a_scanned_page_with_a_stamped_page_number_is_read_by_ocr() -> None:
+    raw = read_bytes(_scan([[("p", FIRST), ("p", SECOND)], [("p", FIRST)]], text_pages=frozenset({0}), stamp="Page 2"), ".pdf")
+    # The stamp is read too, and dropped as a page number.
     assert [(b.text, b.page, b.ocr) for b in raw.blocks] == [(FIRST, 1, False), (SECOND, 1, False), (FIRST, 2, True)]
 
 

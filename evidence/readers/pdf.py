@@ -126,9 +126,14 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, ocr: bool = True) -> 
             if whole:
                 raise ReaderError("no text layer: needs OCR" + (f": {INSTALL_HINT}" if ocr else ""))
             targets = []  # image-only pages of a text PDF are left out, as before OCR
+        used = []
         for index in targets:
-            pages[index] = _ocr_lines(pdf, index)
-        _steady_sizes([pages[index] for index in targets])
+            found = _ocr_lines(pdf, index)
+            # In a text PDF, a picture OCR reads nothing from keeps its own few words.
+            if found or whole:
+                pages[index] = found
+                used.append(index)
+        _steady_sizes([pages[index] for index in used])
         if whole and not any(pages):
             raise ReaderError("no text layer, and OCR found no readable text")
     except (pdfium.PdfiumError, ValueError, OSError) as exc:
@@ -138,8 +143,8 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, ocr: bool = True) -> 
     _drop_running_lines(pages)
     layout = _Layout(pages)
     blocks, prominent = layout.blocks()
-    if targets:
-        read = {index + 1 for index in targets}
+    if used:
+        read = {index + 1 for index in used}
         blocks = [replace(block, ocr=True) if block.page in read else block for block in blocks]
     return RawDocument(blocks=blocks, format="pdf", pages=len(pages), declared=declared, prominent=prominent)
 
@@ -209,12 +214,16 @@ def _pages_to_ocr(pdf: pdfium.PdfDocument, pages: list[list[_Line]]) -> tuple[li
     """Indices of the pages to read by OCR, and whether that is the whole file.
 
     A file with no text, or a scan whose text layer is debris, is read whole
-    (its text layer is not trusted); in a file with text, only pages with
-    no text at all that an image covers (a letter scanned into a report).
+    (its text layer is not trusted); in a file with text, the pages an
+    image covers that hold only a few words (a letter scanned into a report,
+    perhaps with a page number stamped on it).
     """
     if not any(line.text.strip() for lines in pages for line in lines) or _scanned(pdf, pages):
         return list(range(len(pages))), True
-    return [index for index, lines in enumerate(pages) if not lines and _image_covered(pdf, index)], False
+    return [
+        index for index, lines in enumerate(pages)
+        if _words(" ".join(line.text for line in lines)) < _SCAN_WORDS and _image_covered(pdf, index)
+    ], False
 
 
 def _ocr_lines(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
