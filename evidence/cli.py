@@ -175,6 +175,10 @@ class _Bar:
 @click.option("--max-pages", type=click.IntRange(min=1), default=5000, show_default=True, help="Refuse PDFs with more pages.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True, help="Seconds one file may take before it is given up.")
 @click.option(
+    "--max-memory", type=click.IntRange(min=64), default=2048, show_default=True,
+    help="MB of memory one reading worker may take beyond its start; a file needing more fails alone.",
+)
+@click.option(
     "--no-ocr", "no_ocr", is_flag=True,
     help="Do not read scanned PDF pages with Tesseract (faster); a scanned file is then refused.",
 )
@@ -190,7 +194,7 @@ class _Bar:
 def ingest(
     settings: Settings, paths: tuple[Path, ...], workers: int | None, model: str | None,
     metadata_csv: Path | None, strict: bool, themes_file: Path | None, max_file_size: float,
-    max_pages: int, timeout: float, follow_links: bool, skip_unsupported: bool, no_ocr: bool,
+    max_pages: int, timeout: float, follow_links: bool, skip_unsupported: bool, no_ocr: bool, max_memory: int,
 ) -> None:
     """Sync folders (or files) into the store and the search index.
 
@@ -210,7 +214,10 @@ def ingest(
     from .ingest import IngestFailed, Limits, ingest as run_ingest
 
     bar = _Bar()
-    limits = Limits(max_bytes=int(max_file_size * 1024 * 1024), max_pages=max_pages, timeout=timeout, ocr=not no_ocr)
+    limits = Limits(
+        max_bytes=int(max_file_size * 1024 * 1024), max_pages=max_pages, timeout=timeout, ocr=not no_ocr,
+        max_memory=max_memory * 1024 * 1024,
+    )
     try:
         report = run_ingest(
             paths, index_dir=settings.index_dir, workers=workers, model=model, metadata_csv=metadata_csv,

@@ -49,6 +49,9 @@ class Limits:
     timeout: float | None = 300.0
     #: Read scanned PDF pages with Tesseract (when it is installed).
     ocr: bool = True
+    #: Bytes a reading worker may allocate beyond its size at start (None: no limit),
+    #: so a file that inflates without end fails alone instead of exhausting the machine.
+    max_memory: int | None = 2048 * 1024 * 1024
 _KIND_LETTER = {"figure": "f", "recommendation": "r", "claim": "c", "quote": "q"}
 
 
@@ -202,6 +205,17 @@ def _warm_up(model: str | None) -> None:
 
 def process_file(task: FileTask) -> Processed | Failed:
     """Read, describe and extract one file. Never raises for a bad file."""
+    try:
+        return _process(task)
+    except MemoryError:
+        return Failed(task, f"needs more memory than a reading worker may take {_memory_limit(task.limits)}")
+
+
+def _memory_limit(limits: Limits) -> str:
+    return f"({(limits.max_memory or 0) >> 20} MB beyond its start; --max-memory sets it)"
+
+
+def _process(task: FileTask) -> Processed | Failed:
     from .metadata import guess_metadata
     from .nlp.organisations import find_acronym_definitions, normalise_org
     from .nlp.pipeline import findings_from_doc, make_docs
@@ -277,15 +291,24 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
         handle.close()
 
 
-def _results(tasks: Sequence[FileTask], workers: int, timeout: float | None) -> Iterator[Processed | Failed]:
+def _results(tasks: Sequence[FileTask], workers: int, limits: Limits) -> Iterator[Processed | Failed]:
     """Results in task order; a file past its time limit is stopped and reported."""
+    timeout = limits.timeout
+
+    def on_error(task: FileTask, why: str) -> Failed:
+        if why.startswith("worker process died (killed") and limits.max_memory is not None:
+            # A C library (pdfium) that cannot allocate aborts rather than raise MemoryError.
+            why += f"; a reader past its memory limit {_memory_limit(limits)} ends so"
+        return Failed(task, f"internal error while reading: {why}")
+
     return run_tasks(
         process_file,
         tasks,
         workers=workers,
         timeout=timeout,
         on_timeout=lambda task: Failed(task, f"took longer than {timeout:g} s to read (time limit per file)"),
-        on_error=lambda task, why: Failed(task, f"internal error while reading: {why}"),
+        on_error=on_error,
+        memory=limits.max_memory,
     )
 
 
@@ -562,7 +585,7 @@ def ingest(
         if tasks:
             _warm_up(model)
         progress.start(len(tasks))
-        results: Iterator[Processed | Failed] = _results(tasks, workers, limits.timeout)
+        results: Iterator[Processed | Failed] = _results(tasks, workers, limits)
         if strict:
             results_list = list(_tracked(results, progress))
             failures = [(_display_task(r.task), r.reason) for r in results_list if isinstance(r, Failed)]

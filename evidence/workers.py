@@ -76,8 +76,34 @@ def detach_from_parent(parent_pid: int) -> None:
     _PRIVATE.clear()
 
 
-def _serve(conn: Connection, fn: Callable[[Any], Any], parent_pid: int) -> None:
+def limit_memory(extra: int | None) -> None:
+    """Let this process's address space grow by at most ``extra`` bytes from here.
+
+    A file that makes a reader allocate without end (a PDF whose streams
+    inflate to gigabytes) then gets MemoryError, or a refused allocation in
+    a C library, in its worker, instead of taking the machine's memory.
+    Counted from the current size, since a worker starts with the pipeline
+    it inherited. Linux only (it reads /proc); elsewhere nothing is limited.
+    """
+    if extra is None:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/status", encoding="ascii") as status:
+            size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + extra
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, StopIteration, ValueError):
+        pass
+
+
+def _serve(conn: Connection, fn: Callable[[Any], Any], parent_pid: int, memory: int | None) -> None:
     detach_from_parent(parent_pid)
+    limit_memory(memory)
     while True:
         try:
             item = conn.recv()
@@ -97,12 +123,12 @@ def _serve(conn: Connection, fn: Callable[[Any], Any], parent_pid: int) -> None:
 
 
 class _Worker:
-    def __init__(self, fn: Callable[[Any], Any]) -> None:
+    def __init__(self, fn: Callable[[Any], Any], memory: int | None = None) -> None:
         self.conn, child = _CTX.Pipe()
         # This end is the parent's: the child (and every later child) closes
         # its copy, so the child reads end-of-file once the parent is gone.
         _PRIVATE[id(self.conn)] = self.conn
-        self.process = _CTX.Process(target=_serve, args=(child, fn, os.getpid()), daemon=True)
+        self.process = _CTX.Process(target=_serve, args=(child, fn, os.getpid(), memory), daemon=True)
         # What the worker inherits (the pipeline, its data) lives as long as it
         # does: frozen, the worker's garbage collector never walks it again,
         # which saves its time and keeps those pages shared with this process.
@@ -149,16 +175,22 @@ def run_tasks(
     timeout: float | None,
     on_timeout: Callable[[T], R],
     on_error: Callable[[T, str], R],
+    memory: int | None = None,
 ) -> Iterator[R]:
     """Yield ``fn(task)`` for each task, in order.
 
     A task that takes longer than ``timeout`` seconds yields
     ``on_timeout(task)``; one whose worker raised or died yields
-    ``on_error(task, reason)``.
+    ``on_error(task, reason)``. ``memory``: bytes each worker may allocate
+    beyond its size at start (see ``limit_memory``), None for no limit.
     """
     if not tasks:
         return
-    pool = [_Worker(fn) for _ in range(max(1, min(workers, len(tasks))))]
+
+    def start() -> _Worker:
+        return _Worker(fn, memory)
+
+    pool = [start() for _ in range(max(1, min(workers, len(tasks))))]
     window = 4 * len(pool)
     done: dict[int, R] = {}
     next_task = 0
@@ -182,9 +214,9 @@ def run_tasks(
                             index, (status, value) = worker.conn.recv()
                         except (EOFError, OSError):
                             index = worker.task_index
-                            done[index] = on_error(tasks[index], "worker process died")
-                            pool[pool.index(worker)] = replacement = _Worker(fn)
-                            worker.kill()
+                            worker.kill()  # reaps it: its exit status says how it died
+                            done[index] = on_error(tasks[index], f"worker process died ({_how(worker.process.exitcode)})")
+                            pool[pool.index(worker)] = replacement = start()
                             idle.append(replacement)
                             continue
                         done[index] = value if status == "ok" else on_error(tasks[index], value)
@@ -194,7 +226,7 @@ def run_tasks(
                         index = worker.task_index
                         done[index] = on_timeout(tasks[index])
                         worker.kill()
-                        pool[pool.index(worker)] = replacement = _Worker(fn)
+                        pool[pool.index(worker)] = replacement = start()
                         idle.append(replacement)
             while next_out in done:
                 yield done.pop(next_out)
@@ -205,3 +237,13 @@ def run_tasks(
                 worker.kill()
             else:
                 worker.stop()
+
+
+def _how(exitcode: int | None) -> str:
+    """A dead worker's exit status in words: 'killed by SIGABRT', 'exit status 9'."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"

@@ -36,7 +36,7 @@ def test_a_hung_task_is_stopped_and_the_rest_go_on():
 
 def test_errors_and_dead_workers_are_reported_per_task():
     tasks = [("raise", "bad input"), ("die", 0), ("double", 5)]
-    assert _run(tasks, workers=1) == [("error", "ValueError: bad input"), ("error", "worker process died"), 10]
+    assert _run(tasks, workers=1) == [("error", "ValueError: bad input"), ("error", "worker process died (exit status 9)"), 10]
 
 
 def test_no_tasks_no_workers():

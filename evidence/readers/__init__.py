@@ -72,6 +72,8 @@ def read_bytes(data: bytes, extension: str, *, max_pages: int | None = None, ocr
         raise
     except RecursionError as exc:
         raise ReaderError("document nested too deeply") from exc
+    except MemoryError:
+        raise  # not the file's fault alone: the worker reports it with its memory limit
     except Exception as exc:  # noqa: BLE001 - a bad file must not stop the run
         # The parsing libraries raise whatever their internals meet (zipfile's
         # NotImplementedError, lxml's XMLSyntaxError, struct.error...): at

@@ -24,6 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import ReaderError
 from ..models import Block, Metadata, RawDocument
+from .pdf_bounds import check_file_chars, check_page_chars, check_streams
 from .ocr import INSTALL_HINT, MIN_PAGE_CONFIDENCE, ocr_available, parse_hocr, render_pgm, run_tesseract
 from .text import clean_text, compound_affixes, is_all_caps, looks_like_heading
 
@@ -109,6 +110,7 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, ocr: bool = True) -> 
     """
     if b"%PDF-" not in data[:1024]:
         raise ReaderError("not a PDF file")
+    check_streams(data)  # a decompression bomb is refused before pdfium parses a page
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -119,7 +121,12 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, ocr: bool = True) -> 
         count = len(pdf)
         if max_pages is not None and count > max_pages:
             raise ReaderError(f"too many pages: {count}, limit {max_pages}")
-        pages = [_page_lines(pdf, index) for index in range(count)]
+        pages = []
+        chars = 0
+        for index in range(count):
+            pages.append(_page_lines(pdf, index))
+            chars += sum(len(line.text) for line in pages[-1])
+            check_file_chars(chars, index + 1)
         declared = _declared(pdf)
         targets, whole = _pages_to_ocr(pdf, pages)
         if targets and not (ocr and ocr_available()):
@@ -433,6 +440,7 @@ def _page_lines(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
         height = float(page.get_height())
         textpage = page.get_textpage()
         try:
+            check_page_chars(textpage.count_chars(), index + 1)
             text = textpage.get_text_range()
             if textpage.count_chars() != len(text):
                 return [
