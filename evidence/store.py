@@ -259,6 +259,10 @@ class Store:
         missing = sorted(_TABLES - tables)
         if missing:
             raise StoreError(f"the store {self.path} is damaged: table {', '.join(missing)} missing", hint=rebuild)
+        if "ocr" not in {r[1] for r in self.conn.execute("PRAGMA table_info(passages)")}:
+            # A store from before OCR: its passages were all read from text.
+            with self.transaction() as conn:
+                conn.execute("ALTER TABLE passages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0")
 
     def _tables(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -277,10 +281,6 @@ class Store:
                 if statement.strip():
                     conn.execute(statement)
             conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        if "ocr" not in {r[1] for r in self.conn.execute("PRAGMA table_info(passages)")}:
-            # A store from before OCR: its passages were all read from text.
-            with self.transaction() as conn:
-                conn.execute("ALTER TABLE passages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         self.conn.close()
