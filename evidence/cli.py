@@ -678,7 +678,17 @@ def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, ou
             click.echo(f"{count} findings written to {output}", err=True)
             return
         if output is None:
-            write_export(rows, sys.stdout, fmt)
+            try:
+                write_export(rows, sys.stdout, fmt)
+                sys.stdout.flush()
+            except OSError as exc:
+                if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                    raise
+                from .errors import StoreError
+
+                raise UserError(
+                    StoreError("no space left on the device standard output writes to", hint="free some space and run the command again")
+                ) from None
             return
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
         try:

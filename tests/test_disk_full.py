@@ -171,6 +171,14 @@ def test_a_full_disk_keeps_the_last_commit_usable(small_disk: Path, tmp_path: Pa
     exported = _run(index_dir, "export", "-o", str(out))
     assert (exported.exit_code, exported.stderr) == (1, f"Error: no space left on the device holding {out} ({FREE_SPACE})\n")
     assert not out.exists()
+    with (small_disk / "redirected.jsonl").open("w", encoding="utf-8") as sink:  # evidence export > FILE
+        piped = subprocess.run(
+            [sys.executable, "-m", "evidence.cli", "--index-dir", str(index_dir), "export"],
+            stdout=sink, stderr=subprocess.PIPE, text=True, timeout=120,
+        )
+    assert (piped.returncode, piped.stderr) == (
+        1, "Error: no space left on the device standard output writes to (free some space and run the command again)\n"
+    )
     filler.unlink()
     more.unlink()
     subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)  # room for all of it
