@@ -983,22 +983,36 @@ def _org(
     ref: str | None,
     press_release: bool = False,
     opening: list[str] | None = None,
+    response: bool = False,
 ) -> str | None:
     """The first candidate that names one body; a bare "Government" or
-    "House of Lords" only when nothing more specific is found."""
+    "House of Lords" only when nothing more specific is found.
+
+    In a response, the body it answers ("Government response to the X
+    Committee report") is the addressee, never the author.
+    """
     # The submitter a submission names is its author, however general the name.
     for candidate in _rule_orgs(scoped, late=False):
         return candidate
     generic = _cues().generic_government
+    answered = _answered_part(title) if response else ""
     fallback = None
     for candidate in _org_candidates(scoped, lines, title, declared, site, ref, press_release, opening):
-        if not candidate:
+        if not candidate or (answered and _key(candidate) in answered):
             continue
         if candidate.lower() in generic:
             fallback = fallback or candidate
             continue
         return candidate
     return fallback
+
+
+def _answered_part(title: str | None) -> str:
+    """The part of a response's title after "response to" (as a key), where the answered body is named."""
+    if not title:
+        return ""
+    _, found, after = title.lower().partition("response to")
+    return _key(after) if found else ""
 
 
 def _has_org_word(name: str) -> bool:
@@ -1072,7 +1086,10 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     declared_org = declared.org if declared.org and _declared_author(declared.org) else None
     opening = [b.text for b in raw.blocks[: _cues().named_blocks] if b.kind not in ("footnote", "comment")]
     doc_type = _doc_type(scoped)
-    org = _org(scoped, lines, title, declared_org, site, ref, doc_type == "press release", opening)
+    org = _org(
+        scoped, lines, title, declared_org, site, ref, doc_type == "press release", opening,
+        response=doc_type == "government response",
+    )
     raw_tail = [_clean(b.text) for b in raw.blocks[-5:]]
     # Table cells hold the dates the text is about, not the document's own.
     dated = [line.text for line in lines if line.kind != "table_row"] + titles

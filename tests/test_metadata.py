@@ -126,6 +126,19 @@ def test_an_author_label_names_the_body_but_not_a_person() -> None:
     assert guess_metadata(person, Path("blog.html")).org != "Jane Smith"
 
 
+def test_a_response_is_not_written_by_the_body_it_answers() -> None:
+    raw = _doc(
+        ("heading", "Government response to the Example Select Committee report: Better inquiries"),
+        "Published 10 February 2025",
+        "The Government is grateful to the Example Select Committee for its inquiry.",
+        "Recommendation 1: The Government should set up a central unit.",
+        "Government response: The Government accepts this recommendation.",
+    )
+    got = guess_metadata(raw, Path("response.html"))
+    assert got.doc_type == "government response"
+    assert got.org == "Government"
+
+
 def test_reference_from_file_name() -> None:
     raw = _doc("Our response to the inquiry.", "We welcome the chance to respond.")
     assert guess_metadata(raw, Path("ICS0131.pdf")).ref == "ICS0131"
