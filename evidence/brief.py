@@ -19,7 +19,7 @@ from pathlib import Path
 from .citations import Citer, locator, printed_numbers
 from .errors import BriefError
 from .models import Passage
-from .render.views import NO_TARGET, FindingView, ThemeView, site_model
+from .render.views import NO_TARGET, FigureRow, FindingView, ThemeView, site_model
 from .store import Store
 from .themes import Taxonomy, load_taxonomy
 from .wordml import TEXT_WIDTH, Note, Text, WordDocument, clean
@@ -113,7 +113,7 @@ def _theme_section(doc: WordDocument, theme: ThemeView, cites: _Citations, *, pa
     label = theme.label.lower()
     summary = (
         f"{_count(theme.passages, 'passage')} in {_count(theme.sources_total, 'document')} discuss {label}, with "
-        f"{_count(n['figure'], 'figure')}, {_count(n['recommendation'], 'recommendation')}, "
+        f"{_count(n['figure'], 'figure')}, {_count(theme.recommendations_total, 'recommendation')}, "
         f"{_count(n['claim'], 'claim')} and {_count(n['quote'], 'quotation')}."
     )
     top = [f"{name} ({_count(count, 'passage')})" for name, _, count in theme.bodies[:3]]
@@ -127,15 +127,15 @@ def _theme_section(doc: WordDocument, theme: ThemeView, cites: _Citations, *, pa
     if theme.figures:
         doc.heading(2, "Key figures")
         rows = [
-            [[Text(_value(f), bold=True)], [Text(_measure(f))], [Text(clean(str(f.data.get("period") or "\u2014")))],
-             [Text(clean(f.doc.body)), cites.note(f)]]
-            for f in theme.figures
+            [[Text("; ".join(_value(f) for f in row.figures), bold=True)], [Text(_row_measure(row))],
+             [Text(clean("; ".join(row.periods) or "\u2014"))], [Text(clean(row.first.doc.body)), cites.note(row.first)]]
+            for row in theme.figures
         ]
         doc.table(["Value", "What it measures", "Period", "Source"], rows, _FIGURE_WIDTHS)
-        if theme.figures_total > len(theme.figures):
+        if theme.figure_rows_total > len(theme.figures):
             doc.paragraph([Text(
-                f"{len(theme.figures)} of {theme.figures_total} figures, from as many bodies as possible; "
-                f"`evidence export --kind figure --theme {theme.id}` lists them all."
+                f"{len(theme.figures)} of {theme.figure_rows_total} sentences giving figures, from as many bodies as possible; "
+                f"`evidence export --kind figure --theme {theme.id}` lists every figure."
             )], style="Note")
     if theme.recommendations:
         doc.heading(2, "Recommendations")
@@ -150,16 +150,16 @@ def _theme_section(doc: WordDocument, theme: ThemeView, cites: _Citations, *, pa
                     f"And {group.more} more; `evidence export --kind recommendation --theme {theme.id}` lists them all."
                 )], style="Note")
     recommendations = len({f.id for g in theme.recommendations for f in g.items})
-    return len(theme.figures), recommendations
+    return sum(len(row.figures) for row in theme.figures), recommendations
 
 
 def _value(f: FindingView) -> str:
     return clean(str(f.data.get("surface") or f.text))
 
 
-def _measure(f: FindingView) -> str:
-    """What a figure measures, else the sentence it stands in (as the site's table shows it)."""
-    return clean(str(f.data.get("measure") or f.context))
+def _row_measure(row: FigureRow) -> str:
+    """What a sentence's figures measure, else the sentence (as the site's table shows it)."""
+    return clean("; ".join(row.measures) or row.first.context)
 
 
 def _about(f: FindingView) -> str:

@@ -65,7 +65,7 @@ def test_a_theme_by_label_any_case(index_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "capital.docx"
     result = run(index_dir, "--theme", "CAPITAL and Estates", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert result.output == f"Briefing on Capital and estates written to {out}: 11 figures, 5 recommendations, 21 footnotes\n"
+    assert result.output == f"Briefing on Capital and estates written to {out}: 8 figures, 4 recommendations, 14 footnotes\n"
 
     document = docx.Document(str(out))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
@@ -76,13 +76,13 @@ def test_a_theme_by_label_any_case(index_dir: Path, tmp_path: Path) -> None:
         ("Heading 2", "Key figures"),
         ("Heading 2", "Recommendations"),
         ("Heading 3", "To NHS England (3)"),
-        ("Heading 3", "To Department of Health and Social Care (2)"),
-        ("Heading 3", "To HM Treasury (2)"),
+        ("Heading 3", "To Department of Health and Social Care (1)"),
+        ("Heading 3", "To HM Treasury (1)"),
     ]
     assert document.core_properties.title == "Evidence briefing: Capital and estates"
 
     notes = footnotes(out)
-    assert list(notes) == [str(n) for n in range(1, 22)]
+    assert list(notes) == [str(n) for n in range(1, 15)]
     # footnotes are numbered in reading order, each referenced once
     body = etree.fromstring(zipfile.ZipFile(out).read("word/document.xml"))
     assert references(body) == list(notes)
@@ -90,18 +90,20 @@ def test_a_theme_by_label_any_case(index_dir: Path, tmp_path: Path) -> None:
     [table] = document.tables
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == ["Value", "What it measures", "Period", "Source"]
-    assert len(rows) == 12
-    assert rows[2] == ["£97m", "capital", "2023/24", "Department of Health and Social Care"]
-    assert rows[11][0] == "£3bn–£5bn"
-    assert rows[11][2:] == ["—", "The Nuffield Trust"]
+    # a row per sentence giving key figures: the survey's three shares in one row, durations left out
+    assert len(rows) == 7
+    assert rows[1] == ["£97m", "capital", "2023/24", "Department of Health and Social Care"]
+    assert rows[4][0] == "41%; 29%; 18%"
+    assert rows[6][0] == "£3bn–£5bn"
+    assert rows[6][2:] == ["—", "The Nuffield Trust"]
     # each figure's source cell carries its footnote
     table_refs = [references(row._tr) for row in table.rows]
     assert table_refs[0] == []
     assert all(len(refs) == 1 for refs in table_refs[1:])
-    assert notes[table_refs[2][0]] == DHSC.format(2)
-    assert notes[table_refs[5][0]] == NAO.format(3)
-    assert notes[table_refs[11][0]] == NUFFIELD.format("3.2")  # the paragraph's own number
-    assert notes[table_refs[9][0]] == HEALTH_FOUNDATION.format(6)  # no number printed: the ordinal
+    assert notes[table_refs[1][0]] == DHSC.format(2)
+    assert notes[table_refs[3][0]] == NAO.format(3)
+    assert notes[table_refs[6][0]] == NUFFIELD.format("3.2")  # the paragraph's own number
+    assert notes[table_refs[5][0]] == HEALTH_FOUNDATION.format(6)  # no number printed: the ordinal
 
     paragraphs = document.paragraphs
     recs = [p for p in paragraphs if p.text.startswith("The Nuffield Trust: ")]
@@ -112,8 +114,8 @@ def test_a_theme_by_label_any_case(index_dir: Path, tmp_path: Path) -> None:
     ]
     assert notes[references(recs[0]._p)[0]] == NUFFIELD.format("3.3")
     hsc = [p for p in paragraphs if p.text.startswith("Health and Social Care Committee: ")]
-    # the committee's recommendation as the government's response quotes it cites the response
-    assert [notes[references(p._p)[0]] for p in hsc] == [DHSC.format(2), HSC.format(15)] * 2
+    # the committee's recommendation, quoted again in the government's response, is given once: from the report
+    assert [notes[references(p._p)[0]] for p in hsc] == [HSC.format(15)] * 2
     headline = paragraphs[[p.text for p in paragraphs].index("Headline figures") + 1]
     assert headline.text == "£97m capital (2023/24) \u2014 Department of Health and Social Care"
     assert headline.runs[0].bold and headline.runs[0].text == "£97m"
@@ -128,30 +130,32 @@ def test_the_briefing_shows_what_the_site_theme_page_shows(index_dir: Path, tmp_
     theme = model.theme_map["workforce"]
     [table] = docx.Document(str(out)).tables
     values = [row.cells[0].text for row in table.rows][1:]
-    assert values == [f.data["surface"] for f in theme.figures]
-    assert [row.cells[3].text for row in table.rows][1:] == [f.doc.body for f in theme.figures]
+    assert values == ["; ".join(f.data["surface"] for f in row.figures) for row in theme.figures]
+    assert [row.cells[3].text for row in table.rows][1:] == [row.first.doc.body for row in theme.figures]
     page = (tmp_path / "site" / "themes" / "workforce.html").read_text(encoding="utf-8")
     section = page[page.index('<table id="theme-figures"'):page.index("</table>", page.index('<table id="theme-figures"'))]
-    assert values == [v.replace("&#39;", "'") for v in re.findall(r"<td data-sort=\"[^\"]*\"><strong>(.*?)</strong>", section)]
+    cells = re.findall(r"<td data-sort=\"[^\"]*\">(.*?)</td>", section)
+    assert values == ["; ".join(v.replace("&#39;", "'") for v in re.findall(r"<strong>(.*?)</strong>", cell)) for cell in cells]
     groups = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 3"]
     assert groups == [f"To {g.title} ({len(g.items)})" if g.title != "No addressee stated" else f"{g.title} ({len(g.items)})"
                       for g in theme.recommendations]
     assert groups[-1] == "No addressee stated (1)"
     assert report.themes == ("Workforce",)
-    assert report.figures == 35 and report.recommendations == 8 and report.footnotes == 46
+    # key figures only, a row (and a footnote) per sentence; the workforce plan recommendation once, not twice
+    assert report.figures == 26 and report.recommendations == 7 and report.footnotes == 27
 
 
 def test_every_theme_a_section_in_the_taxonomy_order(index_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "briefing.docx"
     result = run(index_dir, "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert result.output == f"Briefing on 12 themes written to {out}: 218 figures, 68 recommendations, 324 footnotes\n"
+    assert result.output == f"Briefing on 12 themes written to {out}: 172 figures, 61 recommendations, 212 footnotes\n"
     document = docx.Document(str(out))
     sections = [p for p in document.paragraphs if p.style.name == "Heading 1"]
     assert [p.text for p in sections] == [t.label for t in load_taxonomy().themes]
     breaks = [p.paragraph_format.page_break_before for p in sections]
     assert breaks == [None] + [True] * 11
-    assert len(footnotes(out)) == 324
+    assert len(footnotes(out)) == 212
 
 
 def test_same_store_same_bytes(index_dir: Path, tmp_path: Path) -> None:

@@ -139,7 +139,9 @@ def test_theme_page_caps_say_where_the_rest_is(tmp_path: Path, monkeypatch: pyte
     assert report.broken == ()
     text = (tmp_path / "site/themes/workforce.html").read_text(encoding="utf-8")
     assert "7 passages in 4 documents discuss workforce" in text
-    assert '1 of 3 figures, from as many bodies as possible; the <a href="../figures.html">figures page</a> lists them all' in text
+    assert ("3 figures in 2 sentences: sums, rates and counts of something (durations and bare numbers are left out); "
+            '1 of those sentences shown, from as many bodies as possible. The <a href="../figures.html">figures page</a> '
+            "lists every figure (filter by theme).") in text
     assert "The 1 documents that say most, of 4; the" in text
     assert text.count('<td data-sort=') == 1
     # every figure is still on the figures page, each linking to its passage

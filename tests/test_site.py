@@ -169,15 +169,35 @@ def test_theme_page_reads_as_a_briefing(pages: dict[str, Page], built: tuple[Pat
     words = " ".join("".join(page.text).split())
     assert "7 passages in 4 documents discuss workforce, with 3 figures, 2 recommendations, 3 claims and 1 quotation." in words
     assert ("The bodies that say most are NHS Providers (3 passages), National Audit Office (2 passages) and "
-            "<b onmouseover=alert(4)>Mischief Ltd</b> (1 passage). 1 claim is echoed across sources. "
-            "1 pair of figures may disagree.") in words
+            "<b onmouseover=alert(4)>Mischief Ltd</b> (1 passage). "
+            # what the bodies say: who asks whom for what, who agrees, where figures conflict
+            "The leading recommendations: "
+            "Local Government Association to DHSC: DHSC should fund a pay rise for care workers. "
+            "— Local Government Association, Briefing on social care funding "
+            "National Audit Office to NHS England: We recommend that NHS England publish a costed workforce plan by March 2023. "
+            "— National Audit Office, Introducing integrated care systems, p. 2 "
+            "Where bodies agree: National Audit Office and NHS Providers make the same point: "
+            "Staff shortages limit what systems can do. National Audit Office, Introducing integrated care systems, p. 1 "
+            "Where figures conflict: around 110,000 NHS vacancies (National Audit Office) against "
+            "132,000 NHS vacancies (NHS Providers): see the figures that may disagree. "
+            "Headline figures: 9.7% vacancy rate (2022) — NHS Providers, Written evidence from NHS Providers "
+            "around 110,000 NHS vacancies (2022) — National Audit Office, Introducing integrated care systems, p. 1 "
+            "Key figures") in words
+    # a row per sentence: NHS Providers' sentence gives two figures, each linked and marked in it
+    rows = re.findall(r"<tr>\n(.*?)</tr>", text.split('<table id="theme-figures"')[1].split("</table>")[0], re.S)
+    assert len(rows) == 2
+    assert rows[1].count('<a class="value" href="../docs/nhs-providers-ev-d4e5f6.html#nhs-providers-ev-d4e5f6-p1">') == 2
+    assert ('<span class="ctx">Trusts report <mark class="m-figure">132,000</mark> vacancies across the NHS in 2022, '
+            'a vacancy rate of <mark class="m-figure">9.7%</mark>.</span>') in rows[1]
+    assert "<td>2022</td>\n<td>count; percent</td>" in rows[1]
     assert "To DHSC (1)" in words and "To NHS England (1)" in words
     assert words.index("To DHSC (1)") < words.index("To NHS England (1)")
     assert "Echoed by 2 sources" in words
     assert "Jane Smith, chief executive of a trust" in words
     assert "around 110,000 NHS vacancies (National Audit Office, Introducing integrated care systems, p. 1) against 132,000 NHS vacancies" in words
-    assert '<td data-sort="110000"><strong>around 110,000</strong>' in text
-    assert '<td data-sort="9.7"><strong>9.7%</strong></td>' in text
+    assert ('<td data-sort="110000"><a class="value" href="../docs/nao-ics-review-a1b2c3.html#nao-ics-review-a1b2c3-p2">'
+            '<strong>around 110,000</strong></a>') in text
+    assert '<td data-sort="132000">' in rows[1]
 
 
 def test_index_summarises_the_corpus(pages: dict[str, Page], built: tuple[Path, object, Path]) -> None:
@@ -543,3 +563,160 @@ def test_coverage_scale_is_set_by_the_named_bodies(tmp_path: Path, monkeypatch: 
     assert [c for c in cells["NHS Providers"] if c[1] != "0"] == [("4", "3"), ("2", "1"), ("2", "1")]
     assert [c for c in cells["3 other bodies"] if c[1] != "0"] == [("4", "4"), ("2", "1"), ("2", "1"), ("3", "2")]
     assert "Darker cells mean more passages (the darkest, 3 or more)." in _words(tmp_path / "site/index.html")
+
+
+def _write(store: Store, doc_id: str, meta: Metadata, passages: list[tuple[str, str]],
+           findings: list[tuple[int, str, str, dict[str, object]]], theme: str) -> None:
+    """One document: passages (kind, text); findings (passage index, kind, words, data) themed ``theme``.
+
+    A figure's words are its surface; its finding's text is the passage (one sentence each here).
+    """
+    made = [Passage(f"{doc_id}-p{n}", doc_id, n, text, None, None, kind) for n, (kind, text) in enumerate(passages, start=1)]
+    rows = []
+    for k, (index, kind, words, data) in enumerate(findings, start=1):
+        p = made[index]
+        start = p.text.index(words)
+        end = start + len(words)
+        sentence = p.text if kind == "figure" else words
+        rows.append((f"{p.passage_id}-{kind[0]}{k}", p.passage_id, Finding(kind, start, end, sentence, dict(data))))
+    store.write_document(doc_id=doc_id, root="/r", path=f"{doc_id}.txt", sha256=doc_id, size=1, fmt="txt", pages=None,
+                         metadata=meta, passages=[(p, []) for p in made], findings=rows, acronyms=[])
+    store.replace_document_themes(
+        [doc_id], [(p.passage_id, theme, 1.0, "terms") for p in made if p.kind != "heading"],
+        [(fid, theme) for fid, _, _ in rows],
+    )
+
+
+def _figure(surface: str, value: float, kind: str, measure: str | None = None, period: str | None = None) -> dict[str, object]:
+    return {"surface": surface, "value": value, "unit": "GBP" if kind == "money" else None, "figure_kind": kind,
+            "qualifier": None, "value_max": None, "measure": measure, "period": period}
+
+
+REC2 = ("HM Treasury and the Department of Health and Social Care should give ICSs multi-year capital budgets, "
+        "covering at least three years.")
+
+
+@pytest.fixture(scope="module")
+def briefing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """A committee report, the government's response to it and a think tank's note, all on capital."""
+    from evidence.render.views import site_model
+
+    folder = tmp_path_factory.mktemp("briefing")
+    store = Store(folder / "index", create=True)
+    committee = "Health and Social Care Committee"
+    rec = {"actor": committee, "target": "HM Treasury; Department of Health and Social Care", "action": "give ICSs budgets"}
+    _write(store, "hsc-report", Metadata("Freedom to deliver", committee, "committee report", "2023-04-05", "HC 1187"), [
+        ("list_item", f"Recommendation 2: {REC2}"),
+        ("list_item", "Systems plan capital over two years and five partners sign each plan."),
+        ("paragraph", f"12 {REC2} (Paragraph 52)"),
+        ("paragraph", "Systems had a capital backlog of £10.2 billion in 2021-22, and 42 ICSs reported it."),
+    ], [
+        (0, "recommendation", f"Recommendation 2: {REC2}", rec),
+        (1, "figure", "two years", _figure("two years", 2, "duration")),
+        (1, "figure", "five", _figure("five", 5, "count")),
+        (2, "recommendation", f"12 {REC2} (Paragraph 52)", rec),
+        (3, "figure", "£10.2 billion", _figure("£10.2 billion", 10.2e9, "money", "capital backlog", "2021-22")),
+        (3, "figure", "42 ICSs", _figure("42 ICSs", 42, "count", "ICSs", "2021-22")),
+    ], "capital")
+    _write(store, "gov-response", Metadata("Government response", "Department of Health and Social Care", "government response",
+                                            "2023-07", "CP 912"), [
+        ("heading", "Finance and capital"),
+        ("paragraph", f"Recommendation 2: {REC2}"),
+        ("paragraph", "The Government accepts this recommendation in part."),
+        ("paragraph", "It is backed by £2.4 billion of funding over five years and 15,000 places a year by 2031/32."),
+        ("paragraph", "The capital budget for 2024/25 is £12.3 billion."),
+    ], [
+        (1, "recommendation", f"Recommendation 2: {REC2}", rec),
+        (3, "figure", "£2.4 billion", _figure("£2.4 billion", 2.4e9, "money", "funding", "2031/32")),
+        (3, "figure", "five years", _figure("five years", 5, "duration", None, "2031/32")),
+        (3, "figure", "15,000", _figure("15,000", 15000, "count", "places", "2031/32")),
+        (4, "figure", "£12.3 billion", _figure("£12.3 billion", 12.3e9, "money", "capital budget", "2024/25")),
+    ], "capital")
+    _write(store, "think-tank", Metadata("Capital note", "The Nuffield Trust", "commentary", "2023-01-01", None), [
+        ("paragraph", "Premises need £3bn to reach standard, about 20% of estates."),
+    ], [
+        (0, "figure", "£3bn", _figure("£3bn", 3e9, "money", "premises", None)),
+        (0, "figure", "20%", _figure("20%", 20.0, "percent", "estates", None)),
+    ], "capital")
+    try:
+        build_site(store, folder / "site")
+        model = site_model(store, cross_source=False)
+    finally:
+        store.close()
+    return folder / "site", model
+
+
+def test_key_figures_a_row_per_sentence_each_with_its_own_period(briefing: tuple[Path, object]) -> None:
+    site, model = briefing
+    theme = model.theme_map["capital"]
+    rows = [[(f.data["surface"], f.data["period"]) for f in row.figures] for row in theme.figures]
+    # "two years" and a bare "five" are no key figures, nor is "five years" beside £2.4 billion;
+    # 2031/32 is the 15,000 places' period, not the £2.4 billion's (two figures stand between them)
+    assert rows == [
+        [("£2.4 billion", None), ("15,000", "2031/32")],
+        [("£12.3 billion", "2024/25")],
+        [("£10.2 billion", "2021-22"), ("42 ICSs", "2021-22")],
+        [("£3bn", None), ("20%", None)],
+    ]
+    assert (theme.figures_total, theme.figure_rows_total) == (7, 4)
+    assert theme.figures[0].periods == ["15,000: 2031/32"]
+    assert theme.figures[2].periods == ["2021-22"]
+    raw = (site / "themes/capital.html").read_text(encoding="utf-8")
+    assert ('<span class="ctx">It is backed by <mark class="m-figure">£2.4 billion</mark> of funding over five years and '
+            '<mark class="m-figure">15,000</mark> places a year by 2031/32.</span>') in raw
+    assert "<td>15,000: 2031/32</td>" in raw
+    # the full list and the document page show the corrected period too
+    figures = (site / "figures.html").read_text(encoding="utf-8")
+    row = figures.split("<strong>£2.4 billion</strong>")[1].split("</tr>")[0]
+    assert "<td>—</td>\n<td>money</td>" in row
+
+
+def test_headline_figures_measure_something_each_from_another_body(briefing: tuple[Path, object]) -> None:
+    site, model = briefing
+    theme = model.theme_map["capital"]
+    assert [(f.data["surface"], f.doc.body) for f in theme.headline] == [
+        ("£12.3 billion", "Department of Health and Social Care"),
+        ("£10.2 billion", "Health and Social Care Committee"),
+        ("£3bn", "The Nuffield Trust"),
+    ]
+    words = _words(site / "themes/capital.html")
+    assert ("Headline figures: £12.3 billion capital budget (2024/25) — Department of Health and Social Care, "
+            "Government response £10.2 billion capital backlog (2021-22) — Health and Social Care Committee, "
+            "Freedom to deliver £3bn premises — The Nuffield Trust, Capital note Key figures") in words
+
+
+def test_a_recommendation_made_quoted_and_answered_is_shown_once(briefing: tuple[Path, object]) -> None:
+    site, model = briefing
+    theme = model.theme_map["capital"]
+    assert [(g.title, [v.id for v in g.items]) for g in theme.recommendations] == [
+        ("Department of Health and Social Care", ["hsc-report-p1-r1"]),
+        ("HM Treasury", ["hsc-report-p1-r1"]),
+    ]
+    group = theme.recommendations[0]
+    assert [v.id for v in group.copies["hsc-report-p1-r1"]] == ["gov-response-p2-r1", "hsc-report-p3-r4"]
+    [answer] = group.responses["hsc-report-p1-r1"]
+    assert (answer.quoted.id, answer.text, answer.href) == (
+        "gov-response-p2-r1", "The Government accepts this recommendation in part.", "docs/gov-response.html#gov-response-p3")
+    words = _words(site / "themes/capital.html")
+    assert ("To Department of Health and Social Care (1) Health and Social Care Committee: Recommendation 2: " + REC2
+            + " Health and Social Care Committee, Freedom to deliver "
+            "Also in Department of Health and Social Care, Government response; Health and Social Care Committee, "
+            "Freedom to deliver Department of Health and Social Care responds: The Government accepts this "
+            "recommendation in part. Department of Health and Social Care, Government response To HM Treasury (1)") in words
+    assert "discuss capital and estates, with 10 figures, 1 recommendation, 0 claims and 0 quotations." in words
+    assert ("The leading recommendation: Health and Social Care Committee to HM Treasury and Department of Health and "
+            "Social Care: Recommendation 2: " + REC2 + " (made or quoted in 3 places) — Health and Social Care Committee, "
+            "Freedom to deliver") in words
+
+
+def test_recommendation_key_drops_numbers_labels_and_paragraph_references() -> None:
+    from evidence.render.views import recommendation_key
+
+    same = [
+        "Recommendation 2: NHS England should publish a plan.",
+        "12 NHS England should publish a plan. (Paragraph 52)",
+        "3.3  NHS England should publish a plan",
+        "(4) NHS England should publish a plan. (Paras 12-14)",
+    ]
+    assert {recommendation_key(text) for text in same} == {"nhs england should publish a plan"}
+    assert recommendation_key("NHS England should publish a plan by 2025.") == "nhs england should publish a plan by 2025"

@@ -48,6 +48,7 @@ from .links import BrokenLink, LinkChecker
 from .parallel import DocumentPages, shares_work
 from .views import (
     DEFAULT_TITLE,
+    NO_TARGET,
     DocView,
     FindingView,
     SiteModel,
@@ -338,6 +339,7 @@ def _environment(override: Path | None) -> Environment:
     env.filters["number"] = twins.number
     env.globals["kind_labels"] = KIND_LABELS
     env.globals["kinds"] = FINDING_KINDS
+    env.globals["no_target"] = NO_TARGET
     if override is not None and (override / "macros.html").is_file():
         # an overriding macros.html may restyle citations and rows: use its macros
         def macro(name: str) -> Any:

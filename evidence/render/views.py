@@ -58,6 +58,17 @@ THEME_CLAIMS = 50
 THEME_QUOTES = 20
 THEME_ECHOED = 25
 THEME_SOURCES = 50
+#: The summary names this many leading recommendations and agreements.
+SUMMARY_RECOMMENDATIONS = 3
+SUMMARY_AGREEMENTS = 3
+#: "Recommendation 2:", "Conclusion 4." or a paragraph number ("13", "3.3") opening a recommendation.
+_REC_LABEL = re.compile(
+    r"^(?:(?:recommendation|conclusion)\s+\d{1,3}[a-z]?\s*[:.\u2013\u2014-]\s*|\(?\d{1,3}(?:\.\d{1,3}){0,3}[.)]?\s+)",
+    re.IGNORECASE,
+)
+#: "(Paragraph 52)", "(Paras 12-14)" closing a committee's recommendation in its summary list.
+_PARA_REF = re.compile(r"\s*\((?:paragraphs?|paras?\.?)\s*[\d\s,.\u2013-]+(?:and\s+\d+\s*)?\)\s*$", re.IGNORECASE)
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def file_stem(identifier: str) -> str:
@@ -158,6 +169,69 @@ class Group:
     href: str | None = None
     #: Items left off the page, for groups shown in part.
     more: int = 0
+    #: Item id -> the same recommendation where else it appears (merged into the item).
+    copies: dict[str, list[FindingView]] = field(default_factory=dict)
+    #: Item id -> what a response document says to it, where the store has that.
+    responses: dict[str, list[Response]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Response:
+    """A response document's answer to a recommendation it quotes: the passage after the quotation.
+
+    Shaped like a finding for citing (``href``, ``doc``, ``page``), so the
+    ``cite`` macro links to the answer itself.
+    """
+
+    quoted: FindingView
+    passage_id: str
+    text: str
+    page: int | None
+    href: str
+
+    @property
+    def doc(self) -> DocView:
+        return self.quoted.doc
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One sentence of a theme's key figures, with every key figure it gives (in the sentence's order)."""
+
+    figures: tuple[FindingView, ...]
+    #: The sentence cut into (text, figure or None): each figure's words to be marked.
+    pieces: tuple[tuple[str, FindingView | None], ...]
+
+    @property
+    def first(self) -> FindingView:
+        return self.figures[0]
+
+    @property
+    def measures(self) -> list[str]:
+        """What the row's figures measure, each named once, in order."""
+        return list(dict.fromkeys(str(f.data["measure"]) for f in self.figures if f.data.get("measure")))
+
+    @property
+    def periods(self) -> list[str]:
+        """Each figure's own period: "2022/23" alone, or "£97m: 2023-24" where the row has several figures."""
+        dated = [f for f in self.figures if f.data.get("period")]
+        if len(self.figures) == 1 or len({str(f.data["period"]) for f in dated}) == 1 and len(dated) == len(self.figures):
+            return list(dict.fromkeys(str(f.data["period"]) for f in dated))
+        return [f"{f.data.get('surface') or f.text}: {f.data['period']}" for f in dated]
+
+    @property
+    def kinds(self) -> list[str]:
+        return list(dict.fromkeys(str(f.data["figure_kind"]) for f in self.figures if f.data.get("figure_kind")))
+
+
+@dataclass
+class Agreement:
+    """Several bodies saying the same: one claim echoed, or one body asked to act by several."""
+
+    what: str
+    bodies: list[str]
+    #: The echoed claim (cited), or None for bodies asking one addressee.
+    claim: FindingView | None = None
 
 
 @dataclass
@@ -171,15 +245,25 @@ class ThemeView:
     sources: list[tuple[DocView, int]] = field(default_factory=list)
     bodies: list[tuple[str, str | None, int]] = field(default_factory=list)
     headline: list[FindingView] = field(default_factory=list)
-    figures: list[FindingView] = field(default_factory=list)
+    #: Key figures, a row per sentence (see ``is_key_figure``).
+    figures: list[FigureRow] = field(default_factory=list)
+    #: The most widely made recommendations, for the summary.
+    leading: list[FindingView] = field(default_factory=list)
+    #: Recommendation id -> where else the same recommendation appears.
+    rec_copies: dict[str, list[FindingView]] = field(default_factory=dict)
+    #: Where several bodies say the same, for the summary.
+    agreements: list[Agreement] = field(default_factory=list)
     recommendations: list[Group] = field(default_factory=list)
     echoed: list[Group] = field(default_factory=list)
     claims: list[FindingView] = field(default_factory=list)
     quotes: list[FindingView] = field(default_factory=list)
     conflicts: list[tuple[FindingView, FindingView]] = field(default_factory=list)
     conflicts_total: int = 0
-    #: How many there are of what the page shows only in part.
+    #: How many there are of what the page shows only in part: key figures,
+    #: the sentences that give them, distinct recommendations.
     figures_total: int = 0
+    figure_rows_total: int = 0
+    recommendations_total: int = 0
     claims_total: int = 0
     quotes_total: int = 0
     echoed_total: int = 0
@@ -240,6 +324,8 @@ class ThemeInputs:
     groups: list[list[str]] = field(default_factory=list)
     conflicts: FigureConflicts | None = None
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    #: Recommendation id -> (passage id, text, page) of the answer a response document gives after quoting it.
+    responses: dict[str, tuple[str, str, int | None]] = field(default_factory=dict)
 
     @cached_property
     def conflict_position(self) -> dict[str, int]:
@@ -317,6 +403,7 @@ def site_model(store: Store, taxonomy: Taxonomy | None = None, *, cross_source: 
     extra = sorted({t for rows in p_themes.values() for t, _, _ in rows} | {t for ts in f_themes.values() for t in ts})
     named += [(t, t, "") for t in extra if t not in seen]
     inputs = ThemeInputs()
+    _keep_own_periods(findings)  # before the conflict finder compares periods
     if cross_source:
         claims = [f for f in findings if f["kind"] == "claim"]
         figures = [f for f in findings if f["kind"] == "figure"]
@@ -326,9 +413,42 @@ def site_model(store: Store, taxonomy: Taxonomy | None = None, *, cross_source: 
             conflicts=FigureConflicts(figures) if len(figures) > 1 else None,
             related=related_themes(assignments),
         )
+    inputs.responses = responses(store, findings)
     model = build_model(store.documents(), store.passage_count(), p_doc, findings, f_themes, p_themes, named, inputs)
     model.as_at = as_at(store.get_meta("last_ingest"))
     return model
+
+
+def responses(store: Store, findings: Sequence[Mapping[str, Any]]) -> dict[str, tuple[str, str, int | None]]:
+    """Recommendation id -> the passage a response document gives after quoting it.
+
+    A government response quotes each of the committee's recommendations
+    (its actor is the committee, not the response's own body) and answers
+    in the paragraph that follows. Only documents whose type or title says
+    "response" are read, one at a time.
+    """
+    docs = {
+        d.doc_id: d for d in store.documents()
+        if "response" in f"{d.metadata.doc_type or ''} {d.title}".lower()
+    }
+    quoted: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    rec_passages: set[str] = set()
+    for f in findings:
+        if f["kind"] != "recommendation" or f["doc_id"] not in docs:
+            continue
+        rec_passages.add(str(f["passage_id"]))
+        actor = f.get("actor")
+        if actor and actor != docs[f["doc_id"]].metadata.org:
+            quoted[str(f["doc_id"])].append(f)
+    out: dict[str, tuple[str, str, int | None]] = {}
+    for doc_id in sorted(quoted):
+        passages = store.passages(doc_id)
+        after = {p.passage_id: passages[n + 1] for n, p in enumerate(passages[:-1])}
+        for f in quoted[doc_id]:
+            answer = after.get(str(f["passage_id"]))
+            if answer is not None and answer.kind != "heading" and answer.passage_id not in rec_passages:
+                out[str(f["id"])] = (answer.passage_id, answer.text, answer.page)
+    return out
 
 
 def as_at(last_ingest: str | None) -> str | None:
@@ -361,6 +481,7 @@ def build_model(
                 names.add(str(f["actor"]))
             names.update(split_targets(f.get("target")))
     orgs = org_refs(names)
+    _keep_own_periods(findings)
 
     docs: dict[str, DocView] = {}
     for d in documents:
@@ -417,6 +538,78 @@ def build_model(
     )
 
 
+def _keep_own_periods(findings: Sequence[Mapping[str, Any]]) -> None:
+    """Clear each figure's period that belongs to another figure of its sentence (in place, on dict rows).
+
+    Extraction gives a figure the period nearest it in its sentence, even
+    past other figures: in "£2.4 billion over five years and 15,000 places
+    a year by 2031/32" the £2.4 billion is not for 2031/32. A period stays
+    only where no other figure stands between it and its figure.
+    """
+    sentences: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for f in findings:
+        if f["kind"] == "figure" and isinstance(f, dict):
+            sentences[(str(f["passage_id"]), str(f["text"]))].append(f)
+    for (_, text), figures in sentences.items():
+        if not any(f.get("period") for f in figures):
+            continue
+        spans = _spans_in_sentence(text, figures)
+        for n, f in enumerate(figures):
+            period = f.get("period")
+            if period and not _period_is_own(text, str(period), n, spans):
+                f["period"] = None
+
+
+def _spans_in_sentence(text: str, figures: Sequence[Mapping[str, Any]]) -> list[tuple[int, int] | None]:
+    """Where each figure stands in its sentence's text (None where its words cannot be found).
+
+    Figures keep passage offsets; the sentence's own offset in the passage
+    comes from a figure whose words occur once in it.
+    """
+    offset = None
+    for f in figures:
+        surface = str(f.get("surface") or "")
+        if surface and text.count(surface) == 1:
+            offset = int(f.get("start") or 0) - text.index(surface)
+            break
+    out: list[tuple[int, int] | None] = []
+    for f in figures:
+        surface = str(f.get("surface") or "")
+        start = int(f.get("start") or 0) - offset if offset is not None else -1
+        if not surface:
+            out.append(None)
+        elif 0 <= start and text[start:start + len(surface)] == surface:
+            out.append((start, start + len(surface)))
+        elif surface in text:
+            at = text.index(surface)
+            out.append((at, at + len(surface)))
+        else:
+            out.append(None)
+    return out
+
+
+def _period_is_own(text: str, period: str, n: int, spans: Sequence[tuple[int, int] | None]) -> bool:
+    """Whether ``period`` stands next to figure ``n`` of the sentence: its nearest mention, no other figure between."""
+    mine = spans[n]
+    if mine is None:
+        return False
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in period.split()), re.IGNORECASE)
+    best: tuple[int, int, int] | None = None
+    for m in pattern.finditer(text):
+        if m.start() < mine[1] and mine[0] < m.end():
+            continue
+        distance = mine[0] - m.end() if m.end() <= mine[0] else m.start() - mine[1]
+        if best is None or distance < best[0]:
+            best = (distance, m.start(), m.end())
+    if best is None:
+        return False
+    left, right = (best[2], mine[0]) if best[2] <= mine[0] else (mine[1], best[1])
+    return not any(
+        other is not None and k != n and left <= other[0] and other[1] <= right
+        for k, other in enumerate(spans)
+    )
+
+
 def _with_fields(finding: Mapping[str, Any]) -> Mapping[str, Any]:
     """The finding with every field of its kind present (None when missing).
 
@@ -461,14 +654,33 @@ def _theme_view(
         for name, n in sorted(per_body.items(), key=lambda x: (-x[1], x[0]))
     ]
     figures = [v for v in mine if v.kind == "figure"]
-    theme.headline = _headline(figures)
-    theme.figures_total = len(figures)
-    theme.figures = _spread(figures, THEME_FIGURES)
-    theme.recommendations = _by_target([v for v in mine if v.kind == "recommendation"], orgs)
+    key = [v for v in figures if is_key_figure(v)]
+    theme.headline = _headline(key)
+    rows = _figure_rows(key)
+    theme.figures_total = len(key)
+    theme.figure_rows_total = len(rows)
+    shown_rows = {id(r.first) for r in _spread_rows(rows, THEME_FIGURES)}
+    theme.figures = [r for r in rows if id(r.first) in shown_rows]
+    recs, copies = merge_recommendations([v for v in mine if v.kind == "recommendation"])
+    theme.recommendations_total = len(recs)
+    theme.rec_copies = copies
+    answers: dict[str, list[Response]] = {}
+    for v in recs:
+        found = []
+        for c in [v, *copies.get(v.id, [])]:
+            if c.id in inputs.responses:
+                pid, text, page = inputs.responses[c.id]
+                found.append(Response(c, pid, text, page, f"{c.doc.href}#{pid}"))
+        if found:
+            answers[v.id] = found
+    theme.recommendations = _by_target(recs, orgs)
     for group in theme.recommendations:
         shown = _spread(group.items, THEME_RECOMMENDATIONS)
         group.more = len(group.items) - len(shown)
         group.items = shown
+        group.copies = {v.id: copies[v.id] for v in shown if v.id in copies}
+        group.responses = {v.id: answers[v.id] for v in shown if v.id in answers}
+    theme.leading = _leading(recs, copies)
     claims = [v for v in mine if v.kind == "claim"]
     in_groups: dict[int, list[FindingView]] = defaultdict(list)
     group_of = inputs.group_of
@@ -484,6 +696,7 @@ def _theme_view(
             theme.echoed.append(Group(shown[0].text, shown, sources, more=len(members) - len(shown)))
             grouped.update(m.id for m in members)
     theme.echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
+    theme.agreements = _agreements(theme.recommendations, copies, theme.echoed)
     theme.echoed_total = len(theme.echoed)
     theme.echoed = theme.echoed[:THEME_ECHOED]
     single = [v for v in claims if v.id not in grouped]
@@ -540,26 +753,150 @@ def _source_order(v: FindingView) -> tuple[str, str, int]:
     return (v.doc.body.lower(), v.doc.title.lower(), v.order)
 
 
+def is_key_figure(v: FindingView) -> bool:
+    """Whether a figure is briefing material: a sum, a rate or a ratio, or a count or duration that measures something.
+
+    "112,000 vacancies" is; "two years" and a bare "five" are not: they say
+    when or how many of nothing in particular.
+    """
+    if v.data.get("figure_kind") in ("count", "duration"):
+        return bool(v.data.get("measure"))
+    return True
+
+
 def _headline(figures: Sequence[FindingView], limit: int = 3) -> list[FindingView]:
-    """Figures that say what they measure; the biggest sums first, then rates; one per document."""
+    """Figures that say what they measure, each from a different body and measuring something different.
+
+    The biggest sums first, then rates, ratios and counts: three figures
+    from one document would tell a reader about that document, not the theme.
+    """
     ranked = sorted(
-        figures,
-        key=lambda v: (
-            not v.data.get("measure"),
-            _HEADLINE_ORDER.get(str(v.data.get("figure_kind")), 9),
-            -float(v.data.get("value") or 0.0),
-            v.id,
-        ),
+        (v for v in figures if v.data.get("measure")),
+        key=lambda v: (_HEADLINE_ORDER.get(str(v.data.get("figure_kind")), 9), -float(v.data.get("value") or 0.0), v.id),
     )
     out: list[FindingView] = []
-    seen: set[str] = set()
+    bodies: set[str] = set()
+    measures: set[str] = set()
     for v in ranked:
-        if v.doc.doc_id not in seen:
-            out.append(v)
-            seen.add(v.doc.doc_id)
+        measure = " ".join(str(v.data["measure"]).casefold().split())
+        if v.doc.body in bodies or measure in measures:
+            continue
+        out.append(v)
+        bodies.add(v.doc.body)
+        measures.add(measure)
         if len(out) == limit:
             break
     return out
+
+
+def _figure_rows(figures: Sequence[FindingView]) -> list[FigureRow]:
+    """One row per sentence, in the order the sentences first come; each row's figures in reading order."""
+    sentences: dict[tuple[str, str], list[FindingView]] = {}
+    for v in figures:
+        sentences.setdefault((v.passage_id, v.text), []).append(v)
+    rows = []
+    for (_, text), members in sentences.items():
+        spans = _spans_in_sentence(text, [m.data for m in members])
+        placed = sorted(
+            ((span, m) for span, m in zip(spans, members)),
+            key=lambda x: (x[0] is None, x[0] or (0, 0), x[1].order),
+        )
+        pieces: list[tuple[str, FindingView | None]] = []
+        at = 0
+        for span, m in placed:
+            if span is None or span[0] < at:
+                continue  # words not found, or inside a figure already marked
+            if span[0] > at:
+                pieces.append((text[at:span[0]], None))
+            pieces.append((text[span[0]:span[1]], m))
+            at = span[1]
+        if at < len(text):
+            pieces.append((text[at:], None))
+        rows.append(FigureRow(tuple(m for _, m in placed), tuple(pieces)))
+    return rows
+
+
+def _spread_rows(rows: Sequence[FigureRow], limit: int) -> list[FigureRow]:
+    """Up to ``limit`` rows covering as many bodies, then documents, as they can (see ``_spread``)."""
+    by_first = {id(r.first): r for r in rows}
+    return [by_first[id(v)] for v in _spread([r.first for r in rows], limit)]
+
+
+def recommendation_key(text: str) -> str:
+    """What makes two recommendations the same: their words, without a number, label or paragraph reference.
+
+    A committee prints a recommendation in its report's body and again in
+    its summary list ("13 NHS England should...", "... (Paragraph 52)"), and
+    a government response quotes it ("Recommendation 2: ...").
+    """
+    words = " ".join(text.split())
+    words = _PARA_REF.sub("", words)
+    words = _REC_LABEL.sub("", words, count=1)
+    return _NON_WORD.sub(" ", words.casefold()).strip()
+
+
+def merge_recommendations(recs: Sequence[FindingView]) -> tuple[list[FindingView], dict[str, list[FindingView]]]:
+    """Each recommendation once, and where else it appears: (kept, kept id -> its other appearances).
+
+    The appearance kept is the first in the maker's own documents (the
+    committee's report rather than the response quoting it), else the
+    first; ``recs`` and each list of others stay in their given order.
+    """
+    by_key: dict[str, list[FindingView]] = defaultdict(list)
+    for v in recs:
+        by_key[recommendation_key(v.text) or v.id].append(v)
+    kept: set[str] = set()
+    copies: dict[str, list[FindingView]] = {}
+    for members in by_key.values():
+        own = [m for m in members if not m.data.get("actor") or m.data.get("actor") == m.doc.org]
+        first = (own or members)[0]
+        kept.add(first.id)
+        others = [m for m in members if m is not first]
+        if others:
+            copies[first.id] = others
+    return [v for v in recs if v.id in kept], copies
+
+
+def _leading(recs: Sequence[FindingView], copies: Mapping[str, list[FindingView]]) -> list[FindingView]:
+    """The recommendations a summary leads with: made or repeated in most places, then asking the most-asked body.
+
+    One per maker first, so the summary says who asks for what, not what one body asks.
+    """
+    asked: Counter[str] = Counter(t for v in recs for t in v.targets if t != NO_TARGET)
+    ranked = sorted(
+        range(len(recs)),
+        key=lambda n: (
+            -len({c.doc.doc_id for c in [recs[n], *copies.get(recs[n].id, [])]}),
+            -max((asked[t] for t in recs[n].targets), default=0),
+            n,
+        ),
+    )
+    out: list[FindingView] = []
+    makers: set[str] = set()
+    for n in ranked:
+        if recs[n].body not in makers:
+            makers.add(recs[n].body)
+            out.append(recs[n])
+        if len(out) == SUMMARY_RECOMMENDATIONS:
+            break
+    return out
+
+
+def _agreements(groups: Sequence[Group], copies: Mapping[str, list[FindingView]], echoed: Sequence[Group]) -> list[Agreement]:
+    """Where bodies agree: one addressee asked to act by several bodies, one claim made by several."""
+    out: list[Agreement] = []
+    for g in groups:
+        if g.title == NO_TARGET:
+            continue
+        bodies = list(dict.fromkeys(v.body for v in g.items))
+        if len(bodies) >= 2:
+            out.append(Agreement(g.title, bodies))
+    for g in echoed:
+        bodies = list(dict.fromkeys(v.doc.body for v in g.items))
+        if len(bodies) >= 2:
+            out.append(Agreement(g.title, bodies, g.items[0]))
+    out.sort(key=lambda a: (-len(a.bodies), a.claim is not None))
+    return out[:SUMMARY_AGREEMENTS]
 
 
 def split_targets(value: object) -> list[str]:
