@@ -172,3 +172,10 @@ def test_a_body_named_after_the_quotation(nlp):
     ]
     # A word that names no known body is not taken for one.
     assert quotes(nlp, ["\u201cIt will take years to recover,\u201d the Committee said."]) == []
+
+
+def test_a_titled_work_after_report_on_is_not_a_quotation(nlp):
+    # The capitalised words after "the Committee's Report on" name the report; they are not quoted from it.
+    assert quotes(nlp, [
+        "This is the response to the Example Committee\u2019s Report on \u201cPublic Inquiries: Enhancing public trust\u201d.",
+    ]) == []

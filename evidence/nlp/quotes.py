@@ -314,7 +314,7 @@ class QuoteFinder:
                 speaker = previous_speaker
             previous = quotation
             previous_speaker = speaker
-            if speaker is None:
+            if speaker is None or self._named_work(text[sentence_start : quotation.open_at], text[quotation.start : quotation.end]):
                 continue
             if not self._emit(doc, text, quotation, speaker, spans, quote_orgs):
                 continue
@@ -362,6 +362,15 @@ class QuoteFinder:
         spans.append(span)
         quote_orgs.append((span.start_char, span.end_char, speaker.org))
         return True
+
+    def _named_work(self, clause: str, words: str) -> bool:
+        """"the Committee's Report on “Public Inquiries: Enhancing public trust”":
+        capitalised words after a document's name and "on" are its title, not words quoted from it."""
+        return bool(
+            re.search(r"\b(?:on|entitled|titled|called)\s*$", clause)
+            and self._cues.document.search(clause) is not None
+            and words.strip()[:1].isupper()
+        )
 
     @staticmethod
     def _sentence_start(text: str, position: int, floor: int) -> int:
