@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -100,6 +101,22 @@ def test_damage_is_found_by_an_ingest_without_a_search_first(ingested: Path) -> 
     pst = _segment_file(ingested, ".pst")
     pst.write_bytes(pst.read_bytes()[:100])
     _reingest(ingested, "it could not be read: Exception: Block tag error b''")
+
+
+def test_damage_that_keeps_size_and_time_is_caught_by_search_then_rebuilt(ingested: Path) -> None:
+    """An ingest reads the index through only when its files' sizes or times changed since it last passed.
+
+    Damage that keeps both is met by the first search, whose note makes
+    the next ingest rebuild the index.
+    """
+    pst = _segment_file(ingested, ".pst")
+    before = pst.stat()
+    data = pst.read_bytes()
+    pst.write_bytes(data[:100] + bytes(len(data) - 100))
+    os.utime(pst, ns=(before.st_atime_ns, before.st_mtime_ns))
+    why = "Exception: Block tag error b'\\x00\\x00\\x00\\x00'"
+    _fatal(_run(ingested, "search", "capital"), f"Error: the search index in {ingested} is damaged ({why}) {REBUILD}")
+    _reingest(ingested, f"it could not be read: {why}")
 
 
 def test_an_index_that_lost_documents_is_rebuilt(ingested: Path) -> None:
