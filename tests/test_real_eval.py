@@ -112,5 +112,5 @@ def test_a_whole_run_scores_a_small_gold_set(tmp_path: Path) -> None:
     assert dev["org"] == 0.0
     assert any(line.startswith("org: got ") for line in problems["pharmacy.md"])
     stress, wrong = real_eval.evaluate_stress(real)
-    assert stress == {"files": 1, "as_expected": 1, "share": 1.0}
+    assert stress == {"files": 1, "as_expected": 1, "read_by_ocr": 0, "share": 1.0}
     assert wrong == []
