@@ -183,7 +183,7 @@ def test_ingest_reads_a_scan_and_no_ocr_refuses_it_by_name(tmp_path: Path) -> No
     assert re.findall(r'<dd class="ocr">[^<]*</dd>', letter) == [
         '<dd class="ocr">text from OCR on 1 of 1 page: read from a picture of the page, so words may be misread</dd>'
     ]
-    assert 'aria-label="Link to this passage, page 1, text from OCR"' in letter
+    assert 'aria-label="Link to this passage, p. 1 (OCR)"' in letter
     assert "OCR" not in note
 
 

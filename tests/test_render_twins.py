@@ -93,7 +93,7 @@ OLD_PASSAGES = """{% for pv in passages %}
 <h3 class="passage" id="{{ p.passage_id }}">{{ pv.marked }}</h3>
 {% else %}
 <div class="passage k-{{ p.kind }}" id="{{ p.passage_id }}">
-<p>{{ pv.marked }} <a class="pilcrow" href="#{{ p.passage_id|url }}" aria-label="Link to this passage{% if p.page %}, page {{ p.page }}{% endif %}">¶{% if p.page %}<span class="page">p.&nbsp;{{ p.page }}</span>{% endif %}</a></p>
+<p>{{ pv.marked }} <a class="pilcrow" href="#{{ p.passage_id|url }}" aria-label="Link to this passage{% if p.page %}, p. {{ p.page }}{% endif %}">¶{% if p.page %}<span class="page">p.&nbsp;{{ p.page }}</span>{% endif %}</a></p>
 {% if pv.findings %}
 <ul class="found" aria-label="Findings in this passage">
 {% for f in pv.findings %}<li><span class="tag t-{{ f.kind }}">{{ kind_labels[f.kind] }}</span> {% if f.kind == "figure" %}{{ f.data.surface }}{% if f.data.measure %}: {{ f.data.measure }}{% endif %}{% if f.data.period %} ({{ f.data.period }}){% endif %}{% elif f.kind == "recommendation" %}{{ f.body }} to {{ f.target }}{% if f.data.action %}: {{ f.data.action }}{% endif %}{% elif f.kind == "quote" %}{{ f.data.speaker or "unnamed speaker" }}{% if f.data.role %}, {{ f.data.role }}{% endif %}{% else %}{{ f.data.attributed_to or doc.body }}{% if f.data.hedged %} (hedged){% endif %}{% endif %}</li>

@@ -98,8 +98,8 @@ def passage(pv: PassageView, doc: DocView) -> Markup:
     pid = escape(p.passage_id)
     if p.kind == "heading":
         return Markup(f'<h3 class="passage" id="{pid}">{pv.marked}</h3>\n')
-    ocr = ", text from OCR" if p.ocr else ""
-    label = f", page {escape(p.page)}{ocr}" if p.page else ocr
+    # the label holds the words shown ("p. 4 (OCR)"), so what is seen is what a voice user says
+    label = f", p. {escape(p.page)}{' (OCR)' if p.ocr else ''}" if p.page else (", text from OCR" if p.ocr else "")
     page = f'<span class="page">p.&nbsp;{escape(p.page)}{" (OCR)" if p.ocr else ""}</span>' if p.page else ""
     out = [
         f'<div class="passage k-{escape(p.kind)}{" ocr" if p.ocr else ""}" id="{pid}">\n',
