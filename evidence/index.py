@@ -59,7 +59,7 @@ from whoosh.util.numeric import byte_to_length
 
 from evidence.errors import EvidenceError, IndexLockedError, StoreError
 from evidence.store import no_space
-from evidence.workers import detach_from_parent
+from evidence.workers import describe_exit, detach_from_parent
 
 INDEX_NAME = "MAIN"
 #: A title word's BM25 counts this many times a body word's.
@@ -649,6 +649,8 @@ _POLL = 0.5
 class WriterDied(StoreError):
     """An index writer process failed or was killed: nothing of the batch is committed."""
 
+    hint = "run the ingest again; the store and index keep their last committed state"
+
 
 class _MpWriter(MpWriter, _SegmentWriter):
     """Whoosh's multi-process writer, each worker writing its own segment with ``_SegmentWriter``."""
@@ -671,7 +673,7 @@ class _MpWriter(MpWriter, _SegmentWriter):
     def _check_tasks(self) -> None:
         for task in self.tasks:
             if not task.is_alive() and task.exitcode != 0:
-                raise WriterDied(f"an index writer process died (exit status {task.exitcode})")
+                raise WriterDied(f"an index writer process died ({describe_exit(task.exitcode)})")
 
     def _put(self, job: Any) -> None:
         while True:

@@ -215,7 +215,7 @@ def run_tasks(
                         except (EOFError, OSError):
                             index = worker.task_index
                             worker.kill()  # reaps it: its exit status says how it died
-                            done[index] = on_error(tasks[index], f"worker process died ({_how(worker.process.exitcode)})")
+                            done[index] = on_error(tasks[index], f"worker process died ({describe_exit(worker.process.exitcode)})")
                             pool[pool.index(worker)] = replacement = start()
                             idle.append(replacement)
                             continue
@@ -239,7 +239,7 @@ def run_tasks(
                 worker.stop()
 
 
-def _how(exitcode: int | None) -> str:
+def describe_exit(exitcode: int | None) -> str:
     """A dead worker's exit status in words: 'killed by SIGABRT', 'exit status 9'."""
     if exitcode is not None and exitcode < 0:
         try:

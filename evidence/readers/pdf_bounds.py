@@ -32,9 +32,9 @@ MAX_PAGE_CHARS = 200_000
 #: Characters in a whole file: 5,000 pages (the default page limit) of 4,000 each.
 MAX_FILE_CHARS = 20_000_000
 
-#: The start of a stream's data: its dictionary's end, the keyword, one end of line.
-_STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
-_OBJ = re.compile(rb"\d+\s+\d+\s+obj\b")
+#: The keyword that starts a stream's data, with its end of line (a literal
+#: first: the search skips ahead fast; the dictionary's end is checked after).
+_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 _FIRST_FILTER = re.compile(rb"/Filter\s*(?:\[\s*)?/(\w+)")
 #: How far back from "stream" a stream's dictionary may start.
 _DICT_REACH = 4096
@@ -48,17 +48,19 @@ def check_streams(data: bytes) -> None:
     of inflating them (a few hundred MB a second), stopped at the first bound.
     """
     total = 0
+    view = memoryview(data)  # slices of it are not copies
     for match in _STREAM.finditer(data):
-        head = data[max(0, match.start() - _DICT_REACH) : match.start() + 2]
-        objs = list(_OBJ.finditer(head))
-        dictionary = head[objs[-1].end() :] if objs else head
+        if not data[max(0, match.start() - 64) : match.start()].rstrip().endswith(b">>"):
+            continue  # "endstream", or the word inside a stream's data
+        head = data[max(0, match.start() - _DICT_REACH) : match.start()]
+        dictionary = head[head.rfind(b"obj") + 1 :]  # from the object's start, or all of the reach
         first = _FIRST_FILTER.search(dictionary)
         if first is None or first.group(1) not in (b"FlateDecode", b"Fl") or b"/Image" in dictionary:
             continue
-        total += _inflate(data, match.end(), MAX_FILE_BYTES - total)
+        total += _inflate(view, match.end(), MAX_FILE_BYTES - total)
 
 
-def _inflate(data: bytes, start: int, room: int) -> int:
+def _inflate(data: memoryview, start: int, room: int) -> int:
     """Inflate the stream at ``start``; returns its size, or raises past a bound.
 
     A damaged stream is left for pdfium to judge: it ends the count here.
@@ -78,8 +80,7 @@ def _inflate(data: bytes, start: int, room: int) -> int:
                 if not piece:
                     break
                 size += len(piece)
-                window = carry + piece
-                ops += window.count(b"Tj") + window.count(b"TJ")
+                ops += piece.count(b"Tj") + piece.count(b"TJ") + (carry + piece[:1] in (b"Tj", b"TJ"))
                 carry = piece[-1:]
                 if ops > MAX_STREAM_TEXT_OPS:
                     raise ReaderError(
