@@ -152,3 +152,16 @@ def test_a_table_without_a_header_row_gives_no_bare_cells(nlp):
     rows = [("Visits | 120 | 140", {"kind": "table_row"})]
     (doc,) = nlp.pipe(make_docs(nlp, rows, {}))
     assert list(doc.spans["figures"]) == []
+
+
+def test_a_verb_of_change_names_what_is_counted(nlp):
+    assert surfaces(nlp, "Waiting lists rose from 4.6m in February 2020 to 7.7m in September 2023.") == ["4.6m", "7.7m"]
+    assert surfaces(nlp, "The waiting list stood at 7.6 million in August.") == ["7.6 million"]
+    assert surfaces(nlp, "The workforce grew by 12,000 last year.") == ["12,000"]
+    # A bare number after "was" or after a pronoun names nothing.
+    assert surfaces(nlp, "The score was 12.") == []
+    assert surfaces(nlp, "This rose to 14 in 2023.") == []
+
+
+def test_an_ampersand_inside_a_name_before_the_noun(nlp):
+    assert surfaces(nlp, "Trusts reported 3.2 million A&E attendances in January.") == ["3.2 million"]

@@ -265,12 +265,13 @@ class FigureExtractor:
         self._and_half_re = re.compile(f"{SPACE}+and{SPACE}+a{SPACE}+half\\b")
         self._level_re = re.compile(
             f"\\b(?:rose|risen|fell|fallen|increased|decreased|grew|grown|dropped|reached|totalled|totaled|numbered"
-            f"|stood{SPACE}+at|was|were|is|are)(?:{SPACE}+(?:to|by|at))?{SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
+            f"|stood{SPACE}+at|was|were|is|are)(?:{SPACE}+(?:to|by|at|from))?{SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
         )
         self._plural_re = re.compile("\\b([a-z][a-z\\-]{2,}s)\\b")
         self._rate_re = re.compile(f"{SPACE}+(?:a|per|each|every){SPACE}+(?:year|annum|month|week|day)\\b")
         self._measure_words = int(measure["max_words"])
-        self._word_after_re = re.compile(f"{SPACE}+([A-Za-z][A-Za-z0-9'’\\-]*)([^\\s\u00a0]?)")
+        # "A&E" is one word: an ampersand between letters joins them.
+        self._word_after_re = re.compile(f"{SPACE}+([A-Za-z](?:[A-Za-z0-9'’\\-]|&(?=[A-Za-z]))*)([^\\s\u00a0]?)")
         self._of_re = re.compile(f"{SPACE}+of{SPACE}+(?:the{SPACE}+|all{SPACE}+|its{SPACE}+|their{SPACE}+)?")
         self._before_of_re = re.compile(
             f"([A-Za-z][A-Za-z\\-]*)(?:{SPACE}+([A-Za-z][A-Za-z\\-]*))?{SPACE}+of{SPACE}+\\Z"
@@ -618,6 +619,11 @@ class FigureExtractor:
             nouns = [w for w in self._plural_re.findall(clause) if w.lower() not in self._stop_words]
             if nouns:
                 return Figure(**{**figure.__dict__, "measure": nouns[-1]})
+            if not level.group(0).startswith(("was", "were", "is", "are")):
+                # "the waiting list rose to 7.7 million": a verb of change names its subject the measure
+                subject = self._subject_words(clause)
+                if subject:
+                    return Figure(**{**figure.__dict__, "measure": subject})
         for previous in reversed(earlier or []):
             if previous.figure_kind != "count" or not previous.measure or figure.start - previous.end > 120:
                 continue
@@ -628,6 +634,17 @@ class FigureExtractor:
                 return Figure(**{**figure.__dict__, "measure": previous.measure})
             break
         return None
+
+    def _subject_words(self, clause: str) -> str | None:
+        """The one or two lower-case words a clause ends on ("The waiting list" -> "waiting list")."""
+        words: list[str] = []
+        for word in reversed(clause.split()):
+            if not re.fullmatch(r"[a-z][a-z\-]{2,}", word) or word in self._stop_words or word.endswith(("ly", "ed")):
+                break
+            words.insert(0, word)
+            if len(words) == 2:
+                break
+        return " ".join(words) or None
 
     def _is_label(self, text: str, number: _Number, kind: str) -> bool:
         """A number that names a paragraph, box, tier or age group rather than measuring anything."""
