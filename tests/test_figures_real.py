@@ -165,3 +165,9 @@ def test_a_verb_of_change_names_what_is_counted(nlp):
 
 def test_an_ampersand_inside_a_name_before_the_noun(nlp):
     assert surfaces(nlp, "Trusts reported 3.2 million A&E attendances in January.") == ["3.2 million"]
+
+
+def test_a_number_naming_a_type_or_cohort_is_a_label(nlp):
+    assert surfaces(nlp, "Of these, 1.5m were type 1 attendances.") == []
+    assert surfaces(nlp, "Cohort 3 began in May; zone 2 fares rose.") == []
+    assert surfaces(nlp, "Type 2 diabetes affects 4.3 million people.") == ["4.3 million"]
