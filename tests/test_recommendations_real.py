@@ -314,6 +314,11 @@ def test_a_bold_recommendation_taken_for_a_heading_is_read(nlp):
         # "it" stands for the body named in the clause before it.
         ("In general, if the Department does not agree with a recommendation, it should say so.", "the Department", "say so"),
         ("Once each trust has a plan, it should publish it.", "each trust", "publish it"),
+        # An aside between the body and its verb is not the body.
+        ("DHSC, working with NHS England, should publish the plan.", "Department of Health and Social Care", "publish the plan"),
+        ("ICBs, where appropriate, should pool budgets.", "integrated care boards", "pool budgets"),
+        ("NHS England, as the commissioner, must set standards.", "NHS England", "set standards"),
+        ("The Government, together with the devolved administrations, should review the Act.", "government", "review the Act"),
     ],
 )
 def test_one_word_bodies_after_the(nlp, sentence: str, target: str | None, action: str) -> None:

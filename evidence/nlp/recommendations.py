@@ -276,6 +276,15 @@ def _strip_connective(text: str) -> str:
         text = stripped
 
 
+#: An aside closed by a comma just before the verb: "DHSC, working with NHS England, should",
+#: "ICBs, where appropriate, should", "The Government, together with the devolved administrations, should".
+_ASIDE_BEFORE_VERB = re.compile(
+    r",\s*(?:working|acting|together|jointly|alongside|with|in\s+(?:partnership|conjunction|collaboration|consultation|line)"
+    r"|where|when|as|if|through|supported|led|subject|following|once|in\s+particular|for\s+example|e\.g\.)\b[^,]{0,80},\s*$",
+    re.I,
+)
+
+
 def _clause_start(before: str) -> tuple[int, str | None]:
     """Where the clause that ends ``before`` starts, and the subordinating word that opened it (if any).
 
@@ -651,15 +660,17 @@ class RecommendationFinder:
                 continue
             if "need" in modal and (self._cues.not_before_need.search(before) or modal == "need to" and _NOUN_NEED.search(before)):
                 continue  # "would need to", "the need to involve experts"
-            clause_start, word = _clause_start(before)
+            aside = _ASIDE_BEFORE_VERB.search(before)
+            head = before[: aside.start()] if aside is not None else before  # "DHSC, working with NHSE, should"
+            clause_start, word = _clause_start(head)
             if word in _SUBORDINATE:
                 continue  # "how ICBs should ...", "if DHSC should ..."
-            clause = before[clause_start:]
+            clause = head[clause_start:]
             phrase = _subject_phrase(clause)
             if not phrase or len(phrase.split()) > 12:
                 continue  # "However, should the UK wish ...": no subject, no request
             start = clause_start + clause.rfind(phrase)
-            end = len(before.rstrip())
+            end = min(len(head.rstrip()), start + len(phrase))
             if self._blocked(before):
                 continue
             actor = s.actor
