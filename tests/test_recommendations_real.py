@@ -319,6 +319,7 @@ def test_a_bold_recommendation_taken_for_a_heading_is_read(nlp):
         ("ICBs, where appropriate, should pool budgets.", "integrated care boards", "pool budgets"),
         ("NHS England, as the commissioner, must set standards.", "NHS England", "set standards"),
         ("The Government, together with the devolved administrations, should review the Act.", "government", "review the Act"),
+        ("NHS England and the Department should jointly publish a plan.", "NHS England; the Department", "publish a plan"),
     ],
 )
 def test_one_word_bodies_after_the(nlp, sentence: str, target: str | None, action: str) -> None:

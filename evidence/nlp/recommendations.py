@@ -815,7 +815,7 @@ class RecommendationFinder:
                     continue
                 words = bare.lower().split()
                 if self._is_body_noun(words[-1]):
-                    spots.append((at + part.start(), self._generic_name(bare)))
+                    spots.append((at + part.start(), self._generic_name(text)))
                 elif _PROPER_NAME.fullmatch(bare) and re.search(r"[A-Z]\w*[A-Z]", bare):
                     spots.append((at + part.start(), bare))  # a body the gazetteer does not know: "UKSA and UKRI"
                 elif len(words) > 3 or words[-1] in ("of", "for", "in"):
