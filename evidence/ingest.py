@@ -208,7 +208,8 @@ def process_file(task: FileTask) -> Processed | Failed:
     try:
         return _process(task)
     except MemoryError:
-        return Failed(task, f"needs more memory than a reading worker may take {_memory_limit(task.limits)}")
+        pass  # the reason is built once this block has let go of the frames holding the memory
+    return Failed(task, f"needs more memory than a reading worker may take {_memory_limit(task.limits)}")
 
 
 def _memory_limit(limits: Limits) -> str:

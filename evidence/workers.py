@@ -112,12 +112,20 @@ def _serve(conn: Connection, fn: Callable[[Any], Any], parent_pid: int, memory: 
         if item is None:
             return
         index, task = item
+        result: tuple[str, Any] | None = None
         try:
             result = ("ok", fn(task))
+        except MemoryError:
+            pass  # reported below, once this block has let go of the frames holding the memory
         except BaseException as exc:  # report, never die silently
             result = ("error", f"{type(exc).__name__}: {exc}")
+        del item, task
         try:
-            conn.send((index, result))
+            try:
+                conn.send((index, result or ("error", "MemoryError: ")))
+            except MemoryError:  # the result was too big to pickle within the limit
+                result = None
+                conn.send((index, ("error", "MemoryError: ")))
         except (OSError, KeyboardInterrupt):
             return
 
