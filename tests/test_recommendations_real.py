@@ -320,6 +320,9 @@ def test_a_bold_recommendation_taken_for_a_heading_is_read(nlp):
         ("NHS England, as the commissioner, must set standards.", "NHS England", "set standards"),
         ("The Government, together with the devolved administrations, should review the Act.", "government", "review the Act"),
         ("NHS England and the Department should jointly publish a plan.", "NHS England; the Department", "publish a plan"),
+        # Wanting to see a body act asks that body; "our recommendation is that" recommends.
+        ("We would like to see the Government fund the plan.", "government", "fund the plan"),
+        ("Our recommendation is that ICBs publish their plans.", "integrated care boards", "publish their plans"),
     ],
 )
 def test_one_word_bodies_after_the(nlp, sentence: str, target: str | None, action: str) -> None:

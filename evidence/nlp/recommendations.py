@@ -627,6 +627,11 @@ class RecommendationFinder:
             rest_start = match.end()
             target = None
             action_from = rest_start
+            if fold(match.group(0)).endswith("see"):
+                # "we want to see the Government fund the plan": a body and what it should do
+                named, named_from, found = self._complement(s, rest_start)
+                if found and named is not None:
+                    return Recommendation(actor, named, _action(s.text[named_from:], self._cues.max_action_words))
             to = re.match(r"(?P<np>[^.;:,]{0,80}?)\s*\bto\s+(?=[a-z])", s.text[rest_start:])
             if to is not None:
                 subject = self._noun_phrase(s, rest_start, rest_start + to.end("np"))
