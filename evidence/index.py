@@ -826,17 +826,19 @@ class BatchWriter:
     most once per batch; a second write would leave duplicates and is refused.
     """
 
-    def __init__(self, writer: Any, existing: set[str]) -> None:
+    def __init__(self, writer: Any, existing: set[str], path: Path | None = None) -> None:
         self._writer = writer
         self._existing = existing
         self._touched: set[str] = set()
+        self._path = path
 
     def _claim(self, doc_id: str) -> None:
         if doc_id in self._touched:
             raise ValueError(f"document {doc_id} was already written in this batch")
         self._touched.add(doc_id)
         if doc_id in self._existing:
-            self._writer.delete_by_term("doc_id", doc_id)
+            with _index_damage(self._path):  # deleting reads the committed postings
+                self._writer.delete_by_term("doc_id", doc_id)
 
     def replace_document(self, doc_id: str, records: Iterable[IndexRecord]) -> int:
         """Delete every passage of ``doc_id``, add ``records``; return how many were added."""
@@ -928,14 +930,15 @@ class PassageIndex:
         marker = self.path / _MARKER_NAME
         try:
             marker.write_text(f"{os.getpid()}\n", encoding="ascii")
-            with w.reader() as reader:
+            with _index_damage(self.path), w.reader() as reader:
                 existing = {
                     term.decode("utf-8") if isinstance(term, bytes) else term
                     for term in reader.lexicon("doc_id")
                 }
-            batch = BatchWriter(w, existing)
+            batch = BatchWriter(w, existing, self.path)
             yield batch
-            w.commit()
+            with _index_damage(self.path):  # merging reads the committed segments
+                w.commit()
         except BaseException as exc:
             _cancel(w)
             marker.unlink(missing_ok=True)
@@ -1275,6 +1278,24 @@ def _damaged(path: Path, why: str, *, mark: bool = False) -> StoreError:
         f"the search index in {path.parent} is damaged ({why})",
         hint="run `evidence ingest` to rebuild it from the store",
     )
+
+
+@contextmanager
+def _index_damage(path: Path | None) -> Iterator[None]:
+    """Inside: a failure reading the committed index (not ours, not the machine's) is damage.
+
+    It becomes one StoreError and a note that makes the next ingest rebuild
+    the index, for damage the check at opening did not see (files of the
+    same size and time as when they last passed).
+    """
+    try:
+        yield
+    except (EvidenceError, *_PROGRAMMING_ERRORS):
+        raise
+    except Exception as exc:  # noqa: BLE001 - Whoosh signals damage with many types, bare Exception among them
+        if path is None or (isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS):
+            raise
+        raise _damaged(path, _describe(exc), mark=True) from exc
 
 
 def _guarded(method: Any) -> Any:

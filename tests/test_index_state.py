@@ -119,6 +119,29 @@ def test_damage_that_keeps_size_and_time_is_caught_by_search_then_rebuilt(ingest
     _reingest(ingested, f"it could not be read: {why}")
 
 
+def test_damage_met_while_an_ingest_writes_is_one_line_then_rebuilt(ingested: Path) -> None:
+    """The same unseen damage, met first by an ingest replacing a changed document's passages."""
+    pst = _segment_file(ingested, ".pst")
+    before = pst.stat()
+    data = pst.read_bytes()
+    pst.write_bytes(data[:100] + bytes(len(data) - 100))
+    os.utime(pst, ns=(before.st_atime_ns, before.st_mtime_ns))
+    changed = ingested.parent / "inquiry" / "submission-2.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "A closing line.\n", encoding="utf-8")
+    why = "Exception: Block tag error b'\\x00\\x00\\x00\\x00'"
+    _fatal(
+        _run(ingested, "ingest", str(ingested.parent / "inquiry"), "--workers", "1"),
+        f"Error: the search index in {ingested} is damaged ({why}) {REBUILD}",
+    )
+    result = _run(ingested, "ingest", str(ingested.parent / "inquiry"), "--workers", "1")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        "4 documents: 0 new, 0 changed, 4 unchanged, 0 removed; 0 failed",
+        f"Search index rebuilt from the store (it could not be read: {why}).",
+    ]
+    assert _agree(ingested) == 4 + 1 + 2 + 3 + 1 + 4
+
+
 def test_an_index_that_lost_documents_is_rebuilt(ingested: Path) -> None:
     """Committed, marked indexed, yet absent: the index was tampered with or lost a segment."""
     with PassageIndex(ingested).writer() as writer:
