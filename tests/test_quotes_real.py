@@ -179,3 +179,19 @@ def test_a_titled_work_after_report_on_is_not_a_quotation(nlp):
     assert quotes(nlp, [
         "This is the response to the Example Committee\u2019s Report on \u201cPublic Inquiries: Enhancing public trust\u201d.",
     ]) == []
+
+
+def test_apostrophes_in_roles_and_unnamed_speakers(nlp):
+    assert quotes(nlp, [
+        "Sarah Lee, chief executive of the Women\u2019s Health Trust, said: \u201cServices are vanishing.\u201d",
+        "One witness told us: \u201cWe have no idea what the board is for.\u201d",
+        "\u201cWe are investing record sums,\u201d a Department of Health and Social Care spokesperson said.",
+    ]) == [
+        ("Services are vanishing.", "Sarah Lee", "chief executive of the Women\u2019s Health Trust"),
+        ("We have no idea what the board is for.", None, "witness"),
+        ("We are investing record sums", None, "Department of Health and Social Care spokesperson"),
+    ]
+
+
+def test_a_pronoun_with_no_one_named_keeps_the_quotation_without_a_speaker(nlp):
+    assert quotes(nlp, ["\u201cThe service is on its knees,\u201d she said."]) == [("The service is on its knees", None, None)]

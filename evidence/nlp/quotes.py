@@ -77,6 +77,7 @@ class _Cues:
     after_body: re.Pattern[str]
     unnamed_end: re.Pattern[str]
     after_verb_unnamed: re.Pattern[str]
+    after_unnamed_verb: re.Pattern[str]
     speaker_verb: re.Pattern[str]
     according: re.Pattern[str]
     subject: re.Pattern[str]
@@ -134,10 +135,12 @@ def _cues() -> _Cues:
     speaker = rf"(?:{person}|{body})"
     unnamed = _alternation(data["unnamed_speakers"])
     determiners = _alternation(data["determiners"])
-    unnamed_role = rf"(?P<role>(?:[\w'\u2019&-]+\s+){{0,5}}?(?:{unnamed})(?:\s+(?:for|at|from|of|in)\s+[^,.;:\u201c\u201d\"]{{2,60}}?)?)"
+    unnamed_role = rf"(?P<role>(?:[\w'\u2019&-]+\s+){{0,8}}?(?:{unnamed})(?:\s+(?:for|at|from|of|in)\s+[^,.;:\u201c\u201d\"]{{2,60}}?)?)"
     pairs = data["quote_pairs"]
     marks = "".join(sorted({m for pair in pairs for m in pair}))
-    no_mark = f"[^{re.escape(marks)}]"
+    # An apostrophe inside a word ("King’s Fund", "Women’s Institute") is not a closing quotation mark.
+    no_mark = f"(?:[^{re.escape(marks)}]|['\u2019](?=[a-z]))"
+    no_mark_comma = f"(?:[^,{re.escape(marks)}]|['\u2019](?=[a-z]))"
     return _Cues(
         quoted=_quoted_pattern(pairs),
         marks=marks,
@@ -158,13 +161,15 @@ def _cues() -> _Cues:
         ),
         unnamed_end=re.compile(rf"(?:^|\s)(?i:{determiners})\s+{unnamed_role}$"),
         after_verb_unnamed=re.compile(rf"^\s*,?\s*(?:{verbs})\s+(?i:{determiners})\s+{unnamed_role}\s*(?:[.;,]|$)"),
+        # "”, a Department of Health and Social Care spokesperson said."
+        after_unnamed_verb=re.compile(rf"^\s*,?\s*(?i:{determiners})\s+{unnamed_role}\s+(?:{verbs})\b"),
         # "<speaker>[, <role>,] <verb>" anywhere in the words before a quotation; also "he said"
         speaker_verb=re.compile(
-            rf"(?:(?P<pronoun>\b(?i:{pronouns}))|(?P<name>{speaker})(?:,\s*(?P<role>[^,{re.escape(marks)}]+?(?:,\s*[A-Z][^,{re.escape(marks)}]*?){{0,3}}),?)?)"
+            rf"(?:(?P<pronoun>\b(?i:{pronouns}))|(?P<name>{speaker})(?:,\s*(?P<role>{no_mark_comma}+?(?:,\s*[A-Z]{no_mark_comma}*?){{0,3}}),?)?)"
             rf"(?:\s+(?:also|then|later|further|subsequently|similarly|rightly|clearly))?\s+(?P<verb>{any_verb})\b"
             rf"(?:\s+(?:{adverbials}))?"
         ),
-        according=re.compile(rf"\b(?:[Aa]ccording\s+to|[Aa]s\s+(?=(?:{titles})\s)|[Ii]n\s+the\s+words\s+of)\s+(?:the\s+)?(?P<name>{speaker})(?:,\s*(?P<role>[^,{re.escape(marks)}]+))?"),
+        according=re.compile(rf"\b(?:[Aa]ccording\s+to|[Aa]s\s+(?=(?:{titles})\s)|[Ii]n\s+the\s+words\s+of)\s+(?:the\s+)?(?P<name>{speaker})(?:,\s*(?P<role>{no_mark_comma}+))?"),
         subject=re.compile(rf"^(?P<name>{person})(?:\s+of\s+(?P<org>{body}))?(?=[\s,])"),
         connective=re.compile(rf"^(?i:{_alternation(data['connective_openers'])})\s*,?\s+(?:(?i:{_alternation(data['connective_openers'])})\s*,?\s+)?"),
         body_start=re.compile(rf"^(?:The\s+)?(?P<name>{body})\s+[a-z]"),
@@ -457,7 +462,7 @@ class QuoteFinder:
                 found = _make(match.group("name"), match.group("role"), doc_org, cues, persons)
                 if found is not None and found.person:
                     return found
-        match = cues.after_verb_unnamed.search(text)
+        match = cues.after_verb_unnamed.search(text) or cues.after_unnamed_verb.search(text)
         if match is not None:
             role = _clean_role(match.group("role"))
             if role:
@@ -473,7 +478,8 @@ class QuoteFinder:
             if _is_org(name):
                 return _make(name, None, doc_org, cues, persons)
         if cues.after_pronoun.search(text):
-            return fallback
+            # "“…,” she said.": words someone said, though the text has not named her here
+            return fallback if fallback is not None else Speaker(None, None, None)
         return None
 
     def _introduction(self, text: str, context: dict) -> None:
