@@ -171,3 +171,16 @@ def test_a_number_naming_a_type_or_cohort_is_a_label(nlp):
     assert surfaces(nlp, "Of these, 1.5m were type 1 attendances.") == []
     assert surfaces(nlp, "Cohort 3 began in May; zone 2 fares rose.") == []
     assert surfaces(nlp, "Type 2 diabetes affects 4.3 million people.") == ["4.3 million"]
+
+
+def test_ranges_written_with_a_hyphen(nlp):
+    assert fields(nlp, "Demand has grown by 15-20% since 2019.") == [("15-20%", 15.0, "%", "percent", 20.0)]
+    assert fields(nlp, "Stays last 10-15 days.") == [("10-15 days", 10.0, "day", "duration", 15.0)]
+    assert fields(nlp, "It costs £3m-£5m.") == [("£3m-£5m", 3e6, "GBP", "money", 5e6)]
+    # A financial year and a name with a number are not ranges.
+    assert surfaces(nlp, "The 2022-23 budget was set after Covid-19.") == []
+
+
+def test_a_currency_named_without_its_country(nlp):
+    assert fields(nlp, "The offer valued it at 528 million francs.") == [("528 million francs", 5.28e8, "Franc", "money", None)]
+    assert fields(nlp, "It cost 40 swiss francs.") == [("40 swiss francs", 40.0, "CHF", "money", None)]

@@ -203,6 +203,10 @@ class FigureExtractor:
         self._qualifier_re = re.compile(f"(?i:\\b(?P<q>{_alternation(self._qualifiers)})){SPACE}+\\Z")
         self._between_re = re.compile(f"(?i:\\bbetween){SPACE}+\\Z")
         self._from_re = re.compile(f"(?i:\\bfrom){SPACE}+\\Z")
+        self._hyphen_range_start_re = re.compile(r"(?<![\w./-])\d{1,3}(?:,\d{3})*(?:\.\d+)?-\Z")
+        self._hyphen_range_unit_re = re.compile(
+            f"{SPACE}*(?:%|per{SPACE}*cent\\b|percent\\b|(?:days?|weeks?|months?|years?|hours?|minutes?)\\b)"
+        )
         self._range_re = re.compile(f"{SPACE}*(?:–|—|-|\u2010|\u2011|(?i:to)\\b){SPACE}*|{SPACE}+(?P<and>and){SPACE}+")
 
         # -- not-figure cues -----------------------------------------------
@@ -457,7 +461,7 @@ class FigureExtractor:
             # glued currency code ("GBP3.01", "Rs20") is fine; "ICS0048", "CORE20PLUS5" are not
             if not self._prefix_re.search(text, max(0, start - 6), start):
                 return None
-        elif before in ".-/:" and start >= 2 and text[start - 2].isalnum():
+        elif before in ".-/:" and start >= 2 and text[start - 2].isalnum() and not self._range_end(text, start, end):
             return None  # "reforms.1", "Covid-19", "5/17"
         after = text[end : end + 2]
         if after[:1] in "/:" and after[1:2].isdigit():
@@ -475,6 +479,16 @@ class FigureExtractor:
                 scaled = True
         plain = raw.isdigit()
         return _Number(start, end, _round(value), False, scaled, plain and not scaled)
+
+    def _range_end(self, text: str, start: int, end: int) -> bool:
+        """The second number of a range written with a hyphen, "15-20%", "10-15 days":
+        digits (not a word, "Covid-19") before the hyphen, and a unit after it
+        (not "2022-23 budget", a financial year)."""
+        return (
+            text[start - 1] == "-"
+            and self._hyphen_range_start_re.search(text, max(0, start - 16), start) is not None
+            and self._hyphen_range_unit_re.match(text, end) is not None
+        )
 
     def _word_numbers(self, text: str, offset: int, run: str) -> list[_Number]:
         tokens = [(m.group(0), m.start() + offset, m.end() + offset) for m in self._word_split_re.finditer(run)]
@@ -725,6 +739,8 @@ class FigureExtractor:
                 surface_start -= 1
                 value = -value
             suffix = self._suffix_re.match(text, end)
+            if suffix and re.match(r"\s*[-\u2010\u2011]\s*[£$€]", text[end : suffix.end()]):
+                suffix = None  # "£3m-£5m": the next amount of a range, not this one's currency
             if suffix and code == "USD" and prefix.group("sym") == "$" and suffix.group("code"):
                 code = self._code_map[suffix.group("code")][0]
                 end = suffix.end()
