@@ -237,6 +237,8 @@ def ingest(
     named = [(path, kind, reason) for path, kind, reason in report.skipped if not (skip_unsupported and kind == UNSUPPORTED)]
     for path, kind, reason in named:
         click.echo(f"skipped: {_one_line(path)}: {reason}{_SKIP_HINTS.get(kind, '')}", err=True)
+    for path in report.metadata_sheets:
+        click.echo(f"note: {_one_line(path)} read as the list of submissions: its titles, bodies, types and dates apply", err=True)
     for path, what in report.own_output:
         click.echo(f"note: not read: {_one_line(path)} ({what})", err=True)
     summary = (

@@ -115,6 +115,8 @@ class IngestReport:
     index_repaired: str | None = None
     #: One-line reports of what was passed over in the metadata sheet.
     warnings: list[str] = field(default_factory=list)
+    #: Lists of submissions found among the files and read as metadata (as shown).
+    metadata_sheets: list[str] = field(default_factory=list)
 
     @property
     def documents(self) -> int:
@@ -342,6 +344,8 @@ class _Scanned:
     entries: list[tuple[Candidate, str, str]]  # (file, as shown, sha256)
     present: set[str]  # every rel still there, read or not
     protected: tuple[str, ...]  # folders that could not be listed ('' for the whole root)
+    #: (rel, as shown, the sheet): lists of submissions found among the files, read as metadata.
+    sheets: list[tuple[str, str, MetadataSheet]] = field(default_factory=list)
 
     def show(self, rel: str) -> str:
         return rel if self.is_file else f"{self.name}/{rel}"
@@ -390,8 +394,19 @@ def _scan(
         except OSError as exc:
             report.failed.append((shown, f"cannot read file: {exc.strerror or exc}"))
             continue
+        if Path(candidate.rel).suffix.lower() in _SHEET_SUFFIXES:
+            from .metadata import read_submissions_sheet
+
+            sheet = read_submissions_sheet(Path(candidate.path))
+            if sheet is not None:  # the inquiry's list of submissions: metadata, not evidence
+                scanned.sheets.append((candidate.rel, shown, sheet))
+                continue
         scanned.entries.append((candidate, shown, sha))
     return scanned
+
+
+#: Files that may be an inquiry's list of submissions rather than evidence.
+_SHEET_SUFFIXES = frozenset({".csv", ".xlsx"})
 
 
 def _source_gone(root: str, path: str, is_file: bool) -> bool:
@@ -434,6 +449,15 @@ def _plan(
     plan = _Plan()
     scans = [_scan(store, root, limits, report, follow_links=follow_links, exclude=exclude) for root in roots]
     plan.found = {candidate.rel for scan in scans for candidate, _shown, _sha in scan.entries}
+    from_folder: dict[str, Metadata] = {}
+    for scan in scans:
+        for _rel, shown, sheet in scan.sheets:
+            report.metadata_sheets.append(shown)
+            report.warnings.extend(sheet.problems + _rows_matching_nothing(sheet, plan.found))
+            from_folder.update(sheet.rows)
+    # A sheet given with --metadata wins, cell by cell, over one found among the files.
+    merged = {name: from_folder[name].merged(given) if name in from_folder else given for name, given in overrides.items()}
+    overrides = {**from_folder, **merged}
     by_root = {scan.root: scan for scan in scans}
     by_hash = store.documents_by_hash()
     hashes = {(scan.root, candidate.rel): sha for scan in scans for candidate, _shown, sha in scan.entries}

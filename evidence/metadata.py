@@ -1212,18 +1212,83 @@ def load_metadata_csv(path: Path) -> MetadataSheet:
         if header is None or not any(cell.strip() for cell in header):
             raise MetadataError(f"{path.name} line 1: empty file, no header row", hint="add a header row: file,title,org,type,date,ref")
         columns, unused = _header_map(header, path, delimiter)
-        for column in unused:
-            sheet.problems.append(
-                f"{path.name} line 1: column {column!r} is not used (the columns read are file, title, org, type, date, ref)"
-            )
-        for row in rows:
-            line = rows.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            _read_row(row, line, columns, sheet)
+        _fill(sheet, columns, unused, ((rows.line_num, row) for row in rows))
     except csv.Error as exc:
         raise MetadataError(f"{path.name} line {rows.line_num}: {exc}", hint="check the quoting on that line") from exc
     return sheet
+
+
+def _fill(sheet: MetadataSheet, columns: dict[str, int], unused: list[str], rows: Iterable[tuple[int, list[str]]]) -> None:
+    for column in unused:
+        sheet.problems.append(
+            f"{sheet.name} line 1: column {column!r} is not used (the columns read are file, title, org, type, date, ref)"
+        )
+    for line, row in rows:
+        if any(cell.strip() for cell in row):
+            _read_row(row, line, columns, sheet)
+
+
+def _is_submissions_header(header: list[str]) -> bool:
+    """A file column and at least one other column the metadata sheet reads."""
+    wanted = {alias: field for field, aliases in _COLUMNS.items() for alias in aliases}
+    fields = {wanted.get(re.sub(r"\s+", " ", str(name or "").strip().lower().replace("_", " "))) for name in header}
+    return "file" in fields and len(fields - {"file", None}) >= 1
+
+
+def read_submissions_sheet(path: Path) -> MetadataSheet | None:
+    """An inquiry's list of submissions found among the files (.csv, .xlsx),
+    read as metadata; None when the file is not such a list (a table of
+    evidence, which is read as a document)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        try:
+            first = path.read_bytes()[:65536]
+        except OSError:
+            return None
+        try:
+            head = _decode_csv(first, path)
+        except MetadataError:
+            return None
+        line = head.split("\n", 1)[0]
+        delimiter = max((",", ";", "\t"), key=line.count)
+        header = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+        return load_metadata_csv(path) if _is_submissions_header(header) else None
+    if suffix == ".xlsx":
+        return _xlsx_sheet(path)
+    return None
+
+
+def _xlsx_sheet(path: Path) -> MetadataSheet | None:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - a broken workbook is the reader's to report
+        return None
+    try:
+        visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
+        if not visible:
+            return None
+        rows = visible[0].iter_rows(values_only=True)
+        header = ["" if v is None else str(v) for v in next(rows, ())]
+        if not _is_submissions_header(header):
+            return None
+        columns, unused = _header_map(header, path, ",")
+        sheet = MetadataSheet(name=path.name, rows={}, lines={}, problems=[])
+        cells = ((number, ["" if v is None else _xlsx_text(v) for v in row]) for number, row in enumerate(rows, start=2))
+        _fill(sheet, columns, unused, cells)
+        return sheet
+    finally:
+        book.close()
+
+
+def _xlsx_text(value: Any) -> str:
+    """A cell as the sheet shows it: a date as a date, a whole number without '.0'."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _read_row(row: list[str], line: int, columns: dict[str, int], sheet: MetadataSheet) -> None:

@@ -578,7 +578,7 @@ def test_doc_broken_files_are_refused_with_a_reason(data: bytes, reason: str) ->
 # ------------------------------------------------------------------ through `evidence ingest`
 
 
-def test_ingest_reads_the_new_formats_and_names_a_submissions_list(tmp_path: Path) -> None:
+def test_ingest_reads_the_new_formats_and_applies_a_submissions_list(tmp_path: Path) -> None:
     folder = tmp_path / "inquiry"
     folder.mkdir()
     (folder / "review.odt").write_bytes(_odt(ODT_BODY))
@@ -588,16 +588,17 @@ def test_ingest_reads_the_new_formats_and_names_a_submissions_list(tmp_path: Pat
     (folder / "submissions.csv").write_text("file,title,org\nsurvey.rtf,Bus survey,Hilltown Parish Council\n", encoding="utf-8")
     index_dir = tmp_path / "idx"
     result = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "ingest", str(folder), "--workers", "1"])
-    assert result.exit_code == 3, result.output
+    assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        "failed: inquiry/submissions.csv: a list of submissions (file, title, org... columns), not evidence: "
-        "pass it to `evidence ingest --metadata`"
+        "note: inquiry/submissions.csv read as the list of submissions: its titles, bodies, types and dates apply"
     ]
     with Store(index_dir) as store:
         documents = {doc.path: doc for doc in store.documents()}
         assert {path: doc.format for path, doc in documents.items()} == {
             "letter.eml": "eml", "review.odt": "odt", "routes.csv": "csv", "survey.rtf": "rtf",
         }
+        survey = documents["survey.rtf"].metadata
+        assert (survey.title, survey.org) == ("Bus survey", "Hilltown Parish Council")
         letter = documents["letter.eml"].metadata
         assert (letter.title, letter.org, letter.date) == ("Evidence on rural bus services", "Hilltown Parish Council", "2024-03-05")
         assert [p.text for p in store.passages(documents["routes.csv"].doc_id)] == ["Route: 42; Operator: Hill Buses"]

@@ -8,8 +8,9 @@ and recommendations are looked for in it; a row of short cells is a table
 row. Workbooks with several sheets put each sheet's name as a heading.
 
 An inquiry's list of submissions (a ``file`` column beside title, org,
-type, date or ref) is not evidence but metadata: it is refused with a reason
-that says to pass it to ``evidence ingest --metadata``.
+type, date or ref) is not evidence but metadata: ``evidence ingest`` finds
+it among the files and applies it (``metadata.read_submissions_sheet``);
+read here directly, it is refused with a reason that says so.
 """
 
 from __future__ import annotations
