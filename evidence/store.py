@@ -549,6 +549,37 @@ class Store:
                 out.append(item)
         return out
 
+    def iter_findings_themed(
+        self, *, doc_id: str | None = None, kind: str | None = None
+    ) -> Iterator[tuple[dict[str, Any], tuple[str, ...]]]:
+        """(row as in :meth:`findings`, its theme ids sorted) in the same order, a batch at a time.
+
+        The site renders its list, search and document pages from this
+        stream, so a build never holds every finding of a big corpus at once.
+        """
+        clauses, args = [], []
+        if doc_id is not None:
+            clauses.append("f.doc_id=?")
+            args.append(doc_id)
+        if kind is not None:
+            clauses.append("f.kind=?")
+            args.append(kind)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._plain().execute(
+            f"""SELECT f.finding_id, f.kind, f.text, f.doc_id, f.passage_id, p.page, f.start, f."end", f.data,
+                       (SELECT group_concat(theme, char(31)) FROM finding_themes t WHERE t.finding_id = f.finding_id)
+                FROM findings f JOIN passages p ON p.passage_id = f.passage_id {where}
+                ORDER BY f.doc_id, p.seq, f.start, f.finding_id""",
+            args,
+        )
+        while batch := rows.fetchmany(_BATCH):
+            datas = json.loads("[" + ",".join(r[8] for r in batch) + "]")
+            for (fid, kind_, text, doc, pid, page, start, end, _, themes), data in zip(batch, datas):
+                item = {"id": fid, "kind": kind_, "text": text, "doc_id": doc, "passage_id": pid,
+                        "page": page, "start": start, "end": end}
+                item.update(data)
+                yield item, tuple(sorted(themes.split("\x1f"))) if themes else ()
+
     def acronyms(self) -> dict[str, list[str]]:
         """short -> sorted long forms, learned from every document."""
         found: dict[str, set[str]] = {}

@@ -4,8 +4,9 @@ Once the site model is built, the build forks: the second process starts on
 the document pages straight away while the first writes the theme, list and
 search pages, then joins in. Both take documents a few at a time from one
 shared counter, so neither idles while the other has work. Each page is a
-pure function of the model, so which process writes it changes no byte.
-Each process reads its documents' passages through its own store connection
+pure function of the model and the snapshot, so which process writes it
+changes no byte. Each process reads its documents' passages and findings
+(a document at a time: the model holds no list of every finding) through its own store connection
 (a SQLite connection must not cross a fork; the second one reads a copy of
 the first one's snapshot, so both see the same state) and notes the links of the pages
 it writes; the second sends its notes back at the end, so the link check
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..errors import SiteError
 from ..models import Passage
 from ..store import Store
-from .views import DocView, FindingView, SiteModel
+from .views import DocView, FindingView, SiteModel, stream_finding_views
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
@@ -65,9 +66,7 @@ class DocumentPages:
         self.index_dir = index_dir
         self.docs = model.docs
         self.render = render
-        self.by_doc: dict[str, list[FindingView]] = {}
-        for v in model.findings:
-            self.by_doc.setdefault(v.doc.doc_id, []).append(v)
+        self.by_id = {d.doc_id: d for d in model.docs}
 
     def shared(self, writer: PageWriter) -> _Helper:
         """A context in which a second process, if any, renders document pages; see :class:`_Helper`."""
@@ -76,7 +75,8 @@ class DocumentPages:
     def render_claimed(self, store: Store, writer: PageWriter, claims: Iterator[int]) -> None:
         for n in claims:
             doc = self.docs[n]
-            writer.put(doc.href, self.render(doc, store.passages(doc.doc_id), self.by_doc.get(doc.doc_id, ())))
+            mine = list(stream_finding_views(store, self.by_id, doc_id=doc.doc_id))
+            writer.put(doc.href, self.render(doc, store.passages(doc.doc_id), mine))
 
 
 class _Claims:

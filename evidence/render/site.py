@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import filecmp
+import gc
 import json
 import os
 import shutil
@@ -26,6 +27,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -54,6 +56,7 @@ from .views import (
     SiteModel,
     passage_views,
     site_model,
+    stream_finding_views,
 )
 
 MANIFEST = ".evidence-site"
@@ -109,9 +112,12 @@ def build_site(
         with store.snapshot():
             model = _model(store, taxonomy)
             model.title = name
+            # the pages read findings from the store as they go (see views.stream_finding_views)
+            model.findings = []
+            gc.collect()
             env = _environment(Path(templates) if templates is not None else None)
             writer = _SiteWriter(staging, previous=target.path)
-            pages = _Pages(env, model)
+            pages = _Pages(env, model, store)
             with _snapshot_for_second_process(store, target, len(model.docs)) as helper_index:
                 documents = DocumentPages(helper_index, model, pages.document)
                 with documents.shared(writer) as helper:
@@ -238,10 +244,12 @@ def _alive(pid: int) -> bool:
 class _Pages:
     """Renders pages from the templates and the site model; each page straight to disk."""
 
-    def __init__(self, env: Environment, model: SiteModel) -> None:
+    def __init__(self, env: Environment, model: SiteModel, store: Store) -> None:
         self.env = env
         self.model = model
+        self.store = store
         self.themes_by_id = model.theme_map
+        self.docs_by_id = {d.doc_id: d for d in model.docs}
 
     def render(self, name: str, rel: str, **context: Any) -> str:
         root = "../" * (len(PurePosixPath(rel).parts) - 1)
@@ -262,13 +270,13 @@ class _Pages:
             writer.put(rel, self.render(name, rel, **context))
 
         render("index.html", "index.html")
-        for name, items in (
-            ("documents.html", model.docs),
-            ("recommendations.html", _kind(model.findings, "recommendation")),
-            ("figures.html", _kind(model.findings, "figure")),
-        ):
-            for pager in _pagers(name, len(items)):
-                render(name, pager.href, items=items[pager.first - 1 : pager.last], pager=pager)
+        for pager in _pagers("documents.html", len(model.docs)):
+            render("documents.html", pager.href, items=model.docs[pager.first - 1 : pager.last], pager=pager)
+        for name, kind in (("recommendations.html", "recommendation"), ("figures.html", "figure")):
+            # a page of rows at a time, straight from the store
+            stream = stream_finding_views(self.store, self.docs_by_id, kind=kind)
+            for pager in _pagers(name, model.corpus.counts[kind]):
+                render(name, pager.href, items=list(islice(stream, pager.last - pager.first + 1)), pager=pager)
         render("search.html", "search.html")
         for theme in model.themes:
             render("theme.html", theme.href, theme=theme)
@@ -277,7 +285,8 @@ class _Pages:
         for asset in ASSETS:
             writer.put(f"assets/{asset}", _source(self.env, asset))
         # one copy: the page loads it as a script (a fetch() of JSON fails under file://)
-        writer.put_streamed([("assets/search-data.js", b"window.EVIDENCE_SEARCH = ", b";\n")], _search_chunks(model))
+        findings = stream_finding_views(self.store, self.docs_by_id)
+        writer.put_streamed([("assets/search-data.js", b"window.EVIDENCE_SEARCH = ", b";\n")], _search_chunks(model, findings))
 
     def document(self, doc: DocView, passages: Sequence[Passage], mine: Sequence[FindingView]) -> str:
         """One document's page, from its passages in reading order and its findings."""
@@ -320,10 +329,6 @@ def _model(store: Store, taxonomy: Any) -> SiteModel:
     return site_model(store, taxonomy)
 
 
-def _kind(findings: Sequence[FindingView], kind: str) -> list[FindingView]:
-    return [v for v in findings if v.kind == kind]
-
-
 def _environment(override: Path | None) -> Environment:
     loaders = [FileSystemLoader(str(override))] if override is not None else []
     loaders.append(FileSystemLoader(str(templates_dir())))
@@ -362,7 +367,7 @@ def _source(env: Environment, name: str) -> str:
     return source
 
 
-def _search_chunks(model: SiteModel, rows_per_chunk: int = 5000) -> Iterator[bytes]:
+def _search_chunks(model: SiteModel, findings: Iterable[FindingView], rows_per_chunk: int = 5000) -> Iterator[bytes]:
     """Findings as compact rows for the in-browser search: one JSON object, in UTF-8 pieces.
 
     The bytes are exactly ``json.dumps(payload, sort_keys=True)`` with compact
@@ -379,7 +384,7 @@ def _search_chunks(model: SiteModel, rows_per_chunk: int = 5000) -> Iterator[byt
     yield f'{{"fields":{dump(fields)},"rows":['.encode()
     rows: list[list[Any]] = []
     first = True
-    for v in model.findings:
+    for v in findings:
         detail = ""
         if v.kind == "figure":
             detail = " ".join(str(v.data.get(k) or "") for k in ("surface", "measure", "period")).strip()

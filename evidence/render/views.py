@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -483,23 +483,7 @@ def build_model(
     orgs = org_refs(names)
     _keep_own_periods(findings)
 
-    docs: dict[str, DocView] = {}
-    for d in documents:
-        org = d.metadata.org
-        docs[d.doc_id] = DocView(
-            doc_id=d.doc_id,
-            href=f"docs/{file_stem(d.doc_id)}.html",
-            title=d.title,
-            org=org,
-            org_href=orgs[org].href if org else None,
-            doc_type=d.metadata.doc_type,
-            date=d.metadata.date,
-            year=d.year,
-            ref=d.metadata.ref,
-            path=d.path,
-            format=d.format,
-            pages=d.pages,
-        )
+    docs = doc_views(documents, orgs)
     views = []
     for n, f in enumerate(findings):
         doc = docs.get(f["doc_id"])
@@ -536,6 +520,59 @@ def build_model(
         matrix=_matrix(themes, docs, p_doc, p_themes, orgs),
         passage_themes=p_themes,
     )
+
+
+def stream_finding_views(
+    store: Store, docs: Mapping[str, DocView], *, doc_id: str | None = None, kind: str | None = None
+) -> Iterator[FindingView]:
+    """The views :func:`build_model` makes of the store's findings, in the same order, made as they are read.
+
+    The list, search and document pages need each finding once and in store
+    order, so they read them a batch at a time instead of from a model
+    holding a million. A figure's period is checked against the other
+    figures of its sentence, which share its passage and so come together
+    in the stream. ``order`` is left 0: these pages never sort on it.
+    """
+    passage: list[tuple[dict[str, Any], tuple[str, ...]]] = []
+
+    def flush() -> Iterator[FindingView]:
+        _keep_own_periods([f for f, _ in passage])
+        for f, themes in passage:
+            doc = docs.get(f["doc_id"])
+            if doc is not None:
+                yield FindingView(
+                    str(f["id"]), str(f["kind"]), str(f["text"]), doc, str(f["passage_id"]), f.get("page"),
+                    f"{doc.href}#{f['passage_id']}", _with_fields(f), themes,
+                )
+        passage.clear()
+
+    for row in store.iter_findings_themed(doc_id=doc_id, kind=kind):
+        if passage and passage[0][0]["passage_id"] != row[0]["passage_id"]:
+            yield from flush()
+        passage.append(row)
+    yield from flush()
+
+
+def doc_views(documents: Iterable[DocumentRecord], orgs: Mapping[str, OrgRef]) -> dict[str, DocView]:
+    """doc_id -> how pages cite the document."""
+    out: dict[str, DocView] = {}
+    for d in documents:
+        org = d.metadata.org
+        out[d.doc_id] = DocView(
+            doc_id=d.doc_id,
+            href=f"docs/{file_stem(d.doc_id)}.html",
+            title=d.title,
+            org=org,
+            org_href=orgs[org].href if org else None,
+            doc_type=d.metadata.doc_type,
+            date=d.metadata.date,
+            year=d.year,
+            ref=d.metadata.ref,
+            path=d.path,
+            format=d.format,
+            pages=d.pages,
+        )
+    return out
 
 
 def _keep_own_periods(findings: Sequence[Mapping[str, Any]]) -> None:

@@ -1,0 +1,65 @@
+"""The site's pages read findings from the store as they go, and get what the site model would give."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
+from site_fixture import make_store  # noqa: E402
+
+from evidence.models import Finding, Metadata, Passage  # noqa: E402
+from evidence.render.views import FindingView, site_model, stream_finding_views  # noqa: E402
+from evidence.store import Store  # noqa: E402
+
+
+def _seen(v: FindingView) -> tuple[object, ...]:
+    """Everything a page shows of a finding (its ``order`` is for sorting theme pages only)."""
+    return (v.id, v.kind, v.text, v.doc, v.passage_id, v.page, v.href, dict(v.data), v.themes)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    folder = tmp_path_factory.mktemp("streaming")
+    opened = make_store(folder / "index")
+    # two figures of one sentence given the period of the second: the stream clears the first's, as the model does
+    text = "It is backed by £2.4 billion of funding over five years and 15,000 places a year by 2031/32."
+    figures = []
+    for surface, value, kind, measure in (("£2.4 billion", 2.4e9, "money", "funding"), ("15,000", 15000, "count", "places")):
+        start = text.index(surface)
+        data = {"surface": surface, "value": value, "unit": None, "figure_kind": kind, "qualifier": None,
+                "value_max": None, "measure": measure, "period": "2031/32"}
+        figures.append((f"zz-{surface}", "zz-p1", Finding("figure", start, start + len(surface), text, data)))
+    opened.write_document(
+        doc_id="zz", root="/r", path="zz.txt", sha256="0" * 64, size=len(text), fmt="txt", pages=None,
+        metadata=Metadata("Capital plan", "HM Treasury", "report", "2024-01-01", None),
+        passages=[(Passage("zz-p1", "zz", 1, text, None, None, "paragraph"), [])],
+        findings=figures, acronyms={},
+    )
+    yield opened
+    opened.close()
+
+
+def test_the_stream_gives_the_models_findings_in_its_order(store: Store) -> None:
+    model = site_model(store, cross_source=False)
+    docs = {d.doc_id: d for d in model.docs}
+    streamed = [_seen(v) for v in stream_finding_views(store, docs)]
+    assert streamed == [_seen(v) for v in model.findings]
+    assert len(streamed) == sum(model.corpus.counts.values())
+    periods = {v.data["surface"]: v.data["period"] for v in stream_finding_views(store, docs, doc_id="zz")}
+    assert periods == {"£2.4 billion": None, "15,000": "2031/32"}
+
+
+@pytest.mark.parametrize("kind", ["figure", "recommendation", "claim", "quote"])
+def test_one_kind_or_one_document_at_a_time(store: Store, kind: str) -> None:
+    model = site_model(store, cross_source=False)
+    docs = {d.doc_id: d for d in model.docs}
+    assert [_seen(v) for v in stream_finding_views(store, docs, kind=kind)] == [
+        _seen(v) for v in model.findings if v.kind == kind
+    ]
+    for doc in model.docs:
+        assert [_seen(v) for v in stream_finding_views(store, docs, doc_id=doc.doc_id)] == [
+            _seen(v) for v in model.findings if v.doc.doc_id == doc.doc_id
+        ]
