@@ -139,6 +139,17 @@ def test_a_response_is_not_written_by_the_body_it_answers() -> None:
     assert got.org == "Government"
 
 
+def test_a_genre_label_above_the_title_is_not_the_title() -> None:
+    for label in ("Briefing", "Long read", "Policy briefing", "Blog post", "Consultation response"):
+        raw = _doc(
+            ("heading", label),
+            ("heading", "Integrated care systems: the first year"),
+            "1 September 2023",
+            "This briefing summarises what we heard from system leaders.",
+        )
+        assert guess_metadata(raw, Path("briefing.html")).title == "Integrated care systems: the first year", label
+
+
 def test_reference_from_file_name() -> None:
     raw = _doc("Our response to the inquiry.", "We welcome the chance to respond.")
     assert guess_metadata(raw, Path("ICS0131.pdf")).ref == "ICS0131"
