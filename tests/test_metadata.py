@@ -150,6 +150,19 @@ def test_a_genre_label_above_the_title_is_not_the_title() -> None:
         assert guess_metadata(raw, Path("briefing.html")).title == "Integrated care systems: the first year", label
 
 
+def test_the_address_on_the_back_page_names_the_body() -> None:
+    body = [f"Paragraph {n} about integrated care and health inequalities in England." for n in range(30)]
+    raw = _doc(
+        ("heading", "Health inequalities and integrated care"),
+        "12 March 2024",
+        *body,
+        "Parliamentary Office of Science and Technology, Westminster, London SW1A 0AA",
+    )
+    assert guess_metadata(raw, Path("note.html")).org == "Parliamentary Office of Science and Technology"
+    person = _doc(("heading", "Health inequalities and integrated care"), *body, "Jane Smith, 1 High Street, Leeds LS1 4AB")
+    assert guess_metadata(person, Path("note.html")).org != "Jane Smith"
+
+
 def test_reference_from_file_name() -> None:
     raw = _doc("Our response to the inquiry.", "We welcome the chance to respond.")
     assert guess_metadata(raw, Path("ICS0131.pdf")).ref == "ICS0131"
