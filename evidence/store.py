@@ -550,14 +550,17 @@ class Store:
         return out
 
     def iter_findings_themed(
-        self, *, doc_id: str | None = None, kind: str | None = None
+        self, *, doc_id: str | None = None, kind: str | None = None, theme: str | None = None
     ) -> Iterator[tuple[dict[str, Any], tuple[str, ...]]]:
         """(row as in :meth:`findings`, its theme ids sorted) in the same order, a batch at a time.
 
-        The site renders its list, search and document pages from this
-        stream, so a build never holds every finding of a big corpus at once.
+        The site reads its findings through this a document, a kind or a
+        theme at a time, so a build never holds every finding of a big corpus at once.
         """
         clauses, args = [], []
+        if theme is not None:
+            clauses.append("f.finding_id IN (SELECT finding_id FROM finding_themes WHERE theme=?)")
+            args.append(theme)
         if doc_id is not None:
             clauses.append("f.doc_id=?")
             args.append(doc_id)
@@ -579,6 +582,19 @@ class Store:
                         "page": page, "start": start, "end": end}
                 item.update(data)
                 yield item, tuple(sorted(themes.split("\x1f"))) if themes else ()
+
+    def finding_kind_counts(self) -> dict[str, int]:
+        """kind -> how many findings of that kind cite a stored passage of a stored document."""
+        return dict(
+            self.conn.execute(
+                """SELECT f.kind, COUNT(*) FROM findings f JOIN passages p ON p.passage_id = f.passage_id
+                   JOIN documents d ON d.doc_id = f.doc_id GROUP BY f.kind"""
+            ).fetchall()
+        )
+
+    def finding_theme_ids(self) -> list[str]:
+        """Every theme some finding carries, sorted."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT theme FROM finding_themes ORDER BY theme")]
 
     def acronyms(self) -> dict[str, list[str]]:
         """short -> sorted long forms, learned from every document."""

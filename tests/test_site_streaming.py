@@ -63,3 +63,14 @@ def test_one_kind_or_one_document_at_a_time(store: Store, kind: str) -> None:
         assert [_seen(v) for v in stream_finding_views(store, docs, doc_id=doc.doc_id)] == [
             _seen(v) for v in model.findings if v.doc.doc_id == doc.doc_id
         ]
+
+
+def test_the_model_lists_no_findings_unless_asked_and_keeps_copies_only_of_leading_recommendations(store: Store) -> None:
+    full = site_model(store, cross_source=False)
+    lean = site_model(store, cross_source=False, findings=False)
+    assert lean.findings == [] and len(full.findings) == sum(full.corpus.counts.values()) == 14
+    assert lean.corpus == full.corpus
+    for theme, other in zip(lean.themes, full.themes):
+        assert set(theme.rec_copies) <= {v.id for v in theme.leading}
+        assert [_seen(v) for v in theme.claims] == [_seen(v) for v in other.claims]
+        assert [[_seen(v) for v in row.figures] for row in theme.figures] == [[_seen(v) for v in row.figures] for row in other.figures]

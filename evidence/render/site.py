@@ -110,11 +110,10 @@ def build_site(
     staging = target.staging()
     try:
         with store.snapshot():
-            model = _model(store, taxonomy)
+            # no list of every finding: the pages read them from the store as they go
+            model = site_model(store, taxonomy, findings=False)
             model.title = name
-            # the pages read findings from the store as they go (see views.stream_finding_views)
-            model.findings = []
-            gc.collect()
+            gc.collect()  # what building the model left, before the second process copies this one
             env = _environment(Path(templates) if templates is not None else None)
             writer = _SiteWriter(staging, previous=target.path)
             pages = _Pages(env, model, store)
@@ -326,6 +325,7 @@ def _pagers(name: str, total: int) -> list[Pager]:
 
 
 def _model(store: Store, taxonomy: Any) -> SiteModel:
+    """The model with every finding listed (the build itself asks for none)."""
     return site_model(store, taxonomy)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -381,7 +381,9 @@ def org_refs(names: Iterable[str]) -> dict[str, OrgRef]:
     return refs
 
 
-def site_model(store: Store, taxonomy: Taxonomy | None = None, *, cross_source: bool = True) -> SiteModel:
+def site_model(
+    store: Store, taxonomy: Taxonomy | None = None, *, cross_source: bool = True, findings: bool = True
+) -> SiteModel:
     """The site's model of ``store``: what the site's pages and the Word briefing are made from.
 
     Themes come in the taxonomy's order (the packaged one by default), then
@@ -389,32 +391,81 @@ def site_model(store: Store, taxonomy: Taxonomy | None = None, *, cross_source: 
     ``cross_source=False`` skips echoed claims, figure conflicts and related
     themes (scikit-learn work a Word briefing does not show); the headline
     figures, figure tables and recommendation groups are the same either way.
+
+    The findings are read a kind or a theme at a time and only what the
+    pages show is kept, so the model's size follows the largest theme, not
+    the corpus. ``findings=False`` leaves ``SiteModel.findings`` empty (the
+    site's pages read them from the store as they go); True fills it.
     """
     from ..themes import ThemeScore, load_taxonomy, related_themes
     from ..themes.groups import FigureConflicts, group_findings
 
     tax = taxonomy if taxonomy is not None else load_taxonomy()
-    findings = store.findings()
-    f_themes = store.finding_themes()
-    p_themes = store.passage_themes()
+    passage_themes = store.passage_themes()
     p_doc = store.themed_passage_docs()
     named = [(t.id, t.label, t.description) for t in tax.themes]
     seen = {t[0] for t in named}
-    extra = sorted({t for rows in p_themes.values() for t, _, _ in rows} | {t for ts in f_themes.values() for t in ts})
+    extra = sorted({t for rows in passage_themes.values() for t, _, _ in rows} | set(store.finding_theme_ids()))
     named += [(t, t, "") for t in extra if t not in seen]
     inputs = ThemeInputs()
-    _keep_own_periods(findings)  # before the conflict finder compares periods
+    # a figure's period is checked against the other figures of its sentence
+    # once, here; the theme streams below hold only some of a sentence's figures
+    figures: list[dict[str, Any]] = []
+    cleared: set[str] = set()
+    for rows in _by_passage(store.iter_findings_themed(kind="figure")):
+        cleared.update(_keep_own_periods([f for f, _ in rows]))
+        figures.extend(f for f, _ in rows)
     if cross_source:
-        claims = [f for f in findings if f["kind"] == "claim"]
-        figures = [f for f in findings if f["kind"] == "figure"]
-        assignments = {pid: [ThemeScore(t, s, r) for t, s, r in rows] for pid, rows in p_themes.items()}
-        inputs = ThemeInputs(
-            groups=group_findings(claims) if len(claims) > 1 else [],
-            conflicts=FigureConflicts(figures) if len(figures) > 1 else None,
-            related=related_themes(assignments),
-        )
-    inputs.responses = responses(store, findings)
-    model = build_model(store.documents(), store.passage_count(), p_doc, findings, f_themes, p_themes, named, inputs)
+        assignments = {pid: [ThemeScore(t, s, r) for t, s, r in rows] for pid, rows in passage_themes.items()}
+        inputs.conflicts = FigureConflicts(figures) if len(figures) > 1 else None
+        del figures
+        claims = [
+            {"id": f["id"], "kind": f["kind"], "doc_id": f["doc_id"], "text": f["text"]}
+            for f, _ in store.iter_findings_themed(kind="claim")
+        ]
+        inputs.groups = group_findings(claims) if len(claims) > 1 else []
+        del claims
+        inputs.related = related_themes(assignments)
+        del assignments
+    else:
+        del figures
+    recs = list(store.iter_findings_themed(kind="recommendation"))
+    documents = store.documents()
+    names = {d.metadata.org for d in documents if d.metadata.org}
+    for f, _ in recs:
+        if f.get("actor"):
+            names.add(str(f["actor"]))
+        names.update(split_targets(f.get("target")))
+    orgs = org_refs(names)
+    docs = doc_views(documents, orgs)
+    del documents
+    inputs.responses = responses(store, [f for f, _ in recs])
+    rec_views = list(_views_of(iter(recs), docs, cleared))
+    del recs
+    p_themes = {pid: tuple(t for t, _, _ in rows) for pid, rows in passage_themes.items() if pid in p_doc}
+    del passage_themes
+
+    themes = []
+    for tid, label, desc in named:
+        mine = sorted(_views_of(store.iter_findings_themed(theme=tid), docs, cleared), key=_source_order)
+        theme = _theme_view(tid, label, desc, mine, {v.id: v for v in mine}, p_doc, p_themes, docs, orgs, inputs)
+        # the page names how often each leading recommendation is made; the groups carry their own copies
+        theme.rec_copies = {v.id: theme.rec_copies[v.id] for v in theme.leading if v.id in theme.rec_copies}
+        themes.append(theme)
+        del mine
+    known = {t.id: t for t in themes}
+    for theme in themes:
+        theme.related = [(known[other], score) for other, score in inputs.related.get(theme.id, []) if other in known]
+
+    model = SiteModel(
+        docs=sorted(docs.values(), key=lambda d: (d.title.lower(), d.doc_id)),
+        findings=list(stream_finding_views(store, docs)) if findings else [],
+        themes=themes,
+        orgs=_org_views(orgs, docs, rec_views),
+        corpus=_corpus(list(docs.values()), store.passage_count(), store.finding_kind_counts()),
+        matrix=_matrix(themes, docs, p_doc, p_themes, orgs),
+        passage_themes=p_themes,
+    )
     model.as_at = as_at(store.get_meta("last_ingest"))
     return model
 
@@ -459,98 +510,61 @@ def as_at(last_ingest: str | None) -> str | None:
     return day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else None
 
 
-def build_model(
-    documents: Sequence[DocumentRecord],
-    passage_count: int,
-    passage_docs: Mapping[str, str],
-    findings: Sequence[Mapping[str, Any]],
-    finding_themes: Mapping[str, Sequence[str]],
-    passage_themes: Mapping[str, Sequence[tuple[str, float, str]]],
-    taxonomy_themes: Sequence[tuple[str, str, str]],
-    inputs: ThemeInputs,
-) -> SiteModel:
-    """Assemble every cross-page view; ``taxonomy_themes`` is (id, label, description).
-
-    ``passage_docs`` maps at least every themed passage to its document; the
-    passages' text is not needed here (document pages read it a document at a time).
-    """
-    names = {d.metadata.org for d in documents if d.metadata.org}
-    for f in findings:
-        if f["kind"] == "recommendation":
-            if f.get("actor"):
-                names.add(str(f["actor"]))
-            names.update(split_targets(f.get("target")))
-    orgs = org_refs(names)
-    _keep_own_periods(findings)
-
-    docs = doc_views(documents, orgs)
-    views = []
-    for n, f in enumerate(findings):
-        doc = docs.get(f["doc_id"])
-        if doc is None:
-            continue
-        fid = str(f["id"])
-        views.append(FindingView(
-            fid, str(f["kind"]), str(f["text"]), doc, str(f["passage_id"]), f.get("page"),
-            f"{doc.href}#{f['passage_id']}", _with_fields(f), tuple(finding_themes.get(fid, ())), n,
-        ))
-    by_id = {v.id: v for v in views}
-    p_doc = passage_docs
-    p_themes = {pid: tuple(t for t, _, _ in rows) for pid, rows in passage_themes.items() if pid in p_doc}
-
-    # each theme's findings in source order, from one sort of them all
-    by_theme: dict[str, list[FindingView]] = defaultdict(list)
-    for v in sorted(views, key=_source_order):
-        for t in v.themes:
-            by_theme[t].append(v)
-    themes = [
-        _theme_view(tid, label, desc, by_theme.get(tid, []), by_id, p_doc, p_themes, docs, orgs, inputs)
-        for tid, label, desc in taxonomy_themes
-    ]
-    known = {t.id: t for t in themes}
-    for theme in themes:
-        theme.related = [(known[other], score) for other, score in inputs.related.get(theme.id, []) if other in known]
-
-    return SiteModel(
-        docs=sorted(docs.values(), key=lambda d: (d.title.lower(), d.doc_id)),
-        findings=views,
-        themes=themes,
-        orgs=_org_views(orgs, docs, views),
-        corpus=_corpus(list(docs.values()), passage_count, views),
-        matrix=_matrix(themes, docs, p_doc, p_themes, orgs),
-        passage_themes=p_themes,
-    )
-
-
 def stream_finding_views(
     store: Store, docs: Mapping[str, DocView], *, doc_id: str | None = None, kind: str | None = None
 ) -> Iterator[FindingView]:
-    """The views :func:`build_model` makes of the store's findings, in the same order, made as they are read.
+    """Views of the store's findings (all, one document's or one kind's) in store order, made as they are read.
 
     The list, search and document pages need each finding once and in store
     order, so they read them a batch at a time instead of from a model
     holding a million. A figure's period is checked against the other
     figures of its sentence, which share its passage and so come together
-    in the stream. ``order`` is left 0: these pages never sort on it.
+    in the stream.
     """
-    passage: list[tuple[dict[str, Any], tuple[str, ...]]] = []
+    return _views_of(store.iter_findings_themed(doc_id=doc_id, kind=kind), docs)
 
-    def flush() -> Iterator[FindingView]:
-        _keep_own_periods([f for f, _ in passage])
+
+def _by_passage(
+    rows: Iterable[tuple[dict[str, Any], tuple[str, ...]]],
+) -> Iterator[list[tuple[dict[str, Any], tuple[str, ...]]]]:
+    """Rows in store order, a passage's at a time."""
+    passage: list[tuple[dict[str, Any], tuple[str, ...]]] = []
+    for row in rows:
+        if passage and passage[0][0]["passage_id"] != row[0]["passage_id"]:
+            yield passage
+            passage = []
+        passage.append(row)
+    if passage:
+        yield passage
+
+
+def _views_of(
+    rows: Iterable[tuple[dict[str, Any], tuple[str, ...]]],
+    docs: Mapping[str, DocView],
+    cleared: Collection[str] | None = None,
+) -> Iterator[FindingView]:
+    """Views of (row, theme ids) pairs in store order; ``order`` counts them.
+
+    A figure loses a period that belongs to another figure of its sentence:
+    the ids in ``cleared`` where given (a stream holding only some of a
+    sentence's figures), else checked passage by passage.
+    """
+    n = 0
+    for passage in _by_passage(rows):
+        if cleared is None:
+            _keep_own_periods([f for f, _ in passage])
         for f, themes in passage:
             doc = docs.get(f["doc_id"])
-            if doc is not None:
-                yield FindingView(
-                    str(f["id"]), str(f["kind"]), str(f["text"]), doc, str(f["passage_id"]), f.get("page"),
-                    f"{doc.href}#{f['passage_id']}", _with_fields(f), themes,
-                )
-        passage.clear()
-
-    for row in store.iter_findings_themed(doc_id=doc_id, kind=kind):
-        if passage and passage[0][0]["passage_id"] != row[0]["passage_id"]:
-            yield from flush()
-        passage.append(row)
-    yield from flush()
+            if doc is None:
+                continue
+            fid = str(f["id"])
+            if cleared is not None and fid in cleared:
+                f["period"] = None
+            yield FindingView(
+                fid, str(f["kind"]), str(f["text"]), doc, str(f["passage_id"]), f.get("page"),
+                f"{doc.href}#{f['passage_id']}", _with_fields(f), themes, n,
+            )
+            n += 1
 
 
 def doc_views(documents: Iterable[DocumentRecord], orgs: Mapping[str, OrgRef]) -> dict[str, DocView]:
@@ -575,14 +589,16 @@ def doc_views(documents: Iterable[DocumentRecord], orgs: Mapping[str, OrgRef]) -
     return out
 
 
-def _keep_own_periods(findings: Sequence[Mapping[str, Any]]) -> None:
+def _keep_own_periods(findings: Sequence[Mapping[str, Any]]) -> list[str]:
     """Clear each figure's period that belongs to another figure of its sentence (in place, on dict rows).
 
     Extraction gives a figure the period nearest it in its sentence, even
     past other figures: in "£2.4 billion over five years and 15,000 places
     a year by 2031/32" the £2.4 billion is not for 2031/32. A period stays
-    only where no other figure stands between it and its figure.
+    only where no other figure stands between it and its figure. Returns
+    the ids of the figures whose period it cleared.
     """
+    cleared: list[str] = []
     sentences: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for f in findings:
         if f["kind"] == "figure" and isinstance(f, dict):
@@ -595,6 +611,8 @@ def _keep_own_periods(findings: Sequence[Mapping[str, Any]]) -> None:
             period = f.get("period")
             if period and not _period_is_own(text, str(period), n, spans):
                 f["period"] = None
+                cleared.append(str(f["id"]))
+    return cleared
 
 
 def _spans_in_sentence(text: str, figures: Sequence[Mapping[str, Any]]) -> list[tuple[int, int] | None]:
@@ -989,7 +1007,7 @@ def _org_views(orgs: Mapping[str, OrgRef], docs: Mapping[str, DocView], views: S
     return [out[name] for name in sorted(out, key=lambda n: (n.lower(), n))]
 
 
-def _corpus(docs: Sequence[DocView], passages: int, views: Sequence[FindingView]) -> Corpus:
+def _corpus(docs: Sequence[DocView], passages: int, counts: Mapping[str, int]) -> Corpus:
     types = Counter(d.doc_type or "not stated" for d in docs)
     bodies = Counter(d.body for d in docs)
     hrefs = {d.body: d.org_href for d in docs}
@@ -997,7 +1015,7 @@ def _corpus(docs: Sequence[DocView], passages: int, views: Sequence[FindingView]
     return Corpus(
         documents=len(docs),
         passages=passages,
-        counts={kind: sum(1 for v in views if v.kind == kind) for kind in FINDING_KINDS},
+        counts={kind: counts.get(kind, 0) for kind in FINDING_KINDS},
         by_type=sorted(types.items(), key=lambda x: (-x[1], x[0])),
         by_org=[(name, hrefs[name], n) for name, n in sorted(bodies.items(), key=lambda x: (-x[1], x[0].lower()))],
         first_date=dates[0] if dates else None,
