@@ -299,6 +299,9 @@ def _results(tasks: Sequence[FileTask], workers: int, limits: Limits) -> Iterato
     timeout = limits.timeout
 
     def on_error(task: FileTask, why: str) -> Failed:
+        if why.startswith("MemoryError"):
+            # Out of memory outside the reader (sending a result too big for the limit): the same failure.
+            return Failed(task, f"needs more memory than a reading worker may take {_memory_limit(limits)}")
         if why.startswith("worker process died (killed") and limits.max_memory is not None:
             # A C library (pdfium) that cannot allocate aborts rather than raise MemoryError.
             why += f"; a reader past its memory limit {_memory_limit(limits)} ends so"
