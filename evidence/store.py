@@ -583,6 +583,25 @@ class Store:
                 item.update(data)
                 yield item, tuple(sorted(themes.split("\x1f"))) if themes else ()
 
+    def findings_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """id -> row as in :meth:`findings`, for the given findings (those the store has)."""
+        out: dict[str, dict[str, Any]] = {}
+        wanted = sorted(ids)
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at:at + 500]
+            rows = self._plain().execute(
+                f"""SELECT f.finding_id, f.kind, f.text, f.doc_id, f.passage_id, p.page, f.start, f."end", f.data
+                    FROM findings f JOIN passages p ON p.passage_id = f.passage_id
+                    WHERE f.finding_id IN ({",".join("?" * len(chunk))})""",
+                chunk,
+            )
+            for fid, kind, text, doc, pid, page, start, end, data in rows:
+                item = {"id": fid, "kind": kind, "text": text, "doc_id": doc, "passage_id": pid,
+                        "page": page, "start": start, "end": end}
+                item.update(json.loads(data))
+                out[fid] = item
+        return out
+
     def finding_kind_counts(self) -> dict[str, int]:
         """kind -> how many findings of that kind cite a stored passage of a stored document."""
         return dict(

@@ -74,3 +74,17 @@ def test_the_model_lists_no_findings_unless_asked_and_keeps_copies_only_of_leadi
         assert set(theme.rec_copies) <= {v.id for v in theme.leading}
         assert [_seen(v) for v in theme.claims] == [_seen(v) for v in other.claims]
         assert [[_seen(v) for v in row.figures] for row in theme.figures] == [[_seen(v) for v in row.figures] for row in other.figures]
+
+
+def test_what_a_theme_shows_carries_every_field_of_its_row(store: Store) -> None:
+    from evidence.export import KIND_FIELDS
+    from evidence.render.views import _shown
+
+    model = site_model(store, cross_source=True, findings=False)
+    docs = {d.doc_id: d for d in model.docs}
+    full = {v.id: dict(v.data) for v in stream_finding_views(store, docs)}
+    shown = [v for theme in model.themes for v in _shown(theme)]
+    assert len({v.id for v in shown}) == 12
+    for v in shown:
+        assert set(v.data) >= set(KIND_FIELDS[v.kind])
+        assert dict(v.data) == full[v.id]

@@ -449,12 +449,15 @@ def site_model(
 
     themes = []
     for tid, label, desc in named:
-        mine = sorted(_views_of(store.iter_findings_themed(theme=tid), docs, cleared), key=_source_order)
+        # a theme's findings carry only what choosing among them reads; those the page shows get the rest after
+        rows = ((_Fields.of(f, _CHOICE_FIELDS), t) for f, t in store.iter_findings_themed(theme=tid))
+        mine = sorted(_views_of(rows, docs, cleared), key=_source_order)
         theme = _theme_view(tid, label, desc, mine, {v.id: v for v in mine}, p_doc, p_themes, docs, orgs, inputs)
+        del mine
         # the page names how often each leading recommendation is made; the groups carry their own copies
         theme.rec_copies = {v.id: theme.rec_copies[v.id] for v in theme.leading if v.id in theme.rec_copies}
+        _fill_shown(store, theme, cleared)
         themes.append(theme)
-        del mine
     known = {t.id: t for t in themes}
     for theme in themes:
         theme.related = [(known[other], score) for other, score in inputs.related.get(theme.id, []) if other in known]
@@ -516,6 +519,9 @@ def as_at(last_ingest: str | None) -> str | None:
 _CONFLICT_FIELDS = ("id", "kind", "text", "doc_id", "surface", "value", "value_max", "unit", "figure_kind",
                     "qualifier", "measure", "period")
 _GROUP_FIELDS = ("id", "kind", "doc_id", "text")
+#: What choosing a theme page's findings reads (see ``_theme_view``); the chosen get the rest.
+_CHOICE_FIELDS = ("id", "kind", "text", "doc_id", "passage_id", "page", "start", "surface", "value", "figure_kind",
+                  "measure", "period", "actor", "target")
 
 
 class _Fields(Mapping[str, Any]):
@@ -584,8 +590,45 @@ def _by_passage(
         yield passage
 
 
+def _shown(theme: ThemeView) -> Iterator[FindingView]:
+    """Every finding a theme's page (or the Word briefing) shows or cites."""
+    yield from theme.headline
+    for row in theme.figures:
+        yield from row.figures
+    yield from theme.leading
+    for copies in theme.rec_copies.values():
+        yield from copies
+    for agreement in theme.agreements:
+        if agreement.claim is not None:
+            yield agreement.claim
+    for group in [*theme.recommendations, *theme.echoed]:
+        yield from group.items
+        for copies in group.copies.values():
+            yield from copies
+        for answers in group.responses.values():
+            yield from (r.quoted for r in answers)
+    yield from theme.claims
+    yield from theme.quotes
+    for pair in theme.conflicts:
+        yield from pair
+
+
+def _fill_shown(store: Store, theme: ThemeView, cleared: Collection[str]) -> None:
+    """Give each finding the theme shows every field of its row (it was chosen on a few).
+
+    The views are shared by the page's lists, so each is completed in place.
+    """
+    shown = {id(v): v for v in _shown(theme)}
+    rows = store.findings_by_id({v.id for v in shown.values()})
+    for v in shown.values():
+        row = rows[v.id]
+        if v.id in cleared:
+            row["period"] = None
+        object.__setattr__(v, "data", _with_fields(row))  # frozen for everyone else
+
+
 def _views_of(
-    rows: Iterable[tuple[dict[str, Any], tuple[str, ...]]],
+    rows: Iterable[tuple[Mapping[str, Any], tuple[str, ...]]],
     docs: Mapping[str, DocView],
     cleared: Collection[str] | None = None,
 ) -> Iterator[FindingView]:
@@ -604,11 +647,17 @@ def _views_of(
             if doc is None:
                 continue
             fid = str(f["id"])
-            if cleared is not None and fid in cleared:
-                f["period"] = None
+            data = f
+            if isinstance(f, _Fields):
+                if fid in cleared and f["period"] is not None:  # type: ignore[operator]
+                    data = _Fields(f._at, tuple(None if k == "period" else f[k] for k in f._at))
+            else:
+                if cleared is not None and fid in cleared:
+                    f["period"] = None  # type: ignore[index]
+                data = _with_fields(f)
             yield FindingView(
                 fid, str(f["kind"]), str(f["text"]), doc, str(f["passage_id"]), f.get("page"),
-                f"{doc.href}#{f['passage_id']}", _with_fields(f), themes, n,
+                f"{doc.href}#{f['passage_id']}", data, themes, n,
             )
             n += 1
 
