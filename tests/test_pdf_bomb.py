@@ -139,7 +139,8 @@ def test_the_memory_limit_stops_a_reader_the_bounds_let_through(tmp_path: Path, 
     folder = tmp_path / "inquiry"
     folder.mkdir()
     (folder / "dense.pdf").write_bytes(bomb(8))
-    (folder / "huge.txt").write_text(("The capital regime limits what boards can spend. " * 20 + "\n\n") * 40_000, encoding="utf-8")
+    # 100 MB of text: far past a 64 MB limit however the worker's memory started out
+    (folder / "huge.txt").write_text(("The capital regime limits what boards can spend. " * 20 + "\n\n") * 100_000, encoding="utf-8")
     (folder / "small.txt").write_text("Capital\n\nThe capital regime limits spending.\n", encoding="utf-8")
     index_dir = tmp_path / "idx"
     result = CliRunner().invoke(

@@ -557,7 +557,7 @@ def test_docx_order_and_kinds(tmp_path: Path) -> None:
         ("paragraph", "Integrated care systems need nurses.", None, 0),
         ("heading", "The workforce", None, 2),
         ("list_item", "First point", None, 1),
-        ("list_item", "Second point", None, 2),
+        ("list_item", "1. Second point", None, 2),  # "List Number 2" draws its number: the text shows it
         ("table_row", "Indicator | Figure | Period", None, 0),
         ("table_row", "Vacancies | 47,000 | June 2022", None, 0),
         ("table_row", "Rate | 12%", None, 0),

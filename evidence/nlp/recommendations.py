@@ -482,7 +482,11 @@ class RecommendationFinder:
                 span._.finding = {**found.finding(), "_text": whole.strip()}
                 spans.append(span)
                 break
-            span = Span(doc, sent.start, sent.end, label=RECOMMENDATION_LABEL)
+            first = sent.start
+            if lead:  # the finding starts after a paragraph's number ("27. There have been ...")
+                unlabelled = doc.char_span(offset, sent.end_char, alignment_mode="expand")
+                first = unlabelled.start if unlabelled is not None else first
+            span = Span(doc, first, sent.end, label=RECOMMENDATION_LABEL)
             span._.finding = found.finding()
             spans.append(span)
         doc.spans[RECOMMENDATION_GROUP] = spans
@@ -1022,6 +1026,7 @@ class RecommendationFinder:
         context.pop(REC_LIST, None)
         if rec_list is None:
             return None
+        whole = self._label(whole)[0]  # "1. NHS England ...": a list number is not a sentence of its own
         if not self._continues_list(whole):
             return None
         if not _ends_open(whole) and not whole.strip()[:1].isupper():
@@ -1108,6 +1113,10 @@ def _plural(name: str) -> bool:
     return name[:1].islower() and name.endswith("s")
 
 
+#: A passage's opening label that a sentence splitter may cut off on its own: "27.", "3.2", "(b)", "iv)".
+_LABEL_ONLY = re.compile(r"\s*\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivx]{1,4})[.)]?\s*$")
+
+
 def sentence_spans(doc: Doc) -> list[Span]:
     """The sentences of ``doc``, found once from the SENT_START array and kept on the doc.
 
@@ -1122,6 +1131,8 @@ def sentence_spans(doc: Doc) -> list[Span]:
         return []
     flags = doc.to_array(SENT_START).tolist()
     starts = [0] + [i for i, flag in enumerate(flags) if flag == 1 and i > 0]
+    if len(starts) > 1 and _LABEL_ONLY.match(doc[: starts[1]].text):
+        del starts[1]  # "27." split from "There have been ...": a paragraph's number, not a sentence
     ends = starts[1:] + [len(doc)]
     spans = [Span(doc, start, end) for start, end in zip(starts, ends)]
     doc.user_data[_SENTENCES_KEY] = (len(doc), spans)

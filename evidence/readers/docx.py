@@ -25,7 +25,7 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from lxml import etree
@@ -33,6 +33,7 @@ from lxml import etree
 from ..errors import ReaderError
 from ..models import Block, BlockKind, Metadata, RawDocument
 from .text import clean_text
+from .word_numbering import WordNumbering
 
 #: Refuse archives whose members would expand past this in total.
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024
@@ -168,6 +169,8 @@ class _Style:
     based_on: str | None = None
     outline: int | None = None  # 0-based outline level the style gives, if any
     numbered: bool = False  # the style itself numbers or bullets its paragraphs
+    num_id: str | None = None  # the list the style's paragraphs are numbered in
+    num_level: int | None = None  # and at which level, if the style says
 
 
 @dataclass
@@ -191,10 +194,11 @@ class _BodyReader:
                 "p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml", "t", "tab", "br", "cr",
                 "noBreakHyphen", "del", "moveFrom", "delText", "instrText", "footnoteReference",
                 "endnoteReference", "commentReference", "commentRangeStart", "txbxContent", "pPr", "rPr",
-                "pStyle", "numPr", "ilvl", "outlineLvl", "tcPr", "vMerge", "body", "val", "id",
+                "pStyle", "numPr", "numId", "ilvl", "outlineLvl", "tcPr", "vMerge", "body", "val", "id",
             )
         }
         self.styles = self._styles(package.part("/styles"))
+        self.numbering = WordNumbering(package.part("/numbering"), w)
         self._heading_cache: dict[str | None, int | None] = {}
         self.notes: dict[tuple[str, str], str] = {}
         self.note_kind: dict[str, BlockKind] = {}
@@ -228,11 +232,15 @@ class _BodyReader:
             outline_value = outline.get(f"{w}val") if outline is not None else None
             num_pr = ppr.find(f"{w}numPr") if ppr is not None else None
             num_id = num_pr.find(f"{w}numId") if num_pr is not None else None
+            num_level = num_pr.find(f"{w}ilvl") if num_pr is not None else None
+            level_value = num_level.get(f"{w}val") if num_level is not None else None
             styles[style_id] = _Style(
                 name=name,
                 based_on=based.get(f"{w}val") if based is not None else None,
                 outline=int(outline_value) if outline_value and outline_value.isdigit() and int(outline_value) < 9 else None,
                 numbered=num_id is not None and num_id.get(f"{w}val") not in (None, "0"),
+                num_id=num_id.get(f"{w}val") if num_id is not None else None,
+                num_level=int(level_value) if level_value and level_value.isdigit() else None,
             )
         return styles
 
@@ -261,6 +269,33 @@ class _BodyReader:
                 break
         self._heading_cache[style_id] = level
         return level
+
+    def _number_label(self, p: etree._Element) -> str | None:
+        """The label Word's list numbering draws before ``p`` ("15.", "3.2", "(b)"), if any."""
+        t = self._tags
+        ppr = p.find(t["pPr"])
+        num_id: str | None = None
+        level: int | None = None
+        style_id = None
+        if ppr is not None:
+            pstyle = ppr.find(t["pStyle"])
+            style_id = pstyle.get(t["val"]) if pstyle is not None else None
+            num_pr = ppr.find(t["numPr"])
+            if num_pr is not None:
+                found = num_pr.find(t["numId"])
+                num_id = found.get(t["val"]) if found is not None else None
+                ilvl = num_pr.find(t["ilvl"])
+                value = ilvl.get(t["val"]) if ilvl is not None else None
+                level = int(value) if value and value.isdigit() else None
+        if num_id is None:
+            for _, style in self._style_chain(style_id):
+                if style is not None and style.num_id is not None:
+                    num_id = style.num_id
+                    level = style.num_level if level is None else level
+                    break
+        if num_id is None:
+            return None
+        return self.numbering.label(num_id, level or 0)
 
     def _style_numbered(self, style_id: str | None) -> bool:
         return any(style is not None and style.numbered for _, style in self._style_chain(style_id))
@@ -336,9 +371,12 @@ class _BodyReader:
                 yield from self._table_blocks(child)
 
     def _paragraph_blocks(self, p: etree._Element) -> Iterator[Block]:
+        label = self._number_label(p)  # counted for every numbered paragraph, as Word counts them
         content = self._runs(p)
         text = clean_text("".join(content.text))
         block = self._classify(p, text) if text else None
+        if block is not None and label and block.kind in ("paragraph", "list_item"):
+            block = replace(block, text=f"{label} {block.text}")  # "15. The Government should ..."
         if block is not None:
             yield block
         for box in content.boxes:

@@ -544,6 +544,11 @@ class _Fields(Mapping[str, Any]):
     def __getitem__(self, key: str) -> Any:
         return self._values[self._at[key]]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """As ``dict.get`` (the passes call it in their inner loops, so not through ``__getitem__``)."""
+        at = self._at.get(key)
+        return default if at is None else self._values[at]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._at)
 
