@@ -411,6 +411,7 @@ def site_model(
     # a figure's period is checked against the other figures of its sentence
     # once, here; the theme streams below hold only some of a sentence's figures
     cleared: set[str] = set()
+    common: dict[str, str] = {}  # see _Fields.of
     if cross_source:
         assignments = {pid: [ThemeScore(t, s, r) for t, s, r in rows] for pid, rows in passage_themes.items()}
         inputs.related = related_themes(assignments)
@@ -424,11 +425,11 @@ def site_model(
         count += len(rows)
         if cross_source:
             # only figures that say what they measure are compared
-            figures.extend(_Fields.of(f, _CONFLICT_FIELDS) for f, _ in rows if str(f.get("measure") or "").strip())
+            figures.extend(_Fields.of(f, _CONFLICT_FIELDS, common) for f, _ in rows if str(f.get("measure") or "").strip())
     if cross_source:
         inputs.conflicts = FigureConflicts(figures) if count > 1 else None
         del figures
-        claims = [_Fields.of(f, _GROUP_FIELDS) for f, _ in store.iter_findings_themed(kind="claim")]
+        claims = [_Fields.of(f, _GROUP_FIELDS, common) for f, _ in store.iter_findings_themed(kind="claim")]
         inputs.groups = group_findings(claims) if len(claims) > 1 else []
         del claims
     recs = list(store.iter_findings_themed(kind="recommendation"))
@@ -450,7 +451,7 @@ def site_model(
     themes = []
     for tid, label, desc in named:
         # a theme's findings carry only what choosing among them reads; those the page shows get the rest after
-        rows = ((_Fields.of(f, _CHOICE_FIELDS), t) for f, t in store.iter_findings_themed(theme=tid))
+        rows = ((_Fields.of(f, _CHOICE_FIELDS, common), t) for f, t in store.iter_findings_themed(theme=tid))
         mine = sorted(_views_of(rows, docs, cleared), key=_source_order)
         theme = _theme_view(tid, label, desc, mine, {v.id: v for v in mine}, p_doc, p_themes, docs, orgs, inputs)
         del mine
@@ -538,8 +539,12 @@ class _Fields(Mapping[str, Any]):
         self._values = values
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], names: tuple[str, ...]) -> _Fields:
-        return cls(_positions(names), tuple(row.get(name) for name in names))
+    def of(cls, row: Mapping[str, Any], names: tuple[str, ...], common: dict[str, str]) -> _Fields:
+        """``names`` of ``row``; a value of the few fields rows repeat is the one string kept in ``common``."""
+        values = tuple(row.get(name) for name in names)
+        return cls(_positions(names), tuple(
+            common.setdefault(v, v) if name in _REPEATED and isinstance(v, str) else v for name, v in zip(names, values)
+        ))
 
     def __getitem__(self, key: str) -> Any:
         return self._values[self._at[key]]
@@ -557,6 +562,8 @@ class _Fields(Mapping[str, Any]):
 
 
 _POSITIONS: dict[tuple[str, ...], dict[str, int]] = {}
+#: Fields whose values repeat across rows: each row read from the store has its own copy of the string.
+_REPEATED = frozenset({"kind", "doc_id", "figure_kind", "unit"})
 
 
 def _positions(names: tuple[str, ...]) -> dict[str, int]:
