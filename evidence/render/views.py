@@ -408,8 +408,6 @@ def site_model(
     extra = sorted({t for rows in passage_themes.values() for t, _, _ in rows} | set(store.finding_theme_ids()))
     named += [(t, t, "") for t in extra if t not in seen]
     inputs = ThemeInputs()
-    # a figure's period is checked against the other figures of its sentence
-    # once, here; the theme streams below hold only some of a sentence's figures
     cleared: set[str] = set()
     common: dict[str, str] = {}  # see _Fields.of
     if cross_source:
