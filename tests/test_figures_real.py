@@ -184,3 +184,15 @@ def test_ranges_written_with_a_hyphen(nlp):
 def test_a_currency_named_without_its_country(nlp):
     assert fields(nlp, "The offer valued it at 528 million francs.") == [("528 million francs", 5.28e8, "Franc", "money", None)]
     assert fields(nlp, "It cost 40 swiss francs.") == [("40 swiss francs", 40.0, "CHF", "money", None)]
+
+
+def test_a_fraction_of_a_million_is_one_count(nlp):
+    assert fields(nlp, "Over a quarter of a million people waited more than 52 weeks.") == [
+        ("a quarter of a million", 250000.0, None, "count", None),
+        ("52 weeks", 52.0, "week", "duration", None),
+    ]
+    assert fields(nlp, "Three-quarters of a million people are carers.") == [
+        ("Three-quarters of a million", 750000.0, None, "count", None)
+    ]
+    # A fraction of something else, then a million of another thing: two figures.
+    assert surfaces(nlp, "A quarter of trusts spent a million pounds.") == ["A quarter", "a million pounds"]

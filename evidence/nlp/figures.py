@@ -331,6 +331,11 @@ class FigureExtractor:
                 continue
             if not _finite(figure):
                 continue  # "£999…9 billion" past a float's range: no value to give, so no figure
+            if figures and self._fraction_of_a_scale(text, figures[-1], figure):
+                # "a quarter of a million people": one count of 250,000, not a ratio and a million
+                part = figures.pop()
+                figure = Figure(**{**figure.__dict__, "start": part.start, "surface": text[part.start : figure.end],
+                                   "value": _round(part.value * figure.value)})
             figures.append(figure)
         if wordless:
             # only a lone amount of money or percentage (a line the reader cut short) says what it is
@@ -648,6 +653,17 @@ class FigureExtractor:
                 return Figure(**{**figure.__dict__, "measure": previous.measure})
             break
         return None
+
+    def _fraction_of_a_scale(self, text: str, part: Figure, whole: Figure) -> bool:
+        """``part`` a fraction word and ``whole`` "a million/billion/thousand" right after "of"."""
+        return (
+            part.figure_kind == "ratio"
+            and part.value < 1
+            and whole.figure_kind in ("count", "money")
+            and re.fullmatch(r"\s+of\s+", text[part.end : whole.start]) is not None
+            and re.match(r"(?i)an?\s+(?:thousand|million|billion)\b", text[whole.start : whole.end]) is not None
+            and not re.search(r"\d", part.surface)
+        )
 
     def _subject_words(self, clause: str) -> str | None:
         """The one or two lower-case words a clause ends on ("The waiting list" -> "waiting list")."""
