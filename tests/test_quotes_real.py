@@ -195,3 +195,15 @@ def test_apostrophes_in_roles_and_unnamed_speakers(nlp):
 
 def test_a_pronoun_with_no_one_named_keeps_the_quotation_without_a_speaker(nlp):
     assert quotes(nlp, ["\u201cThe service is on its knees,\u201d she said."]) == [("The service is on its knees", None, None)]
+
+
+def test_an_office_before_the_person_and_unnamed_speakers_who_put_it(nlp):
+    assert quotes(nlp, [
+        "The Minister, Stephen Barclay MP, said that integrated care systems were \u201chere to stay\u201d.",
+        "As one ICB chair put it, \u201cwe are being asked to do more with less\u201d.",
+        "The Secretary of State described the reforms as \u201cthe biggest shake-up in a decade\u201d.",
+    ]) == [
+        ("here to stay", "Stephen Barclay MP", "Minister"),
+        ("we are being asked to do more with less", None, "ICB chair"),
+        ("the biggest shake-up in a decade", None, "Secretary of State"),
+    ]

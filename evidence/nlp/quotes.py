@@ -78,6 +78,9 @@ class _Cues:
     unnamed_end: re.Pattern[str]
     after_verb_unnamed: re.Pattern[str]
     after_unnamed_verb: re.Pattern[str]
+    verb_to_end: re.Pattern[str]
+    office: re.Pattern[str]
+    person_only: re.Pattern[str]
     speaker_verb: re.Pattern[str]
     according: re.Pattern[str]
     subject: re.Pattern[str]
@@ -135,7 +138,7 @@ def _cues() -> _Cues:
     speaker = rf"(?:{person}|{body})"
     unnamed = _alternation(data["unnamed_speakers"])
     determiners = _alternation(data["determiners"])
-    unnamed_role = rf"(?P<role>(?:[\w'\u2019&-]+\s+){{0,8}}?(?:{unnamed})(?:\s+(?:for|at|from|of|in)\s+[^,.;:\u201c\u201d\"]{{2,60}}?)?)"
+    unnamed_role = rf"(?P<role>(?:[\w'\u2019&-]+\s+){{0,8}}?(?i:{unnamed})(?:\s+(?:for|at|from|of|in)\s+[^,.;:\u201c\u201d\"]{{2,60}}?)?)"
     pairs = data["quote_pairs"]
     marks = "".join(sorted({m for pair in pairs for m in pair}))
     # An apostrophe inside a word ("King’s Fund", "Women’s Institute") is not a closing quotation mark.
@@ -163,6 +166,16 @@ def _cues() -> _Cues:
         after_verb_unnamed=re.compile(rf"^\s*,?\s*(?:{verbs})\s+(?i:{determiners})\s+{unnamed_role}\s*(?:[.;,]|$)"),
         # "”, a Department of Health and Social Care spokesperson said."
         after_unnamed_verb=re.compile(rf"^\s*,?\s*(?i:{determiners})\s+{unnamed_role}\s+(?:{verbs})\b"),
+        # the verb of an unnamed speaker before the words: "As one ICB chair put it, “…”"
+        verb_to_end=re.compile(
+            r"\b(?:said|says|told|tells|added|adds|explained|commented|stated|warned|noted|wrote|put it|puts it"
+            r"|argued|argues|insisted|insists|claimed|claims|described|describes)\b[^.]*$"
+        ),
+        # "The Minister, Stephen Barclay MP, said": an office named first, then the person holding it
+        office=re.compile(
+            rf"^(?:the\s+)?(?:{_alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?(?:\s+(?:of|for)\s+[A-Z][\w\s&]*)?$", re.I
+        ),
+        person_only=re.compile(rf"^{person}(?:\s+(?:MP|MSP|MS|AM|KC|QC|CBE|OBE|MBE|FRCP))*$"),
         # "<speaker>[, <role>,] <verb>" anywhere in the words before a quotation; also "he said"
         speaker_verb=re.compile(
             rf"(?:(?P<pronoun>\b(?i:{pronouns}))|(?P<name>{speaker})(?:,\s*(?P<role>{no_mark_comma}+?(?:,\s*[A-Z]{no_mark_comma}*?){{0,3}}),?)?)"
@@ -241,6 +254,8 @@ def _make(name: str | None, role: str | None, context_org: str | None, cues: _Cu
         if split is not None:
             name, role = split.group("name"), split.group("org")
     role = _clean_role(role)
+    if name is not None and role is not None and cues.office.match(name) and cues.person_only.match(role):
+        name, role = role, name  # "The Minister, Stephen Barclay MP, said": the person, in that office
     if name is None:
         return None if role is None else Speaker(None, role, _first_org(role) or context_org)
     if _person_name(name, cues, persons) or not _is_org(name):
@@ -422,10 +437,10 @@ class QuoteFinder:
     def _unnamed_before(self, clause: str, doc_org: str | None) -> Speaker | None:
         """"An NHS England spokesperson said:" gives speaker null and the role."""
         cues = self._cues
-        verbs = re.search(r"\b(?:said|says|told|tells|added|adds|explained|commented|stated|warned|noted|wrote)\b[^.]*$", clause)
+        verbs = cues.verb_to_end.search(clause)
         if verbs is None:
             return None
-        left = clause[: verbs.start()].rstrip(" ,")
+        left = re.sub(r"^(?i:as)\s+", "", clause[: verbs.start()].rstrip(" ,").lstrip())
         unnamed = cues.unnamed_end.search(left)
         if unnamed is not None:
             role = _clean_role(unnamed.group("role"))
