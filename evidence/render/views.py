@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -539,10 +539,13 @@ class _Fields(Mapping[str, Any]):
     @classmethod
     def of(cls, row: Mapping[str, Any], names: tuple[str, ...], common: dict[str, str]) -> _Fields:
         """``names`` of ``row``; a value of the few fields rows repeat is the one string kept in ``common``."""
-        values = tuple(row.get(name) for name in names)
-        return cls(_positions(names), tuple(
-            common.setdefault(v, v) if name in _REPEATED and isinstance(v, str) else v for name, v in zip(names, values)
-        ))
+        get = row.get
+        values = [get(name) for name in names]
+        for n in _repeated_positions(names):
+            value = values[n]
+            if isinstance(value, str):
+                values[n] = common.setdefault(value, value)
+        return cls(_positions(names), tuple(values))
 
     def __getitem__(self, key: str) -> Any:
         return self._values[self._at[key]]
@@ -562,6 +565,11 @@ class _Fields(Mapping[str, Any]):
 _POSITIONS: dict[tuple[str, ...], dict[str, int]] = {}
 #: Fields whose values repeat across rows: each row read from the store has its own copy of the string.
 _REPEATED = frozenset({"kind", "doc_id", "figure_kind", "unit"})
+
+
+@lru_cache(maxsize=None)
+def _repeated_positions(names: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(n for n, name in enumerate(names) if name in _REPEATED)
 
 
 def _positions(names: tuple[str, ...]) -> dict[str, int]:
