@@ -642,6 +642,21 @@ class Store:
             out.setdefault(pid, []).append((theme, score, reason))
         return out
 
+    def iter_passage_themes(self) -> Iterator[tuple[str, list[tuple[str, float, str]]]]:
+        """(passage_id, its themes) as :meth:`passage_themes` gives them, a passage at a time."""
+        current: str | None = None
+        themes: list[tuple[str, float, str]] = []
+        for pid, theme, score, reason in self._plain().execute(
+            "SELECT passage_id, theme, score, reason FROM passage_themes ORDER BY passage_id, score DESC, theme"
+        ):
+            if pid != current:
+                if current is not None:
+                    yield current, themes
+                current, themes = pid, []
+            themes.append((theme, score, reason))
+        if current is not None:
+            yield current, themes
+
     def passage_themes_by_passage(self) -> Iterator[tuple[str, str, list[tuple[str, float, str]]]]:
         """(passage_id, doc_id, its themes as in :meth:`passage_themes`) per themed passage, streamed."""
         rows = self.conn.execute(

@@ -88,3 +88,15 @@ def test_what_a_theme_shows_carries_every_field_of_its_row(store: Store) -> None
     for v in shown:
         assert set(v.data) >= set(KIND_FIELDS[v.kind])
         assert dict(v.data) == full[v.id]
+
+
+def test_related_themes_from_streamed_passage_scores_are_those_of_the_stored_ones(store: Store) -> None:
+    from evidence.render.views import _PassageScores
+    from evidence.themes import ThemeScore, related_themes
+
+    stored = {pid: [ThemeScore(t, s, r) for t, s, r in rows] for pid, rows in store.passage_themes().items()}
+    streamed = _PassageScores(store, ThemeScore)
+    assert dict(streamed.items()) == stored and len(streamed) == len(stored) == 10
+    first = next(iter(stored))
+    assert streamed[first] == stored[first]
+    assert related_themes(streamed) == related_themes(stored)

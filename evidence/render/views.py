@@ -401,19 +401,24 @@ def site_model(
     from ..themes.groups import FigureConflicts, group_findings
 
     tax = taxonomy if taxonomy is not None else load_taxonomy()
-    passage_themes = store.passage_themes()
     p_doc = store.themed_passage_docs()
+    common: dict[str, str] = {}  # see _Fields.of
+    # each themed passage's theme ids; passages share a handful of combinations, so one tuple each
+    p_themes: dict[str, tuple[str, ...]] = {}
+    combinations: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for pid, rows in store.iter_passage_themes():
+        ids = tuple(common.setdefault(t, t) for t, _, _ in rows)
+        ids = combinations.setdefault(ids, ids)
+        if pid in p_doc:
+            p_themes[pid] = ids
     named = [(t.id, t.label, t.description) for t in tax.themes]
     seen = {t[0] for t in named}
-    extra = sorted({t for rows in passage_themes.values() for t, _, _ in rows} | set(store.finding_theme_ids()))
+    extra = sorted({t for ids in combinations for t in ids} | set(store.finding_theme_ids()))
     named += [(t, t, "") for t in extra if t not in seen]
     inputs = ThemeInputs()
     cleared: set[str] = set()
-    common: dict[str, str] = {}  # see _Fields.of
     if cross_source:
-        assignments = {pid: [ThemeScore(t, s, r) for t, s, r in rows] for pid, rows in passage_themes.items()}
-        inputs.related = related_themes(assignments)
-        del assignments
+        inputs.related = related_themes(_PassageScores(store, ThemeScore))
     # a figure's period is checked against the other figures of its sentence
     # once, here; the theme streams below hold only some of a sentence's figures
     figures: list[Mapping[str, Any]] = []
@@ -443,8 +448,6 @@ def site_model(
     inputs.responses = responses(store, [f for f, _ in recs])
     rec_views = list(_views_of(iter(recs), docs, cleared))
     del recs
-    p_themes = {pid: tuple(t for t, _, _ in rows) for pid, rows in passage_themes.items() if pid in p_doc}
-    del passage_themes
 
     themes = []
     for tid, label, desc in named:
@@ -512,6 +515,40 @@ def as_at(last_ingest: str | None) -> str | None:
         return None
     day = last_ingest[:10]
     return day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else None
+
+
+class _PassageScores(Mapping[str, list[Any]]):
+    """Passage id -> its ThemeScores, read from the store as they are asked for (all passages, themed ones only).
+
+    Related themes go through every passage's themes once: streamed, they
+    never sit in memory with their scores and reasons all at once.
+    """
+
+    def __init__(self, store: Store, make: Callable[[str, float, str], Any]) -> None:
+        self._store = store
+        self._make = make
+
+    def _rows(self) -> Iterator[tuple[str, list[Any]]]:
+        for pid, rows in self._store.iter_passage_themes():
+            yield pid, [self._make(t, s, r) for t, s, r in rows]
+
+    def __getitem__(self, key: str) -> list[Any]:
+        for pid, scores in self._rows():
+            if pid == key:
+                return scores
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (pid for pid, _ in self._rows())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._rows())
+
+    def values(self) -> Iterator[list[Any]]:  # type: ignore[override]
+        return (scores for _, scores in self._rows())
+
+    def items(self) -> Iterator[tuple[str, list[Any]]]:  # type: ignore[override]
+        return self._rows()
 
 
 #: What the figure conflict finder and the claim grouper read of a finding.
