@@ -435,19 +435,18 @@ def site_model(
         claims = [_Fields.of(f, _GROUP_FIELDS, common) for f, _ in store.iter_findings_themed(kind="claim")]
         inputs.groups = group_findings(claims) if len(claims) > 1 else []
         del claims
-    recs = list(store.iter_findings_themed(kind="recommendation"))
+    # recommendations are read three times rather than held through the themes:
+    # for the bodies they name, for the answers to them, and for the organisation pages
     documents = store.documents()
     names = {d.metadata.org for d in documents if d.metadata.org}
-    for f, _ in recs:
+    for f, _ in store.iter_findings_themed(kind="recommendation"):
         if f.get("actor"):
             names.add(str(f["actor"]))
         names.update(split_targets(f.get("target")))
     orgs = org_refs(names)
     docs = doc_views(documents, orgs)
     del documents
-    inputs.responses = responses(store, [f for f, _ in recs])
-    rec_views = list(_views_of(iter(recs), docs, cleared))
-    del recs
+    inputs.responses = responses(store, (f for f, _ in store.iter_findings_themed(kind="recommendation")))
 
     themes = []
     for tid, label, desc in named:
@@ -468,7 +467,7 @@ def site_model(
         docs=sorted(docs.values(), key=lambda d: (d.title.lower(), d.doc_id)),
         findings=list(stream_finding_views(store, docs)) if findings else [],
         themes=themes,
-        orgs=_org_views(orgs, docs, rec_views),
+        orgs=_org_views(orgs, docs, list(_views_of(store.iter_findings_themed(kind="recommendation"), docs, cleared))),
         corpus=_corpus(list(docs.values()), store.passage_count(), store.finding_kind_counts()),
         matrix=_matrix(themes, docs, p_doc, p_themes, orgs),
         passage_themes=p_themes,
@@ -477,7 +476,7 @@ def site_model(
     return model
 
 
-def responses(store: Store, findings: Sequence[Mapping[str, Any]]) -> dict[str, tuple[str, str, int | None]]:
+def responses(store: Store, findings: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, str, int | None]]:
     """Recommendation id -> the passage a response document gives after quoting it.
 
     A government response quotes each of the committee's recommendations
