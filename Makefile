@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INDEX ?= indexes
 SITE ?= site
 
-.PHONY: demo test install install-test bench clean
+.PHONY: demo test lint install install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,13 @@ demo: install
 	$(BIN)/evidence --index-dir $(INDEX) build -o $(SITE)
 	@echo "Briefing site: $(abspath $(SITE))/index.html"
 
-test: install-test
+test: install-test lint
 	$(BIN)/python -m pytest -q
+
+# Style gate: lint rules and formatting as pyproject.toml sets them.
+lint: install-test
+	$(BIN)/ruff check evidence tests benchmarks tools
+	$(BIN)/ruff format --check evidence tests benchmarks tools
 
 bench: install-test
 	$(BIN)/python benchmarks/run_all.py --json benchmarks/results.json

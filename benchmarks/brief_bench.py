@@ -20,13 +20,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_bench import generate  # noqa: E402
+from build_bench import generate
 
-from evidence.brief import write_brief  # noqa: E402
+from evidence.brief import write_brief
 
 
 def _spread(values: list[float]) -> dict[str, float]:
-    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3), "max": round(max(values), 3)}
+    return {
+        "median": round(statistics.median(values), 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+    }
 
 
 def main() -> None:
@@ -40,8 +44,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         store = generate(base / "index", args.docs, args.passages, args.seed)
-        result: dict[str, object] = {"documents": args.docs, "passages": args.docs * args.passages,
-                                     "load_average_before": round(os.getloadavg()[0], 2)}
+        result: dict[str, object] = {
+            "documents": args.docs,
+            "passages": args.docs * args.passages,
+            "load_average_before": round(os.getloadavg()[0], 2),
+        }
         try:
             for label, theme in (("all_themes", None), ("one_theme", "workforce")):
                 walls, cpus, digests = [], [], set()
@@ -55,9 +62,12 @@ def main() -> None:
                     digests.add(out.read_bytes())
                 assert report is not None
                 result[label] = {
-                    "wall_s": _spread(walls), "cpu_s": _spread(cpus),
-                    "bytes": report.path.stat().st_size, "footnotes": report.footnotes,
-                    "figures": report.figures, "recommendations": report.recommendations,
+                    "wall_s": _spread(walls),
+                    "cpu_s": _spread(cpus),
+                    "bytes": report.path.stat().st_size,
+                    "footnotes": report.footnotes,
+                    "figures": report.figures,
+                    "recommendations": report.recommendations,
                     "byte_identical": len(digests) == 1,
                 }
         finally:
@@ -65,13 +75,17 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"{result['documents']} documents, {result['passages']} passages; load average before {result['load_average_before']}")
+    print(
+        f"{result['documents']} documents, {result['passages']} passages; load average before {result['load_average_before']}"
+    )
     for label in ("all_themes", "one_theme"):
         r = result[label]
         assert isinstance(r, dict)
-        print(f"{label}: wall {r['wall_s']['median']} s ({r['wall_s']['min']}-{r['wall_s']['max']}), "
-              f"cpu {r['cpu_s']['median']} s, {r['bytes']} bytes, {r['footnotes']} footnotes, "
-              f"same bytes: {r['byte_identical']}")
+        print(
+            f"{label}: wall {r['wall_s']['median']} s ({r['wall_s']['min']}-{r['wall_s']['max']}), "
+            f"cpu {r['cpu_s']['median']} s, {r['bytes']} bytes, {r['footnotes']} footnotes, "
+            f"same bytes: {r['byte_identical']}"
+        )
 
 
 if __name__ == "__main__":

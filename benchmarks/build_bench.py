@@ -40,12 +40,34 @@ from evidence.store import Store
 from evidence.themes import load_taxonomy
 
 BODIES = (
-    "National Audit Office", "NHS Providers", "NHS Confederation", "Local Government Association",
-    "The King's Fund", "Nuffield Trust", "Health Foundation", "Healthwatch England", "Royal College of Nursing",
-    "British Medical Association", "Care Quality Commission", "Association of Directors of Adult Social Services",
+    "National Audit Office",
+    "NHS Providers",
+    "NHS Confederation",
+    "Local Government Association",
+    "The King's Fund",
+    "Nuffield Trust",
+    "Health Foundation",
+    "Healthwatch England",
+    "Royal College of Nursing",
+    "British Medical Association",
+    "Care Quality Commission",
+    "Association of Directors of Adult Social Services",
 ) + tuple(f"Integrated Care Board {n}" for n in range(1, 31))
-TARGETS = ("DHSC", "NHS England", "government", "HM Treasury", "integrated care boards", "local authorities")
-TYPES = ("written evidence", "report", "commentary", "press release", "committee report")
+TARGETS = (
+    "DHSC",
+    "NHS England",
+    "government",
+    "HM Treasury",
+    "integrated care boards",
+    "local authorities",
+)
+TYPES = (
+    "written evidence",
+    "report",
+    "commentary",
+    "press release",
+    "committee report",
+)
 WORDS = (
     "care health services system board workforce staff capital funding revenue budget local authority "
     "government plan commissioning providers trust hospital primary community patients waiting elective "
@@ -83,7 +105,9 @@ def generate(index_dir: Path, docs: int, passages: int, seed: int) -> Store:
             pid = f"{doc_id}-p{seq}"
             if seq % 10 == 1:
                 heading = _sentence(rng, 3).rstrip(".")
-                items.append(Passage(pid, doc_id, seq, heading, (seq // 12) + 1, None, "heading"))
+                items.append(
+                    Passage(pid, doc_id, seq, heading, (seq // 12) + 1, None, "heading")
+                )
                 continue
             kind = "list_item" if seq % 7 == 0 else "paragraph"
             roll = rng.random()
@@ -91,36 +115,98 @@ def generate(index_dir: Path, docs: int, passages: int, seed: int) -> Store:
             if roll < 0.15:
                 # Bodies mostly agree on a measure's value; one in ten quotes another.
                 topic = rng.randrange(len(WORDS))
-                value = round(1.0 + topic * 0.7 + (rng.choice((-0.5, 0.5)) if rng.random() < 0.1 else 0.0), 1)
+                value = round(
+                    1.0
+                    + topic * 0.7
+                    + (rng.choice((-0.5, 0.5)) if rng.random() < 0.1 else 0.0),
+                    1,
+                )
                 surface = f"£{value:g} billion"
                 sentence = f"Spending on {WORDS[topic]} reached {surface} in 2023/24."
                 text = f"{lead} {sentence}"
                 start = text.index(surface)
-                found.append((f"{pid}-f1", pid, Finding("figure", start, start + len(surface), sentence, {
-                    "surface": surface, "value": value * 1e9, "unit": "GBP", "figure_kind": "money",
-                    "qualifier": None, "value_max": None, "measure": f"spending on {WORDS[topic]}",
-                    "period": "2023/24"})))
+                found.append(
+                    (
+                        f"{pid}-f1",
+                        pid,
+                        Finding(
+                            "figure",
+                            start,
+                            start + len(surface),
+                            sentence,
+                            {
+                                "surface": surface,
+                                "value": value * 1e9,
+                                "unit": "GBP",
+                                "figure_kind": "money",
+                                "qualifier": None,
+                                "value_max": None,
+                                "measure": f"spending on {WORDS[topic]}",
+                                "period": "2023/24",
+                            },
+                        ),
+                    )
+                )
             elif roll < 0.25:
                 target = rng.choice(TARGETS)
                 sentence = f"{target} should {rng.choice(WORDS)} the {rng.choice(WORDS)} {rng.choice(WORDS)} plan."
                 text = f"{lead} {sentence[0].upper()}{sentence[1:]}"
                 start = len(lead) + 1
-                found.append((f"{pid}-r1", pid, Finding("recommendation", start, len(text), text[start:], {
-                    "actor": None, "target": target, "action": sentence.split(" should ", 1)[1].rstrip(".")})))
+                found.append(
+                    (
+                        f"{pid}-r1",
+                        pid,
+                        Finding(
+                            "recommendation",
+                            start,
+                            len(text),
+                            text[start:],
+                            {
+                                "actor": None,
+                                "target": target,
+                                "action": sentence.split(" should ", 1)[1].rstrip("."),
+                            },
+                        ),
+                    )
+                )
             elif roll < 0.33:
                 sentence = rng.choice(STATEMENTS) + "."
                 text = f"{lead} {sentence}"
                 start = len(lead) + 1
-                found.append((f"{pid}-c1", pid, Finding("claim", start, len(text), sentence,
-                                                        {"attributed_to": None, "hedged": rng.random() < 0.3})))
+                found.append(
+                    (
+                        f"{pid}-c1",
+                        pid,
+                        Finding(
+                            "claim",
+                            start,
+                            len(text),
+                            sentence,
+                            {"attributed_to": None, "hedged": rng.random() < 0.3},
+                        ),
+                    )
+                )
             elif roll < 0.36:
                 sentence = f"\u201c{_sentence(rng, 10)}\u201d"
                 text = f"{sentence} said a chief executive."
-                found.append((f"{pid}-q1", pid, Finding("quote", 0, len(sentence), sentence,
-                                                        {"speaker": "A chief executive", "role": "chief executive"})))
+                found.append(
+                    (
+                        f"{pid}-q1",
+                        pid,
+                        Finding(
+                            "quote",
+                            0,
+                            len(sentence),
+                            sentence,
+                            {"speaker": "A chief executive", "role": "chief executive"},
+                        ),
+                    )
+                )
             else:
                 text = f"{lead} {_sentence(rng, rng.randint(10, 25))}"
-            items.append(Passage(pid, doc_id, seq, text, (seq // 12) + 1, heading, kind))
+            items.append(
+                Passage(pid, doc_id, seq, text, (seq // 12) + 1, heading, kind)
+            )
             chosen = rng.sample(theme_ids, rng.choice((0, 1, 1, 2)))
             for theme in chosen:
                 passage_rows.append((pid, theme, 1.0, "terms"))
@@ -128,11 +214,23 @@ def generate(index_dir: Path, docs: int, passages: int, seed: int) -> Store:
                 if fpid == pid:
                     finding_rows.extend((fid, theme) for theme in chosen)
         store.write_document(
-            doc_id=doc_id, root="/bench", path=f"submissions/{doc_id}.pdf", sha256=doc_id, size=1000, fmt="pdf",
+            doc_id=doc_id,
+            root="/bench",
+            path=f"submissions/{doc_id}.pdf",
+            sha256=doc_id,
+            size=1000,
+            fmt="pdf",
             pages=(passages // 12) + 1,
-            metadata=Metadata(f"Evidence {d} on {rng.choice(WORDS)}", body, rng.choice(TYPES),
-                              f"202{rng.randint(1, 4)}-{rng.randint(1, 12):02d}", f"ICS{d:04d}"),
-            passages=[(p, []) for p in items], findings=found, acronyms=[],
+            metadata=Metadata(
+                f"Evidence {d} on {rng.choice(WORDS)}",
+                body,
+                rng.choice(TYPES),
+                f"202{rng.randint(1, 4)}-{rng.randint(1, 12):02d}",
+                f"ICS{d:04d}",
+            ),
+            passages=[(p, []) for p in items],
+            findings=found,
+            acronyms=[],
         )
     store.replace_themes(passage_rows, finding_rows)
     return store
@@ -166,13 +264,19 @@ def _one_build(index_dir: Path, site: Path) -> dict[str, object]:
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu + helper_cpu, 2),
         "helper_cpu_s": round(helper_cpu, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "helper_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        ),
+        "helper_peak_rss_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1
+        ),
         "pages": report.pages,
         "files": report.files,
         "links_checked": report.links_checked,
         "broken_links": len(report.broken),
-        "site_mb": round(sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6, 1),
+        "site_mb": round(
+            sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6, 1
+        ),
         "digest": _digest(site),
     }
 
@@ -187,7 +291,11 @@ def _cpu_with_helpers() -> float:
 
 def _spread(values: list[float]) -> dict[str, float]:
     ordered = sorted(values)
-    return {"median": round(statistics.median(ordered), 2), "min": ordered[0], "max": ordered[-1]}
+    return {
+        "median": round(statistics.median(ordered), 2),
+        "min": ordered[0],
+        "max": ordered[-1],
+    }
 
 
 def _existing(index_dir: Path, repeat: int, keep: Path | None) -> int:
@@ -197,12 +305,18 @@ def _existing(index_dir: Path, repeat: int, keep: Path | None) -> int:
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(repeat):
-            site = keep if keep is not None and n == repeat - 1 else Path(tmp) / f"site-{n}"
+            site = (
+                keep
+                if keep is not None and n == repeat - 1
+                else Path(tmp) / f"site-{n}"
+            )
             if site.exists():
                 shutil.rmtree(site)
             done = subprocess.run(
                 [sys.executable, __file__, "--one-build", str(index_dir), str(site)],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             )
             runs.append(json.loads(done.stdout))
             if site != keep:
@@ -212,7 +326,9 @@ def _existing(index_dir: Path, repeat: int, keep: Path | None) -> int:
         "index_dir": str(index_dir),
         "documents": counts["documents"],
         "passages": counts["passages"],
-        "findings": sum(counts[k] for k in ("figures", "recommendations", "claims", "quotes")),
+        "findings": sum(
+            counts[k] for k in ("figures", "recommendations", "claims", "quotes")
+        ),
         "claims": counts["claims"],
         "runs": repeat,
         "wall_s": _spread([r["wall_s"] for r in runs]),
@@ -237,9 +353,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--passages", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="build the site here and keep it")
-    parser.add_argument("--index-dir", type=Path, help="time builds of this existing store instead of a generated one")
-    parser.add_argument("--repeat", type=int, default=3, help="builds to time with --index-dir")
-    parser.add_argument("--one-build", nargs=2, type=Path, metavar=("INDEX_DIR", "SITE"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--index-dir",
+        type=Path,
+        help="time builds of this existing store instead of a generated one",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="builds to time with --index-dir"
+    )
+    parser.add_argument(
+        "--one-build",
+        nargs=2,
+        type=Path,
+        metavar=("INDEX_DIR", "SITE"),
+        help=argparse.SUPPRESS,
+    )
     args = parser.parse_args(argv)
     if args.one_build:
         print(json.dumps(_one_build(*args.one_build)))
@@ -263,7 +391,9 @@ def main(argv: list[str] | None = None) -> int:
         result = {
             "documents": counts["documents"],
             "passages": counts["passages"],
-            "findings": sum(counts[k] for k in ("figures", "recommendations", "claims", "quotes")),
+            "findings": sum(
+                counts[k] for k in ("figures", "recommendations", "claims", "quotes")
+            ),
             "generate_s": round(generated, 2),
             "build_s": round(cold, 2),
             "build_cpu_s": round(cold_cpu, 2),
@@ -272,7 +402,9 @@ def main(argv: list[str] | None = None) -> int:
             "files": report.files,
             "links_checked": report.links_checked,
             "broken_links": len(report.broken),
-            "site_mb": round(sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6, 1),
+            "site_mb": round(
+                sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6, 1
+            ),
             "byte_identical": first == _digest(site),
         }
     print(json.dumps(result, indent=2))

@@ -33,11 +33,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evidence.discovery import discover  # noqa: E402
-from evidence.ingest import IngestReport, Limits, _plan  # noqa: E402
-from evidence.models import Metadata, Passage  # noqa: E402
-from evidence.readers import SUPPORTED_EXTENSIONS  # noqa: E402
-from evidence.store import Store  # noqa: E402
+from evidence.discovery import discover
+from evidence.ingest import IngestReport, Limits, _plan
+from evidence.models import Metadata, Passage
+from evidence.readers import SUPPORTED_EXTENSIONS
+from evidence.store import Store
 
 TEXT = "Capital regime\n\nSubmission {n}: the capital regime limits what integrated care boards can spend.\n"
 
@@ -46,7 +46,9 @@ def make_tree(root: Path, files: int, per_folder: int) -> None:
     for n in range(files):
         folder = root / f"batch-{n // per_folder:04d}"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"submission-{n:06d}.txt").write_text(TEXT.format(n=n), encoding="utf-8")
+        (folder / f"submission-{n:06d}.txt").write_text(
+            TEXT.format(n=n), encoding="utf-8"
+        )
 
 
 def fill_store(index_dir: Path, root: Path) -> None:
@@ -56,10 +58,21 @@ def fill_store(index_dir: Path, root: Path) -> None:
         plan = _plan(store, [root], {}, None, Limits(), report)
         store.add_root(str(root), root.name, is_file=False)
         for task in plan.tasks:
-            passage = Passage(f"{task.doc_id}-p1", task.doc_id, 1, "text", None, None, "paragraph")
+            passage = Passage(
+                f"{task.doc_id}-p1", task.doc_id, 1, "text", None, None, "paragraph"
+            )
             store.write_document(
-                doc_id=task.doc_id, root=task.root, path=task.path, sha256=task.sha256, size=task.size, fmt="txt",
-                pages=None, metadata=Metadata(title=task.path), passages=[(passage, [])], findings=[], acronyms=[],
+                doc_id=task.doc_id,
+                root=task.root,
+                path=task.path,
+                sha256=task.sha256,
+                size=task.size,
+                fmt="txt",
+                pages=None,
+                metadata=Metadata(title=task.path),
+                passages=[(passage, [])],
+                findings=[],
+                acronyms=[],
             )
 
 
@@ -77,7 +90,11 @@ def timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
         started = time.perf_counter()
         fn()
         times.append(time.perf_counter() - started)
-    return {"median": round(statistics.median(times), 4), "min": round(min(times), 4), "max": round(max(times), 4)}
+    return {
+        "median": round(statistics.median(times), 4),
+        "min": round(min(times), 4),
+        "max": round(max(times), 4),
+    }
 
 
 def plan_counts(index_dir: Path, root: Path) -> tuple[int, int, int]:
@@ -101,19 +118,28 @@ def main() -> None:
         make_tree(root, args.files, args.per_folder)
         index_dir = work / "idx"
         fill_store(index_dir, root)
-        results: dict[str, Any] = {"files": args.files, "folders": -(-args.files // args.per_folder)}
+        results: dict[str, Any] = {
+            "files": args.files,
+            "folders": -(-args.files // args.per_folder),
+        }
         assert os_walk_listing(root) == args.files
         assert len(discover(root, supported=SUPPORTED_EXTENSIONS).files) == args.files
         results["os_walk_s"] = timed(lambda: os_walk_listing(root), args.repeat)
-        results["discover_s"] = timed(lambda: discover(root, supported=SUPPORTED_EXTENSIONS), args.repeat)
+        results["discover_s"] = timed(
+            lambda: discover(root, supported=SUPPORTED_EXTENSIONS), args.repeat
+        )
         assert plan_counts(index_dir, root) == (0, args.files, 0)
-        results["plan_unchanged_s"] = timed(lambda: plan_counts(index_dir, root), args.repeat)
+        results["plan_unchanged_s"] = timed(
+            lambda: plan_counts(index_dir, root), args.repeat
+        )
         moved = work / "archive" / "inquiry-renamed"
         moved.parent.mkdir()
         root.rename(moved)
         # A plan writes nothing, so every repeat sees the same move.
         assert plan_counts(index_dir, moved) == (0, 0, args.files)
-        results["plan_after_move_s"] = timed(lambda: plan_counts(index_dir, moved), args.repeat)
+        results["plan_after_move_s"] = timed(
+            lambda: plan_counts(index_dir, moved), args.repeat
+        )
     finally:
         shutil.rmtree(work)
     if args.json:
@@ -121,7 +147,9 @@ def main() -> None:
         return
     for name, value in results.items():
         if isinstance(value, dict):
-            print(f"{name:<20} median {value['median']:.3f} s (range {value['min']:.3f}-{value['max']:.3f})")
+            print(
+                f"{name:<20} median {value['median']:.3f} s (range {value['min']:.3f}-{value['max']:.3f})"
+            )
         else:
             print(f"{name:<20} {value}")
 

@@ -23,8 +23,9 @@ import math
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_EVAL_DIR = REPO.parent / "shared" / "eval" / "figures"
@@ -32,7 +33,13 @@ DEFAULT_GOLD = REPO / "benchmarks" / "gold" / "corpus.jsonl"
 DEFAULT_CORPUS = REPO / "corpus"
 
 #: our figure_kind -> the peer data's kind
-PEER_KIND = {"money": "money", "percent": "percent", "ratio": "ratio", "count": "number", "duration": "number"}
+PEER_KIND = {
+    "money": "money",
+    "percent": "percent",
+    "ratio": "ratio",
+    "count": "number",
+    "duration": "number",
+}
 #: line flags for cases a UK policy-document extractor rejects by design
 DROPPED_FLAGS = frozenset(
     {
@@ -53,7 +60,9 @@ _WS = re.compile(r"\s+")
 
 def norm(text: str) -> str:
     """Whitespace-normalised text for comparing surfaces."""
-    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")).strip()
+    return _WS.sub(
+        " ", text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
+    ).strip()
 
 
 def value_ok(kind: str, expected: float, got: float | None) -> bool:
@@ -136,7 +145,10 @@ def predicted_figures(nlp: Any, text: str) -> list[dict[str, Any]]:
 
 def _expected_span(case_text: str, item: dict[str, Any]) -> tuple[int, int]:
     start = item.get("start")
-    if isinstance(start, int) and case_text[start : start + len(item["surface"])] == item["surface"]:
+    if (
+        isinstance(start, int)
+        and case_text[start : start + len(item["surface"])] == item["surface"]
+    ):
         return start, start + len(item["surface"])
     position = norm(case_text).find(norm(item["surface"]))
     if position < 0:
@@ -145,7 +157,9 @@ def _expected_span(case_text: str, item: dict[str, Any]) -> tuple[int, int]:
     return position, position + len(norm(item["surface"]))
 
 
-def evaluate_peer(nlp: Any, eval_dir: Path, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def evaluate_peer(
+    nlp: Any, eval_dir: Path, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """Precision/recall/F1 and value accuracy per kind and per source file."""
     by_kind = Tally()
     by_file = Tally()
@@ -162,14 +176,20 @@ def evaluate_peer(nlp: Any, eval_dir: Path, errors: list[dict[str, Any]] | None 
                 if flags & DROPPED_FLAGS:
                     dropped[path.name] += 1
                     continue
-                _score_case(nlp, case, path.name, by_kind, by_file, by_file_kind, errors)
+                _score_case(
+                    nlp, case, path.name, by_kind, by_file, by_file_kind, errors
+                )
     return {
         "kinds": {k: by_kind.scores(k) for k in KINDS if k in by_kind.keys()},
         "all": _overall(by_kind),
         "files": {
             name: {
                 "all": by_file.scores(name),
-                "kinds": {k.split("|")[1]: by_file_kind.scores(k) for k in by_file_kind.keys() if k.startswith(name + "|")},
+                "kinds": {
+                    k.split("|")[1]: by_file_kind.scores(k)
+                    for k in by_file_kind.keys()
+                    if k.startswith(name + "|")
+                },
             }
             for name in by_file.keys()
         },
@@ -201,12 +221,18 @@ def _score_case(
     scope = set(case.get("scope", []))
     text = case["text"]
     expected = [e for e in case.get("expected", []) if e["kind"] in scope]
-    predicted = [p for p in predicted_figures(nlp, text) if PEER_KIND[p["figure_kind"]] in scope]
+    predicted = [
+        p for p in predicted_figures(nlp, text) if PEER_KIND[p["figure_kind"]] in scope
+    ]
     spans = [_expected_span(text, e) for e in expected]
     used: set[int] = set()
 
     def add(tally_attr: str, kind: str) -> None:
-        for tally, key in ((by_kind, kind), (by_file, file_name), (by_file_kind, f"{file_name}|{kind}")):
+        for tally, key in (
+            (by_kind, kind),
+            (by_file, file_name),
+            (by_file_kind, f"{file_name}|{kind}"),
+        ):
             getattr(tally, tally_attr)[key] += 1
 
     for e_index, item in enumerate(expected):
@@ -221,7 +247,15 @@ def _score_case(
         if match is None:
             add("fn", item["kind"])
             if errors is not None:
-                errors.append({"id": case["id"], "type": "fn", "text": text, "expected": item["surface"], "kind": item["kind"]})
+                errors.append(
+                    {
+                        "id": case["id"],
+                        "type": "fn",
+                        "text": text,
+                        "expected": item["surface"],
+                        "kind": item["kind"],
+                    }
+                )
             continue
         used.add(match)
         add("tp", item["kind"])
@@ -231,8 +265,13 @@ def _score_case(
                 add("values_ok", item["kind"])
             elif errors is not None:
                 errors.append(
-                    {"id": case["id"], "type": "value", "text": text, "expected": [item["surface"], item["value"]],
-                     "got": [predicted[match]["surface"], predicted[match]["value"]]}
+                    {
+                        "id": case["id"],
+                        "type": "value",
+                        "text": text,
+                        "expected": [item["surface"], item["value"]],
+                        "got": [predicted[match]["surface"], predicted[match]["value"]],
+                    }
                 )
     for p_index, pred in enumerate(predicted):
         if p_index in used:
@@ -240,10 +279,23 @@ def _score_case(
         kind = PEER_KIND[pred["figure_kind"]]
         add("fp", kind)
         if errors is not None:
-            errors.append({"id": case["id"], "type": "fp", "text": text, "got": pred["surface"], "kind": kind})
+            errors.append(
+                {
+                    "id": case["id"],
+                    "type": "fp",
+                    "text": text,
+                    "got": pred["surface"],
+                    "kind": kind,
+                }
+            )
 
 
-def evaluate_gold(nlp: Any, gold_path: Path, corpus_dir: Path, errors: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
+def evaluate_gold(
+    nlp: Any,
+    gold_path: Path,
+    corpus_dir: Path,
+    errors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any] | None:
     """Scores against the project's own corpus gold, or None when it is absent."""
     if not gold_path.is_file():
         return None
@@ -262,7 +314,10 @@ def evaluate_gold(nlp: Any, gold_path: Path, corpus_dir: Path, errors: list[dict
             elif item.get("kind") == "not_figure":
                 not_figures[item["file"]].append(item)
     tally = Tally()
-    agreement = {"period": [0, 0], "measure": [0, 0]}  # gold lines with the field, exact agreements
+    agreement = {
+        "period": [0, 0],
+        "measure": [0, 0],
+    }  # gold lines with the field, exact agreements
     wrongly_extracted: list[dict[str, Any]] = []
     missing_files: list[str] = []
     for name in sorted(set(gold_by_file) | set(not_figures)):
@@ -273,7 +328,10 @@ def evaluate_gold(nlp: Any, gold_path: Path, corpus_dir: Path, errors: list[dict
         raw = read_document(path)
         blocks = [block.text for block in raw.blocks]
         predicted: list[tuple[int, dict[str, Any]]] = []
-        items = [(block.text, {"kind": block.kind, "page": block.page}) for block in raw.blocks]
+        items = [
+            (block.text, {"kind": block.kind, "page": block.page})
+            for block in raw.blocks
+        ]
         for b_index, doc in enumerate(nlp.pipe(make_docs(nlp, items, {}))):
             for span in doc.spans.get("figures", []):
                 data = dict(span._.finding)
@@ -297,14 +355,25 @@ def evaluate_gold(nlp: Any, gold_path: Path, corpus_dir: Path, errors: list[dict
             if match is None:
                 tally.fn[kind] += 1
                 if errors is not None:
-                    errors.append({"file": name, "type": "fn", "surface": item["surface"], "text": item["text"]})
+                    errors.append(
+                        {
+                            "file": name,
+                            "type": "fn",
+                            "surface": item["surface"],
+                            "text": item["text"],
+                        }
+                    )
                 continue
             used.add(match)
             pred = predicted[match][1]
             tally.tp[kind] += 1
             tally.values[kind] += 1
             fields_ok = (
-                value_ok("ratio" if kind == "ratio" else "x", float(item["value"]), pred["value"])
+                value_ok(
+                    "ratio" if kind == "ratio" else "x",
+                    float(item["value"]),
+                    pred["value"],
+                )
                 and pred["unit"] == item.get("unit")
                 and pred["figure_kind"] == kind
                 and pred["qualifier"] == item.get("qualifier")
@@ -313,24 +382,44 @@ def evaluate_gold(nlp: Any, gold_path: Path, corpus_dir: Path, errors: list[dict
             for optional in ("period", "measure"):
                 if optional in item:
                     agreement[optional][0] += 1
-                    agreement[optional][1] += int(norm(str(item[optional])) == norm(str(pred.get(optional))))
+                    agreement[optional][1] += int(
+                        norm(str(item[optional])) == norm(str(pred.get(optional)))
+                    )
             if fields_ok:
                 tally.values_ok[kind] += 1
             elif errors is not None:
-                errors.append({"file": name, "type": "value", "gold": item, "got": pred})
+                errors.append(
+                    {"file": name, "type": "value", "gold": item, "got": pred}
+                )
         for p_index, (b_index, pred) in enumerate(predicted):
             if p_index not in used:
                 tally.fp[pred["figure_kind"]] += 1
                 if errors is not None:
-                    errors.append({"file": name, "type": "fp", "surface": pred["surface"], "block": blocks[b_index][:160]})
+                    errors.append(
+                        {
+                            "file": name,
+                            "type": "fp",
+                            "surface": pred["surface"],
+                            "block": blocks[b_index][:160],
+                        }
+                    )
         for item in not_figures.get(name, []):
             hit = _not_figure_hit(item, blocks, predicted)
             if hit is not None:
-                wrongly_extracted.append({"file": name, "surface": item.get("surface"), "got": hit, "text": item["text"]})
+                wrongly_extracted.append(
+                    {
+                        "file": name,
+                        "surface": item.get("surface"),
+                        "got": hit,
+                        "text": item["text"],
+                    }
+                )
     return {
         "kinds": {k: tally.scores(k) for k in tally.keys()},
         "all": _overall(tally),
-        "optional_fields_agreement": {k: {"gold_lines": v[0], "exact": v[1]} for k, v in agreement.items()},
+        "optional_fields_agreement": {
+            k: {"gold_lines": v[0], "exact": v[1]} for k, v in agreement.items()
+        },
         "not_figures": sum(len(v) for v in not_figures.values()),
         "not_figures_extracted": wrongly_extracted,
         "missing_files": missing_files,
@@ -350,7 +439,11 @@ def _not_figure_hit(
         if position < 0 or position >= context + len(item["text"]):
             continue
         for p_block, pred in predicted:
-            if p_block == b_index and pred["_start"] < position + len(surface) and position < pred["_end"]:
+            if (
+                p_block == b_index
+                and pred["_start"] < position + len(surface)
+                and position < pred["_end"]
+            ):
                 return str(pred["surface"])
     return None
 
@@ -364,6 +457,7 @@ def _same_optional(expected: float | None, got: float | None) -> bool:
 def _table(title: str, rows: Iterable[tuple[str, dict[str, Any]]]) -> str:
     lines = [title, f"  {'':28} {'P':>6} {'R':>6} {'F1':>6} {'value':>6}  tp/fp/fn"]
     for name, s in rows:
+
         def f(x: float | None) -> str:
             return "   -  " if x is None else f"{x:6.3f}"
 
@@ -374,7 +468,9 @@ def _table(title: str, rows: Iterable[tuple[str, dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
-def measure_speed(nlp: Any, corpus_dir: Path, *, words: int = 200_000, runs: int = 5) -> dict[str, Any]:
+def measure_speed(
+    nlp: Any, corpus_dir: Path, *, words: int = 200_000, runs: int = 5
+) -> dict[str, Any]:
     """Words per second of the whole pipeline over corpus blocks (median of ``runs``)."""
     import statistics
     import time
@@ -385,9 +481,15 @@ def measure_speed(nlp: Any, corpus_dir: Path, *, words: int = 200_000, runs: int
             from evidence.readers import read_document
 
             blocks.extend(block.text for block in read_document(path).blocks)
-        except Exception:  # noqa: BLE001 - readers still in progress: time the plain-text files as paragraphs
+        except Exception:
             if path.suffix in (".txt", ".md"):
-                blocks.extend(p.strip() for p in path.read_text(encoding="utf-8", errors="replace").split("\n\n") if p.strip())
+                blocks.extend(
+                    p.strip()
+                    for p in path.read_text(encoding="utf-8", errors="replace").split(
+                        "\n\n"
+                    )
+                    if p.strip()
+                )
     if not blocks:
         return {"error": f"no readable corpus files in {corpus_dir}"}
     per_copy = sum(len(b.split()) for b in blocks)
@@ -402,9 +504,15 @@ def measure_speed(nlp: Any, corpus_dir: Path, *, words: int = 200_000, runs: int
         cpu_timings.append(time.process_time() - began_cpu)
     median, median_cpu = statistics.median(timings), statistics.median(cpu_timings)
     # CPU time is what one core spends; wall time also counts waiting on a busy machine
-    return {"words": total_words, "passages": len(texts), "median_seconds": round(median, 3),
-            "words_per_second": int(total_words / median), "median_cpu_seconds": round(median_cpu, 3),
-            "words_per_cpu_second": int(total_words / median_cpu), "pipes": list(nlp.pipe_names)}
+    return {
+        "words": total_words,
+        "passages": len(texts),
+        "median_seconds": round(median, 3),
+        "words_per_second": int(total_words / median),
+        "median_cpu_seconds": round(median_cpu, 3),
+        "words_per_cpu_second": int(total_words / median_cpu),
+        "pipes": list(nlp.pipe_names),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -413,15 +521,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--errors", action="store_true", help="list every miss, false alarm and wrong value")
-    parser.add_argument("--speed", action="store_true", help="only time the pipeline over the corpus")
+    parser.add_argument(
+        "--errors",
+        action="store_true",
+        help="list every miss, false alarm and wrong value",
+    )
+    parser.add_argument(
+        "--speed", action="store_true", help="only time the pipeline over the corpus"
+    )
     args = parser.parse_args(argv)
 
     from evidence.nlp.pipeline import build_pipeline
 
     nlp = figures_pipeline()
     if args.speed:
-        speed = {"figures": measure_speed(nlp, args.corpus), "default": measure_speed(build_pipeline(), args.corpus)}
+        speed = {
+            "figures": measure_speed(nlp, args.corpus),
+            "default": measure_speed(build_pipeline(), args.corpus),
+        }
         print(json.dumps(speed, indent=1))
         return 0
     errors: list[dict[str, Any]] | None = [] if args.errors else None
@@ -439,18 +556,33 @@ def main(argv: list[str] | None = None) -> int:
     if peer is None:
         print(f"peer data not found at {args.eval_dir}")
     else:
-        print(_table("Peer data, by kind", [*peer["kinds"].items(), ("all", peer["all"])]))
+        print(
+            _table("Peer data, by kind", [*peer["kinds"].items(), ("all", peer["all"])])
+        )
         for name, data in peer["files"].items():
-            print(_table(f"{name}", [("all", data["all"]), *sorted(data["kinds"].items())]))
+            print(
+                _table(
+                    f"{name}", [("all", data["all"]), *sorted(data["kinds"].items())]
+                )
+            )
         print(f"dropped lines (flags): {peer['dropped_lines']}")
     gold = result["gold"]
     if gold is None:
         print(f"corpus gold not found at {args.gold}")
     else:
-        print(_table("Corpus gold, by figure_kind (value = all fields right)", [*gold["kinds"].items(), ("all", gold["all"])]))
-        print(f"not-figures extracted: {len(gold['not_figures_extracted'])} of {gold['not_figures']}")
+        print(
+            _table(
+                "Corpus gold, by figure_kind (value = all fields right)",
+                [*gold["kinds"].items(), ("all", gold["all"])],
+            )
+        )
+        print(
+            f"not-figures extracted: {len(gold['not_figures_extracted'])} of {gold['not_figures']}"
+        )
         for field, counts in gold["optional_fields_agreement"].items():
-            print(f"{field}: exact on {counts['exact']} of {counts['gold_lines']} matched gold lines that give one")
+            print(
+                f"{field}: exact on {counts['exact']} of {counts['gold_lines']} matched gold lines that give one"
+            )
         for item in gold["not_figures_extracted"]:
             print(f"  {item['file']}: {item['surface']!r}")
     if errors:

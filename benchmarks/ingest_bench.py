@@ -96,7 +96,9 @@ def _descendants(pid: int) -> list[int]:
             continue
         for task in tasks:
             try:
-                with open(f"/proc/{parent}/task/{task}/children", encoding="ascii") as children:
+                with open(
+                    f"/proc/{parent}/task/{task}/children", encoding="ascii"
+                ) as children:
                     kids = [int(k) for k in children.read().split()]
             except OSError:
                 continue
@@ -120,21 +122,33 @@ def _sample_rss(pid: int, peaks: dict[str, float], done: threading.Event) -> Non
 def _measure_child(cmd: list[str]) -> int:
     """Run ``cmd`` as this process's only child; print wall, CPU and peak RSS as JSON."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     peaks = {"main": 0.0, "child": 0.0}
     done = threading.Event()
-    sampler = threading.Thread(target=_sample_rss, args=(proc.pid, peaks, done), daemon=True)
+    sampler = threading.Thread(
+        target=_sample_rss, args=(proc.pid, peaks, done), daemon=True
+    )
     sampler.start()
     _out, stderr = proc.communicate()
     wall = time.perf_counter() - start
     done.set()
     sampler.join()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({
-        "wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_rss_mb": usage.ru_maxrss / 1024,
-        "main_peak_rss_mb": peaks["main"], "child_peak_rss_mb": peaks["child"],
-        "returncode": proc.returncode, "stderr": stderr[-2000:],
-    }))
+    print(
+        json.dumps(
+            {
+                "wall_s": wall,
+                "cpu_s": usage.ru_utime + usage.ru_stime,
+                "peak_rss_mb": usage.ru_maxrss / 1024,
+                "main_peak_rss_mb": peaks["main"],
+                "child_peak_rss_mb": peaks["child"],
+                "returncode": proc.returncode,
+                "stderr": stderr[-2000:],
+            }
+        )
+    )
     return 0
 
 
@@ -147,27 +161,46 @@ def measure(cmd: list[str]) -> dict[str, Any]:
     load = os.getloadavg()[0]
     out = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--measure-child", "--", *cmd],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result = json.loads(out.stdout)
     result["load"] = load
     if result["returncode"] not in (0, 3):
-        raise RuntimeError(f"{' '.join(cmd)} exited {result['returncode']}: {result['stderr']}")
+        raise RuntimeError(
+            f"{' '.join(cmd)} exited {result['returncode']}: {result['stderr']}"
+        )
     return result
 
 
 def summary(values: list[float]) -> dict[str, Any]:
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": values}
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "runs": values,
+    }
 
 
 def ingest_cmd(index_dir: Path, corpus: Path, workers: int) -> list[str]:
-    return [*evidence_command(), "--index-dir", str(index_dir), "ingest", str(corpus), "--workers", str(workers)]
+    return [
+        *evidence_command(),
+        "--index-dir",
+        str(index_dir),
+        "ingest",
+        str(corpus),
+        "--workers",
+        str(workers),
+    ]
 
 
 # -- the pieces -----------------------------------------------------------------
 
 
-def full_ingest(corpus: Path, work: Path, name: str, workers: int, repeat: int) -> tuple[list[dict[str, Any]], Path]:
+def full_ingest(
+    corpus: Path, work: Path, name: str, workers: int, repeat: int
+) -> tuple[list[dict[str, Any]], Path]:
     """``repeat`` ingests into fresh index folders; returns the runs and the last index."""
     runs = []
     index_dir = work / name
@@ -181,7 +214,10 @@ def store_texts(index_dir: Path) -> list[str]:
     """Every passage text in the store, in document order."""
     db = next(index_dir.glob("*.sqlite*"))
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        return [row[0] for row in conn.execute("SELECT text FROM passages ORDER BY doc_id, seq")]
+        return [
+            row[0]
+            for row in conn.execute("SELECT text FROM passages ORDER BY doc_id, seq")
+        ]
 
 
 def bare_spacy(texts: list[str], repeat: int) -> list[float]:
@@ -198,15 +234,22 @@ def bare_spacy(texts: list[str], repeat: int) -> list[float]:
     return times
 
 
-def reingest(corpus: Path, index_dir: Path, repeat: int) -> tuple[list[float], list[float]]:
+def reingest(
+    corpus: Path, index_dir: Path, repeat: int
+) -> tuple[list[float], list[float]]:
     """(unchanged re-ingest seconds, one-changed re-ingest seconds), ``repeat`` each."""
-    unchanged = [measure(ingest_cmd(index_dir, corpus, WORKERS))["wall_s"] for _ in range(repeat)]
+    unchanged = [
+        measure(ingest_cmd(index_dir, corpus, WORKERS))["wall_s"] for _ in range(repeat)
+    ]
     victim = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")[0]
     original = victim.read_bytes()
     changed = []
     try:
         for run in range(repeat):
-            victim.write_bytes(original + f"\nA note added for re-ingest run {run + 1}: one in four boards agreed.\n".encode())
+            victim.write_bytes(
+                original
+                + f"\nA note added for re-ingest run {run + 1}: one in four boards agreed.\n".encode()
+            )
             changed.append(measure(ingest_cmd(index_dir, corpus, WORKERS))["wall_s"])
     finally:
         victim.write_bytes(original)
@@ -218,11 +261,24 @@ def build(index_dir: Path, site: Path, repeat: int) -> list[dict[str, Any]]:
     runs = []
     for _ in range(repeat):
         shutil.rmtree(site, ignore_errors=True)
-        runs.append(measure([*evidence_command(), "--index-dir", str(index_dir), "build", "-o", str(site)]))
+        runs.append(
+            measure(
+                [
+                    *evidence_command(),
+                    "--index-dir",
+                    str(index_dir),
+                    "build",
+                    "-o",
+                    str(site),
+                ]
+            )
+        )
     return runs
 
 
-def search_latencies(index_dir: Path, repeat: int) -> tuple[list[float], dict[str, str]]:
+def search_latencies(
+    index_dir: Path, repeat: int
+) -> tuple[list[float], dict[str, str]]:
     """(milliseconds per query, every query every round, after a warm-up round; failed queries).
 
     A query that raises is reported with its error and left out of the
@@ -235,7 +291,7 @@ def search_latencies(index_dir: Path, repeat: int) -> tuple[list[float], dict[st
     for query in make_corpus.Vocabulary.load().data["bench_queries"]:
         try:
             search(index_dir, query)
-        except Exception as exc:  # noqa: BLE001 - reported, not hidden
+        except Exception as exc:
             failed[query] = f"{type(exc).__name__}: {exc}"
             continue
         queries.append(query)
@@ -249,7 +305,11 @@ def search_latencies(index_dir: Path, repeat: int) -> tuple[list[float], dict[st
 
 
 def export_digest(index_dir: Path, out: Path) -> str:
-    subprocess.run([*evidence_command(), "--index-dir", str(index_dir), "export", "-o", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [*evidence_command(), "--index-dir", str(index_dir), "export", "-o", str(out)],
+        check=True,
+        capture_output=True,
+    )
     return hashlib.sha256(out.read_bytes()).hexdigest()
 
 
@@ -257,8 +317,20 @@ def code_version() -> str:
     """The commit measured, marked when evidence/ has uncommitted changes (others work in this checkout)."""
     repo = HERE.parent
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "evidence"], cwd=repo, capture_output=True, text=True, check=True).stdout
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "evidence"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return f"{commit}{' + uncommitted changes in evidence/' if dirty.strip() else ''}"
@@ -272,38 +344,64 @@ def percentile(values: list[float], share: float) -> float:
 # -- one size -------------------------------------------------------------------
 
 
-def bench_size(size: int, args: argparse.Namespace, work: Path, log: Any) -> dict[str, Any]:
+def bench_size(
+    size: int, args: argparse.Namespace, work: Path, log: Any
+) -> dict[str, Any]:
     corpus = work / f"corpus-{size}"
     shutil.rmtree(corpus, ignore_errors=True)
     start = time.perf_counter()
     stats = make_corpus.generate(corpus, size, args.seed)
     generated = time.perf_counter() - start
     words = stats.words
-    log(f"[{size}] corpus: {words} words, {stats.bytes / 1e6:.1f} MB, generated in {generated:.1f} s")
-    result: dict[str, Any] = {"documents": size, "words": words, "bytes": stats.bytes, "generate_s": generated, "figures": {}}
+    log(
+        f"[{size}] corpus: {words} words, {stats.bytes / 1e6:.1f} MB, generated in {generated:.1f} s"
+    )
+    result: dict[str, Any] = {
+        "documents": size,
+        "words": words,
+        "bytes": stats.bytes,
+        "generate_s": generated,
+        "figures": {},
+    }
     figures = result["figures"]
 
-    runs, index_dir = full_ingest(corpus, work, f"index-{size}", WORKERS, args.full_repeat or args.repeat)
+    runs, index_dir = full_ingest(
+        corpus, work, f"index-{size}", WORKERS, args.full_repeat or args.repeat
+    )
     walls = [r["wall_s"] for r in runs]
     figures["ingest_s"] = summary(walls)
     figures["ingest_words_per_s"] = summary([words / w for w in walls])
     figures["ingest_words_per_cpu_s"] = summary([words / r["cpu_s"] for r in runs])
     figures["ingest_peak_rss_mb"] = summary([r["peak_rss_mb"] for r in runs])
     # Sampled: which process the peak was in (the CLI, or a worker / index writer).
-    figures["ingest_main_peak_rss_mb"] = summary([r.get("main_peak_rss_mb", 0.0) for r in runs])
-    figures["ingest_child_peak_rss_mb"] = summary([r.get("child_peak_rss_mb", 0.0) for r in runs])
+    figures["ingest_main_peak_rss_mb"] = summary(
+        [r.get("main_peak_rss_mb", 0.0) for r in runs]
+    )
+    figures["ingest_child_peak_rss_mb"] = summary(
+        [r.get("child_peak_rss_mb", 0.0) for r in runs]
+    )
     result["ingest_load"] = [r["load"] for r in runs]
-    log(f"[{size}] ingest --workers {WORKERS}: {figures['ingest_s']['median']:.1f} s, "
+    log(
+        f"[{size}] ingest --workers {WORKERS}: {figures['ingest_s']['median']:.1f} s, "
         f"{figures['ingest_words_per_s']['median']:.0f} words/s, peak {figures['ingest_peak_rss_mb']['median']:.0f} MB "
         f"(main {figures['ingest_main_peak_rss_mb']['median']:.0f} MB, "
-        f"largest child {figures['ingest_child_peak_rss_mb']['median']:.0f} MB)")
+        f"largest child {figures['ingest_child_peak_rss_mb']['median']:.0f} MB)"
+    )
 
     if size in args.workers1_sizes:
-        runs1, index1 = full_ingest(corpus, work, f"index-{size}-w1", 1, args.full_repeat or args.repeat)
+        runs1, index1 = full_ingest(
+            corpus, work, f"index-{size}-w1", 1, args.full_repeat or args.repeat
+        )
         figures["ingest_workers1_s"] = summary([r["wall_s"] for r in runs1])
-        figures["ingest_workers1_words_per_s"] = summary([words / r["wall_s"] for r in runs1])
-        figures["speedup_2_over_1"] = summary([figures["ingest_workers1_s"]["median"] / figures["ingest_s"]["median"]])
-        log(f"[{size}] ingest --workers 1: {figures['ingest_workers1_s']['median']:.1f} s")
+        figures["ingest_workers1_words_per_s"] = summary(
+            [words / r["wall_s"] for r in runs1]
+        )
+        figures["speedup_2_over_1"] = summary(
+            [figures["ingest_workers1_s"]["median"] / figures["ingest_s"]["median"]]
+        )
+        log(
+            f"[{size}] ingest --workers 1: {figures['ingest_workers1_s']['median']:.1f} s"
+        )
         if size == min(args.sizes) and "identity" not in args.skip:
             result["export_identical"] = _identity(index1, index_dir, work)
         shutil.rmtree(index1, ignore_errors=True)
@@ -321,17 +419,25 @@ def bench_size(size: int, args: argparse.Namespace, work: Path, log: Any) -> dic
     result["passage_words"] = passage_words
     figures["bare_spacy_s"] = summary(bare)
     figures["bare_spacy_words_per_s"] = summary([passage_words / b for b in bare])
-    figures["ratio_ingest_over_bare"] = summary([w / statistics.median(bare) for w in walls])
-    log(f"[{size}] bare spaCy: {figures['bare_spacy_s']['median']:.2f} s over {len(texts)} passages; "
-        f"ratio {figures['ratio_ingest_over_bare']['median']:.1f}")
+    figures["ratio_ingest_over_bare"] = summary(
+        [w / statistics.median(bare) for w in walls]
+    )
+    log(
+        f"[{size}] bare spaCy: {figures['bare_spacy_s']['median']:.2f} s over {len(texts)} passages; "
+        f"ratio {figures['ratio_ingest_over_bare']['median']:.1f}"
+    )
 
     if "reingest" not in args.skip:
         unchanged, changed = reingest(corpus, index_dir, args.repeat)
         figures["reingest_unchanged_s"] = summary(unchanged)
         figures["reingest_one_changed_s"] = summary(changed)
-        figures["reingest_one_changed_extra_s"] = summary([c - statistics.median(unchanged) for c in changed])
-        log(f"[{size}] re-ingest unchanged {figures['reingest_unchanged_s']['median']:.2f} s, "
-            f"one changed +{figures['reingest_one_changed_extra_s']['median']:.2f} s")
+        figures["reingest_one_changed_extra_s"] = summary(
+            [c - statistics.median(unchanged) for c in changed]
+        )
+        log(
+            f"[{size}] re-ingest unchanged {figures['reingest_unchanged_s']['median']:.2f} s, "
+            f"one changed +{figures['reingest_one_changed_extra_s']['median']:.2f} s"
+        )
 
     if "build" not in args.skip:
         builds = build(index_dir, work / f"site-{size}", args.repeat)
@@ -346,7 +452,9 @@ def bench_size(size: int, args: argparse.Namespace, work: Path, log: Any) -> dic
     figures["search_median_ms"] = summary([statistics.median(latencies)])
     figures["search_p95_ms"] = summary([percentile(latencies, 0.95)])
     result["search_queries"] = len(latencies)
-    log(f"[{size}] search median {figures['search_median_ms']['median']:.1f} ms, p95 {figures['search_p95_ms']['median']:.1f} ms")
+    log(
+        f"[{size}] search median {figures['search_median_ms']['median']:.1f} ms, p95 {figures['search_p95_ms']['median']:.1f} ms"
+    )
     if not args.keep:
         for folder in (corpus, index_dir, work / f"site-{size}"):
             shutil.rmtree(folder, ignore_errors=True)
@@ -354,7 +462,9 @@ def bench_size(size: int, args: argparse.Namespace, work: Path, log: Any) -> dic
 
 
 def _identity(index1: Path, index2: Path, work: Path) -> bool:
-    return export_digest(index1, work / "export-w1.jsonl") == export_digest(index2, work / "export-w2.jsonl")
+    return export_digest(index1, work / "export-w1.jsonl") == export_digest(
+        index2, work / "export-w2.jsonl"
+    )
 
 
 # -- targets and output -----------------------------------------------------------
@@ -366,28 +476,60 @@ def judged(results: dict[str, Any]) -> list[dict[str, Any]]:
     for size_text, result in results["sizes"].items():
         size = int(size_text)
         for name, fig in result["figures"].items():
-            row = {"name": f"{name} @ {size}", "median": fig["median"], "min": fig["min"], "max": fig["max"],
-                   "target": None, "met": None}
+            row = {
+                "name": f"{name} @ {size}",
+                "median": fig["median"],
+                "min": fig["min"],
+                "max": fig["max"],
+                "target": None,
+                "met": None,
+            }
             target = TARGETS.get((name, size))
             if target is not None:
                 op, bound = target
                 row["target"] = f"{op} {bound:g}"
-                row["met"] = fig["median"] >= bound if op == ">=" else fig["median"] < bound
+                row["met"] = (
+                    fig["median"] >= bound if op == ">=" else fig["median"] < bound
+                )
             rows.append(row)
         if "export_identical" in result:
             same = 1.0 if result["export_identical"] else 0.0
-            rows.append({"name": f"export identical, workers 1 vs 2 @ {size}", "median": same, "min": same, "max": same,
-                         "target": "= 1 (byte-identical)", "met": bool(same)})
+            rows.append(
+                {
+                    "name": f"export identical, workers 1 vs 2 @ {size}",
+                    "median": same,
+                    "min": same,
+                    "max": same,
+                    "target": "= 1 (byte-identical)",
+                    "met": bool(same),
+                }
+            )
         if result.get("search_failed"):
             count = float(len(result["search_failed"]))
-            rows.append({"name": f"search queries that raised @ {size}", "median": count, "min": count, "max": count,
-                         "target": "= 0", "met": False})
+            rows.append(
+                {
+                    "name": f"search queries that raised @ {size}",
+                    "median": count,
+                    "min": count,
+                    "max": count,
+                    "target": "= 0",
+                    "met": False,
+                }
+            )
     sizes = results["sizes"]
     if "1000" in sizes and "10000" in sizes:
         base = sizes["1000"]["figures"]["ingest_words_per_s"]["median"]
         big = sizes["10000"]["figures"]["ingest_words_per_s"]["median"]
-        rows.append({"name": "words/s @ 10000 vs @ 1000", "median": big / base, "min": big / base, "max": big / base,
-                     "target": f">= {1 - SCALE_TOLERANCE:g}", "met": big / base >= 1 - SCALE_TOLERANCE})
+        rows.append(
+            {
+                "name": "words/s @ 10000 vs @ 1000",
+                "median": big / base,
+                "min": big / base,
+                "max": big / base,
+                "target": f">= {1 - SCALE_TOLERANCE:g}",
+                "met": big / base >= 1 - SCALE_TOLERANCE,
+            }
+        )
     return rows
 
 
@@ -403,7 +545,11 @@ def table(rows: list[dict[str, Any]]) -> str:
     lines = [f"{'figure':<44} {'median':>10} {'range':>23}  target"]
     for row in rows:
         rng = f"{_fmt(row['min'])}–{_fmt(row['max'])}"
-        target = "" if row["target"] is None else f"{row['target']} ({'met' if row['met'] else 'NOT met'})"
+        target = (
+            ""
+            if row["target"] is None
+            else f"{row['target']} ({'met' if row['met'] else 'NOT met'})"
+        )
         lines.append(f"{row['name']:<44} {_fmt(row['median']):>10} {rng:>23}  {target}")
     return "\n".join(lines)
 
@@ -413,14 +559,34 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:2] == ["--measure-child", "--"]:
         return _measure_child(argv[2:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="100,1000", help="corpus sizes, comma-separated (10000 takes long)")
+    parser.add_argument(
+        "--sizes",
+        default="100,1000",
+        help="corpus sizes, comma-separated (10000 takes long)",
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--full-repeat", type=int, help="runs of the full ingests (default: --repeat); the rest use --repeat")
+    parser.add_argument(
+        "--full-repeat",
+        type=int,
+        help="runs of the full ingests (default: --repeat); the rest use --repeat",
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers1-sizes", default="1000", help="sizes at which --workers 1 is timed too")
-    parser.add_argument("--skip", default="", help="leave out any of: identity, reingest, build")
-    parser.add_argument("--work", type=Path, help="folder for corpora and indexes (default: a temporary one)")
-    parser.add_argument("--keep", action="store_true", help="keep corpora, indexes and sites")
+    parser.add_argument(
+        "--workers1-sizes",
+        default="1000",
+        help="sizes at which --workers 1 is timed too",
+    )
+    parser.add_argument(
+        "--skip", default="", help="leave out any of: identity, reingest, build"
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="folder for corpora and indexes (default: a temporary one)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep corpora, indexes and sites"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     args.sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
@@ -434,13 +600,24 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     own_work = args.work is None
-    work = Path(tempfile.mkdtemp(prefix="evidence-ingest-bench-")) if own_work else args.work
+    work = (
+        Path(tempfile.mkdtemp(prefix="evidence-ingest-bench-"))
+        if own_work
+        else args.work
+    )
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
         "command": " ".join(["python", "benchmarks/ingest_bench.py", *argv]),
-        "ingest_command": " ".join(ingest_cmd(Path("INDEX"), Path("CORPUS"), WORKERS)[1:]),
-        "repeat": args.repeat, "full_repeat": args.full_repeat or args.repeat, "seed": args.seed, "cores": os.cpu_count(), "code": code_version(),
-        "load_start": os.getloadavg(), "sizes": {},
+        "ingest_command": " ".join(
+            ingest_cmd(Path("INDEX"), Path("CORPUS"), WORKERS)[1:]
+        ),
+        "repeat": args.repeat,
+        "full_repeat": args.full_repeat or args.repeat,
+        "seed": args.seed,
+        "cores": os.cpu_count(),
+        "code": code_version(),
+        "load_start": os.getloadavg(),
+        "sizes": {},
     }
     try:
         for size in args.sizes:
@@ -456,12 +633,16 @@ def main(argv: list[str] | None = None) -> int:
         print(table(results["figures"]))
         for size, result in results["sizes"].items():
             if "export_identical" in result:
-                print(f"export --workers 1 vs --workers 2 at {size} documents: "
-                      f"{'byte-identical' if result['export_identical'] else 'DIFFERENT'}")
+                print(
+                    f"export --workers 1 vs --workers 2 at {size} documents: "
+                    f"{'byte-identical' if result['export_identical'] else 'DIFFERENT'}"
+                )
             for query, error in result.get("search_failed", {}).items():
                 print(f"search failed at {size} documents for {query!r}: {error}")
         print(f"code: {results['code']}")
-        print(f"load average: start {results['load_start'][0]:.2f}, end {results['load_end'][0]:.2f} ({os.cpu_count()} cores)")
+        print(
+            f"load average: start {results['load_start'][0]:.2f}, end {results['load_end'][0]:.2f} ({os.cpu_count()} cores)"
+        )
     return 0
 
 

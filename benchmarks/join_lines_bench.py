@@ -31,8 +31,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evidence.readers import read_bytes  # noqa: E402
-from evidence.readers.text import join_hyphenated, join_lines, split_lines  # noqa: E402
+from evidence.readers import read_bytes
+from evidence.readers.text import join_hyphenated, join_lines, split_lines
 
 WORDS = (
     "the capital regime makes it hard for integrated care boards to plan and around one in three "
@@ -85,7 +85,11 @@ def _rate(fn: Callable[[], object], megabytes: float, repeat: int) -> dict[str, 
         started = time.perf_counter()
         fn()
         rates.append(megabytes / (time.perf_counter() - started))
-    return {"median": round(statistics.median(rates), 2), "min": round(min(rates), 2), "max": round(max(rates), 2)}
+    return {
+        "median": round(statistics.median(rates), 2),
+        "min": round(min(rates), 2),
+        "max": round(max(rates), 2),
+    }
 
 
 def run(sizes: list[float], repeat: int, old_up_to: float) -> dict[str, Any]:
@@ -108,22 +112,39 @@ def run(sizes: list[float], repeat: int, old_up_to: float) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="0.25,1,2,3,8", help="Paragraph sizes in MB, comma-separated.")
+    parser.add_argument(
+        "--sizes",
+        default="0.25,1,2,3,8",
+        help="Paragraph sizes in MB, comma-separated.",
+    )
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--old-up-to", type=float, default=0.25, help="Time the old joiner on sizes up to this many MB.")
-    parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    parser.add_argument(
+        "--old-up-to",
+        type=float,
+        default=0.25,
+        help="Time the old joiner on sizes up to this many MB.",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="Print the figures as JSON."
+    )
     args = parser.parse_args()
-    results = run([float(s) for s in args.sizes.split(",")], args.repeat, args.old_up_to)
+    results = run(
+        [float(s) for s in args.sizes.split(",")], args.repeat, args.old_up_to
+    )
     if args.json:
         print(json.dumps(results, indent=1))
         return
-    print(f"{'size':>8} {'lines':>7}  {'join_lines MB/s':>24}  {'read .txt MB/s':>24}  {'old join MB/s':>22}")
+    print(
+        f"{'size':>8} {'lines':>7}  {'join_lines MB/s':>24}  {'read .txt MB/s':>24}  {'old join MB/s':>22}"
+    )
     for name, row in results.items():
         cells = []
         for key in ("join_lines", "read_txt", "old_join_lines"):
             r = row.get(key)
             cells.append(f"{r['median']:>8} ({r['min']}-{r['max']})" if r else "-")
-        print(f"{name:>8} {row['lines']:>7}  {cells[0]:>24}  {cells[1]:>24}  {cells[2]:>22}")
+        print(
+            f"{name:>8} {row['lines']:>7}  {cells[0]:>24}  {cells[1]:>24}  {cells[2]:>22}"
+        )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ import textwrap
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 VOCABULARY = HERE / "corpus_vocabulary.json"
 #: Every generated DOCX/PDF claims this moment, so reruns give the same bytes.
-FIXED_DATE = datetime(2024, 1, 1, 9, 0, 0, tzinfo=timezone.utc)
+FIXED_DATE = datetime(2024, 1, 1, 9, 0, 0, tzinfo=UTC)
 FIXED_ZIP_TIME = (2024, 1, 1, 9, 0, 0)
 
 FORMAT_WEIGHTS = (("txt", 33), ("md", 25), ("html", 27), ("docx", 10), ("pdf", 5))
@@ -60,21 +60,58 @@ LENGTHS = {
 PARAGRAPH_WORDS = (40, 150)
 #: Sentence kinds and their weights in ordinary sections and in recommendation sections.
 BODY_MIX = (
-    ("plain", 40), ("money", 11), ("percent", 10), ("ratio", 5), ("count", 6), ("duration", 5),
-    ("claim", 11), ("recommendation", 6), ("quote", 3),
+    ("plain", 40),
+    ("money", 11),
+    ("percent", 10),
+    ("ratio", 5),
+    ("count", 6),
+    ("duration", 5),
+    ("claim", 11),
+    ("recommendation", 6),
+    ("quote", 3),
 )
-RECOMMENDATION_MIX = (("recommendation", 60), ("plain", 18), ("money", 8), ("percent", 6), ("claim", 8))
+RECOMMENDATION_MIX = (
+    ("recommendation", 60),
+    ("plain", 18),
+    ("money", 8),
+    ("percent", 6),
+    ("claim", 8),
+)
 PRESS_MIX = (
-    ("plain", 30), ("money", 10), ("percent", 14), ("ratio", 8), ("count", 6), ("duration", 4),
-    ("claim", 8), ("recommendation", 5), ("quote", 15),
+    ("plain", 30),
+    ("money", 10),
+    ("percent", 14),
+    ("ratio", 8),
+    ("count", 6),
+    ("duration", 4),
+    ("claim", 8),
+    ("recommendation", 5),
+    ("quote", 15),
 )
 #: Gazetteer entries that name a kind of body, not one body: never a document's author.
 GENERIC_BODIES = frozenset(
-    {"government", "integrated care boards", "integrated care systems", "integrated care partnerships",
-     "primary care networks", "clinical commissioning groups", "local authorities"}
+    {
+        "government",
+        "integrated care boards",
+        "integrated care systems",
+        "integrated care partnerships",
+        "primary care networks",
+        "clinical commissioning groups",
+        "local authorities",
+    }
 )
 _SLOT = re.compile(r"\{(\w+)\}")
-_PDF_SAFE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00b7": "-"})
+_PDF_SAFE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00b7": "-",
+    }
+)
 
 
 # -- the words ----------------------------------------------------------------
@@ -90,14 +127,26 @@ class Vocabulary:
     themes: tuple[str, ...]
 
     @classmethod
-    def load(cls) -> "Vocabulary":
+    def load(cls) -> Vocabulary:
         import evidence
 
         data = json.loads(VOCABULARY.read_text(encoding="utf-8"))
-        gazetteer_path = Path(evidence.__file__).resolve().parent / "nlp" / "patterns" / "organisations.json"
-        gazetteer = json.loads(gazetteer_path.read_text(encoding="utf-8"))["organisations"]
+        gazetteer_path = (
+            Path(evidence.__file__).resolve().parent
+            / "nlp"
+            / "patterns"
+            / "organisations.json"
+        )
+        gazetteer = json.loads(gazetteer_path.read_text(encoding="utf-8"))[
+            "organisations"
+        ]
         bodies = tuple(o["name"] for o in gazetteer if o["name"] not in GENERIC_BODIES)
-        mentions = bodies + tuple(a for o in gazetteer if o["name"] not in GENERIC_BODIES for a in o.get("acronyms", [])[:1])
+        mentions = bodies + tuple(
+            a
+            for o in gazetteer
+            if o["name"] not in GENERIC_BODIES
+            for a in o.get("acronyms", [])[:1]
+        )
         return cls(data, bodies, mentions, tuple(sorted(data["themes"])))
 
 
@@ -116,7 +165,9 @@ def _grouped(number: int) -> str:
 class Writer:
     """Fills templates for one document from one random stream."""
 
-    def __init__(self, vocab: Vocabulary, rng: random.Random, org: str, place: str) -> None:
+    def __init__(
+        self, vocab: Vocabulary, rng: random.Random, org: str, place: str
+    ) -> None:
         self.vocab = vocab
         self.rng = rng
         self.org = org
@@ -190,7 +241,9 @@ class Writer:
 
     def count(self) -> str:
         rng = self.rng
-        number = rng.choice((rng.randint(12, 99), rng.randint(100, 999), rng.randint(1000, 48000)))
+        number = rng.choice(
+            (rng.randint(12, 99), rng.randint(100, 999), rng.randint(1000, 48000))
+        )
         return f"{_grouped(number)} {rng.choice(self._theme()['measures'])}"
 
     def duration(self) -> str:
@@ -207,23 +260,39 @@ class Writer:
 
     def financial_year(self) -> str:
         start = self.rng.randint(2019, 2026)
-        return f"{start}-{(start + 1) % 100:02d}" if self.rng.random() < 0.6 else f"{start}/{(start + 1) % 100:02d}"
+        return (
+            f"{start}-{(start + 1) % 100:02d}"
+            if self.rng.random() < 0.6
+            else f"{start}/{(start + 1) % 100:02d}"
+        )
 
     def person(self) -> str:
         data = self.vocab.data
         return f"{self.rng.choice(data['first_names'])} {self.rng.choice(data['last_names'])}"
 
     def _place(self) -> str:
-        return self.place if self.rng.random() < 0.6 else self.rng.choice(self.vocab.data["places"])
+        return (
+            self.place
+            if self.rng.random() < 0.6
+            else self.rng.choice(self.vocab.data["places"])
+        )
 
     def _mention(self) -> str:
-        return self.org if self.rng.random() < 0.3 else self.rng.choice(self.vocab.mentions)
+        return (
+            self.org
+            if self.rng.random() < 0.3
+            else self.rng.choice(self.vocab.mentions)
+        )
 
     def _theme(self) -> dict[str, Any]:
         return self.vocab.data["themes"][self.theme]
 
     def _other_topic(self) -> str:
-        theme = self.theme if self.rng.random() < 0.6 else self.rng.choice(self.vocab.themes)
+        theme = (
+            self.theme
+            if self.rng.random() < 0.6
+            else self.rng.choice(self.vocab.themes)
+        )
         return self.rng.choice(self.vocab.data["themes"][theme]["topics"])
 
     def _fill(self, match: re.Match[str]) -> str:
@@ -266,7 +335,9 @@ class Doc:
     title: str
     org: str
     date: datetime
-    blocks: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, text, level)
+    blocks: list[tuple[str, str, int]] = field(
+        default_factory=list
+    )  # (kind, text, level)
     #: Words in the blocks so far (the title is counted by ``words``).
     body_words: int = 0
 
@@ -299,7 +370,14 @@ def _author(vocab: Vocabulary, rng: random.Random, doc_type: str, place: str) ->
     return rng.choice(vocab.bodies)
 
 
-def _body(doc: Doc, writer: Writer, words: int, *, numbered: bool, mix: tuple[tuple[str, int], ...]) -> int:
+def _body(
+    doc: Doc,
+    writer: Writer,
+    words: int,
+    *,
+    numbered: bool,
+    mix: tuple[tuple[str, int], ...],
+) -> int:
     """Themed sections until the document reaches ``words``; returns the last paragraph number."""
     rng = writer.rng
     vocab = writer.vocab
@@ -309,7 +387,9 @@ def _body(doc: Doc, writer: Writer, words: int, *, numbered: bool, mix: tuple[tu
     while doc.words() < words:
         writer.theme = themes[section % len(themes)]
         section += 1
-        doc.add("heading", rng.choice(vocab.data["themes"][writer.theme]["headings"]), 2)
+        doc.add(
+            "heading", rng.choice(vocab.data["themes"][writer.theme]["headings"]), 2
+        )
         for _ in range(rng.randint(2, 5)):
             if rng.random() < 0.15:
                 for _item in range(rng.randint(3, 6)):
@@ -325,12 +405,24 @@ def _body(doc: Doc, writer: Writer, words: int, *, numbered: bool, mix: tuple[tu
     return number
 
 
-def _recommendations(doc: Doc, writer: Writer, count: int, *, start: int, numbered: bool) -> None:
+def _recommendations(
+    doc: Doc, writer: Writer, count: int, *, start: int, numbered: bool
+) -> None:
     rng = writer.rng
-    doc.add("heading", writer.fill(rng.choice(writer.vocab.data["section_openers"]["recommendations"])), 2)
+    doc.add(
+        "heading",
+        writer.fill(
+            rng.choice(writer.vocab.data["section_openers"]["recommendations"])
+        ),
+        2,
+    )
     for offset in range(count):
         writer.theme = rng.choice(writer.vocab.themes)
-        text = writer.paragraph(RECOMMENDATION_MIX) if rng.random() < 0.5 else writer.sentence("recommendation")
+        text = (
+            writer.paragraph(RECOMMENDATION_MIX)
+            if rng.random() < 0.5
+            else writer.sentence("recommendation")
+        )
         if numbered:
             doc.add("para", f"{start + offset + 1}. {text}")
         else:
@@ -353,7 +445,10 @@ def make_document(vocab: Vocabulary, seed: int, number: int) -> Doc:
         ref = f"{inquiry['code']}{number % 9999 + 1:04d}"
         title = f"Written evidence submitted by {org} ({ref})"
         doc = Doc("", doc_type, title, org, date)
-        doc.add("para", f"Submitted to the Health and Social Care Committee inquiry: {inquiry['title']}. {doc.date_text}.")
+        doc.add(
+            "para",
+            f"Submitted to the Health and Social Care Committee inquiry: {inquiry['title']}. {doc.date_text}.",
+        )
         doc.add("heading", writer.fill(rng.choice(opener["about"])), 2)
         doc.add("para", writer.paragraph(BODY_MIX))
         doc.add("heading", rng.choice(opener["summary"]), 2)
@@ -365,10 +460,27 @@ def make_document(vocab: Vocabulary, seed: int, number: int) -> Doc:
     elif doc_type == "audit report":
         title = writer.fill(rng.choice(vocab.data["titles"]["audit report"]))
         doc = Doc("", doc_type, title, org, date)
-        doc.add("para", f"Report by the Comptroller and Auditor General. Department of Health and Social Care, NHS England. Published {doc.date_text}.")
+        doc.add(
+            "para",
+            f"Report by the Comptroller and Auditor General. Department of Health and Social Care, NHS England. Published {doc.date_text}.",
+        )
         doc.add("heading", "Key findings", 2)
         for _ in range(rng.randint(4, 7)):
-            doc.add("item", writer.sentence(_weighted(rng, (("money", 4), ("percent", 3), ("ratio", 2), ("count", 2), ("claim", 3)))))
+            doc.add(
+                "item",
+                writer.sentence(
+                    _weighted(
+                        rng,
+                        (
+                            ("money", 4),
+                            ("percent", 3),
+                            ("ratio", 2),
+                            ("count", 2),
+                            ("claim", 3),
+                        ),
+                    )
+                ),
+            )
         _body(doc, writer, aim, numbered=True, mix=BODY_MIX)
         doc.add("heading", "Conclusion on value for money", 2)
         doc.add("para", writer.paragraph((("claim", 5), ("plain", 3), ("money", 2))))
@@ -382,13 +494,19 @@ def make_document(vocab: Vocabulary, seed: int, number: int) -> Doc:
         while doc.words() < aim:
             doc.add("para", writer.paragraph(PRESS_MIX))
         doc.add("heading", rng.choice(opener["notes"]), 2)
-        doc.add("item", f"{org} is an independent body working across health and care in England.")
+        doc.add(
+            "item",
+            f"{org} is an independent body working across health and care in England.",
+        )
         doc.add("item", writer.sentence(_weighted(rng, (("count", 1), ("percent", 1)))))
         doc.add("item", f"For media enquiries contact the {org} press office.")
     elif doc_type == "commentary":
         title = writer.fill(rng.choice(vocab.data["titles"]["commentary"]))
         doc = Doc("", doc_type, title, org, date)
-        doc.add("para", f"Long read · {org} · {writer.person()}, {rng.choice(vocab.data['roles'])} · {doc.date_text}")
+        doc.add(
+            "para",
+            f"Long read · {org} · {writer.person()}, {rng.choice(vocab.data['roles'])} · {doc.date_text}",
+        )
         doc.add("para", writer.paragraph(BODY_MIX))
         _body(doc, writer, aim, numbered=False, mix=BODY_MIX)
         doc.add("heading", rng.choice(opener["recommendations"]), 2)
@@ -397,8 +515,13 @@ def make_document(vocab: Vocabulary, seed: int, number: int) -> Doc:
         title = writer.fill(rng.choice(vocab.data["titles"]["committee report"]))
         doc = Doc("", doc_type, title, org, date)
         session = date.year if date.month >= 11 else date.year - 1
-        doc.add("para", f"Health and Social Care Committee. Report of Session {session}–{(session + 1) % 100:02d}. HC {rng.randint(100, 1500)}.")
-        doc.add("para", f"Ordered by the House of Commons to be printed {doc.date_text}.")
+        doc.add(
+            "para",
+            f"Health and Social Care Committee. Report of Session {session}–{(session + 1) % 100:02d}. HC {rng.randint(100, 1500)}.",
+        )
+        doc.add(
+            "para", f"Ordered by the House of Commons to be printed {doc.date_text}."
+        )
         doc.add("heading", "Summary", 2)
         doc.add("para", writer.paragraph(BODY_MIX))
         last = _body(doc, writer, aim, numbered=True, mix=BODY_MIX)
@@ -407,7 +530,10 @@ def make_document(vocab: Vocabulary, seed: int, number: int) -> Doc:
         writer.theme = rng.choice(vocab.themes)
         title = writer.fill(rng.choice(vocab.data["titles"]["government response"]))
         doc = Doc("", doc_type, title, org, date)
-        doc.add("para", f"Presented to Parliament by the Secretary of State for Health and Social Care. {doc.date_text}.")
+        doc.add(
+            "para",
+            f"Presented to Parliament by the Secretary of State for Health and Social Care. {doc.date_text}.",
+        )
         doc.add("heading", "Introduction", 2)
         doc.add("para", writer.paragraph(BODY_MIX))
         number_of = 0
@@ -417,7 +543,13 @@ def make_document(vocab: Vocabulary, seed: int, number: int) -> Doc:
             doc.add("heading", f"Recommendation {number_of}", 3)
             doc.add("para", writer.sentence("recommendation"))
             doc.add("heading", "Response", 3)
-            verdict = rng.choice(("The government accepts this recommendation.", "The government partially accepts this recommendation.", "The government does not accept this recommendation."))
+            verdict = rng.choice(
+                (
+                    "The government accepts this recommendation.",
+                    "The government partially accepts this recommendation.",
+                    "The government does not accept this recommendation.",
+                )
+            )
             doc.add("para", f"{verdict} {writer.paragraph(BODY_MIX)}")
     doc.name = f"{number:05d}-{_slug(org)}-{_slug(doc_type)}"
     return doc
@@ -437,7 +569,9 @@ def render_txt(doc: Doc, rng: random.Random) -> bytes:
             lines.append(bullet + text)
             continue
         elif wrap:
-            lines.append(textwrap.fill(text, 78, break_long_words=False, break_on_hyphens=False))
+            lines.append(
+                textwrap.fill(text, 78, break_long_words=False, break_on_hyphens=False)
+            )
         else:
             lines.append(text)
         lines.append("")
@@ -447,7 +581,14 @@ def render_txt(doc: Doc, rng: random.Random) -> bytes:
 def render_md(doc: Doc, rng: random.Random) -> bytes:
     lines: list[str] = []
     if rng.random() < 0.3:
-        lines += ["---", f"title: \"{doc.title}\"", f"organisation: \"{doc.org}\"", f"date: {doc.date:%Y-%m-%d}", "---", ""]
+        lines += [
+            "---",
+            f'title: "{doc.title}"',
+            f'organisation: "{doc.org}"',
+            f"date: {doc.date:%Y-%m-%d}",
+            "---",
+            "",
+        ]
     lines += [f"# {doc.title}", ""]
     previous = ""
     for kind, text, level in doc.blocks:
@@ -465,15 +606,24 @@ def render_md(doc: Doc, rng: random.Random) -> bytes:
 
 def render_html(doc: Doc, rng: random.Random) -> bytes:
     out = [
-        "<!DOCTYPE html>", '<html lang="en-GB">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
         f"<title>{escape(doc.title)} | {escape(doc.org)}</title>",
         f'<meta name="author" content="{escape(doc.org)}">',
         f'<meta property="article:published_time" content="{doc.date:%Y-%m-%d}">',
-        '<link rel="stylesheet" href="/assets/site.css">', "</head>", "<body>",
-        '<header class="site-header">', f'<a class="logo" href="/">{escape(doc.org)}</a>',
+        '<link rel="stylesheet" href="/assets/site.css">',
+        "</head>",
+        "<body>",
+        '<header class="site-header">',
+        f'<a class="logo" href="/">{escape(doc.org)}</a>',
         '<nav aria-label="Main"><ul><li><a href="/about">About us</a></li><li><a href="/publications">Publications</a></li>'
-        '<li><a href="/news">News</a></li><li><a href="/contact">Contact</a></li></ul></nav>', "</header>",
-        '<main id="main-content">', "<article>", f"<h1>{escape(doc.title)}</h1>",
+        '<li><a href="/news">News</a></li><li><a href="/contact">Contact</a></li></ul></nav>',
+        "</header>",
+        '<main id="main-content">',
+        "<article>",
+        f"<h1>{escape(doc.title)}</h1>",
     ]
     in_list = False
     for kind, text, level in doc.blocks:
@@ -493,10 +643,12 @@ def render_html(doc: Doc, rng: random.Random) -> bytes:
     if in_list:
         out.append("</ul>")
     out += [
-        "</article>", "</main>",
+        "</article>",
+        "</main>",
         f'<footer class="site-footer"><p>© {doc.date.year} {escape(doc.org)}. All rights reserved.</p>'
         '<p><a href="/privacy">Privacy</a> · <a href="/cookies">Cookies</a> · <a href="/accessibility">Accessibility</a></p></footer>',
-        "</body>", "</html>",
+        "</body>",
+        "</html>",
     ]
     return ("\n".join(out) + "\n").encode("utf-8")
 
@@ -504,7 +656,10 @@ def render_html(doc: Doc, rng: random.Random) -> bytes:
 def _fixed_zip(data: bytes) -> bytes:
     """The same zip with every entry stamped FIXED_ZIP_TIME, in the same order."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
@@ -561,7 +716,9 @@ def render_pdf(doc: Doc, rng: random.Random) -> bytes:
     pdf.set_auto_page_break(False)
     y = _PDF_BOTTOM + 1
 
-    def put(lines: list[str], style: str, size: float, leading: float, indent: float = 0.0) -> None:
+    def put(
+        lines: list[str], style: str, size: float, leading: float, indent: float = 0.0
+    ) -> None:
         nonlocal y
         pdf.set_font("helvetica", style, size)
         for line in lines:
@@ -588,7 +745,11 @@ def render_pdf(doc: Doc, rng: random.Random) -> bytes:
 
 
 RENDERERS: dict[str, Callable[[Doc, random.Random], bytes]] = {
-    "txt": render_txt, "md": render_md, "html": render_html, "docx": render_docx, "pdf": render_pdf,
+    "txt": render_txt,
+    "md": render_md,
+    "html": render_html,
+    "docx": render_docx,
+    "pdf": render_pdf,
 }
 
 
@@ -617,13 +778,17 @@ class Stats:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "documents": self.documents, "words": self.words, "bytes": self.bytes,
+            "documents": self.documents,
+            "words": self.words,
+            "bytes": self.bytes,
             "by_format": {k: self.by_format[k] for k in sorted(self.by_format)},
             "by_type": {k: self.by_type[k] for k in sorted(self.by_type)},
         }
 
 
-def documents(count: int, seed: int, *, pdf: bool = True, docx: bool = True) -> Iterator[tuple[str, str, str, int, bytes]]:
+def documents(
+    count: int, seed: int, *, pdf: bool = True, docx: bool = True
+) -> Iterator[tuple[str, str, str, int, bytes]]:
     """(file name, format, doc type, words, bytes) for each document, one at a time."""
     vocab = Vocabulary.load()
     for number in range(count):
@@ -638,7 +803,9 @@ def documents(count: int, seed: int, *, pdf: bool = True, docx: bool = True) -> 
         yield f"{doc.name}.{fmt}", fmt, doc.doc_type, doc.words(), data
 
 
-def generate(out_dir: Path, count: int, seed: int = 1, *, pdf: bool = True, docx: bool = True) -> Stats:
+def generate(
+    out_dir: Path, count: int, seed: int = 1, *, pdf: bool = True, docx: bool = True
+) -> Stats:
     """Write ``count`` documents into ``out_dir`` (created if needed), each as it is made."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stats = Stats()
@@ -651,10 +818,20 @@ def generate(out_dir: Path, count: int, seed: int = 1, *, pdf: bool = True, docx
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--documents", type=int, required=True, help="how many documents to write")
+    parser.add_argument(
+        "--documents", type=int, required=True, help="how many documents to write"
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--stats", action="store_true", help="print documents, words and bytes (by format) as JSON")
-    parser.add_argument("--no-pdf", action="store_true", help="no PDFs (fpdf2 is a test extra); their share goes to DOCX")
+    parser.add_argument(
+        "--stats",
+        action="store_true",
+        help="print documents, words and bytes (by format) as JSON",
+    )
+    parser.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="no PDFs (fpdf2 is a test extra); their share goes to DOCX",
+    )
     args = parser.parse_args(argv)
     if args.documents < 1:
         parser.error("--documents must be at least 1")
@@ -662,12 +839,17 @@ def main(argv: list[str] | None = None) -> int:
         try:
             import fpdf  # noqa: F401
         except ImportError:
-            parser.error("fpdf2 is not installed: install the test extra (pip install -e '.[test]') or pass --no-pdf")
+            parser.error(
+                "fpdf2 is not installed: install the test extra (pip install -e '.[test]') or pass --no-pdf"
+            )
     stats = generate(args.out_dir, args.documents, args.seed, pdf=not args.no_pdf)
     if args.stats:
         print(json.dumps(stats.as_json(), indent=1))
     else:
-        print(f"{stats.documents} documents, {stats.words} words, {stats.bytes} bytes in {args.out_dir}", file=sys.stderr)
+        print(
+            f"{stats.documents} documents, {stats.words} words, {stats.bytes} bytes in {args.out_dir}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -22,7 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DEFAULT = ROOT.parent / "shared" / "eval" / "real" / "docs" / "cop509_PostOfficeHorizon-IT-Inquiry-Response.pdf"
+DEFAULT = (
+    ROOT.parent
+    / "shared"
+    / "eval"
+    / "real"
+    / "docs"
+    / "cop509_PostOfficeHorizon-IT-Inquiry-Response.pdf"
+)
 
 
 def _cpu() -> float:
@@ -42,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if not ocr_available():
-        print("tesseract-ocr (with tesseract-ocr-eng) is not installed", file=sys.stderr)
+        print(
+            "tesseract-ocr (with tesseract-ocr-eng) is not installed", file=sys.stderr
+        )
         return 2
     pdf = pdfium.PdfDocument(str(args.pdf))
     wall: list[float] = []

@@ -57,7 +57,9 @@ _DIGITS = re.compile(r"\d+")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+")
 _PUNCT = re.compile(r"[^\w\s&]")
 #: Words after a name that do not tell people apart.
-_NAME_SUFFIXES = frozenset({"mp", "qc", "kc", "obe", "cbe", "mbe", "kbe", "frs", "phd", "jr", "sr"})
+_NAME_SUFFIXES = frozenset(
+    {"mp", "qc", "kc", "obe", "cbe", "mbe", "kbe", "frs", "phd", "jr", "sr"}
+)
 
 
 def default_real_dir() -> Path:
@@ -87,21 +89,22 @@ def name_norm(text: str | None) -> str:
 
 
 def _raw_alternatives(gold: str) -> list[str]:
-    """"UK Government (Cabinet Office)" may be named either way, or in full."""
+    """ "UK Government (Cabinet Office)" may be named either way, or in full."""
     found = re.match(r"^(.*?)\s*\(([^()]*)\)\s*$", gold)
     return [gold, found.group(1), found.group(2)] if found else [gold]
 
 
 def _alternatives(gold: str) -> list[str]:
-    return [name_norm(option) for option in _raw_alternatives(gold) if name_norm(option)]
-
+    return [
+        name_norm(option) for option in _raw_alternatives(gold) if name_norm(option)
+    ]
 
 
 _MINOR = frozenset({"for", "and", "of", "the", "on", "in", "&"})
 
 
 def initials(name: str) -> str:
-    """"Department for Work and Pensions" -> "dwp"; "HM Revenue and Customs" -> "hmrc"."""
+    """ "Department for Work and Pensions" -> "dwp"; "HM Revenue and Customs" -> "hmrc"."""
     letters = []
     for word in fold(name).split():
         if word.lower() in _MINOR:
@@ -128,7 +131,13 @@ def same_name(gold: str | None, got: str | None, *, contain: bool = True) -> boo
             same_name(gold, part, contain=contain) for part in parts
         )
     mine = name_norm(got)
-    if " " not in mine and len(mine) >= 2 and any(initials(o) == mine for o in _raw_alternatives(gold) if " " in o.strip()):
+    if (
+        " " not in mine
+        and len(mine) >= 2
+        and any(
+            initials(o) == mine for o in _raw_alternatives(gold) if " " in o.strip()
+        )
+    ):
         return True
     for option in _alternatives(gold):
         if option == mine:
@@ -150,7 +159,9 @@ def same_speaker(gold: str | None, got: str | None) -> bool:
     if not gold or not got:
         return False
     mine = _surname(got)
-    return bool(mine) and any(_surname(option) == mine for option in _alternatives(gold) if option)
+    return bool(mine) and any(
+        _surname(option) == mine for option in _alternatives(gold) if option
+    )
 
 
 def same_title(gold: str | None, got: str | None) -> bool:
@@ -168,8 +179,12 @@ def same_ref(gold: str | None, got: str | None) -> bool:
     """Equal without spaces and dots, or the code at the end of a gold ref that
     also names its publisher ("Research Report 361" in "HM Revenue and
     Customs Research Report 361")."""
-    mine, theirs = (re.sub(r"[\s.]", "", (value or "").lower()) for value in (got, gold))
-    return mine == theirs or (bool(re.search(r"\d", mine)) and len(mine) >= 4 and theirs.endswith(mine))
+    mine, theirs = (
+        re.sub(r"[\s.]", "", (value or "").lower()) for value in (got, gold)
+    )
+    return mine == theirs or (
+        bool(re.search(r"\d", mine)) and len(mine) >= 4 and theirs.endswith(mine)
+    )
 
 
 def digits(text: str) -> str:
@@ -197,8 +212,14 @@ def run_document(path: Path) -> DocResult:
     from evidence.ingest import Failed, FileTask, process_file
 
     task = FileTask(
-        root=str(path.parent), path=path.name, abs_path=str(path), sha256="", size=path.stat().st_size,
-        doc_id="doc", override=None, model=None,
+        root=str(path.parent),
+        path=path.name,
+        abs_path=str(path),
+        sha256="",
+        size=path.stat().st_size,
+        doc_id="doc",
+        override=None,
+        model=None,
     )
     started = time.perf_counter()
     result = process_file(task)
@@ -206,7 +227,13 @@ def run_document(path: Path) -> DocResult:
     if isinstance(result, Failed):
         return DocResult(path.name, {}, [], [], seconds, error=result.reason)
     passages = [
-        {"id": p.passage_id, "text": p.text, "page": p.page, "kind": p.kind, "key": key(p.text)}
+        {
+            "id": p.passage_id,
+            "text": p.text,
+            "page": p.page,
+            "kind": p.kind,
+            "key": key(p.text),
+        }
         for p, _ in result.passages
     ]
     by_id = {p["id"]: p for p in passages}
@@ -215,15 +242,29 @@ def run_document(path: Path) -> DocResult:
         passage = by_id[passage_id]
         findings.append(
             {
-                "id": finding_id, "kind": finding.kind, "text": finding.text, "page": passage["page"],
-                "span": passage["text"][finding.start : finding.end], "passage": passage_id, **finding.data,
+                "id": finding_id,
+                "kind": finding.kind,
+                "text": finding.text,
+                "page": passage["page"],
+                "span": passage["text"][finding.start : finding.end],
+                "passage": passage_id,
+                **finding.data,
             }
         )
     meta = result.metadata
     return DocResult(
         path.name,
-        {"title": meta.title, "org": meta.org, "type": meta.doc_type, "date": meta.date, "ref": meta.ref},
-        passages, findings, seconds, pages_text=_raw_pages(path),
+        {
+            "title": meta.title,
+            "org": meta.org,
+            "type": meta.doc_type,
+            "date": meta.date,
+            "ref": meta.ref,
+        },
+        passages,
+        findings,
+        seconds,
+        pages_text=_raw_pages(path),
     )
 
 
@@ -294,7 +335,9 @@ def _in_scope(doc: DocResult, gold: dict[str, Any]) -> set[str]:
     return scope
 
 
-def score_paragraphs(doc: DocResult, gold: dict[str, Any], tally: Tally, misses: list[str]) -> None:
+def score_paragraphs(
+    doc: DocResult, gold: dict[str, Any], tally: Tally, misses: list[str]
+) -> None:
     for item in gold.get("paragraphs", []):
         tally["paragraphs"] += 1
         start, end = key(item["starts"]), key(item["ends"])
@@ -315,7 +358,9 @@ def score_paragraphs(doc: DocResult, gold: dict[str, Any], tally: Tally, misses:
         tally["paragraphs_intact"] += intact
         tally["paragraphs_exact"] += exact
         if not intact:
-            misses.append(f"paragraph not intact (p. {item['page']}): {item['starts']!r} ... {item['ends']!r}")
+            misses.append(
+                f"paragraph not intact (p. {item['page']}): {item['starts']!r} ... {item['ends']!r}"
+            )
 
 
 def _noise_pattern(text: str) -> re.Pattern[str]:
@@ -324,10 +369,15 @@ def _noise_pattern(text: str) -> re.Pattern[str]:
     return re.compile(r"\d{1,4}".join(pieces))
 
 
-def score_noise(doc: DocResult, gold: dict[str, Any], tally: Tally, misses: list[str]) -> None:
+def score_noise(
+    doc: DocResult, gold: dict[str, Any], tally: Tally, misses: list[str]
+) -> None:
     """Running lines and page numbers: occurrences in the file against those left in passages."""
     page_keys = [key(page) for page in doc.pages_text]
-    line_keys = [[key(line) for line in page.splitlines() if line.strip()] for page in doc.pages_text]
+    line_keys = [
+        [key(line) for line in page.splitlines() if line.strip()]
+        for page in doc.pages_text
+    ]
     seen_running: set[str] = set()
     numbers_done = False
     for item in gold.get("noise", []):
@@ -342,17 +392,23 @@ def score_noise(doc: DocResult, gold: dict[str, Any], tally: Tally, misses: list
             tally["furniture"] += occurrences
             tally["furniture_leaked"] += min(leaked, occurrences)
             if leaked:
-                misses.append(f"{kind} left in {leaked} of {occurrences} places: {item['text']!r}")
+                misses.append(
+                    f"{kind} left in {leaked} of {occurrences} places: {item['text']!r}"
+                )
         elif kind == "page number" and not numbers_done:
             numbers_done = True
             # Every page-number line of the file, against passages made of nothing but a number.
             bare = re.compile(r"^(?:page)?\d{1,4}(?:(?:of|/)\d{1,4})?$", re.IGNORECASE)
-            occurrences = sum(1 for lines in line_keys for line in lines if bare.match(line))
+            occurrences = sum(
+                1 for lines in line_keys for line in lines if bare.match(line)
+            )
             leaked = sum(1 for p in doc.passages if bare.match(p["key"]))
             tally["furniture"] += occurrences
             tally["furniture_leaked"] += min(leaked, occurrences)
             if leaked:
-                misses.append(f"bare page numbers left as {leaked} passages ({occurrences} in the file)")
+                misses.append(
+                    f"bare page numbers left as {leaked} passages ({occurrences} in the file)"
+                )
         elif kind == "footnote":
             tally["footnotes"] += 1
             note = key(item["text"])
@@ -373,7 +429,9 @@ def score_noise(doc: DocResult, gold: dict[str, Any], tally: Tally, misses: list
                 misses.append(f"footnote mixed into body text: {item['text'][:70]!r}")
 
 
-def score_metadata(doc: DocResult, gold: dict[str, Any], tally: Tally, misses: list[str]) -> None:
+def score_metadata(
+    doc: DocResult, gold: dict[str, Any], tally: Tally, misses: list[str]
+) -> None:
     want = gold["metadata"]
     got = doc.metadata
     checks = {
@@ -398,26 +456,42 @@ def _near(found_page: int | None, gold_page: int | None) -> bool:
 
 
 def _same_value(got: Any, want: Any) -> bool:
-    return got is not None and abs(float(got) - float(want)) <= 1e-3 * max(1.0, abs(float(want)))
+    return got is not None and abs(float(got) - float(want)) <= 1e-3 * max(
+        1.0, abs(float(want))
+    )
 
 
-def _figure_match(figure: dict[str, Any], golds: list[dict[str, Any]], used: list[bool]) -> list[int]:
+def _figure_match(
+    figure: dict[str, Any], golds: list[dict[str, Any]], used: list[bool]
+) -> list[int]:
     """Gold figures one found figure stands for: one, or for a range the gold
     lists as two ("18-20": the export's value and value_max), its two bounds."""
     surface = figure.get("surface") or figure["span"]
-    open_golds = [i for i, item in enumerate(golds) if not used[i] and _near(figure["page"], item.get("page"))]
+    open_golds = [
+        i
+        for i, item in enumerate(golds)
+        if not used[i] and _near(figure["page"], item.get("page"))
+    ]
     for index in open_golds:
         item = golds[index]
         if digits(item["surface"]) and digits(item["surface"]) == digits(surface):
             return [index]
-        if not digits(item["surface"]) and (key(item["surface"]).lower() in key(surface).lower() or key(surface).lower() in key(item["surface"]).lower()):
+        if not digits(item["surface"]) and (
+            key(item["surface"]).lower() in key(surface).lower()
+            or key(surface).lower() in key(item["surface"]).lower()
+        ):
             return [index]
     if figure.get("value_max") is not None:
         bounds = []
         for bound in (figure.get("value"), figure.get("value_max")):
             for index in open_golds:
                 item = golds[index]
-                if index not in bounds and digits(item["surface"]) and digits(item["surface"]) in digits(surface) and _same_value(bound, item["value"]):
+                if (
+                    index not in bounds
+                    and digits(item["surface"])
+                    and digits(item["surface"]) in digits(surface)
+                    and _same_value(bound, item["value"])
+                ):
                     bounds.append(index)
                     break
         if len(bounds) == 2:
@@ -426,9 +500,18 @@ def _figure_match(figure: dict[str, Any], golds: list[dict[str, Any]], used: lis
 
 
 def score_figures(
-    doc: DocResult, gold: dict[str, Any], scope: set[str], tally: Tally, misses: list[str], edge: frozenset[str] = frozenset()
+    doc: DocResult,
+    gold: dict[str, Any],
+    scope: set[str],
+    tally: Tally,
+    misses: list[str],
+    edge: frozenset[str] = frozenset(),
 ) -> None:
-    found = [f for f in doc.findings if f["kind"] == "figure" and (f["passage"] in scope or f["passage"] in edge)]
+    found = [
+        f
+        for f in doc.findings
+        if f["kind"] == "figure" and (f["passage"] in scope or f["passage"] in edge)
+    ]
     golds = list(gold.get("figures", []))
     used = [False] * len(golds)
     traps = gold.get("not_figures", [])
@@ -441,23 +524,38 @@ def score_figures(
             if on_edge:
                 continue
             tally["figures_found"] += 1
-            trap = any(digits(t["surface"]) and digits(t["surface"]) == digits(surface) for t in traps)
+            trap = any(
+                digits(t["surface"]) and digits(t["surface"]) == digits(surface)
+                for t in traps
+            )
             tally["figures_trap_hit"] += trap
-            misses.append(f"figure not in gold (p. {figure['page']}){' [trap]' if trap else ''}: {surface!r} in {figure['text'][:80]!r}")
+            misses.append(
+                f"figure not in gold (p. {figure['page']}){' [trap]' if trap else ''}: {surface!r} in {figure['text'][:80]!r}"
+            )
             continue
         tally["figures_found"] += 1
         tally["figures_found_matched"] += 1
         for index in matched:
             used[index] = True
             tally["figures_matched"] += 1
-        bounds = [figure.get("value")] if len(matched) == 1 else [figure.get("value"), figure.get("value_max")]
-        tally["figures_value_right"] += sum(_same_value(got, golds[i]["value"]) for got, i in zip(bounds, matched))
+        bounds = (
+            [figure.get("value")]
+            if len(matched) == 1
+            else [figure.get("value"), figure.get("value_max")]
+        )
+        tally["figures_value_right"] += sum(
+            _same_value(got, golds[i]["value"]) for got, i in zip(bounds, matched)
+        )
     for index, item in enumerate(golds):
         if not used[index]:
-            misses.append(f"figure missed (p. {item.get('page')}): {item['surface']!r} in {item['context']!r}")
+            misses.append(
+                f"figure missed (p. {item.get('page')}): {item['surface']!r} in {item['context']!r}"
+            )
 
 
-def _statement_match(golds: list[dict[str, Any]], found: list[dict[str, Any]], field_name: str) -> list[tuple[int, int]]:
+def _statement_match(
+    golds: list[dict[str, Any]], found: list[dict[str, Any]], field_name: str
+) -> list[tuple[int, int]]:
     """(gold index, finding index) pairs: the gold's opening words inside the finding."""
     pairs = []
     taken: set[int] = set()
@@ -489,9 +587,19 @@ def _kept(
 
 
 def score_recommendations(
-    doc: DocResult, gold: dict[str, Any], scope: set[str], tally: Tally, misses: list[str], edge: frozenset[str] = frozenset()
+    doc: DocResult,
+    gold: dict[str, Any],
+    scope: set[str],
+    tally: Tally,
+    misses: list[str],
+    edge: frozenset[str] = frozenset(),
 ) -> None:
-    found = [f for f in doc.findings if f["kind"] == "recommendation" and (f["passage"] in scope or f["passage"] in edge)]
+    found = [
+        f
+        for f in doc.findings
+        if f["kind"] == "recommendation"
+        and (f["passage"] in scope or f["passage"] in edge)
+    ]
     golds = gold.get("recommendations", [])
     pairs = _statement_match(golds, found, "text")
     found, pairs = _kept(found, pairs, scope)
@@ -513,16 +621,29 @@ def score_recommendations(
     matched_found = {f for _, f in pairs}
     for g, item in enumerate(golds):
         if g not in matched_gold:
-            misses.append(f"recommendation missed (p. {item.get('page')}): {item['starts']!r}")
+            misses.append(
+                f"recommendation missed (p. {item.get('page')}): {item['starts']!r}"
+            )
     for f, finding in enumerate(found):
         if f not in matched_found:
-            misses.append(f"recommendation not in gold (p. {finding['page']}): {finding['text'][:90]!r}")
+            misses.append(
+                f"recommendation not in gold (p. {finding['page']}): {finding['text'][:90]!r}"
+            )
 
 
 def score_quotes(
-    doc: DocResult, gold: dict[str, Any], scope: set[str], tally: Tally, misses: list[str], edge: frozenset[str] = frozenset()
+    doc: DocResult,
+    gold: dict[str, Any],
+    scope: set[str],
+    tally: Tally,
+    misses: list[str],
+    edge: frozenset[str] = frozenset(),
 ) -> None:
-    found = [f for f in doc.findings if f["kind"] == "quote" and (f["passage"] in scope or f["passage"] in edge)]
+    found = [
+        f
+        for f in doc.findings
+        if f["kind"] == "quote" and (f["passage"] in scope or f["passage"] in edge)
+    ]
     golds = gold.get("quotes", [])
     pairs = _statement_match(golds, found, "span")
     found, pairs = _kept(found, pairs, scope)
@@ -534,15 +655,21 @@ def score_quotes(
         right = same_speaker(want.get("speaker"), got.get("speaker"))
         tally["quotes_speaker_right"] += right
         if not right:
-            misses.append(f"quote (p. {want.get('page')}) speaker {got.get('speaker')!r} / gold {want.get('speaker')!r}: {want['starts']!r}")
+            misses.append(
+                f"quote (p. {want.get('page')}) speaker {got.get('speaker')!r} / gold {want.get('speaker')!r}: {want['starts']!r}"
+            )
     matched_gold = {g for g, _ in pairs}
     for g, item in enumerate(golds):
         if g not in matched_gold:
-            misses.append(f"quote missed (p. {item.get('page')}): {item['starts']!r} ({item.get('speaker')})")
+            misses.append(
+                f"quote missed (p. {item.get('page')}): {item['starts']!r} ({item.get('speaker')})"
+            )
     matched_found = {f for _, f in pairs}
     for f, finding in enumerate(found):
         if f not in matched_found:
-            misses.append(f"quote not in gold (p. {finding['page']}): {finding['span'][:70]!r}")
+            misses.append(
+                f"quote not in gold (p. {finding['page']}): {finding['span'][:70]!r}"
+            )
 
 
 def summarise(tally: Tally) -> dict[str, Any]:
@@ -576,7 +703,9 @@ def summarise(tally: Tally) -> dict[str, Any]:
     }
 
 
-def evaluate_documents(real: Path, only: str | None = None) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def evaluate_documents(
+    real: Path, only: str | None = None
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Scores per half and overall, and per document what went wrong."""
     tallies = {half: Tally() for half in (*HALVES, "all")}
     problems: dict[str, list[str]] = {}
@@ -605,8 +734,15 @@ def evaluate_documents(real: Path, only: str | None = None) -> tuple[dict[str, A
         tallies["all"].update(tally)
         problems[name] = misses
         per_doc[name] = {
-            "half": half, "passages": len(doc.passages), "seconds": round(doc.seconds, 2),
-            "metadata": doc.metadata, **{k: v for k, v in summarise(tally).items() if k != "counts" and v is not None},
+            "half": half,
+            "passages": len(doc.passages),
+            "seconds": round(doc.seconds, 2),
+            "metadata": doc.metadata,
+            **{
+                k: v
+                for k, v in summarise(tally).items()
+                if k != "counts" and v is not None
+            },
         }
     scores = {half: summarise(tally) for half, tally in tallies.items()}
     scores["documents"] = per_doc
@@ -621,7 +757,9 @@ def evaluate_stress(real: Path) -> tuple[dict[str, Any], list[str]]:
     from evidence.errors import ReaderError, UnsupportedFormat
     from evidence.readers import read_document
 
-    table = (real / "stress" / "EXPECTED.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    table = (
+        (real / "stress" / "EXPECTED.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    )
     right = 0
     by_ocr = 0
     wrong: list[str] = []
@@ -633,18 +771,25 @@ def evaluate_stress(real: Path) -> tuple[dict[str, Any], list[str]]:
         ocr = False
         try:
             raw = read_document(real / "stress" / name)
-            outcome = "read" if any(block.text.strip() for block in raw.blocks) else "empty"
+            outcome = (
+                "read" if any(block.text.strip() for block in raw.blocks) else "empty"
+            )
             detail = f"{len(raw.blocks)} blocks"
-            ocr = outcome == "read" and all(getattr(b, "ocr", False) for b in raw.blocks if b.text.strip())
+            ocr = outcome == "read" and all(
+                getattr(b, "ocr", False) for b in raw.blocks if b.text.strip()
+            )
         except UnsupportedFormat as exc:
             outcome, detail = "skip", str(exc)
         except ReaderError as exc:
             outcome, detail = "refuse", str(exc)
-        except Exception as exc:  # noqa: BLE001 - a crash is a result here
+        except Exception as exc:
             outcome, detail = "crash", f"{type(exc).__name__}: {exc}"
         allowed = {
-            "read": {"read"}, "refuse": {"refuse"}, "skip": {"skip"},
-            "read or flag": {"read", "refuse"}, "refuse or flag": {"refuse", "read"},
+            "read": {"read"},
+            "refuse": {"refuse"},
+            "skip": {"skip"},
+            "read or flag": {"read", "refuse"},
+            "refuse or flag": {"refuse", "read"},
         }.get(verdict, {verdict})
         if verdict.startswith("read without"):
             allowed = {"read"}
@@ -658,7 +803,10 @@ def evaluate_stress(real: Path) -> tuple[dict[str, Any], list[str]]:
             wrong.append(f"{name}: expected {verdict}, got {outcome} ({detail})")
     total = right + len(wrong)
     return {
-        "files": total, "as_expected": right, "read_by_ocr": by_ocr, "share": round(right / total, 3) if total else None,
+        "files": total,
+        "as_expected": right,
+        "read_by_ocr": by_ocr,
+        "share": round(right / total, 3) if total else None,
     }, wrong
 
 
@@ -697,20 +845,39 @@ def pdf_speed(real: Path, repeat: int = 3) -> dict[str, Any]:
     runs.sort()
     with_ocr, ocr_pages = one_run(True)
     return {
-        "pages": pages, "ms_per_page_median": round(runs[len(runs) // 2], 2), "ms_per_page_min": round(runs[0], 2),
-        "ms_per_page_max": round(runs[-1], 2), "ocr_ms_per_page": round(with_ocr, 2), "ocr_pages": ocr_pages,
+        "pages": pages,
+        "ms_per_page_median": round(runs[len(runs) // 2], 2),
+        "ms_per_page_min": round(runs[0], 2),
+        "ms_per_page_max": round(runs[-1], 2),
+        "ocr_ms_per_page": round(with_ocr, 2),
+        "ocr_pages": ocr_pages,
     }
 
 
 # -- output -------------------------------------------------------------------------
 
 _ROWS = (
-    ("paragraphs_intact", ">= 0.90"), ("paragraphs_exact", ""), ("furniture_leaked", "<= 0.05"),
-    ("footnotes_mixed", "<= 0.05"), ("footnotes_own_passage", ""), ("title", ">= 0.85"), ("org", ">= 0.85"),
-    ("type", ">= 0.80"), ("ref", ""), ("date", ""), ("figures_precision", ">= 0.90"), ("figures_recall", ">= 0.90"),
-    ("figures_value_accuracy", ""), ("figures_traps_hit", ""), ("recommendations_precision", ">= 0.85"),
-    ("recommendations_recall", ">= 0.85"), ("recommendations_actor", ">= 0.85"), ("recommendations_target", ">= 0.80"),
-    ("quotes_precision", ""), ("quotes_recall", ""), ("quotes_speaker", ">= 0.85"),
+    ("paragraphs_intact", ">= 0.90"),
+    ("paragraphs_exact", ""),
+    ("furniture_leaked", "<= 0.05"),
+    ("footnotes_mixed", "<= 0.05"),
+    ("footnotes_own_passage", ""),
+    ("title", ">= 0.85"),
+    ("org", ">= 0.85"),
+    ("type", ">= 0.80"),
+    ("ref", ""),
+    ("date", ""),
+    ("figures_precision", ">= 0.90"),
+    ("figures_recall", ">= 0.90"),
+    ("figures_value_accuracy", ""),
+    ("figures_traps_hit", ""),
+    ("recommendations_precision", ">= 0.85"),
+    ("recommendations_recall", ">= 0.85"),
+    ("recommendations_actor", ">= 0.85"),
+    ("recommendations_target", ">= 0.80"),
+    ("quotes_precision", ""),
+    ("quotes_recall", ""),
+    ("quotes_speaker", ">= 0.85"),
 )
 
 
@@ -722,26 +889,51 @@ def table(scores: dict[str, Any], stress: dict[str, Any]) -> str:
             value = scores[half].get(name)
             cells.append("-" if value is None else f"{value:g}")
         lines.append(f"{name:28} {cells[0]:>8} {cells[1]:>9} {cells[2]:>8}  {target}")
-    lines.append(f"{'stress files as expected':28} {stress['as_expected']}/{stress['files']} ({stress['read_by_ocr']} of them read by OCR where the table expects 'needs OCR')")
+    lines.append(
+        f"{'stress files as expected':28} {stress['as_expected']}/{stress['files']} ({stress['read_by_ocr']} of them read by OCR where the table expects 'needs OCR')"
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--real", type=Path, default=default_real_dir(), help="the real-documents folder")
+    parser.add_argument(
+        "--real",
+        type=Path,
+        default=default_real_dir(),
+        help="the real-documents folder",
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--verbose", action="store_true", help="list what went wrong, document by document")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="list what went wrong, document by document",
+    )
     parser.add_argument("--only", help="documents whose file name holds this text")
-    parser.add_argument("--speed", action="store_true", help="also time PDF reading (CPU ms a page, 3 runs)")
-    parser.add_argument("--half", choices=(*HALVES, "all"), default="all", help="whose problems --verbose lists")
+    parser.add_argument(
+        "--speed",
+        action="store_true",
+        help="also time PDF reading (CPU ms a page, 3 runs)",
+    )
+    parser.add_argument(
+        "--half",
+        choices=(*HALVES, "all"),
+        default="all",
+        help="whose problems --verbose lists",
+    )
     args = parser.parse_args(argv)
     if not (args.real / "gold").is_dir():
-        print(f"real_eval: no gold folder under {args.real} (set --real or EVIDENCE_REAL_EVAL)", file=sys.stderr)
+        print(
+            f"real_eval: no gold folder under {args.real} (set --real or EVIDENCE_REAL_EVAL)",
+            file=sys.stderr,
+        )
         return 1
     started = time.perf_counter()
     scores, problems = evaluate_documents(args.real, args.only)
     stress, stress_wrong = (
-        evaluate_stress(args.real) if not args.only else ({"files": 0, "as_expected": 0, "share": None}, [])
+        evaluate_stress(args.real)
+        if not args.only
+        else ({"files": 0, "as_expected": 0, "share": None}, [])
     )
     scores["stress"] = stress
     if args.speed:
@@ -752,7 +944,10 @@ def main(argv: list[str] | None = None) -> int:
             half = "held_out" if name in HELD_OUT else "dev"
             if args.half not in ("all", half):
                 continue
-            print(f"== {name} ({half}, {scores['documents'][name]['passages']} passages)", file=sys.stderr)
+            print(
+                f"== {name} ({half}, {scores['documents'][name]['passages']} passages)",
+                file=sys.stderr,
+            )
             for miss in misses:
                 print(f"   {miss}", file=sys.stderr)
         for miss in stress_wrong:
@@ -763,7 +958,9 @@ def main(argv: list[str] | None = None) -> int:
         print(table(scores, stress))
         if args.speed:
             speed = scores["pdf_reading"]
-            print(f"PDF reading: {speed['ms_per_page_median']} CPU ms a page (median of 3; {speed['ms_per_page_min']}-{speed['ms_per_page_max']}) over {speed['pages']} pages")
+            print(
+                f"PDF reading: {speed['ms_per_page_median']} CPU ms a page (median of 3; {speed['ms_per_page_min']}-{speed['ms_per_page_max']}) over {speed['pages']} pages"
+            )
     return 0
 
 

@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -35,10 +34,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from evidence.errors import ReaderError  # noqa: E402
-from evidence.index import IndexRecord, PassageIndex  # noqa: E402
-from evidence.readers import read_bytes  # noqa: E402
-from evidence.readers.pdf_bounds import check_streams  # noqa: E402
+from evidence.errors import ReaderError
+from evidence.index import IndexRecord, PassageIndex
+from evidence.readers import read_bytes
+from evidence.readers.pdf_bounds import check_streams
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "real"
 
@@ -46,13 +45,19 @@ REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "real
 def bomb_pdf(megabytes: int = 100) -> bytes:
     """One page whose Flate content stream inflates to ``megabytes`` MB of text operators."""
     op = b"(The capital regime makes it hard to plan) Tj\n"
-    content = b"BT /F1 12 Tf 72 720 Td\n" + op * (megabytes * 1024 * 1024 // len(op)) + b"ET\n"
+    content = (
+        b"BT /F1 12 Tf 72 720 Td\n"
+        + op * (megabytes * 1024 * 1024 // len(op))
+        + b"ET\n"
+    )
     stream = zlib.compress(content, 9)
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream)
+        + stream
+        + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
@@ -63,12 +68,19 @@ def bomb_pdf(megabytes: int = 100) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objs) + 1,
+        xref,
+    )
     return bytes(out)
 
 
 def _stats(values: list[float], digits: int = 3) -> dict[str, float]:
-    return {"median": round(statistics.median(values), digits), "min": round(min(values), digits), "max": round(max(values), digits)}
+    return {
+        "median": round(statistics.median(values), digits),
+        "min": round(min(values), digits),
+        "max": round(max(values), digits),
+    }
 
 
 def _refuse(data: bytes, write: int) -> None:
@@ -106,7 +118,11 @@ def bomb(repeat: int) -> dict[str, Any]:
             seconds.append(took)
             peaks.append(usage.ru_maxrss / 1024)
         rss.append(max(peaks))
-    return {"file_kb": round(len(data) / 1024), "seconds_to_refuse": _stats(seconds), "peak_rss_mb": _stats(rss, 1)}
+    return {
+        "file_kb": round(len(data) / 1024),
+        "seconds_to_refuse": _stats(seconds),
+        "peak_rss_mb": _stats(rss, 1),
+    }
 
 
 def pdf_scan(repeat: int) -> dict[str, Any]:
@@ -138,7 +154,13 @@ def pdf_scan(repeat: int) -> dict[str, Any]:
 
 def index_open(repeat: int, passages: int) -> dict[str, Any]:
     rng = random.Random(1)
-    vocabulary = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randrange(3, 10))) for _ in range(60_000)]
+    vocabulary = [
+        "".join(
+            rng.choice("abcdefghijklmnopqrstuvwxyz")
+            for _ in range(rng.randrange(3, 10))
+        )
+        for _ in range(60_000)
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         index = PassageIndex(root)
@@ -147,9 +169,20 @@ def index_open(repeat: int, passages: int) -> dict[str, Any]:
             for d in range(passages // per_doc):
                 records = [
                     IndexRecord(
-                        passage_id=f"d{d}-p{p}", doc_id=f"d{d}", text=" ".join(rng.choice(vocabulary) for _ in range(80)),
-                        heading=None, page=None, doc_title=f"Report {d}", doc_org=None, doc_path=f"d{d}.txt",
-                        doc_type=None, year=None, ref=None, kinds=(), themes=(), orgs=(),
+                        passage_id=f"d{d}-p{p}",
+                        doc_id=f"d{d}",
+                        text=" ".join(rng.choice(vocabulary) for _ in range(80)),
+                        heading=None,
+                        page=None,
+                        doc_title=f"Report {d}",
+                        doc_org=None,
+                        doc_path=f"d{d}.txt",
+                        doc_type=None,
+                        year=None,
+                        ref=None,
+                        kinds=(),
+                        themes=(),
+                        orgs=(),
                     )
                     for p in range(per_doc)
                 ]
@@ -180,7 +213,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--passages", type=int, default=50_000)
-    parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    parser.add_argument(
+        "--json", action="store_true", help="Print the figures as JSON."
+    )
     args = parser.parse_args()
     results = {
         "bomb": bomb(args.repeat),

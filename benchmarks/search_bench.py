@@ -56,12 +56,26 @@ POLICY = (
     " implementation delivery programme programmes pilot pilots scheme schemes"
 ).split()
 ORGS = (
-    "National Audit Office", "NHS England", "Local Government Association",
-    "Care Quality Commission", "Department of Health and Social Care", "The King's Fund",
-    "Nuffield Trust", "Health Foundation", "NHS Providers", "NHS Confederation",
-    "Public Accounts Committee", "Healthwatch England",
+    "National Audit Office",
+    "NHS England",
+    "Local Government Association",
+    "Care Quality Commission",
+    "Department of Health and Social Care",
+    "The King's Fund",
+    "Nuffield Trust",
+    "Health Foundation",
+    "NHS Providers",
+    "NHS Confederation",
+    "Public Accounts Committee",
+    "Healthwatch England",
 )
-DOC_TYPES = ("report", "written evidence", "press release", "commentary", "government response")
+DOC_TYPES = (
+    "report",
+    "written evidence",
+    "press release",
+    "commentary",
+    "government response",
+)
 THEMES = ("workforce", "capital", "prevention", "social-care", "finance", "digital")
 KINDS = ("figure", "recommendation", "claim", "quote")
 PASSAGES_PER_DOC = 20
@@ -77,7 +91,10 @@ def _tail_words(rng: random.Random, count: int) -> list[str]:
     out: list[str] = []
     while len(out) < count:
         syll = rng.randint(2, 4)
-        w = "".join(rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas) for _ in range(syll))
+        w = "".join(
+            rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
+            for _ in range(syll)
+        )
         if w not in seen:
             seen.add(w)
             out.append(w)
@@ -137,18 +154,31 @@ class Corpus:
         word = []
         for i in range(60):
             n = 1 + i % 3
-            word.append(" ".join(rng.choice(mid[: 300 if n > 1 else 2000]) for _ in range(n)))
+            word.append(
+                " ".join(rng.choice(mid[: 300 if n > 1 else 2000]) for _ in range(n))
+            )
         phrase = []
         stop = set(STOP)
-        while len(phrase) < 60:  # as people quote: at least one word that is not a stop word
-            text = self.records[rng.randrange(len(self.records))].text.lower().replace(".", "")
+        while (
+            len(phrase) < 60
+        ):  # as people quote: at least one word that is not a stop word
+            text = (
+                self.records[rng.randrange(len(self.records))]
+                .text.lower()
+                .replace(".", "")
+            )
             ws = text.split()
             at = rng.randrange(len(ws) - 3)
             picked = ws[at : at + 2 + len(phrase) % 2]
             if not set(picked) <= stop:
                 phrase.append('"' + " ".join(picked) + '"')
-        filters = ("kind:recommendation", "year:2022..2023", "source:nao", "theme:workforce",
-                   'type:"written evidence"')
+        filters = (
+            "kind:recommendation",
+            "year:2022..2023",
+            "source:nao",
+            "theme:workforce",
+            'type:"written evidence"',
+        )
         filtered = [f"{word[i]} {filters[i % len(filters)]}" for i in range(60)]
         return {"word": word, "phrase": phrase, "filtered": filtered}
 
@@ -165,8 +195,15 @@ def build_fts(records: list[IndexRecord], path: Path) -> sqlite3.Connection:
     db.executemany(
         "INSERT INTO p(text, title, kinds, themes, org, dtype, year) VALUES (?,?,?,?,?,?,?)",
         (
-            (r.text, r.doc_title, ",".join(r.kinds), ",".join(r.themes), r.doc_org,
-             r.doc_type, r.year)
+            (
+                r.text,
+                r.doc_title,
+                ",".join(r.kinds),
+                ",".join(r.themes),
+                r.doc_org,
+                r.doc_type,
+                r.year,
+            )
             for r in records
         ),
     )
@@ -192,12 +229,16 @@ def fts_query(db: sqlite3.Connection, query: str, highlight: bool) -> int:
             where = " AND " + sql
     if not match.startswith('"'):  # bare FTS5 words may not hold "-": quote each
         match = " ".join(f'"{w}"' for w in match.split())
-    cols = "rowid, bm25(p, 1.0, 2.5)" + (", snippet(p, 0, '«', '»', '…', 20)" if highlight else "")
+    cols = "rowid, bm25(p, 1.0, 2.5)" + (
+        ", snippet(p, 0, '«', '»', '…', 20)" if highlight else ""
+    )
     rows = db.execute(
         f"SELECT {cols} FROM p WHERE p MATCH ? {where} ORDER BY bm25(p, 1.0, 2.5) LIMIT 10",
         (match,),
     ).fetchall()
-    total = db.execute(f"SELECT count(*) FROM p WHERE p MATCH ? {where}", (match,)).fetchone()[0]
+    total = db.execute(
+        f"SELECT count(*) FROM p WHERE p MATCH ? {where}", (match,)
+    ).fetchone()[0]
     return len(rows) + total * 0
 
 
@@ -260,25 +301,41 @@ def main() -> None:
         fts_build_s = time.perf_counter() - t
 
         print(f"passages: {len(corpus.records)}  (generated in {gen_s:.1f} s)")
-        print(f"whoosh build (procs=2): {build_s:.1f} s wall,"
-              f" {build_cpu:.1f} s CPU over all processes, {size_mb:.0f} MB")
+        print(
+            f"whoosh build (procs=2): {build_s:.1f} s wall,"
+            f" {build_cpu:.1f} s CPU over all processes, {size_mb:.0f} MB"
+        )
         print(f"fts5 build: {fts_build_s:.1f} s")
         print(f"import evidence.search: {import_time():.0f} ms (python start included)")
         print()
-        print("milliseconds per query; wall clock and (in brackets) CPU time of this process")
-        print(f"{'query type':<20}{'median':>16}{'p95':>18}{'fts5 median':>16}{'fts5 p95':>16}"
-              f"{'ratio':>7}")
+        print(
+            "milliseconds per query; wall clock and (in brackets) CPU time of this process"
+        )
+        print(
+            f"{'query type':<20}{'median':>16}{'p95':>18}{'fts5 median':>16}{'fts5 p95':>16}"
+            f"{'ratio':>7}"
+        )
         for kind, qs in queries.items():
             for hl in (False, True):
-                med, p95, c_med, c_p95 = _times(lambda q: search(index_dir, q, highlight=hl), qs)
-                f_med, f_p95, fc_med, fc_p95 = _times(lambda q: fts_query(db, q, hl), qs)
+                med, p95, c_med, c_p95 = _times(
+                    lambda q: search(index_dir, q, highlight=hl), qs
+                )
+                f_med, f_p95, fc_med, fc_p95 = _times(
+                    lambda q: fts_query(db, q, hl), qs
+                )
                 label = f"{kind}{' +highlight' if hl else ''}"
-                print(f"{label:<20}{med:>8.2f} ({c_med:>5.1f}){p95:>9.1f} ({c_p95:>6.1f})"
-                      f"{f_med:>8.2f} ({fc_med:>4.2f}){f_p95:>8.2f} ({fc_p95:>4.2f})"
-                      f"{c_med / max(fc_med, 0.01):>7.1f}")
+                print(
+                    f"{label:<20}{med:>8.2f} ({c_med:>5.1f}){p95:>9.1f} ({c_p95:>6.1f})"
+                    f"{f_med:>8.2f} ({fc_med:>4.2f}){f_p95:>8.2f} ({fc_p95:>4.2f})"
+                    f"{c_med / max(fc_med, 0.01):>7.1f}"
+                )
         print("ratio: CPU median of ours over FTS5's")
-        hits = sum(search(index_dir, q).total > 0 for qs in queries.values() for q in qs)
-        print(f"\nqueries with at least one hit: {hits}/{sum(len(q) for q in queries.values())}")
+        hits = sum(
+            search(index_dir, q).total > 0 for qs in queries.values() for q in qs
+        )
+        print(
+            f"\nqueries with at least one hit: {hits}/{sum(len(q) for q in queries.values())}"
+        )
         db.close()
 
 

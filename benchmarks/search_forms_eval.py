@@ -25,8 +25,9 @@ import sqlite3
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -34,19 +35,71 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from make_corpus import documents  # noqa: E402
 
 from evidence.errors import ReaderError  # noqa: E402
-from evidence.index import IndexRecord, IndexSearcher, Node, PassageIndex, Phrase, Word, stems, words  # noqa: E402
+from evidence.index import (  # noqa: E402
+    IndexRecord,
+    IndexSearcher,
+    Node,
+    PassageIndex,
+    Phrase,
+    Word,
+    stems,
+    words,
+)
 from evidence.readers import SUPPORTED_EXTENSIONS, read_bytes  # noqa: E402
 
 #: Word-form queries (issue 19's, then common policy words in several forms); quoted ones are phrases.
 QUERIES = (
-    "day", "days", "share", "sharing", "shared", "priority", "priorities",
-    "plan", "plans", "planning", "planned", "board", "board's", "boards",
-    '"of their board"', '"the board"', "recommend", "recommendations", "recommended",
-    "fund", "funding", "funded", "organisation", "organisations", "general", "generally",
-    "care", "caring", "service", "services", "commission", "commissioning",
-    "integrate", "integrated", "integration", "deliver", "delivery", "agree", "agreed",
-    "community", "communities", "authority", "authorities", "need", "needs",
-    "invest", "investment", "pressure", "pressures", "evidence", "news",
+    "day",
+    "days",
+    "share",
+    "sharing",
+    "shared",
+    "priority",
+    "priorities",
+    "plan",
+    "plans",
+    "planning",
+    "planned",
+    "board",
+    "board's",
+    "boards",
+    '"of their board"',
+    '"the board"',
+    "recommend",
+    "recommendations",
+    "recommended",
+    "fund",
+    "funding",
+    "funded",
+    "organisation",
+    "organisations",
+    "general",
+    "generally",
+    "care",
+    "caring",
+    "service",
+    "services",
+    "commission",
+    "commissioning",
+    "integrate",
+    "integrated",
+    "integration",
+    "deliver",
+    "delivery",
+    "agree",
+    "agreed",
+    "community",
+    "communities",
+    "authority",
+    "authorities",
+    "need",
+    "needs",
+    "invest",
+    "investment",
+    "pressure",
+    "pressures",
+    "evidence",
+    "news",
 )
 #: FTS5's unicode61 token: a run of letters and digits (``_`` and punctuation separate).
 _FTS_TOKEN = re.compile(r"[^\W_]+")
@@ -75,14 +128,25 @@ class Fts:
 
     def __init__(self, texts: dict[str, str]) -> None:
         self.db = sqlite3.connect(":memory:")
-        self.db.execute("CREATE VIRTUAL TABLE t USING fts5(pid UNINDEXED, body, tokenize='porter unicode61')")
+        self.db.execute(
+            "CREATE VIRTUAL TABLE t USING fts5(pid UNINDEXED, body, tokenize='porter unicode61')"
+        )
         self.db.executemany("INSERT INTO t (pid, body) VALUES (?, ?)", texts.items())
-        self.db.execute("CREATE VIRTUAL TABLE scratch USING fts5(body, tokenize='porter unicode61')")
-        self.db.execute("CREATE VIRTUAL TABLE scratch_v USING fts5vocab(scratch, 'instance')")
+        self.db.execute(
+            "CREATE VIRTUAL TABLE scratch USING fts5(body, tokenize='porter unicode61')"
+        )
+        self.db.execute(
+            "CREATE VIRTUAL TABLE scratch_v USING fts5vocab(scratch, 'instance')"
+        )
 
     def matches(self, query: str) -> set[str]:
-        fts_query = query if query.startswith('"') else '"' + query.replace('"', '""') + '"'
-        return {r[0] for r in self.db.execute("SELECT pid FROM t WHERE t MATCH ?", (fts_query,))}
+        fts_query = (
+            query if query.startswith('"') else '"' + query.replace('"', '""') + '"'
+        )
+        return {
+            r[0]
+            for r in self.db.execute("SELECT pid FROM t WHERE t MATCH ?", (fts_query,))
+        }
 
     def tokens(self, text: str) -> list[tuple[str, str]]:
         """(surface word, FTS5 term) for each of FTS5's tokens of ``text``, in order."""
@@ -119,7 +183,9 @@ def explain(query: str, text: str, fts: Fts, *, ours: bool) -> str:
         q_terms = [fts.term(w) for w in phrase]
         fts_terms = [t for _w, t in fts.tokens(text)]
         n = len(q_terms)
-        at = [i for i in range(len(fts_terms) - n + 1) if fts_terms[i : i + n] == q_terms]
+        at = [
+            i for i in range(len(fts_terms) - n + 1) if fts_terms[i : i + n] == q_terms
+        ]
         if at:
             surface = [w for w, _t in fts.tokens(text)]
             written = " ".join(surface[at[0] : at[0] + n]).lower()
@@ -130,7 +196,9 @@ def explain(query: str, text: str, fts: Fts, *, ours: bool) -> str:
     q_stem = stems(query)
     if ours:
         # the passage's words that share our stem with the query
-        mine = [w for w in our_words if stems(w) == q_stem] or [w for w in our_words if w == query.lower()]
+        mine = [w for w in our_words if stems(w) == q_stem] or [
+            w for w in our_words if w == query.lower()
+        ]
         if not mine:
             return "unexplained"
         w = mine[0]
@@ -161,13 +229,28 @@ def evaluate(doc_count: int, seed: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="forms-eval-") as tmp:
         index_dir = Path(tmp)
         with PassageIndex(index_dir).writer() as writer:
-            writer.replace_document("all", [
-                IndexRecord(
-                    passage_id=pid, doc_id="all", text=text, heading=None, page=None, doc_title=None,
-                    doc_org=None, doc_path=None, doc_type=None, year=None, ref=None, kinds=(), themes=(), orgs=(),
-                )
-                for pid, text in texts.items()
-            ])
+            writer.replace_document(
+                "all",
+                [
+                    IndexRecord(
+                        passage_id=pid,
+                        doc_id="all",
+                        text=text,
+                        heading=None,
+                        page=None,
+                        doc_title=None,
+                        doc_org=None,
+                        doc_path=None,
+                        doc_type=None,
+                        year=None,
+                        ref=None,
+                        kinds=(),
+                        themes=(),
+                        orgs=(),
+                    )
+                    for pid, text in texts.items()
+                ],
+            )
         rows = []
         for query in QUERIES:
             ours, theirs = our_matches(index_dir, query), fts.matches(query)
@@ -179,18 +262,38 @@ def evaluate(doc_count: int, seed: int) -> dict[str, Any]:
                 key = f"{side}: {why}"
                 reasons[key] += 1
                 examples.setdefault(key, texts[pid][:160])
-            rows.append({
-                "query": query, "ours": len(ours), "fts5": len(theirs), "both": len(ours & theirs),
-                "reasons": dict(sorted(reasons.items())),
-                "unexplained_examples": {k: v for k, v in examples.items() if "unexplained" in k},
-            })
-    unexplained = sum(n for r in rows for k, n in r["reasons"].items() if "unexplained" in k)
-    return {"passages": len(texts), "documents": doc_count, "seed": seed, "queries": rows, "unexplained": unexplained}
+            rows.append(
+                {
+                    "query": query,
+                    "ours": len(ours),
+                    "fts5": len(theirs),
+                    "both": len(ours & theirs),
+                    "reasons": dict(sorted(reasons.items())),
+                    "unexplained_examples": {
+                        k: v for k, v in examples.items() if "unexplained" in k
+                    },
+                }
+            )
+    unexplained = sum(
+        n for r in rows for k, n in r["reasons"].items() if "unexplained" in k
+    )
+    return {
+        "passages": len(texts),
+        "documents": doc_count,
+        "seed": seed,
+        "queries": rows,
+        "unexplained": unexplained,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--documents", type=int, default=300, help="generated documents beside the sample corpus")
+    parser.add_argument(
+        "--documents",
+        type=int,
+        default=300,
+        help="generated documents beside the sample corpus",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
@@ -198,13 +301,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
-    print(f"{result['passages']} passages (sample corpus + {args.documents} generated documents, seed {args.seed})")
+    print(
+        f"{result['passages']} passages (sample corpus + {args.documents} generated documents, seed {args.seed})"
+    )
     print(f"{'query':<22} {'ours':>7} {'FTS5':>7} {'both':>7}")
     for row in result["queries"]:
         print(f"{row['query']:<22} {row['ours']:>7} {row['fts5']:>7} {row['both']:>7}")
         for reason, count in row["reasons"].items():
             print(f"    {count:>6}  {reason}")
-        for reason, text in row["unexplained_examples"].items():
+        for _reason, text in row["unexplained_examples"].items():
             print(f"            e.g. {text!r}")
     print(f"unexplained differences: {result['unexplained']}")
     return 0

@@ -30,14 +30,25 @@ DEFAULT_GOLD = REPO / "benchmarks" / "gold" / "corpus.jsonl"
 DEFAULT_CORPUS = REPO / "corpus"
 KINDS = ("recommendation", "quote", "claim")
 #: kind -> fields compared on matched pairs
-FIELDS = {"recommendation": ("actor", "target"), "quote": ("speaker", "role"), "claim": ("attributed_to", "hedged")}
-STATEMENT_COMPONENTS = ("evidence_organisations", "evidence_quotes", "evidence_recommendations", "evidence_claims")
+FIELDS = {
+    "recommendation": ("actor", "target"),
+    "quote": ("speaker", "role"),
+    "claim": ("attributed_to", "hedged"),
+}
+STATEMENT_COMPONENTS = (
+    "evidence_organisations",
+    "evidence_quotes",
+    "evidence_recommendations",
+    "evidence_claims",
+)
 _WS = re.compile(r"\s+")
 
 
 def norm(text: str) -> str:
     """Whitespace-normalised text (non-breaking and thin spaces count as spaces)."""
-    return _WS.sub(" ", text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")).strip()
+    return _WS.sub(
+        " ", text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
+    ).strip()
 
 
 def load_gold(path: Path) -> dict[str, list[dict[str, Any]]]:
@@ -62,18 +73,29 @@ def extract(path: Path, nlp: Any) -> list[dict[str, Any]]:
     raw = read_document(path)
     metadata = guess_metadata(raw, path)
     org = normalise_org(metadata.org) if metadata.org else None
-    context: dict[str, Any] = {"doc_org": org, "doc_title": metadata.title, "doc_type": metadata.doc_type}
+    context: dict[str, Any] = {
+        "doc_org": org,
+        "doc_title": metadata.title,
+        "doc_type": metadata.doc_type,
+    }
     passages = make_passages("eval", raw.blocks)
-    items = ((p.text, {"heading": p.heading, "kind": p.kind, "page": p.page}) for p in passages)
+    items = (
+        (p.text, {"heading": p.heading, "kind": p.kind, "page": p.page})
+        for p in passages
+    )
     found: list[dict[str, Any]] = []
     for doc in nlp.pipe(make_docs(nlp, items, context)):
         for finding in findings_from_doc(doc):
             if finding.kind in KINDS:
-                found.append({"kind": finding.kind, "text": finding.text, **finding.data})
+                found.append(
+                    {"kind": finding.kind, "text": finding.text, **finding.data}
+                )
     return found
 
 
-def match(gold: list[dict[str, Any]], found: list[dict[str, Any]]) -> list[tuple[int, int]]:
+def match(
+    gold: list[dict[str, Any]], found: list[dict[str, Any]]
+) -> list[tuple[int, int]]:
     """(gold index, finding index) pairs: gold text inside finding text, one-to-one, in order."""
     pairs: list[tuple[int, int]] = []
     used: set[int] = set()
@@ -97,7 +119,9 @@ def evaluate(gold_path: Path, corpus: Path, verbose: bool = False) -> dict[str, 
     gold_by_file = load_gold(gold_path)
     counts = {k: {"gold": 0, "found": 0, "matched": 0} for k in KINDS}
     fields = {k: {f: [0, 0] for f in FIELDS[k]} for k in KINDS}
-    files = sorted(p for p in corpus.iterdir() if p.is_file() and not p.name.startswith("."))
+    files = sorted(
+        p for p in corpus.iterdir() if p.is_file() and not p.name.startswith(".")
+    )
     for path in files:
         gold = gold_by_file.get(path.name, [])
         found = extract(path, nlp)
@@ -116,20 +140,28 @@ def evaluate(gold_path: Path, corpus: Path, verbose: bool = False) -> dict[str, 
                     continue
                 want = gold[g][name]
                 if name == "target" and gold[g].get("targets"):
-                    want = "; ".join(gold[g]["targets"])  # every body asked, as the component joins them
+                    want = "; ".join(
+                        gold[g]["targets"]
+                    )  # every body asked, as the component joins them
                 right = want == found[f].get(name)
                 fields[kind][name][0] += right
                 fields[kind][name][1] += 1
                 if verbose and not right:
-                    print(f"WRONG {kind}.{name} {path.name}: gold {gold[g][name]!r} got {found[f].get(name)!r} | {norm(gold[g]['text'])[:90]}")
+                    print(
+                        f"WRONG {kind}.{name} {path.name}: gold {gold[g][name]!r} got {found[f].get(name)!r} | {norm(gold[g]['text'])[:90]}"
+                    )
         if verbose:
             for g, item in enumerate(gold):
                 if g not in matched_gold:
-                    print(f"MISS  {item['kind']} {path.name}: {norm(item['text'])[:120]}")
+                    print(
+                        f"MISS  {item['kind']} {path.name}: {norm(item['text'])[:120]}"
+                    )
             for f, finding in enumerate(found):
                 if f not in matched_found:
                     extra = {k: finding.get(k) for k in FIELDS[finding["kind"]]}
-                    print(f"EXTRA {finding['kind']} {path.name}: {norm(finding['text'])[:120]} {extra}")
+                    print(
+                        f"EXTRA {finding['kind']} {path.name}: {norm(finding['text'])[:120]} {extra}"
+                    )
     result: dict[str, Any] = {}
     for kind in KINDS:
         c = counts[kind]
@@ -145,7 +177,9 @@ def evaluate(gold_path: Path, corpus: Path, verbose: bool = False) -> dict[str, 
     return result
 
 
-def speed(corpus: Path, target_words: int = 600_000, repeats: int = 3) -> dict[str, Any]:
+def speed(
+    corpus: Path, target_words: int = 600_000, repeats: int = 3
+) -> dict[str, Any]:
     """Words per second of blank English + sentencizer, with and without the statement components.
 
     The corpus passages are repeated up to ``target_words``; every passage of
@@ -163,7 +197,9 @@ def speed(corpus: Path, target_words: int = 600_000, repeats: int = 3) -> dict[s
     items: list[tuple[str, dict[str, Any]]] = []
     for path in sorted(p for p in corpus.iterdir() if p.is_file()):
         for p in make_passages("speed", read_document(path).blocks):
-            items.append((p.text, {"heading": p.heading, "kind": p.kind, "page": p.page}))
+            items.append(
+                (p.text, {"heading": p.heading, "kind": p.kind, "page": p.page})
+            )
     words_per_copy = sum(len(t.split()) for t, _ in items)
     copies = max(1, target_words // max(1, words_per_copy))
     total_words = words_per_copy * copies
@@ -196,7 +232,9 @@ def speed(corpus: Path, target_words: int = 600_000, repeats: int = 3) -> dict[s
         "megabytes": round(chars / 1e6, 2),
         "blank_sentencizer_words_per_s": round(total_words / base),
         "with_statement_components_words_per_s": round(total_words / ours),
-        "statement_components_alone_words_per_s": round(total_words / added) if added > 0 else None,
+        "statement_components_alone_words_per_s": round(total_words / added)
+        if added > 0
+        else None,
     }
 
 
@@ -204,14 +242,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--verbose", action="store_true", help="list misses, extras and wrong fields")
-    parser.add_argument("--speed", action="store_true", help="also measure words per second")
+    parser.add_argument(
+        "--verbose", action="store_true", help="list misses, extras and wrong fields"
+    )
+    parser.add_argument(
+        "--speed", action="store_true", help="also measure words per second"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     if not args.gold.is_file():
         print(f"no gold file at {args.gold}", file=sys.stderr)
         return 1
-    result: dict[str, Any] = {"kinds": evaluate(args.gold, args.corpus, verbose=args.verbose)}
+    result: dict[str, Any] = {
+        "kinds": evaluate(args.gold, args.corpus, verbose=args.verbose)
+    }
     if args.speed:
         result["speed"] = speed(args.corpus)
     if args.json:

@@ -28,7 +28,12 @@ def analyse(text: str, *, nlp: Language | None = None) -> list[dict[str, Any]]:
     doc = pipeline(text)
     results: list[dict[str, Any]] = []
     for finding in findings_from_doc(doc):
-        row: dict[str, Any] = {"kind": finding.kind, "text": finding.text, "start": finding.start, "end": finding.end}
+        row: dict[str, Any] = {
+            "kind": finding.kind,
+            "text": finding.text,
+            "start": finding.start,
+            "end": finding.end,
+        }
         row.update(finding.data)
         results.append(row)
     return results

@@ -39,7 +39,9 @@ class BriefReport:
     footnotes: int
 
 
-def citation(f: FindingView, passage: Passage, printed: Mapping[str, str]) -> tuple[Text, ...]:
+def citation(
+    f: FindingView, passage: Passage, printed: Mapping[str, str]
+) -> tuple[Text, ...]:
     """The footnote's runs, the title in italics: "(Body, Title, ref, p. N)" or "... para N)".
 
     The reference code is left out when the title already says it
@@ -49,7 +51,14 @@ def citation(f: FindingView, passage: Passage, printed: Mapping[str, str]) -> tu
     title = clean(doc.title)
     ref = clean(doc.ref or "")
     where = locator(f.page, passage, printed)
-    tail = ", ".join(part for part in (ref if ref and ref.casefold() not in title.casefold() else "", where) if part)
+    tail = ", ".join(
+        part
+        for part in (
+            ref if ref and ref.casefold() not in title.casefold() else "",
+            where,
+        )
+        if part
+    )
     return (Text(f"({clean(doc.body)}, "), Text(title, italic=True), Text(f", {tail})"))
 
 
@@ -59,12 +68,20 @@ class _Citations(Citer):
     def note(self, f: FindingView) -> Note:
         passage = self.passage(f.doc.doc_id, f.passage_id)
         if passage is None:
-            raise BriefError(f"finding {f.id} cites passage {f.passage_id}, which is not in the store",
-                             hint="run `evidence ingest` again to repair the store")
+            raise BriefError(
+                f"finding {f.id} cites passage {f.passage_id}, which is not in the store",
+                hint="run `evidence ingest` again to repair the store",
+            )
         return Note(citation(f, passage, self.printed))
 
 
-def write_brief(store: Store, path: Path, *, theme: str | None = None, taxonomy: Taxonomy | None = None) -> BriefReport:
+def write_brief(
+    store: Store,
+    path: Path,
+    *,
+    theme: str | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> BriefReport:
     """Write a Word briefing to ``path``: the theme ``theme`` (its id or label, any case), or every theme.
 
     Every theme gets a section, in the taxonomy's order, starting on a new
@@ -73,21 +90,35 @@ def write_brief(store: Store, path: Path, *, theme: str | None = None, taxonomy:
     the same bytes.
     """
     tax = taxonomy if taxonomy is not None else load_taxonomy()
-    wanted = tax.resolve(theme) if theme is not None else None  # QueryError listing the ids
+    wanted = (
+        tax.resolve(theme) if theme is not None else None
+    )  # QueryError listing the ids
     model = site_model(store, tax, cross_source=False)
     themes = [t for t in model.themes if wanted is None or t.id == wanted]
-    title = f"Evidence briefing: {themes[0].label}" if wanted is not None else "Evidence briefing"
+    title = (
+        f"Evidence briefing: {themes[0].label}"
+        if wanted is not None
+        else "Evidence briefing"
+    )
     doc = WordDocument(title)
     doc.paragraph([Text(title)], style="Title")
     corpus = model.corpus
     span = ""
     if corpus.first_date and corpus.last_date:
-        span = f", dated {corpus.first_date} to {corpus.last_date}" if corpus.first_date != corpus.last_date else f", dated {corpus.first_date}"
-    doc.paragraph([Text(
-        f"Drawn from {_count(corpus.documents, 'document')} by {_count(len(corpus.by_org), 'body', 'bodies')}{span}. "
-        "Each statement is footnoted to its source: the body, the document's title and reference, "
-        "and the page (for a PDF) or paragraph."
-    )])
+        span = (
+            f", dated {corpus.first_date} to {corpus.last_date}"
+            if corpus.first_date != corpus.last_date
+            else f", dated {corpus.first_date}"
+        )
+    doc.paragraph(
+        [
+            Text(
+                f"Drawn from {_count(corpus.documents, 'document')} by {_count(len(corpus.by_org), 'body', 'bodies')}{span}. "
+                "Each statement is footnoted to its source: the body, the document's title and reference, "
+                "and the page (for a PDF) or paragraph."
+            )
+        ]
+    )
     cites = _Citations(store)
     figures = recommendations = 0
     for n, view in enumerate(themes):
@@ -95,10 +126,18 @@ def write_brief(store: Store, path: Path, *, theme: str | None = None, taxonomy:
         figures += shown[0]
         recommendations += shown[1]
     _save(doc, Path(path))
-    return BriefReport(Path(path), tuple(t.label for t in themes), figures, recommendations, doc.footnotes)
+    return BriefReport(
+        Path(path),
+        tuple(t.label for t in themes),
+        figures,
+        recommendations,
+        doc.footnotes,
+    )
 
 
-def _theme_section(doc: WordDocument, theme: ThemeView, cites: _Citations, *, page_break: bool) -> tuple[int, int]:
+def _theme_section(
+    doc: WordDocument, theme: ThemeView, cites: _Citations, *, page_break: bool
+) -> tuple[int, int]:
     """One theme: summary, headline figures, key figures table, recommendations by addressee.
 
     Returns how many figures (in the table) and recommendations it shows.
@@ -107,7 +146,9 @@ def _theme_section(doc: WordDocument, theme: ThemeView, cites: _Citations, *, pa
     if theme.description:
         doc.paragraph([Text(theme.description)], style="Note")
     if not theme.passages:
-        doc.paragraph([Text("No passage in the corpus has been assigned to this theme.")])
+        doc.paragraph(
+            [Text("No passage in the corpus has been assigned to this theme.")]
+        )
         return 0, 0
     n = theme.counts
     label = theme.label.lower()
@@ -116,7 +157,9 @@ def _theme_section(doc: WordDocument, theme: ThemeView, cites: _Citations, *, pa
         f"{_count(n['figure'], 'figure')}, {_count(theme.recommendations_total, 'recommendation')}, "
         f"{_count(n['claim'], 'claim')} and {_count(n['quote'], 'quotation')}."
     )
-    top = [f"{name} ({_count(count, 'passage')})" for name, _, count in theme.bodies[:3]]
+    top = [
+        f"{name} ({_count(count, 'passage')})" for name, _, count in theme.bodies[:3]
+    ]
     if top:
         summary += f" The bodies that say most are {_and(top)}."
     doc.paragraph([Text(summary)])
@@ -127,16 +170,27 @@ def _theme_section(doc: WordDocument, theme: ThemeView, cites: _Citations, *, pa
     if theme.figures:
         doc.heading(2, "Key figures")
         rows = [
-            [[Text("; ".join(_value(f) for f in row.figures), bold=True)], [Text(_row_measure(row))],
-             [Text(clean("; ".join(row.periods) or "\u2014"))], [Text(clean(row.first.doc.body)), cites.note(row.first)]]
+            [
+                [Text("; ".join(_value(f) for f in row.figures), bold=True)],
+                [Text(_row_measure(row))],
+                [Text(clean("; ".join(row.periods) or "\u2014"))],
+                [Text(clean(row.first.doc.body)), cites.note(row.first)],
+            ]
             for row in theme.figures
         ]
-        doc.table(["Value", "What it measures", "Period", "Source"], rows, _FIGURE_WIDTHS)
+        doc.table(
+            ["Value", "What it measures", "Period", "Source"], rows, _FIGURE_WIDTHS
+        )
         if theme.figure_rows_total > len(theme.figures):
-            doc.paragraph([Text(
-                f"{len(theme.figures)} of {theme.figure_rows_total} sentences giving figures, from as many bodies as possible; "
-                f"`evidence export --kind figure --theme {theme.id}` lists every figure."
-            )], style="Note")
+            doc.paragraph(
+                [
+                    Text(
+                        f"{len(theme.figures)} of {theme.figure_rows_total} sentences giving figures, from as many bodies as possible; "
+                        f"`evidence export --kind figure --theme {theme.id}` lists every figure."
+                    )
+                ],
+                style="Note",
+            )
     if theme.recommendations:
         doc.heading(2, "Recommendations")
         for group in theme.recommendations:
@@ -144,11 +198,21 @@ def _theme_section(doc: WordDocument, theme: ThemeView, cites: _Citations, *, pa
             heading = group.title if group.title == NO_TARGET else f"To {group.title}"
             doc.heading(3, f"{clean(heading)} ({shown})")
             for f in group.items:
-                doc.paragraph([Text(f"{clean(f.body)}: \u201c{clean(f.text)}\u201d"), cites.note(f)])
+                doc.paragraph(
+                    [
+                        Text(f"{clean(f.body)}: \u201c{clean(f.text)}\u201d"),
+                        cites.note(f),
+                    ]
+                )
             if group.more:
-                doc.paragraph([Text(
-                    f"And {group.more} more; `evidence export --kind recommendation --theme {theme.id}` lists them all."
-                )], style="Note")
+                doc.paragraph(
+                    [
+                        Text(
+                            f"And {group.more} more; `evidence export --kind recommendation --theme {theme.id}` lists them all."
+                        )
+                    ],
+                    style="Note",
+                )
     recommendations = len({f.id for g in theme.recommendations for f in g.items})
     return sum(len(row.figures) for row in theme.figures), recommendations
 
@@ -187,8 +251,14 @@ def _save(doc: WordDocument, path: Path) -> None:
         doc.save(temporary)
         os.replace(temporary, path)
     except OSError as exc:
-        hint = "choose a folder that exists and can be written" if not path.parent.is_dir() else None
-        raise BriefError(f"cannot write the briefing to {path}: {exc.strerror or exc}", hint=hint) from exc
+        hint = (
+            "choose a folder that exists and can be written"
+            if not path.parent.is_dir()
+            else None
+        )
+        raise BriefError(
+            f"cannot write the briefing to {path}: {exc.strerror or exc}", hint=hint
+        ) from exc
     finally:
         if temporary.exists():
             temporary.unlink()

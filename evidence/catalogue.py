@@ -17,13 +17,25 @@ from .errors import NotFound
 from .store import DocumentRecord, Store
 
 #: The columns of `evidence docs` (and its --csv header), in order.
-DOCUMENT_FIELDS = ("id", "title", "org", "type", "date", "ref", "path", "format", "pages")
+DOCUMENT_FIELDS = (
+    "id",
+    "title",
+    "org",
+    "type",
+    "date",
+    "ref",
+    "path",
+    "format",
+    "pages",
+)
 
 
 def _names(doc: DocumentRecord) -> tuple[str, ...]:
     """Every way a user may name ``doc``, lowercased."""
     path = PurePosixPath(doc.path)
-    return tuple(dict.fromkeys(n.lower() for n in (doc.doc_id, doc.path, path.name, path.stem)))
+    return tuple(
+        dict.fromkeys(n.lower() for n in (doc.doc_id, doc.path, path.name, path.stem))
+    )
 
 
 def find_document(store: Store, name: str) -> DocumentRecord:
@@ -39,7 +51,10 @@ def find_document(store: Store, name: str) -> DocumentRecord:
     if matches:
         listed = ", ".join(f"{doc.doc_id} ({doc.path})" for doc in matches[:5])
         more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
-        raise NotFound(f"{name!r} names {len(matches)} documents: {listed}{more}", hint="give the id")
+        raise NotFound(
+            f"{name!r} names {len(matches)} documents: {listed}{more}",
+            hint="give the id",
+        )
     suggestion = _closest(key, documents)
     if suggestion is not None:
         hint = f"did you mean {suggestion.doc_id}, from {suggestion.path}?"
@@ -56,7 +71,9 @@ def _closest(key: str, documents: list[DocumentRecord]) -> DocumentRecord | None
     A part of one document's name only ("nuffield") wins; else the closest
     spelling of any name ("nufield-trust").
     """
-    containing = {doc.doc_id: doc for doc in documents if any(key in n for n in _names(doc))}
+    containing = {
+        doc.doc_id: doc for doc in documents if any(key in n for n in _names(doc))
+    }
     if len(containing) == 1:
         return next(iter(containing.values()))
     known = {n: doc for doc in documents for n in _names(doc)}
@@ -90,7 +107,13 @@ def document_detail(store: Store, doc: DocumentRecord) -> dict[str, Any]:
     detail = document_row(doc)
     detail["also_at"] = store.aliases_of(doc.doc_id)
     detail["passages"] = [
-        {"passage_id": p.passage_id, "page": p.page, "kind": p.kind, "heading": p.heading, "text": p.text}
+        {
+            "passage_id": p.passage_id,
+            "page": p.page,
+            "kind": p.kind,
+            "heading": p.heading,
+            "text": p.text,
+        }
         for p in store.passages(doc.doc_id)
     ]
     return detail

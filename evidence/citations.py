@@ -52,14 +52,14 @@ def printed_numbers(passages: Sequence[Passage]) -> dict[str, str]:
 
 
 def locator(page: int | None, passage: Passage, printed: Mapping[str, str]) -> str:
-    """"p. 3" for a page; else "para 3.2" as printed, else "para 14" counting passages."""
+    """ "p. 3" for a page; else "para 3.2" as printed, else "para 14" counting passages."""
     if page:
         return f"p. {page}"
     return f"para {printed.get(passage.passage_id, passage.seq)}"
 
 
 def citation(title: str, metadata: Metadata, where: str) -> str:
-    """"Body, Title, ref, date, where": each part that is known, the reference
+    """ "Body, Title, ref, date, where": each part that is known, the reference
     left out when the title already says it ("... (ICS0048)")."""
     ref = metadata.ref or ""
     parts = [
@@ -95,7 +95,7 @@ class Citer:
         return self._printed
 
     def locator(self, doc_id: str, passage_id: str, page: int | None) -> str | None:
-        """"p. N" or "para N" for the passage, or None when it is not in the store."""
+        """ "p. N" or "para N" for the passage, or None when it is not in the store."""
         passage = self.passage(doc_id, passage_id)
         return None if passage is None else locator(page, passage, self._printed)
 

@@ -53,7 +53,9 @@ class EvidenceGroup(click.Group):
             raise UserError(exc, exit_code=2) from None
         except EvidenceError as exc:
             raise UserError(exc) from None
-        except sqlite3.DatabaseError as exc:  # met at any query: a full disk or a damaged store
+        except (
+            sqlite3.DatabaseError
+        ) as exc:  # met at any query: a full disk or a damaged store
             from .store import database_error
 
             raise UserError(database_error(exc, _index_dir(ctx))) from None
@@ -62,16 +64,22 @@ class EvidenceGroup(click.Group):
                 raise
             from .store import no_space
 
-            raise UserError(no_space(Path(exc.filename).parent if exc.filename else _index_dir(ctx))) from None
+            raise UserError(
+                no_space(Path(exc.filename).parent if exc.filename else _index_dir(ctx))
+            ) from None
         except KeyboardInterrupt:
-            raise click.ClickException("interrupted; the store and index keep their last committed state") from None
+            raise click.ClickException(
+                "interrupted; the store and index keep their last committed state"
+            ) from None
 
 
 def _index_dir(ctx: click.Context) -> Path:
     return ctx.obj.index_dir if isinstance(ctx.obj, Settings) else Path("indexes")
 
 
-@click.group(cls=EvidenceGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=EvidenceGroup, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--index-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -99,7 +107,9 @@ def cli(ctx: click.Context, index_dir: Path) -> None:
         ctx.color = False
 
 
-def _set_index_dir(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+def _set_index_dir(
+    ctx: click.Context, _param: click.Parameter, value: Path | None
+) -> None:
     if value is not None:
         ctx.find_object(Settings).index_dir = value
 
@@ -121,14 +131,18 @@ def index_dir_option(command: Any) -> Any:
 KIND_CHOICES = ("figure", "recommendation", "claim", "quote")
 
 
-def _kind(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+def _kind(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
     if value is None:
         return None
     low = value.strip().lower()
     for kind in KIND_CHOICES:
         if low in (kind, kind + "s"):
             return kind
-    raise click.BadParameter(f"unknown kind {value!r}: use one of {', '.join(KIND_CHOICES)}")
+    raise click.BadParameter(
+        f"unknown kind {value!r}: use one of {', '.join(KIND_CHOICES)}"
+    )
 
 
 # -- ingest -----------------------------------------------------------------
@@ -157,44 +171,97 @@ class _Bar:
 
 @cli.command()
 @index_dir_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
-@click.option("--model", default=None, help="A trained spaCy pipeline to run before our rules, e.g. en_core_web_sm.")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores).",
+)
+@click.option(
+    "--model",
+    default=None,
+    help="A trained spaCy pipeline to run before our rules, e.g. en_core_web_sm.",
+)
 @click.option(
     "--metadata",
     "metadata_csv",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="CSV giving title, organisation, type, date or reference per file.",
 )
-@click.option("--strict", is_flag=True, help="Write nothing if any file cannot be read.")
 @click.option(
-    "--themes", "themes_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--strict", is_flag=True, help="Write nothing if any file cannot be read."
+)
+@click.option(
+    "--themes",
+    "themes_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A theme taxonomy (TOML) to use from now on instead of the default.",
 )
-@click.option("--max-file-size", type=click.FloatRange(min=0.001), default=200.0, show_default=True, help="Refuse files larger than this many MB.")
-@click.option("--max-pages", type=click.IntRange(min=1), default=5000, show_default=True, help="Refuse PDFs with more pages.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True, help="Seconds one file may take before it is given up.")
 @click.option(
-    "--max-memory", type=click.IntRange(min=64), default=2048, show_default=True,
+    "--max-file-size",
+    type=click.FloatRange(min=0.001),
+    default=200.0,
+    show_default=True,
+    help="Refuse files larger than this many MB.",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    default=5000,
+    show_default=True,
+    help="Refuse PDFs with more pages.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=300.0,
+    show_default=True,
+    help="Seconds one file may take before it is given up.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=64),
+    default=2048,
+    show_default=True,
     help="MB of memory one reading worker may take beyond its start; a file needing more fails alone.",
 )
 @click.option(
-    "--no-ocr", "no_ocr", is_flag=True,
+    "--no-ocr",
+    "no_ocr",
+    is_flag=True,
     help="Do not read scanned PDF pages with Tesseract (faster); a scanned file is then refused.",
 )
 @click.option(
-    "--follow-links", is_flag=True, envvar="EVIDENCE_FOLLOW_LINKS", show_envvar=True,
+    "--follow-links",
+    is_flag=True,
+    envvar="EVIDENCE_FOLLOW_LINKS",
+    show_envvar=True,
     help="Read files and folders that symbolic links lead to outside the folder.",
 )
 @click.option(
-    "--skip-unsupported", is_flag=True,
+    "--skip-unsupported",
+    is_flag=True,
     help="Files in formats evidence does not read are expected: count them, do not list them or exit 3.",
 )
 @click.pass_obj
 def ingest(
-    settings: Settings, paths: tuple[Path, ...], workers: int | None, model: str | None,
-    metadata_csv: Path | None, strict: bool, themes_file: Path | None, max_file_size: float,
-    max_pages: int, timeout: float, follow_links: bool, skip_unsupported: bool, no_ocr: bool, max_memory: int,
+    settings: Settings,
+    paths: tuple[Path, ...],
+    workers: int | None,
+    model: str | None,
+    metadata_csv: Path | None,
+    strict: bool,
+    themes_file: Path | None,
+    max_file_size: float,
+    max_pages: int,
+    timeout: float,
+    follow_links: bool,
+    skip_unsupported: bool,
+    no_ocr: bool,
+    max_memory: int,
 ) -> None:
     """Sync folders (or files) into the store and the search index.
 
@@ -211,17 +278,29 @@ def ingest(
         evidence ingest corpus/ --metadata submissions.csv
         evidence ingest inbox/ --skip-unsupported      # .pptx, .zip ... expected
     """
-    from .ingest import IngestFailed, Limits, ingest as run_ingest
+    from .ingest import IngestFailed, Limits
+    from .ingest import ingest as run_ingest
 
     bar = _Bar()
     limits = Limits(
-        max_bytes=int(max_file_size * 1024 * 1024), max_pages=max_pages, timeout=timeout, ocr=not no_ocr,
+        max_bytes=int(max_file_size * 1024 * 1024),
+        max_pages=max_pages,
+        timeout=timeout,
+        ocr=not no_ocr,
         max_memory=max_memory * 1024 * 1024,
     )
     try:
         report = run_ingest(
-            paths, index_dir=settings.index_dir, workers=workers, model=model, metadata_csv=metadata_csv,
-            strict=strict, progress=bar, limits=limits, themes=themes_file, follow_links=follow_links,
+            paths,
+            index_dir=settings.index_dir,
+            workers=workers,
+            model=model,
+            metadata_csv=metadata_csv,
+            strict=strict,
+            progress=bar,
+            limits=limits,
+            themes=themes_file,
+            follow_links=follow_links,
         )
     except IngestFailed as exc:
         bar.close()
@@ -234,11 +313,20 @@ def ingest(
         click.echo(f"failed: {_one_line(path)}: {reason}", err=True)
     for warning in report.warnings:
         click.echo(f"warning: {_one_line(warning)}", err=True)
-    named = [(path, kind, reason) for path, kind, reason in report.skipped if not (skip_unsupported and kind == UNSUPPORTED)]
+    named = [
+        (path, kind, reason)
+        for path, kind, reason in report.skipped
+        if not (skip_unsupported and kind == UNSUPPORTED)
+    ]
     for path, kind, reason in named:
-        click.echo(f"skipped: {_one_line(path)}: {reason}{_SKIP_HINTS.get(kind, '')}", err=True)
+        click.echo(
+            f"skipped: {_one_line(path)}: {reason}{_SKIP_HINTS.get(kind, '')}", err=True
+        )
     for path in report.metadata_sheets:
-        click.echo(f"note: {_one_line(path)} read as the list of submissions: its titles, bodies, types and dates apply", err=True)
+        click.echo(
+            f"note: {_one_line(path)} read as the list of submissions: its titles, bodies, types and dates apply",
+            err=True,
+        )
     for path, what in report.own_output:
         click.echo(f"note: not read: {_one_line(path)} ({what})", err=True)
     summary = (
@@ -250,14 +338,18 @@ def ingest(
     if report.moved:
         summary += f"; {len(report.moved)} moved"
     for kind in (UNSUPPORTED, OUTSIDE_LINK, NOT_REGULAR):
-        count = sum(1 for _path, skip_kind, _reason in report.skipped if skip_kind == kind)
+        count = sum(
+            1 for _path, skip_kind, _reason in report.skipped if skip_kind == kind
+        )
         if count:
             summary += f"; {count} skipped ({kind})"
     if report.unreadable:
         summary += f"; {len(report.unreadable)} unreadable folder{'s' if len(report.unreadable) != 1 else ''}"
     click.echo(summary)
     if report.index_rebuilt:
-        click.echo("Search index rebuilt from the store (it was written by an older version of evidence).")
+        click.echo(
+            "Search index rebuilt from the store (it was written by an older version of evidence)."
+        )
     elif report.index_repaired:
         click.echo(f"Search index rebuilt from the store ({report.index_repaired}).")
     elif not report.changed_anything:
@@ -267,7 +359,10 @@ def ingest(
 
 
 #: What the user can do about a file passed over, by kind.
-_SKIP_HINTS = {UNSUPPORTED: " (--skip-unsupported if expected)", OUTSIDE_LINK: " (--follow-links reads it)"}
+_SKIP_HINTS = {
+    UNSUPPORTED: " (--skip-unsupported if expected)",
+    OUTSIDE_LINK: " (--follow-links reads it)",
+}
 
 
 def _one_line(text: str) -> str:
@@ -280,7 +375,9 @@ def _one_line(text: str) -> str:
 
 @cli.command()
 @index_dir_option
-@click.option("--json", "as_json", is_flag=True, help="Print the report as a JSON object.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the report as a JSON object."
+)
 @click.pass_obj
 def status(settings: Settings, as_json: bool) -> None:
     """Counts, where the index lives, and when it was last ingested.
@@ -312,7 +409,12 @@ def status(settings: Settings, as_json: bool) -> None:
 @cli.command()
 @index_dir_option
 @click.argument("document")
-@click.option("--json", "as_json", is_flag=True, help="Print the document and its passages as a JSON object.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the document and its passages as a JSON object.",
+)
 @click.pass_obj
 def show(settings: Settings, document: str, as_json: bool) -> None:
     """A document's metadata and its passages, with their ids.
@@ -331,15 +433,23 @@ def show(settings: Settings, document: str, as_json: bool) -> None:
     with Store(settings.index_dir) as store:
         doc = find_document(store, document)
         if as_json:
-            click.echo(json.dumps(document_detail(store, doc), ensure_ascii=False, indent=2))
+            click.echo(
+                json.dumps(document_detail(store, doc), ensure_ascii=False, indent=2)
+            )
             return
         passages = store.passages(doc.doc_id)
         aliases = store.aliases_of(doc.doc_id)
     meta = doc.metadata
     click.echo(f"{doc.title}")
     for label, value in (
-        ("id", doc.doc_id), ("path", doc.path), ("format", doc.format), ("pages", doc.pages),
-        ("organisation", meta.org), ("type", meta.doc_type), ("date", meta.date), ("reference", meta.ref),
+        ("id", doc.doc_id),
+        ("path", doc.path),
+        ("format", doc.format),
+        ("pages", doc.pages),
+        ("organisation", meta.org),
+        ("type", meta.doc_type),
+        ("date", meta.date),
+        ("reference", meta.ref),
     ):
         click.echo(f"  {label + ':':<14}{value if value not in (None, '') else '-'}")
     if aliases:
@@ -353,8 +463,15 @@ def show(settings: Settings, document: str, as_json: bool) -> None:
 
 @cli.command()
 @index_dir_option
-@click.option("--json", "as_json", is_flag=True, help="Print the documents as a JSON list.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print the documents as CSV with a header row.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the documents as a JSON list."
+)
+@click.option(
+    "--csv",
+    "as_csv",
+    is_flag=True,
+    help="Print the documents as CSV with a header row.",
+)
 @click.pass_obj
 def docs(settings: Settings, as_json: bool, as_csv: bool) -> None:
     """Every document: id, title, organisation, type, date and reference.
@@ -386,7 +503,9 @@ def docs(settings: Settings, as_json: bool, as_csv: bool) -> None:
         click.echo("No documents yet: run `evidence ingest FOLDER`.")
         return
     for row in rows:
-        details = " · ".join(str(row[f]) for f in ("org", "type", "date", "ref") if row[f])
+        details = " · ".join(
+            str(row[f]) for f in ("org", "type", "date", "ref") if row[f]
+        )
         click.echo(click.style(row["id"], bold=True) + f"  {row['title']}")
         if details:
             click.echo(f"    {details}")
@@ -399,22 +518,50 @@ def docs(settings: Settings, as_json: bool, as_csv: bool) -> None:
 @cli.command()
 @index_dir_option
 @click.argument("query")
-@click.option("--kind", callback=_kind, help="Only passages holding this kind of finding (figure, recommendation, claim, quote).")
-@click.option("--theme", help="Only passages with this theme: its id or label, any case (see `evidence themes`).")
-@click.option("--source", help="Only documents by this organisation (name or acronym, e.g. nao).")
-@click.option("--type", "doc_type", help='Only this document type, e.g. "written evidence".')
+@click.option(
+    "--kind",
+    callback=_kind,
+    help="Only passages holding this kind of finding (figure, recommendation, claim, quote).",
+)
+@click.option(
+    "--theme",
+    help="Only passages with this theme: its id or label, any case (see `evidence themes`).",
+)
+@click.option(
+    "--source", help="Only documents by this organisation (name or acronym, e.g. nao)."
+)
+@click.option(
+    "--type", "doc_type", help='Only this document type, e.g. "written evidence".'
+)
 @click.option("--year", help="A year (2023) or a range (2022..2023).")
-@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many hits.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many hits.",
+)
 @click.option("--group", is_flag=True, help="Best passages per document.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
 @click.option(
-    "--json-object", "as_json_object", is_flag=True,
+    "--json-object",
+    "as_json_object",
+    is_flag=True,
     help="Print {query, total, hits} as JSON, each hit with its document's date, reference and type.",
 )
 @click.pass_obj
 def search(
-    settings: Settings, query: str, kind: str | None, theme: str | None, source: str | None,
-    doc_type: str | None, year: str | None, limit: int, group: bool, as_json: bool, as_json_object: bool,
+    settings: Settings,
+    query: str,
+    kind: str | None,
+    theme: str | None,
+    source: str | None,
+    doc_type: str | None,
+    year: str | None,
+    limit: int,
+    group: bool,
+    as_json: bool,
+    as_json_object: bool,
 ) -> None:
     """Ranked passages for QUERY, with the matched words highlighted.
 
@@ -434,8 +581,15 @@ def search(
         raise click.UsageError("give --json or --json-object, not both")
 
     result = run_search(
-        settings.index_dir, query, kind=kind, theme=resolve_theme(settings.index_dir, theme), source=source, doc_type=doc_type,
-        year=year, limit=limit, group=group,
+        settings.index_dir,
+        query,
+        kind=kind,
+        theme=resolve_theme(settings.index_dir, theme),
+        source=source,
+        doc_type=doc_type,
+        year=year,
+        limit=limit,
+        group=group,
     )
     if as_json:
         click.echo(json.dumps(result.json_hits(), ensure_ascii=False, indent=2))
@@ -444,8 +598,16 @@ def search(
         from .store import Store
 
         with Store(settings.index_dir) as store:
-            documents = {doc_id: store.document(doc_id) for doc_id in {h["doc_id"] for h in result.hits} if store.has_document(doc_id)}
-        click.echo(json.dumps(result.json_object(query, documents), ensure_ascii=False, indent=2))
+            documents = {
+                doc_id: store.document(doc_id)
+                for doc_id in {h["doc_id"] for h in result.hits}
+                if store.has_document(doc_id)
+            }
+        click.echo(
+            json.dumps(
+                result.json_object(query, documents), ensure_ascii=False, indent=2
+            )
+        )
         return
     if result.fallback_note:
         click.echo(f"note: {result.fallback_note}", err=True)
@@ -461,15 +623,23 @@ def search(
         cites = _Cites(store)
         if result.groups is not None:
             for rank, group_item in enumerate(result.groups, start=1):
-                click.echo(click.style(f"{rank}. {group_item['doc_title']}", bold=True) + cites.suffix(group_item))
+                click.echo(
+                    click.style(f"{rank}. {group_item['doc_title']}", bold=True)
+                    + cites.suffix(group_item)
+                )
                 for hit in group_item["passages"]:
                     _echo_hit(hit, cites.locator(hit), indent="   ")
             return
         for rank, hit in enumerate(result.hits, start=1):
-            click.echo(click.style(f"{rank}. {hit['doc_title']}", bold=True) + cites.suffix(hit))
+            click.echo(
+                click.style(f"{rank}. {hit['doc_title']}", bold=True)
+                + cites.suffix(hit)
+            )
             _echo_hit(hit, cites.locator(hit), indent="   ")
     shown = len(result.hits)
-    click.echo(f"{shown} of {result.total} matching passage{'s' if result.total != 1 else ''}")
+    click.echo(
+        f"{shown} of {result.total} matching passage{'s' if result.total != 1 else ''}"
+    )
 
 
 class _Cites:
@@ -488,7 +658,11 @@ class _Cites:
             return org
         meta = self._store.document(item["doc_id"]).metadata
         title = item.get("doc_title") or ""
-        extra = [v for v in (meta.ref, meta.date) if v and v.casefold() not in title.casefold()]
+        extra = [
+            v
+            for v in (meta.ref, meta.date)
+            if v and v.casefold() not in title.casefold()
+        ]
         return org + (f" ({', '.join(extra)})" if extra else "")
 
     def locator(self, hit: dict[str, Any]) -> str | None:
@@ -501,7 +675,10 @@ def _echo_hit(hit: dict[str, Any], where: str | None, *, indent: str) -> None:
     shown = f"{where} · " if where else ""
     click.echo(f"{indent}{shown}{hit['passage_id']} · score {hit['score']:.2f}")
     for fragment in hit["highlights"] or [hit["text"][:200]]:
-        styled = "".join(click.style(text, fg="yellow", bold=True) if match else text for text, match in marked_pieces(fragment))
+        styled = "".join(
+            click.style(text, fg="yellow", bold=True) if match else text
+            for text, match in marked_pieces(fragment)
+        )
         click.echo(f"{indent}{styled}")
 
 
@@ -511,14 +688,32 @@ def _echo_hit(hit: dict[str, Any], where: str | None, *, indent: str) -> None:
 @cli.command()
 @index_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
-@click.option("--discover", is_flag=True, help="Suggest themes for passages the taxonomy does not cover.")
-@click.option("--topics", type=click.IntRange(1, 50), default=5, show_default=True, help="How many candidates with --discover.")
 @click.option(
-    "--themes", "themes_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--discover",
+    is_flag=True,
+    help="Suggest themes for passages the taxonomy does not cover.",
+)
+@click.option(
+    "--topics",
+    type=click.IntRange(1, 50),
+    default=5,
+    show_default=True,
+    help="How many candidates with --discover.",
+)
+@click.option(
+    "--themes",
+    "themes_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Use this taxonomy (TOML) from now on and re-assign every passage.",
 )
 @click.pass_obj
-def themes(settings: Settings, as_json: bool, discover: bool, topics: int, themes_file: Path | None) -> None:
+def themes(
+    settings: Settings,
+    as_json: bool,
+    discover: bool,
+    topics: int,
+    themes_file: Path | None,
+) -> None:
     """Each theme with its counts of documents, passages and findings.
 
     \b
@@ -529,7 +724,8 @@ def themes(settings: Settings, as_json: bool, discover: bool, topics: int, theme
     """
     from .ingest import retheme
     from .store import Store
-    from .theming import discover as discover_themes, theme_table, use_taxonomy
+    from .theming import discover as discover_themes
+    from .theming import theme_table, use_taxonomy
 
     with Store(settings.index_dir) as store:
         taxonomy = use_taxonomy(settings.index_dir, themes_file)
@@ -543,7 +739,9 @@ def themes(settings: Settings, as_json: bool, discover: bool, topics: int, theme
             if not candidates:
                 click.echo("Every passage has a theme, or too few are left to cluster.")
             for number, candidate in enumerate(candidates, start=1):
-                click.echo(f"Candidate {number} ({candidate['size']} passages): {', '.join(candidate['terms'])}")
+                click.echo(
+                    f"Candidate {number} ({candidate['size']} passages): {', '.join(candidate['terms'])}"
+                )
                 for example in candidate["examples"]:
                     click.echo(f"  [{example['passage_id']}] {example['text'][:160]}")
             return
@@ -551,10 +749,22 @@ def themes(settings: Settings, as_json: bool, discover: bool, topics: int, theme
     if as_json:
         click.echo(json.dumps(table, ensure_ascii=False, indent=2))
         return
-    headers = ("id", "theme", "documents", "passages", "figures", "recommendations", "claims", "quotes")
+    headers = (
+        "id",
+        "theme",
+        "documents",
+        "passages",
+        "figures",
+        "recommendations",
+        "claims",
+        "quotes",
+    )
     id_width = max(len(headers[0]), *(len(str(row["id"])) for row in table))
     width = max(len(headers[1]), *(len(str(row["label"])) for row in table))
-    click.echo(f"{headers[0]:<{id_width}}  {headers[1]:<{width}}  " + "  ".join(f"{h:>{len(h)}}" for h in headers[2:]))
+    click.echo(
+        f"{headers[0]:<{id_width}}  {headers[1]:<{width}}  "
+        + "  ".join(f"{h:>{len(h)}}" for h in headers[2:])
+    )
     for row in table:
         click.echo(
             f"{str(row['id']):<{id_width}}  {str(row['label']):<{width}}  "
@@ -567,15 +777,38 @@ def themes(settings: Settings, as_json: bool, discover: bool, topics: int, theme
 
 @cli.command()
 @index_dir_option
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="Folder to write the site into.")
-@click.option("--templates", "templates_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of templates that override ours by file name.")
 @click.option(
-    "--themes", "themes_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Folder to write the site into.",
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of templates that override ours by file name.",
+)
+@click.option(
+    "--themes",
+    "themes_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Re-assign themes with this taxonomy (TOML) before building, and keep it.",
 )
-@click.option("--title", help='The site\'s name on every page, e.g. "Inquiry into ICSs" (default: Evidence briefing).')
+@click.option(
+    "--title",
+    help='The site\'s name on every page, e.g. "Inquiry into ICSs" (default: Evidence briefing).',
+)
 @click.pass_obj
-def build(settings: Settings, output: Path, templates_dir: Path | None, themes_file: Path | None, title: str | None) -> None:
+def build(
+    settings: Settings,
+    output: Path,
+    templates_dir: Path | None,
+    themes_file: Path | None,
+    title: str | None,
+) -> None:
     """Write the briefing site: theme pages, documents, figures, recommendations.
 
     The site is static and self-contained: open index.html from disk or put
@@ -596,12 +829,18 @@ def build(settings: Settings, output: Path, templates_dir: Path | None, themes_f
         taxonomy = use_taxonomy(settings.index_dir, themes_file)
         if themes_file is not None:
             retheme(store, settings.index_dir, taxonomy)
-        report = build_site(store, output, templates=templates_dir, taxonomy=taxonomy, title=title)
+        report = build_site(
+            store, output, templates=templates_dir, taxonomy=taxonomy, title=title
+        )
     for broken in report.broken:
         click.echo(f"broken link: {broken}", err=True)
-    click.echo(f"{report.pages} pages written to {output} ({report.links_checked} links checked, {len(report.broken)} broken)")
+    click.echo(
+        f"{report.pages} pages written to {output} ({report.links_checked} links checked, {len(report.broken)} broken)"
+    )
     if report.broken:
-        raise click.ClickException(f"{len(report.broken)} broken link(s) in the site; see the lines above")
+        raise click.ClickException(
+            f"{len(report.broken)} broken link(s) in the site; see the lines above"
+        )
     click.echo(f"Open {output / 'index.html'}")
 
 
@@ -610,8 +849,18 @@ def build(settings: Settings, output: Path, templates_dir: Path | None, themes_f
 
 @cli.command()
 @index_dir_option
-@click.option("--theme", help="Only this theme: its id or label, any case (default: every theme, a section each).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("briefing.docx"), show_default=True, help="Word file to write.")
+@click.option(
+    "--theme",
+    help="Only this theme: its id or label, any case (default: every theme, a section each).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("briefing.docx"),
+    show_default=True,
+    help="Word file to write.",
+)
 @click.pass_obj
 def brief(settings: Settings, theme: str | None, output: Path) -> None:
     """Write a Word briefing: headline figures, a figures table and recommendations by addressee.
@@ -631,7 +880,9 @@ def brief(settings: Settings, theme: str | None, output: Path) -> None:
     from .theming import use_taxonomy
 
     with Store(settings.index_dir) as store:
-        report = write_brief(store, output, theme=theme, taxonomy=use_taxonomy(settings.index_dir, None))
+        report = write_brief(
+            store, output, theme=theme, taxonomy=use_taxonomy(settings.index_dir, None)
+        )
     about = report.themes[0] if theme is not None else f"{len(report.themes)} themes"
     click.echo(
         f"Briefing on {about} written to {output}: {report.figures} figures, "
@@ -644,15 +895,36 @@ def brief(settings: Settings, theme: str | None, output: Path) -> None:
 
 @cli.command()
 @index_dir_option
-@click.option("--kind", callback=_kind, help="Only this kind: figure, recommendation, claim or quote (plurals too).")
-@click.option("--theme", help="Only findings with this theme: its id or label, any case.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv", "json", "xlsx"]), default="jsonl", show_default=True,
+    "--kind",
+    callback=_kind,
+    help="Only this kind: figure, recommendation, claim or quote (plurals too).",
+)
+@click.option(
+    "--theme", help="Only findings with this theme: its id or label, any case."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "json", "xlsx"]),
+    default="jsonl",
+    show_default=True,
     help="xlsx: a workbook with one sheet per kind (needs -o).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), help="File to write (default: stdout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="File to write (default: stdout).",
+)
 @click.pass_obj
-def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, output: Path | None) -> None:
+def export(
+    settings: Settings,
+    kind: str | None,
+    theme: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
     """Every finding in the export schema, as JSON Lines, JSON, CSV or a workbook.
 
     CSV files are written with a UTF-8 byte-order mark so spreadsheets open
@@ -672,10 +944,15 @@ def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, ou
         raise click.UsageError("--format xlsx writes a file: give -o FILE.xlsx")
     with Store(settings.index_dir) as store:
         rows = export_rows(
-            store, kind=kind, theme=resolve_theme(settings.index_dir, theme), citations=fmt in ("csv", "xlsx")
+            store,
+            kind=kind,
+            theme=resolve_theme(settings.index_dir, theme),
+            citations=fmt in ("csv", "xlsx"),
         )
         if fmt == "xlsx":
-            labels = {t.id: t.label for t in use_taxonomy(settings.index_dir, None).themes}
+            labels = {
+                t.id: t.label for t in use_taxonomy(settings.index_dir, None).themes
+            }
             count = write_workbook(rows, output, theme_labels=labels)
             click.echo(f"{count} findings written to {output}", err=True)
             return
@@ -689,7 +966,10 @@ def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, ou
                 from .errors import StoreError
 
                 raise UserError(
-                    StoreError("no space left on the device standard output writes to", hint="free some space and run the command again")
+                    StoreError(
+                        "no space left on the device standard output writes to",
+                        hint="free some space and run the command again",
+                    )
                 ) from None
             return
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
@@ -700,9 +980,13 @@ def export(settings: Settings, kind: str | None, theme: str | None, fmt: str, ou
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 from .store import no_space
 
-                output.unlink(missing_ok=True)  # half a file would pass for the whole export
+                output.unlink(
+                    missing_ok=True
+                )  # half a file would pass for the whole export
                 raise UserError(no_space(output)) from None
-            raise click.BadParameter(f"cannot write {output}: {exc.strerror}", param_hint="--output") from None
+            raise click.BadParameter(
+                f"cannot write {output}: {exc.strerror}", param_hint="--output"
+            ) from None
     click.echo(f"{count} findings written to {output}", err=True)
 
 

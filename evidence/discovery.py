@@ -107,13 +107,35 @@ def discover(
     root = Path(root)
     root_real = os.path.realpath(root)
     if not root.is_dir():
-        _consider(found, root, displayable(root.name), root_real, supported, follow_links, direct=set(), inside=[])
+        _consider(
+            found,
+            root,
+            displayable(root.name),
+            root_real,
+            supported,
+            follow_links,
+            direct=set(),
+            inside=[],
+        )
         return found
     excluded = {os.path.realpath(p) for p in exclude}
     direct: set[str] = set()  # real paths of files reached by their own name
-    inside: list[tuple[Candidate, str]] = []  # links within the folder, with their targets
+    inside: list[
+        tuple[Candidate, str]
+    ] = []  # links within the folder, with their targets
     visited: set[str] = set()
-    _walk(found, root, "", root_real, excluded, visited, direct, inside, supported, follow_links)
+    _walk(
+        found,
+        root,
+        "",
+        root_real,
+        excluded,
+        visited,
+        direct,
+        inside,
+        supported,
+        follow_links,
+    )
     for candidate, target in inside:
         # A link to a file read under its own name would read it twice.
         if target not in direct:
@@ -165,11 +187,38 @@ def _walk(
                 if _within(target, root_real):
                     continue  # walked under its own name (or hidden, or ours): not twice
                 if not follow_links:
-                    found.skipped.append(Skip(rel + "/", OUTSIDE_LINK, f"link to the folder {displayable(target)}, outside the folder"))
+                    found.skipped.append(
+                        Skip(
+                            rel + "/",
+                            OUTSIDE_LINK,
+                            f"link to the folder {displayable(target)}, outside the folder",
+                        )
+                    )
                     continue
-            _walk(found, path, rel + "/", root_real, excluded, visited, direct, inside, supported, follow_links)
+            _walk(
+                found,
+                path,
+                rel + "/",
+                root_real,
+                excluded,
+                visited,
+                direct,
+                inside,
+                supported,
+                follow_links,
+            )
             continue
-        _consider(found, entry, rel, root_real, supported, follow_links, direct=direct, inside=inside, real=os.path.join(real, entry.name))
+        _consider(
+            found,
+            entry,
+            rel,
+            root_real,
+            supported,
+            follow_links,
+            direct=direct,
+            inside=inside,
+            real=os.path.join(real, entry.name),
+        )
 
 
 def _consider(
@@ -200,11 +249,23 @@ def _consider(
         return
     path = os.fspath(file)
     link_target = os.path.realpath(path) if file.is_symlink() else None
-    if link_target is not None and not _within(link_target, root_real) and not follow_links:
-        found.skipped.append(Skip(rel, OUTSIDE_LINK, f"link to {displayable(link_target)}, outside the folder"))
+    if (
+        link_target is not None
+        and not _within(link_target, root_real)
+        and not follow_links
+    ):
+        found.skipped.append(
+            Skip(
+                rel,
+                OUTSIDE_LINK,
+                f"link to {displayable(link_target)}, outside the folder",
+            )
+        )
         return
     if not stat.S_ISREG(info.st_mode):
-        found.skipped.append(Skip(rel, NOT_REGULAR, f"not a regular file ({file_type(info.st_mode)})"))
+        found.skipped.append(
+            Skip(rel, NOT_REGULAR, f"not a regular file ({file_type(info.st_mode)})")
+        )
         return
     candidate = Candidate(path, rel, info.st_size)
     if link_target is not None and _within(link_target, root_real):

@@ -25,11 +25,30 @@ FILE_FORMATS = ("xlsx",)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COMMON_FIELDS = (
-    "id", "kind", "text", "doc_id", "doc_path", "doc_title", "doc_org",
-    "passage_id", "page", "start", "end", "themes",
+    "id",
+    "kind",
+    "text",
+    "doc_id",
+    "doc_path",
+    "doc_title",
+    "doc_org",
+    "passage_id",
+    "page",
+    "start",
+    "end",
+    "themes",
 )
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "figure": ("surface", "value", "unit", "figure_kind", "qualifier", "value_max", "measure", "period"),
+    "figure": (
+        "surface",
+        "value",
+        "unit",
+        "figure_kind",
+        "qualifier",
+        "value_max",
+        "measure",
+        "period",
+    ),
     "recommendation": ("actor", "target", "action"),
     "quote": ("speaker", "role"),
     "claim": ("attributed_to", "hedged"),
@@ -42,17 +61,26 @@ CITATION_FIELDS = ("doc_date", "doc_ref", "cited_at")
 
 
 def export_rows(
-    store: Store, *, kind: str | None = None, theme: str | None = None, citations: bool = False
+    store: Store,
+    *,
+    kind: str | None = None,
+    theme: str | None = None,
+    citations: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """One dict per finding with exactly the schema's keys, in document order;
     with ``citations``, also CITATION_FIELDS ("cited_at": "p. 3" or "para 3.2")."""
     if kind is not None and kind not in FINDING_KINDS:
-        raise EvidenceError(f"unknown finding kind {kind!r}", hint=f"use one of: {', '.join(FINDING_KINDS)}")
+        raise EvidenceError(
+            f"unknown finding kind {kind!r}",
+            hint=f"use one of: {', '.join(FINDING_KINDS)}",
+        )
     with store.snapshot():  # the documents and their findings from one committed state
         yield from _rows(store, kind, theme, citations)
 
 
-def _rows(store: Store, kind: str | None, theme: str | None, citations: bool) -> Iterator[dict[str, Any]]:
+def _rows(
+    store: Store, kind: str | None, theme: str | None, citations: bool
+) -> Iterator[dict[str, Any]]:
     docs = {d.doc_id: d for d in store.documents()}
     citer = Citer(store)
     current = None
@@ -79,7 +107,9 @@ def _rows(store: Store, kind: str | None, theme: str | None, citations: bool) ->
         for name in KIND_FIELDS[row["kind"]]:
             out[name] = row.get(name)
         if citations:
-            if doc.doc_id != current:  # rows come in document order: hold one document's passages
+            if (
+                doc.doc_id != current
+            ):  # rows come in document order: hold one document's passages
                 citer.forget()
                 current = doc.doc_id
             out["doc_date"] = doc.metadata.date
@@ -98,7 +128,9 @@ def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
     value_max) stay numbers, a negative one included.
     """
     if fmt not in FORMATS:
-        raise EvidenceError(f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
+        raise EvidenceError(
+            f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}"
+        )
     count = 0
     if fmt == "jsonl":
         for row in rows:
@@ -117,7 +149,9 @@ def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
         for names in KIND_FIELDS.values():
             columns.extend(n for n in names if n not in columns)
         columns.extend(CITATION_FIELDS)
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n", restval="")
+        writer = csv.DictWriter(
+            out, fieldnames=columns, lineterminator="\r\n", restval=""
+        )
         writer.writeheader()
         for row in rows:
             if any(isinstance(v, float) and not math.isfinite(v) for v in row.values()):
@@ -127,7 +161,9 @@ def write_export(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
     return count
 
 
-def write_workbook(rows: Iterable[dict[str, Any]], path: Path, *, theme_labels: dict[str, str]) -> int:
+def write_workbook(
+    rows: Iterable[dict[str, Any]], path: Path, *, theme_labels: dict[str, str]
+) -> int:
     """Write ``rows`` to an .xlsx workbook, one sheet per kind with only that
     kind's columns and themes by their labels; returns how many were written.
 
@@ -143,14 +179,20 @@ def write_workbook(rows: Iterable[dict[str, Any]], path: Path, *, theme_labels: 
     sheets = {}
     for kind in FINDING_KINDS:
         sheet = book.create_sheet(title=kind.capitalize() + "s")
-        sheet.append([name for name in COMMON_FIELDS if name != "kind"] + list(KIND_FIELDS[kind]) + list(CITATION_FIELDS))
+        sheet.append(
+            [name for name in COMMON_FIELDS if name != "kind"]
+            + list(KIND_FIELDS[kind])
+            + list(CITATION_FIELDS)
+        )
         sheets[kind] = sheet
     count = 0
     for row in rows:
         if any(isinstance(v, float) and not math.isfinite(v) for v in row.values()):
             raise _not_finite(row)
         sheet = sheets[row["kind"]]
-        values = [row.get(name) for name in COMMON_FIELDS if name != "kind"] + [row.get(n) for n in KIND_FIELDS[row["kind"]]]
+        values = [row.get(name) for name in COMMON_FIELDS if name != "kind"] + [
+            row.get(n) for n in KIND_FIELDS[row["kind"]]
+        ]
         values += [row.get(name) for name in CITATION_FIELDS]
         themes_at = [name for name in COMMON_FIELDS if name != "kind"].index("themes")
         values[themes_at] = "; ".join(theme_labels.get(t, t) for t in row["themes"])
@@ -168,7 +210,10 @@ def write_workbook(rows: Iterable[dict[str, Any]], path: Path, *, theme_labels: 
         os.replace(partial, path)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise EvidenceError(f"cannot write {path}: {exc.strerror or exc}", hint="choose another -o file or free space") from exc
+        raise EvidenceError(
+            f"cannot write {path}: {exc.strerror or exc}",
+            hint="choose another -o file or free space",
+        ) from exc
     return count
 
 
@@ -219,7 +264,9 @@ def _formula_safe(text: str) -> str:
     return text
 
 
-def export_text(store: Store, fmt: str, *, kind: str | None = None, theme: str | None = None) -> str:
+def export_text(
+    store: Store, fmt: str, *, kind: str | None = None, theme: str | None = None
+) -> str:
     """The whole export as one string (for tests and small corpora)."""
     buffer = io.StringIO()
     write_export(export_rows(store, kind=kind, theme=theme), buffer, fmt)

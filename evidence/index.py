@@ -36,11 +36,12 @@ import sys
 import zlib
 from array import array
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Union
+from typing import Any
 
 import numpy as np
 from whoosh import index as _windex
@@ -52,10 +53,10 @@ from whoosh.lang.porter2 import stem as _porter2_stem
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import TermNotFound as _TermNotFound
 from whoosh.system import pack_uint
-from whoosh.writing import SegmentWriter
 from whoosh.util import random_name
 from whoosh.util.filelock import FileLock
 from whoosh.util.numeric import byte_to_length
+from whoosh.writing import SegmentWriter
 
 from evidence.errors import EvidenceError, IndexLockedError, StoreError
 from evidence.store import no_space
@@ -77,7 +78,7 @@ FILTER_FIELDS = {
 #: A word (group 1) may hold dots and apostrophes ("e.g", "o'neill", "don't");
 #: a possessive "'s" at its end is matched but left out, so "board's" is "board".
 _WORD_PATTERN = r"(\w+(?:(?:\.|['’](?![sS]\b))\w+)*)(?:['’][sS]\b)?"
-_LOCK_NAME = "%s_WRITELOCK" % INDEX_NAME
+_LOCK_NAME = f"{INDEX_NAME}_WRITELOCK"
 #: Written beside the lock while a batch is open: if it outlives its process, the batch died.
 _MARKER_NAME = "WRITER_PID"
 #: zlib level for posting blocks: 0 trades index size for build and query speed.
@@ -153,17 +154,17 @@ class Filter:
 
 @dataclass(frozen=True)
 class AllOf:
-    parts: tuple["Node", ...]
+    parts: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class AnyOf:
-    parts: tuple["Node", ...]
+    parts: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Not:
-    part: "Node"
+    part: Node
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class Everything:
     """Every passage: the base a query made only of NOT terms subtracts from."""
 
 
-Node = Union[Word, Phrase, Prefix, Fuzzy, Filter, AllOf, AnyOf, Not, Everything]
+Node = Word | Phrase | Prefix | Fuzzy | Filter | AllOf | AnyOf | Not | Everything
 
 
 @dataclass(frozen=True)
@@ -282,7 +283,10 @@ class CountedText(TEXT):
     def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
         found = stems(value) if self.analyzer.stem else words(value)
         boost = self.format.field_boost
-        return [(w.encode("utf-8"), n, n * boost, pack_uint(n)) for w, n in Counter(found).items()]
+        return [
+            (w.encode("utf-8"), n, n * boost, pack_uint(n))
+            for w, n in Counter(found).items()
+        ]
 
 
 def _array_from_bytes(typecode: str, raw: bytes) -> array:
@@ -318,7 +322,9 @@ class ArrayPostingsWriter(W3PostingsWriter):
             return super()._mini_ids()
         ids = self._ids
         if len(ids) > _SMALL_BLOCK:
-            return _packed(np.diff(np.frombuffer(ids, dtype=np.uint32), prepend=np.uint32(0)))
+            return _packed(
+                np.diff(np.frombuffer(ids, dtype=np.uint32), prepend=np.uint32(0))
+            )
         # Most posting lists are a few passages long, where numpy's per-call cost dominates.
         deltas = [ids[0], *(b - a for a, b in zip(ids, ids[1:]))]
         return PackedArray(_typecode(max(deltas)), deltas)
@@ -392,7 +398,9 @@ class EvidenceCodec(W3Codec):
 
     length_stats = False
 
-    def postings_writer(self, dbfile: Any, byteids: bool = False) -> ArrayPostingsWriter:
+    def postings_writer(
+        self, dbfile: Any, byteids: bool = False
+    ) -> ArrayPostingsWriter:
         return ArrayPostingsWriter(
             dbfile,
             blocklimit=self._blocklimit,
@@ -428,12 +436,16 @@ class _TermBuffer:
     segments still works, and adds ``terms`` for writing whole posting lists.
     """
 
-    def __init__(self, tempstore: Any, schema: Schema, limit: int = _SPILL_BYTES) -> None:
+    def __init__(
+        self, tempstore: Any, schema: Schema, limit: int = _SPILL_BYTES
+    ) -> None:
         self.tempstore = tempstore
         self.limit = limit
         self.fieldnames: set[str] = set()
         self._value_sizes = {
-            name: schema[name].format.fixed_value_size() for name in schema.names() if schema[name].indexed
+            name: schema[name].format.fixed_value_size()
+            for name in schema.names()
+            if schema[name].indexed
         }
         self._fields: dict[str, dict[bytes, tuple[array, array, Any]]] = {}
         self._size = 0
@@ -446,7 +458,12 @@ class _TermBuffer:
             self.fieldnames.add(fieldname)
         return terms
 
-    def add_field(self, fieldname: str, docnum: int, items: Iterable[tuple[bytes, int, float, bytes]]) -> None:
+    def add_field(
+        self,
+        fieldname: str,
+        docnum: int,
+        items: Iterable[tuple[bytes, int, float, bytes]],
+    ) -> None:
         """One document's postings in one field: (term, frequency, weight, value) per term."""
         terms = self._terms_of(fieldname)
         size = self._value_sizes.get(fieldname)
@@ -454,7 +471,11 @@ class _TermBuffer:
         for tbytes, _freq, weight, vbytes in items:
             entry = terms.get(tbytes)
             if entry is None:
-                entry = terms[tbytes] = (array("I"), array("f"), bytearray() if size else None if size == 0 else [])
+                entry = terms[tbytes] = (
+                    array("I"),
+                    array("f"),
+                    bytearray() if size else None if size == 0 else [],
+                )
                 added += _TERM_BYTES + len(tbytes)
             entry[0].append(docnum)
             entry[1].append(weight)
@@ -486,8 +507,15 @@ class _TermBuffer:
         with self.tempstore.create_file(name).raw_file() as f:
             dump = pickle.Pickler(f, pickle.HIGHEST_PROTOCOL).dump
             for fieldname, tbytes, ids, weights, values in self._sorted():
-                dump((fieldname, tbytes, ids.tobytes(), weights.tobytes(),
-                      bytes(values) if isinstance(values, bytearray) else values))
+                dump(
+                    (
+                        fieldname,
+                        tbytes,
+                        ids.tobytes(),
+                        weights.tobytes(),
+                        bytes(values) if isinstance(values, bytearray) else values,
+                    )
+                )
         self._runs.append(name)
         self._fields = {}
         self._size = 0
@@ -500,7 +528,13 @@ class _TermBuffer:
                     fieldname, tbytes, ids, weights, values = load()
                 except EOFError:
                     break
-                yield fieldname, tbytes, _array_from_bytes("I", ids), _array_from_bytes("f", weights), values
+                yield (
+                    fieldname,
+                    tbytes,
+                    _array_from_bytes("I", ids),
+                    _array_from_bytes("f", weights),
+                    values,
+                )
         self.tempstore.delete_file(name)
 
     def terms(self) -> Iterator[tuple[str, bytes, array, array, Any]]:
@@ -510,8 +544,12 @@ class _TermBuffer:
             return
         self.save()
         runs, self._runs = self._runs, []
-        merged = heapq.merge(*(self._read_run(name) for name in runs), key=lambda t: (t[0], t[1]))
-        for (fieldname, tbytes), group in itertools.groupby(merged, key=lambda t: (t[0], t[1])):
+        merged = heapq.merge(
+            *(self._read_run(name) for name in runs), key=lambda t: (t[0], t[1])
+        )
+        for (fieldname, tbytes), group in itertools.groupby(
+            merged, key=lambda t: (t[0], t[1])
+        ):
             parts = list(group)
             if len(parts) == 1:
                 yield parts[0]
@@ -548,7 +586,11 @@ class _TermBuffer:
         self._fields = {}
 
 
-def _write_terms(fieldwriter: Any, schema: Schema, terms: Iterable[tuple[str, bytes, array, array, Any]]) -> None:
+def _write_terms(
+    fieldwriter: Any,
+    schema: Schema,
+    terms: Iterable[tuple[str, bytes, array, array, Any]],
+) -> None:
     """Write sorted whole posting lists through a W3 field writer."""
     current = None
     for fieldname, tbytes, ids, weights, values in terms:
@@ -575,14 +617,23 @@ class _SegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
-        self.pool = _TermBuffer(self._tempstorage, self.schema, limit=kwargs.get("limitmb", 128) * 1024 * 1024)
+        self.pool = _TermBuffer(
+            self._tempstorage,
+            self.schema,
+            limit=kwargs.get("limitmb", 128) * 1024 * 1024,
+        )
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
         record = fields.get("_record")
         if record is not None:
             fields = _document(record)
-        schema, docnum, perdoc, pool = self.schema, self.docnum, self.perdocwriter, self.pool
+        schema, docnum, perdoc, pool = (
+            self.schema,
+            self.docnum,
+            self.perdocwriter,
+            self.pool,
+        )
         perdoc.start_doc(docnum)
         try:
             for name in sorted(fields):
@@ -598,7 +649,9 @@ class _SegmentWriter(SegmentWriter):
                     pool.add_field(name, docnum, items)
                 perdoc.add_field(name, field, value if field.stored else None, length)
                 if field.column_type:
-                    perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+                    perdoc.add_column_value(
+                        name, field.column_type, field.to_column_value(value)
+                    )
         except Exception:
             perdoc.cancel_doc()
             raise
@@ -633,10 +686,12 @@ class _WriterTask(SubWriterTask):
                     break
                 self._process_file(*job)
             segment = writer._finalize_segment()
-        except Exception as exc:  # noqa: BLE001 - told to the parent, which fails the batch with it
+        except Exception as exc:
             code = exc.errno if isinstance(exc, OSError) else None
             self.resultqueue.put((_FAILED, code, _describe(exc)), timeout=5)
-            sys.exit(1)  # no traceback on the user's terminal: the parent reports it in one line
+            sys.exit(
+                1
+            )  # no traceback on the user's terminal: the parent reports it in one line
         self.resultqueue.put((None, writer.pool.fieldnames, segment), timeout=5)
 
 
@@ -657,10 +712,21 @@ class _MpWriter(MpWriter, _SegmentWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         MpWriter.__init__(self, ix, multisegment=True, **kwargs)
-        self.pool = _TermBuffer(self._tempstorage, self.schema, limit=kwargs.get("limitmb", 128) * 1024 * 1024)
+        self.pool = _TermBuffer(
+            self._tempstorage,
+            self.schema,
+            limit=kwargs.get("limitmb", 128) * 1024 * 1024,
+        )
 
     def _new_task(self) -> _WriterTask:
-        task = _WriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, True)
+        task = _WriterTask(
+            self.storage,
+            self.indexname,
+            self.jobqueue,
+            self.resultqueue,
+            self.subargs,
+            True,
+        )
         task.parent_pid = os.getpid()
         self.tasks.append(task)
         task.start()
@@ -673,7 +739,9 @@ class _MpWriter(MpWriter, _SegmentWriter):
     def _check_tasks(self) -> None:
         for task in self.tasks:
             if not task.is_alive() and task.exitcode != 0:
-                raise WriterDied(f"an index writer process died ({describe_exit(task.exitcode)})")
+                raise WriterDied(
+                    f"an index writer process died ({describe_exit(task.exitcode)})"
+                )
 
     def _put(self, job: Any) -> None:
         while True:
@@ -826,7 +894,9 @@ class BatchWriter:
     most once per batch; a second write would leave duplicates and is refused.
     """
 
-    def __init__(self, writer: Any, existing: set[str], path: Path | None = None) -> None:
+    def __init__(
+        self, writer: Any, existing: set[str], path: Path | None = None
+    ) -> None:
         self._writer = writer
         self._existing = existing
         self._touched: set[str] = set()
@@ -886,7 +956,10 @@ class PassageIndex:
         marked = self.path / _DAMAGED_NAME  # a search found it unreadable
         try:
             if marked.exists():
-                self.damaged = marked.read_text(encoding="utf-8", errors="replace").strip() or "marked damaged"
+                self.damaged = (
+                    marked.read_text(encoding="utf-8", errors="replace").strip()
+                    or "marked damaged"
+                )
             elif _windex.exists_in(str(self.path), indexname=INDEX_NAME):
                 if _format_of(self.path) == INDEX_FORMAT:
                     self._ix = _windex.open_dir(str(self.path), indexname=INDEX_NAME)
@@ -898,7 +971,7 @@ class PassageIndex:
                 self.rebuilt = True
             else:
                 self.created = True
-        except Exception as exc:  # noqa: BLE001 - Whoosh reports damage with many types, bare Exception among them
+        except Exception as exc:
             if isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS:
                 raise
             self.damaged = _describe(exc)
@@ -916,9 +989,13 @@ class PassageIndex:
         the added passages, each into a segment of its own.
         """
         try:
-            codec = EvidenceCodec(blocklimit=_POSTING_BLOCK, compression=_POSTING_COMPRESSION)
+            codec = EvidenceCodec(
+                blocklimit=_POSTING_BLOCK, compression=_POSTING_COMPRESSION
+            )
             if procs > 1:
-                w = _MpWriter(self._ix, procs=procs, limitmb=128, compound=False, codec=codec)
+                w = _MpWriter(
+                    self._ix, procs=procs, limitmb=128, compound=False, codec=codec
+                )
             else:
                 w = _SegmentWriter(self._ix, limitmb=128, compound=False, codec=codec)
         except _windex.LockError as exc:
@@ -951,7 +1028,9 @@ class PassageIndex:
     def _mark_checked(self) -> None:
         """Remember the committed files as sound (by size and time), so opening skips ``_probe``."""
         try:
-            (self.path / _CHECKED_NAME).write_text(json.dumps(_signature(self._ix, self.path)), encoding="utf-8")
+            (self.path / _CHECKED_NAME).write_text(
+                json.dumps(_signature(self._ix, self.path)), encoding="utf-8"
+            )
         except (OSError, ValueError):
             pass  # a read-only folder or a full disk: the next open probes again
 
@@ -1028,9 +1107,26 @@ class PassageIndex:
 #: A search that found the index unreadable leaves this file, so the next ingest rebuilds it.
 _DAMAGED_NAME = "DAMAGED"
 #: Extensions of the files every committed segment has (``compound=False``).
-_SEGMENT_FILES = (".trm", ".pst", "._stored.col", ".seq.col", "._text_len.col", "._title_len.col")
+_SEGMENT_FILES = (
+    ".trm",
+    ".pst",
+    "._stored.col",
+    ".seq.col",
+    "._text_len.col",
+    "._title_len.col",
+)
 #: Errors of the machine (disk full, too many open files, out of quota) rather than of the index.
-_RESOURCE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EMFILE, errno.ENFILE, errno.ENOMEM, errno.EACCES, errno.EROFS})
+_RESOURCE_ERRNOS = frozenset(
+    {
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EMFILE,
+        errno.ENFILE,
+        errno.ENOMEM,
+        errno.EACCES,
+        errno.EROFS,
+    }
+)
 
 
 def _describe(exc: BaseException) -> str:
@@ -1083,8 +1179,8 @@ def _probe(ix: Any, path: Path) -> None:
                 if not ix.schema[field].indexed:
                     continue
                 last = None
-                for last in leaf.lexicon(field):
-                    pass
+                for term in leaf.lexicon(field):
+                    last = term
                 if last is not None:
                     for _docnum in leaf.postings(field, last).all_ids():
                         pass
@@ -1122,7 +1218,7 @@ def _cancel(writer: Any) -> None:
         task.join()
     try:
         writer.cancel()
-    except Exception:  # noqa: BLE001 - half-closed by the failure; the lock below is what matters
+    except Exception:
         lock = getattr(writer, "writelock", None)
         if lock is not None and getattr(lock, "locked", False):
             lock.release()
@@ -1165,7 +1261,12 @@ def _leaf_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
         matcher._read_data()
         ids, weights, _values = matcher._data
         if isinstance(ids, array):  # written by ArrayPostingsWriter
-            id_parts.append(np.cumsum(np.frombuffer(ids, dtype=_ARRAY_DTYPES[ids.typecode]), dtype=np.int64))
+            id_parts.append(
+                np.cumsum(
+                    np.frombuffer(ids, dtype=_ARRAY_DTYPES[ids.typecode]),
+                    dtype=np.int64,
+                )
+            )
         else:
             id_parts.append(np.cumsum(np.array(ids, dtype=np.int64)))
         n = len(ids)
@@ -1174,7 +1275,11 @@ def _leaf_arrays(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
         elif isinstance(weights, float):
             tf_parts.append(np.full(n, weights))
         elif isinstance(weights, array):
-            tf_parts.append(np.frombuffer(weights, dtype=_ARRAY_DTYPES[weights.typecode]).astype(np.float64))
+            tf_parts.append(
+                np.frombuffer(weights, dtype=_ARRAY_DTYPES[weights.typecode]).astype(
+                    np.float64
+                )
+            )
         else:
             tf_parts.append(np.array(weights, dtype=np.float64))
         matcher._next_block()
@@ -1222,7 +1327,11 @@ class _Segment:
             column = self.reader.column_reader("seq", translate=False)
             offsets = np.asarray(column._offsets, dtype=np.int64)  # bytes, per passage
             lengths = np.asarray(column._lengths, dtype=np.int64)
-            size = int(offsets[-1] + lengths[-1]) // _SEQ_DTYPE.itemsize if len(offsets) else 0
+            size = (
+                int(offsets[-1] + lengths[-1]) // _SEQ_DTYPE.itemsize
+                if len(offsets)
+                else 0
+            )
             name = W3Codec.column_filename(self.reader.segment(), "seq")
             path = Path(getattr(self.reader.storage(), "folder", "")) / name
             if size and path.is_file():
@@ -1253,7 +1362,9 @@ class _Segment:
             codes = np.zeros(self.size, dtype=np.uint8)
             name = W3Codec.column_filename(self.reader.segment(), f"_{field}_len")
             storage = self.reader.storage()
-            if storage.file_exists(name):  # one byte a passage; trailing zeros are not written
+            if storage.file_exists(
+                name
+            ):  # one byte a passage; trailing zeros are not written
                 f = storage.open_file(name)
                 try:
                     raw = np.frombuffer(f.read(), dtype=np.uint8)[: self.size]
@@ -1263,8 +1374,16 @@ class _Segment:
             self._lengths[field] = codes
         return _LENGTHS[codes[ids]]
 
+
 #: Exceptions that mean a bug in this module rather than a damaged index: never blamed on the files.
-_PROGRAMMING_ERRORS = (TypeError, AttributeError, NameError, AssertionError, RecursionError, MemoryError)
+_PROGRAMMING_ERRORS = (
+    TypeError,
+    AttributeError,
+    NameError,
+    AssertionError,
+    RecursionError,
+    MemoryError,
+)
 
 
 def _damaged(path: Path, why: str, *, mark: bool = False) -> StoreError:
@@ -1292,7 +1411,7 @@ def _index_damage(path: Path | None) -> Iterator[None]:
         yield
     except (EvidenceError, *_PROGRAMMING_ERRORS):
         raise
-    except Exception as exc:  # noqa: BLE001 - Whoosh signals damage with many types, bare Exception among them
+    except Exception as exc:
         if path is None or (isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS):
             raise
         raise _damaged(path, _describe(exc), mark=True) from exc
@@ -1302,12 +1421,12 @@ def _guarded(method: Any) -> Any:
     """Report a failure to read the index files as one StoreError, and mark the index for rebuilding."""
 
     @functools.wraps(method)
-    def wrapper(self: "IndexSearcher", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: IndexSearcher, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except (EvidenceError, *_PROGRAMMING_ERRORS):
             raise
-        except Exception as exc:  # noqa: BLE001 - Whoosh signals damage with many types, bare Exception among them
+        except Exception as exc:
             if isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS:
                 raise
             raise _damaged(self._path, _describe(exc), mark=True) from exc
@@ -1330,22 +1449,31 @@ class IndexSearcher:
     @_guarded
     def _open(self, index_dir: Path, path: Path) -> None:
         if not path.is_dir() or not any(path.glob(f"_{INDEX_NAME}_*.toc")):
-            raise StoreError(f"no index in {index_dir}", hint="run `evidence ingest FOLDER` first")
+            raise StoreError(
+                f"no index in {index_dir}", hint="run `evidence ingest FOLDER` first"
+            )
         if _format_of(path) != INDEX_FORMAT:
             raise StoreError(
                 f"the search index in {index_dir} was made by an older version of evidence",
                 hint="run `evidence ingest FOLDER` to rebuild it from the store",
             )
         if (path / _DAMAGED_NAME).exists():
-            raise _damaged(path, (path / _DAMAGED_NAME).read_text(encoding="utf-8", errors="replace").strip())
+            raise _damaged(
+                path,
+                (path / _DAMAGED_NAME)
+                .read_text(encoding="utf-8", errors="replace")
+                .strip(),
+            )
         ix = _windex.open_dir(str(path), indexname=INDEX_NAME)
         self._reader = ix.reader()
-        self._segments = [_Segment(r, offset) for r, offset in self._reader.leaf_readers()]
+        self._segments = [
+            _Segment(r, offset) for r, offset in self._reader.leaf_readers()
+        ]
         self._count = self._reader.doc_count_all()
         self._form_cache: dict[tuple[str, str], list[str]] = {}
         self._avg: dict[str, float] = {}
 
-    def __enter__(self) -> "IndexSearcher":
+    def __enter__(self) -> IndexSearcher:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -1375,7 +1503,9 @@ class IndexSearcher:
             for stem_ in stems_:
                 tids, ttf = seg.postings("title", stem_)
                 if len(tids):
-                    score[tids] += TITLE_BOOST * self._bm25(seg, "title", stem_, tids, ttf)
+                    score[tids] += TITLE_BOOST * self._bm25(
+                        seg, "title", stem_, tids, ttf
+                    )
             hit = np.flatnonzero(mask)
             total += len(hit)
             ids.append(hit + seg.offset)
@@ -1384,7 +1514,9 @@ class IndexSearcher:
             return [], 0
         all_ids = np.concatenate(ids)
         all_scores = np.round(np.concatenate(scores), 4)
-        if total > limit:  # the best ``limit``; among equal scores, the earliest passages
+        if (
+            total > limit
+        ):  # the best ``limit``; among equal scores, the earliest passages
             kth = np.partition(all_scores, total - limit)[total - limit]
             above = all_ids[all_scores > kth]
             tied = all_ids[all_scores == kth][: limit - len(above)]
@@ -1455,7 +1587,9 @@ class IndexSearcher:
             return self._terms(ws, seg)
         return self._terms(self._forms(ws[0], ss[0]), seg)
 
-    def _terms(self, terms: Iterable[str], seg: _Segment) -> tuple[np.ndarray, np.ndarray]:
+    def _terms(
+        self, terms: Iterable[str], seg: _Segment
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Passages holding any of ``terms`` in the body, scored by the sum of their BM25."""
         mask = np.zeros(seg.size, dtype=bool)
         score = np.zeros(seg.size)
@@ -1476,7 +1610,9 @@ class IndexSearcher:
         """
         if len(ws) < 2:
             return self._terms(ws, seg)
-        anchor = min(range(len(ws)), key=lambda i: (self._reader.doc_frequency("text", ws[i]), i))
+        anchor = min(
+            range(len(ws)), key=lambda i: (self._reader.doc_frequency("text", ws[i]), i)
+        )
         wanted = np.array([_word_hash(w) for w in ws], dtype=_SEQ_DTYPE)
         seq, starts = seg.sequence()
         tf = np.zeros(seg.size)
@@ -1488,10 +1624,15 @@ class IndexSearcher:
                 first = np.cumsum(sizes) - sizes
                 at = np.repeat(starts[holders] - first, sizes) + np.arange(sizes.sum())
                 found = _phrase_starts(seq[at], wanted, anchor)
-                tf = np.bincount(holders[np.searchsorted(first, found, side="right") - 1], minlength=seg.size)
+                tf = np.bincount(
+                    holders[np.searchsorted(first, found, side="right") - 1],
+                    minlength=seg.size,
+                )
         elif len(seq):
             found = _phrase_starts(seq, wanted, anchor)
-            tf = np.bincount(np.searchsorted(starts, found, side="right") - 1, minlength=seg.size)
+            tf = np.bincount(
+                np.searchsorted(starts, found, side="right") - 1, minlength=seg.size
+            )
         tf = np.where(seg.live, tf, 0).astype(np.float64)
         mask = tf > 0
         score = np.zeros(seg.size)
@@ -1500,11 +1641,15 @@ class IndexSearcher:
             score[ids] = self._bm25(seg, "text", ws[anchor], ids, tf[ids])
         return mask, score
 
-    def _bm25(self, seg: _Segment, field: str, term: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+    def _bm25(
+        self, seg: _Segment, field: str, term: str, ids: np.ndarray, tf: np.ndarray
+    ) -> np.ndarray:
         """BM25 of ``term`` in the passages ``ids``, as Whoosh's BM25F computes it."""
         avg = self._avg.get(field)
         if avg is None:
-            avg = self._avg[field] = max(self._reader.field_length(field) / max(self._count, 1), 1.0)
+            avg = self._avg[field] = max(
+                self._reader.field_length(field) / max(self._count, 1), 1.0
+            )
         idf = math.log(self._count / (self._reader.doc_frequency(field, term) + 1)) + 1
         norm = _K1 * ((1 - _B) + _B * seg.lengths(field, ids) / avg)
         return idf * (tf * (_K1 + 1)) / (tf + norm)
@@ -1562,6 +1707,10 @@ class IndexSearcher:
                 if _stem(term) == stem:
                     forms.add(term)
         else:  # too short to scan by prefix ("dying" -> "die"): the plural is the common variant
-            forms.update(f for f in (stem, stem + "s", word + "s") if self._reader.doc_frequency("text", f))
+            forms.update(
+                f
+                for f in (stem, stem + "s", word + "s")
+                if self._reader.doc_frequency("text", f)
+            )
         result = self._form_cache[key] = sorted(forms)
         return result

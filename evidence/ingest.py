@@ -13,15 +13,15 @@ from __future__ import annotations
 import errno
 import fcntl
 import gc
-import json
 import hashlib
+import json
 import os
 import stat
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,16 @@ from .errors import EvidenceError, IndexLockedError, ReaderError, StoreError
 from .models import Finding, Metadata, Passage
 from .passages import make_doc_id, make_passages
 from .store import Store, no_space
-from .theming import MODEL_NAME, RELEARN_SHARE, OnThemed, reassign, relearn_due, taxonomy_fingerprint, update_themes, use_taxonomy
+from .theming import (
+    MODEL_NAME,
+    RELEARN_SHARE,
+    OnThemed,
+    reassign,
+    relearn_due,
+    taxonomy_fingerprint,
+    update_themes,
+    use_taxonomy,
+)
 from .workers import keep_from_children, run_tasks
 
 if TYPE_CHECKING:
@@ -52,6 +61,8 @@ class Limits:
     #: Bytes a reading worker may allocate beyond its size at start (None: no limit),
     #: so a file that inflates without end fails alone instead of exhausting the machine.
     max_memory: int | None = 2048 * 1024 * 1024
+
+
 _KIND_LETTER = {"figure": "f", "recommendation": "r", "claim": "c", "quote": "q"}
 
 
@@ -97,7 +108,9 @@ class IngestReport:
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (path, doc_id it copies)
+    duplicates: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (path, doc_id it copies)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     #: (path, kind, reason) of files passed over on purpose; kind is one of
     #: evidence.discovery's UNSUPPORTED, OUTSIDE_LINK, NOT_REGULAR.
@@ -121,27 +134,35 @@ class IngestReport:
     @property
     def documents(self) -> int:
         return (
-            len(self.new) + len(self.changed) + len(self.unchanged) + len(self.duplicates) + len(self.failed)
+            len(self.new)
+            + len(self.changed)
+            + len(self.unchanged)
+            + len(self.duplicates)
+            + len(self.failed)
             + len(self.moved)
         )
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.new or self.changed or self.removed or self.duplicates or self.moved)
+        return bool(
+            self.new or self.changed or self.removed or self.duplicates or self.moved
+        )
 
 
 class IngestFailed(EvidenceError):
     """--strict: some files could not be read, so nothing was written."""
 
     def __init__(self, failed: list[tuple[str, str]]) -> None:
-        super().__init__(f"{len(failed)} file(s) could not be read; nothing was written (--strict)")
+        super().__init__(
+            f"{len(failed)} file(s) could not be read; nothing was written (--strict)"
+        )
         self.failed = failed
 
 
 class Progress:
     """Receives events as files are processed; the CLI draws a bar from them."""
 
-    def start(self, total: int) -> None:  # noqa: D401 - a hook
+    def start(self, total: int) -> None:
         """Called once with the number of files to read."""
 
     def advance(self, path: str) -> None:
@@ -181,9 +202,15 @@ def _pipeline(model: str | None) -> Any:
 
 
 _WARM_UP_SAMPLES = (
-    (".txt", b"Written evidence submitted by a body (ABC0001)\n\nA line that ends in a hyph-\nenated word.\n"),
+    (
+        ".txt",
+        b"Written evidence submitted by a body (ABC0001)\n\nA line that ends in a hyph-\nenated word.\n",
+    ),
     (".md", b"# A heading\n\n- a list item\n"),
-    (".html", b"<html><head><title>Warm up</title></head><body><nav>menu</nav><main><p>Text.</p></main></body></html>"),
+    (
+        ".html",
+        b"<html><head><title>Warm up</title></head><body><nav>menu</nav><main><p>Text.</p></main></body></html>",
+    ),
 )
 
 
@@ -211,11 +238,16 @@ def process_file(task: FileTask) -> Processed | Failed:
         return _process(task)
     except MemoryError:
         pass  # the reason is built once this block has let go of the frames holding the memory
-    return Failed(task, f"needs more memory than a reading worker may take {_memory_limit(task.limits)}")
+    return Failed(
+        task,
+        f"needs more memory than a reading worker may take {_memory_limit(task.limits)}",
+    )
 
 
 def _memory_limit(limits: Limits) -> str:
-    return f"({(limits.max_memory or 0) >> 20} MB beyond its start; --max-memory sets it)"
+    return (
+        f"({(limits.max_memory or 0) >> 20} MB beyond its start; --max-memory sets it)"
+    )
 
 
 def _process(task: FileTask) -> Processed | Failed:
@@ -226,12 +258,19 @@ def _process(task: FileTask) -> Processed | Failed:
 
     path = Path(task.abs_path)
     try:
-        raw = read_document(path, max_bytes=task.limits.max_bytes, max_pages=task.limits.max_pages, ocr=task.limits.ocr)
+        raw = read_document(
+            path,
+            max_bytes=task.limits.max_bytes,
+            max_pages=task.limits.max_pages,
+            ocr=task.limits.ocr,
+        )
     except ReaderError as exc:
         return Failed(task, str(exc))
     except OSError as exc:
         return Failed(task, f"cannot read file: {exc.strerror or exc}")
-    named = Path(displayable(task.abs_path))  # a name with bytes that are not UTF-8, as text
+    named = Path(
+        displayable(task.abs_path)
+    )  # a name with bytes that are not UTF-8, as text
     metadata = guess_metadata(raw, named)
     if task.override is not None:
         metadata = metadata.merged(task.override)
@@ -241,21 +280,42 @@ def _process(task: FileTask) -> Processed | Failed:
         metadata.title = named.stem
     passages = make_passages(task.doc_id, raw.blocks)
     nlp = _pipeline(task.model)
-    context: dict[str, Any] = {"doc_org": metadata.org, "doc_title": metadata.title, "doc_type": metadata.doc_type}
-    items = ((p.text, {"heading": p.heading, "kind": p.kind, "page": p.page}) for p in passages)
+    context: dict[str, Any] = {
+        "doc_org": metadata.org,
+        "doc_title": metadata.title,
+        "doc_type": metadata.doc_type,
+    }
+    items = (
+        (p.text, {"heading": p.heading, "kind": p.kind, "page": p.page})
+        for p in passages
+    )
     with_orgs: list[tuple[Passage, list[str]]] = []
     findings: list[tuple[str, str, Finding]] = []
     acronyms: set[tuple[str, str]] = set()
     for passage, doc in zip(passages, nlp.pipe(make_docs(nlp, items, context))):
-        orgs = sorted({span._.finding["name"] for span in doc.spans.get("orgs", []) if span._.finding})
+        orgs = sorted(
+            {
+                span._.finding["name"]
+                for span in doc.spans.get("orgs", [])
+                if span._.finding
+            }
+        )
         with_orgs.append((passage, orgs))
         counters: dict[str, int] = {}
         for finding in findings_from_doc(doc):
             letter = _KIND_LETTER[finding.kind]
             counters[letter] = counters.get(letter, 0) + 1
-            findings.append((f"{passage.passage_id}-{letter}{counters[letter]}", passage.passage_id, finding))
+            findings.append(
+                (
+                    f"{passage.passage_id}-{letter}{counters[letter]}",
+                    passage.passage_id,
+                    finding,
+                )
+            )
         acronyms.update(find_acronym_definitions(passage.text))
-    return Processed(task, raw.format, raw.pages, metadata, with_orgs, findings, sorted(acronyms))
+    return Processed(
+        task, raw.format, raw.pages, metadata, with_orgs, findings, sorted(acronyms)
+    )
 
 
 # -- the run ----------------------------------------------------------------
@@ -273,13 +333,17 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"cannot create the index directory {index_dir}: {exc.strerror or exc}") from exc
+        raise StoreError(
+            f"cannot create the index directory {index_dir}: {exc.strerror or exc}"
+        ) from exc
     try:
         handle = (index_dir / LOCK_NAME).open("a")
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise no_space(index_dir) from exc
-        raise StoreError(f"cannot write to the index directory {index_dir}: {exc.strerror or exc}") from exc
+        raise StoreError(
+            f"cannot write to the index directory {index_dir}: {exc.strerror or exc}"
+        ) from exc
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -294,15 +358,23 @@ def ingest_lock(index_dir: Path) -> Iterator[None]:
         handle.close()
 
 
-def _results(tasks: Sequence[FileTask], workers: int, limits: Limits) -> Iterator[Processed | Failed]:
+def _results(
+    tasks: Sequence[FileTask], workers: int, limits: Limits
+) -> Iterator[Processed | Failed]:
     """Results in task order; a file past its time limit is stopped and reported."""
     timeout = limits.timeout
 
     def on_error(task: FileTask, why: str) -> Failed:
         if why.startswith("MemoryError"):
             # Out of memory outside the reader (sending a result too big for the limit): the same failure.
-            return Failed(task, f"needs more memory than a reading worker may take {_memory_limit(limits)}")
-        if why.startswith("worker process died (killed") and limits.max_memory is not None:
+            return Failed(
+                task,
+                f"needs more memory than a reading worker may take {_memory_limit(limits)}",
+            )
+        if (
+            why.startswith("worker process died (killed")
+            and limits.max_memory is not None
+        ):
             # A C library (pdfium) that cannot allocate aborts rather than raise MemoryError.
             why += f"; a reader past its memory limit {_memory_limit(limits)} ends so"
         return Failed(task, f"internal error while reading: {why}")
@@ -312,7 +384,9 @@ def _results(tasks: Sequence[FileTask], workers: int, limits: Limits) -> Iterato
         tasks,
         workers=workers,
         timeout=timeout,
-        on_timeout=lambda task: Failed(task, f"took longer than {timeout:g} s to read (time limit per file)"),
+        on_timeout=lambda task: Failed(
+            task, f"took longer than {timeout:g} s to read (time limit per file)"
+        ),
         on_error=on_error,
         memory=limits.max_memory,
     )
@@ -346,7 +420,9 @@ class _Scanned:
     aliases: dict[str, str]
     entries: list[tuple[Candidate, str, str]]  # (file, as shown, sha256)
     present: set[str]  # every rel still there, read or not
-    protected: tuple[str, ...]  # folders that could not be listed ('' for the whole root)
+    protected: tuple[
+        str, ...
+    ]  # folders that could not be listed ('' for the whole root)
     #: (rel, as shown, the sheet): lists of submissions found among the files, read as metadata.
     sheets: list[tuple[str, str, MetadataSheet]] = field(default_factory=list)
 
@@ -355,25 +431,46 @@ class _Scanned:
 
     def keeps(self, rel: str) -> bool:
         """True when ``rel`` is in the folder or under a folder that could not be listed."""
-        return rel in self.present or any(rel.startswith(prefix) for prefix in self.protected)
+        return rel in self.present or any(
+            rel.startswith(prefix) for prefix in self.protected
+        )
 
 
 def _scan(
-    store: Store, root_path: Path, limits: Limits, report: IngestReport, *, follow_links: bool, exclude: Sequence[Path]
+    store: Store,
+    root_path: Path,
+    limits: Limits,
+    report: IngestReport,
+    *,
+    follow_links: bool,
+    exclude: Sequence[Path],
 ) -> _Scanned:
     """Walk one path and hash its files; every file left out goes in ``report`` with its reason."""
     from .readers import SUPPORTED_EXTENSIONS
 
     root = displayable(str(root_path))
     scanned = _Scanned(
-        root, displayable(root_path.name), not root_path.is_dir(), store.documents_under(root), store.aliases_under(root),
-        [], set(), (),
+        root,
+        displayable(root_path.name),
+        not root_path.is_dir(),
+        store.documents_under(root),
+        store.aliases_under(root),
+        [],
+        set(),
+        (),
     )
-    found = discover(root_path, supported=SUPPORTED_EXTENSIONS, follow_links=follow_links, exclude=exclude)
+    found = discover(
+        root_path,
+        supported=SUPPORTED_EXTENSIONS,
+        follow_links=follow_links,
+        exclude=exclude,
+    )
     show = scanned.show
     report.unreadable.extend((show(rel), reason) for rel, reason in found.unreadable)
     report.own_output.extend((show(rel), what) for rel, what in found.own_output)
-    report.skipped.extend((show(skip.rel), skip.kind, skip.reason) for skip in found.skipped)
+    report.skipped.extend(
+        (show(skip.rel), skip.kind, skip.reason) for skip in found.skipped
+    )
     # What was stored from a folder that could not be listed stays; so does what
     # was stored from a path that is now, as a whole, a built site or the index.
     scanned.protected = tuple(rel for rel, _reason in found.unreadable) + tuple(
@@ -386,11 +483,18 @@ def _scan(
         shown = show(candidate.rel)
         if candidate.rel in scanned.present:
             # Two names that differ only in bytes that are not UTF-8 can display alike.
-            report.failed.append((shown, "another file's name shows the same; rename one of them"))
+            report.failed.append(
+                (shown, "another file's name shows the same; rename one of them")
+            )
             continue
         scanned.present.add(candidate.rel)
         if limits.max_bytes is not None and candidate.size > limits.max_bytes:
-            report.failed.append((shown, f"file too large: {candidate.size} bytes, limit {limits.max_bytes}"))
+            report.failed.append(
+                (
+                    shown,
+                    f"file too large: {candidate.size} bytes, limit {limits.max_bytes}",
+                )
+            )
             continue
         try:
             sha = _sha256(candidate.path)
@@ -401,7 +505,9 @@ def _scan(
             from .metadata import read_submissions_sheet
 
             sheet = read_submissions_sheet(Path(candidate.path))
-            if sheet is not None:  # the inquiry's list of submissions: metadata, not evidence
+            if (
+                sheet is not None
+            ):  # the inquiry's list of submissions: metadata, not evidence
                 scanned.sheets.append((candidate.rel, shown, sheet))
                 continue
         scanned.entries.append((candidate, shown, sha))
@@ -450,20 +556,34 @@ def _plan(
 ) -> _Plan:
     """Decide, from content hashes, what is new, changed, unchanged, moved, copied or gone."""
     plan = _Plan()
-    scans = [_scan(store, root, limits, report, follow_links=follow_links, exclude=exclude) for root in roots]
-    plan.found = {candidate.rel for scan in scans for candidate, _shown, _sha in scan.entries}
+    scans = [
+        _scan(store, root, limits, report, follow_links=follow_links, exclude=exclude)
+        for root in roots
+    ]
+    plan.found = {
+        candidate.rel for scan in scans for candidate, _shown, _sha in scan.entries
+    }
     from_folder: dict[str, Metadata] = {}
     for scan in scans:
         for _rel, shown, sheet in scan.sheets:
             report.metadata_sheets.append(shown)
-            report.warnings.extend(sheet.problems + _rows_matching_nothing(sheet, plan.found))
+            report.warnings.extend(
+                sheet.problems + _rows_matching_nothing(sheet, plan.found)
+            )
             from_folder.update(sheet.rows)
     # A sheet given with --metadata wins, cell by cell, over one found among the files.
-    merged = {name: from_folder[name].merged(given) if name in from_folder else given for name, given in overrides.items()}
+    merged = {
+        name: from_folder[name].merged(given) if name in from_folder else given
+        for name, given in overrides.items()
+    }
     overrides = {**from_folder, **merged}
     by_root = {scan.root: scan for scan in scans}
     by_hash = store.documents_by_hash()
-    hashes = {(scan.root, candidate.rel): sha for scan in scans for candidate, _shown, sha in scan.entries}
+    hashes = {
+        (scan.root, candidate.rel): sha
+        for scan in scans
+        for candidate, _shown, sha in scan.entries
+    }
     ids_in_use = set(store.doc_ids())
     moved: set[str] = set()
     claimed: dict[str, str] = {}  # sha256 -> doc_id, for copies within this run
@@ -487,7 +607,9 @@ def _plan(
         # dropped for another's copy): its old content is no longer there.
         return hashes.get((doc[1], doc[2]), sha) == sha
 
-    def move(scan: _Scanned, rel: str, shown: str, sha: str, doc: tuple[str, str, str, bool]) -> None:
+    def move(
+        scan: _Scanned, rel: str, shown: str, sha: str, doc: tuple[str, str, str, bool]
+    ) -> None:
         doc_id, old_root, _path, _is_file = doc
         moved.add(doc_id)
         claimed[sha] = doc_id
@@ -503,7 +625,11 @@ def _plan(
     for scan in scans:
         for candidate, shown, sha in scan.entries:
             if candidate.rel not in scan.known:
-                same_path = [d for d in by_hash.get(sha, ()) if d[2] == candidate.rel and vacated(d)]
+                same_path = [
+                    d
+                    for d in by_hash.get(sha, ())
+                    if d[2] == candidate.rel and vacated(d)
+                ]
                 if same_path:
                     move(scan, candidate.rel, shown, sha, same_path[0])
     for scan in scans:
@@ -520,7 +646,9 @@ def _plan(
             if original is None:
                 stored = by_hash.get(sha, ())
                 gone = [d for d in stored if vacated(d)]
-                if gone and known is None:  # a file renamed or moved within what was ingested
+                if (
+                    gone and known is None
+                ):  # a file renamed or moved within what was ingested
                     move(scan, rel, shown, sha, gone[0])
                     continue
                 live = [d[0] for d in stored if holds(d, sha)]
@@ -546,7 +674,18 @@ def _plan(
             claimed[sha] = doc_id
             override = overrides.get(rel) or overrides.get(rel.rsplit("/", 1)[-1])
             plan.tasks.append(
-                FileTask(scan.root, rel, str(candidate.path), sha, candidate.size, doc_id, override, model, limits, shown)
+                FileTask(
+                    scan.root,
+                    rel,
+                    str(candidate.path),
+                    sha,
+                    candidate.size,
+                    doc_id,
+                    override,
+                    model,
+                    limits,
+                    shown,
+                )
             )
     for scan in scans:
         for rel, (doc_id, _sha) in sorted(scan.known.items()):
@@ -606,9 +745,20 @@ def ingest(
     limits = limits or Limits()
     report = IngestReport()
     with ingest_lock(Path(index_dir)), Store(index_dir, create=True) as store:
-        plan = _plan(store, roots, overrides, model, limits, report, follow_links=follow_links, exclude=[Path(index_dir)])
+        plan = _plan(
+            store,
+            roots,
+            overrides,
+            model,
+            limits,
+            report,
+            follow_links=follow_links,
+            exclude=[Path(index_dir)],
+        )
         if sheet is not None:
-            report.warnings.extend(sheet.problems + _rows_matching_nothing(sheet, plan.found))
+            report.warnings.extend(
+                sheet.problems + _rows_matching_nothing(sheet, plan.found)
+            )
         tasks = plan.tasks
         if tasks:
             _warm_up(model)
@@ -616,14 +766,21 @@ def ingest(
         results: Iterator[Processed | Failed] = _results(tasks, workers, limits)
         if strict:
             results_list = list(_tracked(results, progress))
-            failures = [(_display_task(r.task), r.reason) for r in results_list if isinstance(r, Failed)]
+            failures = [
+                (_display_task(r.task), r.reason)
+                for r in results_list
+                if isinstance(r, Failed)
+            ]
             failures = report.failed + report.unreadable + failures
             if failures:
                 raise IngestFailed(failures)
             results = iter(results_list)
         else:
             results = _tracked(results, progress)
-        if len(tasks) >= PRELOAD_MIN_TASKS and len(tasks) > RELEARN_SHARE * store.document_count():
+        if (
+            len(tasks) >= PRELOAD_MIN_TASKS
+            and len(tasks) > RELEARN_SHARE * store.document_count()
+        ):
             # Enough is new that the theme model will be learned again.
             results = _preloading_learning(results)
         index = PassageIndex(Path(index_dir))
@@ -633,17 +790,23 @@ def ingest(
         report.index_repaired = check_index(store, index)
         written = _apply(store, roots, results, plan, report)
         taxonomy = use_taxonomy(Path(index_dir), themes)
-        if report.changed_anything or store.get_meta("taxonomy") != taxonomy_fingerprint(taxonomy):
+        if report.changed_anything or store.get_meta(
+            "taxonomy"
+        ) != taxonomy_fingerprint(taxonomy):
             sync_index(
                 store,
                 index,
-                themes=lambda on_themed: update_themes(store, Path(index_dir), taxonomy, written, on_themed=on_themed),
-                expected=store.document_count() if relearn_due(store, Path(index_dir), taxonomy) else len(written),
+                themes=lambda on_themed: update_themes(
+                    store, Path(index_dir), taxonomy, written, on_themed=on_themed
+                ),
+                expected=store.document_count()
+                if relearn_due(store, Path(index_dir), taxonomy)
+                else len(written),
             )
         else:
             sync_index(store, index)
         write_acronyms(store, Path(index_dir))
-        store.set_meta("last_ingest", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        store.set_meta("last_ingest", datetime.now(UTC).isoformat(timespec="seconds"))
     return report
 
 
@@ -651,7 +814,9 @@ def ingest(
 PRELOAD_MIN_TASKS = 50
 
 
-def _preloading_learning(results: Iterator[Processed | Failed]) -> Iterator[Processed | Failed]:
+def _preloading_learning(
+    results: Iterator[Processed | Failed],
+) -> Iterator[Processed | Failed]:
     """Pass ``results`` through, importing scikit-learn in a thread meanwhile.
 
     Learning the theme model needs it once every file is in; importing it
@@ -664,7 +829,9 @@ def _preloading_learning(results: Iterator[Processed | Failed]) -> Iterator[Proc
         for result in results:
             yield result
             if thread is None:
-                thread = threading.Thread(target=_import_learning, name="preload-sklearn", daemon=True)
+                thread = threading.Thread(
+                    target=_import_learning, name="preload-sklearn", daemon=True
+                )
                 thread.start()
     finally:
         # A run that failed leaves this generator to the garbage collector,
@@ -685,7 +852,9 @@ def _display_task(task: FileTask) -> str:
     return task.path if Path(task.abs_path) == root else f"{root.name}/{task.path}"
 
 
-def _tracked(results: Iterator[Processed | Failed], progress: Progress) -> Iterator[Processed | Failed]:
+def _tracked(
+    results: Iterator[Processed | Failed], progress: Progress
+) -> Iterator[Processed | Failed]:
     for result in results:
         progress.advance(_display_task(result.task))
         yield result
@@ -700,7 +869,9 @@ def _apply(
 ) -> list[str]:
     """Write results, moves and removals to the store; returns the doc ids written."""
     for root in roots:
-        store.add_root(displayable(str(root)), displayable(root.name), is_file=not root.is_dir())
+        store.add_root(
+            displayable(str(root)), displayable(root.name), is_file=not root.is_dir()
+        )
     for doc_id in plan.deletes:
         store.delete_document(doc_id)
     for doc_id, root, path in plan.moves:
@@ -793,7 +964,9 @@ def check_index(store: Store, index: Any) -> str | None:
         return "it held documents the store does not"
     # The store marks a document indexed only after the index committed it, so
     # a difference here is damage (or a hand in the folder): start afresh.
-    wrong = [doc_id for doc_id in sorted(indexed) if found.get(doc_id, 0) != passages[doc_id]]
+    wrong = [
+        doc_id for doc_id in sorted(indexed) if found.get(doc_id, 0) != passages[doc_id]
+    ]
     if wrong:
         index.reset()
         store.mark_unindexed(passages)
@@ -827,7 +1000,9 @@ def sync_index(
         return
     # Whoosh's multi-process writer costs about a second to start: only
     # worth it for a large batch, such as a first ingest.
-    parallel = max(len(todo), expected) >= PARALLEL_INDEX_DOCS and (os.cpu_count() or 1) > 1
+    parallel = (
+        max(len(todo), expected) >= PARALLEL_INDEX_DOCS and (os.cpu_count() or 1) > 1
+    )
     fed: set[str] = set()
     try:
         with index.writer(procs=2 if parallel else 1) as writer:
@@ -860,7 +1035,11 @@ def write_acronyms(store: Store, index_dir: Path) -> None:
     """The corpus's own acronyms, beside the index, for search to expand."""
     target = index_dir / ACRONYMS_NAME
     tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(store.acronyms(), ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.write_text(
+        json.dumps(store.acronyms(), ensure_ascii=False, indent=1, sort_keys=True)
+        + "\n",
+        encoding="utf-8",
+    )
     os.replace(tmp, target)
 
 
@@ -875,7 +1054,12 @@ def retheme(store: Store, index_dir: Path, taxonomy: Any) -> int:
 
     def themes(on_themed: OnThemed) -> None:
         nonlocal changed
-        changed = reassign(store, taxonomy, model_path=Path(index_dir) / MODEL_NAME, on_themed=on_themed)
+        changed = reassign(
+            store,
+            taxonomy,
+            model_path=Path(index_dir) / MODEL_NAME,
+            on_themed=on_themed,
+        )
 
     with ingest_lock(Path(index_dir)):
         index = PassageIndex(Path(index_dir))

@@ -15,10 +15,11 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import MetadataError
 from .models import DOC_TYPES, Block, Metadata, RawDocument
@@ -111,16 +112,29 @@ def _cues() -> _Cues:
             tuple(rule["scope"]),
             # One pass over a scope's texts joined by line breaks: the rule's
             # alternatives as one pattern, ^ and $ at each text's ends.
-            (_compile("|".join(f"(?:{p})" for p in rule["any"]), rule.get("case", False), re.MULTILINE),),
-            tuple(_compile(p, rule.get("case", False), re.MULTILINE) for p in rule.get("all", ())),
+            (
+                _compile(
+                    "|".join(f"(?:{p})" for p in rule["any"]),
+                    rule.get("case", False),
+                    re.MULTILINE,
+                ),
+            ),
+            tuple(
+                _compile(p, rule.get("case", False), re.MULTILINE)
+                for p in rule.get("all", ())
+            ),
             rule["doc_type"],
         )
         for rule in raw["doc_types"]
     )
     orgs = tuple(
         _Rule(
-            tuple(rule["scope"]), (_compile(rule["pattern"], rule.get("case", False)),), (), rule.get("org"),
-            bool(rule.get("late")), bool(rule.get("body_only")),
+            tuple(rule["scope"]),
+            (_compile(rule["pattern"], rule.get("case", False)),),
+            (),
+            rule.get("org"),
+            bool(rule.get("late")),
+            bool(rule.get("body_only")),
         )
         for rule in raw["orgs"]
     )
@@ -139,21 +153,42 @@ def _cues() -> _Cues:
         org_stop=frozenset(raw["org_stop"]),
         notes_heading=re.compile(raw["notes_heading"], re.IGNORECASE),
         label_date=re.compile(f"{anchored}(?P<label>{any_label}){tail}", re.IGNORECASE),
-        label_date_anywhere=re.compile(rf"\b(?P<label>{long_label}){tail}", re.IGNORECASE),
-        label_rank={label.lower(): rank for rank, label in enumerate(raw["date_labels"])},
+        label_date_anywhere=re.compile(
+            rf"\b(?P<label>{long_label}){tail}", re.IGNORECASE
+        ),
+        label_rank={
+            label.lower(): rank for rank, label in enumerate(raw["date_labels"])
+        },
         org_words=frozenset(raw["org_words"]),
-        day_month_year=re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\s*,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
-        month_day_year=re.compile(rf"\b{month}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
+        day_month_year=re.compile(
+            rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\s*,?\s+(?P<year>\d{{4}})\b",
+            re.IGNORECASE,
+        ),
+        month_day_year=re.compile(
+            rf"\b{month}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b",
+            re.IGNORECASE,
+        ),
         month_year=re.compile(rf"\b{month}\s+(?P<year>\d{{4}})\b", re.IGNORECASE),
-        numeric=re.compile(r"\b(?P<day>\d{1,2})[/.](?P<month>\d{1,2})[/.](?P<year>\d{4})\b"),
-        iso=re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?(?=\b|T)"),
-        session=re.compile(r"(?:\(HC\s+\d{1,4},?\s+|\bsession\s+)(?P<year>\d{4})\s*[-\u2013/]\s*(?P<end>\d{2}|\d{4})\b", re.IGNORECASE),
+        numeric=re.compile(
+            r"\b(?P<day>\d{1,2})[/.](?P<month>\d{1,2})[/.](?P<year>\d{4})\b"
+        ),
+        iso=re.compile(
+            r"\b(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?(?=\b|T)"
+        ),
+        session=re.compile(
+            r"(?:\(HC\s+\d{1,4},?\s+|\bsession\s+)(?P<year>\d{4})\s*[-\u2013/]\s*(?P<end>\d{2}|\d{4})\b",
+            re.IGNORECASE,
+        ),
         months=months,
         years=(int(raw["year_range"][0]), int(raw["year_range"][1])),
         separators=tuple(raw["title_separators"]),
         junk_title=re.compile(raw["junk_titles"], re.IGNORECASE),
         refs=tuple(re.compile(p) for p in raw["ref_patterns"]),
-        any_ref=re.compile("|".join("(?:" + p.replace("?P<ref>", "") + ")" for p in raw["ref_patterns"])),
+        any_ref=re.compile(
+            "|".join(
+                "(?:" + p.replace("?P<ref>", "") + ")" for p in raw["ref_patterns"]
+            )
+        ),
         byline=re.compile(raw["byline"]),
         date_head_blocks=int(raw["date_head_blocks"]),
         date_segment_words=int(raw["date_segment_words"]),
@@ -164,12 +199,18 @@ def _cues() -> _Cues:
         cue_chars=int(raw["cue_chars"]),
         max_title_words=int(raw["max_title_words"]),
         max_run_words=int(raw["max_run_words"]),
-        not_title=re.compile("(?:" + "|".join(f"(?:{p})" for p in raw["not_title_lines"]) + ")", re.IGNORECASE),
+        not_title=re.compile(
+            "(?:" + "|".join(f"(?:{p})" for p in raw["not_title_lines"]) + ")",
+            re.IGNORECASE,
+        ),
         sentence_starts=frozenset(raw["sentence_starts"]),
         title_strip=re.compile(raw["title_strip"], re.IGNORECASE),
         software=re.compile(raw["software"], re.IGNORECASE),
         presented_by=re.compile(raw["presented_by"], re.IGNORECASE),
-        ministers=tuple((re.compile(m["pattern"], re.IGNORECASE), m["org"]) for m in raw["ministers"]),
+        ministers=tuple(
+            (re.compile(m["pattern"], re.IGNORECASE), m["org"])
+            for m in raw["ministers"]
+        ),
         department_line=re.compile(raw["department_line"], re.IGNORECASE),
         committee_line=re.compile(raw["committee_line"], re.IGNORECASE),
         house_papers=re.compile(raw["house_papers"]),
@@ -178,7 +219,9 @@ def _cues() -> _Cues:
         genre_words=re.compile(raw["genre_words"], re.IGNORECASE),
         org_heads=frozenset(raw["org_heads"]),
         generic_government=frozenset(raw["generic_government"]),
-        ref_publishers=tuple((re.compile(m["pattern"]), m["org"]) for m in raw["ref_publishers"]),
+        ref_publishers=tuple(
+            (re.compile(m["pattern"]), m["org"]) for m in raw["ref_publishers"]
+        ),
         title_label=re.compile(raw["title_label"], re.IGNORECASE),
         site_tail=re.compile(raw["site_tail"]),
         response_title=re.compile(raw["response_title"], re.IGNORECASE),
@@ -219,7 +262,11 @@ def _full_date(text: str) -> str | None:
     for pattern in (cues.day_month_year, cues.month_day_year):
         match = pattern.search(text)
         if match:
-            value = _iso(int(match["year"]), cues.months[match["month"].lower()], int(match["day"]))
+            value = _iso(
+                int(match["year"]),
+                cues.months[match["month"].lower()],
+                int(match["day"]),
+            )
             if value:
                 found.append((match.start(), value))
     match = cues.iso.search(text)
@@ -312,7 +359,11 @@ def find_date(
     window = cues.date_head_blocks if window is None else window
     labelled: list[tuple[int, int, int, str]] = []
     for index, text in enumerate(head):
-        patterns = (cues.label_date, cues.label_date_anywhere) if index < window else (cues.label_date,)
+        patterns = (
+            (cues.label_date, cues.label_date_anywhere)
+            if index < window
+            else (cues.label_date,)
+        )
         for pattern in patterns:
             for match in _overlapping(pattern, text):
                 rest = match["rest"]
@@ -364,7 +415,9 @@ _SEGMENT_SPLIT = re.compile(r"\s+[\u00b7|\u2022]\s+")
 _MARKUP = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|\\(?=[^\w\s])")
 _SPACES = re.compile(r"\s+")
 #: Contents lines (dot leaders, unmapped glyphs) and bullets never make a title.
-_LEADERS = re.compile(r"(?:\.\s?){4,}|\u2026{2,}|\ufffd|[\u2022\u25aa\u25cf\u2023\u276f\u2771\u27a2]")
+_LEADERS = re.compile(
+    r"(?:\.\s?){4,}|\u2026{2,}|\ufffd|[\u2022\u25aa\u25cf\u2023\u276f\u2771\u27a2]"
+)
 _END_SENTENCE = re.compile(r"[.!?;]$")
 _CONTENTS = re.compile(r"(?:table of )?contents", re.IGNORECASE)
 _YEAR = re.compile(r"\d{4}")
@@ -405,7 +458,11 @@ def _front(raw: RawDocument) -> tuple[list[_Line], bool]:
     cues = _cues()
     paged = any(b.page for b in raw.blocks[:5])
     if paged:
-        chosen = [b for b in raw.blocks[: cues.front_max_blocks] if b.page and b.page <= cues.front_pages]
+        chosen = [
+            b
+            for b in raw.blocks[: cues.front_max_blocks]
+            if b.page and b.page <= cues.front_pages
+        ]
     else:
         chosen = raw.blocks[: cues.head_blocks]
     lines = []
@@ -425,7 +482,13 @@ def _is_date_line(text: str) -> bool:
         return False  # a dateline is short, and every date form written out has a four-digit year
     cues = _cues()
     rest = text
-    for pattern in (cues.day_month_year, cues.month_day_year, cues.month_year, cues.numeric, cues.iso):
+    for pattern in (
+        cues.day_month_year,
+        cues.month_day_year,
+        cues.month_year,
+        cues.numeric,
+        cues.iso,
+    ):
         rest = pattern.sub(" ", rest)
     if rest == text:
         return False
@@ -437,11 +500,21 @@ def _is_code_line(text: str) -> bool:
     if len(text) > 80:
         return False
     cues = _cues()
-    for pattern in cues.refs if _DIGIT.search(text) and cues.any_ref.search(text) else ():
+    for pattern in (
+        cues.refs if _DIGIT.search(text) and cues.any_ref.search(text) else ()
+    ):
         match = pattern.search(text)
-        if match and len(_WORD.findall(text[: match.start()] + " " + text[match.end() :])) <= 1:
+        if (
+            match
+            and len(_WORD.findall(text[: match.start()] + " " + text[match.end() :]))
+            <= 1
+        ):
             return True
-    return bool(re.search(r"\d", text)) and not re.search(r"[a-z]", text) and len(text.split()) <= 3
+    return (
+        bool(re.search(r"\d", text))
+        and not re.search(r"[a-z]", text)
+        and len(text.split()) <= 3
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -453,9 +526,15 @@ def _rejected(text: str) -> bool:
         return True
     if cues.not_title.fullmatch(bare) or _LEADERS.search(text):
         return True
-    if cues.author_line.fullmatch(bare) and not _has_head_word(bare) and not bare.lower().startswith("the "):
+    if (
+        cues.author_line.fullmatch(bare)
+        and not _has_head_word(bare)
+        and not bare.lower().startswith("the ")
+    ):
         return True
-    return _is_date_line(bare) or _is_code_line(bare) or bool(cues.junk_title.search(bare))
+    return (
+        _is_date_line(bare) or _is_code_line(bare) or bool(cues.junk_title.search(bare))
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -480,7 +559,9 @@ def _org_only(text: str) -> bool:
         return False
     if bare.lower() in cues.generic_government or _in_gazetteer(bare):
         return True
-    if re.fullmatch(r"[A-Z][A-Z&]{1,7}|[A-Z][A-Z&]{2,5}(?: [A-Z][A-Z&]{2,5}){1,2}", bare):
+    if re.fullmatch(
+        r"[A-Z][A-Z&]{1,7}|[A-Z][A-Z&]{2,5}(?: [A-Z][A-Z&]{2,5}){1,2}", bare
+    ):
         return True  # acronyms: "LCH", "TNS BMRB"
     if not _name_shaped(bare):
         return False
@@ -518,14 +599,21 @@ def _runs(lines: list[_Line], paged: bool) -> list[list[_Line]]:
         following = lines[index + 1] if index + 1 < len(lines) else None
         if paged and _CONTENTS.fullmatch(line.text.strip()):
             contents_page = line.page  # the rest of a contents page lists sections
-        breaks = line.kind in ("table_row", "list_item") or _sentence(line.text) or _rejected(line.text)
+        breaks = (
+            line.kind in ("table_row", "list_item")
+            or _sentence(line.text)
+            or _rejected(line.text)
+        )
         breaks = breaks or (contents_page is not None and line.page == contents_page)
         breaks = breaks or _paper_number(line.text)
         if not breaks and _org_only(line.text):
             # A letterhead stands apart unless the title runs through it:
             # "UK Government" / "Response to the ...", "Government response to the" / "X Committee" / "report".
             before = current[-1].text if current else ""
-            breaks = not (_breaks_off(before) or (following is not None and _continues(following.text)))
+            breaks = not (
+                _breaks_off(before)
+                or (following is not None and _continues(following.text))
+            )
         if breaks:
             if current:
                 runs.append(current)
@@ -533,7 +621,9 @@ def _runs(lines: list[_Line], paged: bool) -> list[list[_Line]]:
             continue
         if current:
             previous = current[-1]
-            apart = previous.page != line.page or bool(_END_SENTENCE.search(previous.text))
+            apart = previous.page != line.page or bool(
+                _END_SENTENCE.search(previous.text)
+            )
             if not paged:
                 apart = apart or previous.kind == "heading" or line.kind == "heading"
             if apart:
@@ -551,7 +641,9 @@ def _paper_number(text: str) -> bool:
     """The line carries a paper number ("HM Revenue and Customs Research Report
     361"); a submission code in brackets belongs to its title line."""
     cues = _cues()
-    for pattern in cues.refs if _DIGIT.search(text) and cues.any_ref.search(text) else ():
+    for pattern in (
+        cues.refs if _DIGIT.search(text) and cues.any_ref.search(text) else ()
+    ):
         match = pattern.search(text)
         if match and not text[: match.start("ref")].endswith("("):
             return True
@@ -561,7 +653,9 @@ def _paper_number(text: str) -> bool:
 def _breaks_off(text: str) -> bool:
     """A line that stops mid-phrase ("Government response to the")."""
     words = text.split()
-    return bool(words) and (words[-1].lower() in _JOINERS or text.endswith((":", ",", "\u2013", "-")))
+    return bool(words) and (
+        words[-1].lower() in _JOINERS or text.endswith((":", ",", "\u2013", "-"))
+    )
 
 
 def _continues(text: str) -> bool:
@@ -574,14 +668,23 @@ def _run_text(run: list[_Line]) -> str:
 
 
 def _good_title(text: str) -> bool:
-    return bool(text) and not _rejected(text) and not _org_only(text) and not _sentence(text)
+    return (
+        bool(text)
+        and not _rejected(text)
+        and not _org_only(text)
+        and not _sentence(text)
+    )
 
 
 def _incomplete(text: str) -> bool:
     """A prominent fragment that needs its neighbours: an org's name, a bare
     genre ("Manifesto 2024") or a line that breaks off ("Government response to")."""
-    words = text.split()
-    rest = re.sub(r"\b(?:the|an?|\d[\d/-]*)\b", " ", _cues().genre_words.sub(" ", text), flags=re.IGNORECASE)
+    rest = re.sub(
+        r"\b(?:the|an?|\d[\d/-]*)\b",
+        " ",
+        _cues().genre_words.sub(" ", text),
+        flags=re.IGNORECASE,
+    )
     if _org_only(text) or not rest.strip(" ,:;-\u2013"):
         return True
     return _breaks_off(text)
@@ -593,16 +696,26 @@ def _from_prominent(prominent: list[str], runs: list[list[_Line]]) -> str | None
     keys = [_key(text) for text in prominent]
     # The title is on the cover: prominent text found in the first cover
     # page's runs is tried before larger type further in (a chapter heading).
-    cover = next((run[0].page for run in runs if _good_title(_tidy_title(_run_text(run)))), None)
+    cover = next(
+        (run[0].page for run in runs if _good_title(_tidy_title(_run_text(run)))), None
+    )
     on_cover = [
-        text for text in prominent
-        if cover is not None and any(_key(text) and _key(text) in _key(_run_text(run)) for run in runs if run[0].page == cover)
+        text
+        for text in prominent
+        if cover is not None
+        and any(
+            _key(text) and _key(text) in _key(_run_text(run))
+            for run in runs
+            if run[0].page == cover
+        )
     ]
     found = _prominent_title(on_cover, runs, keys) if on_cover else None
     return found or _prominent_title(prominent, runs, keys)
 
 
-def _prominent_title(prominent: list[str], runs: list[list[_Line]], keys: list[str]) -> str | None:
+def _prominent_title(
+    prominent: list[str], runs: list[list[_Line]], keys: list[str]
+) -> str | None:
     """The first of ``prominent`` that makes a title, or its cover run."""
     for text in prominent:
         candidate = _tidy_title(_split_site(_clean(text), None)[0])
@@ -612,7 +725,9 @@ def _prominent_title(prominent: list[str], runs: list[list[_Line]], keys: list[s
         containing = [run for run in runs if key and key in _key(_run_text(run))]
         if containing:
             whole = _tidy_title(_run_text(containing[0]))
-            if _widen(candidate, whole, sum(1 for k in keys if k and k in _key(whole))) and _good_title(whole):
+            if _widen(
+                candidate, whole, sum(1 for k in keys if k and k in _key(whole))
+            ) and _good_title(whole):
                 return whole
         if _good_title(candidate):
             return candidate
@@ -631,7 +746,11 @@ def _widen(candidate: str, whole: str, prominent_parts: int) -> bool:
     if at < 0:
         return False
     before, after = whole[:at].strip(), whole[at + len(candidate) :].strip()
-    return (bool(before) and _breaks_off(before)) or after[:1].islower() or candidate[:1].islower()
+    return (
+        (bool(before) and _breaks_off(before))
+        or after[:1].islower()
+        or candidate[:1].islower()
+    )
 
 
 def _agrees(declared: str, lines: list[_Line]) -> bool:
@@ -643,13 +762,19 @@ def _agrees(declared: str, lines: list[_Line]) -> bool:
 def _declared_title(raw: RawDocument) -> tuple[str | None, str | None]:
     """(the declared title if it is a title at all, the site name split off it)."""
     declared = raw.declared.title
-    if not declared or not sensible_title(declared) or _cues().software.search(declared):
+    if (
+        not declared
+        or not sensible_title(declared)
+        or _cues().software.search(declared)
+    ):
         return None, None
     title, site = _split_site(_clean(declared), raw.declared.org)
     return title, site
 
 
-def _title(raw: RawDocument, path: Path, lines: list[_Line], paged: bool) -> tuple[str | None, str | None]:
+def _title(
+    raw: RawDocument, path: Path, lines: list[_Line], paged: bool
+) -> tuple[str | None, str | None]:
     """(title, site name split off a declared title).
 
     In order: a labelled title ("Paper title: ...") or a submission's
@@ -660,13 +785,18 @@ def _title(raw: RawDocument, path: Path, lines: list[_Line], paged: bool) -> tup
     title whatever it says; the file name.
     """
     declared, site = _declared_title(raw)
-    cover_pages = sorted({line.page for line in lines if line.page}) if paged else [None]
+    cover_pages = (
+        sorted({line.page for line in lines if line.page}) if paged else [None]
+    )
     runs = _runs(lines if paged else lines[: _cues().front_blocks], paged)
     for line in lines[: _cues().front_blocks]:
         labelled = _cues().title_label.match(line.text)
         if labelled and _good_title(_tidy_title(labelled["title"])):
             return _tidy_title(labelled["title"]), site
-        if _cues().evidence_title.match(line.text) and len(line.text.split()) <= _cues().max_title_words:
+        if (
+            _cues().evidence_title.match(line.text)
+            and len(line.text.split()) <= _cues().max_title_words
+        ):
             return line.text, site
     if raw.prominent:
         found = _from_prominent(raw.prominent, runs)
@@ -687,14 +817,18 @@ def _title(raw: RawDocument, path: Path, lines: list[_Line], paged: bool) -> tup
     return stem or None, site
 
 
-def _scoped(blocks: list[Block], lines: list[_Line], titles: list[str]) -> dict[str, list[str]]:
+def _scoped(
+    blocks: list[Block], lines: list[_Line], titles: list[str]
+) -> dict[str, list[str]]:
     """Block texts by the scope names the cue rules use."""
     cues = _cues()
     tail = blocks[-cues.tail_blocks :] if len(blocks) > cues.head_blocks else []
     after_notes: list[str] = []
     for index, block in enumerate(blocks):
         if len(block.text) <= 40 and cues.notes_heading.search(block.text):
-            after_notes = [b.text for b in blocks[index + 1 : index + 1 + cues.tail_blocks]]
+            after_notes = [
+                b.text for b in blocks[index + 1 : index + 1 + cues.tail_blocks]
+            ]
             break
     head = [line.text for line in lines]
     return {
@@ -720,7 +854,10 @@ def _texts(scoped: dict[str, list[str]], scopes: Iterable[str]) -> list[str]:
 
 def _government_body(org: str | None) -> bool:
     cues = _cues()
-    return bool(org) and (org.lower() in cues.generic_government or bool(cues.department_line.fullmatch(org)))
+    return bool(org) and (
+        org.lower() in cues.generic_government
+        or bool(cues.department_line.fullmatch(org))
+    )
 
 
 def _doc_type(scoped: dict[str, list[str]]) -> str:
@@ -729,15 +866,22 @@ def _doc_type(scoped: dict[str, list[str]]) -> str:
     for rule in cues.doc_types:
         if rule.scopes not in joined:
             # A type cue opens a block: each text's first line is read.
-            joined[rule.scopes] = "\n".join(t[: cues.cue_chars].replace("\n", " ") for t in _texts(scoped, rule.scopes))
+            joined[rule.scopes] = "\n".join(
+                t[: cues.cue_chars].replace("\n", " ")
+                for t in _texts(scoped, rule.scopes)
+            )
         text = joined[rule.scopes]
-        if any(p.search(text) for p in rule.any_of) and all(p.search(text) for p in rule.all_of):
+        if any(p.search(text) for p in rule.any_of) and all(
+            p.search(text) for p in rule.all_of
+        ):
             return rule.value or "other"
     return "other"
 
 
 _TERMINAL = re.compile(r"[.?!:]$")
-_ORG_TAIL = re.compile(r"\s*\((?:[A-Z]{2,6}\d{4,6}|[^)]*\d{4}[^)]*)\)\s*$|[\s.,;:\u2013\u2014-]+$")
+_ORG_TAIL = re.compile(
+    r"\s*\((?:[A-Z]{2,6}\d{4,6}|[^)]*\d{4}[^)]*)\)\s*$|[\s.,;:\u2013\u2014-]+$"
+)
 
 
 def clean_org(name: str) -> str | None:
@@ -750,9 +894,18 @@ def clean_org(name: str) -> str | None:
         text = _ORG_TAIL.sub("", text).strip()
     text = re.sub(r"\s+", " ", text)
     cues = _cues()
-    if not text or len(text) > 120 or len(text.split()) > 14 or text.lower() in cues.org_stop:
+    if (
+        not text
+        or len(text) > 120
+        or len(text.split()) > 14
+        or text.lower() in cues.org_stop
+    ):
         return None
-    if cues.software.search(text) or _is_code_line(text) or not re.search(r"[A-Za-z]{2}", text):
+    if (
+        cues.software.search(text)
+        or _is_code_line(text)
+        or not re.search(r"[A-Za-z]{2}", text)
+    ):
         return None
     return text
 
@@ -796,7 +949,7 @@ def _rule_orgs(scoped: dict[str, list[str]], late: bool) -> Iterable[str]:
 
 
 def _minister_org(front_text: str) -> str | None:
-    """"Presented to Parliament by the Secretary of State for Work and
+    """ "Presented to Parliament by the Secretary of State for Work and
     Pensions" -> "Department for Work and Pensions"."""
     cues = _cues()
     match = cues.presented_by.search(front_text)
@@ -815,13 +968,20 @@ def _committee_org(lines: list[_Line]) -> str | None:
     """A Parliamentary committee named on the cover of its report."""
     cues = _cues()
     joined = "\n".join(line.text for line in lines)
-    papers = {key for match in cues.house_papers.finditer(joined) for key, value in match.groupdict().items() if value}
+    papers = {
+        key
+        for match in cues.house_papers.finditer(joined)
+        for key, value in match.groupdict().items()
+        if value
+    }
     houses = {match["house"].lower() for match in cues.house_line.finditer(joined)}
     if not papers and not houses:
         return None
     # A paper number settles the House; else a cover line naming it.
     lords = "lords" in papers or ("commons" not in papers and "lords" in houses)
-    segments = (segment for line in lines[:40] for segment in _LABEL_PARTS.split(line.text))
+    segments = (
+        segment for line in lines[:40] for segment in _LABEL_PARTS.split(line.text)
+    )
     for segment in segments:
         match = cues.committee_line.fullmatch(segment.strip(" .,"))
         if not match:
@@ -846,9 +1006,15 @@ def _title_org(title: str | None) -> str | None:
         return None
     prefix = title[: genre.start()].strip()
     words = prefix.split()
-    if not words or len(words) > 9 or not all(w[:1].isupper() or w.lower() in _JOINERS for w in words):
+    if (
+        not words
+        or len(words) > 9
+        or not all(w[:1].isupper() or w.lower() in _JOINERS for w in words)
+    ):
         return None
-    if re.fullmatch(r"[A-Z][A-Z&]{1,7}", words[0]) and (len(words) == 1 or not _org_only(prefix)):
+    if re.fullmatch(r"[A-Z][A-Z&]{1,7}", words[0]) and (
+        len(words) == 1 or not _org_only(prefix)
+    ):
         return words[0]
     if _org_only(prefix):
         return clean_org(prefix)
@@ -865,7 +1031,11 @@ def _cover_department(lines: list[_Line]) -> str | None:
     """A government department's name standing alone on the cover."""
     for line in lines[:40]:
         text = line.text.strip(" .,")
-        if len(text.split()) <= 10 and _name_shaped(text) and _cues().department_line.fullmatch(text):
+        if (
+            len(text.split()) <= 10
+            and _name_shaped(text)
+            and _cues().department_line.fullmatch(text)
+        ):
             return clean_org(text)
     return None
 
@@ -895,7 +1065,9 @@ def _letterhead(lines: list[_Line]) -> str | None:
 
 
 def _has_head_word(text: str) -> bool:
-    return any(re.sub(r"[^a-z]", "", w.lower()) in _cues().org_heads for w in text.split())
+    return any(
+        re.sub(r"[^a-z]", "", w.lower()) in _cues().org_heads for w in text.split()
+    )
 
 
 def _press_lede(texts: Iterable[str]) -> str | None:
@@ -904,7 +1076,11 @@ def _press_lede(texts: Iterable[str]) -> str | None:
         match = _cues().press_lede.match(text)
         if match and len(text.split()) >= 8:
             org = clean_org(re.sub(r"^the ", "The ", match["org"]))
-            if org and org.split()[0].lower() not in _cues().sentence_starts and not _person_like(org):
+            if (
+                org
+                and org.split()[0].lower() not in _cues().sentence_starts
+                and not _person_like(org)
+            ):
                 return org
     return None
 
@@ -937,7 +1113,9 @@ def _org_candidates(
             words = segment.split()
             plain = len(words) <= 6 and "," not in segment and _has_org_word(segment)
             # "Department for Business, Energy and Industrial Strategy": commas inside a name.
-            named = len(words) <= 10 and _name_shaped(segment) and _has_head_word(segment)
+            named = (
+                len(words) <= 10 and _name_shaped(segment) and _has_head_word(segment)
+            )
             if plain or named:
                 yield clean_org(segment)
     bylines = _bylines(scoped["head"])
@@ -946,7 +1124,12 @@ def _org_candidates(
     yield _letterhead(lines)
     if site:
         yield clean_org(site)
-    if declared and declared.lower() not in bylines and not _person_like(declared) and " " in declared.strip():
+    if (
+        declared
+        and declared.lower() not in bylines
+        and not _person_like(declared)
+        and " " in declared.strip()
+    ):
         yield clean_org(declared)
     if ref:
         for pattern, org in _cues().ref_publishers:
@@ -969,7 +1152,11 @@ def _most_named(texts: list[str]) -> str | None:
         if name[:1].isupper() and name.lower() not in cues.generic_government
     )
     ranked = counts.most_common(2)
-    if not ranked or ranked[0][1] < cues.named_min or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+    if (
+        not ranked
+        or ranked[0][1] < cues.named_min
+        or (len(ranked) > 1 and ranked[1][1] == ranked[0][1])
+    ):
         return None
     return ranked[0][0]
 
@@ -997,7 +1184,9 @@ def _org(
     generic = _cues().generic_government
     answered = _answered_part(title) if response else ""
     fallback = None
-    for candidate in _org_candidates(scoped, lines, title, declared, site, ref, press_release, opening):
+    for candidate in _org_candidates(
+        scoped, lines, title, declared, site, ref, press_release, opening
+    ):
         if not candidate or (answered and _key(candidate) in answered):
             continue
         if candidate.lower() in generic:
@@ -1018,13 +1207,19 @@ def _answered_part(title: str | None) -> str:
 def _has_org_word(name: str) -> bool:
     words = re.findall(r"[A-Za-z]+", name.lower())
     org_words = _cues().org_words
-    return any(word in org_words for word in words) or any(len(w) >= 2 and w.isupper() for w in name.split())
+    return any(word in org_words for word in words) or any(
+        len(w) >= 2 and w.isupper() for w in name.split()
+    )
 
 
 def _person_like(name: str) -> bool:
     """Two to four capitalised words and no organisation word: "Daniel Okafor"."""
     words = name.split()
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not _has_org_word(name)
+    return (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() for w in words)
+        and not _has_org_word(name)
+    )
 
 
 def _ref(texts: Iterable[str], path: Path) -> str | None:
@@ -1033,7 +1228,9 @@ def _ref(texts: Iterable[str], path: Path) -> str | None:
         return stem
     cues = _cues()
     lines = [text[: cues.cue_chars] for text in texts]
-    lines = [text for text in lines if _DIGIT.search(text) and cues.any_ref.search(text)]
+    lines = [
+        text for text in lines if _DIGIT.search(text) and cues.any_ref.search(text)
+    ]
     for pattern in cues.refs:
         for text in lines:
             match = pattern.search(text)
@@ -1043,7 +1240,7 @@ def _ref(texts: Iterable[str], path: Path) -> str | None:
 
 
 def _split_site(title: str, org: str | None) -> tuple[str, str | None]:
-    """"Workforce plan | NHS Confederation" -> ("Workforce plan", "NHS Confederation").
+    """ "Workforce plan | NHS Confederation" -> ("Workforce plan", "NHS Confederation").
 
     After "|" any short tail is a site name; after a dash only the known org
     or a short Title Case name, so "Workforce - the crisis" keeps its tail.
@@ -1060,7 +1257,11 @@ def _split_site(title: str, org: str | None) -> tuple[str, str | None]:
             return _split_site(head, org)[0], tail
         if org and tail.lower() == org.lower():
             return head, tail
-        if len(words) <= 4 and len(head.split()) >= 4 and all(w[0].isupper() for w in words):
+        if (
+            len(words) <= 4
+            and len(head.split()) >= 4
+            and all(w[0].isupper() for w in words)
+        ):
             return head, tail
     return title, None
 
@@ -1083,11 +1284,24 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     titles = list(dict.fromkeys(t for t in (title, declared.title) if t))
     scoped = _scoped(raw.blocks, lines, titles)
     ref = _ref(titles + scoped["head"], path)
-    declared_org = declared.org if declared.org and _declared_author(declared.org) else None
-    opening = [b.text for b in raw.blocks[: _cues().named_blocks] if b.kind not in ("footnote", "comment")]
+    declared_org = (
+        declared.org if declared.org and _declared_author(declared.org) else None
+    )
+    opening = [
+        b.text
+        for b in raw.blocks[: _cues().named_blocks]
+        if b.kind not in ("footnote", "comment")
+    ]
     doc_type = _doc_type(scoped)
     org = _org(
-        scoped, lines, title, declared_org, site, ref, doc_type == "press release", opening,
+        scoped,
+        lines,
+        title,
+        declared_org,
+        site,
+        ref,
+        doc_type == "press release",
+        opening,
         response=doc_type == "government response",
     )
     raw_tail = [_clean(b.text) for b in raw.blocks[-5:]]
@@ -1095,15 +1309,29 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     dated = [line.text for line in lines if line.kind != "table_row"] + titles
     window = len(dated) if paged else _cues().date_head_blocks
     untyped = doc_type in ("other", "report")
-    if untyped and _government_body(org) and any(_cues().response_title.search(t) for t in titles):
+    if (
+        untyped
+        and _government_body(org)
+        and any(_cues().response_title.search(t) for t in titles)
+    ):
         doc_type = "government response"
-    elif doc_type == "other" and (raw.pages or 0) >= _cues().report_min_pages and not _cues().other_genres.search(title or ""):
+    elif (
+        doc_type == "other"
+        and (raw.pages or 0) >= _cues().report_min_pages
+        and not _cues().other_genres.search(title or "")
+    ):
         doc_type = "report"
     return Metadata(
         title=title,
         org=org,
         doc_type=doc_type,
-        date=find_date(dated, declared.date, raw_tail, window=window, declared_last=raw.format == "pdf"),
+        date=find_date(
+            dated,
+            declared.date,
+            raw_tail,
+            window=window,
+            declared_last=raw.format == "pdf",
+        ),
         ref=ref,
     )
 
@@ -1114,7 +1342,14 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
 _COLUMNS: dict[str, tuple[str, ...]] = {
     "file": ("file", "filename", "file name", "path", "file path"),
     "title": ("title", "document title"),
-    "org": ("org", "organisation", "organization", "author", "submitter", "submitted by"),
+    "org": (
+        "org",
+        "organisation",
+        "organization",
+        "author",
+        "submitter",
+        "submitted by",
+    ),
     "doc_type": ("type", "doc_type", "doc type", "document type"),
     "date": ("date", "published", "date published"),
     "ref": ("ref", "reference", "code", "reference code"),
@@ -1154,7 +1389,9 @@ class MetadataSheet:
     problems: list[str]
 
 
-def _header_map(header: list[str], path: Path, delimiter: str) -> tuple[dict[str, int], list[str]]:
+def _header_map(
+    header: list[str], path: Path, delimiter: str
+) -> tuple[dict[str, int], list[str]]:
     """(field -> column index, names of columns that are not used)."""
     wanted = {alias: field for field, aliases in _COLUMNS.items() for alias in aliases}
     mapping: dict[str, int] = {}
@@ -1174,7 +1411,9 @@ def _header_map(header: list[str], path: Path, delimiter: str) -> tuple[dict[str
             if others:
                 shown = "a tab" if others[0] == "\t" else repr(others[0])
                 hint = f"the columns seem to be separated by {shown}: save the sheet as CSV with commas"
-        raise MetadataError(f"{path.name} line 1: no file column (found: {found})", hint=hint)
+        raise MetadataError(
+            f"{path.name} line 1: no file column (found: {found})", hint=hint
+        )
     return mapping, unused
 
 
@@ -1201,7 +1440,9 @@ def load_metadata_csv(path: Path) -> MetadataSheet:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise MetadataError(f"cannot open metadata CSV {path.name}: {exc.strerror or type(exc).__name__}") from exc
+        raise MetadataError(
+            f"cannot open metadata CSV {path.name}: {exc.strerror or type(exc).__name__}"
+        ) from exc
     text = _decode_csv(data, path)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
@@ -1210,15 +1451,26 @@ def load_metadata_csv(path: Path) -> MetadataSheet:
     try:
         header = next(rows, None)
         if header is None or not any(cell.strip() for cell in header):
-            raise MetadataError(f"{path.name} line 1: empty file, no header row", hint="add a header row: file,title,org,type,date,ref")
+            raise MetadataError(
+                f"{path.name} line 1: empty file, no header row",
+                hint="add a header row: file,title,org,type,date,ref",
+            )
         columns, unused = _header_map(header, path, delimiter)
         _fill(sheet, columns, unused, ((rows.line_num, row) for row in rows))
     except csv.Error as exc:
-        raise MetadataError(f"{path.name} line {rows.line_num}: {exc}", hint="check the quoting on that line") from exc
+        raise MetadataError(
+            f"{path.name} line {rows.line_num}: {exc}",
+            hint="check the quoting on that line",
+        ) from exc
     return sheet
 
 
-def _fill(sheet: MetadataSheet, columns: dict[str, int], unused: list[str], rows: Iterable[tuple[int, list[str]]]) -> None:
+def _fill(
+    sheet: MetadataSheet,
+    columns: dict[str, int],
+    unused: list[str],
+    rows: Iterable[tuple[int, list[str]]],
+) -> None:
     for column in unused:
         sheet.problems.append(
             f"{sheet.name} line 1: column {column!r} is not used (the columns read are file, title, org, type, date, ref)"
@@ -1231,7 +1483,12 @@ def _fill(sheet: MetadataSheet, columns: dict[str, int], unused: list[str], rows
 def _is_submissions_header(header: list[str]) -> bool:
     """A file column and at least one other column the metadata sheet reads."""
     wanted = {alias: field for field, aliases in _COLUMNS.items() for alias in aliases}
-    fields = {wanted.get(re.sub(r"\s+", " ", str(name or "").strip().lower().replace("_", " "))) for name in header}
+    fields = {
+        wanted.get(
+            re.sub(r"\s+", " ", str(name or "").strip().lower().replace("_", " "))
+        )
+        for name in header
+    }
     return "file" in fields and len(fields - {"file", None}) >= 1
 
 
@@ -1263,7 +1520,7 @@ def _xlsx_sheet(path: Path) -> MetadataSheet | None:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - a broken workbook is the reader's to report
+    except Exception:
         return None
     try:
         visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
@@ -1275,7 +1532,10 @@ def _xlsx_sheet(path: Path) -> MetadataSheet | None:
             return None
         columns, unused = _header_map(header, path, ",")
         sheet = MetadataSheet(name=path.name, rows={}, lines={}, problems=[])
-        cells = ((number, ["" if v is None else _xlsx_text(v) for v in row]) for number, row in enumerate(rows, start=2))
+        cells = (
+            (number, ["" if v is None else _xlsx_text(v) for v in row])
+            for number, row in enumerate(rows, start=2)
+        )
         _fill(sheet, columns, unused, cells)
         return sheet
     finally:
@@ -1285,30 +1545,44 @@ def _xlsx_sheet(path: Path) -> MetadataSheet | None:
 def _xlsx_text(value: Any) -> str:
     """A cell as the sheet shows it: a date as a date, a whole number without '.0'."""
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+        return (
+            value.date().isoformat()
+            if value.time() == dt.time(0)
+            else value.isoformat()
+        )
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
-def _read_row(row: list[str], line: int, columns: dict[str, int], sheet: MetadataSheet) -> None:
+def _read_row(
+    row: list[str], line: int, columns: dict[str, int], sheet: MetadataSheet
+) -> None:
     where = f"{sheet.name} line {line}"
     name = _cell(row, columns, "file")
     if name is None:
-        sheet.problems.append(f"{where}: the file cell is empty, so the row is not used")
+        sheet.problems.append(
+            f"{where}: the file cell is empty, so the row is not used"
+        )
         return
     name = name.replace("\\", "/")
     if name in sheet.lines:
-        sheet.problems.append(f"{where}: {name} is already listed on line {sheet.lines[name]}; this row is not used")
+        sheet.problems.append(
+            f"{where}: {name} is already listed on line {sheet.lines[name]}; this row is not used"
+        )
         return
     raw_type = _cell(row, columns, "doc_type")
     doc_type = _doc_type_value(raw_type) if raw_type else None
     if raw_type and doc_type is None:
-        sheet.problems.append(f"{where}: unknown document type {raw_type!r}, left out (use one of: {', '.join(DOC_TYPES)})")
+        sheet.problems.append(
+            f"{where}: unknown document type {raw_type!r}, left out (use one of: {', '.join(DOC_TYPES)})"
+        )
     raw_date = _cell(row, columns, "date")
     date = normalise_date(raw_date) if raw_date else None
     if raw_date and date is None:
-        sheet.problems.append(f"{where}: date {raw_date!r} not understood, left out (write YYYY-MM-DD, YYYY-MM or YYYY)")
+        sheet.problems.append(
+            f"{where}: date {raw_date!r} not understood, left out (write YYYY-MM-DD, YYYY-MM or YYYY)"
+        )
     org = _cell(row, columns, "org")
     sheet.lines[name] = line
     sheet.rows[name] = Metadata(

@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 #: ``footnote`` holds a footnote or endnote (never mixed into body text);
 #: ``comment`` a reviewer's comment on a word-processor file.
-BlockKind = Literal["heading", "paragraph", "list_item", "table_row", "footnote", "comment"]
+BlockKind = Literal[
+    "heading", "paragraph", "list_item", "table_row", "footnote", "comment"
+]
 
 DOC_TYPES = (
     "report",
@@ -50,10 +52,12 @@ class Metadata:
     date: str | None = None  # ISO 8601, "YYYY-MM-DD" or "YYYY-MM" or "YYYY"
     ref: str | None = None  # reference code such as ICS0048
 
-    def merged(self, override: "Metadata") -> "Metadata":
+    def merged(self, override: Metadata) -> Metadata:
         """Fields set in ``override`` win; the rest are kept."""
         values = asdict(self)
-        values.update({k: v for k, v in asdict(override).items() if v not in (None, "")})
+        values.update(
+            {k: v for k, v in asdict(override).items() if v not in (None, "")}
+        )
         return Metadata(**values)
 
 

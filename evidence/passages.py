@@ -20,7 +20,9 @@ _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 
 def slugify(text: str, *, max_length: int = 48) -> str:
     """Lower-case ASCII words joined by hyphens; never empty."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    )
     slug = _SLUG_DROP.sub("-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-") or "document"
 

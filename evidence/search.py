@@ -21,9 +21,10 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from evidence.errors import QueryError, StoreError
 from evidence.index import (
@@ -103,20 +104,25 @@ class SearchResult:
             for hit in self.hits
         ]
 
-
     def json_object(self, query: str, documents: dict[str, Any]) -> dict[str, Any]:
         """``search --json-object``: the query, the total and the hits, each with
         what a citation needs of its document (``documents``: doc_id -> record
         with ``metadata``, as the store gives them)."""
         hits = []
         for hit in self.json_hits():
-            meta = documents[hit["doc_id"]].metadata if hit["doc_id"] in documents else None
-            hits.append({
-                **hit,
-                "doc_date": meta.date if meta else None,
-                "doc_ref": meta.ref if meta else None,
-                "doc_type": meta.doc_type if meta else None,
-            })
+            meta = (
+                documents[hit["doc_id"]].metadata
+                if hit["doc_id"] in documents
+                else None
+            )
+            hits.append(
+                {
+                    **hit,
+                    "doc_date": meta.date if meta else None,
+                    "doc_ref": meta.ref if meta else None,
+                    "doc_type": meta.doc_type if meta else None,
+                }
+            )
         return {"query": query, "total": self.total, "hits": hits}
 
 
@@ -151,7 +157,9 @@ class Synonyms:
             hits = sorted({where[v] for v in variants if v in where})
             if hits:
                 target = hits[0]
-                for other in hits[1:]:  # the new group joins several: fold them together
+                for other in hits[
+                    1:
+                ]:  # the new group joins several: fold them together
                     for v in merged[other]:
                         if v not in merged[target]:
                             merged[target].append(v)
@@ -256,7 +264,7 @@ def _lex(query: str) -> list[_Tok]:
                 if name not in FILTER_FIELDS:
                     raise QueryError(
                         f'unknown field "{m.group(1)}:" in query: use one of {_KNOWN_FIELDS},'
-                        f' or put the words in quotes to search for them as text'
+                        f" or put the words in quotes to search for them as text"
                     )
                 value = m.group(2)
                 if not value and j < n and q[j] == '"':
@@ -337,7 +345,9 @@ class _Parser:
 
     def _or(self) -> Node:
         parts = [self._and()]
-        while (tok := self._peek()) is not None and tok.kind == "op" and tok.text == "OR":
+        while (
+            (tok := self._peek()) is not None and tok.kind == "op" and tok.text == "OR"
+        ):
             self.pos += 1
             parts.append(self._and())
         return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
@@ -352,7 +362,11 @@ class _Parser:
                     raise _Fallback('a dangling "AND"')
                 self.pos += 1
                 nxt = self._peek()
-                if nxt is None or nxt.kind in (")",) or (nxt.kind == "op" and nxt.text != "NOT"):
+                if (
+                    nxt is None
+                    or nxt.kind in (")",)
+                    or (nxt.kind == "op" and nxt.text != "NOT")
+                ):
                     raise _Fallback('a dangling "AND"')
                 continue
             if tok.kind == "word" and _is_plain(tok.text):
@@ -376,7 +390,11 @@ class _Parser:
         if tok.kind == "op" and tok.text == "NOT":
             # A run of NOTs is counted, not recursed into: "NOT NOT x" is x, however long the run.
             count = 0
-            while (nxt := self._peek()) is not None and nxt.kind == "op" and nxt.text == "NOT":
+            while (
+                (nxt := self._peek()) is not None
+                and nxt.kind == "op"
+                and nxt.text == "NOT"
+            ):
                 self.pos += 1
                 count += 1
             if nxt is None or nxt.kind == ")" or nxt.kind == "op":
@@ -392,7 +410,9 @@ class _Parser:
             inner = self._or()
             closing = self._peek()
             if closing is None or closing.kind != ")":
-                raise _Fallback('an unexpected "%s"' % (closing.text if closing else ""))
+                raise _Fallback(
+                    'an unexpected "%s"' % (closing.text if closing else "")
+                )
             self.pos += 1
             return inner
         if tok.kind == "phrase":
@@ -413,7 +433,9 @@ class _Parser:
             raise _Fallback("an empty phrase")
         group = self.syn.group(ws)
         self._note_phrase(ws)
-        base: Node = Phrase(ws)  # quoted: as written, one word or several, never stemmed
+        base: Node = Phrase(
+            ws
+        )  # quoted: as written, one word or several, never stemmed
         if group is None:
             return base
         return AnyOf((base, *self._alternatives(group, ws)))
@@ -422,8 +444,15 @@ class _Parser:
         word = text.strip(_EDGE_PUNCT)
         if word.endswith("*"):
             stem = word.rstrip("*")
-            if len(stem) < 2 or "*" in stem or not words(stem) or words(stem) != [stem.lower()]:
-                raise _Fallback(f'a wildcard "{text}" (write at least two letters before *)')
+            if (
+                len(stem) < 2
+                or "*" in stem
+                or not words(stem)
+                or words(stem) != [stem.lower()]
+            ):
+                raise _Fallback(
+                    f'a wildcard "{text}" (write at least two letters before *)'
+                )
             if not self._negated:
                 self.plan.prefixes.add(stem.lower())
             return Prefix(stem.lower())
@@ -449,7 +478,9 @@ class _Parser:
             raise _Fallback(f'"{tok.name}:" with no value')
         return filter_node(tok.name, value, self.syn)
 
-    def _alternatives(self, group: list[tuple[str, ...]], typed: tuple[str, ...]) -> list[Node]:
+    def _alternatives(
+        self, group: list[tuple[str, ...]], typed: tuple[str, ...]
+    ) -> list[Node]:
         out: list[Node] = []
         for variant in group:
             if variant == typed:
@@ -559,7 +590,9 @@ def _plain_words(toks: list[_Tok], synonyms: Synonyms) -> tuple[Node, _Plan, lis
         cleaned.extend([text] if _is_plain(text) else words(text))
     cleaned = [t for t in cleaned if words(t)]
     if not cleaned:
-        raise QueryError('nothing to search for: give at least one word, "phrase" or field:value')
+        raise QueryError(
+            'nothing to search for: give at least one word, "phrase" or field:value'
+        )
     parser = _Parser([_Tok("word", t, 0, 0) for t in cleaned], synonyms)
     return parser.parse(), parser.plan, cleaned
 
@@ -574,15 +607,21 @@ def filter_node(name: str, value: str | int, synonyms: Synonyms) -> Filter:
     if name == "kind":
         kind = low if low in FINDING_KINDS else low.rstrip("s")
         if kind not in FINDING_KINDS:
-            raise QueryError(f'unknown kind "{text}": use one of {", ".join(FINDING_KINDS)}')
+            raise QueryError(
+                f'unknown kind "{text}": use one of {", ".join(FINDING_KINDS)}'
+            )
         return Filter("kind", (kind,))
     if name == "year":
         m = _YEAR_RE.match(low)
         if not m:
-            raise QueryError(f'bad year "{text}": write year:2023 or a range, year:2022..2023')
+            raise QueryError(
+                f'bad year "{text}": write year:2023 or a range, year:2022..2023'
+            )
         first, last = int(m.group(1)), int(m.group(2) or m.group(1))
         if last < first:
-            raise QueryError(f'bad year range "{text}": put the earlier year first, e.g. {last}..{first}')
+            raise QueryError(
+                f'bad year range "{text}": put the earlier year first, e.g. {last}..{first}'
+            )
         if last - first > 200:
             raise QueryError(f'year range "{text}" is too wide: give at most 200 years')
         return Filter("year", tuple(str(y) for y in range(first, last + 1)))
@@ -606,26 +645,44 @@ def _bodies_by_part_of_name(node: Node, searcher: IndexSearcher) -> Node:
         known = searcher.field_values("source")
         if any(value in known for value in node.values):
             return node
-        found = sorted({name for value in node.values for name in known if f" {value} " in f" {name} "})
+        found = sorted(
+            {
+                name
+                for value in node.values
+                for name in known
+                if f" {value} " in f" {name} "
+            }
+        )
         if found:
             return Filter("source", tuple(found))
         wanted = " ".join(node.values[:1])
         # The closest whole name, or the name holding the closest word ("nufield" -> "the nuffield trust").
         spellings = {name: name for name in known}
-        spellings.update({w: name for name in known for w in name.split() if len(w) >= 4 and w not in spellings})
+        spellings.update(
+            {
+                w: name
+                for name in known
+                for w in name.split()
+                if len(w) >= 4 and w not in spellings
+            }
+        )
         close = difflib.get_close_matches(wanted, list(spellings), n=1, cutoff=0.6)
-        hint = f'did you mean source:"{spellings[close[0]]}"?' if close else "`evidence docs` lists each document's body"
+        hint = (
+            f'did you mean source:"{spellings[close[0]]}"?'
+            if close
+            else "`evidence docs` lists each document's body"
+        )
         raise QueryError(f'no body named "{wanted}" in the index', hint=hint)
     if isinstance(node, (AllOf, AnyOf)):
-        return type(node)(tuple(_bodies_by_part_of_name(part, searcher) for part in node.parts))
+        return type(node)(
+            tuple(_bodies_by_part_of_name(part, searcher) for part in node.parts)
+        )
     if isinstance(node, Not):
         return Not(_bodies_by_part_of_name(node.part, searcher))
     return node
 
 
-def _argument_filters(
-    synonyms: Synonyms, **given: str | int | None
-) -> list[Node]:
+def _argument_filters(synonyms: Synonyms, **given: str | int | None) -> list[Node]:
     out: list[Node] = []
     for name, value in given.items():
         if value is None or value == "":
@@ -637,7 +694,9 @@ def _argument_filters(
 # --- highlighting -----------------------------------------------------------
 
 
-def _match_spans(text: str, plan: _Plan, fuzzy_words: set[str]) -> list[tuple[int, int]]:
+def _match_spans(
+    text: str, plan: _Plan, fuzzy_words: set[str]
+) -> list[tuple[int, int]]:
     toks = tokens(text)
     marked = [False] * len(toks)
     for i, (_s, _e, low, stem) in enumerate(toks):
@@ -776,7 +835,9 @@ def search(
         if highlight:
             for fz in plan.fuzzy:
                 fuzzy_words.add(fz.text)
-                fuzzy_words.update(w for w, _n in searcher.similar_words(fz.text, fz.maxdist))
+                fuzzy_words.update(
+                    w for w, _n in searcher.similar_words(fz.text, fz.maxdist)
+                )
         hits = [_shape(h, plan, fuzzy_words, highlight) for h in raw]
     if not group:
         return SearchResult(hits, total, suggestion, note)
@@ -785,7 +846,9 @@ def search(
     return SearchResult(flat, total, suggestion, note, groups)
 
 
-def _shape(hit: RawHit, plan: _Plan, fuzzy_words: set[str], highlight: bool) -> dict[str, Any]:
+def _shape(
+    hit: RawHit, plan: _Plan, fuzzy_words: set[str], highlight: bool
+) -> dict[str, Any]:
     f = hit.fields
     text = f.get("text", "")
     return {
@@ -797,7 +860,9 @@ def _shape(hit: RawHit, plan: _Plan, fuzzy_words: set[str], highlight: bool) -> 
         "page": f.get("page"),
         "score": hit.score,
         "text": text,
-        "highlights": _fragments(text, _match_spans(text, plan, fuzzy_words)) if highlight else [],
+        "highlights": _fragments(text, _match_spans(text, plan, fuzzy_words))
+        if highlight
+        else [],
         "kinds": [k for k in f.get("kinds", "").split(",") if k],
         "themes": [t for t in f.get("themes", "").split(",") if t],
     }

@@ -100,7 +100,9 @@ CREATE TABLE pending_deletes (doc_id TEXT PRIMARY KEY);
 
 
 #: Every table the schema makes: a store lacking one is damaged.
-_TABLES = frozenset(line.split()[2] for line in _SCHEMA.splitlines() if line.startswith("CREATE TABLE"))
+_TABLES = frozenset(
+    line.split()[2] for line in _SCHEMA.splitlines() if line.startswith("CREATE TABLE")
+)
 
 
 def _disk_full(where: Path) -> bool:
@@ -138,7 +140,10 @@ def database_error(exc: sqlite3.DatabaseError, index_dir: Path) -> StoreError:
             hint="delete the index directory and run `evidence ingest` again",
         )
     if isinstance(exc, sqlite3.OperationalError) and "locked" in text:
-        return StoreError(f"the store in {index_dir} is locked ({text})", hint="wait for the other command to finish")
+        return StoreError(
+            f"the store in {index_dir} is locked ({text})",
+            hint="wait for the other command to finish",
+        )
     return StoreError(
         f"the store in {index_dir} is damaged ({text})",
         hint=f"delete {index_dir} and run `evidence ingest` again to rebuild it from the source files",
@@ -189,9 +194,13 @@ class Store:
             try:
                 self.index_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create index directory {self.index_dir}: {exc.strerror}") from exc
+                raise StoreError(
+                    f"cannot create index directory {self.index_dir}: {exc.strerror}"
+                ) from exc
         try:
-            self.conn = sqlite3.connect(self.path, timeout=_OPEN_TIMEOUT, isolation_level=None)
+            self.conn = sqlite3.connect(
+                self.path, timeout=_OPEN_TIMEOUT, isolation_level=None
+            )
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._use_wal()
             self.conn.execute("PRAGMA synchronous = NORMAL")
@@ -221,7 +230,11 @@ class Store:
         wal = Path(f"{self.path}-wal")
         if not _disk_full(self.index_dir) or (wal.exists() and wal.stat().st_size):
             return False
-        self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        self.conn = sqlite3.connect(
+            f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
+            uri=True,
+            isolation_level=None,
+        )
         return True
 
     def _use_wal(self) -> None:
@@ -247,7 +260,13 @@ class Store:
             if not tables:
                 self._create_schema()
                 return
-            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() if "meta" in tables else None
+            row = (
+                self.conn.execute(
+                    "SELECT value FROM meta WHERE key='schema_version'"
+                ).fetchone()
+                if "meta" in tables
+                else None
+            )
         except sqlite3.DatabaseError as exc:
             raise database_error(exc, self.index_dir) from exc
         version = row[0] if row else "0"
@@ -258,14 +277,26 @@ class Store:
             )
         missing = sorted(_TABLES - tables)
         if missing:
-            raise StoreError(f"the store {self.path} is damaged: table {', '.join(missing)} missing", hint=rebuild)
-        if "ocr" not in {r[1] for r in self.conn.execute("PRAGMA table_info(passages)")}:
+            raise StoreError(
+                f"the store {self.path} is damaged: table {', '.join(missing)} missing",
+                hint=rebuild,
+            )
+        if "ocr" not in {
+            r[1] for r in self.conn.execute("PRAGMA table_info(passages)")
+        }:
             # A store from before OCR: its passages were all read from text.
             with self.transaction() as conn:
-                conn.execute("ALTER TABLE passages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0")
+                conn.execute(
+                    "ALTER TABLE passages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0"
+                )
 
     def _tables(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        return {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'"
+            )
+        }
 
     def _create_schema(self) -> None:
         """Create the tables, unless another process got there first.
@@ -280,12 +311,14 @@ class Store:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
-            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            conn.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
 
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -313,13 +346,17 @@ class Store:
         if self.conn.in_transaction:
             yield
             return
-        self.conn.execute("BEGIN")  # deferred: the snapshot is taken at the first read, held to the end
+        self.conn.execute(
+            "BEGIN"
+        )  # deferred: the snapshot is taken at the first read, held to the end
         try:
             yield
         finally:
             try:
                 if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")  # nothing was written: this only ends the read
+                    self.conn.execute(
+                        "ROLLBACK"
+                    )  # nothing was written: this only ends the read
             except sqlite3.ProgrammingError:
                 pass  # the store was closed first (a reader abandoned mid-way): the read ended with it
 
@@ -335,7 +372,9 @@ class Store:
     # -- roots and documents ---------------------------------------------
 
     def add_root(self, root: str, name: str, *, is_file: bool) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO roots VALUES (?, ?, ?)", (root, name, int(is_file)))
+        self.conn.execute(
+            "INSERT OR IGNORE INTO roots VALUES (?, ?, ?)", (root, name, int(is_file))
+        )
 
     def roots(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT root FROM roots ORDER BY root")]
@@ -344,15 +383,25 @@ class Store:
         """path -> (doc_id, sha256) for everything ingested from ``root``."""
         return {
             r["path"]: (r["doc_id"], r["sha256"])
-            for r in self.conn.execute("SELECT path, doc_id, sha256 FROM documents WHERE root=?", (root,))
+            for r in self.conn.execute(
+                "SELECT path, doc_id, sha256 FROM documents WHERE root=?", (root,)
+            )
         }
 
     def aliases_under(self, root: str) -> dict[str, str]:
         """path -> doc_id for files recorded as copies of another document."""
-        return {r[0]: r[1] for r in self.conn.execute("SELECT path, doc_id FROM aliases WHERE root=?", (root,))}
+        return {
+            r[0]: r[1]
+            for r in self.conn.execute(
+                "SELECT path, doc_id FROM aliases WHERE root=?", (root,)
+            )
+        }
 
     def doc_id_by_hash(self, sha256: str) -> str | None:
-        row = self.conn.execute("SELECT doc_id FROM documents WHERE sha256=? ORDER BY doc_id LIMIT 1", (sha256,)).fetchone()
+        row = self.conn.execute(
+            "SELECT doc_id FROM documents WHERE sha256=? ORDER BY doc_id LIMIT 1",
+            (sha256,),
+        ).fetchone()
         return row[0] if row else None
 
     def documents_by_hash(self) -> dict[str, list[tuple[str, str, str, bool]]]:
@@ -368,17 +417,27 @@ class Store:
     def move_document(self, doc_id: str, root: str, path: str) -> None:
         """The same file found at a new place: keep its id and everything extracted, re-index its path."""
         with self.transaction() as conn:
-            conn.execute("UPDATE documents SET root=?, path=?, indexed=0 WHERE doc_id=?", (root, path, doc_id))
+            conn.execute(
+                "UPDATE documents SET root=?, path=?, indexed=0 WHERE doc_id=?",
+                (root, path, doc_id),
+            )
 
     def forget_root_if_empty(self, root: str) -> None:
         """Drop a root no document is stored from any more (its files moved), with its aliases."""
         with self.transaction() as conn:
-            if conn.execute("SELECT 1 FROM documents WHERE root=? LIMIT 1", (root,)).fetchone() is None:
+            if (
+                conn.execute(
+                    "SELECT 1 FROM documents WHERE root=? LIMIT 1", (root,)
+                ).fetchone()
+                is None
+            ):
                 conn.execute("DELETE FROM aliases WHERE root=?", (root,))
                 conn.execute("DELETE FROM roots WHERE root=?", (root,))
 
     def set_alias(self, root: str, path: str, doc_id: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?)", (root, path, doc_id))
+        self.conn.execute(
+            "INSERT OR REPLACE INTO aliases VALUES (?, ?, ?)", (root, path, doc_id)
+        )
 
     def remove_alias(self, root: str, path: str) -> None:
         self.conn.execute("DELETE FROM aliases WHERE root=? AND path=?", (root, path))
@@ -407,25 +466,58 @@ class Store:
             self._delete_rows(conn, doc_id)
             conn.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)",
-                (doc_id, root, path, sha256, size, fmt, pages, metadata.title, metadata.org,
-                 metadata.doc_type, metadata.date, metadata.ref),
+                (
+                    doc_id,
+                    root,
+                    path,
+                    sha256,
+                    size,
+                    fmt,
+                    pages,
+                    metadata.title,
+                    metadata.org,
+                    metadata.doc_type,
+                    metadata.date,
+                    metadata.ref,
+                ),
             )
             conn.executemany(
                 "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
                 [
-                    (p.passage_id, doc_id, p.seq, p.kind, p.page, p.heading, p.text, json.dumps(orgs, ensure_ascii=False),
-                     int(p.ocr))
+                    (
+                        p.passage_id,
+                        doc_id,
+                        p.seq,
+                        p.kind,
+                        p.page,
+                        p.heading,
+                        p.text,
+                        json.dumps(orgs, ensure_ascii=False),
+                        int(p.ocr),
+                    )
                     for p, orgs in passages
                 ],
             )
             conn.executemany(
                 "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)",
                 [
-                    (fid, doc_id, pid, f.kind, f.start, f.end, f.text, json.dumps(f.data, sort_keys=True, ensure_ascii=False))
+                    (
+                        fid,
+                        doc_id,
+                        pid,
+                        f.kind,
+                        f.start,
+                        f.end,
+                        f.text,
+                        json.dumps(f.data, sort_keys=True, ensure_ascii=False),
+                    )
                     for fid, pid, f in findings
                 ],
             )
-            conn.executemany("INSERT OR IGNORE INTO acronyms VALUES (?,?,?)", [(doc_id, s, l) for s, l in acronyms])
+            conn.executemany(
+                "INSERT OR IGNORE INTO acronyms VALUES (?,?,?)",
+                [(doc_id, short, long) for short, long in acronyms],
+            )
             conn.execute("DELETE FROM pending_deletes WHERE doc_id=?", (doc_id,))
 
     def delete_document(self, doc_id: str) -> None:
@@ -437,23 +529,39 @@ class Store:
     @staticmethod
     def _delete_rows(conn: sqlite3.Connection, doc_id: str) -> None:
         conn.execute(
-            "DELETE FROM finding_themes WHERE finding_id IN (SELECT finding_id FROM findings WHERE doc_id=?)", (doc_id,)
+            "DELETE FROM finding_themes WHERE finding_id IN (SELECT finding_id FROM findings WHERE doc_id=?)",
+            (doc_id,),
         )
         conn.execute(
-            "DELETE FROM passage_themes WHERE passage_id IN (SELECT passage_id FROM passages WHERE doc_id=?)", (doc_id,)
+            "DELETE FROM passage_themes WHERE passage_id IN (SELECT passage_id FROM passages WHERE doc_id=?)",
+            (doc_id,),
         )
         conn.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
 
     def mark_indexed(self, doc_ids: Iterable[str], deleted: Iterable[str]) -> None:
         """Record that the search index has committed these changes."""
         with self.transaction() as conn:
-            conn.executemany("UPDATE documents SET indexed=1 WHERE doc_id=?", [(d,) for d in doc_ids])
-            conn.executemany("DELETE FROM pending_deletes WHERE doc_id=?", [(d,) for d in deleted])
+            conn.executemany(
+                "UPDATE documents SET indexed=1 WHERE doc_id=?", [(d,) for d in doc_ids]
+            )
+            conn.executemany(
+                "DELETE FROM pending_deletes WHERE doc_id=?", [(d,) for d in deleted]
+            )
 
     def unindexed(self) -> tuple[list[str], list[str]]:
         """(documents to (re)index, documents to delete from the index)."""
-        todo = [r[0] for r in self.conn.execute("SELECT doc_id FROM documents WHERE indexed=0 ORDER BY doc_id")]
-        gone = [r[0] for r in self.conn.execute("SELECT doc_id FROM pending_deletes ORDER BY doc_id")]
+        todo = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT doc_id FROM documents WHERE indexed=0 ORDER BY doc_id"
+            )
+        ]
+        gone = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT doc_id FROM pending_deletes ORDER BY doc_id"
+            )
+        ]
         return todo, gone
 
     def index_view(self) -> tuple[dict[str, int], set[str], set[str]]:
@@ -462,8 +570,15 @@ class Store:
         What the search index should hold, for ingest to check it against.
         """
         passages = {doc_id: 0 for doc_id in self.doc_ids()}
-        passages.update(self.conn.execute("SELECT doc_id, count(*) FROM passages GROUP BY doc_id").fetchall())
-        indexed = {r[0] for r in self.conn.execute("SELECT doc_id FROM documents WHERE indexed=1")}
+        passages.update(
+            self.conn.execute(
+                "SELECT doc_id, count(*) FROM passages GROUP BY doc_id"
+            ).fetchall()
+        )
+        indexed = {
+            r[0]
+            for r in self.conn.execute("SELECT doc_id FROM documents WHERE indexed=1")
+        }
         gone = {r[0] for r in self.conn.execute("SELECT doc_id FROM pending_deletes")}
         return passages, indexed, gone
 
@@ -473,7 +588,8 @@ class Store:
         return [
             r[0]
             for r in self.conn.execute(
-                f"SELECT doc_id FROM documents WHERE indexed=0 AND doc_id IN ({marks}) ORDER BY doc_id", tuple(doc_ids)
+                f"SELECT doc_id FROM documents WHERE indexed=0 AND doc_id IN ({marks}) ORDER BY doc_id",
+                tuple(doc_ids),
             )
         ]
 
@@ -488,24 +604,48 @@ class Store:
             size=row["size"],
             format=row["format"],
             pages=row["pages"],
-            metadata=Metadata(title=row["title"], org=row["org"], doc_type=row["doc_type"], date=row["date"], ref=row["ref"]),
+            metadata=Metadata(
+                title=row["title"],
+                org=row["org"],
+                doc_type=row["doc_type"],
+                date=row["date"],
+                ref=row["ref"],
+            ),
             indexed=bool(row["indexed"]),
         )
 
     def documents(self) -> list[DocumentRecord]:
-        return [self._record(r) for r in self.conn.execute("SELECT * FROM documents ORDER BY path, doc_id")]
+        return [
+            self._record(r)
+            for r in self.conn.execute("SELECT * FROM documents ORDER BY path, doc_id")
+        ]
 
     def document(self, doc_id: str) -> DocumentRecord:
-        row = self.conn.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM documents WHERE doc_id=?", (doc_id,)
+        ).fetchone()
         if row is None:
-            raise NotFound(f"no document with id {doc_id!r}", hint="`evidence status` lists the documents and their ids")
+            raise NotFound(
+                f"no document with id {doc_id!r}",
+                hint="`evidence status` lists the documents and their ids",
+            )
         return self._record(row)
 
     def has_document(self, doc_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
+        return (
+            self.conn.execute(
+                "SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)
+            ).fetchone()
+            is not None
+        )
 
     def aliases_of(self, doc_id: str) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT path FROM aliases WHERE doc_id=? ORDER BY path", (doc_id,))]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT path FROM aliases WHERE doc_id=? ORDER BY path", (doc_id,)
+            )
+        ]
 
     def passages(self, doc_id: str | None = None) -> list[Passage]:
         sql = "SELECT passage_id, doc_id, seq, text, page, heading, kind, ocr FROM passages"
@@ -514,7 +654,9 @@ class Store:
             sql += " WHERE doc_id=?"
             args = (doc_id,)
         sql += " ORDER BY doc_id, seq"
-        return [Passage(*r[:7], ocr=bool(r[7])) for r in self._plain().execute(sql, args)]
+        return [
+            Passage(*r[:7], ocr=bool(r[7])) for r in self._plain().execute(sql, args)
+        ]
 
     def _plain(self) -> sqlite3.Cursor:
         """A cursor that yields plain tuples: a sqlite3.Row per row costs a third of a big read."""
@@ -522,7 +664,9 @@ class Store:
         cursor.row_factory = None
         return cursor
 
-    def findings(self, *, doc_id: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+    def findings(
+        self, *, doc_id: str | None = None, kind: str | None = None
+    ) -> list[dict[str, Any]]:
         """Findings as flat rows (finding fields + data), in document order."""
         clauses, args = [], []
         if doc_id is not None:
@@ -542,15 +686,29 @@ class Store:
         while batch := rows.fetchmany(_BATCH):
             # one json.loads of a whole batch's data costs far less than one per row
             datas = json.loads("[" + ",".join(r[8] for r in batch) + "]")
-            for (fid, kind, text, doc, pid, page, start, end, _), data in zip(batch, datas):
-                item = {"id": fid, "kind": kind, "text": text, "doc_id": doc, "passage_id": pid,
-                        "page": page, "start": start, "end": end}
+            for (fid, kind, text, doc, pid, page, start, end, _), data in zip(
+                batch, datas
+            ):
+                item = {
+                    "id": fid,
+                    "kind": kind,
+                    "text": text,
+                    "doc_id": doc,
+                    "passage_id": pid,
+                    "page": page,
+                    "start": start,
+                    "end": end,
+                }
                 item.update(data)
                 out.append(item)
         return out
 
     def iter_findings_themed(
-        self, *, doc_id: str | None = None, kind: str | None = None, theme: str | None = None
+        self,
+        *,
+        doc_id: str | None = None,
+        kind: str | None = None,
+        theme: str | None = None,
     ) -> Iterator[tuple[dict[str, Any], tuple[str, ...]]]:
         """(row as in :meth:`findings`, its theme ids sorted) in the same order, a batch at a time.
 
@@ -559,7 +717,9 @@ class Store:
         """
         clauses, args = [], []
         if theme is not None:
-            clauses.append("f.finding_id IN (SELECT finding_id FROM finding_themes WHERE theme=?)")
+            clauses.append(
+                "f.finding_id IN (SELECT finding_id FROM finding_themes WHERE theme=?)"
+            )
             args.append(theme)
         if doc_id is not None:
             clauses.append("f.doc_id=?")
@@ -577,9 +737,19 @@ class Store:
         )
         while batch := rows.fetchmany(_BATCH):
             datas = json.loads("[" + ",".join(r[8] for r in batch) + "]")
-            for (fid, kind_, text, doc, pid, page, start, end, _, themes), data in zip(batch, datas):
-                item = {"id": fid, "kind": kind_, "text": text, "doc_id": doc, "passage_id": pid,
-                        "page": page, "start": start, "end": end}
+            for (fid, kind_, text, doc, pid, page, start, end, _, themes), data in zip(
+                batch, datas
+            ):
+                item = {
+                    "id": fid,
+                    "kind": kind_,
+                    "text": text,
+                    "doc_id": doc,
+                    "passage_id": pid,
+                    "page": page,
+                    "start": start,
+                    "end": end,
+                }
                 item.update(data)
                 yield item, tuple(sorted(themes.split("\x1f"))) if themes else ()
 
@@ -588,7 +758,7 @@ class Store:
         out: dict[str, dict[str, Any]] = {}
         wanted = sorted(ids)
         for at in range(0, len(wanted), 500):
-            chunk = wanted[at:at + 500]
+            chunk = wanted[at : at + 500]
             rows = self._plain().execute(
                 f"""SELECT f.finding_id, f.kind, f.text, f.doc_id, f.passage_id, p.page, f.start, f."end", f.data
                     FROM findings f JOIN passages p ON p.passage_id = f.passage_id
@@ -596,8 +766,16 @@ class Store:
                 chunk,
             )
             for fid, kind, text, doc, pid, page, start, end, data in rows:
-                item = {"id": fid, "kind": kind, "text": text, "doc_id": doc, "passage_id": pid,
-                        "page": page, "start": start, "end": end}
+                item = {
+                    "id": fid,
+                    "kind": kind,
+                    "text": text,
+                    "doc_id": doc,
+                    "passage_id": pid,
+                    "page": page,
+                    "start": start,
+                    "end": end,
+                }
                 item.update(json.loads(data))
                 out[fid] = item
         return out
@@ -613,7 +791,12 @@ class Store:
 
     def finding_theme_ids(self) -> list[str]:
         """Every theme some finding carries, sorted."""
-        return [r[0] for r in self.conn.execute("SELECT DISTINCT theme FROM finding_themes ORDER BY theme")]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT theme FROM finding_themes ORDER BY theme"
+            )
+        ]
 
     def acronyms(self) -> dict[str, list[str]]:
         """short -> sorted long forms, learned from every document."""
@@ -629,7 +812,9 @@ class Store:
             "passages": c.execute("SELECT COUNT(*) FROM passages").fetchone()[0],
         }
         for kind in ("figure", "recommendation", "claim", "quote"):
-            out[kind + "s"] = c.execute("SELECT COUNT(*) FROM findings WHERE kind=?", (kind,)).fetchone()[0]
+            out[kind + "s"] = c.execute(
+                "SELECT COUNT(*) FROM findings WHERE kind=?", (kind,)
+            ).fetchone()[0]
         return out
 
     # -- themes -----------------------------------------------------------
@@ -657,7 +842,9 @@ class Store:
         if current is not None:
             yield current, themes
 
-    def passage_themes_by_passage(self) -> Iterator[tuple[str, str, list[tuple[str, float, str]]]]:
+    def passage_themes_by_passage(
+        self,
+    ) -> Iterator[tuple[str, str, list[tuple[str, float, str]]]]:
         """(passage_id, doc_id, its themes as in :meth:`passage_themes`) per themed passage, streamed."""
         rows = self.conn.execute(
             """SELECT t.passage_id, p.doc_id, t.theme, t.score, t.reason FROM passage_themes t
@@ -695,7 +882,9 @@ class Store:
 
     def finding_themes(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for fid, theme in self._plain().execute("SELECT finding_id, theme FROM finding_themes ORDER BY finding_id, theme"):
+        for fid, theme in self._plain().execute(
+            "SELECT finding_id, theme FROM finding_themes ORDER BY finding_id, theme"
+        ):
             out.setdefault(fid, []).append(theme)
         return out
 
@@ -708,13 +897,17 @@ class Store:
         with self.transaction() as conn:
             conn.execute("DELETE FROM passage_themes")
             conn.execute("DELETE FROM finding_themes")
-            conn.executemany("INSERT INTO passage_themes VALUES (?,?,?,?)", passage_rows)
+            conn.executemany(
+                "INSERT INTO passage_themes VALUES (?,?,?,?)", passage_rows
+            )
             conn.executemany("INSERT INTO finding_themes VALUES (?,?)", finding_rows)
 
     def index_rows(self, doc_id: str) -> list[dict[str, Any]]:
         """What the search index holds for each passage of one document."""
         kinds: dict[str, set[str]] = {}
-        for pid, kind in self.conn.execute("SELECT passage_id, kind FROM findings WHERE doc_id=?", (doc_id,)):
+        for pid, kind in self.conn.execute(
+            "SELECT passage_id, kind FROM findings WHERE doc_id=?", (doc_id,)
+        ):
             kinds.setdefault(pid, set()).add(kind)
         themes: dict[str, list[str]] = {}
         for pid, theme in self.conn.execute(
@@ -724,7 +917,9 @@ class Store:
         ):
             themes.setdefault(pid, []).append(theme)
         rows = []
-        for r in self.conn.execute("SELECT * FROM passages WHERE doc_id=? ORDER BY seq", (doc_id,)):
+        for r in self.conn.execute(
+            "SELECT * FROM passages WHERE doc_id=? ORDER BY seq", (doc_id,)
+        ):
             pid = r["passage_id"]
             rows.append(
                 {
@@ -743,7 +938,9 @@ class Store:
     def mark_unindexed(self, doc_ids: Iterable[str]) -> None:
         """These documents' index entries are out of date (e.g. new themes)."""
         with self.transaction() as conn:
-            conn.executemany("UPDATE documents SET indexed=0 WHERE doc_id=?", [(d,) for d in doc_ids])
+            conn.executemany(
+                "UPDATE documents SET indexed=0 WHERE doc_id=?", [(d,) for d in doc_ids]
+            )
 
     def replace_document_themes(
         self,
@@ -756,7 +953,7 @@ class Store:
             themes.replace(list(doc_ids), passage_rows, finding_rows)
 
     @contextmanager
-    def rewriting_themes(self) -> Iterator["ThemeRewrite"]:
+    def rewriting_themes(self) -> Iterator[ThemeRewrite]:
         """One transaction in which themes are replaced a batch of documents at a time.
 
         A corpus-wide re-assignment streams through it, so it never holds
@@ -776,15 +973,21 @@ class Store:
 
     def iter_passage_texts(self) -> Iterator[tuple[str, str]]:
         """(passage_id, text) for every passage, by passage id, one row at a time."""
-        for pid, text in self.conn.execute("SELECT passage_id, text FROM passages ORDER BY passage_id"):
-            yield pid, text
+        yield from self.conn.execute(
+            "SELECT passage_id, text FROM passages ORDER BY passage_id"
+        )
 
     def doc_ids(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+        return [
+            r[0]
+            for r in self.conn.execute("SELECT doc_id FROM documents ORDER BY doc_id")
+        ]
 
     def theme_inputs(
         self, doc_ids: Sequence[str]
-    ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], dict[str, list[str]]]:
+    ) -> tuple[
+        list[tuple[str, str, str]], list[tuple[str, str, str]], dict[str, list[str]]
+    ]:
         """What theme assignment needs for some documents, and what they carry now.
 
         ((passage_id, doc_id, text) by passage id, (finding_id, passage_id,
@@ -795,13 +998,15 @@ class Store:
         passages = [
             (r[0], r[1], r[2])
             for r in self.conn.execute(
-                f"SELECT passage_id, doc_id, text FROM passages WHERE doc_id IN ({marks}) ORDER BY passage_id", args
+                f"SELECT passage_id, doc_id, text FROM passages WHERE doc_id IN ({marks}) ORDER BY passage_id",
+                args,
             )
         ]
         findings = [
             (r[0], r[1], r[2])
             for r in self.conn.execute(
-                f"SELECT finding_id, passage_id, text FROM findings WHERE doc_id IN ({marks}) ORDER BY finding_id", args
+                f"SELECT finding_id, passage_id, text FROM findings WHERE doc_id IN ({marks}) ORDER BY finding_id",
+                args,
             )
         ]
         current: dict[str, list[str]] = {}
@@ -871,12 +1076,16 @@ class ThemeRewrite:
                 f"DELETE FROM finding_themes WHERE finding_id IN (SELECT finding_id FROM findings WHERE doc_id IN ({marks}))",
                 args,
             )
-        self._conn.executemany("INSERT INTO passage_themes VALUES (?,?,?,?)", passage_rows)
+        self._conn.executemany(
+            "INSERT INTO passage_themes VALUES (?,?,?,?)", passage_rows
+        )
         self._conn.executemany("INSERT INTO finding_themes VALUES (?,?)", finding_rows)
 
     def mark_unindexed(self, doc_ids: Iterable[str]) -> None:
         """Their index entries carry old themes; committed with the new ones."""
-        self._conn.executemany("UPDATE documents SET indexed=0 WHERE doc_id=?", [(d,) for d in doc_ids])
+        self._conn.executemany(
+            "UPDATE documents SET indexed=0 WHERE doc_id=?", [(d,) for d in doc_ids]
+        )
 
     def set_meta(self, key: str, value: str) -> None:
         self._conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))

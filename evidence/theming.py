@@ -55,7 +55,9 @@ def resolve_theme(index_dir: Path, name: str | None) -> str | None:
 
 def taxonomy_fingerprint(taxonomy: Taxonomy) -> str:
     """Changes when the themes or their terms change, wherever the file lives."""
-    return hashlib.sha256(repr((taxonomy.themes, taxonomy.neutral_terms)).encode("utf-8")).hexdigest()
+    return hashlib.sha256(
+        repr((taxonomy.themes, taxonomy.neutral_terms)).encode("utf-8")
+    ).hexdigest()
 
 
 #: Documents whose themes are worked out and written together in a
@@ -85,7 +87,11 @@ def _learning_sample(store: Store) -> tuple[int, list[tuple[str, str]]]:
 
 
 def reassign(
-    store: Store, taxonomy: Taxonomy, *, model_path: Path | None = None, on_themed: OnThemed | None = None
+    store: Store,
+    taxonomy: Taxonomy,
+    *,
+    model_path: Path | None = None,
+    on_themed: OnThemed | None = None,
 ) -> int:
     """Assign every passage and finding again; returns how many documents changed.
 
@@ -111,17 +117,27 @@ def reassign(
     doc_ids = store.doc_ids()
     with store.rewriting_themes() as rewrite:
         for first in range(0, len(doc_ids), BATCH_DOCS):
-            batch = doc_ids[first:first + BATCH_DOCS]
+            batch = doc_ids[first : first + BATCH_DOCS]
             passages, findings, current = store.theme_inputs(batch)
             # A passage is in the sample or not whatever the batch, so the result
             # is the one learning over the whole corpus at once would give.
             todo = [(pid, text) for pid, _doc, text in passages if pid not in learned]
             assignments = assign_with_model(todo, taxonomy, model) if todo else {}
-            assignments.update((pid, learned[pid]) for pid, _doc, _text in passages if pid in learned)
-            changed_docs = sorted(
-                {doc for pid, doc, _text in passages if sorted(s.theme for s in assignments[pid]) != current.get(pid, [])}
+            assignments.update(
+                (pid, learned[pid]) for pid, _doc, _text in passages if pid in learned
             )
-            rewrite.replace(batch, _passage_rows(assignments), _finding_rows(findings, assignments, taxonomy))
+            changed_docs = sorted(
+                {
+                    doc
+                    for pid, doc, _text in passages
+                    if sorted(s.theme for s in assignments[pid]) != current.get(pid, [])
+                }
+            )
+            rewrite.replace(
+                batch,
+                _passage_rows(assignments),
+                _finding_rows(findings, assignments, taxonomy),
+            )
             rewrite.mark_unindexed(changed_docs)
             changed += len(changed_docs)
             if on_themed is not None:
@@ -133,12 +149,20 @@ def reassign(
     return changed
 
 
-def _passage_rows(assignments: dict[str, list[ThemeScore]]) -> list[tuple[str, str, float, str]]:
-    return [(pid, s.theme, s.score, s.reason) for pid in sorted(assignments) for s in assignments[pid]]
+def _passage_rows(
+    assignments: dict[str, list[ThemeScore]],
+) -> list[tuple[str, str, float, str]]:
+    return [
+        (pid, s.theme, s.score, s.reason)
+        for pid in sorted(assignments)
+        for s in assignments[pid]
+    ]
 
 
 def _finding_rows(
-    findings: Iterable[tuple[str, str, str]], assignments: dict[str, list[ThemeScore]], taxonomy: Taxonomy
+    findings: Iterable[tuple[str, str, str]],
+    assignments: dict[str, list[ThemeScore]],
+    taxonomy: Taxonomy,
 ) -> list[tuple[str, str]]:
     """(finding_id, theme) rows; a sentence that holds several findings is matched once."""
     rows = []
@@ -147,7 +171,9 @@ def _finding_rows(
         key = (passage_id, text)
         themes = seen.get(key)
         if themes is None:
-            themes = seen[key] = finding_themes(text, assignments.get(passage_id, []), taxonomy)
+            themes = seen[key] = finding_themes(
+                text, assignments.get(passage_id, []), taxonomy
+            )
         rows.extend((finding_id, theme) for theme in themes)
     return rows
 
@@ -163,7 +189,12 @@ def relearn_due(store: Store, index_dir: Path, taxonomy: Taxonomy) -> bool:
 
 
 def update_themes(
-    store: Store, index_dir: Path, taxonomy: Taxonomy, changed_docs: list[str], *, on_themed: OnThemed | None = None
+    store: Store,
+    index_dir: Path,
+    taxonomy: Taxonomy,
+    changed_docs: list[str],
+    *,
+    on_themed: OnThemed | None = None,
 ) -> None:
     """Bring themes up to date after an ingest, as cheaply as is safe.
 
@@ -175,16 +206,26 @@ def update_themes(
     from .themes.model import SavedThemeModel
 
     model_path = Path(index_dir) / MODEL_NAME
-    model = None if relearn_due(store, index_dir, taxonomy) else SavedThemeModel.from_disk(model_path)
+    model = (
+        None
+        if relearn_due(store, index_dir, taxonomy)
+        else SavedThemeModel.from_disk(model_path)
+    )
     if model is None:
         reassign(store, taxonomy, model_path=model_path, on_themed=on_themed)
         return
     with store.rewriting_themes() as rewrite:
         for first in range(0, len(changed_docs), BATCH_DOCS):
-            batch = sorted(changed_docs[first:first + BATCH_DOCS])
+            batch = sorted(changed_docs[first : first + BATCH_DOCS])
             passages, findings, _current = store.theme_inputs(batch)
-            assignments = assign_with_model([(pid, text) for pid, _doc, text in passages], taxonomy, model)
-            rewrite.replace(batch, _passage_rows(assignments), _finding_rows(findings, assignments, taxonomy))
+            assignments = assign_with_model(
+                [(pid, text) for pid, _doc, text in passages], taxonomy, model
+            )
+            rewrite.replace(
+                batch,
+                _passage_rows(assignments),
+                _finding_rows(findings, assignments, taxonomy),
+            )
             if on_themed is not None:
                 on_themed(batch)
 
@@ -197,7 +238,7 @@ def theme_table(store: Store, taxonomy: Taxonomy) -> list[dict[str, object]]:
     """
     passages_by_theme: dict[str, int] = {t: 0 for t in taxonomy.ids}
     by_doc: dict[str, list[list[ThemeScore]]] = {}
-    for pid, doc_id, rows in store.passage_themes_by_passage():
+    for _pid, doc_id, rows in store.passage_themes_by_passage():
         for theme, _score, _reason in rows:
             passages_by_theme[theme] = passages_by_theme.get(theme, 0) + 1
         by_doc.setdefault(doc_id, []).append([ThemeScore(t, s, r) for t, s, r in rows])
@@ -231,13 +272,19 @@ def discover(store: Store, *, n_topics: int = 5) -> list[dict[str, object]]:
     from .themes.discover import discover_themes
 
     covered = set(store.passage_themes())
-    uncovered = [(p.passage_id, p.text) for p in store.passages() if p.passage_id not in covered and p.kind != "heading"]
+    uncovered = [
+        (p.passage_id, p.text)
+        for p in store.passages()
+        if p.passage_id not in covered and p.kind != "heading"
+    ]
     text_of = dict(uncovered)
     return [
         {
             "terms": list(c.terms),
             "size": c.size,
-            "examples": [{"passage_id": pid, "text": text_of[pid]} for pid in c.passage_ids],
+            "examples": [
+                {"passage_id": pid, "text": text_of[pid]} for pid in c.passage_ids
+            ],
         }
         for c in discover_themes(uncovered, n_topics=n_topics)
     ]

@@ -32,7 +32,9 @@ A4 = (11906, 16838)
 MARGIN = 1134
 TEXT_WIDTH = A4[0] - 2 * MARGIN
 #: Characters XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF).
-_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = re.compile(
+    "[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 def _w(name: str) -> str:
@@ -71,8 +73,13 @@ class WordDocument:
         self._body = etree.Element(_w("body"), nsmap={"w": W_NS, "r": R_NS})
         self._notes = etree.Element(_w("footnotes"), nsmap={"w": W_NS, "r": R_NS})
         # Word expects the separator lines between text and notes as footnotes -1 and 0
-        for number, kind, mark in ((-1, "separator", "separator"), (0, "continuationSeparator", "continuationSeparator")):
-            note = etree.SubElement(self._notes, _w("footnote"), {_w("type"): kind, _w("id"): str(number)})
+        for number, kind, mark in (
+            (-1, "separator", "separator"),
+            (0, "continuationSeparator", "continuationSeparator"),
+        ):
+            note = etree.SubElement(
+                self._notes, _w("footnote"), {_w("type"): kind, _w("id"): str(number)}
+            )
             p = etree.SubElement(note, _w("p"))
             ppr = etree.SubElement(p, _w("pPr"))
             spacing = etree.SubElement(ppr, _w("spacing"))
@@ -86,20 +93,43 @@ class WordDocument:
         """A heading of ``level`` 1-3 (Word's Heading 1-3 styles, so the navigation pane lists it)."""
         self.paragraph([Text(text)], style=f"Heading{level}", page_break=page_break)
 
-    def paragraph(self, content: Sequence[Inline], *, style: str | None = None, page_break: bool = False) -> None:
+    def paragraph(
+        self,
+        content: Sequence[Inline],
+        *,
+        style: str | None = None,
+        page_break: bool = False,
+    ) -> None:
         p = etree.SubElement(self._body, _w("p"))
         self._fill(p, content, style, page_break)
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[Sequence[Inline]]], widths: Sequence[int]) -> None:
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[Sequence[Inline]]],
+        widths: Sequence[int],
+    ) -> None:
         """A bordered table whose header row repeats on each page; ``widths`` in twentieths of a point."""
         tbl = etree.SubElement(self._body, _w("tbl"))
         tpr = etree.SubElement(tbl, _w("tblPr"))
         etree.SubElement(tpr, _w("tblStyle"), {_w("val"): "TableGrid"})
-        etree.SubElement(tpr, _w("tblW"), {_w("w"): str(sum(widths)), _w("type"): "dxa"})
+        etree.SubElement(
+            tpr, _w("tblW"), {_w("w"): str(sum(widths)), _w("type"): "dxa"}
+        )
         etree.SubElement(tpr, _w("tblLayout"), {_w("type"): "fixed"})
-        etree.SubElement(tpr, _w("tblLook"), {_w("val"): "04A0", _w("firstRow"): "1", _w("lastRow"): "0",
-                                              _w("firstColumn"): "0", _w("lastColumn"): "0",
-                                              _w("noHBand"): "0", _w("noVBand"): "1"})
+        etree.SubElement(
+            tpr,
+            _w("tblLook"),
+            {
+                _w("val"): "04A0",
+                _w("firstRow"): "1",
+                _w("lastRow"): "0",
+                _w("firstColumn"): "0",
+                _w("lastColumn"): "0",
+                _w("noHBand"): "0",
+                _w("noVBand"): "1",
+            },
+        )
         grid = etree.SubElement(tbl, _w("tblGrid"))
         for width in widths:
             etree.SubElement(grid, _w("gridCol"), {_w("w"): str(width)})
@@ -107,7 +137,14 @@ class WordDocument:
         for row in rows:
             self._row(tbl, row, widths, header=False)
 
-    def _row(self, tbl: etree._Element, cells: Sequence[Sequence[Inline]], widths: Sequence[int], *, header: bool) -> None:
+    def _row(
+        self,
+        tbl: etree._Element,
+        cells: Sequence[Sequence[Inline]],
+        widths: Sequence[int],
+        *,
+        header: bool,
+    ) -> None:
         tr = etree.SubElement(tbl, _w("tr"))
         if header:
             trpr = etree.SubElement(tr, _w("trPr"))
@@ -119,7 +156,13 @@ class WordDocument:
             etree.SubElement(tcpr, _w("tcW"), {_w("w"): str(width), _w("type"): "dxa"})
             self._fill(etree.SubElement(tc, _w("p")), content, "TableText", False)
 
-    def _fill(self, p: etree._Element, content: Sequence[Inline], style: str | None, page_break: bool) -> None:
+    def _fill(
+        self,
+        p: etree._Element,
+        content: Sequence[Inline],
+        style: str | None,
+        page_break: bool,
+    ) -> None:
         if style or page_break:
             ppr = etree.SubElement(p, _w("pPr"))
             if style:
@@ -136,13 +179,23 @@ class WordDocument:
         self.footnotes += 1
         number = str(self.footnotes)
         r = etree.SubElement(p, _w("r"))
-        etree.SubElement(etree.SubElement(r, _w("rPr")), _w("rStyle"), {_w("val"): "FootnoteReference"})
+        etree.SubElement(
+            etree.SubElement(r, _w("rPr")),
+            _w("rStyle"),
+            {_w("val"): "FootnoteReference"},
+        )
         etree.SubElement(r, _w("footnoteReference"), {_w("id"): number})
         note = etree.SubElement(self._notes, _w("footnote"), {_w("id"): number})
         np_ = etree.SubElement(note, _w("p"))
-        etree.SubElement(etree.SubElement(np_, _w("pPr")), _w("pStyle"), {_w("val"): "FootnoteText"})
+        etree.SubElement(
+            etree.SubElement(np_, _w("pPr")), _w("pStyle"), {_w("val"): "FootnoteText"}
+        )
         mark = etree.SubElement(np_, _w("r"))
-        etree.SubElement(etree.SubElement(mark, _w("rPr")), _w("rStyle"), {_w("val"): "FootnoteReference"})
+        etree.SubElement(
+            etree.SubElement(mark, _w("rPr")),
+            _w("rStyle"),
+            {_w("val"): "FootnoteReference"},
+        )
         etree.SubElement(mark, _w("footnoteRef"))
         _run(np_, Text(" "))
         for run in item.runs:
@@ -153,8 +206,12 @@ class WordDocument:
         body = self._body
         sect = etree.SubElement(body, _w("sectPr"))
         etree.SubElement(sect, _w("pgSz"), {_w("w"): str(A4[0]), _w("h"): str(A4[1])})
-        etree.SubElement(sect, _w("pgMar"), {_w(side): str(MARGIN) for side in ("top", "right", "bottom", "left")}
-                         | {_w("header"): "709", _w("footer"): "709", _w("gutter"): "0"})
+        etree.SubElement(
+            sect,
+            _w("pgMar"),
+            {_w(side): str(MARGIN) for side in ("top", "right", "bottom", "left")}
+            | {_w("header"): "709", _w("footer"): "709", _w("gutter"): "0"},
+        )
         document = etree.Element(_w("document"), nsmap={"w": W_NS, "r": R_NS})
         document.append(body)
         try:
@@ -172,7 +229,9 @@ class WordDocument:
             body.remove(sect)
 
     def _core(self) -> etree._Element:
-        core = etree.Element(f"{{{_CORE_NS}}}coreProperties", nsmap={"cp": _CORE_NS, "dc": _DC_NS})
+        core = etree.Element(
+            f"{{{_CORE_NS}}}coreProperties", nsmap={"cp": _CORE_NS, "dc": _DC_NS}
+        )
         etree.SubElement(core, f"{{{_DC_NS}}}title").text = self.title
         return core
 
@@ -204,7 +263,9 @@ def _run(p: etree._Element, item: Text) -> None:
 
 
 def _xml(element: etree._Element) -> bytes:
-    return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return etree.tostring(
+        element, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
 
 
 def _parse(text: str) -> bytes:

@@ -64,7 +64,10 @@ def detach_from_parent(parent_pid: int) -> None:
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):  # no prctl: end-of-file on the pipe still ends us
+        except (
+            OSError,
+            AttributeError,
+        ):  # no prctl: end-of-file on the pipe still ends us
             pass
     if os.getppid() != parent_pid:
         os._exit(1)
@@ -91,7 +94,11 @@ def limit_memory(extra: int | None) -> None:
         import resource
 
         with open("/proc/self/status", encoding="ascii") as status:
-            size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+            size = next(
+                int(line.split()[1]) * 1024
+                for line in status
+                if line.startswith("VmSize:")
+            )
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = size + extra
         if hard != resource.RLIM_INFINITY:
@@ -101,7 +108,9 @@ def limit_memory(extra: int | None) -> None:
         pass
 
 
-def _serve(conn: Connection, fn: Callable[[Any], Any], parent_pid: int, memory: int | None) -> None:
+def _serve(
+    conn: Connection, fn: Callable[[Any], Any], parent_pid: int, memory: int | None
+) -> None:
     detach_from_parent(parent_pid)
     limit_memory(memory)
     while True:
@@ -136,7 +145,9 @@ class _Worker:
         # This end is the parent's: the child (and every later child) closes
         # its copy, so the child reads end-of-file once the parent is gone.
         _PRIVATE[id(self.conn)] = self.conn
-        self.process = _CTX.Process(target=_serve, args=(child, fn, os.getpid(), memory), daemon=True)
+        self.process = _CTX.Process(
+            target=_serve, args=(child, fn, os.getpid(), memory), daemon=True
+        )
         # What the worker inherits (the pipeline, its data) lives as long as it
         # does: frozen, the worker's garbage collector never walks it again,
         # which saves its time and keeps those pages shared with this process.
@@ -223,14 +234,22 @@ def run_tasks(
                         except (EOFError, OSError):
                             index = worker.task_index
                             worker.kill()  # reaps it: its exit status says how it died
-                            done[index] = on_error(tasks[index], f"worker process died ({describe_exit(worker.process.exitcode)})")
+                            done[index] = on_error(
+                                tasks[index],
+                                f"worker process died ({describe_exit(worker.process.exitcode)})",
+                            )
                             pool[pool.index(worker)] = replacement = start()
                             idle.append(replacement)
                             continue
-                        done[index] = value if status == "ok" else on_error(tasks[index], value)
+                        done[index] = (
+                            value if status == "ok" else on_error(tasks[index], value)
+                        )
                         worker.task_index = None
                         idle.append(worker)
-                    elif timeout is not None and time.monotonic() - worker.started >= timeout:
+                    elif (
+                        timeout is not None
+                        and time.monotonic() - worker.started >= timeout
+                    ):
                         index = worker.task_index
                         done[index] = on_timeout(tasks[index])
                         worker.kill()

@@ -30,8 +30,10 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NUFFIELD = "(The Nuffield Trust, Written evidence submitted by The Nuffield Trust (ICS0048), para {})"
 NAO = "(National Audit Office, Introducing Integrated Care Systems: joining up local services to improve health outcomes, p. {})"
 HSC = "(Health and Social Care Committee, Integrated care systems: freedom to deliver, HC 1187, para {})"
-DHSC = ("(Department of Health and Social Care, Government response to the Health and Social Care Committee report: "
-        "Integrated care systems: freedom to deliver, CP 912, p. {})")
+DHSC = (
+    "(Department of Health and Social Care, Government response to the Health and Social Care Committee report: "
+    "Integrated care systems: freedom to deliver, CP 912, p. {})"
+)
 HEALTH_FOUNDATION = "(The Health Foundation, Primary care networks and the digital front door: can ICSs close the gap?, para {})"
 
 
@@ -65,10 +67,17 @@ def test_a_theme_by_label_any_case(index_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "capital.docx"
     result = run(index_dir, "--theme", "CAPITAL and Estates", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert result.output == f"Briefing on Capital and estates written to {out}: 8 figures, 4 recommendations, 14 footnotes\n"
+    assert (
+        result.output
+        == f"Briefing on Capital and estates written to {out}: 8 figures, 4 recommendations, 14 footnotes\n"
+    )
 
     document = docx.Document(str(out))
-    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    headings = [
+        (p.style.name, p.text)
+        for p in document.paragraphs
+        if p.style.name.startswith(("Title", "Heading"))
+    ]
     assert headings == [
         ("Title", "Evidence briefing: Capital and estates"),
         ("Heading 1", "Capital and estates"),
@@ -92,7 +101,12 @@ def test_a_theme_by_label_any_case(index_dir: Path, tmp_path: Path) -> None:
     assert rows[0] == ["Value", "What it measures", "Period", "Source"]
     # a row per sentence giving key figures: the survey's three shares in one row, durations left out
     assert len(rows) == 7
-    assert rows[1] == ["£97m", "capital", "2023/24", "Department of Health and Social Care"]
+    assert rows[1] == [
+        "£97m",
+        "capital",
+        "2023/24",
+        "Department of Health and Social Care",
+    ]
     assert rows[4][0] == "41%; 29%; 18%"
     assert rows[6][0] == "£3bn–£5bn"
     assert rows[6][2:] == ["—", "The Nuffield Trust"]
@@ -102,8 +116,12 @@ def test_a_theme_by_label_any_case(index_dir: Path, tmp_path: Path) -> None:
     assert all(len(refs) == 1 for refs in table_refs[1:])
     assert notes[table_refs[1][0]] == DHSC.format(2)
     assert notes[table_refs[3][0]] == NAO.format(3)
-    assert notes[table_refs[6][0]] == NUFFIELD.format("3.2")  # the paragraph's own number
-    assert notes[table_refs[5][0]] == HEALTH_FOUNDATION.format(6)  # no number printed: the ordinal
+    assert notes[table_refs[6][0]] == NUFFIELD.format(
+        "3.2"
+    )  # the paragraph's own number
+    assert notes[table_refs[5][0]] == HEALTH_FOUNDATION.format(
+        6
+    )  # no number printed: the ordinal
 
     paragraphs = document.paragraphs
     recs = [p for p in paragraphs if p.text.startswith("The Nuffield Trust: ")]
@@ -113,16 +131,23 @@ def test_a_theme_by_label_any_case(index_dir: Path, tmp_path: Path) -> None:
         "authorities.\u201d"
     ]
     assert notes[references(recs[0]._p)[0]] == NUFFIELD.format("3.3")
-    hsc = [p for p in paragraphs if p.text.startswith("Health and Social Care Committee: ")]
+    hsc = [
+        p for p in paragraphs if p.text.startswith("Health and Social Care Committee: ")
+    ]
     # the committee's recommendation, quoted again in the government's response, is given once: from the report
     # (para 4: the number Word's list numbering prints before it, not its place among the passages)
     assert [notes[references(p._p)[0]] for p in hsc] == [HSC.format(4)] * 2
     headline = paragraphs[[p.text for p in paragraphs].index("Headline figures") + 1]
-    assert headline.text == "£97m capital (2023/24) \u2014 Department of Health and Social Care"
+    assert (
+        headline.text
+        == "£97m capital (2023/24) \u2014 Department of Health and Social Care"
+    )
     assert headline.runs[0].bold and headline.runs[0].text == "£97m"
 
 
-def test_the_briefing_shows_what_the_site_theme_page_shows(index_dir: Path, tmp_path: Path) -> None:
+def test_the_briefing_shows_what_the_site_theme_page_shows(
+    index_dir: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "workforce.docx"
     with Store(index_dir) as store:
         report = write_brief(store, out, theme="workforce")
@@ -131,26 +156,54 @@ def test_the_briefing_shows_what_the_site_theme_page_shows(index_dir: Path, tmp_
     theme = model.theme_map["workforce"]
     [table] = docx.Document(str(out)).tables
     values = [row.cells[0].text for row in table.rows][1:]
-    assert values == ["; ".join(f.data["surface"] for f in row.figures) for row in theme.figures]
-    assert [row.cells[3].text for row in table.rows][1:] == [row.first.doc.body for row in theme.figures]
+    assert values == [
+        "; ".join(f.data["surface"] for f in row.figures) for row in theme.figures
+    ]
+    assert [row.cells[3].text for row in table.rows][1:] == [
+        row.first.doc.body for row in theme.figures
+    ]
     page = (tmp_path / "site" / "themes" / "workforce.html").read_text(encoding="utf-8")
-    section = page[page.index('<table id="theme-figures"'):page.index("</table>", page.index('<table id="theme-figures"'))]
+    section = page[
+        page.index('<table id="theme-figures"') : page.index(
+            "</table>", page.index('<table id="theme-figures"')
+        )
+    ]
     cells = re.findall(r"<td data-sort=\"[^\"]*\">(.*?)</td>", section)
-    assert values == ["; ".join(v.replace("&#39;", "'") for v in re.findall(r"<strong>(.*?)</strong>", cell)) for cell in cells]
-    groups = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 3"]
-    assert groups == [f"To {g.title} ({len(g.items)})" if g.title != "No addressee stated" else f"{g.title} ({len(g.items)})"
-                      for g in theme.recommendations]
+    assert values == [
+        "; ".join(
+            v.replace("&#39;", "'") for v in re.findall(r"<strong>(.*?)</strong>", cell)
+        )
+        for cell in cells
+    ]
+    groups = [
+        p.text
+        for p in docx.Document(str(out)).paragraphs
+        if p.style.name == "Heading 3"
+    ]
+    assert groups == [
+        f"To {g.title} ({len(g.items)})"
+        if g.title != "No addressee stated"
+        else f"{g.title} ({len(g.items)})"
+        for g in theme.recommendations
+    ]
     assert groups[-1] == "No addressee stated (1)"
     assert report.themes == ("Workforce",)
     # key figures only, a row (and a footnote) per sentence; the workforce plan recommendation once, not twice
-    assert report.figures == 26 and report.recommendations == 7 and report.footnotes == 27
+    assert (
+        report.figures == 26 and report.recommendations == 7 and report.footnotes == 27
+    )
 
 
-def test_every_theme_a_section_in_the_taxonomy_order(index_dir: Path, tmp_path: Path) -> None:
+def test_every_theme_a_section_in_the_taxonomy_order(
+    index_dir: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "briefing.docx"
     result = run(index_dir, "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert result.output == f"Briefing on 12 themes written to {out}: 172 figures, 61 recommendations, 212 footnotes\n"
+    assert (
+        result.output
+        == f"Briefing on 12 themes written to {out}: 172 figures, 61 recommendations, 212 footnotes\n"
+    )
     document = docx.Document(str(out))
     sections = [p for p in document.paragraphs if p.style.name == "Heading 1"]
     assert [p.text for p in sections] == [t.label for t in load_taxonomy().themes]
@@ -167,13 +220,24 @@ def test_same_store_same_bytes(index_dir: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "one.docx") as archive:
         assert {info.date_time for info in archive.infolist()} == {ZIP_TIME}
         assert archive.namelist() == [
-            "[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "word/document.xml",
-            "word/styles.xml", "word/settings.xml", "word/footnotes.xml", "word/_rels/document.xml.rels",
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "docProps/core.xml",
+            "word/document.xml",
+            "word/styles.xml",
+            "word/settings.xml",
+            "word/footnotes.xml",
+            "word/_rels/document.xml.rels",
         ]
-    assert sorted(tmp_path.iterdir()) == [tmp_path / "one.docx", tmp_path / "two.docx"]  # no part file left behind
+    assert sorted(tmp_path.iterdir()) == [
+        tmp_path / "one.docx",
+        tmp_path / "two.docx",
+    ]  # no part file left behind
 
 
-def test_unknown_theme_is_one_line_listing_the_ids(index_dir: Path, tmp_path: Path) -> None:
+def test_unknown_theme_is_one_line_listing_the_ids(
+    index_dir: Path, tmp_path: Path
+) -> None:
     result = run(index_dir, "--theme", "wellbeing", "-o", str(tmp_path / "x.docx"))
     assert result.exit_code == 2
     assert result.stderr == (
@@ -183,7 +247,9 @@ def test_unknown_theme_is_one_line_listing_the_ids(index_dir: Path, tmp_path: Pa
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_missing_folder_is_one_line_and_nothing_is_left(index_dir: Path, tmp_path: Path) -> None:
+def test_a_missing_folder_is_one_line_and_nothing_is_left(
+    index_dir: Path, tmp_path: Path
+) -> None:
     target = tmp_path / "no-such-folder" / "brief.docx"
     result = run(index_dir, "-o", str(target))
     assert result.exit_code == 1
@@ -194,7 +260,9 @@ def test_a_missing_folder_is_one_line_and_nothing_is_left(index_dir: Path, tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
-def test_no_other_program_is_needed(index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_other_program_is_needed(
+    index_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Word output is written by the package alone: no LibreOffice, no subprocess, nothing on PATH."""
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
 
@@ -205,7 +273,10 @@ def test_no_other_program_is_needed(index_dir: Path, tmp_path: Path, monkeypatch
     with Store(index_dir) as store:
         report = write_brief(store, tmp_path / "b.docx", theme="social-care")
     assert report.themes == ("Social care",)
-    assert docx.Document(str(tmp_path / "b.docx")).paragraphs[0].text == "Evidence briefing: Social care"
+    assert (
+        docx.Document(str(tmp_path / "b.docx")).paragraphs[0].text
+        == "Evidence briefing: Social care"
+    )
 
 
 def test_printed_paragraph_numbers() -> None:
@@ -215,20 +286,44 @@ def test_printed_paragraph_numbers() -> None:
     passages = [
         passage(1, "1. Summary", "heading"),
         passage(2, "1.1 The trust is a charity."),
-        passage(3, "42 Systems were set up in July."),  # a count opening a sentence, with no neighbour
+        passage(
+            3, "42 Systems were set up in July."
+        ),  # a count opening a sentence, with no neighbour
         passage(4, "7 Workforce shortages were the risk raised most."),
         passage(5, "8. Capital constraints limit what systems can change."),
         passage(6, "2022 Total 4,500", "table_row"),
         passage(7, "3 See the annex.", "footnote"),
         passage(8, "1.5 billion people live in cities."),
-        passage(9, "12.1.4 \u201cWe cannot staff the beds,\u201d said one.", "list_item"),
+        passage(
+            9, "12.1.4 \u201cWe cannot staff the beds,\u201d said one.", "list_item"
+        ),
     ]
-    assert printed_numbers(passages) == {"d-p2": "1.1", "d-p4": "7", "d-p5": "8", "d-p9": "12.1.4"}
+    assert printed_numbers(passages) == {
+        "d-p2": "1.1",
+        "d-p4": "7",
+        "d-p5": "8",
+        "d-p9": "12.1.4",
+    }
 
 
 def _finding(page: int | None, title: str, ref: str | None) -> FindingView:
-    doc = DocView("d", "docs/d.html", title, "The Body", None, None, None, None, ref, "d.txt", "txt", None)
-    return FindingView("d-p3-f1", "figure", "text", doc, "d-p3", page, "docs/d.html#d-p3", {}, ())
+    doc = DocView(
+        "d",
+        "docs/d.html",
+        title,
+        "The Body",
+        None,
+        None,
+        None,
+        None,
+        ref,
+        "d.txt",
+        "txt",
+        None,
+    )
+    return FindingView(
+        "d-p3-f1", "figure", "text", doc, "d-p3", page, "docs/d.html#d-p3", {}, ()
+    )
 
 
 def test_citation_forms() -> None:
@@ -237,21 +332,44 @@ def test_citation_forms() -> None:
     def text(f: FindingView, printed: dict[str, str]) -> str:
         return "".join(run.text for run in citation(f, passage, printed))
 
-    assert text(_finding(4, "A report", "HC 12"), {"d-p3": "2.1"}) == "(The Body, A report, HC 12, p. 4)"
-    assert text(_finding(None, "A report", "HC 12"), {"d-p3": "2.1"}) == "(The Body, A report, HC 12, para 2.1)"
+    assert (
+        text(_finding(4, "A report", "HC 12"), {"d-p3": "2.1"})
+        == "(The Body, A report, HC 12, p. 4)"
+    )
+    assert (
+        text(_finding(None, "A report", "HC 12"), {"d-p3": "2.1"})
+        == "(The Body, A report, HC 12, para 2.1)"
+    )
     assert text(_finding(None, "A report", None), {}) == "(The Body, A report, para 3)"
     # a reference the title already gives is not repeated
-    assert text(_finding(None, "Evidence from X (ICS0048)", "ICS0048"), {}) == "(The Body, Evidence from X (ICS0048), para 3)"
+    assert (
+        text(_finding(None, "Evidence from X (ICS0048)", "ICS0048"), {})
+        == "(The Body, Evidence from X (ICS0048), para 3)"
+    )
     runs = citation(_finding(None, "A report", None), passage, {})
-    assert [(r.text, r.italic) for r in runs] == [("(The Body, ", False), ("A report", True), (", para 3)", False)]
+    assert [(r.text, r.italic) for r in runs] == [
+        ("(The Body, ", False),
+        ("A report", True),
+        (", para 3)", False),
+    ]
 
 
-def test_text_that_xml_cannot_hold_is_dropped_and_markup_stays_text(tmp_path: Path) -> None:
+def test_text_that_xml_cannot_hold_is_dropped_and_markup_stays_text(
+    tmp_path: Path,
+) -> None:
     doc = WordDocument("A <b>title</b>\x0b")
     doc.heading(1, "Heading & <i>more</i>")
-    doc.paragraph([Text("Line\x00 one\x0c and\ttwo  "), Note((Text("(Body <script>, T, p. 1)\ufffe"),))])
+    doc.paragraph(
+        [
+            Text("Line\x00 one\x0c and\ttwo  "),
+            Note((Text("(Body <script>, T, p. 1)\ufffe"),)),
+        ]
+    )
     doc.save(tmp_path / "odd.docx")
     read = docx.Document(str(tmp_path / "odd.docx"))
-    assert [p.text for p in read.paragraphs] == ["Heading & <i>more</i>", "Line one and\ttwo  "]
+    assert [p.text for p in read.paragraphs] == [
+        "Heading & <i>more</i>",
+        "Line one and\ttwo  ",
+    ]
     assert read.core_properties.title == "A <b>title</b>"
     assert footnotes(tmp_path / "odd.docx") == {"1": "(Body <script>, T, p. 1)"}

@@ -35,7 +35,9 @@ CAPITAL = (
     "The capital regime limits what integrated care boards can spend on buildings and equipment.\n"
 )
 WORKFORCE_MD = "# Workforce\n\nThere is a need for a fully costed workforce plan for social care.\n"
-SPACES = "Community pharmacy\n\nCommunity pharmacies could take on more minor ailments.\n"
+SPACES = (
+    "Community pharmacy\n\nCommunity pharmacies could take on more minor ailments.\n"
+)
 UNICODE = "Café services\n\nThe café at the hospital closed after the Ærø partnership ended.\n"
 NEWLINE = "Dental access\n\nPatients travel far to find an orthodontist.\n"
 DEEP_HTML = (
@@ -79,7 +81,9 @@ def _scanned_pdf() -> bytes:
 def _docx() -> bytes:
     document = Document()
     document.add_heading("Prevention", level=1)
-    document.add_paragraph("Prevention budgets were cut while demand for acute care rose.")
+    document.add_paragraph(
+        "Prevention budgets were cut while demand for acute care rose."
+    )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -100,11 +104,17 @@ def _zip_bomb(expanded_mb: int = 300) -> bytes:
 
 
 def _ingest(index_dir: Path, *args: str):
-    return CliRunner().invoke(cli, ["--index-dir", str(index_dir), "ingest", *args], catch_exceptions=False)
+    return CliRunner().invoke(
+        cli, ["--index-dir", str(index_dir), "ingest", *args], catch_exceptions=False
+    )
 
 
 def _search(index_dir: Path, query: str) -> list[dict]:
-    result = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "search", query, "--json"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli,
+        ["--index-dir", str(index_dir), "search", query, "--json"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -156,7 +166,11 @@ EXPECTED_FAILURES = [
     "failed: submissions/encrypted.pdf: encrypted PDF: needs a password",
     "failed: submissions/not-a-zip.docx: not a DOCX (zip) file",
     "failed: submissions/scanned.pdf: "
-    + ("no text layer, and OCR found no readable text" if ocr_available() else "no text layer: needs OCR: install tesseract-ocr"),
+    + (
+        "no text layer, and OCR found no readable text"
+        if ocr_available()
+        else "no text layer: needs OCR: install tesseract-ocr"
+    ),
     "failed: submissions/truncated.pdf: not a readable PDF: data format error",
 ]
 
@@ -164,40 +178,73 @@ EXPECTED_FAILURES = [
 GOOD = {
     # path in the store -> (passage texts, a query only it answers)
     "café–Ærø évidence.txt": (
-        ["Café services", "The café at the hospital closed after the Ærø partnership ended."],
+        [
+            "Café services",
+            "The café at the hospital closed after the Ærø partnership ended.",
+        ],
         "hospital café",
     ),
     "capital copy.txt": (
-        ["Capital regime", "The capital regime limits what integrated care boards can spend on buildings and equipment."],
+        [
+            "Capital regime",
+            "The capital regime limits what integrated care boards can spend on buildings and equipment.",
+        ],
         "buildings equipment",
     ),
-    "deep.html": (["Hospices rely on charitable fundraising for most of their income."], "charitable fundraising"),
-    "dental\naccess.txt": (["Dental access", "Patients travel far to find an orthodontist."], "orthodontist"),
+    "deep.html": (
+        ["Hospices rely on charitable fundraising for most of their income."],
+        "charitable fundraising",
+    ),
+    "dental\naccess.txt": (
+        ["Dental access", "Patients travel far to find an orthodontist."],
+        "orthodontist",
+    ),
     "discharge.pdf": (list(DISCHARGE_PAGES), "social care capacity"),
     "evidence from a pharmacy.txt": (
-        ["Community pharmacy", "Community pharmacies could take on more minor ailments."],
+        [
+            "Community pharmacy",
+            "Community pharmacies could take on more minor ailments.",
+        ],
         "minor ailments",
     ),
-    "prevention.docx": (["Prevention", "Prevention budgets were cut while demand for acute care rose."], "prevention budgets"),
-    "workforce.md": (["Workforce", "There is a need for a fully costed workforce plan for social care."], "costed workforce"),
+    "prevention.docx": (
+        ["Prevention", "Prevention budgets were cut while demand for acute care rose."],
+        "prevention budgets",
+    ),
+    "workforce.md": (
+        [
+            "Workforce",
+            "There is a need for a fully costed workforce plan for social care.",
+        ],
+        "costed workforce",
+    ),
 }
 
 
-def test_every_broken_file_named_and_the_rest_go_in(tmp_path: Path, hostile: Path) -> None:
+def test_every_broken_file_named_and_the_rest_go_in(
+    tmp_path: Path, hostile: Path
+) -> None:
     index_dir = tmp_path / "idx"
     result = _ingest(index_dir, str(hostile), "--workers", "2")
     assert "Traceback" not in result.output
     assert result.exit_code == 3
     assert result.stderr.splitlines() == EXPECTED_FAILURES
-    assert result.stdout == "19 documents: 8 new, 0 changed, 0 unchanged, 0 removed; 10 failed; 1 duplicate\n"
+    assert (
+        result.stdout
+        == "19 documents: 8 new, 0 changed, 0 unchanged, 0 removed; 10 failed; 1 duplicate\n"
+    )
 
     with Store(index_dir) as store:
         documents = store.documents()
         # The folder link nested/up -> .. was not followed: nothing twice.
         assert [d.path for d in documents] == sorted(GOOD)
         for doc in documents:
-            assert [p.text for p in store.passages(doc.doc_id)] == GOOD[doc.path][0], doc.path
-            assert store.aliases_of(doc.doc_id) == (["capital.txt"] if doc.path == "capital copy.txt" else [])
+            assert [p.text for p in store.passages(doc.doc_id)] == GOOD[doc.path][0], (
+                doc.path
+            )
+            assert store.aliases_of(doc.doc_id) == (
+                ["capital.txt"] if doc.path == "capital copy.txt" else []
+            )
         assert store.unindexed() == ([], [])
         assert [d.pages for d in documents if d.format == "pdf"] == [2]
     for path, (_texts, query) in GOOD.items():
@@ -217,7 +264,9 @@ def test_a_second_run_retries_only_the_failures(tmp_path: Path, hostile: Path) -
     )
 
 
-def test_strict_lists_every_failure_and_writes_nothing(tmp_path: Path, hostile: Path) -> None:
+def test_strict_lists_every_failure_and_writes_nothing(
+    tmp_path: Path, hostile: Path
+) -> None:
     index_dir = tmp_path / "idx"
     result = _ingest(index_dir, str(hostile), "--strict", "--workers", "2")
     assert result.exit_code == 1
@@ -227,7 +276,12 @@ def test_strict_lists_every_failure_and_writes_nothing(tmp_path: Path, hostile: 
     ]
     with Store(index_dir) as store:
         assert store.counts() == {
-            "documents": 0, "passages": 0, "figures": 0, "recommendations": 0, "claims": 0, "quotes": 0,
+            "documents": 0,
+            "passages": 0,
+            "figures": 0,
+            "recommendations": 0,
+            "claims": 0,
+            "quotes": 0,
         }
         assert store.roots() == []
         assert store.unindexed() == ([], [])
@@ -244,18 +298,28 @@ def test_a_slow_file_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
     # Three megabytes of sentences dense with figures: about twenty seconds of
     # real extraction on the machine this was written on, far past 1 s.
     sentence = "The board spent £5 million on capital works in 2023, up 12 per cent on the year before. "
-    (folder / "slow.txt").write_text(sentence * (3_000_000 // len(sentence)), encoding="utf-8")
+    (folder / "slow.txt").write_text(
+        sentence * (3_000_000 // len(sentence)), encoding="utf-8"
+    )
     index_dir = tmp_path / "idx"
     started = time.monotonic()
     result = _ingest(index_dir, str(folder), "--timeout", "1", "--workers", "1")
     elapsed = time.monotonic() - started
     assert result.exit_code == 3
-    assert result.stderr == "failed: inquiry/slow.txt: took longer than 1 s to read (time limit per file)\n"
-    assert result.stdout == "3 documents: 2 new, 0 changed, 0 unchanged, 0 removed; 1 failed\n"
+    assert (
+        result.stderr
+        == "failed: inquiry/slow.txt: took longer than 1 s to read (time limit per file)\n"
+    )
+    assert (
+        result.stdout
+        == "3 documents: 2 new, 0 changed, 0 unchanged, 0 removed; 1 failed\n"
+    )
     assert elapsed < 15, elapsed
     with Store(index_dir) as store:
         assert [d.path for d in store.documents()] == ["capital.txt", "workforce.md"]
-    assert {h["doc_path"] for h in _search(index_dir, "capital regime")} == {"capital.txt"}
+    assert {h["doc_path"] for h in _search(index_dir, "capital regime")} == {
+        "capital.txt"
+    }
 
 
 # -- size and page limits --------------------------------------------------
@@ -279,27 +343,51 @@ def fifty_mb_line(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_a_50_mb_single_line_reads_under_the_default_limits(fifty_mb_line: Path) -> None:
+def test_a_50_mb_single_line_reads_under_the_default_limits(
+    fifty_mb_line: Path,
+) -> None:
     from evidence.ingest import Limits
 
-    raw = read_document(fifty_mb_line, max_bytes=Limits().max_bytes, max_pages=Limits().max_pages)
+    raw = read_document(
+        fifty_mb_line, max_bytes=Limits().max_bytes, max_pages=Limits().max_pages
+    )
     assert raw.format == "txt"
     assert all(block.kind == "paragraph" for block in raw.blocks)
     assert max(len(block.text) for block in raw.blocks) <= MAX_BLOCK_CHARS
     # Cut only between sentences: every piece starts and ends a sentence.
-    assert all(block.text.startswith("The board") and block.text.endswith("trust.") for block in raw.blocks)
-    assert " ".join(block.text for block in raw.blocks) == clean_text(fifty_mb_line.read_text(encoding="ascii"))
+    assert all(
+        block.text.startswith("The board") and block.text.endswith("trust.")
+        for block in raw.blocks
+    )
+    assert " ".join(block.text for block in raw.blocks) == clean_text(
+        fifty_mb_line.read_text(encoding="ascii")
+    )
 
 
-def test_a_50_mb_file_is_refused_by_a_lower_size_limit(tmp_path: Path, fifty_mb_line: Path) -> None:
+def test_a_50_mb_file_is_refused_by_a_lower_size_limit(
+    tmp_path: Path, fifty_mb_line: Path
+) -> None:
     (fifty_mb_line.parent / "small.txt").write_text(CAPITAL, encoding="utf-8")
     try:
-        result = _ingest(tmp_path / "idx", str(fifty_mb_line.parent), "--max-file-size", "10", "--workers", "1")
+        result = _ingest(
+            tmp_path / "idx",
+            str(fifty_mb_line.parent),
+            "--max-file-size",
+            "10",
+            "--workers",
+            "1",
+        )
     finally:
         (fifty_mb_line.parent / "small.txt").unlink()
     assert result.exit_code == 3
-    assert result.stderr == f"failed: dump/one-line.txt: file too large: {FIFTY_MB} bytes, limit {10 * 1024 * 1024}\n"
-    assert result.stdout == "2 documents: 1 new, 0 changed, 0 unchanged, 0 removed; 1 failed\n"
+    assert (
+        result.stderr
+        == f"failed: dump/one-line.txt: file too large: {FIFTY_MB} bytes, limit {10 * 1024 * 1024}\n"
+    )
+    assert (
+        result.stdout
+        == "2 documents: 1 new, 0 changed, 0 unchanged, 0 removed; 1 failed\n"
+    )
 
 
 def test_a_line_past_spacys_length_limit_goes_in(tmp_path: Path) -> None:
@@ -310,30 +398,45 @@ def test_a_line_past_spacys_length_limit_goes_in(tmp_path: Path) -> None:
     (folder / "long.txt").write_text(PROSE * count, encoding="utf-8")
     result = _ingest(tmp_path / "idx", str(folder), "--workers", "1")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "1 document: 1 new, 0 changed, 0 unchanged, 0 removed; 0 failed\n"
+    assert (
+        result.stdout
+        == "1 document: 1 new, 0 changed, 0 unchanged, 0 removed; 0 failed\n"
+    )
     with Store(tmp_path / "idx") as store:
         texts = [p.text for p in store.passages()]
     # Whole sentences to a piece: as many as fit under the limit.
     per_piece = (MAX_BLOCK_CHARS + 1) // len(PROSE)
     assert texts == [
-        (PROSE * min(per_piece, count - start)).strip() for start in range(0, count, per_piece)
+        (PROSE * min(per_piece, count - start)).strip()
+        for start in range(0, count, per_piece)
     ]
 
 
 def test_split_long_text_cuts_at_sentences_then_spaces_then_anywhere() -> None:
-    assert split_long_text("One two. Three four. Five six.", limit=12) == ["One two.", "Three four.", "Five six."]
-    assert split_long_text("alpha beta gamma delta", limit=12) == ["alpha beta", "gamma delta"]
+    assert split_long_text("One two. Three four. Five six.", limit=12) == [
+        "One two.",
+        "Three four.",
+        "Five six.",
+    ]
+    assert split_long_text("alpha beta gamma delta", limit=12) == [
+        "alpha beta",
+        "gamma delta",
+    ]
     assert split_long_text("x" * 25, limit=10) == ["x" * 10, "x" * 10, "x" * 5]
     assert split_long_text("short", limit=10) == ["short"]
 
 
-def test_max_pages_refuses_before_any_page_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_max_pages_refuses_before_any_page_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from evidence.readers import pdf as pdf_reader
 
     # Six different pages: the same line on every page would be running furniture, and a
     # document of nothing else is refused as holding no text.
     regions = ("north", "south", "east", "west", "midlands", "capital")
-    data = _text_pdf(tuple(f"Waiting lists in the {region} grew last year." for region in regions))
+    data = _text_pdf(
+        tuple(f"Waiting lists in the {region} grew last year." for region in regions)
+    )
 
     real = pdf_reader._page_lines
     read: list[int] = []
@@ -353,12 +456,19 @@ def test_max_pages_refuses_before_any_page_is_read(monkeypatch: pytest.MonkeyPat
 def test_max_pages_at_the_cli(tmp_path: Path) -> None:
     folder = tmp_path / "inquiry"
     folder.mkdir()
-    (folder / "three.pdf").write_bytes(_text_pdf(("First page.", "Second page.", "Third page.")))
+    (folder / "three.pdf").write_bytes(
+        _text_pdf(("First page.", "Second page.", "Third page."))
+    )
     (folder / "capital.txt").write_text(CAPITAL, encoding="utf-8")
-    result = _ingest(tmp_path / "idx", str(folder), "--max-pages", "2", "--workers", "1")
+    result = _ingest(
+        tmp_path / "idx", str(folder), "--max-pages", "2", "--workers", "1"
+    )
     assert result.exit_code == 3
     assert result.stderr == "failed: inquiry/three.pdf: too many pages: 3, limit 2\n"
-    assert result.stdout == "2 documents: 1 new, 0 changed, 0 unchanged, 0 removed; 1 failed\n"
+    assert (
+        result.stdout
+        == "2 documents: 1 new, 0 changed, 0 unchanged, 0 removed; 1 failed\n"
+    )
 
 
 # -- a file that cannot be read -----------------------------------------
@@ -402,10 +512,14 @@ def test_an_unreadable_file_is_named(tmp_path: Path) -> None:
     assert stdout == "2 documents: 1 new, 0 changed, 0 unchanged, 0 removed; 1 failed\n"
 
 
-def _ingest_in_child(base: Path, folder: Path, warm: Path, nobody: pwd.struct_passwd | None) -> tuple[int, str, str]:
+def _ingest_in_child(
+    base: Path, folder: Path, warm: Path, nobody: pwd.struct_passwd | None
+) -> tuple[int, str, str]:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_ingest, args=(sender, base, folder, warm, nobody))
+    child = context.Process(
+        target=_child_ingest, args=(sender, base, folder, warm, nobody)
+    )
     child.start()
     sender.close()
     try:
@@ -418,10 +532,18 @@ def _ingest_in_child(base: Path, folder: Path, warm: Path, nobody: pwd.struct_pa
             child.kill()
 
 
-def _child_ingest(sender: Connection, base: Path, folder: Path, warm: Path, nobody: pwd.struct_passwd | None) -> None:
+def _child_ingest(
+    sender: Connection,
+    base: Path,
+    folder: Path,
+    warm: Path,
+    nobody: pwd.struct_passwd | None,
+) -> None:
     try:
         _ingest(base / "warm-idx", str(warm), "--workers", "1")
-        read_bytes(CAPITAL.encode("utf-8"), ".txt")  # the text codecs, imported lazily, live under /root too
+        read_bytes(
+            CAPITAL.encode("utf-8"), ".txt"
+        )  # the text codecs, imported lazily, live under /root too
         if nobody is not None:
             os.setgid(nobody.pw_gid)
             os.setuid(nobody.pw_uid)

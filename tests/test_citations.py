@@ -16,7 +16,10 @@ def _passage(seq: int, text: str, kind: str = "paragraph") -> Passage:
 
 
 def test_locator_prefers_the_page_then_the_printed_number_then_the_place() -> None:
-    numbered, plain = _passage(4, "3.2 Capital is the binding constraint."), _passage(9, "Capital is scarce.")
+    numbered, plain = (
+        _passage(4, "3.2 Capital is the binding constraint."),
+        _passage(9, "Capital is scarce."),
+    )
     printed = printed_numbers([numbered, plain])
     assert locator(7, numbered, printed) == "p. 7"
     assert locator(None, numbered, printed) == "para 3.2"
@@ -28,7 +31,10 @@ def test_citation_names_each_known_part_once() -> None:
     assert citation("Written evidence (ICS0048)", meta, "para 3.2") == (
         "The Nuffield Trust, Written evidence (ICS0048), 2022-11-14, para 3.2"
     )
-    assert citation("Workforce", Metadata(ref="HC 1187"), "p. 4") == "Workforce, HC 1187, p. 4"
+    assert (
+        citation("Workforce", Metadata(ref="HC 1187"), "p. 4")
+        == "Workforce, HC 1187, p. 4"
+    )
 
 
 def test_search_names_reference_date_and_paragraph(tmp_path: Path) -> None:
@@ -41,9 +47,21 @@ def test_search_names_reference_date_and_paragraph(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     index = tmp_path / "idx"
-    assert CliRunner().invoke(cli, ["--index-dir", str(index), "ingest", str(folder), "--workers", "1"]).exit_code == 0
-    result = CliRunner().invoke(cli, ["--index-dir", str(index), "search", "capital regime"])
+    assert (
+        CliRunner()
+        .invoke(
+            cli, ["--index-dir", str(index), "ingest", str(folder), "--workers", "1"]
+        )
+        .exit_code
+        == 0
+    )
+    result = CliRunner().invoke(
+        cli, ["--index-dir", str(index), "search", "capital regime"]
+    )
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == "1. Written evidence submitted by the Example Health Trust — Example Health Trust (ICS0042)"
+    assert (
+        lines[0]
+        == "1. Written evidence submitted by the Example Health Trust — Example Health Trust (ICS0042)"
+    )
     assert lines[1].startswith("   para 1.2 · ")

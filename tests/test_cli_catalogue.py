@@ -20,7 +20,9 @@ CAPITAL = (
     "The capital regime limits what integrated care boards can spend, NHS England said in 2023.\n\n"
     "NHS England should give systems multi-year capital allocations.\n"
 )
-WORKFORCE = "Workforce plan\n\nThere are 112,000 vacancies in the NHS workforce in England.\n"
+WORKFORCE = (
+    "Workforce plan\n\nThere are 112,000 vacancies in the NHS workforce in England.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +33,12 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "capital.txt").write_text(CAPITAL, encoding="utf-8")
     (folder / "Workforce Plan.md").write_text(WORKFORCE, encoding="utf-8")
     (folder / "sub").mkdir()
-    (folder / "sub" / "capital.md").write_text(CAPITAL.replace("2023", "2024"), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--index-dir", str(root / "idx"), "ingest", str(folder), "--workers", "1"])
+    (folder / "sub" / "capital.md").write_text(
+        CAPITAL.replace("2023", "2024"), encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        cli, ["--index-dir", str(root / "idx"), "ingest", str(folder), "--workers", "1"]
+    )
     assert result.exit_code == 0, result.output
     return root / "idx"
 
@@ -64,14 +70,45 @@ def test_docs_lists_every_document_with_its_citation_fields(index: Path) -> None
 def test_docs_json_and_csv_hold_the_same_rows(index: Path) -> None:
     ids = _ids(index)
     rows = json.loads(run(index, "docs", "--json").stdout)
-    assert [row["id"] for row in rows] == [ids["Workforce Plan.md"], ids["capital.txt"], ids["sub/capital.md"]]
+    assert [row["id"] for row in rows] == [
+        ids["Workforce Plan.md"],
+        ids["capital.txt"],
+        ids["sub/capital.md"],
+    ]
     assert rows[1] == {
-        "id": ids["capital.txt"], "title": "Capital regime", "org": None, "type": "other", "date": None,
-        "ref": None, "path": "capital.txt", "format": "txt", "pages": None,
+        "id": ids["capital.txt"],
+        "title": "Capital regime",
+        "org": None,
+        "type": "other",
+        "date": None,
+        "ref": None,
+        "path": "capital.txt",
+        "format": "txt",
+        "pages": None,
     }
     table = list(csv.reader(io.StringIO(run(index, "docs", "--csv").stdout)))
-    assert table[0] == ["id", "title", "org", "type", "date", "ref", "path", "format", "pages"]
-    assert table[2] == [ids["capital.txt"], "Capital regime", "", "other", "", "", "capital.txt", "txt", ""]
+    assert table[0] == [
+        "id",
+        "title",
+        "org",
+        "type",
+        "date",
+        "ref",
+        "path",
+        "format",
+        "pages",
+    ]
+    assert table[2] == [
+        ids["capital.txt"],
+        "Capital regime",
+        "",
+        "other",
+        "",
+        "",
+        "capital.txt",
+        "txt",
+        "",
+    ]
     assert len(table) == 4
 
 
@@ -81,11 +118,28 @@ def test_docs_json_and_csv_together_is_a_usage_error(index: Path) -> None:
     assert result.stderr.splitlines()[-1] == "Error: give --json or --csv, not both"
 
 
-@pytest.mark.parametrize("name", ["capital.txt", "CAPITAL.TXT", "Workforce Plan", "workforce plan.md", "sub/capital.md"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "capital.txt",
+        "CAPITAL.TXT",
+        "Workforce Plan",
+        "workforce plan.md",
+        "sub/capital.md",
+    ],
+)
 def test_show_takes_a_file_name_or_its_stem(index: Path, name: str) -> None:
     ids = _ids(index)
-    wanted = {"capital.txt": "capital.txt", "workforce plan": "Workforce Plan.md", "sub/capital.md": "sub/capital.md"}
-    key = name.lower().removesuffix(".md") if "workforce" in name.lower() else name.lower()
+    wanted = {
+        "capital.txt": "capital.txt",
+        "workforce plan": "Workforce Plan.md",
+        "sub/capital.md": "sub/capital.md",
+    }
+    key = (
+        name.lower().removesuffix(".md")
+        if "workforce" in name.lower()
+        else name.lower()
+    )
     result = run(index, "show", name)
     assert result.exit_code == 0, result.output
     assert f"  id:           {ids[wanted[key]]}" in result.stdout.splitlines()
@@ -110,7 +164,10 @@ def test_show_suggests_the_document_a_typo_meant(index: Path) -> None:
         f"(did you mean {ids['Workforce Plan.md']}, from Workforce Plan.md?)\n"
     )
     unknown = run(index, "show", "zzzz")
-    assert unknown.stderr == "Error: no document with id or file name 'zzzz' (`evidence docs` lists the documents and their ids)\n"
+    assert (
+        unknown.stderr
+        == "Error: no document with id or file name 'zzzz' (`evidence docs` lists the documents and their ids)\n"
+    )
 
 
 def test_show_json_gives_metadata_and_passages(index: Path) -> None:
@@ -121,10 +178,15 @@ def test_show_json_gives_metadata_and_passages(index: Path) -> None:
     assert [(p["passage_id"], p["kind"], p["text"]) for p in detail["passages"]] == [
         (f"{ids['capital.txt']}-p1", "heading", "Capital regime"),
         (
-            f"{ids['capital.txt']}-p2", "paragraph",
+            f"{ids['capital.txt']}-p2",
+            "paragraph",
             "The capital regime limits what integrated care boards can spend, NHS England said in 2023.",
         ),
-        (f"{ids['capital.txt']}-p3", "paragraph", "NHS England should give systems multi-year capital allocations."),
+        (
+            f"{ids['capital.txt']}-p3",
+            "paragraph",
+            "NHS England should give systems multi-year capital allocations.",
+        ),
     ]
 
 
@@ -140,21 +202,40 @@ def test_index_dir_after_the_command_wins(index: Path, tmp_path: Path) -> None:
     before = CliRunner().invoke(cli, ["status", "--index-dir", str(index), "--json"])
     assert before.exit_code == 0, before.output
     assert json.loads(before.stdout)["counts"]["documents"] == 3
-    both = CliRunner().invoke(cli, ["--index-dir", str(tmp_path / "elsewhere"), "docs", "--index-dir", str(index)])
+    both = CliRunner().invoke(
+        cli,
+        ["--index-dir", str(tmp_path / "elsewhere"), "docs", "--index-dir", str(index)],
+    )
     assert both.stdout.endswith("3 documents\n")
 
 
 def test_themes_table_shows_ids(index: Path) -> None:
     lines = run(index, "themes").stdout.splitlines()
-    assert lines[0].split() == ["id", "theme", "documents", "passages", "figures", "recommendations", "claims", "quotes"]
+    assert lines[0].split() == [
+        "id",
+        "theme",
+        "documents",
+        "passages",
+        "figures",
+        "recommendations",
+        "claims",
+        "quotes",
+    ]
     assert lines[1].split()[:2] == ["workforce", "Workforce"]
 
 
-@pytest.mark.parametrize("theme", ["capital", "CAPITAL", "Capital and estates", "capital AND Estates"])
+@pytest.mark.parametrize(
+    "theme", ["capital", "CAPITAL", "Capital and estates", "capital AND Estates"]
+)
 def test_theme_by_id_or_label_any_case(index: Path, theme: str) -> None:
-    by_id = json.loads(run(index, "search", "capital", "--theme", "capital", "--json").stdout)
+    by_id = json.loads(
+        run(index, "search", "capital", "--theme", "capital", "--json").stdout
+    )
     assert by_id
-    assert json.loads(run(index, "search", "capital", "--theme", theme, "--json").stdout) == by_id
+    assert (
+        json.loads(run(index, "search", "capital", "--theme", theme, "--json").stdout)
+        == by_id
+    )
     exported = run(index, "export", "--theme", theme).stdout.splitlines()
     assert exported == run(index, "export", "--theme", "capital").stdout.splitlines()
 
@@ -173,9 +254,10 @@ def test_kinds_in_the_plural(index: Path) -> None:
     singular = run(index, "export", "--kind", "figure").stdout
     assert singular
     assert run(index, "export", "--kind", "Figures").stdout == singular
-    assert run(index, "search", "vacancies", "--kind", "figures", "--json").stdout == run(
-        index, "search", "vacancies", "--kind", "figure", "--json"
-    ).stdout
+    assert (
+        run(index, "search", "vacancies", "--kind", "figures", "--json").stdout
+        == run(index, "search", "vacancies", "--kind", "figure", "--json").stdout
+    )
     bad = run(index, "export", "--kind", "tables")
     assert bad.exit_code == 2
     assert bad.stderr.splitlines()[-1] == (

@@ -30,11 +30,22 @@ from evidence.store import Store
 
 CAPITAL = "Capital regime\n\nThe capital regime limits what integrated care boards can spend on buildings.\n"
 INDEX_HINT = "(run `evidence ingest FOLDER` first, or pass --index-dir)"
-STORE_COMMANDS = [["status"], ["show", "some-doc"], ["export"], ["themes"], ["build", "-o", "SITE"]]
+STORE_COMMANDS = [
+    ["status"],
+    ["show", "some-doc"],
+    ["export"],
+    ["themes"],
+    ["build", "-o", "SITE"],
+]
 
 
 def _run(index_dir: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--index-dir", str(index_dir), *args], catch_exceptions=False, prog_name="evidence")
+    return CliRunner().invoke(
+        cli,
+        ["--index-dir", str(index_dir), *args],
+        catch_exceptions=False,
+        prog_name="evidence",
+    )
 
 
 def _fatal(result: Result, message: str) -> None:
@@ -47,7 +58,11 @@ def _fatal(result: Result, message: str) -> None:
 def _usage(result: Result, message: str, command: str | None = None) -> None:
     assert "Traceback" not in result.output
     assert result.exit_code == 2, result.output
-    usage = f"evidence {command} [OPTIONS]" if command else "evidence [OPTIONS] COMMAND [ARGS]..."
+    usage = (
+        f"evidence {command} [OPTIONS]"
+        if command
+        else "evidence [OPTIONS] COMMAND [ARGS]..."
+    )
     lines = result.stderr.splitlines()
     assert lines[0].startswith(f"Usage: {usage}")
     assert lines[1:] == [f"Try '{usage.split(' [')[0]} --help' for help.", "", message]
@@ -65,7 +80,9 @@ def ingested(tmp_path: Path) -> Path:
 
 
 def _commands(site: Path) -> list[list[str]]:
-    return [[str(site) if arg == "SITE" else arg for arg in args] for args in STORE_COMMANDS]
+    return [
+        [str(site) if arg == "SITE" else arg for arg in args] for args in STORE_COMMANDS
+    ]
 
 
 # -- usage errors: exit 2 ----------------------------------------------------
@@ -91,7 +108,9 @@ def test_ingest_below_a_file(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("args", [["status"], ["search", "capital"], ["export"], ["ingest", "."]])
+@pytest.mark.parametrize(
+    "args", [["status"], ["search", "capital"], ["export"], ["ingest", "."]]
+)
 def test_index_dir_that_is_a_file(tmp_path: Path, args: list[str]) -> None:
     afile = tmp_path / "indexes"
     afile.write_text("not a folder", encoding="utf-8")
@@ -127,7 +146,9 @@ def test_ingest_option_file_missing(tmp_path: Path, option: str, shown: str) -> 
     (tmp_path / "inquiry").mkdir()
     missing = tmp_path / "missing.csv"
     _usage(
-        _run(tmp_path / "idx", "ingest", str(tmp_path / "inquiry"), option, str(missing)),
+        _run(
+            tmp_path / "idx", "ingest", str(tmp_path / "inquiry"), option, str(missing)
+        ),
         f"Error: Invalid value for '{shown}': File '{missing}' does not exist.",
         "ingest",
     )
@@ -140,18 +161,30 @@ def test_ingest_option_file_missing(tmp_path: Path, option: str, shown: str) -> 
         (["--bogus", "status"], None, "Error: No such option '--bogus'."),
         (["frobnicate"], None, "Error: No such command 'frobnicate'."),
         (["search"], "search", "Error: Missing argument 'QUERY'."),
-        (["ingest", ".", "--workers", "0"], "ingest", "Error: Invalid value for '--workers': 0 is not in the range x>=1."),
-        (["export", "--format", "xml"], "export", "Error: Invalid value for '--format': 'xml' is not one of 'jsonl', 'csv', 'json', 'xlsx'."),
+        (
+            ["ingest", ".", "--workers", "0"],
+            "ingest",
+            "Error: Invalid value for '--workers': 0 is not in the range x>=1.",
+        ),
+        (
+            ["export", "--format", "xml"],
+            "export",
+            "Error: Invalid value for '--format': 'xml' is not one of 'jsonl', 'csv', 'json', 'xlsx'.",
+        ),
     ],
 )
-def test_unknown_or_bad_options(tmp_path: Path, args: list[str], command: str | None, message: str) -> None:
+def test_unknown_or_bad_options(
+    tmp_path: Path, args: list[str], command: str | None, message: str
+) -> None:
     _usage(_run(tmp_path / "idx", *args), message, command)
 
 
 def test_a_query_that_cannot_be_parsed(ingested: Path) -> None:
     result = _run(ingested, "search", "capital AND (regime")
     assert result.exit_code == 2
-    assert result.stderr == 'Error: unbalanced parentheses in query: add the missing ")"\n'
+    assert (
+        result.stderr == 'Error: unbalanced parentheses in query: add the missing ")"\n'
+    )
 
 
 # -- fatal errors: exit 1 ----------------------------------------------------
@@ -160,13 +193,20 @@ def test_a_query_that_cannot_be_parsed(ingested: Path) -> None:
 def test_read_commands_with_a_missing_index_dir(tmp_path: Path) -> None:
     missing = tmp_path / "idx"
     for args in _commands(tmp_path / "site"):
-        _fatal(_run(missing, *args), f"Error: no evidence store in {missing} {INDEX_HINT}")
-    _fatal(_run(missing, "search", "capital"), f"Error: no index in {missing} (run `evidence ingest FOLDER` first)")
+        _fatal(
+            _run(missing, *args), f"Error: no evidence store in {missing} {INDEX_HINT}"
+        )
+    _fatal(
+        _run(missing, "search", "capital"),
+        f"Error: no index in {missing} (run `evidence ingest FOLDER` first)",
+    )
     assert not missing.exists()
     assert not (tmp_path / "site").exists()
 
 
-def test_an_old_schema_version_says_to_re_ingest(ingested: Path, tmp_path: Path) -> None:
+def test_an_old_schema_version_says_to_re_ingest(
+    ingested: Path, tmp_path: Path
+) -> None:
     with sqlite3.connect(ingested / "evidence.sqlite") as conn:
         conn.execute("UPDATE meta SET value='0' WHERE key='schema_version'")
     message = (
@@ -196,7 +236,10 @@ def test_ingest_of_an_empty_folder(tmp_path: Path) -> None:
     result = _run(tmp_path / "idx", "ingest", str(empty))
     assert result.exit_code == 0
     assert result.stderr == ""
-    assert result.stdout == "0 documents: 0 new, 0 changed, 0 unchanged, 0 removed; 0 failed\nNothing changed.\n"
+    assert (
+        result.stdout
+        == "0 documents: 0 new, 0 changed, 0 unchanged, 0 removed; 0 failed\nNothing changed.\n"
+    )
 
 
 # -- a read-only index directory -------------------------------------------
@@ -209,12 +252,16 @@ def test_a_read_only_index_dir(tmp_path: Path) -> None:
     so it warms up every lazy import as root first, then drops privileges.
     """
     if os.geteuid() != 0:
-        pytest.skip("written for root; as another user chmod alone makes the directory read-only")
+        pytest.skip(
+            "written for root; as another user chmod alone makes the directory read-only"
+        )
     try:
         nobody = pwd.getpwnam("nobody")
     except KeyError:
         pytest.skip("no `nobody` user to drop to")
-    base = Path(tempfile.mkdtemp(prefix="evidence-ro-"))  # pytest's tmp root is closed to `nobody`
+    base = Path(
+        tempfile.mkdtemp(prefix="evidence-ro-")
+    )  # pytest's tmp root is closed to `nobody`
     try:
         base.chmod(0o755)
         folder = base / "inquiry"
@@ -229,10 +276,16 @@ def test_a_read_only_index_dir(tmp_path: Path) -> None:
     lock_message = f"Error: cannot write to the index directory {base / 'idx'}: Permission denied\n"
     for args, (code, stdout, stderr) in outcomes.items():
         assert "Traceback" not in stdout + stderr
-        assert (code, stdout, stderr) == (1, "", lock_message if args[0] == "ingest" else message), args
+        assert (code, stdout, stderr) == (
+            1,
+            "",
+            lock_message if args[0] == "ingest" else message,
+        ), args
 
 
-def _in_child_as(user: pwd.struct_passwd, index_dir: Path, folder: Path, site: Path) -> dict:
+def _in_child_as(
+    user: pwd.struct_passwd, index_dir: Path, folder: Path, site: Path
+) -> dict:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, user, index_dir, folder, site))
@@ -251,14 +304,25 @@ def _in_child_as(user: pwd.struct_passwd, index_dir: Path, folder: Path, site: P
     return outcome
 
 
-def _child(sender: Connection, user: pwd.struct_passwd, index_dir: Path, folder: Path, site: Path) -> None:
+def _child(
+    sender: Connection,
+    user: pwd.struct_passwd,
+    index_dir: Path,
+    folder: Path,
+    site: Path,
+) -> None:
     try:
-        commands = [("ingest", str(folder), "--workers", "1"), *map(tuple, _commands(site))]
+        commands = [
+            ("ingest", str(folder), "--workers", "1"),
+            *map(tuple, _commands(site)),
+        ]
         for args in commands:  # as root: imports every module the commands use
             _run(index_dir, *args)
         read_bytes(CAPITAL.encode("utf-8"), ".txt")
         shutil.rmtree(site)
-        (folder / "workforce.txt").write_text("Workforce\n\nStaff are leaving.\n", encoding="utf-8")
+        (folder / "workforce.txt").write_text(
+            "Workforce\n\nStaff are leaving.\n", encoding="utf-8"
+        )
         os.setgid(user.pw_gid)
         os.setuid(user.pw_uid)
         outcomes = {}
@@ -273,23 +337,43 @@ def _child(sender: Connection, user: pwd.struct_passwd, index_dir: Path, folder:
 # -- Ctrl-C ----------------------------------------------------------------
 
 
-def test_ctrl_c_stops_promptly_with_one_line_and_the_next_run_finishes(tmp_path: Path) -> None:
+def test_ctrl_c_stops_promptly_with_one_line_and_the_next_run_finishes(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "inquiry"
     folder.mkdir()
     sentence = "The board spent £5 million on capital works in 2023, up 12 per cent on the year before. "
     # About 100,000 words each, so the run lasts well past the first stored document.
     for n in range(12):
-        (folder / f"submission-{n}.txt").write_text(f"Submission {n}\n\n" + sentence * 6000, encoding="utf-8")
+        (folder / f"submission-{n}.txt").write_text(
+            f"Submission {n}\n\n" + sentence * 6000, encoding="utf-8"
+        )
     index_dir = tmp_path / "idx"
-    command = [sys.executable, "-m", "evidence.cli", "--index-dir", str(index_dir), "ingest", str(folder), "--workers", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "evidence.cli",
+        "--index-dir",
+        str(index_dir),
+        "ingest",
+        str(folder),
+        "--workers",
+        "2",
+    ]
     proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
         # A test runner started in the background inherits SIGINT ignored, and
         # Python keeps it ignored: give the CLI the terminal's default back.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:  # interrupt once work is under way
+    while (
+        time.monotonic() < deadline and proc.poll() is None
+    ):  # interrupt once work is under way
         time.sleep(0.2)
         if (index_dir / "evidence.sqlite").exists():
             with Store(index_dir) as store:
@@ -302,7 +386,9 @@ def test_ctrl_c_stops_promptly_with_one_line_and_the_next_run_finishes(tmp_path:
     stdout, stderr = proc.communicate(timeout=60)
     assert time.monotonic() - sent < 10
     assert (proc.returncode, stdout, stderr) == (
-        1, "", "Error: interrupted; the store and index keep their last committed state\n"
+        1,
+        "",
+        "Error: interrupted; the store and index keep their last committed state\n",
     )
     finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr

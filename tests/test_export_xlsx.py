@@ -25,9 +25,22 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder.mkdir()
     (folder / "a.txt").write_text(TEXT, encoding="utf-8")
     sheet = root / "meta.csv"
-    sheet.write_text('file,title,org\na.txt,"=HYPERLINK(""http://x"",""y"")",Example Trust\n', encoding="utf-8")
+    sheet.write_text(
+        'file,title,org\na.txt,"=HYPERLINK(""http://x"",""y"")",Example Trust\n',
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(
-        cli, ["--index-dir", str(root / "idx"), "ingest", str(folder), "--workers", "1", "--metadata", str(sheet)]
+        cli,
+        [
+            "--index-dir",
+            str(root / "idx"),
+            "ingest",
+            str(folder),
+            "--workers",
+            "1",
+            "--metadata",
+            str(sheet),
+        ],
     )
     assert result.exit_code == 0, result.output
     return root / "idx"
@@ -35,18 +48,53 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_one_sheet_per_kind_with_its_own_columns(index: Path, tmp_path: Path) -> None:
     out = tmp_path / "findings.xlsx"
-    result = CliRunner().invoke(cli, ["--index-dir", str(index), "export", "--format", "xlsx", "-o", str(out)])
+    result = CliRunner().invoke(
+        cli, ["--index-dir", str(index), "export", "--format", "xlsx", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"3 findings written to {out}\n"  # a figure, the claim it makes, a recommendation
+    assert (
+        result.stderr == f"3 findings written to {out}\n"
+    )  # a figure, the claim it makes, a recommendation
     book = load_workbook(out)
     assert book.sheetnames == ["Figures", "Recommendations", "Claims", "Quotes"]
-    common = ["id", "text", "doc_id", "doc_path", "doc_title", "doc_org", "passage_id", "page", "start", "end", "themes"]
+    common = [
+        "id",
+        "text",
+        "doc_id",
+        "doc_path",
+        "doc_title",
+        "doc_org",
+        "passage_id",
+        "page",
+        "start",
+        "end",
+        "themes",
+    ]
     figures = [[c.value for c in row] for row in book["Figures"].iter_rows()]
     cited = ["doc_date", "doc_ref", "cited_at"]
-    assert figures[0] == common + ["surface", "value", "unit", "figure_kind", "qualifier", "value_max", "measure", "period"] + cited
+    assert (
+        figures[0]
+        == common
+        + [
+            "surface",
+            "value",
+            "unit",
+            "figure_kind",
+            "qualifier",
+            "value_max",
+            "measure",
+            "period",
+        ]
+        + cited
+    )
     assert len(figures) == 2
     row = dict(zip(figures[0], figures[1]))
-    assert (row["surface"], row["value"], row["figure_kind"], row["measure"]) == ("112,000", 112000, "count", "vacancies")
+    assert (row["surface"], row["value"], row["figure_kind"], row["measure"]) == (
+        "112,000",
+        112000,
+        "count",
+        "vacancies",
+    )
     assert row["themes"] == "Workforce"
     assert row["cited_at"] == "para 2"
     # Text, not a formula: shown as written, with no quote added.
@@ -58,10 +106,17 @@ def test_one_sheet_per_kind_with_its_own_columns(index: Path, tmp_path: Path) ->
     claims = [[c.value for c in row] for row in book["Claims"].iter_rows()]
     assert claims[0] == common + ["attributed_to", "hedged"] + cited
     assert len(claims) == 2
-    assert [[c.value for c in row] for row in book["Quotes"].iter_rows()] == [common + ["speaker", "role"] + cited]
+    assert [[c.value for c in row] for row in book["Quotes"].iter_rows()] == [
+        common + ["speaker", "role"] + cited
+    ]
 
 
 def test_xlsx_needs_a_file(index: Path) -> None:
-    result = CliRunner().invoke(cli, ["--index-dir", str(index), "export", "--format", "xlsx"])
+    result = CliRunner().invoke(
+        cli, ["--index-dir", str(index), "export", "--format", "xlsx"]
+    )
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[-1] == "Error: --format xlsx writes a file: give -o FILE.xlsx"
+    assert (
+        result.stderr.splitlines()[-1]
+        == "Error: --format xlsx writes a file: give -o FILE.xlsx"
+    )

@@ -73,12 +73,16 @@ def test_not_figures(nlp, text):
 
 
 def test_footnote_marker_after_a_percentage(nlp):
-    assert surfaces(nlp, "Sales of the green range rose sharply (64%).312 The next study followed.") == ["64%"]
+    assert surfaces(
+        nlp, "Sales of the green range rose sharply (64%).312 The next study followed."
+    ) == ["64%"]
 
 
 def test_a_capitalised_word_before_the_counted_noun(nlp):
     # A running header is capitals only; a name in capitals before a lower-case noun counts that noun.
-    assert surfaces(nlp, "On average there were 8,300 COVID-19 patients in hospital.") == ["8,300"]
+    assert surfaces(
+        nlp, "On average there were 8,300 COVID-19 patients in hospital."
+    ) == ["8,300"]
     assert surfaces(nlp, "We met 40 NHS staff and 12 CQC inspectors.") == ["40", "12"]
     assert surfaces(nlp, "56 BEHAVIOUR CHANGE") == []
 
@@ -90,29 +94,57 @@ def test_running_header_and_page_number_lines(nlp):
 
 
 def test_footnote_number_is_not_a_figure_but_its_facts_are(nlp):
-    assert surfaces(nlp, "12 The network links 14 nations across three continents.", "footnote") == ["14", "three"]
+    assert surfaces(
+        nlp, "12 The network links 14 nations across three continents.", "footnote"
+    ) == ["14", "three"]
 
 
 def test_footnote_citing_a_source_gives_no_counts_or_durations(nlp):
     note = "7 Coastal monitoring centre marks two year anniversary - Environment Agency blog"
     assert surfaces(nlp, note, "footnote") == []
-    assert surfaces(nlp, "8 Ibid., the programme cost £4.2 million.", "footnote") == ["£4.2 million"]
+    assert surfaces(nlp, "8 Ibid., the programme cost £4.2 million.", "footnote") == [
+        "£4.2 million"
+    ]
 
 
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ("It compares sales over a 10 week period.", [("10 week", 10.0, "week", "duration", None)]),
-        ("The council agreed a four-year settlement.", [("four-year", 4.0, "year", "duration", None)]),
-        ("Patients should be seen within 2 hours.", [("2 hours", 2.0, "hour", "duration", None)]),
-        ("Crews should arrive in under 20 minutes.", [("20 minutes", 20.0, "minute", "duration", None)]),
+        (
+            "It compares sales over a 10 week period.",
+            [("10 week", 10.0, "week", "duration", None)],
+        ),
+        (
+            "The council agreed a four-year settlement.",
+            [("four-year", 4.0, "year", "duration", None)],
+        ),
+        (
+            "Patients should be seen within 2 hours.",
+            [("2 hours", 2.0, "hour", "duration", None)],
+        ),
+        (
+            "Crews should arrive in under 20 minutes.",
+            [("20 minutes", 20.0, "minute", "duration", None)],
+        ),
         ("Agents flagged 12‐15 warning signs.", [("12‐15", 12.0, None, "count", 15.0)]),
         ("The aim is to halve the backlog.", [("halve", 0.5, None, "ratio", None)]),
-        ("Growth must double the rate seen before.", [("double", 2.0, None, "ratio", None)]),
-        ("Demand is almost four times as high.", [("four times", 4.0, None, "ratio", None)]),
-        ("It monitored over 1900 satellite passes.", [("1900", 1900.0, None, "count", None)]),
+        (
+            "Growth must double the rate seen before.",
+            [("double", 2.0, None, "ratio", None)],
+        ),
+        (
+            "Demand is almost four times as high.",
+            [("four times", 4.0, None, "ratio", None)],
+        ),
+        (
+            "It monitored over 1900 satellite passes.",
+            [("1900", 1900.0, None, "count", None)],
+        ),
         ("We will fund 6,000 more places.", [("6,000", 6000.0, None, "count", None)]),
-        ("The plan runs for the next 2 and a half years.", [("2 and a half years", 2.5, "year", "duration", None)]),
+        (
+            "The plan runs for the next 2 and a half years.",
+            [("2 and a half years", 2.5, "year", "duration", None)],
+        ),
         ("Half of all councils replied.", [("Half", 0.5, None, "ratio", None)]),
     ],
 )
@@ -144,8 +176,16 @@ def test_table_cells_need_row_and_column_labels(nlp):
         ("South | waits fell by 3% over the year |", {"kind": "table_row"}),
     ]
     docs = list(nlp.pipe(make_docs(nlp, rows, {})))
-    found = [[(s._.finding["surface"], s._.finding["measure"]) for s in doc.spans["figures"]] for doc in docs]
-    assert found == [[], [("12%", "North (2023)"), ("14%", "North (2024)")], [], [("3%", None)]]
+    found = [
+        [(s._.finding["surface"], s._.finding["measure"]) for s in doc.spans["figures"]]
+        for doc in docs
+    ]
+    assert found == [
+        [],
+        [("12%", "North (2023)"), ("14%", "North (2024)")],
+        [],
+        [("3%", None)],
+    ]
 
 
 def test_a_table_without_a_header_row_gives_no_bare_cells(nlp):
@@ -155,8 +195,12 @@ def test_a_table_without_a_header_row_gives_no_bare_cells(nlp):
 
 
 def test_a_verb_of_change_names_what_is_counted(nlp):
-    assert surfaces(nlp, "Waiting lists rose from 4.6m in February 2020 to 7.7m in September 2023.") == ["4.6m", "7.7m"]
-    assert surfaces(nlp, "The waiting list stood at 7.6 million in August.") == ["7.6 million"]
+    assert surfaces(
+        nlp, "Waiting lists rose from 4.6m in February 2020 to 7.7m in September 2023."
+    ) == ["4.6m", "7.7m"]
+    assert surfaces(nlp, "The waiting list stood at 7.6 million in August.") == [
+        "7.6 million"
+    ]
     assert surfaces(nlp, "The workforce grew by 12,000 last year.") == ["12,000"]
     # A bare number after "was" or after a pronoun names nothing.
     assert surfaces(nlp, "The score was 12.") == []
@@ -164,30 +208,44 @@ def test_a_verb_of_change_names_what_is_counted(nlp):
 
 
 def test_an_ampersand_inside_a_name_before_the_noun(nlp):
-    assert surfaces(nlp, "Trusts reported 3.2 million A&E attendances in January.") == ["3.2 million"]
+    assert surfaces(nlp, "Trusts reported 3.2 million A&E attendances in January.") == [
+        "3.2 million"
+    ]
 
 
 def test_a_number_naming_a_type_or_cohort_is_a_label(nlp):
     assert surfaces(nlp, "Of these, 1.5m were type 1 attendances.") == []
     assert surfaces(nlp, "Cohort 3 began in May; zone 2 fares rose.") == []
-    assert surfaces(nlp, "Type 2 diabetes affects 4.3 million people.") == ["4.3 million"]
+    assert surfaces(nlp, "Type 2 diabetes affects 4.3 million people.") == [
+        "4.3 million"
+    ]
 
 
 def test_ranges_written_with_a_hyphen(nlp):
-    assert fields(nlp, "Demand has grown by 15-20% since 2019.") == [("15-20%", 15.0, "%", "percent", 20.0)]
-    assert fields(nlp, "Stays last 10-15 days.") == [("10-15 days", 10.0, "day", "duration", 15.0)]
+    assert fields(nlp, "Demand has grown by 15-20% since 2019.") == [
+        ("15-20%", 15.0, "%", "percent", 20.0)
+    ]
+    assert fields(nlp, "Stays last 10-15 days.") == [
+        ("10-15 days", 10.0, "day", "duration", 15.0)
+    ]
     assert fields(nlp, "It costs £3m-£5m.") == [("£3m-£5m", 3e6, "GBP", "money", 5e6)]
     # A financial year and a name with a number are not ranges.
     assert surfaces(nlp, "The 2022-23 budget was set after Covid-19.") == []
 
 
 def test_a_currency_named_without_its_country(nlp):
-    assert fields(nlp, "The offer valued it at 528 million francs.") == [("528 million francs", 5.28e8, "Franc", "money", None)]
-    assert fields(nlp, "It cost 40 swiss francs.") == [("40 swiss francs", 40.0, "CHF", "money", None)]
+    assert fields(nlp, "The offer valued it at 528 million francs.") == [
+        ("528 million francs", 5.28e8, "Franc", "money", None)
+    ]
+    assert fields(nlp, "It cost 40 swiss francs.") == [
+        ("40 swiss francs", 40.0, "CHF", "money", None)
+    ]
 
 
 def test_a_fraction_of_a_million_is_one_count(nlp):
-    assert fields(nlp, "Over a quarter of a million people waited more than 52 weeks.") == [
+    assert fields(
+        nlp, "Over a quarter of a million people waited more than 52 weeks."
+    ) == [
         ("a quarter of a million", 250000.0, None, "count", None),
         ("52 weeks", 52.0, "week", "duration", None),
     ]
@@ -195,4 +253,7 @@ def test_a_fraction_of_a_million_is_one_count(nlp):
         ("Three-quarters of a million", 750000.0, None, "count", None)
     ]
     # A fraction of something else, then a million of another thing: two figures.
-    assert surfaces(nlp, "A quarter of trusts spent a million pounds.") == ["A quarter", "a million pounds"]
+    assert surfaces(nlp, "A quarter of trusts spent a million pounds.") == [
+        "A quarter",
+        "a million pounds",
+    ]

@@ -37,7 +37,12 @@ _ODT_NS = (
 )
 
 
-def _odt(body: str, *, meta: str = "", mimetype: str = "application/vnd.oasis.opendocument.text") -> bytes:
+def _odt(
+    body: str,
+    *,
+    meta: str = "",
+    mimetype: str = "application/vnd.oasis.opendocument.text",
+) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", mimetype)
@@ -59,7 +64,7 @@ ODT_BODY = (
     '<text:p text:style-name="Title">Library services review</text:p>'
     "<text:table-of-content><text:index-body><text:p>Summary 1</text:p></text:index-body></text:table-of-content>"
     '<text:h text:outline-level="1">Summary</text:h>'
-    "<text:p>Opening hours fell by a<text:s text:c=\"3\"/>third<text:line-break/>since 2015."
+    '<text:p>Opening hours fell by a<text:s text:c="3"/>third<text:line-break/>since 2015.'
     '<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation>'
     "<text:note-body><text:p>Council survey, 2023.</text:p></text:note-body></text:note></text:p>"
     '<text:section><text:h text:outline-level="2">What we ask</text:h>'
@@ -80,7 +85,10 @@ ODT_BODY = (
 
 def test_odt_reads_headings_lists_tables_notes_and_comments_in_order() -> None:
     raw = read_bytes(
-        _odt(ODT_BODY, meta="<dc:title>Library review</dc:title><meta:initial-creator>Ashford Council</meta:initial-creator>"),
+        _odt(
+            ODT_BODY,
+            meta="<dc:title>Library review</dc:title><meta:initial-creator>Ashford Council</meta:initial-creator>",
+        ),
         ".odt",
     )
     assert [(b.kind, b.text, b.level) for b in raw.blocks] == [
@@ -108,7 +116,9 @@ def test_odt_text_frame_is_read_once_after_its_paragraph() -> None:
         "<text:p>After.</text:p>"
     )
     assert [(b.kind, b.text) for b in read_bytes(_odt(body), ".odt").blocks] == [
-        ("paragraph", "Before"), ("paragraph", "Boxed note."), ("paragraph", "After."),
+        ("paragraph", "Before"),
+        ("paragraph", "Boxed note."),
+        ("paragraph", "After."),
     ]
 
 
@@ -116,8 +126,13 @@ def test_odt_text_frame_is_read_once_after_its_paragraph() -> None:
     ("data", "reason"),
     [
         (b"plain text named .odt", "not an ODT (zip) file"),
-        (_odt("<text:p>x</text:p>", mimetype="application/vnd.oasis.opendocument.spreadsheet"),
-         "not an OpenDocument text file (another OpenDocument type)"),
+        (
+            _odt(
+                "<text:p>x</text:p>",
+                mimetype="application/vnd.oasis.opendocument.spreadsheet",
+            ),
+            "not an OpenDocument text file (another OpenDocument type)",
+        ),
         (_odt("<text:p></text:p>"), "no text in the document"),
     ],
 )
@@ -130,7 +145,9 @@ def test_odt_missing_content_is_refused() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-    with pytest.raises(ReaderError, match="^not a readable ODT: no content.xml in the package$"):
+    with pytest.raises(
+        ReaderError, match="^not a readable ODT: no content.xml in the package$"
+    ):
         read_bytes(buffer.getvalue(), ".odt")
 
 
@@ -165,7 +182,11 @@ def test_rtf_reads_styles_lists_tables_footnotes_and_characters() -> None:
     assert [(b.kind, b.text, b.level) for b in raw.blocks] == [
         ("paragraph", "Rural bus routes", 0),
         ("heading", "Summary", 1),
-        ("paragraph", "Fares rose by 12% in 2023 \u2013 the council\u2019s survey found caf\u00e9s and shops lost trade.", 0),
+        (
+            "paragraph",
+            "Fares rose by 12% in 2023 \u2013 the council\u2019s survey found caf\u00e9s and shops lost trade.",
+            0,
+        ),
         ("footnote", "Survey of 400 residents.", 0),
         ("heading", "What we ask", 2),
         ("list_item", "Restore the Sunday service.", 1),
@@ -175,7 +196,9 @@ def test_rtf_reads_styles_lists_tables_footnotes_and_characters() -> None:
         ("paragraph", "Unicode \u20ac20 and \u2014 done link text.", 0),
     ]
     assert raw.format == "rtf"
-    assert raw.declared == Metadata(title="Rural bus services", org="Hilltown Parish Council")
+    assert raw.declared == Metadata(
+        title="Rural bus services", org="Hilltown Parish Council"
+    )
     assert raw.prominent == ["Rural bus routes", "Summary"]
 
 
@@ -195,8 +218,13 @@ def test_rtf_broken_files_are_refused_with_a_reason(data: bytes, reason: str) ->
 # ------------------------------------------------------------------ e-mail (.eml)
 
 
-def _eml(*, sender: str = "Jane Doe <jane.doe@hilltown-pc.gov.uk>", organisation: str | None = None,
-         attachments: bool = True, html_only: bool = False) -> bytes:
+def _eml(
+    *,
+    sender: str = "Jane Doe <jane.doe@hilltown-pc.gov.uk>",
+    organisation: str | None = None,
+    attachments: bool = True,
+    html_only: bool = False,
+) -> bytes:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = "inquiry@committee.example"
@@ -205,15 +233,25 @@ def _eml(*, sender: str = "Jane Doe <jane.doe@hilltown-pc.gov.uk>", organisation
     if organisation:
         message["Organization"] = organisation
     if html_only:
-        message.set_content("<html><body><p>Buses matter to <b>older</b> residents.</p></body></html>", subtype="html")
+        message.set_content(
+            "<html><body><p>Buses matter to <b>older</b> residents.</p></body></html>",
+            subtype="html",
+        )
     else:
         message.set_content(
             "Dear Committee,\n\nThe parish council asks that the Sunday service be restored.\n\n"
             "Fares rose by 12% in 2023.\n"
         )
     if attachments:
-        message.add_attachment(RTF, maintype="application", subtype="rtf", filename="survey.rtf")
-        message.add_attachment(b"PK\x03\x04 not read", maintype="application", subtype="zip", filename="photos.zip")
+        message.add_attachment(
+            RTF, maintype="application", subtype="rtf", filename="survey.rtf"
+        )
+        message.add_attachment(
+            b"PK\x03\x04 not read",
+            maintype="application",
+            subtype="zip",
+            filename="photos.zip",
+        )
         forwarded = EmailMessage()
         forwarded["From"] = "Bus Users UK <info@bususers.example>"
         forwarded["Subject"] = "Route 42"
@@ -224,46 +262,73 @@ def _eml(*, sender: str = "Jane Doe <jane.doe@hilltown-pc.gov.uk>", organisation
 
 def test_eml_subject_body_and_attachments_in_one_document() -> None:
     raw = read_bytes(_eml(), ".eml")
-    rtf = [(b.kind, b.text, b.level + 2 if b.kind == "heading" else b.level) for b in read_bytes(RTF, ".rtf").blocks]
+    rtf = [
+        (b.kind, b.text, b.level + 2 if b.kind == "heading" else b.level)
+        for b in read_bytes(RTF, ".rtf").blocks
+    ]
     assert [(b.kind, b.text, b.level) for b in raw.blocks] == [
         ("heading", "Evidence on rural bus services", 1),
         ("paragraph", "Dear Committee,", 0),
-        ("paragraph", "The parish council asks that the Sunday service be restored.", 0),
+        (
+            "paragraph",
+            "The parish council asks that the Sunday service be restored.",
+            0,
+        ),
         ("paragraph", "Fares rose by 12% in 2023.", 0),
         ("heading", "Attachment: survey.rtf", 2),
         *rtf,
-        ("heading", "Attachment: photos.zip (not read: unsupported file type '.zip')", 2),
+        (
+            "heading",
+            "Attachment: photos.zip (not read: unsupported file type '.zip')",
+            2,
+        ),
         ("heading", "Attachment: route 42.eml", 2),
         ("heading", "Route 42", 3),
         ("paragraph", "Route 42 carries 300 passengers a day.", 0),
     ]
     assert raw.format == "eml"
-    assert raw.declared == Metadata(title="Evidence on rural bus services", org="hilltown-pc.gov.uk", date="2024-03-05")
+    assert raw.declared == Metadata(
+        title="Evidence on rural bus services",
+        org="hilltown-pc.gov.uk",
+        date="2024-03-05",
+    )
     assert raw.prominent == ["Evidence on rural bus services"]
 
 
 @pytest.mark.parametrize(
     ("sender", "organisation", "org"),
     [
-        ("Jane Doe <jane@hilltown-pc.gov.uk>", "Hilltown Parish Council", "Hilltown Parish Council"),
+        (
+            "Jane Doe <jane@hilltown-pc.gov.uk>",
+            "Hilltown Parish Council",
+            "Hilltown Parish Council",
+        ),
         ("Jane Doe (Bus Users UK) <jane@gmail.com>", None, "Bus Users UK"),
         ("Jane Doe <jane@gmail.com>", None, None),
     ],
 )
-def test_eml_sender_organisation(sender: str, organisation: str | None, org: str | None) -> None:
-    raw = read_bytes(_eml(sender=sender, organisation=organisation, attachments=False), ".eml")
+def test_eml_sender_organisation(
+    sender: str, organisation: str | None, org: str | None
+) -> None:
+    raw = read_bytes(
+        _eml(sender=sender, organisation=organisation, attachments=False), ".eml"
+    )
     assert raw.declared.org == org
 
 
 def test_eml_with_only_an_html_body_reads_the_html() -> None:
     raw = read_bytes(_eml(attachments=False, html_only=True), ".eml")
     assert [(b.kind, b.text) for b in raw.blocks] == [
-        ("heading", "Evidence on rural bus services"), ("paragraph", "Buses matter to older residents."),
+        ("heading", "Evidence on rural bus services"),
+        ("paragraph", "Buses matter to older residents."),
     ]
 
 
 def test_a_file_without_mail_headers_is_not_an_email() -> None:
-    with pytest.raises(ReaderError, match="^not an e-mail message: no From, To, Subject or Date header$"):
+    with pytest.raises(
+        ReaderError,
+        match="^not an e-mail message: no From, To, Subject or Date header$",
+    ):
         read_bytes(b"Just some text saved as .eml\n", ".eml")
 
 
@@ -304,13 +369,17 @@ def _ole(streams: dict[str, bytes]) -> bytes:
     mini_fat_sectors = -(-len(mini_fat) * 4 // 512)
     mini_sectors = -(-len(mini) // 512)
     big_sectors = {path: -(-len(data) // 512) for path, data in big.items()}
-    body = directory_sectors + mini_fat_sectors + mini_sectors + sum(big_sectors.values())
+    body = (
+        directory_sectors + mini_fat_sectors + mini_sectors + sum(big_sectors.values())
+    )
     fat_sectors = -(-(body + 1) // 127)
     fat: list[int] = [_FAT] * fat_sectors
+
     def chain(count: int) -> int:
         first = len(fat)
         fat.extend(list(range(first + 1, first + count)) + [_END] if count else [])
         return first if count else _END
+
     directory_start = chain(directory_sectors)
     mini_fat_start = chain(mini_fat_sectors)
     mini_stream_start = chain(mini_sectors)
@@ -322,8 +391,16 @@ def _ole(streams: dict[str, bytes]) -> bytes:
         encoded = label.encode("utf-16-le") + b"\0\0"
         kids = storages.get(name)
         kind = 5 if name == "" else (1 if kids is not None else 2)
-        siblings = storages["/".join(name.split("/")[:-1]) if "/" in name else ""] if name else [name]
-        right = siblings[siblings.index(name) + 1] if name and siblings.index(name) + 1 < len(siblings) else None
+        siblings = (
+            storages["/".join(name.split("/")[:-1]) if "/" in name else ""]
+            if name
+            else [name]
+        )
+        right = (
+            siblings[siblings.index(name) + 1]
+            if name and siblings.index(name) + 1 < len(siblings)
+            else None
+        )
         child = ids[kids[0]] if kids else _FREE
         if name == "":
             start, size = (mini_stream_start, len(mini)) if mini else (_END, 0)
@@ -333,19 +410,40 @@ def _ole(streams: dict[str, bytes]) -> bytes:
             start, size = big_start[name], len(big[name])
         else:
             start, size = mini_start.get(name, _END), len(streams[name])
-        return (encoded.ljust(64, b"\0") + len(encoded).to_bytes(2, "little") + bytes([kind, 1])
-                + _FREE.to_bytes(4, "little") + (ids[right] if right else _FREE).to_bytes(4, "little")
-                + child.to_bytes(4, "little") + b"\0" * 36 + start.to_bytes(4, "little") + size.to_bytes(8, "little"))
+        return (
+            encoded.ljust(64, b"\0")
+            + len(encoded).to_bytes(2, "little")
+            + bytes([kind, 1])
+            + _FREE.to_bytes(4, "little")
+            + (ids[right] if right else _FREE).to_bytes(4, "little")
+            + child.to_bytes(4, "little")
+            + b"\0" * 36
+            + start.to_bytes(4, "little")
+            + size.to_bytes(8, "little")
+        )
 
     directory = b"".join(entry(name) for name in entries)
     directory += b"\0" * (directory_sectors * 512 - len(directory))
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + (0x3E).to_bytes(2, "little") + (3).to_bytes(2, "little")
-              + b"\xfe\xff" + (9).to_bytes(2, "little") + (6).to_bytes(2, "little") + b"\0" * 10
-              + fat_sectors.to_bytes(4, "little") + directory_start.to_bytes(4, "little") + b"\0" * 4
-              + (4096).to_bytes(4, "little") + (mini_fat_start if mini_fat else _END).to_bytes(4, "little")
-              + mini_fat_sectors.to_bytes(4, "little") + _END.to_bytes(4, "little") + b"\0" * 4
-              + b"".join(k.to_bytes(4, "little") for k in range(fat_sectors))
-              + _FREE.to_bytes(4, "little") * (109 - fat_sectors))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 16
+        + (0x3E).to_bytes(2, "little")
+        + (3).to_bytes(2, "little")
+        + b"\xfe\xff"
+        + (9).to_bytes(2, "little")
+        + (6).to_bytes(2, "little")
+        + b"\0" * 10
+        + fat_sectors.to_bytes(4, "little")
+        + directory_start.to_bytes(4, "little")
+        + b"\0" * 4
+        + (4096).to_bytes(4, "little")
+        + (mini_fat_start if mini_fat else _END).to_bytes(4, "little")
+        + mini_fat_sectors.to_bytes(4, "little")
+        + _END.to_bytes(4, "little")
+        + b"\0" * 4
+        + b"".join(k.to_bytes(4, "little") for k in range(fat_sectors))
+        + _FREE.to_bytes(4, "little") * (109 - fat_sectors)
+    )
     out = bytearray(header)
     out += b"".join(value.to_bytes(4, "little") for value in fat)
     out += directory
@@ -362,17 +460,29 @@ def _unicode(text: str) -> bytes:
 
 
 def _msg(*, headers: bool = True) -> bytes:
-    sent = (datetime(2024, 3, 5, 16, 20) - datetime(1601, 1, 1)) // timedelta(microseconds=1) * 10
-    properties = b"\0" * 32 + (0x00390040).to_bytes(4, "little") + b"\x06\0\0\0" + sent.to_bytes(8, "little")
+    sent = (
+        (datetime(2024, 3, 5, 16, 20) - datetime(1601, 1, 1))
+        // timedelta(microseconds=1)
+        * 10
+    )
+    properties = (
+        b"\0" * 32
+        + (0x00390040).to_bytes(4, "little")
+        + b"\x06\0\0\0"
+        + sent.to_bytes(8, "little")
+    )
     streams = {
         "__properties_version1.0": properties,
         "__substg1.0_0037001F": _unicode("Evidence on rural bus services"),
         "__substg1.0_0C1A001F": _unicode("Jane Doe"),
         "__substg1.0_0C1F001F": _unicode("jane.doe@hilltown-pc.gov.uk"),
-        "__substg1.0_1000001F": _unicode("Dear Committee,\r\n\r\nThe parish council asks that the Sunday service be restored.\r\n"),
+        "__substg1.0_1000001F": _unicode(
+            "Dear Committee,\r\n\r\nThe parish council asks that the Sunday service be restored.\r\n"
+        ),
         "__attach_version1.0_#00000000/__properties_version1.0": b"\0" * 8,
         "__attach_version1.0_#00000000/__substg1.0_3707001F": _unicode("survey.rtf"),
-        "__attach_version1.0_#00000000/__substg1.0_37010102": RTF + b" " * 4096,  # past the mini-stream cutoff
+        "__attach_version1.0_#00000000/__substg1.0_37010102": RTF
+        + b" " * 4096,  # past the mini-stream cutoff
     }
     if headers:
         streams["__substg1.0_007D001F"] = _unicode(
@@ -393,19 +503,30 @@ def test_msg_reads_subject_body_sender_and_attachment() -> None:
         *rtf,
     ]
     assert raw.format == "msg"
-    assert raw.declared == Metadata(title="Evidence on rural bus services", org="Hilltown Parish Council", date="2024-03-06")
+    assert raw.declared == Metadata(
+        title="Evidence on rural bus services",
+        org="Hilltown Parish Council",
+        date="2024-03-06",
+    )
 
 
 def test_msg_without_internet_headers_dates_by_the_submit_time() -> None:
     raw = read_bytes(_msg(headers=False), ".msg")
-    assert raw.declared == Metadata(title="Evidence on rural bus services", org="hilltown-pc.gov.uk", date="2024-03-05")
+    assert raw.declared == Metadata(
+        title="Evidence on rural bus services",
+        org="hilltown-pc.gov.uk",
+        date="2024-03-05",
+    )
 
 
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
         (b"From: someone\n\nnot OLE", "not an Outlook message (OLE) file"),
-        (_ole({"WordDocument": b"x" * 100}), "not an Outlook message: no MAPI properties"),
+        (
+            _ole({"WordDocument": b"x" * 100}),
+            "not an Outlook message: no MAPI properties",
+        ),
     ],
 )
 def test_msg_broken_files_are_refused_with_a_reason(data: bytes, reason: str) -> None:
@@ -447,25 +568,50 @@ def test_xlsx_rows_are_passages_with_their_column_names() -> None:
     raw = read_bytes(_xlsx(), ".xlsx")
     assert [(b.kind, b.text, b.level) for b in raw.blocks] == [
         ("heading", "Responses", 1),
-        ("paragraph", f"Respondent: R1; Organisation: Age UK Hilltown; Received: 2024-03-05; Buses a day: 6; Response: {RESPONSE}", 0),
-        ("table_row", "Respondent: R2; Organisation: Hilltown School; Received: 2024-03-06 14:30; Buses a day: 2.5; Response: Agree", 0),
+        (
+            "paragraph",
+            f"Respondent: R1; Organisation: Age UK Hilltown; Received: 2024-03-05; Buses a day: 6; Response: {RESPONSE}",
+            0,
+        ),
+        (
+            "table_row",
+            "Respondent: R2; Organisation: Hilltown School; Received: 2024-03-06 14:30; Buses a day: 2.5; Response: Agree",
+            0,
+        ),
         ("heading", "Routes", 1),
         ("table_row", "Route: 42; Operator: Hill Buses", 0),
     ]
     assert raw.format == "xlsx"
-    assert raw.declared == Metadata(title="Bus consultation responses", org="Hilltown Parish Council")
+    assert raw.declared == Metadata(
+        title="Bus consultation responses", org="Hilltown Parish Council"
+    )
 
 
 def test_a_one_sheet_workbook_has_no_sheet_heading() -> None:
-    assert [b.kind for b in read_bytes(_xlsx(second_sheet=False), ".xlsx").blocks] == ["paragraph", "table_row"]
+    assert [b.kind for b in read_bytes(_xlsx(second_sheet=False), ".xlsx").blocks] == [
+        "paragraph",
+        "table_row",
+    ]
 
 
 @pytest.mark.parametrize(
     ("data", "delimiter"),
-    [(b"Route,Operator,Notes\r\n42,Hill Buses,\r\n,,\r\n7,\"Vale, Coaches\",late\r\n", ","),
-     ("Route;Operator;Notes\n42;Hill Buses;\n7;Vale, Coaches;late\n".encode("cp1252"), ";")],
+    [
+        (
+            b'Route,Operator,Notes\r\n42,Hill Buses,\r\n,,\r\n7,"Vale, Coaches",late\r\n',
+            ",",
+        ),
+        (
+            "Route;Operator;Notes\n42;Hill Buses;\n7;Vale, Coaches;late\n".encode(
+                "cp1252"
+            ),
+            ";",
+        ),
+    ],
 )
-def test_csv_rows_are_passages_whatever_the_delimiter(data: bytes, delimiter: str) -> None:
+def test_csv_rows_are_passages_whatever_the_delimiter(
+    data: bytes, delimiter: str
+) -> None:
     raw = read_bytes(data, ".csv")
     assert [(b.kind, b.text) for b in raw.blocks] == [
         ("table_row", "Route: 42; Operator: Hill Buses"),
@@ -484,18 +630,28 @@ def test_a_list_of_submissions_is_refused_as_metadata() -> None:
     ("data", "extension", "reason"),
     [
         (b"not a zip", ".xlsx", "not an XLSX (zip) file"),
-        (_odt("<text:p>x</text:p>"), ".xlsx", "not a readable XLSX: no workbook in the package"),
+        (
+            _odt("<text:p>x</text:p>"),
+            ".xlsx",
+            "not a readable XLSX: no workbook in the package",
+        ),
         (b"\n\n", ".csv", "no text in the document"),
     ],
 )
-def test_broken_sheets_are_refused_with_a_reason(data: bytes, extension: str, reason: str) -> None:
+def test_broken_sheets_are_refused_with_a_reason(
+    data: bytes, extension: str, reason: str
+) -> None:
     with pytest.raises(ReaderError, match=f"^{re.escape(reason)}$"):
         read_bytes(data, extension)
 
 
 # ------------------------------------------------------------------ legacy Word (.doc)
 
-DOC_PARAGRAPHS = ["Library services review", "Opening hours fell by a third since 2015.", "The council should keep branches open."]
+DOC_PARAGRAPHS = [
+    "Library services review",
+    "Opening hours fell by a third since 2015.",
+    "The council should keep branches open.",
+]
 
 
 def _word97(paragraphs: list[str], *, word_document: bytes | None = None) -> bytes:
@@ -519,41 +675,67 @@ def _word97(paragraphs: list[str], *, word_document: bytes | None = None) -> byt
     put(64, start + len(text), 4)  # cbMac
     put(76, len(text), 4)  # ccpText
     put(152, 0x5D, 2)  # cbRgFcLcb
-    piece = (0).to_bytes(2, "little") + ((start * 2) | 0x40000000).to_bytes(4, "little") + (0).to_bytes(2, "little")
+    piece = (
+        (0).to_bytes(2, "little")
+        + ((start * 2) | 0x40000000).to_bytes(4, "little")
+        + (0).to_bytes(2, "little")
+    )
     plc = (0).to_bytes(4, "little") + len(text).to_bytes(4, "little") + piece
     clx = b"\x02" + len(plc).to_bytes(4, "little") + plc
     put(154 + 33 * 8 + 4, len(clx), 4)  # fcClx = 0, lcbClx
-    styles = (18).to_bytes(2, "little") + b"\0" * 18  # an empty style sheet (antiword needs one)
+    styles = (18).to_bytes(
+        2, "little"
+    ) + b"\0" * 18  # an empty style sheet (antiword needs one)
     put(154 + 1 * 8, len(clx), 4)  # fcStshf, lcbStshf
     put(154 + 1 * 8 + 4, len(styles), 4)
     word = word_document if word_document is not None else bytes(fib) + text
-    return _ole({"WordDocument": word.ljust(4096, b"\0"), "1Table": (clx + styles).ljust(4096, b"\0")})
+    return _ole(
+        {
+            "WordDocument": word.ljust(4096, b"\0"),
+            "1Table": (clx + styles).ljust(4096, b"\0"),
+        }
+    )
 
 
-def _only_on_path(monkeypatch: pytest.MonkeyPatch, folder: Path, *programs: str) -> None:
+def _only_on_path(
+    monkeypatch: pytest.MonkeyPatch, folder: Path, *programs: str
+) -> None:
     folder.mkdir()
     for program in programs:
         (folder / program).symlink_to(shutil.which(program))
     monkeypatch.setenv("PATH", str(folder))
 
 
-@pytest.mark.skipif(shutil.which("antiword") is None, reason="needs antiword (.ci/run installs it)")
+@pytest.mark.skipif(
+    shutil.which("antiword") is None, reason="needs antiword (.ci/run installs it)"
+)
 def test_doc_is_read_through_antiword() -> None:
     raw = read_bytes(_word97(DOC_PARAGRAPHS), ".doc")
-    assert [(b.kind, b.text) for b in raw.blocks] == [("paragraph", text) for text in DOC_PARAGRAPHS]
+    assert [(b.kind, b.text) for b in raw.blocks] == [
+        ("paragraph", text) for text in DOC_PARAGRAPHS
+    ]
     assert raw.format == "doc"
 
 
 @pytest.mark.skipif(shutil.which("catdoc") is None, reason="needs catdoc")
-def test_doc_is_read_through_catdoc_when_antiword_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_doc_is_read_through_catdoc_when_antiword_is_missing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     _only_on_path(monkeypatch, tmp_path / "bin", "catdoc")
     raw = read_bytes(_word97(DOC_PARAGRAPHS), ".doc")
-    assert [(b.kind, b.text) for b in raw.blocks] == [("paragraph", text) for text in DOC_PARAGRAPHS]
+    assert [(b.kind, b.text) for b in raw.blocks] == [
+        ("paragraph", text) for text in DOC_PARAGRAPHS
+    ]
 
 
-def test_doc_without_a_converter_is_refused_naming_the_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_doc_without_a_converter_is_refused_naming_the_package(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     _only_on_path(monkeypatch, tmp_path / "bin")
-    with pytest.raises(ReaderError, match=r"^legacy Word \.doc: needs antiword: install antiword \(or catdoc\)$"):
+    with pytest.raises(
+        ReaderError,
+        match=r"^legacy Word \.doc: needs antiword: install antiword \(or catdoc\)$",
+    ):
         read_bytes(_word97(DOC_PARAGRAPHS), ".doc")
 
 
@@ -561,13 +743,21 @@ def test_rtf_saved_as_doc_is_read_as_rtf() -> None:
     assert read_bytes(RTF, ".doc") == read_bytes(RTF, ".rtf")
 
 
-@pytest.mark.skipif(shutil.which("antiword") is None, reason="needs antiword (.ci/run installs it)")
+@pytest.mark.skipif(
+    shutil.which("antiword") is None, reason="needs antiword (.ci/run installs it)"
+)
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
         (b"Plain text saved as .doc", "not a Word .doc file"),
-        (_ole({"__properties_version1.0": b"\0" * 32}), "not a Word .doc file: no WordDocument stream (another Office format?)"),
-        (_word97([], word_document=b"\0" * 4096), "not a readable Word .doc: This file is from a version of Word before Word 6."),
+        (
+            _ole({"__properties_version1.0": b"\0" * 32}),
+            "not a Word .doc file: no WordDocument stream (another Office format?)",
+        ),
+        (
+            _word97([], word_document=b"\0" * 4096),
+            "not a readable Word .doc: This file is from a version of Word before Word 6.",
+        ),
     ],
 )
 def test_doc_broken_files_are_refused_with_a_reason(data: bytes, reason: str) -> None:
@@ -578,16 +768,27 @@ def test_doc_broken_files_are_refused_with_a_reason(data: bytes, reason: str) ->
 # ------------------------------------------------------------------ through `evidence ingest`
 
 
-def test_ingest_reads_the_new_formats_and_applies_a_submissions_list(tmp_path: Path) -> None:
+def test_ingest_reads_the_new_formats_and_applies_a_submissions_list(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "inquiry"
     folder.mkdir()
     (folder / "review.odt").write_bytes(_odt(ODT_BODY))
     (folder / "survey.rtf").write_bytes(RTF)
-    (folder / "letter.eml").write_bytes(_eml(organisation="Hilltown Parish Council", attachments=False))
-    (folder / "routes.csv").write_text("Route,Operator\n42,Hill Buses\n", encoding="utf-8")
-    (folder / "submissions.csv").write_text("file,title,org\nsurvey.rtf,Bus survey,Hilltown Parish Council\n", encoding="utf-8")
+    (folder / "letter.eml").write_bytes(
+        _eml(organisation="Hilltown Parish Council", attachments=False)
+    )
+    (folder / "routes.csv").write_text(
+        "Route,Operator\n42,Hill Buses\n", encoding="utf-8"
+    )
+    (folder / "submissions.csv").write_text(
+        "file,title,org\nsurvey.rtf,Bus survey,Hilltown Parish Council\n",
+        encoding="utf-8",
+    )
     index_dir = tmp_path / "idx"
-    result = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "ingest", str(folder), "--workers", "1"])
+    result = CliRunner().invoke(
+        cli, ["--index-dir", str(index_dir), "ingest", str(folder), "--workers", "1"]
+    )
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         "note: inquiry/submissions.csv read as the list of submissions: its titles, bodies, types and dates apply"
@@ -595,13 +796,22 @@ def test_ingest_reads_the_new_formats_and_applies_a_submissions_list(tmp_path: P
     with Store(index_dir) as store:
         documents = {doc.path: doc for doc in store.documents()}
         assert {path: doc.format for path, doc in documents.items()} == {
-            "letter.eml": "eml", "review.odt": "odt", "routes.csv": "csv", "survey.rtf": "rtf",
+            "letter.eml": "eml",
+            "review.odt": "odt",
+            "routes.csv": "csv",
+            "survey.rtf": "rtf",
         }
         survey = documents["survey.rtf"].metadata
         assert (survey.title, survey.org) == ("Bus survey", "Hilltown Parish Council")
         letter = documents["letter.eml"].metadata
-        assert (letter.title, letter.org, letter.date) == ("Evidence on rural bus services", "Hilltown Parish Council", "2024-03-05")
-        assert [p.text for p in store.passages(documents["routes.csv"].doc_id)] == ["Route: 42; Operator: Hill Buses"]
+        assert (letter.title, letter.org, letter.date) == (
+            "Evidence on rural bus services",
+            "Hilltown Parish Council",
+            "2024-03-05",
+        )
+        assert [p.text for p in store.passages(documents["routes.csv"].doc_id)] == [
+            "Route: 42; Operator: Hill Buses"
+        ]
 
 
 def test_eml_attachments_are_read_under_the_file_limits() -> None:
@@ -613,7 +823,12 @@ def test_eml_attachments_are_read_under_the_file_limits() -> None:
     message["From"] = "Jane Doe <jane@gmail.com>"
     message["Subject"] = "Scanned letter"
     message.set_content("Please see the letter attached.\n")
-    message.add_attachment(bytes(pdf.output()), maintype="application", subtype="pdf", filename="letter.pdf")
+    message.add_attachment(
+        bytes(pdf.output()),
+        maintype="application",
+        subtype="pdf",
+        filename="letter.pdf",
+    )
     data = message.as_bytes()
     assert [b.text for b in read_bytes(data, ".eml", ocr=False).blocks][-1] == (
         "Attachment: letter.pdf (not read: no text layer: needs OCR)"

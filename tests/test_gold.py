@@ -11,7 +11,7 @@ import html
 import json
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,22 +22,39 @@ SOURCES = ROOT / "tools" / "corpus_src"
 GOLD = ROOT / "benchmarks" / "gold" / "corpus.jsonl"
 
 CANONICAL_ORGS = {
-    "Department of Health and Social Care", "NHS England", "National Audit Office",
-    "Care Quality Commission", "Public Accounts Committee",
-    "Health and Social Care Committee", "NHS Confederation", "NHS Providers",
-    "The King's Fund", "The Nuffield Trust", "The Health Foundation",
-    "Healthwatch England", "Local Government Association",
-    "British Medical Association", "Health Education England", "HM Treasury",
-    "government", "integrated care boards", "integrated care systems",
-    "integrated care partnerships", "primary care networks",
-    "Royal College of Nursing", "Association of Directors of Adult Social Services",
+    "Department of Health and Social Care",
+    "NHS England",
+    "National Audit Office",
+    "Care Quality Commission",
+    "Public Accounts Committee",
+    "Health and Social Care Committee",
+    "NHS Confederation",
+    "NHS Providers",
+    "The King's Fund",
+    "The Nuffield Trust",
+    "The Health Foundation",
+    "Healthwatch England",
+    "Local Government Association",
+    "British Medical Association",
+    "Health Education England",
+    "HM Treasury",
+    "government",
+    "integrated care boards",
+    "integrated care systems",
+    "integrated care partnerships",
+    "primary care networks",
+    "Royal College of Nursing",
+    "Association of Directors of Adult Social Services",
     "NHS Employers",
 }
 # Bodies outside the canonical list, named in full as their document gives them.
 LOCAL_BODIES = {
-    "Healthwatch Hartleydale", "Hartleydale and Westmoor Integrated Care Board",
-    "Westmoor County Council", "Adult Social Care and Health Overview and Scrutiny Committee",
-    "providers", "national bodies",
+    "Healthwatch Hartleydale",
+    "Hartleydale and Westmoor Integrated Care Board",
+    "Westmoor County Council",
+    "Adult Social Care and Health Overview and Scrutiny Committee",
+    "providers",
+    "national bodies",
 }
 FIGURE_UNITS = {
     "money": {"GBP"},
@@ -47,8 +64,18 @@ FIGURE_UNITS = {
     "duration": {"year", "month", "week", "day"},
 }
 QUALIFIERS = {
-    None, "around", "about", "over", "more than", "almost", "up to", "at least",
-    "only", "nearly", "less than", "under",
+    None,
+    "around",
+    "about",
+    "over",
+    "more than",
+    "almost",
+    "up to",
+    "at least",
+    "only",
+    "nearly",
+    "less than",
+    "under",
 }
 KEYS = {
     "figure": {"surface", "value", "unit", "figure_kind", "qualifier", "value_max"},
@@ -66,7 +93,7 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def source_text(name: str) -> str:
     """The text a gold line must be found in, whitespace-normalised."""
     stem, ext = name.rsplit(".", 1)
@@ -84,7 +111,7 @@ def source_text(name: str) -> str:
     return _normalise(raw)
 
 
-@lru_cache(maxsize=None)
+@cache
 def gold() -> tuple[dict, ...]:
     with GOLD.open(encoding="utf-8") as fh:
         return tuple(json.loads(line) for line in fh if line.strip())
@@ -128,7 +155,9 @@ def test_line_counts() -> None:
 @pytest.mark.parametrize("line", gold(), ids=_ids(gold()))
 def test_line_is_well_formed_and_found_in_its_source(line: dict) -> None:
     kind = line["kind"]
-    assert set(line) - {"file", "kind", "text"} - OPTIONAL.get(kind, set()) == KEYS[kind]
+    assert (
+        set(line) - {"file", "kind", "text"} - OPTIONAL.get(kind, set()) == KEYS[kind]
+    )
     assert line["text"] == _normalise(line["text"])
     assert line["text"] in source_text(line["file"])
     if "surface" in line:
@@ -136,7 +165,8 @@ def test_line_is_well_formed_and_found_in_its_source(line: dict) -> None:
 
 
 @pytest.mark.parametrize(
-    "line", [g for g in gold() if g["kind"] == "figure"],
+    "line",
+    [g for g in gold() if g["kind"] == "figure"],
     ids=_ids(tuple(g for g in gold() if g["kind"] == "figure")),
 )
 def test_figure_fields_follow_the_value_conventions(line: dict) -> None:
@@ -158,9 +188,15 @@ def test_worked_examples_from_the_conventions() -> None:
     nao = "nao-ics-summary.pdf"
     assert by_surface[(nao, "£5.7 billion")]["value"] == 5.7e9
     assert by_surface[(nao, "31 out of 42")]["value"] == 0.7381
-    assert by_surface[("care-systems-review-running-costs.html", "£97m")]["value"] == 9.7e7
+    assert (
+        by_surface[("care-systems-review-running-costs.html", "£97m")]["value"] == 9.7e7
+    )
     fifty_p = by_surface[("westmoor-county-council-asc-briefing.txt", "50p")]
-    assert (fifty_p["value"], fifty_p["unit"], fifty_p["qualifier"]) == (0.5, "GBP", "nearly")
+    assert (fifty_p["value"], fifty_p["unit"], fifty_p["qualifier"]) == (
+        0.5,
+        "GBP",
+        "nearly",
+    )
     rng = by_surface[("nuffield-trust-ics0048.txt", "£3bn–£5bn")]
     assert (rng["value"], rng["value_max"]) == (3e9, 5e9)
     typo = by_surface[("healthwatch-hartleydale-ics0131.md", "nine out ten")]

@@ -8,7 +8,13 @@ from evidence.themes.groups import figure_conflicts, group_findings
 
 
 def rec(fid: str, doc: str, text: str) -> dict:
-    return {"id": fid, "kind": "recommendation", "text": text, "doc_id": doc, "doc_org": doc.upper()}
+    return {
+        "id": fid,
+        "kind": "recommendation",
+        "text": text,
+        "doc_id": doc,
+        "doc_org": doc.upper(),
+    }
 
 
 def fig(fid: str, doc: str, text: str, value: float, measure: str, **extra) -> dict:
@@ -31,14 +37,52 @@ def fig(fid: str, doc: str, text: str, value: float, measure: str, **extra) -> d
 
 
 FINDINGS = [
-    rec("r1", "lga", "The Government should publish a fully funded workforce plan for adult social care."),
-    rec("r2", "adass", "We urge ministers to publish a properly funded adult social care workforce plan."),
-    rec("r3", "kings", "NHS England should reduce the number of national targets it sets for systems."),
-    rec("r4", "nao", "The Department should clarify how capital budgets are allocated between systems."),
-    rec("r5", "lga", "Ministers must publish a funded workforce plan covering adult social care."),
-    fig("f1", "nao", "Systems must deliver £5.7 billion of efficiency savings in 2024/25.", 5.7e9, "efficiency savings"),
-    fig("f2", "confed", "Leaders doubt the £5.7 billion savings target can be met.", 5.7e9, "savings target"),
-    fig("f3", "kings", "A further £5.7 billion was spent on agency staff.", 5.7e9, "agency staff"),
+    rec(
+        "r1",
+        "lga",
+        "The Government should publish a fully funded workforce plan for adult social care.",
+    ),
+    rec(
+        "r2",
+        "adass",
+        "We urge ministers to publish a properly funded adult social care workforce plan.",
+    ),
+    rec(
+        "r3",
+        "kings",
+        "NHS England should reduce the number of national targets it sets for systems.",
+    ),
+    rec(
+        "r4",
+        "nao",
+        "The Department should clarify how capital budgets are allocated between systems.",
+    ),
+    rec(
+        "r5",
+        "lga",
+        "Ministers must publish a funded workforce plan covering adult social care.",
+    ),
+    fig(
+        "f1",
+        "nao",
+        "Systems must deliver £5.7 billion of efficiency savings in 2024/25.",
+        5.7e9,
+        "efficiency savings",
+    ),
+    fig(
+        "f2",
+        "confed",
+        "Leaders doubt the £5.7 billion savings target can be met.",
+        5.7e9,
+        "savings target",
+    ),
+    fig(
+        "f3",
+        "kings",
+        "A further £5.7 billion was spent on agency staff.",
+        5.7e9,
+        "agency staff",
+    ),
 ]
 
 
@@ -53,8 +97,16 @@ def test_group_output_ignores_input_order():
 
 def test_same_document_alone_is_not_a_group():
     same_doc = [
-        rec("a", "lga", "The Government should publish a fully funded workforce plan for adult social care."),
-        rec("b", "lga", "The Government should publish a fully funded workforce plan for adult social care."),
+        rec(
+            "a",
+            "lga",
+            "The Government should publish a fully funded workforce plan for adult social care.",
+        ),
+        rec(
+            "b",
+            "lga",
+            "The Government should publish a fully funded workforce plan for adult social care.",
+        ),
     ]
     assert group_findings(same_doc) == []
 
@@ -66,17 +118,47 @@ def test_different_kinds_never_group():
 
 def test_conflicting_figures_for_the_same_measure():
     findings = [
-        fig("a", "nao", "Systems must find £5.7 billion of efficiency savings in 2024/25.", 5.7e9, "efficiency savings",
-            period="2024/25"),
-        fig("b", "confed", "Systems face £4.9 billion of efficiency savings this year.", 4.9e9, "efficiency savings",
-            period="2024-25"),
-        fig("c", "kings", "Efficiency savings of £3 billion were made in 2019/20.", 3e9, "efficiency savings",
-            period="2019/20"),
-        fig("d", "lga", "Over £5 billion of efficiency savings are needed.", 5e9, "efficiency savings",
-            qualifier="over"),
+        fig(
+            "a",
+            "nao",
+            "Systems must find £5.7 billion of efficiency savings in 2024/25.",
+            5.7e9,
+            "efficiency savings",
+            period="2024/25",
+        ),
+        fig(
+            "b",
+            "confed",
+            "Systems face £4.9 billion of efficiency savings this year.",
+            4.9e9,
+            "efficiency savings",
+            period="2024-25",
+        ),
+        fig(
+            "c",
+            "kings",
+            "Efficiency savings of £3 billion were made in 2019/20.",
+            3e9,
+            "efficiency savings",
+            period="2019/20",
+        ),
+        fig(
+            "d",
+            "lga",
+            "Over £5 billion of efficiency savings are needed.",
+            5e9,
+            "efficiency savings",
+            qualifier="over",
+        ),
         fig("e", "nao", "The capital budget is £4.9 billion.", 4.9e9, "capital budget"),
-        fig("f", "hsj", "Around £5.5 billion of efficiency savings.", 5.5e9, "efficiency savings",
-            qualifier="around"),
+        fig(
+            "f",
+            "hsj",
+            "Around £5.5 billion of efficiency savings.",
+            5.5e9,
+            "efficiency savings",
+            qualifier="around",
+        ),
     ]
     # a/b: same measure, overlapping years, different values.
     # a/c and b/c: periods do not overlap. d ("over £5bn") is consistent with
@@ -94,23 +176,72 @@ def test_conflicting_figures_for_the_same_measure():
 
 def test_same_document_and_unit_mismatch_are_not_conflicts():
     findings = [
-        fig("a", "nao", "Nurse vacancies stood at 100,000.", 100000, "nurse vacancies", unit=None, figure_kind="count"),
-        fig("b", "nao", "Nurse vacancies stood at 120,000.", 120000, "nurse vacancies", unit=None, figure_kind="count"),
-        fig("c", "rcn", "Nurse vacancies were 12% of posts.", 12.0, "nurse vacancies", unit="%",
-            figure_kind="percent"),
-        fig("d", "rcn", "Nurse vacancies reached 110,000.", 110000, "nurse vacancies", unit=None, figure_kind="count"),
+        fig(
+            "a",
+            "nao",
+            "Nurse vacancies stood at 100,000.",
+            100000,
+            "nurse vacancies",
+            unit=None,
+            figure_kind="count",
+        ),
+        fig(
+            "b",
+            "nao",
+            "Nurse vacancies stood at 120,000.",
+            120000,
+            "nurse vacancies",
+            unit=None,
+            figure_kind="count",
+        ),
+        fig(
+            "c",
+            "rcn",
+            "Nurse vacancies were 12% of posts.",
+            12.0,
+            "nurse vacancies",
+            unit="%",
+            figure_kind="percent",
+        ),
+        fig(
+            "d",
+            "rcn",
+            "Nurse vacancies reached 110,000.",
+            110000,
+            "nurse vacancies",
+            unit=None,
+            figure_kind="count",
+        ),
     ]
     assert figure_conflicts(findings) == [("a", "d"), ("b", "d")]
 
 
 def test_equal_figures_with_the_same_measure_group_despite_different_wording():
     findings = [
-        fig("n1", "nao", "Systems were asked to deliver efficiency savings of £5.7 billion in 2022-23.", 5.7e9,
-            "savings", period="2022-23"),
-        fig("t1", "nuffield", "ICSs were expected to find savings of £5.7bn in 2022-23, a rare level.", 5.7e9,
-            "savings", period="2022-23"),
-        fig("x1", "kings", "Savings of £5.7 billion were made in 2015/16 by trusts.", 5.7e9, "savings",
-            period="2015/16"),
+        fig(
+            "n1",
+            "nao",
+            "Systems were asked to deliver efficiency savings of £5.7 billion in 2022-23.",
+            5.7e9,
+            "savings",
+            period="2022-23",
+        ),
+        fig(
+            "t1",
+            "nuffield",
+            "ICSs were expected to find savings of £5.7bn in 2022-23, a rare level.",
+            5.7e9,
+            "savings",
+            period="2022-23",
+        ),
+        fig(
+            "x1",
+            "kings",
+            "Savings of £5.7 billion were made in 2015/16 by trusts.",
+            5.7e9,
+            "savings",
+            period="2015/16",
+        ),
         fig("y1", "lga", "A £5.7 billion pot was announced for roads.", 5.7e9, "pot"),
     ]
     # x1 has the same value and measure but another year; y1 another measure.
@@ -119,14 +250,53 @@ def test_equal_figures_with_the_same_measure_group_despite_different_wording():
 
 def test_generic_measures_need_sentence_agreement_to_conflict():
     def people(fid: str, doc: str, text: str, value: float, surface: str) -> dict:
-        return fig(fid, doc, text, value, "people", unit=None, figure_kind="count", surface=surface)
+        return fig(
+            fid,
+            doc,
+            text,
+            value,
+            "people",
+            unit=None,
+            figure_kind="count",
+            surface=surface,
+        )
 
     findings = [
-        people("a", "hf", "More than 30 million people now have an NHS App account.", 3e7, "30 million"),
-        people("b", "nao", "The NHS employs around 1.5 million people.", 1.5e6, "1.5 million"),
-        people("c", "ww", "We heard from 2,400 local people about moving between services.", 2400, "2,400"),
-        people("d", "wm", "On an average day 86 people fit to leave hospital were still in a bed.", 86, "86"),
-        people("e", "hf2", "Around 25 million people have an NHS App account.", 2.5e7, "25 million"),
+        people(
+            "a",
+            "hf",
+            "More than 30 million people now have an NHS App account.",
+            3e7,
+            "30 million",
+        ),
+        people(
+            "b",
+            "nao",
+            "The NHS employs around 1.5 million people.",
+            1.5e6,
+            "1.5 million",
+        ),
+        people(
+            "c",
+            "ww",
+            "We heard from 2,400 local people about moving between services.",
+            2400,
+            "2,400",
+        ),
+        people(
+            "d",
+            "wm",
+            "On an average day 86 people fit to leave hospital were still in a bed.",
+            86,
+            "86",
+        ),
+        people(
+            "e",
+            "hf2",
+            "Around 25 million people have an NHS App account.",
+            2.5e7,
+            "25 million",
+        ),
     ]
     # Only a and e count the same thing (NHS App accounts), and disagree.
     assert figure_conflicts(findings) == [("a", "e")]
@@ -141,7 +311,9 @@ def _pairwise_groups(findings: list[dict]) -> list[list[str]]:
 
     ordered = sorted(findings, key=lambda f: f["id"])
     i, j = similar_index_pairs([f["text"] for f in ordered], TEXT_THRESHOLD)
-    keep = [k for k in range(len(i)) if ordered[i[k]]["doc_id"] != ordered[j[k]]["doc_id"]]
+    keep = [
+        k for k in range(len(i)) if ordered[i[k]]["doc_id"] != ordered[j[k]]["doc_id"]
+    ]
     n = len(ordered)
     graph = coo_matrix(([1] * len(keep), (i[keep], j[keep])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
@@ -161,10 +333,26 @@ def _templated_claims(count: int, seed: int) -> list[dict]:
 
     rng = random.Random(seed)
     families = [
-        (["Staff shortages", "Nurse vacancies"], ["limit", "constrain"], ["workforce plans", "rota cover", "training places"]),
-        (["Capital limits", "Backlog maintenance"], ["delay", "stall"], ["new buildings", "estate repairs", "scanner purchases"]),
-        (["Discharge delays", "Bed occupancy"], ["slow", "block"], ["hospital flow", "ambulance handover", "elective recovery"]),
-        (["Prevention cuts", "Public health grants"], ["weaken", "erode"], ["smoking services", "obesity programmes"]),
+        (
+            ["Staff shortages", "Nurse vacancies"],
+            ["limit", "constrain"],
+            ["workforce plans", "rota cover", "training places"],
+        ),
+        (
+            ["Capital limits", "Backlog maintenance"],
+            ["delay", "stall"],
+            ["new buildings", "estate repairs", "scanner purchases"],
+        ),
+        (
+            ["Discharge delays", "Bed occupancy"],
+            ["slow", "block"],
+            ["hospital flow", "ambulance handover", "elective recovery"],
+        ),
+        (
+            ["Prevention cuts", "Public health grants"],
+            ["weaken", "erode"],
+            ["smoking services", "obesity programmes"],
+        ),
     ]
     out = []
     for n in range(count):
@@ -176,12 +364,21 @@ def _templated_claims(count: int, seed: int) -> list[dict]:
             text = f"Unique remark number {n} about {rng.choice(objects)} entirely."
         else:
             text = f"{rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(objects)}."
-        out.append({"id": f"c{n:03d}", "kind": "claim", "text": text, "doc_id": f"d{rng.randrange(12)}"})
+        out.append(
+            {
+                "id": f"c{n:03d}",
+                "kind": "claim",
+                "text": text,
+                "doc_id": f"d{rng.randrange(12)}",
+            }
+        )
     return out
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_class_groups_equal_every_pair_compared(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_class_groups_equal_every_pair_compared(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import evidence.themes.groups as groups
 
     # tiny chunks and blocks, so rows are skipped once inside the largest component
@@ -198,7 +395,12 @@ def test_one_document_repeating_itself_joins_only_through_another() -> None:
     findings = [
         {"id": "a1", "kind": "claim", "text": same, "doc_id": "a"},
         {"id": "a2", "kind": "claim", "text": same, "doc_id": "a"},
-        {"id": "b1", "kind": "claim", "text": "Staff shortages limit what integrated care systems can achieve.", "doc_id": "b"},
+        {
+            "id": "b1",
+            "kind": "claim",
+            "text": "Staff shortages limit what integrated care systems can achieve.",
+            "doc_id": "b",
+        },
         {"id": "c1", "kind": "claim", "text": "The of and.", "doc_id": "c"},
         {"id": "c2", "kind": "claim", "text": "The of and.", "doc_id": "d"},
     ]
@@ -210,7 +412,12 @@ def test_one_document_repeating_itself_joins_only_through_another() -> None:
 def test_two_similar_sentences_of_one_document_are_not_joined() -> None:
     findings = [
         {"id": "u", "kind": "claim", "text": "Capital budgets stall.", "doc_id": "e"},
-        {"id": "v", "kind": "claim", "text": "Capital budgets stall; rota cover gaps.", "doc_id": "e"},
+        {
+            "id": "v",
+            "kind": "claim",
+            "text": "Capital budgets stall; rota cover gaps.",
+            "doc_id": "e",
+        },
         {"id": "w", "kind": "claim", "text": "Rota cover gaps.", "doc_id": "f"},
     ]
     # u and v are alike but from one document; v and w are alike across two
@@ -223,8 +430,13 @@ def test_conflict_summary_counts_up_to_a_cap_and_keeps_order() -> None:
     from evidence.themes.groups import FigureConflicts
 
     findings = [
-        fig(f"x{n}", f"doc{n}", f"Systems must find £{n + 1} billion of efficiency savings.", (n + 1) * 1e9,
-            "efficiency savings")
+        fig(
+            f"x{n}",
+            f"doc{n}",
+            f"Systems must find £{n + 1} billion of efficiency savings.",
+            (n + 1) * 1e9,
+            "efficiency savings",
+        )
         for n in range(6)
     ]
     every = figure_conflicts(findings)
@@ -235,4 +447,7 @@ def test_conflict_summary_counts_up_to_a_cap_and_keeps_order() -> None:
     # counting stops at the first figure whose pairs pass the cap
     assert finder.summary(np.ones(6, dtype=bool), 2, 6) == (every[:2], 9)
     only = np.array([False, True, True, False, True, False])
-    assert finder.summary(only, 5, 100) == ([("x1", "x2"), ("x1", "x4"), ("x2", "x4")], 3)
+    assert finder.summary(only, 5, 100) == (
+        [("x1", "x2"), ("x1", "x4"), ("x2", "x4")],
+        3,
+    )

@@ -15,9 +15,20 @@ from evidence.index import IndexRecord, IndexSearcher, PassageIndex, Word
 
 def rec(pid: str, doc: str, text: str) -> IndexRecord:
     return IndexRecord(
-        passage_id=pid, doc_id=doc, text=text, heading=None, page=1,
-        doc_title=f"Title of {doc}", doc_org="National Audit Office", doc_path=f"{doc}.txt",
-        doc_type="report", year=2023, ref=None, kinds=(), themes=(), orgs=(),
+        passage_id=pid,
+        doc_id=doc,
+        text=text,
+        heading=None,
+        page=1,
+        doc_title=f"Title of {doc}",
+        doc_org="National Audit Office",
+        doc_path=f"{doc}.txt",
+        doc_type="report",
+        year=2023,
+        ref=None,
+        kinds=(),
+        themes=(),
+        orgs=(),
     )
 
 
@@ -31,7 +42,10 @@ def found(index_dir: Path, word: str) -> list[str]:
 def index(tmp_path: Path) -> PassageIndex:
     ix = PassageIndex(tmp_path)
     with ix.writer() as w:
-        w.replace_document("a", [rec("a-1", "a", "capital budgets"), rec("a-2", "a", "revenue budgets")])
+        w.replace_document(
+            "a",
+            [rec("a-1", "a", "capital budgets"), rec("a-2", "a", "revenue budgets")],
+        )
         w.replace_document("b", [rec("b-1", "b", "workforce budgets")])
     return ix
 
@@ -51,7 +65,9 @@ def test_ids_after_writing(index: PassageIndex) -> None:
     assert index.passage_ids() == {"a-1", "a-2", "b-1"}
 
 
-def test_replace_document_drops_old_passages(index: PassageIndex, tmp_path: Path) -> None:
+def test_replace_document_drops_old_passages(
+    index: PassageIndex, tmp_path: Path
+) -> None:
     with index.writer() as w:
         assert w.replace_document("a", [rec("a-9", "a", "capital plans")]) == 1
     assert index.passage_ids() == {"a-9", "b-1"}
@@ -69,7 +85,9 @@ def test_delete_document(index: PassageIndex, tmp_path: Path) -> None:
 
 
 def test_same_document_twice_in_one_batch_is_refused(index: PassageIndex) -> None:
-    with pytest.raises(ValueError, match="document c was already written in this batch"):
+    with pytest.raises(
+        ValueError, match="document c was already written in this batch"
+    ):
         with index.writer() as w:
             w.replace_document("c", [rec("c-1", "c", "one")])
             w.delete_document("c")
@@ -99,12 +117,17 @@ def test_multiprocess_writer_and_cancel(tmp_path: Path) -> None:
     ix = PassageIndex(tmp_path)
     with ix.writer(procs=2) as w:
         for d in range(30):
-            w.replace_document(f"d{d}", [rec(f"d{d}-{p}", f"d{d}", f"capital {d} {p}") for p in range(10)])
+            w.replace_document(
+                f"d{d}",
+                [rec(f"d{d}-{p}", f"d{d}", f"capital {d} {p}") for p in range(10)],
+            )
     assert len(ix.passage_ids()) == 300
     with pytest.raises(KeyError):
         with ix.writer(procs=2) as w:
             for d in range(30, 60):
-                w.replace_document(f"d{d}", [rec(f"d{d}-{p}", f"d{d}", "capital") for p in range(10)])
+                w.replace_document(
+                    f"d{d}", [rec(f"d{d}-{p}", f"d{d}", "capital") for p in range(10)]
+                )
             raise KeyError("stop")
     assert len(ix.passage_ids()) == 300
     assert len(found(tmp_path, "capital")) == 50  # limit of found()
@@ -112,7 +135,9 @@ def test_multiprocess_writer_and_cancel(tmp_path: Path) -> None:
         assert s.search(Word("capital"), 5)[1] == 300
 
 
-def test_search_while_writer_open_sees_last_commit(index: PassageIndex, tmp_path: Path) -> None:
+def test_search_while_writer_open_sees_last_commit(
+    index: PassageIndex, tmp_path: Path
+) -> None:
     opened, release = threading.Event(), threading.Event()
 
     def ingest() -> None:
@@ -149,10 +174,14 @@ with ix.writer() as w:
 """
 
 
-def test_other_process_writer_and_stale_lock(index: PassageIndex, tmp_path: Path) -> None:
+def test_other_process_writer_and_stale_lock(
+    index: PassageIndex, tmp_path: Path
+) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-c", HOLD_WRITER, str(tmp_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert proc.stdout is not None and proc.stdout.readline() == "ready\n"

@@ -35,9 +35,20 @@ from evidence.index import (
 
 def rec(pid: str, doc: str, text: str, kinds: tuple[str, ...] = ()) -> IndexRecord:
     return IndexRecord(
-        passage_id=pid, doc_id=doc, text=text, heading=None, page=1,
-        doc_title=f"Title {doc}", doc_org="National Audit Office", doc_path=f"{doc}.txt",
-        doc_type="report", year=2023, ref=None, kinds=kinds, themes=(), orgs=(),
+        passage_id=pid,
+        doc_id=doc,
+        text=text,
+        heading=None,
+        page=1,
+        doc_title=f"Title {doc}",
+        doc_org="National Audit Office",
+        doc_path=f"{doc}.txt",
+        doc_type="report",
+        year=2023,
+        ref=None,
+        kinds=kinds,
+        themes=(),
+        orgs=(),
     )
 
 
@@ -61,13 +72,19 @@ PASSAGES = {
 
 
 @pytest.fixture(params=["gather", "scan"])
-def index_dir(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def index_dir(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     # A share of 0 always scans the whole segment; a huge one always gathers candidates.
-    monkeypatch.setattr(index_module, "_GATHER_SHARE", 10**9 if request.param == "gather" else 0)
+    monkeypatch.setattr(
+        index_module, "_GATHER_SHARE", 10**9 if request.param == "gather" else 0
+    )
     ix = PassageIndex(tmp_path)
     for doc, texts in PASSAGES.items():  # one commit per document: several segments
         with ix.writer() as w:
-            w.replace_document(doc, [rec(f"{doc}-{i}", doc, t) for i, t in enumerate(texts)])
+            w.replace_document(
+                doc, [rec(f"{doc}-{i}", doc, t) for i, t in enumerate(texts)]
+            )
     return tmp_path
 
 
@@ -85,7 +102,9 @@ def index_dir(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytes
         (["records", "the"], []),  # across the end of a passage into the next: never
     ],
 )
-def test_phrases_match_words_in_order(index_dir: Path, phrase: list[str], expected: list[str]) -> None:
+def test_phrases_match_words_in_order(
+    index_dir: Path, phrase: list[str], expected: list[str]
+) -> None:
     assert matched(index_dir, Phrase(tuple(phrase))) == (expected, len(expected))
 
 
@@ -106,8 +125,14 @@ def test_deleted_passages_never_match(index_dir: Path) -> None:
 
 
 def test_boolean_nodes(index_dir: Path) -> None:
-    assert matched(index_dir, AllOf((Word("store"), Word("data")))) == (["a-0", "a-2", "c-0"], 3)
-    assert matched(index_dir, AnyOf((Word("regime"), Word("workforce")))) == (["b-1", "b-2", "c-2"], 3)
+    assert matched(index_dir, AllOf((Word("store"), Word("data")))) == (
+        ["a-0", "a-2", "c-0"],
+        3,
+    )
+    assert matched(index_dir, AnyOf((Word("regime"), Word("workforce")))) == (
+        ["b-1", "b-2", "c-2"],
+        3,
+    )
     assert matched(index_dir, AllOf((Word("data"), Not(Word("store"))))) == (["b-0"], 1)
     assert matched(index_dir, Filter("source", ("national audit office",)))[1] == 9
 
@@ -136,7 +161,10 @@ def test_an_index_of_the_old_layout_is_refused_then_rebuilt(tmp_path: Path) -> N
     (tmp_path / "whoosh" / "FORMAT").unlink()  # as session-1 indexes were written
     with pytest.raises(StoreError) as err:
         IndexSearcher(tmp_path)
-    assert str(err.value) == f"the search index in {tmp_path} was made by an older version of evidence"
+    assert (
+        str(err.value)
+        == f"the search index in {tmp_path} was made by an older version of evidence"
+    )
     assert err.value.hint == "run `evidence ingest FOLDER` to rebuild it from the store"
     again = PassageIndex(tmp_path)
     assert again.rebuilt is True
@@ -147,22 +175,38 @@ def test_an_index_of_the_old_layout_is_refused_then_rebuilt(tmp_path: Path) -> N
 VOCAB = ["the", "of", "care", "social", "data", "store"]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(
-    texts=st.lists(st.lists(st.sampled_from(VOCAB), max_size=8).map(" ".join), min_size=1, max_size=12),
+    texts=st.lists(
+        st.lists(st.sampled_from(VOCAB), max_size=8).map(" ".join),
+        min_size=1,
+        max_size=12,
+    ),
     phrase=st.lists(st.sampled_from(VOCAB), min_size=2, max_size=3),
     scan=st.booleans(),
 )
-def test_phrase_matches_brute_force(tmp_path_factory: pytest.TempPathFactory, texts: list[str],
-                                    phrase: list[str], scan: bool) -> None:
+def test_phrase_matches_brute_force(
+    tmp_path_factory: pytest.TempPathFactory,
+    texts: list[str],
+    phrase: list[str],
+    scan: bool,
+) -> None:
     root = tmp_path_factory.mktemp("prop")
     try:
         ix = PassageIndex(root)
         half = len(texts) // 2
         with ix.writer() as w:
-            w.replace_document("x", [rec(f"x-{i:02d}", "x", t) for i, t in enumerate(texts[:half])])
+            w.replace_document(
+                "x", [rec(f"x-{i:02d}", "x", t) for i, t in enumerate(texts[:half])]
+            )
         with ix.writer() as w:
-            w.replace_document("y", [rec(f"y-{i:02d}", "y", t) for i, t in enumerate(texts[half:])])
+            w.replace_document(
+                "y", [rec(f"y-{i:02d}", "y", t) for i, t in enumerate(texts[half:])]
+            )
         expected = sorted(
             [f"x-{i:02d}" for i, t in enumerate(texts[:half]) if contains(t, phrase)]
             + [f"y-{i:02d}" for i, t in enumerate(texts[half:]) if contains(t, phrase)]
@@ -183,11 +227,16 @@ def test_ingest_rebuilds_an_index_of_the_old_layout(tmp_path: Path) -> None:
 
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "note.txt").write_text("Capital regime\n\nThe capital regime holds back investment.\n", encoding="utf-8")
+    (docs / "note.txt").write_text(
+        "Capital regime\n\nThe capital regime holds back investment.\n",
+        encoding="utf-8",
+    )
     index_dir = tmp_path / "idx"
     ingest([docs], index_dir=index_dir, workers=1)
     (index_dir / "whoosh" / "FORMAT").unlink()
-    report = ingest([docs], index_dir=index_dir, workers=1)  # nothing changed in the folder
+    report = ingest(
+        [docs], index_dir=index_dir, workers=1
+    )  # nothing changed in the folder
     assert report.index_rebuilt is True
     result = search(index_dir, '"capital regime"')
     assert result.total == 2
@@ -200,7 +249,9 @@ def test_ingest_says_when_it_rebuilt_the_index(tmp_path: Path) -> None:
 
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "note.txt").write_text("The capital regime holds back investment.\n", encoding="utf-8")
+    (docs / "note.txt").write_text(
+        "The capital regime holds back investment.\n", encoding="utf-8"
+    )
     args = ["--index-dir", str(tmp_path / "idx"), "ingest", str(docs), "--workers", "1"]
     runner = CliRunner()
     assert runner.invoke(cli, args).exit_code == 0
@@ -222,7 +273,10 @@ def test_whoosh_merges_segments_written_with_packed_blocks(tmp_path: Path) -> No
     for n in range(12):
         texts = [f"capital regime number {n}", "care " * (n + 1) + "workforce"]
         with ix.writer() as w:
-            w.replace_document(f"d{n:02d}", [rec(f"d{n:02d}-{i}", f"d{n:02d}", t) for i, t in enumerate(texts)])
+            w.replace_document(
+                f"d{n:02d}",
+                [rec(f"d{n:02d}-{i}", f"d{n:02d}", t) for i, t in enumerate(texts)],
+            )
     with windex.open_dir(str(tmp_path / "whoosh"), indexname="MAIN").reader() as reader:
         assert len(list(reader.leaf_readers())) < 12
     assert matched(tmp_path, Word("regime"))[1] == 12

@@ -25,7 +25,12 @@ REBUILD = "(run `evidence ingest` to rebuild it from the store)"
 
 
 def _run(index_dir: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--index-dir", str(index_dir), *args], catch_exceptions=False, prog_name="evidence")
+    return CliRunner().invoke(
+        cli,
+        ["--index-dir", str(index_dir), *args],
+        catch_exceptions=False,
+        prog_name="evidence",
+    )
 
 
 def _fatal(result: Result, message: str) -> None:
@@ -38,7 +43,9 @@ def ingested(tmp_path: Path) -> Path:
     folder = tmp_path / "inquiry"
     folder.mkdir()
     for n in range(4):
-        (folder / f"submission-{n}.txt").write_text(f"Submission {n}\n\n" + PARAGRAPH * (n + 1), encoding="utf-8")
+        (folder / f"submission-{n}.txt").write_text(
+            f"Submission {n}\n\n" + PARAGRAPH * (n + 1), encoding="utf-8"
+        )
     index_dir = tmp_path / "idx"
     assert _run(index_dir, "ingest", str(folder), "--workers", "1").exit_code == 0
     return index_dir
@@ -56,19 +63,27 @@ def _agree(index_dir: Path) -> int:
 
 
 def _reingest(index_dir: Path, reason: str) -> None:
-    result = _run(index_dir, "ingest", str(index_dir.parent / "inquiry"), "--workers", "1")
+    result = _run(
+        index_dir, "ingest", str(index_dir.parent / "inquiry"), "--workers", "1"
+    )
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
         "4 documents: 0 new, 0 changed, 4 unchanged, 0 removed; 0 failed",
         f"Search index rebuilt from the store ({reason}).",
     ]
     assert _agree(index_dir) == 4 + 1 + 2 + 3 + 4
-    assert _run(index_dir, "search", "capital regime").stdout.splitlines()[-1] == "10 of 10 matching passages"
+    assert (
+        _run(index_dir, "search", "capital regime").stdout.splitlines()[-1]
+        == "10 of 10 matching passages"
+    )
 
 
 def test_a_deleted_index_is_rebuilt_by_the_next_ingest(ingested: Path) -> None:
     shutil.rmtree(ingested / "whoosh")
-    _fatal(_run(ingested, "search", "capital"), f"Error: no index in {ingested} (run `evidence ingest FOLDER` first)")
+    _fatal(
+        _run(ingested, "search", "capital"),
+        f"Error: no index in {ingested} (run `evidence ingest FOLDER` first)",
+    )
     _reingest(ingested, "it was missing")
 
 
@@ -80,20 +95,33 @@ def _segment_file(index_dir: Path, suffix: str) -> Path:
 @pytest.mark.parametrize(
     ("damage", "why"),
     [
-        (lambda d: _segment_file(d, ".pst").write_bytes(_segment_file(d, ".pst").read_bytes()[:100]),
-         "Exception: Block tag error b''"),
-        (lambda d: _segment_file(d, ".trm").unlink(), "FileNotFoundError: [Errno 2] No such file or directory: '{trm}'"),
-        (lambda d: (d / "whoosh" / "_MAIN_1.toc").write_bytes(b"\0" * 3000),
-         "IndexError: Index was created on different architecture: saved int = 0, this computer = 4"),
+        (
+            lambda d: _segment_file(d, ".pst").write_bytes(
+                _segment_file(d, ".pst").read_bytes()[:100]
+            ),
+            "Exception: Block tag error b''",
+        ),
+        (
+            lambda d: _segment_file(d, ".trm").unlink(),
+            "FileNotFoundError: [Errno 2] No such file or directory: '{trm}'",
+        ),
+        (
+            lambda d: (d / "whoosh" / "_MAIN_1.toc").write_bytes(b"\0" * 3000),
+            "IndexError: Index was created on different architecture: saved int = 0, this computer = 4",
+        ),
     ],
     ids=["cut-postings", "lost-terms", "zeroed-toc"],
 )
-def test_a_damaged_index_gives_one_line_then_is_rebuilt(ingested: Path, damage, why: str) -> None:
+def test_a_damaged_index_gives_one_line_then_is_rebuilt(
+    ingested: Path, damage, why: str
+) -> None:
     why = why.format(trm=_segment_file(ingested, ".trm"))
     damage(ingested)
     message = f"Error: the search index in {ingested} is damaged ({why}) {REBUILD}"
     _fatal(_run(ingested, "search", "capital"), message)
-    _fatal(_run(ingested, "search", "capital"), message)  # the same, now from the note the first search left
+    _fatal(
+        _run(ingested, "search", "capital"), message
+    )  # the same, now from the note the first search left
     _reingest(ingested, f"it could not be read: {why}")
 
 
@@ -103,7 +131,9 @@ def test_damage_is_found_by_an_ingest_without_a_search_first(ingested: Path) -> 
     _reingest(ingested, "it could not be read: Exception: Block tag error b''")
 
 
-def test_damage_that_keeps_size_and_time_is_caught_by_search_then_rebuilt(ingested: Path) -> None:
+def test_damage_that_keeps_size_and_time_is_caught_by_search_then_rebuilt(
+    ingested: Path,
+) -> None:
     """An ingest reads the index through only when its files' sizes or times changed since it last passed.
 
     Damage that keeps both is met by the first search, whose note makes
@@ -115,11 +145,16 @@ def test_damage_that_keeps_size_and_time_is_caught_by_search_then_rebuilt(ingest
     pst.write_bytes(data[:100] + bytes(len(data) - 100))
     os.utime(pst, ns=(before.st_atime_ns, before.st_mtime_ns))
     why = "Exception: Block tag error b'\\x00\\x00\\x00\\x00'"
-    _fatal(_run(ingested, "search", "capital"), f"Error: the search index in {ingested} is damaged ({why}) {REBUILD}")
+    _fatal(
+        _run(ingested, "search", "capital"),
+        f"Error: the search index in {ingested} is damaged ({why}) {REBUILD}",
+    )
     _reingest(ingested, f"it could not be read: {why}")
 
 
-def test_damage_met_while_an_ingest_writes_is_one_line_then_rebuilt(ingested: Path) -> None:
+def test_damage_met_while_an_ingest_writes_is_one_line_then_rebuilt(
+    ingested: Path,
+) -> None:
     """The same unseen damage, met first by an ingest replacing a changed document's passages."""
     pst = _segment_file(ingested, ".pst")
     before = pst.stat()
@@ -127,13 +162,17 @@ def test_damage_met_while_an_ingest_writes_is_one_line_then_rebuilt(ingested: Pa
     pst.write_bytes(data[:100] + bytes(len(data) - 100))
     os.utime(pst, ns=(before.st_atime_ns, before.st_mtime_ns))
     changed = ingested.parent / "inquiry" / "submission-2.txt"
-    changed.write_text(changed.read_text(encoding="utf-8") + "A closing line.\n", encoding="utf-8")
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "A closing line.\n", encoding="utf-8"
+    )
     why = "Exception: Block tag error b'\\x00\\x00\\x00\\x00'"
     _fatal(
         _run(ingested, "ingest", str(ingested.parent / "inquiry"), "--workers", "1"),
         f"Error: the search index in {ingested} is damaged ({why}) {REBUILD}",
     )
-    result = _run(ingested, "ingest", str(ingested.parent / "inquiry"), "--workers", "1")
+    result = _run(
+        ingested, "ingest", str(ingested.parent / "inquiry"), "--workers", "1"
+    )
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
         "4 documents: 0 new, 0 changed, 4 unchanged, 0 removed; 0 failed",
@@ -185,7 +224,7 @@ def test_a_malformed_database_from_any_command(ingested: Path) -> None:
         page = conn.execute("PRAGMA page_size").fetchone()[0]
         conn.execute("PRAGMA journal_mode=DELETE")
     data = bytearray(path.read_bytes())
-    data[2 * page:] = b"\xa5" * (len(data) - 2 * page)
+    data[2 * page :] = b"\xa5" * (len(data) - 2 * page)
     path.write_bytes(bytes(data))
     message = f"Error: the store in {ingested} is damaged (database disk image is malformed) (delete {ingested} and {RE_INGEST})"
     for args in [["status"], ["export"], ["ingest", str(ingested.parent / "inquiry")]]:
@@ -199,7 +238,7 @@ def _open_store(index_dir: Path, barrier, errors) -> None:
     barrier.wait()
     try:
         Store(index_dir, create=True).close()
-    except Exception as exc:  # noqa: BLE001 - reported to the test
+    except Exception as exc:
         errors.put(f"{type(exc).__name__}: {exc}")
 
 
@@ -211,7 +250,10 @@ def test_two_processes_creating_one_store_at_once(tmp_path: Path) -> None:
         index_dir = tmp_path / f"idx{attempt}"
         index_dir.mkdir()
         barrier = context.Barrier(2)
-        pair = [context.Process(target=_open_store, args=(index_dir, barrier, errors)) for _ in range(2)]
+        pair = [
+            context.Process(target=_open_store, args=(index_dir, barrier, errors))
+            for _ in range(2)
+        ]
         for proc in pair:
             proc.start()
         for proc in pair:
@@ -229,9 +271,35 @@ def test_two_first_ingests_at_once(tmp_path: Path) -> None:
     (folder / "one.txt").write_text("One\n\n" + PARAGRAPH, encoding="utf-8")
     for attempt in range(2):
         index_dir = tmp_path / f"idx{attempt}"
-        command = [sys.executable, "-m", "evidence.cli", "--index-dir", str(index_dir), "ingest", str(folder), "--workers", "1"]
-        procs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        command = [
+            sys.executable,
+            "-m",
+            "evidence.cli",
+            "--index-dir",
+            str(index_dir),
+            "ingest",
+            str(folder),
+            "--workers",
+            "1",
+        ]
+        procs = [
+            subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(2)
+        ]
         outcomes = sorted((proc.wait(120), *proc.communicate()) for proc in procs)
         locked = f"Error: another ingest is running on {index_dir} (wait for it to finish, then run this one again)\n"
-        assert outcomes[0] == (0, "1 document: 1 new, 0 changed, 0 unchanged, 0 removed; 0 failed\n", "")
-        assert outcomes[1] in [(1, "", locked), (0, "1 document: 0 new, 0 changed, 1 unchanged, 0 removed; 0 failed\nNothing changed.\n", "")]
+        assert outcomes[0] == (
+            0,
+            "1 document: 1 new, 0 changed, 0 unchanged, 0 removed; 0 failed\n",
+            "",
+        )
+        assert outcomes[1] in [
+            (1, "", locked),
+            (
+                0,
+                "1 document: 0 new, 0 changed, 1 unchanged, 0 removed; 0 failed\nNothing changed.\n",
+                "",
+            ),
+        ]

@@ -19,7 +19,14 @@ from whoosh.writing import SegmentWriter
 import evidence.index as index_module
 from evidence.index import IndexRecord, IndexSearcher, PassageIndex, Phrase, Word
 
-VOCAB = [f"w{n}" for n in range(400)] + ["the", "of", "capital", "regime", "care", "workforce"]
+VOCAB = [f"w{n}" for n in range(400)] + [
+    "the",
+    "of",
+    "capital",
+    "regime",
+    "care",
+    "workforce",
+]
 
 
 def corpus(docs: int, passages: int, seed: int = 3) -> list[list[IndexRecord]]:
@@ -30,17 +37,29 @@ def corpus(docs: int, passages: int, seed: int = 3) -> list[list[IndexRecord]]:
         doc = f"d{d:03d}"
         recs = []
         for p in range(passages):
-            text = "care " + " ".join(rng.choice(VOCAB) for _ in range(rng.randrange(5, 40)))
-            recs.append(IndexRecord(
-                passage_id=f"{doc}-p{p:02d}", doc_id=doc, text=text,
-                heading=None if p % 3 else f"Section {p} on {rng.choice(VOCAB)}", page=1 + p // 5,
-                doc_title=f"Report {d} on {rng.choice(VOCAB)}", doc_org=rng.choice(["NHS England", "Nuffield Trust"]),
-                doc_path=f"{doc}.pdf", doc_type=rng.choice(["report", "written evidence"]),
-                year=2016 + d % 8, ref=None if d % 2 else f"REF{d}",
-                kinds=tuple(k for k in ("figure", "claim") if rng.random() < 0.4),
-                themes=tuple(t for t in ("workforce", "finance") if rng.random() < 0.3),
-                orgs=("Care Quality Commission",) if d % 4 == 0 else (),
-            ))
+            text = "care " + " ".join(
+                rng.choice(VOCAB) for _ in range(rng.randrange(5, 40))
+            )
+            recs.append(
+                IndexRecord(
+                    passage_id=f"{doc}-p{p:02d}",
+                    doc_id=doc,
+                    text=text,
+                    heading=None if p % 3 else f"Section {p} on {rng.choice(VOCAB)}",
+                    page=1 + p // 5,
+                    doc_title=f"Report {d} on {rng.choice(VOCAB)}",
+                    doc_org=rng.choice(["NHS England", "Nuffield Trust"]),
+                    doc_path=f"{doc}.pdf",
+                    doc_type=rng.choice(["report", "written evidence"]),
+                    year=2016 + d % 8,
+                    ref=None if d % 2 else f"REF{d}",
+                    kinds=tuple(k for k in ("figure", "claim") if rng.random() < 0.4),
+                    themes=tuple(
+                        t for t in ("workforce", "finance") if rng.random() < 0.3
+                    ),
+                    orgs=("Care Quality Commission",) if d % 4 == 0 else (),
+                )
+            )
         out.append(recs)
     return out
 
@@ -49,7 +68,11 @@ def segment_files(index_dir: Path) -> dict[str, bytes]:
     """The one segment's files, by extension (segment names are random)."""
     found = {}
     for f in (index_dir / "whoosh").iterdir():
-        if f.name.startswith(index_module.INDEX_NAME + "_") and "." in f.name and not f.name.endswith(".toc"):
+        if (
+            f.name.startswith(index_module.INDEX_NAME + "_")
+            and "." in f.name
+            and not f.name.endswith(".toc")
+        ):
             found[f.name.split(".", 1)[1]] = f.read_bytes()
     return found
 
@@ -57,7 +80,9 @@ def segment_files(index_dir: Path) -> dict[str, bytes]:
 def whoosh_built(index_dir: Path, docs: list[list[IndexRecord]]) -> None:
     """The same passages through Whoosh's own segment writer and sorting pool."""
     ix = PassageIndex(index_dir)._ix
-    codec = index_module.EvidenceCodec(blocklimit=index_module._POSTING_BLOCK, compression=0)
+    codec = index_module.EvidenceCodec(
+        blocklimit=index_module._POSTING_BLOCK, compression=0
+    )
     w = SegmentWriter(ix, limitmb=128, compound=False, codec=codec)
     for recs in docs:
         for r in recs:
@@ -65,7 +90,9 @@ def whoosh_built(index_dir: Path, docs: list[list[IndexRecord]]) -> None:
     w.commit()
 
 
-def ours_built(index_dir: Path, docs: list[list[IndexRecord]], *, procs: int = 1) -> PassageIndex:
+def ours_built(
+    index_dir: Path, docs: list[list[IndexRecord]], *, procs: int = 1
+) -> PassageIndex:
     ix = PassageIndex(index_dir)
     with ix.writer(procs=procs) as w:
         for recs in docs:
@@ -75,7 +102,9 @@ def ours_built(index_dir: Path, docs: list[list[IndexRecord]], *, procs: int = 1
 
 def by_passage(index_dir: Path) -> tuple[dict[str, dict], set[tuple]]:
     """Stored fields per passage id, and every posting as (field, term, passage id, weight)."""
-    with windex.open_dir(str(index_dir / "whoosh"), indexname="MAIN").reader() as reader:
+    with windex.open_dir(
+        str(index_dir / "whoosh"), indexname="MAIN"
+    ).reader() as reader:
         stored = {}
         pid_of = {}
         for docnum, fields in reader.iter_docs():
@@ -96,12 +125,21 @@ def test_segment_files_are_byte_identical_to_whooshs(tmp_path: Path) -> None:
     whoosh_built(tmp_path / "a", DOCS)
     ours_built(tmp_path / "b", DOCS)
     theirs, ours = segment_files(tmp_path / "a"), segment_files(tmp_path / "b")
-    assert sorted(ours) == ["_stored.col", "_text_len.col", "_title_len.col", "pst", "seq.col", "trm"]
+    assert sorted(ours) == [
+        "_stored.col",
+        "_text_len.col",
+        "_title_len.col",
+        "pst",
+        "seq.col",
+        "trm",
+    ]
     for ext in theirs:
         assert ours[ext] == theirs[ext], ext
 
 
-def test_spilled_runs_merge_to_the_same_segment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_spilled_runs_merge_to_the_same_segment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     spills = []
     original = index_module._TermBuffer.save
 
@@ -112,7 +150,9 @@ def test_spilled_runs_merge_to_the_same_segment(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(index_module._TermBuffer, "save", counted)
     whoosh_built(tmp_path / "a", DOCS)
     ix = PassageIndex(tmp_path / "b")
-    codec = index_module.EvidenceCodec(blocklimit=index_module._POSTING_BLOCK, compression=0)
+    codec = index_module.EvidenceCodec(
+        blocklimit=index_module._POSTING_BLOCK, compression=0
+    )
     w = index_module._SegmentWriter(ix._ix, limitmb=128, compound=False, codec=codec)
     w.pool.limit = 100_000  # bytes: spills every few dozen passages
     for recs in DOCS:
@@ -127,13 +167,19 @@ def test_spilled_runs_merge_to_the_same_segment(tmp_path: Path, monkeypatch: pyt
 def test_two_processes_index_the_same_postings(tmp_path: Path) -> None:
     ours_built(tmp_path / "one", DOCS)
     ours_built(tmp_path / "two", DOCS, procs=2)
-    with windex.open_dir(str(tmp_path / "two" / "whoosh"), indexname="MAIN").reader() as reader:
+    with windex.open_dir(
+        str(tmp_path / "two" / "whoosh"), indexname="MAIN"
+    ).reader() as reader:
         assert len(list(reader.leaf_readers())) == 2
     assert by_passage(tmp_path / "two") == by_passage(tmp_path / "one")
     with IndexSearcher(tmp_path / "two") as s:
         assert s.search(Word("care"), 1)[1] == 1500
-        assert s.search(Phrase(("capital", "regime")), 1)[1] == IndexSearcher(tmp_path / "one").search(
-            Phrase(("capital", "regime")), 1)[1]
+        assert (
+            s.search(Phrase(("capital", "regime")), 1)[1]
+            == IndexSearcher(tmp_path / "one").search(Phrase(("capital", "regime")), 1)[
+                1
+            ]
+        )
 
 
 def test_segments_merged_by_whoosh_match_one_build(tmp_path: Path) -> None:
@@ -144,13 +190,17 @@ def test_segments_merged_by_whoosh_match_one_build(tmp_path: Path) -> None:
             w.replace_document(recs[0].doc_id, recs)
     with ix.writer() as w:  # a replaced document: its old passages are deleted
         w.replace_document(DOCS[3][0].doc_id, DOCS[3])
-    with windex.open_dir(str(tmp_path / "many" / "whoosh"), indexname="MAIN").reader() as reader:
+    with windex.open_dir(
+        str(tmp_path / "many" / "whoosh"), indexname="MAIN"
+    ).reader() as reader:
         assert len(list(reader.leaf_readers())) < 12
     ours_built(tmp_path / "one", DOCS[:12])
     assert by_passage(tmp_path / "many") == by_passage(tmp_path / "one")
 
 
-def test_small_blocks_pack_as_numpy_would(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_small_blocks_pack_as_numpy_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Short posting lists skip numpy when packing ids; the bytes must not change."""
     ours_built(tmp_path / "a", DOCS)
     monkeypatch.setattr(index_module, "_SMALL_BLOCK", 0)  # numpy for every block

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from benchmark_scripts import load_benchmark
 
 from evidence import ingest as ingest_module
 from evidence import theming
@@ -16,13 +17,13 @@ from evidence.search import search
 from evidence.store import Store
 from evidence.theming import MODEL_NAME, use_taxonomy
 
-from benchmark_scripts import load_benchmark
-
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _themes_in_search(index_dir: Path, theme: str) -> set[str]:
-    hits = search(index_dir, "NOT zzqxjv", theme=theme, limit=100_000, highlight=False).hits
+    hits = search(
+        index_dir, "NOT zzqxjv", theme=theme, limit=100_000, highlight=False
+    ).hits
     return {h["passage_id"] for h in hits}
 
 
@@ -35,7 +36,9 @@ def _themes_in_store(index_dir: Path) -> dict[str, set[str]]:
     return by_theme
 
 
-def test_search_carries_the_themes_the_store_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_carries_the_themes_the_store_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Small batches and the multi-process index writer even for a small corpus,
     # so documents reach the index while later ones are still being themed.
     monkeypatch.setattr(ingest_module, "PARALLEL_INDEX_DOCS", 2)
@@ -67,7 +70,9 @@ def test_search_carries_the_themes_the_store_holds(tmp_path: Path, monkeypatch: 
         assert _themes_in_search(index_dir, theme) == pids
 
 
-def test_one_changed_document_uses_the_saved_model_and_reaches_search(tmp_path: Path) -> None:
+def test_one_changed_document_uses_the_saved_model_and_reaches_search(
+    tmp_path: Path,
+) -> None:
     corpus = tmp_path / "corpus"
     load_benchmark("make_corpus").generate(corpus, 12, seed=6)
     index_dir = tmp_path / "index"
@@ -77,7 +82,8 @@ def test_one_changed_document_uses_the_saved_model_and_reaches_search(tmp_path: 
         before = store.passage_themes()
     victim = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")[0]
     victim.write_text(
-        victim.read_text(encoding="utf-8") + "\nThe workforce plan must fund nurse recruitment and retention.\n",
+        victim.read_text(encoding="utf-8")
+        + "\nThe workforce plan must fund nurse recruitment and retention.\n",
         encoding="utf-8",
     )
 
@@ -89,7 +95,11 @@ def test_one_changed_document_uses_the_saved_model_and_reaches_search(tmp_path: 
         changed_doc = store.documents_under(str(corpus.resolve()))[victim.name][0]
         after = store.passage_themes()
         assert store.unindexed() == ([], [])
-        added = [p for p in store.passages(changed_doc) if "nurse recruitment and retention" in p.text]
+        added = [
+            p
+            for p in store.passages(changed_doc)
+            if "nurse recruitment and retention" in p.text
+        ]
     assert len(added) == 1
     assert "workforce" in [t for t, _s, _r in after[added[0].passage_id]]
     assert {k: v for k, v in after.items() if not k.startswith(changed_doc)} == {
@@ -129,7 +139,16 @@ def test_workers_inherit_a_frozen_heap_and_this_process_does_not_keep_it() -> No
 
     from evidence.workers import run_tasks
 
-    counts = list(run_tasks(_freeze_count, [1, 2], workers=2, timeout=None, on_timeout=lambda t: -1, on_error=lambda t, w: -2))
+    counts = list(
+        run_tasks(
+            _freeze_count,
+            [1, 2],
+            workers=2,
+            timeout=None,
+            on_timeout=lambda t: -1,
+            on_error=lambda t, w: -2,
+        )
+    )
     assert len(counts) == 2 and min(counts) > 1000
     assert gc.get_freeze_count() == 0
 

@@ -24,7 +24,11 @@ PARAGRAPH = (
 def _corpus(folder: Path, count: int) -> None:
     folder.mkdir()
     for n in range(count):
-        body = f"Submission {n}\n\n" + PARAGRAPH * (3 + n % 4) + f"Closing remark number {n}.\n"
+        body = (
+            f"Submission {n}\n\n"
+            + PARAGRAPH * (3 + n % 4)
+            + f"Closing remark number {n}.\n"
+        )
         (folder / f"submission-{n:03d}.txt").write_text(body, encoding="utf-8")
 
 
@@ -39,13 +43,31 @@ def test_sigkill_at_many_points_then_rerun_agrees(tmp_path):
     folder = tmp_path / "inquiry"
     _corpus(folder, 40)
     index_dir = tmp_path / "idx"
-    command = [sys.executable, "-m", "evidence.cli", "--index-dir", str(index_dir), "ingest", str(folder), "--workers", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "evidence.cli",
+        "--index-dir",
+        str(index_dir),
+        "ingest",
+        str(folder),
+        "--workers",
+        "2",
+    ]
     for delay in (0.2, 0.5, 0.9, 1.4, 2.0, 3.0):
         # Change a few files each round so every run has work to interrupt.
         for n in range(0, 40, 7):
             path = folder / f"submission-{n:03d}.txt"
-            path.write_text(path.read_text(encoding="utf-8") + f"Edited after {delay}s.\n", encoding="utf-8")
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            path.write_text(
+                path.read_text(encoding="utf-8") + f"Edited after {delay}s.\n",
+                encoding="utf-8",
+            )
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -80,7 +102,11 @@ def _session(sid: int) -> list[int]:
 
 def _children(pid: int) -> int:
     try:
-        return len((Path("/proc") / str(pid) / "task" / str(pid) / "children").read_text().split())
+        return len(
+            (Path("/proc") / str(pid) / "task" / str(pid) / "children")
+            .read_text()
+            .split()
+        )
     except OSError:
         return 0
 
@@ -89,7 +115,9 @@ def _stored_documents(index_dir: Path) -> int:
     import sqlite3
 
     try:
-        with sqlite3.connect(f"file:{index_dir / 'evidence.sqlite'}?mode=ro", uri=True, timeout=1) as conn:
+        with sqlite3.connect(
+            f"file:{index_dir / 'evidence.sqlite'}?mode=ro", uri=True, timeout=1
+        ) as conn:
             return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     except sqlite3.Error:
         return 0
@@ -113,7 +141,17 @@ def test_killing_only_the_parent_leaves_no_process_and_no_lock(tmp_path):
     folder = tmp_path / "inquiry"
     _corpus(folder, 210)
     index_dir = tmp_path / "idx"
-    command = [sys.executable, "-m", "evidence.cli", "--index-dir", str(index_dir), "ingest", str(folder), "--workers", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "evidence.cli",
+        "--index-dir",
+        str(index_dir),
+        "ingest",
+        str(folder),
+        "--workers",
+        "2",
+    ]
     marker = index_dir / "whoosh" / "WRITER_PID"
     moments = {
         "reading": lambda pid: _children(pid) >= 2,
@@ -121,7 +159,12 @@ def test_killing_only_the_parent_leaves_no_process_and_no_lock(tmp_path):
         "committing the index": lambda pid: marker.exists() and _children(pid) >= 2,
     }
     for moment, reached in moments.items():
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             _until(lambda: reached(proc.pid) or proc.poll() is not None)
             assert proc.poll() is None, f"the ingest ended before {moment}"
@@ -130,16 +173,22 @@ def test_killing_only_the_parent_leaves_no_process_and_no_lock(tmp_path):
             deadline = time.monotonic() + 10
             while _session(proc.pid) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert _session(proc.pid) == [], f"processes outlived an ingest killed while {moment}"
+            assert _session(proc.pid) == [], (
+                f"processes outlived an ingest killed while {moment}"
+            )
         finally:
             for pid in _session(proc.pid):  # whatever a failure left behind
                 os.kill(pid, signal.SIGKILL)
-    result = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "ingest", str(folder), "--workers", "2"])
+    result = CliRunner().invoke(
+        cli, ["--index-dir", str(index_dir), "ingest", str(folder), "--workers", "2"]
+    )
     assert result.exit_code == 0, result.output
     stored, indexed = _agree(index_dir)
     assert len(stored) == 210 * 2 + sum(3 + n % 4 for n in range(210))
     assert stored == indexed and PassageIndex(index_dir).passage_count() == len(stored)
-    assert CliRunner().invoke(cli, ["--index-dir", str(index_dir), "ingest", str(folder)]).stdout.splitlines() == [
+    assert CliRunner().invoke(
+        cli, ["--index-dir", str(index_dir), "ingest", str(folder)]
+    ).stdout.splitlines() == [
         "210 documents: 0 new, 0 changed, 210 unchanged, 0 removed; 0 failed",
         "Nothing changed.",
     ]
@@ -151,12 +200,17 @@ def test_a_second_ingest_refuses_while_one_runs(tmp_path):
     index_dir = tmp_path / "idx"
     index_dir.mkdir()
     with ingest_lock(index_dir):
-        result = CliRunner().invoke(cli, ["--index-dir", str(index_dir), "ingest", str(folder)])
+        result = CliRunner().invoke(
+            cli, ["--index-dir", str(index_dir), "ingest", str(folder)]
+        )
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: another ingest is running on {index_dir} (wait for it to finish, then run this one again)\n"
     )
-    assert ingest([folder], index_dir=index_dir, workers=1).new == ["inquiry/submission-000.txt", "inquiry/submission-001.txt"]
+    assert ingest([folder], index_dir=index_dir, workers=1).new == [
+        "inquiry/submission-000.txt",
+        "inquiry/submission-001.txt",
+    ]
 
 
 def test_store_and_index_are_rebuilt_after_losing_the_index(tmp_path):

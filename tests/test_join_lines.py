@@ -36,15 +36,33 @@ def _old_join_lines(lines: list[str]) -> str:
 
 
 def test_exact_joins() -> None:
-    assert join_lines(["The work-", "force plan is late."]) == "The workforce plan is late."
+    assert (
+        join_lines(["The work-", "force plan is late."])
+        == "The workforce plan is late."
+    )
     assert join_lines(["  Staff  ", "", "   ", "are leaving. "]) == "Staff are leaving."
-    assert join_lines(["promoting well-", "being in schools"]) == "promoting well-being in schools"  # a compound prefix
-    assert join_lines(["a place-", "based approach"]) == "a place-based approach"  # a compound suffix
-    assert join_lines(["within 62-", "days"]) == "within 62- days"  # a digit before the hyphen: not a broken word
-    assert join_lines(["the NHS-", "led review"]) == "the NHS- led review"  # upper case before the hyphen
-    assert join_lines(["inte-", "Grated"]) == "inte- Grated"  # the next line starts upper case
-    assert join_lines(["inter-", "na-", "tional"]) == "international"  # a word broken twice
-    assert join_lines(["self-", "care-", "ful"]) == "self-careful"  # the letters before the second hyphen span both lines
+    assert (
+        join_lines(["promoting well-", "being in schools"])
+        == "promoting well-being in schools"
+    )  # a compound prefix
+    assert (
+        join_lines(["a place-", "based approach"]) == "a place-based approach"
+    )  # a compound suffix
+    assert (
+        join_lines(["within 62-", "days"]) == "within 62- days"
+    )  # a digit before the hyphen: not a broken word
+    assert (
+        join_lines(["the NHS-", "led review"]) == "the NHS- led review"
+    )  # upper case before the hyphen
+    assert (
+        join_lines(["inte-", "Grated"]) == "inte- Grated"
+    )  # the next line starts upper case
+    assert (
+        join_lines(["inter-", "na-", "tional"]) == "international"
+    )  # a word broken twice
+    assert (
+        join_lines(["self-", "care-", "ful"]) == "self-careful"
+    )  # the letters before the second hyphen span both lines
     assert join_lines(["x", "-", "y"]) == "x - y"
     assert join_lines([]) == ""
     assert join_lines(["", " "]) == ""
@@ -52,11 +70,38 @@ def test_exact_joins() -> None:
 
 def test_markdown_joins_the_same_way() -> None:
     lines = ["The work-", "force plan, for well-", "being, is late."]
-    assert markdown_join(lines) == join_lines(lines) == "The workforce plan, for well-being, is late."
+    assert (
+        markdown_join(lines)
+        == join_lines(lines)
+        == "The workforce plan, for well-being, is late."
+    )
 
 
 _PIECES = st.sampled_from(
-    ["a", "z", "well", "self", "be", "ing", "based", "term", "work", "force", "A", "NHS", "7", "é", "ß", "-", " ", "  ", "\t", ".", "'", "\u00a0"]
+    [
+        "a",
+        "z",
+        "well",
+        "self",
+        "be",
+        "ing",
+        "based",
+        "term",
+        "work",
+        "force",
+        "A",
+        "NHS",
+        "7",
+        "é",
+        "ß",
+        "-",
+        " ",
+        "  ",
+        "\t",
+        ".",
+        "'",
+        "\u00a0",
+    ]
 )
 _LINE = st.lists(_PIECES, max_size=8).map("".join)
 
@@ -94,7 +139,9 @@ def test_a_long_hard_wrapped_file_is_read_whole() -> None:
         else:
             lines.append(" ".join(words))
     raw = read_bytes(("\n".join(lines) + ".\n").encode("utf-8"), ".txt")
-    assert " ".join(block.text for block in raw.blocks).split() == expected[:-1] + [expected[-1] + "."]
+    assert " ".join(block.text for block in raw.blocks).split() == expected[:-1] + [
+        expected[-1] + "."
+    ]
 
 
 def test_each_line_looks_only_at_the_end_of_the_text_so_far(monkeypatch) -> None:

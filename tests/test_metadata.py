@@ -7,12 +7,22 @@ from pathlib import Path
 import pytest
 
 from evidence.errors import MetadataError
-from evidence.metadata import find_date, guess_metadata, load_metadata_csv, normalise_date
+from evidence.metadata import (
+    find_date,
+    guess_metadata,
+    load_metadata_csv,
+    normalise_date,
+)
 from evidence.models import Block, Metadata, RawDocument
 
 
-def _doc(*blocks: tuple[str, str] | str, declared: Metadata | None = None, fmt: str = "txt") -> RawDocument:
-    built = [Block("paragraph", b) if isinstance(b, str) else Block(b[0], b[1], level=1) for b in blocks]  # type: ignore[arg-type]
+def _doc(
+    *blocks: tuple[str, str] | str, declared: Metadata | None = None, fmt: str = "txt"
+) -> RawDocument:
+    built = [
+        Block("paragraph", b) if isinstance(b, str) else Block(b[0], b[1], level=1)
+        for b in blocks
+    ]  # type: ignore[arg-type]
     return RawDocument(blocks=built, format=fmt, declared=declared or Metadata())
 
 
@@ -43,13 +53,35 @@ def test_normalise_date(text: str, expected: str | None) -> None:
 
 
 def test_find_date_prefers_labelled_then_declared_then_dateline() -> None:
-    head = ["Report title", "We reviewed guidance published between January 2021 and July 2022.", "Last reviewed 21 July 2022"]
+    head = [
+        "Report title",
+        "We reviewed guidance published between January 2021 and July 2022.",
+        "Last reviewed 21 July 2022",
+    ]
     assert find_date(head) == "2022-07-21"
-    assert find_date(["Report title", "Some text"], declared="2023-05-02") == "2023-05-02"
-    assert find_date(["Report title", "Long read \u00b7 The Fund \u00b7 3 July 2024"]) == "2024-07-03"
-    assert find_date(["Report title", "In March 2023 the board met eleven times to discuss the budget and plans."]) is None
-    assert find_date(["Fifth Report of the Committee (HC 1187, 2022\u201323)"]) == "2023"
-    assert find_date(["Title", "Body."], tail=["Royal College, London", "November 2022"]) == "2022-11"
+    assert (
+        find_date(["Report title", "Some text"], declared="2023-05-02") == "2023-05-02"
+    )
+    assert (
+        find_date(["Report title", "Long read \u00b7 The Fund \u00b7 3 July 2024"])
+        == "2024-07-03"
+    )
+    assert (
+        find_date(
+            [
+                "Report title",
+                "In March 2023 the board met eleven times to discuss the budget and plans.",
+            ]
+        )
+        is None
+    )
+    assert (
+        find_date(["Fifth Report of the Committee (HC 1187, 2022\u201323)"]) == "2023"
+    )
+    assert (
+        find_date(["Title", "Body."], tail=["Royal College, London", "November 2022"])
+        == "2022-11"
+    )
 
 
 def test_find_date_published_beats_printed() -> None:
@@ -104,8 +136,14 @@ def test_submission_code_on_a_line_of_its_own_heads_the_page() -> None:
         "We welcome the committee's inquiry. A line such as ABC1234 inside a sentence is not the code.",
     )
     got = guess_metadata(raw, Path("evidence.html"))
-    assert (got.title, got.ref) == ("Written evidence submitted by the Example Health Trust", "EXA0042")
-    prose = _doc("Written evidence submitted by the Example Health Trust", "Our product ABC1234 is one of many.")
+    assert (got.title, got.ref) == (
+        "Written evidence submitted by the Example Health Trust",
+        "EXA0042",
+    )
+    prose = _doc(
+        "Written evidence submitted by the Example Health Trust",
+        "Our product ABC1234 is one of many.",
+    )
     assert guess_metadata(prose, Path("evidence.html")).ref is None
 
 
@@ -117,7 +155,9 @@ def test_an_author_label_names_the_body_but_not_a_person() -> None:
         "Date Published: 1 March 2023",
         "NHS England set a recovery target. NHS England wrote to every trust.",
     )
-    assert guess_metadata(page, Path("report.html")).org == "Committee of Public Accounts"
+    assert (
+        guess_metadata(page, Path("report.html")).org == "Committee of Public Accounts"
+    )
     person = _doc(
         "Why waiting lists grew",
         "Author: Jane Smith",
@@ -128,7 +168,10 @@ def test_an_author_label_names_the_body_but_not_a_person() -> None:
 
 def test_a_response_is_not_written_by_the_body_it_answers() -> None:
     raw = _doc(
-        ("heading", "Government response to the Example Select Committee report: Better inquiries"),
+        (
+            "heading",
+            "Government response to the Example Select Committee report: Better inquiries",
+        ),
         "Published 10 February 2025",
         "The Government is grateful to the Example Select Committee for its inquiry.",
         "Recommendation 1: The Government should set up a central unit.",
@@ -140,26 +183,45 @@ def test_a_response_is_not_written_by_the_body_it_answers() -> None:
 
 
 def test_a_genre_label_above_the_title_is_not_the_title() -> None:
-    for label in ("Briefing", "Long read", "Policy briefing", "Blog post", "Consultation response"):
+    for label in (
+        "Briefing",
+        "Long read",
+        "Policy briefing",
+        "Blog post",
+        "Consultation response",
+    ):
         raw = _doc(
             ("heading", label),
             ("heading", "Integrated care systems: the first year"),
             "1 September 2023",
             "This briefing summarises what we heard from system leaders.",
         )
-        assert guess_metadata(raw, Path("briefing.html")).title == "Integrated care systems: the first year", label
+        assert (
+            guess_metadata(raw, Path("briefing.html")).title
+            == "Integrated care systems: the first year"
+        ), label
 
 
 def test_the_address_on_the_back_page_names_the_body() -> None:
-    body = [f"Paragraph {n} about integrated care and health inequalities in England." for n in range(30)]
+    body = [
+        f"Paragraph {n} about integrated care and health inequalities in England."
+        for n in range(30)
+    ]
     raw = _doc(
         ("heading", "Health inequalities and integrated care"),
         "12 March 2024",
         *body,
         "Parliamentary Office of Science and Technology, Westminster, London SW1A 0AA",
     )
-    assert guess_metadata(raw, Path("note.html")).org == "Parliamentary Office of Science and Technology"
-    person = _doc(("heading", "Health inequalities and integrated care"), *body, "Jane Smith, 1 High Street, Leeds LS1 4AB")
+    assert (
+        guess_metadata(raw, Path("note.html")).org
+        == "Parliamentary Office of Science and Technology"
+    )
+    person = _doc(
+        ("heading", "Health inequalities and integrated care"),
+        *body,
+        "Jane Smith, 1 High Street, Leeds LS1 4AB",
+    )
     assert guess_metadata(person, Path("note.html")).org != "Jane Smith"
 
 
@@ -171,7 +233,10 @@ def test_reference_from_file_name() -> None:
 def test_press_release_html() -> None:
     raw = _doc(
         "Press release",
-        ("heading", "Three in four local partners back integrated care systems, survey finds"),
+        (
+            "heading",
+            "Three in four local partners back integrated care systems, survey finds",
+        ),
         "6 June 2023 \u00b7 Embargoed until 00:01 on Tuesday 6 June",
         "More than three-quarters (76%) of stakeholders said they supported ICSs.",
         ("heading", "Notes to editors"),
@@ -193,7 +258,9 @@ def test_press_release_html() -> None:
 
 
 def test_press_release_about_boilerplate() -> None:
-    body = [f"Paragraph {n} of the release, with figures and quotes." for n in range(40)]
+    body = [
+        f"Paragraph {n} of the release, with figures and quotes." for n in range(40)
+    ]
     raw = _doc(
         ("heading", "Health charity calls for prevention fund"),
         "For immediate release",
@@ -211,13 +278,20 @@ def test_press_release_about_boilerplate() -> None:
 
 
 def test_copyright_line_names_the_org() -> None:
-    raw = _doc(("heading", "Social care workforce: the facts"), "\u00a9 The King's Fund 2023", "Text of the page.")
+    raw = _doc(
+        ("heading", "Social care workforce: the facts"),
+        "\u00a9 The King's Fund 2023",
+        "Text of the page.",
+    )
     assert guess_metadata(raw, Path("kf.html")).org == "The King's Fund"
 
 
 def test_audit_report_pdf() -> None:
     raw = _doc(
-        ("heading", "Introducing Integrated Care Systems: joining up local services to improve health outcomes"),
+        (
+            "heading",
+            "Introducing Integrated Care Systems: joining up local services to improve health outcomes",
+        ),
         ("heading", "Report by the Comptroller and Auditor General"),
         "Ordered by the House of Commons to be printed on 12 October 2022",
         "On 1 July 2022 the Health and Care Act 2022 put 42 integrated care systems on a statutory footing.",
@@ -253,7 +327,10 @@ def test_committee_report() -> None:
 
 def test_government_response() -> None:
     raw = _doc(
-        ("heading", "Government response to the Health and Social Care Committee report: Integrated care systems"),
+        (
+            "heading",
+            "Government response to the Health and Social Care Committee report: Integrated care systems",
+        ),
         "Presented to Parliament by the Secretary of State for Health and Social Care by Command of His Majesty",
         "July 2023",
         "CP 912",
@@ -271,7 +348,10 @@ def test_government_response() -> None:
 
 def test_trade_press_article_with_byline() -> None:
     raw = _doc(
-        ("heading", "ICB chairs warn running cost cuts will 'hollow out' partnership teams"),
+        (
+            "heading",
+            "ICB chairs warn running cost cuts will 'hollow out' partnership teams",
+        ),
         "By Tom Reddaway, Senior correspondent Published 14.03.2024, 06:30",
         "Integrated care boards are cutting hundreds of posts.",
         declared=Metadata(
@@ -334,11 +414,15 @@ def test_letterhead_is_org_not_title() -> None:
 
 
 def test_nothing_to_go_on() -> None:
-    raw = _doc("This text says nothing about itself and runs on for long enough to not be a title line at all.")
+    raw = _doc(
+        "This text says nothing about itself and runs on for long enough to not be a title line at all."
+    )
     assert guess_metadata(raw, Path("notes_2023_final.txt")) == Metadata(
         title="notes 2023 final", org=None, doc_type="other", date=None, ref=None
     )
-    assert guess_metadata(_doc(), Path("empty.md")) == Metadata(title="empty", doc_type="other")
+    assert guess_metadata(_doc(), Path("empty.md")) == Metadata(
+        title="empty", doc_type="other"
+    )
 
 
 # ------------------------------------------------------------------ CSV
@@ -357,7 +441,7 @@ def test_load_metadata_csv(tmp_path: Path) -> None:
         'ics0048.txt,Written evidence,"The Nuffield Trust (ICS0048)",Written_Evidence,14/11/2022,ICS0048\r\n'
         "sub\\nao.pdf,,National Audit Office,report,October 2022,\r\n"
         ",,,,,\r\n"
-        "blog.html,\"A title, with a comma\",,,,\r\n",
+        'blog.html,"A title, with a comma",,,,\r\n',
         encoding="utf-8-sig",
     )
     sheet = load_metadata_csv(path)
@@ -365,17 +449,28 @@ def test_load_metadata_csv(tmp_path: Path) -> None:
     assert sheet.lines == {"ics0048.txt": 2, "sub/nao.pdf": 3, "blog.html": 5}
     assert sheet.rows == {
         "ics0048.txt": Metadata(
-            title="Written evidence", org="The Nuffield Trust", doc_type="written evidence", date="2022-11-14", ref="ICS0048"
+            title="Written evidence",
+            org="The Nuffield Trust",
+            doc_type="written evidence",
+            date="2022-11-14",
+            ref="ICS0048",
         ),
-        "sub/nao.pdf": Metadata(org="National Audit Office", doc_type="report", date="2022-10"),
+        "sub/nao.pdf": Metadata(
+            org="National Audit Office", doc_type="report", date="2022-10"
+        ),
         "blog.html": Metadata(title="A title, with a comma"),
     }
 
 
 def test_load_metadata_csv_semicolons_and_synonyms(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "path;submitter;type;code\na.docx;Example College;press release;ABC0001\n")
+    path = _csv(
+        tmp_path,
+        "path;submitter;type;code\na.docx;Example College;press release;ABC0001\n",
+    )
     assert load_metadata_csv(path).rows == {
-        "a.docx": Metadata(org="Example College", doc_type="press release", ref="ABC0001")
+        "a.docx": Metadata(
+            org="Example College", doc_type="press release", ref="ABC0001"
+        )
     }
 
 
@@ -383,14 +478,20 @@ def test_csv_without_file_column(tmp_path: Path) -> None:
     path = _csv(tmp_path, "title,org\nA,B\n")
     with pytest.raises(MetadataError) as caught:
         load_metadata_csv(path)
-    assert str(caught.value) == "submissions.csv line 1: no file column (found: title, org)"
+    assert (
+        str(caught.value)
+        == "submissions.csv line 1: no file column (found: title, org)"
+    )
     assert caught.value.hint == "name the column that holds each file's name 'file'"
 
 
 def test_csv_unknown_doc_type_costs_that_cell_only(tmp_path: Path) -> None:
     path = _csv(tmp_path, "file,type,title\na.txt,report,A\nb.txt,memo,B\n")
     sheet = load_metadata_csv(path)
-    assert sheet.rows == {"a.txt": Metadata(doc_type="report", title="A"), "b.txt": Metadata(title="B")}
+    assert sheet.rows == {
+        "a.txt": Metadata(doc_type="report", title="A"),
+        "b.txt": Metadata(title="B"),
+    }
     assert sheet.problems == [
         "submissions.csv line 3: unknown document type 'memo', left out (use one of: report, written evidence, "
         "press release, commentary, article, committee report, government response, other)"
@@ -398,7 +499,9 @@ def test_csv_unknown_doc_type_costs_that_cell_only(tmp_path: Path) -> None:
 
 
 def test_csv_unused_columns_are_reported(tmp_path: Path) -> None:
-    sheet = load_metadata_csv(_csv(tmp_path, "file,Notes,title,Received by\na.txt,late,A,clerk\n"))
+    sheet = load_metadata_csv(
+        _csv(tmp_path, "file,Notes,title,Received by\na.txt,late,A,clerk\n")
+    )
     assert sheet.rows == {"a.txt": Metadata(title="A")}
     assert sheet.problems == [
         "submissions.csv line 1: column 'Notes' is not used (the columns read are file, title, org, type, date, ref)",
@@ -409,8 +512,14 @@ def test_csv_unused_columns_are_reported(tmp_path: Path) -> None:
 def test_csv_separated_by_something_else_says_so(tmp_path: Path) -> None:
     with pytest.raises(MetadataError) as caught:
         load_metadata_csv(_csv(tmp_path, "file|title\na.txt|A\n"))
-    assert str(caught.value) == "submissions.csv line 1: no file column (found: file|title)"
-    assert caught.value.hint == "the columns seem to be separated by '|': save the sheet as CSV with commas"
+    assert (
+        str(caught.value)
+        == "submissions.csv line 1: no file column (found: file|title)"
+    )
+    assert (
+        caught.value.hint
+        == "the columns seem to be separated by '|': save the sheet as CSV with commas"
+    )
 
 
 def test_csv_bad_encoding(tmp_path: Path) -> None:
@@ -421,15 +530,25 @@ def test_csv_bad_encoding(tmp_path: Path) -> None:
     assert caught.value.hint == "save the spreadsheet as 'CSV UTF-8' and try again"
 
 
-def test_csv_bad_date_duplicates_and_empty_names_are_reported_and_the_rest_applies(tmp_path: Path) -> None:
+def test_csv_bad_date_duplicates_and_empty_names_are_reported_and_the_rest_applies(
+    tmp_path: Path,
+) -> None:
     sheet = load_metadata_csv(
-        _csv(tmp_path, "file,date,title\na.txt,Spring 2023,A\nb.txt,2023,B\nb.txt,2024,B again\n,2022,Orphan title\n")
+        _csv(
+            tmp_path,
+            "file,date,title\na.txt,Spring 2023,A\nb.txt,2023,B\nb.txt,2024,B again\n,2022,Orphan title\n",
+        )
     )
-    assert sheet.rows == {"a.txt": Metadata(title="A"), "b.txt": Metadata(date="2023", title="B")}
+    assert sheet.rows == {
+        "a.txt": Metadata(title="A"),
+        "b.txt": Metadata(date="2023", title="B"),
+    }
     assert sheet.problems == [
         "submissions.csv line 2: date 'Spring 2023' not understood, left out (write YYYY-MM-DD, YYYY-MM or YYYY)",
         "submissions.csv line 4: b.txt is already listed on line 3; this row is not used",
         "submissions.csv line 5: the file cell is empty, so the row is not used",
     ]
-    with pytest.raises(MetadataError, match=r"^submissions.csv line 1: empty file, no header row$"):
+    with pytest.raises(
+        MetadataError, match=r"^submissions.csv line 1: empty file, no header row$"
+    ):
         load_metadata_csv(_csv(tmp_path, ""))

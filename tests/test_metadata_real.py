@@ -18,22 +18,38 @@ from evidence.models import Block, Metadata, RawDocument
 Line = tuple[int, str] | tuple[int, str, str]
 
 
-def _pdf(*lines: Line, declared: Metadata | None = None, prominent: list[str] | None = None) -> RawDocument:
+def _pdf(
+    *lines: Line, declared: Metadata | None = None, prominent: list[str] | None = None
+) -> RawDocument:
     """Cover lines as (page, text) or (page, kind, text), one block each, as a PDF reader gives them."""
     blocks = []
     for line in lines:
         page, kind, text = (line[0], "paragraph", line[1]) if len(line) == 2 else line  # type: ignore[misc]
         blocks.append(Block(kind, text, page=page, level=2 if kind == "heading" else 0))  # type: ignore[arg-type]
     pages = max((b.page or 0) for b in blocks) if blocks else 0
-    return RawDocument(blocks, "pdf", pages=pages, declared=declared or Metadata(), prominent=prominent or [])
+    return RawDocument(
+        blocks,
+        "pdf",
+        pages=pages,
+        declared=declared or Metadata(),
+        prominent=prominent or [],
+    )
 
 
-def _flat(*blocks: tuple[str, str] | str, fmt: str = "md", prominent: list[str] | None = None) -> RawDocument:
-    built = [Block("paragraph", b) if isinstance(b, str) else Block(b[0], b[1], level=1) for b in blocks]  # type: ignore[arg-type]
+def _flat(
+    *blocks: tuple[str, str] | str, fmt: str = "md", prominent: list[str] | None = None
+) -> RawDocument:
+    built = [
+        Block("paragraph", b) if isinstance(b, str) else Block(b[0], b[1], level=1)
+        for b in blocks
+    ]  # type: ignore[arg-type]
     return RawDocument(built, fmt, prominent=prominent or [])
 
 
-BODY = (5, "The committee heard from forty witnesses over six months and visited three regions to see services at first hand.")
+BODY = (
+    5,
+    "The committee heard from forty witnesses over six months and visited three regions to see services at first hand.",
+)
 
 
 def test_lords_committee_report_cover() -> None:
@@ -49,7 +65,9 @@ def test_lords_committee_report_cover() -> None:
         (1, "HL Paper 88"),
         (2, "heading", "Rural Affairs Committee"),
         BODY,
-        declared=Metadata(title="Committee Report 4.3", org="Acrobat PDFMaker 24.2 for Word"),
+        declared=Metadata(
+            title="Committee Report 4.3", org="Acrobat PDFMaker 24.2 for Word"
+        ),
     )
     assert guess_metadata(raw, Path("report.pdf")) == Metadata(
         title="Village Broadband",
@@ -112,8 +130,14 @@ def test_presenting_minister_names_the_department() -> None:
 @pytest.mark.parametrize(
     ("minister", "department"),
     [
-        ("the Secretary of State for Work and Pensions", "Department for Work and Pensions"),
-        ("the Secretary of State for Health and Social Care", "Department of Health and Social Care"),
+        (
+            "the Secretary of State for Work and Pensions",
+            "Department for Work and Pensions",
+        ),
+        (
+            "the Secretary of State for Health and Social Care",
+            "Department of Health and Social Care",
+        ),
         ("the Chancellor of the Exchequer", "HM Treasury"),
         ("the Secretary of State for the Home Department", "Home Office"),
     ],
@@ -131,11 +155,17 @@ def test_junior_minister_leaves_the_cover_department() -> None:
     raw = _pdf(
         (3, "Department for Culture, Media and Sport"),
         (3, "Government response to the Museums Inquiry"),
-        (3, "Presented to Parliament by the Parliamentary Under-Secretary of State for Arts"),
+        (
+            3,
+            "Presented to Parliament by the Parliamentary Under-Secretary of State for Arts",
+        ),
         (3, "and Heritage by Command of His Majesty"),
         BODY,
     )
-    assert guess_metadata(raw, Path("r.pdf")).org == "Department for Culture, Media and Sport"
+    assert (
+        guess_metadata(raw, Path("r.pdf")).org
+        == "Department for Culture, Media and Sport"
+    )
 
 
 def test_manifesto_cover_names_its_party() -> None:
@@ -158,8 +188,15 @@ def test_manifesto_cover_names_its_party() -> None:
 
 
 def test_prominent_fragment_widens_to_its_cover_lines() -> None:
-    raw = _pdf((1, "The Example Party"), (1, "Manifesto 2029"), BODY, prominent=["Manifesto 2029", "The Example Party"])
-    assert guess_metadata(raw, Path("m.pdf")).title == "The Example Party Manifesto 2029"
+    raw = _pdf(
+        (1, "The Example Party"),
+        (1, "Manifesto 2029"),
+        BODY,
+        prominent=["Manifesto 2029", "The Example Party"],
+    )
+    assert (
+        guess_metadata(raw, Path("m.pdf")).title == "The Example Party Manifesto 2029"
+    )
 
 
 def test_prominent_title_is_kept_apart_from_a_long_subtitle() -> None:
@@ -173,7 +210,13 @@ def test_prominent_title_is_kept_apart_from_a_long_subtitle() -> None:
 
 
 def test_prominent_skips_markings_and_codes() -> None:
-    raw = _pdf((1, "OFFICIAL-SENSITIVE"), (1, "HC 412"), (1, "Ward Staffing Levels"), BODY, prominent=["OFFICIAL-SENSITIVE", "HC 412", "Ward Staffing Levels"])
+    raw = _pdf(
+        (1, "OFFICIAL-SENSITIVE"),
+        (1, "HC 412"),
+        (1, "Ward Staffing Levels"),
+        BODY,
+        prominent=["OFFICIAL-SENSITIVE", "HC 412", "Ward Staffing Levels"],
+    )
     meta = guess_metadata(raw, Path("w.pdf"))
     assert (meta.title, meta.ref) == ("Ward Staffing Levels", "HC 412")
 
@@ -186,10 +229,16 @@ def test_declared_title_used_when_the_cover_prints_it() -> None:
         BODY,
         declared=Metadata(title="Local Bus Services in Rural Areas"),
     )
-    assert guess_metadata(raw, Path("bus.pdf")).title == "Local Bus Services in Rural Areas"
+    assert (
+        guess_metadata(raw, Path("bus.pdf")).title
+        == "Local Bus Services in Rural Areas"
+    )
 
 
-@pytest.mark.parametrize("author", ["jbloggs", "BLOGGSJ", "SE:W:CAR", "Adobe InDesign 19.0 (Windows)", "CP 1478"])
+@pytest.mark.parametrize(
+    "author",
+    ["jbloggs", "BLOGGSJ", "SE:W:CAR", "Adobe InDesign 19.0 (Windows)", "CP 1478"],
+)
 def test_junk_declared_metadata_is_ignored(author: str) -> None:
     raw = _pdf(
         (1, "Adult Learning in Coastal Towns"),
@@ -228,7 +277,12 @@ def test_strategy_opening_with_a_letter() -> None:
         ("heading", "1. Where are we now?"),
     )
     meta = guess_metadata(raw, Path("plan.md"))
-    assert (meta.title, meta.org, meta.doc_type, meta.date) == ("ABC People Plan 2024-27", "ABC", "other", "2024-05")
+    assert (meta.title, meta.org, meta.doc_type, meta.date) == (
+        "ABC People Plan 2024-27",
+        "ABC",
+        "other",
+        "2024-05",
+    )
 
 
 def test_we_is_never_the_organisation() -> None:
@@ -302,9 +356,16 @@ def test_reference_codes_go_to_ref_not_title(line: str, ref: str) -> None:
 
 
 def test_creation_date_only_when_the_text_has_none() -> None:
-    printed = _pdf((1, "Hospital Discharge Delays"), (1, "June 2023"), BODY, declared=Metadata(date="2023-09-14"))
+    printed = _pdf(
+        (1, "Hospital Discharge Delays"),
+        (1, "June 2023"),
+        BODY,
+        declared=Metadata(date="2023-09-14"),
+    )
     assert guess_metadata(printed, Path("x.pdf")).date == "2023-06"
-    unprinted = _pdf((1, "Hospital Discharge Delays"), BODY, declared=Metadata(date="2023-09-14"))
+    unprinted = _pdf(
+        (1, "Hospital Discharge Delays"), BODY, declared=Metadata(date="2023-09-14")
+    )
     assert guess_metadata(unprinted, Path("x.pdf")).date == "2023-09-14"
 
 
@@ -349,8 +410,18 @@ def test_prominent_parts_of_one_title_give_the_whole_cover_title() -> None:
         BODY,
     ]
     whole = "Government response to the Lords Digital Skills Committee report: Skills for Tomorrow"
-    assert guess_metadata(_pdf(*lines, prominent=["Skills for", "Tomorrow"]), Path("r.pdf")).title == whole
-    assert guess_metadata(_pdf(*lines, prominent=["Skills for Tomorrow"]), Path("r.pdf")).title == whole
+    assert (
+        guess_metadata(
+            _pdf(*lines, prominent=["Skills for", "Tomorrow"]), Path("r.pdf")
+        ).title
+        == whole
+    )
+    assert (
+        guess_metadata(
+            _pdf(*lines, prominent=["Skills for Tomorrow"]), Path("r.pdf")
+        ).title
+        == whole
+    )
 
 
 def test_board_paper_belongs_to_the_board_it_is_for() -> None:
@@ -363,7 +434,10 @@ def test_board_paper_belongs_to_the_board_it_is_for() -> None:
 
 
 def test_parliamentary_copyright_names_no_author() -> None:
-    raw = _flat(("heading", "Digital Exclusion in Later Life"), "\u00a9 Parliamentary copyright House of Lords 2024")
+    raw = _flat(
+        ("heading", "Digital Exclusion in Later Life"),
+        "\u00a9 Parliamentary copyright House of Lords 2024",
+    )
     assert guess_metadata(raw, Path("x.md")).org is None
     raw = _flat(
         ("heading", "Digital Exclusion in Later Life"),
@@ -382,7 +456,9 @@ def test_parliamentary_copyright_names_no_author() -> None:
     ],
 )
 def test_press_release_lede_names_the_author(lede: str) -> None:
-    raw = _flat("Press release", ("heading", "Ferry fares outpace wages"), lede, fmt="html")
+    raw = _flat(
+        "Press release", ("heading", "Ferry fares outpace wages"), lede, fmt="html"
+    )
     meta = guess_metadata(raw, Path("pr.html"))
     assert (meta.doc_type, meta.title) == ("press release", "Ferry fares outpace wages")
     assert meta.org == "The Coastal Policy Institute"
@@ -429,7 +505,11 @@ def test_think_tank_cover_with_authors() -> None:
 
 
 def test_board_paper_type_line() -> None:
-    raw = _flat("Paper title: Elective recovery", "Paper type: For discussion", "Some text about the recovery of services.")
+    raw = _flat(
+        "Paper title: Elective recovery",
+        "Paper type: For discussion",
+        "Some text about the recovery of services.",
+    )
     assert guess_metadata(raw, Path("b.md")).doc_type == "report"
 
 
@@ -439,15 +519,25 @@ def test_long_untyped_paper_is_a_report_unless_its_title_names_another_genre() -
         raw.pages = pages
         return raw
 
-    assert guess_metadata(paged("Caring at Home", 40), Path("t.pdf")).doc_type == "report"
+    assert (
+        guess_metadata(paged("Caring at Home", 40), Path("t.pdf")).doc_type == "report"
+    )
     assert guess_metadata(paged("Caring at Home", 3), Path("t.pdf")).doc_type == "other"
-    assert guess_metadata(paged("Caring at Home: a national strategy", 40), Path("t.pdf")).doc_type == "other"
+    assert (
+        guess_metadata(
+            paged("Caring at Home: a national strategy", 40), Path("t.pdf")
+        ).doc_type
+        == "other"
+    )
 
 
 def test_party_name_with_and_is_not_an_author_line() -> None:
     raw = _pdf((1, "The Green and Pleasant Party"), (1, "Manifesto 2029"), BODY)
     meta = guess_metadata(raw, Path("m.pdf"))
-    assert (meta.title, meta.org) == ("The Green and Pleasant Party Manifesto 2029", "The Green and Pleasant Party")
+    assert (meta.title, meta.org) == (
+        "The Green and Pleasant Party Manifesto 2029",
+        "The Green and Pleasant Party",
+    )
 
 
 def test_body_named_most_often_is_the_last_resort() -> None:
@@ -504,7 +594,11 @@ def test_committee_named_in_a_label_line() -> None:
         "The Department of Health and Social Care must publish a plan. DHSC has not done so. DHSC should act.",
     )
     meta = guess_metadata(raw, Path("c.md"))
-    assert (meta.org, meta.doc_type, meta.ref) == ("Health and Social Care Committee", "committee report", "HC 1138")
+    assert (meta.org, meta.doc_type, meta.ref) == (
+        "Health and Social Care Committee",
+        "committee report",
+        "HC 1138",
+    )
 
 
 def test_department_with_commas_in_a_label_line() -> None:
@@ -514,7 +608,11 @@ def test_department_with_commas_in_a_label_line() -> None:
         "Our members tell us data sharing remains a concern.",
     )
     meta = guess_metadata(raw, Path("c.txt"))
-    assert (meta.org, meta.doc_type, meta.date) == ("Department for Business, Energy and Industrial Strategy", "commentary", "2025-03-25")
+    assert (meta.org, meta.doc_type, meta.date) == (
+        "Department for Business, Energy and Industrial Strategy",
+        "commentary",
+        "2025-03-25",
+    )
 
 
 def test_submitter_is_the_author_however_general() -> None:
@@ -544,7 +642,10 @@ def test_capitalised_title_ending_in_a_body_name_is_still_a_title() -> None:
         ("heading", "Key findings"),
     )
     meta = guess_metadata(raw, Path("n.txt"))
-    assert (meta.title, meta.org) == ("MANAGING WAITING LISTS IN THE NHS", "National Audit Office")
+    assert (meta.title, meta.org) == (
+        "MANAGING WAITING LISTS IN THE NHS",
+        "National Audit Office",
+    )
 
 
 def test_cover_title_beats_larger_type_further_in() -> None:
@@ -554,6 +655,10 @@ def test_cover_title_beats_larger_type_further_in() -> None:
         (3, "heading", "Ministerial foreword"),
         (4, "heading", "What the pilots achieved"),
         BODY,
-        prominent=["What the pilots achieved", "Ministerial foreword", "Safer Streets at Night"],
+        prominent=[
+            "What the pilots achieved",
+            "Ministerial foreword",
+            "Safer Streets at Night",
+        ],
     )
     assert guess_metadata(raw, Path("s.pdf")).title == "Safer Streets at Night"

@@ -29,7 +29,17 @@ def test_sheet_mistakes_are_warned_and_the_rest_applies(tmp_path: Path) -> None:
     )
     index = tmp_path / "idx"
     result = CliRunner().invoke(
-        cli, ["--index-dir", str(index), "ingest", str(folder), "--workers", "1", "--metadata", str(sheet)]
+        cli,
+        [
+            "--index-dir",
+            str(index),
+            "ingest",
+            str(folder),
+            "--workers",
+            "1",
+            "--metadata",
+            str(sheet),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert result.stderr == (
@@ -41,8 +51,16 @@ def test_sheet_mistakes_are_warned_and_the_rest_applies(tmp_path: Path) -> None:
     )
     with Store(index) as store:
         got = {doc.path: doc.metadata for doc in store.documents()}
-    assert (got["a.txt"].title, got["a.txt"].org, got["a.txt"].date) == ("Evidence from A", "A Trust", "2023-04")
-    assert (got["b.txt"].title, got["b.txt"].org, got["b.txt"].doc_type) == ("Evidence from B", "B Council", "written evidence")
+    assert (got["a.txt"].title, got["a.txt"].org, got["a.txt"].date) == (
+        "Evidence from A",
+        "A Trust",
+        "2023-04",
+    )
+    assert (got["b.txt"].title, got["b.txt"].org, got["b.txt"].doc_type) == (
+        "Evidence from B",
+        "B Council",
+        "written evidence",
+    )
 
 
 def test_a_workbook_of_submissions_in_the_folder_is_metadata(tmp_path: Path) -> None:
@@ -62,7 +80,17 @@ def test_a_workbook_of_submissions_in_the_folder_is_metadata(tmp_path: Path) -> 
     given.write_text("file,org\na.txt,Override Trust\n", encoding="utf-8")
     index = tmp_path / "idx"
     result = CliRunner().invoke(
-        cli, ["--index-dir", str(index), "ingest", str(folder), "--workers", "1", "--metadata", str(given)]
+        cli,
+        [
+            "--index-dir",
+            str(index),
+            "ingest",
+            str(folder),
+            "--workers",
+            "1",
+            "--metadata",
+            str(given),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert result.stderr == (
@@ -71,4 +99,9 @@ def test_a_workbook_of_submissions_in_the_folder_is_metadata(tmp_path: Path) -> 
     with Store(index) as store:
         (doc,) = store.documents()
     # The sheet named with --metadata wins, cell by cell, over the one found in the folder.
-    assert (doc.path, doc.metadata.org, doc.metadata.date, doc.metadata.ref) == ("a.txt", "Override Trust", "2023-04-05", "ABC0001")
+    assert (doc.path, doc.metadata.org, doc.metadata.date, doc.metadata.ref) == (
+        "a.txt",
+        "Override Trust",
+        "2023-04-05",
+        "ABC0001",
+    )

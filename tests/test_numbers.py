@@ -6,11 +6,38 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evidence.nlp.numbers import longest_word_number, parse_digits, parse_number, parse_words
+from evidence.nlp.numbers import (
+    longest_word_number,
+    parse_digits,
+    parse_number,
+    parse_words,
+)
 
 UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+TENS = [
+    "",
+    "",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+]
 SCALES = [(10**9, "billion"), (10**6, "million"), (10**3, "thousand")]
 
 
@@ -62,24 +89,33 @@ def test_digits_with_commas_round_trip(n: int) -> None:
     assert parse_number(str(n)) == float(n)
 
 
-@given(st.integers(min_value=0, max_value=10**7), st.integers(min_value=0, max_value=99))
+@given(
+    st.integers(min_value=0, max_value=10**7), st.integers(min_value=0, max_value=99)
+)
 @settings(max_examples=300, deadline=None)
 def test_decimals_round_trip(whole: int, hundredths: int) -> None:
     text = f"{whole:,}.{hundredths:02d}"
     assert parse_number(text) == pytest.approx(whole + hundredths / 100, rel=1e-12)
 
 
-@given(st.integers(min_value=1, max_value=9999), st.sampled_from([(10**6, "m", "million"), (10**9, "bn", "billion")]))
+@given(
+    st.integers(min_value=1, max_value=9999),
+    st.sampled_from([(10**6, "m", "million"), (10**9, "bn", "billion")]),
+)
 @settings(max_examples=300, deadline=None)
 def test_scaled_forms_agree(tenths: int, scale: tuple[int, str, str]) -> None:
     """5.7bn, 5.7 billion and 5,700 million are one value."""
     size, abbreviation, word = scale
     written = f"{tenths / 10:g}"
     expected = tenths * size / 10
-    assert parse_number(f"{written}{abbreviation}") == pytest.approx(expected, rel=1e-12)
+    assert parse_number(f"{written}{abbreviation}") == pytest.approx(
+        expected, rel=1e-12
+    )
     assert parse_number(f"{written} {word}") == pytest.approx(expected, rel=1e-12)
     smaller = "thousand" if word == "million" else "million"
-    assert parse_number(f"{tenths * 100:,} {smaller}") == pytest.approx(expected, rel=1e-12)
+    assert parse_number(f"{tenths * 100:,} {smaller}") == pytest.approx(
+        expected, rel=1e-12
+    )
 
 
 @pytest.mark.parametrize(
@@ -100,7 +136,9 @@ def test_examples(text: str, value: float) -> None:
     assert parse_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["", "and five", "hundred", "forty forty", "five bn bn", "£", "1.2.3"])
+@pytest.mark.parametrize(
+    "text", ["", "and five", "hundred", "forty forty", "five bn bn", "£", "1.2.3"]
+)
 def test_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_number(text)

@@ -6,17 +6,38 @@ import json
 
 import pytest
 
-from evidence.nlp.organisations import PATTERNS_DIR, find_acronym_definitions, normalise_org
+from evidence.nlp.organisations import (
+    PATTERNS_DIR,
+    find_acronym_definitions,
+    normalise_org,
+)
 from evidence.nlp.pipeline import build_pipeline, make_docs
 
 #: the canonical names the gold annotations use (benchmarks/gold README, gold.md)
 GOLD_CANONICAL = [
-    "Department of Health and Social Care", "NHS England", "National Audit Office", "Care Quality Commission",
-    "Public Accounts Committee", "Health and Social Care Committee", "NHS Confederation", "NHS Providers",
-    "The King's Fund", "The Nuffield Trust", "The Health Foundation", "Healthwatch England",
-    "Local Government Association", "British Medical Association", "Health Education England", "HM Treasury",
-    "government", "integrated care boards", "integrated care systems", "integrated care partnerships",
-    "primary care networks", "Royal College of Nursing", "Association of Directors of Adult Social Services",
+    "Department of Health and Social Care",
+    "NHS England",
+    "National Audit Office",
+    "Care Quality Commission",
+    "Public Accounts Committee",
+    "Health and Social Care Committee",
+    "NHS Confederation",
+    "NHS Providers",
+    "The King's Fund",
+    "The Nuffield Trust",
+    "The Health Foundation",
+    "Healthwatch England",
+    "Local Government Association",
+    "British Medical Association",
+    "Health Education England",
+    "HM Treasury",
+    "government",
+    "integrated care boards",
+    "integrated care systems",
+    "integrated care partnerships",
+    "primary care networks",
+    "Royal College of Nursing",
+    "Association of Directors of Adult Social Services",
     "NHS Employers",
 ]
 
@@ -71,24 +92,52 @@ def test_normalise_org_empty_and_learned():
     assert normalise_org("") is None
     assert normalise_org(" .,; ") is None
     assert normalise_org(None) is None
-    assert normalise_org("HWB", acronyms={"HWB": "Westmoor Health and Wellbeing Board"}) == "Westmoor Health and Wellbeing Board"
-    assert normalise_org("ICSN", acronyms={"ICSN": "NHS Confederation"}) == "NHS Confederation"
+    assert (
+        normalise_org("HWB", acronyms={"HWB": "Westmoor Health and Wellbeing Board"})
+        == "Westmoor Health and Wellbeing Board"
+    )
+    assert (
+        normalise_org("ICSN", acronyms={"ICSN": "NHS Confederation"})
+        == "NHS Confederation"
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("the Public Accounts Committee (PAC) said", [("PAC", "Public Accounts Committee")]),
+        (
+            "the Public Accounts Committee (PAC) said",
+            [("PAC", "Public Accounts Committee")],
+        ),
         (
             "integrated care boards (ICBs) report to NHS England (NHSE) and the Department of Health and Social Care (DHSC).",
-            [("ICBs", "integrated care boards"), ("NHSE", "NHS England"), ("DHSC", "Department of Health and Social Care")],
+            [
+                ("ICBs", "integrated care boards"),
+                ("NHSE", "NHS England"),
+                ("DHSC", "Department of Health and Social Care"),
+            ],
         ),
-        ("a capital departmental expenditure limit (CDEL) set nationally", [("CDEL", "capital departmental expenditure limit")]),
-        ("the Comptroller and Auditor General (C&AG)", [("C&AG", "Comptroller and Auditor General")]),
-        ("the NHS Long-Term Workforce Plan (LTWP)", [("LTWP", "Long-Term Workforce Plan")]),
-        ("PAC (Public Accounts Committee) hearings", [("PAC", "Public Accounts Committee")]),
+        (
+            "a capital departmental expenditure limit (CDEL) set nationally",
+            [("CDEL", "capital departmental expenditure limit")],
+        ),
+        (
+            "the Comptroller and Auditor General (C&AG)",
+            [("C&AG", "Comptroller and Auditor General")],
+        ),
+        (
+            "the NHS Long-Term Workforce Plan (LTWP)",
+            [("LTWP", "Long-Term Workforce Plan")],
+        ),
+        (
+            "PAC (Public Accounts Committee) hearings",
+            [("PAC", "Public Accounts Committee")],
+        ),
         ("see Figure 2 (HC 1234) and the review (2023) by the Trust (ICS0048)", []),
-        ("the Better Care Fund (BCF) and the BCF (Better Care Fund)", [("BCF", "Better Care Fund")]),
+        (
+            "the Better Care Fund (BCF) and the BCF (Better Care Fund)",
+            [("BCF", "Better Care Fund")],
+        ),
         ("no brackets at all", []),
     ],
 )
@@ -96,7 +145,9 @@ def test_find_acronym_definitions(text, expected):
     assert find_acronym_definitions(text) == expected
 
 
-def orgs(nlp, passages: list[str], doc_org: str | None = None) -> list[list[tuple[str, str]]]:
+def orgs(
+    nlp, passages: list[str], doc_org: str | None = None
+) -> list[list[tuple[str, str]]]:
     items = [(p, {"kind": "paragraph", "heading": None}) for p in passages]
     return [
         [(span.text, span._.finding["name"]) for span in doc.spans["orgs"]]
@@ -105,20 +156,37 @@ def orgs(nlp, passages: list[str], doc_org: str | None = None) -> list[list[tupl
 
 
 def test_component_marks_known_bodies(nlp):
-    assert orgs(nlp, ["The NAO found that NHSE and the King\u2019s Fund disagree with local government and ICBs."]) == [[
-        ("NAO", "National Audit Office"),
-        ("NHSE", "NHS England"),
-        ("the King\u2019s Fund", "The King's Fund"),
-        ("ICBs", "integrated care boards"),
-    ]]
+    assert orgs(
+        nlp,
+        [
+            "The NAO found that NHSE and the King\u2019s Fund disagree with local government and ICBs."
+        ],
+    ) == [
+        [
+            ("NAO", "National Audit Office"),
+            ("NHSE", "NHS England"),
+            ("the King\u2019s Fund", "The King's Fund"),
+            ("ICBs", "integrated care boards"),
+        ]
+    ]
 
 
 def test_component_named_local_bodies(nlp):
-    assert orgs(nlp, ["Healthwatch Hartleydale wrote to Hartleydale and Westmoor Integrated Care Board and Westmoor County Council."]) == [[
-        ("Healthwatch Hartleydale", "Healthwatch Hartleydale"),
-        ("Hartleydale and Westmoor Integrated Care Board", "Hartleydale and Westmoor Integrated Care Board"),
-        ("Westmoor County Council", "Westmoor County Council"),
-    ]]
+    assert orgs(
+        nlp,
+        [
+            "Healthwatch Hartleydale wrote to Hartleydale and Westmoor Integrated Care Board and Westmoor County Council."
+        ],
+    ) == [
+        [
+            ("Healthwatch Hartleydale", "Healthwatch Hartleydale"),
+            (
+                "Hartleydale and Westmoor Integrated Care Board",
+                "Hartleydale and Westmoor Integrated Care Board",
+            ),
+            ("Westmoor County Council", "Westmoor County Council"),
+        ]
+    ]
 
 
 def test_component_learns_acronyms_and_definite_references_per_document(nlp):
@@ -131,8 +199,17 @@ def test_component_learns_acronyms_and_definite_references_per_document(nlp):
         "Westmoor County Council",
     )
     assert found == [
-        [("Westmoor Health and Wellbeing Board", "Westmoor Health and Wellbeing Board"), ("HWB", "Westmoor Health and Wellbeing Board")],
-        [("HWB", "Westmoor Health and Wellbeing Board"), ("the council", "Westmoor County Council")],
+        [
+            (
+                "Westmoor Health and Wellbeing Board",
+                "Westmoor Health and Wellbeing Board",
+            ),
+            ("HWB", "Westmoor Health and Wellbeing Board"),
+        ],
+        [
+            ("HWB", "Westmoor Health and Wellbeing Board"),
+            ("the council", "Westmoor County Council"),
+        ],
     ]
 
 
@@ -144,11 +221,26 @@ def test_free_text_has_no_learned_acronyms(nlp):
 @pytest.mark.parametrize(
     ("text", "names"),
     [
-        ("The House of Lords UK Engagement with Space Committee reported in May.", ["House of Lords UK Engagement with Space Committee"]),
-        ("Evidence to the Northshire Flooding Inquiry and the DfT.", ["Northshire Flooding Inquiry", "Department for Transport"]),
-        ("HMRC and the DWP wrote to the Parliamentary and Health Service Ombudsman.",
-         ["HM Revenue and Customs", "Department for Work and Pensions", "Parliamentary and Health Service Ombudsman"]),
-        ("We think the National Institute for Clinical Excellence agrees.", ["National Institute for Health and Care Excellence"]),
+        (
+            "The House of Lords UK Engagement with Space Committee reported in May.",
+            ["House of Lords UK Engagement with Space Committee"],
+        ),
+        (
+            "Evidence to the Northshire Flooding Inquiry and the DfT.",
+            ["Northshire Flooding Inquiry", "Department for Transport"],
+        ),
+        (
+            "HMRC and the DWP wrote to the Parliamentary and Health Service Ombudsman.",
+            [
+                "HM Revenue and Customs",
+                "Department for Work and Pensions",
+                "Parliamentary and Health Service Ombudsman",
+            ],
+        ),
+        (
+            "We think the National Institute for Clinical Excellence agrees.",
+            ["National Institute for Health and Care Excellence"],
+        ),
     ],
 )
 def test_named_bodies_found_whole(text, names):

@@ -22,8 +22,11 @@ def test_every_data_file_type_is_shipped():
     config = configparser.ConfigParser()
     config.read(ROOT / "setup.cfg")
     data = config["options.package_data"]
-    for package, folder in (("evidence.data", ROOT / "evidence/data"), ("evidence.nlp.patterns", ROOT / "evidence/nlp/patterns"),
-                            ("evidence.templates", ROOT / "templates")):
+    for package, folder in (
+        ("evidence.data", ROOT / "evidence/data"),
+        ("evidence.nlp.patterns", ROOT / "evidence/nlp/patterns"),
+        ("evidence.templates", ROOT / "templates"),
+    ):
         patterns = {p.strip().lstrip("*") for p in data[package].split(",")}
         for path in folder.iterdir():
             if path.is_file() and path.suffix != ".py":

@@ -3,12 +3,17 @@ from evidence.passages import make_doc_id, make_passages, slugify
 
 
 def test_slugify_folds_accents_and_punctuation():
-    assert slugify("Réponse du Gouvernement — 2023 (final)") == "reponse-du-gouvernement-2023-final"
+    assert (
+        slugify("Réponse du Gouvernement — 2023 (final)")
+        == "reponse-du-gouvernement-2023-final"
+    )
     assert slugify("!!!") == "document"
 
 
 def test_doc_id_depends_on_place_not_content():
-    assert make_doc_id("corpus/nao-summary.pdf", "nao-summary") == make_doc_id("corpus/nao-summary.pdf", "nao-summary")
+    assert make_doc_id("corpus/nao-summary.pdf", "nao-summary") == make_doc_id(
+        "corpus/nao-summary.pdf", "nao-summary"
+    )
     first = make_doc_id("corpus/report.pdf", "report")
     second = make_doc_id("archive/report.pdf", "report")
     assert first.startswith("report-") and second.startswith("report-")

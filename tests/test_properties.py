@@ -20,6 +20,7 @@ from docx import Document
 from fpdf import FPDF
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_formats import DOC_PARAGRAPHS, ODT_BODY, RTF, _eml, _msg, _odt, _word97, _xlsx
 
 from evidence.analyse import analyse
 from evidence.errors import QueryError, ReaderError
@@ -28,10 +29,11 @@ from evidence.ingest import ingest
 from evidence.models import RawDocument
 from evidence.readers import SUPPORTED_EXTENSIONS, read_bytes
 from evidence.readers.text import MAX_BLOCK_CHARS, clean_text
-from test_formats import DOC_PARAGRAPHS, ODT_BODY, RTF, _eml, _msg, _odt, _word97, _xlsx  # noqa: E402 - fixtures of the newer formats
 from evidence.search import SearchResult, search
 
-PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # -- search --------------------------------------------------------------
 
@@ -51,10 +53,50 @@ CORPUS = {
 #: Pieces of the query language, so generated queries reach the parser's corners.
 QUERY_PIECES = st.sampled_from(
     [
-        "capital", "workforce", "NAO", "NHSE", "regime", "£5.7", "26%", "2022-23", "OR", "AND", "NOT", "not",
-        "(", ")", '"', '"capital regime"', "capit*", "*", "regim~", "~2", "kind:", "kind:figure",
-        "kind:nonsense", "theme:", "theme:workforce", "source:", "source:nao", "type:", "year:", "year:2022..2023",
-        "year:..", "year:abc", ":", "-", "+", "\\", "'", "“", "”", "\u00a0", "\u200b", "é", "ß", "İ",
+        "capital",
+        "workforce",
+        "NAO",
+        "NHSE",
+        "regime",
+        "£5.7",
+        "26%",
+        "2022-23",
+        "OR",
+        "AND",
+        "NOT",
+        "not",
+        "(",
+        ")",
+        '"',
+        '"capital regime"',
+        "capit*",
+        "*",
+        "regim~",
+        "~2",
+        "kind:",
+        "kind:figure",
+        "kind:nonsense",
+        "theme:",
+        "theme:workforce",
+        "source:",
+        "source:nao",
+        "type:",
+        "year:",
+        "year:2022..2023",
+        "year:..",
+        "year:abc",
+        ":",
+        "-",
+        "+",
+        "\\",
+        "'",
+        "“",
+        "”",
+        "\u00a0",
+        "\u200b",
+        "é",
+        "ß",
+        "İ",
     ]
 )
 QUERIES = st.one_of(
@@ -62,7 +104,11 @@ QUERIES = st.one_of(
     st.lists(QUERY_PIECES, max_size=8).map(" ".join),
     st.lists(st.one_of(QUERY_PIECES, st.text(max_size=6)), max_size=8).map("".join),
 )
-OPTIONAL_TEXT = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["figure", "workforce", "nao", "2023", "2022..2023"]))
+OPTIONAL_TEXT = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.sampled_from(["figure", "workforce", "nao", "2023", "2022..2023"]),
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,12 +124,34 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @PROPERTY
-@given(query=QUERIES, kind=OPTIONAL_TEXT, theme=OPTIONAL_TEXT, source=OPTIONAL_TEXT, year=OPTIONAL_TEXT, group=st.booleans())
+@given(
+    query=QUERIES,
+    kind=OPTIONAL_TEXT,
+    theme=OPTIONAL_TEXT,
+    source=OPTIONAL_TEXT,
+    year=OPTIONAL_TEXT,
+    group=st.booleans(),
+)
 def test_search_answers_or_raises_query_error(
-    index_dir: Path, query: str, kind: str | None, theme: str | None, source: str | None, year: str | None, group: bool
+    index_dir: Path,
+    query: str,
+    kind: str | None,
+    theme: str | None,
+    source: str | None,
+    year: str | None,
+    group: bool,
 ) -> None:
     try:
-        result = search(index_dir, query, kind=kind, theme=theme, source=source, year=year, limit=5, group=group)
+        result = search(
+            index_dir,
+            query,
+            kind=kind,
+            theme=theme,
+            source=source,
+            year=year,
+            limit=5,
+            group=group,
+        )
     except QueryError as exc:
         assert str(exc)
         return
@@ -98,8 +166,12 @@ def test_search_answers_or_raises_query_error(
 
 def test_search_known_answers(index_dir: Path) -> None:
     """The property above must not pass by raising everywhere: these answer."""
-    assert {h["doc_path"] for h in search(index_dir, "capital regime").hits} == {"capital.txt"}
-    assert {h["doc_path"] for h in search(index_dir, "workforce OR capital").hits} == set(CORPUS)
+    assert {h["doc_path"] for h in search(index_dir, "capital regime").hits} == {
+        "capital.txt"
+    }
+    assert {
+        h["doc_path"] for h in search(index_dir, "workforce OR capital").hits
+    } == set(CORPUS)
     with pytest.raises(QueryError):
         search(index_dir, '"capital')
 
@@ -108,11 +180,51 @@ def test_search_known_answers(index_dir: Path) -> None:
 
 ANALYSE_PIECES = st.sampled_from(
     [
-        "£5.7 billion", "£97m", "50p", "26%", "26 per cent", "one in three", "31 out of 42", "a quarter of",
-        "42 ICSs", "3 years", "around", "over", "more than", "between £2m and £3m", "2022-23", "ICS0048",
-        "NHS England should", "The NAO recommends that", "DHSC must", "said", '"', "“", "”", "—", "-", ".",
-        ",", "\n", "\n\n", " ", "\u00a0", "\u00ad", "\ufffe", "1.", "(a)", "•", "1,000", "1.5bn", "€3", "$4",
-        "the board", "integrated care boards", "may", "could", "suggests",
+        "£5.7 billion",
+        "£97m",
+        "50p",
+        "26%",
+        "26 per cent",
+        "one in three",
+        "31 out of 42",
+        "a quarter of",
+        "42 ICSs",
+        "3 years",
+        "around",
+        "over",
+        "more than",
+        "between £2m and £3m",
+        "2022-23",
+        "ICS0048",
+        "NHS England should",
+        "The NAO recommends that",
+        "DHSC must",
+        "said",
+        '"',
+        "“",
+        "”",
+        "—",
+        "-",
+        ".",
+        ",",
+        "\n",
+        "\n\n",
+        " ",
+        "\u00a0",
+        "\u00ad",
+        "\ufffe",
+        "1.",
+        "(a)",
+        "•",
+        "1,000",
+        "1.5bn",
+        "€3",
+        "$4",
+        "the board",
+        "integrated care boards",
+        "may",
+        "could",
+        "suggests",
     ]
 )
 TEXTS = st.one_of(
@@ -140,7 +252,9 @@ def test_analyse_spans_lie_inside_any_text(text: str) -> None:
 def test_a_figure_span_is_its_surface(text: str) -> None:
     for finding in analyse(text):
         if finding["kind"] == "figure":
-            assert text[finding["start"] : finding["end"]] == finding["surface"], finding
+            assert text[finding["start"] : finding["end"]] == finding["surface"], (
+                finding
+            )
 
 
 # -- readers -----------------------------------------------------------------
@@ -151,7 +265,9 @@ def _pdf() -> bytes:
     pdf.set_title("Written evidence")
     pdf.add_page()
     pdf.set_font("Helvetica", size=11)
-    pdf.multi_cell(0, 6, "Integrated care boards need multi-year capital budgets to plan ahead.")
+    pdf.multi_cell(
+        0, 6, "Integrated care boards need multi-year capital budgets to plan ahead."
+    )
     return bytes(pdf.output())
 
 
@@ -178,7 +294,7 @@ SAMPLES = {
     ".msg": _msg(),
     ".xlsx": _xlsx(),
     ".doc": _word97(DOC_PARAGRAPHS),
-    ".csv": b"Route,Operator,Notes\r\n42,Hill Buses,\r\n7,\"Vale, Coaches\",late\r\n",
+    ".csv": b'Route,Operator,Notes\r\n42,Hill Buses,\r\n7,"Vale, Coaches",late\r\n',
 }
 
 
@@ -206,7 +322,11 @@ def _zip_variants() -> st.SearchStrategy[bytes]:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for item in source.infolist():
-                data = payload if item.filename == "word/document.xml" else source.read(item.filename)
+                data = (
+                    payload
+                    if item.filename == "word/document.xml"
+                    else source.read(item.filename)
+                )
                 archive.writestr(item.filename, data)
         return buffer.getvalue()
 
@@ -227,7 +347,9 @@ def _check_reader(data: bytes, extension: str) -> None:
 @pytest.mark.parametrize("extension", sorted(SUPPORTED_EXTENSIONS))
 @PROPERTY
 @given(data=st.data())
-def test_readers_read_or_raise_reader_error(extension: str, data: st.DataObject) -> None:
+def test_readers_read_or_raise_reader_error(
+    extension: str, data: st.DataObject
+) -> None:
     strategies = [st.binary(max_size=2000), damaged(SAMPLES[extension])]
     if extension == ".docx":
         strategies.append(_zip_variants())
@@ -242,7 +364,9 @@ def test_the_reader_samples_are_readable() -> None:
 
 # -- export round trip -------------------------------------------------------
 
-THEME_IDS = st.lists(st.from_regex(r"[a-z][a-z0-9_-]{0,15}", fullmatch=True), max_size=3, unique=True)
+THEME_IDS = st.lists(
+    st.from_regex(r"[a-z][a-z0-9_-]{0,15}", fullmatch=True), max_size=3, unique=True
+)
 TEXT = st.text(max_size=80)
 MAYBE_TEXT = st.one_of(st.none(), st.text(min_size=1, max_size=40))
 NUMBER = st.floats(allow_nan=False, allow_infinity=False, width=64)
@@ -250,9 +374,16 @@ KIND_VALUES: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "figure": {
         "surface": st.text(min_size=1, max_size=30),
         "value": NUMBER,
-        "unit": st.one_of(st.none(), st.sampled_from(["GBP", "EUR", "%", "year", "month", "week", "day"])),
-        "figure_kind": st.sampled_from(["money", "percent", "count", "ratio", "duration"]),
-        "qualifier": st.one_of(st.none(), st.sampled_from(["around", "over", "more than", "up to"])),
+        "unit": st.one_of(
+            st.none(),
+            st.sampled_from(["GBP", "EUR", "%", "year", "month", "week", "day"]),
+        ),
+        "figure_kind": st.sampled_from(
+            ["money", "percent", "count", "ratio", "duration"]
+        ),
+        "qualifier": st.one_of(
+            st.none(), st.sampled_from(["around", "over", "more than", "up to"])
+        ),
         "value_max": st.one_of(st.none(), NUMBER),
         "measure": MAYBE_TEXT,
         "period": MAYBE_TEXT,
@@ -261,7 +392,20 @@ KIND_VALUES: dict[str, dict[str, st.SearchStrategy[Any]]] = {
     "quote": {"speaker": MAYBE_TEXT, "role": MAYBE_TEXT},
     "claim": {"attributed_to": MAYBE_TEXT, "hedged": st.booleans()},
 }
-NULLABLE_TEXT = {"doc_title", "doc_org", "measure", "period", "actor", "target", "action", "speaker", "role", "attributed_to", "unit", "qualifier"}
+NULLABLE_TEXT = {
+    "doc_title",
+    "doc_org",
+    "measure",
+    "period",
+    "actor",
+    "target",
+    "action",
+    "speaker",
+    "role",
+    "attributed_to",
+    "unit",
+    "qualifier",
+}
 
 
 @st.composite
@@ -269,14 +413,20 @@ def finding_rows(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(sorted(KIND_VALUES)))
     start = draw(st.integers(0, 10_000))
     row: dict[str, Any] = {
-        "id": draw(st.from_regex(r"[a-z0-9-]{1,20}-p[0-9]{1,3}-[frcq][0-9]{1,2}", fullmatch=True)),
+        "id": draw(
+            st.from_regex(
+                r"[a-z0-9-]{1,20}-p[0-9]{1,3}-[frcq][0-9]{1,2}", fullmatch=True
+            )
+        ),
         "kind": kind,
         "text": draw(st.text(min_size=1, max_size=80)),
         "doc_id": draw(st.from_regex(r"[a-z0-9-]{1,20}-[0-9a-f]{6}", fullmatch=True)),
         "doc_path": draw(st.text(min_size=1, max_size=40)),
         "doc_title": draw(MAYBE_TEXT),
         "doc_org": draw(MAYBE_TEXT),
-        "passage_id": draw(st.from_regex(r"[a-z0-9-]{1,20}-p[0-9]{1,3}", fullmatch=True)),
+        "passage_id": draw(
+            st.from_regex(r"[a-z0-9-]{1,20}-p[0-9]{1,3}", fullmatch=True)
+        ),
         "page": draw(st.one_of(st.none(), st.integers(1, 5000))),
         "start": start,
         "end": start + draw(st.integers(0, 500)),
@@ -289,8 +439,12 @@ def finding_rows(draw: st.DrawFn) -> dict[str, Any]:
 
 def _from_csv(cell: str, name: str, kind: str) -> Any:
     """Undo the CSV conventions of write_export for one schema field."""
-    if cell.startswith("'") and cell.lstrip("'").startswith(("=", "+", "-", "@", "\t", "\r")):
-        cell = cell[1:]  # the quote that keeps a spreadsheet from running the cell as a formula
+    if cell.startswith("'") and cell.lstrip("'").startswith(
+        ("=", "+", "-", "@", "\t", "\r")
+    ):
+        cell = cell[
+            1:
+        ]  # the quote that keeps a spreadsheet from running the cell as a formula
     if name == "themes":
         return cell.split("; ") if cell else []
     if name in ("page",):
@@ -325,12 +479,18 @@ def test_csv_reads_back_the_same_values(rows: list[dict[str, Any]]) -> None:
     out = io.StringIO(newline="")
     assert write_export(rows, out, "csv") == len(rows)
     reader = csv.DictReader(io.StringIO(out.getvalue(), newline=""))
-    columns = list(COMMON_FIELDS) + [n for names in KIND_FIELDS.values() for n in names] + list(CITATION_FIELDS)
+    columns = (
+        list(COMMON_FIELDS)
+        + [n for names in KIND_FIELDS.values() for n in names]
+        + list(CITATION_FIELDS)
+    )
     assert reader.fieldnames == columns
     back = list(reader)
     assert len(back) == len(rows)
     for original, parsed in zip(rows, back):
         kind = parsed["kind"]
         own = set(COMMON_FIELDS) | set(KIND_FIELDS[kind])
-        assert {k: _from_csv(v, k, kind) for k, v in parsed.items() if k in own} == original
+        assert {
+            k: _from_csv(v, k, kind) for k, v in parsed.items() if k in own
+        } == original
         assert all(v == "" for k, v in parsed.items() if k not in own)

@@ -27,15 +27,22 @@ def quotes(nlp, passages: list[str]) -> list[tuple[Any, ...]]:
     items = [(p, {"kind": "paragraph"}) for p in passages]
     out = []
     for doc in nlp.pipe(make_docs(nlp, items, {})):
-        out += [(f.text, f.data["speaker"], f.data["role"]) for f in findings_from_doc(doc) if f.kind == "quote"]
+        out += [
+            (f.text, f.data["speaker"], f.data["role"])
+            for f in findings_from_doc(doc)
+            if f.kind == "quote"
+        ]
     return out
 
 
 def test_short_fragments_in_the_subjects_sentence(nlp):
-    found = quotes(nlp, [
-        "6.4. Ms Okafor defended the scheme on the grounds that it was “simple” and “fair”, "
-        "and that it reached “the households we most wanted to help”. Officials agreed."
-    ])
+    found = quotes(
+        nlp,
+        [
+            "6.4. Ms Okafor defended the scheme on the grounds that it was “simple” and “fair”, "
+            "and that it reached “the households we most wanted to help”. Officials agreed."
+        ],
+    )
     assert found == [
         ("simple", "Ms Okafor", None),
         ("fair", "Ms Okafor", None),
@@ -44,46 +51,95 @@ def test_short_fragments_in_the_subjects_sentence(nlp):
 
 
 def test_introduction_ending_in_a_colon_gives_the_block_quotation_its_speaker(nlp):
-    found = quotes(nlp, [
-        "Several retailers changed their labels. Mr Hale told us, for example, that:",
-        "“... once the new labels went up, sales of the high-salt range fell within a month.”",
-        "We return to this below.",
-    ])
-    assert found == [("... once the new labels went up, sales of the high-salt range fell within a month.", "Mr Hale", None)]
+    found = quotes(
+        nlp,
+        [
+            "Several retailers changed their labels. Mr Hale told us, for example, that:",
+            "“... once the new labels went up, sales of the high-salt range fell within a month.”",
+            "We return to this below.",
+        ],
+    )
+    assert found == [
+        (
+            "... once the new labels went up, sales of the high-salt range fell within a month.",
+            "Mr Hale",
+            None,
+        )
+    ]
 
 
 def test_name_with_role_before_the_verb(nlp):
-    found = quotes(nlp, ["Priya Shah, Chief Executive of Northgate Foods, said: “We acted on the evidence.”"])
-    assert found == [("We acted on the evidence.", "Priya Shah", "Chief Executive of Northgate Foods")]
+    found = quotes(
+        nlp,
+        [
+            "Priya Shah, Chief Executive of Northgate Foods, said: “We acted on the evidence.”"
+        ],
+    )
+    assert found == [
+        (
+            "We acted on the evidence.",
+            "Priya Shah",
+            "Chief Executive of Northgate Foods",
+        )
+    ]
 
 
 def test_speaker_with_an_organisation_and_a_colon(nlp):
-    found = quotes(nlp, [
-        "Mr Ortiz of the Rural Bus Alliance raised concerns that: “councils are cutting the very routes they promote.”"
-    ])
-    assert [(f[0], f[1]) for f in found] == [("councils are cutting the very routes they promote.", "Mr Ortiz")]
+    found = quotes(
+        nlp,
+        [
+            "Mr Ortiz of the Rural Bus Alliance raised concerns that: “councils are cutting the very routes they promote.”"
+        ],
+    )
+    assert [(f[0], f[1]) for f in found] == [
+        ("councils are cutting the very routes they promote.", "Mr Ortiz")
+    ]
 
 
 def test_speaker_after_the_quotation(nlp):
-    found = quotes(nlp, ["“The pilot worked better than we hoped,” said Dame Ruth Keller, chair of the review."])
-    assert found == [("The pilot worked better than we hoped", "Dame Ruth Keller", "chair of the review")]
+    found = quotes(
+        nlp,
+        [
+            "“The pilot worked better than we hoped,” said Dame Ruth Keller, chair of the review."
+        ],
+    )
+    assert found == [
+        (
+            "The pilot worked better than we hoped",
+            "Dame Ruth Keller",
+            "chair of the review",
+        )
+    ]
 
 
 def test_according_to(nlp):
-    found = quotes(nlp, ["According to Professor Lin, “the effect fades once the incentive stops”."])
-    assert [(f[0], f[1]) for f in found] == [("the effect fades once the incentive stops", "Professor Lin")]
+    found = quotes(
+        nlp,
+        ["According to Professor Lin, “the effect fades once the incentive stops”."],
+    )
+    assert [(f[0], f[1]) for f in found] == [
+        ("the effect fades once the incentive stops", "Professor Lin")
+    ]
 
 
 def test_as_is_not_part_of_the_name(nlp):
-    found = quotes(nlp, ["As Sir Paul Brant said, “the system is only as strong as its weakest link”."])
-    assert [(f[0], f[1]) for f in found] == [("the system is only as strong as its weakest link", "Sir Paul Brant")]
+    found = quotes(
+        nlp,
+        ["As Sir Paul Brant said, “the system is only as strong as its weakest link”."],
+    )
+    assert [(f[0], f[1]) for f in found] == [
+        ("the system is only as strong as its weakest link", "Sir Paul Brant")
+    ]
 
 
 def test_he_said_is_the_person_the_paragraph_is_about(nlp):
-    found = quotes(nlp, [
-        "Mr Adeyemi, who spoke after Ms Grant and Dr Lowe, said the pilot had “changed how staff worked”. "
-        "Ms Grant had raised costs earlier. He said the savings were “real but small”."
-    ])
+    found = quotes(
+        nlp,
+        [
+            "Mr Adeyemi, who spoke after Ms Grant and Dr Lowe, said the pilot had “changed how staff worked”. "
+            "Ms Grant had raised costs earlier. He said the savings were “real but small”."
+        ],
+    )
     assert [(f[0], f[1]) for f in found] == [
         ("changed how staff worked", "Mr Adeyemi"),
         ("real but small", "Mr Adeyemi"),
@@ -91,23 +147,38 @@ def test_he_said_is_the_person_the_paragraph_is_about(nlp):
 
 
 def test_they_said_is_the_body_the_last_sentence_was_about(nlp):
-    found = quotes(nlp, [
-        "Officials from the Treasury gave a similar account. They said the decision had been taken because they did "
-        "“not think the industry would adopt it”."
-    ])
-    assert [(f[0], f[1]) for f in found] == [("not think the industry would adopt it", "Officials from the Treasury")]
+    found = quotes(
+        nlp,
+        [
+            "Officials from the Treasury gave a similar account. They said the decision had been taken because they did "
+            "“not think the industry would adopt it”."
+        ],
+    )
+    assert [(f[0], f[1]) for f in found] == [
+        ("not think the industry would adopt it", "Officials from the Treasury")
+    ]
 
 
 def test_a_body_that_speaks(nlp):
-    found = quotes(nlp, ["Walking Wales said in relation to footpaths, for example: “maintenance has been cut in every county.”"])
-    assert [(f[0], f[1]) for f in found] == [("maintenance has been cut in every county.", "Walking Wales")]
+    found = quotes(
+        nlp,
+        [
+            "Walking Wales said in relation to footpaths, for example: “maintenance has been cut in every county.”"
+        ],
+    )
+    assert [(f[0], f[1]) for f in found] == [
+        ("maintenance has been cut in every county.", "Walking Wales")
+    ]
 
 
 def test_quotation_over_several_paragraphs_keeps_one_speaker(nlp):
-    found = quotes(nlp, [
-        "Dr Mensah said: “We saw the change in the first week. Families noticed it too.",
-        "“By the spring the waiting list had halved.”",
-    ])
+    found = quotes(
+        nlp,
+        [
+            "Dr Mensah said: “We saw the change in the first week. Families noticed it too.",
+            "“By the spring the waiting list had halved.”",
+        ],
+    )
     assert [(f[0], f[1]) for f in found] == [
         ("We saw the change in the first week. Families noticed it too.", "Dr Mensah"),
         ("By the spring the waiting list had halved.", "Dr Mensah"),
@@ -115,33 +186,56 @@ def test_quotation_over_several_paragraphs_keeps_one_speaker(nlp):
 
 
 def test_odd_quote_marks_of_some_pdfs(nlp):
-    found = quotes(nlp, ["Mr Barr told us that ―the scheme needs a clear owner‖, and we agree."])
-    assert [(f[0], f[1]) for f in found] == [("the scheme needs a clear owner", "Mr Barr")]
+    found = quotes(
+        nlp, ["Mr Barr told us that ―the scheme needs a clear owner‖, and we agree."]
+    )
+    assert [(f[0], f[1]) for f in found] == [
+        ("the scheme needs a clear owner", "Mr Barr")
+    ]
 
 
 def test_single_curly_quotes(nlp):
-    found = quotes(nlp, ["Ms Cole said the Council’s plan was ‘a step in the right direction’."])
-    assert [(f[0], f[1]) for f in found] == [("a step in the right direction", "Ms Cole")]
+    found = quotes(
+        nlp, ["Ms Cole said the Council’s plan was ‘a step in the right direction’."]
+    )
+    assert [(f[0], f[1]) for f in found] == [
+        ("a step in the right direction", "Ms Cole")
+    ]
 
 
 def test_anonymised_speaker_described_after_the_words(nlp):
-    found = quotes(nlp, [
-        "“The warnings made me check the figures twice before sending the return.” (Agent, sole trader, 1-20 returns)",
-        "“It slowed us down at the busiest time of year.” – Payroll manager, large employer",
-    ])
+    found = quotes(
+        nlp,
+        [
+            "“The warnings made me check the figures twice before sending the return.” (Agent, sole trader, 1-20 returns)",
+            "“It slowed us down at the busiest time of year.” – Payroll manager, large employer",
+        ],
+    )
     assert [(f[0], f[1]) for f in found] == [
-        ("The warnings made me check the figures twice before sending the return.", "Agent, sole trader, 1-20 returns"),
-        ("It slowed us down at the busiest time of year.", "Payroll manager, large employer"),
+        (
+            "The warnings made me check the figures twice before sending the return.",
+            "Agent, sole trader, 1-20 returns",
+        ),
+        (
+            "It slowed us down at the busiest time of year.",
+            "Payroll manager, large employer",
+        ),
     ]
 
 
 def test_words_quoted_from_a_named_document(nlp):
-    found = quotes(nlp, [
-        "This builds on the commitments within the 2022 National Flood Resilience Strategy, to the "
-        "“regular testing of local warning systems in every county”."
-    ])
+    found = quotes(
+        nlp,
+        [
+            "This builds on the commitments within the 2022 National Flood Resilience Strategy, to the "
+            "“regular testing of local warning systems in every county”."
+        ],
+    )
     assert [(f[0], f[1]) for f in found] == [
-        ("regular testing of local warning systems in every county", "2022 National Flood Resilience Strategy")
+        (
+            "regular testing of local warning systems in every county",
+            "2022 National Flood Resilience Strategy",
+        )
     ]
 
 
@@ -161,48 +255,80 @@ def test_scare_quotes_and_titles_are_not_quotes(nlp, text):
 
 def test_a_body_named_after_the_quotation(nlp):
     # News reports name the body that spoke after its words, with or without its acronym.
-    assert quotes(nlp, [
-        "\u201cWe cannot see how the backlog can be cleared without new staff,\u201d the National Audit Office said.",
-        "The recovery plan is at \u201cserious risk\u201d, the National Audit Office (NAO) has said.",
-        "\u201cThe targets were never realistic,\u201d said the King\u2019s Fund.",
-    ]) == [
-        ("We cannot see how the backlog can be cleared without new staff", "National Audit Office", None),
+    assert quotes(
+        nlp,
+        [
+            "\u201cWe cannot see how the backlog can be cleared without new staff,\u201d the National Audit Office said.",
+            "The recovery plan is at \u201cserious risk\u201d, the National Audit Office (NAO) has said.",
+            "\u201cThe targets were never realistic,\u201d said the King\u2019s Fund.",
+        ],
+    ) == [
+        (
+            "We cannot see how the backlog can be cleared without new staff",
+            "National Audit Office",
+            None,
+        ),
         ("serious risk", "National Audit Office", None),
         ("The targets were never realistic", "King\u2019s Fund", None),
     ]
     # A word that names no known body is not taken for one.
-    assert quotes(nlp, ["\u201cIt will take years to recover,\u201d the Committee said."]) == []
+    assert (
+        quotes(nlp, ["\u201cIt will take years to recover,\u201d the Committee said."])
+        == []
+    )
 
 
 def test_a_titled_work_after_report_on_is_not_a_quotation(nlp):
     # The capitalised words after "the Committee's Report on" name the report; they are not quoted from it.
-    assert quotes(nlp, [
-        "This is the response to the Example Committee\u2019s Report on \u201cPublic Inquiries: Enhancing public trust\u201d.",
-    ]) == []
+    assert (
+        quotes(
+            nlp,
+            [
+                "This is the response to the Example Committee\u2019s Report on \u201cPublic Inquiries: Enhancing public trust\u201d.",
+            ],
+        )
+        == []
+    )
 
 
 def test_apostrophes_in_roles_and_unnamed_speakers(nlp):
-    assert quotes(nlp, [
-        "Sarah Lee, chief executive of the Women\u2019s Health Trust, said: \u201cServices are vanishing.\u201d",
-        "One witness told us: \u201cWe have no idea what the board is for.\u201d",
-        "\u201cWe are investing record sums,\u201d a Department of Health and Social Care spokesperson said.",
-    ]) == [
-        ("Services are vanishing.", "Sarah Lee", "chief executive of the Women\u2019s Health Trust"),
+    assert quotes(
+        nlp,
+        [
+            "Sarah Lee, chief executive of the Women\u2019s Health Trust, said: \u201cServices are vanishing.\u201d",
+            "One witness told us: \u201cWe have no idea what the board is for.\u201d",
+            "\u201cWe are investing record sums,\u201d a Department of Health and Social Care spokesperson said.",
+        ],
+    ) == [
+        (
+            "Services are vanishing.",
+            "Sarah Lee",
+            "chief executive of the Women\u2019s Health Trust",
+        ),
         ("We have no idea what the board is for.", None, "witness"),
-        ("We are investing record sums", None, "Department of Health and Social Care spokesperson"),
+        (
+            "We are investing record sums",
+            None,
+            "Department of Health and Social Care spokesperson",
+        ),
     ]
 
 
 def test_a_pronoun_with_no_one_named_keeps_the_quotation_without_a_speaker(nlp):
-    assert quotes(nlp, ["\u201cThe service is on its knees,\u201d she said."]) == [("The service is on its knees", None, None)]
+    assert quotes(nlp, ["\u201cThe service is on its knees,\u201d she said."]) == [
+        ("The service is on its knees", None, None)
+    ]
 
 
 def test_an_office_before_the_person_and_unnamed_speakers_who_put_it(nlp):
-    assert quotes(nlp, [
-        "The Minister, Stephen Barclay MP, said that integrated care systems were \u201chere to stay\u201d.",
-        "As one ICB chair put it, \u201cwe are being asked to do more with less\u201d.",
-        "The Secretary of State described the reforms as \u201cthe biggest shake-up in a decade\u201d.",
-    ]) == [
+    assert quotes(
+        nlp,
+        [
+            "The Minister, Stephen Barclay MP, said that integrated care systems were \u201chere to stay\u201d.",
+            "As one ICB chair put it, \u201cwe are being asked to do more with less\u201d.",
+            "The Secretary of State described the reforms as \u201cthe biggest shake-up in a decade\u201d.",
+        ],
+    ) == [
         ("here to stay", "Stephen Barclay MP", "Minister"),
         ("we are being asked to do more with less", None, "ICB chair"),
         ("the biggest shake-up in a decade", None, "Secretary of State"),

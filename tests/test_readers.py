@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -33,20 +33,40 @@ def _shape(blocks: list[Block]) -> list[tuple[str, str, int | None, int]]:
 
 def test_supported_extensions() -> None:
     assert SUPPORTED_EXTENSIONS == frozenset(
-        {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".odt", ".rtf", ".eml", ".msg",
-         ".xlsx", ".csv", ".doc"}
+        {
+            ".txt",
+            ".md",
+            ".markdown",
+            ".html",
+            ".htm",
+            ".pdf",
+            ".docx",
+            ".odt",
+            ".rtf",
+            ".eml",
+            ".msg",
+            ".xlsx",
+            ".csv",
+            ".doc",
+        }
     )
 
 
 def test_clean_text_collapses_nbsp_and_drops_soft_hyphens() -> None:
-    assert clean_text("  \u00a3\u00a05.7\u00a0bn  for\tthe\n work\u00adforce\u200b ") == "\u00a3 5.7 bn for the workforce"
+    assert (
+        clean_text("  \u00a3\u00a05.7\u00a0bn  for\tthe\n work\u00adforce\u200b ")
+        == "\u00a3 5.7 bn for the workforce"
+    )
 
 
 def test_join_lines_rejoins_broken_words_but_keeps_compounds() -> None:
-    assert join_lines(["the work-", "force plan and well-", "being of place-", "based teams"]) == (
-        "the workforce plan and well-being of place-based teams"
+    assert join_lines(
+        ["the work-", "force plan and well-", "being of place-", "based teams"]
+    ) == ("the workforce plan and well-being of place-based teams")
+    assert (
+        join_lines(["NHS-", "led care", "and 2023-", "24"])
+        == "NHS- led care and 2023- 24"
     )
-    assert join_lines(["NHS-", "led care", "and 2023-", "24"]) == "NHS- led care and 2023- 24"
 
 
 def test_looks_like_heading() -> None:
@@ -63,7 +83,9 @@ def test_unknown_extension(tmp_path: Path) -> None:
         read_document(_write(tmp_path, "slides.pptx", b"PK"))
 
 
-@pytest.mark.parametrize("name", ["empty.txt", "empty.md", "empty.html", "empty.pdf", "empty.docx"])
+@pytest.mark.parametrize(
+    "name", ["empty.txt", "empty.md", "empty.html", "empty.pdf", "empty.docx"]
+)
 def test_zero_byte_file(tmp_path: Path, name: str) -> None:
     with pytest.raises(ReaderError, match="^empty file$"):
         read_document(_write(tmp_path, name, b""))
@@ -98,7 +120,13 @@ def test_txt_windows_1252(tmp_path: Path) -> None:
 
 
 def test_txt_latin1_without_cp1252_punctuation(tmp_path: Path) -> None:
-    raw = read_document(_write(tmp_path, "l1.txt", "Costs rose to \u00a312m in caf\u00e9s.".encode("latin-1")))
+    raw = read_document(
+        _write(
+            tmp_path,
+            "l1.txt",
+            "Costs rose to \u00a312m in caf\u00e9s.".encode("latin-1"),
+        )
+    )
     assert raw.blocks == [Block("paragraph", "Costs rose to \u00a312m in caf\u00e9s.")]
 
 
@@ -109,12 +137,17 @@ def test_txt_unicode_with_bom(tmp_path: Path, encoding: str) -> None:
     if encoding == "utf-16-be":
         data = b"\xfe\xff" + data
     raw = read_document(_write(tmp_path, "u.txt", data))
-    assert raw.blocks == [Block("paragraph", "\u201cQuoted\u201d \u00a35m a year."), Block("paragraph", "Second paragraph.")]
+    assert raw.blocks == [
+        Block("paragraph", "\u201cQuoted\u201d \u00a35m a year."),
+        Block("paragraph", "Second paragraph."),
+    ]
 
 
 def test_txt_binary_content(tmp_path: Path) -> None:
     with pytest.raises(ReaderError, match="^binary content, not text$"):
-        read_document(_write(tmp_path, "bin.txt", b"GIF89a\x00\x01\x02" + bytes(range(256))))
+        read_document(
+            _write(tmp_path, "bin.txt", b"GIF89a\x00\x01\x02" + bytes(range(256)))
+        )
 
 
 TXT_STRUCTURED = """\
@@ -249,11 +282,15 @@ def test_markdown_front_matter(tmp_path: Path) -> None:
     text = '---\ntitle: "Integrated care: two years on"\nauthor: The Example Fund\ndate: 2024-07-03\ntags: [ics]\n---\n\nBody text.\n'
     raw = read_document(_write(tmp_path, "f.md", text.encode("utf-8")))
     assert raw.blocks == [Block("paragraph", "Body text.")]
-    assert raw.declared == Metadata(title="Integrated care: two years on", org="The Example Fund", date="2024-07-03")
+    assert raw.declared == Metadata(
+        title="Integrated care: two years on", org="The Example Fund", date="2024-07-03"
+    )
 
 
 def test_markdown_keeps_snake_case_and_asterisk_maths(tmp_path: Path) -> None:
-    raw = read_document(_write(tmp_path, "m.md", b"The file_name_here holds 2 * 3 items."))
+    raw = read_document(
+        _write(tmp_path, "m.md", b"The file_name_here holds 2 * 3 items.")
+    )
     assert raw.blocks == [Block("paragraph", "The file_name_here holds 2 * 3 items.")]
 
 
@@ -302,7 +339,12 @@ def test_html_main_text_only(tmp_path: Path) -> None:
     assert _shape(raw.blocks) == [
         ("paragraph", "Press release", None, 0),
         ("heading", "Three in four partners back ICSs", None, 1),
-        ("paragraph", "More than three-quarters (76%) of stakeholders said they supported ICSs.", None, 0),
+        (
+            "paragraph",
+            "More than three-quarters (76%) of stakeholders said they supported ICSs.",
+            None,
+            0,
+        ),
         ("list_item", "Faster discharge", None, 1),
         ("list_item", "Nested point", None, 2),
         ("list_item", "Shared budgets", None, 1),
@@ -320,7 +362,18 @@ def test_html_main_text_only(tmp_path: Path) -> None:
         date="2023-06-06",
     )
     text = " ".join(b.text for b in raw.blocks)
-    for noise in ("SCRIPT", "COOKIES", "NAV", "BREADCRUMB", "SHARE", "NOSCRIPT", "FORM", "ASIDE", "FOOTER", "HOME"):
+    for noise in (
+        "SCRIPT",
+        "COOKIES",
+        "NAV",
+        "BREADCRUMB",
+        "SHARE",
+        "NOSCRIPT",
+        "FORM",
+        "ASIDE",
+        "FOOTER",
+        "HOME",
+    ):
         assert noise not in text
 
 
@@ -337,7 +390,12 @@ def test_html_density_picks_the_article_body(tmp_path: Path) -> None:
     raw = read_document(_write(tmp_path, "b.htm", page.encode("utf-8")))
     assert _shape(raw.blocks) == [
         ("paragraph", "General practice is where most people meet the NHS.", None, 0),
-        ("paragraph", "Primary care networks have recruited new staff since 2019.", None, 0),
+        (
+            "paragraph",
+            "Primary care networks have recruited new staff since 2019.",
+            None,
+            0,
+        ),
     ]
     assert raw.declared == Metadata(title="Blog", date="2023-12-05")
 
@@ -364,14 +422,26 @@ def test_html_declared_charset(tmp_path: Path) -> None:
 
 def test_html_10000_deep_nesting(tmp_path: Path) -> None:
     depth = 10_000
-    page = "<html><body><main>" + "<div>" * depth + "<p>Deep <b>text</b></p>" + "</div>" * depth + "</main></body></html>"
+    page = (
+        "<html><body><main>"
+        + "<div>" * depth
+        + "<p>Deep <b>text</b></p>"
+        + "</div>" * depth
+        + "</main></body></html>"
+    )
     raw = read_document(_write(tmp_path, "deep.html", page.encode("utf-8")))
     assert raw.blocks == [Block("paragraph", "Deep text")]
 
 
 def test_html_10000_deep_inline_nesting(tmp_path: Path) -> None:
     depth = 10_000
-    page = "<html><body><p>" + "<span>" * depth + "deep words" + "</span>" * depth + "</p></body></html>"
+    page = (
+        "<html><body><p>"
+        + "<span>" * depth
+        + "deep words"
+        + "</span>" * depth
+        + "</p></body></html>"
+    )
     raw = read_document(_write(tmp_path, "deep.html", page.encode("utf-8")))
     assert raw.blocks == [Block("paragraph", "deep words")]
 
@@ -401,7 +471,13 @@ PDF_BODY = [
 class _ReportPDF(FPDF):
     def header(self) -> None:
         self.set_font("Helvetica", size=9)
-        self.cell(0, 8, "Health Committee - Written evidence ICS0001", new_x="LMARGIN", new_y="NEXT")
+        self.cell(
+            0,
+            8,
+            "Health Committee - Written evidence ICS0001",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         self.ln(6)
 
     def footer(self) -> None:
@@ -414,7 +490,7 @@ def _report_pdf(**encryption: str) -> bytes:
     pdf = _ReportPDF()
     pdf.set_title("Written evidence from the Example Trust")
     pdf.set_author("Example Trust")
-    pdf.set_creation_date(datetime(2023, 5, 9, 14, 30, tzinfo=timezone.utc))
+    pdf.set_creation_date(datetime(2023, 5, 9, 14, 30, tzinfo=UTC))
     if encryption:
         pdf.set_encryption(**encryption)
     for heading, first, second in PDF_BODY:
@@ -462,20 +538,34 @@ def test_pdf_paragraphs_pages_and_running_lines(tmp_path: Path) -> None:
     ]
     text = " ".join(b.text for b in raw.blocks)
     assert "Written evidence ICS0001" not in text and "Page" not in text
-    assert raw.declared == Metadata(title="Written evidence from the Example Trust", org="Example Trust", date="2023-05")
+    assert raw.declared == Metadata(
+        title="Written evidence from the Example Trust",
+        org="Example Trust",
+        date="2023-05",
+    )
 
 
 def test_pdf_wrapped_paragraph_and_bullets(tmp_path: Path) -> None:
     pdf = FPDF()
-    pdf.set_creation_date(datetime(2019, 12, 15, 12, 0, tzinfo=timezone.utc))
+    pdf.set_creation_date(datetime(2019, 12, 15, 12, 0, tzinfo=UTC))
     pdf.add_page()
     pdf.set_font("Helvetica", size=11)
-    long = " ".join(["Integrated care systems need stable funding to plan services."] * 4)
+    long = " ".join(
+        ["Integrated care systems need stable funding to plan services."] * 4
+    )
     pdf.multi_cell(0, 6, long, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.multi_cell(0, 6, "Each board must include:", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 6, "- a chair and a chief executive;", new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(0, 6, "* at least two ordinary non-executive members.", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 6, "- a chair and a chief executive;", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.multi_cell(
+        0,
+        6,
+        "* at least two ordinary non-executive members.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     raw = read_document(_write(tmp_path, "w.pdf", bytes(pdf.output())))
     assert _shape(raw.blocks) == [
         ("paragraph", long, 1, 0),
@@ -518,7 +608,11 @@ def test_pdf_without_text_layer(tmp_path: Path) -> None:
     with pytest.raises(ReaderError, match="^no text layer: needs OCR$"):
         read_document(path, ocr=False)
     # Read by OCR (where Tesseract is installed), the shape holds no words either.
-    reason = "no text layer, and OCR found no readable text" if ocr_available() else "no text layer: needs OCR: install tesseract-ocr"
+    reason = (
+        "no text layer, and OCR found no readable text"
+        if ocr_available()
+        else "no text layer: needs OCR: install tesseract-ocr"
+    )
     with pytest.raises(ReaderError, match=f"^{reason}$"):
         read_document(path)
 
@@ -530,13 +624,22 @@ def _docx_bytes() -> bytes:
     document = Document()
     document.core_properties.title = "Written evidence from the Example College"
     document.core_properties.author = "Example College"
-    document.add_heading("Written evidence submitted by the Example College (ICS0087)", level=1)
+    document.add_heading(
+        "Written evidence submitted by the Example College (ICS0087)", level=1
+    )
     document.add_paragraph("Integrated care systems need\u00a0nurses.")
     document.add_heading("The workforce", level=2)
     document.add_paragraph("First point", style="List Bullet")
     document.add_paragraph("Second point", style="List Number 2")
     table = document.add_table(rows=3, cols=3)
-    for row, values in zip(table.rows, [("Indicator", "Figure", "Period"), ("Vacancies", "47,000", "June 2022"), ("Rate", "", "12%")]):
+    for row, values in zip(
+        table.rows,
+        [
+            ("Indicator", "Figure", "Period"),
+            ("Vacancies", "47,000", "June 2022"),
+            ("Rate", "", "12%"),
+        ],
+    ):
         for cell, value in zip(row.cells, values):
             cell.text = value
     merged = document.add_table(rows=1, cols=2)
@@ -553,11 +656,21 @@ def test_docx_order_and_kinds(tmp_path: Path) -> None:
     raw = read_document(_write(tmp_path, "e.docx", _docx_bytes()))
     assert raw.format == "docx"
     assert _shape(raw.blocks) == [
-        ("heading", "Written evidence submitted by the Example College (ICS0087)", None, 1),
+        (
+            "heading",
+            "Written evidence submitted by the Example College (ICS0087)",
+            None,
+            1,
+        ),
         ("paragraph", "Integrated care systems need nurses.", None, 0),
         ("heading", "The workforce", None, 2),
         ("list_item", "First point", None, 1),
-        ("list_item", "1. Second point", None, 2),  # "List Number 2" draws its number: the text shows it
+        (
+            "list_item",
+            "1. Second point",
+            None,
+            2,
+        ),  # "List Number 2" draws its number: the text shows it
         ("table_row", "Indicator | Figure | Period", None, 0),
         ("table_row", "Vacancies | 47,000 | June 2022", None, 0),
         ("table_row", "Rate | 12%", None, 0),
@@ -565,7 +678,9 @@ def test_docx_order_and_kinds(tmp_path: Path) -> None:
         ("paragraph", "After the tables.", None, 0),
         ("heading", "Title style", None, 1),
     ]
-    assert raw.declared == Metadata(title="Written evidence from the Example College", org="Example College")
+    assert raw.declared == Metadata(
+        title="Written evidence from the Example College", org="Example College"
+    )
 
 
 def test_docx_not_a_zip(tmp_path: Path) -> None:
@@ -624,4 +739,6 @@ def test_damaged_files_fail_only_with_reader_error(extension: str) -> None:
 
 def test_read_bytes_matches_read_document(tmp_path: Path) -> None:
     data = _docx_bytes()
-    assert read_bytes(data, ".DOCX") == read_document(_write(tmp_path, "same.docx", data))
+    assert read_bytes(data, ".DOCX") == read_document(
+        _write(tmp_path, "same.docx", data)
+    )

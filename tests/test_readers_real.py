@@ -56,25 +56,33 @@ def _with_parts(data: bytes, parts: dict[str, str]) -> bytes:
                     f'<Relationship Id="rIdTest{n}" Type="{REL}/{kind}" Target="{kind}.xml"/>'
                     for n, kind in enumerate(parts)
                 )
-                content = content.replace(b"</Relationships>", extra.encode() + b"</Relationships>")
+                content = content.replace(
+                    b"</Relationships>", extra.encode() + b"</Relationships>"
+                )
             out.writestr(item, content)
         for kind, xml in parts.items():
-            out.writestr(f"word/{kind}.xml", f'<?xml version="1.0" encoding="UTF-8"?>{xml}')
+            out.writestr(
+                f"word/{kind}.xml", f'<?xml version="1.0" encoding="UTF-8"?>{xml}'
+            )
     return buffer.getvalue()
 
 
 def _notes(tag: str, notes: dict[str, str]) -> str:
     """A footnotes/endnotes/comments part: Word's separator notes first, then the given ones."""
-    separators = "" if tag == "comment" else (
-        f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{tag}>'
-        f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{tag}>'
+    separators = (
+        ""
+        if tag == "comment"
+        else (
+            f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{tag}>'
+            f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{tag}>'
+        )
     )
     mark = "" if tag == "comment" else f"<w:r><w:{tag}Ref/></w:r>"
     body = "".join(
         f'<w:{tag} w:id="{note_id}"><w:p>{mark}<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:{tag}>'
         for note_id, text in notes.items()
     )
-    return f'<w:{tag}s {NSDECL}>{separators}{body}</w:{tag}s>'
+    return f"<w:{tag}s {NSDECL}>{separators}{body}</w:{tag}s>"
 
 
 # ------------------------------------------------------------------ DOCX
@@ -92,9 +100,19 @@ def test_docx_notes_and_comments_are_their_own_blocks_after_their_paragraph() ->
     data = _with_parts(
         _saved(document),
         {
-            "footnotes": _notes("footnote", {"1": "Figures are for England only.", "2": "A note nothing refers to."}),
-            "endnotes": _notes("endnote", {"1": "Source: the annual survey of trusts."}),
-            "comments": _notes("comment", {"0": "Check this figure with the analysts."}),
+            "footnotes": _notes(
+                "footnote",
+                {
+                    "1": "Figures are for England only.",
+                    "2": "A note nothing refers to.",
+                },
+            ),
+            "endnotes": _notes(
+                "endnote", {"1": "Source: the annual survey of trusts."}
+            ),
+            "comments": _notes(
+                "comment", {"0": "Check this figure with the analysts."}
+            ),
         },
     )
     raw = read_bytes(data, ".docx")
@@ -113,7 +131,7 @@ def test_docx_text_box_is_read_once_not_from_its_fallback_copy() -> None:
     document = Document()
     document.add_paragraph("Before the box.")
     anchor = document.add_paragraph()
-    box = '<w:txbxContent><w:p><w:r><w:t>Boxed summary of the findings.</w:t></w:r></w:p></w:txbxContent>'
+    box = "<w:txbxContent><w:p><w:r><w:t>Boxed summary of the findings.</w:t></w:r></w:p></w:txbxContent>"
     anchor._p.append(
         _run(
             "<mc:AlternateContent>"
@@ -140,9 +158,15 @@ def test_docx_headers_footers_are_not_body_and_page_breaks_do_not_split() -> Non
     section.different_first_page_header_footer = True
     section.first_page_header.paragraphs[0].text = "First page header"
     paragraph = document.add_paragraph("The board met six times")
-    paragraph._p.append(_run('<w:lastRenderedPageBreak/><w:t xml:space="preserve"> during the year.</w:t>'))
+    paragraph._p.append(
+        _run(
+            '<w:lastRenderedPageBreak/><w:t xml:space="preserve"> during the year.</w:t>'
+        )
+    )
     raw = read_bytes(_saved(document), ".docx")
-    assert _shape(raw.blocks) == [("paragraph", "The board met six times during the year.", 0)]
+    assert _shape(raw.blocks) == [
+        ("paragraph", "The board met six times during the year.", 0)
+    ]
 
 
 def test_docx_merged_cells_are_read_once() -> None:
@@ -182,7 +206,9 @@ def test_docx_styles_are_read_through_what_they_are_based_on() -> None:
     chapter.base_style = document.styles["Heading 2"]
     bullets = document.styles.add_style("Key Points", WD_STYLE_TYPE.PARAGRAPH)
     bullets.element.get_or_add_pPr().append(
-        parse_xml(f'<w:numPr {NSDECL}><w:ilvl w:val="0"/><w:numId w:val="3"/></w:numPr>')
+        parse_xml(
+            f'<w:numPr {NSDECL}><w:ilvl w:val="0"/><w:numId w:val="3"/></w:numPr>'
+        )
     )
     contents = document.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
     document.add_paragraph("Introduction 4", style=contents)
@@ -190,7 +216,10 @@ def test_docx_styles_are_read_through_what_they_are_based_on() -> None:
     document.add_paragraph("Introduction", style=chapter)
     document.add_paragraph("Demand grew in every region.", style=bullets)
     raw = read_bytes(_saved(document), ".docx")
-    assert _shape(raw.blocks) == [("heading", "Introduction", 2), ("list_item", "Demand grew in every region.", 1)]
+    assert _shape(raw.blocks) == [
+        ("heading", "Introduction", 2),
+        ("list_item", "Demand grew in every region.", 1),
+    ]
 
 
 STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -216,7 +245,10 @@ def _strict_docx(body: str) -> bytes:
             f'<w:styles xmlns:w="{STRICT_NS}"><w:style w:type="paragraph" w:styleId="Heading1">'
             '<w:name w:val="heading 1"/></w:style></w:styles>',
         )
-        archive.writestr("word/document.xml", f'\ufeff<?xml version="1.0"?><w:document xmlns:w="{STRICT_NS}"><w:body>{body}</w:body></w:document>'.encode())
+        archive.writestr(
+            "word/document.xml",
+            f'\ufeff<?xml version="1.0"?><w:document xmlns:w="{STRICT_NS}"><w:body>{body}</w:body></w:document>'.encode(),
+        )
     return buffer.getvalue()
 
 
@@ -226,14 +258,23 @@ def test_docx_strict_open_xml_is_read() -> None:
         "<w:p><w:r><w:t>Text in a Strict document.</w:t></w:r></w:p>"
     )
     raw = read_bytes(data, ".docx")
-    assert _shape(raw.blocks) == [("heading", "Strict heading", 1), ("paragraph", "Text in a Strict document.", 0)]
+    assert _shape(raw.blocks) == [
+        ("heading", "Strict heading", 1),
+        ("paragraph", "Text in a Strict document.", 0),
+    ]
 
 
 def test_docx_without_a_main_part_is_refused_in_words() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>')
-    with pytest.raises(ReaderError, match=r"^not a readable DOCX: no main document part in the package$"):
+        archive.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>',
+        )
+    with pytest.raises(
+        ReaderError,
+        match=r"^not a readable DOCX: no main document part in the package$",
+    ):
         read_bytes(buffer.getvalue(), ".docx")
 
 
@@ -253,7 +294,10 @@ def _empty_docx() -> bytes:
         (".docx", _empty_docx()),
         (".md", b"****\n\n* *\n\n---\n"),
         (".txt", b"  \n\n\t\n"),
-        (".html", b"<html><body><nav><a href='/'>Home</a></nav><main>  </main></body></html>"),
+        (
+            ".html",
+            b"<html><body><nav><a href='/'>Home</a></nav><main>  </main></body></html>",
+        ),
     ],
 )
 def test_a_document_without_text_is_refused(extension: str, data: bytes) -> None:
@@ -286,7 +330,11 @@ def test_markdown_stray_emphasis_and_escapes_are_not_text() -> None:
         ("paragraph", "The team met the target, and 2 * 3 is six.", 0),
         ("heading", "3a. Enablers (continued)", 2),
         ("paragraph", "For everybody: I am happy with my work", 0),
-        ("paragraph", "Our plan sits beside the strategy, stressing the vital link between the two.", 0),
+        (
+            "paragraph",
+            "Our plan sits beside the strategy, stressing the vital link between the two.",
+            0,
+        ),
         ("paragraph", "Costs marked * are estimates.", 0),
     ]
 
@@ -384,14 +432,28 @@ def test_markdown_converted_from_pdf_loses_its_page_furniture() -> None:
             0,
         ),
         ("heading", "Priorities", 2),
-        ("paragraph", "All providers must publish waiting times for every service they run and report them to their board each quarter.", 0),
+        (
+            "paragraph",
+            "All providers must publish waiting times for every service they run and report them to their board each quarter.",
+            0,
+        ),
         ("paragraph", "We will review the guidance during the year.", 0),
         ("footnote", "boards of trusts and foundation trusts", 0),
-        ("paragraph", "Staff will be supported to work across organisations, and the Workforce Plan will set out how.", 0),
-        ("list_item", "reduce agency spending by 30% across the year through better rostering", 1),
+        (
+            "paragraph",
+            "Staff will be supported to work across organisations, and the Workforce Plan will set out how.",
+            0,
+        ),
+        (
+            "list_item",
+            "reduce agency spending by 30% across the year through better rostering",
+            1,
+        ),
         ("paragraph", "Next steps follow.", 0),
     ]
-    assert read_bytes(CONVERTED.encode("utf-8"), ".md").prominent == ["Community health services plan"]
+    assert read_bytes(CONVERTED.encode("utf-8"), ".md").prominent == [
+        "Community health services plan"
+    ]
 
 
 def test_markdown_bold_is_emphasis_where_the_document_marks_its_headings() -> None:
@@ -409,7 +471,9 @@ def test_markdown_bold_is_emphasis_where_the_document_marks_its_headings() -> No
         ("paragraph", "Stable.", 0),
     ]
     # A converter's stray "#" line does not stop bold lines from being the headings.
-    assert _md("**Summary of findings**\n\nDemand rose.\n\n## part of\n\nMore.\n")[0] == ("heading", "Summary of findings", 2)
+    assert _md("**Summary of findings**\n\nDemand rose.\n\n## part of\n\nMore.\n")[
+        0
+    ] == ("heading", "Summary of findings", 2)
 
 
 def test_markdown_page_foot_number_is_a_footnote_only_with_its_reference_mark() -> None:
@@ -461,7 +525,9 @@ def test_markdown_web_page_chrome_is_dropped() -> None:
 
 def test_markdown_html_footnote_marks_are_not_text() -> None:
     text = 'Ambulance calls<sup><a href="#fn1">1</a></sup> rose by 4%.<sup>2</sup> The site is 40 m<sup>2</sup>.\n'
-    assert _md(text) == [("paragraph", "Ambulance calls rose by 4%. The site is 40 m2.", 0)]
+    assert _md(text) == [
+        ("paragraph", "Ambulance calls rose by 4%. The site is 40 m2.", 0)
+    ]
 
 
 def test_markdown_footnote_definitions_are_footnotes() -> None:
@@ -475,20 +541,35 @@ def test_markdown_footnote_definitions_are_footnotes() -> None:
 
 def test_markdown_page_numbers_alone_go_but_years_stay() -> None:
     text = "Annual report\n\n2024\n\n2024/25\n\n12\n\nPage 3 of 40\n\n4 / 40\n\nThe year went well.\n"
-    assert [t for _, t, _ in _md(text)] == ["Annual report", "2024", "2024/25", "The year went well."]
+    assert [t for _, t, _ in _md(text)] == [
+        "Annual report",
+        "2024",
+        "2024/25",
+        "The year went well.",
+    ]
 
 
 def test_markdown_paragraph_repeated_in_many_places_in_prose_is_kept() -> None:
     """A sentence opening several paragraphs one blank line apart is not furniture."""
-    text = "\n\n".join(f"The trust said waiting times in area {n} had improved." for n in range(1, 6))
-    assert [t for _, t, _ in _md(text)] == [f"The trust said waiting times in area {n} had improved." for n in range(1, 6)]
+    text = "\n\n".join(
+        f"The trust said waiting times in area {n} had improved." for n in range(1, 6)
+    )
+    assert [t for _, t, _ in _md(text)] == [
+        f"The trust said waiting times in area {n} had improved." for n in range(1, 6)
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "prominent"),
     [
-        ("# Main title\n\n# Second line of title\n\nBody.\n\n## Part\n\n# Late heading\n", ["Main title", "Second line of title"]),
-        ("## Only a second-level heading\n\nBody.\n\n## Another\n", ["Only a second-level heading"]),
+        (
+            "# Main title\n\n# Second line of title\n\nBody.\n\n## Part\n\n# Late heading\n",
+            ["Main title", "Second line of title"],
+        ),
+        (
+            "## Only a second-level heading\n\nBody.\n\n## Another\n",
+            ["Only a second-level heading"],
+        ),
         ("Body without headings.\n", []),
     ],
 )
@@ -508,7 +589,10 @@ def test_html_title_candidates_and_marked_furniture() -> None:
         '<div role="contentinfo">Contact us</div></body></html>'
     )
     raw = read_bytes(page.encode("utf-8"), ".html")
-    assert _shape(raw.blocks) == [("heading", "Annual report 2024", 1), ("paragraph", "Activity rose by 4%.", 0)]
+    assert _shape(raw.blocks) == [
+        ("heading", "Annual report 2024", 1),
+        ("paragraph", "Activity rose by 4%.", 0),
+    ]
     assert raw.prominent == ["Annual report 2024", "Report | Example Trust"]
 
 
@@ -521,7 +605,10 @@ def test_text_saved_from_a_pdf_loses_running_headers_and_page_numbers() -> None:
         ("Staff numbers grew by 4% over the period.", "Page 2"),
         ("Finances were balanced at year end.", "3"),
     ]
-    text = "\f".join(f"Annual Review of Community Care\n\n{body}\n\n{number}\n" for body, number in pages)
+    text = "\f".join(
+        f"Annual Review of Community Care\n\n{body}\n\n{number}\n"
+        for body, number in pages
+    )
     raw = read_bytes(text.encode("utf-8"), ".txt")
     assert _shape(raw.blocks) == [("paragraph", body, 0) for body, _ in pages]
 
@@ -532,7 +619,10 @@ def test_html_page_controls_the_page_does_not_mark_are_not_passages() -> None:
         '<p><a href="#top">\u25b2 Back to top</a></p><p>Last updated: 5 March 2025</p></main></body></html>'
     )
     raw = read_bytes(page.encode("utf-8"), ".html")
-    assert _shape(raw.blocks) == [("heading", "Board update", 1), ("paragraph", "Activity rose by 4%.", 0)]
+    assert _shape(raw.blocks) == [
+        ("heading", "Board update", 1),
+        ("paragraph", "Activity rose by 4%.", 0),
+    ]
     assert raw.declared.date == "2025-03-05"
 
 

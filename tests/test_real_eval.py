@@ -11,7 +11,9 @@ real_eval = load_benchmark("real_eval")
 
 
 def test_key_ignores_spaces_and_folds_dashes_and_quotes() -> None:
-    assert real_eval.key("7.17.We invite \u2018them\u2019 \u2013 now") == real_eval.key("7.17. We invite 'them' - now")
+    assert real_eval.key("7.17.We invite \u2018them\u2019 \u2013 now") == real_eval.key(
+        "7.17. We invite 'them' - now"
+    )
     assert real_eval.key("a\u00adb") == "ab"
 
 
@@ -32,12 +34,16 @@ def test_names_match_when_equal_contained_or_initials() -> None:
 def test_speakers_match_by_surname_titles_and_suffixes_aside() -> None:
     assert real_eval.same_speaker("Ms Milton (Anne Milton MP)", "Anne Milton")
     assert real_eval.same_speaker("Mr King (Justin King)", "Mr King")
-    assert not real_eval.same_speaker("Mr King (Justin King)", "As Sir Gordon Messenger")
+    assert not real_eval.same_speaker(
+        "Mr King (Justin King)", "As Sir Gordon Messenger"
+    )
 
 
 def test_refs_match_without_spaces_or_with_the_publisher_in_front() -> None:
     assert real_eval.same_ref("CP 1240", "CP1240")
-    assert real_eval.same_ref("HM Revenue and Customs Research Report 361", "Research Report 361")
+    assert real_eval.same_ref(
+        "HM Revenue and Customs Research Report 361", "Research Report 361"
+    )
     assert not real_eval.same_ref("HL Paper 190", "190")
     assert real_eval.same_ref(None, None)
     assert not real_eval.same_ref(None, "HC 12")
@@ -45,9 +51,14 @@ def test_refs_match_without_spaces_or_with_the_publisher_in_front() -> None:
 
 def test_titles_match_when_close_in_length() -> None:
     assert real_eval.same_title("Behaviour Change", "BEHAVIOUR CHANGE")
-    assert real_eval.same_title("The Space Economy: Act Now or Lose Out", "The Space Economy: Act Now or Lose Out.")
+    assert real_eval.same_title(
+        "The Space Economy: Act Now or Lose Out",
+        "The Space Economy: Act Now or Lose Out.",
+    )
     assert not real_eval.same_title("Behaviour Change", "Committee Report 4.3")
-    assert not real_eval.same_title("NHS productivity", "NHS productivity update for the board meeting in December")
+    assert not real_eval.same_title(
+        "NHS productivity", "NHS productivity update for the board meeting in December"
+    )
 
 
 def _gold_set(root: Path) -> Path:
@@ -55,7 +66,9 @@ def _gold_set(root: Path) -> Path:
     (root / "docs").mkdir(parents=True)
     (root / "gold").mkdir()
     (root / "stress").mkdir()
-    (root / "stress" / "EXPECTED.tsv").write_text("file\texpected\nempty.pdf\trefuse: empty file\n", encoding="utf-8")
+    (root / "stress" / "EXPECTED.tsv").write_text(
+        "file\texpected\nempty.pdf\trefuse: empty file\n", encoding="utf-8"
+    )
     (root / "stress" / "empty.pdf").write_bytes(b"")
     text = (
         "# Community pharmacy funding\n\n"
@@ -67,19 +80,49 @@ def _gold_set(root: Path) -> Path:
     gold = {
         "file": "pharmacy.md",
         "format": "md",
-        "metadata": {"title": "Community pharmacy funding", "org": "Pharmacy Council", "type": "report", "date": None, "ref": None},
+        "metadata": {
+            "title": "Community pharmacy funding",
+            "org": "Pharmacy Council",
+            "type": "report",
+            "date": None,
+            "ref": None,
+        },
         "sampled_pages": [],
         "sampled_sections": ["Community pharmacy funding", "Summary"],
         "paragraphs": [
-            {"page": None, "starts": "Pharmacies received £2.6 billion in 2023,", "ends": "43% of them reported a loss."},
-            {"page": None, "starts": "We recommend that the Department", "ends": "reviews the contract."},
+            {
+                "page": None,
+                "starts": "Pharmacies received £2.6 billion in 2023,",
+                "ends": "43% of them reported a loss.",
+            },
+            {
+                "page": None,
+                "starts": "We recommend that the Department",
+                "ends": "reviews the contract.",
+            },
         ],
         "noise": [],
         "figures": [
-            {"page": None, "surface": "£2.6 billion", "value": 2.6e9, "unit": "GBP", "kind": "money", "context": "received £2.6 billion in"},
-            {"page": None, "surface": "43%", "value": 43, "unit": "%", "kind": "percent", "context": "and 43% of them"},
+            {
+                "page": None,
+                "surface": "£2.6 billion",
+                "value": 2.6e9,
+                "unit": "GBP",
+                "kind": "money",
+                "context": "received £2.6 billion in",
+            },
+            {
+                "page": None,
+                "surface": "43%",
+                "value": 43,
+                "unit": "%",
+                "kind": "percent",
+                "context": "and 43% of them",
+            },
         ],
-        "not_figures": [{"page": None, "surface": "2023", "why": "year", "context": "in 2023,"}],
+        "not_figures": [
+            {"page": None, "surface": "2023", "why": "year", "context": "in 2023,"}
+        ],
         "recommendations": [
             {
                 "page": None,

@@ -23,66 +23,178 @@ def nlp():
 Item = str | tuple[str, dict[str, Any]]
 
 
-def recs(nlp, passages: list[Item], doc_org: str | None, doc_type: str | None = None,
-         doc_title: str | None = None) -> list[tuple[Any, Any, Any]]:
+def recs(
+    nlp,
+    passages: list[Item],
+    doc_org: str | None,
+    doc_type: str | None = None,
+    doc_title: str | None = None,
+) -> list[tuple[Any, Any, Any]]:
     """(actor, target, action) of every recommendation over the passages of one document."""
-    items = [(p, {"kind": "paragraph", "heading": None}) if isinstance(p, str) else p for p in passages]
+    items = [
+        (p, {"kind": "paragraph", "heading": None}) if isinstance(p, str) else p
+        for p in passages
+    ]
     context = {"doc_org": doc_org, "doc_title": doc_title, "doc_type": doc_type}
     out = []
     for doc in nlp.pipe(make_docs(nlp, items, context)):
-        out += [(f.data["actor"], f.data["target"], f.data["action"]) for f in findings_from_doc(doc) if f.kind == "recommendation"]
+        out += [
+            (f.data["actor"], f.data["target"], f.data["action"])
+            for f in findings_from_doc(doc)
+            if f.kind == "recommendation"
+        ]
     return out
 
 
 @pytest.mark.parametrize(
     ("text", "target", "action"),
     [
-        ("We invite the Government to explain why its labelling policy ignores the evidence.", "government",
-         "explain why its labelling policy ignores the evidence"),
-        ("We urge ministers to publish the review before the summer recess.", "government", "publish the review before the summer recess"),
-        ("We call on the government to develop a ten-year plan for adult social care.", "government",
-         "develop a ten-year plan for adult social care"),
-        ("Given the evidence, we recommend that the Government introduce a single labelling scheme.", "government",
-         "introduce a single labelling scheme"),
-        ("We recommend further that the National Institute for Clinical Excellence should compile a list of approved services.",
-         "National Institute for Health and Care Excellence", "compile a list of approved services"),
-        ("As the evidence shows, we strongly encourage the DfT to keep funding local bus routes.", "Department for Transport",
-         "keep funding local bus routes"),
-        ("We have recommended that every system should publish its waiting-list data each month.", "integrated care systems",
-         "publish its waiting-list data each month"),
-        ("Specifically, all areas should publish a local plan for winter discharge.", "all areas", "publish a local plan for winter discharge"),
-        ("We continue to call for a fully costed workforce plan.", None, "a fully costed workforce plan"),
-        ("The governments of the UK, Scotland, Wales and Northern Ireland should each simplify their resilience structures.",
-         "governments of the UK, Scotland, Wales and Northern Ireland", "simplify their resilience structures"),
-        ("NHSE and DHSC should agree a shorter list of national targets.", "NHS England; Department of Health and Social Care",
-         "agree a shorter list of national targets"),
-        ("ICBs, trusts and primary care providers must work together to balance the system budget.",
-         "integrated care boards; NHS trusts; primary care providers", "work together to balance the system budget"),
-        ("Systems are expected to improve cancer waiting times by March.", "integrated care systems", "improve cancer waiting times by March"),
-        ("Shorten elective waits, with every trust expected to deliver a five point improvement.", "every trust",
-         "deliver a five point improvement"),
-        ("Overall, this means NHS organisations will need to reduce their cost base.", "NHS organisations", "reduce their cost base"),
-        ("The plan should make clear how the money will reach general practice.", None, "make clear how the money will reach general practice"),
-        ("Where possible, data should be shared between partners.", None, "be shared between partners"),
-        ("We ask ICBs, in their role as strategic commissioners, to work with partner trusts.", "integrated care boards",
-         "work with partner trusts"),
-        ("As a minimum all systems are expected to deliver a 30% reduction.", "integrated care systems", "deliver a 30% reduction"),
-        ("Rather than producing a new strategy, the Government should focus on delivery.", "government", "focus on delivery"),
-        ("The red teams should be brought in from outside government.", "red teams", "be brought in from outside government"),
-        ("The Government should hold an exercise every three years..........28", "government", "hold an exercise every three years"),
-        ("We encourage UKSA and UKRI to work towards aligned funding.", "UK Space Agency; UKRI", "work towards aligned funding"),
-        ("Current spending should remain the floor for future settlements.", None, "remain the floor for future settlements"),
-        ("Any groups and committees retained to support the board should have a clear purpose.", "groups and committees",
-         "have a clear purpose"),
-        ("Within a year of the creation of the new board, it should complete a review of its sub-committees.", "new board",
-         "complete a review of its sub-committees"),
-        ("If effective measures cannot be agreed, the Government must legislate.", "government", "legislate"),
-        ("We will also continue to ask and support you to make the NHS a fairer place to work.", "you",
-         "make the NHS a fairer place to work"),
+        (
+            "We invite the Government to explain why its labelling policy ignores the evidence.",
+            "government",
+            "explain why its labelling policy ignores the evidence",
+        ),
+        (
+            "We urge ministers to publish the review before the summer recess.",
+            "government",
+            "publish the review before the summer recess",
+        ),
+        (
+            "We call on the government to develop a ten-year plan for adult social care.",
+            "government",
+            "develop a ten-year plan for adult social care",
+        ),
+        (
+            "Given the evidence, we recommend that the Government introduce a single labelling scheme.",
+            "government",
+            "introduce a single labelling scheme",
+        ),
+        (
+            "We recommend further that the National Institute for Clinical Excellence should compile a list of approved services.",
+            "National Institute for Health and Care Excellence",
+            "compile a list of approved services",
+        ),
+        (
+            "As the evidence shows, we strongly encourage the DfT to keep funding local bus routes.",
+            "Department for Transport",
+            "keep funding local bus routes",
+        ),
+        (
+            "We have recommended that every system should publish its waiting-list data each month.",
+            "integrated care systems",
+            "publish its waiting-list data each month",
+        ),
+        (
+            "Specifically, all areas should publish a local plan for winter discharge.",
+            "all areas",
+            "publish a local plan for winter discharge",
+        ),
+        (
+            "We continue to call for a fully costed workforce plan.",
+            None,
+            "a fully costed workforce plan",
+        ),
+        (
+            "The governments of the UK, Scotland, Wales and Northern Ireland should each simplify their resilience structures.",
+            "governments of the UK, Scotland, Wales and Northern Ireland",
+            "simplify their resilience structures",
+        ),
+        (
+            "NHSE and DHSC should agree a shorter list of national targets.",
+            "NHS England; Department of Health and Social Care",
+            "agree a shorter list of national targets",
+        ),
+        (
+            "ICBs, trusts and primary care providers must work together to balance the system budget.",
+            "integrated care boards; NHS trusts; primary care providers",
+            "work together to balance the system budget",
+        ),
+        (
+            "Systems are expected to improve cancer waiting times by March.",
+            "integrated care systems",
+            "improve cancer waiting times by March",
+        ),
+        (
+            "Shorten elective waits, with every trust expected to deliver a five point improvement.",
+            "every trust",
+            "deliver a five point improvement",
+        ),
+        (
+            "Overall, this means NHS organisations will need to reduce their cost base.",
+            "NHS organisations",
+            "reduce their cost base",
+        ),
+        (
+            "The plan should make clear how the money will reach general practice.",
+            None,
+            "make clear how the money will reach general practice",
+        ),
+        (
+            "Where possible, data should be shared between partners.",
+            None,
+            "be shared between partners",
+        ),
+        (
+            "We ask ICBs, in their role as strategic commissioners, to work with partner trusts.",
+            "integrated care boards",
+            "work with partner trusts",
+        ),
+        (
+            "As a minimum all systems are expected to deliver a 30% reduction.",
+            "integrated care systems",
+            "deliver a 30% reduction",
+        ),
+        (
+            "Rather than producing a new strategy, the Government should focus on delivery.",
+            "government",
+            "focus on delivery",
+        ),
+        (
+            "The red teams should be brought in from outside government.",
+            "red teams",
+            "be brought in from outside government",
+        ),
+        (
+            "The Government should hold an exercise every three years..........28",
+            "government",
+            "hold an exercise every three years",
+        ),
+        (
+            "We encourage UKSA and UKRI to work towards aligned funding.",
+            "UK Space Agency; UKRI",
+            "work towards aligned funding",
+        ),
+        (
+            "Current spending should remain the floor for future settlements.",
+            None,
+            "remain the floor for future settlements",
+        ),
+        (
+            "Any groups and committees retained to support the board should have a clear purpose.",
+            "groups and committees",
+            "have a clear purpose",
+        ),
+        (
+            "Within a year of the creation of the new board, it should complete a review of its sub-committees.",
+            "new board",
+            "complete a review of its sub-committees",
+        ),
+        (
+            "If effective measures cannot be agreed, the Government must legislate.",
+            "government",
+            "legislate",
+        ),
+        (
+            "We will also continue to ask and support you to make the NHS a fairer place to work.",
+            "you",
+            "make the NHS a fairer place to work",
+        ),
     ],
 )
 def test_the_authors_own_asks(nlp, text, target, action):
-    assert recs(nlp, [text], "Northshire Select Committee") == [("Northshire Select Committee", target, action)]
+    assert recs(nlp, [text], "Northshire Select Committee") == [
+        ("Northshire Select Committee", target, action)
+    ]
 
 
 def test_they_and_it_stand_for_the_last_body_named(nlp):
@@ -92,13 +204,19 @@ def test_they_and_it_stand_for_the_last_body_named(nlp):
         "As outlined below, they should have a role in planning discharge.",
     ]
     assert recs(nlp, passages, "The King's Fund") == [
-        ("The King's Fund", "local authorities", "tackle pressures on ICSs from rising demand"),
+        (
+            "The King's Fund",
+            "local authorities",
+            "tackle pressures on ICSs from rising demand",
+        ),
         ("The King's Fund", "local authorities", "have a role in planning discharge"),
     ]
 
 
 def test_we_recommend_that_they_takes_the_previous_target(nlp):
-    passages = ["We recommend that the Government consult evaluation experts. We further recommend that they make clear what will change."]
+    passages = [
+        "We recommend that the Government consult evaluation experts. We further recommend that they make clear what will change."
+    ]
     assert recs(nlp, passages, "Northshire Select Committee") == [
         ("Northshire Select Committee", "government", "consult evaluation experts"),
         ("Northshire Select Committee", "government", "make clear what will change"),
@@ -108,37 +226,71 @@ def test_we_recommend_that_they_takes_the_previous_target(nlp):
 def test_we_urge_them_after_an_if_clause(nlp):
     text = "If the Government intend to keep voluntary agreements, we urge them to base these on the best evidence."
     assert recs(nlp, [text], "Northshire Select Committee") == [
-        ("Northshire Select Committee", "government", "base these on the best evidence"),
+        (
+            "Northshire Select Committee",
+            "government",
+            "base these on the best evidence",
+        ),
     ]
 
 
 def test_coordinated_urge_after_we_note(nlp):
     text = "We note the Government's commitment to the brand and urge the Department of Health to evaluate it properly."
     assert recs(nlp, [text], "Northshire Select Committee") == [
-        ("Northshire Select Committee", "Department of Health and Social Care", "evaluate it properly"),
+        (
+            "Northshire Select Committee",
+            "Department of Health and Social Care",
+            "evaluate it properly",
+        ),
     ]
 
 
 @pytest.mark.parametrize(
     ("text", "actor", "target", "action"),
     [
-        ("The NAO recommends that DHSC works with NHS England on a single set of measures.", "National Audit Office",
-         "Department of Health and Social Care", "work with NHS England on a single set of measures"),
-        ("Westmoor Trade Group suggested the Government should fund a pilot in two regions.", "Westmoor Trade Group", "government",
-         "fund a pilot in two regions"),
-        ("NHS E/I recommended in its planning guidance that all organisations should secure psychology input.", "NHS England",
-         "all organisations", "secure psychology input"),
-        ("According to the Food Standards Agency, simple labels helped shoppers and, as a result, they recommended strongly a single colour-coded label.",
-         "Food Standards Agency", None, "a single colour-coded label"),
+        (
+            "The NAO recommends that DHSC works with NHS England on a single set of measures.",
+            "National Audit Office",
+            "Department of Health and Social Care",
+            "work with NHS England on a single set of measures",
+        ),
+        (
+            "Westmoor Trade Group suggested the Government should fund a pilot in two regions.",
+            "Westmoor Trade Group",
+            "government",
+            "fund a pilot in two regions",
+        ),
+        (
+            "NHS E/I recommended in its planning guidance that all organisations should secure psychology input.",
+            "NHS England",
+            "all organisations",
+            "secure psychology input",
+        ),
+        (
+            "According to the Food Standards Agency, simple labels helped shoppers and, as a result, they recommended strongly a single colour-coded label.",
+            "Food Standards Agency",
+            None,
+            "a single colour-coded label",
+        ),
     ],
 )
-def test_reported_recommendations_belong_to_their_speaker(nlp, text, actor, target, action):
+def test_reported_recommendations_belong_to_their_speaker(
+    nlp, text, actor, target, action
+):
     assert recs(nlp, [text], "The King's Fund") == [(actor, target, action)]
 
 
 def test_an_audit_offices_bare_should_is_its_own(nlp):
-    assert recs(nlp, ["DHSC should also publish an assessment of reporting burdens."], "National Audit Office") == [
-        ("National Audit Office", "Department of Health and Social Care", "publish an assessment of reporting burdens"),
+    assert recs(
+        nlp,
+        ["DHSC should also publish an assessment of reporting burdens."],
+        "National Audit Office",
+    ) == [
+        (
+            "National Audit Office",
+            "Department of Health and Social Care",
+            "publish an assessment of reporting burdens",
+        ),
     ]
 
 
@@ -183,26 +335,51 @@ def test_government_response_quotes_the_committee_and_replies(nlp):
         "The Government should set a national target for apprenticeships in the sector.",
         "The Government does not accept this recommendation.",
     ]
-    title = "Government response to the House of Lords Northshire Industry Committee report"
+    title = (
+        "Government response to the House of Lords Northshire Industry Committee report"
+    )
     assert recs(nlp, passages, doc_title=title, **RESPONSE) == [
-        ("House of Lords Northshire Industry Committee", "government", "publish a skills plan for the sector"),
-        ("House of Lords Northshire Industry Committee", None, "be aligned with regional priorities"),
+        (
+            "House of Lords Northshire Industry Committee",
+            "government",
+            "publish a skills plan for the sector",
+        ),
+        (
+            "House of Lords Northshire Industry Committee",
+            None,
+            "be aligned with regional priorities",
+        ),
         # a paragraph that opens by asking is the next quoted recommendation, label or not
-        ("House of Lords Northshire Industry Committee", "government", "set a national target for apprenticeships in the sector"),
+        (
+            "House of Lords Northshire Industry Committee",
+            "government",
+            "set a national target for apprenticeships in the sector",
+        ),
     ]
 
 
-def test_government_response_learns_the_inquiry_from_its_text_and_reads_a_numbered_list(nlp):
+def test_government_response_learns_the_inquiry_from_its_text_and_reads_a_numbered_list(
+    nlp,
+):
     passages = [
         "This document responds to the recommendations of the Northshire Flooding Inquiry.",
         "Recommendation 2: A regular flood exercise The county and district councils should together hold an exercise every two years.",
         "The exercise should:",
-        ("test the response from the first warning to recovery;", {"kind": "list_item", "heading": None}),
+        (
+            "test the response from the first warning to recovery;",
+            {"kind": "list_item", "heading": None},
+        ),
         ("include voluntary groups.", {"kind": "list_item", "heading": None}),
         "The government accepts this recommendation.",
     ]
-    assert recs(nlp, passages, doc_title="Flooding: the government's reply", **RESPONSE) == [
-        ("Northshire Flooding Inquiry", "county and district councils", "hold an exercise every two years"),
+    assert recs(
+        nlp, passages, doc_title="Flooding: the government's reply", **RESPONSE
+    ) == [
+        (
+            "Northshire Flooding Inquiry",
+            "county and district councils",
+            "hold an exercise every two years",
+        ),
         ("Northshire Flooding Inquiry", None, None),
     ]
 
@@ -215,12 +392,36 @@ def test_pronouns_are_never_organisations(word):
 @pytest.mark.parametrize(
     ("text", "actor", "target", "action"),
     [
-        ("Witnesses suggested that the Government should fund more pilots.", "Witnesses", "government", "fund more pilots"),
-        ("Professor Hartley told us that the Department should publish its evidence.", "Professor Hartley", "the Department",
-         "publish its evidence"),
-        ("This suggests that ICBs should publish more data.", "The King's Fund", "integrated care boards", "publish more data"),
-        ("There is an urgent need for the Government to set out a plan.", "The King's Fund", "government", "set out a plan"),
-        ("The Secretary of State should lay regulations this year.", "The King's Fund", "Secretary of State", "lay regulations this year"),
+        (
+            "Witnesses suggested that the Government should fund more pilots.",
+            "Witnesses",
+            "government",
+            "fund more pilots",
+        ),
+        (
+            "Professor Hartley told us that the Department should publish its evidence.",
+            "Professor Hartley",
+            "the Department",
+            "publish its evidence",
+        ),
+        (
+            "This suggests that ICBs should publish more data.",
+            "The King's Fund",
+            "integrated care boards",
+            "publish more data",
+        ),
+        (
+            "There is an urgent need for the Government to set out a plan.",
+            "The King's Fund",
+            "government",
+            "set out a plan",
+        ),
+        (
+            "The Secretary of State should lay regulations this year.",
+            "The King's Fund",
+            "Secretary of State",
+            "lay regulations this year",
+        ),
     ],
 )
 def test_people_reported_and_the_author_concluding(nlp, text, actor, target, action):
@@ -230,8 +431,14 @@ def test_people_reported_and_the_author_concluding(nlp, text, actor, target, act
 def test_imperative_items_of_recommendations_made_by_others(nlp):
     passages = [
         "The main recommendations made by tax agents included:",
-        ("Explain each warning in plain words;", {"kind": "list_item", "heading": None}),
-        ("Show the warning before the return is filed.", {"kind": "list_item", "heading": None}),
+        (
+            "Explain each warning in plain words;",
+            {"kind": "list_item", "heading": None},
+        ),
+        (
+            "Show the warning before the return is filed.",
+            {"kind": "list_item", "heading": None},
+        ),
     ]
     assert recs(nlp, passages, "HM Revenue and Customs") == [
         ("tax agents", None, "Explain each warning in plain words"),
@@ -254,11 +461,28 @@ def test_list_introduced_by_a_reported_speaker(nlp):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("We recommend therefore that, at the earliest opportunity, the Government appoint a chief social scientist.",
-         [("Northshire Select Committee", "government", "appoint a chief social scientist")]),
-        ("There is a need to improve the data on discharge.", [("Northshire Select Committee", None, "improve the data on discharge")]),
-        ("The evidence showed that the Government's preference for voluntary codes has encouraged officials to avoid regulation.", []),
-        ("This pledge ignores the need to make substantial changes to the food environment.", []),
+        (
+            "We recommend therefore that, at the earliest opportunity, the Government appoint a chief social scientist.",
+            [
+                (
+                    "Northshire Select Committee",
+                    "government",
+                    "appoint a chief social scientist",
+                )
+            ],
+        ),
+        (
+            "There is a need to improve the data on discharge.",
+            [("Northshire Select Committee", None, "improve the data on discharge")],
+        ),
+        (
+            "The evidence showed that the Government's preference for voluntary codes has encouraged officials to avoid regulation.",
+            [],
+        ),
+        (
+            "This pledge ignores the need to make substantial changes to the food environment.",
+            [],
+        ),
         ("If voluntary codes work, then this should be tried first.", []),
         ("As one witness put it, we will need to use the levy.", []),
     ],
@@ -291,10 +515,17 @@ def test_bullets_kept_as_paragraphs_still_make_a_list(nlp):
 def test_a_bold_recommendation_taken_for_a_heading_is_read(nlp):
     passages = [
         ("Voluntary agreements", {"kind": "heading", "heading": None}),
-        ("The Government must set out what it will do if the food industry does not act.", {"kind": "heading", "heading": None}),
+        (
+            "The Government must set out what it will do if the food industry does not act.",
+            {"kind": "heading", "heading": None},
+        ),
     ]
     assert recs(nlp, passages, "Northshire Select Committee") == [
-        ("Northshire Select Committee", "government", "set out what it will do if the food industry does not act"),
+        (
+            "Northshire Select Committee",
+            "government",
+            "set out what it will do if the food industry does not act",
+        ),
     ]
 
 
@@ -302,28 +533,96 @@ def test_a_bold_recommendation_taken_for_a_heading_is_read(nlp):
     ("sentence", "target", "action"),
     [
         # A capital after "the" names the one body the reader knows.
-        ("The Department should not merely restate policy.", "the Department", "not merely restate policy"),
-        ("The Board should approve the plan by March.", "the Board", "approve the plan by March"),
+        (
+            "The Department should not merely restate policy.",
+            "the Department",
+            "not merely restate policy",
+        ),
+        (
+            "The Board should approve the plan by March.",
+            "the Board",
+            "approve the plan by March",
+        ),
         ("The department should act.", "department", "act"),
         # A body named in one word after "that", then its verb in the present or the subjunctive.
-        ("We recommend that the Department publishes a plan.", "the Department", "publish a plan"),
-        ("We recommend that every trust publishes its waiting times.", "every trust", "publish its waiting times"),
-        ("We recommend that the Committee be given new powers.", "the Committee", "be given new powers"),
-        ("We recommend that the ministerial committee meets monthly.", "ministerial committee", "meet monthly"),
-        ("We recommend that the plan sets out its costs.", None, "the plan sets out its costs"),
+        (
+            "We recommend that the Department publishes a plan.",
+            "the Department",
+            "publish a plan",
+        ),
+        (
+            "We recommend that every trust publishes its waiting times.",
+            "every trust",
+            "publish its waiting times",
+        ),
+        (
+            "We recommend that the Committee be given new powers.",
+            "the Committee",
+            "be given new powers",
+        ),
+        (
+            "We recommend that the ministerial committee meets monthly.",
+            "ministerial committee",
+            "meet monthly",
+        ),
+        (
+            "We recommend that the plan sets out its costs.",
+            None,
+            "the plan sets out its costs",
+        ),
         # "it" stands for the body named in the clause before it.
-        ("In general, if the Department does not agree with a recommendation, it should say so.", "the Department", "say so"),
-        ("Once each trust has a plan, it should publish it.", "each trust", "publish it"),
+        (
+            "In general, if the Department does not agree with a recommendation, it should say so.",
+            "the Department",
+            "say so",
+        ),
+        (
+            "Once each trust has a plan, it should publish it.",
+            "each trust",
+            "publish it",
+        ),
         # An aside between the body and its verb is not the body.
-        ("DHSC, working with NHS England, should publish the plan.", "Department of Health and Social Care", "publish the plan"),
-        ("ICBs, where appropriate, should pool budgets.", "integrated care boards", "pool budgets"),
-        ("NHS England, as the commissioner, must set standards.", "NHS England", "set standards"),
-        ("The Government, together with the devolved administrations, should review the Act.", "government", "review the Act"),
-        ("NHS England and the Department should jointly publish a plan.", "NHS England; the Department", "publish a plan"),
+        (
+            "DHSC, working with NHS England, should publish the plan.",
+            "Department of Health and Social Care",
+            "publish the plan",
+        ),
+        (
+            "ICBs, where appropriate, should pool budgets.",
+            "integrated care boards",
+            "pool budgets",
+        ),
+        (
+            "NHS England, as the commissioner, must set standards.",
+            "NHS England",
+            "set standards",
+        ),
+        (
+            "The Government, together with the devolved administrations, should review the Act.",
+            "government",
+            "review the Act",
+        ),
+        (
+            "NHS England and the Department should jointly publish a plan.",
+            "NHS England; the Department",
+            "publish a plan",
+        ),
         # Wanting to see a body act asks that body; "our recommendation is that" recommends.
-        ("We would like to see the Government fund the plan.", "government", "fund the plan"),
-        ("Our recommendation is that ICBs publish their plans.", "integrated care boards", "publish their plans"),
+        (
+            "We would like to see the Government fund the plan.",
+            "government",
+            "fund the plan",
+        ),
+        (
+            "Our recommendation is that ICBs publish their plans.",
+            "integrated care boards",
+            "publish their plans",
+        ),
     ],
 )
-def test_one_word_bodies_after_the(nlp, sentence: str, target: str | None, action: str) -> None:
-    assert [(t, a) for _actor, t, a in recs(nlp, [sentence], "Example Health Trust")] == [(target, action)]
+def test_one_word_bodies_after_the(
+    nlp, sentence: str, target: str | None, action: str
+) -> None:
+    assert [
+        (t, a) for _actor, t, a in recs(nlp, [sentence], "Example Health Trust")
+    ] == [(target, action)]

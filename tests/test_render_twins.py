@@ -9,25 +9,55 @@ import pytest
 from jinja2 import Environment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
-from site_fixture import HOSTILE_TEXT, make_store  # noqa: E402
+from site_fixture import HOSTILE_TEXT, make_store
 
-from evidence.render import build_site, views  # noqa: E402
-from evidence.render.marks import Run, marked_html  # noqa: E402
-from evidence.render.site import _environment  # noqa: E402
-from evidence.render.twins import cite, figure_row  # noqa: E402
-from evidence.render.views import DocView, FindingView  # noqa: E402
+from evidence.render import build_site, views
+from evidence.render.marks import Run, marked_html
+from evidence.render.site import _environment
+from evidence.render.twins import cite, figure_row
+from evidence.render.views import DocView, FindingView
 
 ODD = 'Tom & Jerry\'s "<b>" report'
 
 
 def doc(title: str = ODD, org: str | None = "Mischief <Ltd>") -> DocView:
-    return DocView("d1", "docs/d 1.html", title, org, None, None, None, None, None, "x.txt", "txt", None)
+    return DocView(
+        "d1",
+        "docs/d 1.html",
+        title,
+        org,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "x.txt",
+        "txt",
+        None,
+    )
 
 
 def figure(**data: object) -> FindingView:
-    base = {"surface": "£5.7bn", "value": 5.7e9, "figure_kind": "money", "qualifier": None, "measure": None, "period": None}
+    base = {
+        "surface": "£5.7bn",
+        "value": 5.7e9,
+        "figure_kind": "money",
+        "qualifier": None,
+        "measure": None,
+        "period": None,
+    }
     base.update(data)
-    return FindingView("f1", "figure", HOSTILE_TEXT, doc(), "d1-p3", 4, "docs/d 1.html#d1-p3", base, ("finance", "x<y"))
+    return FindingView(
+        "f1",
+        "figure",
+        HOSTILE_TEXT,
+        doc(),
+        "d1-p3",
+        4,
+        "docs/d 1.html#d1-p3",
+        base,
+        ("finance", "x<y"),
+    )
 
 
 CASES = [
@@ -53,11 +83,15 @@ def test_cite_is_the_source_macro(macros: object, f: FindingView, root: str) -> 
 def test_figure_row_is_the_macro(macros: object, f: FindingView) -> None:
     labels = {"finance": "Finance & money"}
     assert str(figure_row(f, "../")) == str(macros.figure_row(f, "../"))  # type: ignore[attr-defined]
-    assert str(figure_row(f, "", True, labels)) == str(macros.figure_row(f, "", True, labels))  # type: ignore[attr-defined]
+    assert str(figure_row(f, "", True, labels)) == str(
+        macros.figure_row(f, "", True, labels)
+    )  # type: ignore[attr-defined]
 
 
 def test_cite_without_page_and_exact_bytes() -> None:
-    f = FindingView("f1", "claim", "x", doc(org=None), "p", None, "docs/a b.html#p", {}, ())
+    f = FindingView(
+        "f1", "claim", "x", doc(org=None), "p", None, "docs/a b.html#p", {}, ()
+    )
     assert str(cite(f, "../")) == (
         '<a class="src" href="../docs/a%20b.html#p">Unattributed, '
         "<cite>Tom &amp; Jerry&#39;s &#34;&lt;b&gt;&#34; report</cite></a>"
@@ -74,7 +108,11 @@ OLD_MARKED = (
 def test_marked_html_is_the_old_template_loop() -> None:
     cases = [
         [Run(HOSTILE_TEXT)],
-        [Run("We <recommend> "), Run("£5m", ("figure", "recommendation"), ("f1", "r\"1")), Run(" & more", ("claim",))],
+        [
+            Run("We <recommend> "),
+            Run("£5m", ("figure", "recommendation"), ("f1", 'r"1')),
+            Run(" & more", ("claim",)),
+        ],
         [],
     ]
     template = Environment(autoescape=True).from_string(OLD_MARKED)
@@ -121,14 +159,26 @@ def test_passage_html_is_the_old_template_loop(tmp_path: Path) -> None:
     compared = 0
     for d in model.docs:
         mine = [v for v in model.findings if v.doc.doc_id == d.doc_id]
-        pviews = passage_views([p for p in passages if p.doc_id == d.doc_id], mine, model.passage_themes)
-        assert "".join(passage(pv, d) for pv in pviews) == template.render(passages=pviews, doc=d)
+        pviews = passage_views(
+            [p for p in passages if p.doc_id == d.doc_id], mine, model.passage_themes
+        )
+        assert "".join(passage(pv, d) for pv in pviews) == template.render(
+            passages=pviews, doc=d
+        )
         compared += len(pviews)
     assert compared == len(passages) == 11
 
 
-def test_theme_page_caps_say_where_the_rest_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("THEME_FIGURES", "THEME_CLAIMS", "THEME_QUOTES", "THEME_RECOMMENDATIONS", "THEME_SOURCES"):
+def test_theme_page_caps_say_where_the_rest_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (
+        "THEME_FIGURES",
+        "THEME_CLAIMS",
+        "THEME_QUOTES",
+        "THEME_RECOMMENDATIONS",
+        "THEME_SOURCES",
+    ):
         monkeypatch.setattr(views, name, 1)
     store = make_store(tmp_path / "index")
     try:
@@ -139,23 +189,44 @@ def test_theme_page_caps_say_where_the_rest_is(tmp_path: Path, monkeypatch: pyte
     assert report.broken == ()
     text = (tmp_path / "site/themes/workforce.html").read_text(encoding="utf-8")
     assert "7 passages in 4 documents discuss workforce" in text
-    assert ("3 figures in 2 sentences: sums, rates and counts of something (durations and bare numbers are left out); "
-            '1 of those sentences shown, from as many bodies as possible. The <a href="../figures.html">figures page</a> '
-            "lists every figure (filter by theme).") in text
+    assert (
+        "3 figures in 2 sentences: sums, rates and counts of something (durations and bare numbers are left out); "
+        '1 of those sentences shown, from as many bodies as possible. The <a href="../figures.html">figures page</a> '
+        "lists every figure (filter by theme)."
+    ) in text
     assert "The 1 documents that say most, of 4; the" in text
-    assert text.count('<td data-sort=') == 1
+    assert text.count("<td data-sort=") == 1
     # every figure is still on the figures page, each linking to its passage
     figures = (tmp_path / "site/figures.html").read_text(encoding="utf-8")
     assert figures_in_store == 4
-    assert figures.count('<td data-sort=') == 4
+    assert figures.count("<td data-sort=") == 4
 
 
 def test_spread_covers_bodies_before_repeating_one() -> None:
     def item(n: int, body: str, doc_id: str) -> FindingView:
-        d = DocView(doc_id, f"docs/{doc_id}.html", doc_id, body, None, None, None, None, None, "x", "txt", None)
+        d = DocView(
+            doc_id,
+            f"docs/{doc_id}.html",
+            doc_id,
+            body,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "x",
+            "txt",
+            None,
+        )
         return FindingView(f"f{n}", "claim", "t", d, "p", None, "h", {}, (), order=n)
 
-    items = [item(0, "A", "a1"), item(1, "A", "a1"), item(2, "A", "a2"), item(3, "B", "b1"), item(4, "C", "c1")]
+    items = [
+        item(0, "A", "a1"),
+        item(1, "A", "a1"),
+        item(2, "A", "a2"),
+        item(3, "B", "b1"),
+        item(4, "C", "c1"),
+    ]
     assert [v.id for v in views._spread(items, 3)] == ["f0", "f3", "f4"]
     assert [v.id for v in views._spread(items, 4)] == ["f0", "f2", "f3", "f4"]
     assert [v.id for v in views._spread(items, 9)] == ["f0", "f1", "f2", "f3", "f4"]

@@ -32,14 +32,28 @@ PASSAGES = {
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("forms")
     with PassageIndex(root).writer() as w:
-        w.replace_document("d1", [
-            IndexRecord(
-                passage_id=pid, doc_id="d1", text=text, heading=None, page=1, doc_title="Report",
-                doc_org="Audit Office", doc_path="d1.txt", doc_type="report", year=2024, ref=None,
-                kinds=(), themes=(), orgs=(),
-            )
-            for pid, text in PASSAGES.items()
-        ])
+        w.replace_document(
+            "d1",
+            [
+                IndexRecord(
+                    passage_id=pid,
+                    doc_id="d1",
+                    text=text,
+                    heading=None,
+                    page=1,
+                    doc_title="Report",
+                    doc_org="Audit Office",
+                    doc_path="d1.txt",
+                    doc_type="report",
+                    year=2024,
+                    ref=None,
+                    kinds=(),
+                    themes=(),
+                    orgs=(),
+                )
+                for pid, text in PASSAGES.items()
+            ],
+        )
     return root
 
 
@@ -59,14 +73,29 @@ def found(index_dir: Path, query: str) -> list[str]:
         (['"board chair"', '"the board\'s chair"'], ["p02"]),
     ],
 )
-def test_every_form_finds_every_form(index_dir: Path, queries: list[str], expected: list[str]) -> None:
+def test_every_form_finds_every_form(
+    index_dir: Path, queries: list[str], expected: list[str]
+) -> None:
     for query in queries:
         assert (query, found(index_dir, query)) == (query, expected)
 
 
 def test_a_possessive_is_its_word_but_other_apostrophes_stay() -> None:
-    assert words("The board's chair, the NHS’S plan, O'Neill's view; don't, e.g. U.S. members'") == [
-        "the", "board", "chair", "the", "nhs", "plan", "o'neill", "view", "don't", "e.g", "u.s", "members",
+    assert words(
+        "The board's chair, the NHS’S plan, O'Neill's view; don't, e.g. U.S. members'"
+    ) == [
+        "the",
+        "board",
+        "chair",
+        "the",
+        "nhs",
+        "plan",
+        "o'neill",
+        "view",
+        "don't",
+        "e.g",
+        "u.s",
+        "members",
     ]
 
 
@@ -77,7 +106,9 @@ def test_the_highlight_marks_the_word_not_its_possessive(index_dir: Path) -> Non
     ]
 
 
-def test_an_index_of_the_old_analysis_asks_for_an_ingest(index_dir: Path, tmp_path: Path) -> None:
+def test_an_index_of_the_old_analysis_asks_for_an_ingest(
+    index_dir: Path, tmp_path: Path
+) -> None:
     import shutil
 
     old = tmp_path / "idx"
@@ -99,14 +130,32 @@ def test_against_fts5_every_difference_has_a_reason() -> None:
     from benchmark_scripts import load_benchmark
 
     try:
-        sqlite3.connect(":memory:").execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='porter unicode61')")
+        sqlite3.connect(":memory:").execute(
+            "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='porter unicode61')"
+        )
     except sqlite3.OperationalError:
         pytest.skip("this SQLite has no FTS5")
     result = load_benchmark("search_forms_eval").evaluate(0, 1)
     rows = {r["query"]: r for r in result["queries"]}
     assert result["unexplained"] == 0
-    for query in ("day", "days", "share", "sharing", "priority", "priorities", "plan", "plans", "planning",
-                  "planned", "board", "boards", '"of their board"'):
+    for query in (
+        "day",
+        "days",
+        "share",
+        "sharing",
+        "priority",
+        "priorities",
+        "plan",
+        "plans",
+        "planning",
+        "planned",
+        "board",
+        "boards",
+        '"of their board"',
+    ):
         assert rows[query]["ours"] == rows[query]["fts5"] == rows[query]["both"], query
     assert rows["board's"]["ours"] == rows["board"]["ours"]
-    assert all(rows[q]["ours"] > 0 for q in ("days", "sharing", "priorities", "planning", "board's"))
+    assert all(
+        rows[q]["ours"] > 0
+        for q in ("days", "sharing", "priorities", "planning", "board's")
+    )

@@ -12,14 +12,14 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
-from site_fixture import HOSTILE_TEXT, make_store  # noqa: E402
+from site_fixture import HOSTILE_TEXT, make_store
 
-from evidence.errors import SiteError  # noqa: E402
-from evidence.models import Finding, Metadata, Passage  # noqa: E402
-from evidence.render import build_site, check_links  # noqa: E402
-from evidence.render.marks import Run, runs  # noqa: E402
-from evidence.render.views import file_stem, shade  # noqa: E402
-from evidence.store import Store  # noqa: E402
+from evidence.errors import SiteError
+from evidence.models import Finding, Metadata, Passage
+from evidence.render import build_site, check_links
+from evidence.render.marks import Run, runs
+from evidence.render.views import file_stem, shade
+from evidence.store import Store
 
 
 class Page(HTMLParser):
@@ -76,51 +76,95 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, Path]
 @pytest.fixture(scope="module")
 def pages(built: tuple[Path, object, Path]) -> dict[str, Page]:
     out = built[0]
-    return {p.relative_to(out).as_posix(): parse(p) for p in sorted(out.rglob("*.html"))}
+    return {
+        p.relative_to(out).as_posix(): parse(p) for p in sorted(out.rglob("*.html"))
+    }
 
 
 def test_report_and_page_names(built: tuple[Path, object, Path]) -> None:
     out, report, _ = built
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     themes = [
-        "capital", "commissioning", "digital", "finance", "governance", "inequalities", "integration",
-        "performance", "prevention", "primary-care", "social-care", "workforce",
+        "capital",
+        "commissioning",
+        "digital",
+        "finance",
+        "governance",
+        "inequalities",
+        "integration",
+        "performance",
+        "prevention",
+        "primary-care",
+        "social-care",
+        "workforce",
     ]
     orgs = [
-        "b-onmouseover-alert-4-mischief-ltd-b", "dhsc", "government", "local-government-association",
-        "national-audit-office", "nhs-england", "nhs-providers",
+        "b-onmouseover-alert-4-mischief-ltd-b",
+        "dhsc",
+        "government",
+        "local-government-association",
+        "national-audit-office",
+        "nhs-england",
+        "nhs-providers",
     ]
-    docs = ["hostile-submission-ffffff", "lga-briefing-0a9b8c", "nao-ics-review-a1b2c3", "nhs-providers-ev-d4e5f6"]
+    docs = [
+        "hostile-submission-ffffff",
+        "lga-briefing-0a9b8c",
+        "nao-ics-review-a1b2c3",
+        "nhs-providers-ev-d4e5f6",
+    ]
     expected = sorted(
-        [".evidence-site", "assets/search-data.js", "assets/site.css", "assets/site.js", "documents.html",
-         "figures.html", "index.html", "recommendations.html", "search.html"]
-        + [f"themes/{t}.html" for t in themes] + [f"orgs/{o}.html" for o in orgs] + [f"docs/{d}.html" for d in docs]
+        [
+            ".evidence-site",
+            "assets/search-data.js",
+            "assets/site.css",
+            "assets/site.js",
+            "documents.html",
+            "figures.html",
+            "index.html",
+            "recommendations.html",
+            "search.html",
+        ]
+        + [f"themes/{t}.html" for t in themes]
+        + [f"orgs/{o}.html" for o in orgs]
+        + [f"docs/{d}.html" for d in docs]
     )
     assert names == expected
     assert report.pages == 28
     assert report.files == 31
     assert report.broken == ()
-    assert report.links_checked == sum(len(parse(out / n).links) for n in names if n.endswith(".html"))
+    assert report.links_checked == sum(
+        len(parse(out / n).links) for n in names if n.endswith(".html")
+    )
 
 
-def test_every_link_resolves(built: tuple[Path, object, Path], pages: dict[str, Page]) -> None:
+def test_every_link_resolves(
+    built: tuple[Path, object, Path], pages: dict[str, Page]
+) -> None:
     out = built[0]
     walked = 0
     for rel, page in pages.items():
         for link in page.links:
             parts = urlsplit(link)
             assert not parts.scheme and not parts.netloc, (rel, link)
-            target = (out / rel).parent / unquote(parts.path) if parts.path else out / rel
+            target = (
+                (out / rel).parent / unquote(parts.path) if parts.path else out / rel
+            )
             target = target.resolve()
             assert target.is_file(), (rel, link)
             assert out.resolve() in target.parents
             if parts.fragment:
-                assert unquote(parts.fragment) in pages[target.relative_to(out.resolve()).as_posix()].ids, (rel, link)
+                assert (
+                    unquote(parts.fragment)
+                    in pages[target.relative_to(out.resolve()).as_posix()].ids
+                ), (rel, link)
             walked += 1
     assert walked == built[1].links_checked
 
 
-def test_every_finding_links_to_its_passage(built: tuple[Path, object, Path], pages: dict[str, Page]) -> None:
+def test_every_finding_links_to_its_passage(
+    built: tuple[Path, object, Path], pages: dict[str, Page]
+) -> None:
     out, _, index = built
     with Store(index) as store:
         findings = store.findings()
@@ -129,14 +173,27 @@ def test_every_finding_links_to_its_passage(built: tuple[Path, object, Path], pa
     for f in findings:
         doc_page = pages[f"docs/{f['doc_id']}.html"]
         assert f["passage_id"] in doc_page.ids
-        assert f["id"] in doc_page.ids  # the inline mark carries the finding's own anchor
+        assert (
+            f["id"] in doc_page.ids
+        )  # the inline mark carries the finding's own anchor
         assert f"{f['doc_id']}.html#{f['passage_id']}" in linked
     # Figures and recommendations each have a page listing all of them, with links.
-    assert sum(1 for link in pages["figures.html"].links if link.startswith("docs/")) == 4
-    assert sum(1 for link in pages["recommendations.html"].links if link.startswith("docs/")) == 3
+    assert (
+        sum(1 for link in pages["figures.html"].links if link.startswith("docs/")) == 4
+    )
+    assert (
+        sum(
+            1
+            for link in pages["recommendations.html"].links
+            if link.startswith("docs/")
+        )
+        == 3
+    )
 
 
-def test_hostile_text_stays_text(built: tuple[Path, object, Path], pages: dict[str, Page]) -> None:
+def test_hostile_text_stays_text(
+    built: tuple[Path, object, Path], pages: dict[str, Page]
+) -> None:
     out = built[0]
     for rel, page in pages.items():
         assert page.scripts[-1] == ("../" * rel.count("/")) + "assets/site.js", rel
@@ -144,88 +201,143 @@ def test_hostile_text_stays_text(built: tuple[Path, object, Path], pages: dict[s
         for tag, attrs in page.tags:
             assert tag not in ("img", "textarea", "b", "iframe", "object"), (rel, tag)
             assert not any(name.startswith("on") for name in attrs), (rel, tag, attrs)
-            assert not str(attrs.get("href") or "").lower().startswith("javascript"), rel
+            assert not str(attrs.get("href") or "").lower().startswith("javascript"), (
+                rel
+            )
     page = pages["docs/hostile-submission-ffffff.html"]
     passage = "".join(page.text)
     assert HOSTILE_TEXT in passage
     assert '<script>alert("title")</script>' in passage
     raw = (out / "docs/hostile-submission-ffffff.html").read_text(encoding="utf-8")
     assert "<script>alert" not in raw
-    assert "&lt;/textarea&gt;&lt;b&gt;bold&lt;/b&gt; &#34;quoted&#34; &amp; done." in raw
+    assert (
+        "&lt;/textarea&gt;&lt;b&gt;bold&lt;/b&gt; &#34;quoted&#34; &amp; done." in raw
+    )
     script = (out / "assets/search-data.js").read_text(encoding="utf-8")
     assert script.startswith("window.EVIDENCE_SEARCH = ") and script.endswith(";\n")
-    data = json.loads(script.removeprefix("window.EVIDENCE_SEARCH = ").removesuffix(";\n"))
+    data = json.loads(
+        script.removeprefix("window.EVIDENCE_SEARCH = ").removesuffix(";\n")
+    )
     hostile = [row for row in data["rows"] if row[1] == "<script>alert(1)</script>"]
-    assert hostile == [[
-        "claim", "<script>alert(1)</script>", "javascript:alert(5)", "<b onmouseover=alert(4)>Mischief Ltd</b>",
-        '<script>alert("title")</script>', None,
-        "docs/hostile-submission-ffffff.html#hostile-submission-ffffff-p1", ["workforce"],
-    ]]
+    assert hostile == [
+        [
+            "claim",
+            "<script>alert(1)</script>",
+            "javascript:alert(5)",
+            "<b onmouseover=alert(4)>Mischief Ltd</b>",
+            '<script>alert("title")</script>',
+            None,
+            "docs/hostile-submission-ffffff.html#hostile-submission-ffffff-p1",
+            ["workforce"],
+        ]
+    ]
 
 
-def test_theme_page_reads_as_a_briefing(pages: dict[str, Page], built: tuple[Path, object, Path]) -> None:
+def test_theme_page_reads_as_a_briefing(
+    pages: dict[str, Page], built: tuple[Path, object, Path]
+) -> None:
     text = (built[0] / "themes/workforce.html").read_text(encoding="utf-8")
     page = pages["themes/workforce.html"]
     words = " ".join("".join(page.text).split())
-    assert "7 passages in 4 documents discuss workforce, with 3 figures, 2 recommendations, 3 claims and 1 quotation." in words
-    assert ("The bodies that say most are NHS Providers (3 passages), National Audit Office (2 passages) and "
-            "<b onmouseover=alert(4)>Mischief Ltd</b> (1 passage). "
-            # what the bodies say: who asks whom for what, who agrees, where figures conflict
-            "The leading recommendations: "
-            "Local Government Association to DHSC: DHSC should fund a pay rise for care workers. "
-            "— Local Government Association, Briefing on social care funding "
-            "National Audit Office to NHS England: We recommend that NHS England publish a costed workforce plan by March 2023. "
-            "— National Audit Office, Introducing integrated care systems, p. 2 "
-            "Where bodies agree: National Audit Office and NHS Providers make the same point: "
-            "Staff shortages limit what systems can do. National Audit Office, Introducing integrated care systems, p. 1 "
-            "Where figures conflict: around 110,000 NHS vacancies (National Audit Office) against "
-            "132,000 NHS vacancies (NHS Providers): see the figures that may disagree. "
-            "Headline figures: 9.7% vacancy rate (2022) — NHS Providers, Written evidence from NHS Providers "
-            "around 110,000 NHS vacancies (2022) — National Audit Office, Introducing integrated care systems, p. 1 "
-            "Key figures") in words
+    assert (
+        "7 passages in 4 documents discuss workforce, with 3 figures, 2 recommendations, 3 claims and 1 quotation."
+        in words
+    )
+    assert (
+        "The bodies that say most are NHS Providers (3 passages), National Audit Office (2 passages) and "
+        "<b onmouseover=alert(4)>Mischief Ltd</b> (1 passage). "
+        # what the bodies say: who asks whom for what, who agrees, where figures conflict
+        "The leading recommendations: "
+        "Local Government Association to DHSC: DHSC should fund a pay rise for care workers. "
+        "— Local Government Association, Briefing on social care funding "
+        "National Audit Office to NHS England: We recommend that NHS England publish a costed workforce plan by March 2023. "
+        "— National Audit Office, Introducing integrated care systems, p. 2 "
+        "Where bodies agree: National Audit Office and NHS Providers make the same point: "
+        "Staff shortages limit what systems can do. National Audit Office, Introducing integrated care systems, p. 1 "
+        "Where figures conflict: around 110,000 NHS vacancies (National Audit Office) against "
+        "132,000 NHS vacancies (NHS Providers): see the figures that may disagree. "
+        "Headline figures: 9.7% vacancy rate (2022) — NHS Providers, Written evidence from NHS Providers "
+        "around 110,000 NHS vacancies (2022) — National Audit Office, Introducing integrated care systems, p. 1 "
+        "Key figures"
+    ) in words
     # a row per sentence: NHS Providers' sentence gives two figures, each linked and marked in it
-    rows = re.findall(r"<tr>\n(.*?)</tr>", text.split('<table id="theme-figures"')[1].split("</table>")[0], re.S)
+    rows = re.findall(
+        r"<tr>\n(.*?)</tr>",
+        text.split('<table id="theme-figures"')[1].split("</table>")[0],
+        re.S,
+    )
     assert len(rows) == 2
-    assert rows[1].count('<a class="value" href="../docs/nhs-providers-ev-d4e5f6.html#nhs-providers-ev-d4e5f6-p1">') == 2
-    assert ('<span class="ctx">Trusts report <mark class="m-figure">132,000</mark> vacancies across the NHS in 2022, '
-            'a vacancy rate of <mark class="m-figure">9.7%</mark>.</span>') in rows[1]
+    assert (
+        rows[1].count(
+            '<a class="value" href="../docs/nhs-providers-ev-d4e5f6.html#nhs-providers-ev-d4e5f6-p1">'
+        )
+        == 2
+    )
+    assert (
+        '<span class="ctx">Trusts report <mark class="m-figure">132,000</mark> vacancies across the NHS in 2022, '
+        'a vacancy rate of <mark class="m-figure">9.7%</mark>.</span>'
+    ) in rows[1]
     assert "<td>2022</td>\n<td>count; percent</td>" in rows[1]
     assert "To DHSC (1)" in words and "To NHS England (1)" in words
     assert words.index("To DHSC (1)") < words.index("To NHS England (1)")
     assert "Echoed by 2 sources" in words
     assert "Jane Smith, chief executive of a trust" in words
-    assert "around 110,000 NHS vacancies (National Audit Office, Introducing integrated care systems, p. 1) against 132,000 NHS vacancies" in words
-    assert ('<td data-sort="110000"><a class="value" href="../docs/nao-ics-review-a1b2c3.html#nao-ics-review-a1b2c3-p2">'
-            '<strong>around 110,000</strong></a>') in text
+    assert (
+        "around 110,000 NHS vacancies (National Audit Office, Introducing integrated care systems, p. 1) against 132,000 NHS vacancies"
+        in words
+    )
+    assert (
+        '<td data-sort="110000"><a class="value" href="../docs/nao-ics-review-a1b2c3.html#nao-ics-review-a1b2c3-p2">'
+        "<strong>around 110,000</strong></a>"
+    ) in text
     assert '<td data-sort="132000">' in rows[1]
 
 
-def test_index_summarises_the_corpus(pages: dict[str, Page], built: tuple[Path, object, Path]) -> None:
+def test_index_summarises_the_corpus(
+    pages: dict[str, Page], built: tuple[Path, object, Path]
+) -> None:
     words = " ".join("".join(pages["index.html"].text).split())
-    assert ("This briefing draws on 4 documents from 4 bodies, dated 2022-06-17 to 2023-01-10 (1 undated). "
-            "It holds 4 figures, 3 recommendations, 4 claims and 1 quotation") in words
+    assert (
+        "This briefing draws on 4 documents from 4 bodies, dated 2022-06-17 to 2023-01-10 (1 undated). "
+        "It holds 4 figures, 3 recommendations, 4 claims and 1 quotation"
+    ) in words
     raw = (built[0] / "index.html").read_text(encoding="utf-8")
-    row = raw.split('<th scope="row"><a href="orgs/nhs-providers.html">NHS Providers</a></th>')[1].split("</tr>")[0]
+    row = raw.split(
+        '<th scope="row"><a href="orgs/nhs-providers.html">NHS Providers</a></th>'
+    )[1].split("</tr>")[0]
     # Workforce 3 (the most: darkest), finance 1, capital 1, nothing else; 5 in all.
-    assert row.startswith('<td class="shade-4">3</td><td class="shade-2">1</td><td class="shade-2">1</td><td class="shade-0">0</td>')
+    assert row.startswith(
+        '<td class="shade-4">3</td><td class="shade-2">1</td><td class="shade-2">1</td><td class="shade-0">0</td>'
+    )
     assert row.endswith("<td>5</td>")
 
 
 def test_related_themes_link_both_ways(pages: dict[str, Page]) -> None:
     capital = pages["themes/capital.html"]
     finance = pages["themes/finance.html"]
-    assert "../themes/finance.html" in capital.links and "../themes/capital.html" in finance.links
+    assert (
+        "../themes/finance.html" in capital.links
+        and "../themes/capital.html" in finance.links
+    )
     assert "../themes/workforce.html" not in capital.links
     words = " ".join("".join(capital.text).split())
-    assert "Related themes Themes that turn up in the same passages more often than chance: Finance and efficiency" in words
+    assert (
+        "Related themes Themes that turn up in the same passages more often than chance: Finance and efficiency"
+        in words
+    )
 
 
 def test_org_page_both_directions(pages: dict[str, Page]) -> None:
     nao = " ".join("".join(pages["orgs/national-audit-office.html"].text).split())
-    assert "1 document in the briefing; 1 recommendation made; 0 addressed to it." in nao
+    assert (
+        "1 document in the briefing; 1 recommendation made; 0 addressed to it." in nao
+    )
     assert "To NHS England (1)" in nao
     nhse = " ".join("".join(pages["orgs/nhs-england.html"].text).split())
-    assert "0 documents in the briefing; 0 recommendations made; 1 addressed to it." in nhse
+    assert (
+        "0 documents in the briefing; 0 recommendations made; 1 addressed to it."
+        in nhse
+    )
     assert "From National Audit Office (1)" in nhse
 
 
@@ -248,12 +360,22 @@ def test_byte_identical_rebuild(tmp_path: Path) -> None:
         build_site(store, tmp_path / "b")
     finally:
         store.close()
-    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
-    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
+    a = {
+        p.relative_to(tmp_path / "a"): p.read_bytes()
+        for p in (tmp_path / "a").rglob("*")
+        if p.is_file()
+    }
+    b = {
+        p.relative_to(tmp_path / "b"): p.read_bytes()
+        for p in (tmp_path / "b").rglob("*")
+        if p.is_file()
+    }
     assert a == b
 
 
-def test_two_processes_write_the_same_bytes_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_processes_write_the_same_bytes_as_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from evidence.render import parallel
 
     store = make_store(tmp_path / "index")
@@ -264,13 +386,26 @@ def test_two_processes_write_the_same_bytes_as_one(tmp_path: Path, monkeypatch: 
         forked = build_site(store, tmp_path / "two")
     finally:
         store.close()
-    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
-    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    one = {
+        p.relative_to(tmp_path / "one"): p.read_bytes()
+        for p in (tmp_path / "one").rglob("*")
+        if p.is_file()
+    }
+    two = {
+        p.relative_to(tmp_path / "two"): p.read_bytes()
+        for p in (tmp_path / "two").rglob("*")
+        if p.is_file()
+    }
     assert one == two
     assert (forked.pages, forked.files, forked.links_checked, forked.broken) == (
-        serial.pages, serial.files, serial.links_checked, ())
-    assert sorted((tmp_path / "two/.evidence-site").read_text(encoding="utf-8").splitlines()) == sorted(
-        str(p.as_posix()) for p in one if str(p) != ".evidence-site")
+        serial.pages,
+        serial.files,
+        serial.links_checked,
+        (),
+    )
+    assert sorted(
+        (tmp_path / "two/.evidence-site").read_text(encoding="utf-8").splitlines()
+    ) == sorted(str(p.as_posix()) for p in one if str(p) != ".evidence-site")
 
 
 def test_rebuild_removes_pages_it_wrote_and_nothing_else(tmp_path: Path) -> None:
@@ -293,7 +428,8 @@ def test_templates_override_by_name(tmp_path: Path) -> None:
     custom = tmp_path / "mine"
     custom.mkdir()
     (custom / "theme.html").write_text(
-        '{% extends "base.html" %}{% block content %}<h1>Ours: {{ theme.label }}</h1>{% endblock %}', encoding="utf-8"
+        '{% extends "base.html" %}{% block content %}<h1>Ours: {{ theme.label }}</h1>{% endblock %}',
+        encoding="utf-8",
     )
     (custom / "site.css").write_text("body { color: black; }\n", encoding="utf-8")
     store = make_store(tmp_path / "index")
@@ -301,9 +437,15 @@ def test_templates_override_by_name(tmp_path: Path) -> None:
         build_site(store, tmp_path / "site", templates=custom)
     finally:
         store.close()
-    assert "<h1>Ours: Workforce</h1>" in (tmp_path / "site/themes/workforce.html").read_text(encoding="utf-8")
-    assert (tmp_path / "site/assets/site.css").read_text(encoding="utf-8") == "body { color: black; }\n"
-    assert "<h1>What the evidence says</h1>" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    assert "<h1>Ours: Workforce</h1>" in (
+        tmp_path / "site/themes/workforce.html"
+    ).read_text(encoding="utf-8")
+    assert (tmp_path / "site/assets/site.css").read_text(
+        encoding="utf-8"
+    ) == "body { color: black; }\n"
+    assert "<h1>What the evidence says</h1>" in (
+        tmp_path / "site/index.html"
+    ).read_text(encoding="utf-8")
 
 
 def test_missing_template_folder_is_a_domain_error(tmp_path: Path) -> None:
@@ -318,12 +460,37 @@ def test_missing_template_folder_is_a_domain_error(tmp_path: Path) -> None:
 def test_odd_document_id_never_escapes_the_site(tmp_path: Path) -> None:
     store = Store(tmp_path / "index", create=True)
     doc_id = "../../escape me"
-    passage = Passage(f"{doc_id}-p1", doc_id, 1, "The NHS had 42 ICSs.", None, None, "paragraph")
+    passage = Passage(
+        f"{doc_id}-p1", doc_id, 1, "The NHS had 42 ICSs.", None, None, "paragraph"
+    )
     store.write_document(
-        doc_id=doc_id, root="/r", path="x.txt", sha256="0", size=1, fmt="txt", pages=None,
-        metadata=Metadata(title="Odd"), passages=[(passage, [])],
-        findings=[(f"{doc_id}-p1-f1", passage.passage_id, Finding("figure", 12, 14, "The NHS had 42 ICSs.",
-                   {"surface": "42", "value": 42.0, "figure_kind": "count", "measure": "ICSs"}))],
+        doc_id=doc_id,
+        root="/r",
+        path="x.txt",
+        sha256="0",
+        size=1,
+        fmt="txt",
+        pages=None,
+        metadata=Metadata(title="Odd"),
+        passages=[(passage, [])],
+        findings=[
+            (
+                f"{doc_id}-p1-f1",
+                passage.passage_id,
+                Finding(
+                    "figure",
+                    12,
+                    14,
+                    "The NHS had 42 ICSs.",
+                    {
+                        "surface": "42",
+                        "value": 42.0,
+                        "figure_kind": "count",
+                        "measure": "ICSs",
+                    },
+                ),
+            )
+        ],
         acronyms=[],
     )
     try:
@@ -331,7 +498,10 @@ def test_odd_document_id_never_escapes_the_site(tmp_path: Path) -> None:
     finally:
         store.close()
     stem = file_stem(doc_id)
-    assert stem == "escape-me-" + stem.rsplit("-", 1)[1] and len(stem.rsplit("-", 1)[1]) == 8
+    assert (
+        stem == "escape-me-" + stem.rsplit("-", 1)[1]
+        and len(stem.rsplit("-", 1)[1]) == 8
+    )
     assert (tmp_path / "site/docs" / f"{stem}.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index", "site"]
     assert report.broken == ()
@@ -356,7 +526,12 @@ def test_link_checker_finds_breakage(tmp_path: Path) -> None:
 
 def test_runs_nest_and_overlap() -> None:
     text = "We recommend £5m for 26% of ICSs."
-    spans = [(0, 33, "recommendation", "r1"), (13, 16, "figure", "f1"), (21, 24, "figure", "f2"), (40, 50, "claim", "bad")]
+    spans = [
+        (0, 33, "recommendation", "r1"),
+        (13, 16, "figure", "f1"),
+        (21, 24, "figure", "f2"),
+        (40, 50, "claim", "bad"),
+    ]
     assert runs(text, spans) == [
         Run("We recommend ", ("recommendation",), ("r1",)),
         Run("£5m", ("figure", "recommendation"), ("f1",)),
@@ -365,20 +540,35 @@ def test_runs_nest_and_overlap() -> None:
         Run(" of ICSs.", ("recommendation",)),
     ]
     assert runs("abcdef", [(1, 4, "claim", "c"), (3, 6, "quote", "q")]) == [
-        Run("a"), Run("bc", ("claim",), ("c",)), Run("d", ("claim", "quote"), ("q",)), Run("ef", ("quote",)),
+        Run("a"),
+        Run("bc", ("claim",), ("c",)),
+        Run("d", ("claim", "quote"), ("q",)),
+        Run("ef", ("quote",)),
     ]
     assert runs("plain", []) == [Run("plain")]
 
 
 def test_shade_levels() -> None:
-    assert [shade(n, 8) for n in (0, 1, 2, 3, 4, 5, 6, 7, 8)] == [0, 1, 1, 2, 2, 3, 3, 4, 4]
+    assert [shade(n, 8) for n in (0, 1, 2, 3, 4, 5, 6, 7, 8)] == [
+        0,
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+        4,
+        4,
+    ]
     assert shade(3, 0) == 0
 
 
 def _luminance(colour: str) -> float:
     value = colour.lstrip("#")
-    channels = [int(value[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    ]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
@@ -394,27 +584,45 @@ def test_colours_meet_wcag_aa() -> None:
     root = css.split(":root {", 1)[1].split("}", 1)[0]
     var = {
         name.strip(): value.strip()
-        for name, value in (line.strip().rstrip(";").split(":", 1) for line in root.strip().splitlines())
+        for name, value in (
+            line.strip().rstrip(";").split(":", 1) for line in root.strip().splitlines()
+        )
     }
     white = "#ffffff"
     text_pairs = [
-        ("--ink", "--paper"), ("--muted", "--paper"), ("--link", "--paper"), ("--figure", "--figure-bg"),
-        ("--ink", "--figure-bg"), ("--ink", "--recommendation-bg"), ("--ink", "--claim-bg"), ("--ink", "--quote-bg"),
-        ("--muted", "--figure-bg"), ("--muted", "--recommendation-bg"), ("--muted", "--claim-bg"),
-        ("--muted", "--quote-bg"), ("--ink", "--shade-1"), ("--ink", "--shade-2"), ("--muted", "--shade-1"),
+        ("--ink", "--paper"),
+        ("--muted", "--paper"),
+        ("--link", "--paper"),
+        ("--figure", "--figure-bg"),
+        ("--ink", "--figure-bg"),
+        ("--ink", "--recommendation-bg"),
+        ("--ink", "--claim-bg"),
+        ("--ink", "--quote-bg"),
+        ("--muted", "--figure-bg"),
+        ("--muted", "--recommendation-bg"),
+        ("--muted", "--claim-bg"),
+        ("--muted", "--quote-bg"),
+        ("--ink", "--shade-1"),
+        ("--ink", "--shade-2"),
+        ("--muted", "--shade-1"),
     ]
     for fg, bg in text_pairs:
         assert _contrast(var[fg], var[bg]) >= 4.5, (fg, bg)
     for bg in ("--shade-3", "--shade-4"):
         assert _contrast(white, var[bg]) >= 4.5, bg
     assert _contrast(var["--focus"], var["--paper"]) >= 3.0
-    assert _contrast(var["--muted"], "#fff8ef") >= 4.5  # a passage landed on by its link
+    assert (
+        _contrast(var["--muted"], "#fff8ef") >= 4.5
+    )  # a passage landed on by its link
 
 
 def test_broken_override_template_names_file_and_line(tmp_path: Path) -> None:
     custom = tmp_path / "mine"
     custom.mkdir()
-    (custom / "org.html").write_text("{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n", encoding="utf-8")
+    (custom / "org.html").write_text(
+        "{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n",
+        encoding="utf-8",
+    )
     store = make_store(tmp_path / "index")
     try:
         with pytest.raises(SiteError) as caught:
@@ -430,11 +638,32 @@ def test_a_recommendation_to_two_bodies_is_addressed_to_each(tmp_path: Path) -> 
     text = "NHS England and the Department of Health should publish a workforce plan."
     passage = Passage(f"{doc_id}-p1", doc_id, 1, text, None, None, "paragraph")
     store.write_document(
-        doc_id=doc_id, root="/r", path="audit.txt", sha256="0", size=1, fmt="txt", pages=None,
-        metadata=Metadata(title="Workforce audit", org="National Audit Office"), passages=[(passage, [])],
-        findings=[(f"{doc_id}-p1-r1", passage.passage_id, Finding("recommendation", 0, len(text), text, {
-            "actor": "National Audit Office", "target": "NHS England; Department of Health",
-            "action": "publish a workforce plan"}))],
+        doc_id=doc_id,
+        root="/r",
+        path="audit.txt",
+        sha256="0",
+        size=1,
+        fmt="txt",
+        pages=None,
+        metadata=Metadata(title="Workforce audit", org="National Audit Office"),
+        passages=[(passage, [])],
+        findings=[
+            (
+                f"{doc_id}-p1-r1",
+                passage.passage_id,
+                Finding(
+                    "recommendation",
+                    0,
+                    len(text),
+                    text,
+                    {
+                        "actor": "National Audit Office",
+                        "target": "NHS England; Department of Health",
+                        "action": "publish a workforce plan",
+                    },
+                ),
+            )
+        ],
         acronyms=[],
     )
     try:
@@ -449,12 +678,18 @@ def test_a_recommendation_to_two_bodies_is_addressed_to_each(tmp_path: Path) -> 
         assert "0 recommendations made; 1 addressed to it." in words
         assert "From National Audit Office (1)" in words
     nao = Page()
-    nao.feed((tmp_path / "site" / "orgs" / "national-audit-office.html").read_text(encoding="utf-8"))
+    nao.feed(
+        (tmp_path / "site" / "orgs" / "national-audit-office.html").read_text(
+            encoding="utf-8"
+        )
+    )
     words = " ".join("".join(nao.text).split())
     assert "To NHS England (1)" in words and "To Department of Health (1)" in words
 
 
-def test_full_lists_are_split_into_pages_that_link_to_each_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_lists_are_split_into_pages_that_link_to_each_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from evidence.render import site as site_module
 
     store = make_store(tmp_path / "index")
@@ -468,22 +703,47 @@ def test_full_lists_are_split_into_pages_that_link_to_each_other(tmp_path: Path,
 
     def rows(folder: Path, name: str) -> list[str]:
         stem = name.removesuffix(".html")
-        found = sorted(folder.glob(f"{stem}*.html"), key=lambda p: (len(p.name), p.name))
-        return [row for path in found for row in re.findall(r"<tr[ >].*?</tr>", path.read_text(encoding="utf-8"), re.S)[1:]]
+        found = sorted(
+            folder.glob(f"{stem}*.html"), key=lambda p: (len(p.name), p.name)
+        )
+        return [
+            row
+            for path in found
+            for row in re.findall(
+                r"<tr[ >].*?</tr>", path.read_text(encoding="utf-8"), re.S
+            )[1:]
+        ]
 
-    for name, what in (("figures.html", "figures"), ("recommendations.html", "recommendations"), ("documents.html", "documents")):
+    for name, what in (
+        ("figures.html", "figures"),
+        ("recommendations.html", "recommendations"),
+        ("documents.html", "documents"),
+    ):
         whole = rows(tmp_path / "whole", name)
         assert rows(tmp_path / "paged", name) == whole
         count = -(-len(whole) // 2)
         stem = name.removesuffix(".html")
         pages = [name] + [f"{stem}-{n}.html" for n in range(2, count + 1)]
-        assert sorted(p.name for p in (tmp_path / "paged").glob(f"{stem}*.html")) == sorted(pages)
+        assert sorted(
+            p.name for p in (tmp_path / "paged").glob(f"{stem}*.html")
+        ) == sorted(pages)
         assert count > 1
         last = (tmp_path / "paged" / pages[-1]).read_text(encoding="utf-8")
-        assert f"{2 * count - 1}–{len(whole)} of {len(whole)} {what}, {count} pages" in last
+        assert (
+            f"{2 * count - 1}–{len(whole)} of {len(whole)} {what}, {count} pages"
+            in last
+        )
         assert f'<span aria-current="page">{count}</span>' in last
         assert f'<a href="{name}">1</a>' in last
-        assert "<nav" not in re.sub(r"<header.*?</header>", "", (tmp_path / "whole" / name).read_text(encoding="utf-8"), flags=re.S).split("<main", 1)[1]
+        assert (
+            "<nav"
+            not in re.sub(
+                r"<header.*?</header>",
+                "",
+                (tmp_path / "whole" / name).read_text(encoding="utf-8"),
+                flags=re.S,
+            ).split("<main", 1)[1]
+        )
 
 
 def _words(path: Path) -> str:
@@ -502,7 +762,18 @@ def test_title_and_as_at_date_on_every_page(tmp_path: Path) -> None:
     store.close()
     runner = CliRunner()
     results = [
-        runner.invoke(cli, ["--index-dir", str(index), "build", "-o", str(tmp_path / out), "--title", "Inquiry  into\nICSs"])
+        runner.invoke(
+            cli,
+            [
+                "--index-dir",
+                str(index),
+                "build",
+                "-o",
+                str(tmp_path / out),
+                "--title",
+                "Inquiry  into\nICSs",
+            ],
+        )
         for out in ("a", "b")
     ]
     assert [r.exit_code for r in results] == [0, 0], results[0].output
@@ -512,15 +783,30 @@ def test_title_and_as_at_date_on_every_page(tmp_path: Path) -> None:
         raw = path.read_text(encoding="utf-8")
         assert raw.count(" · Inquiry into ICSs</title>") == 1, path
         root = "../" * (len(path.relative_to(tmp_path / "a").parts) - 1)
-        assert f'<p class="brand"><a href="{root}index.html">Inquiry into ICSs</a></p>' in raw, path
-        assert '<p class="as-at">As at 2026-12-04, the date of the last ingest</p>' in raw, path
+        assert (
+            f'<p class="brand"><a href="{root}index.html">Inquiry into ICSs</a></p>'
+            in raw
+        ), path
+        assert (
+            '<p class="as-at">As at 2026-12-04, the date of the last ingest</p>' in raw
+        ), path
     # the date is the store's, not the build's: a second build writes the same bytes
-    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
-    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
+    a = {
+        p.relative_to(tmp_path / "a"): p.read_bytes()
+        for p in (tmp_path / "a").rglob("*")
+        if p.is_file()
+    }
+    b = {
+        p.relative_to(tmp_path / "b"): p.read_bytes()
+        for p in (tmp_path / "b").rglob("*")
+        if p.is_file()
+    }
     assert a == b
 
 
-def test_default_title_and_no_date_without_an_ingest(built: tuple[Path, object, Path]) -> None:
+def test_default_title_and_no_date_without_an_ingest(
+    built: tuple[Path, object, Path],
+) -> None:
     raw = (built[0] / "themes/workforce.html").read_text(encoding="utf-8")
     assert "<title>Workforce · Evidence briefing</title>" in raw
     assert '<p class="brand"><a href="../index.html">Evidence briefing</a></p>' in raw
@@ -535,17 +821,37 @@ def test_an_empty_title_is_one_line_and_the_site_is_kept(tmp_path: Path) -> None
     index = tmp_path / "index"
     make_store(index).close()
     runner = CliRunner()
-    assert runner.invoke(cli, ["--index-dir", str(index), "build", "-o", str(tmp_path / "site")]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["--index-dir", str(index), "build", "-o", str(tmp_path / "site")]
+        ).exit_code
+        == 0
+    )
     before = (tmp_path / "site/index.html").read_bytes()
-    result = runner.invoke(cli, ["--index-dir", str(index), "build", "-o", str(tmp_path / "site"), "--title", " \t"])
+    result = runner.invoke(
+        cli,
+        [
+            "--index-dir",
+            str(index),
+            "build",
+            "-o",
+            str(tmp_path / "site"),
+            "--title",
+            " \t",
+        ],
+    )
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == ('Error: the site title is empty (give it some words, e.g. --title "Inquiry into ICSs", '
-                             "or leave it out)\n")
+    assert result.stderr == (
+        'Error: the site title is empty (give it some words, e.g. --title "Inquiry into ICSs", '
+        "or leave it out)\n"
+    )
     assert (tmp_path / "site/index.html").read_bytes() == before
 
 
-def test_coverage_scale_is_set_by_the_named_bodies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_coverage_scale_is_set_by_the_named_bodies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from evidence.render import views
 
     monkeypatch.setattr(views, "MATRIX_ROWS", 1)
@@ -556,44 +862,103 @@ def test_coverage_scale_is_set_by_the_named_bodies(tmp_path: Path, monkeypatch: 
         store.close()
     raw = (tmp_path / "site/index.html").read_text(encoding="utf-8")
     rows = re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', raw)
-    cells = {re.sub(r"<.*?>", "", name): re.findall(r'<td class="shade-(\d)">(\d+)</td>', body) for name, body in rows}
+    cells = {
+        re.sub(r"<.*?>", "", name): re.findall(
+            r'<td class="shade-(\d)">(\d+)</td>', body
+        )
+        for name, body in rows
+    }
     # columns workforce, finance, capital, ..., social care: NHS Providers' 3 workforce passages are the
     # darkest though the other bodies' summed row has 4 (2 + 1 + 1)
     assert list(cells) == ["NHS Providers", "3 other bodies"]
-    assert [c for c in cells["NHS Providers"] if c[1] != "0"] == [("4", "3"), ("2", "1"), ("2", "1")]
-    assert [c for c in cells["3 other bodies"] if c[1] != "0"] == [("4", "4"), ("2", "1"), ("2", "1"), ("3", "2")]
-    assert "Darker cells mean more passages (the darkest, 3 or more)." in _words(tmp_path / "site/index.html")
+    assert [c for c in cells["NHS Providers"] if c[1] != "0"] == [
+        ("4", "3"),
+        ("2", "1"),
+        ("2", "1"),
+    ]
+    assert [c for c in cells["3 other bodies"] if c[1] != "0"] == [
+        ("4", "4"),
+        ("2", "1"),
+        ("2", "1"),
+        ("3", "2"),
+    ]
+    assert "Darker cells mean more passages (the darkest, 3 or more)." in _words(
+        tmp_path / "site/index.html"
+    )
 
 
-def _write(store: Store, doc_id: str, meta: Metadata, passages: list[tuple[str, str]],
-           findings: list[tuple[int, str, str, dict[str, object]]], theme: str) -> None:
+def _write(
+    store: Store,
+    doc_id: str,
+    meta: Metadata,
+    passages: list[tuple[str, str]],
+    findings: list[tuple[int, str, str, dict[str, object]]],
+    theme: str,
+) -> None:
     """One document: passages (kind, text); findings (passage index, kind, words, data) themed ``theme``.
 
     A figure's words are its surface; its finding's text is the passage (one sentence each here).
     """
-    made = [Passage(f"{doc_id}-p{n}", doc_id, n, text, None, None, kind) for n, (kind, text) in enumerate(passages, start=1)]
+    made = [
+        Passage(f"{doc_id}-p{n}", doc_id, n, text, None, None, kind)
+        for n, (kind, text) in enumerate(passages, start=1)
+    ]
     rows = []
     for k, (index, kind, words, data) in enumerate(findings, start=1):
         p = made[index]
         start = p.text.index(words)
         end = start + len(words)
         sentence = p.text if kind == "figure" else words
-        rows.append((f"{p.passage_id}-{kind[0]}{k}", p.passage_id, Finding(kind, start, end, sentence, dict(data))))
-    store.write_document(doc_id=doc_id, root="/r", path=f"{doc_id}.txt", sha256=doc_id, size=1, fmt="txt", pages=None,
-                         metadata=meta, passages=[(p, []) for p in made], findings=rows, acronyms=[])
+        rows.append(
+            (
+                f"{p.passage_id}-{kind[0]}{k}",
+                p.passage_id,
+                Finding(kind, start, end, sentence, dict(data)),
+            )
+        )
+    store.write_document(
+        doc_id=doc_id,
+        root="/r",
+        path=f"{doc_id}.txt",
+        sha256=doc_id,
+        size=1,
+        fmt="txt",
+        pages=None,
+        metadata=meta,
+        passages=[(p, []) for p in made],
+        findings=rows,
+        acronyms=[],
+    )
     store.replace_document_themes(
-        [doc_id], [(p.passage_id, theme, 1.0, "terms") for p in made if p.kind != "heading"],
+        [doc_id],
+        [(p.passage_id, theme, 1.0, "terms") for p in made if p.kind != "heading"],
         [(fid, theme) for fid, _, _ in rows],
     )
 
 
-def _figure(surface: str, value: float, kind: str, measure: str | None = None, period: str | None = None) -> dict[str, object]:
-    return {"surface": surface, "value": value, "unit": "GBP" if kind == "money" else None, "figure_kind": kind,
-            "qualifier": None, "value_max": None, "measure": measure, "period": period}
+def _figure(
+    surface: str,
+    value: float,
+    kind: str,
+    measure: str | None = None,
+    period: str | None = None,
+) -> dict[str, object]:
+    return {
+        "surface": surface,
+        "value": value,
+        "unit": "GBP" if kind == "money" else None,
+        "figure_kind": kind,
+        "qualifier": None,
+        "value_max": None,
+        "measure": measure,
+        "period": period,
+    }
 
 
-REC2 = ("HM Treasury and the Department of Health and Social Care should give ICSs multi-year capital budgets, "
-        "covering at least three years.")
+REC2 = (
+    "HM Treasury and the Department of Health and Social Care should give ICSs multi-year capital budgets, "
+    "covering at least three years."
+)
 
 
 @pytest.fixture(scope="module")
@@ -604,40 +969,116 @@ def briefing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     folder = tmp_path_factory.mktemp("briefing")
     store = Store(folder / "index", create=True)
     committee = "Health and Social Care Committee"
-    rec = {"actor": committee, "target": "HM Treasury; Department of Health and Social Care", "action": "give ICSs budgets"}
-    _write(store, "hsc-report", Metadata("Freedom to deliver", committee, "committee report", "2023-04-05", "HC 1187"), [
-        ("list_item", f"Recommendation 2: {REC2}"),
-        ("list_item", "Systems plan capital over two years and five partners sign each plan."),
-        ("paragraph", f"12 {REC2} (Paragraph 52)"),
-        ("paragraph", "Systems had a capital backlog of £10.2 billion in 2021-22, and 42 ICSs reported it."),
-    ], [
-        (0, "recommendation", f"Recommendation 2: {REC2}", rec),
-        (1, "figure", "two years", _figure("two years", 2, "duration")),
-        (1, "figure", "five", _figure("five", 5, "count")),
-        (2, "recommendation", f"12 {REC2} (Paragraph 52)", rec),
-        (3, "figure", "£10.2 billion", _figure("£10.2 billion", 10.2e9, "money", "capital backlog", "2021-22")),
-        (3, "figure", "42 ICSs", _figure("42 ICSs", 42, "count", "ICSs", "2021-22")),
-    ], "capital")
-    _write(store, "gov-response", Metadata("Government response", "Department of Health and Social Care", "government response",
-                                            "2023-07", "CP 912"), [
-        ("heading", "Finance and capital"),
-        ("paragraph", f"Recommendation 2: {REC2}"),
-        ("paragraph", "The Government accepts this recommendation in part."),
-        ("paragraph", "It is backed by £2.4 billion of funding over five years and 15,000 places a year by 2031/32."),
-        ("paragraph", "The capital budget for 2024/25 is £12.3 billion."),
-    ], [
-        (1, "recommendation", f"Recommendation 2: {REC2}", rec),
-        (3, "figure", "£2.4 billion", _figure("£2.4 billion", 2.4e9, "money", "funding", "2031/32")),
-        (3, "figure", "five years", _figure("five years", 5, "duration", None, "2031/32")),
-        (3, "figure", "15,000", _figure("15,000", 15000, "count", "places", "2031/32")),
-        (4, "figure", "£12.3 billion", _figure("£12.3 billion", 12.3e9, "money", "capital budget", "2024/25")),
-    ], "capital")
-    _write(store, "think-tank", Metadata("Capital note", "The Nuffield Trust", "commentary", "2023-01-01", None), [
-        ("paragraph", "Premises need £3bn to reach standard, about 20% of estates."),
-    ], [
-        (0, "figure", "£3bn", _figure("£3bn", 3e9, "money", "premises", None)),
-        (0, "figure", "20%", _figure("20%", 20.0, "percent", "estates", None)),
-    ], "capital")
+    rec = {
+        "actor": committee,
+        "target": "HM Treasury; Department of Health and Social Care",
+        "action": "give ICSs budgets",
+    }
+    _write(
+        store,
+        "hsc-report",
+        Metadata(
+            "Freedom to deliver", committee, "committee report", "2023-04-05", "HC 1187"
+        ),
+        [
+            ("list_item", f"Recommendation 2: {REC2}"),
+            (
+                "list_item",
+                "Systems plan capital over two years and five partners sign each plan.",
+            ),
+            ("paragraph", f"12 {REC2} (Paragraph 52)"),
+            (
+                "paragraph",
+                "Systems had a capital backlog of £10.2 billion in 2021-22, and 42 ICSs reported it.",
+            ),
+        ],
+        [
+            (0, "recommendation", f"Recommendation 2: {REC2}", rec),
+            (1, "figure", "two years", _figure("two years", 2, "duration")),
+            (1, "figure", "five", _figure("five", 5, "count")),
+            (2, "recommendation", f"12 {REC2} (Paragraph 52)", rec),
+            (
+                3,
+                "figure",
+                "£10.2 billion",
+                _figure("£10.2 billion", 10.2e9, "money", "capital backlog", "2021-22"),
+            ),
+            (
+                3,
+                "figure",
+                "42 ICSs",
+                _figure("42 ICSs", 42, "count", "ICSs", "2021-22"),
+            ),
+        ],
+        "capital",
+    )
+    _write(
+        store,
+        "gov-response",
+        Metadata(
+            "Government response",
+            "Department of Health and Social Care",
+            "government response",
+            "2023-07",
+            "CP 912",
+        ),
+        [
+            ("heading", "Finance and capital"),
+            ("paragraph", f"Recommendation 2: {REC2}"),
+            ("paragraph", "The Government accepts this recommendation in part."),
+            (
+                "paragraph",
+                "It is backed by £2.4 billion of funding over five years and 15,000 places a year by 2031/32.",
+            ),
+            ("paragraph", "The capital budget for 2024/25 is £12.3 billion."),
+        ],
+        [
+            (1, "recommendation", f"Recommendation 2: {REC2}", rec),
+            (
+                3,
+                "figure",
+                "£2.4 billion",
+                _figure("£2.4 billion", 2.4e9, "money", "funding", "2031/32"),
+            ),
+            (
+                3,
+                "figure",
+                "five years",
+                _figure("five years", 5, "duration", None, "2031/32"),
+            ),
+            (
+                3,
+                "figure",
+                "15,000",
+                _figure("15,000", 15000, "count", "places", "2031/32"),
+            ),
+            (
+                4,
+                "figure",
+                "£12.3 billion",
+                _figure("£12.3 billion", 12.3e9, "money", "capital budget", "2024/25"),
+            ),
+        ],
+        "capital",
+    )
+    _write(
+        store,
+        "think-tank",
+        Metadata(
+            "Capital note", "The Nuffield Trust", "commentary", "2023-01-01", None
+        ),
+        [
+            (
+                "paragraph",
+                "Premises need £3bn to reach standard, about 20% of estates.",
+            ),
+        ],
+        [
+            (0, "figure", "£3bn", _figure("£3bn", 3e9, "money", "premises", None)),
+            (0, "figure", "20%", _figure("20%", 20.0, "percent", "estates", None)),
+        ],
+        "capital",
+    )
     try:
         build_site(store, folder / "site")
         model = site_model(store, cross_source=False)
@@ -646,10 +1087,15 @@ def briefing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     return folder / "site", model
 
 
-def test_key_figures_a_row_per_sentence_each_with_its_own_period(briefing: tuple[Path, object]) -> None:
+def test_key_figures_a_row_per_sentence_each_with_its_own_period(
+    briefing: tuple[Path, object],
+) -> None:
     site, model = briefing
     theme = model.theme_map["capital"]
-    rows = [[(f.data["surface"], f.data["period"]) for f in row.figures] for row in theme.figures]
+    rows = [
+        [(f.data["surface"], f.data["period"]) for f in row.figures]
+        for row in theme.figures
+    ]
     # "two years" and a bare "five" are no key figures, nor is "five years" beside £2.4 billion;
     # 2031/32 is the 15,000 places' period, not the £2.4 billion's (two figures stand between them)
     assert rows == [
@@ -662,8 +1108,10 @@ def test_key_figures_a_row_per_sentence_each_with_its_own_period(briefing: tuple
     assert theme.figures[0].periods == ["15,000: 2031/32"]
     assert theme.figures[2].periods == ["2021-22"]
     raw = (site / "themes/capital.html").read_text(encoding="utf-8")
-    assert ('<span class="ctx">It is backed by <mark class="m-figure">£2.4 billion</mark> of funding over five years and '
-            '<mark class="m-figure">15,000</mark> places a year by 2031/32.</span>') in raw
+    assert (
+        '<span class="ctx">It is backed by <mark class="m-figure">£2.4 billion</mark> of funding over five years and '
+        '<mark class="m-figure">15,000</mark> places a year by 2031/32.</span>'
+    ) in raw
     assert "<td>15,000: 2031/32</td>" in raw
     # the full list and the document page show the corrected period too
     figures = (site / "figures.html").read_text(encoding="utf-8")
@@ -671,7 +1119,9 @@ def test_key_figures_a_row_per_sentence_each_with_its_own_period(briefing: tuple
     assert "<td>—</td>\n<td>money</td>" in row
 
 
-def test_headline_figures_measure_something_each_from_another_body(briefing: tuple[Path, object]) -> None:
+def test_headline_figures_measure_something_each_from_another_body(
+    briefing: tuple[Path, object],
+) -> None:
     site, model = briefing
     theme = model.theme_map["capital"]
     assert [(f.data["surface"], f.doc.body) for f in theme.headline] == [
@@ -680,12 +1130,16 @@ def test_headline_figures_measure_something_each_from_another_body(briefing: tup
         ("£3bn", "The Nuffield Trust"),
     ]
     words = _words(site / "themes/capital.html")
-    assert ("Headline figures: £12.3 billion capital budget (2024/25) — Department of Health and Social Care, "
-            "Government response £10.2 billion capital backlog (2021-22) — Health and Social Care Committee, "
-            "Freedom to deliver £3bn premises — The Nuffield Trust, Capital note Key figures") in words
+    assert (
+        "Headline figures: £12.3 billion capital budget (2024/25) — Department of Health and Social Care, "
+        "Government response £10.2 billion capital backlog (2021-22) — Health and Social Care Committee, "
+        "Freedom to deliver £3bn premises — The Nuffield Trust, Capital note Key figures"
+    ) in words
 
 
-def test_a_recommendation_made_quoted_and_answered_is_shown_once(briefing: tuple[Path, object]) -> None:
+def test_a_recommendation_made_quoted_and_answered_is_shown_once(
+    briefing: tuple[Path, object],
+) -> None:
     site, model = briefing
     theme = model.theme_map["capital"]
     assert [(g.title, [v.id for v in g.items]) for g in theme.recommendations] == [
@@ -693,20 +1147,36 @@ def test_a_recommendation_made_quoted_and_answered_is_shown_once(briefing: tuple
         ("HM Treasury", ["hsc-report-p1-r1"]),
     ]
     group = theme.recommendations[0]
-    assert [v.id for v in group.copies["hsc-report-p1-r1"]] == ["gov-response-p2-r1", "hsc-report-p3-r4"]
+    assert [v.id for v in group.copies["hsc-report-p1-r1"]] == [
+        "gov-response-p2-r1",
+        "hsc-report-p3-r4",
+    ]
     [answer] = group.responses["hsc-report-p1-r1"]
     assert (answer.quoted.id, answer.text, answer.href) == (
-        "gov-response-p2-r1", "The Government accepts this recommendation in part.", "docs/gov-response.html#gov-response-p3")
+        "gov-response-p2-r1",
+        "The Government accepts this recommendation in part.",
+        "docs/gov-response.html#gov-response-p3",
+    )
     words = _words(site / "themes/capital.html")
-    assert ("To Department of Health and Social Care (1) Health and Social Care Committee: Recommendation 2: " + REC2
-            + " Health and Social Care Committee, Freedom to deliver "
-            "Also in Department of Health and Social Care, Government response; Health and Social Care Committee, "
-            "Freedom to deliver Department of Health and Social Care responds: The Government accepts this "
-            "recommendation in part. Department of Health and Social Care, Government response To HM Treasury (1)") in words
-    assert "discuss capital and estates, with 10 figures, 1 recommendation, 0 claims and 0 quotations." in words
-    assert ("The leading recommendation: Health and Social Care Committee to HM Treasury and Department of Health and "
-            "Social Care: Recommendation 2: " + REC2 + " (made or quoted in 3 places) — Health and Social Care Committee, "
-            "Freedom to deliver") in words
+    assert (
+        "To Department of Health and Social Care (1) Health and Social Care Committee: Recommendation 2: "
+        + REC2
+        + " Health and Social Care Committee, Freedom to deliver "
+        "Also in Department of Health and Social Care, Government response; Health and Social Care Committee, "
+        "Freedom to deliver Department of Health and Social Care responds: The Government accepts this "
+        "recommendation in part. Department of Health and Social Care, Government response To HM Treasury (1)"
+    ) in words
+    assert (
+        "discuss capital and estates, with 10 figures, 1 recommendation, 0 claims and 0 quotations."
+        in words
+    )
+    assert (
+        "The leading recommendation: Health and Social Care Committee to HM Treasury and Department of Health and "
+        "Social Care: Recommendation 2: "
+        + REC2
+        + " (made or quoted in 3 places) — Health and Social Care Committee, "
+        "Freedom to deliver"
+    ) in words
 
 
 def test_recommendation_key_drops_numbers_labels_and_paragraph_references() -> None:
@@ -718,5 +1188,10 @@ def test_recommendation_key_drops_numbers_labels_and_paragraph_references() -> N
         "3.3  NHS England should publish a plan",
         "(4) NHS England should publish a plan. (Paras 12-14)",
     ]
-    assert {recommendation_key(text) for text in same} == {"nhs england should publish a plan"}
-    assert recommendation_key("NHS England should publish a plan by 2025.") == "nhs england should publish a plan by 2025"
+    assert {recommendation_key(text) for text in same} == {
+        "nhs england should publish a plan"
+    }
+    assert (
+        recommendation_key("NHS England should publish a plan by 2025.")
+        == "nhs england should publish a plan by 2025"
+    )

@@ -9,19 +9,27 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
-from site_fixture import make_store  # noqa: E402
+from site_fixture import make_store
 
-from evidence.render import build_site, parallel  # noqa: E402
-from evidence.render import site as site_module  # noqa: E402
-from evidence.store import Store  # noqa: E402
+from evidence.render import build_site, parallel
+from evidence.render import site as site_module
+from evidence.store import Store
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def beside(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.parent.iterdir() if p.name != folder.name and p.name != "index")
+    return sorted(
+        p.name
+        for p in folder.parent.iterdir()
+        if p.name != folder.name and p.name != "index"
+    )
 
 
 def change_the_store(index_dir: Path) -> None:
@@ -32,7 +40,9 @@ def change_the_store(index_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("processes", [1, 2])
-def test_a_build_sees_one_state_while_the_store_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int) -> None:
+def test_a_build_sees_one_state_while_the_store_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
+) -> None:
     store = make_store(tmp_path / "index")
     try:
         build_site(store, tmp_path / "reference" / "site")
@@ -53,11 +63,15 @@ def test_a_build_sees_one_state_while_the_store_changes(tmp_path: Path, monkeypa
     assert report.broken == ()
     assert files(tmp_path / "out" / "site") == files(tmp_path / "reference" / "site")
     assert beside(tmp_path / "out" / "site") == []
-    with Store(tmp_path / "index") as after:  # the change was committed: the next build shows it
+    with Store(
+        tmp_path / "index"
+    ) as after:  # the change was committed: the next build shows it
         assert after.passages()[0].text.startswith("CHANGED ")
 
 
-def test_a_failed_build_leaves_the_previous_site_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_build_leaves_the_previous_site_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = make_store(tmp_path / "index")
     out = tmp_path / "out" / "site"
     try:
@@ -68,7 +82,7 @@ def test_a_failed_build_leaves_the_previous_site_byte_identical(tmp_path: Path, 
         rendered: list[str] = []
         real = site_module._Pages.document
 
-        def fail_on_the_third(self: site_module._Pages, doc, passages, mine) -> str:  # noqa: ANN001
+        def fail_on_the_third(self: site_module._Pages, doc, passages, mine) -> str:
             rendered.append(doc.doc_id)
             if len(rendered) == 3:
                 raise RuntimeError("disk on fire")
@@ -84,7 +98,9 @@ def test_a_failed_build_leaves_the_previous_site_byte_identical(tmp_path: Path, 
     assert beside(out) == []
 
 
-def test_a_rebuild_swaps_in_the_new_site_and_keeps_unchanged_files_and_foreign_ones(tmp_path: Path) -> None:
+def test_a_rebuild_swaps_in_the_new_site_and_keeps_unchanged_files_and_foreign_ones(
+    tmp_path: Path,
+) -> None:
     store = make_store(tmp_path / "index")
     out = tmp_path / "out" / "site"
     try:
@@ -92,14 +108,19 @@ def test_a_rebuild_swaps_in_the_new_site_and_keeps_unchanged_files_and_foreign_o
         (out / "notes").mkdir()
         (out / "notes" / "mine.txt").write_text("mine", encoding="utf-8")
         css = (out / "assets" / "site.css").stat()
-        store.conn.execute("UPDATE documents SET title = 'Renamed report' WHERE doc_id = 'nao-ics-review-a1b2c3'")
+        store.conn.execute(
+            "UPDATE documents SET title = 'Renamed report' WHERE doc_id = 'nao-ics-review-a1b2c3'"
+        )
         report = build_site(store, out)
     finally:
         store.close()
     assert report.broken == ()
     assert "Renamed report" in (out / "documents.html").read_text(encoding="utf-8")
     assert (out / "notes" / "mine.txt").read_text(encoding="utf-8") == "mine"
-    assert "notes/mine.txt" not in (out / ".evidence-site").read_text(encoding="utf-8").splitlines()
+    assert (
+        "notes/mine.txt"
+        not in (out / ".evidence-site").read_text(encoding="utf-8").splitlines()
+    )
     after = (out / "assets" / "site.css").stat()
     assert (after.st_ino, after.st_mtime_ns) == (css.st_ino, css.st_mtime_ns)
     assert beside(out) == []

@@ -9,11 +9,26 @@ from evidence.store import SCHEMA_VERSION, Store
 
 def _write(store, doc_id="doc-1", text="ICSs had to save £5.7 billion."):
     passage = Passage(f"{doc_id}-p1", doc_id, 1, text, 2, "Summary", "paragraph")
-    finding = Finding("figure", 17, 29, text, {"surface": "£5.7 billion", "value": 5.7e9, "unit": "GBP"})
+    finding = Finding(
+        "figure",
+        17,
+        29,
+        text,
+        {"surface": "£5.7 billion", "value": 5.7e9, "unit": "GBP"},
+    )
     store.write_document(
-        doc_id=doc_id, root="/data/corpus", path=f"{doc_id}.txt", sha256="ab" * 32, size=10, fmt="txt",
-        pages=None, metadata=Metadata(title="A report", org="National Audit Office", date="2022-10-19"),
-        passages=[(passage, ["National Audit Office"])], findings=[(f"{doc_id}-p1-f1", passage.passage_id, finding)],
+        doc_id=doc_id,
+        root="/data/corpus",
+        path=f"{doc_id}.txt",
+        sha256="ab" * 32,
+        size=10,
+        fmt="txt",
+        pages=None,
+        metadata=Metadata(
+            title="A report", org="National Audit Office", date="2022-10-19"
+        ),
+        passages=[(passage, ["National Audit Office"])],
+        findings=[(f"{doc_id}-p1-f1", passage.passage_id, finding)],
         acronyms=[("ICS", "integrated care system")],
     )
 
@@ -29,11 +44,21 @@ def test_write_and_read_back(tmp_path):
         _write(store)
         doc = store.document("doc-1")
         assert (doc.title, doc.year, doc.indexed) == ("A report", 2022, False)
-        assert store.findings() == [{
-            "id": "doc-1-p1-f1", "kind": "figure", "text": "ICSs had to save £5.7 billion.", "doc_id": "doc-1",
-            "passage_id": "doc-1-p1", "page": 2, "start": 17, "end": 29,
-            "surface": "£5.7 billion", "unit": "GBP", "value": 5.7e9,
-        }]
+        assert store.findings() == [
+            {
+                "id": "doc-1-p1-f1",
+                "kind": "figure",
+                "text": "ICSs had to save £5.7 billion.",
+                "doc_id": "doc-1",
+                "passage_id": "doc-1-p1",
+                "page": 2,
+                "start": 17,
+                "end": 29,
+                "surface": "£5.7 billion",
+                "unit": "GBP",
+                "value": 5.7e9,
+            }
+        ]
         assert store.acronyms() == {"ICS": ["integrated care system"]}
         assert store.index_rows("doc-1")[0]["kinds"] == ("figure",)
         assert store.unindexed() == (["doc-1"], [])
@@ -53,8 +78,14 @@ def test_delete_is_remembered_for_the_index(tmp_path):
     with Store(tmp_path, create=True) as store:
         _write(store)
         store.delete_document("doc-1")
-        assert store.counts() == {"documents": 0, "passages": 0, "figures": 0, "recommendations": 0,
-                                  "claims": 0, "quotes": 0}
+        assert store.counts() == {
+            "documents": 0,
+            "passages": 0,
+            "figures": 0,
+            "recommendations": 0,
+            "claims": 0,
+            "quotes": 0,
+        }
         assert store.unindexed() == ([], ["doc-1"])
         with pytest.raises(NotFound, match="no document with id 'doc-1'"):
             store.document("doc-1")
@@ -78,7 +109,10 @@ def test_other_schema_version_is_refused_with_the_fix(tmp_path):
     conn.close()
     with pytest.raises(StoreError) as info:
         Store(tmp_path)
-    assert str(info.value) == f"the store in {tmp_path} has schema version 0; this evidence uses {SCHEMA_VERSION}"
+    assert (
+        str(info.value)
+        == f"the store in {tmp_path} has schema version 0; this evidence uses {SCHEMA_VERSION}"
+    )
     assert "ingest" in info.value.hint
 
 

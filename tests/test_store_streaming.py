@@ -13,14 +13,30 @@ from evidence.store import Store
 
 
 def _write(store: Store, doc_id: str, texts: list[str]) -> None:
-    passages = [(Passage(f"{doc_id}-p{i}", doc_id, i, text, None, None, "paragraph"), []) for i, text in enumerate(texts, 1)]
+    passages = [
+        (Passage(f"{doc_id}-p{i}", doc_id, i, text, None, None, "paragraph"), [])
+        for i, text in enumerate(texts, 1)
+    ]
     findings = [
-        (f"{doc_id}-p{i}-f1", f"{doc_id}-p{i}", Finding("figure", 0, 3, text, {"surface": text[:3]}))
+        (
+            f"{doc_id}-p{i}-f1",
+            f"{doc_id}-p{i}",
+            Finding("figure", 0, 3, text, {"surface": text[:3]}),
+        )
         for i, text in enumerate(texts, 1)
     ]
     store.write_document(
-        doc_id=doc_id, root="/r", path=f"{doc_id}.txt", sha256=doc_id * 4, size=1, fmt="txt", pages=None,
-        metadata=Metadata(title=doc_id), passages=passages, findings=findings, acronyms=[],
+        doc_id=doc_id,
+        root="/r",
+        path=f"{doc_id}.txt",
+        sha256=doc_id * 4,
+        size=1,
+        fmt="txt",
+        pages=None,
+        metadata=Metadata(title=doc_id),
+        passages=passages,
+        findings=findings,
+        acronyms=[],
     )
 
 
@@ -31,7 +47,11 @@ def store(tmp_path):
         _write(s, "a", ["40% of staff"])
         _write(s, "c", ["3 boards", "£2bn deficit", "7 sites"])
         s.replace_themes(
-            [("a-p1", "workforce", 1.0, "seed: staff"), ("b-p1", "finance", 0.5, "model"), ("b-p1", "capital", 0.75, "seed: beds")],
+            [
+                ("a-p1", "workforce", 1.0, "seed: staff"),
+                ("b-p1", "finance", 0.5, "model"),
+                ("b-p1", "capital", 0.75, "seed: beds"),
+            ],
             [("b-p1-f1", "finance"), ("b-p1-f1", "capital"), ("a-p1-f1", "workforce")],
         )
         yield s
@@ -41,20 +61,30 @@ def test_counts_and_passages_by_id(store: Store) -> None:
     assert (store.document_count(), store.passage_count()) == (3, 6)
     assert store.doc_ids() == ["a", "b", "c"]
     assert list(store.iter_passage_texts()) == [
-        ("a-p1", "40% of staff"), ("b-p1", "£5m for beds"), ("b-p2", "12 nurses"),
-        ("c-p1", "3 boards"), ("c-p2", "£2bn deficit"), ("c-p3", "7 sites"),
+        ("a-p1", "40% of staff"),
+        ("b-p1", "£5m for beds"),
+        ("b-p2", "12 nurses"),
+        ("c-p1", "3 boards"),
+        ("c-p2", "£2bn deficit"),
+        ("c-p3", "7 sites"),
     ]
 
 
 def test_theme_inputs_for_a_batch(store: Store) -> None:
     passages, findings, current = store.theme_inputs(["b", "c"])
     assert passages == [
-        ("b-p1", "b", "£5m for beds"), ("b-p2", "b", "12 nurses"),
-        ("c-p1", "c", "3 boards"), ("c-p2", "c", "£2bn deficit"), ("c-p3", "c", "7 sites"),
+        ("b-p1", "b", "£5m for beds"),
+        ("b-p2", "b", "12 nurses"),
+        ("c-p1", "c", "3 boards"),
+        ("c-p2", "c", "£2bn deficit"),
+        ("c-p3", "c", "7 sites"),
     ]
     assert findings == [
-        ("b-p1-f1", "b-p1", "£5m for beds"), ("b-p2-f1", "b-p2", "12 nurses"),
-        ("c-p1-f1", "c-p1", "3 boards"), ("c-p2-f1", "c-p2", "£2bn deficit"), ("c-p3-f1", "c-p3", "7 sites"),
+        ("b-p1-f1", "b-p1", "£5m for beds"),
+        ("b-p2-f1", "b-p2", "12 nurses"),
+        ("c-p1-f1", "c-p1", "3 boards"),
+        ("c-p2-f1", "c-p2", "£2bn deficit"),
+        ("c-p3-f1", "c-p3", "7 sites"),
     ]
     assert current == {"b-p1": ["capital", "finance"]}
 
@@ -63,18 +93,32 @@ def test_iter_findings_is_findings_with_their_themes(store: Store) -> None:
     themes = store.finding_themes()
     expected = [dict(f, themes=themes.get(f["id"], [])) for f in store.findings()]
     assert list(store.iter_findings()) == expected
-    assert [f["id"] for f in store.iter_findings(kind="figure")] == [f["id"] for f in expected]
+    assert [f["id"] for f in store.iter_findings(kind="figure")] == [
+        f["id"] for f in expected
+    ]
     assert list(store.iter_findings(kind="quote")) == []
     assert expected[1]["themes"] == ["capital", "finance"]
 
 
-def test_a_theme_rewrite_touches_only_its_documents_and_commits_as_one(store: Store) -> None:
+def test_a_theme_rewrite_touches_only_its_documents_and_commits_as_one(
+    store: Store,
+) -> None:
     store.mark_indexed(["a", "b", "c"], [])
     with store.rewriting_themes() as rewrite:
-        rewrite.replace(["b"], [("b-p2", "workforce", 1.0, "seed: nurse")], [("b-p2-f1", "workforce")])
+        rewrite.replace(
+            ["b"],
+            [("b-p2", "workforce", 1.0, "seed: nurse")],
+            [("b-p2-f1", "workforce")],
+        )
         rewrite.mark_unindexed(["b"])
-    assert store.passage_themes() == {"a-p1": [("workforce", 1.0, "seed: staff")], "b-p2": [("workforce", 1.0, "seed: nurse")]}
-    assert store.finding_themes() == {"a-p1-f1": ["workforce"], "b-p2-f1": ["workforce"]}
+    assert store.passage_themes() == {
+        "a-p1": [("workforce", 1.0, "seed: staff")],
+        "b-p2": [("workforce", 1.0, "seed: nurse")],
+    }
+    assert store.finding_themes() == {
+        "a-p1-f1": ["workforce"],
+        "b-p2-f1": ["workforce"],
+    }
     assert store.unindexed_among(["a", "b", "c"]) == ["b"]
 
     with pytest.raises(RuntimeError):
@@ -88,7 +132,11 @@ def test_a_theme_rewrite_touches_only_its_documents_and_commits_as_one(store: St
 
 @pytest.mark.parametrize(
     "rows",
-    [[], [{"id": "x", "themes": [], "value": 1.5}], [{"id": "é", "data": {"a": [1, {"b": None}]}}, {"id": "line\nbreak"}]],
+    [
+        [],
+        [{"id": "x", "themes": [], "value": 1.5}],
+        [{"id": "é", "data": {"a": [1, {"b": None}]}}, {"id": "line\nbreak"}],
+    ],
 )
 def test_json_export_is_streamed_byte_for_byte_as_one_dump(rows: list[dict]) -> None:
     out = io.StringIO()

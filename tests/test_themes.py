@@ -90,13 +90,24 @@ def test_stemmer_strips_inflections_only():
 
 def test_seed_terms_match_case_insensitively_multiword_and_inflected(taxonomy):
     result = assign_themes(
-        [("p1", "Backlog Maintenance and the CAPITAL REGIME worry Trusts; estates backlog maintenance grows.")],
+        [
+            (
+                "p1",
+                "Backlog Maintenance and the CAPITAL REGIME worry Trusts; estates backlog maintenance grows.",
+            )
+        ],
         taxonomy,
         use_model=False,
     )
     # three distinct terms, one of them twice: 1 - 0.5 ** (3 + 0.5)
     assert result == {
-        "p1": [ThemeScore("capital", round(1 - 0.5**3.5, 4), "seed: backlog maintenance, capital regime, estates")]
+        "p1": [
+            ThemeScore(
+                "capital",
+                round(1 - 0.5**3.5, 4),
+                "seed: backlog maintenance, capital regime, estates",
+            )
+        ]
     }
 
 
@@ -109,22 +120,34 @@ def test_longest_term_wins_and_neutral_terms_assign_nothing(taxonomy):
         taxonomy,
         use_model=False,
     )
-    assert result == {"a": [ThemeScore("governance", 0.5, "seed: care quality commission")], "b": []}
+    assert result == {
+        "a": [ThemeScore("governance", 0.5, "seed: care quality commission")],
+        "b": [],
+    }
 
 
 def test_neutral_terms_are_kept_from_the_model(taxonomy):
     from evidence.themes.seeds import matcher_for
 
-    found, words = matcher_for(taxonomy).scan(stems("The Department of Health & Social Care and integrated care systems met"))
+    found, words = matcher_for(taxonomy).scan(
+        stems("The Department of Health & Social Care and integrated care systems met")
+    )
     assert found == {}
     assert words == ["the", "and", "met"]
     found, words = matcher_for(taxonomy).scan(stems("Staff left"))
-    assert words == ["staff", "left"] and set(found) == {"workforce"} and not found["workforce"].assigned
+    assert (
+        words == ["staff", "left"]
+        and set(found) == {"workforce"}
+        and not found["workforce"].assigned
+    )
 
 
 def test_discharge_is_social_care_and_integration_and_chair_is_no_theme(taxonomy):
     result = assign_themes(
-        [("d", "Delayed discharge from hospital rose again."), ("c", "Said the chair of the board.")],
+        [
+            ("d", "Delayed discharge from hospital rose again."),
+            ("c", "Said the chair of the board."),
+        ],
         taxonomy,
         use_model=False,
     )
@@ -139,19 +162,44 @@ def test_discharge_is_social_care_and_integration_and_chair_is_no_theme(taxonomy
 
 def test_weak_terms_need_a_second_term(taxonomy):
     result = assign_themes(
-        [("one", "Staff were consulted."), ("two", "Staff pay was discussed.")], taxonomy, use_model=False
+        [("one", "Staff were consulted."), ("two", "Staff pay was discussed.")],
+        taxonomy,
+        use_model=False,
     )
-    assert result == {"one": [], "two": [ThemeScore("workforce", 0.75, "seed: pay, staff")]}
+    assert result == {
+        "one": [],
+        "two": [ThemeScore("workforce", 0.75, "seed: pay, staff")],
+    }
 
 
 def _corpus() -> list[tuple[str, str]]:
     """Seeded passages whose themes keep distinctive company, plus unseeded ones."""
     passages = []
     for i in range(12):
-        passages.append((f"w{i:02d}", f"Workforce shortages mean rota gaps and exhausted clinicians in ward {i}."))
-        passages.append((f"d{i:02d}", f"Digital records and interoperability need broadband upgrades in area {i}."))
-        passages.append((f"o{i:02d}", f"The meeting on day {i} considered minutes, apologies and any other business."))
-    passages.append(("x1", "Rota gaps leave exhausted clinicians covering extra shifts on every ward."))
+        passages.append(
+            (
+                f"w{i:02d}",
+                f"Workforce shortages mean rota gaps and exhausted clinicians in ward {i}.",
+            )
+        )
+        passages.append(
+            (
+                f"d{i:02d}",
+                f"Digital records and interoperability need broadband upgrades in area {i}.",
+            )
+        )
+        passages.append(
+            (
+                f"o{i:02d}",
+                f"The meeting on day {i} considered minutes, apologies and any other business.",
+            )
+        )
+    passages.append(
+        (
+            "x1",
+            "Rota gaps leave exhausted clinicians covering extra shifts on every ward.",
+        )
+    )
     passages.append(("x2", "Broadband upgrades remain patchy across the area served."))
     return passages
 
@@ -191,7 +239,10 @@ def test_custom_taxonomy_replaces_the_default(tmp_path):
         use_model=False,
     )
     assert result == {
-        "p1": [ThemeScore("rail", 0.5, "seed: railway"), ThemeScore("buses", 0.5, "seed: bus service")],
+        "p1": [
+            ThemeScore("rail", 0.5, "seed: railway"),
+            ThemeScore("buses", 0.5, "seed: bus service"),
+        ],
         "p2": [ThemeScore("buses", 0.75, "seed: route, timetable")],
     }
 
@@ -205,19 +256,29 @@ def test_toml_syntax_error_names_file_and_line(tmp_path):
 
 
 def test_theme_without_terms_names_its_line(tmp_path):
-    path = write(tmp_path, CUSTOM.replace('terms = ["railway", "train operator", "signalling"]\n', ""))
+    path = write(
+        tmp_path,
+        CUSTOM.replace('terms = ["railway", "train operator", "signalling"]\n', ""),
+    )
     with pytest.raises(TaxonomyError) as info:
         load_taxonomy(path)
-    assert str(info.value) == f"{path}, line 2: theme 'rail' needs terms as a non-empty list of strings"
+    assert (
+        str(info.value)
+        == f"{path}, line 2: theme 'rail' needs terms as a non-empty list of strings"
+    )
     assert info.value.hint == 'add terms = ["first term", "second term"] to the theme'
 
 
 def test_duplicate_and_bad_ids_are_refused(tmp_path):
     path = write(tmp_path, CUSTOM.replace('id = "buses"', 'id = "rail"'))
-    with pytest.raises(TaxonomyError, match=r"line 8: theme id 'rail' already used at line 2$"):
+    with pytest.raises(
+        TaxonomyError, match=r"line 8: theme id 'rail' already used at line 2$"
+    ):
         load_taxonomy(path)
     path = write(tmp_path, CUSTOM.replace('id = "buses"', 'id = "Bus Services"'))
-    with pytest.raises(TaxonomyError, match=r"line 8: theme id must be a lower-case slug"):
+    with pytest.raises(
+        TaxonomyError, match=r"line 8: theme id must be a lower-case slug"
+    ):
         load_taxonomy(path)
     with pytest.raises(TaxonomyError, match=r"no such taxonomy file"):
         load_taxonomy(tmp_path / "missing.toml")
@@ -228,14 +289,25 @@ def test_finding_takes_passage_themes_unless_clearly_narrower(taxonomy):
         ThemeScore("finance", 0.75, "seed: budget, deficit"),
         ThemeScore("workforce", 0.5, "seed: vacancy"),
     ]
-    assert finding_themes("The deficit widened to £1.2 billion.", passage, taxonomy) == ["finance"]
-    assert finding_themes("Vacancies and the deficit both grew.", passage, taxonomy) == ["finance", "workforce"]
+    assert finding_themes(
+        "The deficit widened to £1.2 billion.", passage, taxonomy
+    ) == ["finance"]
+    assert finding_themes(
+        "Vacancies and the deficit both grew.", passage, taxonomy
+    ) == ["finance", "workforce"]
     # no seed terms of its own: what the passage is clearly about (two terms,
     # or a confident model), not every passing mention ...
-    assert finding_themes("This was noted by several witnesses.", passage, taxonomy) == ["finance"]
+    assert finding_themes(
+        "This was noted by several witnesses.", passage, taxonomy
+    ) == ["finance"]
     # ... and all of the passage's themes when none is clear
-    mentions = [ThemeScore("workforce", 0.5, "seed: vacancy"), ThemeScore("governance", 0.6, "model")]
-    assert finding_themes("This was noted by several witnesses.", mentions, taxonomy) == ["workforce", "governance"]
+    mentions = [
+        ThemeScore("workforce", 0.5, "seed: vacancy"),
+        ThemeScore("governance", 0.6, "model"),
+    ]
+    assert finding_themes(
+        "This was noted by several witnesses.", mentions, taxonomy
+    ) == ["workforce", "governance"]
 
 
 def test_document_themes_need_more_than_a_passing_mention():
@@ -260,20 +332,36 @@ def test_related_themes_by_normalised_pmi():
         "4": [s("c")],
     }
     # p(a)=p(b)=p(ab)=1/2: npmi = log(0.5 / 0.25) / -log(0.5) = 1
-    assert related_themes(assignments) == {"a": [("b", 1.0)], "b": [("a", 1.0)], "c": []}
+    assert related_themes(assignments) == {
+        "a": [("b", 1.0)],
+        "b": [("a", 1.0)],
+        "c": [],
+    }
     assignments["5"] = [s("a"), s("c")]
     assignments["6"] = [s("a"), s("c")]
     expected = round(math.log((2 / 6) / ((4 / 6) * (4 / 6))) / -math.log(2 / 6), 4)
     assert expected < 0
     assert related_themes(assignments)["c"] == []
-    assert related_themes(assignments)["a"] == [("b", round(math.log((2 / 6) / ((4 / 6) * (2 / 6))) / -math.log(2 / 6), 4))]
+    assert related_themes(assignments)["a"] == [
+        ("b", round(math.log((2 / 6) / ((4 / 6) * (2 / 6))) / -math.log(2 / 6), 4))
+    ]
 
 
 def test_discover_themes_separates_two_topics():
     passages = []
     for i in range(6):
-        passages.append((f"h{i}", f"Housing association tenants face damp flats and mould repairs, report {i}."))
-        passages.append((f"t{i}", f"Transport links and bus routes to hospital outpatient clinics, survey {i}."))
+        passages.append(
+            (
+                f"h{i}",
+                f"Housing association tenants face damp flats and mould repairs, report {i}.",
+            )
+        )
+        passages.append(
+            (
+                f"t{i}",
+                f"Transport links and bus routes to hospital outpatient clinics, survey {i}.",
+            )
+        )
     found = discover_themes(passages, n_topics=2, seed=0)
     assert len(found) == 2
     by_first = {c.passage_ids[0][0]: c for c in found}
@@ -282,7 +370,9 @@ def test_discover_themes_separates_two_topics():
     assert all(p.startswith("h") for p in by_first["h"].passage_ids)
     housing = "housing association tenants face damp flats and mould repairs report"
     assert len(by_first["h"].terms) == 8
-    assert all(set(term.split()) <= set(housing.split()) for term in by_first["h"].terms)
+    assert all(
+        set(term.split()) <= set(housing.split()) for term in by_first["h"].terms
+    )
     assert by_first["t"].terms[0] == "bus"
     assert discover_themes(passages, n_topics=2, seed=0) == found
     assert discover_themes([("only", "one passage")]) == []
@@ -305,7 +395,12 @@ def test_a_saved_model_predicts_as_the_learned_one_without_scikit_learn(tmp_path
     texts, labels = [], []
     for n in range(80):
         theme = "workforce" if n % 2 else "capital"
-        words = list(rng.choice(topics[theme].split(), size=8)) + ["the", "system", "report", f"item{n % 5}"]
+        words = list(rng.choice(topics[theme].split(), size=8)) + [
+            "the",
+            "system",
+            "report",
+            f"item{n % 5}",
+        ]
         texts.append(" ".join(words))
         labels.append(frozenset({theme}))
     docs = [content_words(stems(t)) for t in texts]
@@ -314,7 +409,11 @@ def test_a_saved_model_predicts_as_the_learned_one_without_scikit_learn(tmp_path
     learned.to_disk(path)
     saved = SavedThemeModel.from_disk(path)
     assert saved is not None and saved.themes == ["capital", "workforce"]
-    fresh = [content_words(stems("Recruitment of nurses and pay for staff")), content_words(stems("the backlog of hospital buildings")), []]
+    fresh = [
+        content_words(stems("Recruitment of nurses and pay for staff")),
+        content_words(stems("the backlog of hospital buildings")),
+        [],
+    ]
     want = learned.predict(fresh)
     got = saved.predict(fresh)
     assert set(got) == set(want)
@@ -325,7 +424,9 @@ def test_a_saved_model_predicts_as_the_learned_one_without_scikit_learn(tmp_path
         "import pickle, sys; from evidence.themes.model import SavedThemeModel; "
         f"SavedThemeModel.from_disk({str(path)!r}).predict([['nurs']]); print('sklearn' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False"
     (tmp_path / "broken.pkl").write_bytes(b"not a pickle")
     assert SavedThemeModel.from_disk(tmp_path / "broken.pkl") is None

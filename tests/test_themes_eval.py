@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from benchmark_scripts import load_benchmark
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,9 +26,13 @@ def evaluation():
 @pytest.fixture(scope="module")
 def runs(evaluation):
     corpus = evaluation.load_corpus(REPO / "corpus")
-    gold_docs, gold_findings = evaluation.load_gold(REPO / "benchmarks" / "gold" / "themes.jsonl")
+    gold_docs, gold_findings = evaluation.load_gold(
+        REPO / "benchmarks" / "gold" / "themes.jsonl"
+    )
     return {
-        use_model: evaluation.evaluate(corpus, gold_docs, gold_findings, use_model=use_model)
+        use_model: evaluation.evaluate(
+            corpus, gold_docs, gold_findings, use_model=use_model
+        )
         for use_model in (False, True)
     }
 
@@ -55,7 +58,11 @@ def test_halves_split_documents_alternately_by_name(evaluation):
 
 
 def test_micro_and_macro_scores(evaluation):
-    pairs = [({"finance"}, {"finance", "workforce"}), ({"workforce"}, set()), (set(), set())]
+    pairs = [
+        ({"finance"}, {"finance", "workforce"}),
+        ({"workforce"}, set()),
+        (set(), set()),
+    ]
     result = evaluation.score(pairs)
     # finance: 1 tp; workforce: 1 fp, 1 fn
     assert result["precision"] == 0.5

@@ -44,10 +44,18 @@ def test_bullets_draw_no_label_and_unknown_lists_none() -> None:
 
 def test_a_start_override_and_words_in_the_label() -> None:
     numbering = _numbering()
-    assert [numbering.label("7", 0) for _ in range(2)] == ["Recommendation 12:", "Recommendation 13:"]
+    assert [numbering.label("7", 0) for _ in range(2)] == [
+        "Recommendation 12:",
+        "Recommendation 13:",
+    ]
 
 
 def test_formats() -> None:
-    assert [format_number(n, "lowerRoman") for n in (1, 4, 9, 14)] == ["i", "iv", "ix", "xiv"]
+    assert [format_number(n, "lowerRoman") for n in (1, 4, 9, 14)] == [
+        "i",
+        "iv",
+        "ix",
+        "xiv",
+    ]
     assert [format_number(n, "upperLetter") for n in (1, 26, 27)] == ["A", "Z", "AA"]
     assert format_number(7, "decimalZero") == "07"

@@ -110,7 +110,7 @@ def _numbered(line: str) -> bool:
 def _fixed_datetime(value: str) -> dt.datetime:
     """The document date as a UTC datetime; 'YYYY-MM' means the 1st."""
     parts = [int(p) for p in value.split("-")] + [1, 1]
-    return dt.datetime(parts[0], parts[1], parts[2], 9, 0, 0, tzinfo=dt.timezone.utc)
+    return dt.datetime(parts[0], parts[1], parts[2], 9, 0, 0, tzinfo=dt.UTC)
 
 
 # --------------------------------------------------------------------- PDF
@@ -216,7 +216,9 @@ class PdfWriter:
             if pdf.get_string_width(trial) <= width:
                 current = trial
                 continue
-            head, tail = self._hyphenate(word, width - pdf.get_string_width(current + " "))
+            head, tail = self._hyphenate(
+                word, width - pdf.get_string_width(current + " ")
+            )
             if head and current:
                 lines.append(f"{current} {head}-")
                 current = tail
@@ -312,9 +314,10 @@ def build_docx(src: Source) -> bytes:
 def _normalise_zip(data: bytes) -> bytes:
     """Rewrite zip entries with a fixed timestamp so reruns are byte-identical."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
             fixed.compress_type = zipfile.ZIP_DEFLATED

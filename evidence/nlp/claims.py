@@ -36,7 +36,10 @@ _LOWER_WORD = re.compile(r"\b[a-z][a-z'\u2019-]+\b")
 
 
 def _words(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+")
+        for w in sorted(words, key=len, reverse=True)
+    )
 
 
 def _cue_pattern(words: list[str]) -> str:
@@ -63,16 +66,25 @@ class _Cues:
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
     data = json.loads((PATTERNS_DIR / "claims.json").read_text(encoding="utf-8"))
-    cues = data["finding_cues"] + data["risk_cues"] + data["evaluative_cues"] + data["causal_cues"]
+    cues = (
+        data["finding_cues"]
+        + data["risk_cues"]
+        + data["evaluative_cues"]
+        + data["causal_cues"]
+    )
     return _Cues(
         claim=re.compile(rf"\b(?:{_words([c.lower() for c in cues])})\b"),
         hedge=re.compile(rf"\b(?:{_words(data['hedges'])})\b"),
         attribution_verb=re.compile(
             rf"^(?:['\u2019]s?\s+(?:\w+\s+){{0,2}})?\s*(?:has\s+|have\s+)?(?:{_words(data['attribution_verbs'])})\b"
         ),
-        attribution_phrase=re.compile(rf"\b(?:{_words(data['attribution_phrases'])})\s+(?:the\s+)?$", re.I),
+        attribution_phrase=re.compile(
+            rf"\b(?:{_words(data['attribution_phrases'])})\s+(?:the\s+)?$", re.I
+        ),
         boilerplate_headings=tuple(fold(h) for h in data["boilerplate_headings"]),
-        boilerplate=re.compile(_cue_pattern([c.lower() for c in data["boilerplate_cues"]])),
+        boilerplate=re.compile(
+            _cue_pattern([c.lower() for c in data["boilerplate_cues"]])
+        ),
         min_words=int(data["min_words"]),
     )
 
@@ -93,22 +105,42 @@ class ClaimFinder:
             context[_BOILERPLATE] = self._boilerplate_heading(doc_text(doc))
             return doc
         heading = passage.get("heading")
-        if kind == "table_row" or self._boilerplate_heading(heading) or context.get(_BOILERPLATE):
+        if (
+            kind == "table_row"
+            or self._boilerplate_heading(heading)
+            or context.get(_BOILERPLATE)
+        ):
             return doc
         text = doc_text(doc)
         if self._boilerplate_heading(text[:40]) and len(text) < 60:
             context[_BOILERPLATE] = True  # "Notes to editors" set as a paragraph
             return doc
-        lowered = text.lower()  # cue patterns are lowercase: far faster than re.I on long alternations
-        if (self._cues.boilerplate.search(lowered) or len(text) < 12) and self._is_boilerplate(text):
+        lowered = (
+            text.lower()
+        )  # cue patterns are lowercase: far faster than re.I on long alternations
+        if (
+            self._cues.boilerplate.search(lowered) or len(text) < 12
+        ) and self._is_boilerplate(text):
             return doc
-        figures = [(s.start_char, s.end_char) for s in doc.spans[FIGURE_GROUP]] if FIGURE_GROUP in doc.spans else []
-        taken = [(s.start_char, s.end_char) for s in doc.spans[RECOMMENDATION_GROUP]] if RECOMMENDATION_GROUP in doc.spans else []
+        figures = (
+            [(s.start_char, s.end_char) for s in doc.spans[FIGURE_GROUP]]
+            if FIGURE_GROUP in doc.spans
+            else []
+        )
+        taken = (
+            [(s.start_char, s.end_char) for s in doc.spans[RECOMMENDATION_GROUP]]
+            if RECOMMENDATION_GROUP in doc.spans
+            else []
+        )
         quotes = quote_orgs(doc)
-        speakers = [
-            (span.start_char, span.end_char, (span._.finding or {}).get("speaker"))
-            for span in doc.spans[QUOTE_GROUP]
-        ] if quotes and QUOTE_GROUP in doc.spans else []
+        speakers = (
+            [
+                (span.start_char, span.end_char, (span._.finding or {}).get("speaker"))
+                for span in doc.spans[QUOTE_GROUP]
+            ]
+            if quotes and QUOTE_GROUP in doc.spans
+            else []
+        )
         orgs: list[tuple[int, int, str]] | None = None
         for sent in sentence_spans(doc):
             start, end = sent.start_char, sent.end_char
@@ -121,12 +153,18 @@ class ClaimFinder:
                 continue
             has_figure = any(start <= s and e <= end for s, e in figures)
             hedged = self._cues.hedge.search(sentence) is not None
-            if not has_figure and not hedged and self._cues.claim.search(lowered, start, end) is None:
+            if (
+                not has_figure
+                and not hedged
+                and self._cues.claim.search(lowered, start, end) is None
+            ):
                 continue
             if orgs is None:
                 orgs = org_mentions(doc)
             claim = {
-                "attributed_to": self._attribution(sent, orgs, quotes, speakers, context.get("doc_org")),
+                "attributed_to": self._attribution(
+                    sent, orgs, quotes, speakers, context.get("doc_org")
+                ),
                 "hedged": hedged,
             }
             span = Span(doc, sent.start, sent.end, label=CLAIM_LABEL)
@@ -149,9 +187,11 @@ class ClaimFinder:
         for o_start, o_end, name in orgs:
             if not (start <= o_start and o_end <= end):
                 continue
-            if self._cues.attribution_phrase.search(text[max(start, o_start - 40): o_start]):
+            if self._cues.attribution_phrase.search(
+                text[max(start, o_start - 40) : o_start]
+            ):
                 return name
-            if self._cues.attribution_verb.match(text[o_end: min(end, o_end + 40)]):
+            if self._cues.attribution_verb.match(text[o_end : min(end, o_end + 40)]):
                 return name
         for (q_start, q_end, org), (_, _, speaker) in zip(quotes, speakers):
             if q_start < end and start < q_end:

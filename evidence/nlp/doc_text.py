@@ -30,4 +30,7 @@ def doc_facts(doc: Doc) -> tuple[dict[str, Any], dict[str, Any]]:
     """
     context = doc._.context
     passage = doc._.passage
-    return (context if isinstance(context, dict) else {}, passage if isinstance(passage, dict) else {})
+    return (
+        context if isinstance(context, dict) else {},
+        passage if isinstance(passage, dict) else {},
+    )

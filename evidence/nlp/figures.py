@@ -15,25 +15,42 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .numbers import lexicon, load_pattern_file, longest_word_number, parse_digits, scale_value
 from .doc_text import doc_text
+from .numbers import (
+    lexicon,
+    load_pattern_file,
+    longest_word_number,
+    parse_digits,
+    scale_value,
+)
 
 SPACE = "[\\s\u00a0\u2009\u202f]"
 _STATE_KEY = "figures.paragraph_number"
 _LAST_KIND_KEY = "figures.last_kind"
 _HEADER_KEY = "figures.table_header"
-FIELDS = ("surface", "value", "unit", "figure_kind", "qualifier", "value_max", "measure", "period")
+FIELDS = (
+    "surface",
+    "value",
+    "unit",
+    "figure_kind",
+    "qualifier",
+    "value_max",
+    "measure",
+    "period",
+)
 
 
 #: Span label of figure spans (findings are keyed by label and offsets).
 FIGURE_LABEL = "FIGURE"
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -90,7 +107,9 @@ def _round(value: float) -> float:
 
 def _finite(figure: Figure) -> bool:
     """Whether the figure's values are real numbers (JSON has no Infinity or NaN)."""
-    return math.isfinite(figure.value) and (figure.value_max is None or math.isfinite(figure.value_max))
+    return math.isfinite(figure.value) and (
+        figure.value_max is None or math.isfinite(figure.value_max)
+    )
 
 
 class FigureExtractor:
@@ -108,7 +127,9 @@ class FigureExtractor:
         # -- numbers -------------------------------------------------------
         word_alt = _alternation(lex.counting_words)
         joiner = f"(?:{SPACE}+and{SPACE}+|{SPACE}*-{SPACE}*|{SPACE}+)"
-        article = f"an?(?={SPACE}+(?:hundred|thousand|million|billion|trillion|dozen)\\b)"
+        article = (
+            f"an?(?={SPACE}+(?:hundred|thousand|million|billion|trillion|dozen)\\b)"
+        )
         digits = (
             "(?:\\d{1,3}(?:(?:,|[\u00a0\u2009\u202f](?=\\d{3}(?!\\d))| (?=\\d{3}(?![\\d]|[.,]\\d)))\\d{3})+"
             "|\\d+)(?:\\.\\d+)?|\\.\\d+"
@@ -118,8 +139,12 @@ class FigureExtractor:
         )
         self._word_split_re = re.compile(r"[A-Za-z]+")
         self._digit_re = re.compile(r"\d")
-        self._capitalised_after_re = re.compile(f"(?:{SPACE}|-)([A-Z][a-z]+)(?:{SPACE}([A-Z][a-z]+))?")
-        scale_words = _alternation(list(lex.scale_words) + list(lex.spaced_abbreviations))
+        self._capitalised_after_re = re.compile(
+            f"(?:{SPACE}|-)([A-Z][a-z]+)(?:{SPACE}([A-Z][a-z]+))?"
+        )
+        scale_words = _alternation(
+            list(lex.scale_words) + list(lex.spaced_abbreviations)
+        )
         glued = _alternation(lex.glued_abbreviations)
         self._scale_re = re.compile(
             f"(?P<spaced>{SPACE}*(?i:(?P<word>{scale_words}))\\b)|(?P<glued>(?:{glued}))(?![A-Za-z])"
@@ -129,7 +154,9 @@ class FigureExtractor:
         fraction_alt = _alternation(lex.fractions)
         small_words = _alternation(list(lex.units) + list(lex.teens) + list(lex.tens))
         self._fractions = lex.fractions
-        self._fraction_cues = sorted({word.rstrip("s") for word in lex.fractions if word != "halves"})
+        self._fraction_cues = sorted(
+            {word.rstrip("s") for word in lex.fractions if word != "halves"}
+        )
         self._fraction_re = re.compile(
             f"(?i:\\b(?:(?P<num>{small_words}|an?){SPACE}*-?{SPACE}*)?(?P<frac>{fraction_alt})\\b"
             f"(?P<scale>(?:{SPACE}+a)?{SPACE}+(?:thousand|million|billion|trillion)\\b)?(?P<of>{SPACE}+of\\b)?)"
@@ -168,7 +195,9 @@ class FigureExtractor:
             f"(?:(?<![A-Za-z])(?i:(?P<sym>{symbol_alt}))|(?<![A-Za-z])(?P<code>{code_alt}))"
             f"(?P<gap>[\\s\u00a0:]?-?)\\Z"
         )
-        self._sign_re = re.compile(f"(?:(?i:\\b(?:minus|negative)){SPACE}+|(?<![\\w\\-–.,/])[-−])\\Z")
+        self._sign_re = re.compile(
+            f"(?:(?i:\\b(?:minus|negative)){SPACE}+|(?<![\\w\\-–.,/])[-−])\\Z"
+        )
         self._reversed_percent_re = re.compile(
             f"(?i:\\b(?:per{SPACE}?cent|percents?)){SPACE}+of{SPACE}+\\Z"
         )
@@ -180,34 +209,54 @@ class FigureExtractor:
         )
 
         # -- percent, durations, ratios ------------------------------------
-        self._points_re = re.compile(f"{SPACE}?(?i:{_alternation(units['percentage_points'])})(?![A-Za-z])")
-        self._percent_re = re.compile(f"{SPACE}?(?i:{_alternation(units['percent'])})(?![A-Za-z])")
-        self._durations = {k.lower(): (v[0], float(v[1])) for k, v in units["durations"].items()}
+        self._points_re = re.compile(
+            f"{SPACE}?(?i:{_alternation(units['percentage_points'])})(?![A-Za-z])"
+        )
+        self._percent_re = re.compile(
+            f"{SPACE}?(?i:{_alternation(units['percent'])})(?![A-Za-z])"
+        )
+        self._durations = {
+            k.lower(): (v[0], float(v[1])) for k, v in units["durations"].items()
+        }
         self._duration_re = re.compile(
             f"(?:{SPACE}|-)(?i:(?P<unit>{_alternation(self._durations)}))\\b(?!-)"
         )
-        self._single_durations = {k.lower(): (v[0], float(v[1])) for k, v in units["single_durations"].items()}
-        self._single_duration_re = re.compile(f"(?i:\\b(?:{_alternation(self._single_durations)})\\b)")
+        self._single_durations = {
+            k.lower(): (v[0], float(v[1])) for k, v in units["single_durations"].items()
+        }
+        self._single_duration_re = re.compile(
+            f"(?i:\\b(?:{_alternation(self._single_durations)})\\b)"
+        )
         self._fraction_followers = frozenset(units["fraction_followers"])
         self._fraction_lead_re = re.compile(
             f"(?i:\\b(?:by|{_alternation(qualifiers)})){SPACE}+\\Z"
         )
-        self._ratio_link_re = re.compile(f"{SPACE}+(?i:{_alternation(units['ratio_links'])}){SPACE}+")
-        self._multipliers = {k.lower(): float(v) for k, v in units["multipliers"].items()}
+        self._ratio_link_re = re.compile(
+            f"{SPACE}+(?i:{_alternation(units['ratio_links'])}){SPACE}+"
+        )
+        self._multipliers = {
+            k.lower(): float(v) for k, v in units["multipliers"].items()
+        }
         self._multiplier_re = re.compile(f"\\b(?:{_alternation(self._multipliers)})\\b")
         self._multiplier_objects = frozenset(units["multiplier_objects"])
         self._times_re = re.compile(f"{SPACE}+(?:{_alternation(units['times'])})\\b")
 
         # -- qualifiers and ranges -----------------------------------------
         self._qualifiers = {k.lower(): v for k, v in qualifiers.items()}
-        self._qualifier_re = re.compile(f"(?i:\\b(?P<q>{_alternation(self._qualifiers)})){SPACE}+\\Z")
+        self._qualifier_re = re.compile(
+            f"(?i:\\b(?P<q>{_alternation(self._qualifiers)})){SPACE}+\\Z"
+        )
         self._between_re = re.compile(f"(?i:\\bbetween){SPACE}+\\Z")
         self._from_re = re.compile(f"(?i:\\bfrom){SPACE}+\\Z")
-        self._hyphen_range_start_re = re.compile(r"(?<![\w./-])\d{1,3}(?:,\d{3})*(?:\.\d+)?-\Z")
+        self._hyphen_range_start_re = re.compile(
+            r"(?<![\w./-])\d{1,3}(?:,\d{3})*(?:\.\d+)?-\Z"
+        )
         self._hyphen_range_unit_re = re.compile(
             f"{SPACE}*(?:%|per{SPACE}*cent\\b|percent\\b|(?:days?|weeks?|months?|years?|hours?|minutes?)\\b)"
         )
-        self._range_re = re.compile(f"{SPACE}*(?:–|—|-|\u2010|\u2011|(?i:to)\\b){SPACE}*|{SPACE}+(?P<and>and){SPACE}+")
+        self._range_re = re.compile(
+            f"{SPACE}*(?:–|—|-|\u2010|\u2011|(?i:to)\\b){SPACE}*|{SPACE}+(?P<and>and){SPACE}+"
+        )
 
         # -- not-figure cues -----------------------------------------------
         cue_words = _alternation(cues["preceding_words"])
@@ -217,19 +266,33 @@ class FigureExtractor:
         label = "\\d{1,4}(?:\\.\\d{1,3})*[a-z]?"
         link = f"(?:{SPACE}*(?:,|&|–|—|-|\u2010){SPACE}*|{SPACE}+(?:and|or|to){SPACE}+)"
         # "paragraphs 7.44–7.46", "bands 2 and 3", "QQ 464–6, 552": every number of the list is a label
-        self._cue_list_re = re.compile(f"(?i:(?<![A-Za-z])(?:{cue_words})){SPACE}*(?:{label}{link})+\\Z")
-        self._age_re = re.compile(f"{SPACE}+(?:{_alternation(cues['age_followers'])})\\b")
-        self._citation_re = re.compile("|".join(re.escape(c) for c in cues["citation_cues"]))
+        self._cue_list_re = re.compile(
+            f"(?i:(?<![A-Za-z])(?:{cue_words})){SPACE}*(?:{label}{link})+\\Z"
+        )
+        self._age_re = re.compile(
+            f"{SPACE}+(?:{_alternation(cues['age_followers'])})\\b"
+        )
+        self._citation_re = re.compile(
+            "|".join(re.escape(c) for c in cues["citation_cues"])
+        )
         self._capitalised_word_re = re.compile(f"{SPACE}+[A-Z][a-z]")
-        self._half_ordinal_re = re.compile(f"(?i:\\b(?:first|second|latter|former|other|last|next|each|either)){SPACE}+\\Z")
-        self._quote_open_re = re.compile("[\u2018\u201c\"']([^\u2018\u2019\u201c\u201d\"]{0,60})\\Z")
-        self._quote_close_re = re.compile("([^\u2018\u2019\u201c\u201d\"]{0,60}?)[\u2019\u201d\"']")
+        self._half_ordinal_re = re.compile(
+            f"(?i:\\b(?:first|second|latter|former|other|last|next|each|either)){SPACE}+\\Z"
+        )
+        self._quote_open_re = re.compile(
+            '[\u2018\u201c"\']([^\u2018\u2019\u201c\u201d"]{0,60})\\Z'
+        )
+        self._quote_close_re = re.compile(
+            '([^\u2018\u2019\u201c\u201d"]{0,60}?)[\u2019\u201d"\']'
+        )
         self._identifier_re = re.compile(f"\\b[A-Z]{{2,}}[A-Za-z]*{SPACE}?-?\\Z")
         months = [m.capitalize() for m in cues["months"]]
         month_alt = _alternation(months)
         street_alt = _alternation(cues["street_words"])
         self._paragraph_openers = frozenset(cues["paragraph_openers"])
-        self._paragraph_re = re.compile(f"[\\s\u00a0]*(\\d{{1,3}}){SPACE}+([A-Z][A-Za-z]*)")
+        self._paragraph_re = re.compile(
+            f"[\\s\u00a0]*(\\d{{1,3}}){SPACE}+([A-Z][A-Za-z]*)"
+        )
         ordinal = "(?:st|nd|rd|th)"
         year = "(?:1[5-9]|20)\\d{2}"
         self._blocked_re = re.compile(
@@ -240,7 +303,9 @@ class FigureExtractor:
                     f"\\b(?:{month_alt})\\.?{SPACE}+\\d{{1,2}}{ordinal}?\\b(?:,?{SPACE}+{year}\\b)?",
                     f"\\b(?:{month_alt}){SPACE}+{year}\\b",
                     "\\b\\d{1,4}[/.]\\d{1,2}[/.]\\d{2,4}\\b",
-                    "(?i:\\b\\d{1,2}(?:[:.]\\d{2})?" + SPACE + "?(?:a\\.m\\.|p\\.m\\.|am\\b|pm\\b))",
+                    "(?i:\\b\\d{1,2}(?:[:.]\\d{2})?"
+                    + SPACE
+                    + "?(?:a\\.m\\.|p\\.m\\.|am\\b|pm\\b))",
                     "\\b\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.,]\\d{1,3})?\\b",
                     "(?m:^[\\s\u00a0]*\\(?\\d{1,3}(?:\\.\\d{1,3})*[.)](?=\\s|[A-Z]))",
                     f"(?m:^[\\s\u00a0]*\\d{{1,3}}\\.\\d{{1,2}}(?={SPACE}+[A-Z])(?!{SPACE}+[A-Z]{{3}}\\b))",
@@ -257,7 +322,9 @@ class FigureExtractor:
         # -- period and measure --------------------------------------------
         fy = periods["fy"]
         period_alts = [p.replace("{fy}", fy) for p in periods["patterns"]]
-        self._period_re = re.compile("|".join(f"(?:{p})" for p in period_alts), re.IGNORECASE)
+        self._period_re = re.compile(
+            "|".join(f"(?:{p})" for p in period_alts), re.IGNORECASE
+        )
         self._period_strip_re = re.compile(r"^(?:in|during|for|by)\s+", re.IGNORECASE)
         self._stop_words = frozenset(measure["stop_words"])
         self._count_modifiers = frozenset(measure["count_modifiers"])
@@ -272,11 +339,17 @@ class FigureExtractor:
             f"|stood{SPACE}+at|was|were|is|are)(?:{SPACE}+(?:to|by|at|from))?{SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
         )
         self._plural_re = re.compile("\\b([a-z][a-z\\-]{2,}s)\\b")
-        self._rate_re = re.compile(f"{SPACE}+(?:a|per|each|every){SPACE}+(?:year|annum|month|week|day)\\b")
+        self._rate_re = re.compile(
+            f"{SPACE}+(?:a|per|each|every){SPACE}+(?:year|annum|month|week|day)\\b"
+        )
         self._measure_words = int(measure["max_words"])
         # "A&E" is one word: an ampersand between letters joins them.
-        self._word_after_re = re.compile(f"{SPACE}+([A-Za-z](?:[A-Za-z0-9'’\\-]|&(?=[A-Za-z]))*)([^\\s\u00a0]?)")
-        self._of_re = re.compile(f"{SPACE}+of{SPACE}+(?:the{SPACE}+|all{SPACE}+|its{SPACE}+|their{SPACE}+)?")
+        self._word_after_re = re.compile(
+            f"{SPACE}+([A-Za-z](?:[A-Za-z0-9'’\\-]|&(?=[A-Za-z]))*)([^\\s\u00a0]?)"
+        )
+        self._of_re = re.compile(
+            f"{SPACE}+of{SPACE}+(?:the{SPACE}+|all{SPACE}+|its{SPACE}+|their{SPACE}+)?"
+        )
         self._before_of_re = re.compile(
             f"([A-Za-z][A-Za-z\\-]*)(?:{SPACE}+([A-Za-z][A-Za-z\\-]*))?{SPACE}+of{SPACE}+\\Z"
         )
@@ -285,7 +358,9 @@ class FigureExtractor:
     def extract(
         self,
         text: str,
-        sentences: list[tuple[int, int]] | Callable[[], list[tuple[int, int]]] | None = None,
+        sentences: list[tuple[int, int]]
+        | Callable[[], list[tuple[int, int]]]
+        | None = None,
         state: dict[str, Any] | None = None,
         facts: dict[str, Any] | None = None,
     ) -> list[Figure]:
@@ -303,7 +378,9 @@ class FigureExtractor:
         if not self._digit_re.search(text) and not self._might_have_words(text):
             return []
         # a chart axis, a page number, a diagram label: numbers with hardly a word to measure
-        wordless = kind != "table_row" and len(self._alpha_word_re.findall(text, 0, 400)) < 2
+        wordless = (
+            kind != "table_row" and len(self._alpha_word_re.findall(text, 0, 400)) < 2
+        )
         numbers = self._numbers(text)
         marker = self._paragraph_number(text, state)
         if marker is not None:
@@ -323,7 +400,9 @@ class FigureExtractor:
             index += 1
             if number.start < consumed:
                 continue
-            found = self._classify(text, number, numbers, index, figures, table=kind == "table_row")
+            found = self._classify(
+                text, number, numbers, index, figures, table=kind == "table_row"
+            )
             if found is None:
                 continue
             figure, consumed = found
@@ -334,12 +413,22 @@ class FigureExtractor:
             if figures and self._fraction_of_a_scale(text, figures[-1], figure):
                 # "a quarter of a million people": one count of 250,000, not a ratio and a million
                 part = figures.pop()
-                figure = Figure(**{**figure.__dict__, "start": part.start, "surface": text[part.start : figure.end],
-                                   "value": _round(part.value * figure.value)})
+                figure = Figure(
+                    **{
+                        **figure.__dict__,
+                        "start": part.start,
+                        "surface": text[part.start : figure.end],
+                        "value": _round(part.value * figure.value),
+                    }
+                )
             figures.append(figure)
         if wordless:
             # only a lone amount of money or percentage (a line the reader cut short) says what it is
-            figures = [f for f in figures if f.figure_kind in ("money", "percent")] if len(figures) == 1 else []
+            figures = (
+                [f for f in figures if f.figure_kind in ("money", "percent")]
+                if len(figures) == 1
+                else []
+            )
         if figures and kind == "table_row":
             figures = self._table_cells(text, figures, header)
         if figures:
@@ -349,7 +438,9 @@ class FigureExtractor:
         return figures
 
     # ------------------------------------------------------------ internals
-    def _table_header(self, text: str, kind: str | None, state: dict[str, Any] | None) -> list[str] | None:
+    def _table_header(
+        self, text: str, kind: str | None, state: dict[str, Any] | None
+    ) -> list[str] | None:
         """The header cells of the table this row belongs to (the first row after other text)."""
         if state is None:
             return None
@@ -364,7 +455,9 @@ class FigureExtractor:
         header = state.get(_HEADER_KEY)
         return header if isinstance(header, list) else None
 
-    def _table_cells(self, text: str, figures: list[Figure], header: list[str] | None) -> list[Figure]:
+    def _table_cells(
+        self, text: str, figures: list[Figure], header: list[str] | None
+    ) -> list[Figure]:
         """A cell that is nothing but a number is a figure only with its row and column labels as its measure."""
         cells: list[tuple[int, int]] = []
         position = 0
@@ -376,7 +469,9 @@ class FigureExtractor:
             row_label = ""
         kept: list[Figure] = []
         for figure in figures:
-            index = next((i for i, (lo, hi) in enumerate(cells) if lo <= figure.start < hi), None)
+            index = next(
+                (i for i, (lo, hi) in enumerate(cells) if lo <= figure.start < hi), None
+            )
             if index is None:
                 continue
             lo, hi = cells[index]
@@ -384,18 +479,49 @@ class FigureExtractor:
             if self._alpha_word_re.search(rest) and len(rest.split()) > 1:
                 kept.append(figure)  # a cell of prose: its words are the context
                 continue
-            column = header[index].strip(" *_") if header and index < len(header) else ""
+            column = (
+                header[index].strip(" *_") if header and index < len(header) else ""
+            )
             if index == 0 or not row_label or not column:
                 continue
-            kept.append(Figure(**{**figure.__dict__, "measure": f"{row_label} ({column})"}))
+            kept.append(
+                Figure(**{**figure.__dict__, "measure": f"{row_label} ({column})"})
+            )
         return kept
 
     def _might_have_words(self, text: str) -> bool:
         lowered = text.lower()
-        return any(word in lowered for word in ("one", "two", "three", "four", "five", "six", "seven", "eight",
-                                                  "nine", "ten", "eleven", "twelve", "teen", "ty", "half",
-                                                  "third", "quarter", "hundred", "thousand", "decade", "dozen",
-                                                  "halve", "doubl", "tripl", "trebl", "quadrupl"))
+        return any(
+            word in lowered
+            for word in (
+                "one",
+                "two",
+                "three",
+                "four",
+                "five",
+                "six",
+                "seven",
+                "eight",
+                "nine",
+                "ten",
+                "eleven",
+                "twelve",
+                "teen",
+                "ty",
+                "half",
+                "third",
+                "quarter",
+                "hundred",
+                "thousand",
+                "decade",
+                "dozen",
+                "halve",
+                "doubl",
+                "tripl",
+                "trebl",
+                "quadrupl",
+            )
+        )
 
     def _paragraph_number(self, text: str, state: dict[str, Any] | None) -> int | None:
         """Start of a paragraph number opening the passage, if there is one."""
@@ -404,7 +530,9 @@ class FigureExtractor:
             return None
         number = int(match.group(1))
         last = state.get(_STATE_KEY) if state is not None else None
-        if match.group(2) in self._paragraph_openers or (isinstance(last, int) and number == last + 1):
+        if match.group(2) in self._paragraph_openers or (
+            isinstance(last, int) and number == last + 1
+        ):
             if state is not None:
                 state[_STATE_KEY] = number
             return match.start(1)
@@ -412,13 +540,15 @@ class FigureExtractor:
 
     def _blocked(self, text: str, start: int, end: int) -> bool:
         """Inside a date, time, financial-year label, list marker or URL."""
-        for match in self._blocked_re.finditer(text, max(0, start - 16), min(len(text), end + 40)):
+        for match in self._blocked_re.finditer(
+            text, max(0, start - 16), min(len(text), end + 40)
+        ):
             if match.start() < end and start < match.end():
                 return True
             if match.start() >= end:
                 break
         token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
-        token = text[token_start : start]
+        token = text[token_start:start]
         return "://" in token or "www." in token
 
     def _numbers(self, text: str) -> list[_Number]:
@@ -438,13 +568,45 @@ class FigureExtractor:
                 if fraction is not None:
                     found.append(fraction)
         for match in self._single_duration_re.finditer(text) if "a " in lowered else ():
-            found.append(_Number(match.start(), match.end(), 0.0, True, False, False, kind="single_duration"))
-        if "ubl" in lowered or "alve" in lowered or "ripl" in lowered or "rebl" in lowered or "uadrupl" in lowered:
+            found.append(
+                _Number(
+                    match.start(),
+                    match.end(),
+                    0.0,
+                    True,
+                    False,
+                    False,
+                    kind="single_duration",
+                )
+            )
+        if (
+            "ubl" in lowered
+            or "alve" in lowered
+            or "ripl" in lowered
+            or "rebl" in lowered
+            or "uadrupl" in lowered
+        ):
             for match in self._multiplier_re.finditer(text):
                 value = self._multiplier(text, match)
                 if value is not None:
-                    found.append(_Number(match.start(), match.end(), value, True, False, False, kind="multiplier"))
-        found.sort(key=lambda n: (n.start, {"fraction": 0, "single_duration": 1}.get(n.kind, 2), -n.end))
+                    found.append(
+                        _Number(
+                            match.start(),
+                            match.end(),
+                            value,
+                            True,
+                            False,
+                            False,
+                            kind="multiplier",
+                        )
+                    )
+        found.sort(
+            key=lambda n: (
+                n.start,
+                {"fraction": 0, "single_duration": 1}.get(n.kind, 2),
+                -n.end,
+            )
+        )
         return found
 
     def _digit_number(self, text: str, start: int, end: int) -> _Number | None:
@@ -456,9 +618,13 @@ class FigureExtractor:
         before = text[start - 1] if start else ""
         if before.isdigit() or (raw.startswith(".") and before.isalnum()):
             return None  # the tail of "4.2.1" or "192.168.1.2"
-        if raw.startswith(".") and before and not (before.isspace() or before in "(£$€-−~<>"):
+        if (
+            raw.startswith(".")
+            and before
+            and not (before.isspace() or before in "(£$€-−~<>")
+        ):
             return None  # "glance”.97", "(64%).312": a sentence's full stop and a footnote marker
-        if before and before in ")]\u201d\u2019\"%" and "." not in raw:
+        if before and before in ')]\u201d\u2019"%' and "." not in raw:
             return None  # "consumption”.)284", "cutbacks.”324": a marker glued to the closing mark
         if before == "^" or (len(raw) > 1 and raw[0] == "0" and raw[1].isdigit()):
             return None  # footnote "[^1]"; codes and phone numbers "08345678"
@@ -466,7 +632,12 @@ class FigureExtractor:
             # glued currency code ("GBP3.01", "Rs20") is fine; "ICS0048", "CORE20PLUS5" are not
             if not self._prefix_re.search(text, max(0, start - 6), start):
                 return None
-        elif before in ".-/:" and start >= 2 and text[start - 2].isalnum() and not self._range_end(text, start, end):
+        elif (
+            before in ".-/:"
+            and start >= 2
+            and text[start - 2].isalnum()
+            and not self._range_end(text, start, end)
+        ):
             return None  # "reforms.1", "Covid-19", "5/17"
         after = text[end : end + 2]
         if after[:1] in "/:" and after[1:2].isdigit():
@@ -491,12 +662,16 @@ class FigureExtractor:
         (not "2022-23 budget", a financial year)."""
         return (
             text[start - 1] == "-"
-            and self._hyphen_range_start_re.search(text, max(0, start - 16), start) is not None
+            and self._hyphen_range_start_re.search(text, max(0, start - 16), start)
+            is not None
             and self._hyphen_range_unit_re.match(text, end) is not None
         )
 
     def _word_numbers(self, text: str, offset: int, run: str) -> list[_Number]:
-        tokens = [(m.group(0), m.start() + offset, m.end() + offset) for m in self._word_split_re.finditer(run)]
+        tokens = [
+            (m.group(0), m.start() + offset, m.end() + offset)
+            for m in self._word_split_re.finditer(run)
+        ]
         words = [t[0] for t in tokens]
         out: list[_Number] = []
         position = 0
@@ -524,7 +699,11 @@ class FigureExtractor:
                 return None
             if not numerator_word and fraction_word != "half" and not scale:
                 return None  # "the first quarter of the year"
-            if not has_of and not scale and not (numerator_word and self._fraction_context(text, match)):
+            if (
+                not has_of
+                and not scale
+                and not (numerator_word and self._fraction_context(text, match))
+            ):
                 return None
             numerator = 1.0
         else:
@@ -534,65 +713,130 @@ class FigureExtractor:
             numerator = found[1]
             if not fraction_word.endswith("s") or numerator >= denominator:
                 return None
-        if fraction_word == "half" and not numerator_word and self._half_ordinal_re.search(text, max(0, match.start() - 12), match.start()):
+        if (
+            fraction_word == "half"
+            and not numerator_word
+            and self._half_ordinal_re.search(
+                text, max(0, match.start() - 12), match.start()
+            )
+        ):
             return None  # "the first half of the year": a part of a period, not a proportion
         if fraction_word in ("half", "halves"):
             denominator = 2
         start = match.start() if match.group("num") else match.start("frac")
         if scale:  # "half a million", "three quarters billion": a number, not a ratio
             multiplier = scale_value(scale.split()[-1], glued=False) or 1.0
-            return _Number(start, match.end("scale"), _round(numerator / denominator * multiplier), True, True, False)
-        return _Number(start, match.end("frac"), round(numerator / denominator, 4), True, False, False, kind="fraction")
+            return _Number(
+                start,
+                match.end("scale"),
+                _round(numerator / denominator * multiplier),
+                True,
+                True,
+                False,
+            )
+        return _Number(
+            start,
+            match.end("frac"),
+            round(numerator / denominator, 4),
+            True,
+            False,
+            False,
+            kind="fraction",
+        )
 
     def _multiplier(self, text: str, match: re.Match[str]) -> float | None:
-        """"to halve waits", "double the rate": a verb of multiplying; not "the double tax" or "Triple Lock"."""
+        """ "to halve waits", "double the rate": a verb of multiplying; not "the double tax" or "Triple Lock"."""
         word = match.group(0)
         if word.startswith("halv"):
             return self._multipliers[word] if word == "halve" else None
         if word.endswith(("ed", "ing", "s")):
             return None  # "doubled": the gold reads a change already made as no figure
         following = self._word_after_re.match(text, match.end())
-        if following is None or following.group(1).lower() not in self._multiplier_objects:
+        if (
+            following is None
+            or following.group(1).lower() not in self._multiplier_objects
+        ):
             return None
         return self._multipliers[word]
 
     def _fraction_context(self, text: str, match: re.Match[str]) -> bool:
-        """"a third fewer", "by almost a third": a proportion without "of"."""
+        """ "a third fewer", "by almost a third": a proportion without "of"."""
         follower = self._word_after_re.match(text, match.end("frac"))
         if follower and follower.group(1).lower() in self._fraction_followers:
             return True
-        return bool(self._fraction_lead_re.search(text, max(0, match.start() - 24), match.start()))
+        return bool(
+            self._fraction_lead_re.search(
+                text, max(0, match.start() - 24), match.start()
+            )
+        )
 
     def _classify(
-        self, text: str, number: _Number, numbers: list[_Number], next_index: int,
-        earlier: list[Figure] | None = None, *, table: bool = False,
+        self,
+        text: str,
+        number: _Number,
+        numbers: list[_Number],
+        next_index: int,
+        earlier: list[Figure] | None = None,
+        *,
+        table: bool = False,
     ) -> tuple[Figure, int] | None:
         if number.kind == "fraction":
-            return self._finish(text, _Classified(number.start, number.end, number.value, None, "ratio", number.end)), number.end
+            return self._finish(
+                text,
+                _Classified(
+                    number.start, number.end, number.value, None, "ratio", number.end
+                ),
+            ), number.end
         if number.kind == "single_duration":
-            unit, factor = self._single_durations[re.sub(r"\s+", " ", text[number.start : number.end].lower())]
-            return self._finish(text, _Classified(number.start, number.end, factor, unit, "duration", number.end)), number.end
+            unit, factor = self._single_durations[
+                re.sub(r"\s+", " ", text[number.start : number.end].lower())
+            ]
+            return self._finish(
+                text,
+                _Classified(
+                    number.start, number.end, factor, unit, "duration", number.end
+                ),
+            ), number.end
         if number.kind == "multiplier":
-            return self._finish(text, _Classified(number.start, number.end, number.value, None, "ratio", number.end)), number.end
+            return self._finish(
+                text,
+                _Classified(
+                    number.start, number.end, number.value, None, "ratio", number.end
+                ),
+            ), number.end
         first = self._basic(text, number, numbers, next_index)
         if first is None:
             return None
-        if first.kind in ("count", "duration", "ratio") and self._is_label(text, number, first.kind):
+        if first.kind in ("count", "duration", "ratio") and self._is_label(
+            text, number, first.kind
+        ):
             return None  # "Recommendation 12", "paragraphs 7.44–7.46", "aged 16-64", "QQ 464–6"
         if self._in_quoted_title(text, first.start, first.end):
             return None  # ‘Three year delivery plan’
         # ranges: "£3bn–£5bn", "between three and ten years", "50 to 80%"
         range_match = self._range_re.match(text, first.end)
-        if range_match and not self._from_re.search(text, max(0, first.start - 6), first.start):
+        if range_match and not self._from_re.search(
+            text, max(0, first.start - 6), first.start
+        ):
             is_and = range_match.group("and") is not None
-            if not is_and or self._between_re.search(text, max(0, first.start - 10), self._prefix_start(text, first)):
-                second_number = self._number_at(numbers, next_index, range_match.end(), text)
+            if not is_and or self._between_re.search(
+                text, max(0, first.start - 10), self._prefix_start(text, first)
+            ):
+                second_number = self._number_at(
+                    numbers, next_index, range_match.end(), text
+                )
                 if second_number is not None:
-                    second = self._basic(text, second_number, numbers, next_index + 1, in_range=True)
+                    second = self._basic(
+                        text, second_number, numbers, next_index + 1, in_range=True
+                    )
                     merged = self._merge_range(first, second, number)
                     if merged is not None:
-                        between = self._between_re.search(text, max(0, merged[0].start - 10), merged[0].start)
-                        if between:  # the corpus convention keeps "between" in the surface
+                        between = self._between_re.search(
+                            text, max(0, merged[0].start - 10), merged[0].start
+                        )
+                        if (
+                            between
+                        ):  # the corpus convention keeps "between" in the surface
                             merged[0].start = between.start()
                         figure = self._finish(text, merged[0], value_max=merged[1])
                         if figure.figure_kind == "count" and not table:
@@ -609,7 +853,9 @@ class FigureExtractor:
                 return None
         return figure, first.end
 
-    def _counted_figure(self, text: str, figure: Figure, earlier: list[Figure] | None) -> Figure | None:
+    def _counted_figure(
+        self, text: str, figure: Figure, earlier: list[Figure] | None
+    ) -> Figure | None:
         """The count with what it counts, or None when nothing near it says.
 
         The noun may follow ("870 re-entries"), come before ("a workforce of
@@ -617,7 +863,9 @@ class FigureExtractor:
         before in the sentence ("from 500,000 people to more than 3 million",
         "14 ICBs ..., and six are"), or the count may be a rate ("15,000 a year").
         """
-        if self._counted(figure.measure, opening=not text[: figure.start].strip(" \t*_•-–(")):
+        if self._counted(
+            figure.measure, opening=not text[: figure.start].strip(" \t*_•-–(")
+        ):
             return figure
         if figure.measure is not None and not (figure.measure.split()[0].islower()):
             return None  # a capitalised word after the number: a name or a header, not a noun left out
@@ -625,7 +873,9 @@ class FigureExtractor:
             # a line the reader cut after "over 25,000": the noun is on the next line; a page
             # number at a line end has no qualifier, no thousands separator and no scale word
             return figure
-        before = self._noun_before_re.search(text, max(0, figure.start - 60), figure.start)
+        before = self._noun_before_re.search(
+            text, max(0, figure.start - 60), figure.start
+        )
         if before is not None and before.group(1).lower() not in self._stop_words:
             if before.group(2) == "of" or before.group(1).endswith("s"):
                 return Figure(**{**figure.__dict__, "measure": before.group(1)})
@@ -634,8 +884,14 @@ class FigureExtractor:
         level = self._level_re.search(text, max(0, figure.start - 40), figure.start)
         if level is not None:
             # "vacancies rose to 4,500", "the number of applicants was 1,200": the noun the clause is about
-            clause = re.split(r"[.;:!?]\s|,\s", text[max(0, level.start() - 80) : level.start()])[-1]
-            nouns = [w for w in self._plural_re.findall(clause) if w.lower() not in self._stop_words]
+            clause = re.split(
+                r"[.;:!?]\s|,\s", text[max(0, level.start() - 80) : level.start()]
+            )[-1]
+            nouns = [
+                w
+                for w in self._plural_re.findall(clause)
+                if w.lower() not in self._stop_words
+            ]
             if nouns:
                 return Figure(**{**figure.__dict__, "measure": nouns[-1]})
             if not level.group(0).startswith(("was", "were", "is", "are")):
@@ -644,7 +900,11 @@ class FigureExtractor:
                 if subject:
                     return Figure(**{**figure.__dict__, "measure": subject})
         for previous in reversed(earlier or []):
-            if previous.figure_kind != "count" or not previous.measure or figure.start - previous.end > 120:
+            if (
+                previous.figure_kind != "count"
+                or not previous.measure
+                or figure.start - previous.end > 120
+            ):
                 continue
             if re.search(r"[.;:!?]\s", text[previous.end : figure.start]):
                 break
@@ -661,7 +921,11 @@ class FigureExtractor:
             and part.value < 1
             and whole.figure_kind in ("count", "money")
             and re.fullmatch(r"\s+of\s+", text[part.end : whole.start]) is not None
-            and re.match(r"(?i)an?\s+(?:thousand|million|billion)\b", text[whole.start : whole.end]) is not None
+            and re.match(
+                r"(?i)an?\s+(?:thousand|million|billion)\b",
+                text[whole.start : whole.end],
+            )
+            is not None
             and not re.search(r"\d", part.surface)
         )
 
@@ -669,7 +933,11 @@ class FigureExtractor:
         """The one or two lower-case words a clause ends on ("The waiting list" -> "waiting list")."""
         words: list[str] = []
         for word in reversed(clause.split()):
-            if not re.fullmatch(r"[a-z][a-z\-]{2,}", word) or word in self._stop_words or word.endswith(("ly", "ed")):
+            if (
+                not re.fullmatch(r"[a-z][a-z\-]{2,}", word)
+                or word in self._stop_words
+                or word.endswith(("ly", "ed"))
+            ):
                 break
             words.insert(0, word)
             if len(words) == 2:
@@ -682,7 +950,11 @@ class FigureExtractor:
         return bool(
             self._cue_re.search(text, max(0, start - 24), start)
             or self._cue_list_re.search(text, max(0, start - 80), start)
-            or (kind == "count" and not number.words and self._identifier_re.search(text, max(0, start - 12), start))
+            or (
+                kind == "count"
+                and not number.words
+                and self._identifier_re.search(text, max(0, start - 12), start)
+            )
         )
 
     def _in_quoted_title(self, text: str, start: int, end: int) -> bool:
@@ -708,32 +980,57 @@ class FigureExtractor:
         words = measure.split()
         first = words[0]
         if first.isupper():
-            if len(first.rstrip("s")) >= 5 and not any(w[:1].islower() for w in words[1:]):
+            if len(first.rstrip("s")) >= 5 and not any(
+                w[:1].islower() for w in words[1:]
+            ):
                 return False  # "56 BEHAVIOUR CHANGE": a running header; "8,300 COVID-19 patients" counts patients
             if opening and len(words) == 1:
                 return False  # "12 DHSC should ...": a paragraph number before a body's initials
-            return not (opening and len(words) > 1 and words[1][:1].isupper() and not words[1].isupper())
+            return not (
+                opening
+                and len(words) > 1
+                and words[1][:1].isupper()
+                and not words[1].isupper()
+            )
         if first[:1].isupper():
-            return not opening or bool(re.fullmatch(r"[A-Z]{2,}[a-z]{1,2}", first))  # "ICSs", "PCNs"
+            return not opening or bool(
+                re.fullmatch(r"[A-Z]{2,}[a-z]{1,2}", first)
+            )  # "ICSs", "PCNs"
         return True
 
     def _prefix_start(self, text: str, classified: _Classified) -> int:
         return classified.start
 
-    def _number_at(self, numbers: list[_Number], index: int, position: int, text: str) -> _Number | None:
+    def _number_at(
+        self, numbers: list[_Number], index: int, position: int, text: str
+    ) -> _Number | None:
         while index < len(numbers) and numbers[index].start < position:
             index += 1
-        if index < len(numbers) and numbers[index].start == position and numbers[index].kind == "number":
+        if (
+            index < len(numbers)
+            and numbers[index].start == position
+            and numbers[index].kind == "number"
+        ):
             return numbers[index]
         # a currency sign may sit between the separator and the number ("£3bn–£5bn")
         if index < len(numbers) and numbers[index].kind == "number":
             gap = text[position : numbers[index].start]
-            if gap and len(gap) <= 4 and self._prefix_re.search(text, position, numbers[index].start):
+            if (
+                gap
+                and len(gap) <= 4
+                and self._prefix_re.search(text, position, numbers[index].start)
+            ):
                 return numbers[index]
         return None
 
     def _basic(
-        self, text: str, number: _Number, numbers: list[_Number], next_index: int, *, in_range: bool = False
+        self,
+        text: str,
+        number: _Number,
+        numbers: list[_Number],
+        next_index: int,
+        *,
+        in_range: bool = False,
     ) -> _Classified | None:
         """Kind, unit and value of one number from what sits right around it."""
         start, end, value = number.start, number.end, number.value
@@ -744,23 +1041,40 @@ class FigureExtractor:
         if prefix:
             factor = 1.0
             if prefix.group("sym"):
-                code = self._prefix_map[re.sub(r"\s+", " ", prefix.group("sym").lower())]
+                code = self._prefix_map[
+                    re.sub(r"\s+", " ", prefix.group("sym").lower())
+                ]
             else:
                 code, factor = self._code_map[prefix.group("code")]
             value = _round(value * factor)
             if prefix.group("gap").endswith("-"):
                 value = -value
             surface_start = prefix.start()
-            if surface_start >= 1 and text[surface_start - 1] == "-" and (surface_start < 2 or not text[surface_start - 2].isalnum()):
+            if (
+                surface_start >= 1
+                and text[surface_start - 1] == "-"
+                and (surface_start < 2 or not text[surface_start - 2].isalnum())
+            ):
                 surface_start -= 1
                 value = -value
             suffix = self._suffix_re.match(text, end)
-            if suffix and re.match(r"\s*[-\u2010\u2011]\s*[£$€]", text[end : suffix.end()]):
+            if suffix and re.match(
+                r"\s*[-\u2010\u2011]\s*[£$€]", text[end : suffix.end()]
+            ):
                 suffix = None  # "£3m-£5m": the next amount of a range, not this one's currency
-            if suffix and code == "USD" and prefix.group("sym") == "$" and suffix.group("code"):
+            if (
+                suffix
+                and code == "USD"
+                and prefix.group("sym") == "$"
+                and suffix.group("code")
+            ):
                 code = self._code_map[suffix.group("code")][0]
                 end = suffix.end()
-            elif suffix and suffix.group("name") and self._suffix_map[suffix.group("name").lower()][1] == 1.0:
+            elif (
+                suffix
+                and suffix.group("name")
+                and self._suffix_map[suffix.group("name").lower()][1] == 1.0
+            ):
                 if self._suffix_map[suffix.group("name").lower()][0] == code:
                     end = suffix.end()  # "$ 10 dollars"
             if value >= 0 and value.is_integer() and not number.scaled:
@@ -779,8 +1093,16 @@ class FigureExtractor:
             elif suffix.group("code"):
                 code, factor = self._code_map[suffix.group("code")]
             else:
-                code, factor = self._suffix_map[re.sub(r"\s+", " ", suffix.group("name").lower())]
-            if number.words and value == 1.0 and text[start:number.end].lower() == "one" and factor == 1.0 and code == "GBP":
+                code, factor = self._suffix_map[
+                    re.sub(r"\s+", " ", suffix.group("name").lower())
+                ]
+            if (
+                number.words
+                and value == 1.0
+                and text[start : number.end].lower() == "one"
+                and factor == 1.0
+                and code == "GBP"
+            ):
                 pass  # "one pound of coal" is too ambiguous to call money
             else:
                 money_end = suffix.end()
@@ -791,28 +1113,54 @@ class FigureExtractor:
                         total *= scale_value(scale.group("word"), glued=False) or 1.0
                         money_end = scale.end()
                 if factor == 1.0 and float(value).is_integer() and not number.scaled:
-                    minor = self._minor_continuation(text, money_end, code, numbers, next_index)
+                    minor = self._minor_continuation(
+                        text, money_end, code, numbers, next_index
+                    )
                     if minor is not None:
                         total += minor[0]
                         money_end = minor[1]
-                return _Classified(start, money_end, _round(total), code, "money", money_end)
-        if number.plain_integer and len(text[start:number.end]) == 4 and 1500 <= value <= 2100 and not in_range:
+                return _Classified(
+                    start, money_end, _round(total), code, "money", money_end
+                )
+        if (
+            number.plain_integer
+            and len(text[start : number.end]) == 4
+            and 1500 <= value <= 2100
+            and not in_range
+        ):
             # a year: only money or a percentage could make it a figure, or a
             # qualifier before and a plural noun after ("over 1800 launches")
-            if not self._percent_re.match(text, end) and not self._qualified_count(text, start, end):
+            if not self._percent_re.match(text, end) and not self._qualified_count(
+                text, start, end
+            ):
                 return None
-        reversed_percent = self._reversed_percent_re.search(text, max(0, start - 16), start)
-        if reversed_percent and not re.search(r"[\d%]\s*\Z", text[max(0, reversed_percent.start() - 3) : reversed_percent.start()]):
-            return _Classified(reversed_percent.start(), end, value, "%", "percent", end)
+        reversed_percent = self._reversed_percent_re.search(
+            text, max(0, start - 16), start
+        )
+        if reversed_percent and not re.search(
+            r"[\d%]\s*\Z",
+            text[max(0, reversed_percent.start() - 3) : reversed_percent.start()],
+        ):
+            return _Classified(
+                reversed_percent.start(), end, value, "%", "percent", end
+            )
         points = self._points_re.match(text, end)
         if points:
-            return _Classified(start, points.end(), value, "pp", "percent", points.end())
+            return _Classified(
+                start, points.end(), value, "pp", "percent", points.end()
+            )
         percent = self._percent_re.match(text, end)
         if percent:
-            return _Classified(start, percent.end(), value, "%", "percent", percent.end())
+            return _Classified(
+                start, percent.end(), value, "%", "percent", percent.end()
+            )
         if sign:
             return _Classified(start, end, value, None, "count", end)
-        and_half = self._and_half_re.match(text, end) if float(value).is_integer() and not number.scaled else None
+        and_half = (
+            self._and_half_re.match(text, end)
+            if float(value).is_integer() and not number.scaled
+            else None
+        )
         duration = self._duration_re.match(text, and_half.end() if and_half else end)
         if duration and and_half:
             value, end = value + 0.5, and_half.end()  # "3 and a half years"
@@ -820,16 +1168,37 @@ class FigureExtractor:
             if self._age_re.match(text, duration.end()):
                 return None  # "nine months old": an age
             unit_word = duration.group("unit")
-            if unit_word[:1].isupper() and self._capitalised_word_re.match(text, duration.end()):
+            if unit_word[:1].isupper() and self._capitalised_word_re.match(
+                text, duration.end()
+            ):
                 return None  # "the 10 Year Health Plan": part of a name
             unit, factor = self._durations[unit_word.lower()]
-            return _Classified(start, duration.end(), _round(value * factor), unit, "duration", duration.end())
+            return _Classified(
+                start,
+                duration.end(),
+                _round(value * factor),
+                unit,
+                "duration",
+                duration.end(),
+            )
         times = self._times_re.match(text, end)
         if times and not in_range:
-            if self._word_after_re.match(text, times.end()) and self._word_after_re.match(text, times.end()).group(1).lower() in ("a", "per", "each", "every"):
+            if self._word_after_re.match(
+                text, times.end()
+            ) and self._word_after_re.match(text, times.end()).group(1).lower() in (
+                "a",
+                "per",
+                "each",
+                "every",
+            ):
                 return None  # "three times a week": a frequency
             return _Classified(start, times.end(), value, None, "ratio", times.end())
-        if not in_range and not number.scaled and float(value).is_integer() and value >= 1:
+        if (
+            not in_range
+            and not number.scaled
+            and float(value).is_integer()
+            and value >= 1
+        ):
             ratio = self._ratio(text, number, numbers, next_index)
             if ratio is not None:
                 return ratio
@@ -839,66 +1208,112 @@ class FigureExtractor:
         if not self._qualifier_re.search(text, max(0, start - 24), start):
             return False
         following = self._word_after_re.match(text, end)
-        return bool(following and following.group(1).islower() and following.group(1) not in self._stop_words)
+        return bool(
+            following
+            and following.group(1).islower()
+            and following.group(1) not in self._stop_words
+        )
 
     def _minor_continuation(
-        self, text: str, position: int, code: str, numbers: list[_Number], next_index: int
+        self,
+        text: str,
+        position: int,
+        code: str,
+        numbers: list[_Number],
+        next_index: int,
     ) -> tuple[float, int] | None:
-        """"3 dollars 50 cents", "£3 and 50p": the minor part after a major amount."""
+        """ "3 dollars 50 cents", "£3 and 50p": the minor part after a major amount."""
         joiner = re.compile(f"(?:{SPACE}+and)?{SPACE}+").match(text, position)
         if not joiner:
             return None
         following = self._number_at(numbers, next_index, joiner.end(), text)
-        if following is None or following.value >= 100 or following.scaled or not float(following.value).is_integer():
+        if (
+            following is None
+            or following.value >= 100
+            or following.scaled
+            or not float(following.value).is_integer()
+        ):
             return None
         suffix = self._suffix_re.match(text, following.end)
         if not suffix:
             # "$20 43", "15 dollars and 50.": a bare minor amount, only at the end of a clause
-            if re.match(r"[ \t]*(?:[.,;:!?)]|\Z)", text[following.end : following.end + 3]):
+            if re.match(
+                r"[ \t]*(?:[.,;:!?)]|\Z)", text[following.end : following.end + 3]
+            ):
                 return following.value * 0.01, following.end
             return None
         if suffix.group("glued"):
             minor_code, factor = self._glued_suffix_map[suffix.group("glued")]
         elif suffix.group("name"):
-            minor_code, factor = self._suffix_map[re.sub(r"\s+", " ", suffix.group("name").lower())]
+            minor_code, factor = self._suffix_map[
+                re.sub(r"\s+", " ", suffix.group("name").lower())
+            ]
         else:
             return None
         if factor != 0.01:
             return None
         return following.value * 0.01, suffix.end()
 
-    def _ratio(self, text: str, number: _Number, numbers: list[_Number], next_index: int) -> _Classified | None:
+    def _ratio(
+        self, text: str, number: _Number, numbers: list[_Number], next_index: int
+    ) -> _Classified | None:
         link = self._ratio_link_re.match(text, number.end)
         if not link:
             return None
         denominator = self._number_at(numbers, next_index, link.end(), text)
         if denominator is None or text[link.end() : denominator.start]:
             return None
-        if denominator.scaled or not float(denominator.value).is_integer() or denominator.value <= number.value:
+        if (
+            denominator.scaled
+            or not float(denominator.value).is_integer()
+            or denominator.value <= number.value
+        ):
             return None
         if denominator.plain_integer and 1500 <= denominator.value <= 2100:
             return None
-        if self._duration_re.match(text, denominator.end) or self._percent_re.match(text, denominator.end):
+        if self._duration_re.match(text, denominator.end) or self._percent_re.match(
+            text, denominator.end
+        ):
             return None
         if self._suffix_re.match(text, denominator.end):
             return None
         value = round(number.value / denominator.value, 4)
-        return _Classified(number.start, denominator.end, value, None, "ratio", denominator.end)
+        return _Classified(
+            number.start, denominator.end, value, None, "ratio", denominator.end
+        )
 
-    def _merge_range(self, first: _Classified, second: _Classified | None, number: _Number) -> tuple[_Classified, float] | None:
+    def _merge_range(
+        self, first: _Classified, second: _Classified | None, number: _Number
+    ) -> tuple[_Classified, float] | None:
         if second is None or second.kind == "ratio":
             return None
         if first.kind == "count" and second.kind != "count":
             # "50 to 80%", "three and ten years", "£2-3 billion": the first takes the second's unit
             low = first.value
             return (
-                (_Classified(first.start, second.end, low, second.unit, second.kind, second.end), second.value)
+                (
+                    _Classified(
+                        first.start,
+                        second.end,
+                        low,
+                        second.unit,
+                        second.kind,
+                        second.end,
+                    ),
+                    second.value,
+                )
                 if low < second.value
                 else None
             )
-        if first.kind != second.kind or first.unit != second.unit or first.value >= second.value:
+        if (
+            first.kind != second.kind
+            or first.unit != second.unit
+            or first.value >= second.value
+        ):
             return None
-        return _Classified(first.start, second.end, first.value, first.unit, first.kind, second.end), second.value
+        return _Classified(
+            first.start, second.end, first.value, first.unit, first.kind, second.end
+        ), second.value
 
     def _in_name(self, text: str, start: int, end: int) -> bool:
         """A capitalised number word inside a title: "the Five Year Forward View"."""
@@ -907,9 +1322,13 @@ class FigureExtractor:
             return False
         if following.group(2):
             return True
-        return start > 0 and not re.search(r"[.!?:\"“(]\s*\Z|\A\s*\Z", text[max(0, start - 3) : start])
+        return start > 0 and not re.search(
+            r"[.!?:\"“(]\s*\Z|\A\s*\Z", text[max(0, start - 3) : start]
+        )
 
-    def _count_allowed(self, text: str, number: _Number, classified: _Classified) -> bool:
+    def _count_allowed(
+        self, text: str, number: _Number, classified: _Classified
+    ) -> bool:
         start, end = number.start, number.end
         surface = text[start:end]
         if number.words:
@@ -927,14 +1346,22 @@ class FigureExtractor:
         return True
 
     # ---------------------------------------------------- measure, period
-    def _finish(self, text: str, found: _Classified, *, value_max: float | None = None) -> Figure:
+    def _finish(
+        self, text: str, found: _Classified, *, value_max: float | None = None
+    ) -> Figure:
         start = found.start
         qualifier = None
         q = self._qualifier_re.search(text, max(0, start - 24), start)
         if q:
             qualifier = self._qualifiers[re.sub(r"\s+", " ", q.group("q").lower())]
-            if q.group("q").lower() == "over" and found.kind == "duration" and not self._of_re.match(text, found.end):
-                qualifier = None  # "£330m over seven years": a preposition, not "more than"
+            if (
+                q.group("q").lower() == "over"
+                and found.kind == "duration"
+                and not self._of_re.match(text, found.end)
+            ):
+                qualifier = (
+                    None  # "£330m over seven years": a preposition, not "more than"
+                )
         return Figure(
             start=start,
             end=found.end,
@@ -963,13 +1390,19 @@ class FigureExtractor:
             position = match.end(1)
             if trailing and not trailing.isalnum():
                 break
-            if len(word) > 3 and lowered.endswith("s") and not lowered.endswith(("ss", "us", "is")):
+            if (
+                len(word) > 3
+                and lowered.endswith("s")
+                and not lowered.endswith(("ss", "us", "is"))
+            ):
                 break
             if word.isupper() and len(word) > 1:
                 continue
         if not words:
             return None
-        if len(words) == 1 and (words[0].lower().endswith("ed") or words[0].lower().endswith("ly")):
+        if len(words) == 1 and (
+            words[0].lower().endswith("ed") or words[0].lower().endswith("ly")
+        ):
             return None
         return " ".join(words)
 
@@ -985,7 +1418,11 @@ class FigureExtractor:
                 # "92,000 more nurses", "700,000 additional appointments": the noun after the modifier
                 while True:
                     modifier = self._word_after_re.match(text, anchor)
-                    if modifier is None or modifier.group(2) or modifier.group(1).lower() not in self._count_modifiers:
+                    if (
+                        modifier is None
+                        or modifier.group(2)
+                        or modifier.group(1).lower() not in self._count_modifiers
+                    ):
                         break
                     anchor = modifier.end(1)
             return self._noun_phrase(text, anchor)
@@ -1015,14 +1452,20 @@ class FigureExtractor:
                     break
         if (lo, hi) not in cache:
             cache[(lo, hi)] = [
-                (m.start(), m.end(), self._period_strip_re.sub("", re.sub(r"\s+", " ", m.group(0))))
+                (
+                    m.start(),
+                    m.end(),
+                    self._period_strip_re.sub("", re.sub(r"\s+", " ", m.group(0))),
+                )
                 for m in self._period_re.finditer(text, lo, hi)
             ]
         best: tuple[int, str] | None = None
         for p_start, p_end, period in cache[(lo, hi)]:
             if p_start < figure.end and figure.start < p_end:
                 continue
-            distance = figure.start - p_end if p_end <= figure.start else p_start - figure.end
+            distance = (
+                figure.start - p_end if p_end <= figure.start else p_start - figure.end
+            )
             if best is None or distance < best[0]:
                 best = (distance, period)
         if best is None:
@@ -1046,20 +1489,25 @@ class FiguresComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
+
         def sentences() -> list[tuple[int, int]]:
             # from arrays: iterating doc.sents costs more than the extraction
             if not doc.has_annotation("SENT_START") or not len(doc):
                 return []
             starts = doc.to_array("SENT_START")
             offsets = doc.to_array("IDX")
-            firsts = [int(offsets[i]) for i in range(len(doc)) if i == 0 or starts[i] == 1]
+            firsts = [
+                int(offsets[i]) for i in range(len(doc)) if i == 0 or starts[i] == 1
+            ]
             return list(zip(firsts, firsts[1:] + [len(text)]))
 
         spans: list[Span] = []
         state = doc._.context if isinstance(doc._.context, dict) else None
         facts = doc._.passage if isinstance(doc._.passage, dict) else None
         for figure in self.extractor.extract(text, sentences, state, facts):
-            span = doc.char_span(figure.start, figure.end, label=FIGURE_LABEL, alignment_mode="expand")
+            span = doc.char_span(
+                figure.start, figure.end, label=FIGURE_LABEL, alignment_mode="expand"
+            )
             if span is None:
                 continue
             fields = figure.fields()

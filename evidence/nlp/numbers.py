@@ -48,7 +48,14 @@ class Lexicon:
     def counting_words(self) -> list[str]:
         """Every word that can be part of a spelled-out cardinal."""
         words: list[str] = []
-        for table in (self.units, self.teens, self.tens, self.hundred, self.scales, self.dozen):
+        for table in (
+            self.units,
+            self.teens,
+            self.tens,
+            self.hundred,
+            self.scales,
+            self.dozen,
+        ):
             words.extend(table)
         return words
 
@@ -68,8 +75,12 @@ def lexicon() -> Lexicon:
         articles=frozenset(words["articles"]),
         fractions={k: int(v) for k, v in words["fractions"].items()},
         scale_words={k: float(v) for k, v in scales["words"].items()},
-        spaced_abbreviations={k: float(v) for k, v in scales["spaced_abbreviations"].items()},
-        glued_abbreviations={k: float(v) for k, v in scales["glued_abbreviations"].items()},
+        spaced_abbreviations={
+            k: float(v) for k, v in scales["spaced_abbreviations"].items()
+        },
+        glued_abbreviations={
+            k: float(v) for k, v in scales["glued_abbreviations"].items()
+        },
     )
 
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
+
 from .doc_text import doc_text
 
 PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
@@ -69,10 +71,12 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text.translate(_APOSTROPHES)).strip().lower()
 
 
-@lru_cache(maxsize=None)
+@cache
 def gazetteer(path: Path | None = None) -> Gazetteer:
     """Load (once) the organisations gazetteer."""
-    data = json.loads((path or PATTERNS_DIR / "organisations.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        (path or PATTERNS_DIR / "organisations.json").read_text(encoding="utf-8")
+    )
     by_alias: dict[str, str] = {}
     by_acronym: dict[str, str] = {}
     aliases: list[tuple[str, str]] = []
@@ -109,7 +113,9 @@ def tidy_org(name: str) -> str:
     return text
 
 
-def normalise_org(name: str | None, *, acronyms: Mapping[str, str] | None = None) -> str | None:
+def normalise_org(
+    name: str | None, *, acronyms: Mapping[str, str] | None = None
+) -> str | None:
     """The canonical name of an organisation, or the name tidied if it is not known.
 
     ``acronyms`` (acronym -> name) adds definitions a document or corpus made
@@ -133,7 +139,9 @@ def normalise_org(name: str | None, *, acronyms: Mapping[str, str] | None = None
         if acronyms and key in acronyms:
             return normalise_org(acronyms[key]) or acronyms[key]
     if text.isupper() and len(text.split()) > 1:
-        text = _title_case(text, gaz.joiners)  # "WESTMOOR COUNTY COUNCIL" from a letterhead
+        text = _title_case(
+            text, gaz.joiners
+        )  # "WESTMOOR COUNTY COUNCIL" from a letterhead
         if text.startswith("The "):
             text = text[4:]
     return text
@@ -142,8 +150,7 @@ def normalise_org(name: str | None, *, acronyms: Mapping[str, str] | None = None
 def _title_case(text: str, joiners: frozenset[str]) -> str:
     words = text.lower().split()
     return " ".join(
-        w if i and w in joiners else w[:1].upper() + w[1:]
-        for i, w in enumerate(words)
+        w if i and w in joiners else w[:1].upper() + w[1:] for i, w in enumerate(words)
     )
 
 
@@ -155,7 +162,9 @@ _NAME_TAIL = re.compile(r"(?:[A-Z][\w'\u2019-]*\s+)+$")
 _WORD = re.compile(r"[A-Za-z][\w'\u2019&-]*|&")
 
 
-def _initials_match(letters: list[str], words: list[str], joiners: frozenset[str]) -> int | None:
+def _initials_match(
+    letters: list[str], words: list[str], joiners: frozenset[str]
+) -> int | None:
     """Index into ``words`` where an expansion of ``letters`` starts, reading backwards."""
     need = list(letters)
     for index in range(len(words) - 1, -1, -1):
@@ -167,14 +176,18 @@ def _initials_match(letters: list[str], words: list[str], joiners: frozenset[str
         parts = [p for p in word.split("-") if p]
         consumed = False
         for candidate in (word, *parts[::-1]) if len(parts) > 1 else (word,):
-            if len(candidate) >= 2 and candidate.isupper() and "".join(need).endswith(candidate):
-                del need[-len(candidate):]
+            if (
+                len(candidate) >= 2
+                and candidate.isupper()
+                and "".join(need).endswith(candidate)
+            ):
+                del need[-len(candidate) :]
                 consumed = True
                 break
         if not consumed:
             initials = [p[0].upper() for p in parts] if parts else [word[0].upper()]
-            if len(initials) <= len(need) and need[-len(initials):] == initials:
-                del need[-len(initials):]
+            if len(initials) <= len(need) and need[-len(initials) :] == initials:
+                del need[-len(initials) :]
             elif need and word[0].upper() == need[-1]:
                 need.pop()
             else:
@@ -199,13 +212,19 @@ def find_acronym_definitions(text: str) -> list[tuple[str, str]]:
     for match in _PAREN_ACRONYM.finditer(text):
         acronym = match.group(1)
         letters = [c for c in acronym if c.isupper()]
-        before = list(_WORD.finditer(text, max(0, match.start() - 160), match.start()))[-14:]
+        before = list(_WORD.finditer(text, max(0, match.start() - 160), match.start()))[
+            -14:
+        ]
         words = [m.group(0) for m in before]
         start = _initials_match(letters, words, joiners)
         if start is None:
             continue
-        expansion = text[before[start].start(): match.start()].strip(_EDGE_JUNK)
-        expansion = _POSSESSIVE.sub("", expansion) if expansion.endswith(("'s", "\u2019s")) else expansion
+        expansion = text[before[start].start() : match.start()].strip(_EDGE_JUNK)
+        expansion = (
+            _POSSESSIVE.sub("", expansion)
+            if expansion.endswith(("'s", "\u2019s"))
+            else expansion
+        )
         if expansion and _SPACES.search(expansion):
             found.append((match.start(1), acronym, expansion))
     for match in _ACRONYM_THEN_PAREN.finditer(text):
@@ -213,7 +232,9 @@ def find_acronym_definitions(text: str) -> list[tuple[str, str]]:
         words = [m.group(0) for m in _WORD.finditer(inner)]
         letters = [c for c in acronym if c.isupper()]
         if words and _initials_match(letters, words, joiners) == 0:
-            found.append((match.start(1), match.group(0).split()[0].strip(_EDGE_JUNK), inner))
+            found.append(
+                (match.start(1), match.group(0).split()[0].strip(_EDGE_JUNK), inner)
+            )
     found.sort()
     seen: set[tuple[str, str]] = set()
     result: list[tuple[str, str]] = []
@@ -249,7 +270,9 @@ class OrganisationTagger:
         by_name: dict[str, list[Doc]] = {}
         for alias, canonical in gaz.aliases:
             variants = {alias, alias.replace("'", "\u2019")}
-            by_name.setdefault(canonical, []).extend(nlp.make_doc(v) for v in sorted(variants))
+            by_name.setdefault(canonical, []).extend(
+                nlp.make_doc(v) for v in sorted(variants)
+            )
         for canonical, docs in by_name.items():
             self._aliases.add(canonical, docs)
         self._aliases.add(_BLOCKER, [nlp.make_doc(b) for b in gaz.blockers])
@@ -257,7 +280,9 @@ class OrganisationTagger:
         for acronym, canonical in gaz.acronyms:
             acronyms.setdefault(canonical, []).append(nlp.make_doc(acronym))
             closing = nlp.make_doc(acronym + ".")
-            if len(closing) == 1:  # the tokenizer keeps the full stop on "DfT." at a sentence end
+            if (
+                len(closing) == 1
+            ):  # the tokenizer keeps the full stop on "DfT." at a sentence end
                 acronyms[canonical].append(closing)
         for canonical, docs in acronyms.items():
             self._acronyms.add(canonical, docs)
@@ -266,7 +291,9 @@ class OrganisationTagger:
         self._generic = re.compile(
             rf"\b(?:[A-Z][\w'\u2019&-]*\s+(?:(?:{joiners})\s+)*){{1,6}}(?:{heads})\b"
         )
-        self._definite = re.compile(rf"\b[Tt]he\s+(?P<head>(?i:{heads}))\b(?!\s+(?:of|for)\b)")
+        self._definite = re.compile(
+            rf"\b[Tt]he\s+(?P<head>(?i:{heads}))\b(?!\s+(?:of|for)\b)"
+        )
         prefixes = "|".join(sorted(map(re.escape, gaz.prefix_heads))) or r"(?!x)x"
         self._local = re.compile(rf"\b(?:{prefixes})(?:\s+[A-Z][\w'\u2019-]+){{1,3}}")
         self._named = [re.compile(pattern) for pattern in gaz.name_patterns]
@@ -293,7 +320,9 @@ class OrganisationTagger:
     def _learn(self, text: str, context: dict[str, Any]) -> None:
         learned = context.setdefault(CONTEXT_ACRONYMS, {})
         for acronym, expansion in find_acronym_definitions(text):
-            if acronym in self._gaz.by_acronym or not _looks_like_org(expansion, self._gaz):
+            if acronym in self._gaz.by_acronym or not _looks_like_org(
+                expansion, self._gaz
+            ):
                 continue
             # "The Westmoor Health and Wellbeing Board (HWB)": the body's name
             # includes the place the initials leave out.
@@ -307,13 +336,17 @@ class OrganisationTagger:
                     expansion = " ".join(words) + " " + expansion
             learned.setdefault(acronym, normalise_org(expansion) or expansion)
 
-    def mentions(self, doc: Doc, context: Mapping[str, Any] | None = None) -> list[tuple[int, int, str]]:
+    def mentions(
+        self, doc: Doc, context: Mapping[str, Any] | None = None
+    ) -> list[tuple[int, int, str]]:
         """(start token, end token, canonical name) of each mention, left to right."""
         strings = doc.vocab.strings
         candidates = [
             (start, end, strings[key]) for key, start, end in self._aliases(doc)
         ]
-        candidates += [(start, end, strings[key]) for key, start, end in self._acronyms(doc)]
+        candidates += [
+            (start, end, strings[key]) for key, start, end in self._acronyms(doc)
+        ]
         for match in self._local.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None:
@@ -321,15 +354,25 @@ class OrganisationTagger:
                 candidates.append((span.start, span.end, name))
         for pattern in self._named:
             for match in pattern.finditer(doc_text(doc)):
-                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                span = doc.char_span(
+                    match.start(), match.end(), alignment_mode="expand"
+                )
                 if span is not None:
-                    candidates.append((span.start, span.end, normalise_org(match.group(0)) or match.group(0)))
+                    candidates.append(
+                        (
+                            span.start,
+                            span.end,
+                            normalise_org(match.group(0)) or match.group(0),
+                        )
+                    )
         learned = context.get(CONTEXT_ACRONYMS) if context else None
         if learned:
             for token in doc:
                 name = learned.get(token.text)
                 if name is None and token.text.endswith(".") and len(token.text) > 2:
-                    name = learned.get(token.text[:-1])  # "... by the FSA." kept as one token
+                    name = learned.get(
+                        token.text[:-1]
+                    )  # "... by the FSA." kept as one token
                 if name is not None:
                     candidates.append((token.i, token.i + 1, name))
         chosen = _longest_first(candidates)
@@ -344,7 +387,10 @@ class OrganisationTagger:
             overlapping = [c for c in chosen if c[0] < span.end and span.start < c[1]]
             # A named body ("Westmoor Integrated Care Board") wins over the kind
             # of body inside it ("integrated care boards"), never over a known one.
-            if any(not _is_kind(c[2]) or c[0] < span.start or c[1] > span.end for c in overlapping):
+            if any(
+                not _is_kind(c[2]) or c[0] < span.start or c[1] > span.end
+                for c in overlapping
+            ):
                 continue
             if any(c[0] == span.start and c[1] == span.end for c in overlapping):
                 continue
@@ -361,11 +407,20 @@ class OrganisationTagger:
         """Register the named bodies of this passage by kind, and resolve "the Committee" to them."""
         bodies: dict[str, str] = context.setdefault(CONTEXT_BODIES, {})
         doc_org = context.get("doc_org")
-        if isinstance(doc_org, str) and doc_org.split() and doc_org.split()[-1] in self._gaz.heads:
+        if (
+            isinstance(doc_org, str)
+            and doc_org.split()
+            and doc_org.split()[-1] in self._gaz.heads
+        ):
             bodies.setdefault(doc_org.split()[-1].lower(), doc_org)
         for _, _, name in chosen:
             words = name.split()
-            if name != _BLOCKER and not _is_kind(name) and len(words) > 1 and words[-1] in self._gaz.heads:
+            if (
+                name != _BLOCKER
+                and not _is_kind(name)
+                and len(words) > 1
+                and words[-1] in self._gaz.heads
+            ):
                 bodies.setdefault(words[-1].lower(), name)
         if not bodies:
             return chosen
@@ -375,7 +430,9 @@ class OrganisationTagger:
             if name is None:
                 continue
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-            if span is not None and not any(c[0] < span.end and span.start < c[1] for c in chosen):
+            if span is not None and not any(
+                c[0] < span.end and span.start < c[1] for c in chosen
+            ):
                 added.append((span.start, span.end, name))
         return sorted(added)
 
@@ -383,7 +440,9 @@ class OrganisationTagger:
         words = name.split()
         while words and words[0].lower() in _LEADING_WORDS:
             words = words[1:]
-        if len(words) < 2 or all(w.lower() in self._gaz.joiners or w in self._gaz.heads for w in words):
+        if len(words) < 2 or all(
+            w.lower() in self._gaz.joiners or w in self._gaz.heads for w in words
+        ):
             return None
         return " ".join(words)
 
@@ -393,11 +452,15 @@ def _is_kind(name: str) -> bool:
     return name[:1].islower()
 
 
-def _longest_first(candidates: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _longest_first(
+    candidates: Iterable[tuple[int, int, str]],
+) -> list[tuple[int, int, str]]:
     """Non-overlapping matches, preferring the earliest then the longest."""
     chosen: list[tuple[int, int, str]] = []
     last_end = -1
-    for start, end, key in sorted(candidates, key=lambda c: (c[0], -(c[1] - c[0]), c[2])):
+    for start, end, key in sorted(
+        candidates, key=lambda c: (c[0], -(c[1] - c[0]), c[2])
+    ):
         if start >= last_end:
             chosen.append((start, end, key))
             last_end = end
@@ -419,12 +482,17 @@ def org_mentions(doc: Doc) -> list[tuple[int, int, str]]:
     if cached is not None:
         return list(cached)
     if ORG_GROUP in doc.spans:
-        return [(s.start_char, s.end_char, s._.finding["name"]) for s in doc.spans[ORG_GROUP]]
+        return [
+            (s.start_char, s.end_char, s._.finding["name"])
+            for s in doc.spans[ORG_GROUP]
+        ]
     context = doc._.context if Doc.has_extension("context") else None
     tagger = _tagger_for(doc.vocab)
     return [
         (doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), name)
-        for s, e, name in tagger.mentions(doc, context if isinstance(context, dict) else None)
+        for s, e, name in tagger.mentions(
+            doc, context if isinstance(context, dict) else None
+        )
     ]
 
 

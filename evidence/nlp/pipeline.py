@@ -9,7 +9,8 @@ know how a component works.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -17,7 +18,7 @@ from spacy.tokens import Doc, Span
 
 from ..errors import EvidenceError
 from ..models import Finding
-from . import factories  # noqa: F401  (registers the evidence.* factories)
+from . import factories
 
 #: finding kind -> span group name, in the order findings are reported.
 SPAN_GROUPS: dict[str, str] = {
@@ -34,11 +35,15 @@ _FINDING_KEY = "evidence.finding"
 
 
 def _get_finding(span: Span) -> dict[str, Any] | None:
-    return span.doc.user_data.get((_FINDING_KEY, span.label_, span.start_char, span.end_char))
+    return span.doc.user_data.get(
+        (_FINDING_KEY, span.label_, span.start_char, span.end_char)
+    )
 
 
 def _set_finding(span: Span, value: dict[str, Any] | None) -> None:
-    span.doc.user_data[(_FINDING_KEY, span.label_, span.start_char, span.end_char)] = value
+    span.doc.user_data[(_FINDING_KEY, span.label_, span.start_char, span.end_char)] = (
+        value
+    )
 
 
 if not Span.has_extension("finding"):
@@ -73,7 +78,11 @@ def build_pipeline(model: str | None = None) -> Language:
             ) from exc
     else:
         nlp = spacy.blank("en")
-    if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+    if (
+        "sentencizer" not in nlp.pipe_names
+        and "parser" not in nlp.pipe_names
+        and "senter" not in nlp.pipe_names
+    ):
         nlp.add_pipe("sentencizer")
     for name, factory in COMPONENTS:
         if name not in nlp.pipe_names:
@@ -115,7 +124,9 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
             # to grow to token boundaries (two figures in one token: "£5m/£6m").
             start = data.pop("_start", span.start_char)
             end = data.pop("_end", span.end_char)
-            found.append(Finding(kind=kind, start=start, end=end, text=sentence, data=data))
+            found.append(
+                Finding(kind=kind, start=start, end=end, text=sentence, data=data)
+            )
     found.sort(key=lambda f: (f.start, f.end, list(SPAN_GROUPS).index(f.kind)))
     return found
 

@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -43,7 +44,7 @@ _PERSONS = "quoted_persons"
 
 #: A sentence ends at . ! ? (perhaps after a closing mark or a footnote number) before a capital or a quote.
 _SENTENCE_END = re.compile(
-    "[.!?][\"\u201d\u2019\u2016)]*\\d{0,3}\\s+(?=[A-Z\u201c\u2018\u2015\"(])"
+    '[.!?]["\u201d\u2019\u2016)]*\\d{0,3}\\s+(?=[A-Z\u201c\u2018\u2015"(])'
 )
 
 
@@ -97,7 +98,10 @@ class _Cues:
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+")
+        for w in sorted(words, key=len, reverse=True)
+    )
 
 
 def _quoted_pattern(pairs: list[list[str]]) -> re.Pattern[str]:
@@ -156,16 +160,23 @@ def _cues() -> _Cues:
         after_verb_role_name=re.compile(
             rf"^\s*,?\s*(?:{verbs})\s+(?:the\s+)?(?P<role>[^\u201c\u201d\".]*?[a-z][^\u201c\u201d\".]*?)\s+(?P<name>{person})\s*(?:[.,;]|$)"
         ),
-        after_pronoun=re.compile(rf"^\s*,?\s*(?:(?:{pronouns})\s+(?:{verbs})|(?:{verbs})\s+(?:{pronouns}))\b", re.I),
+        after_pronoun=re.compile(
+            rf"^\s*,?\s*(?:(?:{pronouns})\s+(?:{verbs})|(?:{verbs})\s+(?:{pronouns}))\b",
+            re.I,
+        ),
         # "”, the National Audit Office (NAO) has said.", "”, said the Department."
         after_body=re.compile(
             rf"^\s*,?\s*(?:(?:the\s+)?(?P<name>{body})(?:\s+\([A-Z][A-Za-z]{{1,9}}\))?\s+(?:has\s+|had\s+)?(?:{verbs})"
             rf"|(?:{verbs})\s+(?:the\s+)?(?P<name2>{body}))\s*(?:[.;,]|$)"
         ),
         unnamed_end=re.compile(rf"(?:^|\s)(?i:{determiners})\s+{unnamed_role}$"),
-        after_verb_unnamed=re.compile(rf"^\s*,?\s*(?:{verbs})\s+(?i:{determiners})\s+{unnamed_role}\s*(?:[.;,]|$)"),
+        after_verb_unnamed=re.compile(
+            rf"^\s*,?\s*(?:{verbs})\s+(?i:{determiners})\s+{unnamed_role}\s*(?:[.;,]|$)"
+        ),
         # "”, a Department of Health and Social Care spokesperson said."
-        after_unnamed_verb=re.compile(rf"^\s*,?\s*(?i:{determiners})\s+{unnamed_role}\s+(?:{verbs})\b"),
+        after_unnamed_verb=re.compile(
+            rf"^\s*,?\s*(?i:{determiners})\s+{unnamed_role}\s+(?:{verbs})\b"
+        ),
         # the verb of an unnamed speaker before the words: "As one ICB chair put it, “…”"
         verb_to_end=re.compile(
             r"\b(?:said|says|told|tells|added|adds|explained|commented|stated|warned|noted|wrote|put it|puts it"
@@ -173,22 +184,33 @@ def _cues() -> _Cues:
         ),
         # "The Minister, Stephen Barclay MP, said": an office named first, then the person holding it
         office=re.compile(
-            rf"^(?:the\s+)?(?:{_alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?(?:\s+(?:of|for)\s+[A-Z][\w\s&]*)?$", re.I
+            rf"^(?:the\s+)?(?:{_alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?(?:\s+(?:of|for)\s+[A-Z][\w\s&]*)?$",
+            re.I,
         ),
-        person_only=re.compile(rf"^{person}(?:\s+(?:MP|MSP|MS|AM|KC|QC|CBE|OBE|MBE|FRCP))*$"),
+        person_only=re.compile(
+            rf"^{person}(?:\s+(?:MP|MSP|MS|AM|KC|QC|CBE|OBE|MBE|FRCP))*$"
+        ),
         # "<speaker>[, <role>,] <verb>" anywhere in the words before a quotation; also "he said"
         speaker_verb=re.compile(
             rf"(?:(?P<pronoun>\b(?i:{pronouns}))|(?P<name>{speaker})(?:,\s*(?P<role>{no_mark_comma}+?(?:,\s*[A-Z]{no_mark_comma}*?){{0,3}}),?)?)"
             rf"(?:\s+(?:also|then|later|further|subsequently|similarly|rightly|clearly))?\s+(?P<verb>{any_verb})\b"
             rf"(?:\s+(?:{adverbials}))?"
         ),
-        according=re.compile(rf"\b(?:[Aa]ccording\s+to|[Aa]s\s+(?=(?:{titles})\s)|[Ii]n\s+the\s+words\s+of)\s+(?:the\s+)?(?P<name>{speaker})(?:,\s*(?P<role>{no_mark_comma}+))?"),
-        subject=re.compile(rf"^(?P<name>{person})(?:\s+of\s+(?P<org>{body}))?(?=[\s,])"),
-        connective=re.compile(rf"^(?i:{_alternation(data['connective_openers'])})\s*,?\s+(?:(?i:{_alternation(data['connective_openers'])})\s*,?\s+)?"),
+        according=re.compile(
+            rf"\b(?:[Aa]ccording\s+to|[Aa]s\s+(?=(?:{titles})\s)|[Ii]n\s+the\s+words\s+of)\s+(?:the\s+)?(?P<name>{speaker})(?:,\s*(?P<role>{no_mark_comma}+))?"
+        ),
+        subject=re.compile(
+            rf"^(?P<name>{person})(?:\s+of\s+(?P<org>{body}))?(?=[\s,])"
+        ),
+        connective=re.compile(
+            rf"^(?i:{_alternation(data['connective_openers'])})\s*,?\s+(?:(?i:{_alternation(data['connective_openers'])})\s*,?\s+)?"
+        ),
         body_start=re.compile(rf"^(?:The\s+)?(?P<name>{body})\s+[a-z]"),
         not_name_words=frozenset(data["not_name_words"]),
         titles=re.compile(rf"^(?:{titles})\s"),
-        person_of=re.compile(rf"^(?P<name>(?:{titles})\s+{word}(?:\s+{word})?)\s+(?:of|from|at)\s+(?:the\s+)?(?P<org>.+)$"),
+        person_of=re.compile(
+            rf"^(?P<name>(?:{titles})\s+{word}(?:\s+{word})?)\s+(?:of|from|at)\s+(?:the\s+)?(?P<org>.+)$"
+        ),
         group_speakers=frozenset(data["group_speakers"]),
         document=re.compile(
             rf"\b(?:in|within|under|of|from)\s+(?:the\s+)?(?:Government[\u2019']s\s+)?(?P<name>(?:(?:19|20)\d\d\s+)?(?:[A-Z][A-Za-z'\u2019-]*\s+){{0,6}}"
@@ -197,10 +219,24 @@ def _cues() -> _Cues:
         descriptor=re.compile(
             rf"^[ \t]*(?:\(|\[|[\u2013\u2014-][ \t]*)(?P<who>[^()\[\]\n\u201c\u201d]{{0,40}}?\b(?i:{_alternation(data['descriptor_nouns'])})\b[^()\[\]\n\u201c\u201d]{{0,80}}?)(?:\)|\]|[ \t]*$|[ \t]*\n)"
         ),
-        role_head=re.compile(rf"^(?:{_alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?\s+(?:of|for|at)\b"),
+        role_head=re.compile(
+            rf"^(?:{_alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?\s+(?:of|for|at)\b"
+        ),
         not_roles=frozenset(
-            [w.lower() for w in data["not_name_words"]] + list(data["connective_openers"])
-            + ["for example", "for instance", "too", "though", "also", "again", "then", "now", "in turn", "of course"]
+            [w.lower() for w in data["not_name_words"]]
+            + list(data["connective_openers"])
+            + [
+                "for example",
+                "for instance",
+                "too",
+                "though",
+                "also",
+                "again",
+                "then",
+                "now",
+                "in turn",
+                "of course",
+            ]
         ),
     )
 
@@ -215,7 +251,9 @@ def _clean_role(role: str | None) -> str | None:
     if not role:
         return None
     role = re.sub(r"\s+", " ", role)
-    role = re.split(r",?\s+(?:who|which|whose)(?:\s+|$)", role, maxsplit=1)[0].strip(" ,.;:")
+    role = re.split(r",?\s+(?:who|which|whose)(?:\s+|$)", role, maxsplit=1)[0].strip(
+        " ,.;:"
+    )
     if not role or len(role.split()) > 20 or not re.search(r"[a-z]", role):
         return None
     if role.lower() in _cues().not_roles:
@@ -238,28 +276,53 @@ def _person_name(name: str, cues: _Cues, persons: set[str]) -> bool:
     return bool(cues.titles.match(name + " ")) or name in persons
 
 
-def _make(name: str | None, role: str | None, context_org: str | None, cues: _Cues, persons: set[str]) -> Speaker | None:
+def _make(
+    name: str | None,
+    role: str | None,
+    context_org: str | None,
+    cues: _Cues,
+    persons: set[str],
+) -> Speaker | None:
     """A speaker from a name found in the text: a person, or a body that speaks ("Cycling England said")."""
     if name is not None:
         name = _trim_name(re.sub(r"\s+", " ", name.strip()), cues)
         if name is None:
             return None
-    if name is not None and (name.endswith(("\u2019s", "'s", "\u2019", "'")) or (" " not in name and name.endswith("ly"))):
+    if name is not None and (
+        name.endswith(("\u2019s", "'s", "\u2019", "'"))
+        or (" " not in name and name.endswith("ly"))
+    ):
         return None  # "Lord X’s plan", "Currently": a possessive or an adverb, not a speaker
     if name is not None and cues.role_head.match(name):
-        return None  # "Professor of Social Research": a job title, the name is elsewhere
+        return (
+            None  # "Professor of Social Research": a job title, the name is elsewhere
+        )
     if name is not None and role is None:
         # "Mr Ortiz of the Rural Bus Alliance": a titled person and where they are from
         split = cues.person_of.match(name)
         if split is not None:
             name, role = split.group("name"), split.group("org")
     role = _clean_role(role)
-    if name is not None and role is not None and cues.office.match(name) and cues.person_only.match(role):
-        name, role = role, name  # "The Minister, Stephen Barclay MP, said": the person, in that office
+    if (
+        name is not None
+        and role is not None
+        and cues.office.match(name)
+        and cues.person_only.match(role)
+    ):
+        name, role = (
+            role,
+            name,
+        )  # "The Minister, Stephen Barclay MP, said": the person, in that office
     if name is None:
-        return None if role is None else Speaker(None, role, _first_org(role) or context_org)
+        return (
+            None
+            if role is None
+            else Speaker(None, role, _first_org(role) or context_org)
+        )
     if _person_name(name, cues, persons) or not _is_org(name):
-        if name.split()[-1].lower() in cues.group_speakers or (len(name.split()) == 1 and not cues.titles.match(name + " ")):
+        if name.split()[-1].lower() in cues.group_speakers or (
+            len(name.split()) == 1 and not cues.titles.match(name + " ")
+        ):
             # "Officials from DH", "Asda": a body or group named in one word
             return Speaker(name, role, normalise_org(name) or context_org, person=False)
         return Speaker(name, role, _first_org(role) if role else context_org)
@@ -273,7 +336,11 @@ def _is_title(words: str) -> bool:
         return False
     long_words = [t for t in tokens if len(t) > 3]
     capitalised = [t for t in long_words if t[0].isupper()]
-    return bool(long_words) and tokens[0][0].isupper() and len(capitalised) >= 0.75 * len(long_words)
+    return (
+        bool(long_words)
+        and tokens[0][0].isupper()
+        and len(capitalised) >= 0.75 * len(long_words)
+    )
 
 
 def _first_org(text: str | None) -> str | None:
@@ -321,20 +388,38 @@ class QuoteFinder:
             lead_from = previous.close_end if previous is not None else 0
             lead = text[lead_from : quotation.open_at]
             same_sentence = previous is not None and not _SENTENCE_END.search(lead)
-            sentence_start = self._sentence_start(text, quotation.open_at, lead_from if previous is not None else 0)
+            sentence_start = self._sentence_start(
+                text, quotation.open_at, lead_from if previous is not None else 0
+            )
             fallback = subject or context.get(_SUBJECT) or last
-            speaker = self._before(text[sentence_start : quotation.open_at], text[:sentence_start], fallback, doc_org, persons)
+            speaker = self._before(
+                text[sentence_start : quotation.open_at],
+                text[:sentence_start],
+                fallback,
+                doc_org,
+                persons,
+            )
             if speaker is None and same_sentence and previous_speaker is not None:
                 speaker = previous_speaker  # “consistent” and “meaningful”: one speaker for the sentence
             if speaker is None and quotation.closed:
-                speaker = self._after(text[quotation.close_end :], fallback, doc_org, persons)
+                speaker = self._after(
+                    text[quotation.close_end :], fallback, doc_org, persons
+                )
             if speaker is None and not text[: quotation.open_at].strip():
                 speaker = carried or pending
-            if speaker is None and previous_speaker is not None and previous is not None and not lead.strip(" ,;:"):
+            if (
+                speaker is None
+                and previous_speaker is not None
+                and previous is not None
+                and not lead.strip(" ,;:")
+            ):
                 speaker = previous_speaker
             previous = quotation
             previous_speaker = speaker
-            if speaker is None or self._named_work(text[sentence_start : quotation.open_at], text[quotation.start : quotation.end]):
+            if speaker is None or self._named_work(
+                text[sentence_start : quotation.open_at],
+                text[quotation.start : quotation.end],
+            ):
                 continue
             if not self._emit(doc, text, quotation, speaker, spans, quote_orgs):
                 continue
@@ -357,15 +442,34 @@ class QuoteFinder:
     def _quotations(self, text: str) -> list[_Quotation]:
         found = []
         for match in self._cues.quoted.finditer(text):
-            group = next(name for name, value in match.groupdict().items() if value is not None and name.startswith("q"))
+            group = next(
+                name
+                for name, value in match.groupdict().items()
+                if value is not None and name.startswith("q")
+            )
             start, end = match.span(group)
             closing = match.group("c" + group[1:])
-            found.append(_Quotation(match.start(), start, end, match.end(), bool(closing) or match.group(0)[0] == match.group(0)[-1] and len(match.group(0)) > 1))
+            found.append(
+                _Quotation(
+                    match.start(),
+                    start,
+                    end,
+                    match.end(),
+                    bool(closing)
+                    or match.group(0)[0] == match.group(0)[-1]
+                    and len(match.group(0)) > 1,
+                )
+            )
         return found
 
     def _emit(
-        self, doc: Doc, text: str, quotation: _Quotation, speaker: Speaker,
-        spans: list[Span], quote_orgs: list[tuple[int, int, str | None]],
+        self,
+        doc: Doc,
+        text: str,
+        quotation: _Quotation,
+        speaker: Speaker,
+        spans: list[Span],
+        quote_orgs: list[tuple[int, int, str | None]],
     ) -> bool:
         words = text[quotation.start : quotation.end]
         stripped = words.strip().rstrip(",")
@@ -374,17 +478,25 @@ class QuoteFinder:
         if _is_title(stripped):
             return False
         lead = len(words) - len(words.lstrip())
-        span = doc.char_span(quotation.start + lead, quotation.start + lead + len(stripped.rstrip()), alignment_mode="expand")
+        span = doc.char_span(
+            quotation.start + lead,
+            quotation.start + lead + len(stripped.rstrip()),
+            alignment_mode="expand",
+        )
         if span is None:
             return False
         span = Span(doc, span.start, span.end, label=QUOTE_LABEL)
-        span._.finding = {"speaker": speaker.name, "role": speaker.role, "_text": stripped.strip()}
+        span._.finding = {
+            "speaker": speaker.name,
+            "role": speaker.role,
+            "_text": stripped.strip(),
+        }
         spans.append(span)
         quote_orgs.append((span.start_char, span.end_char, speaker.org))
         return True
 
     def _named_work(self, clause: str, words: str) -> bool:
-        """"the Committee's Report on “Public Inquiries: Enhancing public trust”":
+        """ "the Committee's Report on “Public Inquiries: Enhancing public trust”":
         capitalised words after a document's name and "on" are its title, not words quoted from it."""
         return bool(
             re.search(r"\b(?:on|entitled|titled|called)\s*$", clause)
@@ -401,22 +513,33 @@ class QuoteFinder:
 
     # -- attribution ----------------------------------------------------------
     def _before(
-        self, clause: str, earlier: str, fallback: Speaker | None, doc_org: str | None, persons: set[str],
+        self,
+        clause: str,
+        earlier: str,
+        fallback: Speaker | None,
+        doc_org: str | None,
+        persons: set[str],
     ) -> Speaker | None:
         """Speaker named in the sentence before a quotation."""
         cues = self._cues
         according = cues.according.search(clause)
         if according is not None:
-            found = _make(according.group("name"), according.group("role"), doc_org, cues, persons)
+            found = _make(
+                according.group("name"), according.group("role"), doc_org, cues, persons
+            )
             if found is not None:
                 return found
         # "<name>[, role,] said ...": the last such speaker in the clause
         best: Speaker | None = None
         for match in cues.speaker_verb.finditer(clause):
             if match.group("pronoun"):
-                best = self._pronoun(match.group("pronoun"), earlier, fallback, doc_org, persons)
+                best = self._pronoun(
+                    match.group("pronoun"), earlier, fallback, doc_org, persons
+                )
                 continue
-            found = _make(match.group("name"), match.group("role"), doc_org, cues, persons)
+            found = _make(
+                match.group("name"), match.group("role"), doc_org, cues, persons
+            )
             if found is not None:
                 best = found
         if best is not None:
@@ -424,7 +547,9 @@ class QuoteFinder:
         document = cues.document.search(clause)
         if document is not None:
             # "commitments within the 2023 UK Biological Security Strategy, to the “...”": the document speaks
-            return Speaker(re.sub(r"\s+", " ", document.group("name")), None, doc_org, person=False)
+            return Speaker(
+                re.sub(r"\s+", " ", document.group("name")), None, doc_org, person=False
+            )
         # the sentence's subject is a person: "Ms X justified this on the basis that it was “...”"
         body = cues.connective.sub("", clause.lstrip(), count=1)
         subject = cues.subject.match(body)
@@ -435,7 +560,7 @@ class QuoteFinder:
         return self._unnamed_before(clause, doc_org)
 
     def _unnamed_before(self, clause: str, doc_org: str | None) -> Speaker | None:
-        """"An NHS England spokesperson said:" gives speaker null and the role."""
+        """ "An NHS England spokesperson said:" gives speaker null and the role."""
         cues = self._cues
         verbs = cues.verb_to_end.search(clause)
         if verbs is None:
@@ -448,22 +573,35 @@ class QuoteFinder:
         return None
 
     def _pronoun(
-        self, pronoun: str, earlier: str, fallback: Speaker | None, doc_org: str | None, persons: set[str]
+        self,
+        pronoun: str,
+        earlier: str,
+        fallback: Speaker | None,
+        doc_org: str | None,
+        persons: set[str],
     ) -> Speaker | None:
-        """"he/she said" is the person the paragraph is about; "they said" the body the last sentence was about."""
+        """ "he/she said" is the person the paragraph is about; "they said" the body the last sentence was about."""
         if pronoun.lower() == "they":
             sentences = [s for s in _SENTENCE_END.split(earlier.strip()) if s.strip()]
             if sentences:
                 body = self._cues.connective.sub("", sentences[-1].lstrip(), count=1)
                 match = self._cues.body_start.match(body)
                 if match is not None:
-                    found = _make(match.group("name"), None, doc_org, self._cues, persons)
+                    found = _make(
+                        match.group("name"), None, doc_org, self._cues, persons
+                    )
                     if found is not None and not found.person:
                         return found
             return fallback if fallback is not None and not fallback.person else None
         return fallback if fallback is not None and fallback.person else None
 
-    def _after(self, text: str, fallback: Speaker | None, doc_org: str | None, persons: set[str]) -> Speaker | None:
+    def _after(
+        self,
+        text: str,
+        fallback: Speaker | None,
+        doc_org: str | None,
+        persons: set[str],
+    ) -> Speaker | None:
         """Speaker named just after a quotation ("”, said Sir X, chair of Y.")."""
         cues = self._cues
         described = cues.descriptor.match(text)
@@ -474,17 +612,23 @@ class QuoteFinder:
         for pattern in (cues.after_verb_name, cues.after_name_verb):
             match = pattern.search(text)
             if match is not None:
-                found = _make(match.group("name"), match.group("role"), doc_org, cues, persons)
+                found = _make(
+                    match.group("name"), match.group("role"), doc_org, cues, persons
+                )
                 if found is not None and found.person:
                     return found
-        match = cues.after_verb_unnamed.search(text) or cues.after_unnamed_verb.search(text)
+        match = cues.after_verb_unnamed.search(text) or cues.after_unnamed_verb.search(
+            text
+        )
         if match is not None:
             role = _clean_role(match.group("role"))
             if role:
                 return Speaker(None, role, _first_org(role) or doc_org)
         match = cues.after_verb_role_name.search(text)
         if match is not None:
-            found = _make(match.group("name"), match.group("role"), doc_org, cues, persons)
+            found = _make(
+                match.group("name"), match.group("role"), doc_org, cues, persons
+            )
             if found is not None and found.person:
                 return found
         match = cues.after_body.search(text)
@@ -507,7 +651,13 @@ class QuoteFinder:
         if any(mark in clause for mark in self._cues.marks):
             return
         persons: set[str] = context.setdefault(_PERSONS, set())
-        found = self._before(clause, tail[:start], context.get(_SUBJECT) or context.get(_LAST), context.get("doc_org"), persons)
+        found = self._before(
+            clause,
+            tail[:start],
+            context.get(_SUBJECT) or context.get(_LAST),
+            context.get("doc_org"),
+            persons,
+        )
         if found is not None:
             context[_PENDING] = found
 

@@ -72,14 +72,18 @@ _BOUNDARY = re.compile(
 )
 _SUBORDINATE = frozenset("whether if unless what how why where when which who".split())
 #: subordinate clauses that come before the main clause and end at a comma
-_OPENERS = frozenset("if unless when where while although though as since once until because that".split())
+_OPENERS = frozenset(
+    "if unless when where while although though as since once until because that".split()
+)
 _LEADING_CONNECTIVE = re.compile(
     r"^(?:and|but|so|however|therefore|moreover|finally|in particular|in addition|crucially|subsequently|"
     r"equally|instead|meanwhile|overall|specifically|importantly|first|second|third|firstly|secondly|lastly|then|"
     r"consequently|accordingly|thus|hence|nonetheless|nevertheless|similarly|likewise|again|rather|further|also)\b[\s,]*",
     re.I,
 )
-_GROUP_GAP = re.compile(r"(?:\s|,|&|\band\b|\bor\b|\bthe\b|\bboth\b|\([^()]{0,12}\))*", re.I)
+_GROUP_GAP = re.compile(
+    r"(?:\s|,|&|\band\b|\bor\b|\bthe\b|\bboth\b|\([^()]{0,12}\))*", re.I
+)
 _TRIM_AFTER_HEAD = re.compile(
     r"\s*(?:\(|\b(?:that|which|who|whose|where|in|within|across|with|at|on|for|to|from|by|under|over|such as|"
     r"including|like|responsible|involved|concerned|[a-z]{3,}ed)\b)",
@@ -89,28 +93,45 @@ _DEFINITE_NP = re.compile(
     r"(?:\s+of\s+[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?)"
     r"(?=\s*[,;.]|\s+(?:it|is|has|was|should|must|will|does|did|can|cannot|could|would|may|might|had)\b)"
 )
-_INVERSION = re.compile(r"\s+(?:that|this|these|those|it|they|we|he|she|the|a|an|any|such|there|you)\b(?!\s*[,.;:])", re.I)
+_INVERSION = re.compile(
+    r"\s+(?:that|this|these|those|it|they|we|he|she|the|a|an|any|such|there|you)\b(?!\s*[,.;:])",
+    re.I,
+)
 _CONTRACTION = re.compile(r"['\u2019](?:ll|d|re|ve|s)\b")
 #: "response to the X", "the report of the X": X is the body a government response answers
-_ANSWERED_BEFORE = re.compile(r"\b(?:response\s+to|report\s+(?:of|from|by)|recommendations?\s+(?:of|from|by|made\s+by))\s+(?:the\s+)?$", re.I)
-_ANSWERED_AFTER = re.compile(r"['\u2019]s?\s+(?:report|recommendations?|investigation|findings)\b", re.I)
-_PASSIVE_BEFORE = re.compile(r"\b(?:be|been|being|is|are|was|were|not|widely|generally)\s+$", re.I)
+_ANSWERED_BEFORE = re.compile(
+    r"\b(?:response\s+to|report\s+(?:of|from|by)|recommendations?\s+(?:of|from|by|made\s+by))\s+(?:the\s+)?$",
+    re.I,
+)
+_ANSWERED_AFTER = re.compile(
+    r"['\u2019]s?\s+(?:report|recommendations?|investigation|findings)\b", re.I
+)
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?:be|been|being|is|are|was|were|not|widely|generally)\s+$", re.I
+)
 _MADE_BY = re.compile(
     r"\b(?:recommendations|suggestions|proposals|asks)\s+(?:\w+\s+)?(?:made|put forward|proposed|offered|given)\s+by\s+"
     r"(?P<who>[^,:;]{2,60}?)\s*(?:,|\b(?:include|included|includes|were|are|was|is)\b|:)",
     re.I,
 )
 _NOUN_NEED = re.compile(
-    r"\b(?:the|a|an|any|no|this|that|their|its|our|his|her)\s+(?:(?:urgent|clear|pressing|real|obvious|growing|ongoing|continuing|same)\s+)?$", re.I
+    r"\b(?:the|a|an|any|no|this|that|their|its|our|his|her)\s+(?:(?:urgent|clear|pressing|real|obvious|growing|ongoing|continuing|same)\s+)?$",
+    re.I,
 )
-_PREPOSITION = re.compile(r"(?i)(?:in|at|on|for|with|by|as|from|under|within|across|through|via|including)\b")
+_PREPOSITION = re.compile(
+    r"(?i)(?:in|at|on|for|with|by|as|from|under|within|across|through|via|including)\b"
+)
 _NOT_A_NAME_START = frozenset(
     "rather given despite although though unlike like as if when while since because following beyond besides moreover "
     "however furthermore further instead subsequently overall finally crucially importantly where whilst once unless".split()
 )
-_BULLET = re.compile(r"\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2013*-]|\(?[a-z0-9]{1,2}[.)])\s+\S")
+_BULLET = re.compile(
+    r"\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2013*-]|\(?[a-z0-9]{1,2}[.)])\s+\S"
+)
 _SENTENCE_LIKE = re.compile(r"(?=(?:\S+\s+){7})[^\n]*[a-z][^\n]*[.;:]\s*$", re.S)
-_RUN_ON = re.compile(r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)")
+_RUN_ON = re.compile(
+    r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)"
+)
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
 
 
@@ -159,21 +180,36 @@ class _Cues:
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+")
+        for w in sorted(words, key=len, reverse=True)
+    )
 
 
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
-    data = json.loads((PATTERNS_DIR / "recommendations.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        (PATTERNS_DIR / "recommendations.json").read_text(encoding="utf-8")
+    )
     modals = data["modals"] + data["body_only_modals"]
     return _Cues(
         modal=re.compile(rf"\b(?P<modal>{_alternation(modals)})\b", re.I),
         not_after_modal=re.compile(
-            rf"^\s*(?:{_ADVERBS}\s+)*(?:{_alternation(data['not_after_modal'])}|{'|'.join(data['not_after_modal_patterns'])})\b", re.I
+            rf"^\s*(?:{_ADVERBS}\s+)*(?:{_alternation(data['not_after_modal'])}|{'|'.join(data['not_after_modal_patterns'])})\b",
+            re.I,
         ),
-        epistemic=re.compile(rf"^\s*(?:{_ADVERBS}\s+)*(?:not\s+)?(?:{_alternation(data['epistemic_after_modal'])})\b", re.I),
-        stative=re.compile(rf"^\s*(?:{_ADVERBS}\s+)*(?:{_alternation(data['stative_after_must'])})\b", re.I),
-        not_before_need=re.compile(rf"\b(?:{_alternation(data['not_before_need'])})\s+(?:{_ADVERBS}\s+)*$", re.I),
+        epistemic=re.compile(
+            rf"^\s*(?:{_ADVERBS}\s+)*(?:not\s+)?(?:{_alternation(data['epistemic_after_modal'])})\b",
+            re.I,
+        ),
+        stative=re.compile(
+            rf"^\s*(?:{_ADVERBS}\s+)*(?:{_alternation(data['stative_after_must'])})\b",
+            re.I,
+        ),
+        not_before_need=re.compile(
+            rf"\b(?:{_alternation(data['not_before_need'])})\s+(?:{_ADVERBS}\s+)*$",
+            re.I,
+        ),
         recommend=re.compile(
             rf"\b(?P<verb>{_alternation(data['recommend_verbs'])})\b(?:\s+(?:strongly|further|also|therefore|again|instead|now))*"
             rf"(?:\s*,)?(?:\s+that\b)?\s*",
@@ -184,7 +220,9 @@ def _cues() -> _Cues:
             rf"(?:\s+and\s+(?!to\b)[a-z]+)?\s+(?=\S)",
             re.I,
         ),
-        call_for=re.compile(rf"\b(?P<verb>{_alternation(data['call_for'])})\b\s*", re.I),
+        call_for=re.compile(
+            rf"\b(?P<verb>{_alternation(data['call_for'])})\b\s*", re.I
+        ),
         passive=re.compile(
             rf"\b(?:(?P<aux>is|are|am|remain|remains|being)|(?P<with>with)\s+(?P<np>(?:every|each|all|the|some|most)\s+[\w-]+(?:\s+[\w-]+){{0,3}}?))\s+"
             rf"(?:(?:also|now|strongly|therefore|further|again|still|all|each|being|,)\s+)*"
@@ -192,20 +230,31 @@ def _cues() -> _Cues:
             re.I,
         ),
         need=re.compile(rf"\b(?:{_alternation(data['need_phrases'])})\s+", re.I),
-        list_intro=re.compile(rf"\b(?:{_alternation(data['list_intro_cues'])})\b", re.I),
+        list_intro=re.compile(
+            rf"\b(?:{_alternation(data['list_intro_cues'])})\b", re.I
+        ),
         reporting_end=re.compile(
-            rf"\b(?P<verb>{_alternation(data['reporting_verbs'])})\b(?:[^.;:]{{0,60}}?\bthat)?[\s,{_QUOTE_CHARS}]*$", re.I
+            rf"\b(?P<verb>{_alternation(data['reporting_verbs'])})\b(?:[^.;:]{{0,60}}?\bthat)?[\s,{_QUOTE_CHARS}]*$",
+            re.I,
         ),
         judging=re.compile(rf"\b(?:{_alternation(data['judging_verbs'])})\b", re.I),
         section_headings=tuple(fold(h) for h in data["section_headings"]),
         descriptive_headings=tuple(fold(h) for h in data["descriptive_headings"]),
-        prefixes=tuple(re.compile(p, re.I if "Recommendation" in p else 0) for p in data["numbered_prefixes"]),
-        reply_opener=re.compile(rf"^\s*(?:{_alternation(data['reply_openers'])})\b\s*(?:[:.\u2013\u2014-]|$)", re.I),
+        prefixes=tuple(
+            re.compile(p, re.I if "Recommendation" in p else 0)
+            for p in data["numbered_prefixes"]
+        ),
+        reply_opener=re.compile(
+            rf"^\s*(?:{_alternation(data['reply_openers'])})\b\s*(?:[:.\u2013\u2014-]|$)",
+            re.I,
+        ),
         reporting_heads=tuple(data["reporting_heads"]),
         pronouns=frozenset(data["pronouns"]),
         demonstratives=frozenset(data["demonstratives"]),
         we_words=frozenset(data["we_words"]),
-        determiners=re.compile(rf"^(?:(?:{_alternation(data['determiners'])})\s+)+", re.I),
+        determiners=re.compile(
+            rf"^(?:(?:{_alternation(data['determiners'])})\s+)+", re.I
+        ),
         body_nouns=frozenset(data["body_nouns"]),
         speaker_nouns=frozenset(data["speaker_nouns"]),
         subject_bodies=dict(data["subject_bodies"]),
@@ -215,16 +264,28 @@ def _cues() -> _Cues:
     )
 
 
-_FILLER = frozenset("is are am was be would there what the a an to on upon that of for i we strongly also further going see will".split())
+_FILLER = frozenset(
+    "is are am was be would there what the a an to on upon that of for i we strongly also further going see will".split()
+)
 
 
 def _any_cue(data: dict[str, Any]) -> re.Pattern[str]:
     """One lowercase pattern of the words every cue needs: a sentence without any is skipped at once."""
     phrases = (
-        data["modals"] + data["body_only_modals"] + data["ask_verbs"] + data["recommend_verbs"] + data["need_phrases"]
-        + data["call_for"] + data["passive_asks"] + ["urged", "asked", "invited", "encouraged"]
+        data["modals"]
+        + data["body_only_modals"]
+        + data["ask_verbs"]
+        + data["recommend_verbs"]
+        + data["need_phrases"]
+        + data["call_for"]
+        + data["passive_asks"]
+        + ["urged", "asked", "invited", "encouraged"]
     )
-    words = sorted({w for p in phrases for w in p.lower().split() if w not in _FILLER}, key=len, reverse=True)
+    words = sorted(
+        {w for p in phrases for w in p.lower().split() if w not in _FILLER},
+        key=len,
+        reverse=True,
+    )
     return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b")
 
 
@@ -241,7 +302,11 @@ def _action(text: str, limit: int) -> str | None:
     """The requested deed: the clause after the verb of asking, short and without end punctuation."""
     text = _ADVERB_RUN.sub("", text)
     text = re.sub(r"^\s*to\s+", "", text)
-    text = re.split(r"\s*[;:]\s+|\s*:\s*$|\s+\u2013\s+|\s+\u2014\s+|\s*\(|\s*\.{3,}", text, maxsplit=1)[0]
+    text = re.split(
+        r"\s*[;:]\s+|\s*:\s*$|\s+\u2013\s+|\s+\u2014\s+|\s*\(|\s*\.{3,}",
+        text,
+        maxsplit=1,
+    )[0]
     text = _TRAILING_CLAUSE.split(text, maxsplit=1)[0]
     words = text.split()
     if not words:
@@ -250,7 +315,7 @@ def _action(text: str, limit: int) -> str | None:
 
 
 def _base_verb(action: str | None) -> str | None:
-    """"DHSC works with ..." asks DHSC to "work with ...": the verb without its third-person -s."""
+    """ "DHSC works with ..." asks DHSC to "work with ...": the verb without its third-person -s."""
     if not action:
         return action
     first, _, rest = action.partition(" ")
@@ -303,14 +368,23 @@ def _clause_start(before: str) -> tuple[int, str | None]:
 
 def _subject_phrase(clause: str) -> str:
     """The subject of a verb at the end of ``clause``: the last comma piece, extended over a list of names."""
-    clause = _RUN_ON.split(clause)[-1]  # a heading run into the sentence: "... resilience The governments of ..."
+    clause = _RUN_ON.split(clause)[
+        -1
+    ]  # a heading run into the sentence: "... resilience The governments of ..."
     pieces = [p.strip() for p in clause.split(",")]
     subject = pieces[-1]
     for piece in reversed(pieces[:-1]):
         first = piece.split()[0].lower() if piece else ""
         if first in _NOT_A_NAME_START:
             break
-        if piece and len(piece.split()) <= 6 and piece[:1].isupper() and not re.search(r"\b(?:to|in|for|by|with|within|after|before)\b", piece, re.I):
+        if (
+            piece
+            and len(piece.split()) <= 6
+            and piece[:1].isupper()
+            and not re.search(
+                r"\b(?:to|in|for|by|with|within|after|before)\b", piece, re.I
+            )
+        ):
             subject = piece + ", " + subject
         else:
             break
@@ -321,18 +395,22 @@ def _subject_phrase(clause: str) -> str:
 def _group(text: str, orgs: list[tuple[int, int, str]], index: int) -> tuple[int, int]:
     """The run of coordinated bodies around ``orgs[index]``: "NHSE and DHSC", "ICBs, trusts and NHS England"."""
     first = last = index
-    while first > 0 and _GROUP_GAP.fullmatch(text[orgs[first - 1][1]: orgs[first][0]]):
+    while first > 0 and _GROUP_GAP.fullmatch(text[orgs[first - 1][1] : orgs[first][0]]):
         first -= 1
-    while last + 1 < len(orgs) and _GROUP_GAP.fullmatch(text[orgs[last][1]: orgs[last + 1][0]]):
+    while last + 1 < len(orgs) and _GROUP_GAP.fullmatch(
+        text[orgs[last][1] : orgs[last + 1][0]]
+    ):
         last += 1
     return first, last
 
 
-_PROPER_NAME = re.compile(r"(?:[A-Z][\w&'\u2019-]*)(?:\s+(?:[A-Z][\w&'\u2019-]*|of|and|for|the|&)){0,5}")
+_PROPER_NAME = re.compile(
+    r"(?:[A-Z][\w&'\u2019-]*)(?:\s+(?:[A-Z][\w&'\u2019-]*|of|and|for|the|&)){0,5}"
+)
 
 
 def _trim_after_head(phrase: str) -> str:
-    """"groups and committees retained or created to ..." -> "groups and committees"."""
+    """ "groups and committees retained or created to ..." -> "groups and committees"."""
     for match in _TRIM_AFTER_HEAD.finditer(phrase):
         if match.start() > 0:
             return phrase[: match.start()].strip(" ,")
@@ -368,7 +446,9 @@ class _Sentence:
 
     text: str
     orgs: list[tuple[int, int, str]]
-    actor: str | None  # whose voice the sentence is in: author, quoted speaker, or the body a response quotes
+    actor: (
+        str | None
+    )  # whose voice the sentence is in: author, quoted speaker, or the body a response quotes
     in_quote: bool
     in_rec: bool  # a recommendations section, a numbered or quoted recommendation, a list of recommendations
     descriptive: bool  # a findings or background section
@@ -389,7 +469,12 @@ class RecommendationFinder:
     def __init__(self, nlp: Language, name: str = "evidence_recommendations") -> None:
         self.name = name
         self._cues = _cues()
-        self._body_only = frozenset(fold(m) for m in json.loads((PATTERNS_DIR / "recommendations.json").read_text(encoding="utf-8"))["body_only_modals"])
+        self._body_only = frozenset(
+            fold(m)
+            for m in json.loads(
+                (PATTERNS_DIR / "recommendations.json").read_text(encoding="utf-8")
+            )["body_only_modals"]
+        )
 
     # -- pipeline entry ---------------------------------------------------
 
@@ -400,7 +485,11 @@ class RecommendationFinder:
         whole = doc_text(doc)
         responding = context.get("doc_type") in self._cues.responding_types
         if responding:
-            self._learn_responding_to(context, whole, org_mentions(doc) if "eport" in whole or "nquiry" in whole else [])
+            self._learn_responding_to(
+                context,
+                whole,
+                org_mentions(doc) if "eport" in whole or "nquiry" in whole else [],
+            )
         if kind == "heading" and _SENTENCE_LIKE.match(whole):
             kind = "paragraph"  # a bold recommendation taken for a heading: read it as the sentence it is
         if kind == "heading":
@@ -412,8 +501,14 @@ class RecommendationFinder:
             doc.spans[RECOMMENDATION_GROUP] = spans
             return doc
         heading = passage.get("heading")
-        in_section = self._is_section(heading) if heading else bool(context.get(REC_SECTION))
-        descriptive = self._is_descriptive(heading) if heading else bool(context.get(DESCRIPTIVE_SECTION))
+        in_section = (
+            self._is_section(heading) if heading else bool(context.get(REC_SECTION))
+        )
+        descriptive = (
+            self._is_descriptive(heading)
+            if heading
+            else bool(context.get(DESCRIPTIVE_SECTION))
+        )
         rec_list = self._list_state(context, kind, whole)
         doc_org = context.get("doc_org")
         quoted_by = (context.get(RESPONDING_TO) or doc_org) if responding else doc_org
@@ -424,7 +519,7 @@ class RecommendationFinder:
         orgs = org_mentions(doc)
         quotes = quote_orgs(doc)
         for index, sent in enumerate(sentences):
-            raw = whole[sent.start_char: sent.end_char]
+            raw = whole[sent.start_char : sent.end_char]
             text, numbered = self._label(raw)
             if numbered and responding:
                 context[REC_BLOCK] = True
@@ -436,7 +531,11 @@ class RecommendationFinder:
                 continue
             in_quote, speaker_org = _quote_at(sent.start_char, sent.end_char, quotes)
             offset = sent.start_char + lead + (len(text) - len(text.lstrip()))
-            local = [(s - offset, e - offset, name) for s, e, name in orgs if s >= offset and e <= sent.end_char]
+            local = [
+                (s - offset, e - offset, name)
+                for s, e, name in orgs
+                if s >= offset and e <= sent.end_char
+            ]
             actor = quoted_by if in_block else doc_org
             if in_quote:
                 actor = speaker_org or actor
@@ -447,7 +546,11 @@ class RecommendationFinder:
                 orgs=local,
                 actor=actor,
                 in_quote=in_quote,
-                in_rec=in_section or numbered or in_block or in_quote or rec_list is not None,
+                in_rec=in_section
+                or numbered
+                or in_block
+                or in_quote
+                or rec_list is not None,
                 descriptive=descriptive,
                 last_subject=context.get(LAST_SUBJECT),
             )
@@ -456,8 +559,18 @@ class RecommendationFinder:
             found: Recommendation | None = None
             if has_cue and not stripped.endswith("?"):
                 found = self.read(sentence)
-            if found is not None and responding and not in_block and not in_quote and found.actor == doc_org:
-                if index == 0 and kind != "list_item" and not self._is_reply(sentence, doc_org, found):
+            if (
+                found is not None
+                and responding
+                and not in_block
+                and not in_quote
+                and found.actor == doc_org
+            ):
+                if (
+                    index == 0
+                    and kind != "list_item"
+                    and not self._is_reply(sentence, doc_org, found)
+                ):
                     # a paragraph that opens by asking, in a response: the quoted recommendation, unlabelled
                     context[REC_BLOCK] = in_block = True
                     found = Recommendation(quoted_by, found.target, found.action)
@@ -469,7 +582,12 @@ class RecommendationFinder:
                     context[REC_LIST] = intro
                     if not intro.get("absorb"):
                         found = None  # "We ask that:" announces; its items are the recommendations
-            if found is None and rec_list is not None and index == 0 and not rec_list.get("absorb"):
+            if (
+                found is None
+                and rec_list is not None
+                and index == 0
+                and not rec_list.get("absorb")
+            ):
                 found = self._list_item(sentence, rec_list)
             self._remember_subject(context, sentence, found)
             if in_block and self._is_reply(sentence, doc_org, found):
@@ -484,7 +602,9 @@ class RecommendationFinder:
                 break
             first = sent.start
             if lead:  # the finding starts after a paragraph's number ("27. There have been ...")
-                unlabelled = doc.char_span(offset, sent.end_char, alignment_mode="expand")
+                unlabelled = doc.char_span(
+                    offset, sent.end_char, alignment_mode="expand"
+                )
                 first = unlabelled.start if unlabelled is not None else first
             span = Span(doc, first, sent.end, label=RECOMMENDATION_LABEL)
             span._.finding = found.finding()
@@ -498,7 +618,14 @@ class RecommendationFinder:
         """The recommendation a sentence makes, or None."""
         if not s.text or s.text.endswith("?"):
             return None
-        for rule in (self._recommend, self._ask, self._passive, self._call_for, self._need, self._modal):
+        for rule in (
+            self._recommend,
+            self._ask,
+            self._passive,
+            self._call_for,
+            self._need,
+            self._modal,
+        ):
             found = rule(s)
             if found is not None:
                 if found.action is None and not s.text.endswith(":"):
@@ -507,7 +634,7 @@ class RecommendationFinder:
         return None
 
     def _recommend(self, s: _Sentence) -> Recommendation | None:
-        """"We recommend that X ...", "The NAO recommends that DHSC works ...", "It is vital that X ..."."""
+        """ "We recommend that X ...", "The NAO recommends that DHSC works ...", "It is vital that X ..."."""
         for match in self._cues.recommend.finditer(s.text):
             verb = fold(match.group("verb"))
             before = s.text[: match.start()]
@@ -521,35 +648,56 @@ class RecommendationFinder:
                 subject = self._noun_phrase(s, clause_start, len(before.rstrip()))
                 if subject.kind != "body":
                     continue
-                return Recommendation(s.actor, _joined(subject.bodies), _action(s.text[rest_start:], self._cues.max_action_words))
+                return Recommendation(
+                    s.actor,
+                    _joined(subject.bodies),
+                    _action(s.text[rest_start:], self._cues.max_action_words),
+                )
             if verb.startswith("is ") or verb.startswith("are "):
                 if _strip_connective(subject_text).lower() not in ("it", ""):
                     continue
                 actor = s.actor  # "It is recommended that ...", "It is vital that ..."
             else:
-                actor = self._speaker(s, clause_start, match.start(), verb, named_only=verb.endswith("ed"))
+                actor = self._speaker(
+                    s, clause_start, match.start(), verb, named_only=verb.endswith("ed")
+                )
                 if actor is _SKIP:
                     continue
             if self._blocked(s.text[:clause_start]):
                 continue
             target, action_from, named = self._complement(s, rest_start)
-            weak = verb.split()[-1] in ("suggest", "suggests", "suggested", "propose", "proposes", "proposed")
+            weak = verb.split()[-1] in (
+                "suggest",
+                "suggests",
+                "suggested",
+                "propose",
+                "proposes",
+                "proposed",
+            )
             if weak and not named:
                 continue  # "This suggests that ..." infers; a suggestion must name who acts or say "should"
             action = _action(s.text[action_from:], self._cues.max_action_words)
-            return Recommendation(actor, target, _base_verb(action) if target else action)
+            return Recommendation(
+                actor, target, _base_verb(action) if target else action
+            )
         return None
 
     def _ask(self, s: _Sentence) -> Recommendation | None:
-        """"We urge/ask/invite/encourage/call on X to ..."."""
+        """ "We urge/ask/invite/encourage/call on X to ..."."""
         for match in self._cues.ask.finditer(s.text):
             verb = fold(match.group("verb"))
             before = s.text[: match.start()]
-            aux = re.search(r"((?:\b(?:will|would|also|further|strongly|therefore|again|continue to|continues to|are|is|am|have|has|had|"
-                            r"repeatedly|previously|once again|now|hereby|,)\s*)*)$", before, re.I)
+            aux = re.search(
+                r"((?:\b(?:will|would|also|further|strongly|therefore|again|continue to|continues to|are|is|am|have|has|had|"
+                r"repeatedly|previously|once again|now|hereby|,)\s*)*)$",
+                before,
+                re.I,
+            )
             aux_text = (aux.group(1) if aux else "").lower()
             past = verb.endswith("ed") or verb in ("called on", "called upon")
-            if past and re.search(r"\b(?:is|are|am|was|were|be|been|being)\b", aux_text):
+            if past and re.search(
+                r"\b(?:is|are|am|was|were|be|been|being)\b", aux_text
+            ):
                 continue  # passive: "Systems are asked to ..." is read by _passive
             if past and not re.search(r"\b(?:have|has)\b", aux_text):
                 continue  # "NHS England asked ICBs to ..." reports a past instruction
@@ -561,10 +709,16 @@ class RecommendationFinder:
             subject_text = clause_before[clause_start:].strip()
             if not subject_text or re.search(r"\band$", subject_text, re.I):
                 # "We note ... and urge X to ...": the subject of the first verb
-                subject_text = s.text[:clause_start].strip() if not subject_text else subject_text[:-3]
+                subject_text = (
+                    s.text[:clause_start].strip()
+                    if not subject_text
+                    else subject_text[:-3]
+                )
                 first = re.match(r"^\W*(\w+)", subject_text)
                 if first is None or first.group(1).lower() not in self._cues.we_words:
-                    subject_orgs = [o for o in s.orgs if o[0] < 40 and o[1] <= len(subject_text)]
+                    subject_orgs = [
+                        o for o in s.orgs if o[0] < 40 and o[1] <= len(subject_text)
+                    ]
                     if not subject_orgs:
                         continue
                     actor: Any = subject_orgs[0][2]
@@ -581,18 +735,22 @@ class RecommendationFinder:
             to = re.match(r"(?P<np>[^.;:]{0,120}?)\s*\bto\s+(?=[a-z])", rest)
             if to is None:
                 continue
-            if re.search(r"\b(?:who|which|that|whose|where|able|unable|likely|how)\b", to.group("np"), re.I):
+            if re.search(
+                r"\b(?:who|which|that|whose|where|able|unable|likely|how)\b",
+                to.group("np"),
+                re.I,
+            ):
                 continue  # "challenge organisations who are not able to ...": the "to" is not the ask's
             subject = self._noun_phrase(s, rest_start, rest_start + to.end("np"))
             if subject.kind not in ("body", "you", "pronoun") or not subject.bodies:
                 continue  # an ask needs somebody asked
             target = _joined(subject.bodies)
-            action = _action(rest[to.end():], self._cues.max_action_words)
+            action = _action(rest[to.end() :], self._cues.max_action_words)
             return Recommendation(actor, target, action)
         return None
 
     def _passive(self, s: _Sentence) -> Recommendation | None:
-        """"Systems are expected/encouraged/asked to ...", "with every trust expected to deliver ..."."""
+        """ "Systems are expected/encouraged/asked to ...", "with every trust expected to deliver ..."."""
         for match in self._cues.passive.finditer(s.text):
             before = s.text[: match.start()]
             if match.group("with"):
@@ -612,20 +770,30 @@ class RecommendationFinder:
             subject = self._noun_phrase(s, start, end)
             if subject.kind != "body":
                 continue
-            action = _action(s.text[match.end():], self._cues.max_action_words)
+            action = _action(s.text[match.end() :], self._cues.max_action_words)
             return Recommendation(s.actor, _joined(subject.bodies), action)
         return None
 
     def _call_for(self, s: _Sentence) -> Recommendation | None:
-        """"We continue to call for ...", "leaders want to see ...": an ask without an addressee."""
+        """ "We continue to call for ...", "leaders want to see ...": an ask without an addressee."""
         for match in self._cues.call_for.finditer(s.text):
             before = s.text[: match.start()]
-            if re.search(r"(?:['\u2019]s|\b(?:the|a|an|this|that|its|their|his|her))\s*$", before, re.I):
+            if re.search(
+                r"(?:['\u2019]s|\b(?:the|a|an|this|that|its|their|his|her))\s*$",
+                before,
+                re.I,
+            ):
                 continue  # "the Hewitt review's call for ..." names a call, it does not make one
             clause_start, word = _clause_start(before)
             if word in _SUBORDINATE:
                 continue
-            actor = self._speaker(s, clause_start, match.start(), fold(match.group("verb")), generic_is_author=True)
+            actor = self._speaker(
+                s,
+                clause_start,
+                match.start(),
+                fold(match.group("verb")),
+                generic_is_author=True,
+            )
             if actor is _SKIP or self._blocked(s.text[:clause_start]):
                 continue
             rest_start = match.end()
@@ -635,17 +803,27 @@ class RecommendationFinder:
                 # "we want to see the Government fund the plan": a body and what it should do
                 named, named_from, found = self._complement(s, rest_start)
                 if found and named is not None:
-                    return Recommendation(actor, named, _action(s.text[named_from:], self._cues.max_action_words))
-            to = re.match(r"(?P<np>[^.;:,]{0,80}?)\s*\bto\s+(?=[a-z])", s.text[rest_start:])
+                    return Recommendation(
+                        actor,
+                        named,
+                        _action(s.text[named_from:], self._cues.max_action_words),
+                    )
+            to = re.match(
+                r"(?P<np>[^.;:,]{0,80}?)\s*\bto\s+(?=[a-z])", s.text[rest_start:]
+            )
             if to is not None:
                 subject = self._noun_phrase(s, rest_start, rest_start + to.end("np"))
                 if subject.kind == "body":
                     target, action_from = _joined(subject.bodies), rest_start + to.end()
-            return Recommendation(actor, target, _action(s.text[action_from:], self._cues.max_action_words))
+            return Recommendation(
+                actor,
+                target,
+                _action(s.text[action_from:], self._cues.max_action_words),
+            )
         return None
 
     def _need(self, s: _Sentence) -> Recommendation | None:
-        """"There is a need for ...", "There should be ...": who should act is not said."""
+        """ "There is a need for ...", "There should be ...": who should act is not said."""
         match = self._cues.need.search(s.text)
         if match is None or self._blocked(s.text[: match.start()]):
             return None
@@ -655,22 +833,38 @@ class RecommendationFinder:
         to = re.match(r"(?P<np>[^.;:,]{0,80}?)\s*\bto\s+(?=[a-z])", s.text[rest_start:])
         if to is not None and fold(match.group(0)).endswith("for"):
             subject = self._noun_phrase(s, rest_start, rest_start + to.end("np"))
-            if subject.kind == "body":  # "There is an urgent need for the Government to ..."
-                return Recommendation(s.actor, _joined(subject.bodies), _action(s.text[rest_start + to.end():], self._cues.max_action_words))
-        return Recommendation(s.actor, None, _action(s.text[rest_start:], self._cues.max_action_words))
+            if (
+                subject.kind == "body"
+            ):  # "There is an urgent need for the Government to ..."
+                return Recommendation(
+                    s.actor,
+                    _joined(subject.bodies),
+                    _action(
+                        s.text[rest_start + to.end() :], self._cues.max_action_words
+                    ),
+                )
+        return Recommendation(
+            s.actor, None, _action(s.text[rest_start:], self._cues.max_action_words)
+        )
 
     def _modal(self, s: _Sentence) -> Recommendation | None:
         """A subject and a deontic verb: "DHSC should ...", "ICBs must ...", "the NHS will need to ..."."""
         for match in self._cues.modal.finditer(s.text):
             modal = fold(match.group("modal"))
             before = s.text[: match.start()]
-            after = s.text[match.end():]
+            after = s.text[match.end() :]
             if self._cues.not_after_modal.match(after) or _INVERSION.match(after):
                 continue
-            if "need" in modal and (self._cues.not_before_need.search(before) or modal == "need to" and _NOUN_NEED.search(before)):
+            if "need" in modal and (
+                self._cues.not_before_need.search(before)
+                or modal == "need to"
+                and _NOUN_NEED.search(before)
+            ):
                 continue  # "would need to", "the need to involve experts"
             aside = _ASIDE_BEFORE_VERB.search(before)
-            head = before[: aside.start()] if aside is not None else before  # "DHSC, working with NHSE, should"
+            head = (
+                before[: aside.start()] if aside is not None else before
+            )  # "DHSC, working with NHSE, should"
             clause_start, word = _clause_start(head)
             if word in _SUBORDINATE:
                 continue  # "how ICBs should ...", "if DHSC should ..."
@@ -685,13 +879,22 @@ class RecommendationFinder:
             actor = s.actor
             reported = self._cues.reporting_end.search(s.text[:start])
             if reported is not None:
-                actor = self._speaker(s, _clause_start(s.text[: reported.start()])[0], reported.start(), fold(reported.group("verb")))
+                actor = self._speaker(
+                    s,
+                    _clause_start(s.text[: reported.start()])[0],
+                    reported.start(),
+                    fold(reported.group("verb")),
+                )
                 if actor is _SKIP:
-                    actor = s.actor  # "This suggests that ICBs should ...": the author concluding
+                    # "This suggests that ICBs should ...": the author concluding
+                    actor = s.actor
             subject = self._noun_phrase(s, start, end)
-            passive = re.match(rf"\s*(?:{_ADVERBS}\s+)*(?:be|not)\b", after, re.I) is not None
             must = modal == "must"
-            if must and not s.in_rec and (s.descriptive or self._cues.stative.match(after)):
+            if (
+                must
+                and not s.in_rec
+                and (s.descriptive or self._cues.stative.match(after))
+            ):
                 continue  # "Each board must include:", a rule described in a findings section
             if subject.kind == "we":
                 continue  # the speaker's own resolve: "we must all live within our means"
@@ -709,26 +912,47 @@ class RecommendationFinder:
                 if subject.bodies is None and not s.in_rec:
                     continue  # a bare "This should ..." outside a recommendation
                 target = None
-            return Recommendation(actor, target, _action(after, self._cues.max_action_words))
+            return Recommendation(
+                actor, target, _action(after, self._cues.max_action_words)
+            )
         return None
 
     # -- who speaks, whom they ask -------------------------------------------
 
-    def _speaker(self, s: _Sentence, start: int, end: int, verb: str, generic_is_author: bool = False, named_only: bool = False) -> Any:
+    def _speaker(
+        self,
+        s: _Sentence,
+        start: int,
+        end: int,
+        verb: str,
+        generic_is_author: bool = False,
+        named_only: bool = False,
+    ) -> Any:
         """The actor of a verb of asking whose subject is ``s.text[start:end]``: author, named body, or _SKIP."""
         phrase = _strip_connective(s.text[start:end])
-        phrase = re.sub(r"(?:\s+(?:also|further|strongly|therefore|again|would|will|continue to|continues to|now|"
-                        r"have|has|had|repeatedly|previously|once again|,))+$", "", phrase, flags=re.I).strip(" ,")
+        phrase = re.sub(
+            r"(?:\s+(?:also|further|strongly|therefore|again|would|will|continue to|continues to|now|"
+            r"have|has|had|repeatedly|previously|once again|,))+$",
+            "",
+            phrase,
+            flags=re.I,
+        ).strip(" ,")
         words = phrase.split()
         if not words:
             return _SKIP if not verb.startswith(("is ", "are ")) else s.actor
         last = words[-1].lower().strip(_QUOTE_CHARS)
-        if last in self._cues.we_words or (len(words) <= 3 and words[0].lower() == "our"):
+        if last in self._cues.we_words or (
+            len(words) <= 3 and words[0].lower() == "our"
+        ):
             return s.actor
         near = [o for o in s.orgs if start <= o[0] and o[1] <= end]
         if near:
-            trailing = re.sub(rf"(?:\s*{_ADVERBS}(?!\w))+", " ", s.text[near[-1][1]:end], flags=re.I).strip(" ," + _QUOTE_CHARS)
-            if trailing and not re.fullmatch(r"(?i)(?:itself|themselves|\([^()]*\))", trailing):
+            trailing = re.sub(
+                rf"(?:\s*{_ADVERBS}(?!\w))+", " ", s.text[near[-1][1] : end], flags=re.I
+            ).strip(" ," + _QUOTE_CHARS)
+            if trailing and not re.fullmatch(
+                r"(?i)(?:itself|themselves|\([^()]*\))", trailing
+            ):
                 return _SKIP  # "the Government's preference for X has encouraged ...": not the Government asking
             first, _ = _group(s.text, near, len(near) - 1)
             return near[first][2]
@@ -736,13 +960,20 @@ class RecommendationFinder:
             bodies = self._resolve_pronoun(s, start, last)
             return bodies[0] if bodies else _SKIP
         named = self._cues.determiners.sub("", phrase + " ").strip()
-        if len(named.split()) <= 4 and _PROPER_NAME.fullmatch(named) and (
-            re.search(r"[A-Z]\w*[A-Z]", named) or len(re.findall(r"\b[A-Z]", named)) >= 2
+        if (
+            len(named.split()) <= 4
+            and _PROPER_NAME.fullmatch(named)
+            and (
+                re.search(r"[A-Z]\w*[A-Z]", named)
+                or len(re.findall(r"\b[A-Z]", named)) >= 2
+            )
         ):
             return named  # a person or body named as written: "Professor Marteau", "the NCOB"
         head = self._cues.determiners.sub("", phrase.lower() + " ").split()
         if head and len(head) <= 3 and head[-1] in self._cues.speaker_nouns:
-            return " ".join(phrase.split()[-len(head):])  # "Witnesses suggested ...", "many respondents said ..."
+            return " ".join(
+                phrase.split()[-len(head) :]
+            )  # "Witnesses suggested ...", "many respondents said ..."
         if named_only:
             return _SKIP  # "Other measures recommended above": a participle, nobody recommending
         if len(words) <= 3 and not self._cues.reporting_end.search(phrase):
@@ -752,7 +983,7 @@ class RecommendationFinder:
             if generic_is_author:
                 return s.actor  # "leaders want to see ..."
             if head and head[-1] in self._cues.body_nouns:
-                return " ".join(phrase.split()[-len(head):])
+                return " ".join(phrase.split()[-len(head) :])
         return _SKIP  # "The guidance recommends ...": a document, not somebody asking
 
     def _noun_phrase(self, s: _Sentence, start: int, end: int) -> _Subject:
@@ -764,52 +995,89 @@ class RecommendationFinder:
             return _Subject("none")
         lowered = _CONTRACTION.sub("", phrase.lower())
         last = lowered.split()[-1].strip(_QUOTE_CHARS)
-        if lowered in self._cues.we_words or lowered.startswith("we ") or last in self._cues.we_words:
+        if (
+            lowered in self._cues.we_words
+            or lowered.startswith("we ")
+            or last in self._cues.we_words
+        ):
             return _Subject("we")
         if lowered == "you" or last == "you" and len(lowered.split()) <= 3:
             return _Subject("you", ["you"])
         if last in self._cues.pronouns:
-            if lowered == last or not self._cues.determiners.sub("", lowered[: -len(last)] + " ").strip() or " and " in lowered[-len(last) - 5:]:
-                return _Subject("pronoun", self._resolve_pronoun(s, start + len(phrase) - len(last), last))
-            return _Subject("none")  # "the flexibility they need to ...": a relative clause, no request
+            if (
+                lowered == last
+                or not self._cues.determiners.sub(
+                    "", lowered[: -len(last)] + " "
+                ).strip()
+                or " and " in lowered[-len(last) - 5 :]
+            ):
+                return _Subject(
+                    "pronoun",
+                    self._resolve_pronoun(s, start + len(phrase) - len(last), last),
+                )
+            return _Subject(
+                "none"
+            )  # "the flexibility they need to ...": a relative clause, no request
         if lowered in self._cues.demonstratives:
             return _Subject("thing", None)
         inside = [o for o in s.orgs if o[0] >= start - 1 and o[1] <= end + 1]
         if inside:
             first, last_org = _group(s.text, inside, len(inside) - 1)
-            lead = self._cues.determiners.sub("", s.text[start: inside[first][0]].strip() + " ").strip()
-            if first > 0 or "," in lead or re.search(r"\b(?:is|are|was|were|has|have|had)\b", lead) or self._cues.judging.search(lead) or self._cues.reporting_end.search(lead):
+            lead = self._cues.determiners.sub(
+                "", s.text[start : inside[first][0]].strip() + " "
+            ).strip()
+            if (
+                first > 0
+                or "," in lead
+                or re.search(r"\b(?:is|are|was|were|has|have|had)\b", lead)
+                or self._cues.judging.search(lead)
+                or self._cues.reporting_end.search(lead)
+            ):
                 # "The Government accepts this and NHS England should ...": the subject is the last group
-                start, inside = inside[first][0], inside[first: last_org + 1]
+                start, inside = inside[first][0], inside[first : last_org + 1]
                 phrase = s.text[start:end].strip(" ,")
         bare = _trim_after_head(self._cues.determiners.sub("", phrase))
         head_part = re.split(r"\s+of\s+", bare, maxsplit=1)
         head_words = head_part[0].lower().split()
         head = head_words[-1] if head_words else ""
-        if inside and not (len(head_part) > 1 and self._is_body_noun(head) and not self._starts_with_org(s, start, inside)):
+        if inside and not (
+            len(head_part) > 1
+            and self._is_body_noun(head)
+            and not self._starts_with_org(s, start, inside)
+        ):
             names = self._coordinated(s, start, end, inside)
             if names is not None:
                 return _Subject("body", names)
         if self._is_body_noun(head):
             return _Subject("body", [self._generic_name(_trim_after_head(phrase))])
-        if _PROPER_NAME.fullmatch(bare) and (re.search(r"[A-Z]\w*[A-Z]", bare) or len(re.findall(r"\b[A-Z]", bare)) >= 2):
-            return _Subject("body", [bare])  # a name the gazetteer does not know: "the DfT", "Ofwat"
+        if _PROPER_NAME.fullmatch(bare) and (
+            re.search(r"[A-Z]\w*[A-Z]", bare) or len(re.findall(r"\b[A-Z]", bare)) >= 2
+        ):
+            return _Subject(
+                "body", [bare]
+            )  # a name the gazetteer does not know: "the DfT", "Ofwat"
         return _Subject("thing", [])
 
     def _is_body_noun(self, word: str) -> bool:
-        return word in self._cues.body_nouns or (word.endswith("s") and word[:-1] in self._cues.body_nouns)
+        return word in self._cues.body_nouns or (
+            word.endswith("s") and word[:-1] in self._cues.body_nouns
+        )
 
-    def _starts_with_org(self, s: _Sentence, start: int, inside: list[tuple[int, int, str]]) -> bool:
-        lead = s.text[start: inside[0][0]]
+    def _starts_with_org(
+        self, s: _Sentence, start: int, inside: list[tuple[int, int, str]]
+    ) -> bool:
+        lead = s.text[start : inside[0][0]]
         return not self._cues.determiners.sub("", lead.strip() + " ").strip()
 
-    def _coordinated(self, s: _Sentence, start: int, end: int, inside: list[tuple[int, int, str]]) -> list[str] | None:
-        """"ICBs, trusts and primary care providers" -> each body; None when a part names no body."""
+    def _coordinated(
+        self, s: _Sentence, start: int, end: int, inside: list[tuple[int, int, str]]
+    ) -> list[str] | None:
+        """ "ICBs, trusts and primary care providers" -> each body; None when a part names no body."""
         spots: list[tuple[int, str]] = [(o[0], o[2]) for o in inside]
         cursor = start
         pieces: list[tuple[int, str]] = []
         for o_start, o_end, _ in inside:
-            pieces.append((cursor, s.text[cursor:max(cursor, o_start)]))
+            pieces.append((cursor, s.text[cursor : max(cursor, o_start)]))
             cursor = max(cursor, o_end)
         pieces.append((cursor, s.text[cursor:end]))
         for at, piece in pieces:
@@ -826,16 +1094,20 @@ class RecommendationFinder:
                 if self._is_body_noun(words[-1]):
                     spots.append((at + part.start(), self._generic_name(text)))
                 elif _PROPER_NAME.fullmatch(bare) and re.search(r"[A-Z]\w*[A-Z]", bare):
-                    spots.append((at + part.start(), bare))  # a body the gazetteer does not know: "UKSA and UKRI"
+                    spots.append(
+                        (at + part.start(), bare)
+                    )  # a body the gazetteer does not know: "UKSA and UKRI"
                 elif len(words) > 3 or words[-1] in ("of", "for", "in"):
                     return None
         return _unique([name for _, name in sorted(spots, key=lambda x: x[0])])
 
     def _generic_name(self, phrase: str) -> str:
-        """"every trust", "boards of providers and ICBs", "Systems": the group as written, trimmed."""
+        """ "every trust", "boards of providers and ICBs", "Systems": the group as written, trimmed."""
         inner = re.search(r"(?i)\b(?:every|all|each)\s+\w", phrase)
         if inner is not None and inner.start() > 0:
-            phrase = phrase[inner.start():]  # "As a minimum all systems" -> "all systems"
+            phrase = phrase[
+                inner.start() :
+            ]  # "As a minimum all systems" -> "all systems"
         quantifier = re.match(r"(?i)(every|all|each)\s+", phrase.strip())
         # "the Department", "The Board": a capital after "the" names one body
         # the reader knows, not a kind of body at the head of a sentence.
@@ -857,24 +1129,36 @@ class RecommendationFinder:
             return f"the {words[0]}"
         titled = [w for w in words[1:] if w[:1].isupper() and w[1:].islower()]
         if words and words[0][:1].isupper() and words[0][1:].islower() and not titled:
-            words[0] = words[0].lower()  # "Systems" at the head of a sentence; "Secretary of State" stays
+            words[0] = words[
+                0
+            ].lower()  # "Systems" at the head of a sentence; "Secretary of State" stays
         if quantifier is not None and len(words) <= 3:
             words.insert(0, quantifier.group(1).lower())  # "every trust", "all areas"
         return " ".join(words)
 
     def _resolve_pronoun(self, s: _Sentence, at: int, pronoun: str) -> list[str] | None:
         """The bodies "they"/"it"/"them" stand for: the nearest named earlier in the sentence, else the last subject."""
-        earlier = [o for o in s.orgs if o[1] <= at and not (pronoun == "it" and _plural(o[2]))]
-        if pronoun == "it" and re.search(r"(?:^|,\s*|\b(?:while|as|since|although|because|if|when)\s+)(?:this|that|it)\b", s.text[:at], re.I):
+        earlier = [
+            o for o in s.orgs if o[1] <= at and not (pronoun == "it" and _plural(o[2]))
+        ]
+        if pronoun == "it" and re.search(
+            r"(?:^|,\s*|\b(?:while|as|since|although|because|if|when)\s+)(?:this|that|it)\b",
+            s.text[:at],
+            re.I,
+        ):
             return None  # "While this provides ..., it must cover ...": "it" is the thing just named
         generic = self._singular_body_before(s.text[:at]) if pronoun == "it" else None
         if generic is not None and (not earlier or generic[0] > earlier[-1][1]):
-            return [generic[1]]  # "Within 6 months of the creation of the group of officials, it should ..."
+            return [
+                generic[1]
+            ]  # "Within 6 months of the creation of the group of officials, it should ..."
         if earlier:
             first, last = _group(s.text, earlier, len(earlier) - 1)
-            names = _unique([o[2] for o in earlier[first: last + 1]])
+            names = _unique([o[2] for o in earlier[first : last + 1]])
         elif s.last_subject and len(s.text[:at].split()) <= 5:
-            names = list(s.last_subject)  # "In particular, they should ...": the bodies of the sentences before
+            names = list(
+                s.last_subject
+            )  # "In particular, they should ...": the bodies of the sentences before
         else:
             return None
         if pronoun == "it" and all(_plural(n) for n in names):
@@ -886,29 +1170,50 @@ class RecommendationFinder:
         found = None
         for match in _DEFINITE_NP.finditer(text):
             words = match.group("np").lower().split(" of ")[0].split()
-            if words and words[-1] in self._cues.body_nouns and not words[-1].endswith("s"):
+            if (
+                words
+                and words[-1] in self._cues.body_nouns
+                and not words[-1].endswith("s")
+            ):
                 found = (match.start("np"), self._generic_name(match.group(0)))
         return found
 
-    def _complement(self, s: _Sentence, rest_start: int) -> tuple[str | None, int, bool]:
+    def _complement(
+        self, s: _Sentence, rest_start: int
+    ) -> tuple[str | None, int, bool]:
         """After "recommend (that)": (target, where the action starts, whether a body or a modal was found)."""
         aside = re.match(r"\s*,[^,;:]{1,60},\s*", s.text[rest_start:])
         if aside is not None:
-            rest_start += aside.end()  # "that, at the earliest opportunity, the Government appoint ..."
+            rest_start += (
+                aside.end()
+            )  # "that, at the earliest opportunity, the Government appoint ..."
         rest = s.text[rest_start:]
         modal = self._cues.modal.search(rest)
-        if modal is not None and len(rest[: modal.start()].split()) <= 14 and not re.search(r"[;:]", rest[: modal.start()]):
-            inner, _ = _clause_start(rest[: modal.start()])  # "recommended in their guidance that all trusts should"
-            subject = self._noun_phrase(s, rest_start + inner, rest_start + modal.start())
+        if (
+            modal is not None
+            and len(rest[: modal.start()].split()) <= 14
+            and not re.search(r"[;:]", rest[: modal.start()])
+        ):
+            inner, _ = _clause_start(
+                rest[: modal.start()]
+            )  # "recommended in their guidance that all trusts should"
+            subject = self._noun_phrase(
+                s, rest_start + inner, rest_start + modal.start()
+            )
             action_from = rest_start + modal.end()
             if subject.kind in ("body", "pronoun", "you"):
                 return _joined(subject.bodies), action_from, True
             if subject.kind == "thing":
                 return None, action_from, True
         after = [o for o in s.orgs if o[0] >= rest_start]
-        if after and not self._cues.determiners.sub("", s.text[rest_start: after[0][0]].strip() + " ").strip():
+        if (
+            after
+            and not self._cues.determiners.sub(
+                "", s.text[rest_start : after[0][0]].strip() + " "
+            ).strip()
+        ):
             first, last = _group(s.text, after, 0)
-            names = _unique([o[2] for o in after[first: last + 1]])
+            names = _unique([o[2] for o in after[first : last + 1]])
             return _joined(names), after[last][1], True
         word = re.match(r"\s*(\w+)\s+", rest)
         if word is not None and word.group(1).lower() in ("they", "it"):
@@ -919,8 +1224,16 @@ class RecommendationFinder:
         # shortest run of one or two words after the determiners that names
         # a body is the subject; the word after it is the verb.
         for generic in (
-            re.match(r"\s*((?:(?:every|each|all|the|local|individual)\s+)+[a-z]+)\s+(?=[a-z]+s?\b)", rest, re.I),
-            re.match(r"\s*((?:(?:every|each|all|the|local|individual)\s+)+[a-z]+\s+[a-z]+)\s+(?=[a-z]+s?\b)", rest, re.I),
+            re.match(
+                r"\s*((?:(?:every|each|all|the|local|individual)\s+)+[a-z]+)\s+(?=[a-z]+s?\b)",
+                rest,
+                re.I,
+            ),
+            re.match(
+                r"\s*((?:(?:every|each|all|the|local|individual)\s+)+[a-z]+\s+[a-z]+)\s+(?=[a-z]+s?\b)",
+                rest,
+                re.I,
+            ),
         ):
             if generic is None:
                 continue
@@ -943,7 +1256,9 @@ class RecommendationFinder:
     def _reported(self, before: str) -> bool:
         return self._cues.reporting_end.search(before) is not None
 
-    def _remember_subject(self, context: dict[str, Any], s: _Sentence, found: Recommendation | None) -> None:
+    def _remember_subject(
+        self, context: dict[str, Any], s: _Sentence, found: Recommendation | None
+    ) -> None:
         """The bodies this sentence is about, for a "they" or "it" in the next one."""
         if found is not None and found.target and found.target != "you":
             context[LAST_SUBJECT] = found.target.split(TARGET_SEPARATOR)
@@ -952,12 +1267,19 @@ class RecommendationFinder:
             return
         first = s.orgs[0]
         lead = _strip_connective(s.text[: first[0]])
-        lead = re.sub(r"^(?:according to|if|as|while|when|although|because|since)\s+", "", lead, flags=re.I)
+        lead = re.sub(
+            r"^(?:according to|if|as|while|when|although|because|since)\s+",
+            "",
+            lead,
+            flags=re.I,
+        )
         if not self._cues.determiners.sub("", lead + " ").strip():
             start, last = _group(s.text, s.orgs, 0)
-            context[LAST_SUBJECT] = _unique([o[2] for o in s.orgs[start: last + 1]])
+            context[LAST_SUBJECT] = _unique([o[2] for o in s.orgs[start : last + 1]])
 
-    def _intro(self, s: _Sentence, found: Recommendation | None) -> dict[str, Any] | None:
+    def _intro(
+        self, s: _Sentence, found: Recommendation | None
+    ) -> dict[str, Any] | None:
         """What a list introduced by this sentence is.
 
         An introduction that asks with its own verb ("The exercise should:",
@@ -968,19 +1290,25 @@ class RecommendationFinder:
         ("Each ICB must have at least:").
         """
         if found is not None:
-            ends_in_verb = re.search(r"(?:\b(?:should|must|to|be|on|in|by|need to|needs to|include)|\bshould\s+\w+)\s*:$", s.text, re.I)
+            ends_in_verb = re.search(
+                r"(?:\b(?:should|must|to|be|on|in|by|need to|needs to|include)|\bshould\s+\w+)\s*:$",
+                s.text,
+                re.I,
+            )
             if ends_in_verb and not self._cues.list_intro.search(s.text[-30:]):
                 return {"absorb": True}
             return {"actor": found.actor, "target": found.target}
-        probe = self.read(_Sentence(
-            text=s.text.rstrip(":") + " act.",
-            orgs=s.orgs,
-            actor=s.actor,
-            in_quote=s.in_quote,
-            in_rec=s.in_rec,
-            descriptive=s.descriptive,
-            last_subject=s.last_subject,
-        ))
+        probe = self.read(
+            _Sentence(
+                text=s.text.rstrip(":") + " act.",
+                orgs=s.orgs,
+                actor=s.actor,
+                in_quote=s.in_quote,
+                in_rec=s.in_rec,
+                descriptive=s.descriptive,
+                last_subject=s.last_subject,
+            )
+        )
         if probe is not None:
             return {"actor": probe.actor, "target": probe.target}
         match = self._cues.list_intro.search(s.text)
@@ -992,41 +1320,91 @@ class RecommendationFinder:
             start = by.start("who")
             end = start + len(by.group("who").rstrip(" ,:"))
             named = [o for o in s.orgs if start <= o[0] < end]
-            who = named[0][2] if named else self._cues.determiners.sub("", by.group("who").strip(" ,:") + " ").strip()
+            who = (
+                named[0][2]
+                if named
+                else self._cues.determiners.sub(
+                    "", by.group("who").strip(" ,:") + " "
+                ).strip()
+            )
             return {"actor": who or s.actor, "target": None}
         subject_orgs = [o for o in s.orgs if o[1] <= match.start()]
         if subject_orgs:
             return {"actor": subject_orgs[0][2], "target": None}
-        lead = re.sub(r"['\u2019]s?\s*$", "", s.text[: match.start()].rstrip())  # "The Committee's recommendations"
-        speaker = self._speaker(s, 0, len(lead), fold(match.group(0)), generic_is_author=True) if lead.strip() else _SKIP
+        lead = re.sub(
+            r"['\u2019]s?\s*$", "", s.text[: match.start()].rstrip()
+        )  # "The Committee's recommendations"
+        speaker = (
+            self._speaker(s, 0, len(lead), fold(match.group(0)), generic_is_author=True)
+            if lead.strip()
+            else _SKIP
+        )
         return {"actor": s.actor if speaker is _SKIP else speaker, "target": None}
 
-    def _list_item(self, s: _Sentence, rec_list: dict[str, Any]) -> Recommendation | None:
+    def _list_item(
+        self, s: _Sentence, rec_list: dict[str, Any]
+    ) -> Recommendation | None:
         """An item of a list of recommendations: its own subject if it has one, else the list's target."""
         text = s.text
         target = rec_list.get("target")
         item = text
-        if target is None and s.orgs and not self._cues.determiners.sub("", text[: s.orgs[0][0]].strip() + " ").strip():
+        if (
+            target is None
+            and s.orgs
+            and not self._cues.determiners.sub(
+                "", text[: s.orgs[0][0]].strip() + " "
+            ).strip()
+        ):
             first, last = _group(text, s.orgs, 0)
-            target = _joined(_unique([o[2] for o in s.orgs[first: last + 1]]))  # "NHS England strengthens ..."
-            item = _base_verb(_action(text[s.orgs[last][1]:], self._cues.max_action_words)) or item
+            target = _joined(
+                _unique([o[2] for o in s.orgs[first : last + 1]])
+            )  # "NHS England strengthens ..."
+            item = (
+                _base_verb(
+                    _action(text[s.orgs[last][1] :], self._cues.max_action_words)
+                )
+                or item
+            )
         if target is None:
             words = text.split()
             if len(words) > 1:
-                head = self._cues.determiners.sub("", " ".join(words[:3]).lower() + " ").split()
-                if head and head[0] in self._cues.subject_bodies and words[0].lower() != head[0]:
-                    target = self._cues.subject_bodies[head[0]]  # "Each system publishes ..."
-                    item = _base_verb(" ".join(self._cues.determiners.sub("", text).split()[1:])) or item
-        return Recommendation(rec_list.get("actor") or s.actor, target, _action(item, self._cues.max_action_words))
+                head = self._cues.determiners.sub(
+                    "", " ".join(words[:3]).lower() + " "
+                ).split()
+                if (
+                    head
+                    and head[0] in self._cues.subject_bodies
+                    and words[0].lower() != head[0]
+                ):
+                    target = self._cues.subject_bodies[
+                        head[0]
+                    ]  # "Each system publishes ..."
+                    item = (
+                        _base_verb(
+                            " ".join(self._cues.determiners.sub("", text).split()[1:])
+                        )
+                        or item
+                    )
+        return Recommendation(
+            rec_list.get("actor") or s.actor,
+            target,
+            _action(item, self._cues.max_action_words),
+        )
 
-    def _list_state(self, context: dict[str, Any], kind: str, whole: str) -> dict[str, Any] | None:
+    def _list_state(
+        self, context: dict[str, Any], kind: str, whole: str
+    ) -> dict[str, Any] | None:
         """The list this passage is an item of, if any; keeps the list open while items follow."""
-        is_item = kind == "list_item" or _BULLET.match(whole) is not None  # "• ..." kept as a paragraph
+        is_item = (
+            kind == "list_item" or _BULLET.match(whole) is not None
+        )  # "• ..." kept as a paragraph
         rec_list = context.pop(REC_LIST, None) if is_item else None
         context.pop(REC_LIST, None)
         if rec_list is None:
             return None
-        whole = self._label(whole)[0]  # "1. NHS England ...": a list number is not a sentence of its own
+        whole = self._label(whole)[
+            0
+        ]  # "1. NHS England ...": a list number is not a sentence of its own
         if not self._continues_list(whole):
             return None
         if not _ends_open(whole) and not whole.strip()[:1].isupper():
@@ -1034,14 +1412,20 @@ class RecommendationFinder:
         context[REC_LIST] = rec_list
         return rec_list
 
-    def _is_reply(self, s: _Sentence, doc_org: str | None, found: Recommendation | None = None) -> bool:
+    def _is_reply(
+        self, s: _Sentence, doc_org: str | None, found: Recommendation | None = None
+    ) -> bool:
         """A government's answer to the recommendation it quoted: its own voice as the subject, asking nothing."""
         if self._is_reply_opener(s.text):
             return True
         if found is not None:
-            return False  # "We recommend that the Government ...": the committee, quoted
+            return (
+                False  # "We recommend that the Government ...": the committee, quoted
+            )
         first = re.match(r"^\W*(\w+)", s.text)
-        if first is not None and first.group(1).lower() in self._cues.we_words | {"our"}:
+        if first is not None and first.group(1).lower() in self._cues.we_words | {
+            "our"
+        }:
             return True
         if self._cues.judging.search(s.text[:80]):
             return True
@@ -1053,24 +1437,34 @@ class RecommendationFinder:
     def _is_reply_opener(self, text: str) -> bool:
         return self._cues.reply_opener.match(text) is not None
 
-    def _learn_responding_to(self, context: dict[str, Any], text: str, orgs: list[tuple[int, int, str]]) -> None:
+    def _learn_responding_to(
+        self, context: dict[str, Any], text: str, orgs: list[tuple[int, int, str]]
+    ) -> None:
         """In a government response, the body whose report it answers: named in the title, else the first pages."""
         if context.get(RESPONDING_TO):
             return
         if RESPONDING_TO not in context:
             title = context.get("doc_title") or ""
-            found = self._reporting_body([name for name in orgs_in_text(title)], context)
+            found = self._reporting_body(
+                [name for name in orgs_in_text(title)], context
+            )
             context[RESPONDING_TO] = found
             if found:
                 return
         answered = [
-            o[2] for o in orgs
-            if _ANSWERED_BEFORE.search(text, max(0, o[0] - 40), o[0]) or _ANSWERED_AFTER.match(text, o[1])
+            o[2]
+            for o in orgs
+            if _ANSWERED_BEFORE.search(text, max(0, o[0] - 40), o[0])
+            or _ANSWERED_AFTER.match(text, o[1])
         ]
         if answered:
-            context[RESPONDING_TO] = self._reporting_body(answered, context, strict=True)
+            context[RESPONDING_TO] = self._reporting_body(
+                answered, context, strict=True
+            )
 
-    def _reporting_body(self, names: list[str], context: dict[str, Any], strict: bool = False) -> str | None:
+    def _reporting_body(
+        self, names: list[str], context: dict[str, Any], strict: bool = False
+    ) -> str | None:
         doc_org = context.get("doc_org")
         others = [n for n in names if n not in (doc_org, "government")]
         heads = [n for n in others if n.endswith(self._cues.reporting_heads)]
@@ -1081,14 +1475,18 @@ class RecommendationFinder:
     def _continues_list(self, text: str) -> bool:
         """A list item still belongs to an introduced list: one sentence, not a new paragraph of argument."""
         text = text.strip()
-        return bool(text) and len(text.split()) <= 60 and len(_SENTENCE_BREAK.findall(text)) == 0
+        return (
+            bool(text)
+            and len(text.split()) <= 60
+            and len(_SENTENCE_BREAK.findall(text)) == 0
+        )
 
     def _label(self, text: str) -> tuple[str, bool]:
         """The sentence without a list label, and whether the label was "Recommendation N"."""
         for prefix in self._cues.prefixes:
             match = prefix.match(text)
             if match is not None:
-                return text[match.end():], "Recommendation" in prefix.pattern
+                return text[match.end() :], "Recommendation" in prefix.pattern
         return text, False
 
     def _is_section(self, heading: str | None) -> bool:
@@ -1101,7 +1499,10 @@ class RecommendationFinder:
         if not heading:
             return False
         folded = fold(heading).strip(" .:*")
-        return any(folded == cue or folded.endswith(" " + cue) for cue in self._cues.descriptive_headings)
+        return any(
+            folded == cue or folded.endswith(" " + cue)
+            for cue in self._cues.descriptive_headings
+        )
 
 
 #: a verb of asking whose speaker is not one we can name: the sentence is not read as a request
@@ -1132,14 +1533,18 @@ def sentence_spans(doc: Doc) -> list[Span]:
     flags = doc.to_array(SENT_START).tolist()
     starts = [0] + [i for i, flag in enumerate(flags) if flag == 1 and i > 0]
     if len(starts) > 1 and _LABEL_ONLY.match(doc[: starts[1]].text):
-        del starts[1]  # "27." split from "There have been ...": a paragraph's number, not a sentence
+        del starts[
+            1
+        ]  # "27." split from "There have been ...": a paragraph's number, not a sentence
     ends = starts[1:] + [len(doc)]
     spans = [Span(doc, start, end) for start, end in zip(starts, ends)]
     doc.user_data[_SENTENCES_KEY] = (len(doc), spans)
     return spans
 
 
-def _quote_at(start: int, end: int, quotes: list[tuple[int, int, str | None]]) -> tuple[bool, str | None]:
+def _quote_at(
+    start: int, end: int, quotes: list[tuple[int, int, str | None]]
+) -> tuple[bool, str | None]:
     for q_start, q_end, org in quotes:
         if q_start < end and start < q_end:
             return True, org

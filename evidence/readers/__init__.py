@@ -7,8 +7,8 @@ reason, so ingest can report the file by name and carry on with the rest.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import ReaderError, UnsupportedFormat
 from ..models import Block, RawDocument
@@ -50,7 +50,9 @@ _READERS: dict[str, Callable[[bytes], RawDocument]] = {
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(_READERS)
 
 
-def read_bytes(data: bytes, extension: str, *, max_pages: int | None = None, ocr: bool = True) -> RawDocument:
+def read_bytes(
+    data: bytes, extension: str, *, max_pages: int | None = None, ocr: bool = True
+) -> RawDocument:
     """Read file content already in memory, as a file with ``extension`` would be.
 
     ``max_pages`` refuses a PDF with more pages before any text is extracted;
@@ -65,7 +67,9 @@ def read_bytes(data: bytes, extension: str, *, max_pages: int | None = None, ocr
         if reader is read_pdf:
             raw = read_pdf(data, max_pages=max_pages, ocr=ocr)
         elif reader is read_eml or reader is read_msg:
-            raw = reader(data, max_pages=max_pages, ocr=ocr)  # its attachments are read under the same limits
+            raw = reader(
+                data, max_pages=max_pages, ocr=ocr
+            )  # its attachments are read under the same limits
         else:
             raw = reader(data)
     except ReaderError:
@@ -74,11 +78,13 @@ def read_bytes(data: bytes, extension: str, *, max_pages: int | None = None, ocr
         raise ReaderError("document nested too deeply") from exc
     except MemoryError:
         raise  # not the file's fault alone: the worker reports it with its memory limit
-    except Exception as exc:  # noqa: BLE001 - a bad file must not stop the run
+    except Exception as exc:
         # The parsing libraries raise whatever their internals meet (zipfile's
         # NotImplementedError, lxml's XMLSyntaxError, struct.error...): at
         # this boundary each one means "this file cannot be read".
-        raise ReaderError(f"could not read {extension.lstrip('.')} content: {type(exc).__name__}") from exc
+        raise ReaderError(
+            f"could not read {extension.lstrip('.')} content: {type(exc).__name__}"
+        ) from exc
     if not any(block.text.strip() for block in raw.blocks):
         # A file that opens but shows no words would be indexed as an empty
         # document the user cannot find or cite: say so instead.
@@ -95,12 +101,19 @@ def _bounded(blocks: list[Block]) -> list[Block]:
         if len(block.text) <= MAX_BLOCK_CHARS:
             out.append(block)
             continue
-        out.extend(Block(block.kind, piece, block.page, block.level, block.ocr) for piece in split_long_text(block.text))
+        out.extend(
+            Block(block.kind, piece, block.page, block.level, block.ocr)
+            for piece in split_long_text(block.text)
+        )
     return out
 
 
 def read_document(
-    path: Path, *, max_bytes: int | None = None, max_pages: int | None = None, ocr: bool = True
+    path: Path,
+    *,
+    max_bytes: int | None = None,
+    max_pages: int | None = None,
+    ocr: bool = True,
 ) -> RawDocument:
     """Read one source file; files past ``max_bytes`` or PDFs past ``max_pages`` are refused.
 
@@ -115,5 +128,7 @@ def read_document(
             raise ReaderError(f"file too large: {size} bytes, limit {max_bytes}")
         data = path.read_bytes()
     except OSError as exc:
-        raise ReaderError(f"cannot open file: {exc.strerror or type(exc).__name__}") from exc
+        raise ReaderError(
+            f"cannot open file: {exc.strerror or type(exc).__name__}"
+        ) from exc
     return read_bytes(data, extension, max_pages=max_pages, ocr=ocr)

@@ -45,9 +45,13 @@ def read_doc(data: bytes) -> RawDocument:
         raise ReaderError("not a Word .doc file")
     declared = _summary(data)
     text = _convert(data)
-    blocks = [block for line in text.splitlines() if (block := _block(line)) is not None]
+    blocks = [
+        block for line in text.splitlines() if (block := _block(line)) is not None
+    ]
     prominent = [declared.title] if declared.title else []
-    return RawDocument(blocks=blocks, format="doc", declared=declared, prominent=prominent)
+    return RawDocument(
+        blocks=blocks, format="doc", declared=declared, prominent=prominent
+    )
 
 
 def _convert(data: bytes) -> str:
@@ -73,18 +77,35 @@ def _convert(data: bytes) -> str:
             name = os.path.basename(command[0])
             try:
                 done = subprocess.run(
-                    [*command, path], capture_output=True, timeout=TIMEOUT, check=False, preexec_fn=die_with_parent,
+                    [*command, path],
+                    capture_output=True,
+                    timeout=TIMEOUT,
+                    check=False,
+                    preexec_fn=die_with_parent,
                     env={**os.environ, "LC_ALL": "C.UTF-8"},
                 )
             except subprocess.TimeoutExpired as exc:
-                raise ReaderError(f"legacy Word .doc: {name} took over {TIMEOUT:g} s") from exc
+                raise ReaderError(
+                    f"legacy Word .doc: {name} took over {TIMEOUT:g} s"
+                ) from exc
             except OSError as exc:
-                raise ReaderError(f"legacy Word .doc: cannot run {name}: {exc.strerror or type(exc).__name__}") from exc
+                raise ReaderError(
+                    f"legacy Word .doc: cannot run {name}: {exc.strerror or type(exc).__name__}"
+                ) from exc
             if done.returncode == 0:
                 return done.stdout.decode("utf-8", "replace")
             if not reason:
-                detail = done.stderr.decode("utf-8", "replace").replace(path, "the file").strip().splitlines()
-                reason = clean_text(detail[0]) if detail else f"{name} exit status {done.returncode}"
+                detail = (
+                    done.stderr.decode("utf-8", "replace")
+                    .replace(path, "the file")
+                    .strip()
+                    .splitlines()
+                )
+                reason = (
+                    clean_text(detail[0])
+                    if detail
+                    else f"{name} exit status {done.returncode}"
+                )
             if done.returncode > 0:
                 break  # the converter refused the file: another will not do better
     raise ReaderError(f"not a readable Word .doc: {reason}")
@@ -102,7 +123,7 @@ def _block(line: str) -> Block | None:
         return None
     for bullet in _BULLETS:
         if line.lstrip().startswith(bullet):
-            item = clean_text(line.lstrip()[len(bullet):])
+            item = clean_text(line.lstrip()[len(bullet) :])
             return Block("list_item", item, None, 1) if item else None
     return Block("paragraph", text)
 
@@ -117,11 +138,13 @@ def _summary(data: bytes) -> Metadata:
         raise ReaderError(f"not a readable Word .doc: {exc}") from exc
     try:
         if not ole.exists("WordDocument"):
-            raise ReaderError("not a Word .doc file: no WordDocument stream (another Office format?)")
+            raise ReaderError(
+                "not a Word .doc file: no WordDocument stream (another Office format?)"
+            )
         meta = ole.get_metadata()
     except ReaderError:
         raise
-    except Exception:  # noqa: BLE001 - damaged summary information: the text may still be read
+    except Exception:
         return Metadata()
     finally:
         ole.close()

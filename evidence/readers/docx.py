@@ -25,8 +25,8 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Iterator
 
 from lxml import etree
 
@@ -59,7 +59,9 @@ _W_NAMESPACES = (
     "http://purl.oclc.org/ooxml/wordprocessingml/main",
 )
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True)
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True
+)
 
 
 def check_zip(data: bytes, label: str = "DOCX") -> None:
@@ -74,13 +76,21 @@ def check_zip(data: bytes, label: str = "DOCX") -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        EOFError,
+    ) as exc:
         raise ReaderError(f"not {article} {label} (zip) file") from exc
     total = 0
     for member in members:
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
-        if total > MAX_EXPANDED_BYTES or (member.file_size > BOMB_MEMBER_BYTES and ratio > MAX_RATIO):
+        if total > MAX_EXPANDED_BYTES or (
+            member.file_size > BOMB_MEMBER_BYTES and ratio > MAX_RATIO
+        ):
             raise ReaderError(f"{label} expands too far (zip bomb?)")
 
 
@@ -97,11 +107,13 @@ def read_docx(data: bytes) -> RawDocument:
         raise
     except Exception as exc:  # zipfile/lxml raise many types for a bad package
         raise ReaderError(f"not a readable DOCX: {_error_name(exc)}") from exc
-    return RawDocument(blocks=blocks, format="docx", declared=declared, prominent=reader.prominent())
+    return RawDocument(
+        blocks=blocks, format="docx", declared=declared, prominent=reader.prominent()
+    )
 
 
 def _error_name(exc: Exception) -> str:
-    """"BadZipFile", or "zlib error" for modules that name their exception "error"."""
+    """ "BadZipFile", or "zlib error" for modules that name their exception "error"."""
     name = type(exc).__name__
     return f"{type(exc).__module__} {name}" if name == "error" else name
 
@@ -114,17 +126,23 @@ class _Package:
         self.names = set(archive.namelist())
         main = self._target("_rels/.rels", "", "/officeDocument")
         if main is None:
-            raise ReaderError("not a readable DOCX: no main document part in the package")
+            raise ReaderError(
+                "not a readable DOCX: no main document part in the package"
+            )
         self.main_name = main
         self.document = self.parse(main)
         if self.document is None:
             raise ReaderError("not a readable DOCX: the main document part is missing")
         root_ns = etree.QName(self.document).namespace or ""
         if root_ns not in _W_NAMESPACES:
-            raise ReaderError("not a readable DOCX: the main part is not a Word document")
+            raise ReaderError(
+                "not a readable DOCX: the main part is not a Word document"
+            )
         self.w = "{" + root_ns + "}"
         folder = posixpath.dirname(main)
-        self.rels_name = posixpath.join(folder, "_rels", posixpath.basename(main) + ".rels")
+        self.rels_name = posixpath.join(
+            folder, "_rels", posixpath.basename(main) + ".rels"
+        )
         self.folder = folder
 
     def _target(self, rels_name: str, folder: str, type_suffix: str) -> str | None:
@@ -133,9 +151,15 @@ class _Package:
         if rels is None:
             return None
         for rel in rels.iter(f"{_PACKAGE_RELS}Relationship"):
-            if (rel.get("Type") or "").endswith(type_suffix) and rel.get("TargetMode") != "External":
+            if (rel.get("Type") or "").endswith(type_suffix) and rel.get(
+                "TargetMode"
+            ) != "External":
                 target = rel.get("Target") or ""
-                name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                name = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join(folder, target))
+                )
                 if name in self.names:
                     return name
         return None
@@ -151,7 +175,9 @@ class _Package:
         return etree.fromstring(self.archive.read(name), _PARSER)
 
     def core_properties(self) -> Metadata:
-        name = self._target("_rels/.rels", "", "/core-properties") or "docProps/core.xml"
+        name = (
+            self._target("_rels/.rels", "", "/core-properties") or "docProps/core.xml"
+        )
         try:
             core = self.parse(name)
         except etree.XMLSyntaxError:
@@ -191,10 +217,39 @@ class _BodyReader:
         self._tags = {
             name: f"{w}{name}"
             for name in (
-                "p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml", "t", "tab", "br", "cr",
-                "noBreakHyphen", "del", "moveFrom", "delText", "instrText", "footnoteReference",
-                "endnoteReference", "commentReference", "commentRangeStart", "txbxContent", "pPr", "rPr",
-                "pStyle", "numPr", "numId", "ilvl", "outlineLvl", "tcPr", "vMerge", "body", "val", "id",
+                "p",
+                "tbl",
+                "tr",
+                "tc",
+                "sdt",
+                "sdtContent",
+                "customXml",
+                "t",
+                "tab",
+                "br",
+                "cr",
+                "noBreakHyphen",
+                "del",
+                "moveFrom",
+                "delText",
+                "instrText",
+                "footnoteReference",
+                "endnoteReference",
+                "commentReference",
+                "commentRangeStart",
+                "txbxContent",
+                "pPr",
+                "rPr",
+                "pStyle",
+                "numPr",
+                "numId",
+                "ilvl",
+                "outlineLvl",
+                "tcPr",
+                "vMerge",
+                "body",
+                "val",
+                "id",
             )
         }
         self.styles = self._styles(package.part("/styles"))
@@ -237,10 +292,15 @@ class _BodyReader:
             styles[style_id] = _Style(
                 name=name,
                 based_on=based.get(f"{w}val") if based is not None else None,
-                outline=int(outline_value) if outline_value and outline_value.isdigit() and int(outline_value) < 9 else None,
-                numbered=num_id is not None and num_id.get(f"{w}val") not in (None, "0"),
+                outline=int(outline_value)
+                if outline_value and outline_value.isdigit() and int(outline_value) < 9
+                else None,
+                numbered=num_id is not None
+                and num_id.get(f"{w}val") not in (None, "0"),
                 num_id=num_id.get(f"{w}val") if num_id is not None else None,
-                num_level=int(level_value) if level_value and level_value.isdigit() else None,
+                num_level=int(level_value)
+                if level_value and level_value.isdigit()
+                else None,
             )
         return styles
 
@@ -298,14 +358,23 @@ class _BodyReader:
         return self.numbering.label(num_id, level or 0)
 
     def _style_numbered(self, style_id: str | None) -> bool:
-        return any(style is not None and style.numbered for _, style in self._style_chain(style_id))
+        return any(
+            style is not None and style.numbered
+            for _, style in self._style_chain(style_id)
+        )
 
-    def _load_notes(self, root: etree._Element | None, tag: str, kind: BlockKind) -> None:
+    def _load_notes(
+        self, root: etree._Element | None, tag: str, kind: BlockKind
+    ) -> None:
         if root is None:
             return
         w = self.w
         for note in root.iter(f"{w}{tag}"):
-            if note.get(f"{w}type") in ("separator", "continuationSeparator", "continuationNotice"):
+            if note.get(f"{w}type") in (
+                "separator",
+                "continuationSeparator",
+                "continuationNotice",
+            ):
                 continue
             note_id = note.get(f"{w}id")
             if note_id is None:
@@ -332,7 +401,10 @@ class _BodyReader:
     def prominent(self) -> list[str]:
         """Title-style paragraphs, then the first level-1 heading."""
         out: list[str] = []
-        for text in [*self.titles, *([self.first_heading] if self.first_heading else [])]:
+        for text in [
+            *self.titles,
+            *([self.first_heading] if self.first_heading else []),
+        ]:
             if text not in out:
                 out.append(text)
         return out[:MAX_PROMINENT]
@@ -352,7 +424,9 @@ class _BodyReader:
                 if content is not None:
                     stack.append(iter(content))
             elif tag == t["customXml"] or tag == f"{_MC}AlternateContent":
-                inner = self._chosen(child) if tag == f"{_MC}AlternateContent" else child
+                inner = (
+                    self._chosen(child) if tag == f"{_MC}AlternateContent" else child
+                )
                 if inner is not None:
                     stack.append(iter(inner))
             elif tag in (t["p"], t["tbl"]):
@@ -371,12 +445,16 @@ class _BodyReader:
                 yield from self._table_blocks(child)
 
     def _paragraph_blocks(self, p: etree._Element) -> Iterator[Block]:
-        label = self._number_label(p)  # counted for every numbered paragraph, as Word counts them
+        label = self._number_label(
+            p
+        )  # counted for every numbered paragraph, as Word counts them
         content = self._runs(p)
         text = clean_text("".join(content.text))
         block = self._classify(p, text) if text else None
         if block is not None and label and block.kind in ("paragraph", "list_item"):
-            block = replace(block, text=f"{label} {block.text}")  # "15. The Government should ..."
+            block = replace(
+                block, text=f"{label} {block.text}"
+            )  # "15. The Government should ..."
         if block is not None:
             yield block
         for box in content.boxes:
@@ -411,7 +489,14 @@ class _BodyReader:
                 out.text.append(" ")
             elif tag == t["noBreakHyphen"]:
                 out.text.append("-")
-            elif tag in (t["del"], t["moveFrom"], t["delText"], t["instrText"], t["pPr"], t["rPr"]):
+            elif tag in (
+                t["del"],
+                t["moveFrom"],
+                t["delText"],
+                t["instrText"],
+                t["pPr"],
+                t["rPr"],
+            ):
                 continue  # deleted text, field codes and formatting show nothing
             elif tag == t["footnoteReference"]:
                 out.notes.append(("footnote", node.get(t["id"]) or ""))
@@ -438,7 +523,9 @@ class _BodyReader:
             pstyle = ppr.find(t["pStyle"])
             if pstyle is not None:
                 style_id = pstyle.get(t["val"])
-        name = self.styles[style_id].name if style_id in self.styles else (style_id or "")
+        name = (
+            self.styles[style_id].name if style_id in self.styles else (style_id or "")
+        )
         lowered = name.lower()
         if _CONTENTS_STYLE.match(lowered):
             return None  # a table of contents repeats headings with page numbers
@@ -459,7 +546,11 @@ class _BodyReader:
                 self.first_heading = text
             return Block("heading", text, level=level)
         num_pr = ppr.find(t["numPr"]) if ppr is not None else None
-        if num_pr is not None or lowered.startswith("list") or self._style_numbered(style_id):
+        if (
+            num_pr is not None
+            or lowered.startswith("list")
+            or self._style_numbered(style_id)
+        ):
             level = 1
             ilvl = num_pr.find(t["ilvl"]) if num_pr is not None else None
             value = ilvl.get(t["val"]) if ilvl is not None else None
@@ -471,7 +562,9 @@ class _BodyReader:
             return Block("list_item", text, level=level)
         return Block("paragraph", text)
 
-    def _flat_paragraphs(self, parent: etree._Element) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    def _flat_paragraphs(
+        self, parent: etree._Element
+    ) -> Iterator[tuple[str, list[tuple[str, str]]]]:
         """Every paragraph under ``parent`` (tables and text boxes included), as text and note refs."""
         t = self._tags
         for child in self._children(parent):

@@ -52,8 +52,13 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(page-number lines, other furniture lines) from the data file."""
     with data_path("page_furniture.json").open(encoding="utf-8") as handle:
         rules = json.load(handle)
-    numbers = re.compile("|".join(f"(?:{p})" for p in rules["page_number"]), re.IGNORECASE)
-    other = re.compile("|".join(f"(?:{p})" for p in (*rules["marking"], *rules["chrome"])), re.IGNORECASE)
+    numbers = re.compile(
+        "|".join(f"(?:{p})" for p in rules["page_number"]), re.IGNORECASE
+    )
+    other = re.compile(
+        "|".join(f"(?:{p})" for p in (*rules["marking"], *rules["chrome"])),
+        re.IGNORECASE,
+    )
     return numbers, other
 
 
@@ -63,7 +68,9 @@ def is_chrome(text: str) -> bool:
 
 
 #: A web page's stamp that dates it ("Date last updated: 3 March 2024").
-DATED_CHROME = re.compile(r"\b(?:last (?:updated|reviewed|modified)|published)\b", re.IGNORECASE)
+DATED_CHROME = re.compile(
+    r"\b(?:last (?:updated|reviewed|modified)|published)\b", re.IGNORECASE
+)
 
 
 def bare(line: str) -> str:
@@ -75,7 +82,9 @@ def _mask(word: str) -> str:
     return _DIGITS.sub("0", word)
 
 
-def strip_page_furniture(lines: list[str], *, footnotes: bool = True, dropped: list[str] | None = None) -> list[str]:
+def strip_page_furniture(
+    lines: list[str], *, footnotes: bool = True, dropped: list[str] | None = None
+) -> list[str]:
     """``lines`` with furniture removed; a line that was only furniture becomes blank.
 
     Blank-line structure (and with it paragraph and page breaks) survives for
@@ -125,7 +134,11 @@ def strip_page_furniture(lines: list[str], *, footnotes: bool = True, dropped: l
             glued = _TRAILING_NUMBER.match(line.rstrip())
             if glued:
                 number = int(glued.group("number"))
-                fits = number <= FIRST_PAGE_LIMIT if last_page is None else last_page < number <= last_page + MAX_PAGE_STEP
+                fits = (
+                    number <= FIRST_PAGE_LIMIT
+                    if last_page is None
+                    else last_page < number <= last_page + MAX_PAGE_STEP
+                )
                 if fits:
                     out[index] = glued.group("body")
                     last_page = number
@@ -134,7 +147,9 @@ def strip_page_furniture(lines: list[str], *, footnotes: bool = True, dropped: l
 
 #: A footnote at a page's foot: its number, then its text, closing the page's
 #: last line ("...by:** 1 other than agreed exclusions") or standing alone.
-_FOOT_NOTE = re.compile(r"^(?:(?P<body>.*\S)\s+)?(?P<number>\d{1,2})\s+(?P<note>[A-Za-z\u2018\u201c\"'(].{2,})$")
+_FOOT_NOTE = re.compile(
+    r"^(?:(?P<body>.*\S)\s+)?(?P<number>\d{1,2})\s+(?P<note>[A-Za-z\u2018\u201c\"'(].{2,})$"
+)
 #: Where the number stood glued to the word it annotates ("calls1 are").
 #: Glued to a letter, a closing bracket or quote, or punctuation after a letter
 #: (never the decimals of "2.5", which a page's last line could seem to annotate).
@@ -252,4 +267,8 @@ def _running_lines(lines: list[str], edges: set[int]) -> set[str]:
     counts = Counter(_masked_line(bare(lines[index])) for index in edges)
     pages = max(1, len(edges) // 2)
     needed = max(MIN_REPEATS, MIN_PAGE_SHARE * pages)
-    return {line for line, count in counts.items() if line and count >= needed and len(line) >= MIN_HEADER_CHARS}
+    return {
+        line
+        for line, count in counts.items()
+        if line and count >= needed and len(line) >= MIN_HEADER_CHARS
+    }

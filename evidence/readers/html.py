@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -24,7 +24,9 @@ from ..resources import data_path
 from .furniture import DATED_CHROME, is_chrome
 from .text import clean_text, decode_bytes
 
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 
 #: Inline elements: their text runs on with the text around them.
@@ -38,7 +40,14 @@ _LEAF_BLOCKS = frozenset("p pre address dt dd figcaption caption summary".split(
 _LISTS = frozenset(("ul", "ol"))
 
 #: Metadata names that declare a publication date, best first.
-_DATE_META = ("article:published_time", "dcterms.date", "dc.date", "date", "citation_publication_date", "dcterms.issued")
+_DATE_META = (
+    "article:published_time",
+    "dcterms.date",
+    "dc.date",
+    "date",
+    "citation_publication_date",
+    "dcterms.issued",
+)
 
 
 @lru_cache(maxsize=1)
@@ -84,14 +93,23 @@ def read_html(data: bytes) -> RawDocument:
     root = _main_element(tree)
     blocks: list[Block] = []
     for block in _blocks(root) if root is not None else ():
-        if block.kind != "heading" and len(block.text) <= _CHROME_CHARS and is_chrome(block.text):
+        if (
+            block.kind != "heading"
+            and len(block.text) <= _CHROME_CHARS
+            and is_chrome(block.text)
+        ):
             # "Back to top", "Print this page", "Last updated ...": controls the
             # page did not mark as navigation. An update stamp still dates the page.
             if declared.date is None and DATED_CHROME.search(block.text):
                 declared.date = normalise_date(block.text)
             continue
         blocks.append(block)
-    return RawDocument(blocks=blocks, format="html", declared=declared, prominent=_prominent(tree, declared))
+    return RawDocument(
+        blocks=blocks,
+        format="html",
+        declared=declared,
+        prominent=_prominent(tree, declared),
+    )
 
 
 def html_fragment_blocks(markup: str) -> list[Block]:
@@ -133,9 +151,20 @@ def _declared(tree: LexborHTMLParser) -> Metadata:
     title_node = tree.css_first("title")
     title = clean_text(title_node.text()) if title_node is not None else ""
     title = title or _meta(tree, "og:title", "dc.title", "citation_title") or ""
-    org = _meta(tree, "og:site_name", "author", "dc.creator", "dcterms.publisher", "citation_author")
+    org = _meta(
+        tree,
+        "og:site_name",
+        "author",
+        "dc.creator",
+        "dcterms.publisher",
+        "citation_author",
+    )
     raw_date = _meta(tree, *_DATE_META)
-    return Metadata(title=title or None, org=org, date=normalise_date(raw_date) if raw_date else None)
+    return Metadata(
+        title=title or None,
+        org=org,
+        date=normalise_date(raw_date) if raw_date else None,
+    )
 
 
 def _is_noise_attr(node: LexborNode, tokens: frozenset[str]) -> bool:
@@ -159,7 +188,11 @@ def _drop_note_marks(tree: LexborHTMLParser) -> None:
     number after a word or punctuation ("calls<sup>1</sup>"; "m<sup>2</sup>"
     is a unit and stays).
     """
-    for node in reversed(tree.css('sup, a[role="doc-noteref"], a[role="doc-backlink"], a.footnote-backref')):
+    for node in reversed(
+        tree.css(
+            'sup, a[role="doc-noteref"], a[role="doc-backlink"], a.footnote-backref'
+        )
+    ):
         if node.tag != "sup":
             node.decompose()
             continue
@@ -168,8 +201,10 @@ def _drop_note_marks(tree: LexborHTMLParser) -> None:
             continue
         linked = node.css_first('a[href^="#"]') is not None
         before = node.prev
-        previous = (before.text_content or "") if before is not None and before.tag == "-text" else (
-            before.text(deep=True) if before is not None else ""
+        previous = (
+            (before.text_content or "")
+            if before is not None and before.tag == "-text"
+            else (before.text(deep=True) if before is not None else "")
         )
         if linked or _WORD_BEFORE.search(previous.rstrip()):
             node.decompose()
@@ -194,7 +229,9 @@ def _drop_noise(tree: LexborHTMLParser) -> None:
     roles = ", ".join(f'[role="{role}" i]' for role in drop_roles)
     # Reverse document order: descendants go before their ancestors, so no
     # node is touched after an ancestor has freed it.
-    for node in reversed(tree.css(f"header, {roles}, [class], [id], [hidden], [aria-hidden=true]")):
+    for node in reversed(
+        tree.css(f"header, {roles}, [class], [id], [hidden], [aria-hidden=true]")
+    ):
         tag = node.tag
         if tag in keep_tags or (tag == "header" and node.mem_id in kept_headers):
             continue
@@ -213,7 +250,11 @@ def _main_element(tree: LexborHTMLParser) -> LexborNode | None:
     for selector in ("main", "article", '[role="main"]'):
         found = [n for n in tree.css(selector) if clean_text(n.text(deep=True))]
         if found:
-            return max(found, key=lambda n: len(n.text(deep=True))) if selector == "article" else found[0]
+            return (
+                max(found, key=lambda n: len(n.text(deep=True)))
+                if selector == "article"
+                else found[0]
+            )
     return _densest(tree) or tree.body
 
 
@@ -255,7 +296,9 @@ def _blocks(root: LexborNode) -> Iterator[Block]:
     Each frame is a container being read: its child iterator, the inline text
     gathered so far, the kind that text becomes, and the list depth.
     """
-    stack: list[tuple[Iterator[LexborNode], list[str], str, int]] = [(root.iter(include_text=True), [], "paragraph", 0)]
+    stack: list[tuple[Iterator[LexborNode], list[str], str, int]] = [
+        (root.iter(include_text=True), [], "paragraph", 0)
+    ]
     while stack:
         children, run, kind, depth = stack[-1]
         child = next(children, None)
@@ -295,6 +338,20 @@ def _blocks(root: LexborNode) -> Iterator[Block]:
             item_kind = "footnote" if kind == "footnote" else "list_item"
             stack.append((child.iter(include_text=True), [], item_kind, max(depth, 1)))
         elif tag in _LISTS:
-            stack.append((child.iter(include_text=True), [], "footnote" if _is_notes(child) else kind, depth + 1))
+            stack.append(
+                (
+                    child.iter(include_text=True),
+                    [],
+                    "footnote" if _is_notes(child) else kind,
+                    depth + 1,
+                )
+            )
         else:
-            stack.append((child.iter(include_text=True), [], "footnote" if _is_notes(child) else kind, depth))
+            stack.append(
+                (
+                    child.iter(include_text=True),
+                    [],
+                    "footnote" if _is_notes(child) else kind,
+                    depth,
+                )
+            )

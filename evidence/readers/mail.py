@@ -37,9 +37,28 @@ MAX_DEPTH = 3
 #: Web-mail and internet providers: their domain says nothing of the sender's organisation.
 _PERSONAL_DOMAINS = frozenset(
     {
-        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.com", "live.co.uk",
-        "msn.com", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "mac.com", "aol.com", "btinternet.com",
-        "sky.com", "virginmedia.com", "talktalk.net", "protonmail.com", "proton.me", "gmx.com", "mail.com",
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "outlook.com",
+        "live.com",
+        "live.co.uk",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "aol.com",
+        "btinternet.com",
+        "sky.com",
+        "virginmedia.com",
+        "talktalk.net",
+        "protonmail.com",
+        "proton.me",
+        "gmx.com",
+        "mail.com",
     }
 )
 _PARENTHESISED = re.compile(r"\(([^()]{2,80})\)\s*$")
@@ -57,16 +76,22 @@ class Parts:
     date: str | None = None
     text: str = ""
     html: str = ""
-    attachments: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, content)
+    attachments: list[tuple[str, bytes]] = field(
+        default_factory=list
+    )  # (file name, content)
 
 
-def read_eml(data: bytes, *, depth: int = 0, max_pages: int | None = None, ocr: bool = True) -> RawDocument:
+def read_eml(
+    data: bytes, *, depth: int = 0, max_pages: int | None = None, ocr: bool = True
+) -> RawDocument:
     """Blocks and declared metadata from an RFC 5322 message (.eml).
 
     ``max_pages`` and ``ocr`` apply to attached PDFs as to files of their own.
     """
     message = email.message_from_bytes(data, policy=email.policy.default)
-    if not any(message.get(name) for name in ("From", "Subject", "Date", "To", "Message-ID")):
+    if not any(
+        message.get(name) for name in ("From", "Subject", "Date", "To", "Message-ID")
+    ):
         raise ReaderError("not an e-mail message: no From, To, Subject or Date header")
     return assemble(_eml_parts(message), "eml", depth, max_pages=max_pages, ocr=ocr)
 
@@ -74,16 +99,25 @@ def read_eml(data: bytes, *, depth: int = 0, max_pages: int | None = None, ocr: 
 def _header(message: Message, name: str) -> str:
     try:
         return clean_text(str(message.get(name) or ""))
-    except (ValueError, TypeError, IndexError):  # a header the parser cannot make sense of
+    except (
+        ValueError,
+        TypeError,
+        IndexError,
+    ):  # a header the parser cannot make sense of
         return ""
 
 
 def _eml_parts(message: Message) -> Parts:
-    parts = Parts(subject=_header(message, "Subject"), organisation=_header(message, "Organization"))
+    parts = Parts(
+        subject=_header(message, "Subject"),
+        organisation=_header(message, "Organization"),
+    )
     sender = _header(message, "From")
     parts.sender_address = email.utils.parseaddr(sender)[1]
     # The parsed header drops comments; the raw one keeps them (encoded words decoded).
-    raw_from = next((value for name, value in message.raw_items() if name.lower() == "from"), "")
+    raw_from = next(
+        (value for name, value in message.raw_items() if name.lower() == "from"), ""
+    )
     if "(" in raw_from:
         try:
             sender = str(email.header.make_header(email.header.decode_header(raw_from)))
@@ -101,10 +135,14 @@ def _eml_parts(message: Message) -> Parts:
             filename = attachment.get_filename() or ""
             if attachment.get_content_type() == "message/rfc822":
                 inner = attachment.get_payload()
-                content = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
+                content = (
+                    inner[0].as_bytes() if isinstance(inner, list) and inner else b""
+                )
                 parts.attachments.append((filename or "forwarded message.eml", content))
             elif filename:
-                parts.attachments.append((filename, attachment.get_payload(decode=True) or b""))
+                parts.attachments.append(
+                    (filename, attachment.get_payload(decode=True) or b"")
+                )
     return parts
 
 
@@ -125,7 +163,11 @@ def iso_date(value: str) -> str | None:
         parsed = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return parsed.date().isoformat() if parsed is not None and 1900 <= parsed.year <= 2100 else None
+    return (
+        parsed.date().isoformat()
+        if parsed is not None and 1900 <= parsed.year <= 2100
+        else None
+    )
 
 
 def sender_organisation(parts: Parts) -> str | None:
@@ -141,7 +183,14 @@ def sender_organisation(parts: Parts) -> str | None:
     return None
 
 
-def assemble(parts: Parts, fmt: str, depth: int, *, max_pages: int | None = None, ocr: bool = True) -> RawDocument:
+def assemble(
+    parts: Parts,
+    fmt: str,
+    depth: int,
+    *,
+    max_pages: int | None = None,
+    ocr: bool = True,
+) -> RawDocument:
     """The e-mail's blocks: subject heading, body, then each attachment under its own heading."""
     from . import read_bytes  # the readers' registry imports this module
 
@@ -162,19 +211,36 @@ def assemble(parts: Parts, fmt: str, depth: int, *, max_pages: int | None = None
             else:
                 inner = read_bytes(content, extension, max_pages=max_pages, ocr=ocr)
         except UnsupportedFormat as exc:
-            blocks.append(Block("heading", f"Attachment: {name} (not read: {exc})", None, 2))
+            blocks.append(
+                Block("heading", f"Attachment: {name} (not read: {exc})", None, 2)
+            )
             continue
         except ReaderError as exc:
-            blocks.append(Block("heading", f"Attachment: {name} (not read: {exc})", None, 2))
+            blocks.append(
+                Block("heading", f"Attachment: {name} (not read: {exc})", None, 2)
+            )
             continue
         blocks.append(Block("heading", f"Attachment: {name}", None, 2))
         # Headings inside the attachment sit below its own.
         blocks.extend(
-            Block(b.kind, b.text, b.page, min(b.level + 2, 9) if b.kind == "heading" else b.level, b.ocr)
+            Block(
+                b.kind,
+                b.text,
+                b.page,
+                min(b.level + 2, 9) if b.kind == "heading" else b.level,
+                b.ocr,
+            )
             for b in inner.blocks
         )
-    declared = Metadata(title=parts.subject or None, org=sender_organisation(parts), date=parts.date)
-    return RawDocument(blocks=blocks, format=fmt, declared=declared, prominent=[parts.subject] if parts.subject else [])
+    declared = Metadata(
+        title=parts.subject or None, org=sender_organisation(parts), date=parts.date
+    )
+    return RawDocument(
+        blocks=blocks,
+        format=fmt,
+        declared=declared,
+        prominent=[parts.subject] if parts.subject else [],
+    )
 
 
 def _body_blocks(parts: Parts) -> list[Block]:
@@ -196,7 +262,9 @@ def _body_blocks(parts: Parts) -> list[Block]:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def read_msg(data: bytes, *, depth: int = 0, max_pages: int | None = None, ocr: bool = True) -> RawDocument:
+def read_msg(
+    data: bytes, *, depth: int = 0, max_pages: int | None = None, ocr: bool = True
+) -> RawDocument:
     """Blocks and declared metadata from an Outlook message (.msg); limits as for :func:`read_eml`."""
     import olefile
 
@@ -233,8 +301,14 @@ def _msg_binary(ole: object, storage: str, prop: str) -> bytes:
 
 
 def _msg_parts(ole: object) -> Parts:
-    headers = _msg_string(ole, "", "007D")  # the internet headers, when the message came by SMTP
-    parsed = email.message_from_string(headers, policy=email.policy.default) if headers else None
+    headers = _msg_string(
+        ole, "", "007D"
+    )  # the internet headers, when the message came by SMTP
+    parsed = (
+        email.message_from_string(headers, policy=email.policy.default)
+        if headers
+        else None
+    )
     parts = Parts(
         subject=clean_text(_msg_string(ole, "", "0037")),
         sender_name=clean_text(_msg_string(ole, "", "0C1A")),
@@ -252,12 +326,18 @@ def _msg_parts(ole: object) -> Parts:
         parts.sender_address = ""  # an Exchange address (/O=...) names no domain
     if not parts.text:
         html = _msg_binary(ole, "", "1013")
-        parts.html = html.decode("utf-8", "replace") if html else _msg_string(ole, "", "1013")
+        parts.html = (
+            html.decode("utf-8", "replace") if html else _msg_string(ole, "", "1013")
+        )
     for entry in ole.listdir(streams=False, storages=True):  # type: ignore[attr-defined]
         if len(entry) != 1 or not entry[0].startswith("__attach_version1.0_"):
             continue
         storage = entry[0] + "/"
-        name = _msg_string(ole, storage, "3707") or _msg_string(ole, storage, "3704") or "attachment"
+        name = (
+            _msg_string(ole, storage, "3707")
+            or _msg_string(ole, storage, "3704")
+            or "attachment"
+        )
         content = _msg_binary(ole, storage, "3701")
         if content:
             parts.attachments.append((name, content))
@@ -279,7 +359,9 @@ def _msg_sent(ole: object) -> str | None:
             found[tag] = int.from_bytes(raw[offset + 8 : offset + 16], "little")
     for tag in _SENT_TAGS:
         if found.get(tag):
-            days = found[tag] // (10_000_000 * 86_400)  # FILETIME: 100 ns steps since 1601-01-01
+            days = found[tag] // (
+                10_000_000 * 86_400
+            )  # FILETIME: 100 ns steps since 1601-01-01
             try:
                 day = date(1601, 1, 1) + timedelta(days=days)
             except OverflowError:

@@ -29,7 +29,9 @@ from .text import clean_text, decode_bytes, join_hyphenated, join_lines, split_l
 _ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
-_LIST = re.compile(r"^(?P<indent>\s*)(?:[-*+\u2022\u25aa\u25cf]|\d{1,9}[.)])\s+(?P<text>.*)$")
+_LIST = re.compile(
+    r"^(?P<indent>\s*)(?:[-*+\u2022\u25aa\u25cf]|\d{1,9}[.)])\s+(?P<text>.*)$"
+)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _LINK_DEF = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*\S+")
@@ -46,7 +48,13 @@ _HTML_BLOCK = re.compile(
     re.IGNORECASE,
 )
 #: HTML blocks that run to their closing tag rather than to a blank line.
-_HTML_CLOSERS = {"script": "</script>", "style": "</style>", "pre": "</pre>", "textarea": "</textarea>", "!--": "-->"}
+_HTML_CLOSERS = {
+    "script": "</script>",
+    "style": "</style>",
+    "pre": "</pre>",
+    "textarea": "</textarea>",
+    "!--": "-->",
+}
 _HTML_OPENER = re.compile(r"^\s{0,3}<(!--|script|style|pre|textarea)", re.IGNORECASE)
 
 #: Backslash-escaped punctuation is hidden behind private-use characters while
@@ -62,7 +70,13 @@ _INLINE = (
     (re.compile(r"<!--.*?-->", re.DOTALL), "", "<"),  # HTML comment
     # A footnote mark in HTML: a superscript linking within the page, or a bare
     # superscript number after a word or punctuation ("m<sup>2</sup>" stays).
-    (re.compile(r"<sup>\s*<a\s[^>]*href=[\"']#[^>]*>[^<]{1,6}</a>\s*</sup>", re.IGNORECASE), "", "<"),
+    (
+        re.compile(
+            r"<sup>\s*<a\s[^>]*href=[\"']#[^>]*>[^<]{1,6}</a>\s*</sup>", re.IGNORECASE
+        ),
+        "",
+        "<",
+    ),
     (
         re.compile(
             r"(?:(?<=[^\W\d_]{3})|(?<=[.,;:)\]\u201d\u2019\"']))<sup>\s*\[?(?:\d{1,3}|[*\u2020\u2021])\]?\s*</sup>",
@@ -72,7 +86,11 @@ _INLINE = (
         "<",
     ),
     (re.compile(r"<br\s*/?>", re.IGNORECASE), " ", "<"),
-    (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), "", "<"),  # inline HTML tag
+    (
+        re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),
+        "",
+        "<",
+    ),  # inline HTML tag
     (re.compile(r"\[\^[^\]\s]+\]"), "", "["),  # footnote reference
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1", "["),  # image -> alt text
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1", "["),  # [text](url)
@@ -80,7 +98,11 @@ _INLINE = (
     (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1", "<"),  # autolink
     (re.compile(r"`+([^`]+)`+"), r"\1", "`"),  # inline code
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2", None),  # strong
-    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), r"\1", "*"),  # *em*
+    (
+        re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"),
+        r"\1",
+        "*",
+    ),  # *em*
     (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1", "_"),  # _em_
     (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1", "~"),  # strikethrough
     # *em * with the closing star after a space, as converters write it
@@ -182,7 +204,9 @@ def read_markdown(data: bytes) -> RawDocument:
     Front matter declares metadata; failing a date there, a web page's
     update stamp (dropped from the text as chrome) declares the date.
     """
-    declared, body = _front_matter(decode_bytes(data).replace("\r\n", "\n").replace("\r", "\n"))
+    declared, body = _front_matter(
+        decode_bytes(data).replace("\r\n", "\n").replace("\r", "\n")
+    )
     dropped: list[str] = []
     blocks = _markdown(body, dropped)
     if declared.date is None:
@@ -191,7 +215,9 @@ def read_markdown(data: bytes) -> RawDocument:
             if date:
                 declared.date = date
                 break
-    return RawDocument(blocks=blocks, format="md", declared=declared, prominent=_prominent(blocks))
+    return RawDocument(
+        blocks=blocks, format="md", declared=declared, prominent=_prominent(blocks)
+    )
 
 
 def _prominent(blocks: list[Block]) -> list[str]:
@@ -215,7 +241,10 @@ def _cells(line: str) -> list[str]:
         body = body[1:]
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
-    return [clean_text(strip_inline(cell.replace("\\|", "|"))) for cell in re.split(r"(?<!\\)\|", body)]
+    return [
+        clean_text(strip_inline(cell.replace("\\|", "|")))
+        for cell in re.split(r"(?<!\\)\|", body)
+    ]
 
 
 @dataclass
@@ -234,7 +263,9 @@ def markdown_blocks(text: str) -> list[Block]:
 
 
 def _markdown(text: str, dropped: list[str]) -> list[Block]:
-    lines = strip_page_furniture(split_lines(text.replace("\f", "\n\n\n")), dropped=dropped)
+    lines = strip_page_furniture(
+        split_lines(text.replace("\f", "\n\n\n")), dropped=dropped
+    )
     raws = _rejoin(_parse(lines))
     # A document that marks its headings (# or underlines) uses bold for
     # emphasis; one converted from a PDF shows its headings in bold (a
@@ -343,7 +374,10 @@ def _parse(lines: list[str]) -> list[_Raw]:
         if _LINK_DEF.match(line):
             continue
         if line.lstrip().startswith("|") or (
-            "|" in line and index + 1 < len(lines) and _TABLE_SEP.match(lines[index + 1]) and "-" in lines[index + 1]
+            "|" in line
+            and index + 1 < len(lines)
+            and _TABLE_SEP.match(lines[index + 1])
+            and "-" in lines[index + 1]
         ):
             flush()
             if not _TABLE_SEP.match(line):
@@ -430,7 +464,9 @@ def _rejoin(raws: list[_Raw]) -> list[_Raw]:
                 prev.kind in ("paragraph", "list_item")
                 and not prev.final
                 and bold[-1] == is_bold
-                and _continues(prev.text, raw.text, prev.kind == "list_item", brackets[-1] > 0)
+                and _continues(
+                    prev.text, raw.text, prev.kind == "list_item", brackets[-1] > 0
+                )
             ):
                 prev.text = _glue(prev.text, raw.text)
                 brackets[-1] += balance
@@ -456,7 +492,9 @@ def _continues(before: str, after: str, in_list: bool, open_bracket: bool) -> bo
     if not (first.isupper() or first.isdigit()):
         return False
     # A list item often ends without punctuation: only a joining word carries it on.
-    return bool(_OPEN_END.search(left)) or (not in_list and len(left.split()) >= _CUT_WORDS)
+    return bool(_OPEN_END.search(left)) or (
+        not in_list and len(left.split()) >= _CUT_WORDS
+    )
 
 
 def _glue(before: str, after: str) -> str:
@@ -488,16 +526,24 @@ def _glued_headings(raw: _Raw) -> list[_Raw]:
         heading = clean_text(strip_inline(opening.group(1)))
         rest = raw.text[opening.end() :]
         if _heading_like(heading) and _plain_edge(rest[:_EDGE_CHARS])[:1].isupper():
-            return [_Raw("heading", heading, 2, final=True), *_glued_headings(_Raw("paragraph", rest))]
+            return [
+                _Raw("heading", heading, 2, final=True),
+                *_glued_headings(_Raw("paragraph", rest)),
+            ]
     for match in _GLUED_RUN.finditer(raw.text):
         before, after = raw.text[: match.start()], raw.text[match.end() :].strip()
         heading = clean_text(strip_inline(match.group(1)))
         left = _plain_edge(before[-_EDGE_CHARS:])
         if not left or _COMPLETE.search(left) or not _heading_like(heading):
             continue
-        if after and not (_plain_edge(after[:_EDGE_CHARS])[:1].isupper() or after.startswith("**")):
+        if after and not (
+            _plain_edge(after[:_EDGE_CHARS])[:1].isupper() or after.startswith("**")
+        ):
             continue
-        pieces = [_Raw(raw.kind, before, raw.level), _Raw("heading", heading, 2, final=True)]
+        pieces = [
+            _Raw(raw.kind, before, raw.level),
+            _Raw("heading", heading, 2, final=True),
+        ]
         if after:
             pieces.extend(_glued_headings(_Raw("paragraph", after)))
         return pieces

@@ -69,13 +69,17 @@ def ocr_available() -> bool:
     if program is None:
         return False
     try:
-        done = subprocess.run([program, "--list-langs"], capture_output=True, timeout=30, check=False)
+        done = subprocess.run(
+            [program, "--list-langs"], capture_output=True, timeout=30, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return False
     return _LANGUAGE in done.stdout.decode("utf-8", "replace").split()
 
 
-def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+def die_with_parent() -> (
+    None
+):  # pragma: no cover - runs in the child between fork and exec
     """A worker killed at its time limit takes its Tesseract with it."""
     if sys.platform.startswith("linux"):
         try:
@@ -109,16 +113,24 @@ def run_tesseract(image: bytes, dpi: int) -> bytes:
     try:
         done = subprocess.run(
             [program, "stdin", "stdout", "--dpi", str(dpi), "-l", _LANGUAGE, "hocr"],
-            input=image, capture_output=True, timeout=PAGE_TIMEOUT, env=env, check=False,
+            input=image,
+            capture_output=True,
+            timeout=PAGE_TIMEOUT,
+            env=env,
+            check=False,
             preexec_fn=die_with_parent,
         )
     except subprocess.TimeoutExpired as exc:
         raise ReaderError(f"OCR took over {PAGE_TIMEOUT:g} s on one page") from exc
     except OSError as exc:
-        raise ReaderError(f"OCR could not run tesseract: {exc.strerror or type(exc).__name__}") from exc
+        raise ReaderError(
+            f"OCR could not run tesseract: {exc.strerror or type(exc).__name__}"
+        ) from exc
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ReaderError(f"OCR failed: {detail[-1] if detail else f'tesseract exit status {done.returncode}'}")
+        raise ReaderError(
+            f"OCR failed: {detail[-1] if detail else f'tesseract exit status {done.returncode}'}"
+        )
     return done.stdout
 
 

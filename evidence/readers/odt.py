@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Iterator
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -34,9 +34,18 @@ _ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 _SKIPPED = frozenset(
     f"{_TEXT}{name}"
     for name in (
-        "table-of-content", "illustration-index", "table-index", "object-index", "user-index",
-        "alphabetical-index", "bibliography", "tracked-changes", "sequence-decls", "variable-decls",
-        "user-field-decls", "note-citation",
+        "table-of-content",
+        "illustration-index",
+        "table-index",
+        "object-index",
+        "user-index",
+        "alphabetical-index",
+        "bibliography",
+        "tracked-changes",
+        "sequence-decls",
+        "variable-decls",
+        "user-field-decls",
+        "note-citation",
     )
 ) | {f"{_OFFICE}forms", f"{_OFFICE}annotation-end"}
 #: The most prominent-text candidates handed to the metadata step.
@@ -44,7 +53,13 @@ _MAX_PROMINENT = 5
 #: Consecutive table cells repeated more than this are empty filler, not content.
 _MAX_REPEAT = 50
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=False,
+)
 
 
 def read_odt(data: bytes) -> RawDocument:
@@ -52,18 +67,32 @@ def read_odt(data: bytes) -> RawDocument:
     check_zip(data, "ODT")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
-        if "mimetype" in names and archive.read("mimetype").strip() not in (_ODT_MIMETYPE, _ODT_MIMETYPE + b"-template"):
-            raise ReaderError("not an OpenDocument text file (another OpenDocument type)")
+        if "mimetype" in names and archive.read("mimetype").strip() not in (
+            _ODT_MIMETYPE,
+            _ODT_MIMETYPE + b"-template",
+        ):
+            raise ReaderError(
+                "not an OpenDocument text file (another OpenDocument type)"
+            )
         if "content.xml" not in names:
             raise ReaderError("not a readable ODT: no content.xml in the package")
         content = etree.fromstring(archive.read("content.xml"), _PARSER)
-        meta = etree.fromstring(archive.read("meta.xml"), _PARSER) if "meta.xml" in names else None
+        meta = (
+            etree.fromstring(archive.read("meta.xml"), _PARSER)
+            if "meta.xml" in names
+            else None
+        )
     body = content.find(f"{_OFFICE}body/{_OFFICE}text")
     if body is None:
         raise ReaderError("not a readable ODT: no text body in content.xml")
     walker = _Walker()
     blocks = list(walker.blocks(body, 0))
-    return RawDocument(blocks=blocks, format="odt", declared=_declared(meta), prominent=walker.prominent())
+    return RawDocument(
+        blocks=blocks,
+        format="odt",
+        declared=_declared(meta),
+        prominent=walker.prominent(),
+    )
 
 
 def _declared(meta: etree._Element | None) -> Metadata:
@@ -100,7 +129,12 @@ class _Walker:
                 if text:
                     if self.first_heading is None:
                         self.first_heading = text
-                    yield Block("heading", text, None, int(level) if level.isdigit() and 0 < int(level) < 10 else 1)
+                    yield Block(
+                        "heading",
+                        text,
+                        None,
+                        int(level) if level.isdigit() and 0 < int(level) < 10 else 1,
+                    )
                 yield from notes
             elif tag == f"{_TEXT}p":
                 text, notes = self._inline(element)
@@ -108,7 +142,11 @@ class _Walker:
                     if depth:
                         yield Block("list_item", text, None, depth)
                     else:
-                        if (element.get(f"{_TEXT}style-name") or "").lower().startswith("title"):
+                        if (
+                            (element.get(f"{_TEXT}style-name") or "")
+                            .lower()
+                            .startswith("title")
+                        ):
                             self.titles.append(text)
                         yield Block("paragraph", text)
                 yield from notes
@@ -152,7 +190,9 @@ class _Walker:
         self._collect(element, parts, extra)
         return clean_text("".join(parts)), extra
 
-    def _collect(self, element: etree._Element, parts: list[str], extra: list[Block]) -> None:
+    def _collect(
+        self, element: etree._Element, parts: list[str], extra: list[Block]
+    ) -> None:
         if element.text:
             parts.append(element.text)
         for child in element:
@@ -166,22 +206,37 @@ class _Walker:
                 elif tag == f"{_TEXT}note":
                     note_body = child.find(f"{_TEXT}note-body")
                     if note_body is not None:
-                        citation = clean_text("".join(child.findtext(f"{_TEXT}note-citation") or ""))
-                        text = " ".join(block.text for block in self.blocks(note_body, 0))
+                        citation = clean_text(
+                            "".join(child.findtext(f"{_TEXT}note-citation") or "")
+                        )
+                        text = " ".join(
+                            block.text for block in self.blocks(note_body, 0)
+                        )
                         if text:
-                            extra.append(Block("footnote", f"{citation} {text}".strip()))
+                            extra.append(
+                                Block("footnote", f"{citation} {text}".strip())
+                            )
                 elif tag == f"{_OFFICE}annotation":
                     text = " ".join(
-                        clean_text("".join(p.itertext())) for p in child.iter(f"{_TEXT}p")
+                        clean_text("".join(p.itertext()))
+                        for p in child.iter(f"{_TEXT}p")
                     ).strip()
                     if text:
                         extra.append(Block("comment", text))
                 elif tag == f"{_DRAW}frame" or tag == f"{_DRAW}text-box":
-                    extra.extend(self.blocks(child, 0) if tag == f"{_DRAW}text-box" else self._frame(child))
+                    extra.extend(
+                        self.blocks(child, 0)
+                        if tag == f"{_DRAW}text-box"
+                        else self._frame(child)
+                    )
                 else:
                     self._collect(child, parts, extra)
             if child.tail:
                 parts.append(child.tail)
 
     def _frame(self, frame: etree._Element) -> list[Block]:
-        return [block for box in frame.findall(f"{_DRAW}text-box") for block in self.blocks(box, 0)]
+        return [
+            block
+            for box in frame.findall(f"{_DRAW}text-box")
+            for block in self.blocks(box, 0)
+        ]

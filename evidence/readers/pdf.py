@@ -24,8 +24,15 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import ReaderError
 from ..models import Block, Metadata, RawDocument
+from .ocr import (
+    INSTALL_HINT,
+    MIN_PAGE_CONFIDENCE,
+    ocr_available,
+    parse_hocr,
+    render_pgm,
+    run_tesseract,
+)
 from .pdf_bounds import check_file_chars, check_page_chars, check_streams
-from .ocr import INSTALL_HINT, MIN_PAGE_CONFIDENCE, ocr_available, parse_hocr, render_pgm, run_tesseract
 from .text import clean_text, compound_affixes, is_all_caps, looks_like_heading
 
 _HYPHEN_MARKS = "\ufffe\x02"
@@ -35,8 +42,12 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 #: Bullet glyphs, symbol-font bullets among them (the private-use area).
-_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u25a1\u2013\u2014*\-\u2771\u27a2\u25ba\u25b6\u2713\u2714\ue000-\uf8ff]\s*")
-_NUMBERED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.(?=\s|[A-Z])|\d{1,3}\)|\([a-z0-9]{1,4}\)|[a-z]\))\s*\S")
+_BULLET = re.compile(
+    r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\u25a1\u2013\u2014*\-\u2771\u27a2\u25ba\u25b6\u2713\u2714\ue000-\uf8ff]\s*"
+)
+_NUMBERED = re.compile(
+    r"^(?:\d{1,3}(?:\.\d{1,3})*\.(?=\s|[A-Z])|\d{1,3}\)|\([a-z0-9]{1,4}\)|[a-z]\))\s*\S"
+)
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 _YEAR_OR_TRAILING_NUMBER = re.compile(r"\b\d{4}\b|\d$")
 _ENDS_SENTENCE = re.compile(r"[.?!:;][\"'\u201d\u2019)\]]*$")
@@ -81,7 +92,10 @@ _JUNK_TITLE = re.compile(
     r"|\.(?:docx?|pdf|indd|pptx?|rtf|odt|xlsx?)$",
     re.IGNORECASE,
 )
-_JUNK_AUTHOR = re.compile(r"^(?:user|admin(?:istrator)?|owner|author|unknown|windows user|pc|default)$", re.IGNORECASE)
+_JUNK_AUTHOR = re.compile(
+    r"^(?:user|admin(?:istrator)?|owner|author|unknown|windows user|pc|default)$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -97,10 +111,14 @@ class _Line:
     height: float = 0.0  # page height
     markers: list[str] = field(default_factory=list)
     cells: bool = False  # pieces set apart by wide gaps: a table row
-    prose_pieces: bool = False  # ... each of them a long run of words: columns, not cells
+    prose_pieces: bool = (
+        False  # ... each of them a long run of words: columns, not cells
+    )
 
 
-def read_pdf(data: bytes, *, max_pages: int | None = None, ocr: bool = True) -> RawDocument:
+def read_pdf(
+    data: bytes, *, max_pages: int | None = None, ocr: bool = True
+) -> RawDocument:
     """Blocks, page count, declared metadata and title candidates from a PDF.
 
     ``max_pages`` is checked on the page tree, before any page is parsed, so
@@ -131,7 +149,9 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, ocr: bool = True) -> 
         targets, whole = _pages_to_ocr(pdf, pages)
         if targets and not (ocr and ocr_available()):
             if whole:
-                raise ReaderError("no text layer: needs OCR" + (f": {INSTALL_HINT}" if ocr else ""))
+                raise ReaderError(
+                    "no text layer: needs OCR" + (f": {INSTALL_HINT}" if ocr else "")
+                )
             targets = []  # image-only pages of a text PDF are left out, as before OCR
         used = []
         for index in targets:
@@ -152,14 +172,28 @@ def read_pdf(data: bytes, *, max_pages: int | None = None, ocr: bool = True) -> 
     blocks, prominent = layout.blocks()
     if used:
         read = {index + 1 for index in used}
-        blocks = [replace(block, ocr=True) if block.page in read else block for block in blocks]
-    return RawDocument(blocks=blocks, format="pdf", pages=len(pages), declared=declared, prominent=prominent)
+        blocks = [
+            replace(block, ocr=True) if block.page in read else block
+            for block in blocks
+        ]
+    return RawDocument(
+        blocks=blocks,
+        format="pdf",
+        pages=len(pages),
+        declared=declared,
+        prominent=prominent,
+    )
 
 
 def _reason(exc: Exception) -> str:
     text = str(exc)
     found = re.search(r"PDFium: ([^)]*)", text)
-    return (found.group(1) if found else text or type(exc).__name__).strip().rstrip(".").lower()
+    return (
+        (found.group(1) if found else text or type(exc).__name__)
+        .strip()
+        .rstrip(".")
+        .lower()
+    )
 
 
 def _declared(pdf: pdfium.PdfDocument) -> Metadata:
@@ -167,7 +201,11 @@ def _declared(pdf: pdfium.PdfDocument) -> Metadata:
     title = clean_text(str(info.get("Title") or ""))
     author = clean_text(str(info.get("Author") or ""))
     title_ok = len(title) >= 4 and " " in title and not _JUNK_TITLE.search(title)
-    author_ok = len(author) >= 3 and not _JUNK_AUTHOR.match(author) and (" " in author or author[:1].isupper())
+    author_ok = (
+        len(author) >= 3
+        and not _JUNK_AUTHOR.match(author)
+        and (" " in author or author[:1].isupper())
+    )
     return Metadata(
         title=title if title_ok else None,
         org=author if author_ok else None,
@@ -196,7 +234,9 @@ def _scanned(pdf: pdfium.PdfDocument, pages: list[list[_Line]]) -> bool:
     Checked only when no page holds a real run of words: then, if most pages
     are covered by an image, the text layer is not to be trusted.
     """
-    if any(_words(" ".join(line.text for line in lines)) >= _SCAN_WORDS for lines in pages):
+    if any(
+        _words(" ".join(line.text for line in lines)) >= _SCAN_WORDS for lines in pages
+    ):
         return False
     covered = sum(_image_covered(pdf, index) for index in range(len(pdf)))
     return covered * 2 >= len(pdf) and covered > 0
@@ -217,7 +257,9 @@ def _image_covered(pdf: pdfium.PdfDocument, index: int) -> bool:
         page.close()
 
 
-def _pages_to_ocr(pdf: pdfium.PdfDocument, pages: list[list[_Line]]) -> tuple[list[int], bool]:
+def _pages_to_ocr(
+    pdf: pdfium.PdfDocument, pages: list[list[_Line]]
+) -> tuple[list[int], bool]:
     """Indices of the pages to read by OCR, and whether that is the whole file.
 
     A file with no text, or a scan whose text layer is debris, is read whole
@@ -225,11 +267,15 @@ def _pages_to_ocr(pdf: pdfium.PdfDocument, pages: list[list[_Line]]) -> tuple[li
     image covers that hold only a few words (a letter scanned into a report,
     perhaps with a page number stamped on it).
     """
-    if not any(line.text.strip() for lines in pages for line in lines) or _scanned(pdf, pages):
+    if not any(line.text.strip() for lines in pages for line in lines) or _scanned(
+        pdf, pages
+    ):
         return list(range(len(pages))), True
     return [
-        index for index, lines in enumerate(pages)
-        if _words(" ".join(line.text for line in lines)) < _SCAN_WORDS and _image_covered(pdf, index)
+        index
+        for index, lines in enumerate(pages)
+        if _words(" ".join(line.text for line in lines)) < _SCAN_WORDS
+        and _image_covered(pdf, index)
     ], False
 
 
@@ -246,7 +292,14 @@ def _ocr_lines(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
     if confidence < MIN_PAGE_CONFIDENCE:
         return []  # debris: a script no installed model reads, or no text at all
     lines = [
-        _Line(_OCR_BULLET.sub("\u2022 ", line.text), line.left, line.right, line.baseline, line.size, height=upright)
+        _Line(
+            _OCR_BULLET.sub("\u2022 ", line.text),
+            line.left,
+            line.right,
+            line.baseline,
+            line.size,
+            height=upright,
+        )
         for line in found
     ]
     return _reading_order(lines)
@@ -282,7 +335,9 @@ def _steady_sizes(pages: list[list[_Line]]) -> None:
 class _Glyphs:
     """Per-character facts from a pdfium text page, through the raw API (fast)."""
 
-    def __init__(self, textpage: pdfium.PdfTextPage, width: float = 0.0, height: float = 0.0) -> None:
+    def __init__(
+        self, textpage: pdfium.PdfTextPage, width: float = 0.0, height: float = 0.0
+    ) -> None:
         self.raw = textpage.raw
         self.width = width
         self.height = height
@@ -303,7 +358,9 @@ class _Glyphs:
     def size(self, index: int) -> float:
         pdfium_c.FPDFText_GetMatrix(self.raw, index, self._matrix)
         m = self._matrix
-        return float(pdfium_c.FPDFText_GetFontSize(self.raw, index)) * math.hypot(m.c, m.d)
+        return float(pdfium_c.FPDFText_GetFontSize(self.raw, index)) * math.hypot(
+            m.c, m.d
+        )
 
     def turn(self, index: int) -> int:
         """Quarter turns of this glyph's writing direction (0: left to right)."""
@@ -326,7 +383,9 @@ class _Glyphs:
         return self._x.value
 
     def box(self, index: int) -> tuple[float, float]:
-        pdfium_c.FPDFText_GetCharBox(self.raw, index, self._l, self._r, self._b, self._t)
+        pdfium_c.FPDFText_GetCharBox(
+            self.raw, index, self._l, self._r, self._b, self._t
+        )
         q = self.quarter
         if q == 0:
             return self._l.value, self._r.value
@@ -340,19 +399,29 @@ class _Glyphs:
         """Weight 600 or more, or (standard fonts report no weight) a bold face by name."""
         if pdfium_c.FPDFText_GetFontWeight(self.raw, index) >= 600:
             return True
-        length = pdfium_c.FPDFText_GetFontInfo(self.raw, index, self._name, len(self._name), self._flags)
-        name = bytes(self._name[: max(0, min(length, len(self._name)) - 1)]).decode("latin-1").lower()
+        length = pdfium_c.FPDFText_GetFontInfo(
+            self.raw, index, self._name, len(self._name), self._flags
+        )
+        name = (
+            bytes(self._name[: max(0, min(length, len(self._name)) - 1)])
+            .decode("latin-1")
+            .lower()
+        )
         return any(word in name for word in _BOLD_NAMES)
 
 
-def _measure(text: str, start: int, a: int, b: int, glyphs: _Glyphs) -> tuple[float, float, bool]:
+def _measure(
+    text: str, start: int, a: int, b: int, glyphs: _Glyphs
+) -> tuple[float, float, bool]:
     """Type size, baseline and boldness of text[a:b], from a few sampled glyphs.
 
     The median of the samples, so one raised note marker or a bullet set in
     another size does not decide.
     """
     samples = sorted({a, min(a + 2, b - 1), (a + b - 1) // 2, b - 1})
-    sized = sorted((glyphs.size(start + k), k) for k in samples if not text[k].isspace())
+    sized = sorted(
+        (glyphs.size(start + k), k) for k in samples if not text[k].isspace()
+    )
     sized = [item for item in sized if item[0] > 1.5] or sized
     if not sized:
         return 0.0, glyphs.baseline(start + a), False
@@ -382,7 +451,11 @@ def _segment(text: str, start: int, glyphs: _Glyphs, height: float) -> list[_Lin
     cuts = [a]
     if rough > 0:
         for k in range(a + 1, b - 1):
-            if text[k] == " " and not text[k - 1].isspace() and not text[k + 1].isspace():
+            if (
+                text[k] == " "
+                and not text[k - 1].isspace()
+                and not text[k + 1].isspace()
+            ):
                 _, right = glyphs.box(start + k - 1)
                 left, _ = glyphs.box(start + k + 1)
                 if left - right > 1.5 * rough or right - left > 2 * rough:
@@ -394,7 +467,11 @@ def _segment(text: str, start: int, glyphs: _Glyphs, height: float) -> list[_Lin
         if not chunk:
             continue
         e = s + len(chunk)
-        size, base, bold = _measure(text, start, s, e, glyphs) if len(cuts) > 2 else _measure(text, start, a, b, glyphs)
+        size, base, bold = (
+            _measure(text, start, s, e, glyphs)
+            if len(cuts) > 2
+            else _measure(text, start, a, b, glyphs)
+        )
         kept: list[str] = []
         markers: list[str] = []
         lead = ""
@@ -444,12 +521,23 @@ def _page_lines(pdf: pdfium.PdfDocument, index: int) -> list[_Line]:
             text = textpage.get_text_range()
             if textpage.count_chars() != len(text):
                 return [
-                    _Line(clean_text(raw), 0.0, float(len(raw)), -12.0 * k, 0.0, height=0.0)
+                    _Line(
+                        clean_text(raw),
+                        0.0,
+                        float(len(raw)),
+                        -12.0 * k,
+                        0.0,
+                        height=0.0,
+                    )
                     for k, raw in enumerate(_LINE_BREAK.split(text))
                     if raw.strip()
                 ]
             glyphs = _Glyphs(textpage, float(page.get_width()), height)
-            turns = Counter(glyphs.turn(k) for k in range(0, len(text), max(1, len(text) // 16)) if not text[k].isspace())
+            turns = Counter(
+                glyphs.turn(k)
+                for k in range(0, len(text), max(1, len(text) // 16))
+                if not text[k].isspace()
+            )
             if turns:
                 glyphs.quarter = turns.most_common(1)[0][0]
                 height = glyphs.upright_height()
@@ -476,11 +564,32 @@ def _merge_row(row: list[_Line]) -> _Line:
     for previous, piece in zip(row, row[1:]):
         gap = piece.left - previous.right
         joiner = "" if gap < 0.15 * max(first.size, 1.0) else " "
-        text = f"{text}{joiner}{piece.lead}{piece.text}" if piece.lead else f"{text}{joiner}{piece.text}"
-    markers = [m for piece in row for m in piece.markers] + [piece.lead for piece in row[1:] if piece.lead]
-    wide = [(a, b) for a, b in zip(row, row[1:]) if b.left - a.right > 1.5 * max(first.size, 1.0)]
-    merged = _Line(text, first.left, max(p.right for p in row), first.y, first.size, first.bold, first.lead,
-                   first.column, first.height, markers, bool(wide))
+        text = (
+            f"{text}{joiner}{piece.lead}{piece.text}"
+            if piece.lead
+            else f"{text}{joiner}{piece.text}"
+        )
+    markers = [m for piece in row for m in piece.markers] + [
+        piece.lead for piece in row[1:] if piece.lead
+    ]
+    wide = [
+        (a, b)
+        for a, b in zip(row, row[1:])
+        if b.left - a.right > 1.5 * max(first.size, 1.0)
+    ]
+    merged = _Line(
+        text,
+        first.left,
+        max(p.right for p in row),
+        first.y,
+        first.size,
+        first.bold,
+        first.lead,
+        first.column,
+        first.height,
+        markers,
+        bool(wide),
+    )
     merged.prose_pieces = any(len(a.text) >= 25 and len(b.text) >= 25 for a, b in wide)
     return merged
 
@@ -520,7 +629,10 @@ def _gutters(lines: list[_Line]) -> list[float]:
                 left = [line for line in lines if line.right <= x]
                 right = [line for line in lines if line.left >= x]
                 # Prose on both sides (table cells are short).
-                if sum(len(l.text) >= 25 for l in left) >= 3 and sum(len(l.text) >= 25 for l in right) >= 3:
+                if (
+                    sum(len(line.text) >= 25 for line in left) >= 3
+                    and sum(len(line.text) >= 25 for line in right) >= 3
+                ):
                     found.append(x)
             k = j
         else:
@@ -535,8 +647,11 @@ def _attach_markers(segments: list[_Line]) -> list[_Line]:
     sizes = sorted(line.size for line in segments if line.size > 0)
     typical = sizes[len(sizes) // 2] if sizes else 0.0
     markers = [
-        k for k, line in enumerate(segments)
-        if 0 < line.size < 0.85 * typical and len(line.text) <= 4 and all(ch in _MARKER_CHARS for ch in line.text)
+        k
+        for k, line in enumerate(segments)
+        if 0 < line.size < 0.85 * typical
+        and len(line.text) <= 4
+        and all(ch in _MARKER_CHARS for ch in line.text)
     ]
     if not markers:
         return segments
@@ -568,7 +683,9 @@ def _stream_rows(segments: list[_Line]) -> list[_Line]:
         if row:
             last = row[-1]
             size = max(last.size, line.size, 1.0)
-            if abs(line.y - last.y) > 0.3 * size or not (-size < line.left - last.right < 1.5 * size):
+            if abs(line.y - last.y) > 0.3 * size or not (
+                -size < line.left - last.right < 1.5 * size
+            ):
                 rows.append(_merge_row(row))
                 row = []
         row.append(line)
@@ -598,7 +715,10 @@ def _reading_order(segments: list[_Line]) -> list[_Line]:
     rows: list[_Line] = []
     row: list[_Line] = []
     for line in segments:
-        if row and (line.column != row[0].column or abs(line.y - row[0].y) > 0.3 * max(row[0].size, line.size, 1.0)):
+        if row and (
+            line.column != row[0].column
+            or abs(line.y - row[0].y) > 0.3 * max(row[0].size, line.size, 1.0)
+        ):
             rows.append(_merge_row(row))
             row = []
         row.append(line)
@@ -646,7 +766,9 @@ def _edge_lines(lines: list[_Line]) -> list[int]:
     picked = []
     for k in order[:2] + order[-2:]:
         line = lines[k]
-        if not line.lead and (line.height <= 0 or line.y > 0.8 * line.height or line.y < 0.2 * line.height):
+        if not line.lead and (
+            line.height <= 0 or line.y > 0.8 * line.height or line.y < 0.2 * line.height
+        ):
             picked.append(k)
     return sorted(set(picked))
 
@@ -715,10 +837,18 @@ class _Layout:
         for lines in pages:
             for a, b in zip(lines, lines[1:]):
                 delta = a.y - b.y
-                if a.column == b.column and a.size > 0 and _bucket(a.size) == _bucket(b.size):
+                if (
+                    a.column == b.column
+                    and a.size > 0
+                    and _bucket(a.size) == _bucket(b.size)
+                ):
                     if 0.9 * a.size < delta < 1.7 * a.size:
-                        pitches.setdefault(_bucket(a.size), Counter())[round(delta * 2) / 2] += 1
-        self.pitch = {size: _mode(counter, 1.2 * size) for size, counter in pitches.items()}
+                        pitches.setdefault(_bucket(a.size), Counter())[
+                            round(delta * 2) / 2
+                        ] += 1
+        self.pitch = {
+            size: _mode(counter, 1.2 * size) for size, counter in pitches.items()
+        }
         self.vocabulary, self.compounds = _vocabulary(pages)
 
     def pitch_of(self, size: float) -> float:
@@ -765,7 +895,11 @@ class _Layout:
 
     @staticmethod
     def _opens_note(line: _Line) -> bool:
-        return bool(line.lead) or _NOTE_START.match(line.text) is not None or line.text[:1] in "*\u2020\u2021"
+        return (
+            bool(line.lead)
+            or _NOTE_START.match(line.text) is not None
+            or line.text[:1] in "*\u2020\u2021"
+        )
 
     # -- paragraphs
 
@@ -789,7 +923,7 @@ class _Layout:
                     numbers.add(found.group(1))
                 note_blocks.append(Block("footnote", clean_text(text), number))
             groups = self._groups(body, numbers)
-            for group_index, (kind, text, level, size, column_start, lines_of) in enumerate(groups):
+            for kind, text, level, size, column_start, _lines in groups:
                 text = clean_text(text)
                 if not text:
                     continue
@@ -805,7 +939,9 @@ class _Layout:
                     and not _NUMBERED.match(text)
                 ):
                     held = out[previous_body]
-                    out[previous_body] = Block(held.kind, self._join([held.text, text]), held.page, held.level)
+                    out[previous_body] = Block(
+                        held.kind, self._join([held.text, text]), held.page, held.level
+                    )
                     continue
                 out.append(Block(kind, text, number, level))
                 sizes.append(size)
@@ -813,7 +949,12 @@ class _Layout:
                     previous_body = len(out) - 1
                 else:
                     previous_body = None
-                if number <= 3 and size > 0 and len(text) <= 200 and not _LEADERS.search(text):
+                if (
+                    number <= 3
+                    and size > 0
+                    and len(text) <= 200
+                    and not _LEADERS.search(text)
+                ):
                     prominent.append((size, len(prominent), text))
             for block in note_blocks:
                 if block.text:
@@ -837,9 +978,13 @@ class _Layout:
     def _strip_glued(self, text: str, numbers: set[str]) -> str:
         if not numbers:
             return text
-        return _GLUED_MARKER.sub(lambda m: "" if m.group(1) in numbers else m.group(0), text)
+        return _GLUED_MARKER.sub(
+            lambda m: "" if m.group(1) in numbers else m.group(0), text
+        )
 
-    def _groups(self, lines: list[_Line], numbers: set[str]) -> list[tuple[str, str, int, float, bool, int]]:
+    def _groups(
+        self, lines: list[_Line], numbers: set[str]
+    ) -> list[tuple[str, str, int, float, bool, int]]:
         """(kind, text, level, size, opens a page or column, line count) for one page's body lines."""
         if not lines:
             return []
@@ -872,22 +1017,46 @@ class _Layout:
             bullet = _BULLET.match(texts[0]) if not texts[0].startswith("--") else None
             if bullet and len(texts[0]) > bullet.end():
                 kind, level = "list_item", 1
-                texts[0] = texts[0][bullet.end():]
+                texts[0] = texts[0][bullet.end() :]
             text = self._join(texts)
             words = len(text.split())
-            if kind == "paragraph" and self.body > 0 and size >= _HEADING_SIZE * self.body and words <= _MAX_HEADING_WORDS:
-                kind, level = "heading", (1 if size >= _TOP_HEADING_SIZE * self.body else 2)
-            elif kind == "paragraph" and len(members) <= 2 and words <= 12 and _heading_level(clean_text(text)) is not None and (
-                members[0].bold
-                or self.body <= 0
-                or size > self.body + 0.5
-                or len(members) == 1 and members[-1].right < full[members[-1].column] - 0.3 * (full[members[-1].column] - lefts[members[-1].column])
+            if (
+                kind == "paragraph"
+                and self.body > 0
+                and size >= _HEADING_SIZE * self.body
+                and words <= _MAX_HEADING_WORDS
+            ):
+                kind, level = (
+                    "heading",
+                    (1 if size >= _TOP_HEADING_SIZE * self.body else 2),
+                )
+            elif (
+                kind == "paragraph"
+                and len(members) <= 2
+                and words <= 12
+                and _heading_level(clean_text(text)) is not None
+                and (
+                    members[0].bold
+                    or self.body <= 0
+                    or size > self.body + 0.5
+                    or len(members) == 1
+                    and members[-1].right
+                    < full[members[-1].column]
+                    - 0.3 * (full[members[-1].column] - lefts[members[-1].column])
+                )
             ):
                 kind, level = "heading", _heading_level(clean_text(text)) or 2
             out.append((kind, text, level, size, start, len(members)))
         return out
 
-    def _breaks(self, a: _Line, b: _Line, group: list, full: dict[int, float], lefts: dict[int, float]) -> bool:
+    def _breaks(
+        self,
+        a: _Line,
+        b: _Line,
+        group: list,
+        full: dict[int, float],
+        lefts: dict[int, float],
+    ) -> bool:
         size = max(a.size, b.size, 1.0)
         if abs(a.size - b.size) > max(0.5, 0.06 * size) or a.cells or b.cells:
             return True
@@ -903,15 +1072,26 @@ class _Layout:
             # A dash opening a line inside a running sentence is punctuation.
             dash = b.text[0] in "-\u2013\u2014"
             aligned = len(members) >= 2 and abs(b.left - members[1].left) <= 0.8 * size
-            if not (dash and aligned and not short and not _ENDS_SENTENCE.search(a.text)):
+            if not (
+                dash and aligned and not short and not _ENDS_SENTENCE.search(a.text)
+            ):
                 return True
         if len(members) >= 2 and abs(b.left - members[1].left) > 0.8 * size:
             return True
-        if len(members) == 1 and a.text.endswith(":") and (b.left > a.left + 0.8 * size or b.text[:1] in "\u201c\"\u2018"):
+        if (
+            len(members) == 1
+            and a.text.endswith(":")
+            and (b.left > a.left + 0.8 * size or b.text[:1] in '\u201c"\u2018')
+        ):
             return True
         if short and _ENDS_SENTENCE.search(a.text) and _STARTS_NEW.match(b.text):
             return True
-        if a.bold != b.bold and len(members) == 1 and short and not _BULLET.match(a.text):
+        if (
+            a.bold != b.bold
+            and len(members) == 1
+            and short
+            and not _BULLET.match(a.text)
+        ):
             return True
         return False
 
@@ -923,7 +1103,10 @@ class _Layout:
             if not line:
                 continue
             last = parts[-1] if parts else ""
-            if last and (last[-1] in _HYPHEN_MARKS or (last.endswith("-") and last[-2:-1].isalpha() and line[:1].islower())):
+            if last and (
+                last[-1] in _HYPHEN_MARKS
+                or (last.endswith("-") and last[-2:-1].isalpha() and line[:1].islower())
+            ):
                 parts[-1] = self._dehyphenate(last[:-1], line)
             else:
                 parts.append(line)
@@ -951,7 +1134,11 @@ class _Layout:
             hyphened
             or a in prefixes
             or b in suffixes
-            or (self.vocabulary.get(a, 0) and self.vocabulary.get(b, 0) and min(len(a), len(b)) >= 3)
+            or (
+                self.vocabulary.get(a, 0)
+                and self.vocabulary.get(b, 0)
+                and min(len(a), len(b)) >= 3
+            )
         ):
             return f"{left}-{right}"
         if not tail.group(1)[0].islower():

@@ -50,12 +50,22 @@ def check_streams(data: bytes) -> None:
     total = 0
     view = memoryview(data)  # slices of it are not copies
     for match in _STREAM.finditer(data):
-        if not data[max(0, match.start() - 64) : match.start()].rstrip().endswith(b">>"):
+        if (
+            not data[max(0, match.start() - 64) : match.start()]
+            .rstrip()
+            .endswith(b">>")
+        ):
             continue  # "endstream", or the word inside a stream's data
         head = data[max(0, match.start() - _DICT_REACH) : match.start()]
-        dictionary = head[head.rfind(b"obj") + 1 :]  # from the object's start, or all of the reach
+        dictionary = head[
+            head.rfind(b"obj") + 1 :
+        ]  # from the object's start, or all of the reach
         first = _FIRST_FILTER.search(dictionary)
-        if first is None or first.group(1) not in (b"FlateDecode", b"Fl") or b"/Image" in dictionary:
+        if (
+            first is None
+            or first.group(1) not in (b"FlateDecode", b"Fl")
+            or b"/Image" in dictionary
+        ):
             continue
         total += _inflate(view, match.end(), MAX_FILE_BYTES - total)
 
@@ -80,7 +90,11 @@ def _inflate(data: memoryview, start: int, room: int) -> int:
                 if not piece:
                     break
                 size += len(piece)
-                ops += piece.count(b"Tj") + piece.count(b"TJ") + (carry + piece[:1] in (b"Tj", b"TJ"))
+                ops += (
+                    piece.count(b"Tj")
+                    + piece.count(b"TJ")
+                    + (carry + piece[:1] in (b"Tj", b"TJ"))
+                )
                 carry = piece[-1:]
                 if ops > MAX_STREAM_TEXT_OPS:
                     raise ReaderError(
@@ -88,9 +102,13 @@ def _inflate(data: memoryview, start: int, room: int) -> int:
                         " (a decompression bomb?)"
                     )
                 if size > MAX_STREAM_BYTES:
-                    raise ReaderError(f"a stream inflates to over {MAX_STREAM_BYTES >> 20} MB (a decompression bomb?)")
+                    raise ReaderError(
+                        f"a stream inflates to over {MAX_STREAM_BYTES >> 20} MB (a decompression bomb?)"
+                    )
                 if size > room:
-                    raise ReaderError(f"its streams inflate to over {MAX_FILE_BYTES >> 20} MB (a decompression bomb?)")
+                    raise ReaderError(
+                        f"its streams inflate to over {MAX_FILE_BYTES >> 20} MB (a decompression bomb?)"
+                    )
     except zlib.error:
         pass
     return size
@@ -99,10 +117,14 @@ def _inflate(data: memoryview, start: int, room: int) -> int:
 def check_page_chars(count: int, page: int) -> None:
     """Raise ReaderError if page ``page`` (1-based) holds more than ``MAX_PAGE_CHARS`` characters."""
     if count > MAX_PAGE_CHARS:
-        raise ReaderError(f"page {page} holds {count:,} characters, over the limit of {MAX_PAGE_CHARS:,} a page")
+        raise ReaderError(
+            f"page {page} holds {count:,} characters, over the limit of {MAX_PAGE_CHARS:,} a page"
+        )
 
 
 def check_file_chars(total: int, page: int) -> None:
     """Raise ReaderError if the ``total`` characters read up to page ``page`` pass ``MAX_FILE_CHARS``."""
     if total > MAX_FILE_CHARS:
-        raise ReaderError(f"the text runs past {MAX_FILE_CHARS:,} characters by page {page}, the limit for a file")
+        raise ReaderError(
+            f"the text runs past {MAX_FILE_CHARS:,} characters by page {page}, the limit for a file"
+        )

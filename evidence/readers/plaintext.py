@@ -12,7 +12,14 @@ import re
 
 from ..models import Block, RawDocument
 from .furniture import strip_page_furniture
-from .text import clean_text, decode_bytes, is_all_caps, join_lines, looks_like_heading, split_lines
+from .text import (
+    clean_text,
+    decode_bytes,
+    is_all_caps,
+    join_lines,
+    looks_like_heading,
+    split_lines,
+)
 
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[.)]?\s+(\S.*)$")
 _TERMINAL = re.compile(r"[.,;!?][\"'\u201d\u2019)]?$")
@@ -42,9 +49,13 @@ def text_blocks(text: str) -> list[Block]:
     Text saved from a PDF (form feeds between pages) or a web page keeps the
     page's furniture: it is removed first (see :mod:`.furniture`).
     """
-    lines = strip_page_furniture(split_lines(text.replace("\f", "\n\n\n")), footnotes=False)
+    lines = strip_page_furniture(
+        split_lines(text.replace("\f", "\n\n\n")), footnotes=False
+    )
     blocks: list[Block] = []
-    for number, para in enumerate(_split_groups(_paragraphs(lines), _wrap_width(lines))):
+    for number, para in enumerate(
+        _split_groups(_paragraphs(lines), _wrap_width(lines))
+    ):
         if number == 0 and len(para) == 1 and _is_title_line(para[0]):
             blocks.append(Block("heading", clean_text(para[0]), level=1))
             continue
@@ -91,7 +102,12 @@ def _split_groups(groups: list[list[str]], width: int | None) -> list[list[str]]
 def _is_title_line(line: str) -> bool:
     """The document's first line, alone, short and unpunctuated: its title."""
     text = clean_text(line)
-    return bool(text) and len(text.split()) <= 20 and text[0].isupper() and not _TERMINAL.search(text)
+    return (
+        bool(text)
+        and len(text.split()) <= 20
+        and text[0].isupper()
+        and not _TERMINAL.search(text)
+    )
 
 
 def _heading_level(line: str) -> int | None:
@@ -133,7 +149,10 @@ def _paragraph_blocks(lines: list[str]) -> list[Block]:
     elif not _LIST_MARKER.match(lines[0]) and not _UNDERLINE.match(lines[1]):
         level = _heading_level(lines[0])
         longest = max(len(line.strip()) for line in lines[1:])
-        if level is not None and (_LIST_MARKER.match(lines[1]) or len(lines[0].strip()) < _RUN_IN_RATIO * longest):
+        if level is not None and (
+            _LIST_MARKER.match(lines[1])
+            or len(lines[0].strip()) < _RUN_IN_RATIO * longest
+        ):
             blocks.append(Block("heading", clean_text(lines[0]), level=level))
             lines = lines[1:]
     body: list[str] = []
@@ -143,7 +162,9 @@ def _paragraph_blocks(lines: list[str]) -> list[Block]:
     def flush() -> None:
         nonlocal item, body
         if item:
-            blocks.append(Block("list_item", clean_text(join_lines(item)), level=item_level))
+            blocks.append(
+                Block("list_item", clean_text(join_lines(item)), level=item_level)
+            )
             item = []
         if body:
             blocks.append(Block("paragraph", clean_text(join_lines(body))))
@@ -153,7 +174,11 @@ def _paragraph_blocks(lines: list[str]) -> list[Block]:
     while i < len(lines):
         line = lines[i]
         following = lines[i + 1] if i + 1 < len(lines) else None
-        if following is not None and _UNDERLINE.match(following) and not _UNDERLINE.match(line):
+        if (
+            following is not None
+            and _UNDERLINE.match(following)
+            and not _UNDERLINE.match(line)
+        ):
             flush()
             level = 1 if following.strip().startswith("=") else 2
             blocks.append(Block("heading", clean_text(line), level=level))

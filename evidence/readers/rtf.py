@@ -23,24 +23,83 @@ from ..errors import ReaderError
 from ..models import Block, BlockKind, Metadata, RawDocument
 from .text import clean_text
 
-_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z])|([{}])|([^\\{}\r\n]+)|[\r\n]+")
+_TOKEN = re.compile(
+    rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z])|([{}])|([^\\{}\r\n]+)|[\r\n]+"
+)
 #: Groups whose text is never body text.
 _SKIP = frozenset(
     {
-        "fonttbl", "colortbl", "pict", "object", "header", "headerl", "headerr", "headerf", "footer", "footerl",
-        "footerr", "footerf", "fldinst", "themedata", "colorschememapping", "datastore", "latentstyles",
-        "listtable", "listoverridetable", "rsidtbl", "generator", "xmlnstbl", "mmathPr", "filetbl", "revtbl",
-        "pgdsctbl", "bkmkstart", "bkmkend", "field_instruction", "private", "nonshppict", "shpinst", "userprops",
-        "docvar", "template", "xe", "tc", "txe", "atnid", "atnauthor", "annotation", "pn",
+        "fonttbl",
+        "colortbl",
+        "pict",
+        "object",
+        "header",
+        "headerl",
+        "headerr",
+        "headerf",
+        "footer",
+        "footerl",
+        "footerr",
+        "footerf",
+        "fldinst",
+        "themedata",
+        "colorschememapping",
+        "datastore",
+        "latentstyles",
+        "listtable",
+        "listoverridetable",
+        "rsidtbl",
+        "generator",
+        "xmlnstbl",
+        "mmathPr",
+        "filetbl",
+        "revtbl",
+        "pgdsctbl",
+        "bkmkstart",
+        "bkmkend",
+        "field_instruction",
+        "private",
+        "nonshppict",
+        "shpinst",
+        "userprops",
+        "docvar",
+        "template",
+        "xe",
+        "tc",
+        "txe",
+        "atnid",
+        "atnauthor",
+        "annotation",
+        "pn",
     }
 )
 _INFO_FIELDS = frozenset({"title", "author", "company", "subject"})
 _CHARACTERS = {
-    "tab": " ", "line": " ", "emdash": "\u2014", "endash": "\u2013", "lquote": "\u2018", "rquote": "\u2019",
-    "ldblquote": "\u201c", "rdblquote": "\u201d", "bullet": "\u2022", "emspace": " ", "enspace": " ",
-    "qmspace": " ", "cell": "", "row": "",
+    "tab": " ",
+    "line": " ",
+    "emdash": "\u2014",
+    "endash": "\u2013",
+    "lquote": "\u2018",
+    "rquote": "\u2019",
+    "ldblquote": "\u201c",
+    "rdblquote": "\u201d",
+    "bullet": "\u2022",
+    "emspace": " ",
+    "enspace": " ",
+    "qmspace": " ",
+    "cell": "",
+    "row": "",
 }
-_SYMBOLS = {"~": "\u00a0", "_": "\u2011", "-": "", "\\": "\\", "{": "{", "}": "}", "\n": "", "\r": ""}
+_SYMBOLS = {
+    "~": "\u00a0",
+    "_": "\u2011",
+    "-": "",
+    "\\": "\\",
+    "{": "{",
+    "}": "}",
+    "\n": "",
+    "\r": "",
+}
 _HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 #: Groups nested deeper than this are a crafted file, not a document.
 MAX_DEPTH = 500
@@ -173,7 +232,12 @@ class _Reader:
                     position += max(value, 0)  # raw bytes of a picture
                     continue
                 if name == "u" and value is not None:
-                    self._text(group, chr(value + 65536 if value < 0 else value) if -32768 <= value <= 1114111 else "")
+                    self._text(
+                        group,
+                        chr(value + 65536 if value < 0 else value)
+                        if -32768 <= value <= 1114111
+                        else "",
+                    )
                     skip_chars = group.uc
                     continue
                 skip_chars = 0
@@ -183,7 +247,9 @@ class _Reader:
                 if skip_chars:
                     skip_chars -= 1
                     continue
-                self._text(group, self.codec.decode(bytes([int(hex_byte, 16)]), "replace")[0])
+                self._text(
+                    group, self.codec.decode(bytes([int(hex_byte, 16)]), "replace")[0]
+                )
                 continue
             if symbol is not None:
                 if skip_chars:
@@ -224,18 +290,26 @@ class _Reader:
             self.info.setdefault(dest[5:], []).append(text)
 
     def _close(self, closing: _Group, parent: _Group) -> None:
-        if closing.dest == "footnote" and parent.dest != "footnote" and self.footnote is not None:
+        if (
+            closing.dest == "footnote"
+            and parent.dest != "footnote"
+            and self.footnote is not None
+        ):
             text = clean_text("".join(self.footnote))
             self.footnote = None
             if text:
                 self.notes.append(Block("footnote", text))
         elif closing.dest == "style" and closing.style_id is not None:
-            self.styles[closing.style_id] = clean_text("".join(self.style_name)).rstrip(";").strip()
+            self.styles[closing.style_id] = (
+                clean_text("".join(self.style_name)).rstrip(";").strip()
+            )
             self.style_name = []
         elif closing.dest == "style":
             self.style_name = []
 
-    def _control(self, name: str, value: int | None, group: _Group, stack: list[_Group]) -> None:
+    def _control(
+        self, name: str, value: int | None, group: _Group, stack: list[_Group]
+    ) -> None:
         p = self.paragraph
         if name in _SKIP:
             group.dest = "skip"
@@ -308,7 +382,14 @@ def read_rtf(data: bytes) -> RawDocument:
     reader = _Reader(data)
     reader.read()
     info = {key: clean_text("".join(parts)) for key, parts in reader.info.items()}
-    declared = Metadata(title=info.get("title") or None, org=info.get("company") or info.get("author") or None)
+    declared = Metadata(
+        title=info.get("title") or None,
+        org=info.get("company") or info.get("author") or None,
+    )
     first_heading = next((b.text for b in reader.blocks if b.kind == "heading"), None)
-    prominent = list(dict.fromkeys([*reader.titles, *([first_heading] if first_heading else [])]))[:_MAX_PROMINENT]
-    return RawDocument(blocks=reader.blocks, format="rtf", declared=declared, prominent=prominent)
+    prominent = list(
+        dict.fromkeys([*reader.titles, *([first_heading] if first_heading else [])])
+    )[:_MAX_PROMINENT]
+    return RawDocument(
+        blocks=reader.blocks, format="rtf", declared=declared, prominent=prominent
+    )

@@ -19,7 +19,8 @@ import csv
 import datetime as dt
 import io
 import re
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from ..errors import ReaderError
 from ..models import Block, Metadata, RawDocument
@@ -37,8 +38,22 @@ _DELIMITERS = ",;\t|"
 #: The --metadata sheet's file column and the columns beside it (metadata.py's names).
 _FILE_COLUMNS = frozenset({"file", "filename", "file name", "path", "file path"})
 _METADATA_COLUMNS = frozenset(
-    {"title", "document title", "org", "organisation", "organization", "author", "submitter", "submitted by",
-     "type", "doc type", "document type", "date", "ref", "reference"}
+    {
+        "title",
+        "document title",
+        "org",
+        "organisation",
+        "organization",
+        "author",
+        "submitter",
+        "submitted by",
+        "type",
+        "doc type",
+        "document type",
+        "date",
+        "ref",
+        "reference",
+    }
 )
 
 
@@ -74,7 +89,10 @@ def read_xlsx(data: bytes) -> RawDocument:
             if sheet.sheet_state == "visible"
         ]
         props = workbook.properties
-        declared = Metadata(title=clean_text(props.title or "") or None, org=clean_text(props.creator or "") or None)
+        declared = Metadata(
+            title=clean_text(props.title or "") or None,
+            org=clean_text(props.creator or "") or None,
+        )
     finally:
         workbook.close()
     filled = [(title, rows) for title, rows in sheets if rows]
@@ -110,7 +128,11 @@ def _value(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ", timespec="minutes")
+        return (
+            value.date().isoformat()
+            if value.time() == dt.time(0)
+            else value.isoformat(sep=" ", timespec="minutes")
+        )
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return clean_text(str(value))
@@ -126,7 +148,9 @@ def table_blocks(rows: list[list[str]]) -> list[Block]:
         raise ReaderError(
             "a list of submissions (file, title, org... columns), not evidence: pass it to `evidence ingest --metadata`"
         )
-    names = [clean_text(name) or f"Column {index + 1}" for index, name in enumerate(header)]
+    names = [
+        clean_text(name) or f"Column {index + 1}" for index, name in enumerate(header)
+    ]
     if len(rows) == 1:
         return [Block("table_row", " | ".join(value for value in header if value))]
     blocks = []

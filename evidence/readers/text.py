@@ -87,7 +87,10 @@ def decode_bytes(data: bytes) -> str:
 
 def split_lines(text: str) -> list[str]:
     """Lines with any newline convention, trailing whitespace removed."""
-    return [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return [
+        line.rstrip()
+        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -113,7 +116,11 @@ def join_hyphenated(left: str, right: str) -> str:
     right half a known compound suffix ("place-based", "long-term"), from
     ``data/hyphen_compounds.json``.
     """
-    return f"{left}-{right}" if _keeps_hyphen(_trailing_letters(left, ""), right) else left + right
+    return (
+        f"{left}-{right}"
+        if _keeps_hyphen(_trailing_letters(left, ""), right)
+        else left + right
+    )
 
 
 def _keeps_hyphen(left_word: str, right: str) -> bool:
@@ -194,7 +201,9 @@ _LABEL_VALUE = re.compile(r":\s*\S*\d")
 _WORD = re.compile(r"[^\W\d_][\w'\u2019&-]*")
 
 
-def looks_like_heading(line: str, *, max_words: int = 12, sentence_case: bool = False) -> bool:
+def looks_like_heading(
+    line: str, *, max_words: int = 12, sentence_case: bool = False
+) -> bool:
     """A short line without end punctuation in Title Case or ALL CAPS.
 
     With ``sentence_case`` a shorter line (up to eight words) in sentence case
@@ -205,7 +214,12 @@ def looks_like_heading(line: str, *, max_words: int = 12, sentence_case: bool = 
     if not text or len(text) > 100 or _TERMINAL.search(text):
         return False
     words = _WORD.findall(text)
-    if not words or len(words) > max_words or not text[0].isupper() or _LABEL_VALUE.search(text):
+    if (
+        not words
+        or len(words) > max_words
+        or not text[0].isupper()
+        or _LABEL_VALUE.search(text)
+    ):
         return False
     if is_all_caps(text):
         return True

@@ -32,8 +32,21 @@ class _Level:
 
 def _roman(n: int) -> str:
     out = []
-    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+    for value, letters in (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         while n >= value:
             out.append(letters)
             n -= value
@@ -91,7 +104,9 @@ class WordNumbering:
                 start = override.find(f"{w}startOverride")
                 if start is not None and level in levels:
                     old = levels[level]
-                    levels[level] = _Level(_int(start.get(f"{w}val"), old.start), old.fmt, old.text)
+                    levels[level] = _Level(
+                        _int(start.get(f"{w}val"), old.start), old.fmt, old.text
+                    )
             self._lists[num_id] = levels
 
     def _levels(self, node: etree._Element) -> dict[int, _Level]:
@@ -111,7 +126,11 @@ class WordNumbering:
             return default if got is None else got
 
         start = _int(value("start", str(base.start if base else 1)), 1)
-        return _Level(start, value("numFmt", base.fmt if base else "decimal"), value("lvlText", base.text if base else ""))
+        return _Level(
+            start,
+            value("numFmt", base.fmt if base else "decimal"),
+            value("lvlText", base.text if base else ""),
+        )
 
     def label(self, num_id: str | None, level: int) -> str | None:
         """Advance list ``num_id`` at ``level`` and return the label drawn there, if any."""
@@ -124,7 +143,9 @@ class WordNumbering:
         current = counters[level]
         counters[level] = levels[level].start if current is None else current + 1
         for deeper in range(level + 1, _LEVELS):
-            counters[deeper] = None  # a higher level moved on: the lower ones start again
+            counters[deeper] = (
+                None  # a higher level moved on: the lower ones start again
+            )
         spec = levels[level]
         if spec.fmt in _NO_LABEL or not spec.text:
             return None
@@ -132,7 +153,11 @@ class WordNumbering:
         def shown(match: re.Match[str]) -> str:
             at = int(match.group(1)) - 1
             other = levels.get(at)
-            count = counters[at] if counters[at] is not None else (other.start if other else 1)
+            count = (
+                counters[at]
+                if counters[at] is not None
+                else (other.start if other else 1)
+            )
             return format_number(count or 1, other.fmt if other else "decimal")
 
         label = _PLACEHOLDER.sub(shown, spec.text).strip()

@@ -85,7 +85,9 @@ class LinkChecker:
         return checked, broken
 
 
-def check_links(site: Path, pages: dict[str, str] | None = None) -> tuple[int, list[BrokenLink]]:
+def check_links(
+    site: Path, pages: dict[str, str] | None = None
+) -> tuple[int, list[BrokenLink]]:
     """(links checked, broken links) over every .html file under ``site``.
 
     ``pages`` maps site-relative paths to their text when the caller still
@@ -96,7 +98,9 @@ def check_links(site: Path, pages: dict[str, str] | None = None) -> tuple[int, l
     checker = LinkChecker()
     if pages is None:
         for path in sorted(site.rglob("*.html")):
-            checker.add(path.relative_to(site).as_posix(), path.read_text(encoding="utf-8"))
+            checker.add(
+                path.relative_to(site).as_posix(), path.read_text(encoding="utf-8")
+            )
     else:
         for rel, text in pages.items():
             checker.add(rel, text)

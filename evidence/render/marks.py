@@ -42,7 +42,9 @@ def runs(text: str, spans: Iterable[tuple[int, int, str, str]]) -> list[Run]:
             clean.append((start, end, kind, fid))
     if not clean:
         return [Run(text)] if text else []
-    cuts = sorted({0, length, *(s for s, _, _, _ in clean), *(e for _, e, _, _ in clean)})
+    cuts = sorted(
+        {0, length, *(s for s, _, _, _ in clean), *(e for _, e, _, _ in clean)}
+    )
     out: list[Run] = []
     plain = False  # whether the last run is unmarked, to merge the next unmarked piece into it
     for left, right in zip(cuts, cuts[1:]):
@@ -102,5 +104,10 @@ def _classes(kinds: tuple[str, ...]) -> str:
 def escape(value: object) -> str:
     """markupsafe's escaping as a plain string (no Markup object per call)."""
     return (
-        str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
+        str(value)
+        .replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
     )

@@ -62,7 +62,12 @@ class PageWriter(Protocol):
 class DocumentPages:
     """Every document's page, shared between this process and, where it can, a forked one."""
 
-    def __init__(self, index_dir: os.PathLike[str] | str, model: SiteModel, render: RenderDocument) -> None:
+    def __init__(
+        self,
+        index_dir: os.PathLike[str] | str,
+        model: SiteModel,
+        render: RenderDocument,
+    ) -> None:
         self.index_dir = index_dir
         self.docs = model.docs
         self.render = render
@@ -72,7 +77,9 @@ class DocumentPages:
         """A context in which a second process, if any, renders document pages; see :class:`_Helper`."""
         return _Helper(self, writer)
 
-    def render_claimed(self, store: Store, writer: PageWriter, claims: Iterator[int]) -> None:
+    def render_claimed(
+        self, store: Store, writer: PageWriter, claims: Iterator[int]
+    ) -> None:
         for n in claims:
             doc = self.docs[n]
             mine = list(stream_finding_views(store, self.by_id, doc_id=doc.doc_id))
@@ -84,7 +91,9 @@ class _Claims:
 
     def __init__(self, total: int, shared: bool) -> None:
         self.total = total
-        self._next: Synchronized[int] | None = multiprocessing.get_context("fork").Value("q", 0) if shared else None
+        self._next: Synchronized[int] | None = (
+            multiprocessing.get_context("fork").Value("q", 0) if shared else None
+        )
         self._local = 0
 
     def __iter__(self) -> Iterator[int]:
@@ -151,13 +160,20 @@ class _Helper:
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
         if not data:
-            raise SiteError(f"the second process rendering document pages stopped ({_how(status)})")
+            raise SiteError(
+                f"the second process rendering document pages stopped ({_how(status)})"
+            )
         outcome, payload = pickle.loads(data)
         if outcome == "error":
             raise payload
         writer.absorb(payload)
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self.fd >= 0:
             os.close(self.fd)
             self.fd = -1
@@ -184,13 +200,15 @@ def _child(pages: DocumentPages, writer: PageWriter, claims: _Claims, fd: int) -
             local = writer.detached()
             with Store(pages.index_dir) as store:
                 pages.render_claimed(store, local, iter(claims))
-            data = pickle.dumps(("done", local.harvest()), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(
+                ("done", local.harvest()), protocol=pickle.HIGHEST_PROTOCOL
+            )
             code = 0
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the first process
+        except BaseException as exc:
             data = _pickled_error(exc)
         with os.fdopen(fd, "wb") as pipe:
             pipe.write(data)
-    except BaseException:  # noqa: BLE001 - never unwind into the parent's stack
+    except BaseException:
         code = 1
     finally:
         os._exit(code)
@@ -199,8 +217,15 @@ def _child(pages: DocumentPages, writer: PageWriter, claims: _Claims, fd: int) -
 def _pickled_error(exc: BaseException) -> bytes:
     try:
         return pickle.dumps(("error", exc), protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # noqa: BLE001 - an exception that does not pickle still gets reported
-        return pickle.dumps(("error", SiteError(f"rendering document pages failed: {type(exc).__name__}: {exc}")))
+    except Exception:
+        return pickle.dumps(
+            (
+                "error",
+                SiteError(
+                    f"rendering document pages failed: {type(exc).__name__}: {exc}"
+                ),
+            )
+        )
 
 
 def _how(status: int) -> str:

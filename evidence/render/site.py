@@ -103,9 +103,15 @@ def build_site(
     out_dir = Path(out_dir)
     name = DEFAULT_TITLE if title is None else " ".join(title.split())
     if not name:
-        raise SiteError("the site title is empty", hint='give it some words, e.g. --title "Inquiry into ICSs", or leave it out')
+        raise SiteError(
+            "the site title is empty",
+            hint='give it some words, e.g. --title "Inquiry into ICSs", or leave it out',
+        )
     if templates is not None and not Path(templates).is_dir():
-        raise SiteError(f"no templates folder {templates}", hint="pass a folder holding .html files to override")
+        raise SiteError(
+            f"no templates folder {templates}",
+            hint="pass a folder holding .html files to override",
+        )
     target = _Target(out_dir)
     staging = target.staging()
     try:
@@ -117,7 +123,9 @@ def build_site(
             env = _environment(Path(templates) if templates is not None else None)
             writer = _SiteWriter(staging, previous=target.path)
             pages = _Pages(env, model, store)
-            with _snapshot_for_second_process(store, target, len(model.docs)) as helper_index:
+            with _snapshot_for_second_process(
+                store, target, len(model.docs)
+            ) as helper_index:
                 documents = DocumentPages(helper_index, model, pages.document)
                 with documents.shared(writer) as helper:
                     pages.site(writer)
@@ -131,7 +139,9 @@ def build_site(
 
 
 @contextmanager
-def _snapshot_for_second_process(store: Store, target: _Target, documents: int) -> Iterator[Path]:
+def _snapshot_for_second_process(
+    store: Store, target: _Target, documents: int
+) -> Iterator[Path]:
     """The index folder the second rendering process opens: a copy of this build's snapshot.
 
     A SQLite connection must not cross a fork, and a new connection would see
@@ -157,9 +167,14 @@ class _Target:
     """The output folder, and the folders beside it that a build writes and swaps in."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.path = Path(out_dir).resolve()  # a symlinked output folder: its target is replaced
+        self.path = Path(
+            out_dir
+        ).resolve()  # a symlinked output folder: its target is replaced
         if self.path.exists() and not self.path.is_dir():
-            raise SiteError(f"cannot write the site to {out_dir}: it is a file", hint="pass a folder with -o")
+            raise SiteError(
+                f"cannot write the site to {out_dir}: it is a file",
+                hint="pass a folder with -o",
+            )
         cwd = Path.cwd()
         if self.path == cwd or self.path in cwd.parents:
             raise SiteError(
@@ -170,15 +185,24 @@ class _Target:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise SiteError(f"cannot write the site to {out_dir}: {exc.strerror or exc}") from exc
+            raise SiteError(
+                f"cannot write the site to {out_dir}: {exc.strerror or exc}"
+            ) from exc
         self._tidy()
 
     def scratch(self, purpose: str) -> Path:
         """A new empty folder beside the output (same file system, so renames are cheap)."""
         try:
-            return Path(tempfile.mkdtemp(prefix=f"{self._prefix}{purpose}-{os.getpid()}-", dir=self.path.parent))
+            return Path(
+                tempfile.mkdtemp(
+                    prefix=f"{self._prefix}{purpose}-{os.getpid()}-",
+                    dir=self.path.parent,
+                )
+            )
         except OSError as exc:
-            raise SiteError(f"cannot write the site beside {self.path}: {exc.strerror or exc}") from exc
+            raise SiteError(
+                f"cannot write the site beside {self.path}: {exc.strerror or exc}"
+            ) from exc
 
     def staging(self) -> Path:
         return self.scratch("building")
@@ -189,7 +213,11 @@ class _Target:
             return []
         manifest = self.path / MANIFEST
         try:
-            ours = set(manifest.read_text(encoding="utf-8").splitlines()) if manifest.is_file() else set()
+            ours = (
+                set(manifest.read_text(encoding="utf-8").splitlines())
+                if manifest.is_file()
+                else set()
+            )
             found = []
             for folder, _dirs, files in os.walk(self.path):
                 for name in files:
@@ -197,7 +225,9 @@ class _Target:
                     if rel != MANIFEST and rel not in ours:
                         found.append(rel)
         except OSError as exc:
-            raise SiteError(f"cannot read the site in {self.path}: {exc.strerror or exc}") from exc
+            raise SiteError(
+                f"cannot read the site in {self.path}: {exc.strerror or exc}"
+            ) from exc
         return sorted(found)
 
     def replace_with(self, staging: Path) -> None:
@@ -214,7 +244,9 @@ class _Target:
                     os.rename(old / "site", self.path)
                 raise
         except OSError as exc:
-            raise SiteError(f"cannot replace the site in {self.path}: {exc.strerror or exc}") from exc
+            raise SiteError(
+                f"cannot replace the site in {self.path}: {exc.strerror or exc}"
+            ) from exc
         finally:
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
@@ -222,12 +254,18 @@ class _Target:
     def _tidy(self) -> None:
         """Remove what a killed build left beside the output (its process is gone)."""
         try:
-            siblings = [p for p in self.path.parent.iterdir() if p.name.startswith(self._prefix)]
+            siblings = [
+                p for p in self.path.parent.iterdir() if p.name.startswith(self._prefix)
+            ]
         except OSError:
             return
         for path in siblings:
-            parts = path.name[len(self._prefix):].split("-")
-            if len(parts) == 3 and parts[0] in ("building", "snapshot", "old") and parts[1].isdigit():
+            parts = path.name[len(self._prefix) :].split("-")
+            if (
+                len(parts) == 3
+                and parts[0] in ("building", "snapshot", "old")
+                and parts[1].isdigit()
+            ):
                 if not _alive(int(parts[1])):
                     shutil.rmtree(path, ignore_errors=True)
 
@@ -253,13 +291,23 @@ class _Pages:
     def render(self, name: str, rel: str, **context: Any) -> str:
         root = "../" * (len(PurePosixPath(rel).parts) - 1)
         try:
-            return self.env.get_template(name).render(root=root, page=rel, site=self.model, **context)
+            return self.env.get_template(name).render(
+                root=root, page=rel, site=self.model, **context
+            )
         except TemplateNotFound as exc:
-            raise SiteError(f"template {exc.name} not found", hint="a template override folder must keep our template names") from exc
+            raise SiteError(
+                f"template {exc.name} not found",
+                hint="a template override folder must keep our template names",
+            ) from exc
         except TemplateSyntaxError as exc:
-            raise SiteError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from exc
+            raise SiteError(
+                f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}"
+            ) from exc
         except UndefinedError as exc:
-            raise SiteError(f"template {name} (for {rel}): {exc.message}", hint="check the names an overriding template uses") from exc
+            raise SiteError(
+                f"template {name} (for {rel}): {exc.message}",
+                hint="check the names an overriding template uses",
+            ) from exc
 
     def site(self, writer: _SiteWriter) -> None:
         """Every page but the documents' pages, the assets, and the search data."""
@@ -270,12 +318,25 @@ class _Pages:
 
         render("index.html", "index.html")
         for pager in _pagers("documents.html", len(model.docs)):
-            render("documents.html", pager.href, items=model.docs[pager.first - 1 : pager.last], pager=pager)
-        for name, kind in (("recommendations.html", "recommendation"), ("figures.html", "figure")):
+            render(
+                "documents.html",
+                pager.href,
+                items=model.docs[pager.first - 1 : pager.last],
+                pager=pager,
+            )
+        for name, kind in (
+            ("recommendations.html", "recommendation"),
+            ("figures.html", "figure"),
+        ):
             # a page of rows at a time, straight from the store
             stream = stream_finding_views(self.store, self.docs_by_id, kind=kind)
             for pager in _pagers(name, model.corpus.counts[kind]):
-                render(name, pager.href, items=list(islice(stream, pager.last - pager.first + 1)), pager=pager)
+                render(
+                    name,
+                    pager.href,
+                    items=list(islice(stream, pager.last - pager.first + 1)),
+                    pager=pager,
+                )
         render("search.html", "search.html")
         for theme in model.themes:
             render("theme.html", theme.href, theme=theme)
@@ -285,9 +346,14 @@ class _Pages:
             writer.put(f"assets/{asset}", _source(self.env, asset))
         # one copy: the page loads it as a script (a fetch() of JSON fails under file://)
         findings = stream_finding_views(self.store, self.docs_by_id)
-        writer.put_streamed([("assets/search-data.js", b"window.EVIDENCE_SEARCH = ", b";\n")], _search_chunks(model, findings))
+        writer.put_streamed(
+            [("assets/search-data.js", b"window.EVIDENCE_SEARCH = ", b";\n")],
+            _search_chunks(model, findings),
+        )
 
-    def document(self, doc: DocView, passages: Sequence[Passage], mine: Sequence[FindingView]) -> str:
+    def document(
+        self, doc: DocView, passages: Sequence[Passage], mine: Sequence[FindingView]
+    ) -> str:
         """One document's page, from its passages in reading order and its findings."""
         pviews = passage_views(passages, mine, self.model.passage_themes)
         touched: dict[str, int] = {}
@@ -295,9 +361,20 @@ class _Pages:
             for t in pv.themes:
                 touched[t] = touched.get(t, 0) + 1
         themes_by_id = self.themes_by_id
-        doc_themes = [(themes_by_id[t], n) for t, n in sorted(touched.items(), key=lambda x: (-x[1], x[0])) if t in themes_by_id]
+        doc_themes = [
+            (themes_by_id[t], n)
+            for t, n in sorted(touched.items(), key=lambda x: (-x[1], x[0]))
+            if t in themes_by_id
+        ]
         counts = {k: sum(1 for v in mine if v.kind == k) for k in FINDING_KINDS}
-        return self.render("document.html", doc.href, doc=doc, passages=pviews, doc_themes=doc_themes, counts=counts)
+        return self.render(
+            "document.html",
+            doc.href,
+            doc=doc,
+            passages=pviews,
+            doc_themes=doc_themes,
+            counts=counts,
+        )
 
 
 @dataclass(frozen=True)
@@ -321,7 +398,10 @@ def _pagers(name: str, total: int) -> list[Pager]:
     count = max(1, -(-total // rows))
     stem = name.removesuffix(".html")
     hrefs = tuple(name if n == 1 else f"{stem}-{n}.html" for n in range(1, count + 1))
-    return [Pager(n, hrefs, total, min((n - 1) * rows + 1, total), min(n * rows, total)) for n in range(1, count + 1)]
+    return [
+        Pager(n, hrefs, total, min((n - 1) * rows + 1, total), min(n * rows, total))
+        for n in range(1, count + 1)
+    ]
 
 
 def _model(store: Store, taxonomy: Any) -> SiteModel:
@@ -367,7 +447,9 @@ def _source(env: Environment, name: str) -> str:
     return source
 
 
-def _search_chunks(model: SiteModel, findings: Iterable[FindingView], rows_per_chunk: int = 5000) -> Iterator[bytes]:
+def _search_chunks(
+    model: SiteModel, findings: Iterable[FindingView], rows_per_chunk: int = 5000
+) -> Iterator[bytes]:
     """Findings as compact rows for the in-browser search: one JSON object, in UTF-8 pieces.
 
     The bytes are exactly ``json.dumps(payload, sort_keys=True)`` with compact
@@ -377,7 +459,9 @@ def _search_chunks(model: SiteModel, findings: Iterable[FindingView], rows_per_c
     labels = {t.id: t.label for t in model.themes}
 
     def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+        )
 
     fields = ["kind", "text", "detail", "body", "title", "page", "href", "themes"]
     themes = [[t.id, labels[t.id]] for t in model.themes]
@@ -387,21 +471,36 @@ def _search_chunks(model: SiteModel, findings: Iterable[FindingView], rows_per_c
     for v in findings:
         detail = ""
         if v.kind == "figure":
-            detail = " ".join(str(v.data.get(k) or "") for k in ("surface", "measure", "period")).strip()
+            detail = " ".join(
+                str(v.data.get(k) or "") for k in ("surface", "measure", "period")
+            ).strip()
         elif v.kind == "recommendation":
             detail = f"{v.body} to {v.target}"
         elif v.kind == "quote":
-            detail = " ".join(str(v.data.get(k) or "") for k in ("speaker", "role")).strip()
+            detail = " ".join(
+                str(v.data.get(k) or "") for k in ("speaker", "role")
+            ).strip()
         elif v.kind == "claim":
             detail = str(v.data.get("attributed_to") or "")
-        rows.append([v.kind, v.text, detail, v.doc.body, v.doc.title, v.page, twins.url(v.href), list(v.themes)])
+        rows.append(
+            [
+                v.kind,
+                v.text,
+                detail,
+                v.doc.body,
+                v.doc.title,
+                v.page,
+                twins.url(v.href),
+                list(v.themes),
+            ]
+        )
         if len(rows) == rows_per_chunk:
             # a list's dump without its brackets is its rows' dumps joined by commas
             yield (("" if first else ",") + dump(rows)[1:-1]).encode("utf-8")
             rows, first = [], False
     if rows:
         yield (("" if first else ",") + dump(rows)[1:-1]).encode("utf-8")
-    yield f"],\"themes\":{dump(themes)}}}".encode()
+    yield f'],"themes":{dump(themes)}}}'.encode()
 
 
 class _SiteWriter:
@@ -427,11 +526,15 @@ class _SiteWriter:
         """A writer into the same folder that starts with nothing written, for a second process."""
         return _SiteWriter(self.out_dir, previous=self.previous)
 
-    def harvest(self) -> tuple[list[str], int, int, dict[str, tuple[list[str], set[str]]]]:
+    def harvest(
+        self,
+    ) -> tuple[list[str], int, int, dict[str, tuple[list[str], set[str]]]]:
         """What a detached writer wrote, for :meth:`absorb` in the first process."""
         return sorted(self._written), self.pages, self.files, self._links.scanned
 
-    def absorb(self, harvest: tuple[list[str], int, int, dict[str, tuple[list[str], set[str]]]]) -> None:
+    def absorb(
+        self, harvest: tuple[list[str], int, int, dict[str, tuple[list[str], set[str]]]]
+    ) -> None:
         """Count another writer's files as this build's, links included."""
         written, pages, files, scanned = harvest
         self._written.update(written)
@@ -452,7 +555,12 @@ class _SiteWriter:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._folders.add(path.parent)
             before = self._before(rel)
-            if before is None or before.stat().st_size != len(data) or before.read_bytes() != data or not _link(before, path):
+            if (
+                before is None
+                or before.stat().st_size != len(data)
+                or before.read_bytes() != data
+                or not _link(before, path)
+            ):
                 path.write_bytes(data)
         except OSError as exc:
             raise self._error(exc) from exc
@@ -464,7 +572,9 @@ class _SiteWriter:
         path = self.previous / rel
         return path if path.is_file() and not path.is_symlink() else None
 
-    def put_streamed(self, targets: Sequence[tuple[str, bytes, bytes]], chunks: Iterable[bytes]) -> None:
+    def put_streamed(
+        self, targets: Sequence[tuple[str, bytes, bytes]], chunks: Iterable[bytes]
+    ) -> None:
         """Write the same stream of bytes into several files at once, each with its own prefix and suffix.
 
         A file whose bytes equal the previous site's is linked from there
@@ -494,7 +604,11 @@ class _SiteWriter:
                     handle.close()
             for (rel, _, _), (path, part) in zip(targets, paths):
                 before = self._before(rel)
-                if before is not None and filecmp.cmp(before, part, shallow=False) and _link(before, path):
+                if (
+                    before is not None
+                    and filecmp.cmp(before, part, shallow=False)
+                    and _link(before, path)
+                ):
                     part.unlink()
                 else:
                     part.replace(path)
@@ -511,13 +625,17 @@ class _SiteWriter:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if not _link(self.previous / rel, path):
                     shutil.copy2(self.previous / rel, path)
-            (self.root / MANIFEST).write_text("".join(f"{rel}\n" for rel in sorted(self._written)), encoding="utf-8")
+            (self.root / MANIFEST).write_text(
+                "".join(f"{rel}\n" for rel in sorted(self._written)), encoding="utf-8"
+            )
         except OSError as exc:
             raise self._error(exc) from exc
         return self._links.check(self.out_dir)
 
     def _error(self, exc: OSError) -> SiteError:
-        return SiteError(f"cannot write the site to {self.out_dir}: {exc.strerror or exc}")
+        return SiteError(
+            f"cannot write the site to {self.out_dir}: {exc.strerror or exc}"
+        )
 
 
 def _link(existing: Path, new: Path) -> bool:

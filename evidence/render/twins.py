@@ -18,7 +18,12 @@ from markupsafe import Markup
 
 from .views import DocView, FindingView, PassageView
 
-KIND_LABELS = {"figure": "Figure", "recommendation": "Recommendation", "claim": "Claim", "quote": "Quote"}
+KIND_LABELS = {
+    "figure": "Figure",
+    "recommendation": "Recommendation",
+    "claim": "Claim",
+    "quote": "Quote",
+}
 
 #: Links made only of these characters need no percent-encoding.
 _URL_SAFE = re.compile(r"[A-Za-z0-9/#._~-]*")
@@ -31,7 +36,12 @@ def escape(value: Any) -> str:
     cost of a row; here the result is joined into one Markup at the end.
     """
     return (
-        str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
+        str(value)
+        .replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
     )
 
 
@@ -64,7 +74,12 @@ def cite(f: FindingView, root: str) -> Markup:
     )
 
 
-def figure_row(f: FindingView, root: str, show_themes: bool = False, theme_labels: Mapping[str, str] | None = None) -> Markup:
+def figure_row(
+    f: FindingView,
+    root: str,
+    show_themes: bool = False,
+    theme_labels: Mapping[str, str] | None = None,
+) -> Markup:
     """The ``figure_row`` macro: one figure as a table row."""
     data = f.data
     kind = data.get("figure_kind")
@@ -75,13 +90,15 @@ def figure_row(f: FindingView, root: str, show_themes: bool = False, theme_label
     themes = ""
     if show_themes:
         labels = theme_labels or {}
-        themes = "<td>" + "; ".join(escape(labels.get(t, t)) for t in f.themes) + "</td>"
+        themes = (
+            "<td>" + "; ".join(escape(labels.get(t, t)) for t in f.themes) + "</td>"
+        )
     return Markup(
         f'<tr data-kind="{escape(kind or "")}" data-themes=" {escape(" ".join(f.themes))} ">\n'
         f'<td data-sort="{escape(number(data.get("value")))}"><strong>{escape(data.get("surface") or f.text)}</strong>{note}</td>\n'
         f'<td>{measured}<span class="ctx">{escape(f.context)}</span></td>\n'
-        f'<td>{escape(data.get("period") or "—")}</td>\n'
-        f'<td>{escape(kind or "—")}</td>\n'
+        f"<td>{escape(data.get('period') or '—')}</td>\n"
+        f"<td>{escape(kind or '—')}</td>\n"
         f"{themes}<td>{cite(f, root)}</td>\n"
         "</tr>\n"
     )
@@ -99,15 +116,26 @@ def passage(pv: PassageView, doc: DocView) -> Markup:
     if p.kind == "heading":
         return Markup(f'<h3 class="passage" id="{pid}">{pv.marked}</h3>\n')
     # the label holds the words shown ("p. 4 (OCR)"), so what is seen is what a voice user says
-    label = f", p. {escape(p.page)}{' (OCR)' if p.ocr else ''}" if p.page else (", text from OCR" if p.ocr else "")
-    page = f'<span class="page">p.&nbsp;{escape(p.page)}{" (OCR)" if p.ocr else ""}</span>' if p.page else ""
+    label = (
+        f", p. {escape(p.page)}{' (OCR)' if p.ocr else ''}"
+        if p.page
+        else (", text from OCR" if p.ocr else "")
+    )
+    page = (
+        f'<span class="page">p.&nbsp;{escape(p.page)}{" (OCR)" if p.ocr else ""}</span>'
+        if p.page
+        else ""
+    )
     out = [
         f'<div class="passage k-{escape(p.kind)}{" ocr" if p.ocr else ""}" id="{pid}">\n',
         f'<p>{pv.marked} <a class="pilcrow" href="#{escape(url(p.passage_id))}" aria-label="Link to this passage{label}">\u00b6{page}</a></p>\n',
     ]
     if pv.findings:
         out.append('<ul class="found" aria-label="Findings in this passage">\n')
-        out.extend(f'<li><span class="tag t-{escape(f.kind)}">{escape(KIND_LABELS[f.kind])}</span> {_found(f, doc)}</li>\n' for f in pv.findings)
+        out.extend(
+            f'<li><span class="tag t-{escape(f.kind)}">{escape(KIND_LABELS[f.kind])}</span> {_found(f, doc)}</li>\n'
+            for f in pv.findings
+        )
         out.append("</ul>\n")
     out.append("</div>\n")
     return Markup("".join(out))

@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -67,7 +67,10 @@ _REC_LABEL = re.compile(
     re.IGNORECASE,
 )
 #: "(Paragraph 52)", "(Paras 12-14)" closing a committee's recommendation in its summary list.
-_PARA_REF = re.compile(r"\s*\((?:paragraphs?|paras?\.?)\s*[\d\s,.\u2013-]+(?:and\s+\d+\s*)?\)\s*$", re.IGNORECASE)
+_PARA_REF = re.compile(
+    r"\s*\((?:paragraphs?|paras?\.?)\s*[\d\s,.\u2013-]+(?:and\s+\d+\s*)?\)\s*$",
+    re.IGNORECASE,
+)
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -209,19 +212,33 @@ class FigureRow:
     @property
     def measures(self) -> list[str]:
         """What the row's figures measure, each named once, in order."""
-        return list(dict.fromkeys(str(f.data["measure"]) for f in self.figures if f.data.get("measure")))
+        return list(
+            dict.fromkeys(
+                str(f.data["measure"]) for f in self.figures if f.data.get("measure")
+            )
+        )
 
     @property
     def periods(self) -> list[str]:
         """Each figure's own period: "2022/23" alone, or "£97m: 2023-24" where the row has several figures."""
         dated = [f for f in self.figures if f.data.get("period")]
-        if len(self.figures) == 1 or len({str(f.data["period"]) for f in dated}) == 1 and len(dated) == len(self.figures):
+        if (
+            len(self.figures) == 1
+            or len({str(f.data["period"]) for f in dated}) == 1
+            and len(dated) == len(self.figures)
+        ):
             return list(dict.fromkeys(str(f.data["period"]) for f in dated))
         return [f"{f.data.get('surface') or f.text}: {f.data['period']}" for f in dated]
 
     @property
     def kinds(self) -> list[str]:
-        return list(dict.fromkeys(str(f.data["figure_kind"]) for f in self.figures if f.data.get("figure_kind")))
+        return list(
+            dict.fromkeys(
+                str(f.data["figure_kind"])
+                for f in self.figures
+                if f.data.get("figure_kind")
+            )
+        )
 
 
 @dataclass
@@ -330,7 +347,11 @@ class ThemeInputs:
     @cached_property
     def conflict_position(self) -> dict[str, int]:
         """Figure id -> its place among the conflict finder's figures."""
-        return {i: n for n, i in enumerate(self.conflicts.ids)} if self.conflicts is not None else {}
+        return (
+            {i: n for n, i in enumerate(self.conflicts.ids)}
+            if self.conflicts is not None
+            else {}
+        )
 
     @cached_property
     def group_of(self) -> dict[str, int]:
@@ -382,7 +403,11 @@ def org_refs(names: Iterable[str]) -> dict[str, OrgRef]:
 
 
 def site_model(
-    store: Store, taxonomy: Taxonomy | None = None, *, cross_source: bool = True, findings: bool = True
+    store: Store,
+    taxonomy: Taxonomy | None = None,
+    *,
+    cross_source: bool = True,
+    findings: bool = True,
 ) -> SiteModel:
     """The site's model of ``store``: what the site's pages and the Word briefing are made from.
 
@@ -413,7 +438,9 @@ def site_model(
             p_themes[pid] = ids
     named = [(t.id, t.label, t.description) for t in tax.themes]
     seen = {t[0] for t in named}
-    extra = sorted({t for ids in combinations for t in ids} | set(store.finding_theme_ids()))
+    extra = sorted(
+        {t for ids in combinations for t in ids} | set(store.finding_theme_ids())
+    )
     named += [(t, t, "") for t in extra if t not in seen]
     inputs = ThemeInputs()
     cleared: set[str] = set()
@@ -428,11 +455,18 @@ def site_model(
         count += len(rows)
         if cross_source:
             # only figures that say what they measure are compared
-            figures.extend(_Fields.of(f, _CONFLICT_FIELDS, common) for f, _ in rows if str(f.get("measure") or "").strip())
+            figures.extend(
+                _Fields.of(f, _CONFLICT_FIELDS, common)
+                for f, _ in rows
+                if str(f.get("measure") or "").strip()
+            )
     if cross_source:
         inputs.conflicts = FigureConflicts(figures) if count > 1 else None
         del figures
-        claims = [_Fields.of(f, _GROUP_FIELDS, common) for f, _ in store.iter_findings_themed(kind="claim")]
+        claims = [
+            _Fields.of(f, _GROUP_FIELDS, common)
+            for f, _ in store.iter_findings_themed(kind="claim")
+        ]
         inputs.groups = group_findings(claims) if len(claims) > 1 else []
         del claims
     # recommendations are read three times rather than held through the themes:
@@ -446,29 +480,63 @@ def site_model(
     orgs = org_refs(names)
     docs = doc_views(documents, orgs)
     del documents
-    inputs.responses = responses(store, (f for f, _ in store.iter_findings_themed(kind="recommendation")))
+    inputs.responses = responses(
+        store, (f for f, _ in store.iter_findings_themed(kind="recommendation"))
+    )
 
     themes = []
     for tid, label, desc in named:
         # a theme's findings carry only what choosing among them reads; those the page shows get the rest after
-        rows = ((_Fields.of(f, _CHOICE_FIELDS, common), t) for f, t in store.iter_findings_themed(theme=tid))
+        rows = (
+            (_Fields.of(f, _CHOICE_FIELDS, common), t)
+            for f, t in store.iter_findings_themed(theme=tid)
+        )
         mine = sorted(_views_of(rows, docs, cleared), key=_source_order)
-        theme = _theme_view(tid, label, desc, mine, {v.id: v for v in mine}, p_doc, p_themes, docs, orgs, inputs)
+        theme = _theme_view(
+            tid,
+            label,
+            desc,
+            mine,
+            {v.id: v for v in mine},
+            p_doc,
+            p_themes,
+            docs,
+            orgs,
+            inputs,
+        )
         del mine
         # the page names how often each leading recommendation is made; the groups carry their own copies
-        theme.rec_copies = {v.id: theme.rec_copies[v.id] for v in theme.leading if v.id in theme.rec_copies}
+        theme.rec_copies = {
+            v.id: theme.rec_copies[v.id]
+            for v in theme.leading
+            if v.id in theme.rec_copies
+        }
         _fill_shown(store, theme, cleared)
         themes.append(theme)
     known = {t.id: t for t in themes}
     for theme in themes:
-        theme.related = [(known[other], score) for other, score in inputs.related.get(theme.id, []) if other in known]
+        theme.related = [
+            (known[other], score)
+            for other, score in inputs.related.get(theme.id, [])
+            if other in known
+        ]
 
     model = SiteModel(
         docs=sorted(docs.values(), key=lambda d: (d.title.lower(), d.doc_id)),
         findings=list(stream_finding_views(store, docs)) if findings else [],
         themes=themes,
-        orgs=_org_views(orgs, docs, list(_views_of(store.iter_findings_themed(kind="recommendation"), docs, cleared))),
-        corpus=_corpus(list(docs.values()), store.passage_count(), store.finding_kind_counts()),
+        orgs=_org_views(
+            orgs,
+            docs,
+            list(
+                _views_of(
+                    store.iter_findings_themed(kind="recommendation"), docs, cleared
+                )
+            ),
+        ),
+        corpus=_corpus(
+            list(docs.values()), store.passage_count(), store.finding_kind_counts()
+        ),
         matrix=_matrix(themes, docs, p_doc, p_themes, orgs),
         passage_themes=p_themes,
     )
@@ -476,7 +544,9 @@ def site_model(
     return model
 
 
-def responses(store: Store, findings: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, str, int | None]]:
+def responses(
+    store: Store, findings: Iterable[Mapping[str, Any]]
+) -> dict[str, tuple[str, str, int | None]]:
     """Recommendation id -> the passage a response document gives after quoting it.
 
     A government response quotes each of the committee's recommendations
@@ -485,7 +555,8 @@ def responses(store: Store, findings: Iterable[Mapping[str, Any]]) -> dict[str, 
     "response" are read, one at a time.
     """
     docs = {
-        d.doc_id: d for d in store.documents()
+        d.doc_id: d
+        for d in store.documents()
         if "response" in f"{d.metadata.doc_type or ''} {d.title}".lower()
     }
     quoted: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
@@ -503,7 +574,11 @@ def responses(store: Store, findings: Iterable[Mapping[str, Any]]) -> dict[str, 
         after = {p.passage_id: passages[n + 1] for n, p in enumerate(passages[:-1])}
         for f in quoted[doc_id]:
             answer = after.get(str(f["passage_id"]))
-            if answer is not None and answer.kind != "heading" and answer.passage_id not in rec_passages:
+            if (
+                answer is not None
+                and answer.kind != "heading"
+                and answer.passage_id not in rec_passages
+            ):
                 out[str(f["id"])] = (answer.passage_id, answer.text, answer.page)
     return out
 
@@ -551,12 +626,38 @@ class _PassageScores(Mapping[str, list[Any]]):
 
 
 #: What the figure conflict finder and the claim grouper read of a finding.
-_CONFLICT_FIELDS = ("id", "kind", "text", "doc_id", "surface", "value", "value_max", "unit", "figure_kind",
-                    "qualifier", "measure", "period")
+_CONFLICT_FIELDS = (
+    "id",
+    "kind",
+    "text",
+    "doc_id",
+    "surface",
+    "value",
+    "value_max",
+    "unit",
+    "figure_kind",
+    "qualifier",
+    "measure",
+    "period",
+)
 _GROUP_FIELDS = ("id", "kind", "doc_id", "text")
 #: What choosing a theme page's findings reads (see ``_theme_view``); the chosen get the rest.
-_CHOICE_FIELDS = ("id", "kind", "text", "doc_id", "passage_id", "page", "start", "surface", "value", "figure_kind",
-                  "measure", "period", "actor", "target")
+_CHOICE_FIELDS = (
+    "id",
+    "kind",
+    "text",
+    "doc_id",
+    "passage_id",
+    "page",
+    "start",
+    "surface",
+    "value",
+    "figure_kind",
+    "measure",
+    "period",
+    "actor",
+    "target",
+)
 
 
 class _Fields(Mapping[str, Any]):
@@ -573,7 +674,9 @@ class _Fields(Mapping[str, Any]):
         self._values = values
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], names: tuple[str, ...], common: dict[str, str]) -> _Fields:
+    def of(
+        cls, row: Mapping[str, Any], names: tuple[str, ...], common: dict[str, str]
+    ) -> _Fields:
         """``names`` of ``row``; a value of the few fields rows repeat is the one string kept in ``common``."""
         get = row.get
         values = [get(name) for name in names]
@@ -603,7 +706,7 @@ _POSITIONS: dict[tuple[str, ...], dict[str, int]] = {}
 _REPEATED = frozenset({"kind", "doc_id", "figure_kind", "unit"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _repeated_positions(names: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(n for n, name in enumerate(names) if name in _REPEATED)
 
@@ -617,7 +720,11 @@ def _positions(names: tuple[str, ...]) -> dict[str, int]:
 
 
 def stream_finding_views(
-    store: Store, docs: Mapping[str, DocView], *, doc_id: str | None = None, kind: str | None = None
+    store: Store,
+    docs: Mapping[str, DocView],
+    *,
+    doc_id: str | None = None,
+    kind: str | None = None,
 ) -> Iterator[FindingView]:
     """Views of the store's findings (all, one document's or one kind's) in store order, made as they are read.
 
@@ -704,19 +811,31 @@ def _views_of(
             data = f
             if isinstance(f, _Fields):
                 if fid in cleared and f["period"] is not None:  # type: ignore[operator]
-                    data = _Fields(f._at, tuple(None if k == "period" else f[k] for k in f._at))
+                    data = _Fields(
+                        f._at, tuple(None if k == "period" else f[k] for k in f._at)
+                    )
             else:
                 if cleared is not None and fid in cleared:
                     f["period"] = None  # type: ignore[index]
                 data = _with_fields(f)
             yield FindingView(
-                fid, str(f["kind"]), str(f["text"]), doc, str(f["passage_id"]), f.get("page"),
-                f"{doc.href}#{f['passage_id']}", data, themes, n,
+                fid,
+                str(f["kind"]),
+                str(f["text"]),
+                doc,
+                str(f["passage_id"]),
+                f.get("page"),
+                f"{doc.href}#{f['passage_id']}",
+                data,
+                themes,
+                n,
             )
             n += 1
 
 
-def doc_views(documents: Iterable[DocumentRecord], orgs: Mapping[str, OrgRef]) -> dict[str, DocView]:
+def doc_views(
+    documents: Iterable[DocumentRecord], orgs: Mapping[str, OrgRef]
+) -> dict[str, DocView]:
     """doc_id -> how pages cite the document."""
     out: dict[str, DocView] = {}
     for d in documents:
@@ -764,7 +883,9 @@ def _keep_own_periods(findings: Sequence[Mapping[str, Any]]) -> list[str]:
     return cleared
 
 
-def _spans_in_sentence(text: str, figures: Sequence[Mapping[str, Any]]) -> list[tuple[int, int] | None]:
+def _spans_in_sentence(
+    text: str, figures: Sequence[Mapping[str, Any]]
+) -> list[tuple[int, int] | None]:
     """Where each figure stands in its sentence's text (None where its words cannot be found).
 
     Figures keep passage offsets; the sentence's own offset in the passage
@@ -782,7 +903,7 @@ def _spans_in_sentence(text: str, figures: Sequence[Mapping[str, Any]]) -> list[
         start = int(f.get("start") or 0) - offset if offset is not None else -1
         if not surface:
             out.append(None)
-        elif 0 <= start and text[start:start + len(surface)] == surface:
+        elif 0 <= start and text[start : start + len(surface)] == surface:
             out.append((start, start + len(surface)))
         elif surface in text:
             at = text.index(surface)
@@ -792,12 +913,16 @@ def _spans_in_sentence(text: str, figures: Sequence[Mapping[str, Any]]) -> list[
     return out
 
 
-def _period_is_own(text: str, period: str, n: int, spans: Sequence[tuple[int, int] | None]) -> bool:
+def _period_is_own(
+    text: str, period: str, n: int, spans: Sequence[tuple[int, int] | None]
+) -> bool:
     """Whether ``period`` stands next to figure ``n`` of the sentence: its nearest mention, no other figure between."""
     mine = spans[n]
     if mine is None:
         return False
-    pattern = re.compile(r"\s+".join(re.escape(word) for word in period.split()), re.IGNORECASE)
+    pattern = re.compile(
+        r"\s+".join(re.escape(word) for word in period.split()), re.IGNORECASE
+    )
     best: tuple[int, int, int] | None = None
     for m in pattern.finditer(text):
         if m.start() < mine[1] and mine[0] < m.end():
@@ -845,9 +970,14 @@ def _theme_view(
     theme = ThemeView(tid, label, description, f"themes/{file_stem(tid)}.html")
     kinds = Counter(v.kind for v in mine)
     theme.counts = {kind: kinds[kind] for kind in FINDING_KINDS}
-    per_doc: Counter[str] = Counter(p_doc[pid] for pid, ts in p_themes.items() if tid in ts)
+    per_doc: Counter[str] = Counter(
+        p_doc[pid] for pid, ts in p_themes.items() if tid in ts
+    )
     theme.passages = sum(per_doc.values())
-    sources = sorted(((docs[d], n) for d, n in per_doc.items()), key=lambda x: (-x[1], x[0].title.lower(), x[0].doc_id))
+    sources = sorted(
+        ((docs[d], n) for d, n in per_doc.items()),
+        key=lambda x: (-x[1], x[0].title.lower(), x[0].doc_id),
+    )
     theme.sources_total = len(sources)
     theme.sources = sources[:THEME_SOURCES]
     per_body: Counter[str] = Counter()
@@ -865,7 +995,9 @@ def _theme_view(
     theme.figure_rows_total = len(rows)
     shown_rows = {id(r.first) for r in _spread_rows(rows, THEME_FIGURES)}
     theme.figures = [r for r in rows if id(r.first) in shown_rows]
-    recs, copies = merge_recommendations([v for v in mine if v.kind == "recommendation"])
+    recs, copies = merge_recommendations(
+        [v for v in mine if v.kind == "recommendation"]
+    )
     theme.recommendations_total = len(recs)
     theme.rec_copies = copies
     answers: dict[str, list[Response]] = {}
@@ -897,7 +1029,9 @@ def _theme_view(
         sources = len({m.doc.doc_id for m in members})
         if sources >= 2:
             shown = _one_per_source(members)[:ECHO_LIMIT]
-            theme.echoed.append(Group(shown[0].text, shown, sources, more=len(members) - len(shown)))
+            theme.echoed.append(
+                Group(shown[0].text, shown, sources, more=len(members) - len(shown))
+            )
             grouped.update(m.id for m in members)
     theme.echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
     theme.agreements = _agreements(theme.recommendations, copies, theme.echoed)
@@ -913,7 +1047,9 @@ def _theme_view(
         position = inputs.conflict_position
         mask = np.zeros(len(inputs.conflicts.ids), dtype=bool)
         mask[[position[v.id] for v in figures if v.id in position]] = True
-        shown, total = inputs.conflicts.summary(mask, CONFLICT_LIMIT, CONFLICT_COUNT_CAP)
+        shown, total = inputs.conflicts.summary(
+            mask, CONFLICT_LIMIT, CONFLICT_COUNT_CAP
+        )
         theme.conflicts = [(by_id[a], by_id[b]) for a, b in shown]
         theme.conflicts_total = min(total, CONFLICT_COUNT_CAP)
         theme.conflicts_capped = total > CONFLICT_COUNT_CAP
@@ -929,7 +1065,11 @@ def _spread(items: Sequence[FindingView], limit: int) -> list[FindingView]:
     if len(items) <= limit:
         return list(items)
     chosen: set[int] = set()
-    keys: tuple[Callable[[FindingView], str], ...] = (lambda v: v.doc.body, lambda v: v.doc.doc_id, lambda v: v.id)
+    keys: tuple[Callable[[FindingView], str], ...] = (
+        lambda v: v.doc.body,
+        lambda v: v.doc.doc_id,
+        lambda v: v.id,
+    )
     for key in keys:
         seen = {key(items[n]) for n in chosen}
         for n, v in enumerate(items):
@@ -976,7 +1116,11 @@ def _headline(figures: Sequence[FindingView], limit: int = 3) -> list[FindingVie
     """
     ranked = sorted(
         (v for v in figures if v.data.get("measure")),
-        key=lambda v: (_HEADLINE_ORDER.get(str(v.data.get("figure_kind")), 9), -float(v.data.get("value") or 0.0), v.id),
+        key=lambda v: (
+            _HEADLINE_ORDER.get(str(v.data.get("figure_kind")), 9),
+            -float(v.data.get("value") or 0.0),
+            v.id,
+        ),
     )
     out: list[FindingView] = []
     bodies: set[str] = set()
@@ -1011,8 +1155,8 @@ def _figure_rows(figures: Sequence[FindingView]) -> list[FigureRow]:
             if span is None or span[0] < at:
                 continue  # words not found, or inside a figure already marked
             if span[0] > at:
-                pieces.append((text[at:span[0]], None))
-            pieces.append((text[span[0]:span[1]], m))
+                pieces.append((text[at : span[0]], None))
+            pieces.append((text[span[0] : span[1]], m))
             at = span[1]
         if at < len(text):
             pieces.append((text[at:], None))
@@ -1043,7 +1187,9 @@ def recommendation_key(text: str) -> str:
     return _NON_WORD.sub(" ", words.casefold()).strip()
 
 
-def merge_recommendations(recs: Sequence[FindingView]) -> tuple[list[FindingView], dict[str, list[FindingView]]]:
+def merge_recommendations(
+    recs: Sequence[FindingView],
+) -> tuple[list[FindingView], dict[str, list[FindingView]]]:
     """Each recommendation once, and where else it appears: (kept, kept id -> its other appearances).
 
     The appearance kept is the first in the maker's own documents (the
@@ -1056,7 +1202,11 @@ def merge_recommendations(recs: Sequence[FindingView]) -> tuple[list[FindingView
     kept: set[str] = set()
     copies: dict[str, list[FindingView]] = {}
     for members in by_key.values():
-        own = [m for m in members if not m.data.get("actor") or m.data.get("actor") == m.doc.org]
+        own = [
+            m
+            for m in members
+            if not m.data.get("actor") or m.data.get("actor") == m.doc.org
+        ]
         first = (own or members)[0]
         kept.add(first.id)
         others = [m for m in members if m is not first]
@@ -1065,7 +1215,9 @@ def merge_recommendations(recs: Sequence[FindingView]) -> tuple[list[FindingView
     return [v for v in recs if v.id in kept], copies
 
 
-def _leading(recs: Sequence[FindingView], copies: Mapping[str, list[FindingView]]) -> list[FindingView]:
+def _leading(
+    recs: Sequence[FindingView], copies: Mapping[str, list[FindingView]]
+) -> list[FindingView]:
     """The recommendations a summary leads with: made or repeated in most places, then asking the most-asked body.
 
     One per maker first, so the summary says who asks for what, not what one body asks.
@@ -1090,7 +1242,11 @@ def _leading(recs: Sequence[FindingView], copies: Mapping[str, list[FindingView]
     return out
 
 
-def _agreements(groups: Sequence[Group], copies: Mapping[str, list[FindingView]], echoed: Sequence[Group]) -> list[Agreement]:
+def _agreements(
+    groups: Sequence[Group],
+    copies: Mapping[str, list[FindingView]],
+    echoed: Sequence[Group],
+) -> list[Agreement]:
     """Where bodies agree: one addressee asked to act by several bodies, one claim made by several."""
     out: list[Agreement] = []
     for g in groups:
@@ -1127,7 +1283,9 @@ def _by_actor(recs: Sequence[FindingView], orgs: Mapping[str, OrgRef]) -> list[G
 
 
 def _grouped(
-    recs: Sequence[FindingView], orgs: Mapping[str, OrgRef], key: Callable[[FindingView], list[str]]
+    recs: Sequence[FindingView],
+    orgs: Mapping[str, OrgRef],
+    key: Callable[[FindingView], list[str]],
 ) -> list[Group]:
     """Recommendations grouped by body (one may stand in several groups), each group in source order, unsorted."""
     groups: dict[str, list[FindingView]] = defaultdict(list)
@@ -1135,14 +1293,25 @@ def _grouped(
         for name in key(v):
             groups[name].append(v)
     return [
-        Group(name, sorted(items, key=_source_order), len({i.doc.doc_id for i in items}), orgs[name].href if name in orgs else None)
+        Group(
+            name,
+            sorted(items, key=_source_order),
+            len({i.doc.doc_id for i in items}),
+            orgs[name].href if name in orgs else None,
+        )
         for name, items in groups.items()
     ]
 
 
-def _org_views(orgs: Mapping[str, OrgRef], docs: Mapping[str, DocView], views: Sequence[FindingView]) -> list[OrgView]:
+def _org_views(
+    orgs: Mapping[str, OrgRef],
+    docs: Mapping[str, DocView],
+    views: Sequence[FindingView],
+) -> list[OrgView]:
     out = {name: OrgView(ref) for name, ref in orgs.items()}
-    for doc in sorted(docs.values(), key=lambda d: (d.date or "", d.title.lower(), d.doc_id)):
+    for doc in sorted(
+        docs.values(), key=lambda d: (d.date or "", d.title.lower(), d.doc_id)
+    ):
         if doc.org:
             out[doc.org].documents.append(doc)
     recs = [v for v in views if v.kind == "recommendation"]
@@ -1160,7 +1329,9 @@ def _org_views(orgs: Mapping[str, OrgRef], docs: Mapping[str, DocView], views: S
     return [out[name] for name in sorted(out, key=lambda n: (n.lower(), n))]
 
 
-def _corpus(docs: Sequence[DocView], passages: int, counts: Mapping[str, int]) -> Corpus:
+def _corpus(
+    docs: Sequence[DocView], passages: int, counts: Mapping[str, int]
+) -> Corpus:
     types = Counter(d.doc_type or "not stated" for d in docs)
     bodies = Counter(d.body for d in docs)
     hrefs = {d.body: d.org_href for d in docs}
@@ -1170,7 +1341,10 @@ def _corpus(docs: Sequence[DocView], passages: int, counts: Mapping[str, int]) -
         passages=passages,
         counts={kind: counts.get(kind, 0) for kind in FINDING_KINDS},
         by_type=sorted(types.items(), key=lambda x: (-x[1], x[0])),
-        by_org=[(name, hrefs[name], n) for name, n in sorted(bodies.items(), key=lambda x: (-x[1], x[0].lower()))],
+        by_org=[
+            (name, hrefs[name], n)
+            for name, n in sorted(bodies.items(), key=lambda x: (-x[1], x[0].lower()))
+        ],
         first_date=dates[0] if dates else None,
         last_date=dates[-1] if dates else None,
         undated=sum(1 for d in docs if not d.date),
@@ -1191,7 +1365,8 @@ def _matrix(
     ranked = sorted(cells.items(), key=lambda x: (-sum(x[1].values()), x[0].lower()))
     shown, rest = ranked[:MATRIX_ROWS], ranked[MATRIX_ROWS:]
     rows_raw: list[tuple[str, str | None, Counter[str]]] = [
-        (name, orgs[name].href if name in orgs else None, counts) for name, counts in shown
+        (name, orgs[name].href if name in orgs else None, counts)
+        for name, counts in shown
     ]
     # the scale is set by the named bodies: the summed row of all the rest would
     # outweigh them and leave every named body's cells pale
@@ -1202,7 +1377,12 @@ def _matrix(
             merged.update(counts)
         rows_raw.append((f"{len(rest)} other bodies", None, merged))
     rows = [
-        (name, href, [(c.get(t.id, 0), shade(c.get(t.id, 0), maximum)) for t in themes], sum(c.values()))
+        (
+            name,
+            href,
+            [(c.get(t.id, 0), shade(c.get(t.id, 0), maximum)) for t in themes],
+            sum(c.values()),
+        )
         for name, href, c in rows_raw
     ]
     return Matrix(list(themes), rows, maximum)
@@ -1226,7 +1406,25 @@ def passage_views(
         by_passage[v.passage_id].append(v)
     out = []
     for p in passages:
-        found = sorted(by_passage.get(p.passage_id, []), key=lambda v: (v.data.get("start", 0), v.id))
-        marked = runs(p.text, [(int(v.data.get("start", 0)), int(v.data.get("end", 0)), v.kind, v.id) for v in found])
-        out.append(PassageView(p, marked, kinds_present(marked), found, p_themes.get(p.passage_id, ()), marked_html(marked)))
+        found = sorted(
+            by_passage.get(p.passage_id, []),
+            key=lambda v: (v.data.get("start", 0), v.id),
+        )
+        marked = runs(
+            p.text,
+            [
+                (int(v.data.get("start", 0)), int(v.data.get("end", 0)), v.kind, v.id)
+                for v in found
+            ],
+        )
+        out.append(
+            PassageView(
+                p,
+                marked,
+                kinds_present(marked),
+                found,
+                p_themes.get(p.passage_id, ()),
+                marked_html(marked),
+            )
+        )
     return out

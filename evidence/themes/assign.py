@@ -8,8 +8,9 @@ corpus without reading a document again.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from .normalise import stems
 from .seeds import matcher_for
@@ -51,14 +52,22 @@ def assign_themes(
 
 
 def assign_and_learn(
-    passages: Sequence[tuple[str, str]], taxonomy: Taxonomy, *, seed: int = 0, threshold: float | None = None
+    passages: Sequence[tuple[str, str]],
+    taxonomy: Taxonomy,
+    *,
+    seed: int = 0,
+    threshold: float | None = None,
 ) -> tuple[dict[str, list[ThemeScore]], Any]:
     """As :func:`assign_themes`, also returning the model, to keep for later runs."""
     return _assign(passages, taxonomy, None, threshold, learn=True, seed=seed)
 
 
 def assign_with_model(
-    passages: Sequence[tuple[str, str]], taxonomy: Taxonomy, model: Any, *, threshold: float | None = None
+    passages: Sequence[tuple[str, str]],
+    taxonomy: Taxonomy,
+    model: Any,
+    *,
+    threshold: float | None = None,
 ) -> dict[str, list[ThemeScore]]:
     """Themes for some passages using a model learned earlier from the corpus."""
     return _assign(passages, taxonomy, model, threshold, learn=False, seed=0)[0]
@@ -93,7 +102,9 @@ def _assign(
         docs = [content_words(words, stop) for words in word_lists]
         if learn:
             model = ThemeModel.fit(docs, labels, taxonomy.ids, seed=seed)
-        _extend_with_model(ordered, docs, labels, model.predict(docs), result, threshold)
+        _extend_with_model(
+            ordered, docs, labels, model.predict(docs), result, threshold
+        )
     order = {theme_id: i for i, theme_id in enumerate(taxonomy.ids)}
     for scores in result.values():
         scores.sort(key=lambda s: (-s.score, order.get(s.theme, len(order))))
@@ -116,10 +127,14 @@ def _extend_with_model(
             if theme in labels[row] or len(docs[row]) < MIN_CONTENT_WORDS:
                 continue
             pid = ordered[row][0]
-            result[pid].append(ThemeScore(theme, round(float(column[row]), 4), MODEL_REASON))
+            result[pid].append(
+                ThemeScore(theme, round(float(column[row]), 4), MODEL_REASON)
+            )
 
 
-def finding_themes(sentence: str, passage_themes: list[ThemeScore], taxonomy: Taxonomy) -> list[str]:
+def finding_themes(
+    sentence: str, passage_themes: list[ThemeScore], taxonomy: Taxonomy
+) -> list[str]:
     """A finding's theme ids: its passage's, unless its own sentence is clearly narrower.
 
     Narrower means the sentence's own seed terms (strong or weak: naming a
@@ -162,4 +177,8 @@ def document_themes(
     if not themed:
         return []
     needed = min(max(min_passages, min_share * themed), -(-themed // 2))
-    return [t for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= needed]
+    return [
+        t
+        for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if c >= needed
+    ]

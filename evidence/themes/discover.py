@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from sklearn.decomposition import NMF
@@ -75,7 +75,9 @@ def discover_themes(
         members = np.nonzero((strongest == topic) & has_weight)[0]
         if not terms or members.size == 0:
             continue
-        best = sorted(members, key=lambda r: (-round(float(weights[r, topic]), 9), ordered[r][0]))
+        best = sorted(
+            members, key=lambda r: (-round(float(weights[r, topic]), 9), ordered[r][0])
+        )
         candidates.append(
             CandidateTheme(
                 terms=terms,

@@ -49,8 +49,12 @@ _CHUNK = 2048
 _ROW_BLOCK = 8192
 #: Context agreement rows kept for reuse (each as long as a bucket's contexts).
 _AGREEMENT_ROWS = 512
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s?[-\u2013/]\s?((?:19|20)?\d{2}))?(?!\d)")
-_RANGE = re.compile(r"(?:between|from)\s+((?:19|20)\d{2})\S*\s+(?:and|to)\s+((?:19|20)\d{2})")
+_YEAR = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})(?:\s?[-\u2013/]\s?((?:19|20)?\d{2}))?(?!\d)"
+)
+_RANGE = re.compile(
+    r"(?:between|from)\s+((?:19|20)\d{2})\S*\s+(?:and|to)\s+((?:19|20)\d{2})"
+)
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -60,14 +64,18 @@ def _identity(tokens: list[str]) -> list[str]:
 def _vectors(texts: Sequence[str]) -> Any:
     """L2-normalised TF-IDF rows over content words, or None if there are none."""
     docs = [content_words(stems(t)) for t in texts]
-    vectoriser = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float64, norm="l2")
+    vectoriser = TfidfVectorizer(
+        analyzer=_identity, sublinear_tf=True, dtype=np.float64, norm="l2"
+    )
     try:
         return vectoriser.fit_transform(docs).tocsr()
     except ValueError:  # no content words at all
         return None
 
 
-def similar_index_pairs(texts: Sequence[str], threshold: float) -> tuple[np.ndarray, np.ndarray]:
+def similar_index_pairs(
+    texts: Sequence[str], threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Row numbers (i, j), i < j, of texts whose content words reach ``threshold``.
 
     As arrays, so callers can filter millions of pairs without a Python loop.
@@ -93,7 +101,9 @@ def similar_index_pairs(texts: Sequence[str], threshold: float) -> tuple[np.ndar
     return i[order], j[order]
 
 
-def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
+def similar_pairs(
+    texts: Sequence[str], threshold: float
+) -> list[tuple[int, int, float]]:
     """(i, j, cosine) for i < j whose content words reach ``threshold``."""
     if len(texts) < 2:
         return []
@@ -101,7 +111,9 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
     if matrix is None:
         return []
     i, j = similar_index_pairs(texts, threshold)
-    values = np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel() if len(i) else []
+    values = (
+        np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel() if len(i) else []
+    )
     return [(int(a), int(b), float(v)) for a, b, v in zip(i, j, values)]
 
 
@@ -137,10 +149,14 @@ def _classes(texts: Sequence[str]) -> _Classes:
             by_text[text] = number
         of_row[k] = number
     try:
-        counts = CountVectorizer(analyzer=_identity, dtype=np.float64).fit_transform(words)
+        counts = CountVectorizer(analyzer=_identity, dtype=np.float64).fit_transform(
+            words
+        )
     except ValueError:  # no content words at all
         return _Classes(of_row, None)
-    weighting = TfidfTransformer(norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True)
+    weighting = TfidfTransformer(
+        norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True
+    )
     weighting.fit(counts[of_row])
     return _Classes(of_row, weighting.transform(counts).tocsr())
 
@@ -148,19 +164,28 @@ def _classes(texts: Sequence[str]) -> _Classes:
 def _column_chunks(matrix: Any, width: int) -> list[tuple[int, Any]]:
     """(first column, transposed CSR slice) pieces of ``matrix.T``, converted once."""
     transposed = matrix.T.tocsc()
-    return [(start, transposed[:, start : start + width].tocsr()) for start in range(0, matrix.shape[0], width)]
+    return [
+        (start, transposed[:, start : start + width].tocsr())
+        for start in range(0, matrix.shape[0], width)
+    ]
 
 
-def _block_pairs(rows: np.ndarray, product: Any, offset: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+def _block_pairs(
+    rows: np.ndarray, product: Any, offset: int, threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Edges (row number, column number) of a block product at or above ``threshold``."""
     product = product.tocsr()
     keep = product.data >= threshold - 1e-9
-    local = np.repeat(np.arange(product.shape[0], dtype=np.int64), np.diff(product.indptr))
+    local = np.repeat(
+        np.arange(product.shape[0], dtype=np.int64), np.diff(product.indptr)
+    )
     return rows[local[keep]], product.indices[keep].astype(np.int64) + offset
 
 
 def _class_components(
-    matrix: Any, threshold: float, allowed: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    matrix: Any,
+    threshold: float,
+    allowed: Callable[[np.ndarray, np.ndarray], np.ndarray],
 ) -> np.ndarray:
     """Connected-component label per class under cosine >= ``threshold``.
 
@@ -199,7 +224,9 @@ def _merge(labels: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     nodes = np.arange(size, dtype=np.int64)
     first = np.concatenate([nodes, a])
     second = np.concatenate([labels, b])
-    graph = coo_matrix((np.ones(len(first), dtype=np.int8), (first, second)), shape=(size, size)).tocsr()
+    graph = coo_matrix(
+        (np.ones(len(first), dtype=np.int8), (first, second)), shape=(size, size)
+    ).tocsr()
     _count, found = connected_components(graph, directed=False)
     # name each component by its smallest member, so labels stay members
     smallest = np.full(size, size, dtype=np.int64)
@@ -213,7 +240,11 @@ def _value_key(figure: Mapping[str, Any]) -> tuple[str, str, float] | None:
     if not isinstance(value, (int, float)):
         return None
     # rounded to 9 significant digits, so 5.7e9 written two ways still meets
-    return str(figure.get("figure_kind")), str(figure.get("unit")), float(f"{float(value):.9g}")
+    return (
+        str(figure.get("figure_kind")),
+        str(figure.get("unit")),
+        float(f"{float(value):.9g}"),
+    )
 
 
 def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
@@ -242,17 +273,27 @@ def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
             edges_b.append(b)
             continue
         values = _codes([_value_key(ordered[r]) for r in rows], none_code=-1)
-        measured = np.asarray([k for k, r in enumerate(rows) if str(ordered[r].get("measure") or "").strip()], dtype=np.int64)
+        measured = np.asarray(
+            [
+                k
+                for k, r in enumerate(rows)
+                if str(ordered[r].get("measure") or "").strip()
+            ],
+            dtype=np.int64,
+        )
         measures = [str(ordered[rows[k]]["measure"]) for k in measured]
         ti, tj = similar_index_pairs(texts, FIGURE_TEXT_THRESHOLD)
         mi, mj = similar_index_pairs(measures, MEASURE_THRESHOLD)
         i = np.concatenate([ti, measured[mi]]) if len(measured) else ti
         j = np.concatenate([tj, measured[mj]]) if len(measured) else tj
         a, b = row_numbers[i], row_numbers[j]
-        same = (doc_codes[a] != doc_codes[b]) & (values[i] >= 0) & (values[i] == values[j])
+        same = (
+            (doc_codes[a] != doc_codes[b]) & (values[i] >= 0) & (values[i] == values[j])
+        )
         years = [_years(ordered[r].get("period")) for r in rows]
         keep = [
-            k for k in np.nonzero(same)[0]
+            k
+            for k in np.nonzero(same)[0]
             if years[i[k]] is None or years[j[k]] is None or years[i[k]] & years[j[k]]
         ]
         edges_a.append(a[keep])
@@ -270,7 +311,9 @@ def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     return groups
 
 
-def _text_edges(texts: Sequence[str], rows: np.ndarray, doc_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _text_edges(
+    texts: Sequence[str], rows: np.ndarray, doc_codes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Edges joining each text to the first text of its component, as row numbers.
 
     Worked out per class of equal content words. A class is one node: texts
@@ -316,14 +359,18 @@ def _codes(items: Sequence[Any], *, none_code: int | None = None) -> np.ndarray:
     return out
 
 
-def _components(size: int, firsts: list[np.ndarray], seconds: list[np.ndarray]) -> np.ndarray:
+def _components(
+    size: int, firsts: list[np.ndarray], seconds: list[np.ndarray]
+) -> np.ndarray:
     """Connected-component label of each row, given the edges joining rows."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     a = np.concatenate(firsts) if firsts else np.empty(0, dtype=np.int64)
     b = np.concatenate(seconds) if seconds else np.empty(0, dtype=np.int64)
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(size, size)).tocsr()
+    graph = coo_matrix(
+        (np.ones(len(a), dtype=np.int8), (a, b)), shape=(size, size)
+    ).tocsr()
     _count, labels = connected_components(graph, directed=False)
     return labels
 
@@ -331,7 +378,11 @@ def _components(size: int, firsts: list[np.ndarray], seconds: list[np.ndarray]) 
 @lru_cache(maxsize=1)
 def _qualifier_bounds() -> tuple[dict[str, str], float, float]:
     data = json.loads(data_path("qualifier_bounds.json").read_text(encoding="utf-8"))
-    return dict(data["qualifiers"]), float(data["approx_tolerance"]), float(data["exact_tolerance"])
+    return (
+        dict(data["qualifiers"]),
+        float(data["approx_tolerance"]),
+        float(data["exact_tolerance"]),
+    )
 
 
 def _interval(figure: Mapping[str, Any]) -> tuple[float, float] | None:
@@ -369,14 +420,18 @@ def _period_years(period: str) -> frozenset[int] | None:
         start = int(first)
         found.add(start)
         if second:
-            end = int(second) if len(second) == 4 else (start // 100) * 100 + int(second)
+            end = (
+                int(second) if len(second) == 4 else (start // 100) * 100 + int(second)
+            )
             found.update(range(start, max(start, end) + 1))
     return frozenset(found) or None
 
 
 def _context(figure: Mapping[str, Any]) -> str:
     """The sentence minus the figure and its measure: what else it says."""
-    drop = set(stems(str(figure.get("measure") or ""))) | set(stems(str(figure.get("surface") or "")))
+    drop = set(stems(str(figure.get("measure") or ""))) | set(
+        stems(str(figure.get("surface") or ""))
+    )
     return " ".join(w for w in stems(str(figure.get("text") or "")) if w not in drop)
 
 
@@ -408,21 +463,31 @@ class FigureConflicts:
 
     def __init__(self, findings: Sequence[Mapping[str, Any]]) -> None:
         figures = sorted(
-            (f for f in findings if f.get("kind") == "figure" and str(f.get("measure") or "").strip()),
+            (
+                f
+                for f in findings
+                if f.get("kind") == "figure" and str(f.get("measure") or "").strip()
+            ),
             key=lambda f: str(f["id"]),
         )
         self.ids = [str(f["id"]) for f in figures]
         size = len(figures)
         intervals = [_interval(f) for f in figures]
-        self._low = np.array([iv[0] if iv else np.nan for iv in intervals], dtype=np.float64)
-        self._high = np.array([iv[1] if iv else np.nan for iv in intervals], dtype=np.float64)
+        self._low = np.array(
+            [iv[0] if iv else np.nan for iv in intervals], dtype=np.float64
+        )
+        self._high = np.array(
+            [iv[1] if iv else np.nan for iv in intervals], dtype=np.float64
+        )
         self._doc = _codes([f.get("doc_id") for f in figures])
         year_sets = [_years(f.get("period")) for f in figures]
         distinct: dict[frozenset[int], int] = {}
         for years in year_sets:
             if years is not None:
                 distinct.setdefault(years, len(distinct))
-        self._year = np.asarray([-1 if y is None else distinct[y] for y in year_sets], dtype=np.int64)
+        self._year = np.asarray(
+            [-1 if y is None else distinct[y] for y in year_sets], dtype=np.int64
+        )
         # the last row and column stand for "no period", which overlaps any
         compat = np.ones((len(distinct) + 1, len(distinct) + 1), dtype=bool)
         for first, i in distinct.items():
@@ -440,7 +505,9 @@ class FigureConflicts:
         self._figures = figures
         buckets: dict[tuple[str, str], list[int]] = {}
         for k, figure in enumerate(figures):
-            buckets.setdefault((str(figure.get("figure_kind")), str(figure.get("unit"))), []).append(k)
+            buckets.setdefault(
+                (str(figure.get("figure_kind")), str(figure.get("unit"))), []
+            ).append(k)
         for _, members in sorted(buckets.items()):
             self._prepare_bucket(np.asarray(members, dtype=np.int64))
         self._is_generic = np.asarray(self._generic, dtype=bool)
@@ -462,7 +529,9 @@ class FigureConflicts:
         if classes.matrix is not None:
             everyone = np.arange(classes.size, dtype=np.int64)
             for start, columns in _column_chunks(classes.matrix, _CHUNK):
-                a, b = _block_pairs(everyone, classes.matrix @ columns, start, MEASURE_THRESHOLD)
+                a, b = _block_pairs(
+                    everyone, classes.matrix @ columns, start, MEASURE_THRESHOLD
+                )
                 for i, j in zip(a.tolist(), b.tolist()):
                     similar[i].append(j)
         by_class: list[list[int]] = [[] for _ in range(count)]
@@ -479,7 +548,9 @@ class FigureConflicts:
             members = self._buckets[bucket]
             contexts = _classes([_context(self._figures[k]) for k in members])
             self._context_of[members] = contexts.of_row
-            transposed = contexts.matrix.T.tocsr() if contexts.matrix is not None else None
+            transposed = (
+                contexts.matrix.T.tocsr() if contexts.matrix is not None else None
+            )
             self._contexts[bucket] = (contexts.matrix, transposed)
         matrix, transposed = self._contexts[bucket]
         if matrix is None:
@@ -521,7 +592,9 @@ class FigureConflicts:
             for b in self.partners(a, mask).tolist():
                 yield self.ids[a], self.ids[b]
 
-    def summary(self, mask: np.ndarray, shown: int, cap: int) -> tuple[list[tuple[str, str]], int]:
+    def summary(
+        self, mask: np.ndarray, shown: int, cap: int
+    ) -> tuple[list[tuple[str, str]], int]:
         """(the first ``shown`` pairs among ``mask``'s figures, how many pairs, counted up to ``cap``).
 
         Counting stops once it passes ``cap``: past that, the number tells a
@@ -532,7 +605,10 @@ class FigureConflicts:
         for a in np.nonzero(mask)[0].tolist():
             found = self.partners(a, mask)
             if len(first) < shown:
-                first.extend((self.ids[a], self.ids[b]) for b in found[: shown - len(first)].tolist())
+                first.extend(
+                    (self.ids[a], self.ids[b])
+                    for b in found[: shown - len(first)].tolist()
+                )
             total += len(found)
             if total > cap:
                 break

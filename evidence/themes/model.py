@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
-
 from typing import Any
 
 import numpy as np
@@ -42,7 +41,9 @@ def stop_stems() -> frozenset[str]:
     return frozenset(stem(w) for w in ENGLISH_STOP_WORDS) | ENGLISH_STOP_WORDS
 
 
-def content_words(words: Sequence[str], stop: frozenset[str] | None = None) -> list[str]:
+def content_words(
+    words: Sequence[str], stop: frozenset[str] | None = None
+) -> list[str]:
     """Normalised words that carry meaning: no stop words, no bare numbers."""
     stop = stop_stems() if stop is None else stop
     return [w for w in words if w not in stop and not w.isdigit() and len(w) > 1]
@@ -73,7 +74,7 @@ class ThemeModel:
         theme_ids: Sequence[str],
         *,
         seed: int = 0,
-    ) -> "ThemeModel":
+    ) -> ThemeModel:
         """Learn from an even sample of ``docs`` (content-word lists, fixed order)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -97,11 +98,21 @@ class ThemeModel:
             return cls(None, {})
         classifiers: dict[str, Any] = {}
         for theme in theme_ids:
-            target = np.fromiter((theme in labels[i] for i in train_rows), dtype=np.int8, count=len(train_rows))
+            target = np.fromiter(
+                (theme in labels[i] for i in train_rows),
+                dtype=np.int8,
+                count=len(train_rows),
+            )
             positives = int(target.sum())
             if positives < MIN_POSITIVES or len(train_rows) - positives < MIN_POSITIVES:
                 continue
-            model = LogisticRegression(C=4.0, solver="liblinear", random_state=seed, max_iter=200, class_weight="balanced")
+            model = LogisticRegression(
+                C=4.0,
+                solver="liblinear",
+                random_state=seed,
+                max_iter=200,
+                class_weight="balanced",
+            )
             model.fit(train, target)
             classifiers[theme] = model
         return cls(vectoriser, classifiers)
@@ -111,7 +122,10 @@ class ThemeModel:
         if self.vectoriser is None or not docs:
             return {}
         matrix = self.vectoriser.transform(docs)
-        return {theme: model.predict_proba(matrix)[:, 1] for theme, model in self.classifiers.items()}
+        return {
+            theme: model.predict_proba(matrix)[:, 1]
+            for theme, model in self.classifiers.items()
+        }
 
     def to_disk(self, path: Path) -> None:
         """Save the vocabulary, idf and each theme's weights as plain arrays."""
@@ -119,7 +133,9 @@ class ThemeModel:
             vocabulary: dict[str, int] = {}
             idf = np.zeros(0)
         else:
-            vocabulary = {str(term): int(col) for term, col in self.vectoriser.vocabulary_.items()}
+            vocabulary = {
+                str(term): int(col) for term, col in self.vectoriser.vocabulary_.items()
+            }
             idf = np.asarray(self.vectoriser.idf_, dtype=np.float64)
         themes = sorted(self.classifiers)
         saved = {
@@ -127,8 +143,12 @@ class ThemeModel:
             "vocabulary": vocabulary,
             "idf": idf,
             "themes": themes,
-            "coef": np.asarray([self.classifiers[t].coef_[0] for t in themes], dtype=np.float64).reshape(len(themes), len(idf)),
-            "intercept": np.asarray([self.classifiers[t].intercept_[0] for t in themes], dtype=np.float64),
+            "coef": np.asarray(
+                [self.classifiers[t].coef_[0] for t in themes], dtype=np.float64
+            ).reshape(len(themes), len(idf)),
+            "intercept": np.asarray(
+                [self.classifiers[t].intercept_[0] for t in themes], dtype=np.float64
+            ),
             "stop": sorted(stop_stems()),
         }
         tmp = Path(path).with_suffix(".tmp")
@@ -154,7 +174,7 @@ class SavedThemeModel:
         self.stop = frozenset(saved["stop"])
 
     @classmethod
-    def from_disk(cls, path: Path) -> "SavedThemeModel | None":
+    def from_disk(cls, path: Path) -> SavedThemeModel | None:
         """The saved model, or None when there is none we can trust."""
         try:
             with Path(path).open("rb") as handle:
@@ -180,7 +200,12 @@ class SavedThemeModel:
                 scores[row] = self.intercept
                 continue
             cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * self.idf[cols]
+            weights = (
+                1.0
+                + np.log(
+                    np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                )
+            ) * self.idf[cols]
             weights /= np.sqrt(weights @ weights)
             scores[row] = self.coef[:, cols] @ weights + self.intercept
         probabilities = 1.0 / (1.0 + np.exp(-scores))

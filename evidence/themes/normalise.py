@@ -43,7 +43,12 @@ def stem(word: str) -> str:
         base = word[:-2]
     if base is not None and _VOWELS.intersection(base):
         word = base
-        if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in _VOWELS and word[-1] not in _KEEP_DOUBLE:
+        if (
+            len(word) >= 3
+            and word[-1] == word[-2]
+            and word[-1] not in _VOWELS
+            and word[-1] not in _KEEP_DOUBLE
+        ):
             word = word[:-1]
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]
@@ -71,4 +76,6 @@ def _learn(word: str) -> str:
 def stems(text: str) -> list[str]:
     """Normalised word forms of ``text``, in order."""
     known = _KNOWN.get
-    return [known(w) or _learn(w) for w in _WORD.findall(_POSSESSIVE.sub("", text.lower()))]
+    return [
+        known(w) or _learn(w) for w in _WORD.findall(_POSSESSIVE.sub("", text.lower()))
+    ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from itertools import combinations
-from typing import Mapping, Sequence
 
 from .assign import ThemeScore
 
@@ -13,7 +13,9 @@ from .assign import ThemeScore
 MIN_TOGETHER = 2
 
 
-def related_themes(assignments: Mapping[str, Sequence[ThemeScore]]) -> dict[str, list[tuple[str, float]]]:
+def related_themes(
+    assignments: Mapping[str, Sequence[ThemeScore]],
+) -> dict[str, list[tuple[str, float]]]:
     """Theme id -> [(other theme, normalised PMI)], strongest first, positive only.
 
     Normalised PMI (between -1 and 1) rather than raw counts, so a theme that
@@ -27,14 +29,18 @@ def related_themes(assignments: Mapping[str, Sequence[ThemeScore]]) -> dict[str,
         total += 1
         singles.update(themes)
         pairs.update(combinations(themes, 2))
-    related: dict[str, list[tuple[str, float]]] = {theme: [] for theme in sorted(singles)}
+    related: dict[str, list[tuple[str, float]]] = {
+        theme: [] for theme in sorted(singles)
+    }
     for (a, b), together in pairs.items():
         if together < MIN_TOGETHER:
             continue
         p_ab = together / total
         if p_ab >= 1.0:
             continue
-        npmi = math.log(p_ab / ((singles[a] / total) * (singles[b] / total))) / -math.log(p_ab)
+        npmi = math.log(
+            p_ab / ((singles[a] / total) * (singles[b] / total))
+        ) / -math.log(p_ab)
         value = round(npmi, 4)
         if value > 0:
             related[a].append((b, value))

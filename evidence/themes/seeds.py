@@ -8,9 +8,9 @@ commission" (governance) is not also read as "commission" (commissioning).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
 
 from .normalise import stems
 from .taxonomy import Taxonomy
@@ -54,14 +54,20 @@ class SeedMatcher:
             by_term.setdefault(tuple(stems(term)), {}).setdefault(None, (term, False))
         for theme in taxonomy.themes:
             # Strong terms first, so a term listed as both counts as strong.
-            for term, weak in [(t, False) for t in theme.terms] + [(t, True) for t in theme.weak_terms]:
-                by_term.setdefault(tuple(stems(term)), {}).setdefault(theme.id, (term, weak))
+            for term, weak in [(t, False) for t in theme.terms] + [
+                (t, True) for t in theme.weak_terms
+            ]:
+                by_term.setdefault(tuple(stems(term)), {}).setdefault(
+                    theme.id, (term, weak)
+                )
         # Single-word terms by their word; longer ones by their first two
         # words, longest first, so each position costs one or two lookups.
         singles: dict[str, tuple[_Entry, ...]] = {}
         longer: dict[tuple[str, str], list[tuple[list[str], tuple[_Entry, ...]]]] = {}
         for key, owners in by_term.items():
-            entries = tuple((owner, surface, weak) for owner, (surface, weak) in owners.items())
+            entries = tuple(
+                (owner, surface, weak) for owner, (surface, weak) in owners.items()
+            )
             if len(key) == 1:
                 singles[key[0]] = entries
             else:

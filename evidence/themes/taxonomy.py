@@ -92,7 +92,9 @@ def _read_taxonomy(file: Path) -> Taxonomy:
             f"{file}: no such taxonomy file", hint="check the path given to --themes"
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise TaxonomyError(f"{file}: cannot read taxonomy file ({exc})", hint="save it as UTF-8 text") from exc
+        raise TaxonomyError(
+            f"{file}: cannot read taxonomy file ({exc})", hint="save it as UTF-8 text"
+        ) from exc
     return parse_taxonomy(raw, str(file))
 
 
@@ -107,7 +109,7 @@ def parse_taxonomy(raw: str, source: str) -> Taxonomy:
         reason = _TOML_AT.sub("", message)
         raise TaxonomyError(
             f"{source}, line {line}: not valid TOML: {reason}",
-            hint="quote text values, write lists as [\"a\", \"b\"], and start each theme with [[theme]]",
+            hint='quote text values, write lists as ["a", "b"], and start each theme with [[theme]]',
         ) from exc
     unknown = sorted(set(data) - {"theme", "neutral_terms"})
     if unknown:
@@ -116,10 +118,17 @@ def parse_taxonomy(raw: str, source: str) -> Taxonomy:
             hint="the file holds [[theme]] tables and optionally neutral_terms = [...]",
         )
     neutral = _check_terms(
-        data.get("neutral_terms", []), "neutral_terms", "", f"{source}, line {_key_line(raw, 'neutral_terms')}",
+        data.get("neutral_terms", []),
+        "neutral_terms",
+        "",
+        f"{source}, line {_key_line(raw, 'neutral_terms')}",
         required=False,
     )
-    header_lines = [n for n, text in enumerate(raw.splitlines(), start=1) if _THEME_HEADER.match(text)]
+    header_lines = [
+        n
+        for n, text in enumerate(raw.splitlines(), start=1)
+        if _THEME_HEADER.match(text)
+    ]
     entries = data.get("theme")
     if not isinstance(entries, list) or not entries:
         raise TaxonomyError(
@@ -153,7 +162,10 @@ def _key_line(raw: str, key: str) -> int:
 def _check_theme(entry: object, source: str, line: int) -> Theme:
     where = f"{source}, line {line}"
     if not isinstance(entry, dict):
-        raise TaxonomyError(f"{where}: a theme must be a [[theme]] table", hint="start each theme with [[theme]]")
+        raise TaxonomyError(
+            f"{where}: a theme must be a [[theme]] table",
+            hint="start each theme with [[theme]]",
+        )
     unknown = sorted(set(entry) - _KNOWN_KEYS)
     if unknown:
         raise TaxonomyError(
@@ -163,7 +175,7 @@ def _check_theme(entry: object, source: str, line: int) -> Theme:
     theme_id = entry.get("id")
     if not isinstance(theme_id, str) or not _SLUG.match(theme_id):
         raise TaxonomyError(
-            f"{where}: theme id must be a lower-case slug such as \"social-care\", got {theme_id!r}",
+            f'{where}: theme id must be a lower-case slug such as "social-care", got {theme_id!r}',
             hint="use lower-case letters, digits and single hyphens",
         )
     texts: dict[str, str] = {}
@@ -171,20 +183,31 @@ def _check_theme(entry: object, source: str, line: int) -> Theme:
         value = entry.get(key)
         if not isinstance(value, str) or not value.strip():
             raise TaxonomyError(
-                f"{where}: theme {theme_id!r} has no {key}", hint=f"add {key} = \"...\" to the theme"
+                f"{where}: theme {theme_id!r} has no {key}",
+                hint=f'add {key} = "..." to the theme',
             )
         texts[key] = value.strip()
     terms = _check_terms(entry.get("terms"), "terms", theme_id, where, required=True)
-    weak = _check_terms(entry.get("weak_terms", []), "weak_terms", theme_id, where, required=False)
-    return Theme(id=theme_id, label=texts["label"], description=texts["description"], terms=terms, weak_terms=weak)
+    weak = _check_terms(
+        entry.get("weak_terms", []), "weak_terms", theme_id, where, required=False
+    )
+    return Theme(
+        id=theme_id,
+        label=texts["label"],
+        description=texts["description"],
+        terms=terms,
+        weak_terms=weak,
+    )
 
 
-def _check_terms(value: object, key: str, theme_id: str, where: str, *, required: bool) -> tuple[str, ...]:
+def _check_terms(
+    value: object, key: str, theme_id: str, where: str, *, required: bool
+) -> tuple[str, ...]:
     owner = f"theme {theme_id!r}" if theme_id else "the file"
     if not isinstance(value, list) or (required and not value):
         raise TaxonomyError(
             f"{where}: {owner} needs {key} as a non-empty list of strings",
-            hint=f"add {key} = [\"first term\", \"second term\"] to the theme",
+            hint=f'add {key} = ["first term", "second term"] to the theme',
         )
     terms: list[str] = []
     for term in value:

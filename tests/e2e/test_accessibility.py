@@ -16,14 +16,19 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from site_fixture import make_store  # noqa: E402
-from test_browser import CHROMIUM, LAUNCH_ARGS, _need_browser  # noqa: E402
+from site_fixture import make_store
+from test_browser import CHROMIUM, LAUNCH_ARGS, _need_browser
 
-from evidence.render import build_site  # noqa: E402
+from evidence.render import build_site
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 #: The index, a theme page, a PDF's document page (its passages carry page links) and a search with results.
-PAGES = ("index.html", "themes/workforce.html", "docs/nao-ics-review-a1b2c3.html", "search.html?q=vacancies")
+PAGES = (
+    "index.html",
+    "themes/workforce.html",
+    "docs/nao-ics-review-a1b2c3.html",
+    "search.html?q=vacancies",
+)
 #: Each violation as (rule, how many elements, the first element's selector).
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -68,15 +73,22 @@ def browser() -> Iterator[object]:
 def test_no_axe_violations(browser: object, site: Path, width: int) -> None:
     axe = _need_axe()
     # the site's Content-Security-Policy refuses inline scripts, and axe is added as one
-    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, bypass_csp=True
+    )
     tab = context.new_page()
     found = {}
     try:
         for rel in PAGES:
-            tab.goto((site / rel.split("?")[0]).as_uri() + (f"?{rel.split('?')[1]}" if "?" in rel else ""))
+            tab.goto(
+                (site / rel.split("?")[0]).as_uri()
+                + (f"?{rel.split('?')[1]}" if "?" in rel else "")
+            )
             tab.add_script_tag(content=axe)
             found[rel] = tab.evaluate(RUN_AXE)
-        assert tab.locator("#results li").count() == 3  # the search page was checked with its results shown
+        assert (
+            tab.locator("#results li").count() == 3
+        )  # the search page was checked with its results shown
     finally:
         context.close()
     assert found == {rel: [] for rel in PAGES}

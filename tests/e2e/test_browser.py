@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from site_fixture import make_store  # noqa: E402
+from site_fixture import make_store
 
-from evidence.render import build_site  # noqa: E402
+from evidence.render import build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -88,12 +88,32 @@ class Watch:
         page.on("dialog", self._dialog)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         # A missing resource shows as a console error too; responses below say which.
-        page.on("console", lambda msg: self.errors.append(msg.text)
-                if msg.type == "error" and not msg.text.startswith("Failed to load resource") else None)
+        page.on(
+            "console",
+            lambda msg: (
+                self.errors.append(msg.text)
+                if msg.type == "error"
+                and not msg.text.startswith("Failed to load resource")
+                else None
+            ),
+        )
         # Browsers ask a server for /favicon.ico unprompted; the site links no icon.
-        page.on("response", lambda res: self.errors.append(f"{res.status} {res.url}")
-                if res.status >= 400 and not res.url.endswith("/favicon.ico") else None)
-        page.on("request", lambda req: None if req.url.startswith(allowed_prefix) else self.outside.append(req.url))
+        page.on(
+            "response",
+            lambda res: (
+                self.errors.append(f"{res.status} {res.url}")
+                if res.status >= 400 and not res.url.endswith("/favicon.ico")
+                else None
+            ),
+        )
+        page.on(
+            "request",
+            lambda req: (
+                None
+                if req.url.startswith(allowed_prefix)
+                else self.outside.append(req.url)
+            ),
+        )
 
     def _dialog(self, dialog: object) -> None:
         self.dialogs.append(dialog.message)
@@ -119,7 +139,11 @@ def test_index_to_theme_to_passage(page: tuple[object, Watch], site: Path) -> No
     OUTPUT.mkdir(parents=True, exist_ok=True)
     tab.goto((site / "index.html").as_uri())
     assert tab.locator("h1").inner_text() == "What the evidence says"
-    assert tab.locator(".matrix caption").inner_text().startswith("Passages on each theme, by body.")
+    assert (
+        tab.locator(".matrix caption")
+        .inner_text()
+        .startswith("Passages on each theme, by body.")
+    )
     tab.screenshot(path=str(OUTPUT / "index.png"), full_page=True)
 
     tab.get_by_role("link", name="Workforce", exact=True).first.click()
@@ -129,17 +153,30 @@ def test_index_to_theme_to_passage(page: tuple[object, Watch], site: Path) -> No
     tab.screenshot(path=str(OUTPUT / "theme-workforce.png"), full_page=True)
 
     link = tab.locator("section.group", has_text="To NHS England").locator("a.src")
-    assert link.inner_text() == "National Audit Office, Introducing integrated care systems, p.\u00a02"
+    assert (
+        link.inner_text()
+        == "National Audit Office, Introducing integrated care systems, p.\u00a02"
+    )
     link.click()
-    assert tab.url == (site / "docs" / "nao-ics-review-a1b2c3.html").as_uri() + "#nao-ics-review-a1b2c3-p3"
+    assert (
+        tab.url
+        == (site / "docs" / "nao-ics-review-a1b2c3.html").as_uri()
+        + "#nao-ics-review-a1b2c3-p3"
+    )
     target = tab.locator(":target")
     assert target.get_attribute("id") == "nao-ics-review-a1b2c3-p3"
-    assert target.inner_text().startswith("We recommend that NHS England publish a costed workforce plan")
-    assert target.evaluate("el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+    assert target.inner_text().startswith(
+        "We recommend that NHS England publish a costed workforce plan"
+    )
+    assert target.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
+    )
     assert target.locator("mark.m-recommendation").count() == 1
 
 
-def test_figures_table_filters_and_sorts(page: tuple[object, Watch], site: Path) -> None:
+def test_figures_table_filters_and_sorts(
+    page: tuple[object, Watch], site: Path
+) -> None:
     tab, _ = page
     tab.goto((site / "figures.html").as_uri())
     rows = tab.locator("#figures-table tbody tr")
@@ -152,13 +189,18 @@ def test_figures_table_filters_and_sorts(page: tuple[object, Watch], site: Path)
     assert visible.locator("td:first-child").all_inner_texts() == ["132,000", "9.7%"]
     assert count.inner_text() == "Showing 2 of 4 rows"
     tab.get_by_label("Filter figures").fill("national audit 110,000")
-    assert visible.locator("td:first-child").all_inner_texts() == ["around 110,000 (around)"]
+    assert visible.locator("td:first-child").all_inner_texts() == [
+        "around 110,000 (around)"
+    ]
     assert count.inner_text() == "Showing 1 of 4 rows"
 
     tab.get_by_label("Filter figures").fill("")
     tab.get_by_label("Kind").select_option("money")
     assert visible.count() == 1
-    assert visible.first.locator("td .measure").inner_text() == "gap in adult social care funding"
+    assert (
+        visible.first.locator("td .measure").inner_text()
+        == "gap in adult social care funding"
+    )
 
     tab.get_by_label("Kind").select_option("")
     tab.get_by_label("Theme").select_option("workforce")
@@ -171,7 +213,10 @@ def test_figures_table_filters_and_sorts(page: tuple[object, Watch], site: Path)
     tab.get_by_role("button", name="Value").click()
     firsts = tab.locator("#figures-table tbody tr td:first-child").all_inner_texts()
     assert firsts == ["£1.5 billion", "132,000", "around 110,000 (around)", "9.7%"]
-    assert tab.locator("#figures-table th").first.get_attribute("aria-sort") == "descending"
+    assert (
+        tab.locator("#figures-table th").first.get_attribute("aria-sort")
+        == "descending"
+    )
 
 
 def test_search_capital_regime(page: tuple[object, Watch], site: Path) -> None:
@@ -189,16 +234,25 @@ def test_search_capital_regime(page: tuple[object, Watch], site: Path) -> None:
     tab.get_by_label("Kind").select_option("recommendation")
     assert results.count() == 1
     results.first.locator("a.src").click()
-    assert tab.url.endswith("/docs/nhs-providers-ev-d4e5f6.html#nhs-providers-ev-d4e5f6-p3")
+    assert tab.url.endswith(
+        "/docs/nhs-providers-ev-d4e5f6.html#nhs-providers-ev-d4e5f6-p3"
+    )
     assert tab.locator(":target").get_attribute("id") == "nhs-providers-ev-d4e5f6-p3"
 
 
-def test_a_search_is_shared_by_its_address(page: tuple[object, Watch], site: Path) -> None:
+def test_a_search_is_shared_by_its_address(
+    page: tuple[object, Watch], site: Path
+) -> None:
     tab, _ = page
-    tab.goto((site / "search.html").as_uri() + "?q=capital+regime&kind=recommendation&theme=nowhere")
+    tab.goto(
+        (site / "search.html").as_uri()
+        + "?q=capital+regime&kind=recommendation&theme=nowhere"
+    )
     assert tab.get_by_label("Words").input_value() == "capital regime"
     assert tab.get_by_label("Kind").input_value() == "recommendation"
-    assert tab.get_by_label("Theme").input_value() == ""  # a theme the site lacks is ignored
+    assert (
+        tab.get_by_label("Theme").input_value() == ""
+    )  # a theme the site lacks is ignored
     assert tab.locator("#results li q").all_inner_texts() == [
         "The government should reform the capital regime so systems can plan beyond one year.",
     ]
@@ -206,30 +260,54 @@ def test_a_search_is_shared_by_its_address(page: tuple[object, Watch], site: Pat
     # what is typed becomes the address, from file:// too, so it can be copied and sent
     tab.get_by_label("Kind").select_option("")
     tab.get_by_label("Words").fill("vacancies")
-    tab.wait_for_url((site / "search.html").as_uri() + "?q=vacancies", timeout=5000)  # the page's address changes after the event
+    tab.wait_for_url(
+        (site / "search.html").as_uri() + "?q=vacancies", timeout=5000
+    )  # the page's address changes after the event
     tab.reload()
     assert tab.get_by_label("Words").input_value() == "vacancies"
     assert tab.locator("#results li").count() == 3
 
 
-def test_hostile_document_executes_nothing(page: tuple[object, Watch], site: Path) -> None:
+def test_hostile_document_executes_nothing(
+    page: tuple[object, Watch], site: Path
+) -> None:
     tab, watch = page
-    for rel in ("docs/hostile-submission-ffffff.html", "themes/workforce.html", "orgs/b-onmouseover-alert-4-mischief-ltd-b.html", "index.html"):
+    for rel in (
+        "docs/hostile-submission-ffffff.html",
+        "themes/workforce.html",
+        "orgs/b-onmouseover-alert-4-mischief-ltd-b.html",
+        "index.html",
+    ):
         tab.goto((site / rel).as_uri())
         assert tab.locator("script").count() == 1
-        assert tab.evaluate("document.querySelectorAll('[onerror],[onmouseover],img,textarea,b').length") == 0
-        assert tab.evaluate("document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
+        assert (
+            tab.evaluate(
+                "document.querySelectorAll('[onerror],[onmouseover],img,textarea,b').length"
+            )
+            == 0
+        )
+        assert (
+            tab.evaluate("document.querySelectorAll('a[href^=\"javascript\"]').length")
+            == 0
+        )
     tab.goto((site / "docs/hostile-submission-ffffff.html").as_uri())
     assert tab.locator("h1").inner_text() == '<script>alert("title")</script>'
     text = tab.locator("#hostile-submission-ffffff-p1 p").inner_text()
-    assert text.startswith('Read this <script>alert(1)</script> and <img src=x onerror="alert(2)"> now.')
+    assert text.startswith(
+        'Read this <script>alert(1)</script> and <img src=x onerror="alert(2)"> now.'
+    )
     assert '</textarea><b>bold</b> "quoted" & done.' in text
 
     tab.goto((site / "search.html").as_uri())
     tab.get_by_label("Words").fill("alert")
     assert tab.locator("#results li").count() == 1
     assert tab.locator("#results li q").inner_text() == "<script>alert(1)</script>"
-    assert tab.evaluate("document.querySelectorAll('#results script, #results img').length") == 0
+    assert (
+        tab.evaluate(
+            "document.querySelectorAll('#results script, #results img').length"
+        )
+        == 0
+    )
     assert watch.dialogs == []
 
 
@@ -247,13 +325,17 @@ def test_reads_with_scripts_off(browser: object, site: Path) -> None:
 
 
 def test_served_over_http_and_on_a_phone(browser: object, site: Path) -> None:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(site)
+    )
     handler.log_message = lambda *args: None  # type: ignore[attr-defined]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True
+    )
     tab = context.new_page()
     watch = Watch(tab, base)
     try:
@@ -271,17 +353,28 @@ def test_served_over_http_and_on_a_phone(browser: object, site: Path) -> None:
     assert watch.dialogs == [] and watch.errors == [] and watch.outside == []
 
 
-def test_print_hides_navigation_and_link_addresses_and_focus_is_visible(page: tuple[object, Watch], site: Path) -> None:
+def test_print_hides_navigation_and_link_addresses_and_focus_is_visible(
+    page: tuple[object, Watch], site: Path
+) -> None:
     tab, _ = page
     tab.goto((site / "themes" / "workforce.html").as_uri())
     tab.keyboard.press("Tab")
-    focused = tab.evaluate("[document.activeElement.className, getComputedStyle(document.activeElement).outlineStyle,"
-                           " getComputedStyle(document.activeElement).outlineWidth]")
+    focused = tab.evaluate(
+        "[document.activeElement.className, getComputedStyle(document.activeElement).outlineStyle,"
+        " getComputedStyle(document.activeElement).outlineWidth]"
+    )
     assert focused == ["skip", "solid", "3px"]
     tab.emulate_media(media="print")
     assert tab.locator("nav").is_hidden()
-    assert tab.locator(".controls").count() == 0 or tab.locator(".controls").first.is_hidden()
-    after = tab.locator("section.group a.src").first.evaluate("el => getComputedStyle(el, '::after').content")
-    assert after == "none"  # the citation's words are printed, not the file it links to (see test_print.py)
+    assert (
+        tab.locator(".controls").count() == 0
+        or tab.locator(".controls").first.is_hidden()
+    )
+    after = tab.locator("section.group a.src").first.evaluate(
+        "el => getComputedStyle(el, '::after').content"
+    )
+    assert (
+        after == "none"
+    )  # the citation's words are printed, not the file it links to (see test_print.py)
     tab.pdf(path=str(OUTPUT / "theme-workforce.pdf"))
     assert (OUTPUT / "theme-workforce.pdf").stat().st_size > 10_000

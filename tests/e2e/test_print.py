@@ -15,10 +15,10 @@ import pypdfium2 as pdfium
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from site_fixture import make_store  # noqa: E402
-from test_browser import CHROMIUM, LAUNCH_ARGS, _need_browser  # noqa: E402
+from site_fixture import make_store
+from test_browser import CHROMIUM, LAUNCH_ARGS, _need_browser
 
-from evidence.render import build_site  # noqa: E402
+from evidence.render import build_site
 
 A4 = (595.0, 842.0)
 #: The right margin site.css sets for print (14 mm), in points: what crosses it is cut off.
@@ -58,7 +58,9 @@ def _text(doc: pdfium.PdfDocument) -> str:
     return "\n".join(page.get_textpage().get_text_range() for page in doc)
 
 
-def _boxes(doc: pdfium.PdfDocument, needle: str) -> list[tuple[int, tuple[float, float, float, float]]]:
+def _boxes(
+    doc: pdfium.PdfDocument, needle: str
+) -> list[tuple[int, tuple[float, float, float, float]]]:
     """(page number, box) of every character of the last place ``needle`` is printed."""
     found: list[tuple[int, tuple[float, float, float, float]]] = []
     for number, page in enumerate(doc):
@@ -66,7 +68,9 @@ def _boxes(doc: pdfium.PdfDocument, needle: str) -> list[tuple[int, tuple[float,
         search = textpage.search(needle)
         while (match := search.get_next()) is not None:
             start, count = match
-            found = [(number, textpage.get_charbox(i)) for i in range(start, start + count)]
+            found = [
+                (number, textpage.get_charbox(i)) for i in range(start, start + count)
+            ]
     return found
 
 
@@ -75,11 +79,17 @@ def test_pages_are_a4(printed: dict[str, pdfium.PdfDocument], name: str) -> None
     sizes = [page.get_size() for page in printed[name]]
     assert sizes, name
     for width, height in sizes:
-        assert abs(width - A4[0]) <= 1 and abs(height - A4[1]) <= 1, (name, width, height)
+        assert abs(width - A4[0]) <= 1 and abs(height - A4[1]) <= 1, (
+            name,
+            width,
+            height,
+        )
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_no_link_addresses_or_navigation_on_paper(printed: dict[str, pdfium.PdfDocument], name: str) -> None:
+def test_no_link_addresses_or_navigation_on_paper(
+    printed: dict[str, pdfium.PdfDocument], name: str
+) -> None:
     text = _text(printed[name])
     for address in ("http", "file://", ".html"):
         assert address not in text, (name, address)
@@ -88,20 +98,28 @@ def test_no_link_addresses_or_navigation_on_paper(printed: dict[str, pdfium.PdfD
     assert "Evidence briefing" in text  # the page itself is there
 
 
-def test_theme_page_keeps_its_citations_as_words(printed: dict[str, pdfium.PdfDocument]) -> None:
+def test_theme_page_keeps_its_citations_as_words(
+    printed: dict[str, pdfium.PdfDocument],
+) -> None:
     text = " ".join(_text(printed["themes/workforce.html"]).split())
     assert "National Audit Office, Introducing integrated care systems, p. 1" in text
     assert "To DHSC (1)" in text
 
 
-def test_coverage_matrix_fits_the_page_width(printed: dict[str, pdfium.PdfDocument]) -> None:
+def test_coverage_matrix_fits_the_page_width(
+    printed: dict[str, pdfium.PdfDocument],
+) -> None:
     doc = printed["index.html"]
     width, height = doc[0].get_size()
     for header in ("All themes", "Commissioning", "Workforce", "Body"):
         boxes = _boxes(doc, header)
         assert boxes, header
         for _page, (left, bottom, right, top) in boxes:
-            assert 0 <= left and right <= width - RIGHT_MARGIN + 0.5, (header, left, right)
+            assert 0 <= left and right <= width - RIGHT_MARGIN + 0.5, (
+                header,
+                left,
+                right,
+            )
             assert 0 <= bottom and top <= height, (header, bottom, top)
     # the matrix's bodies and counts are printed too
     text = " ".join(_text(doc).split())
