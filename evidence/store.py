@@ -973,9 +973,10 @@ class Store:
 
     def iter_passage_texts(self) -> Iterator[tuple[str, str]]:
         """(passage_id, text) for every passage, by passage id, one row at a time."""
-        yield from self.conn.execute(
+        for pid, text in self.conn.execute(
             "SELECT passage_id, text FROM passages ORDER BY passage_id"
-        )
+        ):
+            yield pid, text  # plain tuples, not the connection's Row objects
 
     def doc_ids(self) -> list[str]:
         return [
