@@ -27,6 +27,7 @@ DOCUMENT_FIELDS = (
     "path",
     "format",
     "pages",
+    "attached_to",
 )
 
 
@@ -81,8 +82,11 @@ def _closest(key: str, documents: list[DocumentRecord]) -> DocumentRecord | None
     return known[close[0]] if close else None
 
 
-def document_row(doc: DocumentRecord) -> dict[str, Any]:
-    """One line of `evidence docs`: what a citation needs, keyed as DOCUMENT_FIELDS."""
+def document_row(doc: DocumentRecord, attached_to: str | None = None) -> dict[str, Any]:
+    """One line of `evidence docs`: what a citation needs, keyed as DOCUMENT_FIELDS.
+
+    ``attached_to`` is the id of the e-mail the document came attached to.
+    """
     meta = doc.metadata
     return {
         "id": doc.doc_id,
@@ -94,18 +98,22 @@ def document_row(doc: DocumentRecord) -> dict[str, Any]:
         "path": doc.path,
         "format": doc.format,
         "pages": doc.pages,
+        "attached_to": attached_to,
     }
 
 
 def document_rows(store: Store) -> list[dict[str, Any]]:
-    """Every document, in path order."""
-    return [document_row(doc) for doc in store.documents()]
+    """Every document, in path order (an attachment's path starts with its e-mail's)."""
+    with store.snapshot():
+        links = store.attachment_links()
+        return [document_row(doc, links.get(doc.doc_id)) for doc in store.documents()]
 
 
 def document_detail(store: Store, doc: DocumentRecord) -> dict[str, Any]:
     """A document with its passages, as `evidence show --json` prints it."""
-    detail = document_row(doc)
+    detail = document_row(doc, store.attached_to(doc.doc_id))
     detail["also_at"] = store.aliases_of(doc.doc_id)
+    detail["attachments"] = store.attachments_of(doc.doc_id)
     detail["passages"] = [
         {
             "passage_id": p.passage_id,

@@ -309,7 +309,7 @@ def ingest(
         raise UserError(exc) from None
     finally:
         bar.close()
-    for path, reason in report.failed + report.unreadable:
+    for path, reason in report.failed + report.attachments_failed + report.unreadable:
         click.echo(f"failed: {_one_line(path)}: {reason}", err=True)
     for warning in report.warnings:
         click.echo(f"warning: {_one_line(warning)}", err=True)
@@ -337,6 +337,10 @@ def ingest(
         summary += f"; {len(report.duplicates)} duplicate{'s' if len(report.duplicates) != 1 else ''}"
     if report.moved:
         summary += f"; {len(report.moved)} moved"
+    if report.attachments or report.attachments_failed:
+        summary += f"; {len(report.attachments)} attached document{'s' if len(report.attachments) != 1 else ''} read"
+        if report.attachments_failed:
+            summary += f", {len(report.attachments_failed)} failed"
     for kind in (UNSUPPORTED, OUTSIDE_LINK, NOT_REGULAR):
         count = sum(
             1 for _path, skip_kind, _reason in report.skipped if skip_kind == kind
@@ -354,7 +358,7 @@ def ingest(
         click.echo(f"Search index rebuilt from the store ({report.index_repaired}).")
     elif not report.changed_anything:
         click.echo("Nothing changed.")
-    if report.failed or report.unreadable or named:
+    if report.failed or report.attachments_failed or report.unreadable or named:
         sys.exit(EXIT_PARTIAL)
 
 
@@ -439,6 +443,9 @@ def show(settings: Settings, document: str, as_json: bool) -> None:
             return
         passages = store.passages(doc.doc_id)
         aliases = store.aliases_of(doc.doc_id)
+        parent_id = store.attached_to(doc.doc_id)
+        parent = store.document(parent_id) if parent_id else None
+        attachments = [store.document(a) for a in store.attachments_of(doc.doc_id)]
     meta = doc.metadata
     click.echo(f"{doc.title}")
     for label, value in (
@@ -454,6 +461,11 @@ def show(settings: Settings, document: str, as_json: bool) -> None:
         click.echo(f"  {label + ':':<14}{value if value not in (None, '') else '-'}")
     if aliases:
         click.echo(f"  {'also at:':<14}{', '.join(aliases)}")
+    if parent is not None:
+        click.echo(f"  {'attached to:':<14}{parent.doc_id} ({parent.title})")
+    for n, attachment in enumerate(attachments):
+        label = "attachments:" if n == 0 else ""
+        click.echo(f"  {label:<14}{attachment.doc_id} ({attachment.title})")
     click.echo()
     for p in passages:
         where = f"p.{p.page} " if p.page else ""

@@ -25,11 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .discovery import Candidate, discover, displayable
+from .discovery import UNSUPPORTED, Candidate, discover, displayable
 from .errors import EvidenceError, IndexLockedError, ReaderError, StoreError
-from .models import Finding, Metadata, Passage
+from .models import Finding, Metadata, Passage, RawDocument
 from .passages import make_doc_id, make_passages
-from .store import Store, no_space
+from .store import Store, StoredPart, no_space
 from .theming import (
     MODEL_NAME,
     RELEARN_SHARE,
@@ -92,6 +92,10 @@ class Processed:
     passages: list[tuple[Passage, list[str]]]
     findings: list[tuple[str, str, Finding]]
     acronyms: list[tuple[str, str]]
+    #: Documents read from inside the file (an e-mail's attachments), parents first.
+    parts: list[StoredPart] = field(default_factory=list)
+    #: (attachment as shown, reason, only its type is unsupported) for attachments not read.
+    problems: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -130,6 +134,11 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)
     #: Lists of submissions found among the files and read as metadata (as shown).
     metadata_sheets: list[str] = field(default_factory=list)
+    #: (attachment as shown, its doc_id): documents read from inside the files read.
+    attachments: list[tuple[str, str]] = field(default_factory=list)
+    #: (attachment as shown, reason): attached files that could not be read; the
+    #: file carrying them went in (so they are not among ``failed``, which counts files).
+    attachments_failed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def documents(self) -> int:
@@ -252,8 +261,7 @@ def _memory_limit(limits: Limits) -> str:
 
 def _process(task: FileTask) -> Processed | Failed:
     from .metadata import guess_metadata
-    from .nlp.organisations import find_acronym_definitions, normalise_org
-    from .nlp.pipeline import findings_from_doc, make_docs
+    from .nlp.organisations import normalise_org
     from .readers import read_document
 
     path = Path(task.abs_path)
@@ -278,8 +286,93 @@ def _process(task: FileTask) -> Processed | Failed:
         metadata.org = normalise_org(metadata.org) or metadata.org
     if not metadata.title:
         metadata.title = named.stem
-    passages = make_passages(task.doc_id, raw.blocks)
-    nlp = _pipeline(task.model)
+    passages, findings, acronyms = _extract(task.doc_id, raw, metadata, task.model)
+    processed = Processed(
+        task, raw.format, raw.pages, metadata, passages, findings, acronyms
+    )
+    _read_attachments(
+        processed, raw, task.doc_id, task.path, metadata, _display_task(task)
+    )
+    return processed
+
+
+def attachment_doc_id(parent_id: str, name: str) -> str:
+    """An attachment's id: from its parent's id and its file name (unique within the parent).
+
+    The parent's id survives a move or rename of its file, so this one does;
+    and an attachment keeps its id when the others of its e-mail change.
+    """
+    return make_doc_id(f"{parent_id}/{name}", Path(name).stem)
+
+
+def _read_attachments(
+    processed: Processed,
+    raw: RawDocument,
+    parent_id: str,
+    parent_path: str,
+    parent: Metadata,
+    shown: str,
+) -> None:
+    """Describe and extract each document attached to ``raw`` (and to those) into ``processed``.
+
+    An attachment's own metadata wins; what it lacks of organisation and
+    date comes from the e-mail it was attached to (its sender, its date);
+    with no title of its own, it is called by its file name.
+    """
+    from .metadata import guess_metadata
+    from .nlp.organisations import normalise_org
+
+    for seq, attachment in enumerate(raw.attachments, start=1):
+        where = f"{shown}/{attachment.name}"
+        if attachment.document is None:
+            processed.problems.append(
+                (where, attachment.reason or "not read", attachment.unsupported)
+            )
+            continue
+        inner = attachment.document
+        doc_id = attachment_doc_id(parent_id, attachment.name)
+        path = f"{parent_path}/{attachment.name}"
+        metadata = guess_metadata(inner, Path(attachment.name))
+        if metadata.org:
+            metadata.org = normalise_org(metadata.org) or metadata.org
+        metadata.title = metadata.title or attachment.name
+        metadata.org = metadata.org or parent.org
+        metadata.date = metadata.date or parent.date
+        passages, findings, acronyms = _extract(
+            doc_id, inner, metadata, processed.task.model
+        )
+        processed.parts.append(
+            StoredPart(
+                doc_id,
+                parent_id,
+                seq,
+                path,
+                attachment.sha256,
+                attachment.size,
+                inner.format,
+                inner.pages,
+                metadata,
+                passages,
+                findings,
+                acronyms,
+            )
+        )
+        _read_attachments(processed, inner, doc_id, path, metadata, where)
+
+
+def _extract(
+    doc_id: str, raw: RawDocument, metadata: Metadata, model: str | None
+) -> tuple[
+    list[tuple[Passage, list[str]]],
+    list[tuple[str, str, Finding]],
+    list[tuple[str, str]],
+]:
+    """One document's passages (with the organisations each names), findings and acronyms."""
+    from .nlp.organisations import find_acronym_definitions
+    from .nlp.pipeline import findings_from_doc, make_docs
+
+    passages = make_passages(doc_id, raw.blocks)
+    nlp = _pipeline(model)
     context: dict[str, Any] = {
         "doc_org": metadata.org,
         "doc_title": metadata.title,
@@ -313,9 +406,7 @@ def _process(task: FileTask) -> Processed | Failed:
                 )
             )
         acronyms.update(find_acronym_definitions(passage.text))
-    return Processed(
-        task, raw.format, raw.pages, metadata, with_orgs, findings, sorted(acronyms)
-    )
+    return with_orgs, findings, sorted(acronyms)
 
 
 # -- the run ----------------------------------------------------------------
@@ -770,6 +861,12 @@ def ingest(
                 (_display_task(r.task), r.reason)
                 for r in results_list
                 if isinstance(r, Failed)
+            ] + [
+                (where, reason)
+                for r in results_list
+                if isinstance(r, Processed)
+                for where, reason, unsupported in r.problems
+                if not unsupported
             ]
             failures = report.failed + report.unreadable + failures
             if failures:
@@ -891,6 +988,7 @@ def _apply(
                     bucket.remove(_display_task(result.task))
             continue
         task = result.task
+        parts = _unclaimed_parts(store, task.doc_id, result, report)
         store.write_document(
             doc_id=task.doc_id,
             root=task.root,
@@ -903,8 +1001,19 @@ def _apply(
             passages=result.passages,
             findings=result.findings,
             acronyms=result.acronyms,
+            parts=parts,
         )
         written.append(task.doc_id)
+        written.extend(part.doc_id for part in parts)
+        shown = _display_task(task)
+        report.attachments.extend(
+            (shown + part.path[len(task.path) :], part.doc_id) for part in parts
+        )
+        for where, reason, unsupported in result.problems:
+            if unsupported:
+                report.skipped.append((where, UNSUPPORTED, reason))
+            else:
+                report.attachments_failed.append((where, reason))
     for root, rel, doc_id, shown in plan.new_aliases:
         if doc_id in written or store.has_document(doc_id):
             store.set_alias(root, rel, doc_id)
@@ -914,6 +1023,31 @@ def _apply(
             report.duplicates.remove((shown, doc_id))
             report.failed.append((shown, f"{reason} (same content as {original})"))
     return written
+
+
+def _unclaimed_parts(
+    store: Store, parent_id: str, result: Processed, report: IngestReport
+) -> list[StoredPart]:
+    """The attachments of ``result`` whose ids no other document holds.
+
+    Ids are short hashes: should one match another file's document, the
+    attachment (and those inside it) is reported rather than overwrite it.
+    """
+    own = set(store.descendants(parent_id)) | {parent_id}
+    refused: set[str] = set()
+    parts: list[StoredPart] = []
+    for part in result.parts:
+        top = part.parent not in refused  # not inside an attachment already refused
+        if not top or (part.doc_id not in own and store.has_document(part.doc_id)):
+            refused.add(part.doc_id)
+            if top:
+                shown = _display_task(result.task) + part.path[len(result.task.path) :]
+                report.attachments_failed.append(
+                    (shown, f"its document id {part.doc_id} is another document's")
+                )
+            continue
+        parts.append(part)
+    return parts
 
 
 def index_records(store: Store, doc_id: str) -> list[Any]:

@@ -74,6 +74,28 @@ class RawDocument:
     #: first (PDF: the largest type on the first pages; DOCX: the Title style;
     #: HTML: <h1>): where a document's own title is looked for first.
     prominent: list[str] = field(default_factory=list)
+    #: Files carried inside this one (an e-mail's attachments), each read as a
+    #: document of its own, in the order the file lists them.
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass
+class Attachment:
+    """A file attached to another (an e-mail), read by the reader for its type.
+
+    ``name`` is its file name, made unique among its parent's attachments
+    ("report (2).pdf" for a second "report.pdf"), since ids and paths derive
+    from it. Exactly one of ``document`` and ``reason`` is set; ``unsupported``
+    marks a reason that is only "no reader for this type" (a signature's
+    logo), which is reported as skipped rather than failed.
+    """
+
+    name: str
+    sha256: str
+    size: int
+    document: RawDocument | None = None
+    reason: str | None = None
+    unsupported: bool = False
 
 
 @dataclass(frozen=True)

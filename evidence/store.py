@@ -98,10 +98,25 @@ CREATE TABLE finding_themes (
 CREATE TABLE pending_deletes (doc_id TEXT PRIMARY KEY);
 """
 
+#: Documents read from inside another document's file (an e-mail's
+#: attachments): ``parent`` is the document they came attached to, ``seq``
+#: their place among its attachments. Such a document follows its parent:
+#: written, moved and deleted with it, never planned as a file of its own.
+_ATTACHMENTS = """
+CREATE TABLE attachments (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE,
+    parent TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL
+);
+CREATE INDEX attachments_parent ON attachments (parent, seq);
+"""
+
 
 #: Every table the schema makes: a store lacking one is damaged.
 _TABLES = frozenset(
-    line.split()[2] for line in _SCHEMA.splitlines() if line.startswith("CREATE TABLE")
+    line.split()[2]
+    for line in (_SCHEMA + _ATTACHMENTS).splitlines()
+    if line.startswith("CREATE TABLE")
 )
 
 
@@ -148,6 +163,31 @@ def database_error(exc: sqlite3.DatabaseError, index_dir: Path) -> StoreError:
         f"the store in {index_dir} is damaged ({text})",
         hint=f"delete {index_dir} and run `evidence ingest` again to rebuild it from the source files",
     )
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Each statement of ``script`` inside the open transaction (executescript would commit it)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+@dataclass(frozen=True)
+class StoredPart:
+    """A document read from inside another's file, written with it (see :meth:`Store.write_document`)."""
+
+    doc_id: str
+    parent: str
+    seq: int
+    path: str
+    sha256: str
+    size: int
+    fmt: str
+    pages: int | None
+    metadata: Metadata
+    passages: Sequence[tuple[Passage, list[str]]]
+    findings: Sequence[tuple[str, str, Finding]]
+    acronyms: Sequence[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -275,6 +315,11 @@ class Store:
                 f"the store in {self.index_dir} has schema version {str(version)[:40]}; this evidence uses {SCHEMA_VERSION}",
                 hint=rebuild,
             )
+        if "attachments" not in tables and "documents" in tables:
+            # A store from before attachments were documents of their own.
+            with self.transaction() as conn:
+                _run_script(conn, _ATTACHMENTS)
+            tables.add("attachments")
         missing = sorted(_TABLES - tables)
         if missing:
             raise StoreError(
@@ -308,9 +353,7 @@ class Store:
         with self.transaction() as conn:
             if self._tables():
                 return
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            _run_script(conn, _SCHEMA + _ATTACHMENTS)
             conn.execute(
                 "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -380,11 +423,13 @@ class Store:
         return [r[0] for r in self.conn.execute("SELECT root FROM roots ORDER BY root")]
 
     def documents_under(self, root: str) -> dict[str, tuple[str, str]]:
-        """path -> (doc_id, sha256) for everything ingested from ``root``."""
+        """path -> (doc_id, sha256) for every file ingested from ``root`` (attachments follow theirs)."""
         return {
             r["path"]: (r["doc_id"], r["sha256"])
             for r in self.conn.execute(
-                "SELECT path, doc_id, sha256 FROM documents WHERE root=?", (root,)
+                """SELECT path, doc_id, sha256 FROM documents WHERE root=?
+                   AND doc_id NOT IN (SELECT doc_id FROM attachments)""",
+                (root,),
             )
         }
 
@@ -409,18 +454,34 @@ class Store:
         out: dict[str, list[tuple[str, str, str, bool]]] = {}
         for sha, doc_id, root, path, is_file in self.conn.execute(
             """SELECT d.sha256, d.doc_id, d.root, d.path, COALESCE(r.is_file, 0) FROM documents d
-               LEFT JOIN roots r ON r.root = d.root ORDER BY d.doc_id"""
+               LEFT JOIN roots r ON r.root = d.root
+               WHERE d.doc_id NOT IN (SELECT doc_id FROM attachments) ORDER BY d.doc_id"""
         ):
             out.setdefault(sha, []).append((doc_id, root, path, bool(is_file)))
         return out
 
     def move_document(self, doc_id: str, root: str, path: str) -> None:
-        """The same file found at a new place: keep its id and everything extracted, re-index its path."""
+        """The same file found at a new place: keep its id and everything extracted, re-index its path.
+
+        Its attachments' documents keep their ids and move with it: their
+        paths start with its path.
+        """
         with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT path FROM documents WHERE doc_id=?", (doc_id,)
+            ).fetchone()
             conn.execute(
                 "UPDATE documents SET root=?, path=?, indexed=0 WHERE doc_id=?",
                 (root, path, doc_id),
             )
+            if row is not None:
+                conn.executemany(
+                    "UPDATE documents SET root=?, path=? || substr(path, ?), indexed=0 WHERE doc_id=?",
+                    [
+                        (root, path, len(row[0]) + 1, part)
+                        for part in self._descendants(conn, doc_id)
+                    ],
+                )
 
     def forget_root_if_empty(self, root: str) -> None:
         """Drop a root no document is stored from any more (its files moved), with its aliases."""
@@ -456,75 +517,185 @@ class Store:
         passages: Iterable[tuple[Passage, list[str]]],
         findings: Iterable[tuple[str, str, Finding]],
         acronyms: Iterable[tuple[str, str]],
+        parts: Sequence[StoredPart] = (),
     ) -> None:
-        """Replace everything about one document, as one unit, unindexed.
+        """Replace everything about one document and its attachments, as one unit, unindexed.
 
         ``passages`` pairs each passage with the organisations it mentions;
-        ``findings`` are (finding_id, passage_id, finding).
+        ``findings`` are (finding_id, passage_id, finding). ``parts`` are the
+        documents read from inside its file, parents before their own
+        attachments; the attachments it had before and has no longer are
+        removed (and marked for removal from the index).
         """
         with self.transaction() as conn:
+            before = self._descendants(conn, doc_id)
+            for old in before:
+                self._delete_rows(conn, old)
             self._delete_rows(conn, doc_id)
-            conn.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)",
+            self._insert(
+                conn,
+                doc_id=doc_id,
+                root=root,
+                path=path,
+                sha256=sha256,
+                size=size,
+                fmt=fmt,
+                pages=pages,
+                metadata=metadata,
+                passages=passages,
+                findings=findings,
+                acronyms=acronyms,
+            )
+            for part in parts:
+                self._insert(
+                    conn,
+                    doc_id=part.doc_id,
+                    root=root,
+                    path=part.path,
+                    sha256=part.sha256,
+                    size=part.size,
+                    fmt=part.fmt,
+                    pages=part.pages,
+                    metadata=part.metadata,
+                    passages=part.passages,
+                    findings=part.findings,
+                    acronyms=part.acronyms,
+                )
+                conn.execute(
+                    "INSERT INTO attachments VALUES (?,?,?)",
+                    (part.doc_id, part.parent, part.seq),
+                )
+            kept = {part.doc_id for part in parts}
+            conn.executemany(
+                "INSERT OR IGNORE INTO pending_deletes VALUES (?)",
+                [(old,) for old in before if old not in kept],
+            )
+
+    @staticmethod
+    def _insert(
+        conn: sqlite3.Connection,
+        *,
+        doc_id: str,
+        root: str,
+        path: str,
+        sha256: str,
+        size: int,
+        fmt: str,
+        pages: int | None,
+        metadata: Metadata,
+        passages: Iterable[tuple[Passage, list[str]]],
+        findings: Iterable[tuple[str, str, Finding]],
+        acronyms: Iterable[tuple[str, str]],
+    ) -> None:
+        """One document's rows, none of which may exist yet."""
+        conn.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)",
+            (
+                doc_id,
+                root,
+                path,
+                sha256,
+                size,
+                fmt,
+                pages,
+                metadata.title,
+                metadata.org,
+                metadata.doc_type,
+                metadata.date,
+                metadata.ref,
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
+            [
                 (
+                    p.passage_id,
                     doc_id,
-                    root,
-                    path,
-                    sha256,
-                    size,
-                    fmt,
-                    pages,
-                    metadata.title,
-                    metadata.org,
-                    metadata.doc_type,
-                    metadata.date,
-                    metadata.ref,
-                ),
-            )
-            conn.executemany(
-                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        p.passage_id,
-                        doc_id,
-                        p.seq,
-                        p.kind,
-                        p.page,
-                        p.heading,
-                        p.text,
-                        json.dumps(orgs, ensure_ascii=False),
-                        int(p.ocr),
-                    )
-                    for p, orgs in passages
-                ],
-            )
-            conn.executemany(
-                "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        fid,
-                        doc_id,
-                        pid,
-                        f.kind,
-                        f.start,
-                        f.end,
-                        f.text,
-                        json.dumps(f.data, sort_keys=True, ensure_ascii=False),
-                    )
-                    for fid, pid, f in findings
-                ],
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO acronyms VALUES (?,?,?)",
-                [(doc_id, short, long) for short, long in acronyms],
-            )
-            conn.execute("DELETE FROM pending_deletes WHERE doc_id=?", (doc_id,))
+                    p.seq,
+                    p.kind,
+                    p.page,
+                    p.heading,
+                    p.text,
+                    json.dumps(orgs, ensure_ascii=False),
+                    int(p.ocr),
+                )
+                for p, orgs in passages
+            ],
+        )
+        conn.executemany(
+            "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (
+                    fid,
+                    doc_id,
+                    pid,
+                    f.kind,
+                    f.start,
+                    f.end,
+                    f.text,
+                    json.dumps(f.data, sort_keys=True, ensure_ascii=False),
+                )
+                for fid, pid, f in findings
+            ],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO acronyms VALUES (?,?,?)",
+            [(doc_id, short, long) for short, long in acronyms],
+        )
+        conn.execute("DELETE FROM pending_deletes WHERE doc_id=?", (doc_id,))
 
     def delete_document(self, doc_id: str) -> None:
-        """Remove a document; remember to remove it from the index too."""
+        """Remove a document and its attachments; remember to remove them from the index too."""
         with self.transaction() as conn:
-            self._delete_rows(conn, doc_id)
-            conn.execute("INSERT OR IGNORE INTO pending_deletes VALUES (?)", (doc_id,))
+            gone = [*self._descendants(conn, doc_id), doc_id]
+            for old in gone:
+                self._delete_rows(conn, old)
+            conn.executemany(
+                "INSERT OR IGNORE INTO pending_deletes VALUES (?)",
+                [(old,) for old in gone],
+            )
+
+    @staticmethod
+    def _descendants(conn: sqlite3.Connection, doc_id: str) -> list[str]:
+        """The documents attached to ``doc_id``, and to those, and so on, by id."""
+        return [
+            r[0]
+            for r in conn.execute(
+                """WITH RECURSIVE below(id) AS (
+                       SELECT doc_id FROM attachments WHERE parent=?
+                       UNION SELECT a.doc_id FROM attachments a JOIN below ON a.parent = below.id)
+                   SELECT id FROM below ORDER BY id""",
+                (doc_id,),
+            )
+        ]
+
+    def descendants(self, doc_id: str) -> list[str]:
+        """Every document read from inside ``doc_id``'s file (attachments of attachments too), by id."""
+        return self._descendants(self.conn, doc_id)
+
+    def attached_to(self, doc_id: str) -> str | None:
+        """The id of the document ``doc_id`` came attached to, or None for a file of its own."""
+        row = self.conn.execute(
+            "SELECT parent FROM attachments WHERE doc_id=?", (doc_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def attachments_of(self, doc_id: str) -> list[str]:
+        """The ids of the documents attached to ``doc_id``, in the order its file lists them."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT doc_id FROM attachments WHERE parent=? ORDER BY seq", (doc_id,)
+            )
+        ]
+
+    def attachment_links(self) -> dict[str, str]:
+        """attachment's doc_id -> its parent's, for every attachment, ordered by parent then place."""
+        return dict(
+            self.conn.execute(
+                "SELECT doc_id, parent FROM attachments ORDER BY parent, seq"
+            ).fetchall()
+        )
 
     @staticmethod
     def _delete_rows(conn: sqlite3.Connection, doc_id: str) -> None:

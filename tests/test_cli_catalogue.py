@@ -85,6 +85,7 @@ def test_docs_json_and_csv_hold_the_same_rows(index: Path) -> None:
         "path": "capital.txt",
         "format": "txt",
         "pages": None,
+        "attached_to": None,
     }
     table = list(csv.reader(io.StringIO(run(index, "docs", "--csv").stdout)))
     assert table[0] == [
@@ -97,6 +98,7 @@ def test_docs_json_and_csv_hold_the_same_rows(index: Path) -> None:
         "path",
         "format",
         "pages",
+        "attached_to",
     ]
     assert table[2] == [
         ids["capital.txt"],
@@ -107,6 +109,7 @@ def test_docs_json_and_csv_hold_the_same_rows(index: Path) -> None:
         "",
         "capital.txt",
         "txt",
+        "",
         "",
     ]
     assert len(table) == 4
@@ -175,6 +178,7 @@ def test_show_json_gives_metadata_and_passages(index: Path) -> None:
     detail = json.loads(run(index, "show", "capital.txt", "--json").stdout)
     assert detail["id"] == ids["capital.txt"]
     assert detail["also_at"] == []
+    assert (detail["attached_to"], detail["attachments"]) == (None, [])
     assert [(p["passage_id"], p["kind"], p["text"]) for p in detail["passages"]] == [
         (f"{ids['capital.txt']}-p1", "heading", "Capital regime"),
         (

@@ -6,6 +6,7 @@ file holds and what must come out of it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import shutil
@@ -260,12 +261,8 @@ def _eml(
     return message.as_bytes()
 
 
-def test_eml_subject_body_and_attachments_in_one_document() -> None:
+def test_eml_subject_and_body_in_its_document_and_each_attachment_apart() -> None:
     raw = read_bytes(_eml(), ".eml")
-    rtf = [
-        (b.kind, b.text, b.level + 2 if b.kind == "heading" else b.level)
-        for b in read_bytes(RTF, ".rtf").blocks
-    ]
     assert [(b.kind, b.text, b.level) for b in raw.blocks] == [
         ("heading", "Evidence on rural bus services", 1),
         ("paragraph", "Dear Committee,", 0),
@@ -275,17 +272,24 @@ def test_eml_subject_body_and_attachments_in_one_document() -> None:
             0,
         ),
         ("paragraph", "Fares rose by 12% in 2023.", 0),
-        ("heading", "Attachment: survey.rtf", 2),
-        *rtf,
-        (
-            "heading",
-            "Attachment: photos.zip (not read: unsupported file type '.zip')",
-            2,
-        ),
-        ("heading", "Attachment: route 42.eml", 2),
-        ("heading", "Route 42", 3),
+    ]
+    assert [
+        (a.name, a.document.format if a.document else None, a.reason, a.unsupported)
+        for a in raw.attachments
+    ] == [
+        ("survey.rtf", "rtf", None, False),
+        ("photos.zip", None, "unsupported file type '.zip'", True),
+        ("route 42.eml", "eml", None, False),
+    ]
+    survey, _photos, forwarded = raw.attachments
+    assert survey.document is not None and forwarded.document is not None
+    assert survey.document.blocks == read_bytes(RTF, ".rtf").blocks
+    assert (survey.size, survey.sha256) == (len(RTF), hashlib.sha256(RTF).hexdigest())
+    assert [(b.kind, b.text, b.level) for b in forwarded.document.blocks] == [
+        ("heading", "Route 42", 1),
         ("paragraph", "Route 42 carries 300 passengers a day.", 0),
     ]
+    assert forwarded.document.declared.org == "bususers.example"
     assert raw.format == "eml"
     assert raw.declared == Metadata(
         title="Evidence on rural bus services",
@@ -494,14 +498,15 @@ def _msg(*, headers: bool = True) -> bytes:
 
 def test_msg_reads_subject_body_sender_and_attachment() -> None:
     raw = read_bytes(_msg(), ".msg")
-    rtf = [(b.kind, b.text) for b in read_bytes(RTF, ".rtf").blocks]
     assert [(b.kind, b.text) for b in raw.blocks] == [
         ("heading", "Evidence on rural bus services"),
         ("paragraph", "Dear Committee,"),
         ("paragraph", "The parish council asks that the Sunday service be restored."),
-        ("heading", "Attachment: survey.rtf"),
-        *rtf,
     ]
+    assert [(a.name, a.reason) for a in raw.attachments] == [("survey.rtf", None)]
+    attached = raw.attachments[0].document
+    assert attached is not None
+    assert attached.blocks == read_bytes(RTF, ".rtf").blocks
     assert raw.format == "msg"
     assert raw.declared == Metadata(
         title="Evidence on rural bus services",
@@ -830,9 +835,9 @@ def test_eml_attachments_are_read_under_the_file_limits() -> None:
         filename="letter.pdf",
     )
     data = message.as_bytes()
-    assert [b.text for b in read_bytes(data, ".eml", ocr=False).blocks][-1] == (
-        "Attachment: letter.pdf (not read: no text layer: needs OCR)"
-    )
-    assert [b.text for b in read_bytes(data, ".eml", max_pages=1).blocks][-1] == (
-        "Attachment: letter.pdf (not read: too many pages: 2, limit 1)"
-    )
+    assert [
+        (a.name, a.reason) for a in read_bytes(data, ".eml", ocr=False).attachments
+    ] == [("letter.pdf", "no text layer: needs OCR")]
+    assert [
+        (a.name, a.reason) for a in read_bytes(data, ".eml", max_pages=1).attachments
+    ] == [("letter.pdf", "too many pages: 2, limit 1")]

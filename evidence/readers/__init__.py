@@ -51,12 +51,19 @@ SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(_READERS)
 
 
 def read_bytes(
-    data: bytes, extension: str, *, max_pages: int | None = None, ocr: bool = True
+    data: bytes,
+    extension: str,
+    *,
+    max_pages: int | None = None,
+    ocr: bool = True,
+    depth: int = 0,
 ) -> RawDocument:
     """Read file content already in memory, as a file with ``extension`` would be.
 
     ``max_pages`` refuses a PDF with more pages before any text is extracted;
     ``ocr`` False refuses scanned pages rather than running Tesseract on them.
+    ``depth`` is how deep in other files the content sits (an e-mail's
+    attachment is 1), so that e-mails forwarded inside e-mails end.
     """
     reader = _READERS.get(extension.lower())
     if reader is None:
@@ -67,9 +74,9 @@ def read_bytes(
         if reader is read_pdf:
             raw = read_pdf(data, max_pages=max_pages, ocr=ocr)
         elif reader is read_eml or reader is read_msg:
-            raw = reader(
-                data, max_pages=max_pages, ocr=ocr
-            )  # its attachments are read under the same limits
+            # its attachments are read under the same limits
+            mail = read_eml if reader is read_eml else read_msg
+            raw = mail(data, max_pages=max_pages, ocr=ocr, depth=depth)
         else:
             raw = reader(data)
     except ReaderError:
@@ -85,9 +92,12 @@ def read_bytes(
         raise ReaderError(
             f"could not read {extension.lstrip('.')} content: {type(exc).__name__}"
         ) from exc
-    if not any(block.text.strip() for block in raw.blocks):
+    if not any(block.text.strip() for block in raw.blocks) and not any(
+        attachment.document is not None for attachment in raw.attachments
+    ):
         # A file that opens but shows no words would be indexed as an empty
-        # document the user cannot find or cite: say so instead.
+        # document the user cannot find or cite: say so instead. (An e-mail
+        # with no words of its own still carries the documents attached to it.)
         raise ReaderError(NO_TEXT)
     if any(len(block.text) > MAX_BLOCK_CHARS for block in raw.blocks):
         raw.blocks = _bounded(raw.blocks)

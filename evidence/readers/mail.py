@@ -1,12 +1,13 @@
 """E-mail readers: .eml (RFC 5322, Python's email package) and .msg (Outlook, through olefile).
 
-An e-mail is one document. Its subject is the title (and the first block,
-a heading), the sender's organisation and the date come from the headers,
-and the body is read as text (or as HTML when that is all it has). Each
-attached document is read by the reader for its type and follows the body
-as a section of its own, under a heading naming the attachment: one file in,
-one document out, as the ingest pipeline expects. An attachment that cannot
-be read is named under its heading with the reason.
+An e-mail's subject is its title (and its first block, a heading), the
+sender's organisation and the date come from the headers, and the body is
+read as text (or as HTML when that is all it has). Each attached file is
+read by the reader for its type into a document of its own
+(``RawDocument.attachments``), so that a submission sent as a PDF is cited
+by its own title, not as a section of a covering e-mail; a forwarded e-mail
+is such a document too, with its own attachments, down to ``MAX_DEPTH``.
+An attachment that cannot be read keeps its name and the reason.
 
 ``.msg`` files are OLE compound files; the MAPI properties an e-mail needs
 (subject, sender, body, transport headers, attachments) are read from their
@@ -21,6 +22,7 @@ import email.errors
 import email.header
 import email.policy
 import email.utils
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from email.message import EmailMessage, Message
 from pathlib import PurePath
 
 from ..errors import ReaderError, UnsupportedFormat
-from ..models import Block, Metadata, RawDocument
+from ..models import Attachment, Block, Metadata, RawDocument
 from .text import clean_text
 
 #: Attachments inside attachments (a forwarded e-mail's files) are read this deep.
@@ -84,9 +86,10 @@ class Parts:
 def read_eml(
     data: bytes, *, depth: int = 0, max_pages: int | None = None, ocr: bool = True
 ) -> RawDocument:
-    """Blocks and declared metadata from an RFC 5322 message (.eml).
+    """Blocks, declared metadata and attachments of an RFC 5322 message (.eml).
 
-    ``max_pages`` and ``ocr`` apply to attached PDFs as to files of their own.
+    ``max_pages`` and ``ocr`` apply to attached PDFs as to files of their
+    own; ``depth`` counts the e-mails this one is attached inside.
     """
     message = email.message_from_bytes(data, policy=email.policy.default)
     if not any(
@@ -191,47 +194,16 @@ def assemble(
     max_pages: int | None = None,
     ocr: bool = True,
 ) -> RawDocument:
-    """The e-mail's blocks: subject heading, body, then each attachment under its own heading."""
-    from . import read_bytes  # the readers' registry imports this module
+    """The e-mail's own blocks (subject heading, body), and each attached file read apart.
 
+    Attachments are not sections of the e-mail: each is a document of its
+    own (``RawDocument.attachments``), so it is cited by its own title,
+    and an unreadable one carries its reason for ingest to report.
+    """
     blocks: list[Block] = []
     if parts.subject:
         blocks.append(Block("heading", parts.subject, None, 1))
-    body = _body_blocks(parts)
-    blocks.extend(body)
-    for filename, content in parts.attachments:
-        name = PurePath(filename.replace("\\", "/")).name or "attachment"
-        extension = PurePath(name).suffix.lower()
-        try:
-            if depth >= MAX_DEPTH:
-                raise ReaderError("attachments nested too deeply")
-            if extension in (".eml", ".msg"):
-                nested = read_eml if extension == ".eml" else read_msg
-                inner = nested(content, depth=depth + 1, max_pages=max_pages, ocr=ocr)
-            else:
-                inner = read_bytes(content, extension, max_pages=max_pages, ocr=ocr)
-        except UnsupportedFormat as exc:
-            blocks.append(
-                Block("heading", f"Attachment: {name} (not read: {exc})", None, 2)
-            )
-            continue
-        except ReaderError as exc:
-            blocks.append(
-                Block("heading", f"Attachment: {name} (not read: {exc})", None, 2)
-            )
-            continue
-        blocks.append(Block("heading", f"Attachment: {name}", None, 2))
-        # Headings inside the attachment sit below its own.
-        blocks.extend(
-            Block(
-                b.kind,
-                b.text,
-                b.page,
-                min(b.level + 2, 9) if b.kind == "heading" else b.level,
-                b.ocr,
-            )
-            for b in inner.blocks
-        )
+    blocks.extend(_body_blocks(parts))
     declared = Metadata(
         title=parts.subject or None, org=sender_organisation(parts), date=parts.date
     )
@@ -240,7 +212,55 @@ def assemble(
         format=fmt,
         declared=declared,
         prominent=[parts.subject] if parts.subject else [],
+        attachments=[
+            _attachment(name, content, depth, max_pages=max_pages, ocr=ocr)
+            for name, content in _unique_names(parts.attachments)
+        ],
     )
+
+
+def _unique_names(attachments: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Attachments under their bare file names, a second "a.pdf" renamed "a (2).pdf".
+
+    Ids and paths of attachment documents derive from these names, so they
+    must differ within one e-mail; the first of a name keeps it unchanged.
+    """
+    taken: set[str] = set()
+    out: list[tuple[str, bytes]] = []
+    for filename, content in attachments:
+        name = PurePath(filename.replace("\\", "/")).name or "attachment"
+        stem, suffix = PurePath(name).stem, PurePath(name).suffix
+        count = 1
+        while name.lower() in taken:
+            count += 1
+            name = f"{stem} ({count}){suffix}"
+        taken.add(name.lower())
+        out.append((name, content))
+    return out
+
+
+def _attachment(
+    name: str, content: bytes, depth: int, *, max_pages: int | None, ocr: bool
+) -> Attachment:
+    """One attached file read by the reader for its type, or the reason it cannot be."""
+    from . import read_bytes  # the readers' registry imports this module
+
+    found = Attachment(name, hashlib.sha256(content).hexdigest(), len(content))
+    try:
+        if depth >= MAX_DEPTH:
+            raise ReaderError("attachments nested too deeply")
+        found.document = read_bytes(
+            content,
+            PurePath(name).suffix.lower(),
+            max_pages=max_pages,
+            ocr=ocr,
+            depth=depth + 1,
+        )
+    except UnsupportedFormat as exc:
+        found.reason, found.unsupported = str(exc), True
+    except ReaderError as exc:
+        found.reason = str(exc)
+    return found
 
 
 def _body_blocks(parts: Parts) -> list[Block]:

@@ -287,6 +287,11 @@ class _Pages:
         self.store = store
         self.themes_by_id = model.theme_map
         self.docs_by_id = {d.doc_id: d for d in model.docs}
+        #: attachment -> the e-mail it came with, and e-mail -> its attachments in order.
+        self.attached_to = store.attachment_links()
+        self.attachments: dict[str, list[str]] = {}
+        for child, parent in self.attached_to.items():
+            self.attachments.setdefault(parent, []).append(child)
 
     def render(self, name: str, rel: str, **context: Any) -> str:
         root = "../" * (len(PurePosixPath(rel).parts) - 1)
@@ -374,6 +379,12 @@ class _Pages:
             passages=pviews,
             doc_themes=doc_themes,
             counts=counts,
+            attached_to=self.docs_by_id.get(self.attached_to.get(doc.doc_id, "")),
+            attachments=[
+                self.docs_by_id[a]
+                for a in self.attachments.get(doc.doc_id, ())
+                if a in self.docs_by_id
+            ],
         )
 
 
