@@ -506,3 +506,11 @@ def test_cli_site_document_pages_link_the_e_mail_and_its_attachments(
         in timetable
     )
     assert "<dt>Attached to</dt>" not in letter
+
+
+def test_a_store_from_before_attachments_gains_their_table(tmp_path: Path) -> None:
+    with Store(tmp_path, create=True) as store:
+        store.conn.execute("DROP TABLE attachments")
+    with Store(tmp_path) as store:
+        assert store.attachment_links() == {}
+        assert "attachments" in store._tables()
