@@ -22,7 +22,7 @@ from .models import Passage
 from .render.views import NO_TARGET, FigureRow, FindingView, ThemeView, site_model
 from .store import Store
 from .themes import Taxonomy, load_taxonomy
-from .wordml import TEXT_WIDTH, Note, Text, WordDocument, clean
+from .wordml import TEXT_WIDTH, Inline, Note, Text, WordDocument, clean
 
 #: Key figures table: value, what it measures, period, source (twentieths of a point).
 _FIGURE_WIDTHS = (1700, TEXT_WIDTH - 1700 - 1500 - 2600, 1500, 2600)
@@ -169,7 +169,7 @@ def _theme_section(
             doc.paragraph([Text(_value(f), bold=True), Text(_about(f)), cites.note(f)])
     if theme.figures:
         doc.heading(2, "Key figures")
-        rows = [
+        rows: list[list[list[Inline]]] = [
             [
                 [Text("; ".join(_value(f) for f in row.figures), bold=True)],
                 [Text(_row_measure(row))],

@@ -35,12 +35,17 @@ class Settings:
 class UserError(click.ClickException):
     """A one-line message (plus the fix, if there is one), exit status 1."""
 
-    def __init__(self, error: EvidenceError, exit_code: int = 1) -> None:
+    def __init__(self, error: EvidenceError) -> None:
         message = str(error)
         if error.hint:
             message += f" ({error.hint})"
         super().__init__(message)
-        self.exit_code = exit_code
+
+
+class QueryUserError(UserError):
+    """A query that cannot be read: exit status 2, as for any usage error."""
+
+    exit_code = 2
 
 
 class EvidenceGroup(click.Group):
@@ -50,7 +55,7 @@ class EvidenceGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QueryError as exc:
-            raise UserError(exc, exit_code=2) from None
+            raise QueryUserError(exc) from None
         except EvidenceError as exc:
             raise UserError(exc) from None
         except (
@@ -111,7 +116,9 @@ def _set_index_dir(
     ctx: click.Context, _param: click.Parameter, value: Path | None
 ) -> None:
     if value is not None:
-        ctx.find_object(Settings).index_dir = value
+        settings = ctx.find_object(Settings)
+        assert settings is not None  # the group made it before any command option
+        settings.index_dir = value
 
 
 def index_dir_option(command: Any) -> Any:
@@ -962,6 +969,7 @@ def export(
             citations=fmt in ("csv", "xlsx"),
         )
         if fmt == "xlsx":
+            assert output is not None  # refused above
             labels = {
                 t.id: t.label for t in use_taxonomy(settings.index_dir, None).themes
             }

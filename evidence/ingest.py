@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .discovery import UNSUPPORTED, Candidate, discover, displayable
 from .errors import EvidenceError, IndexLockedError, ReaderError, StoreError
@@ -168,7 +168,7 @@ class IngestFailed(EvidenceError):
         self.failed = failed
 
 
-class Progress:
+class Progress(Protocol):
     """Receives events as files are processed; the CLI draws a bar from them."""
 
     def start(self, total: int) -> None:
@@ -176,6 +176,16 @@ class Progress:
 
     def advance(self, path: str) -> None:
         """Called after each file is read (or fails)."""
+
+
+class _NoProgress:
+    """Progress no one watches."""
+
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, path: str) -> None:
+        pass
 
 
 # -- the plan ---------------------------------------------------------------
@@ -831,7 +841,7 @@ def ingest(
     overrides = sheet.rows if sheet else {}
     if themes is not None:
         load_taxonomy(themes)  # a malformed taxonomy fails before any work is done
-    progress = progress or Progress()
+    progress = progress if progress is not None else _NoProgress()
     workers = workers or os.cpu_count() or 1
     limits = limits or Limits()
     report = IngestReport()
@@ -965,9 +975,11 @@ def _apply(
     report: IngestReport,
 ) -> list[str]:
     """Write results, moves and removals to the store; returns the doc ids written."""
-    for root in roots:
+    for folder in roots:
         store.add_root(
-            displayable(str(root)), displayable(root.name), is_file=not root.is_dir()
+            displayable(str(folder)),
+            displayable(folder.name),
+            is_file=not folder.is_dir(),
         )
     for doc_id in plan.deletes:
         store.delete_document(doc_id)

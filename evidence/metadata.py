@@ -288,9 +288,9 @@ def _month_date(text: str) -> str | None:
         value = _iso(int(match["year"]), cues.months[match["month"].lower()])
         if value:
             return value
-    match = cues.iso.search(text)
-    if match and not match["day"]:
-        return _iso(int(match["year"]), int(match["month"]))
+    iso = cues.iso.search(text)
+    if iso and not iso["day"]:
+        return _iso(int(iso["year"]), int(iso["month"]))
     return None
 
 
@@ -853,10 +853,11 @@ def _texts(scoped: dict[str, list[str]], scopes: Iterable[str]) -> list[str]:
 
 
 def _government_body(org: str | None) -> bool:
+    if not org:
+        return False
     cues = _cues()
-    return bool(org) and (
-        org.lower() in cues.generic_government
-        or bool(cues.department_line.fullmatch(org))
+    return org.lower() in cues.generic_government or bool(
+        cues.department_line.fullmatch(org)
     )
 
 
@@ -1179,8 +1180,8 @@ def _org(
     Committee report") is the addressee, never the author.
     """
     # The submitter a submission names is its author, however general the name.
-    for candidate in _rule_orgs(scoped, late=False):
-        return candidate
+    for named in _rule_orgs(scoped, late=False):
+        return named
     generic = _cues().generic_government
     answered = _answered_part(title) if response else ""
     fallback = None

@@ -201,9 +201,9 @@ def load_synonyms(index_dir: Path | None = None) -> Synonyms:
         return cached
     with open(data_path("synonyms.json"), encoding="utf-8") as fh:
         groups: list[list[str]] = json.load(fh)["groups"]
-    if stamp >= 0:
+    if extra is not None and stamp >= 0:
         try:
-            with open(extra, encoding="utf-8") as fh:  # type: ignore[arg-type]
+            with open(extra, encoding="utf-8") as fh:
                 learned = json.load(fh)
         except (OSError, ValueError) as exc:
             raise StoreError(
@@ -504,9 +504,10 @@ class _Parser:
                 i += 1
                 continue
             run_end = i
-            while run_end < len(items) and isinstance(items[run_end], _Tok):
+            run: list[str] = []
+            while run_end < len(items) and isinstance(tok := items[run_end], _Tok):
+                run.append(tok.text.strip(_EDGE_PUNCT) or tok.text)
                 run_end += 1
-            run = [t.text.strip(_EDGE_PUNCT) or t.text for t in items[i:run_end]]  # type: ignore[union-attr]
             out.extend(self._words_with_synonyms(run))
             i = run_end
         return out

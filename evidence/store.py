@@ -826,7 +826,10 @@ class Store:
             args = (doc_id,)
         sql += " ORDER BY doc_id, seq"
         return [
-            Passage(*r[:7], ocr=bool(r[7])) for r in self._plain().execute(sql, args)
+            Passage(pid, doc, seq, text, page, heading, kind, ocr=bool(ocr))
+            for pid, doc, seq, text, page, heading, kind, ocr in self._plain().execute(
+                sql, args
+            )
         ]
 
     def _plain(self) -> sqlite3.Cursor:

@@ -12,6 +12,7 @@ import hashlib
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypedDict
 
 from .store import Store
 from .themes import Taxonomy, ThemeScore, document_themes, finding_themes, load_taxonomy
@@ -165,7 +166,7 @@ def _finding_rows(
     taxonomy: Taxonomy,
 ) -> list[tuple[str, str]]:
     """(finding_id, theme) rows; a sentence that holds several findings is matched once."""
-    rows = []
+    rows: list[tuple[str, str]] = []
     seen: dict[tuple[str, str], list[str]] = {}
     for finding_id, passage_id, text in findings:
         key = (passage_id, text)
@@ -250,12 +251,12 @@ def theme_table(store: Store, taxonomy: Taxonomy) -> list[dict[str, object]]:
     kinds_by_theme = store.finding_kinds_by_theme()
     table = []
     for theme_id, passages in passages_by_theme.items():
-        theme = taxonomy.get(theme_id)
+        entry = taxonomy.get(theme_id)
         kinds = kinds_by_theme.get(theme_id, {})
         table.append(
             {
                 "id": theme_id,
-                "label": theme.label if theme else theme_id,
+                "label": entry.label if entry else theme_id,
                 "documents": docs_by_theme.get(theme_id, 0),
                 "passages": passages,
                 "figures": kinds.get("figure", 0),
@@ -267,7 +268,22 @@ def theme_table(store: Store, taxonomy: Taxonomy) -> list[dict[str, object]]:
     return table
 
 
-def discover(store: Store, *, n_topics: int = 5) -> list[dict[str, object]]:
+class Example(TypedDict):
+    """A passage that shows what a candidate theme is about."""
+
+    passage_id: str
+    text: str
+
+
+class Candidate(TypedDict):
+    """A candidate theme as ``evidence themes --discover`` prints it, and its JSON."""
+
+    terms: list[str]
+    size: int
+    examples: list[Example]
+
+
+def discover(store: Store, *, n_topics: int = 5) -> list[Candidate]:
     """Candidate themes among the passages no theme covers, with examples."""
     from .themes.discover import discover_themes
 

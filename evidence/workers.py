@@ -233,6 +233,7 @@ def run_tasks(
                             index, (status, value) = worker.conn.recv()
                         except (EOFError, OSError):
                             index = worker.task_index
+                            assert index is not None  # a busy worker holds a task
                             worker.kill()  # reaps it: its exit status says how it died
                             done[index] = on_error(
                                 tasks[index],
@@ -251,6 +252,7 @@ def run_tasks(
                         and time.monotonic() - worker.started >= timeout
                     ):
                         index = worker.task_index
+                        assert index is not None  # a busy worker holds a task
                         done[index] = on_timeout(tasks[index])
                         worker.kill()
                         pool[pool.index(worker)] = replacement = start()

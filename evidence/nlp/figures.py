@@ -840,17 +840,19 @@ class FigureExtractor:
                             merged[0].start = between.start()
                         figure = self._finish(text, merged[0], value_max=merged[1])
                         if figure.figure_kind == "count" and not table:
-                            figure = self._counted_figure(text, figure, earlier)
-                            if figure is None:
+                            counted = self._counted_figure(text, figure, earlier)
+                            if counted is None:
                                 return None
+                            figure = counted
                         return figure, merged[0].end
         if first.kind == "count" and not self._count_allowed(text, number, first):
             return None
         figure = self._finish(text, first)
         if figure.figure_kind == "count" and not table:
-            figure = self._counted_figure(text, figure, earlier)
-            if figure is None:
+            counted = self._counted_figure(text, figure, earlier)
+            if counted is None:
                 return None
+            figure = counted
         return figure, first.end
 
     def _counted_figure(
@@ -1183,14 +1185,8 @@ class FigureExtractor:
             )
         times = self._times_re.match(text, end)
         if times and not in_range:
-            if self._word_after_re.match(
-                text, times.end()
-            ) and self._word_after_re.match(text, times.end()).group(1).lower() in (
-                "a",
-                "per",
-                "each",
-                "every",
-            ):
+            after = self._word_after_re.match(text, times.end())
+            if after and after.group(1).lower() in ("a", "per", "each", "every"):
                 return None  # "three times a week": a frequency
             return _Classified(start, times.end(), value, None, "ratio", times.end())
         if (

@@ -377,10 +377,10 @@ class OrganisationTagger:
                     candidates.append((token.i, token.i + 1, name))
         chosen = _longest_first(candidates)
         for match in self._generic.finditer(doc_text(doc)):
-            name = self._trim_generic(match.group(0))
-            if name is None:
+            generic = self._trim_generic(match.group(0))
+            if generic is None:
                 continue
-            start_char = match.end() - len(name)
+            start_char = match.end() - len(generic)
             span = doc.char_span(start_char, match.end(), alignment_mode="expand")
             if span is None:
                 continue
@@ -395,7 +395,7 @@ class OrganisationTagger:
             if any(c[0] == span.start and c[1] == span.end for c in overlapping):
                 continue
             chosen = [c for c in chosen if c not in overlapping]
-            chosen.append((span.start, span.end, normalise_org(name) or name))
+            chosen.append((span.start, span.end, normalise_org(generic) or generic))
         chosen.sort()
         if isinstance(context, dict):
             chosen = self._definite_references(doc, chosen, context)
@@ -426,14 +426,14 @@ class OrganisationTagger:
             return chosen
         added = list(chosen)
         for match in self._definite.finditer(doc_text(doc)):
-            name = bodies.get(match.group("head").lower())
-            if name is None:
+            body = bodies.get(match.group("head").lower())
+            if body is None:
                 continue
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None and not any(
                 c[0] < span.end and span.start < c[1] for c in chosen
             ):
-                added.append((span.start, span.end, name))
+                added.append((span.start, span.end, body))
         return sorted(added)
 
     def _trim_generic(self, name: str) -> str | None:

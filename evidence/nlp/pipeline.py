@@ -34,16 +34,16 @@ COMPONENTS: tuple[tuple[str, str], ...] = factories.COMPONENTS
 _FINDING_KEY = "evidence.finding"
 
 
+# spaCy's stubs type Doc.user_data as dict[str, Any], but spaCy's own
+# extensions key it by tuples, as these do.
 def _get_finding(span: Span) -> dict[str, Any] | None:
-    return span.doc.user_data.get(
-        (_FINDING_KEY, span.label_, span.start_char, span.end_char)
-    )
+    key = (_FINDING_KEY, span.label_, span.start_char, span.end_char)
+    return span.doc.user_data.get(key)  # type: ignore[call-overload]
 
 
 def _set_finding(span: Span, value: dict[str, Any] | None) -> None:
-    span.doc.user_data[(_FINDING_KEY, span.label_, span.start_char, span.end_char)] = (
-        value
-    )
+    key = (_FINDING_KEY, span.label_, span.start_char, span.end_char)
+    span.doc.user_data[key] = value  # type: ignore[index]
 
 
 if not Span.has_extension("finding"):

@@ -21,6 +21,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -641,7 +642,7 @@ class QuoteFinder:
             return fallback if fallback is not None else Speaker(None, None, None)
         return None
 
-    def _introduction(self, text: str, context: dict) -> None:
+    def _introduction(self, text: str, context: dict[str, Any]) -> None:
         """A paragraph that ends "X told us, for example, that:" introduces the quotation that follows."""
         tail = text.rstrip()
         if not tail.endswith((":", " that", ",")):

@@ -130,9 +130,10 @@ class _Package:
                 "not a readable DOCX: no main document part in the package"
             )
         self.main_name = main
-        self.document = self.parse(main)
-        if self.document is None:
+        document = self.parse(main)
+        if document is None:
             raise ReaderError("not a readable DOCX: the main document part is missing")
+        self.document = document
         root_ns = etree.QName(self.document).namespace or ""
         if root_ns not in _W_NAMESPACES:
             raise ReaderError(
@@ -257,11 +258,12 @@ class _BodyReader:
         self._heading_cache: dict[str | None, int | None] = {}
         self.notes: dict[tuple[str, str], str] = {}
         self.note_kind: dict[str, BlockKind] = {}
-        for suffix, tag, kind in (
+        note_parts: tuple[tuple[str, str, BlockKind], ...] = (
             ("/footnotes", "footnote", "footnote"),
             ("/endnotes", "endnote", "footnote"),
             ("/comments", "comment", "comment"),
-        ):
+        )
+        for suffix, tag, kind in note_parts:
             self._load_notes(package.part(suffix), tag, kind)
         self.emitted: set[tuple[str, str]] = set()
         self.titles: list[str] = []

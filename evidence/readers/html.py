@@ -19,7 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import ReaderError
 from ..metadata import normalise_date
-from ..models import Block, Metadata, RawDocument
+from ..models import Block, BlockKind, Metadata, RawDocument
 from ..resources import data_path
 from .furniture import DATED_CHROME, is_chrome
 from .text import clean_text, decode_bytes
@@ -296,7 +296,7 @@ def _blocks(root: LexborNode) -> Iterator[Block]:
     Each frame is a container being read: its child iterator, the inline text
     gathered so far, the kind that text becomes, and the list depth.
     """
-    stack: list[tuple[Iterator[LexborNode], list[str], str, int]] = [
+    stack: list[tuple[Iterator[LexborNode], list[str], BlockKind, int]] = [
         (root.iter(include_text=True), [], "paragraph", 0)
     ]
     while stack:
@@ -306,13 +306,13 @@ def _blocks(root: LexborNode) -> Iterator[Block]:
             stack.pop()
             text = clean_text("".join(run))
             if text:
-                yield Block(kind, text, level=depth if kind == "list_item" else 0)  # type: ignore[arg-type]
+                yield Block(kind, text, level=depth if kind == "list_item" else 0)
             continue
         tag = child.tag
         if tag == "-text":
             run.append(child.text_content or "")
             continue
-        if tag.startswith(("-", "#")):  # comments, doctype
+        if tag is None or tag.startswith(("-", "#")):  # no tag, comments, doctype
             continue
         if tag in _INLINE:
             run.append(child.text(deep=True, separator=""))
@@ -321,7 +321,7 @@ def _blocks(root: LexborNode) -> Iterator[Block]:
         text = clean_text("".join(run))
         run.clear()
         if text:
-            yield Block(kind, text, level=depth if kind == "list_item" else 0)  # type: ignore[arg-type]
+            yield Block(kind, text, level=depth if kind == "list_item" else 0)
         if tag in _HEADINGS:
             heading = _text(child)
             if heading:
@@ -329,13 +329,13 @@ def _blocks(root: LexborNode) -> Iterator[Block]:
         elif tag in _LEAF_BLOCKS:
             body = _text(child)
             if body:
-                yield Block(kind, body, level=depth if kind == "list_item" else 0)  # type: ignore[arg-type]
+                yield Block(kind, body, level=depth if kind == "list_item" else 0)
         elif tag == "tr":
             cells = [c for c in _cells(child) if c]
             if cells:
                 yield Block("table_row", " | ".join(cells))
         elif tag == "li":
-            item_kind = "footnote" if kind == "footnote" else "list_item"
+            item_kind: BlockKind = "footnote" if kind == "footnote" else "list_item"
             stack.append((child.iter(include_text=True), [], item_kind, max(depth, 1)))
         elif tag in _LISTS:
             stack.append(

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage, Message
 from pathlib import PurePath
+from typing import IO, Protocol
 
 from ..errors import ReaderError, UnsupportedFormat
 from ..models import Attachment, Block, Metadata, RawDocument
@@ -139,18 +140,26 @@ def _eml_parts(message: Message) -> Parts:
             if attachment.get_content_type() == "message/rfc822":
                 inner = attachment.get_payload()
                 content = (
-                    inner[0].as_bytes() if isinstance(inner, list) and inner else b""
+                    inner[0].as_bytes()
+                    if isinstance(inner, list)
+                    and inner
+                    and isinstance(inner[0], Message)
+                    else b""
                 )
                 parts.attachments.append((filename or "forwarded message.eml", content))
             elif filename:
-                parts.attachments.append(
-                    (filename, attachment.get_payload(decode=True) or b"")
-                )
+                parts.attachments.append((filename, _payload(attachment)))
     return parts
 
 
+def _payload(part: Message) -> bytes:
+    """A part's content, transfer encoding undone (b"" for a multipart part, which has none)."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
+
+
 def _decoded(part: Message) -> str:
-    payload = part.get_payload(decode=True) or b""
+    payload = _payload(part)
     charset = part.get_content_charset() or "utf-8"
     try:
         return payload.decode(charset, "replace")
@@ -166,11 +175,7 @@ def iso_date(value: str) -> str | None:
         parsed = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return (
-        parsed.date().isoformat()
-        if parsed is not None and 1900 <= parsed.year <= 2100
-        else None
-    )
+    return parsed.date().isoformat() if 1900 <= parsed.year <= 2100 else None
 
 
 def sender_organisation(parts: Parts) -> str | None:
@@ -303,24 +308,34 @@ def read_msg(
     return assemble(parts, "msg", depth, max_pages=max_pages, ocr=ocr)
 
 
-def _msg_string(ole: object, storage: str, prop: str) -> str:
+class _Ole(Protocol):
+    """What the .msg reader reads of an ``olefile.OleFileIO`` (olefile has no type information)."""
+
+    def exists(self, filename: str) -> bool: ...
+
+    def openstream(self, filename: str) -> IO[bytes]: ...
+
+    def listdir(self, streams: bool = ..., storages: bool = ...) -> list[list[str]]: ...
+
+
+def _msg_string(ole: _Ole, storage: str, prop: str) -> str:
     """A string property from its stream: Unicode (001F) or the message's 8-bit code page (001E)."""
     for kind, codec in (("001F", "utf-16-le"), ("001E", "cp1252")):
         path = f"{storage}__substg1.0_{prop}{kind}"
-        if ole.exists(path):  # type: ignore[attr-defined]
-            raw = ole.openstream(path).read()  # type: ignore[attr-defined]
+        if ole.exists(path):
+            raw = ole.openstream(path).read()
             return raw.decode(codec, "replace").rstrip("\x00")
     return ""
 
 
-def _msg_binary(ole: object, storage: str, prop: str) -> bytes:
+def _msg_binary(ole: _Ole, storage: str, prop: str) -> bytes:
     path = f"{storage}__substg1.0_{prop}0102"
-    if ole.exists(path):  # type: ignore[attr-defined]
-        return ole.openstream(path).read()  # type: ignore[attr-defined]
+    if ole.exists(path):
+        return ole.openstream(path).read()
     return b""
 
 
-def _msg_parts(ole: object) -> Parts:
+def _msg_parts(ole: _Ole) -> Parts:
     headers = _msg_string(
         ole, "", "007D"
     )  # the internet headers, when the message came by SMTP
@@ -349,7 +364,7 @@ def _msg_parts(ole: object) -> Parts:
         parts.html = (
             html.decode("utf-8", "replace") if html else _msg_string(ole, "", "1013")
         )
-    for entry in ole.listdir(streams=False, storages=True):  # type: ignore[attr-defined]
+    for entry in ole.listdir(streams=False, storages=True):
         if len(entry) != 1 or not entry[0].startswith("__attach_version1.0_"):
             continue
         storage = entry[0] + "/"
@@ -368,9 +383,9 @@ def _msg_parts(ole: object) -> Parts:
 _SENT_TAGS = (0x00390040, 0x0E060040)
 
 
-def _msg_sent(ole: object) -> str | None:
+def _msg_sent(ole: _Ole) -> str | None:
     """The date the message was sent (or delivered), from the fixed-size property stream."""
-    raw = ole.openstream("__properties_version1.0").read()  # type: ignore[attr-defined]
+    raw = ole.openstream("__properties_version1.0").read()
     found: dict[int, int] = {}
     # The top-level stream has a 32-byte header, then 16-byte entries: tag, flags, value.
     for offset in range(32, len(raw) - 15, 16):

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from ..metadata import normalise_date
-from ..models import Block, Metadata, RawDocument
+from ..models import Block, BlockKind, Metadata, RawDocument
 from .furniture import DATED_CHROME, strip_page_furniture
 from .html import html_fragment_blocks
 from .text import clean_text, decode_bytes, join_hyphenated, join_lines, split_lines
@@ -251,7 +251,7 @@ def _cells(line: str) -> list[str]:
 class _Raw:
     """A block before its inline markup is removed: rejoining and heading tests need the markup."""
 
-    kind: str
+    kind: BlockKind
     text: str
     level: int = 0
     final: bool = False  # already plain text (table rows, HTML blocks)
@@ -276,14 +276,14 @@ def _markdown(text: str, dropped: list[str]) -> list[Block]:
     blocks: list[Block] = []
     for raw in raws:
         if raw.final:
-            blocks.append(Block(raw.kind, raw.text, level=raw.level))  # type: ignore[arg-type]
+            blocks.append(Block(raw.kind, raw.text, level=raw.level))
             continue
         kind, level = raw.kind, raw.level
         if bold_headings and kind == "paragraph" and _all_bold(raw.text):
             kind, level = "heading", 2
         cleaned = clean_text(strip_inline(raw.text))
         if _HAS_WORD.search(cleaned):
-            blocks.append(Block(kind, cleaned, level=level))  # type: ignore[arg-type]
+            blocks.append(Block(kind, cleaned, level=level))
     return blocks
 
 
@@ -291,7 +291,7 @@ def _parse(lines: list[str]) -> list[_Raw]:
     """Blocks with their inline markup still in place."""
     raws: list[_Raw] = []
     para: list[str] = []
-    para_kind = "paragraph"
+    para_kind: BlockKind = "paragraph"
     item: list[str] = []
     item_level = 0
     list_indents: list[int] = []
@@ -299,7 +299,7 @@ def _parse(lines: list[str]) -> list[_Raw]:
     html_lines: list[str] = []
     html_closer: str | None = None
 
-    def emit(kind: str, raw: str, level: int = 0) -> None:
+    def emit(kind: BlockKind, raw: str, level: int = 0) -> None:
         if raw.strip():
             raws.append(_Raw(kind, raw, level))
 
@@ -345,7 +345,11 @@ def _parse(lines: list[str]) -> list[_Raw]:
             opener = _HTML_OPENER.match(line)
             closer = _HTML_CLOSERS[opener.group(1).lower()] if opener else None
             html_lines = [line]
-            if closer is not None and closer not in line.lower()[opener.end() :]:  # type: ignore[union-attr]
+            if (
+                opener is not None
+                and closer is not None
+                and closer not in line.lower()[opener.end() :]
+            ):
                 html_closer = closer
             elif closer is not None:
                 flush_html()

@@ -19,10 +19,14 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from ..errors import ReaderError
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
 
 #: What a user must install to read scanned pages (named in refusals).
 INSTALL_HINT = "install tesseract-ocr"
@@ -88,12 +92,14 @@ def die_with_parent() -> (
             pass
 
 
-def render_pgm(page: object, width: float, height: float) -> tuple[bytes, float, int]:
+def render_pgm(
+    page: pdfium.PdfPage, width: float, height: float
+) -> tuple[bytes, float, int]:
     """The page as a binary PGM at (at most) ``DPI``, the pixels per point used, and its rows."""
     scale = DPI / 72
     if width * height * scale * scale > MAX_PIXELS:
         scale = (MAX_PIXELS / max(width * height, 1.0)) ** 0.5
-    bitmap = page.render(scale=scale, grayscale=True)  # type: ignore[attr-defined]
+    bitmap = page.render(scale=scale, grayscale=True)
     try:
         array = bitmap.to_numpy()
         rows, columns = array.shape[0], array.shape[1]

@@ -18,12 +18,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import ReaderError
-from ..models import Block, Metadata, RawDocument
+from ..models import Block, BlockKind, Metadata, RawDocument
 from .ocr import (
     INSTALL_HINT,
     MIN_PAGE_CONFIDENCE,
@@ -403,7 +404,7 @@ class _Glyphs:
             self.raw, index, self._name, len(self._name), self._flags
         )
         name = (
-            bytes(self._name[: max(0, min(length, len(self._name)) - 1)])
+            self._name.raw[: max(0, min(length, len(self._name)) - 1)]
             .decode("latin-1")
             .lower()
         )
@@ -784,7 +785,7 @@ def _drop_running_lines(pages: list[list[_Line]]) -> None:
     """
     counts: list[Counter[str]] = [Counter(), Counter()]
     for number, lines in enumerate(pages):
-        keys = set()
+        keys: set[str] = set()
         for k in _edge_lines(lines):
             keys.update(_edge_keys(lines[k]))
         counts[number % 2].update(keys)
@@ -984,7 +985,7 @@ class _Layout:
 
     def _groups(
         self, lines: list[_Line], numbers: set[str]
-    ) -> list[tuple[str, str, int, float, bool, int]]:
+    ) -> list[tuple[BlockKind, str, int, float, bool, int]]:
         """(kind, text, level, size, opens a page or column, line count) for one page's body lines."""
         if not lines:
             return []
@@ -994,7 +995,7 @@ class _Layout:
             rights.setdefault(line.column, []).append(line.right)
             lefts[line.column] = min(lefts.get(line.column, line.left), line.left)
         full = {c: sorted(r)[int(0.9 * (len(r) - 1))] for c, r in rights.items()}
-        groups: list[list] = []  # [kind, lines, level, size, column start]
+        groups: list[list[Any]] = []  # [kind, lines, level, size, column start]
         previous: _Line | None = None
         for line in lines:
             text = self._strip_glued(line.text, numbers)
@@ -1011,7 +1012,7 @@ class _Layout:
             else:
                 groups[-1][1].append(line)
             previous = line
-        out = []
+        out: list[tuple[BlockKind, str, int, float, bool, int]] = []
         for kind, members, level, size, start in groups:
             texts = [m.text for m in members]
             bullet = _BULLET.match(texts[0]) if not texts[0].startswith("--") else None
@@ -1053,7 +1054,7 @@ class _Layout:
         self,
         a: _Line,
         b: _Line,
-        group: list,
+        group: list[Any],
         full: dict[int, float],
         lefts: dict[int, float],
     ) -> bool:

@@ -82,7 +82,7 @@ def _inflate(data: memoryview, start: int, room: int) -> int:
     position = start
     try:
         while position < len(data) and not inflater.eof:
-            pending = data[position : position + _CHUNK]
+            pending: memoryview | bytes = data[position : position + _CHUNK]
             position += len(pending)
             while pending or inflater.unconsumed_tail:
                 piece = inflater.decompress(inflater.unconsumed_tail or pending, _CHUNK)

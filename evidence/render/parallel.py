@@ -23,6 +23,7 @@ import os
 import pickle
 import signal
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -68,7 +69,7 @@ class DocumentPages:
         model: SiteModel,
         render: RenderDocument,
     ) -> None:
-        self.index_dir = index_dir
+        self.index_dir = Path(index_dir)
         self.docs = model.docs
         self.render = render
         self.by_id = {d.doc_id: d for d in model.docs}

@@ -452,7 +452,8 @@ def _environment(override: Path | None) -> Environment:
 
 def _source(env: Environment, name: str) -> str:
     try:
-        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        assert env.loader is not None  # the environment is made with one
+        source, _, _ = env.loader.get_source(env, name)
     except TemplateNotFound as exc:
         raise SiteError(f"asset {name} not found among the templates") from exc
     return source

@@ -450,14 +450,14 @@ def site_model(
     # once, here; the theme streams below hold only some of a sentence's figures
     figures: list[Mapping[str, Any]] = []
     count = 0
-    for rows in _by_passage(store.iter_findings_themed(kind="figure")):
-        cleared.update(_keep_own_periods([f for f, _ in rows]))
-        count += len(rows)
+    for passage in _by_passage(store.iter_findings_themed(kind="figure")):
+        cleared.update(_keep_own_periods([f for f, _ in passage]))
+        count += len(passage)
         if cross_source:
             # only figures that say what they measure are compared
             figures.extend(
                 _Fields.of(f, _CONFLICT_FIELDS, common)
-                for f, _ in rows
+                for f, _ in passage
                 if str(f.get("measure") or "").strip()
             )
     if cross_source:
@@ -487,11 +487,11 @@ def site_model(
     themes = []
     for tid, label, desc in named:
         # a theme's findings carry only what choosing among them reads; those the page shows get the rest after
-        rows = (
+        choices = (
             (_Fields.of(f, _CHOICE_FIELDS, common), t)
             for f, t in store.iter_findings_themed(theme=tid)
         )
-        mine = sorted(_views_of(rows, docs, cleared), key=_source_order)
+        mine = sorted(_views_of(choices, docs, cleared), key=_source_order)
         theme = _theme_view(
             tid,
             label,
@@ -591,7 +591,7 @@ def as_at(last_ingest: str | None) -> str | None:
     return day if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else None
 
 
-class _PassageScores(Mapping[str, list[Any]]):
+class _PassageScores:
     """Passage id -> its ThemeScores, read from the store as they are asked for (all passages, themed ones only).
 
     Related themes go through every passage's themes once: streamed, they
@@ -618,10 +618,10 @@ class _PassageScores(Mapping[str, list[Any]]):
     def __len__(self) -> int:
         return sum(1 for _ in self._rows())
 
-    def values(self) -> Iterator[list[Any]]:  # type: ignore[override]
+    def values(self) -> Iterator[list[Any]]:
         return (scores for _, scores in self._rows())
 
-    def items(self) -> Iterator[tuple[str, list[Any]]]:  # type: ignore[override]
+    def items(self) -> Iterator[tuple[str, list[Any]]]:
         return self._rows()
 
 
@@ -738,10 +738,10 @@ def stream_finding_views(
 
 
 def _by_passage(
-    rows: Iterable[tuple[dict[str, Any], tuple[str, ...]]],
-) -> Iterator[list[tuple[dict[str, Any], tuple[str, ...]]]]:
+    rows: Iterable[tuple[Mapping[str, Any], tuple[str, ...]]],
+) -> Iterator[list[tuple[Mapping[str, Any], tuple[str, ...]]]]:
     """Rows in store order, a passage's at a time."""
-    passage: list[tuple[dict[str, Any], tuple[str, ...]]] = []
+    passage: list[tuple[Mapping[str, Any], tuple[str, ...]]] = []
     for row in rows:
         if passage and passage[0][0]["passage_id"] != row[0]["passage_id"]:
             yield passage
@@ -810,13 +810,13 @@ def _views_of(
             fid = str(f["id"])
             data = f
             if isinstance(f, _Fields):
-                if fid in cleared and f["period"] is not None:  # type: ignore[operator]
+                if cleared is not None and fid in cleared and f["period"] is not None:
                     data = _Fields(
                         f._at, tuple(None if k == "period" else f[k] for k in f._at)
                     )
             else:
-                if cleared is not None and fid in cleared:
-                    f["period"] = None  # type: ignore[index]
+                if cleared is not None and fid in cleared and isinstance(f, dict):
+                    f["period"] = None
                 data = _with_fields(f)
             yield FindingView(
                 fid,
@@ -1026,11 +1026,13 @@ def _theme_view(
             in_groups[number].append(v)
     grouped: set[str] = set()
     for members in in_groups.values():
-        sources = len({m.doc.doc_id for m in members})
-        if sources >= 2:
+        source_count = len({m.doc.doc_id for m in members})
+        if source_count >= 2:
             shown = _one_per_source(members)[:ECHO_LIMIT]
             theme.echoed.append(
-                Group(shown[0].text, shown, sources, more=len(members) - len(shown))
+                Group(
+                    shown[0].text, shown, source_count, more=len(members) - len(shown)
+                )
             )
             grouped.update(m.id for m in members)
     theme.echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
@@ -1047,10 +1049,10 @@ def _theme_view(
         position = inputs.conflict_position
         mask = np.zeros(len(inputs.conflicts.ids), dtype=bool)
         mask[[position[v.id] for v in figures if v.id in position]] = True
-        shown, total = inputs.conflicts.summary(
+        pairs, total = inputs.conflicts.summary(
             mask, CONFLICT_LIMIT, CONFLICT_COUNT_CAP
         )
-        theme.conflicts = [(by_id[a], by_id[b]) for a, b in shown]
+        theme.conflicts = [(by_id[a], by_id[b]) for a, b in pairs]
         theme.conflicts_total = min(total, CONFLICT_COUNT_CAP)
         theme.conflicts_capped = total > CONFLICT_COUNT_CAP
     return theme

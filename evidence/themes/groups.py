@@ -101,22 +101,6 @@ def similar_index_pairs(
     return i[order], j[order]
 
 
-def similar_pairs(
-    texts: Sequence[str], threshold: float
-) -> list[tuple[int, int, float]]:
-    """(i, j, cosine) for i < j whose content words reach ``threshold``."""
-    if len(texts) < 2:
-        return []
-    matrix = _vectors(texts)
-    if matrix is None:
-        return []
-    i, j = similar_index_pairs(texts, threshold)
-    values = (
-        np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel() if len(i) else []
-    )
-    return [(int(a), int(b), float(v)) for a, b, v in zip(i, j, values)]
-
-
 @dataclass(frozen=True)
 class _Classes:
     """Texts folded by their content words: text k belongs to class ``of_row[k]``.
@@ -520,7 +504,7 @@ class FigureConflicts:
         classes = _classes(measures)
         offset = len(self._candidates)
         self._class[members] = classes.of_row + offset
-        words_of = {}
+        words_of: dict[int, str] = {}
         for local, measure in zip(classes.of_row.tolist(), measures):
             words_of.setdefault(local, measure)
         count = int(classes.of_row.max()) + 1 if len(members) else 0

@@ -83,7 +83,7 @@ class ThemeModel:
         if n == 0:
             return cls(None, {})
         step = max(1, -(-n // MAX_TRAIN))
-        train_rows = np.arange(0, n, step)
+        train_rows = range(0, n, step)
         vectoriser = TfidfVectorizer(
             analyzer=_identity,
             min_df=2,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from itertools import combinations
+from typing import Protocol
 
 from .assign import ThemeScore
 
@@ -13,8 +14,14 @@ from .assign import ThemeScore
 MIN_TOGETHER = 2
 
 
+class ScoresByPassage(Protocol):
+    """Each passage's theme scores, read once: a dict, or a stream from the store."""
+
+    def values(self) -> Iterable[Sequence[ThemeScore]]: ...
+
+
 def related_themes(
-    assignments: Mapping[str, Sequence[ThemeScore]],
+    assignments: ScoresByPassage,
 ) -> dict[str, list[tuple[str, float]]]:
     """Theme id -> [(other theme, normalised PMI)], strongest first, positive only.
 
