@@ -13,9 +13,10 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -121,7 +122,11 @@ def _set_index_dir(
         settings.index_dir = value
 
 
-def index_dir_option(command: Any) -> Any:
+#: A command function, or a command already made of one, that an option decorates.
+_Cmd = TypeVar("_Cmd", bound=Callable[..., Any] | click.Command)
+
+
+def index_dir_option(command: _Cmd) -> _Cmd:
     """``--index-dir`` after the command name too (``evidence search --index-dir X``)."""
     return click.option(
         "--index-dir",
@@ -150,6 +155,31 @@ def _kind(
     raise click.BadParameter(
         f"unknown kind {value!r}: use one of {', '.join(KIND_CHOICES)}"
     )
+
+
+def themes_option(help_text: str) -> Callable[[_Cmd], _Cmd]:
+    """``--themes FILE``: a theme taxonomy (TOML) to use from now on."""
+    return click.option(
+        "--themes",
+        "themes_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
+def theme_option(help_text: str) -> Callable[[_Cmd], _Cmd]:
+    """``--theme THEME``: one theme by id or label, resolved by the command."""
+    return click.option("--theme", help=help_text)
+
+
+def kind_option(help_text: str) -> Callable[[_Cmd], _Cmd]:
+    """``--kind KIND``: one finding kind, singular or plural."""
+    return click.option("--kind", callback=_kind, help=help_text)
+
+
+def json_option(help_text: str) -> Callable[[_Cmd], _Cmd]:
+    """``--json``: print what the command shows as JSON instead (``as_json``)."""
+    return click.option("--json", "as_json", is_flag=True, help=help_text)
 
 
 # -- ingest -----------------------------------------------------------------
@@ -201,12 +231,7 @@ class _Bar:
 @click.option(
     "--strict", is_flag=True, help="Write nothing if any file cannot be read."
 )
-@click.option(
-    "--themes",
-    "themes_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A theme taxonomy (TOML) to use from now on instead of the default.",
-)
+@themes_option("A theme taxonomy (TOML) to use from now on instead of the default.")
 @click.option(
     "--max-file-size",
     type=click.FloatRange(min=0.001),
@@ -386,9 +411,7 @@ def _one_line(text: str) -> str:
 
 @cli.command()
 @index_dir_option
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the report as a JSON object."
-)
+@json_option("Print the report as a JSON object.")
 @click.pass_obj
 def status(settings: Settings, as_json: bool) -> None:
     """Counts, where the index lives, and when it was last ingested.
@@ -420,12 +443,7 @@ def status(settings: Settings, as_json: bool) -> None:
 @cli.command()
 @index_dir_option
 @click.argument("document")
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print the document and its passages as a JSON object.",
-)
+@json_option("Print the document and its passages as a JSON object.")
 @click.pass_obj
 def show(settings: Settings, document: str, as_json: bool) -> None:
     """A document's metadata and its passages, with their ids.
@@ -482,9 +500,7 @@ def show(settings: Settings, document: str, as_json: bool) -> None:
 
 @cli.command()
 @index_dir_option
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the documents as a JSON list."
-)
+@json_option("Print the documents as a JSON list.")
 @click.option(
     "--csv",
     "as_csv",
@@ -537,14 +553,11 @@ def docs(settings: Settings, as_json: bool, as_csv: bool) -> None:
 @cli.command()
 @index_dir_option
 @click.argument("query")
-@click.option(
-    "--kind",
-    callback=_kind,
-    help="Only passages holding this kind of finding (figure, recommendation, claim, quote).",
+@kind_option(
+    "Only passages holding this kind of finding (figure, recommendation, claim, quote)."
 )
-@click.option(
-    "--theme",
-    help="Only passages with this theme: its id or label, any case (see `evidence themes`).",
+@theme_option(
+    "Only passages with this theme: its id or label, any case (see `evidence themes`)."
 )
 @click.option(
     "--source", help="Only documents by this organisation (name or acronym, e.g. nao)."
@@ -561,7 +574,7 @@ def docs(settings: Settings, as_json: bool, as_csv: bool) -> None:
     help="How many hits.",
 )
 @click.option("--group", is_flag=True, help="Best passages per document.")
-@click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON list.")
+@json_option("Print the hits as a JSON list.")
 @click.option(
     "--json-object",
     "as_json_object",
@@ -706,7 +719,7 @@ def _echo_hit(hit: dict[str, Any], where: str | None, *, indent: str) -> None:
 
 @cli.command()
 @index_dir_option
-@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@json_option("Print the table as JSON.")
 @click.option(
     "--discover",
     is_flag=True,
@@ -719,12 +732,7 @@ def _echo_hit(hit: dict[str, Any], where: str | None, *, indent: str) -> None:
     show_default=True,
     help="How many candidates with --discover.",
 )
-@click.option(
-    "--themes",
-    "themes_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Use this taxonomy (TOML) from now on and re-assign every passage.",
-)
+@themes_option("Use this taxonomy (TOML) from now on and re-assign every passage.")
 @click.pass_obj
 def themes(
     settings: Settings,
@@ -810,11 +818,8 @@ def themes(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Folder of templates that override ours by file name.",
 )
-@click.option(
-    "--themes",
-    "themes_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Re-assign themes with this taxonomy (TOML) before building, and keep it.",
+@themes_option(
+    "Re-assign themes with this taxonomy (TOML) before building, and keep it."
 )
 @click.option(
     "--title",
@@ -868,9 +873,8 @@ def build(
 
 @cli.command()
 @index_dir_option
-@click.option(
-    "--theme",
-    help="Only this theme: its id or label, any case (default: every theme, a section each).",
+@theme_option(
+    "Only this theme: its id or label, any case (default: every theme, a section each)."
 )
 @click.option(
     "-o",
@@ -914,14 +918,8 @@ def brief(settings: Settings, theme: str | None, output: Path) -> None:
 
 @cli.command()
 @index_dir_option
-@click.option(
-    "--kind",
-    callback=_kind,
-    help="Only this kind: figure, recommendation, claim or quote (plurals too).",
-)
-@click.option(
-    "--theme", help="Only findings with this theme: its id or label, any case."
-)
+@kind_option("Only this kind: figure, recommendation, claim or quote (plurals too).")
+@theme_option("Only findings with this theme: its id or label, any case.")
 @click.option(
     "--format",
     "fmt",
