@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 
 import evidence.nlp.pipeline  # noqa: F401  (registers factories and span extensions)
 from evidence.analyse import analyse
@@ -11,11 +10,8 @@ from evidence.nlp.figures import FIELDS
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    pipeline = spacy.blank("en")
-    pipeline.add_pipe("sentencizer")
-    pipeline.add_pipe("evidence_figures_v1", name="evidence_figures")
-    return pipeline
+def nlp(figures_nlp):
+    return figures_nlp
 
 
 def figures(nlp, text: str) -> list[dict]:

@@ -7,18 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import spacy
 
 import evidence.nlp.pipeline  # noqa: F401  (registers factories and span extensions)
 from evidence.nlp.pipeline import make_docs
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    pipeline = spacy.blank("en")
-    pipeline.add_pipe("sentencizer")
-    pipeline.add_pipe("evidence_figures_v1", name="evidence_figures")
-    return pipeline
+def nlp(figures_nlp):
+    return figures_nlp
 
 
 def surfaces(nlp, text: str, kind: str = "paragraph") -> list[str]:

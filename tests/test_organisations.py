@@ -11,7 +11,7 @@ from evidence.nlp.organisations import (
     find_acronym_definitions,
     normalise_org,
 )
-from evidence.nlp.pipeline import build_pipeline, make_docs
+from evidence.nlp.pipeline import make_docs
 
 #: the canonical names the gold annotations use (benchmarks/gold README, gold.md)
 GOLD_CANONICAL = [
@@ -40,11 +40,6 @@ GOLD_CANONICAL = [
     "Association of Directors of Adult Social Services",
     "NHS Employers",
 ]
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_pipeline()
 
 
 def test_gazetteer_has_every_canonical_name_and_no_duplicates():

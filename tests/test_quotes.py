@@ -5,19 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import spacy
 
 from evidence.nlp.pipeline import findings_from_doc, make_docs
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    # only what quotes read: sentences and organisation mentions
-    pipeline = spacy.blank("en")
-    pipeline.add_pipe("sentencizer")
-    pipeline.add_pipe("evidence_organisations_v1", name="evidence_organisations")
-    pipeline.add_pipe("evidence_quotes_v1", name="evidence_quotes")
-    return pipeline
+def nlp(quotes_nlp):
+    return quotes_nlp
 
 
 def quotes(

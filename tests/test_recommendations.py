@@ -6,12 +6,7 @@ from typing import Any
 
 import pytest
 
-from evidence.nlp.pipeline import build_pipeline, findings_from_doc, make_docs
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_pipeline()
+from evidence.nlp.pipeline import findings_from_doc, make_docs
 
 
 def recs(

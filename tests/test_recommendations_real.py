@@ -12,13 +12,7 @@ from typing import Any
 import pytest
 
 from evidence.nlp.organisations import normalise_org
-from evidence.nlp.pipeline import build_pipeline, findings_from_doc, make_docs
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_pipeline()
-
+from evidence.nlp.pipeline import findings_from_doc, make_docs
 
 Item = str | tuple[str, dict[str, Any]]
 
