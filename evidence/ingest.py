@@ -43,6 +43,7 @@ from .theming import (
 from .workers import keep_from_children, run_tasks
 
 if TYPE_CHECKING:
+    from .index.protocol import IndexRecord, SearchIndex
     from .metadata import MetadataSheet
 
 LOCK_NAME = "ingest.lock"
@@ -827,7 +828,7 @@ def ingest(
     ``follow_links`` reads files (and folders) that symbolic links lead to
     outside the ingested folder; by default they are reported and left.
     """
-    from .index import PassageIndex
+    from .index import open_index
     from .metadata import load_metadata_csv
     from .themes import load_taxonomy
 
@@ -890,7 +891,7 @@ def ingest(
         ):
             # Enough is new that the theme model will be learned again.
             results = _preloading_learning(results)
-        index = PassageIndex(Path(index_dir))
+        index = open_index(Path(index_dir))
         index.clear_stale_lock()  # left by a run killed mid-commit, if any
         if index.rebuilt:  # an index of an older layout was emptied: fill it again
             report.index_rebuilt = True
@@ -1062,7 +1063,7 @@ def _unclaimed_parts(
     return parts
 
 
-def index_records(store: Store, doc_id: str) -> list[Any]:
+def index_records(store: Store, doc_id: str) -> list[IndexRecord]:
     """The search index's view of one stored document."""
     from .index import IndexRecord
 
@@ -1088,7 +1089,7 @@ def index_records(store: Store, doc_id: str) -> list[Any]:
     ]
 
 
-def check_index(store: Store, index: Any) -> str | None:
+def check_index(store: Store, index: SearchIndex) -> str | None:
     """Compare the search index with the store, and mark for indexing whatever it lacks.
 
     The README promises that the index can be deleted or damaged and the next
@@ -1126,7 +1127,7 @@ PARALLEL_INDEX_DOCS = 200
 
 def sync_index(
     store: Store,
-    index: Any,
+    index: SearchIndex,
     *,
     themes: Callable[[OnThemed], object] | None = None,
     expected: int = 0,
@@ -1194,7 +1195,7 @@ def retheme(store: Store, index_dir: Path, taxonomy: Any) -> int:
 
     Holds the ingest lock, since it writes the store and the index.
     """
-    from .index import PassageIndex
+    from .index import open_index
 
     changed = 0
 
@@ -1208,7 +1209,7 @@ def retheme(store: Store, index_dir: Path, taxonomy: Any) -> int:
         )
 
     with ingest_lock(Path(index_dir)):
-        index = PassageIndex(Path(index_dir))
+        index = open_index(Path(index_dir))
         check_index(store, index)
         sync_index(store, index, themes=themes, expected=store.document_count())
     return changed

@@ -27,24 +27,21 @@ from pathlib import Path
 from typing import Any
 
 from evidence.errors import QueryError, StoreError
-from evidence.index import (
+from evidence.index import open_searcher
+from evidence.index.analysis import filter_value, stems, tokens, words
+from evidence.index.protocol import RawHit, Searcher
+from evidence.index.query import (
     FILTER_FIELDS,
     AllOf,
     AnyOf,
     Everything,
     Filter,
     Fuzzy,
-    IndexSearcher,
     Node,
     Not,
     Phrase,
     Prefix,
-    RawHit,
     Word,
-    filter_value,
-    stems,
-    tokens,
-    words,
 )
 from evidence.models import FINDING_KINDS
 from evidence.resources import data_path
@@ -638,7 +635,7 @@ def filter_node(name: str, value: str | int, synonyms: Synonyms) -> Filter:
     return Filter(name, (low,))
 
 
-def _bodies_by_part_of_name(node: Node, searcher: IndexSearcher) -> Node:
+def _bodies_by_part_of_name(node: Node, searcher: Searcher) -> Node:
     """``source:nuffield`` finds "The Nuffield Trust": a source filter whose
     value names no body in the index takes every body whose name holds its
     words in a run; none at all is a QueryError with the closest name."""
@@ -825,7 +822,7 @@ def search(
         node = AllOf((node, *filters))
     if isinstance(node, Not):
         node = AllOf((Everything(), node))
-    with IndexSearcher(Path(index_dir)) as searcher:
+    with open_searcher(Path(index_dir)) as searcher:
         node = _bodies_by_part_of_name(node, searcher)
         fetch = max(limit * 10, 50) if group else limit
         raw, total = searcher.search(node, fetch, title_stems=plan.stems)
@@ -890,7 +887,7 @@ def _group(hits: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
 
 
 def _did_you_mean(
-    searcher: IndexSearcher, query: str, synonyms: Synonyms, filters: list[Node]
+    searcher: Searcher, query: str, synonyms: Synonyms, filters: list[Node]
 ) -> str | None:
     """Correct words the corpus never uses to the most frequent near spelling; keep it only if it finds something."""
     toks = _lex(query)
@@ -938,6 +935,6 @@ def _did_you_mean(
     return corrected if total else None
 
 
-def _correctable(word: str, searcher: IndexSearcher) -> bool:
+def _correctable(word: str, searcher: Searcher) -> bool:
     """A word "did you mean" would look up: long enough, not a number, not in the corpus."""
     return len(word) >= 4 and not word.isdigit() and searcher.word_frequency(word) == 0

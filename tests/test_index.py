@@ -194,8 +194,11 @@ def test_other_process_writer_and_stale_lock(
         proc.kill()
         proc.wait()
     assert found(tmp_path, "capital") == ["a-1"]  # the killed batch never committed
+    # Whoosh's temporary folder (MAIN.tmp), left by the killed writer, is cleared.
+    assert any(e.suffix == ".tmp" for e in (tmp_path / "whoosh").iterdir())
     assert index.clear_stale_lock() is True
     assert not (tmp_path / "whoosh" / "WRITER_PID").exists()
+    assert not any(e.suffix == ".tmp" for e in (tmp_path / "whoosh").iterdir())
     assert index.clear_stale_lock() is False
     with index.writer() as w:
         w.delete_document("a")
@@ -207,3 +210,9 @@ def test_searcher_on_missing_index(tmp_path: Path) -> None:
         IndexSearcher(tmp_path / "nowhere")
     assert str(err.value) == f"no index in {tmp_path / 'nowhere'}"
     assert err.value.hint == "run `evidence ingest FOLDER` first"
+    (tmp_path / "empty" / "whoosh").mkdir(
+        parents=True
+    )  # a folder, no table of contents
+    with pytest.raises(StoreError) as err:
+        IndexSearcher(tmp_path / "empty")
+    assert str(err.value) == f"no index in {tmp_path / 'empty'}"

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import evidence.index as index_module
+import evidence.index.evaluate as evaluate_module
 from evidence.errors import StoreError
 from evidence.index import (
     AllOf,
@@ -77,7 +77,7 @@ def index_dir(
 ) -> Path:
     # A share of 0 always scans the whole segment; a huge one always gathers candidates.
     monkeypatch.setattr(
-        index_module, "_GATHER_SHARE", 10**9 if request.param == "gather" else 0
+        evaluate_module, "_GATHER_SHARE", 10**9 if request.param == "gather" else 0
     )
     ix = PassageIndex(tmp_path)
     for doc, texts in PASSAGES.items():  # one commit per document: several segments
@@ -211,12 +211,12 @@ def test_phrase_matches_brute_force(
             [f"x-{i:02d}" for i, t in enumerate(texts[:half]) if contains(t, phrase)]
             + [f"y-{i:02d}" for i, t in enumerate(texts[half:]) if contains(t, phrase)]
         )
-        old = index_module._GATHER_SHARE
-        index_module._GATHER_SHARE = 0 if scan else 10**9
+        old = evaluate_module._GATHER_SHARE
+        evaluate_module._GATHER_SHARE = 0 if scan else 10**9
         try:
             assert matched(root, Phrase(tuple(phrase))) == (expected, len(expected))
         finally:
-            index_module._GATHER_SHARE = old
+            evaluate_module._GATHER_SHARE = old
     finally:
         shutil.rmtree(root)
 

@@ -17,7 +17,15 @@ from whoosh import index as windex
 from whoosh.writing import SegmentWriter
 
 import evidence.index as index_module
-from evidence.index import IndexRecord, IndexSearcher, PassageIndex, Phrase, Word
+from evidence.index import (
+    IndexRecord,
+    IndexSearcher,
+    PassageIndex,
+    Phrase,
+    Word,
+    whoosh_adapter,
+    whoosh_index,
+)
 
 VOCAB = [f"w{n}" for n in range(400)] + [
     "the",
@@ -80,13 +88,13 @@ def segment_files(index_dir: Path) -> dict[str, bytes]:
 def whoosh_built(index_dir: Path, docs: list[list[IndexRecord]]) -> None:
     """The same passages through Whoosh's own segment writer and sorting pool."""
     ix = PassageIndex(index_dir)._ix
-    codec = index_module.EvidenceCodec(
-        blocklimit=index_module._POSTING_BLOCK, compression=0
+    codec = whoosh_adapter.EvidenceCodec(
+        blocklimit=whoosh_index._POSTING_BLOCK, compression=0
     )
     w = SegmentWriter(ix, limitmb=128, compound=False, codec=codec)
     for recs in docs:
         for r in recs:
-            w.add_document(**index_module._document(r))
+            w.add_document(**whoosh_index.document(r))
     w.commit()
 
 
@@ -141,19 +149,21 @@ def test_spilled_runs_merge_to_the_same_segment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spills = []
-    original = index_module._TermBuffer.save
+    original = whoosh_adapter.TermBuffer.save
 
-    def counted(self: index_module._TermBuffer) -> None:
+    def counted(self: whoosh_adapter.TermBuffer) -> None:
         spills.append(self._size)
         original(self)
 
-    monkeypatch.setattr(index_module._TermBuffer, "save", counted)
+    monkeypatch.setattr(whoosh_adapter.TermBuffer, "save", counted)
     whoosh_built(tmp_path / "a", DOCS)
     ix = PassageIndex(tmp_path / "b")
-    codec = index_module.EvidenceCodec(
-        blocklimit=index_module._POSTING_BLOCK, compression=0
+    codec = whoosh_adapter.EvidenceCodec(
+        blocklimit=whoosh_index._POSTING_BLOCK, compression=0
     )
-    w = index_module._SegmentWriter(ix._ix, limitmb=128, compound=False, codec=codec)
+    w = whoosh_adapter.BuildingWriter(
+        ix._ix, limitmb=128, compound=False, codec=codec, document=whoosh_index.document
+    )
     w.pool.limit = 100_000  # bytes: spills every few dozen passages
     for recs in DOCS:
         for r in recs:
@@ -203,6 +213,6 @@ def test_small_blocks_pack_as_numpy_would(
 ) -> None:
     """Short posting lists skip numpy when packing ids; the bytes must not change."""
     ours_built(tmp_path / "a", DOCS)
-    monkeypatch.setattr(index_module, "_SMALL_BLOCK", 0)  # numpy for every block
+    monkeypatch.setattr(whoosh_adapter, "_SMALL_BLOCK", 0)  # numpy for every block
     ours_built(tmp_path / "b", DOCS)
     assert segment_files(tmp_path / "a") == segment_files(tmp_path / "b")
