@@ -40,7 +40,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import (
@@ -85,7 +85,7 @@ def describe_error(exc: BaseException) -> str:
 PICKLED_MODULE = "evidence.index"
 
 
-def _array_from_bytes(typecode: str, raw: bytes) -> array:
+def _array_from_bytes(typecode: str, raw: bytes) -> array[Any]:
     out = array(typecode)
     out.frombytes(raw)
     return out
@@ -123,7 +123,13 @@ class CountedText(TEXT):
 # --- posting blocks ------------------------------------------------------------
 
 
-class PackedArray(array):
+if TYPE_CHECKING:
+    _AnyArray = array[Any]
+else:  # array is not subscriptable at run time before Python 3.12
+    _AnyArray = array
+
+
+class PackedArray(_AnyArray):
     """An array that pickles as its raw bytes.
 
     Whoosh pickles posting blocks with protocol 2, under which a plain array
@@ -188,7 +194,7 @@ class ArrayPostingsWriter(W3PostingsWriter):
         deltas = [ids[0], *(b - a for a, b in zip(ids, ids[1:]))]
         return PackedArray(_typecode(max(deltas)), deltas)
 
-    def add_arrays(self, ids: array, weights: array, values: Any) -> None:
+    def add_arrays(self, ids: array[int], weights: array[float], values: Any) -> None:
         """A term's whole posting list at once, cut into blocks as ``add_posting`` would.
 
         ``values`` is the fixed-size values end to end (bytes), a list of
@@ -272,7 +278,7 @@ _SPILL_BYTES = 96 * 1024 * 1024
 #: Estimated bytes a new term costs in the buffer (dict slot, key, three arrays).
 _TERM_BYTES = 400
 
-TermEntry = tuple[str, bytes, array, array, Any]
+TermEntry = tuple[str, bytes, "array[int]", "array[float]", Any]
 
 
 class TermBuffer:
@@ -297,11 +303,13 @@ class TermBuffer:
             for name in schema.names()
             if schema[name].indexed
         }
-        self._fields: dict[str, dict[bytes, tuple[array, array, Any]]] = {}
+        self._fields: dict[str, dict[bytes, tuple[array[int], array[float], Any]]] = {}
         self._size = 0
         self._runs: list[str] = []
 
-    def _terms_of(self, fieldname: str) -> dict[bytes, tuple[array, array, Any]]:
+    def _terms_of(
+        self, fieldname: str
+    ) -> dict[bytes, tuple[array[int], array[float], Any]]:
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
