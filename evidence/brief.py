@@ -150,12 +150,11 @@ def _theme_section(
             [Text("No passage in the corpus has been assigned to this theme.")]
         )
         return 0, 0
-    n = theme.counts
     label = theme.label.lower()
+    stated = [_count(n, kind.noun, kind.nouns) for kind, n in theme.stated]
     summary = (
         f"{_count(theme.passages, 'passage')} in {_count(theme.sources_total, 'document')} discuss {label}, with "
-        f"{_count(n['figure'], 'figure')}, {_count(theme.recommendations_total, 'recommendation')}, "
-        f"{_count(n['claim'], 'claim')} and {_count(n['quote'], 'quotation')}."
+        f"{_and(stated)}."
     )
     top = [
         f"{name} ({_count(count, 'passage')})" for name, _, count in theme.bodies[:3]

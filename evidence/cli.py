@@ -22,6 +22,7 @@ import click
 
 from .discovery import NOT_REGULAR, OUTSIDE_LINK, UNSUPPORTED
 from .errors import EvidenceError, QueryError
+from .kinds import KINDS
 
 EXIT_PARTIAL = 3
 
@@ -139,22 +140,18 @@ def index_dir_option(command: _Cmd) -> _Cmd:
     )(command)
 
 
-#: Finding kinds as options take them; plurals are accepted too.
-KIND_CHOICES = ("figure", "recommendation", "claim", "quote")
-
-
 def _kind(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> str | None:
+    """A finding kind as the registry names it; its plural is taken too, in any case."""
     if value is None:
         return None
-    low = value.strip().lower()
-    for kind in KIND_CHOICES:
-        if low in (kind, kind + "s"):
-            return kind
-    raise click.BadParameter(
-        f"unknown kind {value!r}: use one of {', '.join(KIND_CHOICES)}"
-    )
+    kind = KINDS.find(value)
+    if kind is None:
+        raise click.BadParameter(
+            f"unknown kind {value!r}: use one of {', '.join(KINDS.names())}"
+        )
+    return kind.name
 
 
 def themes_option(help_text: str) -> Callable[[_Cmd], _Cmd]:
@@ -435,8 +432,7 @@ def status(settings: Settings, as_json: bool) -> None:
     click.echo(f"Last ingest: {report['last_ingest'] or 'never'}")
     click.echo(
         f"{counts['documents']} documents, {counts['passages']} passages; findings: "
-        f"{counts['figures']} figures, {counts['recommendations']} recommendations, "
-        f"{counts['claims']} claims, {counts['quotes']} quotes"
+        + ", ".join(f"{counts[kind.plural]} {kind.plural}" for kind in KINDS)
     )
 
 
@@ -554,7 +550,7 @@ def docs(settings: Settings, as_json: bool, as_csv: bool) -> None:
 @index_dir_option
 @click.argument("query")
 @kind_option(
-    "Only passages holding this kind of finding (figure, recommendation, claim, quote)."
+    f"Only passages holding this kind of finding ({', '.join(KINDS.names())})."
 )
 @theme_option(
     "Only passages with this theme: its id or label, any case (see `evidence themes`)."
@@ -776,16 +772,7 @@ def themes(
     if as_json:
         click.echo(json.dumps(table, ensure_ascii=False, indent=2))
         return
-    headers = (
-        "id",
-        "theme",
-        "documents",
-        "passages",
-        "figures",
-        "recommendations",
-        "claims",
-        "quotes",
-    )
+    headers = ("id", "theme", "documents", "passages", *(k.plural for k in KINDS))
     id_width = max(len(headers[0]), *(len(str(row["id"])) for row in table))
     width = max(len(headers[1]), *(len(str(row["label"])) for row in table))
     click.echo(
@@ -918,7 +905,7 @@ def brief(settings: Settings, theme: str | None, output: Path) -> None:
 
 @cli.command()
 @index_dir_option
-@kind_option("Only this kind: figure, recommendation, claim or quote (plurals too).")
+@kind_option(f"Only this kind: {KINDS.choices()} (plurals too).")
 @theme_option("Only findings with this theme: its id or label, any case.")
 @click.option(
     "--format",

@@ -39,6 +39,10 @@ class QueryError(EvidenceError):
     """A search query cannot be understood."""
 
 
+class UnknownKindError(EvidenceError):
+    """A finding kind that :data:`evidence.kinds.KINDS` does not hold (never read as another kind)."""
+
+
 class TaxonomyError(EvidenceError):
     """A theme taxonomy file is malformed."""
 

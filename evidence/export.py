@@ -7,13 +7,13 @@ import io
 import json
 import math
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 from .citations import Citer
 from .errors import EvidenceError
-from .models import FINDING_KINDS
+from .kinds import COMMON_FIELDS, KINDS
 from .store import Store
 
 FORMATS = ("jsonl", "csv", "json")
@@ -24,35 +24,10 @@ FILE_FORMATS = ("xlsx",)
 #: and carriage return, can be turned into one) by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-COMMON_FIELDS = (
-    "id",
-    "kind",
-    "text",
-    "doc_id",
-    "doc_path",
-    "doc_title",
-    "doc_org",
-    "passage_id",
-    "page",
-    "start",
-    "end",
-    "themes",
-)
-KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "figure": (
-        "surface",
-        "value",
-        "unit",
-        "figure_kind",
-        "qualifier",
-        "value_max",
-        "measure",
-        "period",
-    ),
-    "recommendation": ("actor", "target", "action"),
-    "quote": ("speaker", "role"),
-    "claim": ("attributed_to", "hedged"),
-}
+#: Kind name -> that kind's own columns, from the registry (a live view), in
+#: the order their columns stand in a CSV: figure, recommendation, quote, claim,
+#: then any kind registered after them.
+KIND_FIELDS: Mapping[str, tuple[str, ...]] = KINDS.fields
 
 
 #: Added after the schema's keys for spreadsheets (``export_rows(citations=True)``):
@@ -69,12 +44,10 @@ def export_rows(
 ) -> Iterator[dict[str, Any]]:
     """One dict per finding with exactly the schema's keys, in document order;
     with ``citations``, also CITATION_FIELDS ("cited_at": "p. 3" or "para 3.2")."""
-    if kind is not None and kind not in FINDING_KINDS:
-        raise EvidenceError(
-            f"unknown finding kind {kind!r}",
-            hint=f"use one of: {', '.join(FINDING_KINDS)}",
-        )
+    if kind is not None:
+        KINDS.get(kind)  # an unknown kind is an error, not an empty export
     with store.snapshot():  # the documents and their findings from one committed state
+        store.check_kinds()
         yield from _rows(store, kind, theme, citations)
 
 
@@ -104,7 +77,7 @@ def _rows(
             "end": row["end"],
             "themes": row_themes,
         }
-        for name in KIND_FIELDS[row["kind"]]:
+        for name in KINDS.get(row["kind"]).fields:
             out[name] = row.get(name)
         if citations:
             if (
@@ -177,21 +150,22 @@ def write_workbook(
     book = Workbook(write_only=True)
     book.properties.creator = "evidence"
     sheets = {}
-    for kind in FINDING_KINDS:
-        sheet = book.create_sheet(title=kind.capitalize() + "s")
+    for kind in KINDS:
+        sheet = book.create_sheet(title=kind.sheet)
         sheet.append(
             [name for name in COMMON_FIELDS if name != "kind"]
-            + list(KIND_FIELDS[kind])
+            + list(kind.fields)
             + list(CITATION_FIELDS)
         )
-        sheets[kind] = sheet
+        sheets[kind.name] = sheet
     count = 0
     for row in rows:
         if any(isinstance(v, float) and not math.isfinite(v) for v in row.values()):
             raise _not_finite(row)
-        sheet = sheets[row["kind"]]
+        kind = KINDS.get(row["kind"])
+        sheet = sheets[kind.name]
         values = [row.get(name) for name in COMMON_FIELDS if name != "kind"] + [
-            row.get(n) for n in KIND_FIELDS[row["kind"]]
+            row.get(n) for n in kind.fields
         ]
         values += [row.get(name) for name in CITATION_FIELDS]
         themes_at = [name for name in COMMON_FIELDS if name != "kind"].index("themes")

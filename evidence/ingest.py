@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .discovery import UNSUPPORTED, Candidate, discover, displayable
 from .errors import EvidenceError, IndexLockedError, ReaderError, StoreError
+from .kinds import KINDS
 from .models import Finding, Metadata, Passage, RawDocument
 from .passages import make_doc_id, make_passages
 from .store import Store, StoredPart, no_space
@@ -62,9 +63,6 @@ class Limits:
     #: Bytes a reading worker may allocate beyond its size at start (None: no limit),
     #: so a file that inflates without end fails alone instead of exhausting the machine.
     max_memory: int | None = 2048 * 1024 * 1024
-
-
-_KIND_LETTER = {"figure": "f", "recommendation": "r", "claim": "c", "quote": "q"}
 
 
 @dataclass(frozen=True)
@@ -407,7 +405,7 @@ def _extract(
         with_orgs.append((passage, orgs))
         counters: dict[str, int] = {}
         for finding in findings_from_doc(doc):
-            letter = _KIND_LETTER[finding.kind]
+            letter = KINDS.get(finding.kind).letter
             counters[letter] = counters.get(letter, 0) + 1
             findings.append(
                 (

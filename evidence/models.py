@@ -22,8 +22,6 @@ DOC_TYPES = (
     "other",
 )
 
-FINDING_KINDS = ("figure", "recommendation", "claim", "quote")
-
 
 @dataclass(frozen=True)
 class Block:
@@ -114,7 +112,7 @@ class Passage:
 
 @dataclass
 class Finding:
-    """A figure, recommendation, claim or quote with its provenance.
+    """A figure, recommendation, claim or quote (a kind of :data:`evidence.kinds.KINDS`) with its provenance.
 
     ``start``/``end`` are character offsets into the passage text; ``text`` is
     the sentence (or list item) the finding stands in. ``data`` holds the

@@ -43,7 +43,7 @@ from evidence.index.query import (
     Prefix,
     Word,
 )
-from evidence.models import FINDING_KINDS
+from evidence.kinds import KINDS
 from evidence.resources import data_path
 
 __all__ = [
@@ -603,12 +603,13 @@ def filter_node(name: str, value: str | int, synonyms: Synonyms) -> Filter:
     text = " ".join(str(value).split())
     low = text.lower()
     if name == "kind":
-        kind = low if low in FINDING_KINDS else low.rstrip("s")
-        if kind not in FINDING_KINDS:
+        # its name or plural, or a name with extra s's ("figuress")
+        kind = KINDS.find(low) or KINDS.find(low.rstrip("s"))
+        if kind is None:
             raise QueryError(
-                f'unknown kind "{text}": use one of {", ".join(FINDING_KINDS)}'
+                f'unknown kind "{text}": use one of {", ".join(KINDS.names())}'
             )
-        return Filter("kind", (kind,))
+        return Filter("kind", (kind.name,))
     if name == "year":
         m = _YEAR_RE.match(low)
         if not m:

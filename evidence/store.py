@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NotFound, StoreError
+from .kinds import KINDS
 from .models import Finding, Metadata, Passage
 
 SCHEMA_VERSION = 1
@@ -525,8 +526,12 @@ class Store:
         ``findings`` are (finding_id, passage_id, finding). ``parts`` are the
         documents read from inside its file, parents before their own
         attachments; the attachments it had before and has no longer are
-        removed (and marked for removal from the index).
+        removed (and marked for removal from the index). A finding of a kind
+        the registry does not hold is refused (UnknownKindError).
         """
+        findings = list(findings)
+        for _, _, f in [*findings, *(x for part in parts for x in part.findings)]:
+            KINDS.get(f.kind)
         with self.transaction() as conn:
             before = self._descendants(conn, doc_id)
             for old in before:
@@ -955,12 +960,23 @@ class Store:
         return out
 
     def finding_kind_counts(self) -> dict[str, int]:
-        """kind -> how many findings of that kind cite a stored passage of a stored document."""
-        return dict(
+        """kind -> how many findings of that kind cite a stored passage of a stored document.
+
+        A kind the registry does not hold is an error (UnknownKindError).
+        """
+        counts = dict(
             self.conn.execute(
                 """SELECT f.kind, COUNT(*) FROM findings f JOIN passages p ON p.passage_id = f.passage_id
                    JOIN documents d ON d.doc_id = f.doc_id GROUP BY f.kind"""
             ).fetchall()
+        )
+        KINDS.check_stored(counts)
+        return counts
+
+    def check_kinds(self) -> None:
+        """Refuse a store holding findings of a kind the registry does not hold (UnknownKindError)."""
+        KINDS.check_stored(
+            r[0] for r in self._plain().execute("SELECT DISTINCT kind FROM findings")
         )
 
     def finding_theme_ids(self) -> list[str]:
@@ -980,15 +996,18 @@ class Store:
         return {s: sorted(v) for s, v in sorted(found.items())}
 
     def counts(self) -> dict[str, int]:
+        """Documents, passages, and findings of each kind by its plural ("figures": 12)."""
         c = self.conn
         out = {
             "documents": c.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
             "passages": c.execute("SELECT COUNT(*) FROM passages").fetchone()[0],
         }
-        for kind in ("figure", "recommendation", "claim", "quote"):
-            out[kind + "s"] = c.execute(
-                "SELECT COUNT(*) FROM findings WHERE kind=?", (kind,)
-            ).fetchone()[0]
+        by_kind = dict(
+            c.execute("SELECT kind, COUNT(*) FROM findings GROUP BY kind").fetchall()
+        )
+        KINDS.check_stored(by_kind)
+        for kind in KINDS:  # each kind's plural: "figures", ...
+            out[kind.plural] = by_kind.get(kind.name, 0)
         return out
 
     # -- themes -----------------------------------------------------------
@@ -1052,6 +1071,7 @@ class Store:
                GROUP BY t.theme, f.kind ORDER BY t.theme, f.kind"""
         ):
             out.setdefault(theme, {})[kind] = count
+        KINDS.check_stored({k for kinds in out.values() for k in kinds})
         return out
 
     def finding_themes(self) -> dict[str, list[str]]:

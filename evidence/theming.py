@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypedDict
 
+from .kinds import KINDS
 from .store import Store
 from .themes import Taxonomy, ThemeScore, document_themes, finding_themes, load_taxonomy
 from .themes.assign import assign_and_learn, assign_with_model
@@ -232,7 +233,7 @@ def update_themes(
 
 
 def theme_table(store: Store, taxonomy: Taxonomy) -> list[dict[str, object]]:
-    """Per theme: how many documents, passages and findings of each kind carry it.
+    """Per theme: how many documents, passages and findings of each kind (by its plural) carry it.
 
     Counted from theme rows and SQL totals, never from every passage's text
     or every finding, so a large store answers without loading them.
@@ -259,10 +260,7 @@ def theme_table(store: Store, taxonomy: Taxonomy) -> list[dict[str, object]]:
                 "label": entry.label if entry else theme_id,
                 "documents": docs_by_theme.get(theme_id, 0),
                 "passages": passages,
-                "figures": kinds.get("figure", 0),
-                "recommendations": kinds.get("recommendation", 0),
-                "claims": kinds.get("claim", 0),
-                "quotes": kinds.get("quote", 0),
+                **{kind.plural: kinds.get(kind.name, 0) for kind in KINDS},
             }
         )
     return table

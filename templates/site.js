@@ -76,7 +76,7 @@
   }
 
   var LIMIT = 200;
-  var LABELS = { figure: "Figure", recommendation: "Recommendation", claim: "Claim", quote: "Quote" };
+  var LABELS = /* each finding kind's label: written in by evidence build */ {};
 
   function setupSearch(box, data) {
     var input = document.getElementById("q");

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
 from site_fixture import HOSTILE_TEXT, make_store
 
 from evidence.errors import SiteError
+from evidence.kinds import KINDS
 from evidence.models import Finding, Metadata, Passage
 from evidence.render import build_site, check_links
 from evidence.render.marks import Run, runs
@@ -594,14 +595,8 @@ def test_colours_meet_wcag_aa() -> None:
         ("--muted", "--paper"),
         ("--link", "--paper"),
         ("--figure", "--figure-bg"),
-        ("--ink", "--figure-bg"),
-        ("--ink", "--recommendation-bg"),
-        ("--ink", "--claim-bg"),
-        ("--ink", "--quote-bg"),
-        ("--muted", "--figure-bg"),
-        ("--muted", "--recommendation-bg"),
-        ("--muted", "--claim-bg"),
-        ("--muted", "--quote-bg"),
+        # every finding kind's tag and mark colour, under text and under notes
+        *((fg, f"--{kind.name}-bg") for kind in KINDS for fg in ("--ink", "--muted")),
         ("--ink", "--shade-1"),
         ("--ink", "--shade-2"),
         ("--muted", "--shade-1"),

@@ -22,14 +22,15 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..kinds import CLAIM, FIGURE
 from .doc_text import doc_facts, doc_text
 from .organisations import PATTERNS_DIR, fold, org_mentions
 from .quotes import QUOTE_GROUP, quote_orgs
 from .recommendations import RECOMMENDATION_GROUP, sentence_spans
 
-CLAIM_GROUP = "claims"
+CLAIM_GROUP = CLAIM.span_group
 CLAIM_LABEL = "CLAIM"
-FIGURE_GROUP = "figures"
+FIGURE_GROUP = FIGURE.span_group
 #: context key: the passages since the last heading are publisher boilerplate
 _BOILERPLATE = "boilerplate_section"
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'\u2019-]+\b")

@@ -23,6 +23,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..kinds import FIGURE
 from .doc_text import doc_text
 from .numbers import (
     lexicon,
@@ -1476,9 +1477,11 @@ def default_extractor() -> FigureExtractor:
 
 
 class FiguresComponent:
-    """spaCy component: writes ``doc.spans["figures"]`` with ``span._.finding``."""
+    """spaCy component: writes ``doc.spans["figures"]`` (the figure kind's span group) with ``span._.finding``."""
 
-    def __init__(self, nlp: Language, name: str, *, span_key: str = "figures") -> None:
+    def __init__(
+        self, nlp: Language, name: str, *, span_key: str = FIGURE.span_group
+    ) -> None:
         self.name = name
         self.span_key = span_key
         self.extractor = default_extractor()

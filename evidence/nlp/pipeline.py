@@ -1,10 +1,11 @@
 """The one spaCy pipeline: built once, run over passages with ``nlp.pipe``.
 
 Components write their results as span groups on the Doc, one group per
-finding kind (``doc.spans["figures"]`` ...), each span carrying the
-kind-specific export fields in ``span._.finding``. ``findings_from_doc`` turns
-those into :class:`~evidence.models.Finding` objects; nothing else needs to
-know how a component works.
+finding kind (the kind's ``span_group`` in :data:`evidence.kinds.KINDS`:
+``doc.spans["figures"]`` ...), each span carrying the kind-specific export
+fields in ``span._.finding``. ``findings_from_doc`` turns those into
+:class:`~evidence.models.Finding` objects; nothing else needs to know how a
+component works.
 """
 
 from __future__ import annotations
@@ -17,16 +18,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..errors import EvidenceError
+from ..kinds import KINDS
 from ..models import Finding
 from . import factories
-
-#: finding kind -> span group name, in the order findings are reported.
-SPAN_GROUPS: dict[str, str] = {
-    "figure": "figures",
-    "recommendation": "recommendations",
-    "claim": "claims",
-    "quote": "quotes",
-}
 
 #: (pipe name, factory name) added after the sentencizer, in order.
 COMPONENTS: tuple[tuple[str, str], ...] = factories.COMPONENTS
@@ -110,12 +104,18 @@ def make_docs(
 
 
 def findings_from_doc(doc: Doc) -> list[Finding]:
-    """Every finding the components left on ``doc``, in a stable order."""
+    """Every finding the components left on ``doc``, in a stable order.
+
+    A span group is read for each registered kind; at one place, findings
+    come in the registry's order of kinds.
+    """
     found: list[Finding] = []
-    for kind, group in SPAN_GROUPS.items():
-        if group not in doc.spans:
+    order: dict[str, int] = {}
+    for kind in KINDS:
+        order[kind.name] = len(order)
+        if kind.span_group not in doc.spans:
             continue
-        for span in doc.spans[group]:
+        for span in doc.spans[kind.span_group]:
             data = dict(span._.finding or {})
             sentence = data.pop("_text", None)
             if sentence is None:
@@ -125,9 +125,9 @@ def findings_from_doc(doc: Doc) -> list[Finding]:
             start = data.pop("_start", span.start_char)
             end = data.pop("_end", span.end_char)
             found.append(
-                Finding(kind=kind, start=start, end=end, text=sentence, data=data)
+                Finding(kind=kind.name, start=start, end=end, text=sentence, data=data)
             )
-    found.sort(key=lambda f: (f.start, f.end, list(SPAN_GROUPS).index(f.kind)))
+    found.sort(key=lambda f: (f.start, f.end, order[f.kind]))
     return found
 
 

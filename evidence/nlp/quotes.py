@@ -26,10 +26,11 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..kinds import QUOTE
 from .doc_text import doc_facts, doc_text
 from .organisations import PATTERNS_DIR, normalise_org, orgs_in_text
 
-QUOTE_GROUP = "quotes"
+QUOTE_GROUP = QUOTE.span_group
 QUOTE_LABEL = "QUOTE"
 #: ``doc.user_data`` key: list of (start char, end char, speaker's organisation or None)
 #: for each quote span, read by the recommendations component ("a speaker's

@@ -40,11 +40,12 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..kinds import RECOMMENDATION
 from .doc_text import doc_facts, doc_text
 from .organisations import PATTERNS_DIR, fold, org_mentions, orgs_in_text
 from .quotes import quote_orgs
 
-RECOMMENDATION_GROUP = "recommendations"
+RECOMMENDATION_GROUP = RECOMMENDATION.span_group
 RECOMMENDATION_LABEL = "RECOMMENDATION"
 #: how several bodies asked together are written in ``target``
 TARGET_SEPARATOR = "; "

@@ -14,9 +14,7 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from ..models import FINDING_KINDS
-
-_KIND_ORDER = {kind: i for i, kind in enumerate(FINDING_KINDS)}
+from ..kinds import KINDS
 
 
 @dataclass(frozen=True)
@@ -69,18 +67,19 @@ def runs(text: str, spans: Iterable[tuple[int, int, str, str]]) -> list[Run]:
     return out
 
 
-@lru_cache(maxsize=256)
 def _ordered(kinds: frozenset[str]) -> tuple[str, ...]:
-    return tuple(sorted(kinds, key=_order))
+    """``kinds`` in the registry's order; an unknown kind is an error."""
+    return _ordered_in(kinds, KINDS.generation)
 
 
-def _order(kind: str) -> tuple[int, str]:
-    return (_KIND_ORDER.get(kind, len(_KIND_ORDER)), kind)
+@lru_cache(maxsize=256)
+def _ordered_in(kinds: frozenset[str], _generation: int) -> tuple[str, ...]:
+    return tuple(sorted(kinds, key=KINDS.position))
 
 
 def kinds_present(all_runs: Sequence[Run]) -> tuple[str, ...]:
     """Which kinds a passage's runs carry, in the legend's order."""
-    return tuple(sorted({k for run in all_runs for k in run.kinds}, key=_order))
+    return _ordered(frozenset(k for run in all_runs for k in run.kinds))
 
 
 def marked_html(all_runs: Sequence[Run]) -> Markup:
@@ -98,7 +97,7 @@ def marked_html(all_runs: Sequence[Run]) -> Markup:
 
 @lru_cache(maxsize=256)
 def _classes(kinds: tuple[str, ...]) -> str:
-    return " ".join(f"m-{escape(k)}" for k in kinds)
+    return " ".join(escape(KINDS.get(k).mark_class) for k in kinds)
 
 
 def escape(value: object) -> str:

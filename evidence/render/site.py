@@ -42,7 +42,8 @@ from jinja2 import (
 )
 
 from ..errors import SiteError
-from ..models import FINDING_KINDS, Passage
+from ..kinds import FIGURE, KINDS, RECOMMENDATION
+from ..models import Passage
 from ..resources import templates_dir
 from ..store import STORE_NAME, Store
 from . import twins
@@ -66,7 +67,9 @@ MANIFEST = ".evidence-site"
 #: size in memory while it was written.
 LIST_PAGE_ROWS = 1000
 ASSETS = ("site.css", "site.js")
-KIND_LABELS = twins.KIND_LABELS
+#: Where site.js takes each finding kind's label, written in by the build
+#: from the registry as ``{ figure: "Figure", ... }``.
+KIND_LABELS_SLOT = "/* each finding kind's label: written in by evidence build */ {}"
 
 
 @dataclass(frozen=True)
@@ -330,8 +333,8 @@ class _Pages:
                 pager=pager,
             )
         for name, kind in (
-            ("recommendations.html", "recommendation"),
-            ("figures.html", "figure"),
+            ("recommendations.html", RECOMMENDATION.name),
+            ("figures.html", FIGURE.name),
         ):
             # a page of rows at a time, straight from the store
             stream = stream_finding_views(self.store, self.docs_by_id, kind=kind)
@@ -348,7 +351,7 @@ class _Pages:
         for org in model.orgs:
             render("org.html", org.ref.href, org=org)
         for asset in ASSETS:
-            writer.put(f"assets/{asset}", _source(self.env, asset))
+            writer.put(f"assets/{asset}", _asset(self.env, asset))
         # one copy: the page loads it as a script (a fetch() of JSON fails under file://)
         findings = stream_finding_views(self.store, self.docs_by_id)
         writer.put_streamed(
@@ -371,7 +374,7 @@ class _Pages:
             for t, n in sorted(touched.items(), key=lambda x: (-x[1], x[0]))
             if t in themes_by_id
         ]
-        counts = {k: sum(1 for v in mine if v.kind == k) for k in FINDING_KINDS}
+        counts = {k.name: sum(1 for v in mine if v.kind == k.name) for k in KINDS}
         return self.render(
             "document.html",
             doc.href,
@@ -433,8 +436,10 @@ def _environment(override: Path | None) -> Environment:
     )
     env.filters["url"] = twins.url
     env.filters["number"] = twins.number
-    env.globals["kind_labels"] = KIND_LABELS
-    env.globals["kinds"] = FINDING_KINDS
+    # the finding kinds as the registry has them now: names, labels, and the kinds themselves
+    env.globals["kinds"] = KINDS.names()
+    env.globals["kind_labels"] = {k.name: k.label for k in KINDS}
+    env.globals["finding_kinds"] = tuple(KINDS)
     env.globals["no_target"] = NO_TARGET
     if override is not None and (override / "macros.html").is_file():
         # an overriding macros.html may restyle citations and rows: use its macros
@@ -448,6 +453,15 @@ def _environment(override: Path | None) -> Environment:
         env.globals["figure_cells"] = twins.figure_row
     env.globals["passage_html"] = twins.passage
     return env
+
+
+def _asset(env: Environment, name: str) -> str:
+    """An asset as the site serves it: site.js gets the kinds' labels written into its slot."""
+    text = _source(env, name)
+    if name == "site.js" and KIND_LABELS_SLOT in text:
+        labels = ", ".join(f"{k.name}: {json.dumps(k.label)}" for k in KINDS)
+        text = text.replace(KIND_LABELS_SLOT, f"{{ {labels} }}")
+    return text
 
 
 def _source(env: Environment, name: str) -> str:
@@ -481,24 +495,11 @@ def _search_chunks(
     rows: list[list[Any]] = []
     first = True
     for v in findings:
-        detail = ""
-        if v.kind == "figure":
-            detail = " ".join(
-                str(v.data.get(k) or "") for k in ("surface", "measure", "period")
-            ).strip()
-        elif v.kind == "recommendation":
-            detail = f"{v.body} to {v.target}"
-        elif v.kind == "quote":
-            detail = " ".join(
-                str(v.data.get(k) or "") for k in ("speaker", "role")
-            ).strip()
-        elif v.kind == "claim":
-            detail = str(v.data.get("attributed_to") or "")
         rows.append(
             [
                 v.kind,
                 v.text,
-                detail,
+                KINDS.get(v.kind).detail(v),
                 v.doc.body,
                 v.doc.title,
                 v.page,

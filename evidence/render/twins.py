@@ -16,14 +16,8 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from ..kinds import KINDS
 from .views import DocView, FindingView, PassageView
-
-KIND_LABELS = {
-    "figure": "Figure",
-    "recommendation": "Recommendation",
-    "claim": "Claim",
-    "quote": "Quote",
-}
 
 #: Links made only of these characters need no percent-encoding.
 _URL_SAFE = re.compile(r"[A-Za-z0-9/#._~-]*")
@@ -109,7 +103,9 @@ def passage(pv: PassageView, doc: DocView) -> Markup:
 
     A dense document has dozens of passages with several findings each; as a
     template loop this was most of a document page's cost. An overriding
-    document.html can still write its own loop over ``passages``.
+    document.html can still write its own loop over ``passages``. Each
+    finding is shown as its kind says (``evidence.kinds``); ``doc`` is the
+    page's document, which every finding of the passage carries too.
     """
     p = pv.passage
     pid = escape(p.passage_id)
@@ -132,27 +128,16 @@ def passage(pv: PassageView, doc: DocView) -> Markup:
     ]
     if pv.findings:
         out.append('<ul class="found" aria-label="Findings in this passage">\n')
-        out.extend(
-            f'<li><span class="tag t-{escape(f.kind)}">{escape(KIND_LABELS[f.kind])}</span> {_found(f, doc)}</li>\n'
-            for f in pv.findings
-        )
+        out.extend(_found(f) for f in pv.findings)
         out.append("</ul>\n")
     out.append("</div>\n")
     return Markup("".join(out))
 
 
-def _found(f: FindingView, doc: DocView) -> str:
-    """What a finding in a passage says, in a few words, by kind."""
-    data = f.data
-    if f.kind == "figure":
-        measure = f": {escape(data['measure'])}" if data.get("measure") else ""
-        period = f" ({escape(data['period'])})" if data.get("period") else ""
-        return f"{escape(data['surface'])}{measure}{period}"
-    if f.kind == "recommendation":
-        action = f": {escape(data['action'])}" if data.get("action") else ""
-        return f"{escape(f.body)} to {escape(f.target)}{action}"
-    if f.kind == "quote":
-        role = f", {escape(data['role'])}" if data.get("role") else ""
-        return f"{escape(data.get('speaker') or 'unnamed speaker')}{role}"
-    hedged = " (hedged)" if data.get("hedged") else ""
-    return f"{escape(data.get('attributed_to') or doc.body)}{hedged}"
+def _found(f: FindingView) -> str:
+    """A finding in a passage's list: its kind's tag, then what it says in a few words (the kind's summary)."""
+    kind = KINDS.get(f.kind)
+    return (
+        f'<li><span class="tag {escape(kind.tag_class)}">{escape(kind.label)}</span> '
+        f"{escape(kind.summary(f))}</li>\n"
+    )

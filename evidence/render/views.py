@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from markupsafe import Markup
 
-from ..export import KIND_FIELDS
-from ..models import FINDING_KINDS, Passage
+from ..kinds import CLAIM, FIGURE, KINDS, QUOTE, RECOMMENDATION, Kind
+from ..models import Passage
 from ..passages import slugify
 from ..store import DocumentRecord
 from .marks import Run, kinds_present, marked_html, runs
@@ -48,7 +48,6 @@ CONFLICT_COUNT_CAP = 10_000
 #: An echoed claim shows this many of its sources (and says how many more).
 ECHO_LIMIT = 10
 SHADE_LEVELS = 4
-_FIELDS = {kind: frozenset(names) for kind, names in KIND_FIELDS.items()}
 #: A theme page is a briefing, not the full list: it shows this many of each
 #: kind (chosen to cover as many bodies as it can) and links to the page that
 #: lists them all, where every one still links to its passage.
@@ -56,6 +55,8 @@ THEME_FIGURES = 50
 THEME_RECOMMENDATIONS = 10
 THEME_CLAIMS = 50
 THEME_QUOTES = 20
+#: ... and of a kind with no section of its own (see ``OWN_SECTIONS``).
+THEME_LISTED = 20
 THEME_ECHOED = 25
 THEME_SOURCES = 50
 #: The summary names this many leading recommendations and agreements.
@@ -127,7 +128,7 @@ class FindingView:
     @property
     def body(self) -> str:
         """Who says it: the named actor of a recommendation, else the document's body."""
-        actor = self.data.get("actor") if self.kind == "recommendation" else None
+        actor = self.data.get("actor") if self.kind == RECOMMENDATION.name else None
         return str(actor) if actor else self.doc.body
 
     @property
@@ -252,6 +253,15 @@ class Agreement:
 
 
 @dataclass
+class Listing:
+    """A kind with no section of its own on a theme page: some of its findings, and how many there are."""
+
+    kind: Kind
+    items: list[FindingView]
+    total: int
+
+
+@dataclass
 class ThemeView:
     id: str
     label: str
@@ -274,6 +284,8 @@ class ThemeView:
     echoed: list[Group] = field(default_factory=list)
     claims: list[FindingView] = field(default_factory=list)
     quotes: list[FindingView] = field(default_factory=list)
+    #: Kinds with no section of their own, each with some of its findings.
+    listings: list[Listing] = field(default_factory=list)
     conflicts: list[tuple[FindingView, FindingView]] = field(default_factory=list)
     conflicts_total: int = 0
     #: How many there are of what the page shows only in part: key figures,
@@ -292,6 +304,20 @@ class ThemeView:
     @property
     def findings(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def stated(self) -> list[tuple[Kind, int]]:
+        """Each kind with how many the summary says the theme has: its findings of
+        that kind, each recommendation counted once however often it is made or quoted."""
+        return [
+            (
+                kind,
+                self.recommendations_total
+                if kind.name == RECOMMENDATION.name
+                else self.counts.get(kind.name, 0),
+            )
+            for kind in KINDS
+        ]
 
 
 @dataclass
@@ -425,6 +451,7 @@ def site_model(
     from ..themes import ThemeScore, load_taxonomy, related_themes
     from ..themes.groups import FigureConflicts, group_findings
 
+    store.check_kinds()
     tax = taxonomy if taxonomy is not None else load_taxonomy()
     p_doc = store.themed_passage_docs()
     common: dict[str, str] = {}  # see _Fields.of
@@ -450,7 +477,7 @@ def site_model(
     # once, here; the theme streams below hold only some of a sentence's figures
     figures: list[Mapping[str, Any]] = []
     count = 0
-    for passage in _by_passage(store.iter_findings_themed(kind="figure")):
+    for passage in _by_passage(store.iter_findings_themed(kind=FIGURE.name)):
         cleared.update(_keep_own_periods([f for f, _ in passage]))
         count += len(passage)
         if cross_source:
@@ -465,7 +492,7 @@ def site_model(
         del figures
         claims = [
             _Fields.of(f, _GROUP_FIELDS, common)
-            for f, _ in store.iter_findings_themed(kind="claim")
+            for f, _ in store.iter_findings_themed(kind=CLAIM.name)
         ]
         inputs.groups = group_findings(claims) if len(claims) > 1 else []
         del claims
@@ -473,7 +500,7 @@ def site_model(
     # for the bodies they name, for the answers to them, and for the organisation pages
     documents = store.documents()
     names = {d.metadata.org for d in documents if d.metadata.org}
-    for f, _ in store.iter_findings_themed(kind="recommendation"):
+    for f, _ in store.iter_findings_themed(kind=RECOMMENDATION.name):
         if f.get("actor"):
             names.add(str(f["actor"]))
         names.update(split_targets(f.get("target")))
@@ -481,7 +508,7 @@ def site_model(
     docs = doc_views(documents, orgs)
     del documents
     inputs.responses = responses(
-        store, (f for f, _ in store.iter_findings_themed(kind="recommendation"))
+        store, (f for f, _ in store.iter_findings_themed(kind=RECOMMENDATION.name))
     )
 
     themes = []
@@ -530,7 +557,7 @@ def site_model(
             docs,
             list(
                 _views_of(
-                    store.iter_findings_themed(kind="recommendation"), docs, cleared
+                    store.iter_findings_themed(kind=RECOMMENDATION.name), docs, cleared
                 )
             ),
         ),
@@ -562,7 +589,7 @@ def responses(
     quoted: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     rec_passages: set[str] = set()
     for f in findings:
-        if f["kind"] != "recommendation" or f["doc_id"] not in docs:
+        if f["kind"] != RECOMMENDATION.name or f["doc_id"] not in docs:
             continue
         rec_passages.add(str(f["passage_id"]))
         actor = f.get("actor")
@@ -770,6 +797,8 @@ def _shown(theme: ThemeView) -> Iterator[FindingView]:
             yield from (r.quoted for r in answers)
     yield from theme.claims
     yield from theme.quotes
+    for listing in theme.listings:
+        yield from listing.items
     for pair in theme.conflicts:
         yield from pair
 
@@ -795,6 +824,7 @@ def _views_of(
 ) -> Iterator[FindingView]:
     """Views of (row, theme ids) pairs in store order; ``order`` counts them.
 
+    A row of a kind the registry does not hold is an error (UnknownKindError).
     A figure loses a period that belongs to another figure of its sentence:
     the ids in ``cleared`` where given (a stream holding only some of a
     sentence's figures), else checked passage by passage.
@@ -820,7 +850,7 @@ def _views_of(
                 data = _with_fields(f)
             yield FindingView(
                 fid,
-                str(f["kind"]),
+                KINDS.get(str(f["kind"])).name,
                 str(f["text"]),
                 doc,
                 str(f["passage_id"]),
@@ -869,7 +899,7 @@ def _keep_own_periods(findings: Sequence[Mapping[str, Any]]) -> list[str]:
     cleared: list[str] = []
     sentences: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for f in findings:
-        if f["kind"] == "figure" and isinstance(f, dict):
+        if f["kind"] == FIGURE.name and isinstance(f, dict):
             sentences[(str(f["passage_id"]), str(f["text"]))].append(f)
     for (_, text), figures in sentences.items():
         if not any(f.get("period") for f in figures):
@@ -945,13 +975,18 @@ def _with_fields(finding: Mapping[str, Any]) -> Mapping[str, Any]:
     Filled in place when the row is a plain dict, as the store's rows are: a
     copy per finding was a tenth of a dense build's memory.
     """
-    fields = _FIELDS.get(finding["kind"], frozenset())
+    kind = KINDS.get(finding["kind"])
     if isinstance(finding, dict):
-        if not finding.keys() >= fields:
-            for name in fields:
+        if not finding.keys() >= kind.field_set:
+            for name in kind.fields:
                 finding.setdefault(name, None)
         return finding
-    return {**dict.fromkeys(KIND_FIELDS.get(finding["kind"], ())), **finding}
+    return {**dict.fromkeys(kind.fields), **finding}
+
+
+#: The kinds with a section of their own on a theme page (the steps below and
+#: theme.html); every other kind gets a plain list of its findings.
+OWN_SECTIONS = frozenset({FIGURE.name, RECOMMENDATION.name, CLAIM.name, QUOTE.name})
 
 
 def _theme_view(
@@ -966,12 +1001,48 @@ def _theme_view(
     orgs: Mapping[str, OrgRef],
     inputs: ThemeInputs,
 ) -> ThemeView:
-    """One theme's page; ``mine`` is the theme's findings in source order (see ``_source_order``)."""
+    """One theme's page; ``mine`` is the theme's findings in source order (see ``_source_order``).
+
+    Made in steps, each filling its part of the page: the counts, the
+    sources, a section per kind, then the figures that may disagree.
+    """
     theme = ThemeView(tid, label, description, f"themes/{file_stem(tid)}.html")
-    kinds = Counter(v.kind for v in mine)
-    theme.counts = {kind: kinds[kind] for kind in FINDING_KINDS}
+    by_kind = _count_kinds(theme, mine)
+    _add_sources(theme, p_doc, p_themes, docs, orgs)
+    figures = by_kind[FIGURE.name]
+    _add_figures(theme, figures)
+    _add_recommendations(theme, by_kind[RECOMMENDATION.name], orgs, inputs)
+    # the summary's agreements read the recommendations' groups
+    _add_claims(theme, by_kind[CLAIM.name], inputs)
+    _add_quotes(theme, by_kind[QUOTE.name])
+    _add_listings(theme, by_kind)
+    _add_conflicts(theme, figures, by_id, inputs)
+    return theme
+
+
+def _count_kinds(
+    theme: ThemeView, mine: Sequence[FindingView]
+) -> dict[str, list[FindingView]]:
+    """The theme's findings by kind (every registered kind, each in source order); sets ``counts``."""
+    by_kind: dict[str, list[FindingView]] = {kind.name: [] for kind in KINDS}
+    for v in mine:
+        if v.kind not in by_kind:
+            KINDS.get(v.kind)  # an unknown kind is an error
+        by_kind[v.kind].append(v)
+    theme.counts = {kind: len(found) for kind, found in by_kind.items()}
+    return by_kind
+
+
+def _add_sources(
+    theme: ThemeView,
+    p_doc: Mapping[str, str],
+    p_themes: Mapping[str, tuple[str, ...]],
+    docs: Mapping[str, DocView],
+    orgs: Mapping[str, OrgRef],
+) -> None:
+    """How many passages discuss the theme, in which documents, from which bodies."""
     per_doc: Counter[str] = Counter(
-        p_doc[pid] for pid, ts in p_themes.items() if tid in ts
+        p_doc[pid] for pid, ts in p_themes.items() if theme.id in ts
     )
     theme.passages = sum(per_doc.values())
     sources = sorted(
@@ -987,7 +1058,10 @@ def _theme_view(
         (name, orgs[name].href if name in orgs else None, n)
         for name, n in sorted(per_body.items(), key=lambda x: (-x[1], x[0]))
     ]
-    figures = [v for v in mine if v.kind == "figure"]
+
+
+def _add_figures(theme: ThemeView, figures: Sequence[FindingView]) -> None:
+    """Headline figures and the key figures table, a row per sentence."""
     key = [v for v in figures if is_key_figure(v)]
     theme.headline = _headline(key)
     rows = _figure_rows(key)
@@ -995,11 +1069,35 @@ def _theme_view(
     theme.figure_rows_total = len(rows)
     shown_rows = {id(r.first) for r in _spread_rows(rows, THEME_FIGURES)}
     theme.figures = [r for r in rows if id(r.first) in shown_rows]
-    recs, copies = merge_recommendations(
-        [v for v in mine if v.kind == "recommendation"]
-    )
+
+
+def _add_recommendations(
+    theme: ThemeView,
+    recommendations: Sequence[FindingView],
+    orgs: Mapping[str, OrgRef],
+    inputs: ThemeInputs,
+) -> None:
+    """Each recommendation once, grouped by the body asked, with its copies and answers; the leading ones."""
+    recs, copies = merge_recommendations(recommendations)
     theme.recommendations_total = len(recs)
     theme.rec_copies = copies
+    answers = _answers(recs, copies, inputs)
+    theme.recommendations = _by_target(recs, orgs)
+    for group in theme.recommendations:
+        shown = _spread(group.items, THEME_RECOMMENDATIONS)
+        group.more = len(group.items) - len(shown)
+        group.items = shown
+        group.copies = {v.id: copies[v.id] for v in shown if v.id in copies}
+        group.responses = {v.id: answers[v.id] for v in shown if v.id in answers}
+    theme.leading = _leading(recs, copies)
+
+
+def _answers(
+    recs: Sequence[FindingView],
+    copies: Mapping[str, list[FindingView]],
+    inputs: ThemeInputs,
+) -> dict[str, list[Response]]:
+    """Recommendation id -> what response documents say to it or to one of its copies."""
     answers: dict[str, list[Response]] = {}
     for v in recs:
         found = []
@@ -1009,53 +1107,82 @@ def _theme_view(
                 found.append(Response(c, pid, text, page, f"{c.doc.href}#{pid}"))
         if found:
             answers[v.id] = found
-    theme.recommendations = _by_target(recs, orgs)
-    for group in theme.recommendations:
-        shown = _spread(group.items, THEME_RECOMMENDATIONS)
-        group.more = len(group.items) - len(shown)
-        group.items = shown
-        group.copies = {v.id: copies[v.id] for v in shown if v.id in copies}
-        group.responses = {v.id: answers[v.id] for v in shown if v.id in answers}
-    theme.leading = _leading(recs, copies)
-    claims = [v for v in mine if v.kind == "claim"]
+    return answers
+
+
+def _add_claims(
+    theme: ThemeView, claims: Sequence[FindingView], inputs: ThemeInputs
+) -> None:
+    """Claims echoed by several sources, where bodies agree, then the claims made by one source."""
+    echoed, grouped = _echoed(claims, inputs)
+    theme.agreements = _agreements(theme.recommendations, theme.rec_copies, echoed)
+    theme.echoed_total = len(echoed)
+    theme.echoed = echoed[:THEME_ECHOED]
+    single = [v for v in claims if v.id not in grouped]
+    theme.claims_total = len(single)
+    theme.claims = _spread(single, THEME_CLAIMS)
+
+
+def _echoed(
+    claims: Sequence[FindingView], inputs: ThemeInputs
+) -> tuple[list[Group], set[str]]:
+    """Groups of the same claim from two or more sources, most sources first, and the ids of every claim in them."""
     in_groups: dict[int, list[FindingView]] = defaultdict(list)
     group_of = inputs.group_of
     for v in claims:
         number = group_of.get(v.id)
         if number is not None:
             in_groups[number].append(v)
+    echoed: list[Group] = []
     grouped: set[str] = set()
     for members in in_groups.values():
         source_count = len({m.doc.doc_id for m in members})
         if source_count >= 2:
             shown = _one_per_source(members)[:ECHO_LIMIT]
-            theme.echoed.append(
+            echoed.append(
                 Group(
                     shown[0].text, shown, source_count, more=len(members) - len(shown)
                 )
             )
             grouped.update(m.id for m in members)
-    theme.echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
-    theme.agreements = _agreements(theme.recommendations, copies, theme.echoed)
-    theme.echoed_total = len(theme.echoed)
-    theme.echoed = theme.echoed[:THEME_ECHOED]
-    single = [v for v in claims if v.id not in grouped]
-    theme.claims_total = len(single)
-    theme.claims = _spread(single, THEME_CLAIMS)
-    quotes = [v for v in mine if v.kind == "quote"]
+    echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
+    return echoed, grouped
+
+
+def _add_quotes(theme: ThemeView, quotes: Sequence[FindingView]) -> None:
     theme.quotes_total = len(quotes)
     theme.quotes = _spread(quotes, THEME_QUOTES)
-    if inputs.conflicts is not None and inputs.conflicts.ids:
-        position = inputs.conflict_position
-        mask = np.zeros(len(inputs.conflicts.ids), dtype=bool)
-        mask[[position[v.id] for v in figures if v.id in position]] = True
-        pairs, total = inputs.conflicts.summary(
-            mask, CONFLICT_LIMIT, CONFLICT_COUNT_CAP
+
+
+def _add_listings(
+    theme: ThemeView, by_kind: Mapping[str, Sequence[FindingView]]
+) -> None:
+    """A plain list for each kind with findings here and no section of its own."""
+    theme.listings = [
+        Listing(
+            kind, _spread(by_kind[kind.name], THEME_LISTED), len(by_kind[kind.name])
         )
-        theme.conflicts = [(by_id[a], by_id[b]) for a, b in pairs]
-        theme.conflicts_total = min(total, CONFLICT_COUNT_CAP)
-        theme.conflicts_capped = total > CONFLICT_COUNT_CAP
-    return theme
+        for kind in KINDS
+        if kind.name not in OWN_SECTIONS and by_kind[kind.name]
+    ]
+
+
+def _add_conflicts(
+    theme: ThemeView,
+    figures: Sequence[FindingView],
+    by_id: Mapping[str, FindingView],
+    inputs: ThemeInputs,
+) -> None:
+    """The theme's pairs of figures that may disagree (the first few, and how many)."""
+    if inputs.conflicts is None or not inputs.conflicts.ids:
+        return
+    position = inputs.conflict_position
+    mask = np.zeros(len(inputs.conflicts.ids), dtype=bool)
+    mask[[position[v.id] for v in figures if v.id in position]] = True
+    pairs, total = inputs.conflicts.summary(mask, CONFLICT_LIMIT, CONFLICT_COUNT_CAP)
+    theme.conflicts = [(by_id[a], by_id[b]) for a, b in pairs]
+    theme.conflicts_total = min(total, CONFLICT_COUNT_CAP)
+    theme.conflicts_capped = total > CONFLICT_COUNT_CAP
 
 
 def _spread(items: Sequence[FindingView], limit: int) -> list[FindingView]:
@@ -1316,7 +1443,7 @@ def _org_views(
     ):
         if doc.org:
             out[doc.org].documents.append(doc)
-    recs = [v for v in views if v.kind == "recommendation"]
+    recs = [v for v in views if v.kind == RECOMMENDATION.name]
     makes: dict[str, list[FindingView]] = defaultdict(list)
     receives: dict[str, list[FindingView]] = defaultdict(list)
     for v in recs:
@@ -1341,7 +1468,7 @@ def _corpus(
     return Corpus(
         documents=len(docs),
         passages=passages,
-        counts={kind: counts.get(kind, 0) for kind in FINDING_KINDS},
+        counts={kind.name: counts.get(kind.name, 0) for kind in KINDS},
         by_type=sorted(types.items(), key=lambda x: (-x[1], x[0])),
         by_org=[
             (name, hrefs[name], n)

@@ -29,6 +29,7 @@ from sklearn.feature_extraction.text import (
     TfidfVectorizer,
 )
 
+from ..kinds import FIGURE
 from ..resources import data_path
 from .model import content_words
 from .normalise import stems
@@ -251,7 +252,7 @@ def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     for kind, rows in sorted(by_kind.items()):
         row_numbers = np.asarray(rows, dtype=np.int64)
         texts = [str(ordered[r].get("text") or "") for r in rows]
-        if kind != "figure":
+        if kind != FIGURE.name:
             a, b = _text_edges(texts, row_numbers, doc_codes)
             edges_a.append(a)
             edges_b.append(b)
@@ -450,7 +451,7 @@ class FigureConflicts:
             (
                 f
                 for f in findings
-                if f.get("kind") == "figure" and str(f.get("measure") or "").strip()
+                if f.get("kind") == FIGURE.name and str(f.get("measure") or "").strip()
             ),
             key=lambda f: str(f["id"]),
         )

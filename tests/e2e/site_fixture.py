@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from evidence.kinds import KINDS
 from evidence.models import Finding, Metadata, Passage
 from evidence.store import Store
 
@@ -278,7 +279,7 @@ def make_store(index_dir: Path) -> Store:
         for index, kind, surface, data in spec["findings"]:
             passage = passages[index]
             start = passage.text.index(surface)
-            letter = kind[0]
+            letter = KINDS.get(kind).letter
             counters[passage.passage_id + letter] = (
                 counters.get(passage.passage_id + letter, 0) + 1
             )
