@@ -336,6 +336,27 @@ def _child(
 
 # -- Ctrl-C ----------------------------------------------------------------
 
+#: The CLI with a plain-text reader that takes half a second a file (the
+#: workers fork with it), so an ingest of small files is still reading well
+#: past its first stored document, as one of large files would be.
+_SLOW_READING_CLI = """
+import time
+
+from evidence import readers
+from evidence.cli import main
+
+plain = readers._READERS[".txt"]
+
+
+def slow(data):
+    time.sleep(0.5)
+    return plain(data)
+
+
+readers._READERS[".txt"] = slow
+main()
+"""
+
 
 def test_ctrl_c_stops_promptly_with_one_line_and_the_next_run_finishes(
     tmp_path: Path,
@@ -343,25 +364,14 @@ def test_ctrl_c_stops_promptly_with_one_line_and_the_next_run_finishes(
     folder = tmp_path / "inquiry"
     folder.mkdir()
     sentence = "The board spent £5 million on capital works in 2023, up 12 per cent on the year before. "
-    # About 100,000 words each, so the run lasts well past the first stored document.
     for n in range(12):
         (folder / f"submission-{n}.txt").write_text(
-            f"Submission {n}\n\n" + sentence * 6000, encoding="utf-8"
+            f"Submission {n}\n\n" + sentence * 20, encoding="utf-8"
         )
     index_dir = tmp_path / "idx"
-    command = [
-        sys.executable,
-        "-m",
-        "evidence.cli",
-        "--index-dir",
-        str(index_dir),
-        "ingest",
-        str(folder),
-        "--workers",
-        "2",
-    ]
+    arguments = ["--index-dir", str(index_dir), "ingest", str(folder), "--workers", "2"]
     proc = subprocess.Popen(
-        command,
+        [sys.executable, "-c", _SLOW_READING_CLI, *arguments],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -390,7 +400,12 @@ def test_ctrl_c_stops_promptly_with_one_line_and_the_next_run_finishes(
         "",
         "Error: interrupted; the store and index keep their last committed state\n",
     )
-    finished = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    finished = subprocess.run(
+        [sys.executable, "-m", "evidence.cli", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert finished.returncode == 0, finished.stderr
     with Store(index_dir) as store:
         assert store.counts()["documents"] == 12
