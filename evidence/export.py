@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import os
@@ -236,12 +235,3 @@ def _formula_safe(text: str) -> str:
     if text.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + text
     return text
-
-
-def export_text(
-    store: Store, fmt: str, *, kind: str | None = None, theme: str | None = None
-) -> str:
-    """The whole export as one string (for tests and small corpora)."""
-    buffer = io.StringIO()
-    write_export(export_rows(store, kind=kind, theme=theme), buffer, fmt)
-    return buffer.getvalue()

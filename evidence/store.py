@@ -443,13 +443,6 @@ class Store:
             )
         }
 
-    def doc_id_by_hash(self, sha256: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT doc_id FROM documents WHERE sha256=? ORDER BY doc_id LIMIT 1",
-            (sha256,),
-        ).fetchone()
-        return row[0] if row else None
-
     def documents_by_hash(self) -> dict[str, list[tuple[str, str, str, bool]]]:
         """sha256 -> [(doc_id, root, path, root is a single file)], by doc_id: one read for a whole plan."""
         out: dict[str, list[tuple[str, str, str, bool]]] = {}
@@ -1135,16 +1128,6 @@ class Store:
             conn.executemany(
                 "UPDATE documents SET indexed=0 WHERE doc_id=?", [(d,) for d in doc_ids]
             )
-
-    def replace_document_themes(
-        self,
-        doc_ids: Iterable[str],
-        passage_rows: Iterable[tuple[str, str, float, str]],
-        finding_rows: Iterable[tuple[str, str]],
-    ) -> None:
-        """Swap in new themes for some documents only, as one unit."""
-        with self.rewriting_themes() as themes:
-            themes.replace(list(doc_ids), passage_rows, finding_rows)
 
     @contextmanager
     def rewriting_themes(self) -> Iterator[ThemeRewrite]:

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from evidence.cli import cli
+from evidence.store import Store
 
 COMMON = [
     "id",
@@ -248,19 +249,25 @@ def test_a_stored_infinity_is_refused_with_one_line(index, tmp_path):
         )
 
 
+def export_jsonl(store: Store) -> str:
+    """Every finding as the JSON-lines export writes it."""
+    from evidence.export import export_rows, write_export
+
+    buffer = io.StringIO()
+    write_export(export_rows(store), buffer, "jsonl")
+    return buffer.getvalue()
+
+
 def test_an_export_reads_one_committed_state_while_an_ingest_commits(
     index, tmp_path, monkeypatch
 ):
     import shutil
     import sqlite3
 
-    from evidence.export import export_text
-    from evidence.store import Store
-
     copy = tmp_path / "idx"
     shutil.copytree(index, copy)
     with Store(copy) as store:
-        before = export_text(store, "jsonl")
+        before = export_jsonl(store)
     real = Store.documents
 
     def then_an_ingest_commits(self):
@@ -277,7 +284,7 @@ def test_an_export_reads_one_committed_state_while_an_ingest_commits(
 
     monkeypatch.setattr(Store, "documents", then_an_ingest_commits)
     with Store(copy) as store:
-        assert export_text(store, "jsonl") == before
+        assert export_jsonl(store) == before
 
 
 def test_formula_quoting_can_be_undone_exactly():

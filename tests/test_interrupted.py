@@ -1,5 +1,6 @@
 """A killed or concurrent ingest leaves the store and the index agreeing."""
 
+import io
 import os
 import signal
 import subprocess
@@ -19,6 +20,15 @@ PARAGRAPH = (
     "Around one in three systems reported a deficit of more than £20 million in 2022-23, "
     "and the NAO recommends that NHS England publishes clearer guidance.\n\n"
 )
+
+
+def export_jsonl(store: Store) -> str:
+    """Every finding as the JSON-lines export writes it."""
+    from evidence.export import export_rows, write_export
+
+    buffer = io.StringIO()
+    write_export(export_rows(store), buffer, "jsonl")
+    return buffer.getvalue()
 
 
 def _corpus(folder: Path, count: int) -> None:
@@ -227,20 +237,19 @@ def test_store_and_index_are_rebuilt_after_losing_the_index(tmp_path):
 
 def test_build_and_export_during_an_ingest_see_the_last_commit(tmp_path):
     """An ingest holds a write transaction mid-document: readers see only what was committed."""
-    from evidence.export import export_text
     from evidence.render import build_site
 
     folder = tmp_path / "inquiry"
     _corpus(folder, 2)
     index_dir = tmp_path / "idx"
     ingest([folder], index_dir=index_dir, workers=1)
-    before = export_text(Store(index_dir), "jsonl")
+    before = export_jsonl(Store(index_dir))
     writer = Store(index_dir)
     with writer.transaction() as conn:  # what an ingest does for each document
         conn.execute("DELETE FROM findings")
         conn.execute("UPDATE documents SET title='half written'")
         with Store(index_dir) as reader:
-            assert export_text(reader, "jsonl") == before
+            assert export_jsonl(reader) == before
             report = build_site(reader, tmp_path / "site")
         assert report.broken == ()
         listing = (tmp_path / "site" / "documents.html").read_text(encoding="utf-8")
@@ -248,4 +257,4 @@ def test_build_and_export_during_an_ingest_see_the_last_commit(tmp_path):
         conn.execute("ROLLBACK")
         conn.execute("BEGIN")  # the context manager commits on the way out
     writer.close()
-    assert export_text(Store(index_dir), "jsonl") == before
+    assert export_jsonl(Store(index_dir)) == before

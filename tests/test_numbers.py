@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,9 +11,48 @@ from hypothesis import strategies as st
 from evidence.nlp.numbers import (
     longest_word_number,
     parse_digits,
-    parse_number,
-    parse_words,
+    scale_value,
 )
+
+_DIGIT_WITH_SCALE = re.compile(
+    r"^(?P<num>[\d.,\u00a0\u2009\u202f ]*\d)[\s\u00a0\u2009\u202f]*(?P<scale>[A-Za-z]+)?$"
+)
+
+
+def parse_words(text: str) -> float:
+    """A whole spelled-out cardinal ("one hundred and five", "forty-two")."""
+    words = [w for w in re.split(r"[\s\-]+", text.strip()) if w]
+    found = longest_word_number(words)
+    if found is None or found[0] != len(words):
+        raise ValueError(f"not a number in words: {text!r}")
+    return found[1]
+
+
+def parse_number(text: str) -> float:
+    """Any written number through the library's parsers: digits, digits with a scale, or words.
+
+    "5.7bn", "5.7 billion", "5,700 million", "1,500", "forty-two",
+    "one hundred and five", "1.5 million". Raises ValueError otherwise.
+    """
+    stripped = text.strip()
+    match = _DIGIT_WITH_SCALE.match(stripped)
+    if match:
+        value = parse_digits(match["num"])
+        if match["scale"]:
+            glued = stripped[match.end("num") : match.start("scale")] == ""
+            multiplier = scale_value(match["scale"], glued=glued)
+            if multiplier is None:
+                raise ValueError(f"unknown scale in {text!r}")
+            value = round(value * multiplier, 6)
+        return value
+    words = [w for w in re.split(r"[\s\-]+", stripped) if w]
+    if len(words) >= 2 and re.fullmatch(r"[\d.,]+", words[0]):
+        multiplier = scale_value(words[-1], glued=False) if len(words) == 2 else None
+        if multiplier is None:
+            raise ValueError(f"not a number: {text!r}")
+        return round(parse_digits(words[0]) * multiplier, 6)
+    return parse_words(stripped)
+
 
 UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 TEENS = [

@@ -145,14 +145,13 @@ OLD_PASSAGES = """{% for pv in passages %}
 
 
 def test_passage_html_is_the_old_template_loop(tmp_path: Path) -> None:
-    from evidence.render.site import _model
     from evidence.render.twins import passage
-    from evidence.render.views import passage_views
+    from evidence.render.views import passage_views, site_model
 
     store = make_store(tmp_path / "index")
     try:
         passages = store.passages()
-        model = _model(store, None)
+        model = site_model(store, None)
     finally:
         store.close()
     template = _environment(None).from_string(OLD_PASSAGES)

@@ -924,11 +924,12 @@ def _write(
         findings=rows,
         acronyms=[],
     )
-    store.replace_document_themes(
-        [doc_id],
-        [(p.passage_id, theme, 1.0, "terms") for p in made if p.kind != "heading"],
-        [(fid, theme) for fid, _, _ in rows],
-    )
+    with store.rewriting_themes() as themes:
+        themes.replace(
+            [doc_id],
+            [(p.passage_id, theme, 1.0, "terms") for p in made if p.kind != "heading"],
+            [(fid, theme) for fid, _, _ in rows],
+        )
 
 
 def _figure(

@@ -9,7 +9,6 @@ and reused (the benchmarks parse gold values with it). Lexicons live in
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -174,20 +173,6 @@ def longest_word_number(words: list[str], start: int = 0) -> tuple[int, float] |
     return best
 
 
-def parse_words(text: str) -> float:
-    """A whole spelled-out cardinal ("one hundred and five", "forty-two")."""
-    words = [w for w in re.split(r"[\s\-]+", text.strip()) if w]
-    found = longest_word_number(words)
-    if found is None or found[0] != len(words):
-        raise ValueError(f"not a number in words: {text!r}")
-    return found[1]
-
-
-_DIGIT_WITH_SCALE = re.compile(
-    r"^(?P<num>[\d.,\u00a0\u2009\u202f ]*\d)[\s\u00a0\u2009\u202f]*(?P<scale>[A-Za-z]+)?$"
-)
-
-
 def scale_value(word: str, *, glued: bool) -> float | None:
     """Multiplier of a scale word or abbreviation, or None."""
     lex = lexicon()
@@ -199,29 +184,3 @@ def scale_value(word: str, *, glued: bool) -> float | None:
     if glued and word in lex.glued_abbreviations:
         return lex.glued_abbreviations[word]
     return None
-
-
-def parse_number(text: str) -> float:
-    """Any supported written number: digits, digits with a scale, or words.
-
-    "5.7bn", "5.7 billion", "5,700 million", "1,500", "forty-two",
-    "one hundred and five", "1.5 million". Raises ValueError otherwise.
-    """
-    stripped = text.strip()
-    match = _DIGIT_WITH_SCALE.match(stripped)
-    if match:
-        value = parse_digits(match["num"])
-        if match["scale"]:
-            glued = stripped[match.end("num") : match.start("scale")] == ""
-            multiplier = scale_value(match["scale"], glued=glued)
-            if multiplier is None:
-                raise ValueError(f"unknown scale in {text!r}")
-            value = round(value * multiplier, 6)
-        return value
-    words = [w for w in re.split(r"[\s\-]+", stripped) if w]
-    if len(words) >= 2 and re.fullmatch(r"[\d.,]+", words[0]):
-        multiplier = scale_value(words[-1], glued=False) if len(words) == 2 else None
-        if multiplier is None:
-            raise ValueError(f"not a number: {text!r}")
-        return round(parse_digits(words[0]) * multiplier, 6)
-    return parse_words(stripped)

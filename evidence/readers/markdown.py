@@ -257,11 +257,6 @@ class _Raw:
     final: bool = False  # already plain text (table rows, HTML blocks)
 
 
-def markdown_blocks(text: str) -> list[Block]:
-    """Blocks from decoded Markdown."""
-    return _markdown(text, [])
-
-
 def _markdown(text: str, dropped: list[str]) -> list[Block]:
     lines = strip_page_furniture(
         split_lines(text.replace("\f", "\n\n\n")), dropped=dropped

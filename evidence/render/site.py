@@ -418,11 +418,6 @@ def _pagers(name: str, total: int) -> list[Pager]:
     ]
 
 
-def _model(store: Store, taxonomy: Any) -> SiteModel:
-    """The model with every finding listed (the build itself asks for none)."""
-    return site_model(store, taxonomy)
-
-
 def _environment(override: Path | None) -> Environment:
     loaders = [FileSystemLoader(str(override))] if override is not None else []
     loaders.append(FileSystemLoader(str(templates_dir())))
