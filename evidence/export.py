@@ -1,4 +1,5 @@
-"""Findings out of the store in the export schema of DESIGN.md."""
+"""Findings out of the store in the export schema (README, "Export schema"; the
+contract is ../shared/DESIGN.md, which lives beside the repository, not in it)."""
 
 from __future__ import annotations
 

@@ -82,7 +82,8 @@ MAX_FUZZY_TERMS = 16
 class SearchResult:
     """Ranked hits, best first, and what the CLI needs to explain them.
 
-    ``hits`` are dicts with exactly the DESIGN.md ``search --json`` keys.
+    ``hits`` are dicts with exactly the ``search --json`` keys of the CLI
+    contract (../shared/DESIGN.md, beside the repository, not in it).
     With ``group=True``, ``groups`` lists documents best first, each with its
     best passages under ``"passages"``, and ``hits`` is those passages in the
     same order. ``total`` counts every matching passage.

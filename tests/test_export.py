@@ -1,4 +1,5 @@
-"""The export keeps the DESIGN.md contract, in every format."""
+"""The export keeps its contract (README "Export schema"; ../shared/DESIGN.md,
+beside the repository), in every format."""
 
 import csv
 import io
