@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INDEX ?= indexes
 SITE ?= site
 
-.PHONY: demo test lint install install-test bench clean
+.PHONY: demo test lint types install install-test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,14 @@ demo: install
 test: install-test lint
 	$(BIN)/python -m pytest -q
 
-# Style gate: lint rules and formatting as pyproject.toml sets them.
-lint: install-test
+# Gates: types, lint rules and formatting, as pyproject.toml sets them.
+lint: install-test types
 	$(BIN)/ruff check evidence tests benchmarks tools
 	$(BIN)/ruff format --check evidence tests benchmarks tools
+
+# Type gate: mypy over the package ([tool.mypy] says which checks).
+types: install-test
+	$(BIN)/mypy
 
 bench: install-test
 	$(BIN)/python benchmarks/run_all.py --json benchmarks/results.json
