@@ -1213,13 +1213,22 @@ def _has_org_word(name: str) -> bool:
     )
 
 
+#: A qualifier a file's Author field adds after a person: "(DHSC)", "- CO", ", HMT".
+_AUTHOR_QUALIFIER = re.compile(r"\s*(?:\([^()]{1,40}\)|[-\u2013,]\s*[A-Z]{2,6})\s*$")
+
+
 def _person_like(name: str) -> bool:
-    """Two to four capitalised words and no organisation word: "Daniel Okafor"."""
-    words = name.split()
+    """Two to four capitalised words and no organisation word: "Daniel Okafor",
+    also as a directory writes it ("OKAFOR, Daniel", "Daniel Okafor (DHSC)")."""
+    bare = _AUTHOR_QUALIFIER.sub("", name).strip()
+    surname, comma, given = bare.partition(",")
+    if comma and len(surname.split()) == 1 and 1 <= len(given.split()) <= 3:
+        bare = f"{given.strip()} {surname.strip().title()}"
+    words = bare.split()
     return (
         2 <= len(words) <= 4
         and all(w[:1].isupper() for w in words)
-        and not _has_org_word(name)
+        and not _has_org_word(bare)
     )
 
 
@@ -1286,7 +1295,11 @@ def guess_metadata(raw: RawDocument, path: Path) -> Metadata:
     scoped = _scoped(raw.blocks, lines, titles)
     ref = _ref(titles + scoped["head"], path)
     declared_org = (
-        declared.org if declared.org and _declared_author(declared.org) else None
+        declared.org
+        if declared.org
+        and _declared_author(declared.org)
+        and not _person_like(declared.org)
+        else None
     )
     opening = [
         b.text

@@ -552,3 +552,28 @@ def test_csv_bad_date_duplicates_and_empty_names_are_reported_and_the_rest_appli
         MetadataError, match=r"^submissions.csv line 1: empty file, no header row$"
     ):
         load_metadata_csv(_csv(tmp_path, ""))
+
+
+@pytest.mark.parametrize(
+    ("author", "org"),
+    [
+        ("OKAFOR, Daniel (DHSC)", None),
+        ("Daniel Okafor (DHSC)", None),
+        ("Priya Shah - CO", None),
+        (
+            "Department of Health and Social Care",
+            "Department of Health and Social Care",
+        ),
+    ],
+)
+def test_a_person_in_the_files_author_field_is_not_its_organisation(
+    author: str, org: str | None
+) -> None:
+    """Directories write people as "SURNAME, Given (DEPT)": still a person."""
+    raw = _doc(
+        ("heading", "Review of the capital regime for NHS providers"),
+        "This review sets out how capital allocations are made across systems.",
+        declared=Metadata(org=author),
+        fmt="pdf",
+    )
+    assert guess_metadata(raw, Path("review.pdf")).org == org
