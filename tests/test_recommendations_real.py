@@ -620,3 +620,38 @@ def test_one_word_bodies_after_the(
     assert [
         (t, a) for _actor, t, a in recs(nlp, [sentence], "Example Health Trust")
     ] == [(target, action)]
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "action"),
+    [
+        (
+            "We recommend that when setting their detailed plans for winter all committees should consult patients first.",
+            "all committees",
+            "consult patients first",
+        ),
+        (
+            "We recommend that by March 2027 the Department should publish its capital plans.",
+            "the Department",
+            "publish its capital plans",
+        ),
+        (
+            "Within six months NHS England and the DHSC should agree a single set of targets.",
+            "NHS England; Department of Health and Social Care",
+            "agree a single set of targets",
+        ),
+        (
+            "We recommend that as part of its reply NHS England sets out how it will count delays.",
+            "NHS England",
+            "set out how it will count delays",
+        ),
+    ],
+)
+def test_an_adverbial_before_the_subject_is_not_the_addressee(
+    nlp, text, target, action
+):
+    """ "that by March the Department should": a time or manner phrase with
+    no comma opens the clause; the addressee is the noun phrase after it."""
+    assert recs(nlp, [text], "Health and Social Care Committee") == [
+        ("Health and Social Care Committee", target, action)
+    ]

@@ -889,7 +889,7 @@ class RecommendationFinder:
                 if actor is _SKIP:
                     # "This suggests that ICBs should ...": the author concluding
                     actor = s.actor
-            subject = self._noun_phrase(s, start, end)
+            subject = self._noun_phrase(s, self._past_adverbial(s, start, end), end)
             must = modal == "must"
             if (
                 must
@@ -1179,6 +1179,31 @@ class RecommendationFinder:
                 found = (match.start("np"), self._generic_name(match.group(0)))
         return found
 
+    def _past_adverbial(self, s: _Sentence, start: int, end: int) -> int:
+        """Where the subject starts when an adverbial with no comma opens the
+        clause: "that by March 2026 the Department should", "that when agreeing
+        their calls for evidence all committees should". The subject is the
+        last noun phrase: the last group of bodies, else the last determiner."""
+        text = s.text[start:end]
+        opener = re.match(r"\s*(\w+)\s", text)
+        if opener is None or not (
+            _PREPOSITION.fullmatch(opener.group(1))
+            or opener.group(1).lower() in _OPENERS
+        ):
+            return start
+        inside = [o for o in s.orgs if o[0] >= start and o[1] <= end]
+        if inside:
+            first, _ = _group(s.text, inside, len(inside) - 1)
+            at = inside[first][0]
+            det = re.search(
+                r"\b(?:the|all|every|each|both)\s+$", s.text[start:at], re.I
+            )
+            return start + det.start() if det else at
+        determiners = list(
+            re.finditer(r"\b(?:the|all|every|each|both|any)\s", text, re.I)
+        )
+        return start + determiners[-1].start() if determiners else start
+
     def _complement(
         self, s: _Sentence, rest_start: int
     ) -> tuple[str | None, int, bool]:
@@ -1198,8 +1223,13 @@ class RecommendationFinder:
             inner, _ = _clause_start(
                 rest[: modal.start()]
             )  # "recommended in their guidance that all trusts should"
+            subject_start = self._past_adverbial(
+                s, rest_start, rest_start + modal.start()
+            )
             subject = self._noun_phrase(
-                s, rest_start + inner, rest_start + modal.start()
+                s,
+                max(subject_start, rest_start + inner),
+                rest_start + modal.start(),
             )
             action_from = rest_start + modal.end()
             if subject.kind in ("body", "pronoun", "you"):
@@ -1207,10 +1237,13 @@ class RecommendationFinder:
             if subject.kind == "thing":
                 return None, action_from, True
         after = [o for o in s.orgs if o[0] >= rest_start]
+        lead_start = (
+            self._past_adverbial(s, rest_start, after[0][1]) if after else rest_start
+        )  # "that as part of its response the Department sets out ..."
         if (
             after
             and not self._cues.determiners.sub(
-                "", s.text[rest_start : after[0][0]].strip() + " "
+                "", s.text[lead_start : after[0][0]].strip() + " "
             ).strip()
         ):
             first, last = _group(s.text, after, 0)
