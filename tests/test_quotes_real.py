@@ -328,3 +328,42 @@ def test_an_office_before_the_person_and_unnamed_speakers_who_put_it(nlp):
         ("we are being asked to do more with less", None, "ICB chair"),
         ("the biggest shake-up in a decade", None, "Secretary of State"),
     ]
+
+
+def test_surnames_with_an_inner_capital_are_kept_whole(nlp):
+    found = quotes(
+        nlp,
+        [
+            "According to Dr Aileen MacDonald, head of research at the Carers Trust, "
+            "“respite is the first thing to go”."
+        ],
+    )
+    assert found == [
+        (
+            "respite is the first thing to go",
+            "Dr Aileen MacDonald",
+            "head of research at the Carers Trust",
+        )
+    ]
+
+
+def test_letters_after_the_name_before_the_verb(nlp):
+    found = quotes(
+        nlp,
+        [
+            "The chair of the inquiry, Tom Hughes MP, said: “Families have waited long enough.”"
+        ],
+    )
+    assert found == [("Families have waited long enough.", "Tom Hughes", None)]
+
+
+def test_a_quotation_after_a_blank_line_is_not_in_the_last_ones_sentence():
+    from evidence.analyse import analyse
+
+    text = (
+        "Asked about the budget, Ms Okafor said: “The money is not there.”\n\n"
+        "“We will find it,” said Priya Shah, director of finance."
+    )
+    assert [
+        (row["speaker"], row["role"]) for row in analyse(text) if row["kind"] == "quote"
+    ] == [("Ms Okafor", None), ("Priya Shah", "director of finance")]

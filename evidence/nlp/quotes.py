@@ -50,6 +50,10 @@ _SENTENCE_END = re.compile(
 )
 
 
+#: A blank line between two quotations: text given whole (``analyse``) keeps its paragraphs.
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
 @dataclass(frozen=True)
 class Speaker:
     """Who is quoted: name as written, role as stated, and their organisation."""
@@ -134,7 +138,8 @@ def _cues() -> _Cues:
     titles = _alternation(data["honorifics"])
     adverbials = _alternation(data["trailing_adverbials"])
     pronouns = "|".join(sorted(map(re.escape, data["pronouns"])))
-    word = r"[A-Z][a-z\u00e0-\u00ff'\u2019-]+(?:-[A-Z][a-z'\u2019-]+)?"
+    # "McCay", "MacDonald", "O'Neill", "Smith-Jones": a capital may follow inside a surname
+    word = r"[A-Z][a-z\u00e0-\u00ff'\u2019-]+(?:[A-Z][a-z\u00e0-\u00ff]+)?(?:-[A-Z][a-z'\u2019-]+)?"
     particle = r"(?:de|van|von|du|da|le|la)\s+"
     # a person: a title and a surname, or two to four capitalised words
     person = rf"(?:(?:{titles})\s+(?:[A-Z]\.\s+)*{word}(?:\s+(?:[A-Z]\.\s+)?(?:{particle})?{word}){{0,2}}|{word}(?:\s+(?:[A-Z]\.\s+)?(?:{particle})?{word}){{1,3}})"
@@ -145,6 +150,8 @@ def _cues() -> _Cues:
     unnamed = _alternation(data["unnamed_speakers"])
     determiners = _alternation(data["determiners"])
     unnamed_role = rf"(?P<role>(?:[\w'\u2019&-]+\s+){{0,8}}?(?i:{unnamed})(?:\s+(?:for|at|from|of|in)\s+[^,.;:\u201c\u201d\"]{{2,60}}?)?)"
+    # letters after a name: "Layla Moran MP", "Dame Clare Gerada DBE"
+    postnominals = r"(?:MP|MSP|MS|AM|KC|QC|DBE|KBE|CBE|OBE|MBE|FRCP|FRCS|PhD)\b"
     pairs = data["quote_pairs"]
     marks = "".join(sorted({m for pair in pairs for m in pair}))
     # An apostrophe inside a word ("King’s Fund", "Women’s Institute") is not a closing quotation mark.
@@ -189,12 +196,10 @@ def _cues() -> _Cues:
             rf"^(?:the\s+)?(?:{_alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?(?:\s+(?:of|for)\s+[A-Z][\w\s&]*)?$",
             re.I,
         ),
-        person_only=re.compile(
-            rf"^{person}(?:\s+(?:MP|MSP|MS|AM|KC|QC|CBE|OBE|MBE|FRCP))*$"
-        ),
+        person_only=re.compile(rf"^{person}(?:\s+{postnominals})*$"),
         # "<speaker>[, <role>,] <verb>" anywhere in the words before a quotation; also "he said"
         speaker_verb=re.compile(
-            rf"(?:(?P<pronoun>\b(?i:{pronouns}))|(?P<name>{speaker})(?:,\s*(?P<role>{no_mark_comma}+?(?:,\s*[A-Z]{no_mark_comma}*?){{0,3}}),?)?)"
+            rf"(?:(?P<pronoun>\b(?i:{pronouns}))|(?P<name>{speaker})(?:\s+{postnominals})*(?:,\s*(?P<role>{no_mark_comma}+?(?:,\s*[A-Z]{no_mark_comma}*?){{0,3}}),?|(?<=[A-Z]),)?)"
             rf"(?:\s+(?:also|then|later|further|subsequently|similarly|rightly|clearly))?\s+(?P<verb>{any_verb})\b"
             rf"(?:\s+(?:{adverbials}))?"
         ),
@@ -389,7 +394,11 @@ class QuoteFinder:
         for quotation in self._quotations(text):
             lead_from = previous.close_end if previous is not None else 0
             lead = text[lead_from : quotation.open_at]
-            same_sentence = previous is not None and not _SENTENCE_END.search(lead)
+            same_sentence = (
+                previous is not None
+                and not _SENTENCE_END.search(lead)
+                and not _PARAGRAPH_BREAK.search(lead)
+            )
             sentence_start = self._sentence_start(
                 text, quotation.open_at, lead_from if previous is not None else 0
             )
