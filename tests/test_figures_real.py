@@ -253,3 +253,48 @@ def test_a_fraction_of_a_million_is_one_count(nlp):
         "A quarter",
         "a million pounds",
     ]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            "Admissions rose to 9,400 in the winter.",
+            [("9,400", 9400.0, None, "count", None)],
+        ),
+        (
+            "Referrals have risen to 3,100 a month.",
+            [("3,100", 3100.0, None, "count", None)],
+        ),
+        # a change, then the new level: two figures, not a range
+        (
+            "Delayed discharges rose by 1,200 to 14,500.",
+            [
+                ("1,200", 1200.0, None, "count", None),
+                ("14,500", 14500.0, None, "count", None),
+            ],
+        ),
+        (
+            "The deficit grew by £300m to £2.2bn.",
+            [
+                ("£300m", 300000000.0, "GBP", "money", None),
+                ("£2.2bn", 2200000000.0, "GBP", "money", None),
+            ],
+        ),
+        (
+            "Waiting lists fell by 4% to 6.9 million.",
+            [
+                ("4%", 4.0, "%", "percent", None),
+                ("6.9 million", 6900000.0, None, "count", None),
+            ],
+        ),
+        # a bare number before a unit after "by" is still a range
+        (
+            "Fees rose by 2 to 3 per cent.",
+            [("2 to 3 per cent", 2.0, "%", "percent", 3.0)],
+        ),
+    ],
+)
+def test_counts_after_a_verb_of_change(nlp, text, expected):
+    """The clause's subject is what a count after "rose to" or "rose by X to" measures."""
+    assert fields(nlp, text) == expected

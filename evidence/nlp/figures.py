@@ -249,6 +249,7 @@ class FigureExtractor:
         )
         self._between_re = re.compile(f"(?i:\\bbetween){SPACE}+\\Z")
         self._from_re = re.compile(f"(?i:\\bfrom){SPACE}+\\Z")
+        self._by_re = re.compile(f"(?i:\\bby){SPACE}+[£$€]?\\Z")
         self._hyphen_range_start_re = re.compile(
             r"(?<![\w./-])\d{1,3}(?:,\d{3})*(?:\.\d+)?-\Z"
         )
@@ -337,7 +338,10 @@ class FigureExtractor:
         self._and_half_re = re.compile(f"{SPACE}+and{SPACE}+a{SPACE}+half\\b")
         self._level_re = re.compile(
             f"\\b(?:rose|risen|fell|fallen|increased|decreased|grew|grown|dropped|reached|totalled|totaled|numbered"
-            f"|stood{SPACE}+at|was|were|is|are)(?:{SPACE}+(?:to|by|at|from))?{SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
+            f"|stood{SPACE}+at|was|were|is|are)"
+            # "rose by 8,000 to 112,000", "fell by 5 per cent to 7.4 million": the new level after the change
+            f"(?:{SPACE}+by{SPACE}+[£$€]?\\d[\\d,.]*(?:%|[mk]|bn)?(?:{SPACE}+(?:per{SPACE}*cent|percent|million|billion|thousand))?(?={SPACE}+to\\b))?"
+            f"(?:{SPACE}+(?:to|by|at|from))?{SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
         )
         self._plural_re = re.compile("\\b([a-z][a-z\\-]{2,}s)\\b")
         self._rate_re = re.compile(
@@ -819,6 +823,9 @@ class FigureExtractor:
         if range_match and not self._from_re.search(
             text, max(0, first.start - 6), first.start
         ):
+            # "rose by 8,000 to 112,000", "grew by £200m to £1.4bn": a change, then the new
+            # level; only a bare number before a unit is a range there ("by 2 to 3 per cent")
+            after_by = self._by_re.search(text, max(0, first.start - 4), first.start)
             is_and = range_match.group("and") is not None
             if not is_and or self._between_re.search(
                 text, max(0, first.start - 10), self._prefix_start(text, first)
@@ -830,6 +837,16 @@ class FigureExtractor:
                     second = self._basic(
                         text, second_number, numbers, next_index + 1, in_range=True
                     )
+                    if (
+                        after_by is not None
+                        and second is not None
+                        and (
+                            first.kind == second.kind
+                            and first.unit == second.unit
+                            or first.kind != "count"
+                        )
+                    ):
+                        second = None
                     merged = self._merge_range(first, second, number)
                     if merged is not None:
                         between = self._between_re.search(
@@ -890,6 +907,14 @@ class FigureExtractor:
             clause = re.split(
                 r"[.;:!?]\s|,\s", text[max(0, level.start() - 80) : level.start()]
             )[-1]
+            # the clause's first word may be a sentence's capital: "Vacancies rose to 4,500"
+            opening = re.match(r"\s*[A-Z](?=[a-z\-]{2,}s\b)", clause)
+            if opening is not None:
+                clause = (
+                    clause[: opening.end() - 1]
+                    + clause[opening.end() - 1].lower()
+                    + clause[opening.end() :]
+                )
             nouns = [
                 w
                 for w in self._plural_re.findall(clause)
