@@ -785,6 +785,11 @@ def _title(
     title whatever it says; the file name.
     """
     declared, site = _declared_title(raw)
+    signed = next(
+        (i for i, line in enumerate(lines) if _SIGN_OFF.match(line.text)), None
+    )
+    if signed is not None:
+        lines = lines[:signed]  # the signature under "Yours sincerely," is no title
     cover_pages = (
         sorted({line.page for line in lines if line.page}) if paged else [None]
     )
@@ -1184,17 +1189,34 @@ def _org(
         return named
     generic = _cues().generic_government
     answered = _answered_part(title) if response else ""
+    # "Dear Committee," names who a letter is to, never who wrote it
+    addressed = {
+        _key(match["name"])
+        for match in (_SALUTATION.match(text) for text in scoped["head"])
+        if match is not None
+    }
     fallback = None
     for candidate in _org_candidates(
         scoped, lines, title, declared, site, ref, press_release, opening
     ):
-        if not candidate or (answered and _key(candidate) in answered):
+        if (
+            not candidate
+            or (answered and _key(candidate) in answered)
+            or _SALUTATION.match(candidate + ",")
+            or _key(candidate) in addressed
+        ):
             continue
         if candidate.lower() in generic:
             fallback = fallback or candidate
             continue
         return candidate
     return fallback
+
+
+_SIGN_OFF = re.compile(
+    r"\s*(?i:yours\s+(?:sincerely|faithfully|truly)|kind\s+regards|best\s+wishes)\b"
+)
+_SALUTATION = re.compile(r"\s*Dear\s+(?P<name>[^,:;.\n]{2,80}?)\s*[,:;\n]")
 
 
 def _answered_part(title: str | None) -> str:

@@ -577,3 +577,57 @@ def test_a_person_in_the_files_author_field_is_not_its_organisation(
         fmt="pdf",
     )
     assert guess_metadata(raw, Path("review.pdf")).org == org
+
+
+@pytest.mark.parametrize(
+    ("blocks", "title", "org"),
+    [
+        # the addressee of "Dear ..." is never the author
+        (
+            [
+                "Dear Committee,",
+                "I write as a pharmacist in Leeds about community pharmacy funding.",
+            ],
+            "letter",
+            None,
+        ),
+        (
+            [
+                "Dear Public Accounts Committee,",
+                "We are writing on behalf of the Royal College of Midwives to respond "
+                "to your inquiry.",
+            ],
+            "letter",
+            "Royal College of Midwives",
+        ),
+        # the sign-off names the body; the signature is not a title
+        (
+            [
+                "Dear Chair, thank you for your letter of 3 May about capital.",
+                "We have reviewed the allocations and will write again in June.",
+                "Yours sincerely, Sam Okoro, Chief Executive, Care Quality Commission",
+            ],
+            "letter",
+            "Care Quality Commission",
+        ),
+        (
+            [
+                "Dear Minister,",
+                "Thank you for meeting us.",
+                "Yours sincerely,",
+                "Jo Bell",
+            ],
+            "letter",
+            None,
+        ),
+        # "on behalf of" a person names no body
+        (
+            ["I am writing on behalf of my mother about her care home fees."],
+            "letter",
+            None,
+        ),
+    ],
+)
+def test_letters(blocks: list[str], title: str, org: str | None) -> None:
+    meta = guess_metadata(_doc(*blocks), Path("letter.txt"))
+    assert (meta.title, meta.org) == (title, org)
