@@ -367,3 +367,25 @@ def test_a_quotation_after_a_blank_line_is_not_in_the_last_ones_sentence():
     assert [
         (row["speaker"], row["role"]) for row in analyse(text) if row["kind"] == "quote"
     ] == [("Ms Okafor", None), ("Priya Shah", "director of finance")]
+
+
+def test_the_body_that_heard_the_evidence_is_not_the_speaker(nlp):
+    found = quotes(
+        nlp,
+        [
+            "In her evidence to the Commission, Professor Dame Anne Lloyd said that "
+            "the plans had been “far too narrow”."
+        ],
+    )
+    assert found == [("far too narrow", "Professor Dame Anne Lloyd", None)]
+
+
+def test_words_another_voice_owns_are_not_the_last_speakers(nlp):
+    found = quotes(
+        nlp,
+        [
+            "Ms Okafor told us: “We have no spare beds.”",
+            "“Demand has outstripped supply,” the review concluded.",
+        ],
+    )
+    assert found == [("We have no spare beds.", "Ms Okafor", None)]

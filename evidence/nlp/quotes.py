@@ -101,6 +101,7 @@ class _Cues:
     document: re.Pattern[str]
     descriptor: re.Pattern[str]
     group_speakers: frozenset[str]
+    other_voice: re.Pattern[str]
 
 
 def _alternation(words: list[str]) -> str:
@@ -202,6 +203,10 @@ def _cues() -> _Cues:
             rf"(?:(?P<pronoun>\b(?i:{pronouns}))|(?P<name>{speaker})(?:\s+{postnominals})*(?:,\s*(?P<role>{no_mark_comma}+?(?:,\s*[A-Z]{no_mark_comma}*?){{0,3}}),?|(?<=[A-Z]),)?)"
             rf"(?:\s+(?:also|then|later|further|subsequently|similarly|rightly|clearly))?\s+(?P<verb>{any_verb})\b"
             rf"(?:\s+(?:{adverbials}))?"
+        ),
+        # "”, the report concluded.": words another voice owns, not the last speaker's
+        other_voice=re.compile(
+            rf"^\s*,?\s*(?i:the|this|that|our|its|their|a|an)\s+[a-z]+(?:\s+[a-z]+)?\s+(?:{any_verb})\b"
         ),
         according=re.compile(
             rf"\b(?:[Aa]ccording\s+to|[Aa]s\s+(?=(?:{titles})\s)|[Ii]n\s+the\s+words\s+of)\s+(?:the\s+)?(?P<name>{speaker})(?:,\s*(?P<role>{no_mark_comma}+))?"
@@ -320,6 +325,16 @@ def _make(
             role,
             name,
         )  # "The Minister, Stephen Barclay MP, said": the person, in that office
+    elif (
+        name is not None
+        and role is not None
+        and cues.titles.match(role + " ")
+        and cues.person_only.match(role)
+        and not _person_name(name, cues, persons)
+    ):
+        # "In his evidence to the Inquiry, Professor Sir Chris Whitty said": the
+        # titled person after the comma speaks; the body before it heard them
+        name, role = role, None
     if name is None:
         return (
             None
@@ -416,7 +431,14 @@ class QuoteFinder:
                 speaker = self._after(
                     text[quotation.close_end :], fallback, doc_org, persons
                 )
-            if speaker is None and not text[: quotation.open_at].strip():
+            if (
+                speaker is None
+                and not text[: quotation.open_at].strip()
+                and not (
+                    quotation.closed
+                    and cues.other_voice.match(text[quotation.close_end :])
+                )
+            ):
                 speaker = carried or pending
             if (
                 speaker is None
