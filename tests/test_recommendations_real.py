@@ -636,6 +636,11 @@ def test_one_word_bodies_after_the(
             "publish its capital plans",
         ),
         (
+            "We recommend that within two months of this report, the Board writes to each family.",
+            "the Board",
+            "write to each family",
+        ),
+        (
             "Within six months NHS England and the DHSC should agree a single set of targets.",
             "NHS England; Department of Health and Social Care",
             "agree a single set of targets",

@@ -1209,6 +1209,18 @@ class RecommendationFinder:
     ) -> tuple[str | None, int, bool]:
         """After "recommend (that)": (target, where the action starts, whether a body or a modal was found)."""
         aside = re.match(r"\s*,[^,;:]{1,60},\s*", s.text[rest_start:])
+        opening = re.match(r"\s*(\w+)\b[^,;:]{1,80},\s*", s.text[rest_start:])
+        if (
+            aside is None
+            and opening is not None
+            and (
+                _PREPOSITION.fullmatch(opening.group(1))
+                or opening.group(1).lower() in _OPENERS
+            )
+        ):
+            aside = (
+                opening  # "that within one month of our report, the Trust writes ..."
+            )
         if aside is not None:
             rest_start += (
                 aside.end()
