@@ -22,7 +22,10 @@ from .errors import NotFound, StoreError
 from .kinds import KINDS
 from .models import Finding, Metadata, Passage
 
-SCHEMA_VERSION = 1
+#: 2: a ``themes`` table (id, label), foreign keys from findings and the
+#: theme rows, ``passages.para`` (the printed paragraph number) and the
+#: bookkeeping tables named with a leading ``_`` (see :func:`_migrate_from_1`).
+SCHEMA_VERSION = 2
 #: Seconds to wait for another process's write lock (SQLite's busy timeout).
 _OPEN_TIMEOUT = 30
 STORE_NAME = "evidence.sqlite"
@@ -30,8 +33,8 @@ STORE_NAME = "evidence.sqlite"
 _BATCH = 4096
 
 _SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE roots (root TEXT PRIMARY KEY, name TEXT NOT NULL, is_file INTEGER NOT NULL);
+CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE _roots (root TEXT PRIMARY KEY, name TEXT NOT NULL, is_file INTEGER NOT NULL);
 CREATE TABLE documents (
     doc_id TEXT PRIMARY KEY,
     root TEXT NOT NULL,
@@ -63,13 +66,14 @@ CREATE TABLE passages (
     heading TEXT,
     text TEXT NOT NULL,
     orgs TEXT NOT NULL DEFAULT '[]',
-    ocr INTEGER NOT NULL DEFAULT 0
+    ocr INTEGER NOT NULL DEFAULT 0,
+    para TEXT
 );
 CREATE INDEX passages_doc ON passages (doc_id, seq);
 CREATE TABLE findings (
     finding_id TEXT PRIMARY KEY,
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    passage_id TEXT NOT NULL,
+    passage_id TEXT NOT NULL REFERENCES passages(passage_id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
     start INTEGER NOT NULL,
     "end" INTEGER NOT NULL,
@@ -78,25 +82,27 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_doc ON findings (doc_id);
 CREATE INDEX findings_kind ON findings (kind);
+CREATE INDEX findings_passage ON findings (passage_id);
 CREATE TABLE acronyms (
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
     short TEXT NOT NULL,
     long TEXT NOT NULL,
     PRIMARY KEY (doc_id, short, long)
 );
+CREATE TABLE themes (id TEXT PRIMARY KEY, label TEXT NOT NULL);
 CREATE TABLE passage_themes (
-    passage_id TEXT NOT NULL,
-    theme TEXT NOT NULL,
+    passage_id TEXT NOT NULL REFERENCES passages(passage_id) ON DELETE CASCADE,
+    theme TEXT NOT NULL REFERENCES themes(id) DEFERRABLE INITIALLY DEFERRED,
     score REAL NOT NULL,
     reason TEXT NOT NULL,
     PRIMARY KEY (passage_id, theme)
 );
 CREATE TABLE finding_themes (
-    finding_id TEXT NOT NULL,
-    theme TEXT NOT NULL,
+    finding_id TEXT NOT NULL REFERENCES findings(finding_id) ON DELETE CASCADE,
+    theme TEXT NOT NULL REFERENCES themes(id) DEFERRABLE INITIALLY DEFERRED,
     PRIMARY KEY (finding_id, theme)
 );
-CREATE TABLE pending_deletes (doc_id TEXT PRIMARY KEY);
+CREATE TABLE _pending_deletes (doc_id TEXT PRIMARY KEY);
 """
 
 #: Documents read from inside another document's file (an e-mail's
@@ -119,6 +125,55 @@ _TABLES = frozenset(
     for line in (_SCHEMA + _ATTACHMENTS).splitlines()
     if line.startswith("CREATE TABLE")
 )
+
+
+def _statement(table: str, name: str | None = None) -> str:
+    """The schema's CREATE TABLE statement for ``table``, creating ``name`` instead where given."""
+    for statement in _SCHEMA.split(";"):
+        text = statement.strip()
+        if text.startswith(f"CREATE TABLE {table} ("):
+            return text.replace(
+                f"CREATE TABLE {table} (", f"CREATE TABLE {name or table} (", 1
+            )
+    raise KeyError(table)
+
+
+def _indexes(table: str) -> list[str]:
+    """The schema's CREATE INDEX statements on ``table``."""
+    return [
+        text
+        for text in (s.strip() for s in _SCHEMA.split(";"))
+        if text.startswith("CREATE INDEX") and f" ON {table} (" in text
+    ]
+
+
+def _name_themes(conn: sqlite3.Connection, themes: Sequence[tuple[str, str]]) -> None:
+    """Add or relabel (id, label) rows of the ``themes`` table."""
+    conn.executemany(
+        "INSERT INTO themes VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET label=excluded.label",
+        themes,
+    )
+
+
+def _insert_themes(
+    conn: sqlite3.Connection,
+    passage_rows: Iterable[tuple[str, str, float, str]],
+    finding_rows: Iterable[tuple[str, str]],
+) -> None:
+    """Insert theme rows, each theme they name given a ``themes`` row first."""
+    passage_rows = list(passage_rows)
+    finding_rows = list(finding_rows)
+    _known_themes(conn, [r[1] for r in passage_rows] + [r[1] for r in finding_rows])
+    conn.executemany("INSERT INTO passage_themes VALUES (?,?,?,?)", passage_rows)
+    conn.executemany("INSERT INTO finding_themes VALUES (?,?)", finding_rows)
+
+
+def _known_themes(conn: sqlite3.Connection, theme_ids: Iterable[str]) -> None:
+    """Make sure each theme id has a ``themes`` row (labelled by its id until named)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO themes VALUES (?, ?)",
+        [(t, t) for t in sorted(set(theme_ids))],
+    )
 
 
 def _disk_full(where: Path) -> bool:
@@ -301,17 +356,24 @@ class Store:
             if not tables:
                 self._create_schema()
                 return
+            meta = "_meta" if "_meta" in tables else "meta"
             row = (
                 self.conn.execute(
-                    "SELECT value FROM meta WHERE key='schema_version'"
+                    f"SELECT value FROM {meta} WHERE key='schema_version'"
                 ).fetchone()
-                if "meta" in tables
+                if meta in tables
                 else None
             )
         except sqlite3.DatabaseError as exc:
             raise database_error(exc, self.index_dir) from exc
         version = row[0] if row else "0"
-        if str(version) != str(SCHEMA_VERSION):
+        if str(version) == "1" and meta == "meta":
+            try:
+                self._migrate_from_1()
+            except sqlite3.DatabaseError as exc:
+                raise database_error(exc, self.index_dir) from exc
+            tables = self._tables()
+        elif str(version) != str(SCHEMA_VERSION):
             raise StoreError(
                 f"the store in {self.index_dir} has schema version {str(version)[:40]}; this evidence uses {SCHEMA_VERSION}",
                 hint=rebuild,
@@ -336,6 +398,79 @@ class Store:
                     "ALTER TABLE passages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0"
                 )
 
+    def _migrate_from_1(self) -> None:
+        """Bring a version 1 store to version 2 in place, as one transaction.
+
+        SQLite cannot add a foreign key to a table, so findings and the theme
+        rows are copied into tables that have them; a row pointing at nothing
+        (a finding whose passage is gone) cannot be kept under the new keys
+        and is dropped, as the site and the export already ignored it. Theme
+        labels come from the taxonomy the index uses.
+        """
+        from .citations import printed_numbers
+        from .themes import load_taxonomy
+
+        conn = self.conn
+        conn.execute("PRAGMA foreign_keys = OFF")  # tables are rebuilt under their keys
+        try:
+            with self.transaction():
+                if "_meta" in self._tables():
+                    return  # another process migrated it while this one waited
+                columns = {r[1] for r in conn.execute("PRAGMA table_info(passages)")}
+                if "ocr" not in columns:  # a store from before OCR: all read from text
+                    conn.execute(
+                        "ALTER TABLE passages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0"
+                    )
+                conn.execute("ALTER TABLE passages ADD COLUMN para TEXT")
+                for name in ("meta", "roots", "pending_deletes"):
+                    conn.execute(f"ALTER TABLE {name} RENAME TO _{name}")
+                conn.execute(_statement("themes"))
+                keep = {
+                    "findings": "passage_id IN (SELECT passage_id FROM passages)",
+                    "passage_themes": "passage_id IN (SELECT passage_id FROM passages)",
+                    "finding_themes": "finding_id IN (SELECT finding_id FROM findings)",
+                }
+                for (
+                    table,
+                    where,
+                ) in keep.items():  # in this order: each keeps rows of the one before
+                    conn.execute(_statement(table, f"{table}_v2"))
+                    conn.execute(
+                        f"INSERT INTO {table}_v2 SELECT * FROM {table} WHERE {where}"
+                    )
+                    conn.execute(f"DROP TABLE {table}")
+                    conn.execute(f"ALTER TABLE {table}_v2 RENAME TO {table}")
+                for statement in _indexes("findings"):
+                    conn.execute(statement)
+                path = self.index_dir / "themes.toml"
+                taxonomy = load_taxonomy(path if path.is_file() else None)
+                _name_themes(conn, [(t.id, t.label) for t in taxonomy.themes])
+                conn.execute(
+                    """INSERT OR IGNORE INTO themes SELECT theme, theme FROM passage_themes
+                       UNION SELECT theme, theme FROM finding_themes"""
+                )
+                for (doc_id,) in conn.execute(
+                    "SELECT doc_id FROM documents ORDER BY doc_id"
+                ).fetchall():
+                    numbers = printed_numbers(self.passages(doc_id))
+                    conn.executemany(
+                        "UPDATE passages SET para=? WHERE passage_id=?",
+                        [(n, pid) for pid, n in numbers.items()],
+                    )
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StoreError(
+                        f"the store {self.path} is damaged: {len(broken)} rows point at nothing "
+                        f"(first in table {broken[0][0]})",
+                        hint=f"delete {self.index_dir} and run `evidence ingest` again to rebuild it from the source files",
+                    )
+                conn.execute(
+                    "UPDATE _meta SET value=? WHERE key='schema_version'",
+                    (str(SCHEMA_VERSION),),
+                )
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
+
     def _tables(self) -> set[str]:
         return {
             r[0]
@@ -356,7 +491,7 @@ class Store:
                 return
             _run_script(conn, _SCHEMA + _ATTACHMENTS)
             conn.execute(
-                "INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                "INSERT INTO _meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
 
     def close(self) -> None:
@@ -407,21 +542,25 @@ class Store:
     # -- meta -------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        row = self.conn.execute(
+            "SELECT value FROM _meta WHERE key=?", (key,)
+        ).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        self.conn.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?)", (key, value))
 
     # -- roots and documents ---------------------------------------------
 
     def add_root(self, root: str, name: str, *, is_file: bool) -> None:
         self.conn.execute(
-            "INSERT OR IGNORE INTO roots VALUES (?, ?, ?)", (root, name, int(is_file))
+            "INSERT OR IGNORE INTO _roots VALUES (?, ?, ?)", (root, name, int(is_file))
         )
 
     def roots(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT root FROM roots ORDER BY root")]
+        return [
+            r[0] for r in self.conn.execute("SELECT root FROM _roots ORDER BY root")
+        ]
 
     def documents_under(self, root: str) -> dict[str, tuple[str, str]]:
         """path -> (doc_id, sha256) for every file ingested from ``root`` (attachments follow theirs)."""
@@ -448,7 +587,7 @@ class Store:
         out: dict[str, list[tuple[str, str, str, bool]]] = {}
         for sha, doc_id, root, path, is_file in self.conn.execute(
             """SELECT d.sha256, d.doc_id, d.root, d.path, COALESCE(r.is_file, 0) FROM documents d
-               LEFT JOIN roots r ON r.root = d.root
+               LEFT JOIN _roots r ON r.root = d.root
                WHERE d.doc_id NOT IN (SELECT doc_id FROM attachments) ORDER BY d.doc_id"""
         ):
             out.setdefault(sha, []).append((doc_id, root, path, bool(is_file)))
@@ -487,7 +626,7 @@ class Store:
                 is None
             ):
                 conn.execute("DELETE FROM aliases WHERE root=?", (root,))
-                conn.execute("DELETE FROM roots WHERE root=?", (root,))
+                conn.execute("DELETE FROM _roots WHERE root=?", (root,))
 
     def set_alias(self, root: str, path: str, doc_id: str) -> None:
         self.conn.execute(
@@ -565,7 +704,7 @@ class Store:
                 )
             kept = {part.doc_id for part in parts}
             conn.executemany(
-                "INSERT OR IGNORE INTO pending_deletes VALUES (?)",
+                "INSERT OR IGNORE INTO _pending_deletes VALUES (?)",
                 [(old,) for old in before if old not in kept],
             )
 
@@ -586,6 +725,10 @@ class Store:
         acronyms: Iterable[tuple[str, str]],
     ) -> None:
         """One document's rows, none of which may exist yet."""
+        from .citations import printed_numbers
+
+        passages = list(passages)
+        printed = printed_numbers([p for p, _ in passages])
         conn.execute(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)",
             (
@@ -604,7 +747,7 @@ class Store:
             ),
         )
         conn.executemany(
-            "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?)",
             [
                 (
                     p.passage_id,
@@ -616,6 +759,7 @@ class Store:
                     p.text,
                     json.dumps(orgs, ensure_ascii=False),
                     int(p.ocr),
+                    printed.get(p.passage_id),
                 )
                 for p, orgs in passages
             ],
@@ -640,7 +784,7 @@ class Store:
             "INSERT OR IGNORE INTO acronyms VALUES (?,?,?)",
             [(doc_id, short, long) for short, long in acronyms],
         )
-        conn.execute("DELETE FROM pending_deletes WHERE doc_id=?", (doc_id,))
+        conn.execute("DELETE FROM _pending_deletes WHERE doc_id=?", (doc_id,))
 
     def delete_document(self, doc_id: str) -> None:
         """Remove a document and its attachments; remember to remove them from the index too."""
@@ -649,7 +793,7 @@ class Store:
             for old in gone:
                 self._delete_rows(conn, old)
             conn.executemany(
-                "INSERT OR IGNORE INTO pending_deletes VALUES (?)",
+                "INSERT OR IGNORE INTO _pending_deletes VALUES (?)",
                 [(old,) for old in gone],
             )
 
@@ -714,7 +858,7 @@ class Store:
                 "UPDATE documents SET indexed=1 WHERE doc_id=?", [(d,) for d in doc_ids]
             )
             conn.executemany(
-                "DELETE FROM pending_deletes WHERE doc_id=?", [(d,) for d in deleted]
+                "DELETE FROM _pending_deletes WHERE doc_id=?", [(d,) for d in deleted]
             )
 
     def unindexed(self) -> tuple[list[str], list[str]]:
@@ -728,7 +872,7 @@ class Store:
         gone = [
             r[0]
             for r in self.conn.execute(
-                "SELECT doc_id FROM pending_deletes ORDER BY doc_id"
+                "SELECT doc_id FROM _pending_deletes ORDER BY doc_id"
             )
         ]
         return todo, gone
@@ -748,7 +892,7 @@ class Store:
             r[0]
             for r in self.conn.execute("SELECT doc_id FROM documents WHERE indexed=1")
         }
-        gone = {r[0] for r in self.conn.execute("SELECT doc_id FROM pending_deletes")}
+        gone = {r[0] for r in self.conn.execute("SELECT doc_id FROM _pending_deletes")}
         return passages, indexed, gone
 
     def unindexed_among(self, doc_ids: Sequence[str]) -> list[str]:
@@ -1084,10 +1228,7 @@ class Store:
         with self.transaction() as conn:
             conn.execute("DELETE FROM passage_themes")
             conn.execute("DELETE FROM finding_themes")
-            conn.executemany(
-                "INSERT INTO passage_themes VALUES (?,?,?,?)", passage_rows
-            )
-            conn.executemany("INSERT INTO finding_themes VALUES (?,?)", finding_rows)
+            _insert_themes(conn, passage_rows, finding_rows)
 
     def index_rows(self, doc_id: str) -> list[dict[str, Any]]:
         """What the search index holds for each passage of one document."""
@@ -1254,10 +1395,22 @@ class ThemeRewrite:
                 f"DELETE FROM finding_themes WHERE finding_id IN (SELECT finding_id FROM findings WHERE doc_id IN ({marks}))",
                 args,
             )
-        self._conn.executemany(
-            "INSERT INTO passage_themes VALUES (?,?,?,?)", passage_rows
+        _insert_themes(self._conn, passage_rows, finding_rows)
+
+    def name_themes(self, themes: Sequence[tuple[str, str]]) -> None:
+        """Add or relabel the taxonomy's themes, (id, label)."""
+        _name_themes(self._conn, themes)
+
+    def drop_unused_themes(self, keep: Iterable[str]) -> None:
+        """Remove theme rows neither in ``keep`` nor carried by any passage or finding."""
+        kept = sorted(set(keep))
+        marks = ",".join("?" * len(kept)) or "NULL"
+        self._conn.execute(
+            f"""DELETE FROM themes WHERE id NOT IN ({marks})
+                AND id NOT IN (SELECT theme FROM passage_themes)
+                AND id NOT IN (SELECT theme FROM finding_themes)""",
+            kept,
         )
-        self._conn.executemany("INSERT INTO finding_themes VALUES (?,?)", finding_rows)
 
     def mark_unindexed(self, doc_ids: Iterable[str]) -> None:
         """Their index entries carry old themes; committed with the new ones."""
@@ -1266,4 +1419,4 @@ class ThemeRewrite:
         )
 
     def set_meta(self, key: str, value: str) -> None:
-        self._conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        self._conn.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?)", (key, value))

@@ -118,6 +118,7 @@ def reassign(
     changed = 0
     doc_ids = store.doc_ids()
     with store.rewriting_themes() as rewrite:
+        rewrite.name_themes([(t.id, t.label) for t in taxonomy.themes])
         for first in range(0, len(doc_ids), BATCH_DOCS):
             batch = doc_ids[first : first + BATCH_DOCS]
             passages, findings, current = store.theme_inputs(batch)
@@ -146,6 +147,7 @@ def reassign(
                 stale = store.unindexed_among(batch)
                 if stale:
                     on_themed(stale)
+        rewrite.drop_unused_themes(taxonomy.ids)
         rewrite.set_meta("taxonomy", taxonomy_fingerprint(taxonomy))
         rewrite.set_meta("theme_model_passages", str(total))
     return changed
@@ -217,6 +219,7 @@ def update_themes(
         reassign(store, taxonomy, model_path=model_path, on_themed=on_themed)
         return
     with store.rewriting_themes() as rewrite:
+        rewrite.name_themes([(t.id, t.label) for t in taxonomy.themes])
         for first in range(0, len(changed_docs), BATCH_DOCS):
             batch = sorted(changed_docs[first : first + BATCH_DOCS])
             passages, findings, _current = store.theme_inputs(batch)

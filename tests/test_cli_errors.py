@@ -26,7 +26,7 @@ from click.testing import CliRunner, Result
 from evidence.cli import cli
 from evidence.index import PassageIndex
 from evidence.readers import read_bytes
-from evidence.store import Store
+from evidence.store import SCHEMA_VERSION, Store
 
 CAPITAL = "Capital regime\n\nThe capital regime limits what integrated care boards can spend on buildings.\n"
 INDEX_HINT = "(run `evidence ingest FOLDER` first, or pass --index-dir)"
@@ -208,9 +208,9 @@ def test_an_old_schema_version_says_to_re_ingest(
     ingested: Path, tmp_path: Path
 ) -> None:
     with sqlite3.connect(ingested / "evidence.sqlite") as conn:
-        conn.execute("UPDATE meta SET value='0' WHERE key='schema_version'")
+        conn.execute("UPDATE _meta SET value='0' WHERE key='schema_version'")
     message = (
-        f"Error: the store in {ingested} has schema version 0; this evidence uses 1 "
+        f"Error: the store in {ingested} has schema version 0; this evidence uses {SCHEMA_VERSION} "
         f"(delete {ingested} and run `evidence ingest` again to rebuild it from the source files)"
     )
     for args in _commands(tmp_path / "site") + [["ingest", str(tmp_path / "inquiry")]]:

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 
 from evidence.cli import cli
 from evidence.index import PassageIndex
-from evidence.store import Store
+from evidence.store import SCHEMA_VERSION, Store
 
 PARAGRAPH = (
     "Integrated care boards told us that the capital regime makes it hard to plan. "
@@ -210,8 +210,8 @@ def test_a_store_missing_a_table(ingested: Path) -> None:
 
 def test_a_schema_version_that_is_not_a_number(ingested: Path) -> None:
     with sqlite3.connect(ingested / "evidence.sqlite") as conn:
-        conn.execute("UPDATE meta SET value='one' WHERE key='schema_version'")
-    message = f"Error: the store in {ingested} has schema version one; this evidence uses 1 (delete {ingested} and {RE_INGEST})"
+        conn.execute("UPDATE _meta SET value='one' WHERE key='schema_version'")
+    message = f"Error: the store in {ingested} has schema version one; this evidence uses {SCHEMA_VERSION} (delete {ingested} and {RE_INGEST})"
     for args in STORE_COMMANDS + [["ingest", str(ingested.parent / "inquiry")]]:
         _fatal(_run(ingested, *args), message)
 
@@ -261,7 +261,7 @@ def test_two_processes_creating_one_store_at_once(tmp_path: Path) -> None:
         assert [proc.exitcode for proc in pair] == [0, 0]
         assert errors.empty(), errors.get()
         with Store(index_dir) as store:
-            assert store.get_meta("schema_version") == "1"
+            assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
 
 
 def test_two_first_ingests_at_once(tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ def test_a_failed_transaction_leaves_the_previous_state(tmp_path):
 def test_other_schema_version_is_refused_with_the_fix(tmp_path):
     Store(tmp_path, create=True).close()
     conn = sqlite3.connect(tmp_path / "evidence.sqlite")
-    conn.execute("UPDATE meta SET value='0' WHERE key='schema_version'")
+    conn.execute("UPDATE _meta SET value='0' WHERE key='schema_version'")
     conn.commit()
     conn.close()
     with pytest.raises(StoreError) as info:
