@@ -53,19 +53,32 @@ def printed_numbers(passages: Sequence[Passage]) -> dict[str, str]:
 
 def locator(page: int | None, passage: Passage, printed: Mapping[str, str]) -> str:
     """ "p. 3" for a page; else "para 3.2" as printed, else "para 14" counting passages."""
+    return where(page, printed.get(passage.passage_id), passage.seq)
+
+
+def where(page: int | None, para: str | None, seq: int) -> str:
+    """ "p. 3" for a page; else "para 3.2" as printed (``para``), else "para 14" (``seq``).
+
+    For readers that have the store's ``passages.para`` (the printed number
+    :func:`printed_numbers` found at ingest) rather than the document's passages.
+    """
     if page:
         return f"p. {page}"
-    return f"para {printed.get(passage.passage_id, passage.seq)}"
+    return f"para {para or seq}"
+
+
+def shown_ref(title: str, ref: str | None) -> str | None:
+    """The reference code, left out when the title already says it ("... (ICS0048)")."""
+    return ref if ref and ref.casefold() not in title.casefold() else None
 
 
 def citation(title: str, metadata: Metadata, where: str) -> str:
     """ "Body, Title, ref, date, where": each part that is known, the reference
     left out when the title already says it ("... (ICS0048)")."""
-    ref = metadata.ref or ""
     parts = [
         metadata.org or "",
         title,
-        ref if ref and ref.casefold() not in title.casefold() else "",
+        shown_ref(title, metadata.ref) or "",
         metadata.date or "",
         where,
     ]

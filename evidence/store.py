@@ -1026,7 +1026,8 @@ class Store:
         kind: str | None = None,
         theme: str | None = None,
     ) -> Iterator[tuple[dict[str, Any], tuple[str, ...]]]:
-        """(row as in :meth:`findings`, its theme ids sorted) in the same order, a batch at a time.
+        """(row as in :meth:`findings` plus its passage's ``seq`` and printed ``para``,
+        its theme ids sorted) in the same order, a batch at a time.
 
         The site reads its findings through this a document, a kind or a
         theme at a time, so a build never holds every finding of a big corpus at once.
@@ -1046,16 +1047,28 @@ class Store:
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self._plain().execute(
             f"""SELECT f.finding_id, f.kind, f.text, f.doc_id, f.passage_id, p.page, f.start, f."end", f.data,
-                       (SELECT group_concat(theme, char(31)) FROM finding_themes t WHERE t.finding_id = f.finding_id)
+                       (SELECT group_concat(theme, char(31)) FROM finding_themes t WHERE t.finding_id = f.finding_id),
+                       p.seq, p.para
                 FROM findings f JOIN passages p ON p.passage_id = f.passage_id {where}
                 ORDER BY f.doc_id, p.seq, f.start, f.finding_id""",
             args,
         )
         while batch := rows.fetchmany(_BATCH):
             datas = json.loads("[" + ",".join(r[8] for r in batch) + "]")
-            for (fid, kind_, text, doc, pid, page, start, end, _, themes), data in zip(
-                batch, datas
-            ):
+            for (
+                fid,
+                kind_,
+                text,
+                doc,
+                pid,
+                page,
+                start,
+                end,
+                _,
+                themes,
+                seq,
+                para,
+            ), data in zip(batch, datas):
                 item = {
                     "id": fid,
                     "kind": kind_,
@@ -1065,23 +1078,26 @@ class Store:
                     "page": page,
                     "start": start,
                     "end": end,
+                    "seq": seq,
+                    "para": para,
                 }
                 item.update(data)
                 yield item, tuple(sorted(themes.split("\x1f"))) if themes else ()
 
     def findings_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """id -> row as in :meth:`findings`, for the given findings (those the store has)."""
+        """id -> row as in :meth:`iter_findings_themed`, for the given findings (those the store has)."""
         out: dict[str, dict[str, Any]] = {}
         wanted = sorted(ids)
         for at in range(0, len(wanted), 500):
             chunk = wanted[at : at + 500]
             rows = self._plain().execute(
-                f"""SELECT f.finding_id, f.kind, f.text, f.doc_id, f.passage_id, p.page, f.start, f."end", f.data
+                f"""SELECT f.finding_id, f.kind, f.text, f.doc_id, f.passage_id, p.page, f.start, f."end", f.data,
+                           p.seq, p.para
                     FROM findings f JOIN passages p ON p.passage_id = f.passage_id
                     WHERE f.finding_id IN ({",".join("?" * len(chunk))})""",
                 chunk,
             )
-            for fid, kind, text, doc, pid, page, start, end, data in rows:
+            for fid, kind, text, doc, pid, page, start, end, data, seq, para in rows:
                 item = {
                     "id": fid,
                     "kind": kind,
@@ -1091,6 +1107,8 @@ class Store:
                     "page": page,
                     "start": start,
                     "end": end,
+                    "seq": seq,
+                    "para": para,
                 }
                 item.update(json.loads(data))
                 out[fid] = item

@@ -250,15 +250,15 @@ def test_theme_page_reads_as_a_briefing(
         # what the bodies say: who asks whom for what, who agrees, where figures conflict
         "The leading recommendations: "
         "Local Government Association to DHSC: DHSC should fund a pay rise for care workers. "
-        "— Local Government Association, Briefing on social care funding "
+        "— Local Government Association, Briefing on social care funding, 2023-01-10, para 2 "
         "National Audit Office to NHS England: We recommend that NHS England publish a costed workforce plan by March 2023. "
-        "— National Audit Office, Introducing integrated care systems, p. 2 "
+        "— National Audit Office, Introducing integrated care systems, 2022-06-17, p. 2 "
         "Where bodies agree: National Audit Office and NHS Providers make the same point: "
-        "Staff shortages limit what systems can do. National Audit Office, Introducing integrated care systems, p. 1 "
+        "Staff shortages limit what systems can do. National Audit Office, Introducing integrated care systems, 2022-06-17, p. 1 "
         "Where figures conflict: around 110,000 NHS vacancies (National Audit Office) against "
         "132,000 NHS vacancies (NHS Providers): see the figures that may disagree. "
-        "Headline figures: 9.7% vacancy rate (2022) — NHS Providers, Written evidence from NHS Providers "
-        "around 110,000 NHS vacancies (2022) — National Audit Office, Introducing integrated care systems, p. 1 "
+        "Headline figures: 9.7% vacancy rate (2022) — NHS Providers, Written evidence from NHS Providers, ICS0048, 2022-09, para 1 "
+        "around 110,000 NHS vacancies (2022) — National Audit Office, Introducing integrated care systems, 2022-06-17, p. 1 "
         "Key figures"
     ) in words
     # a row per sentence: NHS Providers' sentence gives two figures, each linked and marked in it
@@ -284,8 +284,8 @@ def test_theme_page_reads_as_a_briefing(
     assert "Echoed by 2 sources" in words
     assert "Jane Smith, chief executive of a trust" in words
     assert (
-        "around 110,000 NHS vacancies (National Audit Office, Introducing integrated care systems, p. 1) against 132,000 NHS vacancies"
-        in words
+        "around 110,000 NHS vacancies (National Audit Office, Introducing integrated care systems, 2022-06-17, p. 1) "
+        "against 132,000 NHS vacancies" in words
     )
     assert (
         '<td data-sort="110000"><a class="value" href="../docs/nao-ics-review-a1b2c3.html#nao-ics-review-a1b2c3-p2">'
@@ -1128,8 +1128,9 @@ def test_headline_figures_measure_something_each_from_another_body(
     words = _words(site / "themes/capital.html")
     assert (
         "Headline figures: £12.3 billion capital budget (2024/25) — Department of Health and Social Care, "
-        "Government response £10.2 billion capital backlog (2021-22) — Health and Social Care Committee, "
-        "Freedom to deliver £3bn premises — The Nuffield Trust, Capital note Key figures"
+        "Government response, CP 912, 2023-07, para 5 £10.2 billion capital backlog (2021-22) — Health and "
+        "Social Care Committee, Freedom to deliver, HC 1187, 2023-04-05, para 4 £3bn premises — The Nuffield "
+        "Trust, Capital note, 2023-01-01, para 1 Key figures"
     ) in words
 
 
@@ -1157,10 +1158,11 @@ def test_a_recommendation_made_quoted_and_answered_is_shown_once(
     assert (
         "To Department of Health and Social Care (1) Health and Social Care Committee: Recommendation 2: "
         + REC2
-        + " Health and Social Care Committee, Freedom to deliver "
-        "Also in Department of Health and Social Care, Government response; Health and Social Care Committee, "
-        "Freedom to deliver Department of Health and Social Care responds: The Government accepts this "
-        "recommendation in part. Department of Health and Social Care, Government response To HM Treasury (1)"
+        + " Health and Social Care Committee, Freedom to deliver, HC 1187, 2023-04-05, para 1 "
+        "Also in Department of Health and Social Care, Government response, CP 912, 2023-07, para 2; "
+        "Health and Social Care Committee, Freedom to deliver, HC 1187, 2023-04-05, para 3 "
+        "Department of Health and Social Care responds: The Government accepts this recommendation in part. "
+        "Department of Health and Social Care, Government response, CP 912, 2023-07, para 3 To HM Treasury (1)"
     ) in words
     assert (
         "discuss capital and estates, with 10 figures, 1 recommendation, 0 claims and 0 quotations."

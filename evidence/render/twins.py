@@ -60,11 +60,15 @@ def number(value: Any) -> str:
 
 
 def cite(f: FindingView, root: str) -> Markup:
-    """The ``source`` macro: a link to the finding's passage naming body, title and page."""
-    page = f", p.&nbsp;{escape(f.page)}" if f.page else ""
+    """The ``source`` macro: a link to the finding's passage naming body, title,
+    reference, date and the page or paragraph."""
+    d = f.doc
+    ref = f", {escape(d.cited_ref)}" if d.cited_ref else ""
+    date = f", {escape(d.date)}" if d.date else ""
+    at = f", {escape(f.at).replace(' ', '&nbsp;', 1)}" if f.at else ""
     return Markup(
-        f'<a class="src" href="{escape(root)}{escape(url(f.href))}">{escape(f.doc.body)}, '
-        f"<cite>{escape(f.doc.title)}</cite>{page}</a>"
+        f'<a class="src" href="{escape(root)}{escape(url(f.href))}">{escape(d.body)}, '
+        f"<cite>{escape(d.title)}</cite>{ref}{date}{at}</a>"
     )
 
 

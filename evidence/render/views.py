@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from markupsafe import Markup
 
+from ..citations import locator, printed_numbers, shown_ref, where
 from ..kinds import CLAIM, FIGURE, KINDS, QUOTE, RECOMMENDATION, Kind
 from ..models import Passage
 from ..passages import slugify
@@ -108,6 +109,11 @@ class DocView:
     def body(self) -> str:
         return self.org or UNATTRIBUTED
 
+    @property
+    def cited_ref(self) -> str | None:
+        """The reference code a citation gives: none when the title already says it."""
+        return shown_ref(self.title, self.ref)
+
 
 @dataclass(frozen=True, slots=True)
 class FindingView:
@@ -124,6 +130,8 @@ class FindingView:
     themes: tuple[str, ...]
     #: Position in the store's document order (document, passage, offset).
     order: int = 0
+    #: Where in the document: "p. 3", "para 3.2" as printed, or "para 14" counting passages.
+    at: str = ""
 
     @property
     def body(self) -> str:
@@ -151,9 +159,11 @@ class FindingView:
 
     @property
     def cite(self) -> str:
-        """A short citation: body, title, page."""
-        page = f", p. {self.page}" if self.page else ""
-        return f"{self.doc.body}, {self.doc.title}{page}"
+        """The citation as text: body, title, reference, date, page or paragraph."""
+        d = self.doc
+        return ", ".join(
+            p for p in (d.body, d.title, d.cited_ref, d.date, self.at) if p
+        )
 
 
 @dataclass(frozen=True)
@@ -192,6 +202,8 @@ class Response:
     text: str
     page: int | None
     href: str
+    #: Where in the document, as :attr:`FindingView.at`.
+    at: str = ""
 
     @property
     def doc(self) -> DocView:
@@ -367,8 +379,8 @@ class ThemeInputs:
     groups: list[list[str]] = field(default_factory=list)
     conflicts: FigureConflicts | None = None
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
-    #: Recommendation id -> (passage id, text, page) of the answer a response document gives after quoting it.
-    responses: dict[str, tuple[str, str, int | None]] = field(default_factory=dict)
+    #: Recommendation id -> (passage id, text, page, where) of the answer a response document gives after quoting it.
+    responses: dict[str, tuple[str, str, int | None, str]] = field(default_factory=dict)
 
     @cached_property
     def conflict_position(self) -> dict[str, int]:
@@ -573,8 +585,9 @@ def site_model(
 
 def responses(
     store: Store, findings: Iterable[Mapping[str, Any]]
-) -> dict[str, tuple[str, str, int | None]]:
-    """Recommendation id -> the passage a response document gives after quoting it.
+) -> dict[str, tuple[str, str, int | None, str]]:
+    """Recommendation id -> the passage a response document gives after quoting it
+    (id, text, page, where it is as a citation gives it).
 
     A government response quotes each of the committee's recommendations
     (its actor is the committee, not the response's own body) and answers
@@ -595,9 +608,10 @@ def responses(
         actor = f.get("actor")
         if actor and actor != docs[f["doc_id"]].metadata.org:
             quoted[str(f["doc_id"])].append(f)
-    out: dict[str, tuple[str, str, int | None]] = {}
+    out: dict[str, tuple[str, str, int | None, str]] = {}
     for doc_id in sorted(quoted):
         passages = store.passages(doc_id)
+        printed = printed_numbers(passages)
         after = {p.passage_id: passages[n + 1] for n, p in enumerate(passages[:-1])}
         for f in quoted[doc_id]:
             answer = after.get(str(f["passage_id"]))
@@ -606,7 +620,12 @@ def responses(
                 and answer.kind != "heading"
                 and answer.passage_id not in rec_passages
             ):
-                out[str(f["id"])] = (answer.passage_id, answer.text, answer.page)
+                out[str(f["id"])] = (
+                    answer.passage_id,
+                    answer.text,
+                    answer.page,
+                    locator(answer.page, answer, printed),
+                )
     return out
 
 
@@ -676,6 +695,8 @@ _CHOICE_FIELDS = (
     "doc_id",
     "passage_id",
     "page",
+    "seq",
+    "para",
     "start",
     "surface",
     "value",
@@ -859,6 +880,7 @@ def _views_of(
                 data,
                 themes,
                 n,
+                where(f.get("page"), f.get("para"), f.get("seq") or 0),
             )
             n += 1
 
@@ -1103,8 +1125,8 @@ def _answers(
         found = []
         for c in [v, *copies.get(v.id, [])]:
             if c.id in inputs.responses:
-                pid, text, page = inputs.responses[c.id]
-                found.append(Response(c, pid, text, page, f"{c.doc.href}#{pid}"))
+                pid, text, page, at = inputs.responses[c.id]
+                found.append(Response(c, pid, text, page, f"{c.doc.href}#{pid}", at))
         if found:
             answers[v.id] = found
     return answers

@@ -155,7 +155,7 @@ def test_index_to_theme_to_passage(page: tuple[object, Watch], site: Path) -> No
     link = tab.locator("section.group", has_text="To NHS England").locator("a.src")
     assert (
         link.inner_text()
-        == "National Audit Office, Introducing integrated care systems, p.\u00a02"
+        == "National Audit Office, Introducing integrated care systems, 2022-06-17, p.\u00a02"
     )
     link.click()
     assert (

@@ -102,7 +102,10 @@ def test_theme_page_keeps_its_citations_as_words(
     printed: dict[str, pdfium.PdfDocument],
 ) -> None:
     text = " ".join(_text(printed["themes/workforce.html"]).split())
-    assert "National Audit Office, Introducing integrated care systems, p. 1" in text
+    assert (
+        "National Audit Office, Introducing integrated care systems, 2022-06-17, p. 1"
+        in text
+    )
     assert "To DHSC (1)" in text
 
 
