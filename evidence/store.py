@@ -974,6 +974,15 @@ class Store:
             )
         ]
 
+    def passage_numbers(self, doc_id: str) -> dict[str, tuple[int, str | None]]:
+        """passage_id -> (seq, printed paragraph number or None) for one document."""
+        return {
+            pid: (seq, para)
+            for pid, seq, para in self.conn.execute(
+                "SELECT passage_id, seq, para FROM passages WHERE doc_id=?", (doc_id,)
+            )
+        }
+
     def _plain(self) -> sqlite3.Cursor:
         """A cursor that yields plain tuples: a sqlite3.Row per row costs a third of a big read."""
         cursor = self.conn.cursor()

@@ -1,4 +1,4 @@
-/* Evidence briefing: sortable and filterable tables, and the in-page search.
+/* Evidence briefing: sortable and filterable tables (the search page is search.js).
    Pages read fully without this script; it only adds controls. Text from
    documents is only ever set with textContent, never parsed as HTML. */
 (function () {
@@ -75,91 +75,6 @@
     apply();
   }
 
-  var LIMIT = 200;
-  var LABELS = /* each finding kind's label: written in by evidence build */ {};
-
-  function setupSearch(box, data) {
-    var input = document.getElementById("q");
-    var kind = document.getElementById("kind");
-    var theme = document.getElementById("theme");
-    var list = document.getElementById("results");
-    var count = document.getElementById("search-count");
-    var f = {};
-    data.fields.forEach(function (name, i) { f[name] = i; });
-    var haystacks = data.rows.map(function (row) {
-      return [row[f.text], row[f.detail], row[f.body], row[f.title]].join(" ").toLowerCase();
-    });
-    function add(parent, tag, text, className) {
-      var el = document.createElement(tag);
-      el.textContent = text;
-      if (className) { el.className = className; }
-      parent.appendChild(el);
-      return el;
-    }
-    function render() {
-      var wanted = words(input.value);
-      var hits = [];
-      data.rows.forEach(function (row, i) {
-        if (kind.value && row[f.kind] !== kind.value) { return; }
-        if (theme.value && row[f.themes].indexOf(theme.value) === -1) { return; }
-        if (!wanted.every(function (w) { return haystacks[i].indexOf(w) !== -1; })) { return; }
-        hits.push(row);
-      });
-      while (list.firstChild) { list.removeChild(list.firstChild); }
-      if (!wanted.length && !kind.value && !theme.value) {
-        count.textContent = data.rows.length + " findings. Type words or choose a kind or theme.";
-        return;
-      }
-      hits.slice(0, LIMIT).forEach(function (row) {
-        var li = document.createElement("li");
-        add(li, "span", LABELS[row[f.kind]] || row[f.kind], "tag t-" + row[f.kind]);
-        add(li, "q", row[f.text]);
-        if (row[f.detail]) { add(li, "span", " " + row[f.detail] + " ", "note"); }
-        var link = document.createElement("a");
-        var href = String(row[f.href]);
-        link.href = /^docs\/[^:]*$/.test(href) ? href : "#";
-        link.className = "src";
-        link.textContent = row[f.body] + ", " + row[f.title] + (row[f.page] ? ", p. " + row[f.page] : "");
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(link);
-        list.appendChild(li);
-      });
-      count.textContent = hits.length === 0 ? "No findings match." :
-        hits.length > LIMIT ? "Showing the first " + LIMIT + " of " + hits.length + " findings." :
-        hits.length + " finding" + (hits.length === 1 ? "" : "s") + " match.";
-    }
-    function choose(select, value) {
-      Array.prototype.forEach.call(select.options, function (option) {
-        if (option.value === value) { select.value = value; }
-      });
-    }
-    // A search is shared as its address: search.html?q=words&kind=figure&theme=workforce
-    var shared = new URLSearchParams(window.location.search);
-    input.value = shared.get("q") || "";
-    choose(kind, shared.get("kind") || "");
-    choose(theme, shared.get("theme") || "");
-    function remember() {
-      var wanted = new URLSearchParams();
-      if (input.value.trim()) { wanted.set("q", input.value.trim()); }
-      if (kind.value) { wanted.set("kind", kind.value); }
-      if (theme.value) { wanted.set("theme", theme.value); }
-      var query = wanted.toString();
-      try {
-        window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
-      } catch (e) {
-        // some browsers refuse to change the address of a file:// page; the search still runs
-      }
-    }
-    function changed() { render(); remember(); }
-    input.addEventListener("input", changed);
-    kind.addEventListener("change", changed);
-    theme.addEventListener("change", changed);
-    box.hidden = false;
-    render();
-  }
-
   Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), makeSortable);
   Array.prototype.forEach.call(document.querySelectorAll("[data-controls]"), makeFilterable);
-  var box = document.getElementById("search");
-  if (box && window.EVIDENCE_SEARCH) { setupSearch(box, window.EVIDENCE_SEARCH); }
 }());

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
 from site_fixture import HOSTILE_TEXT, make_store
 
 from evidence.errors import SiteError
+from evidence.index import words as index_words
 from evidence.kinds import KINDS
 from evidence.models import Finding, Metadata, Passage
 from evidence.render import build_site, check_links
@@ -117,7 +118,7 @@ def test_report_and_page_names(built: tuple[Path, object, Path]) -> None:
     expected = sorted(
         [
             ".evidence-site",
-            "assets/search-data.js",
+            "assets/search.js",
             "assets/site.css",
             "assets/site.js",
             "documents.html",
@@ -130,9 +131,20 @@ def test_report_and_page_names(built: tuple[Path, object, Path]) -> None:
         + [f"orgs/{o}.html" for o in orgs]
         + [f"docs/{d}.html" for d in docs]
     )
+    # the search index: one lexicon piece per first letter, one passage chunk, one posting shard
+    search = [n for n in names if n.startswith("assets/search/")]
+    names = [n for n in names if not n.startswith("assets/search/")]
     assert names == expected
+    with Store(built[2]) as store:
+        texts = [p.text + " " + (p.heading or "") for p in store.passages()]
+        texts += [d.title for d in store.documents()]
+    firsts = sorted({w[0] for text in texts for w in index_words(text)})
+    assert search == sorted(
+        ["assets/search/meta.js", "assets/search/p-0.js", "assets/search/t-0.js"]
+        + [f"assets/search/l-{ord(c):x}.js" for c in firsts]
+    )
     assert report.pages == 28
-    assert report.files == 31
+    assert report.files == 31 + len(search)
     assert report.broken == ()
     assert report.links_checked == sum(
         len(parse(out / n).links) for n in names if n.endswith(".html")
@@ -214,23 +226,14 @@ def test_hostile_text_stays_text(
     assert (
         "&lt;/textarea&gt;&lt;b&gt;bold&lt;/b&gt; &#34;quoted&#34; &amp; done." in raw
     )
-    script = (out / "assets/search-data.js").read_text(encoding="utf-8")
-    assert script.startswith("window.EVIDENCE_SEARCH = ") and script.endswith(";\n")
+    script = (out / "assets/search/p-0.js").read_text(encoding="utf-8")
+    assert script.startswith('EvidenceSearch.add("p-0",') and script.endswith(");\n")
     data = json.loads(
-        script.removeprefix("window.EVIDENCE_SEARCH = ").removesuffix(";\n")
+        script.removeprefix('EvidenceSearch.add("p-0",').removesuffix(");\n")
     )
-    hostile = [row for row in data["rows"] if row[1] == "<script>alert(1)</script>"]
+    hostile = [row for row in data if row[0] == "hostile-submission-ffffff-p1"]
     assert hostile == [
-        [
-            "claim",
-            "<script>alert(1)</script>",
-            "javascript:alert(5)",
-            "<b onmouseover=alert(4)>Mischief Ltd</b>",
-            '<script>alert("title")</script>',
-            None,
-            "docs/hostile-submission-ffffff.html#hostile-submission-ffffff-p1",
-            ["workforce"],
-        ]
+        ["hostile-submission-ffffff-p1", 0, HOSTILE_TEXT, "para 1", ["claim"]]
     ]
 
 

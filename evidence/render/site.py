@@ -19,7 +19,6 @@ from __future__ import annotations
 import errno
 import filecmp
 import gc
-import json
 import os
 import shutil
 import sqlite3
@@ -49,6 +48,7 @@ from ..store import STORE_NAME, Store
 from . import twins
 from .links import BrokenLink, LinkChecker
 from .parallel import DocumentPages, shares_work
+from .search_data import write_search_data
 from .views import (
     DEFAULT_TITLE,
     NO_TARGET,
@@ -66,10 +66,7 @@ MANIFEST = ".evidence-site"
 #: 125 MB of HTML, more than a browser opens comfortably, and a string that
 #: size in memory while it was written.
 LIST_PAGE_ROWS = 1000
-ASSETS = ("site.css", "site.js")
-#: Where site.js takes each finding kind's label, written in by the build
-#: from the registry as ``{ figure: "Figure", ... }``.
-KIND_LABELS_SLOT = "/* each finding kind's label: written in by evidence build */ {}"
+ASSETS = ("site.css", "site.js", "search.js")
 
 
 @dataclass(frozen=True)
@@ -351,12 +348,13 @@ class _Pages:
         for org in model.orgs:
             render("org.html", org.ref.href, org=org)
         for asset in ASSETS:
-            writer.put(f"assets/{asset}", _asset(self.env, asset))
-        # one copy: the page loads it as a script (a fetch() of JSON fails under file://)
-        findings = stream_finding_views(self.store, self.docs_by_id)
-        writer.put_streamed(
-            [("assets/search-data.js", b"window.EVIDENCE_SEARCH = ", b";\n")],
-            _search_chunks(model, findings),
+            writer.put(f"assets/{asset}", _source(self.env, asset))
+        # scripts the search page loads as a query needs them (a fetch() of JSON fails under file://)
+        write_search_data(
+            self.store,
+            writer.put,
+            index_dir=self.store.index_dir,
+            href_of=lambda doc_id: self.docs_by_id[doc_id].href,
         )
 
     def document(
@@ -450,15 +448,6 @@ def _environment(override: Path | None) -> Environment:
     return env
 
 
-def _asset(env: Environment, name: str) -> str:
-    """An asset as the site serves it: site.js gets the kinds' labels written into its slot."""
-    text = _source(env, name)
-    if name == "site.js" and KIND_LABELS_SLOT in text:
-        labels = ", ".join(f"{k.name}: {json.dumps(k.label)}" for k in KINDS)
-        text = text.replace(KIND_LABELS_SLOT, f"{{ {labels} }}")
-    return text
-
-
 def _source(env: Environment, name: str) -> str:
     try:
         assert env.loader is not None  # the environment is made with one
@@ -466,49 +455,6 @@ def _source(env: Environment, name: str) -> str:
     except TemplateNotFound as exc:
         raise SiteError(f"asset {name} not found among the templates") from exc
     return source
-
-
-def _search_chunks(
-    model: SiteModel, findings: Iterable[FindingView], rows_per_chunk: int = 5000
-) -> Iterator[bytes]:
-    """Findings as compact rows for the in-browser search: one JSON object, in UTF-8 pieces.
-
-    The bytes are exactly ``json.dumps(payload, sort_keys=True)`` with compact
-    separators, but made a few thousand rows at a time: a dense corpus has a
-    million findings, and the whole text at once would be gigabytes.
-    """
-    labels = {t.id: t.label for t in model.themes}
-
-    def dump(value: Any) -> str:
-        return json.dumps(
-            value, ensure_ascii=False, separators=(",", ":"), sort_keys=True
-        )
-
-    fields = ["kind", "text", "detail", "body", "title", "page", "href", "themes"]
-    themes = [[t.id, labels[t.id]] for t in model.themes]
-    yield f'{{"fields":{dump(fields)},"rows":['.encode()
-    rows: list[list[Any]] = []
-    first = True
-    for v in findings:
-        rows.append(
-            [
-                v.kind,
-                v.text,
-                KINDS.get(v.kind).detail(v),
-                v.doc.body,
-                v.doc.title,
-                v.page,
-                twins.url(v.href),
-                list(v.themes),
-            ]
-        )
-        if len(rows) == rows_per_chunk:
-            # a list's dump without its brackets is its rows' dumps joined by commas
-            yield (("" if first else ",") + dump(rows)[1:-1]).encode("utf-8")
-            rows, first = [], False
-    if rows:
-        yield (("" if first else ",") + dump(rows)[1:-1]).encode("utf-8")
-    yield f'],"themes":{dump(themes)}}}'.encode()
 
 
 class _SiteWriter:
