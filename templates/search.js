@@ -426,6 +426,120 @@
     }
   }
 
+  // --- Porter2, as whoosh.lang.porter2 writes it (quirks included), for words the corpus lacks ---
+  var P2 = (function () {
+    var R = /[^aeiouy]*[aeiouy]+[^aeiouy]/y;
+    var EXCEPTIONS = { skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie", idly: "idl",
+      gently: "gentl", ugly: "ugli", early: "earli", only: "onli", singly: "singl", sky: "sky", news: "news",
+      howe: "howe", atlas: "atlas", cosmos: "cosmos", bias: "bias", andes: "andes" };
+    var EARLY_EXIT = { inning: 1, outing: 1, canning: 1, herring: 1, earring: 1, proceed: 1, exceed: 1, succeed: 1 };
+    function ends(w, e) { return w.length >= e.length && w.slice(w.length - e.length) === e; }
+    function starts(w, b) { return w.lastIndexOf(b, 0) === 0; }
+    function isVowel(c) { return "aeiouy".indexOf(c) !== -1; }
+    function regionAfter(word, from) {
+      R.lastIndex = from;
+      return R.test(word) ? R.lastIndex : word.length;
+    }
+    function r1Of(word) {
+      if (starts(word, "gener") || starts(word, "arsen")) { return 5; }
+      if (starts(word, "commun")) { return 6; }
+      return regionAfter(word, 0);
+    }
+    function r2Of(word) { return regionAfter(word, r1Of(word)); }
+    function shortSyllable(word) {
+      if (word.length === 2 && /^[aeiouy][^aeiouy]$/.test(word)) { return true; }
+      return /^.*[^aeiouy][aeiouy][^aeiouywxY]$/.test(word);
+    }
+    function shortWord(word) { return shortSyllable(word) && r1Of(word) === word.length; }
+    function step1b(word, r1) {
+      if (ends(word, "eedly")) { return word.length - 5 >= r1 ? word.slice(0, -3) : word; }
+      if (ends(word, "eed")) { return word.length - 3 >= r1 ? word.slice(0, -1) : word; }
+      var suffixes = ["ed", "edly", "ing", "ingly"];
+      for (var i = 0; i < suffixes.length; i++) {
+        if (ends(word, suffixes[i])) {
+          var pre = word.slice(0, word.length - suffixes[i].length);
+          if (!/[aeiouy]/.test(pre)) { return word; }
+          if (ends(pre, "at") || ends(pre, "bl") || ends(pre, "iz")) { return pre + "e"; }
+          if (["bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt"].some(function (d) { return ends(pre, d); })) { return pre.slice(0, -1); }
+          if (shortWord(pre)) { return pre + "e"; }
+          return pre;
+        }
+      }
+      return word;
+    }
+    var S2 = [["ization", "ize"], ["ational", "ate"], ["fulness", "ful"], ["ousness", "ous"], ["iveness", "ive"],
+      ["tional", "tion"], ["biliti", "ble"], ["lessli", "less"], ["entli", "ent"], ["ation", "ate"], ["alism", "al"],
+      ["aliti", "al"], ["ousli", "ous"], ["iviti", "ive"], ["fulli", "ful"], ["enci", "ence"], ["anci", "ance"],
+      ["abli", "able"], ["izer", "ize"], ["ator", "ate"], ["alli", "al"], ["bli", "ble"], ["ogi", "og", "l"],
+      ["li", "", "cdeghkmnrt"]];
+    function step2(word, r1) {
+      for (var i = 0; i < S2.length; i++) {
+        var end = S2[i][0];
+        if (!ends(word, end)) { continue; }
+        var stemmed = word.slice(0, word.length - end.length);
+        if (word.length - end.length >= r1) {
+          if (S2[i].length === 2) { return stemmed + S2[i][1]; }
+          for (var k = 0; k < S2[i][2].length; k++) { if (ends(stemmed, S2[i][2][k])) { return stemmed + S2[i][1]; } }
+        }
+        if (word !== "") { return word; }
+      }
+      return word;
+    }
+    var S3 = [["ational", "ate", false], ["tional", "tion", false], ["alize", "al", false], ["icate", "ic", false],
+      ["iciti", "ic", false], ["ative", "", true], ["ical", "ic", false], ["ness", "", false], ["ful", "", false]];
+    function step3(word, r1, r2) {
+      for (var i = 0; i < S3.length; i++) {
+        var end = S3[i][0];
+        if (!ends(word, end)) { continue; }
+        var at = word.length - end.length;
+        if (at >= r1 && (!S3[i][2] || at >= r2)) { return word.slice(0, at) + S3[i][1]; }
+        return word;
+      }
+      return word;
+    }
+    var S4 = ["al", "ance", "ence", "er", "ic", "able", "ible", "ant", "ement", "ment", "ent", "ism", "ate", "iti", "ous", "ive", "ize"];
+    function step4(word, r2) {
+      for (var i = 0; i < S4.length; i++) {
+        if (ends(word, S4[i])) { return word.length - S4[i].length >= r2 ? word.slice(0, word.length - S4[i].length) : word; }
+      }
+      if ((ends(word, "sion") || ends(word, "tion")) && word.length - 3 >= r2) { return word.slice(0, -3); }
+      return word;
+    }
+    function step5(word, r1, r2) {
+      if (ends(word, "l")) { return word.length - 1 >= r2 && word[word.length - 2] === "l" ? word.slice(0, -1) : word; }
+      if (ends(word, "e")) {
+        if (word.length - 1 >= r2) { return word.slice(0, -1); }
+        if (word.length - 1 >= r1 && !shortSyllable(word.slice(0, -1))) { return word.slice(0, -1); }
+      }
+      return word;
+    }
+    return function (word) {
+      if (word.length <= 2) { return word; }
+      if (starts(word, "'")) { word = word.slice(1); }
+      if (Object.prototype.hasOwnProperty.call(EXCEPTIONS, word)) { return EXCEPTIONS[word]; }
+      if (starts(word, "y")) { word = "Y" + word.slice(1); }
+      word = word.replace(/([aeiouy])y/g, "$1Y");
+      var r1 = r1Of(word);
+      var r2 = r2Of(word);
+      if (ends(word, "'s'")) { word = word.slice(0, -3); } else if (ends(word, "'s")) { word = word.slice(0, -2); } else if (ends(word, "'")) { word = word.slice(0, -1); }
+      if (ends(word, "sses")) { word = word.slice(0, -4) + "ss"; } else if (ends(word, "ied") || ends(word, "ies")) {
+        word = word.length > 4 ? word.slice(0, -3) + "i" : word.slice(0, -3) + "ie";
+      } else if (ends(word, "us") || ends(word, "ss")) { /* kept */ } else if (ends(word, "s")) {
+        if (/[aeiouy]./.test(word.slice(0, -1))) { word = word.slice(0, -1); }
+      }
+      if (EARLY_EXIT[word] === 1) { return word; }
+      word = step1b(word, r1);
+      if (ends(word, "y") || (ends(word, "Y") && word.length > 1)) {
+        if (!isVowel(word[word.length - 2]) && word.length > 2) { word = word.slice(0, -1) + "i"; }
+      }
+      word = step2(word, r1);
+      word = step3(word, r1, r2);
+      word = step4(word, r2);
+      word = step5(word, r1, r2);
+      return word.replace(/Y/g, "y");
+    };
+  }());
+
   // --- the lexicon: body words by first character, each with its Porter2 stem ------------------
   function lexiconName(word) { return "l-" + word.codePointAt(0).toString(16); }
   function lexicon(word) {
@@ -447,23 +561,11 @@
     return at < rows.length && rows[at][0] === word ? rows[at] : null;
   }
   function stemOf(row) { return row[1] || row[0]; }
-  /* A word the corpus has stems as Python stemmed it at build time. Another word's stem is
-     not known here (no stemmer runs in the page): it is taken to be the longest stem of a
-     corpus word that begins it and leaves at most four letters ("organisations" ->
-     "organis" from "organisation"); failing that, the word itself. */
+  /* A word the corpus has stems as Python stemmed it at build time (the lexicon); another
+     word by the same Porter2, ported above and checked against Python's in the tests. */
   function stem(word) {
     var found = entry(word);
-    if (found) { return stemOf(found); }
-    var best = word;
-    var bestLength = 0;
-    lexicon(word).forEach(function (row) {
-      var s = stemOf(row);
-      if (s.length > bestLength && s.length >= Math.max(3, word.length - 4) && word.lastIndexOf(s, 0) === 0) {
-        best = s;
-        bestLength = s.length;
-      }
-    });
-    return best;
+    return found ? stemOf(found) : P2(word);
   }
   function inBody(row) { return row.length < 3; }
   function bodyWords(word) { return lexicon(word).filter(inBody); }
@@ -912,7 +1014,7 @@
     render();
   }
 
-  window.EvidenceSearch = { add: add, run: run, QueryError: QueryError };
+  window.EvidenceSearch = { add: add, run: run, QueryError: QueryError, porter2: P2 };
   var box = document.getElementById("search");
   if (box) { setup(box); }
 }());

@@ -17,8 +17,13 @@ loads only the pieces a query needs:
 
 The build streams: passages are read a document at a time and postings are
 spilled to one temporary file per shard, so memory follows one shard, not
-the corpus. Scores match the CLI's for a freshly built index (Whoosh counts
-deleted passages in its statistics until segments merge).
+the corpus (the lexicon, a word and its stem per distinct word, is held).
+
+Scores match the CLI's to the last decimal it rounds to for an index with no
+deleted passages awaiting a merge (Whoosh counts those in its statistics).
+One difference remains: where passages tie at the limit, the CLI keeps those
+it indexed first, which depends on the order an ingest wrote them; the page
+keeps those first in document and passage order.
 """
 
 from __future__ import annotations
