@@ -204,6 +204,7 @@ def test_a_version_1_store_is_migrated_in_place(tmp_path: Path) -> None:
         "_roots",
         "acronyms",
         "aliases",
+        "attachments",
         "documents",
         "finding_themes",
         "findings",

@@ -37,11 +37,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from whoosh.analysis import STOP_WORDS
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..citations import where
-from ..index import _document, _stem, filter_value, stems, words
+from ..index.analysis import STOP_WORDS, filter_value, stems, words
+from ..index.analysis import stem as _stem
+from ..index.whoosh_index import document as _document
 from ..ingest import index_records
 from ..models import FINDING_KINDS
 from ..search import load_synonyms

@@ -165,7 +165,8 @@ ENDINGS = (
 
 def test_the_page_stems_as_python_does(page: object) -> None:
     """Words the corpus lacks are stemmed in the page by a port of Whoosh's Porter2: the same stems."""
-    from evidence.index import _stem, words
+    from evidence.index.analysis import stem as _stem
+    from evidence.index.analysis import words
 
     vocabulary = sorted(
         {
