@@ -188,10 +188,10 @@ def write_search_data(
             if path.exists():
                 with open(path, encoding="utf-8") as fh:
                     for line in fh:
-                        term, at, tf = line.rstrip("\n").split("\t")
+                        term, at, freq = line.rstrip("\n").split("\t")
                         ids_tfs = postings.setdefault(term, [[], []])
                         ids_tfs[0].append(int(at))
-                        ids_tfs[1].append(int(tf))
+                        ids_tfs[1].append(int(freq))
             put(f"assets/search/t-{shard}.js", _js(f"t-{shard}", _encode(postings)))
             written += 1
             del postings
