@@ -365,8 +365,11 @@
     var text = String(value).split(/\s+/).filter(Boolean).join(" ");
     var low = text.toLowerCase();
     if (name === "kind") {
-      var kind = meta.kinds.indexOf(low) !== -1 ? low : rstrip(low, "s");
-      if (meta.kinds.indexOf(kind) === -1) { throw new QueryError('unknown kind "' + text + '": use one of ' + meta.kinds.join(", ")); }
+      // its name or plural, or a name with extra s's ("figuress"), as search.filter_node reads it
+      var kinds = meta.kinds;
+      var has = function (w) { return Object.prototype.hasOwnProperty.call(kinds, w); };
+      var kind = has(low.trim()) ? kinds[low.trim()] : has(rstrip(low, "s").trim()) ? kinds[rstrip(low, "s").trim()] : null;
+      if (kind === null) { throw new QueryError('unknown kind "' + text + '": use one of ' + meta.kindNames.join(", ")); }
       return { op: "filter", field: "kinds", values: [kind] };
     }
     if (name === "year") {

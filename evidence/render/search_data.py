@@ -44,7 +44,7 @@ from ..index.analysis import STOP_WORDS, filter_value, stems, words
 from ..index.analysis import stem as _stem
 from ..index.whoosh_index import document as _document
 from ..ingest import index_records
-from ..models import FINDING_KINDS
+from ..kinds import KINDS
 from ..search import load_synonyms
 from ..store import Store
 
@@ -221,7 +221,13 @@ def write_search_data(
             "docs": docs,
             "bodies": sorted(bodies, key=bodies.__getitem__),
             "sources": sorted(set(_sources(bodies))),
-            "kinds": list(FINDING_KINDS),
+            # a kind by its name or plural, as search.filter_node finds it
+            "kinds": {
+                word: kind.name
+                for kind in KINDS
+                for word in (kind.name, kind.plural.lower())
+            },
+            "kindNames": list(KINDS.names()),
             "firsts": sorted(f"{ord(c):x}" for c in by_first),
             "synonyms": {
                 "groups": [[list(v) for v in g] for g in synonyms._groups],
