@@ -242,3 +242,18 @@ def test_named_bodies_found_whole(text, names):
     from evidence.nlp.organisations import orgs_in_text
 
     assert orgs_in_text(text) == names
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("Department for Business & Trade", "Department for Business and Trade"),
+        (
+            "Department for Culture, Media & Sport",
+            "Department for Culture, Media and Sport",
+        ),
+        ("Marks & Spencer", "Marks & Spencer"),
+    ],
+)
+def test_an_ampersand_in_a_known_name_is_and(written: str, canonical: str) -> None:
+    assert normalise_org(written) == canonical

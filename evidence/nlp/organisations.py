@@ -130,9 +130,12 @@ def normalise_org(
     if text.lower() in gaz.pronouns:
         return None  # "We" is the author speaking, never a body's name
     folded = fold(text)
-    for key in (folded, folded[4:] if folded.startswith("the ") else "the " + folded):
-        if key in gaz.by_alias:
-            return gaz.by_alias[key]
+    # "Department for Business & Trade": an ampersand stands for "and" in a known name
+    anded = re.sub(r"\s*&\s*", " and ", folded)
+    for form in dict.fromkeys((folded, anded)):
+        for key in (form, form[4:] if form.startswith("the ") else "the " + form):
+            if key in gaz.by_alias:
+                return gaz.by_alias[key]
     for key in (text, text[4:] if text.startswith("The ") else text):
         if key in gaz.by_acronym:
             return gaz.by_acronym[key]
