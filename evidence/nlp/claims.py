@@ -13,7 +13,6 @@ likely, suggests or appears.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +23,8 @@ from spacy.tokens import Doc, Span
 
 from ..kinds import CLAIM, FIGURE
 from .doc_text import doc_facts, doc_text
-from .organisations import PATTERNS_DIR, fold, org_mentions
+from .organisations import fold, org_mentions
+from .patterns import alternation, load_patterns
 from .quotes import QUOTE_GROUP, quote_orgs
 from .recommendations import RECOMMENDATION_GROUP, sentence_spans
 
@@ -36,20 +36,13 @@ _BOILERPLATE = "boilerplate_section"
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'\u2019-]+\b")
 
 
-def _words(words: list[str]) -> str:
-    return "|".join(
-        re.escape(w).replace(r"\ ", r"\s+")
-        for w in sorted(words, key=len, reverse=True)
-    )
-
-
 def _cue_pattern(words: list[str]) -> str:
     """Whole-word alternation for word cues, plain substrings for symbols such as "@"."""
     plain = [w for w in words if re.fullmatch(r"[\w' ]+", w)]
     symbols = [w for w in words if w not in plain]
-    parts = [rf"\b(?:{_words(plain)})\b"] if plain else []
+    parts = [rf"\b(?:{alternation(plain)})\b"] if plain else []
     if symbols:
-        parts.append(_words(symbols))
+        parts.append(alternation(symbols))
     return "|".join(parts)
 
 
@@ -66,7 +59,7 @@ class _Cues:
 
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
-    data = json.loads((PATTERNS_DIR / "claims.json").read_text(encoding="utf-8"))
+    data = load_patterns("claims.json")
     cues = (
         data["finding_cues"]
         + data["risk_cues"]
@@ -74,13 +67,13 @@ def _cues() -> _Cues:
         + data["causal_cues"]
     )
     return _Cues(
-        claim=re.compile(rf"\b(?:{_words([c.lower() for c in cues])})\b"),
-        hedge=re.compile(rf"\b(?:{_words(data['hedges'])})\b"),
+        claim=re.compile(rf"\b(?:{alternation([c.lower() for c in cues])})\b"),
+        hedge=re.compile(rf"\b(?:{alternation(data['hedges'])})\b"),
         attribution_verb=re.compile(
-            rf"^(?:['\u2019]s?\s+(?:\w+\s+){{0,2}})?\s*(?:has\s+|have\s+)?(?:{_words(data['attribution_verbs'])})\b"
+            rf"^(?:['\u2019]s?\s+(?:\w+\s+){{0,2}})?\s*(?:has\s+|have\s+)?(?:{alternation(data['attribution_verbs'])})\b"
         ),
         attribution_phrase=re.compile(
-            rf"\b(?:{_words(data['attribution_phrases'])})\s+(?:the\s+)?$", re.I
+            rf"\b(?:{alternation(data['attribution_phrases'])})\s+(?:the\s+)?$", re.I
         ),
         boilerplate_headings=tuple(fold(h) for h in data["boilerplate_headings"]),
         boilerplate=re.compile(

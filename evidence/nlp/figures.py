@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -27,11 +27,11 @@ from ..kinds import FIGURE
 from .doc_text import doc_text
 from .numbers import (
     lexicon,
-    load_pattern_file,
     longest_word_number,
     parse_digits,
     scale_value,
 )
+from .patterns import alternation, load_patterns
 
 SPACE = "[\\s\u00a0\u2009\u202f]"
 _STATE_KEY = "figures.paragraph_number"
@@ -96,12 +96,6 @@ class _Classified:
     measure_anchor: int  # where to look for the counted noun
 
 
-def _alternation(items: Iterable[str]) -> str:
-    """Escaped alternatives, longest first so the longest cue wins."""
-    unique = sorted(set(items), key=lambda s: (-len(s), s))
-    return "|".join(re.escape(item).replace("\\ ", SPACE + "+") for item in unique)
-
-
 def _round(value: float) -> float:
     return float(round(value, 6))
 
@@ -118,15 +112,15 @@ class FigureExtractor:
 
     def __init__(self) -> None:
         lex = lexicon()
-        currencies = load_pattern_file("figure_currencies.json")["currencies"]
-        units = load_pattern_file("figure_units.json")
-        qualifiers = load_pattern_file("figure_qualifiers.json")["qualifiers"]
-        cues = load_pattern_file("figure_not_figure_cues.json")
-        periods = load_pattern_file("figure_periods.json")
-        measure = load_pattern_file("figure_measure.json")
+        currencies = load_patterns("figure_currencies.json")["currencies"]
+        units = load_patterns("figure_units.json")
+        qualifiers = load_patterns("figure_qualifiers.json")["qualifiers"]
+        cues = load_patterns("figure_not_figure_cues.json")
+        periods = load_patterns("figure_periods.json")
+        measure = load_patterns("figure_measure.json")
 
         # -- numbers -------------------------------------------------------
-        word_alt = _alternation(lex.counting_words)
+        word_alt = alternation(lex.counting_words, space=SPACE)
         joiner = f"(?:{SPACE}+and{SPACE}+|{SPACE}*-{SPACE}*|{SPACE}+)"
         article = (
             f"an?(?={SPACE}+(?:hundred|thousand|million|billion|trillion|dozen)\\b)"
@@ -143,17 +137,19 @@ class FigureExtractor:
         self._capitalised_after_re = re.compile(
             f"(?:{SPACE}|-)([A-Z][a-z]+)(?:{SPACE}([A-Z][a-z]+))?"
         )
-        scale_words = _alternation(
-            list(lex.scale_words) + list(lex.spaced_abbreviations)
+        scale_words = alternation(
+            list(lex.scale_words) + list(lex.spaced_abbreviations), space=SPACE
         )
-        glued = _alternation(lex.glued_abbreviations)
+        glued = alternation(lex.glued_abbreviations, space=SPACE)
         self._scale_re = re.compile(
             f"(?P<spaced>{SPACE}*(?i:(?P<word>{scale_words}))\\b)|(?P<glued>(?:{glued}))(?![A-Za-z])"
         )
 
         # -- fractions ("two-thirds", "a quarter of", "half of") ------------
-        fraction_alt = _alternation(lex.fractions)
-        small_words = _alternation(list(lex.units) + list(lex.teens) + list(lex.tens))
+        fraction_alt = alternation(lex.fractions, space=SPACE)
+        small_words = alternation(
+            list(lex.units) + list(lex.teens) + list(lex.tens), space=SPACE
+        )
         self._fractions = lex.fractions
         self._fraction_cues = sorted(
             {word.rstrip("s") for word in lex.fractions if word != "halves"}
@@ -190,8 +186,8 @@ class FigureExtractor:
         self._suffix_map = suffix_map
         self._glued_suffix_map = glued_suffix_map
         self._code_map = code_map
-        symbol_alt = _alternation(prefix_map)
-        code_alt = _alternation(code_map)
+        symbol_alt = alternation(prefix_map, space=SPACE)
+        code_alt = alternation(code_map, space=SPACE)
         self._prefix_re = re.compile(
             f"(?:(?<![A-Za-z])(?i:(?P<sym>{symbol_alt}))|(?<![A-Za-z])(?P<code>{code_alt}))"
             f"(?P<gap>[\\s\u00a0:]?-?)\\Z"
@@ -202,8 +198,8 @@ class FigureExtractor:
         self._reversed_percent_re = re.compile(
             f"(?i:\\b(?:per{SPACE}?cent|percents?)){SPACE}+of{SPACE}+\\Z"
         )
-        suffix_alt = _alternation(suffix_map)
-        glued_alt = _alternation(glued_suffix_map)
+        suffix_alt = alternation(suffix_map, space=SPACE)
+        glued_alt = alternation(glued_suffix_map, space=SPACE)
         self._suffix_re = re.compile(
             f"(?:{SPACE}?|-)(?:(?i:(?P<name>{suffix_alt}))|(?P<code>{code_alt}))(?![A-Za-z])"
             f"|(?P<glued>{glued_alt})(?![A-Za-z])"
@@ -211,41 +207,45 @@ class FigureExtractor:
 
         # -- percent, durations, ratios ------------------------------------
         self._points_re = re.compile(
-            f"{SPACE}?(?i:{_alternation(units['percentage_points'])})(?![A-Za-z])"
+            f"{SPACE}?(?i:{alternation(units['percentage_points'], space=SPACE)})(?![A-Za-z])"
         )
         self._percent_re = re.compile(
-            f"{SPACE}?(?i:{_alternation(units['percent'])})(?![A-Za-z])"
+            f"{SPACE}?(?i:{alternation(units['percent'], space=SPACE)})(?![A-Za-z])"
         )
         self._durations = {
             k.lower(): (v[0], float(v[1])) for k, v in units["durations"].items()
         }
         self._duration_re = re.compile(
-            f"(?:{SPACE}|-)(?i:(?P<unit>{_alternation(self._durations)}))\\b(?!-)"
+            f"(?:{SPACE}|-)(?i:(?P<unit>{alternation(self._durations, space=SPACE)}))\\b(?!-)"
         )
         self._single_durations = {
             k.lower(): (v[0], float(v[1])) for k, v in units["single_durations"].items()
         }
         self._single_duration_re = re.compile(
-            f"(?i:\\b(?:{_alternation(self._single_durations)})\\b)"
+            f"(?i:\\b(?:{alternation(self._single_durations, space=SPACE)})\\b)"
         )
         self._fraction_followers = frozenset(units["fraction_followers"])
         self._fraction_lead_re = re.compile(
-            f"(?i:\\b(?:by|{_alternation(qualifiers)})){SPACE}+\\Z"
+            f"(?i:\\b(?:by|{alternation(qualifiers, space=SPACE)})){SPACE}+\\Z"
         )
         self._ratio_link_re = re.compile(
-            f"{SPACE}+(?i:{_alternation(units['ratio_links'])}){SPACE}+"
+            f"{SPACE}+(?i:{alternation(units['ratio_links'], space=SPACE)}){SPACE}+"
         )
         self._multipliers = {
             k.lower(): float(v) for k, v in units["multipliers"].items()
         }
-        self._multiplier_re = re.compile(f"\\b(?:{_alternation(self._multipliers)})\\b")
+        self._multiplier_re = re.compile(
+            f"\\b(?:{alternation(self._multipliers, space=SPACE)})\\b"
+        )
         self._multiplier_objects = frozenset(units["multiplier_objects"])
-        self._times_re = re.compile(f"{SPACE}+(?:{_alternation(units['times'])})\\b")
+        self._times_re = re.compile(
+            f"{SPACE}+(?:{alternation(units['times'], space=SPACE)})\\b"
+        )
 
         # -- qualifiers and ranges -----------------------------------------
         self._qualifiers = {k.lower(): v for k, v in qualifiers.items()}
         self._qualifier_re = re.compile(
-            f"(?i:\\b(?P<q>{_alternation(self._qualifiers)})){SPACE}+\\Z"
+            f"(?i:\\b(?P<q>{alternation(self._qualifiers, space=SPACE)})){SPACE}+\\Z"
         )
         self._between_re = re.compile(f"(?i:\\bbetween){SPACE}+\\Z")
         self._from_re = re.compile(f"(?i:\\bfrom){SPACE}+\\Z")
@@ -261,7 +261,7 @@ class FigureExtractor:
         )
 
         # -- not-figure cues -----------------------------------------------
-        cue_words = _alternation(cues["preceding_words"])
+        cue_words = alternation(cues["preceding_words"], space=SPACE)
         self._alpha_word_re = re.compile("[A-Za-z]{2,}")
         self._note_number_re = re.compile("[\\s\u00a0*_]*(\\d{1,4})(?![\\d.,%])")
         self._cue_re = re.compile(f"(?i:(?<![A-Za-z])(?:{cue_words})){SPACE}*\\Z")
@@ -272,7 +272,7 @@ class FigureExtractor:
             f"(?i:(?<![A-Za-z])(?:{cue_words})){SPACE}*(?:{label}{link})+\\Z"
         )
         self._age_re = re.compile(
-            f"{SPACE}+(?:{_alternation(cues['age_followers'])})\\b"
+            f"{SPACE}+(?:{alternation(cues['age_followers'], space=SPACE)})\\b"
         )
         self._citation_re = re.compile(
             "|".join(re.escape(c) for c in cues["citation_cues"])
@@ -289,8 +289,8 @@ class FigureExtractor:
         )
         self._identifier_re = re.compile(f"\\b[A-Z]{{2,}}[A-Za-z]*{SPACE}?-?\\Z")
         months = [m.capitalize() for m in cues["months"]]
-        month_alt = _alternation(months)
-        street_alt = _alternation(cues["street_words"])
+        month_alt = alternation(months, space=SPACE)
+        street_alt = alternation(cues["street_words"], space=SPACE)
         self._paragraph_openers = frozenset(cues["paragraph_openers"])
         self._paragraph_re = re.compile(
             f"[\\s\u00a0]*(\\d{{1,3}}){SPACE}+([A-Z][A-Za-z]*)"
@@ -330,7 +330,7 @@ class FigureExtractor:
         self._period_strip_re = re.compile(r"^(?:in|during|for|by)\s+", re.IGNORECASE)
         self._stop_words = frozenset(measure["stop_words"])
         self._count_modifiers = frozenset(measure["count_modifiers"])
-        qualifier_alt = _alternation(qualifiers)
+        qualifier_alt = alternation(qualifiers, space=SPACE)
         self._noun_before_re = re.compile(
             f"\\b([a-z][a-z\\-]{{2,}}){SPACE}+(of|from){SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
         )

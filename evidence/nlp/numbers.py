@@ -8,23 +8,14 @@ and reused (the benchmarks parse gold values with it). Lexicons live in
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
-PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
+from .patterns import load_patterns
 
 #: Characters that may group thousands inside a digit string.
 GROUP_SEPARATORS = ",\u00a0\u2009\u202f "
 _SEPARATOR_TABLE = str.maketrans("", "", GROUP_SEPARATORS)
-
-
-def load_pattern_file(name: str) -> dict[str, Any]:
-    """One JSON data file from ``evidence/nlp/patterns``."""
-    with (PATTERNS_DIR / name).open(encoding="utf-8") as handle:
-        return json.load(handle)
 
 
 @dataclass(frozen=True)
@@ -62,8 +53,8 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The number lexicon, read once."""
-    words = load_pattern_file("figure_number_words.json")
-    scales = load_pattern_file("figure_scales.json")
+    words = load_patterns("figure_number_words.json")
+    scales = load_patterns("figure_scales.json")
     return Lexicon(
         units={k: float(v) for k, v in words["units"].items()},
         teens={k: float(v) for k, v in words["teens"].items()},

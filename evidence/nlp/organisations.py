@@ -10,7 +10,6 @@ shared ``doc._.context`` and per corpus by whoever stores
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -25,9 +24,10 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from .doc_text import doc_text
+from .patterns import PATTERNS_DIR, load_patterns
 
-PATTERNS_DIR = Path(__file__).resolve().parent / "patterns"
-
+#: the shipped gazetteer (``gazetteer(path)`` reads another).
+GAZETTEER_PATH = PATTERNS_DIR / "organisations.json"
 #: span group and label the component writes.
 ORG_GROUP = "orgs"
 ORG_LABEL = "ORG"
@@ -74,9 +74,7 @@ def fold(text: str) -> str:
 @cache
 def gazetteer(path: Path | None = None) -> Gazetteer:
     """Load (once) the organisations gazetteer."""
-    data = json.loads(
-        (path or PATTERNS_DIR / "organisations.json").read_text(encoding="utf-8")
-    )
+    data = load_patterns(path or GAZETTEER_PATH)
     by_alias: dict[str, str] = {}
     by_acronym: dict[str, str] = {}
     aliases: list[tuple[str, str]] = []

@@ -17,7 +17,6 @@ quotes.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +27,8 @@ from spacy.tokens import Doc, Span
 
 from ..kinds import QUOTE
 from .doc_text import doc_facts, doc_text
-from .organisations import PATTERNS_DIR, normalise_org, orgs_in_text
+from .organisations import normalise_org, orgs_in_text
+from .patterns import alternation, load_patterns
 
 QUOTE_GROUP = QUOTE.span_group
 QUOTE_LABEL = "QUOTE"
@@ -104,13 +104,6 @@ class _Cues:
     other_voice: re.Pattern[str]
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(
-        re.escape(w).replace(r"\ ", r"\s+")
-        for w in sorted(words, key=len, reverse=True)
-    )
-
-
 def _quoted_pattern(pairs: list[list[str]]) -> re.Pattern[str]:
     """One alternative per pair of marks; a double quotation may run to the end of the passage.
 
@@ -133,11 +126,11 @@ def _quoted_pattern(pairs: list[list[str]]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
-    data = json.loads((PATTERNS_DIR / "quotes.json").read_text(encoding="utf-8"))
-    verbs = _alternation(data["reporting_verbs"])
-    any_verb = _alternation(data["reporting_verbs"] + data["speech_verbs"])
-    titles = _alternation(data["honorifics"])
-    adverbials = _alternation(data["trailing_adverbials"])
+    data = load_patterns("quotes.json")
+    verbs = alternation(data["reporting_verbs"])
+    any_verb = alternation(data["reporting_verbs"] + data["speech_verbs"])
+    titles = alternation(data["honorifics"])
+    adverbials = alternation(data["trailing_adverbials"])
     pronouns = "|".join(sorted(map(re.escape, data["pronouns"])))
     # "McCay", "MacDonald", "O'Neill", "Smith-Jones": a capital may follow inside a surname
     word = r"[A-Z][a-z\u00e0-\u00ff'\u2019-]+(?:[A-Z][a-z\u00e0-\u00ff]+)?(?:-[A-Z][a-z'\u2019-]+)?"
@@ -148,8 +141,8 @@ def _cues() -> _Cues:
     cap = r"(?:[A-Z][A-Za-z\u00e0-\u00ff'\u2019&.-]*[A-Za-z]|[A-Z])"
     body = rf"{cap}(?:\s+(?:(?:of|for|and|from|on|at|in|the|&)\s+){{0,2}}{cap}){{0,6}}"
     speaker = rf"(?:{person}|{body})"
-    unnamed = _alternation(data["unnamed_speakers"])
-    determiners = _alternation(data["determiners"])
+    unnamed = alternation(data["unnamed_speakers"])
+    determiners = alternation(data["determiners"])
     unnamed_role = rf"(?P<role>(?:[\w'\u2019&-]+\s+){{0,8}}?(?i:{unnamed})(?:\s+(?:for|at|from|of|in)\s+[^,.;:\u201c\u201d\"]{{2,60}}?)?)"
     # letters after a name: "Layla Moran MP", "Dame Clare Gerada DBE"
     postnominals = r"(?:MP|MSP|MS|AM|KC|QC|DBE|KBE|CBE|OBE|MBE|FRCP|FRCS|PhD)\b"
@@ -194,7 +187,7 @@ def _cues() -> _Cues:
         ),
         # "The Minister, Stephen Barclay MP, said": an office named first, then the person holding it
         office=re.compile(
-            rf"^(?:the\s+)?(?:{_alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?(?:\s+(?:of|for)\s+[A-Z][\w\s&]*)?$",
+            rf"^(?:the\s+)?(?:{alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?(?:\s+(?:of|for)\s+[A-Z][\w\s&]*)?$",
             re.I,
         ),
         person_only=re.compile(rf"^{person}(?:\s+{postnominals})*$"),
@@ -215,7 +208,7 @@ def _cues() -> _Cues:
             rf"^(?P<name>{person})(?:\s+of\s+(?P<org>{body}))?(?=[\s,])"
         ),
         connective=re.compile(
-            rf"^(?i:{_alternation(data['connective_openers'])})\s*,?\s+(?:(?i:{_alternation(data['connective_openers'])})\s*,?\s+)?"
+            rf"^(?i:{alternation(data['connective_openers'])})\s*,?\s+(?:(?i:{alternation(data['connective_openers'])})\s*,?\s+)?"
         ),
         body_start=re.compile(rf"^(?:The\s+)?(?P<name>{body})\s+[a-z]"),
         not_name_words=frozenset(data["not_name_words"]),
@@ -226,13 +219,13 @@ def _cues() -> _Cues:
         group_speakers=frozenset(data["group_speakers"]),
         document=re.compile(
             rf"\b(?:in|within|under|of|from)\s+(?:the\s+)?(?:Government[\u2019']s\s+)?(?P<name>(?:(?:19|20)\d\d\s+)?(?:[A-Z][A-Za-z'\u2019-]*\s+){{0,6}}"
-            rf"(?:{_alternation(data['document_nouns'])}))(?:\s+\((?:19|20)\d\d\))?\s*,?\s+(?:to|for|on)\s+(?:the\s+|a\s+|an\s+)?$"
+            rf"(?:{alternation(data['document_nouns'])}))(?:\s+\((?:19|20)\d\d\))?\s*,?\s+(?:to|for|on)\s+(?:the\s+|a\s+|an\s+)?$"
         ),
         descriptor=re.compile(
-            rf"^[ \t]*(?:\(|\[|[\u2013\u2014-][ \t]*)(?P<who>[^()\[\]\n\u201c\u201d]{{0,40}}?\b(?i:{_alternation(data['descriptor_nouns'])})\b[^()\[\]\n\u201c\u201d]{{0,80}}?)(?:\)|\]|[ \t]*$|[ \t]*\n)"
+            rf"^[ \t]*(?:\(|\[|[\u2013\u2014-][ \t]*)(?P<who>[^()\[\]\n\u201c\u201d]{{0,40}}?\b(?i:{alternation(data['descriptor_nouns'])})\b[^()\[\]\n\u201c\u201d]{{0,80}}?)(?:\)|\]|[ \t]*$|[ \t]*\n)"
         ),
         role_head=re.compile(
-            rf"^(?:{_alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?\s+(?:of|for|at)\b"
+            rf"^(?:{alternation(data['role_heads'])})(?:\s+[A-Z][a-z]+)?\s+(?:of|for|at)\b"
         ),
         not_roles=frozenset(
             [w.lower() for w in data["not_name_words"]]

@@ -30,7 +30,6 @@ the reader ("should be treated with caution").
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,7 +41,8 @@ from spacy.tokens import Doc, Span
 
 from ..kinds import RECOMMENDATION
 from .doc_text import doc_facts, doc_text
-from .organisations import PATTERNS_DIR, fold, org_mentions, orgs_in_text
+from .organisations import fold, org_mentions, orgs_in_text
+from .patterns import alternation, load_patterns
 from .quotes import quote_orgs
 
 RECOMMENDATION_GROUP = RECOMMENDATION.span_group
@@ -180,65 +180,52 @@ class _Cues:
     any_cue: re.Pattern[str]
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(
-        re.escape(w).replace(r"\ ", r"\s+")
-        for w in sorted(words, key=len, reverse=True)
-    )
-
-
 @lru_cache(maxsize=1)
 def _cues() -> _Cues:
-    data = json.loads(
-        (PATTERNS_DIR / "recommendations.json").read_text(encoding="utf-8")
-    )
+    data = load_patterns("recommendations.json")
     modals = data["modals"] + data["body_only_modals"]
     return _Cues(
-        modal=re.compile(rf"\b(?P<modal>{_alternation(modals)})\b", re.I),
+        modal=re.compile(rf"\b(?P<modal>{alternation(modals)})\b", re.I),
         not_after_modal=re.compile(
-            rf"^\s*(?:{_ADVERBS}\s+)*(?:{_alternation(data['not_after_modal'])}|{'|'.join(data['not_after_modal_patterns'])})\b",
+            rf"^\s*(?:{_ADVERBS}\s+)*(?:{alternation(data['not_after_modal'])}|{'|'.join(data['not_after_modal_patterns'])})\b",
             re.I,
         ),
         epistemic=re.compile(
-            rf"^\s*(?:{_ADVERBS}\s+)*(?:not\s+)?(?:{_alternation(data['epistemic_after_modal'])})\b",
+            rf"^\s*(?:{_ADVERBS}\s+)*(?:not\s+)?(?:{alternation(data['epistemic_after_modal'])})\b",
             re.I,
         ),
         stative=re.compile(
-            rf"^\s*(?:{_ADVERBS}\s+)*(?:{_alternation(data['stative_after_must'])})\b",
+            rf"^\s*(?:{_ADVERBS}\s+)*(?:{alternation(data['stative_after_must'])})\b",
             re.I,
         ),
         not_before_need=re.compile(
-            rf"\b(?:{_alternation(data['not_before_need'])})\s+(?:{_ADVERBS}\s+)*$",
+            rf"\b(?:{alternation(data['not_before_need'])})\s+(?:{_ADVERBS}\s+)*$",
             re.I,
         ),
         recommend=re.compile(
-            rf"\b(?P<verb>{_alternation(data['recommend_verbs'])})\b(?:\s+(?:strongly|further|also|therefore|again|instead|now))*"
+            rf"\b(?P<verb>{alternation(data['recommend_verbs'])})\b(?:\s+(?:strongly|further|also|therefore|again|instead|now))*"
             rf"(?:\s*,)?(?:\s+that\b)?\s*",
             re.I,
         ),
         ask=re.compile(
-            rf"\b(?P<verb>{_alternation(data['ask_verbs'] + ['urged', 'asked', 'invited', 'encouraged', 'challenged', 'requested'])})\b"
+            rf"\b(?P<verb>{alternation(data['ask_verbs'] + ['urged', 'asked', 'invited', 'encouraged', 'challenged', 'requested'])})\b"
             rf"(?:\s+and\s+(?!to\b)[a-z]+)?\s+(?=\S)",
             re.I,
         ),
-        call_for=re.compile(
-            rf"\b(?P<verb>{_alternation(data['call_for'])})\b\s*", re.I
-        ),
+        call_for=re.compile(rf"\b(?P<verb>{alternation(data['call_for'])})\b\s*", re.I),
         passive=re.compile(
             rf"\b(?:(?P<aux>is|are|am|remain|remains|being)|(?P<with>with)\s+(?P<np>(?:every|each|all|the|some|most)\s+[\w-]+(?:\s+[\w-]+){{0,3}}?))\s+"
             rf"(?:(?:also|now|strongly|therefore|further|again|still|all|each|being|,)\s+)*"
-            rf"(?P<verb>{_alternation(data['passive_asks'])})\s+to\s+(?=[a-z])",
+            rf"(?P<verb>{alternation(data['passive_asks'])})\s+to\s+(?=[a-z])",
             re.I,
         ),
-        need=re.compile(rf"\b(?:{_alternation(data['need_phrases'])})\s+", re.I),
-        list_intro=re.compile(
-            rf"\b(?:{_alternation(data['list_intro_cues'])})\b", re.I
-        ),
+        need=re.compile(rf"\b(?:{alternation(data['need_phrases'])})\s+", re.I),
+        list_intro=re.compile(rf"\b(?:{alternation(data['list_intro_cues'])})\b", re.I),
         reporting_end=re.compile(
-            rf"\b(?P<verb>{_alternation(data['reporting_verbs'])})\b(?:[^.;:]{{0,60}}?\bthat)?[\s,{_QUOTE_CHARS}]*$",
+            rf"\b(?P<verb>{alternation(data['reporting_verbs'])})\b(?:[^.;:]{{0,60}}?\bthat)?[\s,{_QUOTE_CHARS}]*$",
             re.I,
         ),
-        judging=re.compile(rf"\b(?:{_alternation(data['judging_verbs'])})\b", re.I),
+        judging=re.compile(rf"\b(?:{alternation(data['judging_verbs'])})\b", re.I),
         section_headings=tuple(fold(h) for h in data["section_headings"]),
         descriptive_headings=tuple(fold(h) for h in data["descriptive_headings"]),
         prefixes=tuple(
@@ -246,7 +233,7 @@ def _cues() -> _Cues:
             for p in data["numbered_prefixes"]
         ),
         reply_opener=re.compile(
-            rf"^\s*(?:{_alternation(data['reply_openers'])})\b\s*(?:[:.\u2013\u2014-]|$)",
+            rf"^\s*(?:{alternation(data['reply_openers'])})\b\s*(?:[:.\u2013\u2014-]|$)",
             re.I,
         ),
         reporting_heads=tuple(data["reporting_heads"]),
@@ -254,7 +241,7 @@ def _cues() -> _Cues:
         demonstratives=frozenset(data["demonstratives"]),
         we_words=frozenset(data["we_words"]),
         determiners=re.compile(
-            rf"^(?:(?:{_alternation(data['determiners'])})\s+)+", re.I
+            rf"^(?:(?:{alternation(data['determiners'])})\s+)+", re.I
         ),
         body_nouns=frozenset(data["body_nouns"]),
         speaker_nouns=frozenset(data["speaker_nouns"]),
@@ -282,12 +269,8 @@ def _any_cue(data: dict[str, Any]) -> re.Pattern[str]:
         + data["passive_asks"]
         + ["urged", "asked", "invited", "encouraged"]
     )
-    words = sorted(
-        {w for p in phrases for w in p.lower().split() if w not in _FILLER},
-        key=len,
-        reverse=True,
-    )
-    return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b")
+    words = {w for p in phrases for w in p.lower().split() if w not in _FILLER}
+    return re.compile(rf"\b(?:{alternation(words)})\b")
 
 
 # -- small text helpers ---------------------------------------------------------
@@ -471,10 +454,7 @@ class RecommendationFinder:
         self.name = name
         self._cues = _cues()
         self._body_only = frozenset(
-            fold(m)
-            for m in json.loads(
-                (PATTERNS_DIR / "recommendations.json").read_text(encoding="utf-8")
-            )["body_only_modals"]
+            fold(m) for m in load_patterns("recommendations.json")["body_only_modals"]
         )
 
     # -- pipeline entry ---------------------------------------------------
