@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from typing import Any
 
@@ -94,6 +95,35 @@ class _Classified:
     unit: str | None
     kind: str
     measure_anchor: int  # where to look for the counted noun
+
+
+class _Verdict(Enum):
+    """What a unit rule may say besides a classification."""
+
+    NOT_A_FIGURE = "not a figure"
+
+
+@dataclass
+class _Around:
+    """One number as the unit rules see it: the number and the surface found so far.
+
+    ``start`` and ``value`` already take in a sign before the number
+    ("-3", "minus four"; ``signed``); ``numbers`` and ``next_index`` let a
+    rule read the number after it ("£3 and 50p", "one in five").
+    """
+
+    number: _Number
+    numbers: list[_Number]
+    next_index: int
+    in_range: bool  # the second number of a range ("50 to 80%")
+    start: int
+    end: int
+    value: float
+    signed: bool
+
+
+#: A unit rule: a classification, ``NOT_A_FIGURE``, or None to leave the number to the next rule.
+_UnitRule = Callable[[str, _Around], "_Classified | _Verdict | None"]
 
 
 def _round(value: float) -> float:
@@ -357,6 +387,20 @@ class FigureExtractor:
         )
         self._before_of_re = re.compile(
             f"([A-Za-z][A-Za-z\\-]*)(?:{SPACE}+([A-Za-z][A-Za-z\\-]*))?{SPACE}+of{SPACE}+\\Z"
+        )
+
+        # -- what a number's unit is: asked in this order, the first to decide wins
+        # (money before the number is read earlier, in ``_basic``)
+        self._unit_rules: tuple[_UnitRule, ...] = (
+            self._money_after,
+            self._year,
+            self._reversed_percent,
+            self._percentage_points,
+            self._percent,
+            self._signed_count,
+            self._duration,
+            self._times,
+            self._ratio_of,
         )
 
     # ------------------------------------------------------------------ API
@@ -1060,171 +1104,252 @@ class FigureExtractor:
         *,
         in_range: bool = False,
     ) -> _Classified | None:
-        """Kind, unit and value of one number from what sits right around it."""
-        start, end, value = number.start, number.end, number.value
+        """Kind, unit and value of one number from what sits right around it.
+
+        A currency before the number is read on the number as written; then
+        a sign before it ("-3", "minus four") joins the number and the unit
+        rules (``self._unit_rules``, built in ``__init__``) are asked in
+        order: the first that decides wins. A number no rule claims is a
+        count.
+        """
+        start, end = number.start, number.end
         if number.words and text[start].isupper() and self._in_name(text, start, end):
             return None
-        # money with the currency before the amount
-        prefix = self._prefix_re.search(text, max(0, start - 24), start)
-        if prefix:
-            factor = 1.0
-            if prefix.group("sym"):
-                code = self._prefix_map[
-                    re.sub(r"\s+", " ", prefix.group("sym").lower())
-                ]
-            else:
-                code, factor = self._code_map[prefix.group("code")]
-            value = _round(value * factor)
-            if prefix.group("gap").endswith("-"):
-                value = -value
-            surface_start = prefix.start()
-            if (
-                surface_start >= 1
-                and text[surface_start - 1] == "-"
-                and (surface_start < 2 or not text[surface_start - 2].isalnum())
-            ):
-                surface_start -= 1
-                value = -value
-            suffix = self._suffix_re.match(text, end)
-            if suffix and re.match(
-                r"\s*[-\u2010\u2011]\s*[£$€]", text[end : suffix.end()]
-            ):
-                suffix = None  # "£3m-£5m": the next amount of a range, not this one's currency
-            if (
-                suffix
-                and code == "USD"
-                and prefix.group("sym") == "$"
-                and suffix.group("code")
-            ):
-                code = self._code_map[suffix.group("code")][0]
-                end = suffix.end()
-            elif (
-                suffix
-                and suffix.group("name")
-                and self._suffix_map[suffix.group("name").lower()][1] == 1.0
-            ):
-                if self._suffix_map[suffix.group("name").lower()][0] == code:
-                    end = suffix.end()  # "$ 10 dollars"
-            if value >= 0 and value.is_integer() and not number.scaled:
-                minor = self._minor_continuation(text, end, code, numbers, next_index)
-                if minor is not None:
-                    value, end = value + minor[0], minor[1]
-            return _Classified(surface_start, end, _round(value), code, "money", end)
+        money = self._money_before(text, number, numbers, next_index)
+        if money is not None:
+            return money
         sign = self._sign_re.search(text, max(0, start - 10), start)
-        if sign:
-            start, value = sign.start(), -value
-        # money with the currency after the amount
+        around = _Around(
+            number=number,
+            numbers=numbers,
+            next_index=next_index,
+            in_range=in_range,
+            start=sign.start() if sign else start,
+            end=end,
+            value=-number.value if sign else number.value,
+            signed=sign is not None,
+        )
+        for rule in self._unit_rules:
+            found = rule(text, around)
+            if found is _Verdict.NOT_A_FIGURE:
+                return None
+            if found is not None:
+                return found
+        return _Classified(around.start, end, around.value, None, "count", end)
+
+    # -- the unit rules: each gives a classification, NOT_A_FIGURE, or None (not mine)
+
+    def _money_before(
+        self, text: str, number: _Number, numbers: list[_Number], next_index: int
+    ) -> _Classified | None:
+        """Money with the currency before the amount: "£5.7bn", "USD 40", "-£3m", "£-3m".
+
+        A minus before the currency sign or between it and the digits makes
+        the amount negative; "£3 and 50p" adds its minor part.
+        """
+        prefix = self._prefix_re.search(text, max(0, number.start - 24), number.start)
+        if not prefix:
+            return None
+        factor = 1.0
+        if prefix.group("sym"):
+            code = self._prefix_map[re.sub(r"\s+", " ", prefix.group("sym").lower())]
+        else:
+            code, factor = self._code_map[prefix.group("code")]
+        value = _round(number.value * factor)
+        if prefix.group("gap").endswith("-"):
+            value = -value
+        surface_start = prefix.start()
+        if (
+            surface_start >= 1
+            and text[surface_start - 1] == "-"
+            and (surface_start < 2 or not text[surface_start - 2].isalnum())
+        ):
+            surface_start -= 1
+            value = -value
+        code, end = self._currency_repeated(text, number.end, code, prefix)
+        if value >= 0 and value.is_integer() and not number.scaled:
+            minor = self._minor_continuation(text, end, code, numbers, next_index)
+            if minor is not None:
+                value, end = value + minor[0], minor[1]
+        return _Classified(surface_start, end, _round(value), code, "money", end)
+
+    def _currency_repeated(
+        self, text: str, end: int, code: str, prefix: re.Match[str]
+    ) -> tuple[str, int]:
+        """The code and surface end once a currency written after the amount is read too.
+
+        "$10 AUD": the code after says which dollar; "$ 10 dollars" repeats
+        the currency and joins the surface. "£3m-£5m": the sign after the
+        dash is the next amount of a range, not this one's currency.
+        """
         suffix = self._suffix_re.match(text, end)
-        if suffix:
-            if suffix.group("glued"):
-                code, factor = self._glued_suffix_map[suffix.group("glued")]
-            elif suffix.group("code"):
-                code, factor = self._code_map[suffix.group("code")]
-            else:
-                code, factor = self._suffix_map[
-                    re.sub(r"\s+", " ", suffix.group("name").lower())
-                ]
-            if (
-                number.words
-                and value == 1.0
-                and text[start : number.end].lower() == "one"
-                and factor == 1.0
-                and code == "GBP"
-            ):
-                pass  # "one pound of coal" is too ambiguous to call money
-            else:
-                money_end = suffix.end()
-                total = value * factor
-                if suffix.group("code") and not number.scaled:
-                    scale = self._scale_re.match(text, money_end)
-                    if scale and scale.group("word"):  # "75 USD million"
-                        total *= scale_value(scale.group("word"), glued=False) or 1.0
-                        money_end = scale.end()
-                if factor == 1.0 and float(value).is_integer() and not number.scaled:
-                    minor = self._minor_continuation(
-                        text, money_end, code, numbers, next_index
-                    )
-                    if minor is not None:
-                        total += minor[0]
-                        money_end = minor[1]
-                return _Classified(
-                    start, money_end, _round(total), code, "money", money_end
-                )
+        if suffix is None or re.match(
+            r"\s*[-\u2010\u2011]\s*[£$€]", text[end : suffix.end()]
+        ):
+            return code, end
+        if code == "USD" and prefix.group("sym") == "$" and suffix.group("code"):
+            return self._code_map[suffix.group("code")][0], suffix.end()
+        name = suffix.group("name")
+        if name and self._suffix_map[name.lower()] == (code, 1.0):
+            return code, suffix.end()
+        return code, end
+
+    def _money_after(self, text: str, at: _Around) -> _Classified | None:
+        """Money with the currency after the amount: "10 dollars", "50p", "48.5 MGBP", "75 USD million".
+
+        "3 dollars 50 cents" adds its minor part. "one pound" is left alone:
+        too often a weight ("one pound of coal") to call money.
+        """
+        number = at.number
+        suffix = self._suffix_re.match(text, at.end)
+        if not suffix:
+            return None
+        if suffix.group("glued"):
+            code, factor = self._glued_suffix_map[suffix.group("glued")]
+        elif suffix.group("code"):
+            code, factor = self._code_map[suffix.group("code")]
+        else:
+            code, factor = self._suffix_map[
+                re.sub(r"\s+", " ", suffix.group("name").lower())
+            ]
+        if (
+            number.words
+            and at.value == 1.0
+            and text[at.start : number.end].lower() == "one"
+            and factor == 1.0
+            and code == "GBP"
+        ):
+            return None
+        money_end = suffix.end()
+        total = at.value * factor
+        if suffix.group("code") and not number.scaled:
+            scale = self._scale_re.match(text, money_end)
+            if scale and scale.group("word"):
+                total *= scale_value(scale.group("word"), glued=False) or 1.0
+                money_end = scale.end()
+        if factor == 1.0 and float(at.value).is_integer() and not number.scaled:
+            minor = self._minor_continuation(
+                text, money_end, code, at.numbers, at.next_index
+            )
+            if minor is not None:
+                total += minor[0]
+                money_end = minor[1]
+        return _Classified(at.start, money_end, _round(total), code, "money", money_end)
+
+    def _year(self, text: str, at: _Around) -> _Verdict | None:
+        """A four-digit number from 1500 to 2100 is a year, not a figure.
+
+        Money was read before this rule, so only a percentage after it or a
+        qualifier before it and a plural noun after ("over 1800 launches")
+        make it a figure. The
+        second number of a range ("1,500-2,000") is never taken for a year.
+        """
+        number = at.number
         if (
             number.plain_integer
-            and len(text[start : number.end]) == 4
-            and 1500 <= value <= 2100
-            and not in_range
+            and len(text[at.start : number.end]) == 4
+            and 1500 <= at.value <= 2100
+            and not at.in_range
+            and not self._percent_re.match(text, at.end)
+            and not self._qualified_count(text, at.start, at.end)
         ):
-            # a year: only money or a percentage could make it a figure, or a
-            # qualifier before and a plural noun after ("over 1800 launches")
-            if not self._percent_re.match(text, end) and not self._qualified_count(
-                text, start, end
-            ):
-                return None
-        reversed_percent = self._reversed_percent_re.search(
-            text, max(0, start - 16), start
+            return _Verdict.NOT_A_FIGURE
+        return None
+
+    def _reversed_percent(self, text: str, at: _Around) -> _Classified | None:
+        """ "percent of 10": the unit written before the number (not "40 per cent of 12", a share of something)."""
+        found = self._reversed_percent_re.search(text, max(0, at.start - 16), at.start)
+        if found is None or re.search(
+            r"[\d%]\s*\Z", text[max(0, found.start() - 3) : found.start()]
+        ):
+            return None
+        return _Classified(found.start(), at.end, at.value, "%", "percent", at.end)
+
+    def _percentage_points(self, text: str, at: _Around) -> _Classified | None:
+        """ "2 percentage points", "3pp": a change in a percentage, unit "pp"."""
+        points = self._points_re.match(text, at.end)
+        if not points:
+            return None
+        return _Classified(
+            at.start, points.end(), at.value, "pp", "percent", points.end()
         )
-        if reversed_percent and not re.search(
-            r"[\d%]\s*\Z",
-            text[max(0, reversed_percent.start() - 3) : reversed_percent.start()],
-        ):
-            return _Classified(
-                reversed_percent.start(), end, value, "%", "percent", end
-            )
-        points = self._points_re.match(text, end)
-        if points:
-            return _Classified(
-                start, points.end(), value, "pp", "percent", points.end()
-            )
-        percent = self._percent_re.match(text, end)
-        if percent:
-            return _Classified(
-                start, percent.end(), value, "%", "percent", percent.end()
-            )
-        if sign:
-            return _Classified(start, end, value, None, "count", end)
+
+    def _percent(self, text: str, at: _Around) -> _Classified | None:
+        """ "12%", "12 per cent", "12 percent"."""
+        percent = self._percent_re.match(text, at.end)
+        if not percent:
+            return None
+        return _Classified(
+            at.start, percent.end(), at.value, "%", "percent", percent.end()
+        )
+
+    def _signed_count(self, text: str, at: _Around) -> _Classified | None:
+        """A signed number that is not money or a percentage is a count ("-3", "minus four").
+
+        Decided here, before the duration, "times" and ratio rules, which
+        do not read signed numbers.
+        """
+        if not at.signed:
+            return None
+        return _Classified(at.start, at.end, at.value, None, "count", at.end)
+
+    def _duration(self, text: str, at: _Around) -> _Classified | _Verdict | None:
+        """ "three years", "18-month", "3 and a half years", in the unit's own terms.
+
+        Not an age ("nine months old") nor part of a capitalised name
+        ("the 10 Year Health Plan").
+        """
+        value = at.value
         and_half = (
-            self._and_half_re.match(text, end)
-            if float(value).is_integer() and not number.scaled
+            self._and_half_re.match(text, at.end)
+            if float(value).is_integer() and not at.number.scaled
             else None
         )
-        duration = self._duration_re.match(text, and_half.end() if and_half else end)
-        if duration and and_half:
-            value, end = value + 0.5, and_half.end()  # "3 and a half years"
-        if duration:
-            if self._age_re.match(text, duration.end()):
-                return None  # "nine months old": an age
-            unit_word = duration.group("unit")
-            if unit_word[:1].isupper() and self._capitalised_word_re.match(
-                text, duration.end()
-            ):
-                return None  # "the 10 Year Health Plan": part of a name
-            unit, factor = self._durations[unit_word.lower()]
-            return _Classified(
-                start,
-                duration.end(),
-                _round(value * factor),
-                unit,
-                "duration",
-                duration.end(),
-            )
-        times = self._times_re.match(text, end)
-        if times and not in_range:
-            after = self._word_after_re.match(text, times.end())
-            if after and after.group(1).lower() in ("a", "per", "each", "every"):
-                return None  # "three times a week": a frequency
-            return _Classified(start, times.end(), value, None, "ratio", times.end())
-        if (
-            not in_range
-            and not number.scaled
-            and float(value).is_integer()
-            and value >= 1
+        duration = self._duration_re.match(text, and_half.end() if and_half else at.end)
+        if not duration:
+            return None
+        if and_half:
+            value += 0.5
+        if self._age_re.match(text, duration.end()):
+            return _Verdict.NOT_A_FIGURE
+        unit_word = duration.group("unit")
+        if unit_word[:1].isupper() and self._capitalised_word_re.match(
+            text, duration.end()
         ):
-            ratio = self._ratio(text, number, numbers, next_index)
-            if ratio is not None:
-                return ratio
-        return _Classified(start, end, value, None, "count", end)
+            return _Verdict.NOT_A_FIGURE
+        unit, factor = self._durations[unit_word.lower()]
+        return _Classified(
+            at.start,
+            duration.end(),
+            _round(value * factor),
+            unit,
+            "duration",
+            duration.end(),
+        )
+
+    def _times(self, text: str, at: _Around) -> _Classified | _Verdict | None:
+        """ "three times" is a ratio; "three times a week" a frequency, no figure.
+
+        Not read on the second number of a range.
+        """
+        times = self._times_re.match(text, at.end)
+        if not times or at.in_range:
+            return None
+        following = self._word_after_re.match(text, times.end())
+        if following and following.group(1).lower() in ("a", "per", "each", "every"):
+            return _Verdict.NOT_A_FIGURE
+        return _Classified(at.start, times.end(), at.value, None, "ratio", times.end())
+
+    def _ratio_of(self, text: str, at: _Around) -> _Classified | None:
+        """ "one in five", "3 out of 10": a whole number linked to a larger one (see ``_ratio``)."""
+        if (
+            at.in_range
+            or at.number.scaled
+            or not float(at.value).is_integer()
+            or at.value < 1
+        ):
+            return None
+        return self._ratio(text, at.number, at.numbers, at.next_index)
 
     def _qualified_count(self, text: str, start: int, end: int) -> bool:
         if not self._qualifier_re.search(text, max(0, start - 24), start):
