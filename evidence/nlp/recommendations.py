@@ -440,6 +440,33 @@ class _Sentence:
 
 
 @dataclass(frozen=True)
+class _Setting:
+    """What a passage's place in the document says about each of its sentences."""
+
+    kind: str  # the passage's kind ("paragraph", "list_item" ...)
+    whole: str  # the passage's text
+    responding: bool  # the document answers someone's recommendations
+    in_section: bool  # under a recommendations heading
+    descriptive: bool  # under a findings or background heading
+    rec_list: dict[str, Any] | None  # the introduced list the passage is an item of
+    doc_org: str | None
+    quoted_by: str | None  # whose recommendations a response quotes
+
+
+@dataclass
+class _Turn:
+    """One sentence of a passage as it is read."""
+
+    index: int
+    last: bool  # the passage's last sentence (which may introduce a list)
+    span: Span
+    sentence: _Sentence
+    lead: int  # characters of list label cut from its start
+    offset: int  # where ``sentence.text`` starts in the doc
+    in_block: bool  # inside a recommendation a response quotes
+
+
+@dataclass(frozen=True)
 class _Subject:
     """What a noun phrase names: ``kind`` is body, pronoun, we, you, thing or none."""
 
@@ -462,7 +489,6 @@ class RecommendationFinder:
     def __call__(self, doc: Doc) -> Doc:
         context, passage = doc_facts(doc)
         kind = passage.get("kind", "paragraph")
-        spans: list[Span] = []
         whole = doc_text(doc)
         responding = context.get("doc_type") in self._cues.responding_types
         if responding:
@@ -473,125 +499,245 @@ class RecommendationFinder:
             )
         if kind == "heading" and _SENTENCE_LIKE.match(whole):
             kind = "paragraph"  # a bold recommendation taken for a heading: read it as the sentence it is
+        spans: list[Span] = []
         if kind == "heading":
-            context[REC_SECTION] = self._is_section(whole)
-            context[DESCRIPTIVE_SECTION] = self._is_descriptive(whole)
-            context[REC_BLOCK] = responding and self._label(whole)[1]
-            context.pop(REC_LIST, None)
-            context.pop(LAST_SUBJECT, None)
-            doc.spans[RECOMMENDATION_GROUP] = spans
-            return doc
+            self._enter_section(context, whole, responding)
+        else:
+            setting = self._setting(context, passage, kind, whole, responding)
+            spans = self._passage_spans(doc, context, setting)
+        doc.spans[RECOMMENDATION_GROUP] = spans
+        return doc
+
+    # -- one passage, sentence by sentence ----------------------------------
+
+    def _enter_section(
+        self, context: dict[str, Any], heading: str, responding: bool
+    ) -> None:
+        """A heading starts a section: of recommendations, of findings, or (in a
+        response) a quoted "Recommendation 3"; an open list and the subject
+        remembered for "they" end with the section before it."""
+        context[REC_SECTION] = self._is_section(heading)
+        context[DESCRIPTIVE_SECTION] = self._is_descriptive(heading)
+        context[REC_BLOCK] = responding and self._label(heading)[1]
+        context.pop(REC_LIST, None)
+        context.pop(LAST_SUBJECT, None)
+
+    def _setting(
+        self,
+        context: dict[str, Any],
+        passage: dict[str, Any],
+        kind: str,
+        whole: str,
+        responding: bool,
+    ) -> _Setting:
+        """What the passage's heading, the list it may continue and the document say.
+
+        The passage's own heading decides its section when it has one; else
+        the last heading seen does. Reading the list state closes a list the
+        passage does not continue.
+        """
         heading = passage.get("heading")
-        in_section = (
-            self._is_section(heading) if heading else bool(context.get(REC_SECTION))
-        )
-        descriptive = (
-            self._is_descriptive(heading)
-            if heading
-            else bool(context.get(DESCRIPTIVE_SECTION))
-        )
-        rec_list = self._list_state(context, kind, whole)
         doc_org = context.get("doc_org")
-        quoted_by = (context.get(RESPONDING_TO) or doc_org) if responding else doc_org
+        return _Setting(
+            kind=kind,
+            whole=whole,
+            responding=responding,
+            in_section=(
+                self._is_section(heading) if heading else bool(context.get(REC_SECTION))
+            ),
+            descriptive=(
+                self._is_descriptive(heading)
+                if heading
+                else bool(context.get(DESCRIPTIVE_SECTION))
+            ),
+            rec_list=self._list_state(context, kind, whole),
+            doc_org=doc_org,
+            quoted_by=(context.get(RESPONDING_TO) or doc_org)
+            if responding
+            else doc_org,
+        )
+
+    def _passage_spans(
+        self, doc: Doc, context: dict[str, Any], setting: _Setting
+    ) -> list[Span]:
+        """One span per sentence that asks; a list item that asks over several
+        sentences is one span of the whole item."""
+        spans: list[Span] = []
         sentences = sentence_spans(doc)
         if not sentences:
-            doc.spans[RECOMMENDATION_GROUP] = spans
-            return doc
+            return spans
         orgs = org_mentions(doc)
         quotes = quote_orgs(doc)
         for index, sent in enumerate(sentences):
-            raw = whole[sent.start_char : sent.end_char]
-            text, numbered = self._label(raw)
-            if numbered and responding:
-                context[REC_BLOCK] = True
-            in_block = responding and bool(context.get(REC_BLOCK))
-            lead = len(raw) - len(text)
-            stripped = text.strip()
-            if in_block and self._is_reply_opener(stripped):
-                context[REC_BLOCK] = False
-                continue
-            in_quote, speaker_org = _quote_at(sent.start_char, sent.end_char, quotes)
-            offset = sent.start_char + lead + (len(text) - len(text.lstrip()))
-            local = [
-                (s - offset, e - offset, name)
-                for s, e, name in orgs
-                if s >= offset and e <= sent.end_char
-            ]
-            actor = quoted_by if in_block else doc_org
-            if in_quote:
-                actor = speaker_org or actor
-            if rec_list is not None and rec_list.get("actor"):
-                actor = rec_list["actor"]
-            sentence = _Sentence(
-                text=stripped,
-                orgs=local,
-                actor=actor,
-                in_quote=in_quote,
-                in_rec=in_section
-                or numbered
-                or in_block
-                or in_quote
-                or rec_list is not None,
-                descriptive=descriptive,
-                last_subject=context.get(LAST_SUBJECT),
+            turn = self._turn(
+                index, len(sentences), sent, setting, context, orgs, quotes
             )
-            is_intro = index == len(sentences) - 1 and stripped.endswith(":")
-            has_cue = self._cues.any_cue.search(stripped.lower()) is not None
-            found: Recommendation | None = None
-            if has_cue and not stripped.endswith("?"):
-                found = self.read(sentence)
-            if (
-                found is not None
-                and responding
-                and not in_block
-                and not in_quote
-                and found.actor == doc_org
-            ):
-                if (
-                    index == 0
-                    and kind != "list_item"
-                    and not self._is_reply(sentence, doc_org, found)
-                ):
-                    # a paragraph that opens by asking, in a response: the quoted recommendation, unlabelled
-                    context[REC_BLOCK] = in_block = True
-                    found = Recommendation(quoted_by, found.target, found.action)
-                else:
-                    found = None  # the government's own voice in its response: a reply, not a recommendation
-            if is_intro:
-                intro = self._intro(sentence, found)
-                if intro is not None:
-                    context[REC_LIST] = intro
-                    if not intro.get("absorb"):
-                        found = None  # "We ask that:" announces; its items are the recommendations
-            if (
-                found is None
-                and rec_list is not None
-                and index == 0
-                and not rec_list.get("absorb")
-            ):
-                found = self._list_item(sentence, rec_list)
-            self._remember_subject(context, sentence, found)
-            if in_block and self._is_reply(sentence, doc_org, found):
-                context[REC_BLOCK] = False
-                found = None
+            if turn is None:
+                continue
+            found = self._found(turn, setting, context)
             if found is None:
                 continue
-            if kind == "list_item" and len(sentences) > 1 and index == 0:
+            if setting.kind == "list_item" and len(sentences) > 1 and index == 0:
                 span = Span(doc, 0, len(doc), label=RECOMMENDATION_LABEL)
-                span._.finding = {**found.finding(), "_text": whole.strip()}
+                span._.finding = {**found.finding(), "_text": setting.whole.strip()}
                 spans.append(span)
                 break
-            first = sent.start
-            if lead:  # the finding starts after a paragraph's number ("27. There have been ...")
-                unlabelled = doc.char_span(
-                    offset, sent.end_char, alignment_mode="expand"
-                )
-                first = unlabelled.start if unlabelled is not None else first
-            span = Span(doc, first, sent.end, label=RECOMMENDATION_LABEL)
-            span._.finding = found.finding()
-            spans.append(span)
-        doc.spans[RECOMMENDATION_GROUP] = spans
-        return doc
+            spans.append(self._sentence_span(doc, turn, found))
+        return spans
+
+    def _turn(
+        self,
+        index: int,
+        count: int,
+        sent: Span,
+        setting: _Setting,
+        context: dict[str, Any],
+        orgs: list[tuple[int, int, str]],
+        quotes: list[tuple[int, int, str | None]],
+    ) -> _Turn | None:
+        """The sentence without its list label, the bodies it names and whose voice it is in.
+
+        A "Recommendation 12" label in a response opens a quoted
+        recommendation; a reply opener ("Government response:") closes it
+        and is itself no sentence to read (None).
+        """
+        raw = setting.whole[sent.start_char : sent.end_char]
+        text, numbered = self._label(raw)
+        if numbered and setting.responding:
+            context[REC_BLOCK] = True
+        in_block = setting.responding and bool(context.get(REC_BLOCK))
+        lead = len(raw) - len(text)
+        stripped = text.strip()
+        if in_block and self._is_reply_opener(stripped):
+            context[REC_BLOCK] = False
+            return None
+        in_quote, speaker_org = _quote_at(sent.start_char, sent.end_char, quotes)
+        offset = sent.start_char + lead + (len(text) - len(text.lstrip()))
+        local = [
+            (s - offset, e - offset, name)
+            for s, e, name in orgs
+            if s >= offset and e <= sent.end_char
+        ]
+        sentence = _Sentence(
+            text=stripped,
+            orgs=local,
+            actor=self._voice(setting, in_block, in_quote, speaker_org),
+            in_quote=in_quote,
+            in_rec=setting.in_section
+            or numbered
+            or in_block
+            or in_quote
+            or setting.rec_list is not None,
+            descriptive=setting.descriptive,
+            last_subject=context.get(LAST_SUBJECT),
+        )
+        return _Turn(index, index == count - 1, sent, sentence, lead, offset, in_block)
+
+    @staticmethod
+    def _voice(
+        setting: _Setting, in_block: bool, in_quote: bool, speaker_org: str | None
+    ) -> str | None:
+        """Who would be asking: the actor of the list the passage is an item of,
+        else a quoted speaker's body, else the body whose recommendation a
+        response quotes, else the document's author."""
+        actor = setting.quoted_by if in_block else setting.doc_org
+        if in_quote:
+            actor = speaker_org or actor
+        if setting.rec_list is not None and setting.rec_list.get("actor"):
+            actor = setting.rec_list["actor"]
+        return actor
+
+    def _found(
+        self, turn: _Turn, setting: _Setting, context: dict[str, Any]
+    ) -> Recommendation | None:
+        """The recommendation a sentence makes where it stands, and what it tells the next one.
+
+        In order: the sentence's own request (only when a cue word is in
+        it: most sentences are dismissed at once), what that request is in
+        a government response, a list the last sentence introduces, the
+        item of an introduced list, the subject to remember for "they", and
+        a reply that ends a quoted recommendation.
+        """
+        s = turn.sentence
+        found: Recommendation | None = None
+        if self._cues.any_cue.search(
+            s.text.lower()
+        ) is not None and not s.text.endswith("?"):
+            found = self.read(s)
+        found = self._in_response(found, turn, setting, context)
+        if turn.last and s.text.endswith(":"):
+            found = self._introduces_list(found, s, context)
+        rec_list = setting.rec_list
+        if (
+            found is None
+            and rec_list is not None
+            and turn.index == 0
+            and not rec_list.get("absorb")
+        ):
+            found = self._list_item(s, rec_list)
+        self._remember_subject(context, s, found)
+        if turn.in_block and self._is_reply(s, setting.doc_org, found):
+            context[REC_BLOCK] = False
+            return None
+        return found
+
+    def _in_response(
+        self,
+        found: Recommendation | None,
+        turn: _Turn,
+        setting: _Setting,
+        context: dict[str, Any],
+    ) -> Recommendation | None:
+        """A request in the government's own voice, in its response, outside a quotation.
+
+        A paragraph that opens by asking (and is no reply) is the quoted
+        recommendation, unlabelled: it opens a quoted block and is the
+        quoted body's. Anywhere else the government is replying, not
+        recommending.
+        """
+        if (
+            found is None
+            or not setting.responding
+            or turn.in_block
+            or turn.sentence.in_quote
+            or found.actor != setting.doc_org
+        ):
+            return found
+        if (
+            turn.index == 0
+            and setting.kind != "list_item"
+            and not self._is_reply(turn.sentence, setting.doc_org, found)
+        ):
+            context[REC_BLOCK] = turn.in_block = True
+            return Recommendation(setting.quoted_by, found.target, found.action)
+        return None
+
+    def _introduces_list(
+        self, found: Recommendation | None, s: _Sentence, context: dict[str, Any]
+    ) -> Recommendation | None:
+        """A passage's last sentence ending in ":" may open a list of recommendations (see ``_intro``).
+
+        One that only announces ("We ask that:") is no recommendation
+        itself: its items are.
+        """
+        intro = self._intro(s, found)
+        if intro is None:
+            return found
+        context[REC_LIST] = intro
+        return found if intro.get("absorb") else None
+
+    @staticmethod
+    def _sentence_span(doc: Doc, turn: _Turn, found: Recommendation) -> Span:
+        """The sentence's span, after a paragraph's number ("27. There have been ...")."""
+        first = turn.span.start
+        if turn.lead:
+            unlabelled = doc.char_span(
+                turn.offset, turn.span.end_char, alignment_mode="expand"
+            )
+            first = unlabelled.start if unlabelled is not None else first
+        span = Span(doc, first, turn.span.end, label=RECOMMENDATION_LABEL)
+        span._.finding = found.finding()
+        return span
 
     # -- reading one sentence ---------------------------------------------
 
