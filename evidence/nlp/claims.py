@@ -92,80 +92,88 @@ class ClaimFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         context, passage = doc_facts(doc)
-        kind = passage.get("kind", "paragraph")
         spans: list[Span] = []
         doc.spans[CLAIM_GROUP] = spans
-        if kind == "heading":
-            context[_BOILERPLATE] = self._boilerplate_heading(doc_text(doc))
-            return doc
-        heading = passage.get("heading")
-        if (
-            kind == "table_row"
-            or self._boilerplate_heading(heading)
-            or context.get(_BOILERPLATE)
-        ):
+        if self._holds_no_claims(doc, context, passage):
             return doc
         text = doc_text(doc)
-        if self._boilerplate_heading(text[:40]) and len(text) < 60:
-            context[_BOILERPLATE] = True  # "Notes to editors" set as a paragraph
-            return doc
-        lowered = (
-            text.lower()
-        )  # cue patterns are lowercase: far faster than re.I on long alternations
-        if (
-            self._cues.boilerplate.search(lowered) or len(text) < 12
-        ) and self._is_boilerplate(text):
-            return doc
-        figures = (
-            [(s.start_char, s.end_char) for s in doc.spans[FIGURE_GROUP]]
-            if FIGURE_GROUP in doc.spans
-            else []
-        )
-        taken = (
-            [(s.start_char, s.end_char) for s in doc.spans[RECOMMENDATION_GROUP]]
-            if RECOMMENDATION_GROUP in doc.spans
-            else []
-        )
+        # cue patterns are lowercase: far faster than re.I on long alternations
+        lowered = text.lower()
+        figures = _offsets(doc, FIGURE_GROUP)
+        taken = _offsets(doc, RECOMMENDATION_GROUP)
         quotes = quote_orgs(doc)
-        speakers = (
-            [
-                (span.start_char, span.end_char, (span._.finding or {}).get("speaker"))
-                for span in doc.spans[QUOTE_GROUP]
-            ]
-            if quotes and QUOTE_GROUP in doc.spans
-            else []
-        )
+        speakers = _speakers(doc) if quotes else []
         orgs: list[tuple[int, int, str]] | None = None
         for sent in sentence_spans(doc):
             start, end = sent.start_char, sent.end_char
             sentence = text[start:end].strip()
-            if sentence.endswith("?") or len(sentence.split()) < self._cues.min_words:
+            if not self._is_statement(sentence, start, end, taken):
                 continue
-            if len(_LOWER_WORD.findall(sentence)) < 3:
-                continue  # a title, address or byline line, not a statement
-            if any(s < end and start < e for s, e in taken):
-                continue
-            has_figure = any(start <= s and e <= end for s, e in figures)
             hedged = self._cues.hedge.search(sentence) is not None
-            if (
-                not has_figure
-                and not hedged
-                and self._cues.claim.search(lowered, start, end) is None
+            if not (
+                hedged
+                or any(start <= s and e <= end for s, e in figures)
+                or self._cues.claim.search(lowered, start, end) is not None
             ):
                 continue
             if orgs is None:
                 orgs = org_mentions(doc)
-            claim = {
+            span = Span(doc, sent.start, sent.end, label=CLAIM_LABEL)
+            span._.finding = {
                 "attributed_to": self._attribution(
                     sent, orgs, quotes, speakers, context.get("doc_org")
                 ),
                 "hedged": hedged,
             }
-            span = Span(doc, sent.start, sent.end, label=CLAIM_LABEL)
-            span._.finding = claim
             spans.append(span)
         doc.spans[CLAIM_GROUP] = spans
         return doc
+
+    def _holds_no_claims(
+        self, doc: Doc, context: dict[str, Any], passage: dict[str, Any]
+    ) -> bool:
+        """Passages read for nothing: headings, table rows and publisher boilerplate.
+
+        A heading opens (or ends) a boilerplate section ("About us", "Notes
+        to editors"), remembered in the context for the passages under it; a
+        short paragraph that is such a heading opens one too. Table rows are
+        data, the figure component's to read. Contact lines and "X is an
+        independent charity" self-descriptions are boilerplate wherever
+        they stand.
+        """
+        kind = passage.get("kind", "paragraph")
+        if kind == "heading":
+            context[_BOILERPLATE] = self._boilerplate_heading(doc_text(doc))
+            return True
+        if (
+            kind == "table_row"
+            or self._boilerplate_heading(passage.get("heading"))
+            or context.get(_BOILERPLATE)
+        ):
+            return True
+        text = doc_text(doc)
+        if self._boilerplate_heading(text[:40]) and len(text) < 60:
+            context[_BOILERPLATE] = True  # "Notes to editors" set as a paragraph
+            return True
+        return bool(
+            self._cues.boilerplate.search(text.lower()) or len(text) < 12
+        ) and self._is_boilerplate(text)
+
+    def _is_statement(
+        self, sentence: str, start: int, end: int, taken: list[tuple[int, int]]
+    ) -> bool:
+        """A sentence that may state a finding, before its cues are read.
+
+        Not a question; not shorter than ``min_words``; at least three
+        lower-case words (a title, address or byline line has fewer); and
+        not a recommendation already (a sentence is one finding).
+        """
+        return not (
+            sentence.endswith("?")
+            or len(sentence.split()) < self._cues.min_words
+            or len(_LOWER_WORD.findall(sentence)) < 3
+            or any(s < end and start < e for s, e in taken)
+        )
 
     def _attribution(
         self,
@@ -204,3 +212,22 @@ class ClaimFinder:
             return True
         hits = len(self._cues.boilerplate.findall(text.lower()))
         return hits >= 2 or len(text.split()) <= 25 or text.lower().startswith("about ")
+
+
+def _offsets(doc: Doc, group: str) -> list[tuple[int, int]]:
+    """Character bounds of the spans another component left in ``group`` (none if it did not run)."""
+    return (
+        [(s.start_char, s.end_char) for s in doc.spans[group]]
+        if group in doc.spans
+        else []
+    )
+
+
+def _speakers(doc: Doc) -> list[tuple[int, int, Any]]:
+    """Bounds and speaker of each quote span, in the order of ``quote_orgs``."""
+    if QUOTE_GROUP not in doc.spans:
+        return []
+    return [
+        (span.start_char, span.end_char, (span._.finding or {}).get("speaker"))
+        for span in doc.spans[QUOTE_GROUP]
+    ]
