@@ -823,6 +823,11 @@ def _mode(counter: Counter[float], default: float) -> float:
     return max(counter, key=lambda k: (counter[k], -k)) if counter else default
 
 
+def _could_be_title(page: int, size: float, text: str) -> bool:
+    """A block on the first three pages, in a measured type size, short, and not a contents line."""
+    return page <= 3 and size > 0 and len(text) <= 200 and not _LEADERS.search(text)
+
+
 class _Layout:
     """Document-wide measures (body size, line pitch, vocabulary) and the blocks they give."""
 
@@ -905,39 +910,32 @@ class _Layout:
     # -- paragraphs
 
     def blocks(self) -> tuple[list[Block], list[str]]:
+        """The document's blocks in reading order, and its title candidates.
+
+        Page by page: the body's paragraphs, headings and list items, then
+        the page's footnotes. A paragraph cut by a column or page break is
+        joined again to the block it continues (``_runs_on``).
+        """
         out: list[Block] = []
         sizes: list[float] = []  # type size of each block in ``out``
         prominent: list[tuple[float, int, str]] = []
         previous_body: int | None = None
         for number, lines in enumerate(self.pages, start=1):
             body, notes = self._split_notes(lines)
-            numbers = set()
-            note_blocks = []
-            for note in notes:
-                first = note[0]
-                text = self._join([first.text] + [line.text for line in note[1:]])
-                found = _NOTE_START.match(first.text)
-                if first.lead:
-                    numbers.add(first.lead)
-                    text = f"{first.lead} {text}"
-                elif found:
-                    numbers.add(found.group(1))
-                note_blocks.append(Block("footnote", clean_text(text), number))
-            groups = self._groups(body, numbers)
-            for kind, text, level, size, column_start, _lines in groups:
+            note_blocks, numbers = self._note_blocks(notes, number)
+            for kind, text, level, size, column_start, _lines in self._groups(
+                body, numbers
+            ):
                 text = clean_text(text)
                 if not text:
                     continue
-                first_of_column = column_start
                 if (
-                    first_of_column
+                    column_start
                     and kind == "paragraph"
                     and previous_body is not None
-                    and out[previous_body].kind in ("paragraph", "list_item")
-                    and abs(sizes[previous_body] - size) <= 0.1 * max(size, 1.0)
-                    and not _ENDS_SENTENCE.search(out[previous_body].text)
-                    and len(out[previous_body].text) >= _MIN_RUN_ON
-                    and not _NUMBERED.match(text)
+                    and self._runs_on(
+                        out[previous_body], sizes[previous_body], text, size
+                    )
                 ):
                     held = out[previous_body]
                     out[previous_body] = Block(
@@ -946,35 +944,73 @@ class _Layout:
                     continue
                 out.append(Block(kind, text, number, level))
                 sizes.append(size)
-                if kind != "heading":
-                    previous_body = len(out) - 1
-                else:
-                    previous_body = None
-                if (
-                    number <= 3
-                    and size > 0
-                    and len(text) <= 200
-                    and not _LEADERS.search(text)
-                ):
+                previous_body = len(out) - 1 if kind != "heading" else None
+                if _could_be_title(number, size, text):
                     prominent.append((size, len(prominent), text))
             for block in note_blocks:
                 if block.text:
                     out.append(block)
                     sizes.append(0.0)
+        return out, self._titles(prominent)
+
+    def _note_blocks(
+        self, notes: list[list[_Line]], page: int
+    ) -> tuple[list[Block], set[str]]:
+        """The page's footnotes as blocks, and their numbers.
+
+        A note's number is kept at its start; the numbers let ``_groups`` cut
+        the same digits glued to body words, the markers that point to them.
+        """
+        numbers: set[str] = set()
+        blocks: list[Block] = []
+        for note in notes:
+            first = note[0]
+            text = self._join([first.text] + [line.text for line in note[1:]])
+            found = _NOTE_START.match(first.text)
+            if first.lead:
+                numbers.add(first.lead)
+                text = f"{first.lead} {text}"
+            elif found:
+                numbers.add(found.group(1))
+            blocks.append(Block("footnote", clean_text(text), page))
+        return blocks, numbers
+
+    @staticmethod
+    def _runs_on(held: Block, held_size: float, text: str, size: float) -> bool:
+        """Whether a paragraph opening a column or page continues ``held``, the last body block.
+
+        It does when both are set in one type size and ``held`` is prose cut
+        mid-sentence: a paragraph or list item, long enough not to be a
+        caption or label, not ending a sentence; a numbered paragraph always
+        starts afresh.
+        """
+        return (
+            held.kind in ("paragraph", "list_item")
+            and abs(held_size - size) <= 0.1 * max(size, 1.0)
+            and not _ENDS_SENTENCE.search(held.text)
+            and len(held.text) >= _MIN_RUN_ON
+            and not _NUMBERED.match(text)
+        )
+
+    def _titles(self, prominent: list[tuple[float, int, str]]) -> list[str]:
+        """Up to ``_PROMINENT`` title candidates: the largest texts, then others above body size.
+
+        A title repeated on the next page (often broken differently) is one
+        candidate.
+        """
         prominent.sort(key=lambda item: (-item[0], item[1]))
         top = prominent[0][0] if prominent else 0.0
         titles: list[str] = []
         for size, _, text in prominent:
             if size <= self.body and size < top:
                 continue
-            # A title repeated on the next page (often broken differently) is one candidate.
             folded = text.casefold()
             if any(folded in seen.casefold() for seen in titles):
                 continue
             titles.append(text)
             if len(titles) == _PROMINENT:
                 break
-        return out, titles
+        return titles
 
     def _strip_glued(self, text: str, numbers: set[str]) -> str:
         if not numbers:
@@ -994,8 +1030,29 @@ class _Layout:
         for line in lines:
             rights.setdefault(line.column, []).append(line.right)
             lefts[line.column] = min(lefts.get(line.column, line.left), line.left)
+        # a column's full measure: the right edge most of its lines reach
         full = {c: sorted(r)[int(0.9 * (len(r) - 1))] for c, r in rights.items()}
-        groups: list[list[Any]] = []  # [kind, lines, level, size, column start]
+        out: list[tuple[BlockKind, str, int, float, bool, int]] = []
+        for _kind, members, _level, size, start in self._paragraph_lines(
+            lines, numbers, full, lefts
+        ):
+            kind, text, level = self._kind_of(members, size, full, lefts)
+            out.append((kind, text, level, size, start, len(members)))
+        return out
+
+    def _paragraph_lines(
+        self,
+        lines: list[_Line],
+        numbers: set[str],
+        full: dict[int, float],
+        lefts: dict[int, float],
+    ) -> list[list[Any]]:
+        """The page's lines in runs of one paragraph each: [kind, lines, level, size, column start].
+
+        Footnote markers glued to words are cut first; a new column always
+        starts a paragraph, otherwise ``_breaks`` decides.
+        """
+        groups: list[list[Any]] = []
         previous: _Line | None = None
         for line in lines:
             text = self._strip_glued(line.text, numbers)
@@ -1012,43 +1069,65 @@ class _Layout:
             else:
                 groups[-1][1].append(line)
             previous = line
-        out: list[tuple[BlockKind, str, int, float, bool, int]] = []
-        for kind, members, level, size, start in groups:
-            texts = [m.text for m in members]
-            bullet = _BULLET.match(texts[0]) if not texts[0].startswith("--") else None
-            if bullet and len(texts[0]) > bullet.end():
-                kind, level = "list_item", 1
-                texts[0] = texts[0][bullet.end() :]
-            text = self._join(texts)
-            words = len(text.split())
-            if (
-                kind == "paragraph"
-                and self.body > 0
-                and size >= _HEADING_SIZE * self.body
-                and words <= _MAX_HEADING_WORDS
-            ):
-                kind, level = (
-                    "heading",
-                    (1 if size >= _TOP_HEADING_SIZE * self.body else 2),
-                )
-            elif (
-                kind == "paragraph"
-                and len(members) <= 2
-                and words <= 12
-                and _heading_level(clean_text(text)) is not None
-                and (
-                    members[0].bold
-                    or self.body <= 0
-                    or size > self.body + 0.5
-                    or len(members) == 1
-                    and members[-1].right
-                    < full[members[-1].column]
-                    - 0.3 * (full[members[-1].column] - lefts[members[-1].column])
-                )
-            ):
-                kind, level = "heading", _heading_level(clean_text(text)) or 2
-            out.append((kind, text, level, size, start, len(members)))
-        return out
+        return groups
+
+    def _kind_of(
+        self,
+        members: list[_Line],
+        size: float,
+        full: dict[int, float],
+        lefts: dict[int, float],
+    ) -> tuple[BlockKind, str, int]:
+        """Kind, text and level of one run of lines: a list item after a bullet,
+        a heading (``_heading_of``), else a paragraph."""
+        texts = [m.text for m in members]
+        bullet = _BULLET.match(texts[0]) if not texts[0].startswith("--") else None
+        if bullet and len(texts[0]) > bullet.end():
+            texts[0] = texts[0][bullet.end() :]
+            return "list_item", self._join(texts), 1
+        text = self._join(texts)
+        level = self._heading_of(members, size, text, full, lefts)
+        if level is not None:
+            return "heading", text, level
+        return "paragraph", text, 0
+
+    def _heading_of(
+        self,
+        members: list[_Line],
+        size: float,
+        text: str,
+        full: dict[int, float],
+        lefts: dict[int, float],
+    ) -> int | None:
+        """The heading level of a run of lines, or None for a paragraph.
+
+        A heading is set large and short (level 1 when very large); or it is
+        one or two short lines that read as a heading ("3.2 Funding") and
+        stand out: bold, larger than body type, or a lone line stopping well
+        short of the column's full measure.
+        """
+        words = len(text.split())
+        if (
+            self.body > 0
+            and size >= _HEADING_SIZE * self.body
+            and words <= _MAX_HEADING_WORDS
+        ):
+            return 1 if size >= _TOP_HEADING_SIZE * self.body else 2
+        if len(members) > 2 or words > 12:
+            return None
+        level = _heading_level(clean_text(text))
+        if level is None:
+            return None
+        last = members[-1]
+        stands_out = (
+            members[0].bold
+            or self.body <= 0
+            or size > self.body + 0.5
+            or len(members) == 1
+            and last.right
+            < full[last.column] - 0.3 * (full[last.column] - lefts[last.column])
+        )
+        return (level or 2) if stands_out else None
 
     def _breaks(
         self,
