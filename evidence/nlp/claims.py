@@ -86,14 +86,21 @@ def _cues() -> _Cues:
 class ClaimFinder:
     """Writes ``doc.spans["claims"]``: one span per claim sentence."""
 
-    def __init__(self, nlp: Language, name: str = "evidence_claims") -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "evidence_claims",
+        *,
+        spans_key: str = CLAIM_GROUP,
+    ) -> None:
         self.name = name
+        self.spans_key = spans_key
         self._cues = _cues()
 
     def __call__(self, doc: Doc) -> Doc:
         context, passage = doc_facts(doc)
         spans: list[Span] = []
-        doc.spans[CLAIM_GROUP] = spans
+        doc.spans[self.spans_key] = spans
         if self._holds_no_claims(doc, context, passage):
             return doc
         text = doc_text(doc)
@@ -126,7 +133,7 @@ class ClaimFinder:
                 "hedged": hedged,
             }
             spans.append(span)
-        doc.spans[CLAIM_GROUP] = spans
+        doc.spans[self.spans_key] = spans
         return doc
 
     def _holds_no_claims(

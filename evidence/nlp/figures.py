@@ -52,6 +52,8 @@ FIELDS = (
 
 #: Span label of figure spans (findings are keyed by label and offsets).
 FIGURE_LABEL = "FIGURE"
+#: Span group the component writes by default.
+FIGURE_GROUP = FIGURE.span_group
 
 
 @dataclass(frozen=True)
@@ -1630,10 +1632,14 @@ class FiguresComponent:
     """spaCy component: writes ``doc.spans["figures"]`` (the figure kind's span group) with ``span._.finding``."""
 
     def __init__(
-        self, nlp: Language, name: str, *, span_key: str = FIGURE.span_group
+        self,
+        nlp: Language,
+        name: str = "evidence_figures",
+        *,
+        spans_key: str = FIGURE_GROUP,
     ) -> None:
         self.name = name
-        self.span_key = span_key
+        self.spans_key = spans_key
         self.extractor = default_extractor()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -1664,5 +1670,5 @@ class FiguresComponent:
                 fields.update({"_start": figure.start, "_end": figure.end})
             span._.finding = fields
             spans.append(span)
-        doc.spans[self.span_key] = spans
+        doc.spans[self.spans_key] = spans
         return doc

@@ -263,8 +263,15 @@ class OrganisationTagger:
     acronyms defined earlier in the same document are recognised too.
     """
 
-    def __init__(self, nlp: Language, name: str = "evidence_organisations") -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "evidence_organisations",
+        *,
+        spans_key: str = ORG_GROUP,
+    ) -> None:
         self.name = name
+        self.spans_key = spans_key
         gaz = gazetteer()
         self._aliases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -314,7 +321,7 @@ class OrganisationTagger:
             span._.finding = {"name": canonical}
             spans.append(span)
             offsets.append((span.start_char, span.end_char, canonical))
-        doc.spans[ORG_GROUP] = spans
+        doc.spans[self.spans_key] = spans
         doc.user_data[_ORGS_KEY] = offsets
         return doc
 

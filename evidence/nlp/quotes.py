@@ -368,8 +368,15 @@ def _first_org(text: str | None) -> str | None:
 class QuoteFinder:
     """Writes ``doc.spans["quotes"]``: one span per quoted passage with a named speaker."""
 
-    def __init__(self, nlp: Language, name: str = "evidence_quotes") -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "evidence_quotes",
+        *,
+        spans_key: str = QUOTE_GROUP,
+    ) -> None:
         self.name = name
+        self.spans_key = spans_key
         self._cues = _cues()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -377,7 +384,7 @@ class QuoteFinder:
         text = doc_text(doc)
         spans: list[Span] = []
         quote_orgs: list[tuple[int, int, str | None]] = []
-        doc.spans[QUOTE_GROUP] = []
+        doc.spans[self.spans_key] = []
         doc.user_data[QUOTE_ORGS_KEY] = quote_orgs
         if passage.get("kind") == "heading":
             for key in (_OPEN, _PENDING, _SUBJECT):
@@ -461,7 +468,7 @@ class QuoteFinder:
             context[_SUBJECT] = subject
         context[_PREV] = bool(spans)
         self._introduction(text, context)
-        doc.spans[QUOTE_GROUP] = spans
+        doc.spans[self.spans_key] = spans
         return doc
 
     # -- finding the quotations -------------------------------------------------

@@ -477,8 +477,15 @@ class _Subject:
 class RecommendationFinder:
     """Writes ``doc.spans["recommendations"]`` (one span per sentence or list item)."""
 
-    def __init__(self, nlp: Language, name: str = "evidence_recommendations") -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "evidence_recommendations",
+        *,
+        spans_key: str = RECOMMENDATION_GROUP,
+    ) -> None:
         self.name = name
+        self.spans_key = spans_key
         self._cues = _cues()
         self._body_only = frozenset(
             fold(m) for m in load_patterns("recommendations.json")["body_only_modals"]
@@ -505,7 +512,7 @@ class RecommendationFinder:
         else:
             setting = self._setting(context, passage, kind, whole, responding)
             spans = self._passage_spans(doc, context, setting)
-        doc.spans[RECOMMENDATION_GROUP] = spans
+        doc.spans[self.spans_key] = spans
         return doc
 
     # -- one passage, sentence by sentence ----------------------------------
