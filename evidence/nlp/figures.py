@@ -393,6 +393,16 @@ class FigureExtractor:
 
         # -- what a number's unit is: asked in this order, the first to decide wins
         # (money before the number is read earlier, in ``_basic``)
+        # -- what keeps a run of digits from being a number (see ``_digit_number``)
+        self._digit_rejections: tuple[Callable[[str, int, int, str], bool], ...] = (
+            self._dotted_tail,
+            self._marker_after_stop,
+            self._marker_after_close,
+            self._note_or_code,
+            self._glued_to_word,
+            self._after_joined_word,
+            self._before_separator,
+        )
         self._unit_rules: tuple[_UnitRule, ...] = (
             self._money_after,
             self._year,
@@ -661,40 +671,19 @@ class FigureExtractor:
         return found
 
     def _digit_number(self, text: str, start: int, end: int) -> _Number | None:
+        """A run of digits as a number with any scale after it ("5.7bn", "3 million").
+
+        None when the digits do not parse, or when what touches them says
+        they are part of something else: any of ``self._digit_rejections``
+        (built in ``__init__``; each names the case it keeps out).
+        """
         raw = text[start:end]
         try:
             value = parse_digits(raw)
         except ValueError:
             return None
-        before = text[start - 1] if start else ""
-        if before.isdigit() or (raw.startswith(".") and before.isalnum()):
-            return None  # the tail of "4.2.1" or "192.168.1.2"
-        if (
-            raw.startswith(".")
-            and before
-            and not (before.isspace() or before in "(£$€-−~<>")
-        ):
-            return None  # "glance”.97", "(64%).312": a sentence's full stop and a footnote marker
-        if before and before in ')]\u201d\u2019"%' and "." not in raw:
-            return None  # "consumption”.)284", "cutbacks.”324": a marker glued to the closing mark
-        if before == "^" or (len(raw) > 1 and raw[0] == "0" and raw[1].isdigit()):
-            return None  # footnote "[^1]"; codes and phone numbers "08345678"
-        if before.isalpha():
-            # glued currency code ("GBP3.01", "Rs20") is fine; "ICS0048", "CORE20PLUS5" are not
-            if not self._prefix_re.search(text, max(0, start - 6), start):
-                return None
-        elif (
-            before in ".-/:"
-            and start >= 2
-            and text[start - 2].isalnum()
-            and not self._range_end(text, start, end)
-        ):
-            return None  # "reforms.1", "Covid-19", "5/17"
-        after = text[end : end + 2]
-        if after[:1] in "/:" and after[1:2].isdigit():
+        if any(rule(text, start, end, raw) for rule in self._digit_rejections):
             return None
-        if after[:1] == "." and after[1:2].isdigit():
-            return None  # "1.2.3" numbering, addresses
         scaled = False
         scale = self._scale_re.match(text, end)
         if scale:
@@ -706,6 +695,63 @@ class FigureExtractor:
                 scaled = True
         plain = raw.isdigit()
         return _Number(start, end, _round(value), False, scaled, plain and not scaled)
+
+    # -- digits that are part of something else: each True means "not a number"
+
+    @staticmethod
+    def _dotted_tail(text: str, start: int, end: int, raw: str) -> bool:
+        """The tail of "4.2.1" or "192.168.1.2"."""
+        before = text[start - 1] if start else ""
+        return before.isdigit() or (raw.startswith(".") and before.isalnum())
+
+    @staticmethod
+    def _marker_after_stop(text: str, start: int, end: int, raw: str) -> bool:
+        """ "glance”.97", "(64%).312": a sentence's full stop and a footnote marker, not ".97"."""
+        before = text[start - 1] if start else ""
+        return (
+            raw.startswith(".")
+            and bool(before)
+            and not (before.isspace() or before in "(£$€-−~<>")
+        )
+
+    @staticmethod
+    def _marker_after_close(text: str, start: int, end: int, raw: str) -> bool:
+        """ "consumption”.)284", "cutbacks.”324": a marker glued to a closing mark."""
+        before = text[start - 1] if start else ""
+        return bool(before) and before in ')]\u201d\u2019"%' and "." not in raw
+
+    @staticmethod
+    def _note_or_code(text: str, start: int, end: int, raw: str) -> bool:
+        """A footnote "[^1]"; a leading zero, as in codes and phone numbers "08345678"."""
+        before = text[start - 1] if start else ""
+        return before == "^" or (len(raw) > 1 and raw[0] == "0" and raw[1].isdigit())
+
+    def _glued_to_word(self, text: str, start: int, end: int, raw: str) -> bool:
+        """ "ICS0048", "CORE20PLUS5": digits glued to letters; a currency code ("GBP3.01", "Rs20") is fine."""
+        before = text[start - 1] if start else ""
+        return before.isalpha() and not self._prefix_re.search(
+            text, max(0, start - 6), start
+        )
+
+    def _after_joined_word(self, text: str, start: int, end: int, raw: str) -> bool:
+        """ "reforms.1", "Covid-19", "5/17": digits joined to a word by a stop, hyphen, slash or colon.
+
+        Not the second number of a range ("15-20%", see ``_range_end``).
+        """
+        before = text[start - 1] if start else ""
+        return (
+            bool(before)
+            and before in ".-/:"
+            and start >= 2
+            and text[start - 2].isalnum()
+            and not self._range_end(text, start, end)
+        )
+
+    @staticmethod
+    def _before_separator(text: str, start: int, end: int, raw: str) -> bool:
+        """ "1.2.3" numbering, addresses, "5/17", "10:30": more digits after a stop, slash or colon."""
+        after = text[end : end + 2]
+        return bool(after) and after[:1] in "/:." and after[1:2].isdigit()
 
     def _range_end(self, text: str, start: int, end: int) -> bool:
         """The second number of a range written with a hyphen, "15-20%", "10-15 days":
