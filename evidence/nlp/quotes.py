@@ -73,6 +73,20 @@ class _Quotation:
     closed: bool
 
 
+@dataclass
+class _Thread:
+    """Who is speaking, carried from one quotation of a passage to the next."""
+
+    doc_org: str | None
+    persons: set[str]  # people quoted so far in the document
+    pending: Speaker | None  # introduced at the end of the passage before ("She said:")
+    carried: Speaker | None  # speaker of a quotation still open at that passage's end
+    last: Speaker | None  # the last speaker of the document
+    subject: Speaker | None = None  # the first speaker attributed in this passage
+    previous: _Quotation | None = None
+    previous_speaker: Speaker | None = None
+
+
 @dataclass(frozen=True)
 class _Cues:
     quoted: re.Pattern[str]
@@ -387,6 +401,7 @@ class QuoteFinder:
         doc.spans[self.spans_key] = []
         doc.user_data[QUOTE_ORGS_KEY] = quote_orgs
         if passage.get("kind") == "heading":
+            # a new section: nothing said before it carries into it
             for key in (_OPEN, _PENDING, _SUBJECT):
                 context.pop(key, None)
             context[_PREV] = False
@@ -398,57 +413,18 @@ class QuoteFinder:
             self._introduction(text, context)
             context[_PREV] = False
             return doc
-        doc_org = context.get("doc_org")
-        persons: set[str] = context.setdefault(_PERSONS, set())
-        last: Speaker | None = context.get(_LAST)
-        subject: Speaker | None = None  # the first speaker attributed in this paragraph
+        state = _Thread(
+            doc_org=context.get("doc_org"),
+            persons=context.setdefault(_PERSONS, set()),
+            pending=pending,
+            carried=carried,
+            last=context.get(_LAST),
+        )
         if carried is None and context.get(_PREV) and text.lstrip()[:1] in cues.marks:
-            carried = last
-        previous: _Quotation | None = None
-        previous_speaker: Speaker | None = None
+            state.carried = state.last  # a quotation continued in a new paragraph
         for quotation in self._quotations(text):
-            lead_from = previous.close_end if previous is not None else 0
-            lead = text[lead_from : quotation.open_at]
-            same_sentence = (
-                previous is not None
-                and not _SENTENCE_END.search(lead)
-                and not _PARAGRAPH_BREAK.search(lead)
-            )
-            sentence_start = self._sentence_start(
-                text, quotation.open_at, lead_from if previous is not None else 0
-            )
-            fallback = subject or context.get(_SUBJECT) or last
-            speaker = self._before(
-                text[sentence_start : quotation.open_at],
-                text[:sentence_start],
-                fallback,
-                doc_org,
-                persons,
-            )
-            if speaker is None and same_sentence and previous_speaker is not None:
-                speaker = previous_speaker  # “consistent” and “meaningful”: one speaker for the sentence
-            if speaker is None and quotation.closed:
-                speaker = self._after(
-                    text[quotation.close_end :], fallback, doc_org, persons
-                )
-            if (
-                speaker is None
-                and not text[: quotation.open_at].strip()
-                and not (
-                    quotation.closed
-                    and cues.other_voice.match(text[quotation.close_end :])
-                )
-            ):
-                speaker = carried or pending
-            if (
-                speaker is None
-                and previous_speaker is not None
-                and previous is not None
-                and not lead.strip(" ,;:")
-            ):
-                speaker = previous_speaker
-            previous = quotation
-            previous_speaker = speaker
+            sentence_start, speaker = self._attribute(text, quotation, state, context)
+            state.previous, state.previous_speaker = quotation, speaker
             if speaker is None or self._named_work(
                 text[sentence_start : quotation.open_at],
                 text[quotation.start : quotation.end],
@@ -457,19 +433,78 @@ class QuoteFinder:
             if not self._emit(doc, text, quotation, speaker, spans, quote_orgs):
                 continue
             if speaker.person and speaker.name:
-                persons.add(speaker.name)
-            if subject is None:
-                subject = speaker
-            last = speaker
+                state.persons.add(speaker.name)
+            if state.subject is None:
+                state.subject = speaker
+            state.last = speaker
             if not quotation.closed:
                 context[_OPEN] = speaker
-        context[_LAST] = last
-        if subject is not None:
-            context[_SUBJECT] = subject
+        context[_LAST] = state.last
+        if state.subject is not None:
+            context[_SUBJECT] = state.subject
         context[_PREV] = bool(spans)
         self._introduction(text, context)
         doc.spans[self.spans_key] = spans
         return doc
+
+    def _attribute(
+        self,
+        text: str,
+        quotation: _Quotation,
+        state: _Thread,
+        context: dict[str, Any],
+    ) -> tuple[int, Speaker | None]:
+        """Where the quotation's sentence starts, and who says it.
+
+        In order: a speaker named before it in its sentence (else the
+        paragraph's subject or the last speaker, for "she said"); the
+        speaker of the quotation before it in the same sentence
+        ("consistent" and "meaningful": one speaker); a speaker named after
+        it ("..., said X"); for a quotation opening the passage and not
+        followed by another voice ("”, the review concluded"), the
+        speaker of a quotation left open or introduced before it; the
+        previous quotation's speaker when only punctuation separates them.
+        """
+        previous = state.previous
+        lead_from = previous.close_end if previous is not None else 0
+        lead = text[lead_from : quotation.open_at]
+        same_sentence = (
+            previous is not None
+            and not _SENTENCE_END.search(lead)
+            and not _PARAGRAPH_BREAK.search(lead)
+        )
+        sentence_start = self._sentence_start(text, quotation.open_at, lead_from)
+        fallback = state.subject or context.get(_SUBJECT) or state.last
+        speaker = self._before(
+            text[sentence_start : quotation.open_at],
+            text[:sentence_start],
+            fallback,
+            state.doc_org,
+            state.persons,
+        )
+        if speaker is None and same_sentence and state.previous_speaker is not None:
+            speaker = state.previous_speaker
+        if speaker is None and quotation.closed:
+            speaker = self._after(
+                text[quotation.close_end :], fallback, state.doc_org, state.persons
+            )
+        if (
+            speaker is None
+            and not text[: quotation.open_at].strip()
+            and not (
+                quotation.closed
+                and self._cues.other_voice.match(text[quotation.close_end :])
+            )
+        ):
+            speaker = state.carried or state.pending
+        if (
+            speaker is None
+            and state.previous_speaker is not None
+            and previous is not None
+            and not lead.strip(" ,;:")
+        ):
+            speaker = state.previous_speaker
+        return sentence_start, speaker
 
     # -- finding the quotations -------------------------------------------------
     def _quotations(self, text: str) -> list[_Quotation]:
