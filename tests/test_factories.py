@@ -4,13 +4,12 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 import spacy
 from spacy.language import Language
 
 from evidence.nlp import factories
 from evidence.nlp.patterns import PATTERNS_DIR, alternation, load_patterns
-from evidence.nlp.pipeline import build_pipeline, findings_from_doc
+from evidence.nlp.pipeline import findings_from_doc
 
 TEXT = (
     "The NAO found that costs rose by 12% to \u00a35.7bn in 2023/24. "
@@ -25,11 +24,6 @@ DEFAULT_KEYS = {
     "evidence_recommendations_v1": "recommendations",
     "evidence_claims_v1": "claims",
 }
-
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return build_pipeline()
 
 
 def _findings(pipeline: Language, text: str) -> list[tuple]:
