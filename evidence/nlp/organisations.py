@@ -347,7 +347,26 @@ class OrganisationTagger:
     def mentions(
         self, doc: Doc, context: Mapping[str, Any] | None = None
     ) -> list[tuple[int, int, str]]:
-        """(start token, end token, canonical name) of each mention, left to right."""
+        """(start token, end token, canonical name) of each mention, left to right.
+
+        Candidates come from the gazetteer (aliases, then acronyms), the name
+        patterns ("Northshire County Council" by its prefix head, then
+        ``name_patterns``) and the acronyms this document defined; the
+        longest wins where they overlap. Generic names ending in an
+        organisation word are added where they do not contradict a known
+        body; "the Board" then resolves to the body last named.
+        """
+        candidates = self._gazetteer_candidates(doc)
+        candidates += self._pattern_candidates(doc)
+        candidates += self._learned_candidates(doc, context)
+        chosen = self._with_generic_names(doc, _longest_first(candidates))
+        chosen.sort()
+        if isinstance(context, dict):
+            chosen = self._definite_references(doc, chosen, context)
+        return [c for c in chosen if c[2] != _BLOCKER]
+
+    def _gazetteer_candidates(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """Known bodies by alias (any case) and by acronym (exact)."""
         strings = doc.vocab.strings
         candidates = [
             (start, end, strings[key]) for key, start, end in self._aliases(doc)
@@ -355,35 +374,51 @@ class OrganisationTagger:
         candidates += [
             (start, end, strings[key]) for key, start, end in self._acronyms(doc)
         ]
-        for match in self._local.finditer(doc_text(doc)):
-            span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-            if span is not None:
-                name = normalise_org(match.group(0)) or match.group(0)
-                candidates.append((span.start, span.end, name))
-        for pattern in self._named:
-            for match in pattern.finditer(doc_text(doc)):
+        return candidates
+
+    def _pattern_candidates(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """Names the gazetteer lacks but their shape gives away: a prefix head and
+        capitalised words ("Healthwatch Hartleydale"), then each of ``name_patterns``."""
+        text = doc_text(doc)
+        candidates: list[tuple[int, int, str]] = []
+        for pattern in (self._local, *self._named):
+            for match in pattern.finditer(text):
                 span = doc.char_span(
                     match.start(), match.end(), alignment_mode="expand"
                 )
                 if span is not None:
-                    candidates.append(
-                        (
-                            span.start,
-                            span.end,
-                            normalise_org(match.group(0)) or match.group(0),
-                        )
-                    )
+                    name = normalise_org(match.group(0)) or match.group(0)
+                    candidates.append((span.start, span.end, name))
+        return candidates
+
+    @staticmethod
+    def _learned_candidates(
+        doc: Doc, context: Mapping[str, Any] | None
+    ) -> list[tuple[int, int, str]]:
+        """Acronyms the document defined earlier ("the Health and Wellbeing Board (HWB)")."""
         learned = context.get(CONTEXT_ACRONYMS) if context else None
-        if learned:
-            for token in doc:
-                name = learned.get(token.text)
-                if name is None and token.text.endswith(".") and len(token.text) > 2:
-                    name = learned.get(
-                        token.text[:-1]
-                    )  # "... by the FSA." kept as one token
-                if name is not None:
-                    candidates.append((token.i, token.i + 1, name))
-        chosen = _longest_first(candidates)
+        if not learned:
+            return []
+        candidates: list[tuple[int, int, str]] = []
+        for token in doc:
+            name = learned.get(token.text)
+            if name is None and token.text.endswith(".") and len(token.text) > 2:
+                name = learned.get(
+                    token.text[:-1]
+                )  # "... by the FSA." kept as one token
+            if name is not None:
+                candidates.append((token.i, token.i + 1, name))
+        return candidates
+
+    def _with_generic_names(
+        self, doc: Doc, chosen: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, str]]:
+        """``chosen`` plus capitalised names ending in an organisation word.
+
+        A named body ("Westmoor Integrated Care Board") wins over the kind of
+        body inside it ("integrated care boards"), never over a known one,
+        and never over a mention of exactly its tokens.
+        """
         for match in self._generic.finditer(doc_text(doc)):
             generic = self._trim_generic(match.group(0))
             if generic is None:
@@ -393,8 +428,6 @@ class OrganisationTagger:
             if span is None:
                 continue
             overlapping = [c for c in chosen if c[0] < span.end and span.start < c[1]]
-            # A named body ("Westmoor Integrated Care Board") wins over the kind
-            # of body inside it ("integrated care boards"), never over a known one.
             if any(
                 not _is_kind(c[2]) or c[0] < span.start or c[1] > span.end
                 for c in overlapping
@@ -404,10 +437,7 @@ class OrganisationTagger:
                 continue
             chosen = [c for c in chosen if c not in overlapping]
             chosen.append((span.start, span.end, normalise_org(generic) or generic))
-        chosen.sort()
-        if isinstance(context, dict):
-            chosen = self._definite_references(doc, chosen, context)
-        return [c for c in chosen if c[2] != _BLOCKER]
+        return chosen
 
     def _definite_references(
         self, doc: Doc, chosen: list[tuple[int, int, str]], context: dict[str, Any]
