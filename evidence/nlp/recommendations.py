@@ -1121,12 +1121,54 @@ class RecommendationFinder:
         return _SKIP  # "The guidance recommends ...": a document, not somebody asking
 
     def _noun_phrase(self, s: _Sentence, start: int, end: int) -> _Subject:
-        """What ``s.text[start:end]`` names: the bodies of a subject or addressee."""
+        """What ``s.text[start:end]`` names: the bodies of a subject or addressee.
+
+        In order: the words that stand for someone without naming them
+        (``_personal_subject``); the organisations named in it, the last
+        group when a clause comes before (``_last_group``), unless it is a
+        kind of body "of" a named one; a kind of body ("local authorities");
+        a name the gazetteer does not know ("the DfT"); else a thing ("the
+        plan").
+        """
         phrase = s.text[start:end].strip(" ," + _QUOTE_CHARS)
         phrase = re.sub(rf"(?:\s+{_ADVERBS})+$", "", phrase, flags=re.I).strip(" ,")
         phrase = _strip_connective(phrase)
         if not phrase:
             return _Subject("none")
+        personal = self._personal_subject(s, start, phrase)
+        if personal is not None:
+            return personal
+        start, inside, phrase = self._last_group(s, start, end, phrase)
+        bare = _trim_after_head(self._cues.determiners.sub("", phrase))
+        head_part = re.split(r"\s+of\s+", bare, maxsplit=1)
+        head_words = head_part[0].lower().split()
+        head = head_words[-1] if head_words else ""
+        if inside and not (
+            len(head_part) > 1
+            and self._is_body_noun(head)
+            and not self._starts_with_org(s, start, inside)
+        ):
+            names = self._coordinated(s, start, end, inside)
+            if names is not None:
+                return _Subject("body", names)
+        if self._is_body_noun(head):
+            return _Subject("body", [self._generic_name(_trim_after_head(phrase))])
+        if _PROPER_NAME.fullmatch(bare) and (
+            re.search(r"[A-Z]\w*[A-Z]", bare) or len(re.findall(r"\b[A-Z]", bare)) >= 2
+        ):
+            return _Subject(
+                "body", [bare]
+            )  # a name the gazetteer does not know: "the DfT", "Ofwat"
+        return _Subject("thing", [])
+
+    def _personal_subject(
+        self, s: _Sentence, start: int, phrase: str
+    ) -> _Subject | None:
+        """We, you, a pronoun or a demonstrative; None for a phrase that may name a body.
+
+        A pronoun that ends a longer phrase ("the flexibility they need to
+        ...") opens a relative clause: it asks nothing (kind "none").
+        """
         lowered = _CONTRACTION.sub("", phrase.lower())
         last = lowered.split()[-1].strip(_QUOTE_CHARS)
         if (
@@ -1149,48 +1191,37 @@ class RecommendationFinder:
                     "pronoun",
                     self._resolve_pronoun(s, start + len(phrase) - len(last), last),
                 )
-            return _Subject(
-                "none"
-            )  # "the flexibility they need to ...": a relative clause, no request
+            return _Subject("none")
         if lowered in self._cues.demonstratives:
             return _Subject("thing", None)
+        return None
+
+    def _last_group(
+        self, s: _Sentence, start: int, end: int, phrase: str
+    ) -> tuple[int, list[tuple[int, int, str]], str]:
+        """The organisations named in the phrase, and where the phrase starts.
+
+        When another group, a comma or a clause ("accepts this", "is") comes
+        before the last group of bodies, only that group is the subject: "The
+        Government accepts this and NHS England should ...".
+        """
         inside = [o for o in s.orgs if o[0] >= start - 1 and o[1] <= end + 1]
-        if inside:
-            first, last_org = _group(s.text, inside, len(inside) - 1)
-            lead = self._cues.determiners.sub(
-                "", s.text[start : inside[first][0]].strip() + " "
-            ).strip()
-            if (
-                first > 0
-                or "," in lead
-                or re.search(r"\b(?:is|are|was|were|has|have|had)\b", lead)
-                or self._cues.judging.search(lead)
-                or self._cues.reporting_end.search(lead)
-            ):
-                # "The Government accepts this and NHS England should ...": the subject is the last group
-                start, inside = inside[first][0], inside[first : last_org + 1]
-                phrase = s.text[start:end].strip(" ,")
-        bare = _trim_after_head(self._cues.determiners.sub("", phrase))
-        head_part = re.split(r"\s+of\s+", bare, maxsplit=1)
-        head_words = head_part[0].lower().split()
-        head = head_words[-1] if head_words else ""
-        if inside and not (
-            len(head_part) > 1
-            and self._is_body_noun(head)
-            and not self._starts_with_org(s, start, inside)
+        if not inside:
+            return start, inside, phrase
+        first, last_org = _group(s.text, inside, len(inside) - 1)
+        lead = self._cues.determiners.sub(
+            "", s.text[start : inside[first][0]].strip() + " "
+        ).strip()
+        if (
+            first > 0
+            or "," in lead
+            or re.search(r"\b(?:is|are|was|were|has|have|had)\b", lead)
+            or self._cues.judging.search(lead)
+            or self._cues.reporting_end.search(lead)
         ):
-            names = self._coordinated(s, start, end, inside)
-            if names is not None:
-                return _Subject("body", names)
-        if self._is_body_noun(head):
-            return _Subject("body", [self._generic_name(_trim_after_head(phrase))])
-        if _PROPER_NAME.fullmatch(bare) and (
-            re.search(r"[A-Z]\w*[A-Z]", bare) or len(re.findall(r"\b[A-Z]", bare)) >= 2
-        ):
-            return _Subject(
-                "body", [bare]
-            )  # a name the gazetteer does not know: "the DfT", "Ofwat"
-        return _Subject("thing", [])
+            start, inside = inside[first][0], inside[first : last_org + 1]
+            phrase = s.text[start:end].strip(" ,")
+        return start, inside, phrase
 
     def _is_body_noun(self, word: str) -> bool:
         return word in self._cues.body_nouns or (
