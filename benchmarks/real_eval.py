@@ -933,7 +933,7 @@ def main(argv: list[str] | None = None) -> int:
     stress, stress_wrong = (
         evaluate_stress(args.real)
         if not args.only
-        else ({"files": 0, "as_expected": 0, "share": None}, [])
+        else ({"files": 0, "as_expected": 0, "read_by_ocr": 0, "share": None}, [])
     )
     scores["stress"] = stress
     if args.speed:

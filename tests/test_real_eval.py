@@ -157,3 +157,11 @@ def test_a_whole_run_scores_a_small_gold_set(tmp_path: Path) -> None:
     stress, wrong = real_eval.evaluate_stress(real)
     assert stress == {"files": 1, "as_expected": 1, "read_by_ocr": 0, "share": 1.0}
     assert wrong == []
+
+
+def test_a_run_of_some_documents_prints_its_table(tmp_path: Path, capsys) -> None:
+    """``--only`` scores no stress files, and the table still prints."""
+    real = _gold_set(tmp_path / "real")
+    assert real_eval.main(["--real", str(real), "--only", "pharmacy"]) == 0
+    out = capsys.readouterr().out
+    assert "stress files as expected     0/0 (0 of them read by OCR" in out
