@@ -257,3 +257,20 @@ def test_named_bodies_found_whole(text, names):
 )
 def test_an_ampersand_in_a_known_name_is_and(written: str, canonical: str) -> None:
     assert normalise_org(written) == canonical
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("Office of Communications", "Ofcom"),
+        ("FCA", "Financial Conduct Authority"),
+        ("the Pensions Regulator", "The Pensions Regulator"),
+        ("Information Commissioner", "Information Commissioner's Office"),
+        ("Local Government Ombudsman", "Local Government and Social Care Ombudsman"),
+    ],
+)
+def test_regulators_and_public_bodies_beyond_health(
+    written: str, canonical: str
+) -> None:
+    """Evidence in other fields names the UK's regulators: they are bodies too."""
+    assert normalise_org(written) == canonical
