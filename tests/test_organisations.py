@@ -44,7 +44,7 @@ GOLD_CANONICAL = [
 
 def test_gazetteer_has_every_canonical_name_and_no_duplicates():
     data = json.loads((PATTERNS_DIR / "organisations.json").read_text(encoding="utf-8"))
-    names = [entry["name"] for entry in data["organisations"]]
+    names = [entry["name"] for entry in [*data["organisations"], *data["other_bodies"]]]
     assert len(names) == len(set(names))
     assert [n for n in GOLD_CANONICAL if n not in names] == []
     assert "clinical commissioning groups" in names

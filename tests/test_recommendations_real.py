@@ -155,7 +155,7 @@ def recs(
         ),
         (
             "We encourage UKSA and UKRI to work towards aligned funding.",
-            "UK Space Agency; UKRI",
+            "UK Space Agency; UK Research and Innovation",
             "work towards aligned funding",
         ),
         (

@@ -79,7 +79,7 @@ def gazetteer(path: Path | None = None) -> Gazetteer:
     by_acronym: dict[str, str] = {}
     aliases: list[tuple[str, str]] = []
     acronyms: list[tuple[str, str]] = []
-    for entry in data["organisations"]:
+    for entry in [*data["organisations"], *data.get("other_bodies", [])]:
         name = entry["name"]
         for alias in [name, *entry.get("aliases", [])]:
             by_alias.setdefault(fold(alias), name)
