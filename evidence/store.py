@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NotFound, StoreError
-from .kinds import KINDS
+from .kinds import CLAIM, KINDS
 from .models import Finding, Metadata, Passage
 
 #: 2: a ``themes`` table (id, label), foreign keys from findings and the
@@ -1218,6 +1218,80 @@ class Store:
             themes.append((theme, score, reason))
         if current is not None:
             yield current, doc_id, themes
+
+    def passage_theme_ids(self, doc_id: str) -> dict[str, tuple[str, ...]]:
+        """passage_id -> its theme ids (highest score first, as :meth:`passage_themes`) for one document's themed passages.
+
+        A document page needs only its own passages' themes: read per
+        document, a build never holds every passage's themes at once.
+        """
+        out: dict[str, list[str]] = {}
+        for pid, theme in self._plain().execute(
+            """SELECT t.passage_id, t.theme FROM passages p JOIN passage_themes t ON t.passage_id = p.passage_id
+               WHERE p.doc_id=? ORDER BY t.passage_id, t.score DESC, t.theme""",
+            (doc_id,),
+        ):
+            out.setdefault(pid, []).append(theme)
+        return {pid: tuple(ids) for pid, ids in out.items()}
+
+    def theme_passage_counts(self, theme: str) -> list[tuple[str, int]]:
+        """(doc_id, how many of its passages carry ``theme``), by doc_id: what a theme page's sources count."""
+        return (
+            self._plain()
+            .execute(
+                """SELECT p.doc_id, COUNT(*) FROM passage_themes t JOIN passages p ON p.passage_id = t.passage_id
+               WHERE t.theme=? GROUP BY p.doc_id ORDER BY p.doc_id""",
+                (theme,),
+            )
+            .fetchall()
+        )
+
+    def doc_theme_passage_counts(self) -> list[tuple[str, str, int, str]]:
+        """(doc_id, theme, passages of the document carrying it, the first such passage id) for every pair."""
+        return (
+            self._plain()
+            .execute(
+                """SELECT p.doc_id, t.theme, COUNT(*), MIN(t.passage_id) FROM passage_themes t
+               JOIN passages p ON p.passage_id = t.passage_id GROUP BY p.doc_id, t.theme"""
+            )
+            .fetchall()
+        )
+
+    def iter_finding_texts(self, kind: str) -> Iterator[tuple[str, str, str]]:
+        """(id, doc_id, text) of every finding of ``kind`` whose passage is stored, sorted by id, streamed.
+
+        What the claim grouper reads: the text alone, without decoding each row's data.
+        """
+        rows = self._plain().execute(
+            """SELECT f.finding_id, f.doc_id, f.text FROM findings f JOIN passages p ON p.passage_id = f.passage_id
+               WHERE f.kind=? ORDER BY f.finding_id""",
+            (kind,),
+        )
+        while batch := rows.fetchmany(_BATCH):
+            yield from batch
+
+    def theme_claim_docs(self, theme: str) -> list[tuple[str, str]]:
+        """(finding id, doc_id) of every claim carrying ``theme`` that a site shows
+        (its passage and document stored): a theme page counts each echoed claim's sources from these."""
+        return (
+            self._plain()
+            .execute(
+                """SELECT f.finding_id, f.doc_id FROM finding_themes t JOIN findings f ON f.finding_id = t.finding_id
+               JOIN passages p ON p.passage_id = f.passage_id JOIN documents d ON d.doc_id = f.doc_id
+               WHERE t.theme=? AND f.kind=?""",
+                (theme, CLAIM.name),
+            )
+            .fetchall()
+        )
+
+    def passage_theme_ids_used(self) -> list[str]:
+        """Every theme some passage carries, sorted."""
+        return [
+            r[0]
+            for r in self._plain().execute(
+                "SELECT DISTINCT theme FROM passage_themes ORDER BY theme"
+            )
+        ]
 
     def themed_passage_docs(self) -> dict[str, str]:
         """passage_id -> doc_id for every passage that has a theme (not the passages' text)."""

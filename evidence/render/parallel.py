@@ -68,10 +68,13 @@ class DocumentPages:
         index_dir: os.PathLike[str] | str,
         model: SiteModel,
         render: RenderDocument,
+        reading: Callable[[Store], None] | None = None,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.docs = model.docs
         self.render = render
+        #: Told the store each process reads its documents from, before it renders them.
+        self.reading = reading
         self.by_id = {d.doc_id: d for d in model.docs}
 
     def shared(self, writer: PageWriter) -> _Helper:
@@ -81,6 +84,8 @@ class DocumentPages:
     def render_claimed(
         self, store: Store, writer: PageWriter, claims: Iterator[int]
     ) -> None:
+        if self.reading is not None:
+            self.reading(store)
         for n in claims:
             doc = self.docs[n]
             mine = list(stream_finding_views(store, self.by_id, doc_id=doc.doc_id))

@@ -126,7 +126,9 @@ def build_site(
             with _snapshot_for_second_process(
                 store, target, len(model.docs)
             ) as helper_index:
-                documents = DocumentPages(helper_index, model, pages.document)
+                documents = DocumentPages(
+                    helper_index, model, pages.document, pages.read_from
+                )
                 with documents.shared(writer) as helper:
                     pages.site(writer)
                     helper.render_rest(store, writer)
@@ -285,6 +287,7 @@ class _Pages:
         self.env = env
         self.model = model
         self.store = store
+        self.reader = store
         self.themes_by_id = model.theme_map
         self.docs_by_id = {d.doc_id: d for d in model.docs}
         #: attachment -> the e-mail it came with, and e-mail -> its attachments in order.
@@ -357,11 +360,21 @@ class _Pages:
             href_of=lambda doc_id: self.docs_by_id[doc_id].href,
         )
 
+    def read_from(self, store: Store) -> None:
+        """Read what document pages need beyond their passages and findings from ``store``
+        (each rendering process has its own connection)."""
+        self.reader = store
+
     def document(
         self, doc: DocView, passages: Sequence[Passage], mine: Sequence[FindingView]
     ) -> str:
-        """One document's page, from its passages in reading order and its findings."""
-        pviews = passage_views(passages, mine, self.model.passage_themes)
+        """One document's page, from its passages in reading order and its findings.
+
+        Its passages' themes are read from the store a document at a time
+        (the site's model holds none), unless the model was made with them.
+        """
+        themes = self.model.passage_themes or self.reader.passage_theme_ids(doc.doc_id)
+        pviews = passage_views(passages, mine, themes)
         touched: dict[str, int] = {}
         for pv in pviews:
             for t in pv.themes:

@@ -9,6 +9,7 @@ page's way back to the root.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -461,25 +462,27 @@ def site_model(
     site's pages read them from the store as they go); True fills it.
     """
     from ..themes import ThemeScore, load_taxonomy, related_themes
-    from ..themes.groups import FigureConflicts, group_findings
+    from ..themes.groups import FigureConflicts, group_texts
 
     store.check_kinds()
     tax = taxonomy if taxonomy is not None else load_taxonomy()
-    p_doc = store.themed_passage_docs()
     common: dict[str, str] = {}  # see _Fields.of
-    # each themed passage's theme ids; passages share a handful of combinations, so one tuple each
+    # each themed passage's theme ids, only for a model that keeps them (the
+    # site's document pages read their own); passages share a handful of
+    # combinations, so one tuple each
     p_themes: dict[str, tuple[str, ...]] = {}
-    combinations: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for pid, rows in store.iter_passage_themes():
-        ids = tuple(common.setdefault(t, t) for t, _, _ in rows)
-        ids = combinations.setdefault(ids, ids)
-        if pid in p_doc:
-            p_themes[pid] = ids
+    if findings:
+        p_doc = store.themed_passage_docs()
+        combinations: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for pid, rows in store.iter_passage_themes():
+            ids = tuple(common.setdefault(t, t) for t, _, _ in rows)
+            ids = combinations.setdefault(ids, ids)
+            if pid in p_doc:
+                p_themes[pid] = ids
+        del p_doc
     named = [(t.id, t.label, t.description) for t in tax.themes]
     seen = {t[0] for t in named}
-    extra = sorted(
-        {t for ids in combinations for t in ids} | set(store.finding_theme_ids())
-    )
+    extra = sorted(set(store.passage_theme_ids_used()) | set(store.finding_theme_ids()))
     named += [(t, t, "") for t in extra if t not in seen]
     inputs = ThemeInputs()
     cleared: set[str] = set()
@@ -502,12 +505,8 @@ def site_model(
     if cross_source:
         inputs.conflicts = FigureConflicts(figures) if count > 1 else None
         del figures
-        claims = [
-            _Fields.of(f, _GROUP_FIELDS, common)
-            for f, _ in store.iter_findings_themed(kind=CLAIM.name)
-        ]
-        inputs.groups = group_findings(claims) if len(claims) > 1 else []
-        del claims
+        # the claims are read twice rather than held (see group_texts)
+        inputs.groups = group_texts(lambda: store.iter_finding_texts(CLAIM.name))
     # recommendations are read three times rather than held through the themes:
     # for the bodies they name, for the answers to them, and for the organisation pages
     documents = store.documents()
@@ -523,6 +522,15 @@ def site_model(
         store, (f for f, _ in store.iter_findings_themed(kind=RECOMMENDATION.name))
     )
 
+    # each document's place in source order (see _source_order): its findings come together there
+    rank = {
+        d.doc_id: n
+        for n, d in enumerate(
+            sorted(
+                docs.values(), key=lambda d: (d.body.lower(), d.title.lower(), d.doc_id)
+            )
+        )
+    }
     themes = []
     for tid, label, desc in named:
         # a theme's findings carry only what choosing among them reads; those the page shows get the rest after
@@ -530,15 +538,20 @@ def site_model(
             (_Fields.of(f, _CHOICE_FIELDS, common), t)
             for f, t in store.iter_findings_themed(theme=tid)
         )
-        mine = sorted(_views_of(choices, docs, cleared), key=_source_order)
+        # figures and recommendations are held for the choice; claims, quotes
+        # and the other kinds are chosen as they stream past (see _StreamedKinds)
+        streamed = _StreamedKinds(rank, inputs.group_of, store.theme_claim_docs(tid))
+        mine = sorted(
+            streamed.keep(_views_of(choices, docs, cleared)), key=_source_order
+        )
         theme = _theme_view(
             tid,
             label,
             desc,
             mine,
+            streamed,
             {v.id: v for v in mine},
-            p_doc,
-            p_themes,
+            store.theme_passage_counts(tid),
             docs,
             orgs,
             inputs,
@@ -576,7 +589,7 @@ def site_model(
         corpus=_corpus(
             list(docs.values()), store.passage_count(), store.finding_kind_counts()
         ),
-        matrix=_matrix(themes, docs, p_doc, p_themes, orgs),
+        matrix=_matrix(themes, docs, store.doc_theme_passage_counts(), orgs),
         passage_themes=p_themes,
     )
     model.as_at = as_at(store.get_meta("last_ingest"))
@@ -671,7 +684,7 @@ class _PassageScores:
         return self._rows()
 
 
-#: What the figure conflict finder and the claim grouper read of a finding.
+#: What the figure conflict finder reads of a finding.
 _CONFLICT_FIELDS = (
     "id",
     "kind",
@@ -686,7 +699,6 @@ _CONFLICT_FIELDS = (
     "measure",
     "period",
 )
-_GROUP_FIELDS = ("id", "kind", "doc_id", "text")
 #: What choosing a theme page's findings reads (see ``_theme_view``); the chosen get the rest.
 _CHOICE_FIELDS = (
     "id",
@@ -1016,28 +1028,28 @@ def _theme_view(
     label: str,
     description: str,
     mine: Sequence[FindingView],
+    streamed: _StreamedKinds,
     by_id: Mapping[str, FindingView],
-    p_doc: Mapping[str, str],
-    p_themes: Mapping[str, tuple[str, ...]],
+    per_doc: Iterable[tuple[str, int]],
     docs: Mapping[str, DocView],
     orgs: Mapping[str, OrgRef],
     inputs: ThemeInputs,
 ) -> ThemeView:
-    """One theme's page; ``mine`` is the theme's findings in source order (see ``_source_order``).
+    """One theme's page; ``mine`` is the theme's figures and recommendations in source order
+    (see ``_source_order``), ``streamed`` what was chosen of its other findings as they were read.
 
     Made in steps, each filling its part of the page: the counts, the
     sources, a section per kind, then the figures that may disagree.
     """
     theme = ThemeView(tid, label, description, f"themes/{file_stem(tid)}.html")
     by_kind = _count_kinds(theme, mine)
-    _add_sources(theme, p_doc, p_themes, docs, orgs)
+    theme.counts = streamed.counts
+    _add_sources(theme, per_doc, docs, orgs)
     figures = by_kind[FIGURE.name]
     _add_figures(theme, figures)
     _add_recommendations(theme, by_kind[RECOMMENDATION.name], orgs, inputs)
     # the summary's agreements read the recommendations' groups
-    _add_claims(theme, by_kind[CLAIM.name], inputs)
-    _add_quotes(theme, by_kind[QUOTE.name])
-    _add_listings(theme, by_kind)
+    streamed.fill(theme)
     _add_conflicts(theme, figures, by_id, inputs)
     return theme
 
@@ -1057,15 +1069,16 @@ def _count_kinds(
 
 def _add_sources(
     theme: ThemeView,
-    p_doc: Mapping[str, str],
-    p_themes: Mapping[str, tuple[str, ...]],
+    counts: Iterable[tuple[str, int]],
     docs: Mapping[str, DocView],
     orgs: Mapping[str, OrgRef],
 ) -> None:
-    """How many passages discuss the theme, in which documents, from which bodies."""
-    per_doc: Counter[str] = Counter(
-        p_doc[pid] for pid, ts in p_themes.items() if theme.id in ts
-    )
+    """How many passages discuss the theme, in which documents, from which bodies.
+
+    ``counts`` gives (doc_id, passages of it carrying the theme), as the
+    store counts them (:meth:`Store.theme_passage_counts`).
+    """
+    per_doc: Counter[str] = Counter(dict(counts))
     theme.passages = sum(per_doc.values())
     sources = sorted(
         ((docs[d], n) for d, n in per_doc.items()),
@@ -1132,63 +1145,6 @@ def _answers(
     return answers
 
 
-def _add_claims(
-    theme: ThemeView, claims: Sequence[FindingView], inputs: ThemeInputs
-) -> None:
-    """Claims echoed by several sources, where bodies agree, then the claims made by one source."""
-    echoed, grouped = _echoed(claims, inputs)
-    theme.agreements = _agreements(theme.recommendations, theme.rec_copies, echoed)
-    theme.echoed_total = len(echoed)
-    theme.echoed = echoed[:THEME_ECHOED]
-    single = [v for v in claims if v.id not in grouped]
-    theme.claims_total = len(single)
-    theme.claims = _spread(single, THEME_CLAIMS)
-
-
-def _echoed(
-    claims: Sequence[FindingView], inputs: ThemeInputs
-) -> tuple[list[Group], set[str]]:
-    """Groups of the same claim from two or more sources, most sources first, and the ids of every claim in them."""
-    in_groups: dict[int, list[FindingView]] = defaultdict(list)
-    group_of = inputs.group_of
-    for v in claims:
-        number = group_of.get(v.id)
-        if number is not None:
-            in_groups[number].append(v)
-    echoed: list[Group] = []
-    grouped: set[str] = set()
-    for members in in_groups.values():
-        source_count = len({m.doc.doc_id for m in members})
-        if source_count >= 2:
-            shown = _one_per_source(members)[:ECHO_LIMIT]
-            echoed.append(
-                Group(
-                    shown[0].text, shown, source_count, more=len(members) - len(shown)
-                )
-            )
-            grouped.update(m.id for m in members)
-    echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
-    return echoed, grouped
-
-
-def _add_quotes(theme: ThemeView, quotes: Sequence[FindingView]) -> None:
-    theme.quotes_total = len(quotes)
-    theme.quotes = _spread(quotes, THEME_QUOTES)
-
-
-def _add_listings(
-    theme: ThemeView, by_kind: Mapping[str, Sequence[FindingView]]
-) -> None:
-    """A plain list for each kind with findings here and no section of its own."""
-    theme.listings = [
-        Listing(
-            kind, _spread(by_kind[kind.name], THEME_LISTED), len(by_kind[kind.name])
-        )
-        for kind in KINDS
-        if kind.name not in OWN_SECTIONS and by_kind[kind.name]
-    ]
-
-
 def _add_conflicts(
     theme: ThemeView,
     figures: Sequence[FindingView],
@@ -1205,6 +1161,176 @@ def _add_conflicts(
     theme.conflicts = [(by_id[a], by_id[b]) for a, b in pairs]
     theme.conflicts_total = min(total, CONFLICT_COUNT_CAP)
     theme.conflicts_capped = total > CONFLICT_COUNT_CAP
+
+
+class _Spread:
+    """What ``_spread(items, limit)`` picks, from items read a document at a time rather than all held.
+
+    Items come in store order: each document's together and in its own
+    order, the documents in any order; ``rank`` gives each document's place
+    in source order. ``_spread`` only ever takes the first item of a body's
+    first document, the first item of a document, and (when there are fewer
+    documents than ``limit``) the first ``limit + 1`` items of a document; so
+    only those of the ``2 * limit`` first documents are kept, and ``_spread``
+    run on them picks what it picks from the whole list.
+    """
+
+    def __init__(
+        self,
+        limit: int,
+        rank: Mapping[str, int],
+        first: Callable[[Any], FindingView] = lambda v: v,
+    ) -> None:
+        self.limit = limit
+        self.rank = rank
+        self.first = first
+        self.total = 0
+        self._serial = 0
+        self._body: dict[str, tuple[tuple[int, int], Any]] = {}
+        #: kept documents' (-rank, doc id) as a max-heap, and their first items
+        self._heap: list[tuple[int, str]] = []
+        self._items: dict[str, list[tuple[tuple[int, int], Any]]] = {}
+        self._current: str | None = None
+
+    def add(self, item: Any) -> None:
+        view = self.first(item)
+        doc = view.doc
+        key = (self.rank[doc.doc_id], self._serial)
+        self._serial += 1
+        self.total += 1
+        known = self._body.get(doc.body)
+        if known is None or key < known[0]:
+            self._body[doc.body] = (key, item)
+        if doc.doc_id != self._current:
+            self._current = doc.doc_id
+            heapq.heappush(self._heap, (-key[0], doc.doc_id))
+            self._items[doc.doc_id] = []
+            if len(self._heap) > 2 * self.limit:
+                _, dropped = heapq.heappop(self._heap)
+                del self._items[dropped]
+        mine = self._items.get(doc.doc_id)
+        if mine is not None and len(mine) <= self.limit:
+            mine.append((key, item))
+
+    def picked(self) -> list[Any]:
+        """The items ``_spread`` picks from all that were added, in source order."""
+        found: dict[tuple[int, int], Any] = {k: v for k, v in self._body.values()}
+        for items in self._items.values():
+            found.update(items)
+        ordered = [found[k] for k in sorted(found)]
+        if len(ordered) <= self.limit:
+            return ordered
+        chosen = {
+            id(self.first(v))
+            for v in _spread([self.first(v) for v in ordered], self.limit)
+        }
+        return [v for v in ordered if id(self.first(v)) in chosen]
+
+
+class _Echo:
+    """One group of claims echoed in a theme: its first claim from each of its first documents, and how many claims."""
+
+    __slots__ = ("heap", "members", "current")
+
+    def __init__(self) -> None:
+        self.heap: list[tuple[int, int, FindingView]] = []
+        self.members = 0
+        self.current: str | None = None
+
+
+class _StreamedKinds:
+    """A theme's claims, quotes and kinds with no section of their own, chosen as they are read.
+
+    A dense corpus gives one theme a third of all findings, half of them
+    claims: the choice needs only a few of them (see :class:`_Spread`), so
+    only those are kept. Claims of a group echoed by two or more documents
+    of the theme (``claim_docs`` counts them per claim) go to their group,
+    the others to the single claims.
+    """
+
+    def __init__(
+        self,
+        rank: Mapping[str, int],
+        group_of: Mapping[str, int],
+        claim_docs: Iterable[tuple[str, str]],
+    ) -> None:
+        self.rank = rank
+        self.group_of = group_of
+        docs_of: dict[int, set[str]] = defaultdict(set)
+        for fid, doc_id in claim_docs:
+            number = group_of.get(fid)
+            if number is not None:
+                docs_of[number].add(doc_id)
+        self.sources = {n: len(d) for n, d in docs_of.items() if len(d) >= 2}
+        self.counts: dict[str, int] = {kind.name: 0 for kind in KINDS}
+        self.echoes: dict[int, _Echo] = {}
+        self.single = _Spread(THEME_CLAIMS, rank)
+        self.quotes = _Spread(THEME_QUOTES, rank)
+        self.listed = {
+            kind.name: _Spread(THEME_LISTED, rank)
+            for kind in KINDS
+            if kind.name not in OWN_SECTIONS
+        }
+        self._serial = 0
+
+    def keep(self, views: Iterable[FindingView]) -> Iterator[FindingView]:
+        """The figures and recommendations of ``views``; the rest is taken in here."""
+        for v in views:
+            if v.kind not in self.counts:
+                KINDS.get(v.kind)  # an unknown kind is an error
+            self.counts[v.kind] += 1
+            if v.kind in (FIGURE.name, RECOMMENDATION.name):
+                yield v
+            elif v.kind == CLAIM.name:
+                self._claim(v)
+            elif v.kind == QUOTE.name:
+                self.quotes.add(v)
+            else:
+                self.listed[v.kind].add(v)
+
+    def _claim(self, v: FindingView) -> None:
+        number = self.group_of.get(v.id)
+        if number is None or number not in self.sources:
+            self.single.add(v)
+            return
+        echo = self.echoes.get(number)
+        if echo is None:
+            echo = self.echoes[number] = _Echo()
+        echo.members += 1
+        if v.doc.doc_id != echo.current:
+            # the first claim of a document: one per source, the first ECHO_LIMIT documents in source order
+            echo.current = v.doc.doc_id
+            self._serial += 1
+            heapq.heappush(echo.heap, (-self.rank[v.doc.doc_id], -self._serial, v))
+            if len(echo.heap) > ECHO_LIMIT:
+                heapq.heappop(echo.heap)
+
+    def fill(self, theme: ThemeView) -> None:
+        """Set the theme's claims (echoed and single), quotes and listings."""
+        echoed: list[Group] = []
+        for number, echo in self.echoes.items():
+            shown = [v for _, _, v in sorted(echo.heap, key=lambda x: (-x[0], -x[1]))]
+            echoed.append(
+                Group(
+                    shown[0].text,
+                    shown,
+                    self.sources[number],
+                    more=echo.members - len(shown),
+                )
+            )
+        echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
+        theme.agreements = _agreements(theme.recommendations, theme.rec_copies, echoed)
+        theme.echoed_total = len(echoed)
+        theme.echoed = echoed[:THEME_ECHOED]
+        theme.claims_total = self.single.total
+        theme.claims = self.single.picked()
+        theme.quotes_total = self.quotes.total
+        theme.quotes = self.quotes.picked()
+        theme.listings = [
+            Listing(kind, self.listed[kind.name].picked(), self.listed[kind.name].total)
+            for kind in KINDS
+            if kind.name not in OWN_SECTIONS and self.listed[kind.name].total
+        ]
 
 
 def _spread(items: Sequence[FindingView], limit: int) -> list[FindingView]:
@@ -1231,17 +1357,6 @@ def _spread(items: Sequence[FindingView], limit: int) -> list[FindingView]:
                 seen.add(k)
                 chosen.add(n)
     return [items[n] for n in sorted(chosen)]
-
-
-def _one_per_source(members: Sequence[FindingView]) -> list[FindingView]:
-    """The first finding from each document: an echo is about how many bodies say it."""
-    seen: set[str] = set()
-    out = []
-    for m in members:
-        if m.doc.doc_id not in seen:
-            seen.add(m.doc.doc_id)
-            out.append(m)
-    return out
 
 
 def _source_order(v: FindingView) -> tuple[str, str, int]:
@@ -1505,14 +1620,19 @@ def _corpus(
 def _matrix(
     themes: Sequence[ThemeView],
     docs: Mapping[str, DocView],
-    p_doc: Mapping[str, str],
-    p_themes: Mapping[str, tuple[str, ...]],
+    counts: Iterable[tuple[str, str, int, str]],
     orgs: Mapping[str, OrgRef],
 ) -> Matrix:
-    cells: dict[str, Counter[str]] = defaultdict(Counter)
-    for pid, ts in p_themes.items():
-        body = docs[p_doc[pid]].body
-        cells[body].update(ts)
+    """Themed passages per body and theme; ``counts`` as :meth:`Store.doc_theme_passage_counts` gives them."""
+    firsts: dict[str, str] = {}
+    per_body: dict[str, Counter[str]] = defaultdict(Counter)
+    for doc_id, theme, n, first in counts:
+        body = docs[doc_id].body
+        per_body[body][theme] += n
+        if body not in firsts or first < firsts[body]:
+            firsts[body] = first
+    # bodies in the order their first themed passage comes (by id), as a walk of the passages meets them
+    cells = {body: per_body[body] for body in sorted(firsts, key=firsts.__getitem__)}
     ranked = sorted(cells.items(), key=lambda x: (-sum(x[1].values()), x[0].lower()))
     shown, rest = ranked[:MATRIX_ROWS], ranked[MATRIX_ROWS:]
     rows_raw: list[tuple[str, str | None, Counter[str]]] = [

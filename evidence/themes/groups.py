@@ -14,10 +14,12 @@ and far cheaper than comparing every finding with every other.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -119,30 +121,60 @@ class _Classes:
         return 0 if self.matrix is None else int(self.matrix.shape[0])
 
 
-def _classes(texts: Sequence[str]) -> _Classes:
-    by_text: dict[str, int] = {}
+def _classes(texts: Iterable[str]) -> _Classes:
+    """Texts folded by content words, read once from ``texts`` (a stream is not held).
+
+    A text seen before is known by a digest of it rather than kept, and each
+    class's words are kept once: at hundreds of thousands of claims the texts
+    themselves were most of a build's memory.
+    """
+    by_text: dict[bytes, int] = {}
     by_words: dict[tuple[str, ...], int] = {}
-    words: list[list[str]] = []
-    of_row = np.empty(len(texts), dtype=np.int64)
-    for k, text in enumerate(texts):
-        number = by_text.get(text)
+    words: list[tuple[str, ...]] = []
+    shared: dict[str, str] = {}
+    rows = array("q")
+    for text in texts:
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+        number = by_text.get(digest)
         if number is None:
-            tokens = content_words(stems(text))
-            number = by_words.setdefault(tuple(tokens), len(words))
+            tokens = tuple(shared.setdefault(w, w) for w in content_words(stems(text)))
+            number = by_words.setdefault(tokens, len(words))
             if number == len(words):
                 words.append(tokens)
-            by_text[text] = number
-        of_row[k] = number
+            by_text[digest] = number
+        rows.append(number)
+    del by_text, by_words, shared
+    of_row = (
+        np.frombuffer(rows, dtype=np.int64).copy()
+        if rows
+        else np.empty(0, dtype=np.int64)
+    )
+    del rows
     try:
         counts = CountVectorizer(analyzer=_identity, dtype=np.float64).fit_transform(
             words
         )
     except ValueError:  # no content words at all
         return _Classes(of_row, None)
+    del words
     weighting = TfidfTransformer(
         norm="l2", use_idf=True, smooth_idf=True, sublinear_tf=True
     )
-    weighting.fit(counts[of_row])
+    weighting.fit(counts)
+    # document frequencies over every text, as fitting on one row per text
+    # (counts[of_row]) counts them, without making that matrix
+    sizes = np.bincount(of_row, minlength=counts.shape[0]).astype(np.float64)
+    df = np.bincount(
+        counts.indices,
+        weights=np.repeat(sizes, np.diff(counts.indptr)),
+        minlength=counts.shape[1],
+    )
+    df += 1.0
+    idf = np.full_like(df, fill_value=len(of_row) + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    weighting.idf_ = idf
     return _Classes(of_row, weighting.transform(counts).tocsr())
 
 
@@ -299,7 +331,13 @@ def group_findings(findings: Sequence[Mapping[str, Any]]) -> list[list[str]]:
 def _text_edges(
     texts: Sequence[str], rows: np.ndarray, doc_codes: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Edges joining each text to the first text of its component, as row numbers.
+    """Edges joining each text to the first text of its component, as row numbers (see :func:`_class_edges`)."""
+    a, b = _class_edges(_classes(texts), doc_codes[rows])
+    return rows[a], rows[b]
+
+
+def _class_edges(classes: _Classes, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Edges joining each text to the first text of its component, as text numbers; ``codes`` numbers each text's document.
 
     Worked out per class of equal content words. A class is one node: texts
     with the same words from two documents are joined directly, and a class
@@ -308,10 +346,9 @@ def _text_edges(
     single document. A class with no content words joins nothing.
     """
     empty = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-    classes = _classes(texts)
     if classes.matrix is None:
         return empty
-    codes = doc_codes[rows]
+    size = len(codes)
     lowest = np.full(classes.size, np.iinfo(np.int64).max, dtype=np.int64)
     highest = np.full(classes.size, -1, dtype=np.int64)
     np.minimum.at(lowest, classes.of_row, codes)
@@ -325,11 +362,55 @@ def _text_edges(
     worded = (np.diff(classes.matrix.indptr) > 0)[classes.of_row]
     text_labels = labels[classes.of_row]
     # the first text of each component stands for it
-    head = np.full(classes.size, len(texts), dtype=np.int64)
+    head = np.full(classes.size, size, dtype=np.int64)
     np.minimum.at(head, text_labels[worded], np.nonzero(worded)[0])
     ends = head[text_labels]
-    keep = worded & (ends != np.arange(len(texts)))
-    return rows[keep], rows[ends[keep]]
+    keep = worded & (ends != np.arange(size))
+    return np.nonzero(keep)[0].astype(np.int64), ends[keep]
+
+
+def group_texts(
+    read: Callable[[], Iterable[tuple[str, str, str | None]]],
+) -> list[list[str]]:
+    """:func:`group_findings` of findings of one kind other than figures, read rather than held.
+
+    ``read()`` gives a fresh stream of (id, doc_id, text) sorted by id; it
+    is read twice: once for the texts' words and documents (a text is not
+    kept once its words are known), once for the ids of the grouped. The
+    groups are those :func:`group_findings` finds for the same findings.
+    """
+    documents: dict[str, int] = {}
+    codes = array("q")
+
+    def texts() -> Iterator[str]:
+        for _fid, doc_id, text in read():
+            codes.append(documents.setdefault(doc_id, len(documents)))
+            yield str(text or "")
+
+    classes = _classes(texts())
+    doc_codes = (
+        np.frombuffer(codes, dtype=np.int64).copy()
+        if codes
+        else np.empty(0, dtype=np.int64)
+    )
+    size = len(doc_codes)
+    if size < 2:
+        return []
+    a, b = _class_edges(classes, doc_codes)
+    del classes
+    labels = _components(size, [a], [b])
+    # a component is a group when its texts come from two documents or more
+    width = int(doc_codes.max()) + 1
+    pairs = np.unique(labels.astype(np.int64) * width + doc_codes)
+    sources = np.bincount(pairs // width, minlength=size)
+    grouped = sources[labels] >= 2
+    members: dict[int, list[str]] = {}
+    for row, (fid, _doc, _text) in enumerate(read()):
+        if grouped[row]:
+            members.setdefault(int(labels[row]), []).append(str(fid))
+    groups = [sorted(ids) for ids in members.values()]
+    groups.sort()
+    return groups
 
 
 def _codes(items: Sequence[Any], *, none_code: int | None = None) -> np.ndarray:

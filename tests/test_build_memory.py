@@ -1,0 +1,192 @@
+"""The build's streamed passes give exactly what the passes over held lists gave."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
+from site_fixture import make_store
+
+from evidence.render import views
+from evidence.render.views import DocView, FindingView
+from evidence.store import Store
+from evidence.themes.groups import group_findings, group_texts
+
+SENTENCES = (
+    "Staff shortages limit what integrated care systems can do",
+    "Shortages of staff limit what integrated care systems are able to do",
+    "The capital regime makes it hard for systems to invest in buildings",
+    "Discharge delays keep patients in hospital longer than they need to be",
+    "Delays in discharge keep patients in hospital for longer",
+    "Local authorities need multi-year funding settlements",
+    "the of and",  # no content words: joins nothing
+    "",
+)
+
+
+def _claims(count: int, seed: int) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    out = []
+    for n in range(count):
+        text = rng.choice(SENTENCES)
+        if rng.random() < 0.3:
+            text = f"{text} in {rng.choice(['2023', 'the north', 'rural areas', 'winter'])}"
+        out.append(
+            {
+                "id": f"c{rng.randrange(10**6):06d}-{n}",
+                "kind": "claim",
+                "doc_id": f"d{rng.randrange(12)}",
+                "text": text,
+            }
+        )
+    return out
+
+
+@pytest.mark.parametrize(("count", "seed"), [(0, 1), (1, 1), (2, 3), (40, 5), (300, 7)])
+def test_group_texts_finds_the_groups_group_findings_finds(
+    count: int, seed: int
+) -> None:
+    claims = _claims(count, seed)
+    rows = sorted((c["id"], c["doc_id"], c["text"]) for c in claims)
+    reads = []
+
+    def read() -> list[tuple[str, str, str]]:
+        reads.append(1)
+        return list(rows)
+
+    expected = group_findings(claims) if count > 1 else []
+    assert group_texts(read) == expected
+    if count >= 40:
+        assert expected  # the fixed sets do group something
+    assert len(reads) == (2 if count >= 2 else 1)
+
+
+def test_group_texts_on_a_fixed_set() -> None:
+    rows = [
+        ("a1", "a", "Staff shortages limit what integrated care systems can do"),
+        ("a2", "a", "Shortages of staff limit what integrated care systems can do"),
+        ("b1", "b", "Staff shortages limit what integrated care systems can do"),
+        ("b2", "b", "Local authorities need multi-year funding settlements"),
+        ("c1", "c", "Local authorities need multi-year funding settlements now"),
+        ("c2", "c", "The capital regime makes it hard to invest"),
+        ("d1", "d", "The capital regime makes it hard to invest"),
+        ("d2", "d", "the of and"),
+        ("e1", "e", "the of and"),
+    ]
+    assert group_texts(lambda: rows) == [["a1", "a2", "b1"], ["b2", "c1"], ["c2", "d1"]]
+
+
+def _view(n: int, body: str, doc_id: str) -> FindingView:
+    doc = DocView(
+        doc_id,
+        f"docs/{doc_id}.html",
+        doc_id,
+        body,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "x",
+        "txt",
+        None,
+    )
+    return FindingView(f"f{n:03d}", "claim", "t", doc, "p", None, "h", {}, (), order=n)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("limit", [1, 2, 3, 5, 20])
+def test_spread_read_a_document_at_a_time_picks_what_spread_picks(
+    seed: int, limit: int
+) -> None:
+    rng = random.Random(seed)
+    documents = [
+        (f"d{n:02d}", rng.choice("ABCDEFG")) for n in range(rng.randrange(1, 30))
+    ]
+    # source order: by body, then document (titles are the ids here)
+    rank = {
+        d: n
+        for n, (d, _) in enumerate(
+            sorted(documents, key=lambda x: (x[1].lower(), x[0]))
+        )
+    }
+    items: list[FindingView] = []
+    for doc_id, body in documents:  # store order: a document's findings together
+        for _ in range(rng.choice([0, 1, 1, 2, 4, 9])):
+            items.append(_view(len(items), body, doc_id))
+    picker = views._Spread(limit, rank)
+    for v in items:
+        picker.add(v)
+    in_source_order = sorted(items, key=lambda v: (rank[v.doc.doc_id], v.order))
+    assert picker.total == len(items)
+    assert [v.id for v in picker.picked()] == [
+        v.id for v in views._spread(in_source_order, limit)
+    ]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    opened = make_store(tmp_path_factory.mktemp("memory") / "index")
+    yield opened
+    opened.close()
+
+
+def test_the_stores_per_theme_and_per_document_reads_agree_with_its_whole_tables(
+    store: Store,
+) -> None:
+    whole = store.passage_themes()
+    docs = store.themed_passage_docs()
+    for doc_id in store.doc_ids():
+        assert store.passage_theme_ids(doc_id) == {
+            pid: tuple(t for t, _, _ in rows)
+            for pid, rows in whole.items()
+            if docs.get(pid) == doc_id
+        }
+    pairs = store.doc_theme_passage_counts()
+    themes = store.passage_theme_ids_used()
+    assert themes == sorted({t for rows in whole.values() for t, _, _ in rows})
+    for theme in themes:
+        counts = store.theme_passage_counts(theme)
+        expected: dict[str, int] = {}
+        for pid, rows in whole.items():
+            if any(t == theme for t, _, _ in rows):
+                expected[docs[pid]] = expected.get(docs[pid], 0) + 1
+        assert counts == sorted(expected.items())
+        assert {(d, n) for d, t, n, _ in pairs if t == theme} == set(expected.items())
+    claims = [f for f in store.findings() if f["kind"] == "claim"]
+    assert list(store.iter_finding_texts("claim")) == sorted(
+        (f["id"], f["doc_id"], f["text"]) for f in claims
+    )
+    themed = store.finding_themes()
+    for theme in themes:
+        assert sorted(store.theme_claim_docs(theme)) == sorted(
+            (f["id"], f["doc_id"]) for f in claims if theme in themed.get(f["id"], [])
+        )
+
+
+def test_the_lean_model_holds_no_passage_themes_and_counts_them_from_the_store(
+    store: Store,
+) -> None:
+    whole = store.passage_themes()
+    docs = store.themed_passage_docs()
+    bodies = {d.doc_id: d.metadata.org or views.UNATTRIBUTED for d in store.documents()}
+    full = views.site_model(store)
+    lean = views.site_model(store, findings=False)
+    assert full.passage_themes and lean.passage_themes == {}
+    for theme in lean.themes:
+        assert theme.passages == sum(
+            1 for rows in whole.values() if any(t == theme.id for t, _, _ in rows)
+        )
+    per_body: dict[str, int] = {}
+    for pid, rows in whole.items():
+        body = bodies[docs[pid]]
+        per_body[body] = per_body.get(body, 0) + len(rows)
+    assert {name: total for name, _, _, total in lean.matrix.rows} == per_body
+    assert (lean.matrix.rows, lean.matrix.maximum) == (
+        full.matrix.rows,
+        full.matrix.maximum,
+    )
