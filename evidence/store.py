@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NotFound, StoreError
-from .kinds import CLAIM, KINDS
+from .kinds import KINDS
 from .models import Finding, Metadata, Passage
 
 #: 2: a ``themes`` table (id, label), foreign keys from findings and the
@@ -1270,16 +1270,17 @@ class Store:
         while batch := rows.fetchmany(_BATCH):
             yield from batch
 
-    def theme_claim_docs(self, theme: str) -> list[tuple[str, str]]:
-        """(finding id, doc_id) of every claim carrying ``theme`` that a site shows
-        (its passage and document stored): a theme page counts each echoed claim's sources from these."""
+    def theme_finding_docs(self, theme: str, kind: str) -> list[tuple[str, str]]:
+        """(finding id, doc_id) of every finding of ``kind`` carrying ``theme`` that a site shows
+        (its passage and document stored): a theme page counts its echoed claims' sources and
+        finds its conflicting figures from these, before it reads the findings themselves."""
         return (
             self._plain()
             .execute(
                 """SELECT f.finding_id, f.doc_id FROM finding_themes t JOIN findings f ON f.finding_id = t.finding_id
                JOIN passages p ON p.passage_id = f.passage_id JOIN documents d ON d.doc_id = f.doc_id
                WHERE t.theme=? AND f.kind=?""",
-                (theme, CLAIM.name),
+                (theme, kind),
             )
             .fetchall()
         )

@@ -6,6 +6,7 @@ import random
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "e2e"))
@@ -163,7 +164,7 @@ def test_the_stores_per_theme_and_per_document_reads_agree_with_its_whole_tables
     )
     themed = store.finding_themes()
     for theme in themes:
-        assert sorted(store.theme_claim_docs(theme)) == sorted(
+        assert sorted(store.theme_finding_docs(theme, "claim")) == sorted(
             (f["id"], f["doc_id"]) for f in claims if theme in themed.get(f["id"], [])
         )
 
@@ -190,3 +191,52 @@ def test_the_lean_model_holds_no_passage_themes_and_counts_them_from_the_store(
         full.matrix.rows,
         full.matrix.maximum,
     )
+
+
+def test_figure_conflicts_read_back_from_the_store_are_those_of_held_figures() -> None:
+    from evidence.themes.groups import FigureConflicts
+
+    rng = random.Random(11)
+    sentences = (
+        "More than {v} people now have an NHS App account.",
+        "Around {v} people have an NHS App account.",
+        "The NHS employs around {v} people.",
+        "Systems must find {v} of efficiency savings.",
+        "We heard from {v} local people about moving between services.",
+    )
+    findings = []
+    for n in range(120):
+        template = rng.choice(sentences)
+        value = rng.choice([86, 2400, 1.5e6, 2.5e7, 3e7])
+        generic = "savings" not in template
+        findings.append(
+            {
+                "id": f"f{n:03d}",
+                "kind": "figure",
+                "doc_id": f"d{rng.randrange(15)}",
+                "text": template.format(v=f"{value:g}"),
+                "surface": f"{value:g}",
+                "value": value,
+                "value_max": None,
+                "unit": None if generic else "GBP",
+                "figure_kind": "count" if generic else "money",
+                "qualifier": rng.choice([None, "around", "more than"]),
+                "measure": "people" if generic else "efficiency savings",
+                "period": rng.choice([None, "2023", "2024/25"]),
+            }
+        )
+    by_id = {f["id"]: f for f in findings}
+    asked: list[int] = []
+
+    def reread(ids: list[str]) -> dict[str, dict]:
+        asked.append(len(ids))
+        return {i: by_id[i] for i in ids}
+
+    held = FigureConflicts(findings)
+    lean = FigureConflicts(findings, reread=reread)
+    assert lean._figures == [] and asked == []
+    pairs = list(held.pairs())
+    assert pairs and list(lean.pairs()) == pairs
+    assert asked and max(asked) <= 500
+    mask = np.arange(len(held.ids)) % 3 != 0
+    assert lean.summary(mask, 7, 40) == held.summary(mask, 7, 40)

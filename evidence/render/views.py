@@ -61,6 +61,8 @@ THEME_QUOTES = 20
 THEME_LISTED = 20
 THEME_ECHOED = 25
 THEME_SOURCES = 50
+#: A theme's summary leads with this many figures (see ``_headline``).
+HEADLINE = 3
 #: The summary names this many leading recommendations and agreements.
 SUMMARY_RECOMMENDATIONS = 3
 SUMMARY_AGREEMENTS = 3
@@ -503,7 +505,9 @@ def site_model(
                 if str(f.get("measure") or "").strip()
             )
     if cross_source:
-        inputs.conflicts = FigureConflicts(figures) if count > 1 else None
+        inputs.conflicts = (
+            FigureConflicts(figures, reread=store.findings_by_id) if count > 1 else None
+        )
         del figures
         # the claims are read twice rather than held (see group_texts)
         inputs.groups = group_texts(lambda: store.iter_finding_texts(CLAIM.name))
@@ -540,7 +544,12 @@ def site_model(
         )
         # figures and recommendations are held for the choice; claims, quotes
         # and the other kinds are chosen as they stream past (see _StreamedKinds)
-        streamed = _StreamedKinds(rank, inputs.group_of, store.theme_claim_docs(tid))
+        streamed = _StreamedKinds(
+            rank,
+            inputs.group_of,
+            store.theme_finding_docs(tid, CLAIM.name),
+            _theme_conflicts(inputs, store.theme_finding_docs(tid, FIGURE.name)),
+        )
         mine = sorted(
             streamed.keep(_views_of(choices, docs, cleared)), key=_source_order
         )
@@ -550,7 +559,6 @@ def site_model(
             desc,
             mine,
             streamed,
-            {v.id: v for v in mine},
             store.theme_passage_counts(tid),
             docs,
             orgs,
@@ -1029,13 +1037,12 @@ def _theme_view(
     description: str,
     mine: Sequence[FindingView],
     streamed: _StreamedKinds,
-    by_id: Mapping[str, FindingView],
     per_doc: Iterable[tuple[str, int]],
     docs: Mapping[str, DocView],
     orgs: Mapping[str, OrgRef],
     inputs: ThemeInputs,
 ) -> ThemeView:
-    """One theme's page; ``mine`` is the theme's figures and recommendations in source order
+    """One theme's page; ``mine`` is the theme's recommendations in source order
     (see ``_source_order``), ``streamed`` what was chosen of its other findings as they were read.
 
     Made in steps, each filling its part of the page: the counts, the
@@ -1045,12 +1052,10 @@ def _theme_view(
     by_kind = _count_kinds(theme, mine)
     theme.counts = streamed.counts
     _add_sources(theme, per_doc, docs, orgs)
-    figures = by_kind[FIGURE.name]
-    _add_figures(theme, figures)
+    streamed.fill_figures(theme)
     _add_recommendations(theme, by_kind[RECOMMENDATION.name], orgs, inputs)
     # the summary's agreements read the recommendations' groups
     streamed.fill(theme)
-    _add_conflicts(theme, figures, by_id, inputs)
     return theme
 
 
@@ -1095,17 +1100,6 @@ def _add_sources(
     ]
 
 
-def _add_figures(theme: ThemeView, figures: Sequence[FindingView]) -> None:
-    """Headline figures and the key figures table, a row per sentence."""
-    key = [v for v in figures if is_key_figure(v)]
-    theme.headline = _headline(key)
-    rows = _figure_rows(key)
-    theme.figures_total = len(key)
-    theme.figure_rows_total = len(rows)
-    shown_rows = {id(r.first) for r in _spread_rows(rows, THEME_FIGURES)}
-    theme.figures = [r for r in rows if id(r.first) in shown_rows]
-
-
 def _add_recommendations(
     theme: ThemeView,
     recommendations: Sequence[FindingView],
@@ -1145,22 +1139,17 @@ def _answers(
     return answers
 
 
-def _add_conflicts(
-    theme: ThemeView,
-    figures: Sequence[FindingView],
-    by_id: Mapping[str, FindingView],
-    inputs: ThemeInputs,
-) -> None:
-    """The theme's pairs of figures that may disagree (the first few, and how many)."""
+def _theme_conflicts(
+    inputs: ThemeInputs, figures: Iterable[tuple[str, str]]
+) -> tuple[list[tuple[str, str]], int] | None:
+    """The theme's first pairs of figures that may disagree and how many (counted up to a cap),
+    from its figures' (id, doc_id); None when no figure is compared."""
     if inputs.conflicts is None or not inputs.conflicts.ids:
-        return
+        return None
     position = inputs.conflict_position
     mask = np.zeros(len(inputs.conflicts.ids), dtype=bool)
-    mask[[position[v.id] for v in figures if v.id in position]] = True
-    pairs, total = inputs.conflicts.summary(mask, CONFLICT_LIMIT, CONFLICT_COUNT_CAP)
-    theme.conflicts = [(by_id[a], by_id[b]) for a, b in pairs]
-    theme.conflicts_total = min(total, CONFLICT_COUNT_CAP)
-    theme.conflicts_capped = total > CONFLICT_COUNT_CAP
+    mask[[position[fid] for fid, _ in figures if fid in position]] = True
+    return inputs.conflicts.summary(mask, CONFLICT_LIMIT, CONFLICT_COUNT_CAP)
 
 
 class _Spread:
@@ -1220,10 +1209,7 @@ class _Spread:
         ordered = [found[k] for k in sorted(found)]
         if len(ordered) <= self.limit:
             return ordered
-        chosen = {
-            id(self.first(v))
-            for v in _spread([self.first(v) for v in ordered], self.limit)
-        }
+        chosen = {id(v) for v in _spread([self.first(v) for v in ordered], self.limit)}
         return [v for v in ordered if id(self.first(v)) in chosen]
 
 
@@ -1253,9 +1239,23 @@ class _StreamedKinds:
         rank: Mapping[str, int],
         group_of: Mapping[str, int],
         claim_docs: Iterable[tuple[str, str]],
+        conflicts: tuple[list[tuple[str, str]], int] | None = None,
     ) -> None:
         self.rank = rank
         self.group_of = group_of
+        self.conflicts = conflicts
+        #: the figures the conflict pairs name, kept as they pass
+        self.paired: dict[str, FindingView | None] = {
+            i: None for pair in (conflicts[0] if conflicts else []) for i in pair
+        }
+        self.key_figures = 0
+        self.rows = _Spread(THEME_FIGURES, rank, lambda row: row.first)
+        self._sentence_doc: str | None = None
+        self._sentence_figures: list[FindingView] = []
+        #: body -> its best key figure for each of up to HEADLINE measures (see _headline)
+        self._headline: dict[
+            str, dict[str, tuple[tuple[int, float, str], FindingView]]
+        ] = {}
         docs_of: dict[int, set[str]] = defaultdict(set)
         for fid, doc_id in claim_docs:
             number = group_of.get(fid)
@@ -1274,19 +1274,65 @@ class _StreamedKinds:
         self._serial = 0
 
     def keep(self, views: Iterable[FindingView]) -> Iterator[FindingView]:
-        """The figures and recommendations of ``views``; the rest is taken in here."""
+        """The recommendations of ``views``; the rest is taken in here."""
         for v in views:
             if v.kind not in self.counts:
                 KINDS.get(v.kind)  # an unknown kind is an error
             self.counts[v.kind] += 1
-            if v.kind in (FIGURE.name, RECOMMENDATION.name):
+            if v.kind == RECOMMENDATION.name:
                 yield v
+            elif v.kind == FIGURE.name:
+                self._figure(v)
             elif v.kind == CLAIM.name:
                 self._claim(v)
             elif v.kind == QUOTE.name:
                 self.quotes.add(v)
             else:
                 self.listed[v.kind].add(v)
+
+    def _figure(self, v: FindingView) -> None:
+        if v.id in self.paired:
+            self.paired[v.id] = v
+        if not is_key_figure(v):
+            return
+        self.key_figures += 1
+        if v.doc.doc_id != self._sentence_doc:
+            self._flush_rows()
+            self._sentence_doc = v.doc.doc_id
+        # a document's sentences are rows of their own: its key figures are held until it ends
+        self._sentence_figures.append(v)
+        if v.data.get("measure"):
+            # _headline takes at most HEADLINE figures, each of another body and measure:
+            # only a body's best figure of each of its HEADLINE best measures can be one
+            key = _headline_key(v)
+            measure = " ".join(str(v.data["measure"]).casefold().split())
+            best = self._headline.setdefault(v.doc.body, {})
+            known = best.get(measure)
+            if known is None or key < known[0]:
+                best[measure] = (key, v)
+                if len(best) > HEADLINE:
+                    del best[max(best, key=lambda m: best[m][0])]
+
+    def _flush_rows(self) -> None:
+        for row in _figure_rows(self._sentence_figures):
+            self.rows.add(row)
+        self._sentence_figures = []
+
+    def fill_figures(self, theme: ThemeView) -> None:
+        """Set the theme's headline figures, key figure rows and possible conflicts."""
+        self._flush_rows()
+        theme.headline = _headline(
+            [v for best in self._headline.values() for _, v in best.values()]
+        )
+        theme.figures_total = self.key_figures
+        theme.figure_rows_total = self.rows.total
+        theme.figures = self.rows.picked()
+        if self.conflicts is not None:
+            pairs, total = self.conflicts
+            paired = self.paired
+            theme.conflicts = [(_seen(paired[a]), _seen(paired[b])) for a, b in pairs]
+            theme.conflicts_total = min(total, CONFLICT_COUNT_CAP)
+            theme.conflicts_capped = total > CONFLICT_COUNT_CAP
 
     def _claim(self, v: FindingView) -> None:
         number = self.group_of.get(v.id)
@@ -1374,20 +1420,29 @@ def is_key_figure(v: FindingView) -> bool:
     return True
 
 
-def _headline(figures: Sequence[FindingView], limit: int = 3) -> list[FindingView]:
+def _headline_key(v: FindingView) -> tuple[int, float, str]:
+    return (
+        _HEADLINE_ORDER.get(str(v.data.get("figure_kind")), 9),
+        -float(v.data.get("value") or 0.0),
+        v.id,
+    )
+
+
+def _seen(v: FindingView | None) -> FindingView:
+    """A figure a conflict pair names: the theme's stream gave it (the pairs come from the theme's figures)."""
+    assert v is not None
+    return v
+
+
+def _headline(
+    figures: Sequence[FindingView], limit: int = HEADLINE
+) -> list[FindingView]:
     """Figures that say what they measure, each from a different body and measuring something different.
 
     The biggest sums first, then rates, ratios and counts: three figures
     from one document would tell a reader about that document, not the theme.
     """
-    ranked = sorted(
-        (v for v in figures if v.data.get("measure")),
-        key=lambda v: (
-            _HEADLINE_ORDER.get(str(v.data.get("figure_kind")), 9),
-            -float(v.data.get("value") or 0.0),
-            v.id,
-        ),
-    )
+    ranked = sorted((v for v in figures if v.data.get("measure")), key=_headline_key)
     out: list[FindingView] = []
     bodies: set[str] = set()
     measures: set[str] = set()
@@ -1428,12 +1483,6 @@ def _figure_rows(figures: Sequence[FindingView]) -> list[FigureRow]:
             pieces.append((text[at:], None))
         rows.append(FigureRow(tuple(m for _, m in placed), tuple(pieces)))
     return rows
-
-
-def _spread_rows(rows: Sequence[FigureRow], limit: int) -> list[FigureRow]:
-    """Up to ``limit`` rows covering as many bodies, then documents, as they can (see ``_spread``)."""
-    by_first = {id(r.first): r for r in rows}
-    return [by_first[id(v)] for v in _spread([r.first for r in rows], limit)]
 
 
 def recommendation_key(text: str) -> str:

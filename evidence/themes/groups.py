@@ -52,6 +52,8 @@ _CHUNK = 2048
 _ROW_BLOCK = 8192
 #: Context agreement rows kept for reuse (each as long as a bucket's contexts).
 _AGREEMENT_ROWS = 512
+#: Figures read back from the store at a time, when the finder does not hold them.
+_REREAD = 500
 _YEAR = re.compile(
     r"(?<!\d)((?:19|20)\d{2})(?:\s?[-\u2013/]\s?((?:19|20)?\d{2}))?(?!\d)"
 )
@@ -527,7 +529,14 @@ class FigureConflicts:
     optionally only among figures a mask selects (a theme's).
     """
 
-    def __init__(self, findings: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(
+        self,
+        findings: Sequence[Mapping[str, Any]],
+        *,
+        reread: Callable[[list[str]], Mapping[str, Mapping[str, Any]]] | None = None,
+    ) -> None:
+        """``reread`` (ids -> their rows), when given, lets the finder drop the
+        figures once prepared and read back the few whose sentences it compares."""
         figures = sorted(
             (
                 f
@@ -577,6 +586,10 @@ class FigureConflicts:
         for _, members in sorted(buckets.items()):
             self._prepare_bucket(np.asarray(members, dtype=np.int64))
         self._is_generic = np.asarray(self._generic, dtype=bool)
+        self._reread = reread
+        if reread is not None:
+            # a dense corpus has hundreds of thousands of measured figures; few sentences are compared
+            self._figures = []
 
     def _prepare_bucket(self, members: np.ndarray) -> None:
         bucket = len(self._buckets)
@@ -612,7 +625,7 @@ class FigureConflicts:
         bucket = int(self._bucket_of[a])
         if bucket not in self._contexts:
             members = self._buckets[bucket]
-            contexts = _classes([_context(self._figures[k]) for k in members])
+            contexts = _classes(_context(row) for row in self._rows(members))
             self._context_of[members] = contexts.of_row
             transposed = (
                 contexts.matrix.T.tocsr() if contexts.matrix is not None else None
@@ -629,6 +642,16 @@ class FigureConflicts:
             scores = (matrix[key[1] : key[1] + 1] @ transposed).toarray().ravel()
             row = self._agreement[key] = scores >= CONFLICT_TEXT_THRESHOLD
         return row[self._context_of[others]]
+
+    def _rows(self, members: np.ndarray) -> Iterator[Mapping[str, Any]]:
+        """The figures ``members``, in order: held, or read back a few hundred at a time."""
+        if self._reread is None:
+            yield from (self._figures[k] for k in members.tolist())
+            return
+        for at in range(0, len(members), _REREAD):
+            ids = [self.ids[k] for k in members[at : at + _REREAD].tolist()]
+            found = self._reread(ids)
+            yield from (found[i] for i in ids)
 
     def partners(self, a: int, mask: np.ndarray | None = None) -> np.ndarray:
         """Figures after ``a`` (in id order) that may disagree with it, in order."""
