@@ -120,13 +120,16 @@ def test_spread_read_a_document_at_a_time_picks_what_spread_picks(
         for _ in range(rng.choice([0, 1, 1, 2, 4, 9])):
             items.append(_view(len(items), body, doc_id))
     picker = views._Spread(limit, rank)
+    # rows of figures are spread on their first figure: the same choice through a wrapper
+    rows = views._Spread(limit, rank, lambda row: row[0])
     for v in items:
         picker.add(v)
+        rows.add((v,))
     in_source_order = sorted(items, key=lambda v: (rank[v.doc.doc_id], v.order))
-    assert picker.total == len(items)
-    assert [v.id for v in picker.picked()] == [
-        v.id for v in views._spread(in_source_order, limit)
-    ]
+    expected = [v.id for v in views._spread(in_source_order, limit)]
+    assert picker.total == rows.total == len(items)
+    assert [v.id for v in picker.picked()] == expected
+    assert [row[0].id for row in rows.picked()] == expected
 
 
 @pytest.fixture(scope="module")
@@ -240,3 +243,33 @@ def test_figure_conflicts_read_back_from_the_store_are_those_of_held_figures() -
     assert asked and max(asked) <= 500
     mask = np.arange(len(held.ids)) % 3 != 0
     assert lean.summary(mask, 7, 40) == held.summary(mask, 7, 40)
+
+
+def test_the_link_checker_keeps_joined_links_and_finds_each_broken_one(
+    tmp_path: Path,
+) -> None:
+    from evidence.render.links import BrokenLink, LinkChecker
+
+    (tmp_path / "data.js").write_text("x", encoding="utf-8")
+    checker = LinkChecker()
+    checker.add(
+        "index.html",
+        '<a href="docs/a.html#p1">a</a><a href="docs/a.html#p9">b</a><a href="#top">t</a>'
+        '<a href="">self</a><p id="top"></p><a href="docs/a.html#p1%00p2">nul</a>'
+        '<script src="data.js"></script><a href="data.js#x">js</a><a href="gone.html">g</a>',
+    )
+    checker.add(
+        "docs/a.html",
+        '<p id="p1"></p><p id="p2"></p><a href="../index.html#top">up</a><a href="#p2">p2</a>',
+    )
+    assert all(
+        isinstance(part, str) for pair in checker.scanned.values() for part in pair
+    )
+    checked, broken = checker.check(tmp_path)
+    assert checked == 10
+    assert broken == [
+        BrokenLink("index.html", "docs/a.html#p9", "no such anchor"),
+        BrokenLink("index.html", "docs/a.html#p1%00p2", "no such anchor"),
+        BrokenLink("index.html", "data.js#x", "anchor in a non-page file"),
+        BrokenLink("index.html", "gone.html", "no such file"),
+    ]

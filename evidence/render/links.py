@@ -29,16 +29,27 @@ class BrokenLink:
         return f"{self.page}: {self.target} ({self.reason})"
 
 
-def _scan(text: str) -> tuple[list[str], set[str]]:
+#: Joins a page's links (and its ids) into one string: a dense site has millions of
+#: links, and a string per link cost a build more memory than any page.
+_SEP = "\x00"
+
+
+def _scan(text: str) -> tuple[str, str]:
+    """(the page's links, each after a separator; its ids, each between separators)."""
     links: list[str] = []
-    ids: set[str] = set()
+    ids: list[str] = []
     for name, value in _ATTR.findall(text):
         value = html.unescape(value)
-        if name == "id":
-            ids.add(value)
-        else:
-            links.append(value)
-    return links, ids
+        (ids if name == "id" else links).append(value)
+    return "".join(_SEP + link for link in links), _SEP + _SEP.join(ids) + _SEP
+
+
+def _links(scanned: tuple[str, str]) -> list[str]:
+    return scanned[0].split(_SEP)[1:]
+
+
+def _has_id(scanned: tuple[str, str], anchor: str) -> bool:
+    return _SEP not in anchor and f"{_SEP}{anchor}{_SEP}" in scanned[1]
 
 
 class LinkChecker:
@@ -49,8 +60,8 @@ class LinkChecker:
     """
 
     def __init__(self) -> None:
-        #: page -> (its links, its ids); pages noted elsewhere may be added here
-        self.scanned: dict[str, tuple[list[str], set[str]]] = {}
+        #: page -> (its links, its ids) as :func:`_scan` joins them; pages noted elsewhere may be added here
+        self.scanned: dict[str, tuple[str, str]] = {}
 
     def add(self, rel: str, text: str) -> None:
         """Take note of one page (site-relative path, HTML text)."""
@@ -66,7 +77,7 @@ class LinkChecker:
         broken: list[BrokenLink] = []
         for rel in sorted(scanned):
             folder = posixpath.dirname(rel)
-            for link in scanned[rel][0]:
+            for link in _links(scanned[rel]):
                 checked += 1
                 path, _, fragment = link.partition("#")
                 key = (folder, path)
@@ -78,7 +89,7 @@ class LinkChecker:
                 if reason is None and fragment:
                     if target not in scanned:
                         reason = "anchor in a non-page file"
-                    elif unquote(fragment) not in scanned[target][1]:
+                    elif not _has_id(scanned[target], unquote(fragment)):
                         reason = "no such anchor"
                 if reason:
                     broken.append(BrokenLink(rel, link, reason))
@@ -111,7 +122,7 @@ def _resolve(
     site: Path,
     folder: str,
     path: str,
-    scanned: dict[str, tuple[list[str], set[str]]],
+    scanned: dict[str, tuple[str, str]],
     files: dict[str, bool],
 ) -> tuple[str | None, str | None]:
     """(site-relative target, reason it is broken or None) for one link path."""

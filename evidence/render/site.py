@@ -495,12 +495,12 @@ class _SiteWriter:
 
     def harvest(
         self,
-    ) -> tuple[list[str], int, int, dict[str, tuple[list[str], set[str]]]]:
+    ) -> tuple[list[str], int, int, dict[str, tuple[str, str]]]:
         """What a detached writer wrote, for :meth:`absorb` in the first process."""
         return sorted(self._written), self.pages, self.files, self._links.scanned
 
     def absorb(
-        self, harvest: tuple[list[str], int, int, dict[str, tuple[list[str], set[str]]]]
+        self, harvest: tuple[list[str], int, int, dict[str, tuple[str, str]]]
     ) -> None:
         """Count another writer's files as this build's, links included."""
         written, pages, files, scanned = harvest
