@@ -1123,6 +1123,19 @@ class Store:
                 out[fid] = item
         return out
 
+    def finding_theme_ids_of(self, ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """id -> its theme ids sorted, for the given findings that carry a theme."""
+        out: dict[str, list[str]] = {}
+        wanted = sorted(ids)
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at : at + 500]
+            for fid, theme in self._plain().execute(
+                f"SELECT finding_id, theme FROM finding_themes WHERE finding_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                out.setdefault(fid, []).append(theme)
+        return {fid: tuple(sorted(themes)) for fid, themes in out.items()}
+
     def finding_kind_counts(self) -> dict[str, int]:
         """kind -> how many findings of that kind cite a stored passage of a stored document.
 

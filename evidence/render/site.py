@@ -55,6 +55,7 @@ from .views import (
     DocView,
     FindingView,
     SiteModel,
+    org_page,
     passage_views,
     site_model,
     stream_finding_views,
@@ -348,8 +349,14 @@ class _Pages:
         render("search.html", "search.html")
         for theme in model.themes:
             render("theme.html", theme.href, theme=theme)
+        refs = {org.ref.name: org.ref for org in model.orgs}
         for org in model.orgs:
-            render("org.html", org.ref.href, org=org)
+            # a body's recommendations are read for its page alone
+            render(
+                "org.html",
+                org.ref.href,
+                org=org_page(self.store, org, self.docs_by_id, refs),
+            )
         for asset in ASSETS:
             writer.put(f"assets/{asset}", _source(self.env, asset))
         # scripts the search page loads as a query needs them (a fetch() of JSON fails under file://)

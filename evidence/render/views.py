@@ -341,6 +341,10 @@ class OrgView:
     documents: list[DocView] = field(default_factory=list)
     makes: list[Group] = field(default_factory=list)
     receives: list[Group] = field(default_factory=list)
+    #: (store order, id) of the recommendations it makes and is asked, where the
+    #: model leaves ``makes`` and ``receives`` to be read for its page (:func:`org_page`).
+    made: list[tuple[int, str]] = field(default_factory=list)
+    asked: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -585,14 +589,14 @@ def site_model(
         docs=sorted(docs.values(), key=lambda d: (d.title.lower(), d.doc_id)),
         findings=list(stream_finding_views(store, docs)) if findings else [],
         themes=themes,
+        # the site's organisation pages read their recommendations a body at a time
         orgs=_org_views(
             orgs,
             docs,
-            list(
-                _views_of(
-                    store.iter_findings_themed(kind=RECOMMENDATION.name), docs, cleared
-                )
+            _views_of(
+                store.iter_findings_themed(kind=RECOMMENDATION.name), docs, cleared
             ),
+            held=findings,
         ),
         corpus=_corpus(
             list(docs.values()), store.passage_count(), store.finding_kind_counts()
@@ -889,20 +893,31 @@ def _views_of(
                 if cleared is not None and fid in cleared and isinstance(f, dict):
                     f["period"] = None
                 data = _with_fields(f)
-            yield FindingView(
-                fid,
-                KINDS.get(str(f["kind"])).name,
-                str(f["text"]),
-                doc,
-                str(f["passage_id"]),
-                f.get("page"),
-                f"{doc.href}#{f['passage_id']}",
-                data,
-                themes,
-                n,
-                where(f.get("page"), f.get("para"), f.get("seq") or 0),
-            )
+            yield _view(f, doc, data, themes, n)
             n += 1
+
+
+def _view(
+    f: Mapping[str, Any],
+    doc: DocView,
+    data: Mapping[str, Any],
+    themes: tuple[str, ...],
+    n: int,
+) -> FindingView:
+    """The view of store row ``f`` (its fields ``data``), ``n``-th in its stream."""
+    return FindingView(
+        str(f["id"]),
+        KINDS.get(str(f["kind"])).name,
+        str(f["text"]),
+        doc,
+        str(f["passage_id"]),
+        f.get("page"),
+        f"{doc.href}#{f['passage_id']}",
+        data,
+        themes,
+        n,
+        where(f.get("page"), f.get("para"), f.get("seq") or 0),
+    )
 
 
 def doc_views(
@@ -1621,14 +1636,28 @@ def _grouped(
 def _org_views(
     orgs: Mapping[str, OrgRef],
     docs: Mapping[str, DocView],
-    views: Sequence[FindingView],
+    views: Iterable[FindingView],
+    *,
+    held: bool = True,
 ) -> list[OrgView]:
+    """Each body's page: its documents, and the recommendations it makes and is asked
+    (``held=False``: only their ids, for :func:`org_page` to read)."""
     out = {name: OrgView(ref) for name, ref in orgs.items()}
     for doc in sorted(
         docs.values(), key=lambda d: (d.date or "", d.title.lower(), d.doc_id)
     ):
         if doc.org:
             out[doc.org].documents.append(doc)
+    if not held:
+        for v in views:
+            if v.kind != RECOMMENDATION.name:
+                continue
+            if v.body in out:
+                out[v.body].made.append((v.order, v.id))
+            for target in split_targets(v.data.get("target")):
+                if target in out:
+                    out[target].asked.append((v.order, v.id))
+        return [out[name] for name in sorted(out, key=lambda n: (n.lower(), n))]
     recs = [v for v in views if v.kind == RECOMMENDATION.name]
     makes: dict[str, list[FindingView]] = defaultdict(list)
     receives: dict[str, list[FindingView]] = defaultdict(list)
@@ -1642,6 +1671,31 @@ def _org_views(
         view.makes = _by_target(makes.get(name, []), orgs)
         view.receives = _by_actor(receives.get(name, []), orgs)
     return [out[name] for name in sorted(out, key=lambda n: (n.lower(), n))]
+
+
+def org_page(
+    store: Store,
+    org: OrgView,
+    docs: Mapping[str, DocView],
+    orgs: Mapping[str, OrgRef],
+) -> OrgView:
+    """``org`` with the recommendations it makes and is asked read from the store,
+    grouped as :func:`_org_views` groups them; the same view when it holds them already."""
+    if not (org.made or org.asked):
+        return org
+    wanted = {fid for _, fid in org.made} | {fid for _, fid in org.asked}
+    rows = store.findings_by_id(wanted)
+    themes = store.finding_theme_ids_of(wanted)
+    made: dict[str, FindingView] = {}
+    for n, fid in sorted(set(org.made) | set(org.asked)):
+        f = rows[fid]
+        made[fid] = _view(f, docs[f["doc_id"]], _with_fields(f), themes.get(fid, ()), n)
+    return OrgView(
+        org.ref,
+        org.documents,
+        _by_target([made[fid] for _, fid in org.made], orgs),
+        _by_actor([made[fid] for _, fid in org.asked], orgs),
+    )
 
 
 def _corpus(
