@@ -162,14 +162,18 @@ class _Helper:
             return
         with os.fdopen(self.fd, "rb") as pipe:
             self.fd = -1
-            data = pipe.read()
+            try:
+                # unpickled as it is read: the whole message and what it holds are never in memory together
+                message = pickle.load(pipe)
+            except (EOFError, pickle.UnpicklingError):  # it died before it had said all
+                message = None
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
-        if not data:
+        if message is None:
             raise SiteError(
                 f"the second process rendering document pages stopped ({_how(status)})"
             )
-        outcome, payload = pickle.loads(data)
+        outcome, payload = message
         if outcome == "error":
             raise payload
         writer.absorb(payload)
@@ -206,14 +210,16 @@ def _child(pages: DocumentPages, writer: PageWriter, claims: _Claims, fd: int) -
             local = writer.detached()
             with Store(pages.index_dir) as store:
                 pages.render_claimed(store, local, iter(claims))
-            data = pickle.dumps(
-                ("done", local.harvest()), protocol=pickle.HIGHEST_PROTOCOL
-            )
-            code = 0
+            harvest = local.harvest()
+            del local
         except BaseException as exc:
-            data = _pickled_error(exc)
-        with os.fdopen(fd, "wb") as pipe:
-            pipe.write(data)
+            with os.fdopen(fd, "wb") as pipe:
+                pipe.write(_pickled_error(exc))
+        else:
+            with os.fdopen(fd, "wb") as pipe:
+                # pickled straight into the pipe: plain data, and no copy of it held as bytes
+                pickle.dump(("done", harvest), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
     except BaseException:
         code = 1
     finally:

@@ -696,13 +696,12 @@ class _PassageScores:
         return self._rows()
 
 
-#: What the figure conflict finder reads of a finding.
+#: What the figure conflict finder reads of a finding: not its sentence or words,
+#: which it reads back for the few sentences it compares (``reread``).
 _CONFLICT_FIELDS = (
     "id",
     "kind",
-    "text",
     "doc_id",
-    "surface",
     "value",
     "value_max",
     "unit",
@@ -1723,13 +1722,13 @@ def _corpus(
 def _matrix(
     themes: Sequence[ThemeView],
     docs: Mapping[str, DocView],
-    counts: Iterable[tuple[str, str, int, str]],
+    pairs: Iterable[tuple[str, str, int, str]],
     orgs: Mapping[str, OrgRef],
 ) -> Matrix:
-    """Themed passages per body and theme; ``counts`` as :meth:`Store.doc_theme_passage_counts` gives them."""
+    """Themed passages per body and theme; ``pairs`` as :meth:`Store.doc_theme_passage_counts` gives them."""
     firsts: dict[str, str] = {}
     per_body: dict[str, Counter[str]] = defaultdict(Counter)
-    for doc_id, theme, n, first in counts:
+    for doc_id, theme, n, first in pairs:
         body = docs[doc_id].body
         per_body[body][theme] += n
         if body not in firsts or first < firsts[body]:

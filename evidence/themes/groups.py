@@ -166,11 +166,11 @@ def _classes(texts: Iterable[str]) -> _Classes:
     # document frequencies over every text, as fitting on one row per text
     # (counts[of_row]) counts them, without making that matrix
     sizes = np.bincount(of_row, minlength=counts.shape[0]).astype(np.float64)
-    df = np.bincount(
+    df: np.ndarray = np.bincount(
         counts.indices,
         weights=np.repeat(sizes, np.diff(counts.indptr)),
         minlength=counts.shape[1],
-    )
+    ).astype(np.float64)
     df += 1.0
     idf = np.full_like(df, fill_value=len(of_row) + 1, dtype=np.float64)
     idf /= df
