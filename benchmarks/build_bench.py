@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from evidence.models import Finding, Metadata, Passage
+from evidence.passages import passage_id
 from evidence.render import build_site
 from evidence.store import Store
 from evidence.themes import load_taxonomy
@@ -102,7 +103,7 @@ def generate(index_dir: Path, docs: int, passages: int, seed: int) -> Store:
         found: list[tuple[str, str, Finding]] = []
         heading = None
         for seq in range(1, passages + 1):
-            pid = f"{doc_id}-p{seq}"
+            pid = passage_id(doc_id, seq)
             if seq % 10 == 1:
                 heading = _sentence(rng, 3).rstrip(".")
                 items.append(

@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from evidence.discovery import discover
 from evidence.ingest import IngestReport, Limits, _plan
 from evidence.models import Metadata, Passage
+from evidence.passages import passage_id
 from evidence.readers import SUPPORTED_EXTENSIONS
 from evidence.store import Store
 
@@ -59,7 +60,13 @@ def fill_store(index_dir: Path, root: Path) -> None:
         store.add_root(str(root), root.name, is_file=False)
         for task in plan.tasks:
             passage = Passage(
-                f"{task.doc_id}-p1", task.doc_id, 1, "text", None, None, "paragraph"
+                passage_id(task.doc_id, 1),
+                task.doc_id,
+                1,
+                "text",
+                None,
+                None,
+                "paragraph",
             )
             store.write_document(
                 doc_id=task.doc_id,

@@ -169,7 +169,7 @@ def index_open(repeat: int, passages: int) -> dict[str, Any]:
             for d in range(passages // per_doc):
                 records = [
                     IndexRecord(
-                        passage_id=f"d{d}-p{p}",
+                        passage_id=f"d{d}-passage{p}",
                         doc_id=f"d{d}",
                         text=" ".join(rng.choice(vocabulary) for _ in range(80)),
                         heading=None,

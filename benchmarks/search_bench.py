@@ -132,7 +132,7 @@ class Corpus:
             for p in range(min(PASSAGES_PER_DOC, passages - d)):
                 text = " ".join(self._sentence(n) for n in (20, 18, 22, 20))
                 yield IndexRecord(
-                    passage_id=f"{doc_id}-p{p:03d}",
+                    passage_id=f"{doc_id}-passage{p:03d}",
                     doc_id=doc_id,
                     text=text,
                     heading=None if p % 4 else self._sentence(5),

@@ -21,11 +21,14 @@ from typing import Any
 from .errors import NotFound, StoreError
 from .kinds import KINDS
 from .models import Finding, Metadata, Passage
+from .passages import passage_id
 
 #: 2: a ``themes`` table (id, label), foreign keys from findings and the
 #: theme rows, ``passages.para`` (the printed paragraph number) and the
 #: bookkeeping tables named with a leading ``_`` (see :func:`_migrate_from_1`).
-SCHEMA_VERSION = 2
+#: 3: passage ids ``<doc id>-passage<n>`` instead of ``<doc id>-p<n>``, which
+#: read as a page number (see :func:`_migrate_from_2`).
+SCHEMA_VERSION = 3
 #: Seconds to wait for another process's write lock (SQLite's busy timeout).
 _OPEN_TIMEOUT = 30
 STORE_NAME = "evidence.sqlite"
@@ -366,14 +369,20 @@ class Store:
             )
         except sqlite3.DatabaseError as exc:
             raise database_error(exc, self.index_dir) from exc
-        version = row[0] if row else "0"
-        if str(version) == "1" and meta == "meta":
+        version = str(row[0]) if row else "0"
+        if version == "1" and meta == "meta":
             try:
                 self._migrate_from_1()
             except sqlite3.DatabaseError as exc:
                 raise database_error(exc, self.index_dir) from exc
             tables = self._tables()
-        elif str(version) != str(SCHEMA_VERSION):
+            version, meta = "2", "_meta"
+        if version == "2" and meta == "_meta":
+            try:
+                self._migrate_from_2()
+            except sqlite3.DatabaseError as exc:
+                raise database_error(exc, self.index_dir) from exc
+        elif version != str(SCHEMA_VERSION):
             raise StoreError(
                 f"the store in {self.index_dir} has schema version {str(version)[:40]}; this evidence uses {SCHEMA_VERSION}",
                 hint=rebuild,
@@ -457,6 +466,79 @@ class Store:
                         "UPDATE passages SET para=? WHERE passage_id=?",
                         [(n, pid) for pid, n in numbers.items()],
                     )
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StoreError(
+                        f"the store {self.path} is damaged: {len(broken)} rows point at nothing "
+                        f"(first in table {broken[0][0]})",
+                        hint=f"delete {self.index_dir} and run `evidence ingest` again to rebuild it from the source files",
+                    )
+                conn.execute("UPDATE _meta SET value='2' WHERE key='schema_version'")
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
+
+    def _migrate_from_2(self) -> None:
+        """Bring a version 2 store to version 3 in place, as one transaction.
+
+        Every passage gets the id :func:`~evidence.passages.passage_id` makes
+        from its document and ordinal, and every row naming it follows:
+        findings (whose ids begin with their passage's id), their theme rows
+        and the passage theme rows. A failure anywhere rolls it all back and
+        leaves the version 2 store as it was. Every document is marked
+        unindexed, so the next ingest writes the search index afresh (its
+        format changed with the ids, so search refuses the old one until then).
+        """
+        conn = self.conn
+        conn.create_function("passage_id", 2, passage_id, deterministic=True)
+        conn.execute(
+            "PRAGMA foreign_keys = OFF"
+        )  # parent keys change under their children
+        try:
+            with self.transaction():
+                (version,) = conn.execute(
+                    "SELECT value FROM _meta WHERE key='schema_version'"
+                ).fetchone()
+                if version != "2":
+                    return  # another process migrated it while this one waited
+                conn.execute(
+                    """CREATE TEMP TABLE passage_ids AS
+                       SELECT passage_id AS old, passage_id(doc_id, seq) AS new FROM passages"""
+                )
+                conn.execute(
+                    "CREATE UNIQUE INDEX temp.passage_ids_old ON passage_ids (old)"
+                )
+                # A finding's id is its passage's id, "-", its kind's letter and number.
+                conn.execute(
+                    """CREATE TEMP TABLE finding_ids AS
+                       SELECT f.finding_id AS old,
+                              CASE WHEN substr(f.finding_id, 1, length(i.old) + 1) = i.old || '-'
+                                   THEN i.new || substr(f.finding_id, length(i.old) + 1)
+                                   ELSE f.finding_id END AS new
+                       FROM findings f JOIN passage_ids i ON i.old = f.passage_id"""
+                )
+                conn.execute(
+                    "CREATE UNIQUE INDEX temp.finding_ids_old ON finding_ids (old)"
+                )
+                conn.execute(
+                    """UPDATE finding_themes SET finding_id =
+                       (SELECT new FROM finding_ids WHERE old = finding_themes.finding_id)
+                       WHERE finding_id IN (SELECT old FROM finding_ids)"""
+                )
+                conn.execute(
+                    """UPDATE findings SET
+                       finding_id = (SELECT new FROM finding_ids WHERE old = findings.finding_id),
+                       passage_id = (SELECT new FROM passage_ids WHERE old = findings.passage_id)
+                       WHERE finding_id IN (SELECT old FROM finding_ids)"""
+                )
+                conn.execute(
+                    """UPDATE passage_themes SET passage_id =
+                       (SELECT new FROM passage_ids WHERE old = passage_themes.passage_id)
+                       WHERE passage_id IN (SELECT old FROM passage_ids)"""
+                )
+                conn.execute("UPDATE passages SET passage_id = passage_id(doc_id, seq)")
+                conn.execute("UPDATE documents SET indexed = 0")
+                conn.execute("DROP TABLE temp.finding_ids")
+                conn.execute("DROP TABLE temp.passage_ids")
                 broken = conn.execute("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise StoreError(

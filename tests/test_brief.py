@@ -18,6 +18,7 @@ from evidence.brief import citation, printed_numbers, write_brief
 from evidence.cli import cli
 from evidence.ingest import ingest
 from evidence.models import Passage
+from evidence.passages import passage_id
 from evidence.render import build_site
 from evidence.render.views import DocView, FindingView, site_model
 from evidence.store import Store
@@ -281,7 +282,7 @@ def test_no_other_program_is_needed(
 
 def test_printed_paragraph_numbers() -> None:
     def passage(seq: int, text: str, kind: str = "paragraph") -> Passage:
-        return Passage(f"d-p{seq}", "d", seq, text, None, None, kind)  # type: ignore[arg-type]
+        return Passage(passage_id("d", seq), "d", seq, text, None, None, kind)  # type: ignore[arg-type]
 
     passages = [
         passage(1, "1. Summary", "heading"),
@@ -299,10 +300,10 @@ def test_printed_paragraph_numbers() -> None:
         ),
     ]
     assert printed_numbers(passages) == {
-        "d-p2": "1.1",
-        "d-p4": "7",
-        "d-p5": "8",
-        "d-p9": "12.1.4",
+        "d-passage2": "1.1",
+        "d-passage4": "7",
+        "d-passage5": "8",
+        "d-passage9": "12.1.4",
     }
 
 
@@ -322,22 +323,30 @@ def _finding(page: int | None, title: str, ref: str | None) -> FindingView:
         None,
     )
     return FindingView(
-        "d-p3-f1", "figure", "text", doc, "d-p3", page, "docs/d.html#d-p3", {}, ()
+        "d-passage3-f1",
+        "figure",
+        "text",
+        doc,
+        "d-passage3",
+        page,
+        "docs/d.html#d-passage3",
+        {},
+        (),
     )
 
 
 def test_citation_forms() -> None:
-    passage = Passage("d-p3", "d", 3, "Text.", None, None, "paragraph")
+    passage = Passage("d-passage3", "d", 3, "Text.", None, None, "paragraph")
 
     def text(f: FindingView, printed: dict[str, str]) -> str:
         return "".join(run.text for run in citation(f, passage, printed))
 
     assert (
-        text(_finding(4, "A report", "HC 12"), {"d-p3": "2.1"})
+        text(_finding(4, "A report", "HC 12"), {"d-passage3": "2.1"})
         == "(The Body, A report, HC 12, p. 4)"
     )
     assert (
-        text(_finding(None, "A report", "HC 12"), {"d-p3": "2.1"})
+        text(_finding(None, "A report", "HC 12"), {"d-passage3": "2.1"})
         == "(The Body, A report, HC 12, para 2.1)"
     )
     assert text(_finding(None, "A report", None), {}) == "(The Body, A report, para 3)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -9,10 +10,11 @@ from click.testing import CliRunner
 from evidence.citations import citation, locator, printed_numbers
 from evidence.cli import cli
 from evidence.models import Metadata, Passage
+from evidence.passages import passage_id
 
 
 def _passage(seq: int, text: str, kind: str = "paragraph") -> Passage:
-    return Passage(f"d-p{seq}", "d", seq, text, None, None, kind)  # type: ignore[arg-type]
+    return Passage(passage_id("d", seq), "d", seq, text, None, None, kind)  # type: ignore[arg-type]
 
 
 def test_locator_prefers_the_page_then_the_printed_number_then_the_place() -> None:
@@ -65,3 +67,41 @@ def test_search_names_reference_date_and_paragraph(tmp_path: Path) -> None:
         == "1. Written evidence submitted by the Example Health Trust — Example Health Trust (ICS0042)"
     )
     assert lines[1].startswith("   para 1.2 · ")
+
+
+def test_search_shows_the_passage_id_as_a_passage_not_a_page(tmp_path: Path) -> None:
+    """On a PDF the id sits beside "p. 1": it must not read as another page (or a note)."""
+    from fpdf import FPDF
+
+    folder = tmp_path / "inquiry"
+    folder.mkdir()
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for text in (
+        "Workforce",
+        "Community teams lack staff.",
+        "The capital regime stops us planning ahead.",
+    ):
+        pdf.multi_cell(0, 6, text)
+        pdf.ln(6)
+    pdf.output(str(folder / "trust.pdf"))
+    index = tmp_path / "idx"
+    runner = CliRunner()
+    ingested = runner.invoke(
+        cli, ["--index-dir", str(index), "ingest", str(folder), "--workers", "1"]
+    )
+    assert ingested.exit_code == 0, ingested.output
+    [hit] = json.loads(
+        runner.invoke(
+            cli, ["--index-dir", str(index), "search", "capital regime", "--json"]
+        ).stdout
+    )
+    doc_id = hit["doc_id"]
+    assert hit["passage_id"] == f"{doc_id}-passage3" == passage_id(doc_id, 3)
+    assert hit["page"] == 1
+    result = runner.invoke(cli, ["--index-dir", str(index), "search", "capital regime"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == (
+        f"   p. 1 · {doc_id}-passage3 · score {hit['score']:.2f}"
+    )

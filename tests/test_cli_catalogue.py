@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from evidence.cli import cli
+from evidence.passages import passage_id
 from evidence.store import Store
 
 CAPITAL = (
@@ -180,14 +181,14 @@ def test_show_json_gives_metadata_and_passages(index: Path) -> None:
     assert detail["also_at"] == []
     assert (detail["attached_to"], detail["attachments"]) == (None, [])
     assert [(p["passage_id"], p["kind"], p["text"]) for p in detail["passages"]] == [
-        (f"{ids['capital.txt']}-p1", "heading", "Capital regime"),
+        (passage_id(ids["capital.txt"], 1), "heading", "Capital regime"),
         (
-            f"{ids['capital.txt']}-p2",
+            passage_id(ids["capital.txt"], 2),
             "paragraph",
             "The capital regime limits what integrated care boards can spend, NHS England said in 2023.",
         ),
         (
-            f"{ids['capital.txt']}-p3",
+            passage_id(ids["capital.txt"], 3),
             "paragraph",
             "NHS England should give systems multi-year capital allocations.",
         ),

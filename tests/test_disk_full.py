@@ -28,7 +28,7 @@ def _records(prefix: str, docs: int, passages: int) -> list[list[IndexRecord]]:
     return [
         [
             IndexRecord(
-                passage_id=f"{prefix}{d:03d}-p{p:02d}",
+                passage_id=f"{prefix}{d:03d}-passage{p:02d}",
                 doc_id=f"{prefix}{d:03d}",
                 text=f"The capital regime, passage {p} of document {d}, word{d * passages + p}.",
                 heading=None,

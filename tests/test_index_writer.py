@@ -50,7 +50,7 @@ def corpus(docs: int, passages: int, seed: int = 3) -> list[list[IndexRecord]]:
             )
             recs.append(
                 IndexRecord(
-                    passage_id=f"{doc}-p{p:02d}",
+                    passage_id=f"{doc}-passage{p:02d}",
                     doc_id=doc,
                     text=text,
                     heading=None if p % 3 else f"Section {p} on {rng.choice(VOCAB)}",

@@ -142,7 +142,7 @@ def test_show_and_status(tmp_path, folder):
     lines = shown.stdout.splitlines()
     assert lines[0] == "Capital regime"
     assert f"  id:           {doc.doc_id}" in lines
-    assert f"[{doc.doc_id}-p2] (paragraph)" in lines
+    assert f"[{doc.doc_id}-passage2] (paragraph)" in lines
     status = run(tmp_path, "status")
     assert status.stdout.splitlines()[0] == f"Index directory: {tmp_path / 'idx'}"
     assert "2 documents, " in status.stdout

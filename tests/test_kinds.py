@@ -179,7 +179,7 @@ def test_an_unknown_kind_is_a_domain_error() -> None:
 def test_the_store_refuses_to_write_an_unknown_kind(tmp_path: Path) -> None:
     store = Store(tmp_path / "index", create=True)
     try:
-        p = Passage("d-p1", "d", 1, "Some text.", None, None, "paragraph")
+        p = Passage("d-passage1", "d", 1, "Some text.", None, None, "paragraph")
         with pytest.raises(UnknownKindError):
             store.write_document(
                 doc_id="d",
@@ -191,7 +191,9 @@ def test_the_store_refuses_to_write_an_unknown_kind(tmp_path: Path) -> None:
                 pages=None,
                 metadata=Metadata(),
                 passages=[(p, [])],
-                findings=[("d-p1-b1", "d-p1", Finding("banana", 0, 4, "Some", {}))],
+                findings=[
+                    ("d-passage1-b1", "d-passage1", Finding("banana", 0, 4, "Some", {}))
+                ],
                 acronyms=[],
             )
         assert store.document_count() == 0
@@ -251,10 +253,18 @@ def test_rendering_an_unknown_kind_is_an_error() -> None:
         None,
     )
     with pytest.raises(UnknownKindError):
-        runs("Some text.", [(0, 4, "banana", "d-p1-b1")])
-    p = Passage("d-p1", "d", 1, "Some text.", None, None, "paragraph")
+        runs("Some text.", [(0, 4, "banana", "d-passage1-b1")])
+    p = Passage("d-passage1", "d", 1, "Some text.", None, None, "paragraph")
     view = FindingView(
-        "d-p1-b1", "banana", "Some", doc, "d-p1", None, "docs/d.html#d-p1", {}, ()
+        "d-passage1-b1",
+        "banana",
+        "Some",
+        doc,
+        "d-passage1",
+        None,
+        "docs/d.html#d-passage1",
+        {},
+        (),
     )
     from markupsafe import Markup
 
@@ -363,14 +373,14 @@ def test_a_new_kind_flows_through_store_export_cli_and_site(
     # the export: its own fields after the common ones; its new columns last in a CSV
     assert rows == [
         {
-            "id": "dhsc-response-0a0b0c-p1-k1",
+            "id": "dhsc-response-0a0b0c-passage1-k1",
             "kind": "commitment",
             "text": PLEDGE,
             "doc_id": "dhsc-response-0a0b0c",
             "doc_path": "dhsc-response.pdf",
             "doc_title": "Government response to the inquiry",
             "doc_org": "Department of Health and Social Care",
-            "passage_id": "dhsc-response-0a0b0c-p1",
+            "passage_id": "dhsc-response-0a0b0c-passage1",
             "page": 1,
             "start": 0,
             "end": len(PLEDGE),
@@ -398,7 +408,7 @@ def test_a_new_kind_flows_through_store_export_cli_and_site(
 
     # the site: tagged, marked and in the legend on its document's page
     page = (site / "docs/dhsc-response-0a0b0c.html").read_text(encoding="utf-8")
-    assert '<mark class="m-commitment" id="dhsc-response-0a0b0c-p1-k1">' in page
+    assert '<mark class="m-commitment" id="dhsc-response-0a0b0c-passage1-k1">' in page
     assert (
         '<li><span class="tag t-commitment">Government commitment</span> '
         "Department of Health and Social Care, publish a workforce plan, 2023</li>"
@@ -427,7 +437,9 @@ def test_a_new_kind_flows_through_store_export_cli_and_site(
     chunk = json.loads(
         script.removeprefix('EvidenceSearch.add("p-0",').rstrip().removesuffix(");")
     )
-    assert [r[0] for r in chunk if "commitment" in r[4]] == ["dhsc-response-0a0b0c-p1"]
+    assert [r[0] for r in chunk if "commitment" in r[4]] == [
+        "dhsc-response-0a0b0c-passage1"
+    ]
     meta = (site / "assets/search/meta.js").read_text(encoding="utf-8")
     assert '"commitments":"commitment"' in meta
 

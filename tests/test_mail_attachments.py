@@ -26,7 +26,7 @@ from test_formats import _msg
 from evidence.cli import cli
 from evidence.errors import ReaderError
 from evidence.ingest import IngestFailed, attachment_doc_id, ingest
-from evidence.passages import make_doc_id
+from evidence.passages import make_doc_id, passage_id
 from evidence.readers import read_bytes
 from evidence.readers.mail import MAX_DEPTH
 from evidence.search import search
@@ -226,12 +226,12 @@ def test_each_attachment_is_a_document_of_its_own_linked_to_its_e_mail(
             "Please find our evidence attached.",
         ]
         assert [p.passage_id for p in store.passages(SURVEY)] == [
-            f"{SURVEY}-p1",
-            f"{SURVEY}-p2",
+            passage_id(SURVEY, 1),
+            passage_id(SURVEY, 2),
         ]
         figures = store.findings(doc_id=REPORT, kind="figure")
         assert [(f["surface"], f["passage_id"]) for f in figures] == [
-            ("25%", f"{REPORT}-p2")
+            ("25%", passage_id(REPORT, 2))
         ]
     hits = search(index_dir, "hospital", limit=5).hits
     assert [(h["doc_id"], h["doc_path"]) for h in hits] == [

@@ -52,9 +52,9 @@ def figure(**data: object) -> FindingView:
         "figure",
         HOSTILE_TEXT,
         doc(),
-        "d1-p3",
+        "d1-passage3",
         4,
-        "docs/d 1.html#d1-p3",
+        "docs/d 1.html#d1-passage3",
         base,
         ("finance", "x<y"),
     )

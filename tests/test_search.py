@@ -28,7 +28,7 @@ DOCS = {
 }
 PASSAGES = [
     (
-        "d1-p1",
+        "d1-passage1",
         "The capital regime",
         3,
         "The capital regime is too complex: trusts cannot plan maintenance because capital"
@@ -37,7 +37,7 @@ PASSAGES = [
         ("capital",),
     ),
     (
-        "d1-p2",
+        "d1-passage2",
         None,
         4,
         "NHS England should publish multi-year capital budgets by April 2024.",
@@ -45,7 +45,7 @@ PASSAGES = [
         ("capital",),
     ),
     (
-        "d1-p3",
+        "d1-passage3",
         None,
         5,
         "The workforce plan sets out the recruitment of 50,000 nurses.",
@@ -53,7 +53,7 @@ PASSAGES = [
         ("workforce",),
     ),
     (
-        "d2-p1",
+        "d2-passage1",
         None,
         None,
         "NHSE has not consulted councils on the regime for capital in social care.",
@@ -61,7 +61,7 @@ PASSAGES = [
         ("social-care",),
     ),
     (
-        "d2-p2",
+        "d2-passage2",
         None,
         None,
         "We recommend that integrated care boards pool budgets with councils.",
@@ -69,7 +69,7 @@ PASSAGES = [
         ("social-care", "finance"),
     ),
     (
-        "d2-p3",
+        "d2-passage3",
         None,
         None,
         "Councils store the records they need, and the archive is full.",
@@ -77,7 +77,7 @@ PASSAGES = [
         (),
     ),
     (
-        "d3-p1",
+        "d3-passage1",
         None,
         2,
         "Recommendations on retention were ignored, and ICBs lack a data store.",
@@ -85,7 +85,7 @@ PASSAGES = [
         ("workforce",),
     ),
     (
-        "d3-p2",
+        "d3-passage2",
         None,
         2,
         "Staff vacancies in general practice rose to 9%. Stores of protective"
@@ -94,7 +94,7 @@ PASSAGES = [
         ("workforce",),
     ),
     (
-        "d3-p3",
+        "d3-passage3",
         None,
         7,
         "The Department of Health and Social Care accepted the recommendation"
@@ -105,9 +105,15 @@ PASSAGES = [
 ]
 
 ORGS = {
-    "d1-p2": ("NHS England",),
-    "d2-p1": ("NHS England", "Department for Levelling Up, Housing and Communities"),
-    "d3-p3": ("Department of Health and Social Care", "Public Accounts Committee"),
+    "d1-passage2": ("NHS England",),
+    "d2-passage1": (
+        "NHS England",
+        "Department for Levelling Up, Housing and Communities",
+    ),
+    "d3-passage3": (
+        "Department of Health and Social Care",
+        "Public Accounts Committee",
+    ),
 }
 
 
@@ -159,7 +165,7 @@ def found(index_dir: Path, query: str, **kw: object) -> list[str]:
 
 def test_title_weighted_ranking(index_dir: Path) -> None:
     result = search(index_dir, "capital regime")
-    assert ids(result) == ["d1-p1", "d2-p1"]
+    assert ids(result) == ["d1-passage1", "d2-passage1"]
     assert result.total == 2
     assert result.hits[0]["score"] > result.hits[1]["score"]
 
@@ -210,13 +216,13 @@ def test_highlight_markers_for_terminal_and_json(index_dir: Path) -> None:
 
 
 def test_acronym_and_expansion_find_each_other(index_dir: Path) -> None:
-    assert found(index_dir, "NHSE") == ["d1-p2", "d2-p1"]
-    assert found(index_dir, "NHS England") == ["d1-p2", "d2-p1"]
-    assert found(index_dir, '"NHS England"') == ["d1-p2", "d2-p1"]
-    assert found(index_dir, "ICB") == ["d2-p2", "d3-p1"]
-    assert found(index_dir, "integrated care board") == ["d2-p2", "d3-p1"]
-    assert found(index_dir, "DHSC") == ["d3-p3"]
-    assert found(index_dir, "PAC") == ["d3-p3"]
+    assert found(index_dir, "NHSE") == ["d1-passage2", "d2-passage1"]
+    assert found(index_dir, "NHS England") == ["d1-passage2", "d2-passage1"]
+    assert found(index_dir, '"NHS England"') == ["d1-passage2", "d2-passage1"]
+    assert found(index_dir, "ICB") == ["d2-passage2", "d3-passage1"]
+    assert found(index_dir, "integrated care board") == ["d2-passage2", "d3-passage1"]
+    assert found(index_dir, "DHSC") == ["d3-passage3"]
+    assert found(index_dir, "PAC") == ["d3-passage3"]
 
 
 def test_acronyms_the_corpus_defines(index_dir: Path, tmp_path: Path) -> None:
@@ -251,77 +257,105 @@ def test_acronyms_the_corpus_defines(index_dir: Path, tmp_path: Path) -> None:
 
 
 def test_stemming(index_dir: Path) -> None:
-    assert found(index_dir, "recommendations") == ["d2-p2", "d3-p1", "d3-p3"]
-    assert found(index_dir, "store") == ["d2-p3", "d3-p1", "d3-p2"]
-    assert found(index_dir, '"recommendations"') == ["d3-p1"]  # quoted: as written
+    assert found(index_dir, "recommendations") == [
+        "d2-passage2",
+        "d3-passage1",
+        "d3-passage3",
+    ]
+    assert found(index_dir, "store") == ["d2-passage3", "d3-passage1", "d3-passage2"]
+    assert found(index_dir, '"recommendations"') == [
+        "d3-passage1"
+    ]  # quoted: as written
 
 
 def test_phrase_keeps_stop_words(index_dir: Path) -> None:
-    assert found(index_dir, '"store the"') == ["d2-p3"]
-    assert found(index_dir, '"capital regime"') == ["d1-p1"]
+    assert found(index_dir, '"store the"') == ["d2-passage3"]
+    assert found(index_dir, '"capital regime"') == ["d1-passage1"]
     assert found(index_dir, '"regime capital"') == []
 
 
 def test_filters_in_query(index_dir: Path) -> None:
-    assert found(index_dir, "capital kind:recommendation") == ["d1-p2"]
-    assert found(index_dir, "kind:recommendations") == ["d1-p2", "d2-p2"]
-    assert found(index_dir, "capital source:nao") == ["d1-p1", "d1-p2"]
-    assert found(index_dir, "councils source:LGA") == ["d2-p1", "d2-p2", "d2-p3"]
-    assert found(index_dir, 'capital type:"written evidence"') == ["d2-p1"]
-    assert found(index_dir, "theme:workforce") == ["d1-p3", "d3-p1", "d3-p2"]
-    assert found(index_dir, "capital year:2022..2023") == ["d1-p1", "d1-p2", "d2-p1"]
-    assert found(index_dir, "capital year:2022") == ["d2-p1"]
-    assert found(index_dir, "year:2021 recommendation") == ["d3-p1", "d3-p3"]
-    assert found(index_dir, "ref:ics002") == ["d2-p1", "d2-p2", "d2-p3"]
-    assert found(index_dir, "type:written-evidence councils") == [
-        "d2-p1",
-        "d2-p2",
-        "d2-p3",
+    assert found(index_dir, "capital kind:recommendation") == ["d1-passage2"]
+    assert found(index_dir, "kind:recommendations") == ["d1-passage2", "d2-passage2"]
+    assert found(index_dir, "capital source:nao") == ["d1-passage1", "d1-passage2"]
+    assert found(index_dir, "councils source:LGA") == [
+        "d2-passage1",
+        "d2-passage2",
+        "d2-passage3",
     ]
-    assert found(index_dir, "mentions:nhse") == ["d1-p2", "d2-p1"]
-    assert found(index_dir, "mentions:DLUHC") == ["d2-p1"]
+    assert found(index_dir, 'capital type:"written evidence"') == ["d2-passage1"]
+    assert found(index_dir, "theme:workforce") == [
+        "d1-passage3",
+        "d3-passage1",
+        "d3-passage2",
+    ]
+    assert found(index_dir, "capital year:2022..2023") == [
+        "d1-passage1",
+        "d1-passage2",
+        "d2-passage1",
+    ]
+    assert found(index_dir, "capital year:2022") == ["d2-passage1"]
+    assert found(index_dir, "year:2021 recommendation") == [
+        "d3-passage1",
+        "d3-passage3",
+    ]
+    assert found(index_dir, "ref:ics002") == [
+        "d2-passage1",
+        "d2-passage2",
+        "d2-passage3",
+    ]
+    assert found(index_dir, "type:written-evidence councils") == [
+        "d2-passage1",
+        "d2-passage2",
+        "d2-passage3",
+    ]
+    assert found(index_dir, "mentions:nhse") == ["d1-passage2", "d2-passage1"]
+    assert found(index_dir, "mentions:DLUHC") == ["d2-passage1"]
     assert found(
         index_dir, 'mentions:"department for levelling up, housing and communities"'
-    ) == ["d2-p1"]
-    assert found(index_dir, "mentions:dhsc OR mentions:pac") == ["d3-p3"]
+    ) == ["d2-passage1"]
+    assert found(index_dir, "mentions:dhsc OR mentions:pac") == ["d3-passage3"]
 
 
 def test_filters_as_arguments(index_dir: Path) -> None:
-    assert found(index_dir, "capital", kind="recommendation") == ["d1-p2"]
+    assert found(index_dir, "capital", kind="recommendation") == ["d1-passage2"]
     assert found(index_dir, "capital", source="National Audit Office") == [
-        "d1-p1",
-        "d1-p2",
+        "d1-passage1",
+        "d1-passage2",
     ]
-    assert found(index_dir, "capital", source="nao", year="2023") == ["d1-p1", "d1-p2"]
-    assert found(index_dir, "capital", doc_type="written evidence") == ["d2-p1"]
+    assert found(index_dir, "capital", source="nao", year="2023") == [
+        "d1-passage1",
+        "d1-passage2",
+    ]
+    assert found(index_dir, "capital", doc_type="written evidence") == ["d2-passage1"]
     assert found(index_dir, "capital", year=2021) == []
     assert found(index_dir, "staff OR councils", theme="social-care") == [
-        "d2-p1",
-        "d2-p2",
+        "d2-passage1",
+        "d2-passage2",
     ]
 
 
 def test_prefix_and_fuzzy(index_dir: Path) -> None:
-    assert found(index_dir, "recruit*") == ["d1-p3"]
-    assert found(index_dir, "vacanc*") == ["d3-p2"]
-    assert found(index_dir, "workfroce~") == ["d1-p3"]
+    assert found(index_dir, "recruit*") == ["d1-passage3"]
+    assert found(index_dir, "vacanc*") == ["d3-passage2"]
+    assert found(index_dir, "workfroce~") == ["d1-passage3"]
     assert search(index_dir, "workfroce~").hits[0]["highlights"] == [
         "The «workforce» plan sets out the recruitment of 50,000 nurses."
     ]
 
 
 def test_boolean_operators(index_dir: Path) -> None:
-    assert found(index_dir, "nurses OR vacancies") == ["d1-p3", "d3-p2"]
-    assert found(index_dir, "(nurses OR vacancies) NOT rose") == ["d1-p3"]
-    assert found(index_dir, "councils NOT (store OR budgets)") == ["d2-p1"]
-    assert found(index_dir, "capital AND regime") == ["d1-p1", "d2-p1"]
+    assert found(index_dir, "nurses OR vacancies") == ["d1-passage3", "d3-passage2"]
+    assert found(index_dir, "(nurses OR vacancies) NOT rose") == ["d1-passage3"]
+    assert found(index_dir, "councils NOT (store OR budgets)") == ["d2-passage1"]
+    assert found(index_dir, "capital AND regime") == ["d1-passage1", "d2-passage1"]
     assert found(index_dir, "NOT capital") == [
-        "d1-p3",
-        "d2-p2",
-        "d2-p3",
-        "d3-p1",
-        "d3-p2",
-        "d3-p3",
+        "d1-passage3",
+        "d2-passage2",
+        "d2-passage3",
+        "d3-passage1",
+        "d3-passage2",
+        "d3-passage3",
     ]
     # the title only ranks: a passage must say the words itself
     assert found(index_dir, "nurses capital") == []
@@ -392,11 +426,23 @@ def test_bad_argument_filter(index_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("query", "note", "expected"),
     [
-        ("capital OR", 'a dangling "OR"', ["d1-p1", "d1-p2", "d2-p1"]),
-        ("AND capital regime", 'a dangling "AND"', ["d1-p1", "d2-p1"]),
-        ("capital NOT", 'a dangling "NOT"', ["d1-p1", "d1-p2", "d2-p1"]),
-        ("capital () regime", "empty parentheses", ["d1-p1", "d2-p1"]),
-        ("capital kind:", '"kind:" with no value', ["d1-p1", "d1-p2", "d2-p1"]),
+        (
+            "capital OR",
+            'a dangling "OR"',
+            ["d1-passage1", "d1-passage2", "d2-passage1"],
+        ),
+        ("AND capital regime", 'a dangling "AND"', ["d1-passage1", "d2-passage1"]),
+        (
+            "capital NOT",
+            'a dangling "NOT"',
+            ["d1-passage1", "d1-passage2", "d2-passage1"],
+        ),
+        ("capital () regime", "empty parentheses", ["d1-passage1", "d2-passage1"]),
+        (
+            "capital kind:",
+            '"kind:" with no value',
+            ["d1-passage1", "d1-passage2", "d2-passage1"],
+        ),
         ("*", 'a wildcard "*" (write at least two letters before *)', None),
     ],
 )
@@ -436,10 +482,16 @@ def test_group_by_document(index_dir: Path) -> None:
         result.hits[2]["score"],
     ]
     assert [[h["passage_id"] for h in g["passages"]] for g in result.groups] == [
-        ["d1-p1", "d1-p2"],
-        ["d2-p2", "d2-p1", "d2-p3"],
+        ["d1-passage1", "d1-passage2"],
+        ["d2-passage2", "d2-passage1", "d2-passage3"],
     ]
-    assert ids(result) == ["d1-p1", "d1-p2", "d2-p2", "d2-p1", "d2-p3"]
+    assert ids(result) == [
+        "d1-passage1",
+        "d1-passage2",
+        "d2-passage2",
+        "d2-passage1",
+        "d2-passage3",
+    ]
     assert result.total == 7
 
 
@@ -479,12 +531,15 @@ def test_search_import_path_stays_light() -> None:
 
 def test_filters_with_phrases_and_prefixes(index_dir: Path) -> None:
     # no plain word to rank by title: the filter alone carries the score
-    assert found(index_dir, '"capital regime" kind:claim') == ["d1-p1"]
-    assert found(index_dir, "capit* year:2022..2023 source:nao") == ["d1-p1", "d1-p2"]
+    assert found(index_dir, '"capital regime" kind:claim') == ["d1-passage1"]
+    assert found(index_dir, "capit* year:2022..2023 source:nao") == [
+        "d1-passage1",
+        "d1-passage2",
+    ]
     assert found(index_dir, "kind:figure year:2021..2023") == [
-        "d1-p2",
-        "d1-p3",
-        "d3-p2",
+        "d1-passage2",
+        "d1-passage3",
+        "d3-passage2",
     ]
 
 
@@ -500,13 +555,16 @@ def test_deep_nesting_is_one_line_error_not_a_crash(index_dir: Path) -> None:
         "Error: query too deeply nested (more than 50 levels of parentheses): shorten it\n",
     )
     assert ids(search(index_dir, "(" * 50 + "capital regime" + ")" * 50)) == [
-        "d1-p1",
-        "d2-p1",
+        "d1-passage1",
+        "d2-passage1",
     ]
 
 
 def test_a_thousand_nots_are_counted_not_recursed(index_dir: Path) -> None:
-    assert found(index_dir, "regime " + "NOT " * 1000 + "capital") == ["d1-p1", "d2-p1"]
+    assert found(index_dir, "regime " + "NOT " * 1000 + "capital") == [
+        "d1-passage1",
+        "d2-passage1",
+    ]
     assert found(index_dir, "regime " + "NOT " * 999 + "capital") == []
     assert found(index_dir, "NOT " * 1000 + "capital") == found(index_dir, "capital")
 
@@ -516,9 +574,9 @@ def test_too_many_fuzzy_terms_is_refused(index_dir: Path) -> None:
 
     assert MAX_FUZZY_TERMS == 16
     assert found(index_dir, " OR ".join(["capitol~"] * 16)) == [
-        "d1-p1",
-        "d1-p2",
-        "d2-p1",
+        "d1-passage1",
+        "d1-passage2",
+        "d2-passage1",
     ]
     with pytest.raises(QueryError) as err:
         search(index_dir, " ".join(f"wrd{i}~" for i in range(900)))

@@ -113,7 +113,7 @@ def test_an_index_of_the_old_analysis_asks_for_an_ingest(
 
     old = tmp_path / "idx"
     shutil.copytree(index_dir, old)
-    assert INDEX_FORMAT == "3"
+    assert INDEX_FORMAT == "4"
     (old / "whoosh" / "FORMAT").write_text("2\n", encoding="ascii")
     result = CliRunner().invoke(cli, ["--index-dir", str(old), "search", "board"])
     assert (result.exit_code, result.stderr) == (

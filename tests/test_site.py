@@ -18,6 +18,7 @@ from evidence.errors import SiteError
 from evidence.index import words as index_words
 from evidence.kinds import KINDS
 from evidence.models import Finding, Metadata, Passage
+from evidence.passages import passage_id
 from evidence.render import build_site, check_links
 from evidence.render.marks import Run, runs
 from evidence.render.views import file_stem, shade
@@ -231,9 +232,9 @@ def test_hostile_text_stays_text(
     data = json.loads(
         script.removeprefix('EvidenceSearch.add("p-0",').removesuffix(");\n")
     )
-    hostile = [row for row in data if row[0] == "hostile-submission-ffffff-p1"]
+    hostile = [row for row in data if row[0] == "hostile-submission-ffffff-passage1"]
     assert hostile == [
-        ["hostile-submission-ffffff-p1", 0, HOSTILE_TEXT, "para 1", ["claim"]]
+        ["hostile-submission-ffffff-passage1", 0, HOSTILE_TEXT, "para 1", ["claim"]]
     ]
 
 
@@ -273,7 +274,7 @@ def test_theme_page_reads_as_a_briefing(
     assert len(rows) == 2
     assert (
         rows[1].count(
-            '<a class="value" href="../docs/nhs-providers-ev-d4e5f6.html#nhs-providers-ev-d4e5f6-p1">'
+            '<a class="value" href="../docs/nhs-providers-ev-d4e5f6.html#nhs-providers-ev-d4e5f6-passage1">'
         )
         == 2
     )
@@ -291,7 +292,7 @@ def test_theme_page_reads_as_a_briefing(
         "against 132,000 NHS vacancies" in words
     )
     assert (
-        '<td data-sort="110000"><a class="value" href="../docs/nao-ics-review-a1b2c3.html#nao-ics-review-a1b2c3-p2">'
+        '<td data-sort="110000"><a class="value" href="../docs/nao-ics-review-a1b2c3.html#nao-ics-review-a1b2c3-passage2">'
         "<strong>around 110,000</strong></a>"
     ) in text
     assert '<td data-sort="132000">' in rows[1]
@@ -465,7 +466,13 @@ def test_odd_document_id_never_escapes_the_site(tmp_path: Path) -> None:
     store = Store(tmp_path / "index", create=True)
     doc_id = "../../escape me"
     passage = Passage(
-        f"{doc_id}-p1", doc_id, 1, "The NHS had 42 ICSs.", None, None, "paragraph"
+        passage_id(doc_id, 1),
+        doc_id,
+        1,
+        "The NHS had 42 ICSs.",
+        None,
+        None,
+        "paragraph",
     )
     store.write_document(
         doc_id=doc_id,
@@ -479,7 +486,7 @@ def test_odd_document_id_never_escapes_the_site(tmp_path: Path) -> None:
         passages=[(passage, [])],
         findings=[
             (
-                f"{doc_id}-p1-f1",
+                f"{passage_id(doc_id, 1)}-f1",
                 passage.passage_id,
                 Finding(
                     "figure",
@@ -634,7 +641,7 @@ def test_a_recommendation_to_two_bodies_is_addressed_to_each(tmp_path: Path) -> 
     store = Store(tmp_path / "index", create=True)
     doc_id = "audit-1"
     text = "NHS England and the Department of Health should publish a workforce plan."
-    passage = Passage(f"{doc_id}-p1", doc_id, 1, text, None, None, "paragraph")
+    passage = Passage(passage_id(doc_id, 1), doc_id, 1, text, None, None, "paragraph")
     store.write_document(
         doc_id=doc_id,
         root="/r",
@@ -647,7 +654,7 @@ def test_a_recommendation_to_two_bodies_is_addressed_to_each(tmp_path: Path) -> 
         passages=[(passage, [])],
         findings=[
             (
-                f"{doc_id}-p1-r1",
+                f"{passage_id(doc_id, 1)}-r1",
                 passage.passage_id,
                 Finding(
                     "recommendation",
@@ -898,7 +905,7 @@ def _write(
     A figure's words are its surface; its finding's text is the passage (one sentence each here).
     """
     made = [
-        Passage(f"{doc_id}-p{n}", doc_id, n, text, None, None, kind)
+        Passage(passage_id(doc_id, n), doc_id, n, text, None, None, kind)
         for n, (kind, text) in enumerate(passages, start=1)
     ]
     rows = []
@@ -1143,19 +1150,19 @@ def test_a_recommendation_made_quoted_and_answered_is_shown_once(
     site, model = briefing
     theme = model.theme_map["capital"]
     assert [(g.title, [v.id for v in g.items]) for g in theme.recommendations] == [
-        ("Department of Health and Social Care", ["hsc-report-p1-r1"]),
-        ("HM Treasury", ["hsc-report-p1-r1"]),
+        ("Department of Health and Social Care", ["hsc-report-passage1-r1"]),
+        ("HM Treasury", ["hsc-report-passage1-r1"]),
     ]
     group = theme.recommendations[0]
-    assert [v.id for v in group.copies["hsc-report-p1-r1"]] == [
-        "gov-response-p2-r1",
-        "hsc-report-p3-r4",
+    assert [v.id for v in group.copies["hsc-report-passage1-r1"]] == [
+        "gov-response-passage2-r1",
+        "hsc-report-passage3-r4",
     ]
-    [answer] = group.responses["hsc-report-p1-r1"]
+    [answer] = group.responses["hsc-report-passage1-r1"]
     assert (answer.quoted.id, answer.text, answer.href) == (
-        "gov-response-p2-r1",
+        "gov-response-passage2-r1",
         "The Government accepts this recommendation in part.",
-        "docs/gov-response.html#gov-response-p3",
+        "docs/gov-response.html#gov-response-passage3",
     )
     words = _words(site / "themes/capital.html")
     assert (

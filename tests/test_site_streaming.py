@@ -55,7 +55,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
         figures.append(
             (
                 f"zz-{surface}",
-                "zz-p1",
+                "zz-passage1",
                 Finding("figure", start, start + len(surface), text, data),
             )
         )
@@ -68,7 +68,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
         fmt="txt",
         pages=None,
         metadata=Metadata("Capital plan", "HM Treasury", "report", "2024-01-01", None),
-        passages=[(Passage("zz-p1", "zz", 1, text, None, None, "paragraph"), [])],
+        passages=[(Passage("zz-passage1", "zz", 1, text, None, None, "paragraph"), [])],
         findings=figures,
         acronyms={},
     )

@@ -4,11 +4,12 @@ import pytest
 
 from evidence.errors import NotFound, StoreError
 from evidence.models import Finding, Metadata, Passage
+from evidence.passages import passage_id
 from evidence.store import SCHEMA_VERSION, Store
 
 
 def _write(store, doc_id="doc-1", text="ICSs had to save £5.7 billion."):
-    passage = Passage(f"{doc_id}-p1", doc_id, 1, text, 2, "Summary", "paragraph")
+    passage = Passage(passage_id(doc_id, 1), doc_id, 1, text, 2, "Summary", "paragraph")
     finding = Finding(
         "figure",
         17,
@@ -28,7 +29,7 @@ def _write(store, doc_id="doc-1", text="ICSs had to save £5.7 billion."):
             title="A report", org="National Audit Office", date="2022-10-19"
         ),
         passages=[(passage, ["National Audit Office"])],
-        findings=[(f"{doc_id}-p1-f1", passage.passage_id, finding)],
+        findings=[(f"{passage_id(doc_id, 1)}-f1", passage.passage_id, finding)],
         acronyms=[("ICS", "integrated care system")],
     )
 
@@ -46,11 +47,11 @@ def test_write_and_read_back(tmp_path):
         assert (doc.title, doc.year, doc.indexed) == ("A report", 2022, False)
         assert store.findings() == [
             {
-                "id": "doc-1-p1-f1",
+                "id": "doc-1-passage1-f1",
                 "kind": "figure",
                 "text": "ICSs had to save £5.7 billion.",
                 "doc_id": "doc-1",
-                "passage_id": "doc-1-p1",
+                "passage_id": "doc-1-passage1",
                 "page": 2,
                 "start": 17,
                 "end": 29,

@@ -9,18 +9,19 @@ import pytest
 
 from evidence.export import write_export
 from evidence.models import Finding, Metadata, Passage
+from evidence.passages import passage_id
 from evidence.store import Store
 
 
 def _write(store: Store, doc_id: str, texts: list[str]) -> None:
     passages = [
-        (Passage(f"{doc_id}-p{i}", doc_id, i, text, None, None, "paragraph"), [])
+        (Passage(passage_id(doc_id, i), doc_id, i, text, None, None, "paragraph"), [])
         for i, text in enumerate(texts, 1)
     ]
     findings = [
         (
-            f"{doc_id}-p{i}-f1",
-            f"{doc_id}-p{i}",
+            f"{passage_id(doc_id, i)}-f1",
+            passage_id(doc_id, i),
             Finding("figure", 0, 3, text, {"surface": text[:3]}),
         )
         for i, text in enumerate(texts, 1)
@@ -48,11 +49,15 @@ def store(tmp_path):
         _write(s, "c", ["3 boards", "£2bn deficit", "7 sites"])
         s.replace_themes(
             [
-                ("a-p1", "workforce", 1.0, "seed: staff"),
-                ("b-p1", "finance", 0.5, "model"),
-                ("b-p1", "capital", 0.75, "seed: beds"),
+                ("a-passage1", "workforce", 1.0, "seed: staff"),
+                ("b-passage1", "finance", 0.5, "model"),
+                ("b-passage1", "capital", 0.75, "seed: beds"),
             ],
-            [("b-p1-f1", "finance"), ("b-p1-f1", "capital"), ("a-p1-f1", "workforce")],
+            [
+                ("b-passage1-f1", "finance"),
+                ("b-passage1-f1", "capital"),
+                ("a-passage1-f1", "workforce"),
+            ],
         )
         yield s
 
@@ -61,32 +66,32 @@ def test_counts_and_passages_by_id(store: Store) -> None:
     assert (store.document_count(), store.passage_count()) == (3, 6)
     assert store.doc_ids() == ["a", "b", "c"]
     assert list(store.iter_passage_texts()) == [
-        ("a-p1", "40% of staff"),
-        ("b-p1", "£5m for beds"),
-        ("b-p2", "12 nurses"),
-        ("c-p1", "3 boards"),
-        ("c-p2", "£2bn deficit"),
-        ("c-p3", "7 sites"),
+        ("a-passage1", "40% of staff"),
+        ("b-passage1", "£5m for beds"),
+        ("b-passage2", "12 nurses"),
+        ("c-passage1", "3 boards"),
+        ("c-passage2", "£2bn deficit"),
+        ("c-passage3", "7 sites"),
     ]
 
 
 def test_theme_inputs_for_a_batch(store: Store) -> None:
     passages, findings, current = store.theme_inputs(["b", "c"])
     assert passages == [
-        ("b-p1", "b", "£5m for beds"),
-        ("b-p2", "b", "12 nurses"),
-        ("c-p1", "c", "3 boards"),
-        ("c-p2", "c", "£2bn deficit"),
-        ("c-p3", "c", "7 sites"),
+        ("b-passage1", "b", "£5m for beds"),
+        ("b-passage2", "b", "12 nurses"),
+        ("c-passage1", "c", "3 boards"),
+        ("c-passage2", "c", "£2bn deficit"),
+        ("c-passage3", "c", "7 sites"),
     ]
     assert findings == [
-        ("b-p1-f1", "b-p1", "£5m for beds"),
-        ("b-p2-f1", "b-p2", "12 nurses"),
-        ("c-p1-f1", "c-p1", "3 boards"),
-        ("c-p2-f1", "c-p2", "£2bn deficit"),
-        ("c-p3-f1", "c-p3", "7 sites"),
+        ("b-passage1-f1", "b-passage1", "£5m for beds"),
+        ("b-passage2-f1", "b-passage2", "12 nurses"),
+        ("c-passage1-f1", "c-passage1", "3 boards"),
+        ("c-passage2-f1", "c-passage2", "£2bn deficit"),
+        ("c-passage3-f1", "c-passage3", "7 sites"),
     ]
-    assert current == {"b-p1": ["capital", "finance"]}
+    assert current == {"b-passage1": ["capital", "finance"]}
 
 
 def test_iter_findings_is_findings_with_their_themes(store: Store) -> None:
@@ -107,17 +112,17 @@ def test_a_theme_rewrite_touches_only_its_documents_and_commits_as_one(
     with store.rewriting_themes() as rewrite:
         rewrite.replace(
             ["b"],
-            [("b-p2", "workforce", 1.0, "seed: nurse")],
-            [("b-p2-f1", "workforce")],
+            [("b-passage2", "workforce", 1.0, "seed: nurse")],
+            [("b-passage2-f1", "workforce")],
         )
         rewrite.mark_unindexed(["b"])
     assert store.passage_themes() == {
-        "a-p1": [("workforce", 1.0, "seed: staff")],
-        "b-p2": [("workforce", 1.0, "seed: nurse")],
+        "a-passage1": [("workforce", 1.0, "seed: staff")],
+        "b-passage2": [("workforce", 1.0, "seed: nurse")],
     }
     assert store.finding_themes() == {
-        "a-p1-f1": ["workforce"],
-        "b-p2-f1": ["workforce"],
+        "a-passage1-f1": ["workforce"],
+        "b-passage2-f1": ["workforce"],
     }
     assert store.unindexed_among(["a", "b", "c"]) == ["b"]
 
@@ -126,7 +131,7 @@ def test_a_theme_rewrite_touches_only_its_documents_and_commits_as_one(
             rewrite.replace(["a"], [], [])
             rewrite.mark_unindexed(["a"])
             raise RuntimeError("stopped")
-    assert "a-p1" in store.passage_themes()
+    assert "a-passage1" in store.passage_themes()
     assert store.unindexed() == (["b"], [])
 
 

@@ -58,7 +58,9 @@ _POSTING_COMPRESSION = 0
 #: Postings per block: large blocks mean fewer reads per posting list.
 _POSTING_BLOCK = 1024
 #: The index layout; an index of another format is rebuilt by the next ingest.
-INDEX_FORMAT = "3"  # 3: Porter2 stems, possessive 's split off
+#: 3: Porter2 stems, possessive 's split off; 4: passage ids "<doc id>-passage<n>"
+#: (store schema 3), so no index holding the old "-p<n>" ids is searched.
+INDEX_FORMAT = "4"
 _FORMAT_NAME = "FORMAT"
 #: A search that found the index unreadable leaves this file, so the next ingest rebuilds it.
 _DAMAGED_NAME = "DAMAGED"

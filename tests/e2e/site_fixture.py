@@ -11,6 +11,7 @@ from typing import Any
 
 from evidence.kinds import KINDS
 from evidence.models import Finding, Metadata, Passage
+from evidence.passages import passage_id
 from evidence.store import Store
 
 HOSTILE_TEXT = (
@@ -264,7 +265,7 @@ def make_store(index_dir: Path) -> Store:
         doc_id = spec["doc_id"]
         passages = [
             Passage(
-                f"{doc_id}-p{seq}",
+                passage_id(doc_id, seq),
                 doc_id,
                 seq,
                 text,

@@ -161,10 +161,10 @@ def test_index_to_theme_to_passage(page: tuple[object, Watch], site: Path) -> No
     assert (
         tab.url
         == (site / "docs" / "nao-ics-review-a1b2c3.html").as_uri()
-        + "#nao-ics-review-a1b2c3-p3"
+        + "#nao-ics-review-a1b2c3-passage3"
     )
     target = tab.locator(":target")
-    assert target.get_attribute("id") == "nao-ics-review-a1b2c3-p3"
+    assert target.get_attribute("id") == "nao-ics-review-a1b2c3-passage3"
     assert target.inner_text().startswith(
         "We recommend that NHS England publish a costed workforce plan"
     )
@@ -241,9 +241,11 @@ def test_search_capital_regime(page: tuple[object, Watch], site: Path) -> None:
     expect(tab.locator("#search-count")).to_have_text("1 passage matches.")
     results.first.locator("a.src").click()
     assert tab.url.endswith(
-        "/docs/nhs-providers-ev-d4e5f6.html#nhs-providers-ev-d4e5f6-p3"
+        "/docs/nhs-providers-ev-d4e5f6.html#nhs-providers-ev-d4e5f6-passage3"
     )
-    assert tab.locator(":target").get_attribute("id") == "nhs-providers-ev-d4e5f6-p3"
+    assert (
+        tab.locator(":target").get_attribute("id") == "nhs-providers-ev-d4e5f6-passage3"
+    )
 
 
 def test_search_speaks_the_query_language(
@@ -314,7 +316,7 @@ def test_hostile_document_executes_nothing(
         )
     tab.goto((site / "docs/hostile-submission-ffffff.html").as_uri())
     assert tab.locator("h1").inner_text() == '<script>alert("title")</script>'
-    text = tab.locator("#hostile-submission-ffffff-p1 p").inner_text()
+    text = tab.locator("#hostile-submission-ffffff-passage1 p").inner_text()
     assert text.startswith(
         'Read this <script>alert(1)</script> and <img src=x onerror="alert(2)"> now.'
     )
