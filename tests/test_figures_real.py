@@ -229,6 +229,45 @@ def test_ranges_written_with_a_hyphen(nlp):
     assert surfaces(nlp, "The 2022-23 budget was set after Covid-19.") == []
 
 
+def test_a_hyphen_range_of_counts_names_a_plural_or_a_scale(nlp):
+    assert fields(nlp, "There are 18-20 hospitals in the region.") == [
+        ("18-20", 18.0, None, "count", 20.0)
+    ]
+    assert fields(nlp, "We received 1,000-1,500 responses.") == [
+        ("1,000-1,500", 1000.0, None, "count", 1500.0)
+    ]
+    assert fields(nlp, "It will cost £1.5-2bn.") == [
+        ("£1.5-2bn", 1.5e9, "GBP", "money", 2e9)
+    ]
+    # Age bands and references are not quantities; nor is a range running downwards.
+    assert surfaces(nlp, "Reform 16-19 education first.") == []
+    assert surfaces(nlp, "See paragraphs 12-15 of the report.") == []
+    assert surfaces(nlp, "Services for 16-25 year olds are patchy.") == []
+    assert surfaces(nlp, "There are 20-18 hospitals.") == []
+
+
+def test_a_scale_written_once_belongs_to_both_bounds(nlp):
+    assert fields(nlp, "Between 2-3 million people wait.") == [
+        ("Between 2-3 million", 2e6, None, "count", 3e6)
+    ]
+    assert fields(nlp, "The programme will cost £5-10 million.") == [
+        ("£5-10 million", 5e6, "GBP", "money", 1e7)
+    ]
+    assert fields(nlp, "It costs £2 to £3 billion.") == [
+        ("£2 to £3 billion", 2e9, "GBP", "money", 3e9)
+    ]
+    # Scaling the low bound would put it above the high one: it stays as written.
+    assert fields(nlp, "Between 500 and 3 million people wait.")[0][1:2] == (500.0,)
+
+
+def test_an_acronym_in_the_plural_is_a_counted_noun(nlp):
+    doc = nlp("The number of GPs fell by 1,200 between 2015 and 2022.")
+    assert [
+        (f["surface"], f["figure_kind"], f["measure"])
+        for f in (span._.finding for span in doc.spans["figures"])
+    ] == [("1,200", "count", "GPs")]
+
+
 def test_a_currency_named_without_its_country(nlp):
     assert fields(nlp, "The offer valued it at 528 million francs.") == [
         ("528 million francs", 5.28e8, "Franc", "money", None)

@@ -288,6 +288,12 @@ class FigureExtractor:
         self._hyphen_range_unit_re = re.compile(
             f"{SPACE}*(?:%|per{SPACE}*cent\\b|percent\\b|(?:days?|weeks?|months?|years?|hours?|minutes?)\\b)"
         )
+        # A range of counts names what it counts in the plural ("18-20 hospitals"), or is
+        # scaled ("2-3 million"); "16-19 education" is an age band, not a quantity.
+        self._hyphen_range_word_re = re.compile(
+            f"{SPACE}+(?:[A-Za-z][a-z\\-]*[a-rt-z]s|people|staff|children|million|billion|thousand)\\b"
+            "|(?:bn|m|k)\\b"
+        )
         self._range_re = re.compile(
             f"{SPACE}*(?:–|—|-|\u2010|\u2011|(?i:to)\\b){SPACE}*|{SPACE}+(?P<and>and){SPACE}+"
         )
@@ -375,7 +381,7 @@ class FigureExtractor:
             f"(?:{SPACE}+by{SPACE}+[£$€]?\\d[\\d,.]*(?:%|[mk]|bn)?(?:{SPACE}+(?:per{SPACE}*cent|percent|million|billion|thousand))?(?={SPACE}+to\\b))?"
             f"(?:{SPACE}+(?:to|by|at|from))?{SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
         )
-        self._plural_re = re.compile("\\b([a-z][a-z\\-]{2,}s)\\b")
+        self._plural_re = re.compile("\\b([a-z][a-z\\-]{2,}s|[A-Z]{2,}s)\\b")
         self._rate_re = re.compile(
             f"{SPACE}+(?:a|per|each|every){SPACE}+(?:year|annum|month|week|day)\\b"
         )
@@ -754,15 +760,23 @@ class FigureExtractor:
         return bool(after) and after[:1] in "/:." and after[1:2].isdigit()
 
     def _range_end(self, text: str, start: int, end: int) -> bool:
-        """The second number of a range written with a hyphen, "15-20%", "10-15 days":
-        digits (not a word, "Covid-19") before the hyphen, and a unit after it
-        (not "2022-23 budget", a financial year)."""
-        return (
-            text[start - 1] == "-"
-            and self._hyphen_range_start_re.search(text, max(0, start - 16), start)
-            is not None
-            and self._hyphen_range_unit_re.match(text, end) is not None
-        )
+        """The second number of a range written with a hyphen, "15-20%", "10-15 days",
+        "18-20 hospitals": digits (not a word, "Covid-19") before the hyphen, and
+        after it a unit, or a word when the second number is the larger (not
+        "2022-23 budget", a financial year, whose first number has four digits)."""
+        if text[start - 1] != "-":
+            return False
+        first = self._hyphen_range_start_re.search(text, max(0, start - 16), start)
+        if first is None:
+            return False
+        if self._hyphen_range_unit_re.match(text, end) is not None:
+            return True
+        try:
+            low = parse_digits(first.group(0)[:-1])
+            high = parse_digits(text[start:end])
+        except ValueError:
+            return False
+        return high > low and self._hyphen_range_word_re.match(text, end) is not None
 
     def _word_numbers(self, text: str, offset: int, run: str) -> list[_Number]:
         tokens = [
@@ -939,7 +953,9 @@ class FigureExtractor:
                         )
                     ):
                         second = None
-                    merged = self._merge_range(first, second, number)
+                    merged = self._merge_range(
+                        first, second, number, self._scale_of(text, second_number)
+                    )
                     if merged is not None:
                         between = self._between_re.search(
                             text, max(0, merged[0].start - 10), merged[0].start
@@ -1478,13 +1494,25 @@ class FigureExtractor:
         )
 
     def _merge_range(
-        self, first: _Classified, second: _Classified | None, number: _Number
+        self,
+        first: _Classified,
+        second: _Classified | None,
+        number: _Number,
+        scale: float = 1.0,
     ) -> tuple[_Classified, float] | None:
+        """A range's low bound and its high bound's value, or None when the two are not one range.
+
+        A scale word written once after the range belongs to both bounds
+        ("2-3 million" is 2 million to 3 million, "£5-10 billion" £5bn to
+        £10bn), unless that would put the low bound above the high one.
+        """
         if second is None or second.kind == "ratio":
             return None
+        low = first.value
+        if scale > 1 and not number.scaled and low * scale < second.value:
+            low *= scale
         if first.kind == "count" and second.kind != "count":
             # "50 to 80%", "three and ten years", "£2-3 billion": the first takes the second's unit
-            low = first.value
             return (
                 (
                     _Classified(
@@ -1500,15 +1528,34 @@ class FigureExtractor:
                 if low < second.value
                 else None
             )
+        if first.kind == "money" and second.kind == "count" and low < second.value:
+            # "£5-10 million": the currency is written once, before the range
+            return _Classified(
+                first.start, second.end, low, first.unit, first.kind, second.end
+            ), second.value
         if (
             first.kind != second.kind
             or first.unit != second.unit
-            or first.value >= second.value
+            or low >= second.value
         ):
             return None
         return _Classified(
-            first.start, second.end, first.value, first.unit, first.kind, second.end
+            first.start, second.end, low, first.unit, first.kind, second.end
         ), second.value
+
+    @staticmethod
+    def _scale_of(text: str, number: _Number | None) -> float:
+        """The multiplier a scale word after ``number`` applied (1.0 when none did)."""
+        if number is None or not number.scaled or number.words:
+            return 1.0
+        digits = re.match(r"[\d,.]+", text[number.start : number.end])
+        if digits is None:
+            return 1.0
+        try:
+            raw = parse_digits(digits.group(0))
+        except ValueError:
+            return 1.0
+        return number.value / raw if raw else 1.0
 
     def _in_name(self, text: str, start: int, end: int) -> bool:
         """A capitalised number word inside a title: "the Five Year Forward View"."""
