@@ -268,6 +268,37 @@ def test_an_acronym_in_the_plural_is_a_counted_noun(nlp):
     ] == [("1,200", "count", "GPs")]
 
 
+def test_every_fraction_word_is_read_without_digits_in_the_text(nlp):
+    # "fifth" and "ninth" hold no cardinal, so the cheap pre-check must know them
+    assert fields(nlp, "Spending on agency staff fell by a fifth.") == [
+        ("a fifth", 0.2, None, "ratio", None)
+    ]
+    assert fields(nlp, "A ninth of posts are vacant.") == [
+        ("A ninth", 0.1111, None, "ratio", None)
+    ]
+    assert surfaces(nlp, "The fifth year of the plan began.") == []
+
+
+def test_a_multiple_written_with_fold(nlp):
+    assert fields(nlp, "Demand has risen tenfold since 2010.") == [
+        ("tenfold", 10.0, None, "ratio", None)
+    ]
+    assert fields(nlp, "There was a 2.5-fold increase in referrals.") == [
+        ("2.5-fold", 2.5, None, "ratio", None)
+    ]
+    assert surfaces(nlp, "The manifold problems of the service.") == []
+
+
+def test_half_without_of_after_a_qualifier_or_by(nlp):
+    assert fields(nlp, "Nearly half (48%) of trusts had no plan.") == [
+        ("half", 0.5, None, "ratio", None),
+        ("48%", 48.0, "%", "percent", None),
+    ]
+    assert fields(nlp, "Spending fell by half.") == [("half", 0.5, None, "ratio", None)]
+    assert surfaces(nlp, "In the first half of the year, activity rose.") == []
+    assert surfaces(nlp, "The plan was half finished.") == []
+
+
 def test_a_currency_named_without_its_country(nlp):
     assert fields(nlp, "The offer valued it at 528 million francs.") == [
         ("528 million francs", 5.28e8, "Franc", "money", None)

@@ -165,6 +165,10 @@ class FigureExtractor:
             f"(?P<digits>{digits})|\\b(?=[A-Za-z])(?i:(?P<words>(?:{article}|{word_alt})(?:{joiner}(?:{word_alt}))*\\b))"
         )
         self._word_split_re = re.compile(r"[A-Za-z]+")
+        # "a tenfold rise", "a 2.5-fold increase": a multiple, read as a ratio
+        self._fold_re = re.compile(
+            f"(?i:\\b(?P<n>\\d+(?:\\.\\d+)?|{word_alt})(?:-|\u2010)?fold\\b)"
+        )
         self._digit_re = re.compile(r"\d")
         self._capitalised_after_re = re.compile(
             f"(?:{SPACE}|-)([A-Z][a-z]+)(?:{SPACE}([A-Z][a-z]+))?"
@@ -557,7 +561,14 @@ class FigureExtractor:
         return kept
 
     def _might_have_words(self, text: str) -> bool:
+        """A cheap test that a text without digits may still hold a number word.
+
+        Every fraction word of the lexicon is a cue too ("fell by a fifth",
+        "a ninth"), not only those that contain a cardinal ("sixth").
+        """
         lowered = text.lower()
+        if any(word in lowered for word in self._fraction_cues):
+            return True
         return any(
             word in lowered
             for word in (
@@ -587,6 +598,7 @@ class FigureExtractor:
                 "tripl",
                 "trebl",
                 "quadrupl",
+                "fold",
             )
         )
 
@@ -667,6 +679,8 @@ class FigureExtractor:
                             kind="multiplier",
                         )
                     )
+        if "fold" in lowered:
+            found.extend(self._folds(text))
         found.sort(
             key=lambda n: (
                 n.start,
@@ -675,6 +689,32 @@ class FigureExtractor:
             )
         )
         return found
+
+    def _folds(self, text: str) -> list[_Number]:
+        """ "tenfold", "a 2.5-fold rise": multiples written with "-fold"."""
+        out = []
+        for match in self._fold_re.finditer(text):
+            written = match.group("n")
+            if written[0].isdigit():
+                value = float(written)
+            else:
+                found = longest_word_number(written.lower().split())
+                if found is None:
+                    continue
+                value = found[1]
+            if value > 1:
+                out.append(
+                    _Number(
+                        match.start(),
+                        match.end(),
+                        value,
+                        not written[0].isdigit(),
+                        False,
+                        False,
+                        kind="multiplier",
+                    )
+                )
+        return out
 
     def _digit_number(self, text: str, start: int, end: int) -> _Number | None:
         """A run of digits as a number with any scale after it ("5.7bn", "3 million").
@@ -813,7 +853,10 @@ class FigureExtractor:
             if (
                 not has_of
                 and not scale
-                and not (numerator_word and self._fraction_context(text, match))
+                and not (
+                    (numerator_word or fraction_word == "half")
+                    and self._fraction_context(text, match)
+                )
             ):
                 return None
             numerator = 1.0
