@@ -660,3 +660,42 @@ def test_an_adverbial_before_the_subject_is_not_the_addressee(
     assert recs(nlp, [text], "Health and Social Care Committee") == [
         ("Health and Social Care Committee", target, action)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Ombudsman recommended that the Department apologises to the complainants.",
+            ("Ombudsman", "the Department", "apologise to the complainants"),
+        ),
+        (
+            "In 2019 the Health Committee recommended that NHS England publish a plan.",
+            ("Health Committee", "NHS England", "publish a plan"),
+        ),
+        (
+            "The Committee urged ministers to publish the review.",
+            ("Committee", "government", "publish the review"),
+        ),
+        (
+            "The Committee called on ministers to publish the review.",
+            ("Committee", "government", "publish the review"),
+        ),
+    ],
+)
+def test_a_recommendation_reported_in_the_past_by_a_titled_body(nlp, text, expected):
+    """A body named by its capitalised title ("the Committee") recommending or
+    urging in the past is reported as asking: it is the actor, not the author."""
+    assert recs(nlp, [text], "Policy Institute") == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NHS England asked ICBs to submit their plans by March.",
+        "Other measures recommended that year were never costed.",
+        "The approach recommended by the review was adopted.",
+    ],
+)
+def test_a_past_instruction_or_a_participle_is_not_a_recommendation(nlp, text):
+    assert recs(nlp, [text], "Policy Institute") == []

@@ -72,6 +72,13 @@ _BOUNDARY = re.compile(
     re.I,
 )
 _SUBORDINATE = frozenset("whether if unless what how why where when which who".split())
+#: past asks that report a recommendation ("The Committee urged ministers to ..."),
+#: unlike "asked", "invited" or "expected", which also report instructions
+_PAST_URGING = frozenset({"urged", "called on", "called upon"})
+#: a capitalised body closing a subject: "the Committee", "the Health Committee"
+_TITLED_BODY = re.compile(
+    r"(?:^|\s)(?:[Tt]he\s+)?((?:[A-Z][\w'’&-]*\s+){0,2}([A-Z][\w'’-]*))$"
+)
 #: subordinate clauses that come before the main clause and end at a comma
 _OPENERS = frozenset(
     "if unless when where while although though as since once until because that".split()
@@ -833,7 +840,11 @@ class RecommendationFinder:
                 r"\b(?:is|are|am|was|were|be|been|being)\b", aux_text
             ):
                 continue  # passive: "Systems are asked to ..." is read by _passive
-            if past and not re.search(r"\b(?:have|has)\b", aux_text):
+            if (
+                past
+                and verb not in _PAST_URGING
+                and not re.search(r"\b(?:have|has)\b", aux_text)
+            ):
                 continue  # "NHS England asked ICBs to ..." reports a past instruction
             verb_start = match.start() - len(aux.group(1) if aux else "")
             clause_before = s.text[:verb_start]
@@ -1109,6 +1120,15 @@ class RecommendationFinder:
                 phrase.split()[-len(head) :]
             )  # "Witnesses suggested ...", "many respondents said ..."
         if named_only:
+            titled = _TITLED_BODY.search(phrase)
+            if (
+                titled is not None
+                and titled.group(2).lower() in self._cues.body_nouns
+                and not self._cues.reporting_end.search(phrase)
+            ):
+                # "The Committee recommended ...", "In 2019 the Committee recommended ...":
+                # a body named by its capitalised title
+                return titled.group(1)
             return _SKIP  # "Other measures recommended above": a participle, nobody recommending
         if len(words) <= 3 and not self._cues.reporting_end.search(phrase):
             head = self._cues.determiners.sub("", phrase.lower()).split()
