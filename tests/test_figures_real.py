@@ -299,6 +299,21 @@ def test_half_without_of_after_a_qualifier_or_by(nlp):
     assert surfaces(nlp, "The plan was half finished.") == []
 
 
+def test_a_year_cut_to_two_digits_is_not_a_count(nlp):
+    assert surfaces(nlp, "The target for March '23 saw the trust cut 500 posts.") == [
+        "500"
+    ]
+    assert surfaces(nlp, "Between June ’22 and July ’23 appointments fell.") == []
+
+
+def test_a_level_the_subject_stands_at_is_counted(nlp):
+    doc = nlp("The backlog stands at 7.6m. Attendances climbed to 2.3 million.")
+    assert [
+        (f["surface"], f["value"], f["measure"])
+        for f in (span._.finding for span in doc.spans["figures"])
+    ] == [("7.6m", 7.6e6, "backlog"), ("2.3 million", 2.3e6, "attendances")]
+
+
 def test_a_currency_named_without_its_country(nlp):
     assert fields(nlp, "The offer valued it at 528 million francs.") == [
         ("528 million francs", 5.28e8, "Franc", "money", None)

@@ -379,8 +379,8 @@ class FigureExtractor:
         self._cut_count_re = re.compile(f"\\d,\\d{{3}}|[A-Za-z]{SPACE}|[A-Za-z]{{4,}}")
         self._and_half_re = re.compile(f"{SPACE}+and{SPACE}+a{SPACE}+half\\b")
         self._level_re = re.compile(
-            f"\\b(?:rose|risen|fell|fallen|increased|decreased|grew|grown|dropped|reached|totalled|totaled|numbered"
-            f"|stood{SPACE}+at|was|were|is|are)"
+            f"\\b(?:rose|risen|rises|fell|fallen|falls|increased|decreased|grew|grown|dropped|climbed|reached|reaches"
+            f"|totalled|totaled|totals|numbered|exceeded|exceeds|(?:stood|stands?){SPACE}+at|was|were|is|are)"
             # "rose by 8,000 to 112,000", "fell by 5 per cent to 7.4 million": the new level after the change
             f"(?:{SPACE}+by{SPACE}+[£$€]?\\d[\\d,.]*(?:%|[mk]|bn)?(?:{SPACE}+(?:per{SPACE}*cent|percent|million|billion|thousand))?(?={SPACE}+to\\b))?"
             f"(?:{SPACE}+(?:to|by|at|from))?{SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
@@ -412,6 +412,7 @@ class FigureExtractor:
             self._glued_to_word,
             self._after_joined_word,
             self._before_separator,
+            self._abbreviated_year,
         )
         self._unit_rules: tuple[_UnitRule, ...] = (
             self._money_after,
@@ -743,6 +744,16 @@ class FigureExtractor:
         return _Number(start, end, _round(value), False, scaled, plain and not scaled)
 
     # -- digits that are part of something else: each True means "not a number"
+
+    @staticmethod
+    def _abbreviated_year(text: str, start: int, end: int, raw: str) -> bool:
+        """A year cut to two digits after an apostrophe: "March '23", "'19-'20"."""
+        return (
+            len(raw) == 2
+            and start > 0
+            and text[start - 1] in "'\u2019"
+            and (start < 2 or not text[start - 2].isalnum())
+        )
 
     @staticmethod
     def _dotted_tail(text: str, start: int, end: int, raw: str) -> bool:
