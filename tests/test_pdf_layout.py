@@ -39,8 +39,15 @@ def _content(lines: list[Line]) -> bytes:
     return "\n".join(out).encode("cp1252")
 
 
-def _pdf(pages: list[list[Line]], *, rotate: int = 0, image: bool = False) -> bytes:
-    """A PDF of A4 pages in Helvetica; ``image`` covers each page with a picture (a scan)."""
+def _pdf(
+    pages: list[list[Line]],
+    *,
+    rotate: int = 0,
+    image: bool = False,
+    raw: bytes = b"",
+) -> bytes:
+    """A PDF of A4 pages in Helvetica; ``image`` covers each page with a picture (a
+    scan); ``raw`` is content added to every page as it is."""
     objects: list[bytes] = []
     kids = []
     font_id = 3
@@ -58,7 +65,7 @@ def _pdf(pages: list[list[Line]], *, rotate: int = 0, image: bool = False) -> by
     for number, lines in enumerate(pages):
         page_id = first_page + 2 * number
         kids.append(f"{page_id} 0 R")
-        stream = _content(lines)
+        stream = _content(lines) + raw
         if image:
             stream = b"q 595 0 0 842 0 0 cm /Im1 Do Q\n" + stream
         extra = f" /Rotate {rotate}" if rotate else ""
@@ -501,4 +508,44 @@ def test_a_dash_opening_a_line_inside_a_sentence_is_not_a_bullet(
             1,
         ),
         ("list_item", "a second point set as a list item.", 1),
+    ]
+
+
+def test_a_gap_after_a_list_mark_or_a_full_stop_is_not_a_table_cell(
+    tmp_path: Path,
+) -> None:
+    """A bullet set apart by a hanging indent, and a justified line with a wide
+    space after a full stop, are prose: the lines after them stay in the block."""
+    page = [
+        (72, 760, 12, "\u2022"),
+        (100, 760, 12, "Title IV holds six provisions on the functions of the"),
+        (100, 746, 12, "Office, distance learning and the exceptions for libraries."),
+        (72, 710, 12, "Finally, the duties in the section are subject to some"),
+        (72, 696, 12, "exceptions."),
+        (160, 696, 12, "One is an exception to the whole section, for law"),
+        (72, 682, 12, "enforcement and other public functions."),
+    ]
+    assert _read(tmp_path, _pdf([page])) == [
+        (
+            "list_item",
+            "Title IV holds six provisions on the functions of the Office, "
+            "distance learning and the exceptions for libraries.",
+            1,
+        ),
+        (
+            "paragraph",
+            "Finally, the duties in the section are subject to some exceptions. "
+            "One is an exception to the whole section, for law enforcement and "
+            "other public functions.",
+            1,
+        ),
+    ]
+
+
+def test_text_set_up_the_margin_is_not_part_of_the_page(tmp_path: Path) -> None:
+    """A filing stamp turned a quarter up the left margin, on a body line's baseline."""
+    stamp = b"\nBT 0 5 -5 0 20 400 Tm /F1 1 Tf (filed by clerk7 on SERVER42) Tj ET"
+    page = _column(72, 414, BOARD)
+    assert _read(tmp_path, _pdf([page], raw=stamp)) == [
+        ("paragraph", " ".join(BOARD), 1)
     ]

@@ -49,6 +49,12 @@ _BULLET = re.compile(
 _NUMBERED = re.compile(
     r"^(?:\d{1,3}(?:\.\d{1,3})*\.(?=\s|[A-Z])|\d{1,3}\)|\([a-z0-9]{1,4}\)|[a-z]\))\s*\S"
 )
+#: A piece that is only a list's mark ("•", "1.", "(a)", "ii)"): the gap after it is a
+#: hanging indent, not the gap between two table cells.
+_LIST_MARK = re.compile(r"[^\w\s]{1,2}|\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]")
+#: A sentence of four words or more: after a full stop, a wide gap before it is the
+#: spacing of a justified line, not the gap between cells.
+_SENTENCE_ON = re.compile(r"\s*[A-Z][\w'\u2019-]*(?:\s+\S+){3}")
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 _YEAR_OR_TRAILING_NUMBER = re.compile(r"\b\d{4}\b|\d$")
 _ENDS_SENTENCE = re.compile(r"[.?!:;][\"'\u201d\u2019)\]]*$")
@@ -448,6 +454,10 @@ def _segment(text: str, start: int, glyphs: _Glyphs, height: float) -> list[_Lin
         b -= 1
     if a >= b:
         return []
+    if glyphs.turn(start + (a + b) // 2) != glyphs.quarter:
+        # Text set across the page's own direction: a stamp or label up the margin
+        # ("Draft", a filing or archive id), not a line of the body.
+        return []
     rough, _, _ = _measure(text, start, a, b, glyphs)
     cuts = [a]
     if rough > 0:
@@ -575,8 +585,10 @@ def _merge_row(row: list[_Line]) -> _Line:
     ]
     wide = [
         (a, b)
-        for a, b in zip(row, row[1:])
+        for index, (a, b) in enumerate(zip(row, row[1:]))
         if b.left - a.right > 1.5 * max(first.size, 1.0)
+        and not (index == 0 and _LIST_MARK.fullmatch(a.text.strip()))
+        and not (_ENDS_SENTENCE.search(a.text.rstrip()) and _SENTENCE_ON.match(b.text))
     ]
     merged = _Line(
         text,
