@@ -436,6 +436,7 @@ class _Line:
     page: int | None
     kind: str
     level: int
+    size: float = 0.0  # type size in points, 0 when the reader did not measure it
 
 
 def _clean(text: str) -> str:
@@ -472,7 +473,7 @@ def _front(raw: RawDocument) -> tuple[list[_Line], bool]:
         # Cover cues sit at a block's start; a long paragraph's tail is body text.
         text = _clean(block.text[: cues.front_chars])
         if text:
-            lines.append(_Line(text, block.page, block.kind, block.level))
+            lines.append(_Line(text, block.page, block.kind, block.level, block.size))
     return lines, paged
 
 
@@ -621,8 +622,10 @@ def _runs(lines: list[_Line], paged: bool) -> list[list[_Line]]:
             continue
         if current:
             previous = current[-1]
-            apart = previous.page != line.page or bool(
-                _END_SENTENCE.search(previous.text)
+            apart = (
+                previous.page != line.page
+                or bool(_END_SENTENCE.search(previous.text))
+                or _other_size(previous, line)
             )
             if not paged:
                 apart = apart or previous.kind == "heading" or line.kind == "heading"
@@ -634,6 +637,16 @@ def _runs(lines: list[_Line], paged: bool) -> list[list[_Line]]:
         runs.append(current)
     limit = _cues().max_run_words
     return [run for run in runs if sum(len(line.text.split()) for line in run) <= limit]
+
+
+def _other_size(previous: _Line, line: _Line) -> bool:
+    """The line is set in another type size than the one before, and neither
+    breaks off into the other: a title's run does not carry on into the
+    authors, their addresses or a subtitle in smaller type."""
+    if previous.size <= 0 or line.size <= 0:
+        return False
+    ratio = max(previous.size, line.size) / min(previous.size, line.size)
+    return ratio > 1.15 and not _breaks_off(previous.text) and not _continues(line.text)
 
 
 @lru_cache(maxsize=4096)
@@ -887,6 +900,8 @@ def _doc_type(scoped: dict[str, list[str]]) -> str:
 _TERMINAL = re.compile(r"[.?!:]$")
 _ORG_TAIL = re.compile(
     r"\s*\((?:[A-Z]{2,6}\d{4,6}|[^)]*\d{4}[^)]*)\)\s*$|[\s.,;:\u2013\u2014-]+$"
+    # a login after a dash, as a file's Author field may carry it: "Copyright Office - jmf"
+    r"|\s+[-\u2013]\s+[a-z]{2,10}\d{0,4}\s*$"
 )
 
 

@@ -30,7 +30,8 @@ class Block:
     ``level`` is the heading level (1 = top) for headings, the list depth for
     list items, and 0 otherwise. ``page`` is 1-based where the format has
     pages, else None. ``ocr`` marks text read from a picture of the page,
-    which may hold misread characters.
+    which may hold misread characters. ``size`` is the type size in points
+    where the reader measured it (0 otherwise): a cover's title is one size.
     """
 
     kind: BlockKind
@@ -38,6 +39,7 @@ class Block:
     page: int | None = None
     level: int = 0
     ocr: bool = False
+    size: float = field(default=0.0, compare=False)
 
 
 @dataclass

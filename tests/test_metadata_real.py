@@ -662,3 +662,35 @@ def test_cover_title_beats_larger_type_further_in() -> None:
         ],
     )
     assert guess_metadata(raw, Path("s.pdf")).title == "Safer Streets at Night"
+
+
+def test_a_cover_title_stops_where_the_type_size_changes() -> None:
+    """Authors and their addresses set smaller under the title are not part of it."""
+    blocks = [
+        Block(
+            "heading", "Reading Rates of Return from Audit Samples", page=1, size=14.5
+        ),
+        Block("paragraph", "Amara Osei Lena Virtanen", page=1, size=12.0),
+        Block("paragraph", "Northfield Institute of Public Finance", page=1, size=12.0),
+        Block("paragraph", BODY[1], page=1, size=10.0),
+    ]
+    raw = RawDocument(
+        blocks,
+        "pdf",
+        pages=1,
+        prominent=[
+            "Reading Rates of Return from Audit Samples",
+            "Amara Osei Lena Virtanen",
+        ],
+    )
+    meta = guess_metadata(raw, Path("paper.pdf"))
+    assert meta.title == "Reading Rates of Return from Audit Samples"
+
+
+def test_a_login_after_a_dash_is_cut_from_a_declared_body() -> None:
+    raw = _pdf(
+        (1, "Summary of the Coastal Access Act"),
+        BODY,
+        declared=Metadata(org="Coastal Access Office - kmr"),
+    )
+    assert guess_metadata(raw, Path("summary.pdf")).org == "Coastal Access Office"

@@ -549,3 +549,18 @@ def test_text_set_up_the_margin_is_not_part_of_the_page(tmp_path: Path) -> None:
     assert _read(tmp_path, _pdf([page], raw=stamp)) == [
         ("paragraph", " ".join(BOARD), 1)
     ]
+
+
+def test_a_cover_title_repeated_small_as_the_running_header_stays(
+    tmp_path: Path,
+) -> None:
+    """The running header repeats the title in body type; on the cover the title is
+    set large, so that line is the title, not furniture."""
+    pages = [[(72, 800, 20, "Coastal Access Summary")] + _column(72, 720, BOARD)]
+    for _ in range(4):
+        pages.append(
+            [(72, 810, 10, "Coastal Access Summary")] + _column(72, 720, CAPITAL)
+        )
+    blocks = _read(tmp_path, _pdf(pages))
+    assert blocks[0] == ("heading", "Coastal Access Summary", 1)
+    assert [b for b in blocks[1:] if b[1] == "Coastal Access Summary"] == []

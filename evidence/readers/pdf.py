@@ -786,6 +786,15 @@ def _edge_lines(lines: list[_Line]) -> list[int]:
     return sorted(set(picked))
 
 
+def _above_its_run(line: _Line, sizes: Counter[float] | None) -> bool:
+    """The line is set well above the size its running copies have: a cover's title
+    that the running header repeats in small type, not the header itself."""
+    if not sizes or line.size <= 0:
+        return False
+    usual = _mode(sizes, 0.0)
+    return usual > 0 and line.size > 1.15 * usual
+
+
 def _drop_running_lines(pages: list[list[_Line]]) -> None:
     """Remove running headers/footers and page numbers, in place.
 
@@ -796,10 +805,14 @@ def _drop_running_lines(pages: list[list[_Line]]) -> None:
     always goes. Footnotes (lines opening with a superscript number) never count.
     """
     counts: list[Counter[str]] = [Counter(), Counter()]
+    sizes: dict[str, Counter[float]] = {}
     for number, lines in enumerate(pages):
         keys: set[str] = set()
         for k in _edge_lines(lines):
             keys.update(_edge_keys(lines[k]))
+            sizes.setdefault(_edge_keys(lines[k])[0], Counter())[
+                _bucket(lines[k].size)
+            ] += 1
         counts[number % 2].update(keys)
     both = counts[0] + counts[1]
     parity_pages = [len(pages[0::2]), len(pages[1::2])]
@@ -817,7 +830,7 @@ def _drop_running_lines(pages: list[list[_Line]]) -> None:
                     counts[parity][fixed] >= placed
                     or both[fixed] >= max(3, placed)
                     or counts[parity][loose] >= anywhere
-                )
+                ) and not _above_its_run(line, sizes.get(loose))
                 if running or _PAGE_NUMBER.match(text):
                     continue
             keep.append(line)
@@ -951,10 +964,14 @@ class _Layout:
                 ):
                     held = out[previous_body]
                     out[previous_body] = Block(
-                        held.kind, self._join([held.text, text]), held.page, held.level
+                        held.kind,
+                        self._join([held.text, text]),
+                        held.page,
+                        held.level,
+                        size=held.size,
                     )
                     continue
-                out.append(Block(kind, text, number, level))
+                out.append(Block(kind, text, number, level, size=size))
                 sizes.append(size)
                 previous_body = len(out) - 1 if kind != "heading" else None
                 if _could_be_title(number, size, text):
