@@ -1081,6 +1081,10 @@ def _letterhead(lines: list[_Line]) -> str | None:
             continue
         if len(words) > 1 and text.isupper() and not _has_head_word(text):
             continue
+        if len(words) == 1 and not (
+            re.fullmatch(r"[A-Z]{2,5}", text) or _in_gazetteer(text)
+        ):
+            continue  # "AGENDA", "MINUTES": a word in capitals, not an acronym
         return clean_org(text)
     return None
 

@@ -694,3 +694,12 @@ def test_a_login_after_a_dash_is_cut_from_a_declared_body() -> None:
         declared=Metadata(org="Coastal Access Office - kmr"),
     )
     assert guess_metadata(raw, Path("summary.pdf")).org == "Coastal Access Office"
+
+
+def test_a_word_in_capitals_heading_the_page_is_not_a_body() -> None:
+    raw = _pdf(
+        (1, "AGENDA"),
+        (1, "Board of Governors Special Meeting"),
+        BODY,
+    )
+    assert guess_metadata(raw, Path("agenda.pdf")).org is None
