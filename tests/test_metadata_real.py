@@ -703,3 +703,15 @@ def test_a_word_in_capitals_heading_the_page_is_not_a_body() -> None:
         BODY,
     )
     assert guess_metadata(raw, Path("agenda.pdf")).org is None
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "PRINTER Fileid: C:\\jobs\\guide2024.sgm Page 1 of 48 Guide to Form 12",
+        "May 30, 18 13:27 notes.txt Page 1/1",
+    ],
+)
+def test_a_printers_slug_with_a_page_count_is_not_the_title(slug: str) -> None:
+    raw = _pdf((1, slug), (1, "heading", "Guidance for Applicants"), BODY)
+    assert guess_metadata(raw, Path("guide.pdf")).title == "Guidance for Applicants"
