@@ -378,6 +378,7 @@ def test_a_count_needs_a_counted_noun(nlp):
         ("ICSs must save £2 billion by 2023/24.", "2023/24"),
         ("Costs of up to £6m would fall in 2024/25.", "2024/25"),
         ("In 2022 the deficit was £97m.", "2022"),
+        ("Councils get £980 million in 2019 to 2020.", "2019 to 2020"),
         ("The deficit was £97m.", None),
         ("In 2019-20 there was a plan. The deficit was £97m.", None),
     ],
