@@ -141,7 +141,8 @@ def _cues() -> _Cues:
     months = {name: int(number) for name, number in raw["months"].items()}
     month = "(?P<month>" + "|".join(sorted(months, key=len, reverse=True)) + r")\.?"
     anchored = r"(?:^|[\u00b7|\u2022(\u2013\u2014.;]\s*)"
-    tail = r"\b(?:\s+on)?\s*[:\-\u2013]?\s*(?P<rest>.{4,40})"
+    # "Published: 3 March", "issued on 3 March", "has today (3 March 2023) announced"
+    tail = r"\b(?:\s+on)?\s*[:\-\u2013(]?\s*(?P<rest>.{4,40})"
     labels = sorted(raw["date_labels"], key=len, reverse=True)
     any_label = "|".join(re.escape(label) for label in labels)
     long_label = "|".join(re.escape(label) for label in labels if " " in label)

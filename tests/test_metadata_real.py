@@ -715,3 +715,17 @@ def test_a_word_in_capitals_heading_the_page_is_not_a_body() -> None:
 def test_a_printers_slug_with_a_page_count_is_not_the_title(slug: str) -> None:
     raw = _pdf((1, slug), (1, "heading", "Guidance for Applicants"), BODY)
     assert guess_metadata(raw, Path("guide.pdf")).title == "Guidance for Applicants"
+
+
+def test_a_press_release_names_its_department_in_the_press_contacts() -> None:
+    raw = _flat(
+        "Minister announces £40 million for coastal paths",
+        "The Coastal Access Minister has today (4 March 2024) announced new funding for paths.",
+        "The money will be shared between councils on the coast over three years.",
+        "Notes to editors",
+        "DfE press office",
+        "Newsdesk 020 7946 0000",
+        fmt="txt",
+    )
+    meta = guess_metadata(raw, Path("release.txt"))
+    assert (meta.org, meta.date) == ("DfE", "2024-03-04")
