@@ -184,6 +184,27 @@ def test_table_cells_need_row_and_column_labels(nlp):
     ]
 
 
+def test_a_header_that_states_the_unit_types_its_cells(nlp):
+    rows = [
+        (
+            "Region | Spend (£m) | Rate (%) | Wait (days) | Cost, £000s | Staff",
+            {"kind": "table_row"},
+        ),
+        ("North | 450 | 9.8 | 12 | 1,250 | 3,400", {"kind": "table_row"}),
+    ]
+    docs = list(nlp.pipe(make_docs(nlp, rows, {})))
+    assert [
+        (f["surface"], f["value"], f["unit"], f["figure_kind"])
+        for f in (s._.finding for s in docs[1].spans["figures"])
+    ] == [
+        ("450", 4.5e8, "GBP", "money"),
+        ("9.8", 9.8, "%", "percent"),
+        ("12", 12.0, "day", "duration"),
+        ("1,250", 1.25e6, "GBP", "money"),
+        ("3,400", 3400.0, None, "count"),
+    ]
+
+
 def test_a_table_without_a_header_row_gives_no_bare_cells(nlp):
     rows = [("Visits | 120 | 140", {"kind": "table_row"})]
     (doc,) = nlp.pipe(make_docs(nlp, rows, {}))

@@ -385,6 +385,13 @@ class FigureExtractor:
             f"(?:{SPACE}+by{SPACE}+[£$€]?\\d[\\d,.]*(?:%|[mk]|bn)?(?:{SPACE}+(?:per{SPACE}*cent|percent|million|billion|thousand))?(?={SPACE}+to\\b))?"
             f"(?:{SPACE}+(?:to|by|at|from))?{SPACE}+(?:(?i:{qualifier_alt}){SPACE}+)?\\Z"
         )
+        # a table header naming its cells' unit: "Spend (£m)", "Rate (%)", "Wait, days"
+        self._column_unit_re = re.compile(
+            f"(?:\\(|,{SPACE}*|\\b(?=[£$€]))(?:(?P<cur>{symbol_alt}){SPACE}*"
+            "(?P<scale>bn|m|k|million|billion|thousand|'?000s?)?"
+            "|(?P<pct>%|per cent|percent)|(?P<dur>days|weeks|months|years|hours))\\)?\\s*\\Z",
+            re.IGNORECASE,
+        )
         self._plural_re = re.compile("\\b([a-z][a-z\\-]{2,}s|[A-Z]{2,}s)\\b")
         self._rate_re = re.compile(
             f"{SPACE}+(?:a|per|each|every){SPACE}+(?:year|annum|month|week|day)\\b"
@@ -557,9 +564,47 @@ class FigureExtractor:
             if index == 0 or not row_label or not column:
                 continue
             kept.append(
-                Figure(**{**figure.__dict__, "measure": f"{row_label} ({column})"})
+                self._in_column_unit(
+                    Figure(**{**figure.__dict__, "measure": f"{row_label} ({column})"}),
+                    column,
+                )
             )
         return kept
+
+    def _in_column_unit(self, figure: Figure, column: str) -> Figure:
+        """A bare number under a header that states its unit: "Spend (£m)", "Rate (%)",
+        "Wait (days)". The header's currency and scale, or percent, apply to the cell."""
+        if figure.figure_kind != "count" or figure.surface[:1] not in "0123456789.":
+            return figure
+        match = self._column_unit_re.search(column)
+        if match is None:
+            return figure
+        if match.group("pct"):
+            return Figure(**{**figure.__dict__, "unit": "%", "figure_kind": "percent"})
+        if match.group("dur"):
+            unit = match.group("dur").lower().rstrip("s")
+            return Figure(
+                **{**figure.__dict__, "unit": unit, "figure_kind": "duration"}
+            )
+        code = self._prefix_map.get(match.group("cur").lower())
+        if code is None:
+            return figure
+        scale = match.group("scale") or ""
+        factor = {"000": 1e3, "000s": 1e3, "'000": 1e3}.get(scale.lower()) or (
+            scale_value(scale, glued=True) if scale else 1.0
+        )
+        if factor is None:
+            return figure
+        high = figure.value_max * factor if figure.value_max is not None else None
+        return Figure(
+            **{
+                **figure.__dict__,
+                "value": _round(figure.value * factor),
+                "value_max": _round(high) if high is not None else None,
+                "unit": code,
+                "figure_kind": "money",
+            }
+        )
 
     def _might_have_words(self, text: str) -> bool:
         """A cheap test that a text without digits may still hold a number word.
