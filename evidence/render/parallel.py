@@ -55,9 +55,9 @@ class PageWriter(Protocol):
 
     def detached(self) -> PageWriter: ...
 
-    def harvest(self) -> Any: ...
+    def harvest(self) -> Iterator[Any]: ...
 
-    def absorb(self, harvest: Any) -> None: ...
+    def absorb(self, piece: Any) -> None: ...
 
 
 class DocumentPages:
@@ -160,23 +160,28 @@ class _Helper:
         self.pages.render_claimed(store, writer, iter(self.claims))
         if not self.pid:
             return
+        done = False
         with os.fdopen(self.fd, "rb") as pipe:
             self.fd = -1
             try:
-                # unpickled as it is read: the whole message and what it holds are never in memory together
-                message = pickle.load(pipe)
+                # the second process's notes come in pieces, each taken in as it is read:
+                # they are never all in memory at once
+                while not done:
+                    outcome, payload = pickle.load(pipe)
+                    if outcome == "error":
+                        raise payload
+                    if outcome == "done":
+                        done = True
+                    else:
+                        writer.absorb(payload)
             except (EOFError, pickle.UnpicklingError):  # it died before it had said all
-                message = None
+                pass
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
-        if message is None:
+        if not done:
             raise SiteError(
                 f"the second process rendering document pages stopped ({_how(status)})"
             )
-        outcome, payload = message
-        if outcome == "error":
-            raise payload
-        writer.absorb(payload)
 
     def __exit__(
         self,
@@ -210,16 +215,23 @@ def _child(pages: DocumentPages, writer: PageWriter, claims: _Claims, fd: int) -
             local = writer.detached()
             with Store(pages.index_dir) as store:
                 pages.render_claimed(store, local, iter(claims))
-            harvest = local.harvest()
-            del local
+            pieces = local.harvest()
         except BaseException as exc:
             with os.fdopen(fd, "wb") as pipe:
                 pipe.write(_pickled_error(exc))
         else:
             with os.fdopen(fd, "wb") as pipe:
-                # pickled straight into the pipe: plain data, and no copy of it held as bytes
-                pickle.dump(("done", harvest), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            code = 0
+                try:
+                    # pickled straight into the pipe a piece at a time: plain data, no copy held as bytes
+                    for piece in pieces:
+                        pickle.dump(
+                            ("piece", piece), pipe, protocol=pickle.HIGHEST_PROTOCOL
+                        )
+                except BaseException as exc:
+                    pipe.write(_pickled_error(exc))
+                else:
+                    pickle.dump(("done", None), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                    code = 0
     except BaseException:
         code = 1
     finally:

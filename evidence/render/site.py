@@ -500,21 +500,25 @@ class _SiteWriter:
         """A writer into the same folder that starts with nothing written, for a second process."""
         return _SiteWriter(self.out_dir, previous=self.previous)
 
-    def harvest(
-        self,
-    ) -> tuple[list[str], int, int, dict[str, tuple[str, str]]]:
-        """What a detached writer wrote, for :meth:`absorb` in the first process."""
-        return sorted(self._written), self.pages, self.files, self._links.scanned
+    def harvest(self) -> Iterator[tuple[str, Any]]:
+        """What a detached writer wrote, in pieces for :meth:`absorb` in the first process:
+        the files and counts, then the pages' link notes a batch at a time (never all at once)."""
+        yield "files", (sorted(self._written), self.pages, self.files)
+        for batch in self._links.notes():
+            yield "links", batch
+        self._links.close()
 
-    def absorb(
-        self, harvest: tuple[list[str], int, int, dict[str, tuple[str, str]]]
-    ) -> None:
-        """Count another writer's files as this build's, links included."""
-        written, pages, files, scanned = harvest
-        self._written.update(written)
-        self.pages += pages
-        self.files += files
-        self._links.scanned.update(scanned)
+    def absorb(self, piece: tuple[str, Any]) -> None:
+        """Count a piece of another writer's :meth:`harvest` as this build's, links included."""
+        what, payload = piece
+        if what == "files":
+            written, pages, files = payload
+            self._written.update(written)
+            self.pages += pages
+            self.files += files
+        else:
+            for rel, links, ids in payload:
+                self._links.add_scanned(rel, links, ids)
 
     def put(self, rel: str, text: str) -> None:
         if rel.endswith(".html"):
