@@ -553,6 +553,7 @@ def site_model(
             inputs.group_of,
             store.theme_finding_docs(tid, CLAIM.name),
             _theme_conflicts(inputs, store.theme_finding_docs(tid, FIGURE.name)),
+            store.findings_by_id,
         )
         mine = sorted(
             streamed.keep(_views_of(choices, docs, cleared)), key=_source_order
@@ -774,7 +775,21 @@ class _Fields(Mapping[str, Any]):
 
 _POSITIONS: dict[tuple[str, ...], dict[str, int]] = {}
 #: Fields whose values repeat across rows: each row read from the store has its own copy of the string.
-_REPEATED = frozenset({"kind", "doc_id", "figure_kind", "unit"})
+#: A corpus names a few hundred measures, periods and bodies, and a figure or
+#: recommendation held for the conflict finder or a theme's choice keeps the one copy.
+_REPEATED = frozenset(
+    {
+        "kind",
+        "doc_id",
+        "figure_kind",
+        "unit",
+        "qualifier",
+        "measure",
+        "period",
+        "actor",
+        "target",
+    }
+)
 
 
 @cache
@@ -1227,13 +1242,19 @@ class _Spread:
         return [v for v in ordered if id(self.first(v)) in chosen]
 
 
+#: What an echoed group keeps of a claim it may show: (-document rank, -serial, id,
+#: document, order, themes). Not the view: a dense theme has thousands of echoed
+#: groups, and only those its page shows are read back whole (see ``_StreamedKinds.fill``).
+_EchoItem = tuple[int, int, str, DocView, int, tuple[str, ...]]
+
+
 class _Echo:
     """One group of claims echoed in a theme: its first claim from each of its first documents, and how many claims."""
 
     __slots__ = ("heap", "members", "current")
 
     def __init__(self) -> None:
-        self.heap: list[tuple[int, int, FindingView]] = []
+        self.heap: list[_EchoItem] = []
         self.members = 0
         self.current: str | None = None
 
@@ -1253,9 +1274,12 @@ class _StreamedKinds:
         rank: Mapping[str, int],
         group_of: Mapping[str, int],
         claim_docs: Iterable[tuple[str, str]],
-        conflicts: tuple[list[tuple[str, str]], int] | None = None,
+        conflicts: tuple[list[tuple[str, str]], int] | None,
+        read: Callable[[list[str]], Mapping[str, dict[str, Any]]],
     ) -> None:
+        """``read`` gives finding rows by id (:meth:`Store.findings_by_id`): the claims of the echoed groups shown are read back with it."""
         self.rank = rank
+        self.read = read
         self.group_of = group_of
         self.conflicts = conflicts
         #: the figures the conflict pairs name, kept as they pass
@@ -1361,27 +1385,59 @@ class _StreamedKinds:
             # the first claim of a document: one per source, the first ECHO_LIMIT documents in source order
             echo.current = v.doc.doc_id
             self._serial += 1
-            heapq.heappush(echo.heap, (-self.rank[v.doc.doc_id], -self._serial, v))
+            heapq.heappush(
+                echo.heap,
+                (
+                    -self.rank[v.doc.doc_id],
+                    -self._serial,
+                    v.id,
+                    v.doc,
+                    v.order,
+                    v.themes,
+                ),
+            )
             if len(echo.heap) > ECHO_LIMIT:
                 heapq.heappop(echo.heap)
 
     def fill(self, theme: ThemeView) -> None:
         """Set the theme's claims (echoed and single), quotes and listings."""
-        echoed: list[Group] = []
+        # each group's shown claims, as kept (see _EchoItem), in the order the page lists the groups
+        light: list[tuple[int, list[_EchoItem], int]] = []
         for number, echo in self.echoes.items():
-            shown = [v for _, _, v in sorted(echo.heap, key=lambda x: (-x[0], -x[1]))]
-            echoed.append(
-                Group(
-                    shown[0].text,
-                    shown,
-                    self.sources[number],
-                    more=echo.members - len(shown),
-                )
-            )
-        echoed.sort(key=lambda g: (-g.sources, g.items[0].id))
-        theme.agreements = _agreements(theme.recommendations, theme.rec_copies, echoed)
-        theme.echoed_total = len(echoed)
-        theme.echoed = echoed[:THEME_ECHOED]
+            shown = sorted(echo.heap, key=lambda x: (-x[0], -x[1]))
+            light.append((number, shown, echo.members - len(shown)))
+        light.sort(key=lambda g: (-self.sources[g[0]], g[1][0][2]))
+        claimed = [
+            (list(dict.fromkeys(item[3].body for item in shown)), k)
+            for k, (_, shown, _) in enumerate(light)
+        ]
+        agreements = _agreements(
+            theme.recommendations,
+            theme.rec_copies,
+            [(bodies, k) for bodies, k in claimed if len(bodies) >= 2],
+        )
+        # only the groups the page shows, and those the summary cites, are read back whole
+        wanted = set(range(min(THEME_ECHOED, len(light)))) | {
+            k for _, _, k in agreements if k is not None
+        }
+        rows = self.read([item[2] for k in wanted for item in light[k][1]])
+        groups: dict[int, Group] = {}
+        for k in sorted(wanted):
+            number, shown, more = light[k]
+            views = [
+                _view(rows[fid], doc, _with_fields(rows[fid]), themes, order)
+                for _, _, fid, doc, order, themes in shown
+            ]
+            groups[k] = Group(views[0].text, views, self.sources[number], more=more)
+        theme.agreements = [
+            Agreement(what, bodies)
+            if k is None
+            else Agreement(groups[k].title, bodies, groups[k].items[0])
+            for what, bodies, k in agreements
+        ]
+        echoed = [groups[k] for k in range(min(THEME_ECHOED, len(light)))]
+        theme.echoed_total = len(light)
+        theme.echoed = echoed
         theme.claims_total = self.single.total
         theme.claims = self.single.picked()
         theme.quotes_total = self.quotes.total
@@ -1574,21 +1630,24 @@ def _leading(
 def _agreements(
     groups: Sequence[Group],
     copies: Mapping[str, list[FindingView]],
-    echoed: Sequence[Group],
-) -> list[Agreement]:
-    """Where bodies agree: one addressee asked to act by several bodies, one claim made by several."""
-    out: list[Agreement] = []
+    echoed: Sequence[tuple[list[str], int]],
+) -> list[tuple[str, list[str], int | None]]:
+    """Where bodies agree: one addressee asked to act by several bodies, one claim made by several.
+
+    ``echoed`` gives each echoed group (in the page's order) with two bodies
+    or more as (its bodies, its number); the claims' own agreements come
+    back with that number, those of recommendations with None, as (what, bodies, number).
+    """
+    out: list[tuple[str, list[str], int | None]] = []
     for g in groups:
         if g.title == NO_TARGET:
             continue
         bodies = list(dict.fromkeys(v.body for v in g.items))
         if len(bodies) >= 2:
-            out.append(Agreement(g.title, bodies))
-    for g in echoed:
-        bodies = list(dict.fromkeys(v.doc.body for v in g.items))
-        if len(bodies) >= 2:
-            out.append(Agreement(g.title, bodies, g.items[0]))
-    out.sort(key=lambda a: (-len(a.bodies), a.claim is not None))
+            out.append((g.title, bodies, None))
+    for bodies, k in echoed:
+        out.append(("", bodies, k))
+    out.sort(key=lambda a: (-len(a[1]), a[2] is not None))
     return out[:SUMMARY_AGREEMENTS]
 
 
