@@ -243,6 +243,17 @@ def test_figure_conflicts_read_back_from_the_store_are_those_of_held_figures() -
     assert asked and max(asked) <= 500
     mask = np.arange(len(held.ids)) % 3 != 0
     assert lean.summary(mask, 7, 40) == held.summary(mask, 7, 40)
+    # read once from a stream in any order, with rows it does not compare among them
+    shuffled = findings + [
+        {**findings[0], "id": "x-unmeasured", "measure": " "},
+        {"id": "x-claim", "kind": "claim", "doc_id": "d1", "text": "No figure."},
+    ]
+    random.Random(3).shuffle(shuffled)
+    streamed = FigureConflicts(iter(shuffled), reread=reread)
+    assert streamed.ids == held.ids == sorted(f["id"] for f in findings)
+    assert list(streamed.pairs()) == pairs
+    assert streamed.summary(mask, 7, 40) == held.summary(mask, 7, 40)
+    assert FigureConflicts(iter([])).ids == []
 
 
 def test_the_link_checker_keeps_joined_links_and_finds_each_broken_one(

@@ -496,25 +496,25 @@ def site_model(
         inputs.related = related_themes(_PassageScores(store, ThemeScore))
     # a figure's period is checked against the other figures of its sentence
     # once, here; the theme streams below hold only some of a sentence's figures
-    figures: list[Mapping[str, Any]] = []
     count = 0
-    for passage in _by_passage(store.iter_findings_themed(kind=FIGURE.name)):
-        cleared.update(_keep_own_periods([f for f, _ in passage]))
-        count += len(passage)
-        if cross_source:
-            # only figures that say what they measure are compared
-            figures.extend(
-                _Fields.of(f, _CONFLICT_FIELDS, common)
-                for f, _ in passage
-                if str(f.get("measure") or "").strip()
-            )
+
+    def measured() -> Iterator[Mapping[str, Any]]:
+        """Every figure, its period checked; the conflict finder reads them as they come."""
+        nonlocal count
+        for passage in _by_passage(store.iter_findings_themed(kind=FIGURE.name)):
+            cleared.update(_keep_own_periods([f for f, _ in passage]))
+            count += len(passage)
+            yield from (f for f, _ in passage)
+
     if cross_source:
-        inputs.conflicts = (
-            FigureConflicts(figures, reread=store.findings_by_id) if count > 1 else None
-        )
-        del figures
+        conflicts = FigureConflicts(measured(), reread=store.findings_by_id)
+        inputs.conflicts = conflicts if count > 1 else None
+        del conflicts
         # the claims are read twice rather than held (see group_texts)
         inputs.groups = group_texts(lambda: store.iter_finding_texts(CLAIM.name))
+    else:
+        for _ in measured():
+            pass
     # recommendations are read three times rather than held through the themes:
     # for the bodies they name, for the answers to them, and for the organisation pages
     documents = store.documents()
@@ -697,20 +697,6 @@ class _PassageScores:
         return self._rows()
 
 
-#: What the figure conflict finder reads of a finding: not its sentence or words,
-#: which it reads back for the few sentences it compares (``reread``).
-_CONFLICT_FIELDS = (
-    "id",
-    "kind",
-    "doc_id",
-    "value",
-    "value_max",
-    "unit",
-    "figure_kind",
-    "qualifier",
-    "measure",
-    "period",
-)
 #: What choosing a theme page's findings reads (see ``_theme_view``); the chosen get the rest.
 _CHOICE_FIELDS = (
     "id",

@@ -531,43 +531,75 @@ class FigureConflicts:
 
     def __init__(
         self,
-        findings: Sequence[Mapping[str, Any]],
+        findings: Iterable[Mapping[str, Any]],
         *,
         reread: Callable[[list[str]], Mapping[str, Mapping[str, Any]]] | None = None,
     ) -> None:
-        """``reread`` (ids -> their rows), when given, lets the finder drop the
-        figures once prepared and read back the few whose sentences it compares."""
-        figures = sorted(
-            (
-                f
-                for f in findings
-                if f.get("kind") == FIGURE.name and str(f.get("measure") or "").strip()
-            ),
-            key=lambda f: str(f["id"]),
-        )
-        self.ids = [str(f["id"]) for f in figures]
-        size = len(figures)
-        intervals = [_interval(f) for f in figures]
-        self._low = np.array(
-            [iv[0] if iv else np.nan for iv in intervals], dtype=np.float64
-        )
-        self._high = np.array(
-            [iv[1] if iv else np.nan for iv in intervals], dtype=np.float64
-        )
-        self._doc = _codes([f.get("doc_id") for f in figures])
-        year_sets = [_years(f.get("period")) for f in figures]
+        """``findings`` is read once, in any order (a stream is not held).
+
+        ``reread`` (ids -> their rows), when given, lets the finder keep no
+        figure: only its id and what it compares in arrays, reading back
+        the few whose sentences it compares. Without it the figures are held.
+        """
+        held: list[Mapping[str, Any]] = []
+        ids: list[str] = []
+        lows: array[float] = array("d")
+        highs: array[float] = array("d")
+        docs: dict[Any, int] = {}
+        doc_codes: array[int] = array("q")
         distinct: dict[frozenset[int], int] = {}
-        for years in year_sets:
-            if years is not None:
-                distinct.setdefault(years, len(distinct))
-        self._year = np.asarray(
-            [-1 if y is None else distinct[y] for y in year_sets], dtype=np.int64
-        )
+        year_codes: array[int] = array("q")
+        buckets_seen: dict[tuple[str, str], int] = {}
+        bucket_codes: array[int] = array("q")
+        measures: list[str] = []
+        shared: dict[str, str] = {}
+        for f in findings:
+            measure = str(f.get("measure") or "")
+            if f.get("kind") != FIGURE.name or not measure.strip():
+                continue
+            ids.append(str(f["id"]))
+            interval = _interval(f)
+            lows.append(interval[0] if interval else math.nan)
+            highs.append(interval[1] if interval else math.nan)
+            doc_codes.append(docs.setdefault(f.get("doc_id"), len(docs)))
+            years = _years(f.get("period"))
+            year_codes.append(
+                -1 if years is None else distinct.setdefault(years, len(distinct))
+            )
+            bucket_codes.append(
+                buckets_seen.setdefault(
+                    (str(f.get("figure_kind")), str(f.get("unit"))), len(buckets_seen)
+                )
+            )
+            measures.append(shared.setdefault(measure, measure))
+            if reread is None:
+                held.append(f)
+        del shared
+        # in id order, as the pairs come
+        order = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)
+        self.ids = [ids[k] for k in order.tolist()]
+        del ids
+        size = len(self.ids)
+
+        def ordered(values: array[Any], dtype: Any) -> np.ndarray:
+            found = (
+                np.frombuffer(values, dtype=dtype)
+                if len(values)
+                else np.empty(0, dtype=dtype)
+            )
+            return found[order] if size else found.copy()
+
+        self._low = ordered(lows, np.float64)
+        self._high = ordered(highs, np.float64)
+        # documents are only compared for equality: numbered as they came
+        self._doc = ordered(doc_codes, np.int64)
+        self._year = ordered(year_codes, np.int64)
+        del lows, highs, doc_codes, year_codes
         # the last row and column stand for "no period", which overlaps any
         compat = np.ones((len(distinct) + 1, len(distinct) + 1), dtype=bool)
-        for first, i in distinct.items():
-            for second, j in distinct.items():
-                compat[i, j] = bool(first & second)
+        for first_years, i in distinct.items():
+            for second_years, j in distinct.items():
+                compat[i, j] = bool(first_years & second_years)
         self._compat = compat
         self._class = np.full(size, -1, dtype=np.int64)
         self._context_of = np.full(size, -1, dtype=np.int64)
@@ -577,25 +609,23 @@ class FigureConflicts:
         self._buckets: list[np.ndarray] = []
         self._contexts: dict[int, tuple[Any, Any]] = {}
         self._agreement: dict[tuple[int, int], np.ndarray] = {}
-        self._figures = figures
-        buckets: dict[tuple[str, str], list[int]] = {}
-        for k, figure in enumerate(figures):
-            buckets.setdefault(
-                (str(figure.get("figure_kind")), str(figure.get("unit"))), []
-            ).append(k)
-        for _, members in sorted(buckets.items()):
-            self._prepare_bucket(np.asarray(members, dtype=np.int64))
+        self._figures = [held[k] for k in order.tolist()] if reread is None else []
+        del held
+        self._measures = [measures[k] for k in order.tolist()]
+        del measures
+        bucket_of = ordered(bucket_codes, np.int64)
+        keys = sorted(buckets_seen, key=buckets_seen.__getitem__)
+        for code in sorted(range(len(keys)), key=keys.__getitem__):
+            self._prepare_bucket(np.nonzero(bucket_of == code)[0].astype(np.int64))
+        self._measures = []
         self._is_generic = np.asarray(self._generic, dtype=bool)
         self._reread = reread
-        if reread is not None:
-            # a dense corpus has hundreds of thousands of measured figures; few sentences are compared
-            self._figures = []
 
     def _prepare_bucket(self, members: np.ndarray) -> None:
         bucket = len(self._buckets)
         self._buckets.append(members)
         self._bucket_of[members] = bucket
-        measures = [str(self._figures[k]["measure"]) for k in members]
+        measures = [self._measures[k] for k in members.tolist()]
         classes = _classes(measures)
         offset = len(self._candidates)
         self._class[members] = classes.of_row + offset
