@@ -15,7 +15,7 @@ from site_fixture import make_store
 from evidence.render import views
 from evidence.render.views import DocView, FindingView
 from evidence.store import Store
-from evidence.themes.groups import group_findings, group_texts
+from evidence.themes.groups import group_findings, group_labels, group_texts
 
 SENTENCES = (
     "Staff shortages limit what integrated care systems can do",
@@ -61,6 +61,14 @@ def test_group_texts_finds_the_groups_group_findings_finds(
 
     expected = group_findings(claims) if count > 1 else []
     assert group_texts(read) == expected
+    # the flat form: the grouped ids sorted, a label each, one label per group
+    reads.clear()
+    ids, labels = group_labels(read)
+    assert ids == sorted(i for g in expected for i in g)
+    by_label: dict[int, list[str]] = {}
+    for fid, label in zip(ids, labels.tolist()):
+        by_label.setdefault(label, []).append(fid)
+    assert sorted(by_label.values()) == expected
     if count >= 40:
         assert expected  # the fixed sets do group something
     assert len(reads) == (2 if count >= 2 else 1)

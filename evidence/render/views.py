@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -383,25 +384,29 @@ class Corpus:
 class ThemeInputs:
     """What the themes library says across sources; computed once per build."""
 
-    groups: list[list[str]] = field(default_factory=list)
+    #: Claims echoed across documents: their ids sorted, and each one's group label (see ``group_labels``).
+    grouped: list[str] = field(default_factory=list)
+    labels: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     conflicts: FigureConflicts | None = None
     related: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     #: Recommendation id -> (passage id, text, page, where) of the answer a response document gives after quoting it.
     responses: dict[str, tuple[str, str, int | None, str]] = field(default_factory=dict)
 
-    @cached_property
-    def conflict_position(self) -> dict[str, int]:
-        """Figure id -> its place among the conflict finder's figures."""
-        return (
-            {i: n for n, i in enumerate(self.conflicts.ids)}
-            if self.conflicts is not None
-            else {}
-        )
+    def conflict_position(self, fid: str) -> int | None:
+        """A figure's place among the conflict finder's figures (None if not among them).
 
-    @cached_property
-    def group_of(self) -> dict[str, int]:
-        """Finding id -> the number of its group (each theme page looks its claims up here)."""
-        return {i: n for n, ids in enumerate(self.groups) for i in ids}
+        Found by bisection in the finder's sorted ids: a map of every measured
+        figure's id was held through the whole build.
+        """
+        ids = self.conflicts.ids if self.conflicts is not None else []
+        at = bisect_left(ids, fid)
+        return at if at < len(ids) and ids[at] == fid else None
+
+    def group_of(self, fid: str) -> int | None:
+        """The label of a claim's group of echoes (None when it is in none), by bisection in the grouped ids."""
+        ids = self.grouped
+        at = bisect_left(ids, fid)
+        return int(self.labels[at]) if at < len(ids) and ids[at] == fid else None
 
 
 @dataclass
@@ -468,7 +473,7 @@ def site_model(
     site's pages read them from the store as they go); True fills it.
     """
     from ..themes import ThemeScore, load_taxonomy, related_themes
-    from ..themes.groups import FigureConflicts, group_texts
+    from ..themes.groups import FigureConflicts, group_labels
 
     store.check_kinds()
     tax = taxonomy if taxonomy is not None else load_taxonomy()
@@ -511,7 +516,9 @@ def site_model(
         inputs.conflicts = conflicts if count > 1 else None
         del conflicts
         # the claims are read twice rather than held (see group_texts)
-        inputs.groups = group_texts(lambda: store.iter_finding_texts(CLAIM.name))
+        inputs.grouped, inputs.labels = group_labels(
+            lambda: store.iter_finding_texts(CLAIM.name)
+        )
     else:
         for _ in measured():
             pass
@@ -1161,9 +1168,11 @@ def _theme_conflicts(
     from its figures' (id, doc_id); None when no figure is compared."""
     if inputs.conflicts is None or not inputs.conflicts.ids:
         return None
-    position = inputs.conflict_position
     mask = np.zeros(len(inputs.conflicts.ids), dtype=bool)
-    mask[[position[fid] for fid, _ in figures if fid in position]] = True
+    for fid, _ in figures:
+        at = inputs.conflict_position(fid)
+        if at is not None:
+            mask[at] = True
     return inputs.conflicts.summary(mask, CONFLICT_LIMIT, CONFLICT_COUNT_CAP)
 
 
@@ -1258,7 +1267,7 @@ class _StreamedKinds:
     def __init__(
         self,
         rank: Mapping[str, int],
-        group_of: Mapping[str, int],
+        group_of: Callable[[str], int | None],
         claim_docs: Iterable[tuple[str, str]],
         conflicts: tuple[list[tuple[str, str]], int] | None,
         read: Callable[[list[str]], Mapping[str, dict[str, Any]]],
@@ -1282,7 +1291,7 @@ class _StreamedKinds:
         ] = {}
         docs_of: dict[int, set[str]] = defaultdict(set)
         for fid, doc_id in claim_docs:
-            number = group_of.get(fid)
+            number = group_of(fid)
             if number is not None:
                 docs_of[number].add(doc_id)
         self.sources = {n: len(d) for n, d in docs_of.items() if len(d) >= 2}
@@ -1359,7 +1368,7 @@ class _StreamedKinds:
             theme.conflicts_capped = total > CONFLICT_COUNT_CAP
 
     def _claim(self, v: FindingView) -> None:
-        number = self.group_of.get(v.id)
+        number = self.group_of(v.id)
         if number is None or number not in self.sources:
             self.single.add(v)
             return

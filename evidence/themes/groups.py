@@ -381,6 +381,24 @@ def group_texts(
     kept once its words are known), once for the ids of the grouped. The
     groups are those :func:`group_findings` finds for the same findings.
     """
+    ids, labels = group_labels(read)
+    members: dict[int, list[str]] = {}
+    for fid, label in zip(ids, labels.tolist()):
+        members.setdefault(label, []).append(fid)
+    groups = [sorted(found) for found in members.values()]
+    groups.sort()
+    return groups
+
+
+def group_labels(
+    read: Callable[[], Iterable[tuple[str, str, str | None]]],
+) -> tuple[list[str], np.ndarray]:
+    """The grouped findings of :func:`group_texts` as (their ids sorted, each one's group label).
+
+    Findings share a label when they are in one group; a label is a number
+    and says nothing else. Flat: no list per group, so a caller can look a
+    finding's group up by bisection in the ids.
+    """
     documents: dict[str, int] = {}
     codes = array("q")
 
@@ -397,7 +415,7 @@ def group_texts(
     )
     size = len(doc_codes)
     if size < 2:
-        return []
+        return [], np.empty(0, dtype=np.int64)
     a, b = _class_edges(classes, doc_codes)
     del classes
     labels = _components(size, [a], [b])
@@ -406,13 +424,8 @@ def group_texts(
     pairs = np.unique(labels.astype(np.int64) * width + doc_codes)
     sources = np.bincount(pairs // width, minlength=size)
     grouped = sources[labels] >= 2
-    members: dict[int, list[str]] = {}
-    for row, (fid, _doc, _text) in enumerate(read()):
-        if grouped[row]:
-            members.setdefault(int(labels[row]), []).append(str(fid))
-    groups = [sorted(ids) for ids in members.values()]
-    groups.sort()
-    return groups
+    ids = [str(fid) for row, (fid, _doc, _text) in enumerate(read()) if grouped[row]]
+    return ids, labels[grouped].astype(np.int64)
 
 
 def _codes(items: Sequence[Any], *, none_code: int | None = None) -> np.ndarray:
