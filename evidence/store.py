@@ -1365,20 +1365,18 @@ class Store:
         while batch := rows.fetchmany(_BATCH):
             yield from batch
 
-    def theme_finding_docs(self, theme: str, kind: str) -> list[tuple[str, str]]:
+    def theme_finding_docs(self, theme: str, kind: str) -> Iterator[tuple[str, str]]:
         """(finding id, doc_id) of every finding of ``kind`` carrying ``theme`` that a site shows
-        (its passage and document stored): a theme page counts its echoed claims' sources and
+        (its passage and document stored), streamed: a theme page counts its echoed claims' sources and
         finds its conflicting figures from these, before it reads the findings themselves."""
-        return (
-            self._plain()
-            .execute(
-                """SELECT f.finding_id, f.doc_id FROM finding_themes t JOIN findings f ON f.finding_id = t.finding_id
+        rows = self._plain().execute(
+            """SELECT f.finding_id, f.doc_id FROM finding_themes t JOIN findings f ON f.finding_id = t.finding_id
                JOIN passages p ON p.passage_id = f.passage_id JOIN documents d ON d.doc_id = f.doc_id
                WHERE t.theme=? AND f.kind=?""",
-                (theme, kind),
-            )
-            .fetchall()
+            (theme, kind),
         )
+        while batch := rows.fetchmany(_BATCH):
+            yield from batch
 
     def passage_theme_ids_used(self) -> list[str]:
         """Every theme some passage carries, sorted."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
+from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -1289,12 +1290,34 @@ class _StreamedKinds:
         self._headline: dict[
             str, dict[str, tuple[tuple[int, float, str], FindingView]]
         ] = {}
-        docs_of: dict[int, set[str]] = defaultdict(set)
+        # each echoed group's documents in the theme, counted in arrays (a set per group
+        # cost more than the largest theme's claims themselves)
+        numbers: array[int] = array("q")
+        ranks: array[int] = array("q")
         for fid, doc_id in claim_docs:
             number = group_of(fid)
             if number is not None:
-                docs_of[number].add(doc_id)
-        self.sources = {n: len(d) for n, d in docs_of.items() if len(d) >= 2}
+                numbers.append(number)
+                ranks.append(rank[doc_id])
+        self.sources: dict[int, int] = {}
+        if numbers:
+            pairs = np.unique(
+                np.stack(
+                    [
+                        np.frombuffer(numbers, dtype=np.int64),
+                        np.frombuffer(ranks, dtype=np.int64),
+                    ],
+                    axis=1,
+                ),
+                axis=0,
+            )
+            found, sources = np.unique(pairs[:, 0], return_counts=True)
+            self.sources = {
+                int(n): int(c)
+                for n, c in zip(found.tolist(), sources.tolist())
+                if c >= 2
+            }
+        del numbers, ranks
         self.counts: dict[str, int] = {kind.name: 0 for kind in KINDS}
         self.echoes: dict[int, _Echo] = {}
         self.single = _Spread(THEME_CLAIMS, rank)
