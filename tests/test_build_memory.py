@@ -297,3 +297,40 @@ def test_the_link_checker_keeps_joined_links_and_finds_each_broken_one(
         checked, broken = each.check(tmp_path)
         assert checked == 10
         assert broken == expected
+
+
+def test_a_forked_build_sends_back_every_page_s_links_in_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evidence.render import build_site, parallel
+    from evidence.render import links as links_module
+    from evidence.resources import templates_dir
+
+    override = tmp_path / "templates"
+    override.mkdir()
+    page = (templates_dir() / "document.html").read_text(encoding="utf-8")
+    (override / "document.html").write_text(
+        page.replace(
+            "{% block content %}",
+            '{% block content %}<a href="#nowhere">x</a>',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 1)
+    monkeypatch.setattr(links_module, "_FLUSH", 2)  # several batches through the pipe
+    store = make_store(tmp_path / "index")
+    try:
+        serial_pages = len(store.doc_ids())
+        report = build_site(store, tmp_path / "site", templates=override)
+        hrefs = sorted(
+            f"docs/{views.file_stem(doc_id)}.html" for doc_id in store.doc_ids()
+        )
+    finally:
+        store.close()
+    assert serial_pages >= 3
+    assert sorted(b.page for b in report.broken) == hrefs
+    assert {(b.target, b.reason) for b in report.broken} == {
+        ("#nowhere", "no such anchor")
+    }

@@ -85,14 +85,14 @@ class LinkChecker:
         if len(self._pending) >= _FLUSH:
             self._flush()
 
-    def notes(self, batch: int = _FLUSH) -> Iterator[list[tuple[str, str, str]]]:
+    def notes(self, batch: int | None = None) -> Iterator[list[tuple[str, str, str]]]:
         """Every page's (path, links, ids), ``batch`` pages at a time: for another checker's :meth:`add_scanned`."""
         db = self._flush()
         rows = db.execute(
             "SELECT rel, links, (SELECT group_concat(id, char(0)) FROM anchors WHERE page = pages.rowid) "
             "FROM pages ORDER BY rel"
         )
-        while found := rows.fetchmany(batch):
+        while found := rows.fetchmany(batch or _FLUSH):
             yield [
                 (rel, links, f"{_SEP}{ids or ''}{_SEP}") for rel, links, ids in found
             ]
