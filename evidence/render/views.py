@@ -729,8 +729,8 @@ _CHOICE_FIELDS = (
 class _Fields(Mapping[str, Any]):
     """Some of a finding row's fields, read-only, in a tenth of a dict's memory.
 
-    The cross-source passes hold every claim or every measured figure of the
-    corpus at once (hundreds of thousands), and read only these few fields.
+    A theme's choice holds its recommendations (a third of a dense corpus's
+    in the largest theme) and reads only these few fields of each.
     """
 
     __slots__ = ("_at", "_values")
