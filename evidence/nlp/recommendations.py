@@ -52,6 +52,11 @@ TARGET_SEPARATOR = "; "
 
 #: context keys carried between passages of one document
 LAST_SUBJECT = "rec_last_subject"
+#: who the sentences before reported speaking, for an "It added ..." (an empty list: a
+#: report or speaker nobody named)
+LAST_SPEAKER = "rec_last_speaker"
+#: whether the remembered subject was the body the last recommendation asked
+LAST_ASKED = "rec_last_asked"
 REC_LIST = "recommendation_list"
 REC_SECTION = "recommendation_section"
 DESCRIPTIVE_SECTION = "descriptive_section"
@@ -141,6 +146,34 @@ _RUN_ON = re.compile(
     r"(?<=[a-z0-9)])\s+(?=(?:The|This|These|Those|Any|All|Each|Every|Our|We)\s)"
 )
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
+#: where a second clause with its own subject may start: "X should ..., and Y should ..."
+_SECOND_CLAUSE = re.compile(
+    r"(?:,\s*(?:and|but|while|whilst|whereas)|;\s*(?:and)?)\s+", re.I
+)
+#: a body's document speaking for the body: "the Committee's latest report said"
+_BODYS_DOCUMENT = re.compile(
+    r"['\u2019]?s?\s+(?:[\w-]+\s+){0,3}?(?:report|review|study|analysis|findings|survey|inquiry|audit|"
+    r"submission|response|evidence|paper|statement|briefing|letter|guidance|investigation)",
+    re.I,
+)
+#: a quantity that "needs to be done" asks nobody: "much more", "a great deal", "far more work"
+_QUANTITY = re.compile(
+    r"(?:(?:much|far|a\s+lot|a\s+great\s+deal|a\s+good\s+deal|lots|so\s+much|still|even|considerably|"
+    r"significantly|substantially|yet)\s+)*(?:more|much|a\s+lot|lots|a\s+great\s+deal|a\s+good\s+deal|"
+    r"something|little|less|plenty|everything(?:\s+possible)?)(?:\s+(?:work|action|still))?",
+    re.I,
+)
+#: what a body owns, after its name: "'s budget", "'s own plans"
+_OWNED = re.compile(r"['\u2019]s?\s+(?:[\w-]+\s+){0,2}?([a-z][\w-]*)", re.I)
+_BE_DONE = re.compile(r"^\s*(?:still\s+|yet\s+)?be\s+done\b", re.I)
+#: a sentence about a document nobody is named as writing: "The inquiry report found ..."
+_UNNAMED_DOCUMENT = re.compile(
+    r"^(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:report|review|inquiry|study|paper|survey|investigation|audit|analysis)\b",
+    re.I,
+)
+_OWN_DOCUMENT = re.compile(
+    r"^(?:this|our)\s+(?:[\w-]+\s+){0,2}?(?:report|review|study|paper)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -169,6 +202,7 @@ class _Cues:
     need: re.Pattern[str]
     list_intro: re.Pattern[str]
     reporting_end: re.Pattern[str]
+    reporting_inside: re.Pattern[str]
     judging: re.Pattern[str]
     section_headings: tuple[str, ...]
     descriptive_headings: tuple[str, ...]
@@ -231,6 +265,9 @@ def _cues() -> _Cues:
         reporting_end=re.compile(
             rf"\b(?P<verb>{alternation(data['reporting_verbs'])})\b(?:[^.;:]{{0,60}}?\bthat)?[\s,{_QUOTE_CHARS}]*$",
             re.I,
+        ),
+        reporting_inside=re.compile(
+            rf"\b(?P<verb>{alternation(data['reporting_verbs'])})\s+(?=(?i:the|a|an|all|every|each|its|their)\s|[A-Z])"
         ),
         judging=re.compile(rf"\b(?:{alternation(data['judging_verbs'])})\b", re.I),
         section_headings=tuple(fold(h) for h in data["section_headings"]),
@@ -444,6 +481,10 @@ class _Sentence:
     in_rec: bool  # a recommendations section, a numbered or quoted recommendation, a list of recommendations
     descriptive: bool  # a findings or background section
     last_subject: list[str] | None  # the bodies the previous sentences were about
+    last_speaker: list[str] | None = None  # who the sentences before reported speaking
+    last_asked: bool = (
+        False  # ``last_subject`` is the body the last recommendation asked
+    )
 
 
 @dataclass(frozen=True)
@@ -535,6 +576,8 @@ class RecommendationFinder:
         context[REC_BLOCK] = responding and self._label(heading)[1]
         context.pop(REC_LIST, None)
         context.pop(LAST_SUBJECT, None)
+        context.pop(LAST_SPEAKER, None)
+        context.pop(LAST_ASKED, None)
 
     def _setting(
         self,
@@ -644,6 +687,8 @@ class RecommendationFinder:
             or setting.rec_list is not None,
             descriptive=setting.descriptive,
             last_subject=context.get(LAST_SUBJECT),
+            last_speaker=context.get(LAST_SPEAKER),
+            last_asked=bool(context.get(LAST_ASKED)),
         )
         return _Turn(index, index == count - 1, sent, sentence, lead, offset, in_block)
 
@@ -817,7 +862,12 @@ class RecommendationFinder:
             )
             if weak and not named:
                 continue  # "This suggests that ..." infers; a suggestion must name who acts or say "should"
-            action = _action(s.text[action_from:], self._cues.max_action_words)
+            cut, more = self._second_asks(s, action_from)
+            if more:
+                target = _joined(
+                    _unique((target.split(TARGET_SEPARATOR) if target else []) + more)
+                )
+            action = _action(s.text[action_from:cut], self._cues.max_action_words)
             return Recommendation(
                 actor, target, _base_verb(action) if target else action
             )
@@ -1013,6 +1063,15 @@ class RecommendationFinder:
             clause_start, word = _clause_start(head)
             if word in _SUBORDINATE:
                 continue  # "how ICBs should ...", "if DHSC should ..."
+            inside = self._cues.reporting_inside.search(head, clause_start)
+            if (
+                inside is not None
+                and len(head[clause_start : inside.start()].split()) <= 5
+                and head[inside.end() :].strip()
+            ):
+                clause_start = (
+                    inside.end()
+                )  # "It also said the regulator must ...": no "that"
             clause = head[clause_start:]
             phrase = _subject_phrase(clause)
             if not phrase or len(phrase.split()) > 12:
@@ -1045,20 +1104,27 @@ class RecommendationFinder:
                 continue  # the speaker's own resolve: "we must all live within our means"
             if subject.kind in ("you", "none"):
                 continue
+            bodies: list[str] = []
             if subject.kind == "pronoun":
                 if not subject.bodies and not s.in_rec:
                     continue  # "it must cover ...": a pronoun for no body, outside a recommendation
-                target = _joined(subject.bodies)
+                bodies = subject.bodies or []
             elif subject.kind == "body":
-                target = _joined(subject.bodies)
+                bodies = subject.bodies or []
             else:  # a thing, not a body: "The plan should make clear ..."
                 if modal in self._body_only or self._cues.epistemic.match(after):
                     continue
                 if subject.bodies is None and not s.in_rec:
                     continue  # a bare "This should ..." outside a recommendation
-                target = None
+                if _BE_DONE.match(after) and _QUANTITY.fullmatch(
+                    s.text[start:end].strip(" ," + _QUOTE_CHARS)
+                ):
+                    continue  # "Much more needs to be done": a statement, nobody asked
+            cut, more = self._second_asks(s, match.end())
             return Recommendation(
-                actor, target, _action(after, self._cues.max_action_words)
+                actor,
+                _joined(_unique(bodies + more)),
+                _action(s.text[match.end() : cut], self._cues.max_action_words),
             )
         return None
 
@@ -1095,15 +1161,16 @@ class RecommendationFinder:
             trailing = re.sub(
                 rf"(?:\s*{_ADVERBS}(?!\w))+", " ", s.text[near[-1][1] : end], flags=re.I
             ).strip(" ," + _QUOTE_CHARS)
-            if trailing and not re.fullmatch(
-                r"(?i)(?:itself|themselves|\([^()]*\))", trailing
+            if (
+                trailing
+                and not re.fullmatch(r"(?i)(?:itself|themselves|\([^()]*\))", trailing)
+                and not _BODYS_DOCUMENT.fullmatch(trailing)
             ):
                 return _SKIP  # "the Government's preference for X has encouraged ...": not the Government asking
             first, _ = _group(s.text, near, len(near) - 1)
             return near[first][2]
         if last in self._cues.pronouns:
-            bodies = self._resolve_pronoun(s, start, last)
-            return bodies[0] if bodies else _SKIP
+            return self._pronoun_speaker(s, start, last)
         named = self._cues.determiners.sub("", phrase + " ").strip()
         if (
             len(named.split()) <= 4
@@ -1140,6 +1207,55 @@ class RecommendationFinder:
                 return " ".join(phrase.split()[-len(head) :])
         return _SKIP  # "The guidance recommends ...": a document, not somebody asking
 
+    def _pronoun_speaker(self, s: _Sentence, at: int, pronoun: str) -> Any:
+        """ "It added ...": the body reported speaking before, else one named just before.
+
+        Never a kind of body ("organisation") that an earlier sentence asked;
+        None when "it" is a report or speaker nobody named.
+        """
+        if not any(o[1] <= at for o in s.orgs) and s.last_speaker is not None:
+            return s.last_speaker[0] if s.last_speaker else None
+        bodies = self._resolve_pronoun(s, at, pronoun)
+        if not bodies:
+            return _SKIP
+        if (
+            s.last_asked
+            and not any(o[1] <= at for o in s.orgs)
+            and not (bodies[0][:1].isupper() or bodies[0] == "government")
+        ):
+            return (
+                None  # the kind of body the last sentence asked is not who speaks now
+            )
+        return bodies[0]
+
+    def _second_asks(self, s: _Sentence, begin: int) -> tuple[int, list[str]]:
+        """ "X should ..., and Y should ...": where the first ask ends, and the bodies later clauses ask.
+
+        One sentence stays one recommendation; its action is the first ask.
+        """
+        cut: int | None = None
+        bodies: list[str] = []
+        for clause in _SECOND_CLAUSE.finditer(s.text, begin):
+            modal = self._cues.modal.search(s.text, clause.end(), clause.end() + 90)
+            if modal is None:
+                continue
+            phrase = s.text[clause.end() : modal.start()]
+            if (
+                not phrase.strip()
+                or len(phrase.split()) > 6
+                or re.search(r"[,;:()]", phrase)
+                or _clause_start(phrase)[0] > 0
+            ):
+                continue  # "..., and ensure that trusts should": no subject of its own
+            subject = self._noun_phrase(s, clause.end(), modal.start())
+            if subject.kind not in ("body", "pronoun", "thing"):
+                continue
+            if cut is None:
+                cut = clause.start()
+            if subject.kind != "thing" and subject.bodies:
+                bodies += subject.bodies
+        return (len(s.text) if cut is None else cut), bodies
+
     def _noun_phrase(self, s: _Sentence, start: int, end: int) -> _Subject:
         """What ``s.text[start:end]`` names: the bodies of a subject or addressee.
 
@@ -1159,6 +1275,17 @@ class RecommendationFinder:
         if personal is not None:
             return personal
         start, inside, phrase = self._last_group(s, start, end, phrase)
+        if inside:
+            owned = _OWNED.fullmatch(s.text[inside[-1][1] : end].strip())
+            if owned is not None:
+                if not self._is_body_noun(owned.group(1).lower()):
+                    return _Subject(
+                        "thing", []
+                    )  # "HEE's budget should ...": the budget is no body
+                first, _ = _group(s.text, inside, len(inside) - 1)
+                return _Subject(
+                    "body", _unique([o[2] for o in inside[first:]])
+                )  # "NHS England's board should ...": NHS England, through its board
         bare = _trim_after_head(self._cues.determiners.sub("", phrase))
         head_part = re.split(r"\s+of\s+", bare, maxsplit=1)
         head_words = head_part[0].lower().split()
@@ -1490,8 +1617,11 @@ class RecommendationFinder:
         self, context: dict[str, Any], s: _Sentence, found: Recommendation | None
     ) -> None:
         """The bodies this sentence is about, for a "they" or "it" in the next one."""
+        self._remember_speaker(context, s, found)
+        context[LAST_ASKED] = False
         if found is not None and found.target and found.target != "you":
             context[LAST_SUBJECT] = found.target.split(TARGET_SEPARATOR)
+            context[LAST_ASKED] = True
             return
         if not s.orgs:
             return
@@ -1506,6 +1636,32 @@ class RecommendationFinder:
         if not self._cues.determiners.sub("", lead + " ").strip():
             start, last = _group(s.text, s.orgs, 0)
             context[LAST_SUBJECT] = _unique([o[2] for o in s.orgs[start : last + 1]])
+
+    def _remember_speaker(
+        self, context: dict[str, Any], s: _Sentence, found: Recommendation | None
+    ) -> None:
+        """Who an "It added ..." in the next sentence would be: the body this one
+        reports asking, a body it opens with, nobody named (a report of no named
+        body), or the author (forgotten)."""
+        opening = _strip_connective(s.text)
+        if found is not None:
+            if found.actor is not None and found.actor != s.actor:
+                context[LAST_SPEAKER] = [found.actor]
+            elif found.actor is None:
+                context[LAST_SPEAKER] = []
+            else:
+                context.pop(LAST_SPEAKER, None)
+        elif (
+            s.orgs
+            and not self._cues.determiners.sub("", s.text[: s.orgs[0][0]] + " ").strip()
+        ):
+            context[LAST_SPEAKER] = [s.orgs[0][2]]
+        elif _UNNAMED_DOCUMENT.match(opening):
+            context[
+                LAST_SPEAKER
+            ] = []  # "The inquiry report found ...": "it" is that report
+        elif _OWN_DOCUMENT.match(opening):
+            context.pop(LAST_SPEAKER, None)  # "This report sets out ...": the author's
 
     def _intro(
         self, s: _Sentence, found: Recommendation | None
@@ -1537,6 +1693,8 @@ class RecommendationFinder:
                 in_rec=s.in_rec,
                 descriptive=s.descriptive,
                 last_subject=s.last_subject,
+                last_speaker=s.last_speaker,
+                last_asked=s.last_asked,
             )
         )
         if probe is not None:
