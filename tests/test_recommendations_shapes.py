@@ -170,3 +170,87 @@ def test_a_thing_a_body_owns_is_not_that_body(nlp, text, target):
     board should ..." still asks X."""
     found = recs(nlp, [text], "King's Fund")
     assert [(actor, got) for actor, got, _ in found] == [("King's Fund", target)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Audit Office said organisations should check their asset registers every year.",
+            ("Audit Office", "organisations", "check their asset registers every year"),
+        ),
+        (
+            "The National Audit Office said departments must publish their data.",
+            ("National Audit Office", "departments", "publish their data"),
+        ),
+    ],
+)
+def test_a_reporting_verb_before_a_bare_plural_is_not_the_subject(nlp, text, expected):
+    """ "X said organisations should ...": X speaks, the plural is asked."""
+    assert recs(nlp, [text], "Civil Service World") == [expected]
+
+
+def test_a_body_asked_with_a_trailing_participle_is_kept(nlp):
+    """ "the departments concerned": every body invited is a target."""
+    assert recs(
+        nlp,
+        ["We invite HM Treasury and the departments concerned to act on the findings."],
+        "Public Accounts Committee",
+    ) == [
+        (
+            "Public Accounts Committee",
+            "HM Treasury; departments",
+            "act on the findings",
+        )
+    ]
+
+
+def test_a_modal_inside_the_ask_does_not_replace_its_addressee(nlp):
+    """ "recommend that the Government considers whether ... need to ...":
+    the Government is asked to consider; the inner clause is what it considers."""
+    assert recs(
+        nlp,
+        [
+            "We recommend that the Government considers whether the rules on shared ownership need to change."
+        ],
+        "Public Accounts Committee",
+    ) == [
+        (
+            "Public Accounts Committee",
+            "government",
+            "consider whether the rules on shared ownership need to change",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [
+        (
+            "We recommend that the Trust apologises to Mr B and that it reviews its discharge checks.",
+            "apologise to Mr B",
+        ),
+        (
+            "The Trust should, within two months, remind its staff of the guidance.",
+            "remind its staff of the guidance",
+        ),
+    ],
+)
+def test_the_action_is_the_first_deed_without_an_aside(nlp, text, action):
+    found = recs(nlp, [text], "Parliamentary and Health Service Ombudsman")
+    assert [a for _, _, a in found] == [action]
+
+
+def test_a_thing_from_a_body_is_still_a_thing(nlp):
+    """ "Calls for funding from UKRI should ...": the calls, not UKRI, are the subject."""
+    assert recs(
+        nlp,
+        ["Calls for funding from UKRI should be simpler and come at known dates."],
+        "Science and Technology Committee",
+    ) == [
+        (
+            "Science and Technology Committee",
+            None,
+            "be simpler and come at known dates",
+        )
+    ]

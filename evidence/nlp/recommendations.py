@@ -267,7 +267,7 @@ def _cues() -> _Cues:
             re.I,
         ),
         reporting_inside=re.compile(
-            rf"\b(?P<verb>{alternation(data['reporting_verbs'])})\s+(?=(?i:the|a|an|all|every|each|its|their)\s|[A-Z])"
+            rf"\b(?P<verb>{alternation(data['reporting_verbs'])})\s+(?!(?i:to|by|in|on|at|for|with|that|this|it|we|they)\b)(?=[A-Za-z])"
         ),
         judging=re.compile(rf"\b(?:{alternation(data['judging_verbs'])})\b", re.I),
         section_headings=tuple(fold(h) for h in data["section_headings"]),
@@ -328,10 +328,13 @@ _TRAILING_CLAUSE = re.compile(
 
 def _action(text: str, limit: int) -> str | None:
     """The requested deed: the clause after the verb of asking, short and without end punctuation."""
+    text = re.sub(
+        r"^\s*,[^,;:]{1,60},\s*", "", text
+    )  # "should, within three months, remind ...": the aside is no part of the deed
     text = _ADVERB_RUN.sub("", text)
     text = re.sub(r"^\s*to\s+", "", text)
     text = re.split(
-        r"\s*[;:]\s+|\s*:\s*$|\s+\u2013\s+|\s+\u2014\s+|\s*\(|\s*\.{3,}",
+        r"\s*[;:]\s+|\s*:\s*$|\s+\u2013\s+|\s+\u2014\s+|\s*\(|\s*\.{3,}|,?\s+and\s+that\s+",
         text,
         maxsplit=1,
     )[0]
@@ -1399,7 +1402,11 @@ class RecommendationFinder:
                 text = re.sub(r"^(?:and|or)\s+", "", text)
                 if _PREPOSITION.match(text):
                     continue  # an aside: "ICBs, in their role as strategic commissioners, ..."
-                bare = self._cues.determiners.sub("", text + " ").strip()
+                bare = re.sub(
+                    r"\s+(?:concerned|involved|responsible|affected|[a-z]{3,}ed)$",
+                    "",
+                    self._cues.determiners.sub("", text + " ").strip(),
+                )  # "the departments concerned" -> "departments"
                 if not bare:
                     continue
                 words = bare.lower().split()
@@ -1543,22 +1550,25 @@ class RecommendationFinder:
             and len(rest[: modal.start()].split()) <= 14
             and not re.search(r"[;:]", rest[: modal.start()])
         ):
-            inner, _ = _clause_start(
+            inner, inner_word = _clause_start(
                 rest[: modal.start()]
             )  # "recommended in their guidance that all trusts should"
-            subject_start = self._past_adverbial(
-                s, rest_start, rest_start + modal.start()
-            )
-            subject = self._noun_phrase(
-                s,
-                max(subject_start, rest_start + inner),
-                rest_start + modal.start(),
-            )
-            action_from = rest_start + modal.end()
-            if subject.kind in ("body", "pronoun", "you"):
-                return _joined(subject.bodies), action_from, True
-            if subject.kind == "thing":
-                return None, action_from, True
+            # "that the Government considers whether the terms need to ...": the
+            # modal belongs to a clause inside the ask, not to its addressee
+            if inner_word not in ("whether", "how", "what", "why", "which"):
+                subject_start = self._past_adverbial(
+                    s, rest_start, rest_start + modal.start()
+                )
+                subject = self._noun_phrase(
+                    s,
+                    max(subject_start, rest_start + inner),
+                    rest_start + modal.start(),
+                )
+                action_from = rest_start + modal.end()
+                if subject.kind in ("body", "pronoun", "you"):
+                    return _joined(subject.bodies), action_from, True
+                if subject.kind == "thing":
+                    return None, action_from, True
         after = [o for o in s.orgs if o[0] >= rest_start]
         lead_start = (
             self._past_adverbial(s, rest_start, after[0][1]) if after else rest_start
