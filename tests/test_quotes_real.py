@@ -388,4 +388,8 @@ def test_words_another_voice_owns_are_not_the_last_speakers(nlp):
             "“Demand has outstripped supply,” the review concluded.",
         ],
     )
-    assert found == [("We have no spare beds.", "Ms Okafor", None)]
+    # the review speaks its own words: a quote, but never Ms Okafor's
+    assert found == [
+        ("We have no spare beds.", "Ms Okafor", None),
+        ("Demand has outstripped supply", "the review", None),
+    ]

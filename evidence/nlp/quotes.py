@@ -50,6 +50,18 @@ _SENTENCE_END = re.compile(
 )
 
 
+#: Nouns for a body, not a document: "the government said" is not the document's author speaking.
+_BODY_NOUNS = frozenset(
+    "government department trust council board regulator watchdog charity union"
+    " organisation organization authority ministry foundation institute".split()
+)
+
+#: "on Monday", "in March" after a body's name.
+_TRAILING_DATE = re.compile(
+    r"\s+(?:on|in|at|from|since)\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+    r"|January|February|March|April|May|June|July|August|September|October|November|December)$"
+)
+
 #: A blank line between two quotations: text given whole (``analyse``) keeps its paragraphs.
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -109,6 +121,8 @@ class _Cues:
     body_start: re.Pattern[str]
     not_name_words: frozenset[str]
     titles: re.Pattern[str]
+    honorifics: frozenset[str]
+    role_prefix: frozenset[str]
     person_of: re.Pattern[str]
     not_roles: frozenset[str]
     role_head: re.Pattern[str]
@@ -116,6 +130,12 @@ class _Cues:
     descriptor: re.Pattern[str]
     group_speakers: frozenset[str]
     other_voice: re.Pattern[str]
+    after_it_or_noun: re.Pattern[str]
+    before_it_or_noun: re.Pattern[str]
+    body_antecedent: re.Pattern[str]
+    own_document: re.Pattern[str]
+    after_surname: re.Pattern[str]
+    person_any: re.Pattern[str]
 
 
 def _quoted_pattern(pairs: list[list[str]]) -> re.Pattern[str]:
@@ -128,7 +148,8 @@ def _quoted_pattern(pairs: list[list[str]]) -> re.Pattern[str]:
     for index, (opening, closing) in enumerate(pairs):
         o, c = re.escape(opening), re.escape(closing)
         if opening == closing:
-            parts.append(f"{o}(?P<q{index}>[^{o}\\n]*){c}(?P<c{index}>)")
+            # left open only at the passage's end: news copy continues it in the next paragraph
+            parts.append(f"{o}(?P<q{index}>[^{o}\\n]*)(?P<c{index}>{c}|$)")
         elif opening == "\u2018":
             parts.append(
                 f"(?<![^\\s(\\[\u2014\u2013]){o}(?P<q{index}>(?:[^{o}{c}]|{c}(?=[A-Za-z]))+?)(?P<c{index}>{c}(?![A-Za-z]))"
@@ -161,6 +182,11 @@ def _cues() -> _Cues:
     # letters after a name: "Layla Moran MP", "Dame Clare Gerada DBE"
     postnominals = r"(?:MP|MSP|MS|AM|KC|QC|DBE|KBE|CBE|OBE|MBE|FRCP|FRCS|PhD)\b"
     pairs = data["quote_pairs"]
+    nouns = alternation(data["speaking_nouns"])
+    # "the report", "the committee’s final report", "its review": a document or body named by a noun
+    noun_phrase = (
+        rf"(?i:the|this|that|its|their|our)\s+(?:[a-z'\u2019]+\s+)?(?:{nouns})"
+    )
     marks = "".join(sorted({m for pair in pairs for m in pair}))
     # An apostrophe inside a word ("King’s Fund", "Women’s Institute") is not a closing quotation mark.
     no_mark = f"(?:[^{re.escape(marks)}]|['\u2019](?=[a-z]))"
@@ -215,6 +241,31 @@ def _cues() -> _Cues:
         other_voice=re.compile(
             rf"^\s*,?\s*(?i:the|this|that|our|its|their|a|an)\s+[a-z]+(?:\s+[a-z]+)?\s+(?:{any_verb})\b"
         ),
+        # "”, it said.", "”, said the report.", "”, the committee's report concluded."
+        after_it_or_noun=re.compile(
+            rf"^\s*,?\s*(?:(?:(?P<it>it)|(?P<noun>{noun_phrase}))\s+(?:has\s+|had\s+)?(?:{verbs})"
+            rf"|(?:{verbs})\s+(?:(?P<it2>it)|(?P<noun2>{noun_phrase})))\s*(?:[.;,:]|$)"
+        ),
+        # "It said: “", "The committee’s report said that “"
+        before_it_or_noun=re.compile(
+            rf"(?:(?<![\w-])(?P<it>[Ii]t)|(?<![\w-])(?P<noun>{noun_phrase}))"
+            rf"(?:\s+(?:also|then|further|similarly))?\s+(?:has\s+|had\s+)?(?:{verbs})\b"
+        ),
+        # the body a sentence is about: "The report, from the X committee on Y, ...", "The NAO's report ..."
+        body_antecedent=re.compile(
+            rf"(?:(?i:the|this|that|its|their|a|an)\s+(?:[a-z'\u2019-]+\s+){{0,3}}?(?:{nouns})\s*,?\s+(?:from|by|of)\s+(?:the\s+)?"
+            rf"(?P<name>{body}(?:\s+(?:select\s+)?(?:committee|inquiry|panel|commission|review|taskforce)(?:\s+(?:on|into|for)\s+[^,.;:]{{1,60}}(?=,))?)?)\s*(?:[,.;:]|\s+[a-z])"
+            rf"|(?i:the|this|that|its|their|a|an)\s+(?:[a-z'\u2019-]+\s+){{0,3}}?(?:{nouns})\s+(?:was|were|has\s+been|had\s+been|is)\s+"
+            rf"(?:[a-z]+\s+)?(?:published|produced|written|commissioned|issued|released|prepared|carried\s+out)\s+by\s+(?:the\s+)?(?P<by>{body})"
+            rf"|(?:The\s+)?(?P<owner>{body})['\u2019]s\s+(?:[a-z-]+\s+)?(?:{nouns})\b"
+            rf"|(?i:in|within)\s+(?:its|their)\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})\s*,\s+(?:the\s+)?(?P<lead>{body}))"
+        ),
+        own_document=re.compile(r"^(?i:this|our)\s"),
+        # "”, said Cumming." / "”, Cumming said.": a surname alone, of someone named before
+        after_surname=re.compile(
+            rf"^\s*,?\s*(?:(?:{verbs})\s+(?P<name>{word})|(?P<name2>{word})\s+(?:{verbs}))\s*(?:[.;,]|$)"
+        ),
+        person_any=re.compile(rf"(?<![\w-]){person}"),
         according=re.compile(
             rf"\b(?:[Aa]ccording\s+to|[Aa]s\s+(?=(?:{titles})\s)|[Ii]n\s+the\s+words\s+of)\s+(?:the\s+)?(?P<name>{speaker})(?:,\s*(?P<role>{no_mark_comma}+))?"
         ),
@@ -227,6 +278,8 @@ def _cues() -> _Cues:
         body_start=re.compile(rf"^(?:The\s+)?(?P<name>{body})\s+[a-z]"),
         not_name_words=frozenset(data["not_name_words"]),
         titles=re.compile(rf"^(?:{titles})\s"),
+        honorifics=frozenset(data["honorifics"]),
+        role_prefix=frozenset(data["role_heads"] + data["role_words_before_name"]),
         person_of=re.compile(
             rf"^(?P<name>(?:{titles})\s+{word}(?:\s+{word})?)\s+(?:of|from|at)\s+(?:the\s+)?(?P<org>.+)$"
         ),
@@ -290,6 +343,26 @@ def _trim_name(name: str, cues: _Cues) -> str | None:
     return " ".join(words) or None
 
 
+def _split_role_prefix(
+    name: str, role: str | None, cues: _Cues
+) -> tuple[str, str | None]:
+    """ "Chief Nurse Vicky Morris" is Vicky Morris in the role Chief Nurse; "Dean Smith" stays whole."""
+    words = name.split()
+    count = 0
+    while (
+        count < len(words)
+        and words[count] in cues.role_prefix
+        and words[count] not in cues.honorifics
+    ):
+        count += 1
+    rest = words[count:]
+    if count == 0 or not rest or (len(rest) < 2 and rest[0] not in cues.honorifics):
+        return name, role
+    if rest[0] in cues.honorifics and len(rest) < 2:
+        return name, role
+    return " ".join(rest), role if role is not None else " ".join(words[:count])
+
+
 def _person_name(name: str, cues: _Cues, persons: set[str]) -> bool:
     """A person: titled ("Ms Milton"), or already quoted as a person in this document."""
     return bool(cues.titles.match(name + " ")) or name in persons
@@ -316,6 +389,16 @@ def _make(
         return (
             None  # "Professor of Social Research": a job title, the name is elsewhere
         )
+    if name is not None:
+        name, role = _split_role_prefix(name, role, cues)
+    if role is not None and re.match(r"(?:who|which|whose)\b", role.strip()):
+        # "In her letter to Mr X, who chairs Y, Mrs Z said": Mr X is the one written to;
+        # the person after the relative clause speaks
+        tail = role.rsplit(",", 1)
+        if len(tail) == 2 and cues.person_only.match(tail[1].strip()):
+            name, role = tail[1].strip(), None
+        else:
+            role = None
     if name is not None and role is None:
         # "Mr Ortiz of the Rural Bus Alliance": a titled person and where they are from
         split = cues.person_of.match(name)
@@ -392,6 +475,7 @@ class QuoteFinder:
         self.name = name
         self.spans_key = spans_key
         self._cues = _cues()
+        self._reporting = frozenset(load_patterns("quotes.json")["reporting_verbs"])
 
     def __call__(self, doc: Doc) -> Doc:
         context, passage = doc_facts(doc)
@@ -410,6 +494,7 @@ class QuoteFinder:
         pending: Speaker | None = context.pop(_PENDING, None)
         carried: Speaker | None = context.pop(_OPEN, None)
         if not any(mark in text for mark in cues.marks):
+            self._prose_subject(text, context)
             self._introduction(text, context)
             context[_PREV] = False
             return doc
@@ -442,6 +527,8 @@ class QuoteFinder:
         context[_LAST] = state.last
         if state.subject is not None:
             context[_SUBJECT] = state.subject
+        else:
+            self._prose_subject(text, context)
         context[_PREV] = bool(spans)
         self._introduction(text, context)
         doc.spans[self.spans_key] = spans
@@ -481,12 +568,20 @@ class QuoteFinder:
             fallback,
             state.doc_org,
             state.persons,
+            state.last,
         )
         if speaker is None and same_sentence and state.previous_speaker is not None:
             speaker = state.previous_speaker
         if speaker is None and quotation.closed:
+            # the sentences before this one ("The report, from X, ...") for "it said"
+            own_start = self._sentence_start(
+                text, min(quotation.open_at + 1, len(text)), lead_from
+            )
             speaker = self._after(
-                text[quotation.close_end :], fallback, state.doc_org, state.persons
+                self._same_paragraph(text, quotation),
+                text[:own_start],
+                fallback,
+                state,
             )
         if (
             speaker is None
@@ -577,7 +672,25 @@ class QuoteFinder:
         start = floor
         for match in _SENTENCE_END.finditer(text, floor, position):
             start = match.end()
+        for match in _PARAGRAPH_BREAK.finditer(text, start, position):
+            start = match.end()  # a sentence never runs back over a blank line
         return start
+
+    @staticmethod
+    def _same_paragraph(text: str, quotation: _Quotation) -> str:
+        """The text after a quotation up to the end of its paragraph, where a speaker named after it must be.
+
+        A quotation that ends its sentence and then its line ("… concern.”" and
+        a new line) ends its paragraph: the name on the next line speaks
+        the next paragraph's words, not these.
+        """
+        after = text[quotation.close_end :]
+        if re.search(r"[.!?]\s*$", text[quotation.start : quotation.end]) and re.match(
+            r"[ \t]*\n", after
+        ):
+            return ""
+        found = _PARAGRAPH_BREAK.search(after)
+        return after[: found.start()] if found is not None else after
 
     # -- attribution ----------------------------------------------------------
     def _before(
@@ -587,6 +700,7 @@ class QuoteFinder:
         fallback: Speaker | None,
         doc_org: str | None,
         persons: set[str],
+        last: Speaker | None = None,
     ) -> Speaker | None:
         """Speaker named in the sentence before a quotation."""
         cues = self._cues
@@ -612,6 +726,12 @@ class QuoteFinder:
                 best = found
         if best is not None:
             return best
+        spoken = list(cues.before_it_or_noun.finditer(clause))
+        if spoken:
+            # "It said: “…”", "The committee’s report said that “…”"
+            return self._body_speaker(
+                spoken[-1].group("noun"), earlier, last, doc_org, persons
+            )
         document = cues.document.search(clause)
         if document is not None:
             # "commitments within the 2023 UK Biological Security Strategy, to the “...”": the document speaks
@@ -663,15 +783,87 @@ class QuoteFinder:
             return fallback if fallback is not None and not fallback.person else None
         return fallback if fallback is not None and fallback.person else None
 
+    def _body_speaker(
+        self,
+        noun: str | None,
+        earlier: str,
+        last: Speaker | None,
+        doc_org: str | None,
+        persons: set[str],
+    ) -> Speaker:
+        """ "it said", "the report said": the body the sentence before is about.
+
+        "This report" and "our review" are the document's own author. Else the
+        body the sentence before is about ("The report, from X, ...", "The
+        NAO published ...") or whose document it names ("in the NAO's
+        report"); else the last body quoted; else the noun as written ("the
+        government", "the report"): in a response or a committee report,
+        "the report" is most often another body's, not the author's own.
+        """
+        cues = self._cues
+        written = re.sub(r"\s+", " ", noun).strip() if noun else None
+        if written and doc_org and cues.own_document.match(written):
+            return Speaker(doc_org, None, doc_org, person=False)
+        owner = re.match(r"(?i:the)\s+([a-z]+)['\u2019]s\s", written or "")
+        if owner is not None:
+            written = "the " + owner.group(1)  # "the committee's report": the committee
+        sentences = [s for s in _SENTENCE_END.split(earlier.strip()) if s.strip()]
+        if sentences:
+            sentence = cues.connective.sub("", sentences[-1].strip(), count=1)
+            antecedent = cues.body_antecedent.match(sentence)
+            subject = cues.body_start.match(sentence)
+            found = (
+                _make(subject.group("name"), None, doc_org, cues, persons)
+                if subject is not None and antecedent is None
+                else None
+            )
+            if found is not None and not found.person:
+                return found  # "The National Audit Office published ... “…,” it said."
+            if found is None or not found.person:
+                antecedent = antecedent or cues.body_antecedent.search(sentence)
+            if antecedent is not None:
+                name = re.sub(
+                    r"\s+",
+                    " ",
+                    antecedent.group("name")
+                    or antecedent.group("owner")
+                    or antecedent.group("by")
+                    or antecedent.group("lead"),
+                )
+                # "published by the X Institute on Monday": the date is not the name
+                trimmed = _trim_name(_TRAILING_DATE.sub("", name), cues)
+                if trimmed is not None:
+                    return Speaker(
+                        trimmed, None, normalise_org(trimmed) or trimmed, person=False
+                    )
+        if last is not None and not last.person and last.name:
+            return last
+        return Speaker(written, None, _first_org(written) or doc_org, person=False)
+
+    def _surname(
+        self, name: str, earlier: str, doc_org: str | None, persons: set[str]
+    ) -> Speaker | None:
+        """ "said Cumming": the person of that surname named before, else a person named only so."""
+        cues = self._cues
+        if name in cues.not_name_words or _is_org(name):
+            return None
+        known = [p for p in persons if p.split()[-1] == name]
+        for match in cues.person_any.finditer(earlier):
+            full = _trim_name(match.group(0), cues)
+            if full and full.split()[-1] == name and not _is_org(full):
+                known.append(full)
+        return Speaker(known[-1] if known else name, None, doc_org)
+
     def _after(
         self,
         text: str,
+        earlier: str,
         fallback: Speaker | None,
-        doc_org: str | None,
-        persons: set[str],
+        state: _Thread,
     ) -> Speaker | None:
         """Speaker named just after a quotation ("”, said Sir X, chair of Y.")."""
         cues = self._cues
+        doc_org, persons = state.doc_org, state.persons
         described = cues.descriptor.match(text)
         if described is not None:
             # "“...” (Agent, sole trader, 21-100 returns)": an anonymised speaker described after the words
@@ -704,10 +896,50 @@ class QuoteFinder:
             name = match.group("name") or match.group("name2")
             if _is_org(name):
                 return _make(name, None, doc_org, cues, persons)
+        match = cues.after_surname.search(text)
+        if match is not None:
+            found = self._surname(
+                match.group("name") or match.group("name2"), earlier, doc_org, persons
+            )
+            if found is not None:
+                return found
+        match = cues.after_it_or_noun.search(text)
+        if match is not None:
+            return self._body_speaker(
+                match.group("noun") or match.group("noun2"),
+                earlier,
+                state.last,
+                doc_org,
+                persons,
+            )
         if cues.after_pronoun.search(text):
             # "“…,” she said.": words someone said, though the text has not named her here
             return fallback if fallback is not None else Speaker(None, None, None)
         return None
+
+    def _prose_subject(self, text: str, context: dict[str, Any]) -> None:
+        """ "Simon Wright said he would not resign.": a paragraph about a person, though it quotes nobody.
+
+        The last person it names as saying something becomes the paragraph
+        subject, so "“…,” he said." in the next paragraph is theirs.
+        """
+        cues = self._cues
+        persons: set[str] = context.setdefault(_PERSONS, set())
+        found: Speaker | None = None
+        for match in cues.speaker_verb.finditer(text):
+            if match.group("pronoun") or match.group("verb") not in self._reporting:
+                continue
+            speaker = _make(
+                match.group("name"),
+                match.group("role"),
+                context.get("doc_org"),
+                cues,
+                persons,
+            )
+            if speaker is not None and speaker.person and speaker.name:
+                found = speaker
+        if found is not None:
+            context[_SUBJECT] = found
 
     def _introduction(self, text: str, context: dict[str, Any]) -> None:
         """A paragraph that ends "X told us, for example, that:" introduces the quotation that follows."""
