@@ -253,3 +253,46 @@ def test_the_lead_cases_that_already_hold(nlp):
         ("First, demand is rising.", "Professor Ray Hunt", None),
         ("Second, supply is not.", "Professor Ray Hunt", None),
     ]
+
+
+def test_a_circumstance_between_the_role_and_the_verb_is_not_the_role(nlp):
+    found = quotes(
+        nlp,
+        [
+            "Ruth Kane MP, the party’s health spokesperson, commenting on the "
+            "winter plan, said:",
+            "“It arrives three months too late.",
+            "“Trusts have already set their budgets.”",
+        ],
+    )
+    role = "the party’s health spokesperson"
+    assert found == [
+        ("It arrives three months too late.", "Ruth Kane", role),
+        ("Trusts have already set their budgets.", "Ruth Kane", role),
+    ]
+
+
+def test_a_paragraph_that_is_only_a_quotation_follows_the_person_just_named(nlp):
+    found = quotes(
+        nlp,
+        [
+            "Mr Okoro said the new ward would open in the spring.",
+            "“We listened to patients and we changed the plan.”",
+            "Visitors will be able to park on site from April.",
+            "“Parking was the first thing people asked about.”",
+        ],
+    )
+    assert found == [
+        ("We listened to patients and we changed the plan.", "Mr Okoro", None)
+    ]
+
+
+def test_it_said_is_the_body_that_produced_the_report_named_before(nlp):
+    found = quotes(
+        nlp,
+        [
+            "In 2016 the Centre for Rural Care produced a report on the supply of "
+            "district nurses. It said that there should be “a fresh count every two years.”"
+        ],
+    )
+    assert found == [("a fresh count every two years.", "Centre for Rural Care", None)]

@@ -43,6 +43,7 @@ _PREV = "quote_in_previous_passage"
 _PENDING = "introduced_speaker"
 _SUBJECT = "paragraph_subject"
 _PERSONS = "quoted_persons"
+_PROSE = "prose_speaker"
 
 #: A sentence ends at . ! ? (perhaps after a closing mark or a footnote number) before a capital or a quote.
 _SENTENCE_END = re.compile(
@@ -97,6 +98,9 @@ class _Thread:
     subject: Speaker | None = None  # the first speaker attributed in this passage
     previous: _Quotation | None = None
     previous_speaker: Speaker | None = None
+    prose: Speaker | None = (
+        None  # named speaking in the passage before, which quoted nobody
+    )
 
 
 @dataclass(frozen=True)
@@ -233,7 +237,7 @@ def _cues() -> _Cues:
         person_only=re.compile(rf"^{person}(?:\s+{postnominals})*$"),
         # "<speaker>[, <role>,] <verb>" anywhere in the words before a quotation; also "he said"
         speaker_verb=re.compile(
-            rf"(?:(?P<pronoun>\b(?i:{pronouns}))|(?P<name>{speaker})(?:\s+{postnominals})*(?:,\s*(?P<role>{no_mark_comma}+?(?:,\s*[A-Z]{no_mark_comma}*?){{0,3}}),?|(?<=[A-Z]),)?)"
+            rf"(?:(?P<pronoun>\b(?i:{pronouns}))|(?P<name>{speaker})(?:\s+{postnominals})*(?:,\s*(?P<role>{no_mark_comma}+?(?:,\s*(?:[A-Z]|(?:commenting|speaking|responding|reacting|writing)\b){no_mark_comma}*?){{0,3}}),?|(?<=[A-Z]),)?)"
             rf"(?:\s+(?:also|then|later|further|subsequently|similarly|rightly|clearly))?\s+(?P<verb>{any_verb})\b"
             rf"(?:\s+(?:{adverbials}))?"
         ),
@@ -258,7 +262,8 @@ def _cues() -> _Cues:
             rf"|(?i:the|this|that|its|their|a|an)\s+(?:[a-z'\u2019-]+\s+){{0,3}}?(?:{nouns})\s+(?:was|were|has\s+been|had\s+been|is)\s+"
             rf"(?:[a-z]+\s+)?(?:published|produced|written|commissioned|issued|released|prepared|carried\s+out)\s+by\s+(?:the\s+)?(?P<by>{body})"
             rf"|(?:The\s+)?(?P<owner>{body})['\u2019]s\s+(?:[a-z-]+\s+)?(?:{nouns})\b"
-            rf"|(?i:in|within)\s+(?:its|their)\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})\s*,\s+(?:the\s+)?(?P<lead>{body}))"
+            rf"|(?i:in|within)\s+(?:its|their)\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})\s*,\s+(?:the\s+)?(?P<lead>{body})"
+            rf"|(?P<maker>{body})\s+(?:has\s+|had\s+)?(?:produced|published|issued|released|wrote|commissioned)\b[^.;]*?\b(?:a|an|its|their)\s+(?:[a-z-]+\s+)?(?:{nouns})\b)"
         ),
         own_document=re.compile(r"^(?i:this|our)\s"),
         # "”, said Cumming." / "”, Cumming said.": a surname alone, of someone named before
@@ -323,6 +328,10 @@ def _clean_role(role: str | None) -> str | None:
     if not role:
         return None
     role = re.sub(r"\s+", " ", role)
+    # "Labour’s housing spokesperson, commenting on the plan, said": the circumstance is not the role
+    role = re.split(
+        r",\s*(?:commenting|speaking|responding|reacting|writing)\b", role, maxsplit=1
+    )[0]
     role = re.split(r",?\s+(?:who|which|whose)(?:\s+|$)", role, maxsplit=1)[0].strip(
         " ,.;:"
     )
@@ -486,13 +495,14 @@ class QuoteFinder:
         doc.user_data[QUOTE_ORGS_KEY] = quote_orgs
         if passage.get("kind") == "heading":
             # a new section: nothing said before it carries into it
-            for key in (_OPEN, _PENDING, _SUBJECT):
+            for key in (_OPEN, _PENDING, _SUBJECT, _PROSE):
                 context.pop(key, None)
             context[_PREV] = False
             return doc
         cues = self._cues
         pending: Speaker | None = context.pop(_PENDING, None)
         carried: Speaker | None = context.pop(_OPEN, None)
+        prose: Speaker | None = context.pop(_PROSE, None)
         if not any(mark in text for mark in cues.marks):
             self._prose_subject(text, context)
             self._introduction(text, context)
@@ -504,6 +514,7 @@ class QuoteFinder:
             pending=pending,
             carried=carried,
             last=context.get(_LAST),
+            prose=prose,
         )
         if carried is None and context.get(_PREV) and text.lstrip()[:1] in cues.marks:
             state.carried = state.last  # a quotation continued in a new paragraph
@@ -592,6 +603,9 @@ class QuoteFinder:
             )
         ):
             speaker = state.carried or state.pending
+            if speaker is None and not text[quotation.close_end :].strip(" .,;"):
+                # a paragraph that is only a quotation, after "Mr X said he would stay."
+                speaker = state.prose
         if (
             speaker is None
             and state.previous_speaker is not None
@@ -828,7 +842,8 @@ class QuoteFinder:
                     antecedent.group("name")
                     or antecedent.group("owner")
                     or antecedent.group("by")
-                    or antecedent.group("lead"),
+                    or antecedent.group("lead")
+                    or antecedent.group("maker"),
                 )
                 # "published by the X Institute on Monday": the date is not the name
                 trimmed = _trim_name(_TRAILING_DATE.sub("", name), cues)
@@ -939,7 +954,7 @@ class QuoteFinder:
             if speaker is not None and speaker.person and speaker.name:
                 found = speaker
         if found is not None:
-            context[_SUBJECT] = found
+            context[_SUBJECT] = context[_PROSE] = found
 
     def _introduction(self, text: str, context: dict[str, Any]) -> None:
         """A paragraph that ends "X told us, for example, that:" introduces the quotation that follows."""
