@@ -296,3 +296,14 @@ def test_it_said_is_the_body_that_produced_the_report_named_before(nlp):
         ],
     )
     assert found == [("a fresh count every two years.", "Centre for Rural Care", None)]
+
+
+def test_an_unnamed_role_starts_after_the_last_article_before_its_head(nlp):
+    found = quotes(
+        nlp,
+        [
+            "The trust will apologise to families harmed in a maternity scandal as "
+            "the chair of an independent review said the board had “much to learn”."
+        ],
+    )
+    assert found == [("much to learn", None, "chair of an independent review")]

@@ -182,7 +182,8 @@ def _cues() -> _Cues:
     speaker = rf"(?:{person}|{body})"
     unnamed = alternation(data["unnamed_speakers"])
     determiners = alternation(data["determiners"])
-    unnamed_role = rf"(?P<role>(?:[\w'\u2019&-]+\s+){{0,8}}?(?i:{unnamed})(?:\s+(?:for|at|from|of|in)\s+[^,.;:\u201c\u201d\"]{{2,60}}?)?)"
+    # the words before the role's head hold no article or conjunction: "a maternity scandal as the chair" is "chair"
+    unnamed_role = rf"(?P<role>(?:(?!(?i:the|a|an|as|but|while|when|whereas)\s)[\w'\u2019&-]+\s+){{0,8}}?(?i:{unnamed})(?:\s+(?:for|at|from|of|in)\s+[^,.;:\u201c\u201d\"]{{2,60}}?)?)"
     # letters after a name: "Layla Moran MP", "Dame Clare Gerada DBE"
     postnominals = r"(?:MP|MSP|MS|AM|KC|QC|DBE|KBE|CBE|OBE|MBE|FRCP|FRCS|PhD)\b"
     pairs = data["quote_pairs"]
