@@ -307,3 +307,29 @@ def test_an_unnamed_role_starts_after_the_last_article_before_its_head(nlp):
         ],
     )
     assert found == [("much to learn", None, "chair of an independent review")]
+
+
+def test_it_opening_a_paragraph_is_the_body_the_paragraph_before_ended_on(nlp):
+    found = quotes(
+        nlp,
+        [
+            "Care home closures could double by 2030, according to new research "
+            "by the Westshire Care Foundation.",
+            "It says the trend is likely “whatever the council decides next year”.",
+        ],
+    )
+    assert found == [
+        (
+            "whatever the council decides next year",
+            "Westshire Care Foundation",
+            None,
+        )
+    ]
+
+
+def test_a_body_named_with_an_indefinite_article_after_the_words(nlp):
+    found = quotes(
+        nlp,
+        ["Long waits have become “a fixture of the system”, a think tank has said."],
+    )
+    assert found == [("a fixture of the system", "a think tank", None)]

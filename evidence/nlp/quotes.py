@@ -44,6 +44,7 @@ _PENDING = "introduced_speaker"
 _SUBJECT = "paragraph_subject"
 _PERSONS = "quoted_persons"
 _PROSE = "prose_speaker"
+_TAIL = "previous_sentence"
 
 #: A sentence ends at . ! ? (perhaps after a closing mark or a footnote number) before a capital or a quote.
 _SENTENCE_END = re.compile(
@@ -98,9 +99,10 @@ class _Thread:
     subject: Speaker | None = None  # the first speaker attributed in this passage
     previous: _Quotation | None = None
     previous_speaker: Speaker | None = None
-    prose: Speaker | None = (
-        None  # named speaking in the passage before, which quoted nobody
-    )
+    # named speaking in the passage before, which quoted nobody
+    prose: Speaker | None = None
+    # the last sentence of the passage before, for "It says" opening a paragraph
+    tail: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,7 @@ def _cues() -> _Cues:
     nouns = alternation(data["speaking_nouns"])
     # "the report", "the committee’s final report", "its review": a document or body named by a noun
     noun_phrase = (
-        rf"(?i:the|this|that|its|their|our)\s+(?:[a-z'\u2019]+\s+)?(?:{nouns})"
+        rf"(?i:the|this|that|its|their|our|a|an)\s+(?:[a-z'\u2019]+\s+)?(?:{nouns})"
     )
     marks = "".join(sorted({m for pair in pairs for m in pair}))
     # An apostrophe inside a word ("King’s Fund", "Women’s Institute") is not a closing quotation mark.
@@ -253,7 +255,7 @@ def _cues() -> _Cues:
         ),
         # "It said: “", "The committee’s report said that “"
         before_it_or_noun=re.compile(
-            rf"(?:(?<![\w-])(?P<it>[Ii]t)|(?<![\w-])(?P<noun>{noun_phrase}))"
+            rf"(?:(?<![\w-])(?P<it>[Ii]t)|(?<![\w-])(?<!of\s)(?<!for\s)(?<!by\s)(?<!from\s)(?<!to\s)(?<!in\s)(?<!on\s)(?<!into\s)(?P<noun>{noun_phrase}))"
             rf"(?:\s+(?:also|then|further|similarly))?\s+(?:has\s+|had\s+)?(?:{verbs})\b"
         ),
         # the body a sentence is about: "The report, from the X committee on Y, ...", "The NAO's report ..."
@@ -264,6 +266,7 @@ def _cues() -> _Cues:
             rf"(?:[a-z]+\s+)?(?:published|produced|written|commissioned|issued|released|prepared|carried\s+out)\s+by\s+(?:the\s+)?(?P<by>{body})"
             rf"|(?:The\s+)?(?P<owner>{body})['\u2019]s\s+(?:[a-z-]+\s+)?(?:{nouns})\b"
             rf"|(?i:in|within)\s+(?:its|their)\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})\s*,\s+(?:the\s+)?(?P<lead>{body})"
+            rf"|(?i:new|recent|latest)\s+(?:{nouns})\s+(?:by|from)\s+(?:the\s+)?(?P<by2>{body})"
             rf"|(?P<maker>{body})\s+(?:has\s+|had\s+)?(?:produced|published|issued|released|wrote|commissioned)\b[^.;]*?\b(?:a|an|its|their)\s+(?:[a-z-]+\s+)?(?:{nouns})\b)"
         ),
         own_document=re.compile(r"^(?i:this|our)\s"),
@@ -496,7 +499,7 @@ class QuoteFinder:
         doc.user_data[QUOTE_ORGS_KEY] = quote_orgs
         if passage.get("kind") == "heading":
             # a new section: nothing said before it carries into it
-            for key in (_OPEN, _PENDING, _SUBJECT, _PROSE):
+            for key in (_OPEN, _PENDING, _SUBJECT, _PROSE, _TAIL):
                 context.pop(key, None)
             context[_PREV] = False
             return doc
@@ -504,6 +507,8 @@ class QuoteFinder:
         pending: Speaker | None = context.pop(_PENDING, None)
         carried: Speaker | None = context.pop(_OPEN, None)
         prose: Speaker | None = context.pop(_PROSE, None)
+        tail: str = context.pop(_TAIL, "")
+        context[_TAIL] = self._last_sentence(text)
         if not any(mark in text for mark in cues.marks):
             self._prose_subject(text, context)
             self._introduction(text, context)
@@ -516,6 +521,7 @@ class QuoteFinder:
             carried=carried,
             last=context.get(_LAST),
             prose=prose,
+            tail=tail,
         )
         if carried is None and context.get(_PREV) and text.lstrip()[:1] in cues.marks:
             state.carried = state.last  # a quotation continued in a new paragraph
@@ -576,7 +582,7 @@ class QuoteFinder:
         fallback = state.subject or context.get(_SUBJECT) or state.last
         speaker = self._before(
             text[sentence_start : quotation.open_at],
-            text[:sentence_start],
+            text[:sentence_start] or state.tail,
             fallback,
             state.doc_org,
             state.persons,
@@ -591,7 +597,7 @@ class QuoteFinder:
             )
             speaker = self._after(
                 self._same_paragraph(text, quotation),
-                text[:own_start],
+                text[:own_start] or state.tail,
                 fallback,
                 state,
             )
@@ -690,6 +696,11 @@ class QuoteFinder:
         for match in _PARAGRAPH_BREAK.finditer(text, start, position):
             start = match.end()  # a sentence never runs back over a blank line
         return start
+
+    @staticmethod
+    def _last_sentence(text: str) -> str:
+        sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+        return sentences[-1] if sentences else ""
 
     @staticmethod
     def _same_paragraph(text: str, quotation: _Quotation) -> str:
@@ -832,7 +843,12 @@ class QuoteFinder:
                 if subject is not None and antecedent is None
                 else None
             )
-            if found is not None and not found.person:
+            if (
+                found is not None
+                and not found.person
+                and found.name
+                and (_is_org(found.name) or " " in found.name)
+            ):
                 return found  # "The National Audit Office published ... “…,” it said."
             if found is None or not found.person:
                 antecedent = antecedent or cues.body_antecedent.search(sentence)
@@ -844,7 +860,8 @@ class QuoteFinder:
                     or antecedent.group("owner")
                     or antecedent.group("by")
                     or antecedent.group("lead")
-                    or antecedent.group("maker"),
+                    or antecedent.group("maker")
+                    or antecedent.group("by2"),
                 )
                 # "published by the X Institute on Monday": the date is not the name
                 trimmed = _trim_name(_TRAILING_DATE.sub("", name), cues)
