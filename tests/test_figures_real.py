@@ -335,6 +335,26 @@ def test_a_level_the_subject_stands_at_is_counted(nlp):
     ] == [("7.6m", 7.6e6, "backlog"), ("2.3 million", 2.3e6, "attendances")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Comments follow the procedures in 14 CFR 11.43 and 11.45.",
+        "Records are exempt under the Act (5 U.S.C. 552).",
+        "It creates new duties in Title 17 of the Code.",
+        "A Model 320 aircraft on Flight 212 was diverted.",
+        "Write to the office at 2600 Harbour Blvd., Portside.",
+    ],
+)
+def test_citation_volumes_titles_models_and_addresses_are_not_counts(nlp, text):
+    assert surfaces(nlp, text) == []
+
+
+def test_a_currency_code_between_two_numbers_is_still_money(nlp):
+    assert fields(nlp, "It cost 3 GBP 1 pence.") == [
+        ("3 GBP 1 pence", 3.01, "GBP", "money", None)
+    ]
+
+
 def test_a_currency_named_without_its_country(nlp):
     assert fields(nlp, "The offer valued it at 528 million francs.") == [
         ("528 million francs", 5.28e8, "Franc", "money", None)

@@ -76,6 +76,12 @@ class Figure:
         return {name: getattr(self, name) for name in FIELDS}
 
 
+#: What follows a citation's volume: a code in capitals (dotted or not), then a number.
+_CITATION_AFTER = re.compile(
+    r"[ \u00a0]((?:[A-Z]\.?){1,5})(?:[ \u00a0](?:[A-Z]\.?){1,5})?[ \u00a0]\d"
+)
+
+
 @dataclass
 class _Number:
     """A written number before it is classified."""
@@ -420,6 +426,7 @@ class FigureExtractor:
             self._after_joined_word,
             self._before_separator,
             self._abbreviated_year,
+            self._citation_volume,
         )
         self._unit_rules: tuple[_UnitRule, ...] = (
             self._money_after,
@@ -789,6 +796,17 @@ class FigureExtractor:
         return _Number(start, end, _round(value), False, scaled, plain and not scaled)
 
     # -- digits that are part of something else: each True means "not a number"
+
+    def _citation_volume(self, text: str, start: int, end: int, raw: str) -> bool:
+        """The volume of a legal or journal citation: "14 CFR 11.43", "83 FR 62697",
+        "5 U.S.C. 552": a whole number, a code in capitals (not a currency's,
+        "3 GBP 1 pence"), another number."""
+        if not raw.isdigit():
+            return False
+        match = _CITATION_AFTER.match(text, end)
+        return (
+            match is not None and match.group(1).replace(".", "") not in self._code_map
+        )
 
     @staticmethod
     def _abbreviated_year(text: str, start: int, end: int, raw: str) -> bool:
