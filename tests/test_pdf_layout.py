@@ -564,3 +564,30 @@ def test_a_cover_title_repeated_small_as_the_running_header_stays(
     blocks = _read(tmp_path, _pdf(pages))
     assert blocks[0] == ("heading", "Coastal Access Summary", 1)
     assert [b for b in blocks[1:] if b[1] == "Coastal Access Summary"] == []
+
+
+def test_a_symbol_fonts_bullet_before_a_hanging_indent_is_a_bullet(
+    tmp_path: Path,
+) -> None:
+    """A bullet glyph that comes out as "!" still opens a list item, and its
+    indented second line stays with it."""
+    page = [
+        (72, 760, 12, "!"),
+        (100, 760, 12, "Title II sets limits on the liability of online services"),
+        (100, 746, 12, "for infringement in certain kinds of activity."),
+        (72, 732, 12, "!"),
+        (100, 732, 12, "Title III allows a copy of a program to be made for repair."),
+    ]
+    assert _read(tmp_path, _pdf([page])) == [
+        (
+            "list_item",
+            "Title II sets limits on the liability of online services for "
+            "infringement in certain kinds of activity.",
+            1,
+        ),
+        (
+            "list_item",
+            "Title III allows a copy of a program to be made for repair.",
+            1,
+        ),
+    ]

@@ -55,6 +55,9 @@ _LIST_MARK = re.compile(r"[^\w\s]{1,2}|\(?(?:\d{1,3}|[a-z]|[ivx]{1,4})[.)]")
 #: A sentence of four words or more: after a full stop, a wide gap before it is the
 #: spacing of a justified line, not the gap between cells.
 _SENTENCE_ON = re.compile(r"\s*[A-Z][\w'\u2019-]*(?:\s+\S+){3}")
+#: One character that a symbol font's bullet may come out as: not a letter, digit,
+#: quotation mark, bracket or currency sign, which can open a line of text.
+_SYMBOL_BULLET = re.compile(r"[^\w\s\"'\u2018\u2019\u201c\u201d(\[{£$€%#&@+=<>/\\.,;:]")
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 _YEAR_OR_TRAILING_NUMBER = re.compile(r"\b\d{4}\b|\d$")
 _ENDS_SENTENCE = re.compile(r"[.?!:;][\"'\u201d\u2019)\]]*$")
@@ -572,6 +575,14 @@ def _merge_row(row: list[_Line]) -> _Line:
     row.sort(key=lambda line: line.left)
     first = row[0]
     text = first.text
+    if (
+        len(row) > 1
+        and _SYMBOL_BULLET.fullmatch(text.strip())
+        and row[1].left - first.right > 1.5 * max(first.size, 1.0)
+    ):
+        # A mark alone before a hanging indent is the list's bullet, whatever
+        # character a symbol font's glyph was mapped to ("!", "§", "Ø").
+        text = "\u2022"
     for previous, piece in zip(row, row[1:]):
         gap = piece.left - previous.right
         joiner = "" if gap < 0.15 * max(first.size, 1.0) else " "
