@@ -939,9 +939,13 @@ def _declared_author(name: str) -> bool:
     text = clean_org(name)
     if not text:
         return False
-    if " " not in text:
-        return bool(re.fullmatch(r"[A-Z]{2,5}", text)) or _in_gazetteer(text)
-    return True
+    return " " in text or _one_word_body(text)
+
+
+def _one_word_body(text: str) -> bool:
+    """A single word names a body only as a short acronym or a name the
+    gazetteer knows: "NICE", "Ofsted"; not "AGENDA" or a login."""
+    return bool(re.fullmatch(r"[A-Z]{2,5}", text)) or _in_gazetteer(text)
 
 
 def _bylines(texts: Iterable[str]) -> set[str]:
@@ -1082,9 +1086,7 @@ def _letterhead(lines: list[_Line]) -> str | None:
             continue
         if len(words) > 1 and text.isupper() and not _has_head_word(text):
             continue
-        if len(words) == 1 and not (
-            re.fullmatch(r"[A-Z]{2,5}", text) or _in_gazetteer(text)
-        ):
+        if len(words) == 1 and not _one_word_body(text):
             continue  # "AGENDA", "MINUTES": a word in capitals, not an acronym
         return clean_org(text)
     return None

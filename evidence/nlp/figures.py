@@ -93,6 +93,7 @@ class _Number:
     scaled: bool  # a scale word or abbreviation was applied
     plain_integer: bool  # digits only, no separators, decimals or scale
     kind: str = "number"  # "number" or "fraction" (pre-built ratio)
+    multiplier: float = 1.0  # what a scale word after the digits multiplied them by
 
 
 @dataclass
@@ -195,6 +196,39 @@ class FigureExtractor:
         self._fractions = lex.fractions
         self._fraction_cues = sorted(
             {word.rstrip("s") for word in lex.fractions if word != "halves"}
+        )
+        # Pieces of every number word (and every fraction word, "fifth" and "ninth"
+        # holding no cardinal): a text without digits or any of these has no figure.
+        self._word_cues = tuple(
+            sorted(
+                set(self._fraction_cues)
+                | {
+                    "one",
+                    "two",
+                    "three",
+                    "four",
+                    "five",
+                    "six",
+                    "seven",
+                    "eight",
+                    "nine",
+                    "ten",
+                    "eleven",
+                    "twelve",
+                    "teen",
+                    "ty",
+                    "hundred",
+                    "thousand",
+                    "decade",
+                    "dozen",
+                    "halve",
+                    "doubl",
+                    "tripl",
+                    "trebl",
+                    "quadrupl",
+                    "fold",
+                }
+            )
         )
         self._fraction_re = re.compile(
             f"(?i:\\b(?:(?P<num>{small_words}|an?){SPACE}*-?{SPACE}*)?(?P<frac>{fraction_alt})\\b"
@@ -614,46 +648,9 @@ class FigureExtractor:
         )
 
     def _might_have_words(self, text: str) -> bool:
-        """A cheap test that a text without digits may still hold a number word.
-
-        Every fraction word of the lexicon is a cue too ("fell by a fifth",
-        "a ninth"), not only those that contain a cardinal ("sixth").
-        """
+        """A cheap test that a text without digits may still hold a number word."""
         lowered = text.lower()
-        if any(word in lowered for word in self._fraction_cues):
-            return True
-        return any(
-            word in lowered
-            for word in (
-                "one",
-                "two",
-                "three",
-                "four",
-                "five",
-                "six",
-                "seven",
-                "eight",
-                "nine",
-                "ten",
-                "eleven",
-                "twelve",
-                "teen",
-                "ty",
-                "half",
-                "third",
-                "quarter",
-                "hundred",
-                "thousand",
-                "decade",
-                "dozen",
-                "halve",
-                "doubl",
-                "tripl",
-                "trebl",
-                "quadrupl",
-                "fold",
-            )
-        )
+        return any(word in lowered for word in self._word_cues)
 
     def _paragraph_number(self, text: str, state: dict[str, Any] | None) -> int | None:
         """Start of a paragraph number opening the passage, if there is one."""
@@ -784,6 +781,7 @@ class FigureExtractor:
         if any(rule(text, start, end, raw) for rule in self._digit_rejections):
             return None
         scaled = False
+        applied = 1.0
         scale = self._scale_re.match(text, end)
         if scale:
             word = scale.group("word") or scale.group("glued")
@@ -792,8 +790,17 @@ class FigureExtractor:
                 value *= multiplier
                 end = scale.end()
                 scaled = True
+                applied = multiplier
         plain = raw.isdigit()
-        return _Number(start, end, _round(value), False, scaled, plain and not scaled)
+        return _Number(
+            start,
+            end,
+            _round(value),
+            False,
+            scaled,
+            plain and not scaled,
+            multiplier=applied,
+        )
 
     # -- digits that are part of something else: each True means "not a number"
 
@@ -1071,7 +1078,7 @@ class FigureExtractor:
                     ):
                         second = None
                     merged = self._merge_range(
-                        first, second, number, self._scale_of(text, second_number)
+                        first, second, number, second_number.multiplier
                     )
                     if merged is not None:
                         between = self._between_re.search(
@@ -1659,20 +1666,6 @@ class FigureExtractor:
         return _Classified(
             first.start, second.end, low, first.unit, first.kind, second.end
         ), second.value
-
-    @staticmethod
-    def _scale_of(text: str, number: _Number | None) -> float:
-        """The multiplier a scale word after ``number`` applied (1.0 when none did)."""
-        if number is None or not number.scaled or number.words:
-            return 1.0
-        digits = re.match(r"[\d,.]+", text[number.start : number.end])
-        if digits is None:
-            return 1.0
-        try:
-            raw = parse_digits(digits.group(0))
-        except ValueError:
-            return 1.0
-        return number.value / raw if raw else 1.0
 
     def _in_name(self, text: str, start: int, end: int) -> bool:
         """A capitalised number word inside a title: "the Five Year Forward View"."""

@@ -52,12 +52,6 @@ _SENTENCE_END = re.compile(
 )
 
 
-#: Nouns for a body, not a document: "the government said" is not the document's author speaking.
-_BODY_NOUNS = frozenset(
-    "government department trust council board regulator watchdog charity union"
-    " organisation organization authority ministry foundation institute".split()
-)
-
 #: "on Monday", "in March" after a body's name.
 _TRAILING_DATE = re.compile(
     r"\s+(?:on|in|at|from|since)\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"

@@ -820,10 +820,9 @@ def _drop_running_lines(pages: list[list[_Line]]) -> None:
     for number, lines in enumerate(pages):
         keys: set[str] = set()
         for k in _edge_lines(lines):
-            keys.update(_edge_keys(lines[k]))
-            sizes.setdefault(_edge_keys(lines[k])[0], Counter())[
-                _bucket(lines[k].size)
-            ] += 1
+            loose, fixed = _edge_keys(lines[k])
+            keys.update((loose, fixed))
+            sizes.setdefault(loose, Counter())[_bucket(lines[k].size)] += 1
         counts[number % 2].update(keys)
     both = counts[0] + counts[1]
     parity_pages = [len(pages[0::2]), len(pages[1::2])]
@@ -953,7 +952,6 @@ class _Layout:
         joined again to the block it continues (``_runs_on``).
         """
         out: list[Block] = []
-        sizes: list[float] = []  # type size of each block in ``out``
         prominent: list[tuple[float, int, str]] = []
         previous_body: int | None = None
         for number, lines in enumerate(self.pages, start=1):
@@ -969,9 +967,7 @@ class _Layout:
                     column_start
                     and kind == "paragraph"
                     and previous_body is not None
-                    and self._runs_on(
-                        out[previous_body], sizes[previous_body], text, size
-                    )
+                    and self._runs_on(out[previous_body], text, size)
                 ):
                     held = out[previous_body]
                     out[previous_body] = Block(
@@ -983,14 +979,12 @@ class _Layout:
                     )
                     continue
                 out.append(Block(kind, text, number, level, size=size))
-                sizes.append(size)
                 previous_body = len(out) - 1 if kind != "heading" else None
                 if _could_be_title(number, size, text):
                     prominent.append((size, len(prominent), text))
             for block in note_blocks:
                 if block.text:
                     out.append(block)
-                    sizes.append(0.0)
         return out, self._titles(prominent)
 
     def _note_blocks(
@@ -1016,7 +1010,7 @@ class _Layout:
         return blocks, numbers
 
     @staticmethod
-    def _runs_on(held: Block, held_size: float, text: str, size: float) -> bool:
+    def _runs_on(held: Block, text: str, size: float) -> bool:
         """Whether a paragraph opening a column or page continues ``held``, the last body block.
 
         It does when both are set in one type size and ``held`` is prose cut
@@ -1026,7 +1020,7 @@ class _Layout:
         """
         return (
             held.kind in ("paragraph", "list_item")
-            and abs(held_size - size) <= 0.1 * max(size, 1.0)
+            and abs(held.size - size) <= 0.1 * max(size, 1.0)
             and not _ENDS_SENTENCE.search(held.text)
             and len(held.text) >= _MIN_RUN_ON
             and not _NUMBERED.match(text)
